@@ -1,0 +1,115 @@
+// The interfaces the sync core owns and the adapters (DynamoDB stores, source connectors) implement.
+import type { Instant, Order } from './order';
+import type { Checkpoint, Lease, RunProgress, RunResult, SyncState, Window } from './run-types';
+
+// ---------------------------------------------------------------- source
+
+export interface PageRequest {
+  window: Window;
+  /** null for the first page of the walk. */
+  cursor: string | null;
+  /** Page size, 1..250. */
+  limit: number;
+}
+
+export interface SourcePage {
+  /** Validated and normalised: a connector never returns an order the core has not checked. */
+  orders: Order[];
+  /** null only on the last page; a short or empty page may still carry one. */
+  nextCursor: string | null;
+  /** What fetching this page took, for logs and metrics. */
+  stats: SourceCallStats;
+}
+
+export interface SourceCallStats {
+  /** HTTP requests made for this page (1 when nothing was retried). */
+  requests: number;
+  /** Of those, answers that were 429 / THROTTLED. */
+  throttled: number;
+  /** Of those, transient failures (5xx, network, timeout) that were retried. */
+  retried: number;
+  /** The source's clock minus ours in ms, from its Date header, when known. */
+  clockSkewMs?: number;
+}
+
+/** A connector to the shop: the reference HTTP contract (ORDERS_API.md), Shopify, ... */
+export interface OrderSource {
+  /** Fetch one page of the window. Throws the named errors of core/errors.ts. */
+  fetchPage(request: PageRequest): Promise<SourcePage>;
+  /** How many orders the window holds right now (for progress and ETA only). */
+  count(window: Window): Promise<number>;
+}
+
+// ---------------------------------------------------------------- orders store
+
+/** What the store knows of one order: enough to classify an incoming version of it. */
+export interface StoredVersion {
+  id: string;
+  updatedAt: Instant;
+  /** `${runId}#${page}` of the write that stored this version: lets a retried page recognise its own writes. */
+  writeTag: string | null;
+  /** Whether that write created the item or replaced an older version. */
+  writeKind: 'inserted' | 'updated' | null;
+}
+
+export interface OrderWrite {
+  order: Order;
+  kind: 'inserted' | 'updated';
+  writeTag: string;
+  syncedAt: Instant;
+}
+
+export interface OrderStore {
+  /** The stored versions of these ids (at most one page's worth), in one round of batched reads. */
+  getVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>>;
+  /** Write these orders (new and changed only); retries unprocessed items, throws StoreWriteError when it cannot. */
+  putOrders(writes: readonly OrderWrite[]): Promise<void>;
+}
+
+// ---------------------------------------------------------------- sync state store
+
+export type LeaseAttempt = { acquired: true } | { acquired: false; holder: Lease };
+
+/**
+ * The sync-state table: one item per stream. Every write that a run makes is conditional on the run
+ * holding the lease, so a run whose lease was taken over can no longer change anything.
+ */
+export interface SyncStateStore {
+  get(stream: string): Promise<SyncState>;
+  /** Take the lease if it is free, expired (expiresAt <= now), or already ours. */
+  acquireLease(stream: string, lease: Lease, now: number): Promise<LeaseAttempt>;
+  /** Extend our lease; throws LeaseLostError when it is no longer ours. */
+  renewLease(stream: string, owner: string, expiresAt: number, now: number): Promise<void>;
+  /** Drop our lease; does nothing when it is not ours. */
+  releaseLease(stream: string, owner: string): Promise<void>;
+  /**
+   * Save the run's progress, extend the lease and add `orderCountDelta` to the order counter in one
+   * conditional write: only while `owner` holds the lease and the saved progress still has
+   * `expectedPages` pages (null: no run saved yet, or a new run replacing an old one).
+   * Throws LeaseLostError when the lease is not ours; returns false (writing nothing) when the
+   * progress has already moved past `expectedPages` (a retried page that had already been saved).
+   */
+  saveProgress(
+    stream: string,
+    owner: string,
+    progress: RunProgress,
+    options: { expectedPages: number | null; orderCountDelta: number; leaseExpiresAt: number },
+  ): Promise<boolean>;
+  /** Write the checkpoint and the last run's result, clear the run, release the lease: one conditional write. */
+  commit(stream: string, owner: string, checkpoint: Checkpoint, result: RunResult): Promise<void>;
+  /** Keep the failed run's progress (status failed, with its error), record the result, release the lease. */
+  recordFailure(stream: string, owner: string, failedRun: RunProgress, result: RunResult): Promise<void>;
+}
+
+// ---------------------------------------------------------------- execution starter
+
+export interface StartedExecution {
+  executionArn: string;
+  executionName: string;
+  startDate: Instant;
+}
+
+/** Starts an execution of the sync state machine (AWS Step Functions, or the local runner's endpoint). */
+export interface ExecutionStarter {
+  start(name: string, input: unknown): Promise<StartedExecution>;
+}

@@ -1,0 +1,111 @@
+// The vocabulary of a sync run, as DESIGN.md uses it: watermark, overlap, window, cursor, lease, run, page.
+import type { Instant } from './order';
+
+export type SyncMode = 'full' | 'incremental';
+/** Who started the run: the EventBridge schedule, the HTTP API, the CLI, or a test. */
+export type Trigger = 'schedule' | 'http' | 'cli' | 'test';
+
+/** Orders with `from <= updated_at < to`. `from: null` is "everything before `to`" (a full run). */
+export interface Window {
+  from: Instant | null;
+  to: Instant;
+}
+
+/** The seed's sync metadata, written only by commit. */
+export interface Checkpoint {
+  /** Upper bound of the last committed window: the next incremental run starts at watermark - overlap. */
+  watermark: Instant;
+  /** When the last run committed. */
+  lastSyncTime: Instant;
+  /** Newest `updated_at` any committed run has seen. */
+  lastRecordTime: Instant | null;
+  /** Orders fetched by the last committed run. */
+  recordsSynced: number;
+  isFullSync: boolean;
+  /** When the first checkpoint of the stream was written. */
+  createdAt: Instant;
+  /** When this checkpoint was written. */
+  updatedAt: Instant;
+}
+
+export interface RunCounts {
+  /** Orders received from the source (duplicates across pages counted each time). */
+  fetched: number;
+  /** Not stored before: written. */
+  inserted: number;
+  /** Stored with an older `updated_at`: overwritten. */
+  updated: number;
+  /** Stored at the same `updated_at`: not rewritten. */
+  unchanged: number;
+  /** Stored with a newer `updated_at` than the source sent: never written. */
+  stale: number;
+}
+
+export const ZERO_COUNTS: RunCounts = Object.freeze({ fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0 });
+
+export interface RunError {
+  name: string;
+  message: string;
+  /** The page (0-based count of pages done) the run was on when it failed. */
+  page: number;
+  at: Instant;
+}
+
+/** The lease: at most one run per stream. `owner` is the run id, stable across continue-as-new. */
+export interface Lease {
+  owner: string;
+  executionName: string;
+  mode: SyncMode;
+  trigger: Trigger;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** The run in flight (or the failed one, kept so a full resync can resume), saved after each page. */
+export interface RunProgress {
+  runId: string;
+  mode: SyncMode;
+  trigger: Trigger;
+  window: Window;
+  /** Cursor for the next page; null before the first page and after the last. */
+  cursor: string | null;
+  /** Pages done so far. */
+  pages: number;
+  counts: RunCounts;
+  /** Newest `updated_at` seen in this run. */
+  maxRecordTime: Instant | null;
+  /** Orders the source said the window holds, when it was asked (full runs): for progress and ETA. */
+  expectedTotal: number | null;
+  startedAt: Instant;
+  updatedAt: Instant;
+  executionName: string;
+  part: number;
+  status: 'running' | 'failed';
+  error?: RunError;
+}
+
+/** How the last run ended: shown by the status route. */
+export interface RunResult {
+  runId: string;
+  mode: SyncMode;
+  trigger: Trigger;
+  status: 'succeeded' | 'failed';
+  window: Window;
+  pages: number;
+  counts: RunCounts;
+  startedAt: Instant;
+  finishedAt: Instant;
+  executionName: string;
+  error?: RunError;
+}
+
+/** Everything the sync-state table holds for one stream. */
+export interface SyncState {
+  stream: string;
+  checkpoint: Checkpoint | null;
+  lease: Lease | null;
+  run: RunProgress | null;
+  lastRun: RunResult | null;
+  /** Exact number of orders stored for this stream. */
+  orderCount: number;
+}
