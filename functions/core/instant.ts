@@ -15,7 +15,8 @@ const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 const INSTANT_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
-type Parsed = { ok: true; instant: Instant } | { ok: false; problem: string };
+/** What parsing a timestamp gave: the Instant, or what is wrong with it ("has hour 24, outside 00..23"). */
+export type ParsedInstant = { ok: true; instant: Instant } | { ok: false; problem: string };
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
@@ -37,7 +38,8 @@ function format(epochMs: number, extraMicros: number): Instant {
   return `${iso.slice(0, 23)}${String(extraMicros).padStart(3, '0')}Z`;
 }
 
-function parse(value: string): Parsed {
+/** Parse an RFC 3339 timestamp without throwing: for callers that word their own error. */
+export function parseInstant(value: string): ParsedInstant {
   const m = RFC3339.exec(value);
   if (!m) {
     return { ok: false, problem: 'is not an RFC 3339 date-time with a UTC offset (like 2025-01-15T10:31:07.456+02:00)' };
@@ -73,14 +75,14 @@ function parse(value: string): Parsed {
 /** Parse an RFC 3339 timestamp into an Instant; throws RangeError saying what is wrong with it. */
 export function toInstant(value: string): Instant {
   if (typeof value !== 'string') throw new RangeError(`not a timestamp: expected a string, got ${typeof value}`);
-  const parsed = parse(value);
+  const parsed = parseInstant(value);
   if (!parsed.ok) throw new RangeError(`timestamp "${value}" ${parsed.problem}`);
   return parsed.instant;
 }
 
 /** Whether this is a string that toInstant accepts. */
 export function isInstantString(value: unknown): value is string {
-  return typeof value === 'string' && parse(value).ok;
+  return typeof value === 'string' && parseInstant(value).ok;
 }
 
 /** The Instant of an epoch time in whole milliseconds (what Date.now() returns). */

@@ -1,0 +1,166 @@
+// Checks one source order against ORDERS_API.md's Order table and normalises it into the internal Order.
+// Hand-written rather than a schema library: it runs on every order of a 300k-order resync.
+import { InvalidOrderError } from './errors';
+import { parseInstant } from './instant';
+import type { Customer, FinancialStatus, FulfillmentStatus, Instant, LineItem, Order, OrderStatus } from './order';
+
+// Absent vs null: a nullable field (fulfillment_status, cancelled_at, customer, customer.email,
+// customer.name, line_items[].sku) that is missing altogether reads as null. Absence says nothing that
+// null does not, `raw` keeps the order exactly as sent, and failing a whole resync over it would lose
+// data rather than protect it. A present value of the wrong type is always an error.
+
+const ORDER_STATUSES: readonly OrderStatus[] = ['open', 'closed', 'cancelled'];
+const FINANCIAL_STATUSES: readonly FinancialStatus[] = [
+  'pending',
+  'authorized',
+  'paid',
+  'partially_refunded',
+  'refunded',
+  'voided',
+];
+const FULFILLMENT_STATUSES: readonly FulfillmentStatus[] = [null, 'partial', 'fulfilled'];
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const CURRENCY = /^[A-Z]{3}$/;
+
+type Fields = Record<string, unknown>;
+
+/** A value as an error message shows it: its type and, when short, the value itself. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing (the field is missing)';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  switch (typeof value) {
+    case 'string':
+      return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `${typeof value} ${String(value)}`;
+    default:
+      return `an ${typeof value}`;
+  }
+}
+
+function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads the fields of one order, naming the order and the field path in every error. */
+class OrderReader {
+  constructor(private readonly orderId: string) {}
+
+  fail(field: string, problem: string, value: unknown): never {
+    throw new InvalidOrderError(this.orderId, field, `${problem}, got ${describe(value)}`);
+  }
+
+  nonEmptyString(value: unknown, field: string): string {
+    if (typeof value !== 'string' || value.length === 0) this.fail(field, 'must be a non-empty string', value);
+    return value;
+  }
+
+  string(value: unknown, field: string): string {
+    if (typeof value !== 'string') this.fail(field, 'must be a string', value);
+    return value;
+  }
+
+  nullableString(value: unknown, field: string): string | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'string') this.fail(field, 'must be a string or null', value);
+    return value;
+  }
+
+  integer(value: unknown, field: string, min: number): number {
+    if (!Number.isSafeInteger(value) || (value as number) < min) {
+      this.fail(field, min === 1 ? 'must be a positive integer' : `must be an integer >= ${min}`, value);
+    }
+    return value as number;
+  }
+
+  oneOf<T>(value: unknown, field: string, allowed: readonly T[]): T {
+    if (!allowed.includes(value as T)) {
+      this.fail(field, `must be one of ${allowed.map((a) => (a === null ? 'null' : a)).join(', ')}`, value);
+    }
+    return value as T;
+  }
+
+  decimal(value: unknown, field: string): string {
+    if (typeof value !== 'string' || !DECIMAL.test(value)) this.fail(field, 'must be a decimal string', value);
+    return value;
+  }
+
+  currency(value: unknown, field: string): string {
+    if (typeof value !== 'string' || !CURRENCY.test(value)) {
+      this.fail(field, 'must be an ISO 4217 currency code (three upper-case letters)', value);
+    }
+    return value;
+  }
+
+  instant(value: unknown, field: string): Instant {
+    if (typeof value !== 'string') this.fail(field, 'must be an RFC 3339 timestamp string', value);
+    const parsed = parseInstant(value);
+    if (!parsed.ok) this.fail(field, `must be an RFC 3339 timestamp (this one ${parsed.problem})`, value);
+    return parsed.instant;
+  }
+
+  nullableInstant(value: unknown, field: string): Instant | null {
+    return value === undefined || value === null ? null : this.instant(value, field);
+  }
+
+  customer(value: unknown): Customer | null {
+    if (value === undefined || value === null) return null;
+    if (!isFields(value)) this.fail('customer', 'must be an object or null', value);
+    return {
+      id: this.nonEmptyString(value.id, 'customer.id'),
+      email: this.nullableString(value.email, 'customer.email'),
+      name: this.nullableString(value.name, 'customer.name'),
+    };
+  }
+
+  lineItems(value: unknown): LineItem[] {
+    if (!Array.isArray(value)) this.fail('line_items', 'must be an array', value);
+    const lineItems = new Array<LineItem>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const path = `line_items[${i}]`;
+      if (!isFields(item)) this.fail(path, 'must be an object', item);
+      lineItems[i] = {
+        id: this.nonEmptyString(item.id, `${path}.id`),
+        sku: this.nullableString(item.sku, `${path}.sku`),
+        title: this.string(item.title, `${path}.title`),
+        quantity: this.integer(item.quantity, `${path}.quantity`, 0),
+        price: this.decimal(item.price, `${path}.price`),
+      };
+    }
+    return lineItems;
+  }
+}
+
+/**
+ * The validated, normalised order; throws InvalidOrderError naming the order id, the field path and the
+ * problem. `raw` is the input object itself, unknown fields included.
+ */
+export function validateOrder(input: unknown): Order {
+  if (!isFields(input)) throw new InvalidOrderError('', '(order)', `must be an object, got ${describe(input)}`);
+  // The id first, so every later error can name the order.
+  if (typeof input.id !== 'string' || input.id.length === 0) {
+    throw new InvalidOrderError('', 'id', `must be a non-empty string, got ${describe(input.id)}`);
+  }
+  const read = new OrderReader(input.id);
+  return {
+    id: input.id,
+    orderNumber: read.integer(input.order_number, 'order_number', 1),
+    status: read.oneOf(input.status, 'status', ORDER_STATUSES),
+    financialStatus: read.oneOf(input.financial_status, 'financial_status', FINANCIAL_STATUSES),
+    fulfillmentStatus: read.oneOf(input.fulfillment_status ?? null, 'fulfillment_status', FULFILLMENT_STATUSES),
+    currency: read.currency(input.currency, 'currency'),
+    totalPrice: read.decimal(input.total_price, 'total_price'),
+    subtotalPrice: read.decimal(input.subtotal_price, 'subtotal_price'),
+    totalTax: read.decimal(input.total_tax, 'total_tax'),
+    customer: read.customer(input.customer),
+    lineItems: read.lineItems(input.line_items),
+    createdAt: read.instant(input.created_at, 'created_at'),
+    updatedAt: read.instant(input.updated_at, 'updated_at'),
+    cancelledAt: read.nullableInstant(input.cancelled_at, 'cancelled_at'),
+    raw: input,
+  };
+}
