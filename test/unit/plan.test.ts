@@ -1,0 +1,182 @@
+// planRun: which window a run syncs, or which unfinished full resync it resumes, and why.
+import { NothingToResumeError } from '../../functions/core/errors';
+import { planRun, type RunRequest } from '../../functions/core/plan';
+import type { Checkpoint, RunProgress } from '../../functions/core/run-types';
+
+const NOW = '2026-11-25T15:01:02.345000Z';
+const FIVE_MIN = 5 * 60_000;
+
+function checkpointAt(watermark: string): Checkpoint {
+  return {
+    watermark,
+    lastSyncTime: watermark,
+    lastRecordTime: null,
+    recordsSynced: 10,
+    isFullSync: false,
+    createdAt: '2026-11-01T00:00:00.000000Z',
+    updatedAt: watermark,
+  };
+}
+
+function unfinished(overrides: Partial<RunProgress> = {}): RunProgress {
+  return {
+    runId: 'full-http-20261125T140000Z-7f3a',
+    mode: 'full',
+    trigger: 'http',
+    window: { from: null, to: '2026-11-25T14:00:00.000000Z' },
+    cursor: 'cursor-after-page-7',
+    pages: 7,
+    counts: { fetched: 1750, inserted: 1750, updated: 0, unchanged: 0, stale: 0 },
+    maxRecordTime: '2026-11-25T13:59:00.000000Z',
+    expectedTotal: 300_000,
+    startedAt: '2026-11-25T14:00:00.000000Z',
+    updatedAt: '2026-11-25T14:03:00.000000Z',
+    executionName: 'full-http-20261125T140000Z-7f3a-p1',
+    part: 1,
+    status: 'failed',
+    ...overrides,
+  };
+}
+
+const incremental: RunRequest = { mode: 'incremental', resume: false };
+const full: RunRequest = { mode: 'full', resume: false };
+const resume: RunRequest = { mode: 'full', resume: true };
+
+describe('planRun, incremental', () => {
+  it('syncs from the watermark minus the overlap up to now', () => {
+    const plan = planRun({
+      request: incremental,
+      checkpoint: checkpointAt('2026-11-25T14:56:00.123456Z'),
+      unfinishedRun: null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+    });
+
+    expect(plan).toEqual({
+      kind: 'new',
+      mode: 'incremental',
+      window: { from: '2026-11-25T14:51:00.123456Z', to: NOW },
+      reason: 'incremental from watermark 2026-11-25T14:56:00.123456Z minus 5 min overlap',
+    });
+  });
+
+  it('starts exactly at the watermark with an overlap of 0', () => {
+    const plan = planRun({ request: incremental, checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'), unfinishedRun: null, now: NOW, overlapMs: 0 });
+
+    expect(plan).toMatchObject({ window: { from: '2026-11-25T14:56:00.000000Z', to: NOW } });
+    expect(plan.reason).toBe('incremental from watermark 2026-11-25T14:56:00.000000Z with no overlap');
+  });
+
+  it('never moves the watermark back when our clock is behind it', () => {
+    const watermark = '2026-11-25T15:10:00.000000Z'; // ahead of NOW: the clock that wrote it ran fast, or ours was set back
+
+    const plan = planRun({ request: incremental, checkpoint: checkpointAt(watermark), unfinishedRun: null, now: NOW, overlapMs: FIVE_MIN });
+
+    expect(plan).toMatchObject({ kind: 'new', window: { from: '2026-11-25T15:05:00.000000Z', to: watermark } });
+    expect(plan.reason).toContain('ahead of our clock');
+  });
+
+  it('reads an overlap that is not whole minutes in seconds or milliseconds', () => {
+    const checkpoint = checkpointAt('2026-11-25T14:56:00.000000Z');
+
+    expect(planRun({ request: incremental, checkpoint, unfinishedRun: null, now: NOW, overlapMs: 30_000 }).reason).toContain('minus 30 s overlap');
+    expect(planRun({ request: incremental, checkpoint, unfinishedRun: null, now: NOW, overlapMs: 1500 }).reason).toContain('minus 1500 ms overlap');
+  });
+
+  it('with a checkpoint, leaves an unfinished full resync alone unless asked to resume it', () => {
+    const plan = planRun({
+      request: incremental,
+      checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'),
+      unfinishedRun: unfinished(),
+      now: NOW,
+      overlapMs: FIVE_MIN,
+    });
+
+    expect(plan.kind).toBe('new');
+  });
+
+  it('runs a full sync when there is no checkpoint yet', () => {
+    const plan = planRun({ request: incremental, checkpoint: null, unfinishedRun: null, now: NOW, overlapMs: FIVE_MIN });
+
+    expect(plan).toEqual({ kind: 'new', mode: 'full', window: { from: null, to: NOW }, reason: 'no checkpoint yet: full sync' });
+  });
+
+  it('resumes the first full sync when it was cut off before any checkpoint', () => {
+    const cutOff = unfinished();
+
+    const plan = planRun({ request: incremental, checkpoint: null, unfinishedRun: cutOff, now: NOW, overlapMs: FIVE_MIN });
+
+    expect(plan).toEqual({
+      kind: 'resume',
+      run: cutOff,
+      reason: 'no checkpoint yet: resuming failed full resync full-http-20261125T140000Z-7f3a at page 7',
+    });
+  });
+
+  it('starts a new full sync when the only unfinished run before any checkpoint is incremental', () => {
+    const plan = planRun({
+      request: incremental,
+      checkpoint: null,
+      unfinishedRun: unfinished({ mode: 'incremental' }),
+      now: NOW,
+      overlapMs: FIVE_MIN,
+    });
+
+    expect(plan).toMatchObject({ kind: 'new', mode: 'full', window: { from: null, to: NOW } });
+  });
+});
+
+describe('planRun, full', () => {
+  it('syncs everything updated before now, whatever the checkpoint and the unfinished run', () => {
+    const plan = planRun({
+      request: full,
+      checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'),
+      unfinishedRun: unfinished(),
+      now: NOW,
+      overlapMs: FIVE_MIN,
+    });
+
+    expect(plan).toEqual({ kind: 'new', mode: 'full', window: { from: null, to: NOW }, reason: 'full resync requested' });
+  });
+});
+
+describe('planRun, resume', () => {
+  it('resumes the failed full resync with its saved cursor and counts', () => {
+    const failed = unfinished();
+
+    const plan = planRun({ request: resume, checkpoint: checkpointAt(NOW), unfinishedRun: failed, now: NOW, overlapMs: FIVE_MIN });
+
+    expect(plan).toEqual({
+      kind: 'resume',
+      run: failed,
+      reason: 'resuming failed full resync full-http-20261125T140000Z-7f3a at page 7',
+    });
+  });
+
+  it('says "unfinished" for a run that did not fail but stopped (its lease expired)', () => {
+    const plan = planRun({ request: resume, checkpoint: null, unfinishedRun: unfinished({ status: 'running' }), now: NOW, overlapMs: 0 });
+
+    expect(plan.reason).toBe('resuming unfinished full resync full-http-20261125T140000Z-7f3a at page 7');
+  });
+
+  it('refuses when there is no unfinished run', () => {
+    const plan = () => planRun({ request: resume, checkpoint: checkpointAt(NOW), unfinishedRun: null, now: NOW, overlapMs: FIVE_MIN });
+
+    expect(plan).toThrow(NothingToResumeError);
+    expect(plan).toThrow('there is no unfinished run');
+  });
+
+  it('refuses to resume an incremental run', () => {
+    const plan = () =>
+      planRun({ request: resume, checkpoint: null, unfinishedRun: unfinished({ mode: 'incremental' }), now: NOW, overlapMs: FIVE_MIN });
+
+    expect(plan).toThrow(NothingToResumeError);
+    expect(plan).toThrow(/is incremental/);
+  });
+});
+
+describe('planRun, bad overlap', () => {
+  it.each([-1, 0.5, Number.NaN])('refuses an overlap of %p ms', (overlapMs) => {
+    expect(() => planRun({ request: incremental, checkpoint: null, unfinishedRun: null, now: NOW, overlapMs })).toThrow(RangeError);
+  });
+});
