@@ -113,3 +113,16 @@ export interface StartedExecution {
 export interface ExecutionStarter {
   start(name: string, input: unknown): Promise<StartedExecution>;
 }
+
+// ---------------------------------------------------------------- logging and time
+
+/** What the core needs of a logger (Powertools' Logger fits it): a message and structured fields. */
+export interface Log {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Epoch milliseconds now. Injected so tests and the source-clock-skew scenarios can move time. */
+export type Clock = () => number;

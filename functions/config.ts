@@ -1,0 +1,100 @@
+// The one place that reads process.env: every setting the functions and the local stack use, validated once,
+// with errors that name the variable and what it accepts.
+import { z } from 'zod';
+import { ConfigError } from './core/errors';
+
+const positiveInt = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${raw}"` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const url = (name: string) =>
+  z
+    .string()
+    .optional()
+    .refine((raw) => raw === undefined || raw === '' || URL.canParse(raw), { message: `${name} must be an http(s) URL` })
+    .transform((raw) => (raw ? raw : undefined));
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((raw) => (raw ? raw : undefined));
+
+const envSchema = z
+  .object({
+    AWS_REGION: z.string().default('us-east-1'),
+    STREAM: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'STREAM must be a lower-case name like "orders"').default('orders'),
+    ORDERS_TABLE: optionalText,
+    SYNC_STATE_TABLE: optionalText,
+    SOURCE_KIND: z.enum(['http', 'shopify'], { message: 'SOURCE_KIND must be "http" or "shopify"' }).default('http'),
+    ORDERS_API_URL: url('ORDERS_API_URL'),
+    /** Local development only. In AWS the token lives in Secrets Manager (ORDERS_API_TOKEN_SECRET_ARN). */
+    ORDERS_API_TOKEN: optionalText,
+    ORDERS_API_TOKEN_SECRET_ARN: optionalText,
+    SHOPIFY_SHOP_DOMAIN: optionalText,
+    SHOPIFY_API_VERSION: z.string().default('2025-10'),
+    PAGE_SIZE: positiveInt('PAGE_SIZE', 1, 250, 250),
+    OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, 300),
+    LEASE_SECONDS: positiveInt('LEASE_SECONDS', 30, 86_400, 900),
+    MAX_PAGES_PER_EXECUTION: positiveInt('MAX_PAGES_PER_EXECUTION', 1, 3_000, 500),
+    STATE_MACHINE_ARN: optionalText,
+    /** Local stack only: DynamoDB's API (dynalite) and the local Step Functions endpoint. */
+    DYNAMODB_ENDPOINT: url('DYNAMODB_ENDPOINT'),
+    SFN_ENDPOINT: url('SFN_ENDPOINT'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ORDERS_API_TOKEN && env.ORDERS_API_TOKEN_SECRET_ARN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ORDERS_API_TOKEN'],
+        message: 'set ORDERS_API_TOKEN (local) or ORDERS_API_TOKEN_SECRET_ARN (AWS), not both',
+      });
+    }
+    if (env.SOURCE_KIND === 'shopify' && !env.SHOPIFY_SHOP_DOMAIN) {
+      ctx.addIssue({ code: 'custom', path: ['SHOPIFY_SHOP_DOMAIN'], message: 'SHOPIFY_SHOP_DOMAIN is required when SOURCE_KIND=shopify' });
+    }
+  });
+
+export type Config = z.infer<typeof envSchema>;
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = issue.path.join('.');
+      return issue.message.includes(variable) || !variable ? issue.message : `${variable}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Pick settings that must be present for a given function, naming every missing one at once. */
+export function required<K extends keyof Config>(config: Config, ...names: K[]): { [P in K]-?: NonNullable<Config[P]> } {
+  const missing = names.filter((name) => config[name] === undefined || config[name] === '');
+  if (missing.length > 0) throw new ConfigError(`missing configuration: ${missing.join(', ')} must be set`);
+  return Object.fromEntries(names.map((name) => [name, config[name]])) as { [P in K]-?: NonNullable<Config[P]> };
+}
+
+let current: Config | undefined;
+
+/** The configuration, read from the environment on first use (cold start). */
+export function config(): Config {
+  current ??= parseConfig(process.env);
+  return current;
+}
+
+/** Forget the configuration read so far: the local stack and tests call it after changing the environment. */
+export function reloadConfig(): Config {
+  current = undefined;
+  return config();
+}
