@@ -1,0 +1,91 @@
+// Chunking, bounded parallelism and the capped exponential backoff with jitter that the batch calls share.
+
+export interface RetryPolicy {
+  /** Calls per chunk, the first one included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** About 10 s of retrying in the worst case: far inside a page step's Lambda time, long enough for DynamoDB throttling to pass. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000 };
+
+/**
+ * Delay before retry number `retry` (1 for the first retry): "full jitter", a random delay up to the capped
+ * exponential bound, so chunks throttled together do not come back together.
+ */
+export function backoffDelayMs(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.floor(random() * bound);
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/**
+ * `fn` over every item, at most `limit` at a time; results in input order. When one call fails, no new call
+ * starts and the first error is thrown once the calls in flight have ended: nothing keeps writing behind
+ * the caller's back after it has been told the batch failed.
+ */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !failure) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index] as T);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
+  return results;
+}
+
+/**
+ * Send `pending`, then what the answer says was left unprocessed, with backoff, until nothing is left or
+ * the attempts are used up. Returns what was still left (empty on success).
+ */
+export async function retryUnprocessed<T>(
+  pending: T[],
+  send: (batch: T[]) => Promise<T[]>,
+  policy: RetryPolicy,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<T[]> {
+  let left = pending;
+  for (let attempt = 1; left.length > 0 && attempt <= policy.maxAttempts; attempt++) {
+    if (attempt > 1) await sleep(backoffDelayMs(attempt - 1, policy));
+    left = await send(left);
+  }
+  return left;
+}
+
+const THROTTLING_ERROR_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * Whether a DynamoDB call failed for a reason that passes (throttling that outlasted the SDK's own retries,
+ * a 5xx, the network): such failures become StoreWriteError so the state machine retries the step.
+ */
+export function isTransientDynamoError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const sdkError = error as Error & { $fault?: string; $metadata?: unknown };
+  if (THROTTLING_ERROR_NAMES.has(error.name)) return true;
+  if (sdkError.$fault === 'server') return true;
+  // No answer from the service at all (reset, timeout): the request may be sent again.
+  return sdkError.$metadata === undefined && /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`);
+}

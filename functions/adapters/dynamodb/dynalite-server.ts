@@ -1,0 +1,45 @@
+// Serves the DynamoDB API locally with dynalite, in this process: in memory for tests, on disk for the
+// local stack. Not part of any Lambda bundle (nothing under functions/ handlers imports it).
+import type { AddressInfo } from 'node:net';
+
+export interface DynaliteServer {
+  /** `http://127.0.0.1:<port>`, for `createDocumentClient({ endpoint })`. */
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface DynaliteServerOptions {
+  /** LevelDB directory so the data outlives the process; in memory when absent. */
+  path?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+export async function startDynaliteServer(options: DynaliteServerOptions = {}): Promise<DynaliteServer> {
+  // Loaded here, not at the top: dynalite is a dev dependency and must never be pulled into a bundle.
+  const dynalite = (await import('dynalite')).default;
+  const host = options.host ?? '127.0.0.1';
+  // Table state changes at once: nobody waits half a second per table for nothing.
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host}:${port}`,
+    stop() {
+      stopped ??= new Promise<void>((resolve, reject) => {
+        server.close((error?: Error) => (error ? reject(error) : resolve()));
+        // Clients kept alive would hold close() open until their sockets time out.
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// The one description of the two tables: the CDK stack builds them from it, the local stack and the tests
+// create them in dynalite from it, so their keys can never drift apart.
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  ResourceNotFoundException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+
+/** Orders: one item per order, keyed by the source's order id. `type` is DynamoDB's (and CDK's AttributeType) code. */
+export const ORDERS_TABLE_KEY = { partitionKey: 'id', type: 'S' } as const;
+
+/** Sync state: one item per stream (`orders`, later `products`, ...). */
+export const SYNC_STATE_TABLE_KEY = { partitionKey: 'stream', type: 'S' } as const;
+
+export interface TableNames {
+  ordersTable: string;
+  syncStateTable: string;
+}
+
+type TableKey = typeof ORDERS_TABLE_KEY | typeof SYNC_STATE_TABLE_KEY;
+
+function tableInput(tableName: string, key: TableKey): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [{ AttributeName: key.partitionKey, AttributeType: key.type }],
+    KeySchema: [{ AttributeName: key.partitionKey, KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+/** CreateTable inputs for both tables (on-demand capacity, as the CDK stack declares them). */
+export function createTableInputs(names: TableNames): CreateTableCommandInput[] {
+  return [tableInput(names.ordersTable, ORDERS_TABLE_KEY), tableInput(names.syncStateTable, SYNC_STATE_TABLE_KEY)];
+}
+
+/**
+ * Create both tables when missing and wait until they are ACTIVE (dynalite, like DynamoDB, answers CREATING
+ * first). For the local stack and tests only: in AWS the CDK stack owns the tables.
+ */
+export async function ensureTables(
+  client: DynamoDBClient,
+  names: TableNames,
+  options: { deadlineMs?: number } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.deadlineMs ?? 30_000);
+  await Promise.all(
+    createTableInputs(names).map(async (input) => {
+      const tableName = input.TableName as string;
+      try {
+        await client.send(new CreateTableCommand(input));
+      } catch (error) {
+        // Already there (an earlier start, or a concurrent one): fine, we only wait for it below.
+        if (!(error instanceof ResourceInUseException || (error as Error).name === 'ResourceInUseException')) throw error;
+      }
+      await waitUntilActive(client, tableName, deadline);
+    }),
+  );
+}
+
+async function waitUntilActive(client: DynamoDBClient, tableName: string, deadline: number): Promise<void> {
+  for (let delayMs = 20; ; delayMs = Math.min(delayMs * 2, 500)) {
+    let status: string | undefined;
+    try {
+      const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      status = described.Table?.TableStatus;
+    } catch (error) {
+      // Eventually consistent in AWS: a table just created can briefly be unknown.
+      if (!(error instanceof ResourceNotFoundException || (error as Error).name === 'ResourceNotFoundException')) throw error;
+    }
+    if (status === 'ACTIVE') return;
+    if (status === 'DELETING' || status === 'ARCHIVED' || status === 'INACCESSIBLE_ENCRYPTION_CREDENTIALS') {
+      throw new Error(`table ${tableName} is ${status}, it will not become ACTIVE`);
+    }
+    if (Date.now() + delayMs > deadline) {
+      throw new Error(`table ${tableName} is still ${status ?? 'not found'} at the deadline; gave up waiting for ACTIVE`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+}
