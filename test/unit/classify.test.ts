@@ -1,0 +1,140 @@
+// classifyPage: which orders of a page are written (new, changed) and which are not (unchanged, stale),
+// with exact counts, even for duplicates inside a page and for a page step that runs twice.
+import { classifyPage } from '../../functions/core/classify';
+import type { Order } from '../../functions/core/order';
+import type { StoredVersion } from '../../functions/core/ports';
+import { order as orderOf, orderIdOf } from '../support/order-factory';
+
+const TAG = 'full-http-20261125T150102Z-7f3a#3';
+const T1 = '2025-01-15T08:00:00.000000Z';
+const T2 = '2025-01-15T09:00:00.000000Z';
+const T3 = '2025-01-15T10:00:00.000000Z';
+
+/** A validated order with this number and updated_at (written with a Z offset, so it reads back unchanged). */
+function orderAt(n: number, updatedAt: string): Order {
+  return orderOf({ id: orderIdOf(n), order_number: 1000 + n, updated_at: updatedAt });
+}
+
+function storedAt(n: number, updatedAt: string, write: Partial<StoredVersion> = {}): [string, StoredVersion] {
+  return [orderIdOf(n), { id: orderIdOf(n), updatedAt, writeTag: 'incremental-schedule-20261125T140000Z-0000#0', writeKind: 'updated', ...write }];
+}
+
+function idsOf(writes: ReadonlyArray<{ order: Order; kind: string }>): Array<[string, string, string]> {
+  return writes.map(({ order, kind }) => [order.id, kind, order.updatedAt]);
+}
+
+describe('classifyPage', () => {
+  it('writes new and changed orders, skips unchanged and stale ones, and counts each', () => {
+    const page = [orderAt(1, T2), orderAt(2, T2), orderAt(3, T2), orderAt(4, T2)];
+    const stored = new Map([storedAt(2, T1), storedAt(3, T2), storedAt(4, T3)]);
+
+    const classified = classifyPage(page, stored, TAG);
+
+    expect(idsOf(classified.writes)).toEqual([
+      [orderIdOf(1), 'inserted', T2],
+      [orderIdOf(2), 'updated', T2],
+    ]);
+    expect(classified.counts).toEqual({ fetched: 4, inserted: 1, updated: 1, unchanged: 1, stale: 1 });
+    expect(classified.maxRecordTime).toBe(T2);
+  });
+
+  it('compares instants, not the strings the source wrote', () => {
+    // As text, both incoming timestamps would look different from what is stored; as instants,
+    // the first is older (08:30Z < 09:00Z) and the second is the same moment (08:30Z).
+    const stored = new Map([storedAt(1, T2), storedAt(2, '2025-01-15T08:30:00.000000Z')]);
+    const page = [
+      orderOf({ id: orderIdOf(1), updated_at: '2025-01-15T10:30:00+02:00' }),
+      orderOf({ id: orderIdOf(2), updated_at: '2025-01-15T07:30:00.000-01:00' }),
+    ];
+
+    const classified = classifyPage(page, stored, TAG);
+
+    expect(classified.counts).toEqual({ fetched: 2, inserted: 0, updated: 0, unchanged: 1, stale: 1 });
+    expect(classified.writes).toEqual([]);
+  });
+
+  it('sees a one-microsecond change', () => {
+    const stored = new Map([storedAt(1, '2025-01-15T08:00:00.000001Z')]);
+
+    const classified = classifyPage([orderAt(1, '2025-01-15T08:00:00.000002Z')], stored, TAG);
+
+    expect(classified.counts.updated).toBe(1);
+  });
+
+  it('returns nothing to write and no record time for an empty page', () => {
+    expect(classifyPage([], new Map(), TAG)).toEqual({
+      writes: [],
+      counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0 },
+      maxRecordTime: null,
+    });
+  });
+
+  it('keeps the newest version of an id that appears twice in a page, once', () => {
+    // The order changed while the source paged: it shows up at its old and its new position.
+    const page = [orderAt(1, T1), orderAt(2, T1), orderAt(1, T3)];
+
+    const classified = classifyPage(page, new Map(), TAG);
+
+    expect(idsOf(classified.writes)).toEqual([
+      [orderIdOf(1), 'inserted', T3],
+      [orderIdOf(2), 'inserted', T1],
+    ]);
+    expect(classified.counts).toEqual({ fetched: 3, inserted: 2, updated: 0, unchanged: 0, stale: 1 });
+    expect(classified.maxRecordTime).toBe(T3);
+  });
+
+  it('keeps the newest duplicate whichever comes first, and counts an identical copy as unchanged', () => {
+    const page = [orderAt(1, T3), orderAt(1, T1), orderAt(1, T3)];
+    const stored = new Map([storedAt(1, T2)]);
+
+    const classified = classifyPage(page, stored, TAG);
+
+    expect(idsOf(classified.writes)).toEqual([[orderIdOf(1), 'updated', T3]]);
+    expect(classified.counts).toEqual({ fetched: 3, inserted: 0, updated: 1, unchanged: 1, stale: 1 });
+  });
+
+  describe('on a retried page (the store already holds this page\'s own writes)', () => {
+    it('counts what the first attempt wrote exactly as it did, and writes nothing again', () => {
+      const page = [orderAt(1, T2), orderAt(2, T2), orderAt(3, T2)];
+      // First attempt: 1 was new, 2 replaced T1; it crashed before saving its counts. 3 was unchanged then.
+      const firstAttempt = classifyPage(page, new Map([storedAt(2, T1), storedAt(3, T2)]), TAG);
+      const afterFirstAttempt = new Map([
+        storedAt(1, T2, { writeTag: TAG, writeKind: 'inserted' }),
+        storedAt(2, T2, { writeTag: TAG, writeKind: 'updated' }),
+        storedAt(3, T2),
+      ]);
+
+      const retry = classifyPage(page, afterFirstAttempt, TAG);
+
+      expect(retry.counts).toEqual(firstAttempt.counts);
+      expect(retry.counts).toEqual({ fetched: 3, inserted: 1, updated: 1, unchanged: 1, stale: 0 });
+      expect(retry.writes).toEqual([]);
+    });
+
+    it('rewrites an order that changed again between the attempts, keeping the first attempt\'s kind', () => {
+      const stored = new Map([storedAt(1, T1, { writeTag: TAG, writeKind: 'inserted' })]);
+
+      const retry = classifyPage([orderAt(1, T2)], stored, TAG);
+
+      expect(idsOf(retry.writes)).toEqual([[orderIdOf(1), 'inserted', T2]]);
+      expect(retry.counts).toEqual({ fetched: 1, inserted: 1, updated: 0, unchanged: 0, stale: 0 });
+    });
+
+    it('never writes an older version back, even under its own tag', () => {
+      const stored = new Map([storedAt(1, T3, { writeTag: TAG, writeKind: 'updated' })]);
+
+      const retry = classifyPage([orderAt(1, T2)], stored, TAG);
+
+      expect(retry.writes).toEqual([]);
+      expect(retry.counts.updated).toBe(1);
+    });
+
+    it('treats a write from another page of the same run as any earlier write', () => {
+      const stored = new Map([storedAt(1, T2, { writeTag: 'full-http-20261125T150102Z-7f3a#2', writeKind: 'inserted' })]);
+
+      const classified = classifyPage([orderAt(1, T2)], stored, TAG);
+
+      expect(classified.counts).toMatchObject({ inserted: 0, unchanged: 1 });
+    });
+  });
+});
