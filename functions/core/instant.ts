@@ -42,7 +42,7 @@ function format(epochMs: number, extraMicros: number): Instant {
 export function parseInstant(value: string): ParsedInstant {
   const m = RFC3339.exec(value);
   if (!m) {
-    return { ok: false, problem: 'is not an RFC 3339 date-time with a UTC offset (like 2025-01-15T10:31:07.456+02:00)' };
+    return { ok: false, problem: 'is not of the form YYYY-MM-DDTHH:MM:SS[.ffffff] then Z or ±hh:mm' };
   }
   const [, y, mo, d, h, mi, s, fraction = '', sign, offH, offM] = m as unknown as string[];
   const year = Number(y);
