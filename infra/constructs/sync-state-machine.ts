@@ -1,0 +1,263 @@
+// The sync state machine, defined once: begin → sync page (looped) → commit, with continue-as-new after a bounded
+// number of pages and every failure recorded. JSONPath only: the local interpreter silently ignores JSONata.
+import { Duration, RemovalPolicy, Stack, ArnFormat } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { RETRYABLE_ERROR_NAMES } from '../../functions/core/errors';
+
+/** State names: the local runner binds each Task to its handler BY STATE NAME, so these are a contract. */
+export const STATE_NAMES = {
+  begin: 'Begin',
+  beginFailed: 'BeginFailed',
+  skippedChoice: 'Skipped?',
+  skipped: 'Skipped',
+  syncPage: 'SyncPage',
+  morePagesChoice: 'MorePages?',
+  continueAsNew: 'ContinueAsNew',
+  handedOver: 'HandedOver',
+  commit: 'Commit',
+  done: 'Done',
+  recordFailure: 'RecordFailure',
+  failed: 'Failed',
+} as const;
+
+/** The error the execution fails with after RecordFailure; the cause is the caught error's. */
+export const RUN_FAILED_ERROR = 'SyncFailed';
+
+/** Errors of the Lambda service itself (not of our code): always safe to retry. */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/** A step that ran out of time (Lambda's own timeout, or the task's). Retried only where a step is idempotent. */
+export const TIMEOUT_ERRORS = ['Sandbox.Timedout', 'States.Timeout'] as const;
+
+/** How a retrier retries, in the units of sfn.RetryProps; exported so the lease check and the tests agree. */
+export interface RetryPlan {
+  errors: readonly string[];
+  intervalSeconds: number;
+  backoffRate: number;
+  maxDelaySeconds: number;
+  maxAttempts: number;
+}
+
+/** Transient source and store errors: the source gets time to recover (2, 4, 8 ... capped at 60 s, jittered). */
+export const TRANSIENT_RETRY: RetryPlan = {
+  errors: RETRYABLE_ERROR_NAMES,
+  intervalSeconds: 2,
+  backoffRate: 2,
+  maxDelaySeconds: 60,
+  maxAttempts: 6,
+};
+
+/** Lambda hiccups: short, few. */
+export const LAMBDA_SERVICE_RETRY: RetryPlan = {
+  errors: LAMBDA_SERVICE_ERRORS,
+  intervalSeconds: 1,
+  backoffRate: 2,
+  maxDelaySeconds: 10,
+  maxAttempts: 3,
+};
+
+/** A page step is idempotent (invariant 3), so a timed-out one is simply run again. */
+export const PAGE_TIMEOUT_RETRY: RetryPlan = {
+  errors: TIMEOUT_ERRORS,
+  intervalSeconds: 2,
+  backoffRate: 2,
+  maxDelaySeconds: 30,
+  maxAttempts: 2,
+};
+
+/** The next part's name is already taken: by this run's own earlier attempt (names carry run id and part). */
+export const EXECUTION_ALREADY_EXISTS = 'StepFunctions.ExecutionAlreadyExistsException';
+
+/** Starting the next execution: the Step Functions API may be briefly unavailable. */
+export const START_EXECUTION_RETRY: RetryPlan = {
+  errors: ['StepFunctions.SdkClientException', 'States.TaskFailed'],
+  intervalSeconds: 1,
+  backoffRate: 2,
+  maxDelaySeconds: 20,
+  maxAttempts: 4,
+};
+
+/** The retriers of the page step, in order. */
+export const PAGE_STEP_RETRIES: readonly RetryPlan[] = [TRANSIENT_RETRY, LAMBDA_SERVICE_RETRY, PAGE_TIMEOUT_RETRY];
+
+/**
+ * The longest a page step can take from its first attempt to its last, every retrier exhausted: the lease
+ * must outlive this, or a run could lose its lease while Step Functions is still retrying its page.
+ */
+export function worstCaseStepSeconds(stepTimeoutSeconds: number, retries: readonly RetryPlan[]): number {
+  let total = stepTimeoutSeconds; // the first attempt
+  for (const plan of retries) {
+    for (let retry = 0; retry < plan.maxAttempts; retry++) {
+      total += stepTimeoutSeconds + Math.min(plan.intervalSeconds * plan.backoffRate ** retry, plan.maxDelaySeconds);
+    }
+  }
+  return Math.ceil(total);
+}
+
+function retryProps(plan: RetryPlan): sfn.RetryProps {
+  return {
+    errors: [...plan.errors],
+    interval: Duration.seconds(plan.intervalSeconds),
+    backoffRate: plan.backoffRate,
+    maxDelay: Duration.seconds(plan.maxDelaySeconds),
+    maxAttempts: plan.maxAttempts,
+    // Full jitter: runs that failed together (a source outage) do not all come back together.
+    jitterStrategy: sfn.JitterType.FULL,
+  };
+}
+
+export interface SyncStepFunctions {
+  begin: lambda.IFunction;
+  syncPage: lambda.IFunction;
+  commit: lambda.IFunction;
+  recordFailure: lambda.IFunction;
+}
+
+export interface SyncStateMachineProps {
+  /** Explicit, so the machine's own ARN is known before it exists (continue-as-new starts this machine). */
+  stateMachineName: string;
+  steps: SyncStepFunctions;
+  logRetention: logs.RetentionDays;
+}
+
+export class SyncStateMachine extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  /** The machine's ARN built from its name: what continue-as-new starts and the grants name. */
+  readonly ownArn: string;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: SyncStateMachineProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.ownArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: props.stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    // By default the handler's return value, not Lambda's envelope (StatusCode, ExecutedVersion ...), is the
+    // next state; `keepInput` discards the result instead (RecordFailure: Failed quotes the caught error).
+    const invoke = (stateName: string, fn: lambda.IFunction, payload: sfn.TaskInput, keepInput = false) =>
+      new tasks.LambdaInvoke(this, stateName, {
+        stateName,
+        lambdaFunction: fn,
+        payload,
+        ...(keepInput ? { resultPath: sfn.JsonPath.DISCARD } : { outputPath: '$.Payload' }),
+        // Our own retriers below, so every retried error name is listed on purpose.
+        retryOnServiceExceptions: false,
+      });
+    const runState = sfn.TaskInput.fromJsonPathAt('$');
+
+    // ---- begin: take the lease and plan the window, or report that another run holds it.
+    const beginFailed = new sfn.Fail(this, STATE_NAMES.beginFailed, {
+      stateName: STATE_NAMES.beginFailed,
+      error: 'BeginFailed',
+      cause: 'begin failed before taking the lease: nothing to record or release',
+    });
+    const begin = invoke(
+      STATE_NAMES.begin,
+      props.steps.begin,
+      sfn.TaskInput.fromObject({
+        input: sfn.JsonPath.entirePayload,
+        executionName: sfn.JsonPath.executionName,
+        executionArn: sfn.JsonPath.executionId,
+      }),
+    )
+      .addRetry(retryProps(TRANSIENT_RETRY))
+      .addRetry(retryProps(LAMBDA_SERVICE_RETRY))
+      .addCatch(beginFailed, { errors: [sfn.Errors.ALL] });
+
+    // ---- failure: record the error on the run (progress kept for a resume), release the lease, fail.
+    // RecordFailure's own result is not needed downstream: its input (the run with `.error`) passes through,
+    // so the execution fails with the caught error's cause, readable in the console and in the notification.
+    const failed = new sfn.Fail(this, STATE_NAMES.failed, {
+      stateName: STATE_NAMES.failed,
+      error: RUN_FAILED_ERROR,
+      causePath: '$.error.Cause',
+    });
+    const recordFailure = invoke(STATE_NAMES.recordFailure, props.steps.recordFailure, runState, true)
+      .addRetry(retryProps(TRANSIENT_RETRY))
+      .addRetry(retryProps(LAMBDA_SERVICE_RETRY))
+      .next(failed);
+    const catchIntoRecordFailure = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
+
+    // ---- the page loop.
+    const syncPage = invoke(STATE_NAMES.syncPage, props.steps.syncPage, runState);
+    for (const plan of PAGE_STEP_RETRIES) syncPage.addRetry(retryProps(plan));
+    syncPage.addCatch(recordFailure, catchIntoRecordFailure);
+
+    const commit = invoke(STATE_NAMES.commit, props.steps.commit, runState)
+      .addRetry(retryProps(TRANSIENT_RETRY))
+      .addRetry(retryProps(LAMBDA_SERVICE_RETRY))
+      .addCatch(recordFailure, catchIntoRecordFailure)
+      .next(new sfn.Succeed(this, STATE_NAMES.done, { stateName: STATE_NAMES.done }));
+
+    // ---- continue-as-new: the same run goes on in a fresh execution, so no execution's history nears 25,000 events.
+    const continueAsNew = new tasks.StepFunctionsStartExecution(this, STATE_NAMES.continueAsNew, {
+      stateName: STATE_NAMES.continueAsNew,
+      stateMachine: sfn.StateMachine.fromStateMachineArn(this, 'Self', this.ownArn),
+      integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,
+      name: sfn.JsonPath.stringAt('$.nextExecutionName'),
+      input: sfn.TaskInput.fromObject({ continueRun: sfn.JsonPath.entirePayload }),
+      // Adds AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: the console links each part to the one before.
+      associateWithParent: true,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    const handedOver = new sfn.Succeed(this, STATE_NAMES.handedOver, { stateName: STATE_NAMES.handedOver });
+    continueAsNew
+      // An earlier attempt of this state already started the next part (its answer was lost): the run has been
+      // handed over, so end as such instead of retrying (the first matching retrier wins; 0 attempts = none).
+      .addRetry({ errors: [EXECUTION_ALREADY_EXISTS], maxAttempts: 0 })
+      .addRetry(retryProps(START_EXECUTION_RETRY))
+      .addCatch(handedOver, { errors: [EXECUTION_ALREADY_EXISTS] })
+      .addCatch(recordFailure, catchIntoRecordFailure)
+      .next(handedOver);
+
+    const morePages = new sfn.Choice(this, STATE_NAMES.morePagesChoice, { stateName: STATE_NAMES.morePagesChoice })
+      .when(sfn.Condition.booleanEquals('$.done', true), commit)
+      .when(sfn.Condition.numberGreaterThanEqualsJsonPath('$.pagesInPart', '$.maxPagesPerPart'), continueAsNew)
+      .otherwise(syncPage);
+    syncPage.next(morePages);
+
+    // A run that found the lease held ends as a success: a skipped schedule tick is not an incident.
+    const skippedChoice = new sfn.Choice(this, STATE_NAMES.skippedChoice, { stateName: STATE_NAMES.skippedChoice })
+      .when(
+        sfn.Condition.and(sfn.Condition.isPresent('$.skipped'), sfn.Condition.booleanEquals('$.skipped', true)),
+        new sfn.Succeed(this, STATE_NAMES.skipped, { stateName: STATE_NAMES.skipped }),
+      )
+      .otherwise(syncPage);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      queryLanguage: sfn.QueryLanguage.JSON_PATH,
+      definitionBody: sfn.DefinitionBody.fromChainable(begin.next(skippedChoice)),
+      // One execution syncs at most maxPagesPerExecution pages (500 by default) of a few seconds each, plus
+      // retries that can wait minutes during a source outage: 12 h bounds a stuck execution without ever
+      // cutting a healthy one short (a long run is a chain of executions, each with its own 12 h).
+      timeout: Duration.hours(12),
+      tracingEnabled: true,
+      logs: {
+        destination: this.logGroup,
+        // ALL for a readable event trail; never the data: inputs and outputs carry orders' progress, not for logs.
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+  }
+}

@@ -1,0 +1,243 @@
+// The order-sync stack, read as wiring: stateful parts (tables, the source token), the functions, the state
+// machine, the HTTP API and the schedule, each granted only what it uses.
+import { CfnOutput, Duration, RemovalPolicy, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
+import { SyncFunction } from './constructs/sync-function';
+import { PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './constructs/sync-state-machine';
+import { PAGE_STEP_TIMEOUT_SECONDS, readSettings, type InfraSettings } from './settings';
+
+/** Logical id of the state machine resource: the local runner reads its DefinitionString from the template. */
+export const STATE_MACHINE_LOGICAL_ID = 'SyncStateMachine';
+
+/** The API's routes (DESIGN.md "HTTP API": the paths of the system this replaces). */
+export const API_ROUTES = [
+  { method: 'POST', path: '/api/sync/orders' },
+  { method: 'POST', path: '/api/sync/orders/full' },
+  { method: 'GET', path: '/api/sync/status' },
+] as const;
+
+/** What the schedule sends its target (the scheduled-trigger function). */
+export const SCHEDULE_INPUT = { mode: 'incremental', trigger: 'schedule' } as const;
+
+export class OrderSyncStack extends Stack {
+  readonly settings: InfraSettings;
+
+  constructor(scope: Construct, id: string, props: StackProps = {}) {
+    super(scope, id, props);
+    const settings = readSettings(
+      (key) => this.node.tryGetContext(key),
+      worstCaseStepSeconds(PAGE_STEP_TIMEOUT_SECONDS, PAGE_STEP_RETRIES),
+    );
+    this.settings = settings;
+    const logRetention = settings.logRetentionDays as logs.RetentionDays;
+
+    // ---------------------------------------------------------------- stateful
+    const ordersTable = new dynamodb.Table(this, 'OrdersTable', {
+      partitionKey: { name: ORDERS_TABLE_KEY.partitionKey, type: ORDERS_TABLE_KEY.type as dynamodb.AttributeType },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The copy of the shop's orders outlives the stack: rebuilding it is a 300k-order resync.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const syncStateTable = new dynamodb.Table(this, 'SyncStateTable', {
+      partitionKey: { name: SYNC_STATE_TABLE_KEY.partitionKey, type: SYNC_STATE_TABLE_KEY.type as dynamodb.AttributeType },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Its checkpoint and order counter describe the retained orders table: keep them together.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const sourceToken = this.sourceTokenSecret(settings);
+
+    // ---------------------------------------------------------------- functions
+    const baseEnvironment = functionEnvironment(settings, {
+      ordersTable: ordersTable.tableName,
+      syncStateTable: syncStateTable.tableName,
+      tokenSecretArn: sourceToken.secretArn,
+    });
+    const fn = (id: string, props: Omit<ConstructorParameters<typeof SyncFunction>[2], 'baseEnvironment' | 'logRetention'>) =>
+      new SyncFunction(this, id, { ...props, baseEnvironment, logRetention });
+
+    // Begin: one conditional lease write, one checkpoint read and, for a full run, one /orders/count call.
+    const begin = fn('BeginFunction', {
+      handler: 'begin',
+      description: 'Sync step: take the lease and plan the run window',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+    })
+      .grantTable(syncStateTable, 'readWrite')
+      .grantSecretRead(sourceToken);
+    // Sync page: one page of up to 250 orders (fetch with the connector's own 429/5xx waits, validate, one
+    // BatchGet round, up to 10 BatchWrites). 1024 MB buys the CPU for parsing and validating the page
+    // quickly; nothing in it grows with the shop's size. 60 s leaves room for a Retry-After wait.
+    const syncPage = fn('SyncPageFunction', {
+      handler: 'sync-page',
+      description: 'Sync step: fetch one page of orders and upsert it',
+      memorySize: 1024,
+      timeout: Duration.seconds(PAGE_STEP_TIMEOUT_SECONDS),
+    })
+      .grantTable(ordersTable, 'batchReadWrite')
+      .grantTable(syncStateTable, 'readWrite')
+      .grantSecretRead(sourceToken);
+    // Commit and record-failure: one conditional write each on the sync-state item.
+    const commit = fn('CommitFunction', {
+      handler: 'commit',
+      description: 'Sync step: write the checkpoint and release the lease',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+    }).grantTable(syncStateTable, 'readWrite');
+    const recordFailure = fn('RecordFailureFunction', {
+      handler: 'record-failure',
+      description: 'Sync step: record the run error, keep its progress, release the lease',
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+    }).grantTable(syncStateTable, 'readWrite');
+
+    // ---------------------------------------------------------------- state machine
+    const sync = new SyncStateMachine(this, 'Sync', {
+      stateMachineName: `${this.stackName}-${settings.stream}`,
+      steps: { begin, syncPage, commit, recordFailure },
+      logRetention,
+    });
+    (sync.stateMachine.node.defaultChild as CfnResource).overrideLogicalId(STATE_MACHINE_LOGICAL_ID);
+    const stateMachine = sync.stateMachine;
+
+    // ---------------------------------------------------------------- HTTP API
+    // The API answers within API Gateway's 29 s: a lease check, a StartExecution, a status read. 512 MB for a
+    // quicker cold start of the router and the SDK clients.
+    const api = fn('ApiFunction', {
+      handler: 'api',
+      description: 'HTTP API: trigger a sync, read its status',
+      memorySize: 512,
+      timeout: Duration.seconds(15),
+      extraEnvironment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
+    }).grantTable(syncStateTable, 'readWrite');
+    stateMachine.grant(api, 'states:StartExecution', 'states:ListExecutions');
+    stateMachine.grantExecution(api, 'states:DescribeExecution');
+    const restApi = this.httpApi(api, logRetention);
+
+    // ---------------------------------------------------------------- schedule
+    // The trigger (not Scheduler itself) starts the execution, so its name says mode, trigger and time.
+    const scheduledTrigger = fn('ScheduledTriggerFunction', {
+      handler: 'scheduled-trigger',
+      description: 'Schedule target: start an incremental sync unless one is running',
+      memorySize: 256,
+      timeout: Duration.seconds(15),
+      extraEnvironment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
+    }).grantTable(syncStateTable, 'read');
+    stateMachine.grant(scheduledTrigger, 'states:StartExecution');
+    const schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: `Incremental ${settings.stream} sync`,
+      schedule: scheduler.ScheduleExpression.expression(settings.scheduleRate),
+      enabled: settings.scheduleEnabled,
+      target: new schedulerTargets.LambdaInvoke(scheduledTrigger, {
+        input: scheduler.ScheduleTargetInput.fromObject(SCHEDULE_INPUT),
+        // A late tick is harmless (the lease guards) and the next one comes anyway: a few retries, then drop it.
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(5),
+      }),
+    });
+
+    // ---------------------------------------------------------------- outputs
+    new CfnOutput(this, 'ApiUrl', { value: restApi.url, description: 'Base URL of the sync API (IAM-signed requests)' });
+    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName });
+    new CfnOutput(this, 'SyncStateTableName', { value: syncStateTable.tableName });
+    new CfnOutput(this, 'SourceTokenSecretName', {
+      value: sourceToken.secretName,
+      description: 'Put the orders API token here: aws secretsmanager put-secret-value --secret-id <name> --secret-string <token>',
+    });
+    new CfnOutput(this, 'ExecutionsConsoleUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${stateMachine.stateMachineArn}`,
+      description: 'The executions of the sync state machine: one line per run part',
+    });
+    new CfnOutput(this, 'ScheduleName', { value: schedule.scheduleName });
+  }
+
+  /** The source token: an existing secret (context) or a new one holding a random placeholder to replace. */
+  private sourceTokenSecret(settings: InfraSettings): secretsmanager.ISecret {
+    if (settings.sourceTokenSecretArn) {
+      return secretsmanager.Secret.fromSecretCompleteArn(this, 'SourceToken', settings.sourceTokenSecretArn);
+    }
+    if (settings.sourceTokenSecretName) {
+      return secretsmanager.Secret.fromSecretNameV2(this, 'SourceToken', settings.sourceTokenSecretName);
+    }
+    // A generated placeholder, never a literal: no token (real or fake) is ever written into the template.
+    return new secretsmanager.Secret(this, 'SourceToken', {
+      description: `Token of the ${settings.stream} source API. Replace the generated placeholder with the real token.`,
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** REST API with IAM authorisation on every method, access logs and stage throttling. */
+  private httpApi(handler: SyncFunction, logRetention: logs.RetentionDays): apigateway.RestApi {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const restApi = new apigateway.RestApi(this, 'Api', {
+      restApiName: `${this.stackName}-api`,
+      description: 'order-sync: trigger a sync, read its status',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // Nobody unauthenticated starts a 300k-order resync: SigV4-signed requests only.
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
+      // Stage logging needs the account-level CloudWatch role; CDK keeps it with the stack.
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false, // request bodies and headers stay out of logs
+        tracingEnabled: true,
+        metricsEnabled: true,
+        // A trigger API, not a data API: a few calls a second is plenty, and caps the cost of a runaway client.
+        throttlingRateLimit: 10,
+        throttlingBurstLimit: 20,
+      },
+    });
+    const integration = new apigateway.LambdaIntegration(handler, {
+      proxy: true,
+      // No extra invoke permission for the console's "Test" button: only the deployed stage calls the handler.
+      allowTestInvoke: false,
+    });
+    for (const route of API_ROUTES) {
+      restApi.root.resourceForPath(route.path).addMethod(route.method, integration);
+    }
+    return restApi;
+  }
+}
+
+/** The environment every function shares (functions/config.ts parses it). The token is never in it: only the
+ * ARN of the secret that holds it, read at run time. */
+export function functionEnvironment(
+  settings: InfraSettings,
+  resources: { ordersTable: string; syncStateTable: string; tokenSecretArn: string },
+): Record<string, string> {
+  const source: Record<string, string> =
+    settings.sourceKind === 'shopify'
+      ? { SHOPIFY_SHOP_DOMAIN: settings.shopifyShopDomain ?? '', SHOPIFY_API_VERSION: settings.shopifyApiVersion }
+      : { ORDERS_API_URL: settings.ordersApiUrl };
+  return {
+    ORDERS_TABLE: resources.ordersTable,
+    SYNC_STATE_TABLE: resources.syncStateTable,
+    STREAM: settings.stream,
+    SOURCE_KIND: settings.sourceKind,
+    ...source,
+    ORDERS_API_TOKEN_SECRET_ARN: resources.tokenSecretArn,
+    PAGE_SIZE: String(settings.pageSize),
+    OVERLAP_SECONDS: String(settings.overlapSeconds),
+    LEASE_SECONDS: String(settings.leaseSeconds),
+    MAX_PAGES_PER_EXECUTION: String(settings.maxPagesPerExecution),
+    POWERTOOLS_SERVICE_NAME: 'order-sync',
+    POWERTOOLS_METRICS_NAMESPACE: 'OrderSync',
+    LOG_LEVEL: settings.logLevel,
+  };
+}

@@ -1,0 +1,179 @@
+// Every deploy-time setting of the stack: read from CDK context once, with defaults, and checked at synth so a
+// wrong value stops `cdk synth` with a message naming the context key, what it accepts and what it got.
+
+/** What the stack is built from. Defaults hold for every key but the shop's own (URL, domain, email). */
+export interface InfraSettings {
+  /** The stream the state machine syncs ("orders"): STREAM in every function. */
+  stream: string;
+  sourceKind: 'http' | 'shopify';
+  /** Base URL of the reference orders API (ORDERS_API.md); unused when sourceKind is shopify. */
+  ordersApiUrl: string;
+  shopifyShopDomain: string | undefined;
+  shopifyApiVersion: string;
+  pageSize: number;
+  overlapSeconds: number;
+  leaseSeconds: number;
+  maxPagesPerExecution: number;
+  /** EventBridge Scheduler expression: `rate(5 minutes)`, `cron(...)`. */
+  scheduleRate: string;
+  scheduleEnabled: boolean;
+  notificationEmail: string | undefined;
+  /** Use an existing secret instead of creating one (name or full ARN; at most one of the two). */
+  sourceTokenSecretName: string | undefined;
+  sourceTokenSecretArn: string | undefined;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  logRetentionDays: number;
+  /** Watermark lag (seconds) above which the lag alarm fires; default three missed schedule periods. */
+  watermarkLagAlarmSeconds: number;
+}
+
+/** The most pages one execution may sync before continuing as new. A page costs about 7 history events
+ * (task entered/scheduled/started/succeeded/exited, choice entered/exited) plus 3 per retry: 1,000 pages
+ * with a retry on every other page stays near 8,500 events, far under the 25,000-event limit. */
+export const MAX_PAGES_PER_EXECUTION_LIMIT = 1_000;
+
+/** A page step's Lambda timeout (seconds); the lease must outlive a page step with all its retries. */
+export const PAGE_STEP_TIMEOUT_SECONDS = 60;
+
+export class ContextError extends Error {
+  override readonly name = 'ContextError';
+}
+
+type ContextReader = (key: string) => unknown;
+
+/** Read and check every setting; throws ContextError naming every wrong key at once. */
+export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: number): InfraSettings {
+  const problems: string[] = [];
+  const read = new Reader(context, problems);
+
+  const sourceKind = read.oneOf('sourceKind', ['http', 'shopify'] as const, 'http');
+  const scheduleRate = read.text('scheduleRate', 'rate(5 minutes)');
+  const scheduleProblem = scheduleExpressionProblem(scheduleRate);
+  if (scheduleProblem) problems.push(`context scheduleRate ${scheduleProblem}, got "${scheduleRate}"`);
+
+  const settings: InfraSettings = {
+    stream: read.text('stream', 'orders', /^[a-z][a-z0-9_-]*$/, 'a lower-case name like "orders"'),
+    sourceKind,
+    ordersApiUrl: read.text('ordersApiUrl', 'https://orders-api.example.com'),
+    shopifyShopDomain: read.optionalText('shopifyShopDomain', /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'a shop domain like "my-shop.myshopify.com"'),
+    shopifyApiVersion: read.text('shopifyApiVersion', '2025-10', /^\d{4}-(01|04|07|10)$/, 'a Shopify API version like "2025-10"'),
+    pageSize: read.integer('pageSize', 250, 1, 250),
+    overlapSeconds: read.integer('overlapSeconds', 300, 0, 86_400),
+    leaseSeconds: read.integer('leaseSeconds', 900, pageStepWorstCaseSeconds, 86_400),
+    maxPagesPerExecution: read.integer('maxPagesPerExecution', 500, 1, MAX_PAGES_PER_EXECUTION_LIMIT),
+    scheduleRate,
+    scheduleEnabled: read.boolean('scheduleEnabled', true),
+    notificationEmail: read.optionalText('notificationEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
+    sourceTokenSecretName: read.optionalText('sourceTokenSecretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
+    sourceTokenSecretArn: read.optionalText('sourceTokenSecretArn', /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'a complete secret ARN (ending in the 6-character suffix)'),
+    logLevel: read.oneOf('logLevel', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, 'INFO'),
+    logRetentionDays: read.oneOf('logRetentionDays', [7, 14, 30, 60, 90, 180, 365] as const, 30),
+    watermarkLagAlarmSeconds: 0,
+  };
+  const defaultLag = 3 * (scheduleProblem ? 300 : schedulePeriodSeconds(scheduleRate) ?? 300) + settings.overlapSeconds;
+  settings.watermarkLagAlarmSeconds = read.integer('watermarkLagAlarmSeconds', defaultLag, 60, 7 * 86_400);
+
+  const apiUrlProblem = ordersApiUrlProblem(settings.ordersApiUrl);
+  if (sourceKind === 'http' && apiUrlProblem) problems.push(`context ordersApiUrl ${apiUrlProblem}, got "${settings.ordersApiUrl}"`);
+  if (sourceKind === 'shopify' && !settings.shopifyShopDomain) {
+    problems.push('context shopifyShopDomain is required when sourceKind is "shopify"');
+  }
+  if (settings.sourceTokenSecretName && settings.sourceTokenSecretArn) {
+    problems.push('context sourceTokenSecretName and sourceTokenSecretArn: set one of them, not both');
+  }
+  if (problems.length > 0) throw new ContextError(problems.join('; '));
+  return settings;
+}
+
+/** Why an EventBridge Scheduler expression is not one we accept, or undefined when it is. */
+export function scheduleExpressionProblem(expression: string): string | undefined {
+  if (/^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/.test(expression)) return undefined;
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!rate) return 'must be "rate(N minutes|hours|days)" or "cron(6 fields)"';
+  const value = Number(rate[1]);
+  const plural = rate[2]!.endsWith('s');
+  if (value < 1) return 'must have a rate of at least 1';
+  // Scheduler rejects "rate(1 minutes)" and "rate(5 minute)" at deploy time: say so at synth.
+  if (value === 1 && plural) return `must use the singular unit for 1 ("rate(1 ${rate[2]!.slice(0, -1)})")`;
+  if (value > 1 && !plural) return `must use the plural unit for ${value} ("rate(${value} ${rate[2]}s)")`;
+  return undefined;
+}
+
+/** The period of a rate expression in seconds; undefined for cron (no fixed period). */
+export function schedulePeriodSeconds(expression: string): number | undefined {
+  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (!rate) return undefined;
+  const unitSeconds = { minute: 60, hour: 3_600, day: 86_400 }[rate[2] as 'minute' | 'hour' | 'day'];
+  return Number(rate[1]) * unitSeconds;
+}
+
+/** The token travels with every request: https only, except to this machine (the local stack). */
+function ordersApiUrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return undefined;
+  return 'must be an https URL (plain http only for localhost)';
+}
+
+/** Context values arrive as strings from `-c key=value` and as JSON values from cdk.json: accept both. */
+class Reader {
+  constructor(
+    private readonly context: ContextReader,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(key: string): unknown {
+    const value = this.context(key);
+    return value === '' ? undefined : value;
+  }
+
+  text(key: string, fallback: string, pattern?: RegExp, accepts?: string): string {
+    return this.optionalText(key, pattern, accepts) ?? fallback;
+  }
+
+  optionalText(key: string, pattern?: RegExp, accepts?: string): string | undefined {
+    const value = this.raw(key);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || (pattern && !pattern.test(value))) {
+      this.problems.push(`context ${key} must be ${accepts ?? 'a string'}, got ${JSON.stringify(value)}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  integer(key: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(key);
+    if (value === undefined || value === null) return fallback;
+    const number = typeof value === 'string' ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+      this.problems.push(`context ${key} must be ${min}..${max}, got ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+      return fallback;
+    }
+    return number;
+  }
+
+  boolean(key: string, fallback: boolean): boolean {
+    const value = this.raw(key);
+    if (value === undefined || value === null) return fallback;
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    this.problems.push(`context ${key} must be true or false, got ${JSON.stringify(value)}`);
+    return fallback;
+  }
+
+  oneOf<const T extends readonly (string | number)[]>(key: string, accepted: T, fallback: T[number]): T[number] {
+    const value = this.raw(key);
+    if (value === undefined || value === null) return fallback;
+    const match = accepted.find((candidate) => String(candidate) === String(value));
+    if (match === undefined) {
+      this.problems.push(`context ${key} must be one of ${accepted.join(', ')}, got ${JSON.stringify(value)}`);
+      return fallback;
+    }
+    return match;
+  }
+}
