@@ -1,0 +1,45 @@
+// Opaque keyset cursors: base64url of {u: updated_at, i: id, f: filters hash}. A cursor carries its
+// filters so that a request mixing a cursor with other filters is refused (ORDERS_API.md).
+import { createHash } from 'node:crypto';
+import type { Position } from './order-table';
+import { indexOfOrderId, orderIdOf } from './render';
+import { microsToInstant, parseTimestampMicros } from './time';
+
+/** The filters of a walk, as epoch microseconds; null when not given. */
+export interface Filters {
+  minMicros: number | null;
+  maxMicros: number | null;
+}
+
+/** Short digest of the filters: compared as instants, so the same bound in another offset is the same walk. */
+export function filtersHash(filters: Filters): string {
+  return createHash('sha256').update(`${filters.minMicros ?? ''}|${filters.maxMicros ?? ''}`).digest('base64url').slice(0, 16);
+}
+
+/** A cursor for the walk standing after `position` (null: before the first order, as an empty first page leaves it). */
+export function encodeCursor(position: Position | null, filters: Filters): string {
+  const body = position === null ? { u: null, i: null } : { u: microsToInstant(position.updatedMicros), i: orderIdOf(position.index) };
+  return Buffer.from(JSON.stringify({ ...body, f: filtersHash(filters) })).toString('base64url');
+}
+
+export type DecodedCursor = { ok: true; position: Position | null; filtersHash: string } | { ok: false; problem: string };
+
+export function decodeCursor(cursor: string, orderCount: number): DecodedCursor {
+  const refused = { ok: false as const, problem: 'cursor is not one this API issued (send next_cursor exactly as received)' };
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return refused;
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return refused;
+  }
+  if (typeof body !== 'object' || body === null) return refused;
+  const { u, i, f } = body as Record<string, unknown>;
+  if (typeof f !== 'string') return refused;
+  if (u === null && i === null) return { ok: true, position: null, filtersHash: f };
+  if (typeof u !== 'string' || typeof i !== 'string') return refused;
+  const time = parseTimestampMicros(u);
+  const index = indexOfOrderId(i, orderCount);
+  if (!time.ok || index === null) return refused;
+  return { ok: true, position: { updatedMicros: time.micros, index }, filtersHash: f };
+}

@@ -1,0 +1,83 @@
+// The fake's fault knobs: steady rates (for the local stack and the benchmark) and a script of exact
+// outcomes for the next requests (for tests that need one particular failure at one particular moment).
+
+/** What one scripted request gets instead of its normal answer. */
+export type ScriptedOutcome =
+  | 500
+  | 502
+  | 503
+  | 504
+  | 429
+  /** Destroy the socket without an answer. */
+  | 'drop'
+  /** Never answer (the client's timeout must fire). */
+  | 'hang'
+  /** A page shorter than asked, still with a next_cursor (only /orders). */
+  | 'short'
+  /** An empty page that still carries a next_cursor (only /orders). */
+  | 'empty'
+  /** A 200 whose body is an HTML error page. */
+  | 'not-json'
+  /** A 200 JSON body without an `orders` array. */
+  | 'wrong-shape'
+  /** A 200 page whose next_cursor is a number. */
+  | 'cursor-type';
+
+export interface FaultSettings {
+  /** Added before every answer. */
+  latencyMs: number;
+  /** Requests allowed per second (the source's clock); more get 429 with Retry-After. null: unlimited. */
+  rateLimitPerSecond: number | null;
+  /** What a 429 says in Retry-After. */
+  retryAfterSeconds: number;
+  /** Share (0..1) of requests answered 500/502/503/504. */
+  errorRate: number;
+  /** Share (0..1) of requests whose connection is destroyed without an answer. */
+  dropRate: number;
+  /** Share (0..1) of pages cut short (still with a next_cursor). */
+  shortPageRate: number;
+  /** Share (0..1) of pages answered empty (still with a next_cursor). */
+  emptyPageRate: number;
+}
+
+export const NO_FAULTS: FaultSettings = Object.freeze({
+  latencyMs: 0,
+  rateLimitPerSecond: null,
+  retryAfterSeconds: 1,
+  errorRate: 0,
+  dropRate: 0,
+  shortPageRate: 0,
+  emptyPageRate: 0,
+});
+
+/** Checks a settings change, naming the knob that is out of range. */
+export function checkedFaults(settings: FaultSettings): FaultSettings {
+  for (const knob of ['errorRate', 'dropRate', 'shortPageRate', 'emptyPageRate'] as const) {
+    const value = settings[knob];
+    if (!(value >= 0 && value <= 1)) throw new RangeError(`fault ${knob} must be a share in 0..1, got ${value}`);
+  }
+  if (settings.emptyPageRate === 1) throw new RangeError('fault emptyPageRate 1 would never let a walk end');
+  if (!(settings.latencyMs >= 0)) throw new RangeError(`fault latencyMs must be >= 0, got ${settings.latencyMs}`);
+  if (!(settings.retryAfterSeconds >= 0)) throw new RangeError(`fault retryAfterSeconds must be >= 0`);
+  if (settings.rateLimitPerSecond !== null && !(settings.rateLimitPerSecond >= 1)) {
+    throw new RangeError(`fault rateLimitPerSecond must be >= 1 or null, got ${settings.rateLimitPerSecond}`);
+  }
+  return settings;
+}
+
+/** Counts requests per second of the source's clock. */
+export class RateWindow {
+  private second = -1;
+  private used = 0;
+
+  /** Records one request; returns how many the second has left after it (negative: over the limit). */
+  take(nowMs: number, limit: number): number {
+    const second = Math.floor(nowMs / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.used = 0;
+    }
+    this.used++;
+    return limit - this.used;
+  }
+}

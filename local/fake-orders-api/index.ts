@@ -1,0 +1,412 @@
+// The fake orders API: a plain node:http server on loopback that serves ORDERS_API.md to the letter from
+// a seeded, compact in-memory shop, changes orders while clients page (live mode), and fails on demand.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Instant } from '../../functions/core/order';
+import { decodeCursor, encodeCursor, filtersHash, type Filters } from './cursor';
+import { checkedFaults, NO_FAULTS, RateWindow, type FaultSettings, type ScriptedOutcome } from './faults';
+import { OrderTable } from './order-table';
+import { hash32, SeededRandom } from './random';
+import { indexOfOrderId, orderIdOf, renderOrder } from './render';
+import { MICROS_PER_MS, microsToInstant, OFFSETS, packStyle, parseTimestampMicros } from './time';
+
+export type { FaultSettings, ScriptedOutcome } from './faults';
+
+export interface FakeOrdersApiOptions {
+  /** Orders in the shop at start (default 1000). */
+  orders?: number;
+  /** Everything generated (orders, tokens, fault and live-mode choices) follows from it (default 1). */
+  seed?: number;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default: derived from the seed. */
+  token?: string;
+  /** The source's clock minus ours: its updated_at for a change made now is our now + this. */
+  clockOffsetMs?: number;
+  /** Our clock, epoch ms (default Date.now). */
+  clock?: () => number;
+  /** Newest updated_at of the generated history, epoch ms of the source's clock (default: its now at start). */
+  historyEndsAtMs?: number;
+  /** How far back the generated history goes (default 730 days). */
+  historyDays?: number;
+  /** Changes per second made in the background while the server runs (default 0: none). */
+  liveRate?: number;
+  faults?: Partial<FaultSettings>;
+}
+
+export interface OrderVersion {
+  id: string;
+  updated_at: Instant;
+}
+
+export interface Change {
+  /** Ids of existing orders to change (each gets a new, later updated_at). */
+  updates?: readonly string[];
+  /** New orders to create. */
+  creates?: number;
+  /** One updated_at shared by every order of this change (a bulk update); otherwise one each. */
+  bulk?: boolean;
+}
+
+export interface RecordedRequest {
+  path: string;
+  query: Record<string, string>;
+  /** Whether the bearer token was right (the token itself is never recorded). */
+  authorized: boolean;
+  outcome: number | 'dropped' | 'hung';
+}
+
+export interface FakeApiStats {
+  requests: number;
+  /** Answers per route and status ("200", "429", "dropped", "hung"). */
+  byRoute: Record<string, Record<string, number>>;
+  orders: number;
+  /** Bytes held by the shop's columns and sorted index. */
+  tableBytes: number;
+}
+
+export interface FakeOrdersApi {
+  url: string;
+  token: string;
+  clockOffsetMs: number;
+  stop(): Promise<void>;
+  /** Every order's id and updated_at (as Instants), sorted by (updated_at, id); only the window's when given. */
+  truth(window?: { from?: Instant | null; to?: Instant | null }): OrderVersion[];
+  /** The order as the API serves it now (bad-data patches included), or undefined. */
+  order(id: string): Record<string, unknown> | undefined;
+  /** Changes orders now; returns the ids changed and created. */
+  mutate(change: Change): { updated: string[]; created: string[] };
+  /** Changes some fault knobs (the others keep their value); resetFaults() restores none. */
+  setFaults(faults: Partial<FaultSettings>): void;
+  resetFaults(): void;
+  /** The next requests get these outcomes, in order, before any rate applies. */
+  script(...outcomes: ScriptedOutcome[]): void;
+  /** Serves the order with these fields replaced (undefined removes one): bad data for the reliability tests. null clears. */
+  corruptOrder(id: string, patch: Record<string, unknown> | null): void;
+  /** Changes per second in the background (0 stops them). */
+  setLiveRate(changesPerSecond: number): void;
+  stats(): FakeApiStats;
+  /** The last 1000 requests, oldest first. */
+  requests(): readonly RecordedRequest[];
+  /** The source's clock now, as an Instant. */
+  now(): Instant;
+}
+
+const PAGE_LIMIT_MAX = 250;
+const PAGE_LIMIT_DEFAULT = 50;
+const RECORDED_REQUESTS = 1000;
+const LIVE_TICK_MS = 20;
+/** In live mode, one change in this many is a bulk update of BULK_SIZE orders. */
+const BULK_EVERY = 400;
+const BULK_SIZE = 150;
+const ORDERS_PARAMETERS = new Set(['updated_at_min', 'updated_at_max', 'limit', 'cursor']);
+const COUNT_PARAMETERS = new Set(['updated_at_min', 'updated_at_max']);
+
+class BadRequest extends Error {}
+
+export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Promise<FakeOrdersApi> {
+  const seed = options.seed ?? 1;
+  const clock = options.clock ?? Date.now;
+  const clockOffsetMs = options.clockOffsetMs ?? 0;
+  const sourceNowMs = (): number => clock() + clockOffsetMs;
+  const token = options.token ?? `fake_${hash32(seed, 0x70c3).toString(16)}${hash32(seed, 0xbeef).toString(16)}`;
+  const table = OrderTable.generate({
+    seed,
+    orders: options.orders ?? 1000,
+    historyEndsAtMicros: Math.floor(options.historyEndsAtMs ?? sourceNowMs()) * MICROS_PER_MS,
+    historyDays: options.historyDays ?? 730,
+  });
+  let faults = checkedFaults({ ...NO_FAULTS, ...options.faults });
+  const scripted: ScriptedOutcome[] = [];
+  const faultRandom = new SeededRandom(hash32(seed, 0xfa17));
+  const liveRandom = new SeededRandom(hash32(seed, 0x11fe));
+  const rateWindow = new RateWindow();
+  const corruptions = new Map<number, Record<string, unknown>>();
+  const byRoute: Record<string, Record<string, number>> = {};
+  const recorded: RecordedRequest[] = [];
+  const pendingTimers = new Set<NodeJS.Timeout>();
+  let requestCount = 0;
+
+  // ------------------------------------------------------------------ the shop
+
+  function served(index: number): Record<string, unknown> {
+    const order = renderOrder(table, seed, index);
+    const patch = corruptions.get(index);
+    if (patch === undefined) return order;
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined) delete order[field];
+      else order[field] = value;
+    }
+    return order;
+  }
+
+  /** One change: the given orders and `creates` new ones all get one new updated_at. */
+  function applyChange(updates: readonly number[], creates: number): number[] {
+    const { micros, digits } = table.nextChangeMicros(sourceNowMs() * MICROS_PER_MS, liveRandom.int(7));
+    const style = packStyle({ offsetIndex: liveRandom.int(OFFSETS.length), digits });
+    return table.change(updates, creates, micros, style, seed);
+  }
+
+  function mutate(change: Change): { updated: string[]; created: string[] } {
+    const updates = (change.updates ?? []).map((id) => {
+      const index = indexOfOrderId(id, table.size);
+      if (index === null) throw new RangeError(`no order ${id} in the fake shop`);
+      return index;
+    });
+    const creates = change.creates ?? 0;
+    const created: number[] = [];
+    if (change.bulk) created.push(...applyChange(updates, creates));
+    else {
+      for (const index of updates) applyChange([index], 0);
+      for (let c = 0; c < creates; c++) created.push(...applyChange([], 1));
+    }
+    return { updated: updates.map(orderIdOf), created: created.map(orderIdOf) };
+  }
+
+  // Live mode: a shop's steady trickle of orders placed and changed, with an occasional bulk update.
+  let liveRate = 0;
+  let liveTimer: NodeJS.Timeout | null = null;
+  let liveDue = 0;
+  let liveChanges = 0;
+  let lastTick = clock();
+  function liveTick(): void {
+    const now = clock();
+    liveDue += ((now - lastTick) / 1000) * liveRate;
+    lastTick = now;
+    for (; liveDue >= 1 && table.size > 0; liveDue--) {
+      liveChanges++;
+      if (liveChanges % BULK_EVERY === 0) {
+        const bulk = Array.from({ length: Math.min(BULK_SIZE, table.size) }, () => liveRandom.int(table.size));
+        applyChange(bulk, 0);
+      } else if (liveRandom.chance(0.2)) applyChange([], 1);
+      else applyChange([liveRandom.int(table.size)], 0);
+    }
+  }
+  function setLiveRate(changesPerSecond: number): void {
+    if (!(changesPerSecond >= 0)) throw new RangeError(`liveRate must be >= 0, got ${changesPerSecond}`);
+    liveRate = changesPerSecond;
+    if (liveRate > 0 && liveTimer === null) {
+      lastTick = clock();
+      liveDue = 0;
+      liveTimer = setInterval(liveTick, LIVE_TICK_MS);
+      liveTimer.unref();
+    } else if (liveRate === 0 && liveTimer !== null) {
+      clearInterval(liveTimer);
+      liveTimer = null;
+    }
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  function parseFilters(query: URLSearchParams): Filters {
+    const bound = (name: string): number | null => {
+      const text = query.get(name);
+      if (text === null) return null;
+      const parsed = parseTimestampMicros(text);
+      if (!parsed.ok) throw new BadRequest(`${name} "${text}" ${parsed.problem}`);
+      return parsed.micros;
+    };
+    return { minMicros: bound('updated_at_min'), maxMicros: bound('updated_at_max') };
+  }
+
+  function checkParameters(query: URLSearchParams, allowed: ReadonlySet<string>): void {
+    const seen = new Set<string>();
+    for (const name of query.keys()) {
+      if (!allowed.has(name)) throw new BadRequest(`unknown parameter "${name}" (accepted: ${[...allowed].join(', ')})`);
+      if (seen.has(name)) throw new BadRequest(`parameter "${name}" given more than once`);
+      seen.add(name);
+    }
+  }
+
+  function ordersPage(query: URLSearchParams, outcome: ScriptedOutcome | undefined): string {
+    checkParameters(query, ORDERS_PARAMETERS);
+    const filters = parseFilters(query);
+    const limitText = query.get('limit');
+    const limit = limitText === null ? PAGE_LIMIT_DEFAULT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
+    if (!(limit >= 1 && limit <= PAGE_LIMIT_MAX)) throw new BadRequest(`limit must be an integer in 1..${PAGE_LIMIT_MAX}, got "${limitText}"`);
+    const cursorText = query.get('cursor');
+    let after = null;
+    if (cursorText !== null) {
+      const decoded = decodeCursor(cursorText, table.size);
+      if (!decoded.ok) throw new BadRequest(decoded.problem);
+      if (decoded.filtersHash !== filtersHash(filters)) {
+        throw new BadRequest('cursor was issued for other filters: send the same updated_at_min and updated_at_max as the walk began with');
+      }
+      after = decoded.position;
+    }
+    if (outcome === 'empty' || (outcome === undefined && faultRandom.chance(faults.emptyPageRate))) {
+      return pageBody([], encodeCursor(after, filters));
+    }
+    const short = outcome === 'short' || (outcome === undefined && faultRandom.chance(faults.shortPageRate));
+    const pageLimit = short && limit > 1 ? 1 + faultRandom.int(limit - 1) : limit;
+    const { indices, more } = table.page(after, filters.minMicros, filters.maxMicros, pageLimit);
+    const last = indices[indices.length - 1];
+    const cutShort = pageLimit < limit && indices.length === pageLimit;
+    const nextCursor =
+      last !== undefined && (more || cutShort) ? encodeCursor({ updatedMicros: table.updatedMicros[last]!, index: last }, filters) : null;
+    const body = pageBody(indices, nextCursor);
+    if (outcome === 'wrong-shape') return JSON.stringify({ data: { orders: [] }, next: null });
+    if (outcome === 'cursor-type') return body.replace(/"next_cursor":(null|"[^"]*")\}$/, '"next_cursor":12345}');
+    return body;
+  }
+
+  function pageBody(indices: readonly number[], nextCursor: string | null): string {
+    return `{"orders":[${indices.map((index) => JSON.stringify(served(index))).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`;
+  }
+
+  function ordersCount(query: URLSearchParams): string {
+    checkParameters(query, COUNT_PARAMETERS);
+    const filters = parseFilters(query);
+    return JSON.stringify({ count: table.count(filters.minMicros, filters.maxMicros) });
+  }
+
+  function record(path: string, query: URLSearchParams, authorized: boolean, outcome: RecordedRequest['outcome']): void {
+    const route = (byRoute[path] ??= {});
+    route[String(outcome)] = (route[String(outcome)] ?? 0) + 1;
+    recorded.push({ path, query: Object.fromEntries(query), authorized, outcome });
+    if (recorded.length > RECORDED_REQUESTS) recorded.shift();
+  }
+
+  function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+    res.writeHead(status, {
+      'content-type': headers['content-type'] ?? 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      ...headers,
+    });
+    res.end(body);
+  }
+
+  function errorBody(code: string, message: string): string {
+    return JSON.stringify({ error: { code, message } });
+  }
+
+  function answer(req: IncomingMessage, res: ServerResponse, outcome: ScriptedOutcome | undefined): void {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = url.pathname;
+    const authorized = req.headers.authorization === `Bearer ${token}`;
+    const done = (status: number, body: string, headers: Record<string, string> = {}): void => {
+      record(path, url.searchParams, authorized, status);
+      send(res, status, body, headers);
+    };
+
+    if (outcome === 'drop' || (outcome === undefined && faultRandom.chance(faults.dropRate))) {
+      record(path, url.searchParams, authorized, 'dropped');
+      req.socket.destroy();
+      return;
+    }
+    if (outcome === 'hang') {
+      record(path, url.searchParams, authorized, 'hung');
+      return;
+    }
+    // The Date header is the source's clock: what a client reads its clock skew from.
+    const headers: Record<string, string> = { date: new Date(sourceNowMs()).toUTCString() };
+    if (faults.rateLimitPerSecond !== null) {
+      const left = rateWindow.take(sourceNowMs(), faults.rateLimitPerSecond);
+      headers['x-ratelimit-limit'] = String(faults.rateLimitPerSecond);
+      headers['x-ratelimit-remaining'] = String(Math.max(0, left));
+      if (left < 0 && outcome === undefined) outcome = 429;
+    }
+    if (outcome === 429) {
+      return done(429, errorBody('rate_limited', 'too many requests'), { ...headers, 'retry-after': String(faults.retryAfterSeconds) });
+    }
+    if (typeof outcome === 'number' || (outcome === undefined && faultRandom.chance(faults.errorRate))) {
+      const status = typeof outcome === 'number' ? outcome : ([500, 502, 503, 504] as const)[faultRandom.int(4)]!;
+      return done(status, errorBody('unavailable', `the orders service answered ${status} (injected fault)`), headers);
+    }
+    if (req.method !== 'GET') return done(405, errorBody('method_not_allowed', `${req.method} is not supported: use GET`), headers);
+    if (!authorized) return done(401, errorBody('unauthorized', 'missing or invalid bearer token'), headers);
+    try {
+      if (path === '/orders') {
+        if (outcome === 'not-json') {
+          return done(200, '<html><body><h1>502 Bad Gateway</h1></body></html>', { ...headers, 'content-type': 'text/html' });
+        }
+        return done(200, ordersPage(url.searchParams, outcome), headers);
+      }
+      if (path === '/orders/count') return done(200, ordersCount(url.searchParams), headers);
+      return done(404, errorBody('not_found', `no route ${path} (routes: /orders, /orders/count)`), headers);
+    } catch (error) {
+      if (error instanceof BadRequest) return done(400, errorBody('invalid_parameter', error.message), headers);
+      throw error;
+    }
+  }
+
+  const server = createServer((req, res) => {
+    requestCount++;
+    const outcome = scripted.shift();
+    const respond = (): void => {
+      try {
+        answer(req, res, outcome);
+      } catch (error) {
+        send(res, 500, errorBody('internal', `fake orders API bug: ${(error as Error).message}`));
+      }
+    };
+    if (faults.latencyMs > 0) {
+      const timer = setTimeout(() => {
+        pendingTimers.delete(timer);
+        respond();
+      }, faults.latencyMs);
+      pendingTimers.add(timer);
+    } else respond();
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  setLiveRate(options.liveRate ?? 0);
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    clockOffsetMs,
+    async stop() {
+      setLiveRate(0);
+      for (const timer of pendingTimers) clearTimeout(timer);
+      pendingTimers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    truth(window = {}) {
+      const bound = (instant: Instant | null | undefined): number | null => {
+        if (instant === null || instant === undefined) return null;
+        const parsed = parseTimestampMicros(instant);
+        if (!parsed.ok) throw new RangeError(`truth(): ${instant} ${parsed.problem}`);
+        return parsed.micros;
+      };
+      const { indices } = table.page(null, bound(window.from), bound(window.to), Number.POSITIVE_INFINITY);
+      return indices.map((index) => ({ id: orderIdOf(index), updated_at: microsToInstant(table.updatedMicros[index]!) }));
+    },
+    order(id) {
+      const index = indexOfOrderId(id, table.size);
+      return index === null ? undefined : served(index);
+    },
+    mutate,
+    setFaults(change) {
+      faults = checkedFaults({ ...faults, ...change });
+    },
+    resetFaults() {
+      faults = NO_FAULTS;
+      scripted.length = 0;
+    },
+    script(...outcomes) {
+      scripted.push(...outcomes);
+    },
+    corruptOrder(id, patch) {
+      const index = indexOfOrderId(id, table.size);
+      if (index === null) throw new RangeError(`no order ${id} in the fake shop`);
+      if (patch === null) corruptions.delete(index);
+      else corruptions.set(index, patch);
+    },
+    setLiveRate,
+    stats() {
+      return { requests: requestCount, byRoute: structuredClone(byRoute), orders: table.size, tableBytes: table.bytes() };
+    },
+    requests() {
+      return [...recorded];
+    },
+    now() {
+      return microsToInstant(sourceNowMs() * MICROS_PER_MS);
+    },
+  };
+}
