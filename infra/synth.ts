@@ -1,9 +1,9 @@
 // Builds the stack in-process and returns its CloudFormation template: for the infra tests and the local runner,
 // which takes the state machine's DefinitionString from it (the definition tested is the definition deployed).
 import { App } from 'aws-cdk-lib';
-import { OrderSyncStack } from './order-sync-stack';
+import { OrderSyncStack, STATE_MACHINE_LOGICAL_ID } from './order-sync-stack';
 
-export { STATE_MACHINE_LOGICAL_ID } from './order-sync-stack';
+export { STATE_MACHINE_LOGICAL_ID };
 export { STATE_NAMES } from './constructs/sync-state-machine';
 
 /** The stack's name (and so the prefix of the state machine's name). */
@@ -20,4 +20,56 @@ export function synthTemplate(context: Record<string, unknown> = {}): CloudForma
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = new OrderSyncStack(app, STACK_NAME);
   return app.synth().getStackArtifact(stack.artifactId).template as CloudFormationTemplate;
+}
+
+/** Stand-ins for what CloudFormation fills in at deploy time. */
+export interface DeployPlaceholders {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+export const LOCAL_PLACEHOLDERS: DeployPlaceholders = { partition: 'aws', region: 'us-east-1', account: '123456789012' };
+
+/**
+ * The state machine's definition as Step Functions would see it: the DefinitionString's Fn::Join resolved, with
+ * pseudo parameters from `placeholders` and each function's `Fn::GetAtt [id, Arn]` as a Lambda ARN named by its
+ * logical id. For asl-validator and the local runner (which binds Tasks by state name, not by ARN).
+ */
+export function resolvedDefinition(
+  template: CloudFormationTemplate,
+  placeholders: DeployPlaceholders = LOCAL_PLACEHOLDERS,
+): Record<string, any> {
+  const definition = template.Resources?.[STATE_MACHINE_LOGICAL_ID]?.Properties?.DefinitionString;
+  if (definition === undefined) throw new Error(`template has no ${STATE_MACHINE_LOGICAL_ID} DefinitionString`);
+  return JSON.parse(resolveIntrinsic(definition, placeholders));
+}
+
+function resolveIntrinsic(value: unknown, placeholders: DeployPlaceholders): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const node = value as Record<string, any>;
+    if ('Fn::Join' in node) {
+      const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
+      return parts.map((part) => resolveIntrinsic(part, placeholders)).join(separator);
+    }
+    if ('Ref' in node) {
+      const pseudo: Record<string, string> = {
+        'AWS::Partition': placeholders.partition,
+        'AWS::Region': placeholders.region,
+        'AWS::AccountId': placeholders.account,
+        'AWS::URLSuffix': 'amazonaws.com',
+      };
+      const resolved = pseudo[node.Ref as string];
+      if (resolved === undefined) throw new Error(`cannot resolve Ref ${String(node.Ref)} in the definition`);
+      return resolved;
+    }
+    if ('Fn::GetAtt' in node) {
+      const [logicalId, attribute] = node['Fn::GetAtt'] as [string, string];
+      if (attribute !== 'Arn') throw new Error(`cannot resolve Fn::GetAtt ${logicalId}.${attribute} in the definition`);
+      const { partition, region, account } = placeholders;
+      return `arn:${partition}:lambda:${region}:${account}:function:${logicalId}`;
+    }
+  }
+  throw new Error(`cannot resolve ${JSON.stringify(value)} in the definition`);
 }

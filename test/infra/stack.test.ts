@@ -1,0 +1,307 @@
+// The stack's resources as CloudFormation will create them: stateful parts, every function's runtime and
+// environment, least privilege per function, the IAM-only API, the schedule. Synthesized once (bundling skipped).
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { synthTemplate, type CloudFormationTemplate } from '../../infra/synth';
+import {
+  arnOf,
+  functionIdByDescription,
+  grantsOfRole,
+  logicalId,
+  ref,
+  resourcesOfType,
+  roleIdOfFunction,
+} from './template-helpers';
+
+const FUNCTIONS = {
+  begin: 'Sync step: take the lease',
+  syncPage: 'Sync step: fetch one page',
+  commit: 'Sync step: write the checkpoint',
+  recordFailure: 'Sync step: record the run error',
+  api: 'HTTP API:',
+  scheduledTrigger: 'Schedule target:',
+} as const;
+type FunctionKey = keyof typeof FUNCTIONS;
+
+const X_RAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+
+let json: CloudFormationTemplate;
+let template: Template;
+let ids: Record<'ordersTable' | 'syncStateTable' | 'secret' | 'stateMachine', string>;
+let fnIds: Record<FunctionKey, string>;
+
+beforeAll(() => {
+  json = synthTemplate();
+  template = Template.fromJSON(json);
+  ids = {
+    ordersTable: logicalId(json, 'AWS::DynamoDB::Table', 'OrdersTable'),
+    syncStateTable: logicalId(json, 'AWS::DynamoDB::Table', 'SyncStateTable'),
+    secret: logicalId(json, 'AWS::SecretsManager::Secret'),
+    stateMachine: logicalId(json, 'AWS::StepFunctions::StateMachine'),
+  };
+  fnIds = Object.fromEntries(
+    Object.entries(FUNCTIONS).map(([key, description]) => [key, functionIdByDescription(json, description)]),
+  ) as Record<FunctionKey, string>;
+});
+
+describe('stateful parts', () => {
+  it('keeps orders keyed by id and sync state keyed by stream, on demand, with point-in-time recovery, retained', () => {
+    for (const [id, key] of [
+      [ids.ordersTable, 'id'],
+      [ids.syncStateTable, 'stream'],
+    ] as const) {
+      template.hasResource('AWS::DynamoDB::Table', {
+        Properties: Match.objectLike({
+          KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      expect(json.Resources[id].DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('creates the token secret with a generated placeholder, never a literal value', () => {
+    const secret = json.Resources[ids.secret].Properties;
+    expect(secret.SecretString).toBeUndefined();
+    expect(secret.GenerateSecretString).toEqual(expect.objectContaining({ PasswordLength: 32 }));
+  });
+
+  it('imports an existing secret by name from context instead of creating one', () => {
+    const imported = synthTemplate({ sourceTokenSecretName: 'order-sync/source-token' });
+    expect(Object.keys(resourcesOfType(imported, 'AWS::SecretsManager::Secret'))).toEqual([]);
+    const envs = Object.values(resourcesOfType(imported, 'AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Environment.Variables.ORDERS_API_TOKEN_SECRET_ARN,
+    );
+    expect(JSON.stringify(envs[0])).toContain(':secret:order-sync/source-token');
+  });
+});
+
+describe('every function', () => {
+  it('runs nodejs22.x on arm64 with active tracing, its own log group with retention, and source maps', () => {
+    const functions = resourcesOfType(json, 'AWS::Lambda::Function');
+    expect(Object.keys(functions).sort()).toEqual(Object.values(fnIds).sort());
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toEqual(
+        expect.objectContaining({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          Handler: 'index.handler',
+        }),
+      );
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+      expect(json.Resources[logGroupId].Properties.RetentionInDays).toBe(30);
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('has the memory and time chosen for its work (the page step gets the most)', () => {
+    const sized = (key: FunctionKey) => {
+      const { MemorySize, Timeout } = json.Resources[fnIds[key]].Properties;
+      return { MemorySize, Timeout };
+    };
+    expect(sized('syncPage')).toEqual({ MemorySize: 1024, Timeout: 60 });
+    expect(sized('begin')).toEqual({ MemorySize: 256, Timeout: 30 });
+    expect(sized('api').Timeout).toBeLessThan(29); // API Gateway gives up at 29 s
+  });
+
+  it('reads exactly the settings functions/config.ts parses, the token only as the secret ARN', () => {
+    const expected = [
+      'ORDERS_TABLE',
+      'SYNC_STATE_TABLE',
+      'STREAM',
+      'SOURCE_KIND',
+      'ORDERS_API_URL',
+      'ORDERS_API_TOKEN_SECRET_ARN',
+      'PAGE_SIZE',
+      'OVERLAP_SECONDS',
+      'LEASE_SECONDS',
+      'MAX_PAGES_PER_EXECUTION',
+      'POWERTOOLS_SERVICE_NAME',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'LOG_LEVEL',
+      'NODE_OPTIONS',
+    ];
+    for (const [key, id] of Object.entries(fnIds)) {
+      const variables = json.Resources[id].Properties.Environment.Variables;
+      const withMachine = key === 'api' || key === 'scheduledTrigger' ? ['STATE_MACHINE_ARN'] : [];
+      expect(Object.keys(variables).sort()).toEqual([...expected, ...withMachine].sort());
+      expect(variables).toEqual(
+        expect.objectContaining({
+          ORDERS_TABLE: { Ref: ids.ordersTable },
+          SYNC_STATE_TABLE: { Ref: ids.syncStateTable },
+          ORDERS_API_TOKEN_SECRET_ARN: { Ref: ids.secret },
+          STREAM: 'orders',
+          SOURCE_KIND: 'http',
+          PAGE_SIZE: '250',
+          OVERLAP_SECONDS: '300',
+          LEASE_SECONDS: '900',
+          MAX_PAGES_PER_EXECUTION: '500',
+          POWERTOOLS_METRICS_NAMESPACE: 'OrderSync',
+        }),
+      );
+      if (withMachine.length) expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: ids.stateMachine });
+    }
+  });
+
+  it('never holds a secret value: no variable names a token, and no value is a Secrets Manager resolve', () => {
+    const everyVariable = Object.values(resourcesOfType(json, 'AWS::Lambda::Function')).flatMap((fn) =>
+      Object.entries(fn.Properties.Environment.Variables as Record<string, unknown>),
+    );
+    for (const [name, value] of everyVariable) {
+      expect(name).not.toMatch(/TOKEN$|PASSWORD|SECRET$|API_KEY/);
+      expect(JSON.stringify(value)).not.toContain('{{resolve:secretsmanager');
+      expect(JSON.stringify(value)).not.toContain('SecretString');
+    }
+  });
+
+  it('passes the shop domain and API version only when the source is Shopify', () => {
+    const shopify = synthTemplate({ sourceKind: 'shopify', shopifyShopDomain: 'my-shop.myshopify.com' });
+    const variables = Object.values(resourcesOfType(shopify, 'AWS::Lambda::Function'))[0]!.Properties.Environment.Variables;
+    expect(variables).toEqual(
+      expect.objectContaining({ SOURCE_KIND: 'shopify', SHOPIFY_SHOP_DOMAIN: 'my-shop.myshopify.com', SHOPIFY_API_VERSION: '2025-10' }),
+    );
+    expect(variables.ORDERS_API_URL).toBeUndefined();
+    const defaults = Object.values(resourcesOfType(json, 'AWS::Lambda::Function'))[0]!.Properties.Environment.Variables;
+    expect(defaults.SHOPIFY_SHOP_DOMAIN).toBeUndefined();
+  });
+});
+
+describe('least privilege, function by function', () => {
+  const grants = (key: FunctionKey) => grantsOfRole(json, roleIdOfFunction(json, fnIds[key]));
+  const syncStateRW = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+  const secretRead = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+
+  it('sync page: batch read/write of orders, the sync-state item, the token; nothing else', () => {
+    const page = grants('syncPage');
+    expect([...page.keys()].sort()).toEqual(
+      [...X_RAY, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', ...syncStateRW, ...secretRead].sort(),
+    );
+    expect(page.get('dynamodb:BatchWriteItem')).toEqual([arnOf(ids.ordersTable)]);
+    expect(page.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
+    expect(page.get('secretsmanager:GetSecretValue')).toEqual([ref(ids.secret)]);
+    expect(page.get('xray:PutTraceSegments')).toEqual([JSON.stringify('*')]);
+  });
+
+  it('begin: the sync-state item and the token (for the count call); never the orders table', () => {
+    const begin = grants('begin');
+    expect([...begin.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, ...secretRead].sort());
+    expect(begin.get('dynamodb:PutItem')).toEqual([arnOf(ids.syncStateTable)]);
+  });
+
+  it('commit and record-failure: the sync-state item only, no token', () => {
+    for (const key of ['commit', 'recordFailure'] as const) {
+      const step = grants(key);
+      expect([...step.keys()].sort()).toEqual([...X_RAY, ...syncStateRW].sort());
+      expect(step.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
+    }
+  });
+
+  it('api: starts and lists executions of this state machine only, describes only its executions, the sync-state item', () => {
+    const api = grants('api');
+    expect([...api.keys()].sort()).toEqual(
+      [...X_RAY, ...syncStateRW, 'states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'].sort(),
+    );
+    expect(api.get('states:StartExecution')).toEqual([ref(ids.stateMachine)]);
+    expect(api.get('states:ListExecutions')).toEqual([ref(ids.stateMachine)]);
+    const executions = api.get('states:DescribeExecution')![0]!;
+    expect(executions).toContain(':execution:');
+    expect(executions).toContain(JSON.stringify({ 'Fn::Split': [':', { Ref: ids.stateMachine }] }));
+    expect(api.get('dynamodb:GetItem')).toEqual([arnOf(ids.syncStateTable)]);
+  });
+
+  it('scheduled trigger: reads the lease, starts this state machine; nothing else', () => {
+    const trigger = grants('scheduledTrigger');
+    expect([...trigger.keys()].sort()).toEqual([...X_RAY, 'dynamodb:GetItem', 'states:StartExecution'].sort());
+    expect(trigger.get('states:StartExecution')).toEqual([ref(ids.stateMachine)]);
+  });
+
+  it('no function role carries a managed policy beyond basic Lambda execution', () => {
+    for (const id of Object.values(fnIds)) {
+      const role = json.Resources[roleIdOfFunction(json, id)].Properties;
+      expect(JSON.stringify(role.ManagedPolicyArns)).toMatch(/AWSLambdaBasicExecutionRole"\]\]\}\]$/);
+      expect(role.ManagedPolicyArns).toHaveLength(1);
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  it('serves the three routes of the system it replaces, each IAM-authorised, through the api function', () => {
+    const methods = Object.values(resourcesOfType(json, 'AWS::ApiGateway::Method'));
+    expect(methods).toHaveLength(3);
+    for (const method of methods) {
+      expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+      expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
+      expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(fnIds.api);
+    }
+    const pathParts = Object.values(resourcesOfType(json, 'AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
+    expect(pathParts.sort()).toEqual(['api', 'full', 'orders', 'status', 'sync']);
+    expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST']);
+  });
+
+  it('lets API Gateway invoke the api function from the deployed stage only (no console test invoke)', () => {
+    const permissions = Object.values(resourcesOfType(json, 'AWS::Lambda::Permission'));
+    expect(permissions).toHaveLength(3);
+    for (const permission of permissions) {
+      expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
+      expect(JSON.stringify(permission.Properties.SourceArn)).not.toContain('test-invoke-stage');
+    }
+  });
+
+  it('has a stage with access logs, throttling, tracing, and no request data in logs', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      TracingEnabled: true,
+      MethodSettings: [
+        Match.objectLike({ DataTraceEnabled: false, ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20, LoggingLevel: 'ERROR' }),
+      ],
+    });
+  });
+});
+
+describe('schedule', () => {
+  it('invokes the scheduled trigger every 5 minutes by default with an incremental, schedule-triggered input', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [fnIds.scheduledTrigger, 'Arn'] },
+        Input: Match.serializedJson({ mode: 'incremental', trigger: 'schedule' }),
+      }),
+    });
+  });
+
+  it('takes its expression and on/off switch from context', () => {
+    const hourly = Template.fromJSON(synthTemplate({ scheduleRate: 'rate(1 hour)', scheduleEnabled: 'false' }));
+    hourly.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 hour)', State: 'DISABLED' });
+    const cron = Template.fromJSON(synthTemplate({ scheduleRate: 'cron(0/10 * * * ? *)' }));
+    cron.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0/10 * * * ? *)', State: 'ENABLED' });
+  });
+
+  it("gives the schedule's role nothing but invoking the trigger function", () => {
+    const scheduleRoleArn = Object.values(resourcesOfType(json, 'AWS::Scheduler::Schedule'))[0]!.Properties.Target.RoleArn;
+    const scheduleGrants = grantsOfRole(json, scheduleRoleArn['Fn::GetAtt'][0]);
+    expect([...scheduleGrants.keys()]).toEqual(['lambda:InvokeFunction']);
+    expect(scheduleGrants.get('lambda:InvokeFunction')![0]).toBe(arnOf(fnIds.scheduledTrigger));
+  });
+});
+
+describe('outputs', () => {
+  it('tells the operator the API URL, the state machine, the tables, the secret name and the console link', () => {
+    const outputs = Object.keys(json.Outputs);
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'ApiUrl',
+        'StateMachineArn',
+        'OrdersTableName',
+        'SyncStateTableName',
+        'SourceTokenSecretName',
+        'ExecutionsConsoleUrl',
+      ]),
+    );
+    expect(JSON.stringify(json.Outputs.ExecutionsConsoleUrl.Value)).toContain('console.aws.amazon.com/states');
+  });
+});
