@@ -61,6 +61,8 @@ export interface FakeApiStats {
   /** Answers per route and status ("200", "429", "dropped", "hung"). */
   byRoute: Record<string, Record<string, number>>;
   orders: number;
+  /** Orders changed or created since start (a bulk update counts each of its orders). */
+  changes: number;
   /** Bytes held by the shop's columns and sorted index. */
   tableBytes: number;
 }
@@ -126,6 +128,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
   const recorded: RecordedRequest[] = [];
   const pendingTimers = new Set<NodeJS.Timeout>();
   let requestCount = 0;
+  let changeCount = 0;
 
   // ------------------------------------------------------------------ the shop
 
@@ -144,7 +147,9 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
   function applyChange(updates: readonly number[], creates: number): number[] {
     const { micros, digits } = table.nextChangeMicros(sourceNowMs() * MICROS_PER_MS, liveRandom.int(7));
     const style = packStyle({ offsetIndex: liveRandom.int(OFFSETS.length), digits });
-    return table.change(updates, creates, micros, style, seed);
+    const created = table.change(updates, creates, micros, style, seed);
+    changeCount += new Set(updates).size + created.length;
+    return created;
   }
 
   function mutate(change: Change): { updated: string[]; created: string[] } {
@@ -400,7 +405,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     },
     setLiveRate,
     stats() {
-      return { requests: requestCount, byRoute: structuredClone(byRoute), orders: table.size, tableBytes: table.bytes() };
+      return { requests: requestCount, byRoute: structuredClone(byRoute), orders: table.size, changes: changeCount, tableBytes: table.bytes() };
     },
     requests() {
       return [...recorded];
