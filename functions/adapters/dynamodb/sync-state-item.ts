@@ -1,0 +1,53 @@
+// The sync-state table's item, one per stream: the camelCase run vocabulary (core/run-types.ts) stored as
+// snake_case maps. The one place where the two spellings meet.
+import type { Checkpoint, Lease, RunProgress, RunResult, SyncState } from '../../core/run-types';
+
+/** Top-level attributes of a stream's item. */
+export const SYNC_ATTRIBUTES = {
+  stream: 'stream',
+  checkpoint: 'checkpoint',
+  lease: 'lease',
+  run: 'run',
+  lastRun: 'last_run',
+  orderCount: 'order_count',
+} as const;
+
+/** Stored as snake_case: `expiresAt` → `expires_at`, `maxRecordTime` → `max_record_time`. */
+export function snakeName(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+function camelName(name: string): string {
+  return name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * The run types hold only plain records, strings, numbers, booleans and null, so renaming keys deeply is
+ * the whole mapping; `undefined` (an absent `error`) is dropped by the document client.
+ */
+function renameKeys(value: unknown, rename: (name: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((element) => renameKeys(element, rename));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [rename(key), renameKeys(inner, rename)]));
+}
+
+type Stored = Record<string, unknown>;
+
+export const leaseToItem = (lease: Lease): Stored => renameKeys(lease, snakeName) as Stored;
+export const checkpointToItem = (checkpoint: Checkpoint): Stored => renameKeys(checkpoint, snakeName) as Stored;
+export const runToItem = (run: RunProgress): Stored => renameKeys(run, snakeName) as Stored;
+export const runResultToItem = (result: RunResult): Stored => renameKeys(result, snakeName) as Stored;
+
+/** A stream's state from its item; a stream never seen (no item) has nulls and a zero count. */
+export function itemToSyncState(stream: string, item: Stored | undefined): SyncState {
+  const attribute = <T>(name: string): T | null =>
+    item?.[name] == null ? null : (renameKeys(item[name], camelName) as T);
+  return {
+    stream,
+    checkpoint: attribute<Checkpoint>(SYNC_ATTRIBUTES.checkpoint),
+    lease: attribute<Lease>(SYNC_ATTRIBUTES.lease),
+    run: attribute<RunProgress>(SYNC_ATTRIBUTES.run),
+    lastRun: attribute<RunResult>(SYNC_ATTRIBUTES.lastRun),
+    orderCount: Number(item?.[SYNC_ATTRIBUTES.orderCount] ?? 0),
+  };
+}

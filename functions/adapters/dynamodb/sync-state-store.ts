@@ -1,0 +1,186 @@
+// SyncStateStore on DynamoDB: each method is ONE conditional write on the stream's item (dynalite has no
+// transactions, and none is needed), so a run whose lease was taken over can no longer change anything.
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { LeaseLostError, NothingToResumeError } from '../../core/errors';
+import type { LeaseAttempt, SyncStateStore } from '../../core/ports';
+import type { Checkpoint, Lease, RunProgress, RunResult, SyncState } from '../../core/run-types';
+import {
+  checkpointToItem,
+  itemToSyncState,
+  leaseToItem,
+  runResultToItem,
+  runToItem,
+  SYNC_ATTRIBUTES,
+} from './sync-state-item';
+
+export interface DynamoSyncStateStoreOptions {
+  /** The document client, built once per process (client.ts). Only its `send` is used. */
+  client: Pick<DynamoDBDocumentClient, 'send'>;
+  tableName: string;
+}
+
+/** How often acquireLease tries again when the lease changed between its write and its read. */
+const ACQUIRE_ROUNDS = 3;
+
+type Update = Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'>;
+
+export class DynamoSyncStateStore implements SyncStateStore {
+  private readonly client: Pick<DynamoDBDocumentClient, 'send'>;
+  readonly tableName: string;
+
+  constructor(options: DynamoSyncStateStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
+
+  async get(stream: string): Promise<SyncState> {
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [SYNC_ATTRIBUTES.stream]: stream }, ConsistentRead: true }),
+    );
+    return itemToSyncState(stream, answer.Item);
+  }
+
+  async acquireLease(stream: string, lease: Lease, now: number): Promise<LeaseAttempt> {
+    for (let round = 1; ; round++) {
+      const written = await this.conditionalUpdate(stream, {
+        UpdateExpression: 'SET #lease = :lease',
+        ConditionExpression: 'attribute_not_exists(#lease) OR #lease.#expires_at <= :now OR #lease.#owner = :owner',
+        ExpressionAttributeValues: { ':lease': leaseToItem(lease), ':now': now, ':owner': lease.owner },
+      });
+      if (written) return { acquired: true };
+      const holder = (await this.get(stream)).lease;
+      // Held by another live run: refused. Released or expired since our write was judged: try again.
+      if (holder && holder.expiresAt > now && holder.owner !== lease.owner) return { acquired: false, holder };
+      if (round === ACQUIRE_ROUNDS) {
+        throw new Error(`the lease of stream ${stream} kept changing while run ${lease.owner} tried to take it`);
+      }
+    }
+  }
+
+  async renewLease(stream: string, owner: string, expiresAt: number, now: number): Promise<void> {
+    // Not expired as well as ours: once expired, another run may have read the lease as free.
+    const written = await this.conditionalUpdate(stream, {
+      UpdateExpression: 'SET #lease.#expires_at = :expires_at',
+      ConditionExpression: '#lease.#owner = :owner AND #lease.#expires_at > :now',
+      ExpressionAttributeValues: { ':expires_at': expiresAt, ':owner': owner, ':now': now },
+    });
+    if (!written) throw leaseLost(stream, owner, (await this.get(stream)).lease);
+  }
+
+  async releaseLease(stream: string, owner: string): Promise<void> {
+    // Not ours (taken over, or already released): nothing to do.
+    await this.conditionalUpdate(stream, {
+      UpdateExpression: 'REMOVE #lease',
+      ConditionExpression: '#lease.#owner = :owner',
+      ExpressionAttributeValues: { ':owner': owner },
+    });
+  }
+
+  async saveProgress(
+    stream: string,
+    owner: string,
+    progress: RunProgress,
+    options: { expectedPages: number | null; orderCountDelta: number; leaseExpiresAt: number },
+  ): Promise<boolean> {
+    const { expectedPages } = options;
+    // expectedPages null: the first save of a run, which replaces whatever run was saved before (a failed
+    // or abandoned one), but never this run's own progress: a retried first save must not write twice.
+    const progressCondition =
+      expectedPages === null
+        ? '(attribute_not_exists(#run) OR #run.#run_id <> :run_id)'
+        : '#run.#run_id = :run_id AND #run.#pages = :expected_pages';
+    const written = await this.conditionalUpdate(stream, {
+      UpdateExpression: 'SET #run = :run, #lease.#expires_at = :expires_at ADD #order_count :order_count_delta',
+      ConditionExpression: `#lease.#owner = :owner AND ${progressCondition}`,
+      ExpressionAttributeValues: {
+        ':run': runToItem(progress),
+        ':expires_at': options.leaseExpiresAt,
+        ':order_count_delta': options.orderCountDelta,
+        ':owner': owner,
+        ':run_id': progress.runId,
+        ...(expectedPages === null ? {} : { ':expected_pages': expectedPages }),
+      },
+    });
+    if (written) return true;
+
+    const state = await this.get(stream);
+    if (state.lease?.owner !== owner) throw leaseLost(stream, owner, state.lease);
+    const saved = state.run;
+    const alreadyPast = saved?.runId === progress.runId && (expectedPages === null || saved.pages > expectedPages);
+    if (alreadyPast) return false;
+    throw new NothingToResumeError(
+      `stream ${stream}: run ${progress.runId} expected its saved progress at ` +
+        `${expectedPages === null ? 'no run' : `page ${expectedPages}`}, but the saved run is ` +
+        (saved ? `${saved.runId} at page ${saved.pages}` : 'absent'),
+    );
+  }
+
+  async commit(stream: string, owner: string, checkpoint: Checkpoint, result: RunResult): Promise<void> {
+    await this.finish(stream, owner, result, {
+      UpdateExpression: 'SET #checkpoint = :checkpoint, #last_run = :last_run REMOVE #run, #lease',
+      ConditionExpression: '#lease.#owner = :owner',
+      ExpressionAttributeValues: {
+        ':checkpoint': checkpointToItem(checkpoint),
+        ':last_run': runResultToItem(result),
+        ':owner': owner,
+      },
+    });
+  }
+
+  async recordFailure(stream: string, owner: string, failedRun: RunProgress, result: RunResult): Promise<void> {
+    await this.finish(stream, owner, result, {
+      UpdateExpression: 'SET #run = :run, #last_run = :last_run REMOVE #lease',
+      ConditionExpression: '#lease.#owner = :owner',
+      ExpressionAttributeValues: { ':run': runToItem(failedRun), ':last_run': runResultToItem(result), ':owner': owner },
+    });
+  }
+
+  /**
+   * The last write of a run. Retried after it had succeeded (the step crashed after the write), it finds the
+   * lease gone but its own result recorded: done already, not an error.
+   */
+  private async finish(stream: string, owner: string, result: RunResult, update: Update): Promise<void> {
+    if (await this.conditionalUpdate(stream, update)) return;
+    const state = await this.get(stream);
+    if (state.lastRun?.runId === result.runId) return;
+    throw leaseLost(stream, owner, state.lease);
+  }
+
+  /** One conditional UpdateItem; false when its condition did not hold (nothing was written). */
+  private async conditionalUpdate(stream: string, update: Update): Promise<boolean> {
+    const expressions = `${update.UpdateExpression} ${update.ConditionExpression ?? ''}`;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [SYNC_ATTRIBUTES.stream]: stream },
+          ...update,
+          ExpressionAttributeNames: attributeNamesIn(expressions),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Every `#name` placeholder in the expressions mapped to its stored attribute (`#expires_at` → `expires_at`):
+ * all names go through placeholders (`stream`, `owner`, ... are DynamoDB reserved words), and DynamoDB
+ * rejects a placeholder that the expressions do not use, so the map is built from them.
+ */
+function attributeNamesIn(expressions: string): Record<string, string> {
+  return Object.fromEntries([...expressions.matchAll(/#(\w+)/g)].map(([placeholder, name]) => [placeholder, name as string]));
+}
+
+function leaseLost(stream: string, owner: string, current: Lease | null): LeaseLostError {
+  const where = `stream ${stream}: run ${owner} no longer holds the lease`;
+  if (!current) return new LeaseLostError(`${where}; nobody holds it now (it was released)`);
+  const expiry = new Date(current.expiresAt).toISOString();
+  if (current.owner === owner) return new LeaseLostError(`${where}: it expired at ${expiry}`);
+  return new LeaseLostError(
+    `${where}; run ${current.owner} (execution ${current.executionName}, ${current.mode}) holds it now, until ${expiry}`,
+  );
+}

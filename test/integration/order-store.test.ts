@@ -1,0 +1,316 @@
+// The orders store against a real DynamoDB API (dynalite): a page's version check and upsert as the page
+// step uses them, retried unprocessed items, and orders far bigger than usual stored whole.
+import { BatchGetCommand, BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import type { DynaliteServer } from '../../functions/adapters/dynamodb/dynalite-server';
+import { RAW_GZIP_THRESHOLD_BYTES } from '../../functions/adapters/dynamodb/order-item';
+import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
+import { classifyPage } from '../../functions/core/classify';
+import { StoreWriteError } from '../../functions/core/errors';
+import type { Order } from '../../functions/core/order';
+import type { OrderWrite } from '../../functions/core/ports';
+import { validateOrder } from '../../functions/core/validate-order';
+import { createTestTables, startDynalite, TEST_REGION } from '../support/dynalite';
+import { orderIdOf, rawLineItem, rawOrder, rawOrders } from '../support/order-factory';
+
+let dynalite: DynaliteServer;
+let client: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  client = createDocumentClient({ region: TEST_REGION, endpoint: dynalite.endpoint });
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await dynalite?.stop();
+});
+
+/** A store on fresh tables; `send` lets a test put a fault injector between the store and the SDK. */
+async function freshStore(options: { send?: DynamoDBDocumentClient['send']; maxAttempts?: number } = {}) {
+  const { ordersTable } = await createTestTables(dynalite.endpoint);
+  const store = new DynamoOrderStore({
+    client: options.send ? { send: options.send } : client,
+    tableName: ordersTable,
+    retry: { baseDelayMs: 1, maxDelayMs: 5, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) },
+  });
+  return { store, tableName: ordersTable };
+}
+
+const SYNCED_AT = '2025-02-01T00:00:00.000000Z';
+
+function writeOf(order: Order, writeTag = 'run-a#0', kind: OrderWrite['kind'] = 'inserted'): OrderWrite {
+  return { order, kind, writeTag, syncedAt: SYNCED_AT };
+}
+
+/** `count` valid orders, ord_0000001.., all updated at `updatedAt`. */
+function ordersOf(count: number, updatedAt = '2025-01-15T08:31:07.456Z'): Order[] {
+  return rawOrders(count, () => ({ updated_at: updatedAt })).map(validateOrder);
+}
+
+/** An order whose raw JSON is about `bytes` long: many line items, not all alike (gzip has work to do). */
+function hugeOrder(id: string, bytes: number): Order {
+  const lineItems = [];
+  let seed = 7;
+  for (let n = 0, size = 0; size < bytes; n++) {
+    seed = (seed * 48271) % 2147483647;
+    const lineItem = rawLineItem({
+      id: `li_${n}`,
+      sku: `SKU-${seed.toString(36)}`,
+      title: `Item ${n} ${seed.toString(16)}`,
+      price: `${n % 97}.${String(seed % 100).padStart(2, '0')}`,
+    });
+    lineItems.push(lineItem);
+    size += JSON.stringify(lineItem).length + 1;
+  }
+  return validateOrder(rawOrder({ id, line_items: lineItems }));
+}
+
+async function scanIds(store: DynamoOrderStore): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const stored of store.scanAll()) ids.push(stored.id);
+  return ids.sort();
+}
+
+describe('a page written to the orders store', () => {
+  it('is stored as the item a dashboard reads: snake_case, exact money strings, instants, raw order, no line item copy', async () => {
+    const { store, tableName } = await freshStore();
+    const order = validateOrder(rawOrder({ total_price: '0.10', unknown_field: { kept: true } }));
+
+    await store.putOrders([writeOf(order, 'run-a#3', 'inserted')]);
+
+    const { Item: item } = await client.send(new GetCommand({ TableName: tableName, Key: { id: order.id } }));
+    expect(item).toEqual({
+      id: 'ord_0000001',
+      order_number: 1001,
+      status: 'open',
+      financial_status: 'paid',
+      fulfillment_status: null,
+      currency: 'USD',
+      total_price: '0.10',
+      subtotal_price: '119.95',
+      total_tax: '10.00',
+      customer_id: 'cus_42',
+      customer_email: 'ana@example.com',
+      customer_name: 'Ana Lima',
+      line_item_count: 1,
+      created_at: '2025-01-15T10:25:00.123000Z',
+      updated_at: '2025-01-15T08:31:07.456000Z',
+      cancelled_at: null,
+      synced_at: SYNCED_AT,
+      write_tag: 'run-a#3',
+      write_kind: 'inserted',
+      raw: JSON.stringify(order.raw),
+    });
+    const stored = await store.readOrder(order.id);
+    expect(stored?.raw).toEqual(order.raw);
+    expect(stored?.customer).toEqual(order.customer);
+  });
+
+  it('comes back from getVersions in one call per 100 ids: stored ids with their version, unknown ids absent', async () => {
+    const { store } = await freshStore();
+    const page = ordersOf(250);
+    await store.putOrders(page.map((order) => writeOf(order, 'run-a#0')));
+    const unknownIds = [orderIdOf(900), orderIdOf(901)];
+
+    const versions = await store.getVersions([...page.map((order) => order.id), ...unknownIds]);
+
+    expect(versions.size).toBe(250);
+    expect(versions.get(orderIdOf(250))).toEqual({
+      id: orderIdOf(250),
+      updatedAt: '2025-01-15T08:31:07.456000Z',
+      writeTag: 'run-a#0',
+      writeKind: 'inserted',
+    });
+    expect(unknownIds.some((id) => versions.has(id))).toBe(false);
+  });
+
+  it('never lets a stale order overwrite a newer one: getVersions + classifyPage + putOrders, as the page step runs them', async () => {
+    const { store } = await freshStore();
+    const newer = validateOrder(rawOrder({ updated_at: '2025-01-15T10:00:00.000001Z', total_price: '200.00' }));
+    await store.putOrders([writeOf(newer, 'run-new#0')]);
+    // The same instant written in another offset is the same version, not a newer one.
+    const stale = validateOrder(rawOrder({ updated_at: '2025-01-15T11:00:00+01:00', total_price: '100.00' }));
+
+    const classified = classifyPage([stale], await store.getVersions([stale.id]), 'run-old#7');
+    await store.putOrders(classified.writes.map(({ order, kind }) => writeOf(order, 'run-old#7', kind)));
+
+    expect(classified.counts.stale).toBe(1);
+    const stored = await store.readOrder(newer.id);
+    expect(stored?.totalPrice).toBe('200.00');
+    expect(stored?.updatedAt).toBe('2025-01-15T10:00:00.000001Z');
+    expect(stored?.writeTag).toBe('run-new#0');
+  });
+
+  it('is written again as a newer version when the source sends one', async () => {
+    const { store } = await freshStore();
+    await store.putOrders([writeOf(validateOrder(rawOrder({ total_price: '1.00' })), 'run-a#0')]);
+    const newer = validateOrder(rawOrder({ updated_at: '2025-03-01T00:00:00Z', total_price: '2.00' }));
+
+    const classified = classifyPage([newer], await store.getVersions([newer.id]), 'run-b#0');
+    await store.putOrders(classified.writes.map(({ order, kind }) => writeOf(order, 'run-b#0', kind)));
+
+    expect(classified.counts.updated).toBe(1);
+    expect(await store.readOrder(newer.id)).toMatchObject({ totalPrice: '2.00', writeTag: 'run-b#0', writeKind: 'updated' });
+  });
+
+  it('written twice (a retried page) leaves exactly the same items', async () => {
+    const { store } = await freshStore();
+    const writes = ordersOf(60).map((order) => writeOf(order, 'run-a#4'));
+    await store.putOrders(writes);
+    const once = [];
+    for await (const stored of store.scanAll()) once.push(stored);
+
+    await store.putOrders(writes);
+
+    const twice = [];
+    for await (const stored of store.scanAll()) twice.push(stored);
+    expect(twice).toHaveLength(60);
+    expect(sortById(twice)).toEqual(sortById(once));
+  });
+
+  it('keeps only the newest version when one order appears twice in the writes (BatchWriteItem refuses duplicate keys)', async () => {
+    const { store } = await freshStore();
+    const older = validateOrder(rawOrder({ updated_at: '2025-01-01T00:00:00Z', total_price: '1.00' }));
+    const newer = validateOrder(rawOrder({ updated_at: '2025-01-02T00:00:00Z', total_price: '2.00' }));
+
+    await store.putOrders([writeOf(newer), writeOf(older)]);
+
+    expect((await store.readOrder(newer.id))?.totalPrice).toBe('2.00');
+  });
+});
+
+describe('orders far bigger than usual', () => {
+  it.each([
+    ['~500 KB', 500 * 1024],
+    ['~350 KB', 350 * 1024],
+  ])('an order whose raw JSON is %s is stored gzip-compressed and read back byte for byte', async (_, bytes) => {
+    const { store, tableName } = await freshStore();
+    const huge = hugeOrder(orderIdOf(1), bytes);
+    const rawJson = JSON.stringify(huge.raw);
+    expect(rawJson.length).toBeGreaterThanOrEqual(bytes);
+
+    await store.putOrders([writeOf(huge), writeOf(validateOrder(rawOrder({ id: orderIdOf(2) })))]);
+
+    const { Item: item } = await client.send(new GetCommand({ TableName: tableName, Key: { id: huge.id } }));
+    expect(item?.raw).toBeUndefined();
+    expect(item?.raw_gz).toBeInstanceOf(Uint8Array);
+    const stored = await store.readOrder(huge.id);
+    expect(JSON.stringify(stored?.raw)).toBe(rawJson);
+    expect(stored?.lineItemCount).toBe(huge.lineItems.length);
+    expect(await scanIds(store)).toEqual([orderIdOf(1), orderIdOf(2)]);
+  });
+
+  it('an order just under the threshold stays plain JSON', async () => {
+    const { store, tableName } = await freshStore();
+    const large = hugeOrder(orderIdOf(1), RAW_GZIP_THRESHOLD_BYTES - 2048);
+
+    await store.putOrders([writeOf(large)]);
+
+    const { Item: item } = await client.send(new GetCommand({ TableName: tableName, Key: { id: large.id } }));
+    expect(item?.raw).toBe(JSON.stringify(large.raw));
+    expect(item?.raw_gz).toBeUndefined();
+  });
+});
+
+describe('scanning the whole table', () => {
+  it('pages past DynamoDB’s 1 MB scan limit and yields every order once', async () => {
+    const { store } = await freshStore();
+    // ~1.3 KB each: 1,200 orders are more than one 1 MB scan page.
+    const orders = rawOrders(1200, () => ({ note: 'x'.repeat(800) })).map(validateOrder);
+    await store.putOrders(orders.map((order) => writeOf(order)));
+
+    const ids = await scanIds(store);
+    const versions = [];
+    for await (const version of store.scanVersions()) versions.push(version);
+
+    expect(ids).toEqual(orders.map((order) => order.id).sort());
+    expect(versions).toHaveLength(1200);
+  });
+});
+
+// ---------------------------------------------------------------- unprocessed items and keys
+
+/**
+ * A fault injector around the real SDK client, standing in for DynamoDB under throttling (which dynalite
+ * never simulates): for the calls `withhold` picks, part of the request is answered as unprocessed instead
+ * of being sent; the rest goes to dynalite, which really writes or reads it.
+ */
+function throttlingClient(withhold: (call: number, ids: string[]) => Set<string>) {
+  const calls = { batchWrite: 0, batchGet: 0, withheld: 0 };
+  const send = (async (command: unknown) => {
+    if (command instanceof BatchWriteCommand) {
+      const [[table, requests]] = Object.entries(command.input.RequestItems ?? {}) as [[string, Array<{ PutRequest: { Item: { id: string } } }>]];
+      const held = withhold(++calls.batchWrite, requests.map((request) => request.PutRequest.Item.id));
+      const forwarded = requests.filter((request) => !held.has(request.PutRequest.Item.id));
+      const unprocessed = requests.filter((request) => held.has(request.PutRequest.Item.id));
+      calls.withheld += unprocessed.length;
+      if (forwarded.length > 0) await client.send(new BatchWriteCommand({ RequestItems: { [table]: forwarded } }));
+      return { UnprocessedItems: unprocessed.length > 0 ? { [table]: unprocessed } : {}, $metadata: {} };
+    }
+    if (command instanceof BatchGetCommand) {
+      const [[table, request]] = Object.entries(command.input.RequestItems ?? {}) as [[string, { Keys: Array<{ id: string }> }]];
+      const held = withhold(++calls.batchGet, request.Keys.map((key) => key.id));
+      const forwardedKeys = request.Keys.filter((key) => !held.has(key.id));
+      const unprocessedKeys = request.Keys.filter((key) => held.has(key.id));
+      calls.withheld += unprocessedKeys.length;
+      const answer =
+        forwardedKeys.length > 0
+          ? await client.send(new BatchGetCommand({ RequestItems: { [table]: { ...request, Keys: forwardedKeys } } }))
+          : { Responses: { [table]: [] } };
+      return {
+        Responses: answer.Responses,
+        UnprocessedKeys: unprocessedKeys.length > 0 ? { [table]: { ...request, Keys: unprocessedKeys } } : {},
+        $metadata: {},
+      };
+    }
+    return client.send(command as GetCommand);
+  }) as DynamoDBDocumentClient['send'];
+  return { send, calls };
+}
+
+describe('a store under DynamoDB throttling (unprocessed items and keys)', () => {
+  it('retries unprocessed items until every order is written', async () => {
+    // The first six calls each get their last 10 items back as unprocessed.
+    const throttled = throttlingClient((call, ids) => new Set(call <= 6 ? ids.slice(-10) : []));
+    const { store } = await freshStore({ send: throttled.send });
+    const page = ordersOf(250);
+
+    await store.putOrders(page.map((order) => writeOf(order)));
+
+    expect(throttled.calls.withheld).toBe(60);
+    expect(throttled.calls.batchWrite).toBeGreaterThan(10);
+    expect(await scanIds(store)).toEqual(page.map((order) => order.id).sort());
+  });
+
+  it('fails with StoreWriteError saying how many orders were left when DynamoDB never accepts them', async () => {
+    const neverAccepted = new Set([orderIdOf(3), orderIdOf(77), orderIdOf(250)]);
+    const throttled = throttlingClient((_, ids) => new Set(ids.filter((id) => neverAccepted.has(id))));
+    const { store } = await freshStore({ send: throttled.send, maxAttempts: 4 });
+    const page = ordersOf(250);
+
+    const attempt = store.putOrders(page.map((order) => writeOf(order)));
+
+    await expect(attempt).rejects.toThrow(StoreWriteError);
+    await expect(attempt).rejects.toThrow(/^3 of 250 orders were not written .* after 4 attempts/);
+    expect(throttled.calls.withheld).toBe(3 * 4);
+    expect((await scanIds(store)).length).toBe(247);
+  });
+
+  it('retries unprocessed keys so getVersions still answers for the whole page', async () => {
+    const page = ordersOf(250);
+    const { store: writer, tableName } = await freshStore();
+    await writer.putOrders(page.map((order) => writeOf(order)));
+    const throttled = throttlingClient((call, ids) => new Set(call <= 3 ? ids.slice(0, ids.length / 2) : []));
+    const reader = new DynamoOrderStore({ client: { send: throttled.send }, tableName, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+
+    const versions = await reader.getVersions(page.map((order) => order.id));
+
+    expect(throttled.calls.withheld).toBeGreaterThan(0);
+    expect(versions.size).toBe(250);
+  });
+});
+
+function sortById<T extends { id: string }>(items: T[]): T[] {
+  return [...items].sort((a, b) => a.id.localeCompare(b.id));
+}

@@ -1,0 +1,319 @@
+// The sync-state store against a real DynamoDB API (dynalite): the lease that keeps runs apart, progress
+// saved exactly once per page, and the run's last write (commit, failure) safe to retry.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import type { DynaliteServer } from '../../functions/adapters/dynamodb/dynalite-server';
+import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
+import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
+import type { Checkpoint, Lease, RunProgress, RunResult } from '../../functions/core/run-types';
+import { createTestTables, startDynalite, TEST_REGION } from '../support/dynalite';
+
+const STREAM = 'orders';
+const T0 = Date.parse('2025-02-01T00:00:00Z');
+const MINUTE = 60_000;
+
+let dynalite: DynaliteServer;
+let client: DynamoDBDocumentClient;
+
+beforeAll(async () => {
+  dynalite = await startDynalite();
+  client = createDocumentClient({ region: TEST_REGION, endpoint: dynalite.endpoint });
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await dynalite?.stop();
+});
+
+async function freshStore(): Promise<DynamoSyncStateStore> {
+  const { syncStateTable } = await createTestTables(dynalite.endpoint);
+  return new DynamoSyncStateStore({ client, tableName: syncStateTable });
+}
+
+function leaseFor(owner: string, expiresAt = T0 + 5 * MINUTE): Lease {
+  return { owner, executionName: `${owner}-p1`, mode: 'full', trigger: 'http', expiresAt };
+}
+
+function progressOf(runId: string, pages: number, overrides: Partial<RunProgress> = {}): RunProgress {
+  return {
+    runId,
+    mode: 'full',
+    trigger: 'http',
+    window: { from: null, to: '2025-02-01T00:00:00.000000Z' },
+    cursor: pages === 0 ? null : `cursor-after-page-${pages}`,
+    pages,
+    counts: { fetched: pages * 250, inserted: pages * 250, updated: 0, unchanged: 0, stale: 0 },
+    maxRecordTime: pages === 0 ? null : '2025-01-31T23:59:59.999999Z',
+    expectedTotal: 1000,
+    startedAt: '2025-02-01T00:00:00.000000Z',
+    updatedAt: '2025-02-01T00:01:00.000000Z',
+    executionName: `${runId}-p1`,
+    part: 1,
+    status: 'running',
+    ...overrides,
+  };
+}
+
+function resultOf(runId: string, status: RunResult['status'] = 'succeeded'): RunResult {
+  return {
+    runId,
+    mode: 'full',
+    trigger: 'http',
+    status,
+    window: { from: null, to: '2025-02-01T00:00:00.000000Z' },
+    pages: 4,
+    counts: { fetched: 1000, inserted: 1000, updated: 0, unchanged: 0, stale: 0 },
+    startedAt: '2025-02-01T00:00:00.000000Z',
+    finishedAt: '2025-02-01T00:05:00.000000Z',
+    executionName: `${runId}-p1`,
+  };
+}
+
+const CHECKPOINT: Checkpoint = {
+  watermark: '2025-02-01T00:00:00.000000Z',
+  lastSyncTime: '2025-02-01T00:05:00.000000Z',
+  lastRecordTime: '2025-01-31T23:59:59.999999Z',
+  recordsSynced: 1000,
+  isFullSync: true,
+  createdAt: '2025-02-01T00:05:00.000000Z',
+  updatedAt: '2025-02-01T00:05:00.000000Z',
+};
+
+/** Takes the lease for `owner` and saves its run at page `pages` (counter += inserted). */
+async function runningAt(store: DynamoSyncStateStore, owner: string, pages: number): Promise<void> {
+  await store.acquireLease(STREAM, leaseFor(owner), T0);
+  await store.saveProgress(STREAM, owner, progressOf(owner, 0), { expectedPages: null, orderCountDelta: 0, leaseExpiresAt: T0 + 5 * MINUTE });
+  for (let page = 1; page <= pages; page++) {
+    await store.saveProgress(STREAM, owner, progressOf(owner, page), {
+      expectedPages: page - 1,
+      orderCountDelta: 250,
+      leaseExpiresAt: T0 + 5 * MINUTE,
+    });
+  }
+}
+
+describe('a stream never synced', () => {
+  it('reads as empty: no checkpoint, lease, run or last run, and zero orders', async () => {
+    const store = await freshStore();
+
+    expect(await store.get(STREAM)).toEqual({ stream: STREAM, checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0 });
+  });
+});
+
+describe('the lease', () => {
+  it('goes to exactly one of ten runs that try to take it at once; the nine others are told who holds it', async () => {
+    const store = await freshStore();
+    const owners = Array.from({ length: 10 }, (_, n) => `run-${n}`);
+
+    const attempts = await Promise.all(owners.map((owner) => store.acquireLease(STREAM, leaseFor(owner), T0)));
+
+    const winners = owners.filter((_, n) => attempts[n]?.acquired);
+    expect(winners).toHaveLength(1);
+    const holder = (await store.get(STREAM)).lease;
+    expect(holder).toEqual(leaseFor(winners[0] as string));
+    for (const attempt of attempts.filter((a) => !a.acquired)) expect(attempt).toEqual({ acquired: false, holder });
+  });
+
+  it('is taken again by its own run (a trigger that started us, a retried begin)', async () => {
+    const store = await freshStore();
+    await store.acquireLease(STREAM, leaseFor('run-a'), T0);
+
+    const again = await store.acquireLease(STREAM, leaseFor('run-a', T0 + 9 * MINUTE), T0 + MINUTE);
+
+    expect(again).toEqual({ acquired: true });
+    expect((await store.get(STREAM)).lease?.expiresAt).toBe(T0 + 9 * MINUTE);
+  });
+
+  it('once expired, can be taken over by another run', async () => {
+    const store = await freshStore();
+    await store.acquireLease(STREAM, leaseFor('run-a', T0 + MINUTE), T0);
+
+    const refusedWhileLive = await store.acquireLease(STREAM, leaseFor('run-b'), T0 + MINUTE - 1);
+    const takenOnceExpired = await store.acquireLease(STREAM, leaseFor('run-b', T0 + 10 * MINUTE), T0 + MINUTE);
+
+    expect(refusedWhileLive).toEqual({ acquired: false, holder: leaseFor('run-a', T0 + MINUTE) });
+    expect(takenOnceExpired).toEqual({ acquired: true });
+    expect((await store.get(STREAM)).lease?.owner).toBe('run-b');
+  });
+
+  it('once released, can be taken by the next run; a release by a run that does not hold it changes nothing', async () => {
+    const store = await freshStore();
+    await store.acquireLease(STREAM, leaseFor('run-a'), T0);
+
+    await store.releaseLease(STREAM, 'run-z');
+    const stillHeld = (await store.get(STREAM)).lease;
+    await store.releaseLease(STREAM, 'run-a');
+    const next = await store.acquireLease(STREAM, leaseFor('run-b'), T0);
+
+    expect(stillHeld?.owner).toBe('run-a');
+    expect(next).toEqual({ acquired: true });
+  });
+
+  it('is extended by a renewal from its holder', async () => {
+    const store = await freshStore();
+    await store.acquireLease(STREAM, leaseFor('run-a', T0 + MINUTE), T0);
+
+    await store.renewLease(STREAM, 'run-a', T0 + 6 * MINUTE, T0 + 30_000);
+
+    expect((await store.get(STREAM)).lease?.expiresAt).toBe(T0 + 6 * MINUTE);
+  });
+
+  it('renewed after a takeover: LeaseLostError naming the run that holds it now, and the new holder keeps it', async () => {
+    const store = await freshStore();
+    await store.acquireLease(STREAM, leaseFor('run-a', T0 + MINUTE), T0);
+    await store.acquireLease(STREAM, leaseFor('run-b', T0 + 10 * MINUTE), T0 + 2 * MINUTE);
+
+    const renewal = store.renewLease(STREAM, 'run-a', T0 + 20 * MINUTE, T0 + 2 * MINUTE);
+
+    await expect(renewal).rejects.toThrow(LeaseLostError);
+    await expect(renewal).rejects.toThrow(/run run-a no longer holds the lease; run run-b \(execution run-b-p1, full\) holds it now/);
+    expect((await store.get(STREAM)).lease).toEqual(leaseFor('run-b', T0 + 10 * MINUTE));
+  });
+
+  it('renewed after it expired, even with nobody else holding it: LeaseLostError (another run may have seen it free)', async () => {
+    const store = await freshStore();
+    await store.acquireLease(STREAM, leaseFor('run-a', T0 + MINUTE), T0);
+
+    await expect(store.renewLease(STREAM, 'run-a', T0 + 9 * MINUTE, T0 + MINUTE)).rejects.toThrow(/expired at 2025-02-01T00:01:00.000Z/);
+  });
+});
+
+describe('saving progress', () => {
+  it('saves the run, extends the lease and adds to the order counter in one write', async () => {
+    const store = await freshStore();
+
+    await runningAt(store, 'run-a', 2);
+
+    const state = await store.get(STREAM);
+    expect(state.run).toEqual(progressOf('run-a', 2));
+    expect(state.orderCount).toBe(500);
+  });
+
+  it('saved twice for the same page (a retried page step) writes once: the second save returns false, the counter is unchanged', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+    const page3 = { expectedPages: 2, orderCountDelta: 250, leaseExpiresAt: T0 + 5 * MINUTE };
+
+    const first = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3), page3);
+    const retried = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3, { cursor: 'another' }), page3);
+
+    expect([first, retried]).toEqual([true, false]);
+    const state = await store.get(STREAM);
+    expect(state.run).toEqual(progressOf('run-a', 3));
+    expect(state.orderCount).toBe(750);
+  });
+
+  it('with an expectedPages the run has already moved past returns false and changes nothing', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 3);
+    const before = await store.get(STREAM);
+
+    const saved = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2), {
+      expectedPages: 1,
+      orderCountDelta: 250,
+      leaseExpiresAt: T0 + 60 * MINUTE,
+    });
+
+    expect(saved).toBe(false);
+    expect(await store.get(STREAM)).toEqual(before);
+  });
+
+  it('with an expectedPages ahead of the saved run throws NothingToResumeError and changes nothing', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 1);
+    const before = await store.get(STREAM);
+
+    const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 6), { expectedPages: 5, orderCountDelta: 250, leaseExpiresAt: T0 });
+
+    await expect(save).rejects.toThrow(NothingToResumeError);
+    expect(await store.get(STREAM)).toEqual(before);
+  });
+
+  it('of a new run replaces a failed run kept for resuming', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+    await store.recordFailure(STREAM, 'run-a', progressOf('run-a', 2, { status: 'failed' }), resultOf('run-a', 'failed'));
+    await store.acquireLease(STREAM, leaseFor('run-b'), T0);
+
+    const saved = await store.saveProgress(STREAM, 'run-b', progressOf('run-b', 0), { expectedPages: null, orderCountDelta: 0, leaseExpiresAt: T0 + MINUTE });
+
+    expect(saved).toBe(true);
+    expect((await store.get(STREAM)).run?.runId).toBe('run-b');
+  });
+
+  it('by a run whose lease was taken over: LeaseLostError, and the new holder’s run is untouched', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 1);
+    await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
+    const before = await store.get(STREAM);
+
+    const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2), { expectedPages: 1, orderCountDelta: 250, leaseExpiresAt: T0 + 30 * MINUTE });
+
+    await expect(save).rejects.toThrow(LeaseLostError);
+    expect(await store.get(STREAM)).toEqual(before);
+  });
+});
+
+describe('the end of a run', () => {
+  it('commit writes the checkpoint and the last run, clears the run and releases the lease', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 4);
+
+    await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'));
+
+    expect(await store.get(STREAM)).toEqual({
+      stream: STREAM,
+      checkpoint: CHECKPOINT,
+      lease: null,
+      run: null,
+      lastRun: resultOf('run-a'),
+      orderCount: 1000,
+    });
+  });
+
+  it('commit retried after it had succeeded (the step crashed after the write) returns quietly and changes nothing', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 4);
+    await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'));
+    const committed = await store.get(STREAM);
+
+    await store.commit(STREAM, 'run-a', { ...CHECKPOINT, watermark: '2099-01-01T00:00:00.000000Z' }, resultOf('run-a'));
+
+    expect(await store.get(STREAM)).toEqual(committed);
+  });
+
+  it('commit by a run whose lease was taken over: LeaseLostError, and the checkpoint does not move', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 4);
+    await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
+
+    await expect(store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'))).rejects.toThrow(LeaseLostError);
+
+    expect((await store.get(STREAM)).checkpoint).toBeNull();
+  });
+
+  it('recordFailure keeps the failed run (for a resume) and its error, records the result and releases the lease; a retry is quiet', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+    const error = { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 2, at: '2025-02-01T00:02:00.000000Z' };
+    const failedRun = progressOf('run-a', 2, { status: 'failed', error });
+    const result = { ...resultOf('run-a', 'failed'), error };
+
+    await store.recordFailure(STREAM, 'run-a', failedRun, result);
+    await store.recordFailure(STREAM, 'run-a', failedRun, result);
+
+    const state = await store.get(STREAM);
+    expect(state).toMatchObject({ checkpoint: null, lease: null, run: failedRun, lastRun: result, orderCount: 500 });
+  });
+
+  it('recordFailure by a run whose lease was taken over: LeaseLostError, the new holder keeps its lease', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+    await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
+
+    const failure = store.recordFailure(STREAM, 'run-a', progressOf('run-a', 2, { status: 'failed' }), resultOf('run-a', 'failed'));
+
+    await expect(failure).rejects.toThrow(LeaseLostError);
+    expect((await store.get(STREAM)).lease?.owner).toBe('run-b');
+  });
+});
