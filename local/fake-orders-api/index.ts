@@ -25,7 +25,7 @@ export interface FakeOrdersApiOptions {
   clockOffsetMs?: number;
   /** Our clock, epoch ms (default Date.now). */
   clock?: () => number;
-  /** Newest updated_at of the generated history, epoch ms of the source's clock (default: its now at start). */
+  /** Every generated updated_at is before this, epoch ms of the source's clock (default: its now at start). */
   historyEndsAtMs?: number;
   /** How far back the generated history goes (default 730 days). */
   historyDays?: number;

@@ -14,7 +14,7 @@ export interface Position {
 export interface GenerateOptions {
   seed: number;
   orders: number;
-  /** Newest updated_at of the generated history, in source time (epoch µs). */
+  /** The generated history ends before this updated_at (source time, epoch µs): a window up to it holds every order. */
   historyEndsAtMicros: number;
   /** How far back the history goes. */
   historyDays: number;
@@ -72,7 +72,7 @@ export class OrderTable {
       } else if (random.chance(0.8)) {
         // Most orders change a few times after checkout (payment, fulfilment): days later, rarely months.
         const delay = -Math.log(1 - random.next()) * 3 * DAY_MICROS;
-        updated = Math.max(created, truncateMicros(Math.min(end, created + delay), digits));
+        updated = Math.max(created, truncateMicros(Math.min(end - 1, created + delay), digits));
       }
       table.createdMicros[i] = created;
       table.updatedMicros[i] = updated;

@@ -57,12 +57,11 @@ function serverMessage(text: string): string {
 }
 
 function describeNetworkError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : `${error.name}: ${error.message}`;
-  }
-  return String(error);
+  // Duck-typed: the timeout arrives as a DOMException, which is not an Error of every realm.
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  return `${typeof code === 'string' ? code : String(name)}: ${String(message)}`;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
