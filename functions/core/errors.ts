@@ -81,6 +81,11 @@ export class NothingToResumeError extends OrderSyncError {
   readonly retryable = false;
 }
 
+/** A request or an execution input that is not what the route or step accepts: says which field and why. */
+export class InvalidInputError extends OrderSyncError {
+  readonly retryable = false;
+}
+
 /** Configuration missing or wrong: names the setting and what it accepts. */
 export class ConfigError extends OrderSyncError {
   readonly retryable = false;

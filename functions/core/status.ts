@@ -1,0 +1,139 @@
+// The status view: the seed's shape, key for key (orders.count, orders.last_synced, orders.metadata.*), plus the
+// run in flight with its rate and ETA, and the last run's result or error.
+import { epochMsOf, instantFromEpochMs } from './instant';
+import type { Instant } from './order';
+import type { RunCounts, SyncMode, SyncState, Trigger } from './run-types';
+
+export interface SyncStatus {
+  orders: {
+    count: number;
+    last_synced: Instant | null;
+    metadata: {
+      last_sync_time: Instant | null;
+      last_record_time: Instant | null;
+      records_synced: number;
+      is_full_sync: boolean;
+      updated_at: Instant | null;
+      watermark: Instant | null;
+    };
+    running: RunningView | null;
+    last_run: LastRunView | null;
+    /** A failed full resync that `POST /api/sync/orders/full?resume=true` would continue. */
+    resumable: { run_id: string; pages: number; orders_fetched: number; error: string | null } | null;
+  };
+}
+
+export interface RunningView {
+  run_id: string;
+  mode: SyncMode;
+  trigger: Trigger;
+  execution: string;
+  /** Null while the execution has not saved its plan yet. */
+  started_at: Instant | null;
+  window: { from: Instant | null; to: Instant } | null;
+  pages: number;
+  orders_fetched: number;
+  counts: RunCounts;
+  orders_per_second: number | null;
+  expected_total: number | null;
+  /** Seconds left at the current rate, for a run whose total is known. */
+  eta_seconds: number | null;
+  lease_expires_at: Instant;
+}
+
+export interface LastRunView {
+  run_id: string;
+  status: 'succeeded' | 'failed';
+  mode: SyncMode;
+  trigger: Trigger;
+  execution: string;
+  started_at: Instant;
+  finished_at: Instant;
+  pages: number;
+  counts: RunCounts;
+  error: { name: string; message: string; page: number } | null;
+}
+
+export function describeStatus(state: SyncState, nowMs: number): SyncStatus {
+  const checkpoint = state.checkpoint;
+  const run = state.run;
+  const lease = state.lease && state.lease.expiresAt > nowMs ? state.lease : null;
+  return {
+    orders: {
+      count: state.orderCount,
+      last_synced: checkpoint?.lastSyncTime ?? null,
+      metadata: {
+        last_sync_time: checkpoint?.lastSyncTime ?? null,
+        last_record_time: checkpoint?.lastRecordTime ?? null,
+        records_synced: checkpoint?.recordsSynced ?? 0,
+        is_full_sync: checkpoint?.isFullSync ?? false,
+        updated_at: checkpoint?.updatedAt ?? null,
+        watermark: checkpoint?.watermark ?? null,
+      },
+      running: lease && run?.status === 'running' ? runningView(state, nowMs) : lease ? startingView(state) : null,
+      last_run: state.lastRun
+        ? {
+            run_id: state.lastRun.runId,
+            status: state.lastRun.status,
+            mode: state.lastRun.mode,
+            trigger: state.lastRun.trigger,
+            execution: state.lastRun.executionName,
+            started_at: state.lastRun.startedAt,
+            finished_at: state.lastRun.finishedAt,
+            pages: state.lastRun.pages,
+            counts: state.lastRun.counts,
+            error: state.lastRun.error
+              ? { name: state.lastRun.error.name, message: state.lastRun.error.message, page: state.lastRun.error.page }
+              : null,
+          }
+        : null,
+      resumable:
+        run && run.mode === 'full' && (run.status === 'failed' || !lease)
+          ? { run_id: run.runId, pages: run.pages, orders_fetched: run.counts.fetched, error: run.error?.message ?? null }
+          : null,
+    },
+  };
+}
+
+function runningView(state: SyncState, nowMs: number): RunningView {
+  const run = state.run!;
+  const lease = state.lease!;
+  const elapsedSeconds = Math.max(0.001, (nowMs - epochMsOf(run.startedAt)) / 1000);
+  const rate = run.counts.fetched > 0 ? run.counts.fetched / elapsedSeconds : null;
+  const remaining = run.expectedTotal === null ? null : Math.max(0, run.expectedTotal - run.counts.fetched);
+  return {
+    run_id: run.runId,
+    mode: run.mode,
+    trigger: run.trigger,
+    execution: run.executionName,
+    started_at: run.startedAt,
+    window: run.window,
+    pages: run.pages,
+    orders_fetched: run.counts.fetched,
+    counts: run.counts,
+    orders_per_second: rate === null ? null : Math.round(rate * 10) / 10,
+    expected_total: run.expectedTotal,
+    eta_seconds: remaining === null || rate === null ? null : Math.round(remaining / rate),
+    lease_expires_at: instantFromEpochMs(lease.expiresAt),
+  };
+}
+
+/** A trigger took the lease and the execution has not saved its plan yet. */
+function startingView(state: SyncState): RunningView {
+  const lease = state.lease!;
+  return {
+    run_id: lease.owner,
+    mode: lease.mode,
+    trigger: lease.trigger,
+    execution: lease.executionName,
+    started_at: null,
+    window: null,
+    pages: 0,
+    orders_fetched: 0,
+    counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0 },
+    orders_per_second: null,
+    expected_total: null,
+    eta_seconds: null,
+    lease_expires_at: instantFromEpochMs(lease.expiresAt),
+  };
+}

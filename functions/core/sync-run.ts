@@ -1,0 +1,487 @@
+// The run's use cases, one per state machine step (DESIGN.md "The run"), plus starting a run from a trigger.
+// Plain TypeScript over the ports: no AWS type here, so the same code runs in Lambda, locally and in tests.
+import { LeaseLostError, RunInProgressError } from './errors';
+import { executionNameFor, newRunId, writeTagFor } from './execution-name';
+import { epochMsOf, instantFromEpochMs, maxInstant } from './instant';
+import { classifyPage } from './classify';
+import { planRun, type RunPlan } from './plan';
+import type { Clock, ExecutionStarter, Log, OrderSource, OrderStore, SyncStateStore } from './ports';
+import type {
+  BeginEvent,
+  CaughtError,
+  ExecutionInput,
+  RunState,
+  RunSummary,
+  SkippedRun,
+} from './run-state';
+import { ZERO_COUNTS } from './run-types';
+import type { Checkpoint, Lease, RunCounts, RunError, RunProgress, RunResult, SyncMode, SyncState, Trigger } from './run-types';
+
+export interface SyncSettings {
+  stream: string;
+  /** Orders per source page (1..250). */
+  pageSize: number;
+  /** How far an incremental window reaches back before the watermark. */
+  overlapMs: number;
+  /** How long a lease lives without renewal: longer than any page step with its retries. */
+  leaseMs: number;
+  /** Pages per execution before continue-as-new (keeps each history far below 25,000 events). */
+  maxPagesPerPart: number;
+}
+
+export interface SyncDeps {
+  settings: SyncSettings;
+  state: SyncStateStore;
+  orders: OrderStore;
+  source: OrderSource;
+  clock: Clock;
+  log: Log;
+}
+
+export interface StartDeps {
+  settings: Pick<SyncSettings, 'stream' | 'leaseMs' | 'overlapMs'>;
+  state: SyncStateStore;
+  starter: ExecutionStarter;
+  clock: Clock;
+  log: Log;
+  random?: () => string;
+}
+
+export interface StartRequest {
+  mode: SyncMode;
+  trigger: Trigger;
+  resume: boolean;
+}
+
+export interface StartedRun {
+  runId: string;
+  mode: SyncMode;
+  executionName: string;
+  executionArn: string;
+  startDate: string;
+}
+
+/**
+ * Start a run from a trigger (HTTP, schedule, CLI):
+ * 1. refuse at once when a live lease is held (RunInProgressError) or a resume has nothing to resume;
+ * 2. take the lease for the new run, so two triggers arriving together cannot both start one;
+ * 3. start the first execution with a name that says mode, trigger and time; give the lease back if that fails.
+ */
+export async function startRun(deps: StartDeps, request: StartRequest): Promise<StartedRun> {
+  const { stream, leaseMs, overlapMs } = deps.settings;
+  const nowMs = deps.clock();
+  const now = instantFromEpochMs(nowMs);
+  const current = await deps.state.get(stream);
+  if (current.lease && current.lease.expiresAt > nowMs) throw new RunInProgressError(runningFrom(current.lease));
+  // Planning now names the run for what it will do (an incremental trigger with no checkpoint runs full), and a
+  // resume with nothing to resume is refused here, not as a failed execution.
+  const mode = plannedMode(planRun({ request, checkpoint: current.checkpoint, unfinishedRun: current.run, now, overlapMs }));
+  const runId = newRunId(mode, request.trigger, now, deps.random);
+  const executionName = executionNameFor(runId, 1);
+  const lease: Lease = { owner: runId, executionName, mode, trigger: request.trigger, expiresAt: nowMs + leaseMs };
+  const attempt = await deps.state.acquireLease(stream, lease, nowMs);
+  if (!attempt.acquired) throw new RunInProgressError(runningFrom(attempt.holder));
+  const input: ExecutionInput = { stream, mode, trigger: request.trigger, resume: request.resume, runId };
+  try {
+    const started = await deps.starter.start(executionName, input);
+    deps.log.info('run started', { runId, mode, trigger: request.trigger, executionName, resume: request.resume });
+    return { runId, mode, executionName, executionArn: started.executionArn, startDate: started.startDate };
+  } catch (error) {
+    await deps.state.releaseLease(stream, runId);
+    throw error;
+  }
+}
+
+/**
+ * Step "begin":
+ * - a run handed over by the previous execution: renew the lease and go on where it stopped;
+ * - otherwise take the lease (already ours when a trigger started us), or skip (schedule) / refuse (others)
+ *   when another run holds it; plan the window (incremental, full or resume) and save the run's progress.
+ */
+export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunState | SkippedRun> {
+  const { input } = event;
+  if ('continueRun' in input) return continueRun(deps, input.continueRun, event.executionName);
+
+  const { stream, leaseMs, overlapMs, maxPagesPerPart } = deps.settings;
+  const nowMs = deps.clock();
+  const now = instantFromEpochMs(nowMs);
+  const current = await deps.state.get(stream);
+  let plan: RunPlan;
+  try {
+    plan = planRun({
+      request: { mode: input.mode, resume: input.resume ?? false },
+      checkpoint: current.checkpoint,
+      // Any saved run is unfinished here: failed, or abandoned by an owner whose lease expired (else we get no lease).
+      unfinishedRun: current.run,
+      now,
+      overlapMs,
+    });
+  } catch (error) {
+    // A trigger took the lease for us: give it back, or the stream stays blocked until the lease expires.
+    if (input.runId) await deps.state.releaseLease(stream, input.runId);
+    throw error;
+  }
+  const leaseOwner = input.runId ?? newRunId(plannedMode(plan), input.trigger, now);
+  const lease: Lease = {
+    owner: leaseOwner,
+    executionName: event.executionName,
+    mode: plannedMode(plan),
+    trigger: input.trigger,
+    expiresAt: nowMs + leaseMs,
+  };
+  const attempt = await deps.state.acquireLease(stream, lease, nowMs);
+  if (!attempt.acquired) {
+    if (input.trigger === 'schedule') {
+      deps.log.info('skipped: another run holds the lease', { holder: attempt.holder.executionName });
+      return skipped(attempt.holder);
+    }
+    throw new RunInProgressError(runningFrom(attempt.holder));
+  }
+
+  try {
+    const progress: RunProgress =
+      plan.kind === 'resume'
+        ? { ...plan.run, status: 'running', error: undefined, executionName: event.executionName, part: 1, updatedAt: now }
+        : {
+            runId: leaseOwner,
+            mode: plan.mode,
+            trigger: input.trigger,
+            window: plan.window,
+            cursor: null,
+            pages: 0,
+            counts: { ...ZERO_COUNTS },
+            maxRecordTime: null,
+            expectedTotal: plan.mode === 'full' ? await expectedTotal(deps, plan.window) : null,
+            startedAt: now,
+            updatedAt: now,
+            executionName: event.executionName,
+            part: 1,
+            status: 'running',
+          };
+    await deps.state.saveProgress(stream, leaseOwner, progress, {
+      expectedPages: plan.kind === 'resume' ? plan.run.pages : null,
+      orderCountDelta: 0,
+      leaseExpiresAt: nowMs + leaseMs,
+    });
+    deps.log.info(`run begins: ${plan.reason}`, {
+      runId: progress.runId,
+      mode: progress.mode,
+      window: progress.window,
+      page: progress.pages,
+      expectedTotal: progress.expectedTotal,
+    });
+    return {
+      stream,
+      runId: progress.runId,
+      leaseOwner,
+      mode: progress.mode,
+      trigger: progress.trigger,
+      window: progress.window,
+      cursor: progress.cursor,
+      page: progress.pages,
+      part: 1,
+      pagesInPart: 0,
+      maxPagesPerPart,
+      done: progress.pages > 0 && progress.cursor === null,
+      counts: progress.counts,
+      expectedTotal: progress.expectedTotal,
+      nextExecutionName: executionNameFor(leaseOwner, 2),
+      startedAt: progress.startedAt,
+    };
+  } catch (error) {
+    // The run could not begin: give the lease back so the next trigger is not refused for nothing.
+    await deps.state.releaseLease(stream, leaseOwner);
+    throw error;
+  }
+}
+
+async function continueRun(deps: SyncDeps, run: RunState, executionName: string): Promise<RunState> {
+  const nowMs = deps.clock();
+  const current = await deps.state.get(run.stream);
+  const progress = ownRun(current, run, nowMs);
+  const part = run.part + 1;
+  await deps.state.saveProgress(
+    run.stream,
+    run.leaseOwner,
+    { ...progress, executionName, part, updatedAt: instantFromEpochMs(nowMs) },
+    { expectedPages: progress.pages, orderCountDelta: 0, leaseExpiresAt: nowMs + deps.settings.leaseMs },
+  );
+  deps.log.info('run continues in a new execution', { runId: run.runId, part, page: progress.pages });
+  return {
+    ...run,
+    part,
+    pagesInPart: 0,
+    maxPagesPerPart: deps.settings.maxPagesPerPart,
+    nextExecutionName: executionNameFor(run.leaseOwner, part + 1),
+  };
+}
+
+/**
+ * Step "sync page": fetch the page at the run's cursor, classify it against the stored versions, write the new
+ * and changed orders, then save the cursor and counts (which also renews the lease) in one conditional write.
+ * Safe to run twice: a retry after the save returns the saved result; a retry after the write but before the
+ * save recognises its own writes by their write tag and counts them the same way.
+ */
+export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState> {
+  if (run.done) return run;
+  const nowMs = deps.clock();
+  const current = await deps.state.get(run.stream);
+  const progress = ownRun(current, run, nowMs);
+  if (progress.pages > run.page) {
+    deps.log.info('page already synced by an earlier attempt', { runId: run.runId, page: run.page });
+    return afterPage(run, progress, progress.pages - run.page);
+  }
+
+  const page = await deps.source.fetchPage({ window: run.window, cursor: run.cursor, limit: deps.settings.pageSize });
+  const stored = await deps.orders.getVersions(page.orders.map((order) => order.id));
+  const writeTag = writeTagFor(run.runId, run.page);
+  const classified = classifyPage(page.orders, stored, writeTag);
+  const syncedAt = instantFromEpochMs(deps.clock());
+  await deps.orders.putOrders(classified.writes.map(({ order, kind }) => ({ order, kind, writeTag, syncedAt })));
+
+  const savedAtMs = deps.clock();
+  const next: RunProgress = {
+    ...progress,
+    cursor: page.nextCursor,
+    pages: run.page + 1,
+    counts: addCounts(progress.counts, classified.counts),
+    maxRecordTime: maxInstant(progress.maxRecordTime, classified.maxRecordTime),
+    updatedAt: instantFromEpochMs(savedAtMs),
+  };
+  const saved = await deps.state.saveProgress(run.stream, run.leaseOwner, next, {
+    expectedPages: run.page,
+    orderCountDelta: classified.counts.inserted,
+    leaseExpiresAt: savedAtMs + deps.settings.leaseMs,
+  });
+  if (!saved) {
+    // A twin invocation saved this page first: its result is the run's.
+    const again = ownRun(await deps.state.get(run.stream), run, savedAtMs);
+    return afterPage(run, again, again.pages - run.page);
+  }
+
+  warnOnClockSkew(deps, page.stats.clockSkewMs);
+  deps.log.info('page synced', {
+    runId: run.runId,
+    page: run.page,
+    ...classified.counts,
+    requests: page.stats.requests,
+    throttled: page.stats.throttled,
+    retried: page.stats.retried,
+    last: page.nextCursor === null,
+  });
+  return afterPage(run, next, 1);
+}
+
+/**
+ * Step "commit": the checkpoint moves to the window's upper bound (never the wall clock at commit time), the run's
+ * result is recorded, its progress cleared and the lease released, in one conditional write. Idempotent.
+ */
+export async function commitRun(deps: SyncDeps, run: RunState): Promise<RunSummary> {
+  const nowMs = deps.clock();
+  const now = instantFromEpochMs(nowMs);
+  const current = await deps.state.get(run.stream);
+  if (current.lastRun?.runId === run.runId && current.lease?.owner !== run.leaseOwner) {
+    return summaryOf(current.lastRun, current.checkpoint?.watermark, current.orderCount, run.stream);
+  }
+  const progress = ownRun(current, run, nowMs);
+  const previous = current.checkpoint;
+  const checkpoint: Checkpoint = {
+    watermark: maxInstant(previous?.watermark ?? null, progress.window.to) ?? progress.window.to,
+    lastSyncTime: now,
+    lastRecordTime: maxInstant(previous?.lastRecordTime ?? null, progress.maxRecordTime),
+    recordsSynced: progress.counts.fetched,
+    isFullSync: progress.mode === 'full',
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+  };
+  const result: RunResult = {
+    runId: run.runId,
+    mode: progress.mode,
+    trigger: progress.trigger,
+    status: 'succeeded',
+    window: progress.window,
+    pages: progress.pages,
+    counts: progress.counts,
+    startedAt: progress.startedAt,
+    finishedAt: now,
+    executionName: progress.executionName,
+  };
+  await deps.state.commit(run.stream, run.leaseOwner, checkpoint, result);
+  const summary = summaryOf(result, checkpoint.watermark, current.orderCount, run.stream);
+  deps.log.info('run committed', { ...summary });
+  return summary;
+}
+
+/**
+ * Step "record failure": the error goes on the run (visible in the status), the progress is kept so a full
+ * resync can resume, the lease is released. The checkpoint does not move.
+ */
+export async function recordFailure(deps: SyncDeps, run: RunState & { error?: CaughtError }): Promise<RunSummary> {
+  const nowMs = deps.clock();
+  const now = instantFromEpochMs(nowMs);
+  const error = runErrorFrom(run.error, run.page, now);
+  const current = await deps.state.get(run.stream);
+  const saved = current.run?.runId === run.runId ? current.run : undefined;
+  const failedRun: RunProgress = {
+    ...(saved ?? progressFromState(run, now)),
+    status: 'failed',
+    error,
+    updatedAt: now,
+  };
+  const result: RunResult = {
+    runId: run.runId,
+    mode: failedRun.mode,
+    trigger: failedRun.trigger,
+    status: 'failed',
+    window: failedRun.window,
+    pages: failedRun.pages,
+    counts: failedRun.counts,
+    startedAt: failedRun.startedAt,
+    finishedAt: now,
+    executionName: failedRun.executionName,
+    error,
+  };
+  try {
+    await deps.state.recordFailure(run.stream, run.leaseOwner, failedRun, result);
+  } catch (failure) {
+    // The lease went to another run: this one may no longer write anything; the error stays in this execution.
+    if (!(failure instanceof LeaseLostError)) throw failure;
+    deps.log.warn('failure not recorded: the lease is no longer ours', { runId: run.runId, reason: failure.message });
+  }
+  deps.log.error('run failed', { runId: run.runId, page: error.page, error: error.name, message: error.message });
+  return summaryOf(result, current.checkpoint?.watermark, current.orderCount, run.stream);
+}
+
+// ---------------------------------------------------------------- helpers
+
+/** The saved progress of this run, provided this run's chain still holds a live lease. */
+function ownRun(current: SyncState, run: RunState, nowMs: number): RunProgress {
+  const lease = current.lease;
+  if (!lease || lease.owner !== run.leaseOwner || lease.expiresAt <= nowMs) {
+    throw new LeaseLostError(
+      `run ${run.runId} no longer holds the ${run.stream} lease` +
+        (lease && lease.owner !== run.leaseOwner ? ` (now held by ${lease.executionName})` : ' (it expired)'),
+    );
+  }
+  if (!current.run || current.run.runId !== run.runId) {
+    throw new LeaseLostError(`run ${run.runId} has no saved progress on stream ${run.stream}`);
+  }
+  return current.run;
+}
+
+function afterPage(run: RunState, progress: RunProgress, pagesDone: number): RunState {
+  return {
+    ...run,
+    cursor: progress.cursor,
+    page: progress.pages,
+    pagesInPart: run.pagesInPart + pagesDone,
+    done: progress.cursor === null,
+    counts: progress.counts,
+  };
+}
+
+function addCounts(a: RunCounts, b: RunCounts): RunCounts {
+  return {
+    fetched: a.fetched + b.fetched,
+    inserted: a.inserted + b.inserted,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged,
+    stale: a.stale + b.stale,
+  };
+}
+
+async function expectedTotal(deps: SyncDeps, window: RunProgress['window']): Promise<number | null> {
+  try {
+    return await deps.source.count(window);
+  } catch (error) {
+    // The count only feeds progress and ETA: a run does not fail for it.
+    deps.log.warn('could not count the orders of the window; progress will show no ETA', { error: describe(error) });
+    return null;
+  }
+}
+
+function warnOnClockSkew(deps: SyncDeps, clockSkewMs: number | undefined): void {
+  // A source clock behind ours by more than the overlap can hide orders updated during a run (README, Guarantees).
+  if (clockSkewMs === undefined || Math.abs(clockSkewMs) * 2 <= deps.settings.overlapMs) return;
+  deps.log.warn('the source clock differs from ours by more than half the overlap: raise OVERLAP_SECONDS', {
+    clockSkewSeconds: Math.round(clockSkewMs / 1000),
+    overlapSeconds: deps.settings.overlapMs / 1000,
+  });
+}
+
+function plannedMode(plan: RunPlan): SyncMode {
+  return plan.kind === 'resume' ? plan.run.mode : plan.mode;
+}
+
+function runningFrom(lease: Lease): RunInProgressError['running'] {
+  return { runId: lease.owner, executionName: lease.executionName, mode: lease.mode, expiresAt: lease.expiresAt };
+}
+
+function skipped(holder: Lease): SkippedRun {
+  return {
+    skipped: true,
+    reason: `a ${holder.mode} run (${holder.executionName}) holds the lease`,
+    holder: {
+      owner: holder.owner,
+      executionName: holder.executionName,
+      mode: holder.mode,
+      trigger: holder.trigger,
+      expiresAt: instantFromEpochMs(holder.expiresAt),
+    },
+  };
+}
+
+function progressFromState(run: RunState, now: string): RunProgress {
+  return {
+    runId: run.runId,
+    mode: run.mode,
+    trigger: run.trigger,
+    window: run.window,
+    cursor: run.cursor,
+    pages: run.page,
+    counts: run.counts,
+    maxRecordTime: null,
+    expectedTotal: run.expectedTotal,
+    startedAt: run.startedAt,
+    updatedAt: now,
+    executionName: run.nextExecutionName,
+    part: run.part,
+    status: 'running',
+  };
+}
+
+/** Turn Step Functions' `{Error, Cause}` into the run's error; Lambda puts `{errorType, errorMessage}` JSON in Cause. */
+export function runErrorFrom(caught: CaughtError | undefined, page: number, at: string): RunError {
+  const name = caught?.Error ?? 'UnknownError';
+  let message = caught?.Cause ?? 'no cause given';
+  try {
+    const parsed = JSON.parse(message) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
+  } catch {
+    // Not JSON: the cause is the message itself (the local runner passes it so).
+  }
+  return { name, message, page, at };
+}
+
+function summaryOf(result: RunResult, watermark: string | undefined, orderCount: number, stream: string): RunSummary {
+  return {
+    stream,
+    runId: result.runId,
+    status: result.status,
+    mode: result.mode,
+    trigger: result.trigger,
+    window: result.window,
+    pages: result.pages,
+    counts: result.counts,
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+    durationSeconds: Math.round((epochMsOf(result.finishedAt) - epochMsOf(result.startedAt)) / 100) / 10,
+    ...(watermark ? { watermark } : {}),
+    orderCount,
+    ...(result.error ? { error: { name: result.error.name, message: result.error.message, page: result.error.page } } : {}),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

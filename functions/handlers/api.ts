@@ -1,0 +1,55 @@
+// The HTTP API (API Gateway, IAM-authorised): trigger an incremental or full sync, resume a failed full resync,
+// read the status. Paths kept from the system this replaces, so its dashboard keeps working.
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { InvalidInputError } from '../core/errors';
+import { describeStatus } from '../core/status';
+import { startRun, type StartedRun } from '../core/sync-run';
+import { config } from '../config';
+import { startDeps } from '../runtime';
+import { json, jsonErrors, parseQuery, route } from './http';
+import { lambdaHandler } from './lambda-handler';
+
+const STATUS_PATH = '/api/sync/status';
+
+async function triggerOrders(event: APIGatewayProxyEvent) {
+  const query = parseQuery(event, { force_full: 'boolean', resume: 'boolean' }, 'POST /api/sync/orders');
+  if (query.resume) {
+    throw new InvalidInputError('parameter "resume" applies to full resyncs only: use POST /api/sync/orders/full?resume=true');
+  }
+  return accepted(await startRun(startDeps(), { mode: query.force_full ? 'full' : 'incremental', trigger: 'http', resume: false }), false);
+}
+
+async function triggerFull(event: APIGatewayProxyEvent) {
+  const query = parseQuery(event, { resume: 'boolean' }, 'POST /api/sync/orders/full');
+  return accepted(await startRun(startDeps(), { mode: 'full', trigger: 'http', resume: query.resume }), query.resume);
+}
+
+async function status(event: APIGatewayProxyEvent) {
+  parseQuery(event, {}, `GET ${STATUS_PATH}`);
+  const deps = startDeps();
+  return json(200, describeStatus(await deps.state.get(deps.settings.stream), deps.clock()));
+}
+
+function accepted(run: StartedRun, resume: boolean) {
+  const region = config().AWS_REGION;
+  return json(202, {
+    message: `${resume ? 'resume of the failed full resync' : `${run.mode} sync`} started`,
+    run_id: run.runId,
+    mode: run.mode,
+    execution: {
+      name: run.executionName,
+      arn: run.executionArn,
+      started_at: run.startDate,
+      console_url: `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${run.executionArn}`,
+    },
+    status_url: STATUS_PATH,
+  });
+}
+
+export const api = route({
+  '/api/sync/orders': { POST: triggerOrders },
+  '/api/sync/orders/full': { POST: triggerFull },
+  [STATUS_PATH]: { GET: status },
+});
+
+export const handler = lambdaHandler(api).use(jsonErrors());

@@ -1,0 +1,15 @@
+// Step "Begin": take the lease and plan the window (or pick up a run handed over by the previous execution).
+import { beginRun } from '../core/sync-run';
+import { logger } from '../logger';
+import { syncDeps } from '../runtime';
+import { lambdaHandler, logRunKeys } from './lambda-handler';
+import { beginEventSchema, parseStepEvent } from './step-events';
+
+export async function begin(event: unknown) {
+  const parsed = parseStepEvent(beginEventSchema, event, 'Begin');
+  logger.appendKeys({ executionName: parsed.executionName });
+  if ('continueRun' in parsed.input) logRunKeys(parsed.input.continueRun);
+  return beginRun(syncDeps(), parsed);
+}
+
+export const handler = lambdaHandler(begin);

@@ -1,0 +1,109 @@
+// HTTP plumbing for the API handler: a route table with 404/405, query validation that names the parameter,
+// and one error middleware that shows client errors (4xx) and hides the rest behind a generic 500.
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { InvalidInputError, NothingToResumeError, OrderSyncError, RunInProgressError } from '../core/errors';
+import { logger } from '../logger';
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+export type RouteHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/** Dispatch on path then method: an unknown path is 404, a known path with another method 405 with Allow. */
+export function route(routes: Record<string, Partial<Record<string, RouteHandler>>>): RouteHandler {
+  return async (event) => {
+    const path = normalisePath(event.path ?? '/');
+    const methods = routes[path];
+    if (!methods) {
+      throw new HttpError(404, 'not_found', `no route ${event.httpMethod} ${path}; routes: ${routeList(routes)}`);
+    }
+    const handler = methods[event.httpMethod?.toUpperCase() ?? ''];
+    if (!handler) {
+      const allowed = Object.keys(methods).join(', ');
+      throw new HttpError(405, 'method_not_allowed', `${path} accepts ${allowed}, not ${event.httpMethod}`, {}, { allow: allowed });
+    }
+    return handler(event);
+  };
+}
+
+function normalisePath(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+function routeList(routes: Record<string, Partial<Record<string, RouteHandler>>>): string {
+  return Object.entries(routes)
+    .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
+    .join(', ');
+}
+
+/** A boolean query flag: only `true` or `false` (absent = false). */
+export type QuerySpec = Record<string, 'boolean'>;
+
+export function parseQuery<S extends QuerySpec>(event: APIGatewayProxyEvent, spec: S, route: string): { [K in keyof S]: boolean } {
+  const query = { ...(event.queryStringParameters ?? {}) };
+  const multi = event.multiValueQueryStringParameters ?? {};
+  const accepted = Object.keys(spec);
+  const acceptedText = accepted.length ? accepted.map((name) => `${name}=true|false`).join(', ') : 'no parameters';
+  const parsed: Record<string, boolean> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (!(name in spec)) {
+      throw new InvalidInputError(`unknown parameter "${name}": ${route} accepts ${acceptedText}`);
+    }
+    if ((multi[name]?.length ?? 1) > 1) throw new InvalidInputError(`parameter "${name}" given more than once`);
+    if (value !== 'true' && value !== 'false') {
+      throw new InvalidInputError(`parameter "${name}" must be true or false, got "${value ?? ''}"`);
+    }
+    parsed[name] = value === 'true';
+  }
+  for (const name of accepted) parsed[name] ??= false;
+  return parsed as { [K in keyof S]: boolean };
+}
+
+/** Map errors to JSON answers: `{"error":{"code","message",...}}`. */
+export function jsonErrors(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      const answer = errorAnswer(error);
+      if (answer.statusCode >= 500) logger.error('request failed', { error: error as Error });
+      else logger.info('request refused', { status: answer.statusCode, message: (error as Error)?.message });
+      request.response = answer;
+    },
+  };
+}
+
+function errorAnswer(error: unknown): APIGatewayProxyResult {
+  if (error instanceof HttpError) {
+    return json(error.statusCode, { error: { code: error.code, message: error.message, ...error.details } }, error.headers);
+  }
+  if (error instanceof InvalidInputError) return json(400, { error: { code: 'invalid_parameter', message: error.message } });
+  if (error instanceof RunInProgressError) {
+    return json(409, {
+      error: {
+        code: 'run_in_progress',
+        message: error.message,
+        running: { execution: error.running.executionName ?? null, mode: error.running.mode ?? null, run_id: error.running.runId },
+      },
+    });
+  }
+  if (error instanceof NothingToResumeError) return json(409, { error: { code: 'nothing_to_resume', message: error.message } });
+  if (error instanceof OrderSyncError && error.expose && !error.retryable) {
+    return json(422, { error: { code: 'sync_error', message: error.message } });
+  }
+  return json(500, { error: { code: 'internal_error', message: 'internal error; see the API function logs' } });
+}

@@ -1,0 +1,61 @@
+// Validates what the state machine hands each step: an operator can start an execution by hand from the console,
+// so a malformed input must fail with a message that says which field, not somewhere deep in the core.
+import { z } from 'zod';
+import { isInstantString } from '../core/instant';
+import { InvalidInputError } from '../core/errors';
+
+const instant = z.string().refine(isInstantString, { message: 'must be an RFC 3339 timestamp' });
+const mode = z.enum(['full', 'incremental']);
+const trigger = z.enum(['schedule', 'http', 'cli', 'test']);
+const count = z.number().int().min(0);
+
+export const runStateSchema = z.object({
+  stream: z.string().min(1),
+  runId: z.string().min(1),
+  leaseOwner: z.string().min(1),
+  mode,
+  trigger,
+  window: z.object({ from: instant.nullable(), to: instant }),
+  cursor: z.string().nullable(),
+  page: count,
+  part: z.number().int().min(1),
+  pagesInPart: count,
+  maxPagesPerPart: z.number().int().min(1),
+  done: z.boolean(),
+  counts: z.object({ fetched: count, inserted: count, updated: count, unchanged: count, stale: count }),
+  expectedTotal: count.nullable(),
+  nextExecutionName: z.string().min(1),
+  startedAt: instant,
+});
+
+const startInput = z.strictObject({
+  stream: z.string().min(1).optional(),
+  mode,
+  trigger,
+  resume: z.boolean().optional(),
+  runId: z.string().min(1).optional(),
+});
+
+const continueInput = z.object({ continueRun: runStateSchema });
+
+export const beginEventSchema = z.object({
+  input: z.union([continueInput, startInput], {
+    message:
+      'execution input must be {"mode":"incremental"|"full","trigger":"schedule"|"http"|"cli"|"test","resume"?:boolean}' +
+      ' or a run handed over as {"continueRun":{...}}',
+  }),
+  executionName: z.string().min(1),
+  executionArn: z.string().min(1),
+});
+
+export const failedRunSchema = runStateSchema.extend({
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+});
+
+/** Parse or throw an InvalidInputError that lists each wrong field. */
+export function parseStepEvent<T>(schema: z.ZodType<T>, event: unknown, step: string): T {
+  const parsed = schema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
+  throw new InvalidInputError(`${step}: invalid input: ${problems.join('; ')}`);
+}

@@ -1,0 +1,63 @@
+// Binds the definition's Task states, by state name, to what AWS would run: the Lambda handler modules
+// themselves (called as Lambda calls them: event and context) and StartExecution on this same state machine.
+import type { Context } from 'aws-lambda';
+import { handler as beginHandler } from '../../functions/handlers/begin';
+import { handler as commitHandler } from '../../functions/handlers/commit';
+import { handler as recordFailureHandler } from '../../functions/handlers/record-failure';
+import { handler as syncPageHandler } from '../../functions/handlers/sync-page';
+import { STATE_NAMES } from '../../infra/constructs/sync-state-machine';
+import type { ExecutionRecord, LocalStateMachine, TaskBinding } from './local-state-machine';
+
+type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** Wraps a step handler so a Task sees what `arn:aws:states:::lambda:invoke` returns: `{ Payload, StatusCode }`. */
+export function invokeLocally(functionName: string, handler: LambdaHandler, hooks: InvokeHooks = {}): TaskBinding {
+  return async (parameters) => {
+    const payload = parameters.Payload;
+    await hooks.before?.(functionName, payload);
+    const result = await handler(payload, lambdaContext(functionName));
+    await hooks.after?.(functionName, payload, result);
+    return { Payload: result, StatusCode: 200 };
+  };
+}
+
+/** Test seams around an invocation (a crash after the step wrote its page, counting invocations). */
+export interface InvokeHooks {
+  before?: (functionName: string, payload: unknown) => void | Promise<void>;
+  after?: (functionName: string, payload: unknown, result: unknown) => void | Promise<void>;
+}
+
+export function syncTaskBindings(machine: () => LocalStateMachine, hooks: InvokeHooks = {}): Record<string, TaskBinding> {
+  return {
+    [STATE_NAMES.begin]: invokeLocally('begin', beginHandler as LambdaHandler, hooks),
+    [STATE_NAMES.syncPage]: invokeLocally('sync-page', syncPageHandler as LambdaHandler, hooks),
+    [STATE_NAMES.commit]: invokeLocally('commit', commitHandler as LambdaHandler, hooks),
+    [STATE_NAMES.recordFailure]: invokeLocally('record-failure', recordFailureHandler as LambdaHandler, hooks),
+    [STATE_NAMES.continueAsNew]: async (parameters) => {
+      const parent = parameters.__execution as ExecutionRecord;
+      const input = typeof parameters.Input === 'string' ? JSON.parse(parameters.Input) : parameters.Input;
+      const started = machine().start(String(parameters.Name), input, parent.executionArn);
+      return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
+    },
+  };
+}
+
+let invocations = 0;
+
+function lambdaContext(functionName: string): Context {
+  invocations += 1;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: `local-${invocations}`,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
