@@ -1,0 +1,239 @@
+// The sync state machine as synthesized: the flow by state name, its Retry/Catch wiring, continue-as-new limited
+// to this machine, logging without data, JSONPath only, and a definition asl-validator accepts.
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
+import { RETRYABLE_ERROR_NAMES } from '../../functions/core/errors';
+import {
+  LAMBDA_SERVICE_ERRORS,
+  PAGE_STEP_RETRIES,
+  TIMEOUT_ERRORS,
+  worstCaseStepSeconds,
+} from '../../infra/constructs/sync-state-machine';
+import { PAGE_STEP_TIMEOUT_SECONDS } from '../../infra/settings';
+import {
+  STACK_NAME,
+  STATE_MACHINE_LOGICAL_ID,
+  resolvedDefinition,
+  synthTemplate,
+  type CloudFormationTemplate,
+} from '../../infra/synth';
+import { grantsOfRole, logicalId } from './template-helpers';
+
+/** asl-validator ships no types; this is the part of its API used here. */
+type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator: string) => string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator: AslValidator = require('asl-validator');
+
+let json: CloudFormationTemplate;
+let template: Template;
+/** The definition with its tokens resolved to dummy ARNs, as Step Functions (and the local runner) sees it. */
+let definition: Record<string, any>;
+let states: Record<string, any>;
+
+beforeAll(() => {
+  json = synthTemplate();
+  template = Template.fromJSON(json);
+  definition = resolvedDefinition(json);
+  states = definition.States;
+});
+
+const retriedErrors = (state: string): string[] => states[state].Retry.flatMap((retrier: any) => retrier.ErrorEquals);
+
+describe('the flow, by the state names the local runner binds', () => {
+  it('has exactly the states of the run, starting at Begin', () => {
+    expect(definition.StartAt).toBe('Begin');
+    expect(Object.keys(states).sort()).toEqual(
+      ['Begin', 'BeginFailed', 'Commit', 'ContinueAsNew', 'Done', 'Failed', 'HandedOver', 'MorePages?', 'RecordFailure', 'Skipped', 'Skipped?', 'SyncPage'].sort(),
+    );
+  });
+
+  it('sends Begin the execution input with the execution name and ARN, and keeps the handler result as the state', () => {
+    expect(states.Begin).toEqual(
+      expect.objectContaining({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        OutputPath: '$.Payload',
+        Next: 'Skipped?',
+      }),
+    );
+    expect(states.Begin.Parameters.Payload).toEqual({ 'input.$': '$', 'executionName.$': '$$.Execution.Name', 'executionArn.$': '$$.Execution.Id' });
+    expect(states.Begin.Parameters.FunctionName).toContain(':function:BeginFunction');
+  });
+
+  it('ends a run that found the lease held as a success, and otherwise goes to the page loop', () => {
+    expect(states['Skipped?'].Choices).toEqual([
+      {
+        And: [
+          { Variable: '$.skipped', IsPresent: true },
+          { Variable: '$.skipped', BooleanEquals: true },
+        ],
+        Next: 'Skipped',
+      },
+    ]);
+    expect(states['Skipped?'].Default).toBe('SyncPage');
+    expect(states.Skipped.Type).toBe('Succeed');
+  });
+
+  it('loops SyncPage until done, continuing as new when the part reaches its page budget', () => {
+    expect(states.SyncPage).toEqual(expect.objectContaining({ Next: 'MorePages?', OutputPath: '$.Payload' }));
+    expect(states.SyncPage.Parameters['Payload.$']).toBe('$');
+    expect(states['MorePages?'].Choices).toEqual([
+      { Variable: '$.done', BooleanEquals: true, Next: 'Commit' },
+      { Variable: '$.pagesInPart', NumericGreaterThanEqualsPath: '$.maxPagesPerPart', Next: 'ContinueAsNew' },
+    ]);
+    expect(states['MorePages?'].Default).toBe('SyncPage');
+    expect(states.Commit).toEqual(expect.objectContaining({ Next: 'Done', OutputPath: '$.Payload' }));
+    expect(states.Done.Type).toBe('Succeed');
+  });
+
+  it('starts the next part of the run on this very state machine, named by the run, linked to its parent', () => {
+    const continueAsNew = states.ContinueAsNew;
+    expect(continueAsNew.Resource).toBe('arn:aws:states:::states:startExecution'); // request-response: no waiting
+    expect(continueAsNew.Parameters).toEqual({
+      StateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${STACK_NAME}-orders`,
+      'Name.$': '$.nextExecutionName',
+      Input: { 'continueRun.$': '$', 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id' },
+    });
+    expect(continueAsNew.ResultPath).toBeNull();
+    expect(continueAsNew.Next).toBe('HandedOver');
+    expect(states.HandedOver.Type).toBe('Succeed');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: `${STACK_NAME}-orders` });
+  });
+
+  it('records a failure, then fails the execution with the caught cause', () => {
+    expect(states.RecordFailure).toEqual(expect.objectContaining({ Next: 'Failed', ResultPath: null }));
+    expect(states.RecordFailure.Parameters['Payload.$']).toBe('$');
+    expect(states.RecordFailure.Catch).toBeUndefined(); // nothing left to record a failure of recording
+    expect(states.Failed).toEqual({ Type: 'Fail', Error: 'SyncFailed', CausePath: '$.error.Cause' });
+  });
+});
+
+describe('retry and catch wiring', () => {
+  it('retries the page step on transient errors with capped, jittered exponential backoff', () => {
+    expect(states.SyncPage.Retry[0]).toEqual({
+      ErrorEquals: [...RETRYABLE_ERROR_NAMES],
+      IntervalSeconds: 2,
+      BackoffRate: 2,
+      MaxDelaySeconds: 60,
+      JitterStrategy: 'FULL',
+      MaxAttempts: 6,
+    });
+  });
+
+  it('retries the page step on Lambda service errors and timeouts (a page step is idempotent)', () => {
+    expect(retriedErrors('SyncPage')).toEqual(expect.arrayContaining([...LAMBDA_SERVICE_ERRORS, ...TIMEOUT_ERRORS]));
+  });
+
+  it('retries no permanent error anywhere: no States.ALL or States.TaskFailed retrier on a Lambda step', () => {
+    for (const name of ['Begin', 'SyncPage', 'Commit', 'RecordFailure']) {
+      const errors = retriedErrors(name);
+      expect(errors).not.toContain('States.ALL');
+      expect(errors).not.toContain('States.TaskFailed');
+      for (const permanent of ['SourceAuthError', 'SourceRequestError', 'InvalidPageError', 'InvalidOrderError', 'LeaseLostError']) {
+        expect(errors).not.toContain(permanent);
+      }
+    }
+    // Only the Lambda steps whose retry is safe retry timeouts: begin and commit could have half-written.
+    expect(retriedErrors('Begin')).not.toContain('Sandbox.Timedout');
+    expect(retriedErrors('Commit')).not.toContain('Sandbox.Timedout');
+  });
+
+  it('catches everything else after begin into BeginFailed (no lease taken, nothing to record)', () => {
+    expect(states.Begin.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'BeginFailed' }]);
+    expect(states.BeginFailed.Type).toBe('Fail');
+    expect(retriedErrors('Begin')).toEqual(expect.arrayContaining([...RETRYABLE_ERROR_NAMES, ...LAMBDA_SERVICE_ERRORS]));
+  });
+
+  it('catches everything after the lease was taken into RecordFailure, keeping the run state beside the error', () => {
+    for (const name of ['SyncPage', 'Commit']) {
+      expect(states[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
+    }
+    expect(states.ContinueAsNew.Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' });
+  });
+
+  it('treats an already started next part as handed over, and retries other start failures a few times', () => {
+    expect(states.ContinueAsNew.Retry[0]).toEqual({ ErrorEquals: ['StepFunctions.ExecutionAlreadyExistsException'], MaxAttempts: 0 });
+    expect(states.ContinueAsNew.Retry[1]).toEqual(
+      expect.objectContaining({ ErrorEquals: ['StepFunctions.SdkClientException', 'States.TaskFailed'], MaxAttempts: 4 }),
+    );
+    expect(states.ContinueAsNew.Catch[0]).toEqual({ ErrorEquals: ['StepFunctions.ExecutionAlreadyExistsException'], Next: 'HandedOver' });
+  });
+
+  it('holds the same wiring when matched as serialized JSON, as CloudFormation receives it', () => {
+    // The same template with the definition's tokens resolved, so its DefinitionString is one JSON string.
+    const resolved = structuredClone(json);
+    resolved.Resources[STATE_MACHINE_LOGICAL_ID].Properties.DefinitionString = JSON.stringify(definition);
+    const pageRetriers = new Capture();
+    const commitCatch = new Capture();
+    Template.fromJSON(resolved).hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      DefinitionString: Match.serializedJson(
+        Match.objectLike({
+          States: Match.objectLike({
+            SyncPage: Match.objectLike({ Retry: pageRetriers, Catch: [Match.objectLike({ Next: 'RecordFailure' })] }),
+            Commit: Match.objectLike({ Catch: commitCatch }),
+            RecordFailure: Match.objectLike({ Next: 'Failed' }),
+          }),
+        }),
+      ),
+    });
+    expect(pageRetriers.asArray()).toHaveLength(PAGE_STEP_RETRIES.length);
+    expect(commitCatch.asArray()).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
+  });
+});
+
+describe('the state machine resource', () => {
+  it('logs every event to its own log group without execution data, traces, and bounds an execution to 12 h', () => {
+    const logGroup = new Capture();
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logGroup, 'Arn'] } } }],
+      },
+    });
+    expect(json.Resources[logGroup.asString()].Type).toBe('AWS::Logs::LogGroup');
+    expect(definition.TimeoutSeconds).toBe(12 * 3600);
+  });
+
+  it('uses JSONPath only: no JSONata anywhere (the local interpreter would silently ignore it)', () => {
+    expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    const serialized = JSON.stringify(definition);
+    expect(serialized).not.toContain('JSONata');
+    expect(serialized).not.toContain('{%');
+    for (const state of Object.values(states)) expect(state.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+  });
+
+  it('is a valid Amazon States Language definition (asl-validator, ARNs checked)', () => {
+    const { isValid, errorsText } = aslValidator(structuredClone(definition));
+    expect(errorsText('\n')).toBe('');
+    expect(isValid).toBe(true);
+  });
+
+  it('may invoke exactly its four step functions and start executions of itself only', () => {
+    const roleId = json.Resources[STATE_MACHINE_LOGICAL_ID].Properties.RoleArn['Fn::GetAtt'][0];
+    const grants = grantsOfRole(json, roleId);
+    const invokable = grants.get('lambda:InvokeFunction')!.filter((resource) => !resource.includes(':*'));
+    const stepIds = ['BeginFunction', 'SyncPageFunction', 'CommitFunction', 'RecordFailureFunction'].map((id) =>
+      logicalId(json, 'AWS::Lambda::Function', id),
+    );
+    expect(invokable.sort()).toEqual(stepIds.map((id) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })).sort());
+    expect(grants.get('states:StartExecution')).toEqual([
+      JSON.stringify({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:stateMachine:${STACK_NAME}-orders`]],
+      }),
+    ]);
+    const actions = [...grants.keys()].filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'));
+    expect(actions.sort()).toEqual(['lambda:InvokeFunction', 'states:StartExecution']);
+  });
+});
+
+describe('the lease outlives a page step with all its retries', () => {
+  it('computes the worst case from the page retriers and refuses a shorter lease at synth', () => {
+    const worstCase = worstCaseStepSeconds(PAGE_STEP_TIMEOUT_SECONDS, PAGE_STEP_RETRIES);
+    // 12 attempts of 60 s plus the capped backoff waits.
+    expect(worstCase).toBeGreaterThan(12 * PAGE_STEP_TIMEOUT_SECONDS);
+    expect(worstCase).toBeLessThanOrEqual(900); // the default lease holds
+    expect(() => synthTemplate({ leaseSeconds: worstCase - 1 })).toThrow(`context leaseSeconds must be ${worstCase}..86400, got ${worstCase - 1}`);
+  });
+});
