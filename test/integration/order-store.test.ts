@@ -1,9 +1,11 @@
 // The orders store against a real DynamoDB API (dynalite): a page's version check and upsert as the page
 // step uses them, retried unprocessed items, and orders far bigger than usual stored whole.
+import { randomBytes } from 'node:crypto';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import type { DynaliteServer } from '../../functions/adapters/dynamodb/dynalite-server';
-import { RAW_GZIP_THRESHOLD_BYTES } from '../../functions/adapters/dynamodb/order-item';
+import { OrderTooLargeError, RAW_GZIP_THRESHOLD_BYTES } from '../../functions/adapters/dynamodb/order-item';
 import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
 import { classifyPage } from '../../functions/core/classify';
 import { StoreWriteError } from '../../functions/core/errors';
@@ -213,6 +215,21 @@ describe('orders far bigger than usual', () => {
   });
 });
 
+describe('an order too big for DynamoDB even compressed', () => {
+  it('fails the page with OrderTooLargeError naming the order, before any order of the page is written', async () => {
+    const { store } = await freshStore();
+    // Random bytes do not compress: ~800 KB of base64 stays far above the 400 KB item limit.
+    const tooBig = validateOrder(rawOrder({ id: orderIdOf(2), attachment: randomBytes(600 * 1024).toString('base64') }));
+    const page = [validateOrder(rawOrder({ id: orderIdOf(1) })), tooBig, validateOrder(rawOrder({ id: orderIdOf(3) }))];
+
+    const attempt = store.putOrders(page.map((order) => writeOf(order)));
+
+    await expect(attempt).rejects.toThrow(OrderTooLargeError);
+    await expect(attempt).rejects.toThrow(/^order ord_0000002: raw order is \d+ bytes/);
+    expect(await scanIds(store)).toEqual([]);
+  });
+});
+
 describe('scanning the whole table', () => {
   it('pages past DynamoDB’s 1 MB scan limit and yields every order once', async () => {
     const { store } = await freshStore();
@@ -308,6 +325,31 @@ describe('a store under DynamoDB throttling (unprocessed items and keys)', () =>
 
     expect(throttled.calls.withheld).toBeGreaterThan(0);
     expect(versions.size).toBe(250);
+  });
+});
+
+describe('a store whose DynamoDB calls fail outright', () => {
+  it('turns throttling that outlasted the SDK’s own retries into StoreWriteError, which the state machine retries', async () => {
+    const throttledSend = (async () => {
+      throw new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded', $metadata: { httpStatusCode: 400 } });
+    }) as unknown as DynamoDBDocumentClient['send'];
+    const { store } = await freshStore({ send: throttledSend });
+
+    const write = store.putOrders(ordersOf(30).map((order) => writeOf(order)));
+    const read = store.getVersions([orderIdOf(1)]);
+
+    await expect(write).rejects.toThrow(StoreWriteError);
+    await expect(write).rejects.toThrow(/^writing 25 orders in orders-\w+ failed: ProvisionedThroughputExceededException/);
+    await expect(read).rejects.toThrow(StoreWriteError);
+  });
+
+  it('lets a request DynamoDB rejects as invalid through unchanged: retrying it would not help', async () => {
+    const missingTable = new DynamoOrderStore({ client, tableName: 'no-such-table' });
+
+    const write = missingTable.putOrders(ordersOf(1).map((order) => writeOf(order)));
+
+    await expect(write).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(write).rejects.not.toBeInstanceOf(StoreWriteError);
   });
 });
 
