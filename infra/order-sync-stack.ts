@@ -117,7 +117,7 @@ export class OrderSyncStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(15),
       extraEnvironment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
-    }).grantTable(syncStateTable, 'readWrite');
+    }).grantTable(syncStateTable, 'readWrite'); // a trigger takes the lease for its run; status reads the item
     stateMachine.grant(api, 'states:StartExecution', 'states:ListExecutions');
     stateMachine.grantExecution(api, 'states:DescribeExecution');
     const restApi = this.httpApi(api, logRetention);
@@ -130,7 +130,7 @@ export class OrderSyncStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(15),
       extraEnvironment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
-    }).grantTable(syncStateTable, 'read');
+    }).grantTable(syncStateTable, 'readWrite'); // it takes the lease for the run it starts
     stateMachine.grant(scheduledTrigger, 'states:StartExecution');
     const schedule = new scheduler.Schedule(this, 'Schedule', {
       description: `Incremental ${settings.stream} sync`,

@@ -21,15 +21,13 @@ export function handlerEntry(name: HandlerName): string {
 
 /**
  * What a function may do with a table. Named by use, each the smallest set of DynamoDB actions that use needs:
- * - `read`: the sync-state item (status, lease check);
  * - `readWrite`: the sync-state item's conditional writes (lease, progress, checkpoint);
  * - `batchReadWrite`: one page of orders (BatchGetItem their stored versions, BatchWriteItem the new ones).
  */
-export type TableAccess = 'read' | 'readWrite' | 'batchReadWrite';
+export type TableAccess = 'readWrite' | 'batchReadWrite';
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
-  read: ['dynamodb:GetItem'],
-  readWrite: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  readWrite: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], // every sync-state write is one conditional UpdateItem
   batchReadWrite: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
 };
 

@@ -172,7 +172,7 @@ describe('every function', () => {
 
 describe('least privilege, function by function', () => {
   const grants = (key: FunctionKey) => grantsOfRole(json, roleIdOfFunction(json, fnIds[key]));
-  const syncStateRW = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+  const syncStateRW = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
   const secretRead = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
 
   it('sync page: batch read/write of orders, the sync-state item, the token; nothing else', () => {
@@ -189,7 +189,7 @@ describe('least privilege, function by function', () => {
   it('begin: the sync-state item and the token (for the count call); never the orders table', () => {
     const begin = grants('begin');
     expect([...begin.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, ...secretRead].sort());
-    expect(begin.get('dynamodb:PutItem')).toEqual([arnOf(ids.syncStateTable)]);
+    expect(begin.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
   });
 
   it('commit and record-failure: the sync-state item only, no token', () => {
@@ -213,9 +213,9 @@ describe('least privilege, function by function', () => {
     expect(api.get('dynamodb:GetItem')).toEqual([arnOf(ids.syncStateTable)]);
   });
 
-  it('scheduled trigger: reads the lease, starts this state machine; nothing else', () => {
+  it('scheduled trigger: takes the lease on the sync-state item, starts this state machine; nothing else', () => {
     const trigger = grants('scheduledTrigger');
-    expect([...trigger.keys()].sort()).toEqual([...X_RAY, 'dynamodb:GetItem', 'states:StartExecution'].sort());
+    expect([...trigger.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, 'states:StartExecution'].sort());
     expect(trigger.get('states:StartExecution')).toEqual([ref(ids.stateMachine)]);
   });
 
