@@ -1,0 +1,56 @@
+// Runs the fake orders API on its own: `npx tsx local/fake-orders-api/main.ts --orders 10000 --port 4010 --live-rate 20`.
+// Prints the URL and the token (a fake's token: printing it is the point), and stops on Ctrl-C.
+import { parseArgs } from 'node:util';
+import { startFakeOrdersApi } from './index';
+
+const USAGE = `options: --orders N --port P --seed S --live-rate CHANGES_PER_S --token T --clock-offset-ms MS
+         --latency-ms MS --rate-limit REQUESTS_PER_S --error-rate 0..1 --drop-rate 0..1
+         --short-page-rate 0..1 --empty-page-rate 0..1`;
+
+function number(values: Record<string, string | boolean | undefined>, name: string): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (typeof text !== 'string' || text.trim() === '' || !Number.isFinite(value)) {
+    throw new Error(`--${name} must be a number, got "${String(text)}"\n${USAGE}`);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  const names = ['orders', 'port', 'seed', 'live-rate', 'token', 'clock-offset-ms', 'latency-ms', 'rate-limit', 'error-rate', 'drop-rate', 'short-page-rate', 'empty-page-rate'];
+  const { values } = parseArgs({ options: Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])), strict: true });
+  const faults = Object.fromEntries(
+    Object.entries({
+      latencyMs: number(values, 'latency-ms'),
+      rateLimitPerSecond: number(values, 'rate-limit'),
+      errorRate: number(values, 'error-rate'),
+      dropRate: number(values, 'drop-rate'),
+      shortPageRate: number(values, 'short-page-rate'),
+      emptyPageRate: number(values, 'empty-page-rate'),
+    }).filter(([, value]) => value !== undefined),
+  );
+  const api = await startFakeOrdersApi({
+    orders: number(values, 'orders') ?? 10_000,
+    port: number(values, 'port') ?? 4010,
+    seed: number(values, 'seed') ?? 1,
+    liveRate: number(values, 'live-rate') ?? 0,
+    clockOffsetMs: number(values, 'clock-offset-ms') ?? 0,
+    ...(typeof values.token === 'string' ? { token: values.token } : {}),
+    faults,
+  });
+  const { orders } = api.stats();
+  console.log(`fake orders API: ${api.url} (${orders} orders)`);
+  console.log(`ORDERS_API_URL=${api.url}`);
+  console.log(`ORDERS_API_TOKEN=${api.token}`);
+  const stop = (): void => {
+    void api.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
