@@ -1,0 +1,92 @@
+// The first sync of a shop runs full as a chain of executions (continue-as-new); the next one fetches only what
+// changed since the watermark. Synthesized definition, real handlers, dynalite, fake orders API over HTTP.
+import { startLocalStack, type LocalStack } from '../../local/stack';
+import { copyDifferences, HISTORY_EVENT_LIMIT, lastOf, runChain, storedVersions, syncState } from '../support/e2e';
+
+const ORDERS = 10_000;
+const PAGE_SIZE = 50;
+const PAGES_PER_EXECUTION = 20;
+
+describe('a full sync, then an incremental one', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      fake: { orders: ORDERS, seed: 7 },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
+      retryIntervalMs: 0,
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  it('runs the first sync full, as a chain of small executions, storing every order with exact counts', async () => {
+    const chain = await runChain(stack, { mode: 'incremental', trigger: 'test' });
+
+    const pages = ORDERS / PAGE_SIZE;
+    expect(chain.map((execution) => execution.status)).toEqual(Array(Math.ceil(pages / PAGES_PER_EXECUTION)).fill('SUCCEEDED'));
+    expect(chain.slice(1).map((execution) => execution.name)).toEqual(
+      chain.slice(1).map((_, index) => expect.stringMatching(new RegExp(`^full-test-\\d{8}T\\d{6}Z-[0-9a-f]{4}-p${index + 2}$`))),
+    );
+    for (const execution of chain) expect(execution.events.length).toBeLessThan(HISTORY_EVENT_LIMIT / 10);
+
+    const summary = lastOf(chain).output as Record<string, any>;
+    expect(summary).toMatchObject({
+      status: 'succeeded',
+      mode: 'full',
+      pages,
+      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0 },
+      orderCount: ORDERS,
+    });
+    expect(await copyDifferences(stack)).toEqual({ missing: [], stale: [], extra: [], sourceCount: ORDERS });
+
+    const state = await syncState(stack);
+    expect(state.lease).toBeNull();
+    expect(state.run).toBeNull();
+    expect(state.orderCount).toBe(ORDERS);
+    expect(state.checkpoint).toMatchObject({
+      watermark: summary.window.to,
+      recordsSynced: ORDERS,
+      isFullSync: true,
+      lastRecordTime: stack.fake!.truth().at(-1)!.updated_at,
+    });
+    expect(state.checkpoint!.createdAt).toBe(state.checkpoint!.updatedAt);
+    expect(state.lastRun).toMatchObject({ status: 'succeeded', mode: 'full', pages });
+  });
+
+  it('then fetches only what changed since the watermark: inserts the new, updates the changed, rewrites nothing else', async () => {
+    const before = await syncState(stack);
+    const storedBefore = await storedVersions(stack);
+    const changedIds = stack.fake!.truth().slice(0, 100).map((order) => order.id);
+    const { created } = stack.fake!.mutate({ updates: changedIds, creates: 20 });
+    const requestsBefore = stack.fake!.stats().requests;
+
+    const chain = await runChain(stack, { mode: 'incremental', trigger: 'schedule' });
+
+    expect(chain).toHaveLength(1);
+    const summary = chain[0]!.output as Record<string, any>;
+    const window = summary.window as { from: string; to: string };
+    const insideOverlap = stack.fake!.truth({ from: window.from, to: window.to }).length - 120;
+    expect(window.from < before.checkpoint!.watermark).toBe(true);
+    expect(summary).toMatchObject({
+      status: 'succeeded',
+      mode: 'incremental',
+      counts: { fetched: 120 + insideOverlap, inserted: 20, updated: 100, unchanged: insideOverlap, stale: 0 },
+      orderCount: ORDERS + 20,
+    });
+    // 120 changed orders fit one 50-order page thrice: three calls, no count call for an incremental run.
+    expect(stack.fake!.stats().requests - requestsBefore).toBe(Math.ceil((120 + insideOverlap) / PAGE_SIZE) || 1);
+
+    expect(await copyDifferences(stack)).toEqual({ missing: [], stale: [], extra: [], sourceCount: ORDERS + 20 });
+    const storedAfter = await storedVersions(stack);
+    const rewritten = [...storedBefore]
+      .filter(([id, version]) => storedAfter.get(id)?.writeTag !== version.writeTag)
+      .map(([id]) => id);
+    expect(rewritten.sort()).toEqual([...changedIds].sort());
+    expect(created.every((id) => storedAfter.has(id))).toBe(true);
+
+    const state = await syncState(stack);
+    expect(state.checkpoint).toMatchObject({ watermark: window.to, isFullSync: false, recordsSynced: 120 + insideOverlap });
+    expect(state.checkpoint!.createdAt).toBe(before.checkpoint!.createdAt);
+    expect(state.orderCount).toBe(ORDERS + 20);
+  });
+});

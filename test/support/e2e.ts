@@ -1,0 +1,72 @@
+// End-to-end test helpers over the local stack: run an execution chain to its end, read the synced copy and the
+// sync state, and compare the copy with the fake source's ground truth.
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
+import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
+import type { StoredVersion } from '../../functions/core/ports';
+import type { SyncState } from '../../functions/core/run-types';
+import type { ExecutionInput } from '../../functions/core/run-state';
+import type { LocalStack } from '../../local/stack';
+import type { ExecutionRecord } from '../../local/state-machine/local-state-machine';
+
+/** The Standard workflow history limit. */
+export const HISTORY_EVENT_LIMIT = 25_000;
+
+let executionCounter = 0;
+
+/** Start an execution as a trigger would (or with any input) and wait for its whole continue-as-new chain. */
+export async function runChain(stack: LocalStack, input: ExecutionInput, name?: string): Promise<ExecutionRecord[]> {
+  executionCounter += 1;
+  const started = stack.machine.start(name ?? `test-${process.pid}-${executionCounter}`, input);
+  return stack.machine.waitForChain(started.executionArn);
+}
+
+export function stores(stack: LocalStack) {
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  return {
+    orders: new DynamoOrderStore({ client, tableName: stack.tables.ordersTable }),
+    state: new DynamoSyncStateStore({ client, tableName: stack.tables.syncStateTable }),
+    close: () => client.destroy(),
+  };
+}
+
+export async function syncState(stack: LocalStack, stream = 'orders'): Promise<SyncState> {
+  const { state, close } = stores(stack);
+  try {
+    return await state.get(stream);
+  } finally {
+    close();
+  }
+}
+
+/** Every stored order's version: id → updated_at and the tag of the write that stored it. */
+export async function storedVersions(stack: LocalStack): Promise<Map<string, StoredVersion>> {
+  const { orders, close } = stores(stack);
+  const versions = new Map<string, StoredVersion>();
+  try {
+    for await (const version of orders.scanVersions()) versions.set(version.id, version);
+  } finally {
+    close();
+  }
+  return versions;
+}
+
+/** What differs between the synced copy and the source: missing ids, stale versions, extra ids. */
+export async function copyDifferences(stack: LocalStack): Promise<{ missing: string[]; stale: string[]; extra: string[]; sourceCount: number }> {
+  const truth = stack.fake!.truth();
+  const stored = await storedVersions(stack);
+  const missing: string[] = [];
+  const stale: string[] = [];
+  for (const { id, updated_at } of truth) {
+    const version = stored.get(id);
+    if (version === undefined) missing.push(id);
+    else if (version.updatedAt !== updated_at) stale.push(id);
+    stored.delete(id);
+  }
+  return { missing, stale, extra: [...stored.keys()], sourceCount: truth.length };
+}
+
+export function lastOf<T>(items: readonly T[]): T {
+  if (items.length === 0) throw new Error('expected at least one item');
+  return items[items.length - 1]!;
+}
