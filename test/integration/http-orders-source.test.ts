@@ -99,12 +99,17 @@ describe('the HTTP orders source, on a healthy API', () => {
 describe('the HTTP orders source, through every fault knob', () => {
   it('retries 5xx answers (errorRate) and still returns every order', async () => {
     api.setFaults({ errorRate: 0.3 });
+    const logged: string[] = [];
+    const logger = { warn: (message: string, fields?: object) => void logged.push(`${message} ${JSON.stringify(fields)}`), info: () => {} };
 
-    const walk = await walkWindow(sourceFor({ maxAttempts: 10 }), everything, 50);
+    const walk = await walkWindow(sourceFor({ maxAttempts: 10, logger }), everything, 50);
 
     expect(walk.orders.map((order) => order.id)).toEqual(api.truth(everything).map((order) => order.id));
     expect(walk.stats.retried).toBeGreaterThan(0);
     expect(walk.stats.requests).toBe(walk.pages + walk.stats.retried);
+    expect(logged).toHaveLength(walk.stats.retried);
+    expect(logged.join('\n')).toMatch(/orders API call failed: retrying .*HTTP 50\d/);
+    expect(logged.join('\n')).not.toContain(api.token);
   });
 
   it('retries dropped connections (dropRate) and still returns every order', async () => {

@@ -244,7 +244,8 @@ export class HttpOrdersSource implements OrderSource {
         await this.sleep(waitMs);
         continue;
       }
-      if (status >= 500) {
+      // 408: the server gave up waiting on us, as transient as a 5xx.
+      if (status >= 500 || status === 408) {
         failures++;
         if (failures >= this.maxAttempts) {
           throw new SourceUnavailableError(
