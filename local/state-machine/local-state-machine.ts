@@ -110,7 +110,7 @@ export class LocalStateMachine {
         ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: this.retryOverrides() } : {}),
       },
       context: {
-        Execution: { Id: executionArn, Name: executionName, RoleArn: 'arn:aws:iam::000000000000:role/local' },
+        Execution: { Id: executionArn, Name: executionName, RoleArn: 'arn:aws:iam::123456789012:role/local' },
         StateMachine: { Id: this.arn, Name: this.arn.split(':').pop() },
       },
     });
