@@ -157,7 +157,7 @@ describe('the HTTP orders source, through every fault knob', () => {
   it('retries a request that never gets an answer (timeout) and succeeds on the next try', async () => {
     api.script('hang');
 
-    const page = await sourceFor({ timeoutMs: 200 }).fetchPage({ window: everything, cursor: null, limit: 5 });
+    const page = await sourceFor({ timeoutMs: 1_000 }).fetchPage({ window: everything, cursor: null, limit: 5 });
 
     expect(page.orders).toHaveLength(5);
     expect(page.stats).toMatchObject({ requests: 2, retried: 1 });
