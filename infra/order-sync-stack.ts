@@ -1,6 +1,7 @@
 // The order-sync stack, read as wiring: stateful parts (tables, the source token), the functions, the state
 // machine, the HTTP API and the schedule, each granted only what it uses.
-import { CfnOutput, Duration, RemovalPolicy, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,6 +13,8 @@ import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dy
 import { SyncFunction } from './constructs/sync-function';
 import { PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './constructs/sync-state-machine';
 import { PAGE_STEP_TIMEOUT_SECONDS, readSettings, type InfraSettings } from './settings';
+import { SyncOperations } from './constructs/sync-operations';
+import { acknowledgeNagFindings } from './nag-acknowledgements';
 
 /** Logical id of the state machine resource: the local runner reads its DefinitionString from the template. */
 export const STATE_MACHINE_LOGICAL_ID = 'SyncStateMachine';
@@ -28,6 +31,7 @@ export const SCHEDULE_INPUT = { mode: 'incremental', trigger: 'schedule' } as co
 
 export class OrderSyncStack extends Stack {
   readonly settings: InfraSettings;
+  readonly operations: SyncOperations;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -100,8 +104,9 @@ export class OrderSyncStack extends Stack {
     }).grantTable(syncStateTable, 'readWrite');
 
     // ---------------------------------------------------------------- state machine
+    const stateMachineName = `${this.stackName}-${settings.stream}`;
     const sync = new SyncStateMachine(this, 'Sync', {
-      stateMachineName: `${this.stackName}-${settings.stream}`,
+      stateMachineName,
       steps: { begin, syncPage, commit, recordFailure },
       logRetention,
     });
@@ -119,7 +124,14 @@ export class OrderSyncStack extends Stack {
       extraEnvironment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
     }).grantTable(syncStateTable, 'readWrite'); // a trigger takes the lease for its run; status reads the item
     stateMachine.grant(api, 'states:StartExecution', 'states:ListExecutions');
-    stateMachine.grantExecution(api, 'states:DescribeExecution');
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [
+          this.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        ],
+      }),
+    );
     const restApi = this.httpApi(api, logRetention);
 
     // ---------------------------------------------------------------- schedule
@@ -144,6 +156,16 @@ export class OrderSyncStack extends Stack {
       }),
     });
 
+    // ---------------------------------------------------------------- operations
+    this.operations = new SyncOperations(this, 'Operations', {
+      stateMachine,
+      stream: settings.stream,
+      notificationEmail: settings.notificationEmail,
+      watermarkLagAlarmSeconds: settings.watermarkLagAlarmSeconds,
+      scheduleEnabled: settings.scheduleEnabled,
+      steps: { begin, syncPage, commit, recordFailure, api, scheduledTrigger },
+    });
+
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, 'ApiUrl', { value: restApi.url, description: 'Base URL of the sync API (IAM-signed requests)' });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
@@ -158,6 +180,9 @@ export class OrderSyncStack extends Stack {
       description: 'The executions of the sync state machine: one line per run part',
     });
     new CfnOutput(this, 'ScheduleName', { value: schedule.scheduleName });
+    new CfnOutput(this, 'NotificationTopicArn', { value: this.operations.topic.topicArn });
+
+    acknowledgeNagFindings(this, stateMachineName);
   }
 
   /** The source token: an existing secret (context) or a new one holding a random placeholder to replace. */

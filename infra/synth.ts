@@ -17,9 +17,16 @@ export type CloudFormationTemplate = Record<string, any>;
  * `context` overrides the CDK context (the keys of infra/settings.ts); a bad value throws ContextError.
  */
 export function synthTemplate(context: Record<string, unknown> = {}): CloudFormationTemplate {
+  const stack = buildStack(context);
+  return stack.node.root instanceof App
+    ? (stack.node.root.synth().getStackArtifact(stack.artifactId).template as CloudFormationTemplate)
+    : {};
+}
+
+/** The stack itself, in a fresh app with bundling skipped: for tests that add aspects (cdk-nag) before synth. */
+export function buildStack(context: Record<string, unknown> = {}): OrderSyncStack {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new OrderSyncStack(app, STACK_NAME);
-  return app.synth().getStackArtifact(stack.artifactId).template as CloudFormationTemplate;
+  return new OrderSyncStack(app, STACK_NAME);
 }
 
 /** Stand-ins for what CloudFormation fills in at deploy time. */
