@@ -1,0 +1,66 @@
+// A page step that dies after writing its orders but before saving its progress is retried by the state machine;
+// the retry recognises its own writes, so the run ends exactly as a run without the crash.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+import { copyDifferences, lastOf, runChain, syncState } from '../support/e2e';
+
+const ORDERS = 600;
+const PAGE_SIZE = 50;
+const CRASHING_PAGE = 3;
+
+class SimulatedCrash extends Error {
+  constructor() {
+    super('the page step died after writing its orders');
+    // A Lambda that times out or crashes surfaces as a retryable error: the definition retries it.
+    this.name = 'StoreWriteError';
+  }
+}
+
+describe('a page step that crashes after writing its page', () => {
+  let stack: LocalStack;
+  const crashes: number[] = [];
+
+  beforeAll(async () => {
+    let savedStateItem: Record<string, unknown> | undefined;
+    let client: ReturnType<typeof createDocumentClient> | undefined;
+    stack = await startLocalStack({
+      fake: { orders: ORDERS, seed: 5 },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '4' },
+      retryIntervalMs: 0,
+      hooks: {
+        // Snapshot the sync state before the step, and after it put the snapshot back: the orders were written,
+        // the progress save was "lost" with the crash.
+        before: async (functionName, payload) => {
+          if (functionName !== 'sync-page' || (payload as { page: number }).page !== CRASHING_PAGE || crashes.length > 0) return;
+          client ??= createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+          savedStateItem = (await client.send(new GetCommand({ TableName: stack.tables.syncStateTable, Key: { stream: 'orders' } }))).Item;
+        },
+        after: async (functionName, payload) => {
+          if (functionName !== 'sync-page' || (payload as { page: number }).page !== CRASHING_PAGE || crashes.length > 0) return;
+          await client!.send(new PutCommand({ TableName: stack.tables.syncStateTable, Item: savedStateItem! }));
+          crashes.push(CRASHING_PAGE);
+          client!.destroy();
+          throw new SimulatedCrash();
+        },
+      },
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  it('ends with the same orders, counts and counter as a run without the crash', async () => {
+    const chain = await runChain(stack, { mode: 'full', trigger: 'test' });
+
+    expect(crashes).toEqual([CRASHING_PAGE]);
+    const retried = chain.flatMap((execution) => execution.events).filter((event) => event.type === 'TaskFailed');
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    expect(lastOf(chain).output).toMatchObject({
+      status: 'succeeded',
+      pages: ORDERS / PAGE_SIZE,
+      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0 },
+      orderCount: ORDERS,
+    });
+    expect(await copyDifferences(stack)).toEqual({ missing: [], stale: [], extra: [], sourceCount: ORDERS });
+    expect((await syncState(stack)).orderCount).toBe(ORDERS);
+  });
+});
