@@ -159,10 +159,12 @@ export class SyncStateMachine extends Construct {
     const runState = sfn.TaskInput.fromJsonPathAt('$');
 
     // ---- begin: take the lease and plan the window, or report that another run holds it.
+    // No lease was taken, so there is nothing to record or release: fail at once with begin's own error (e.g.
+    // NothingToResumeError), so the console and the notification name what was refused and why.
     const beginFailed = new sfn.Fail(this, STATE_NAMES.beginFailed, {
       stateName: STATE_NAMES.beginFailed,
-      error: 'BeginFailed',
-      cause: 'begin failed before taking the lease: nothing to record or release',
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
     });
     const begin = invoke(
       STATE_NAMES.begin,
@@ -175,7 +177,7 @@ export class SyncStateMachine extends Construct {
     )
       .addRetry(retryProps(TRANSIENT_RETRY))
       .addRetry(retryProps(LAMBDA_SERVICE_RETRY))
-      .addCatch(beginFailed, { errors: [sfn.Errors.ALL] });
+      .addCatch(beginFailed, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 
     // ---- failure: record the error on the run (progress kept for a resume), release the lease, fail.
     // RecordFailure's own result is not needed downstream: its input (the run with `.error`) passes through,

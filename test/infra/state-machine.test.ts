@@ -137,9 +137,10 @@ describe('retry and catch wiring', () => {
     expect(retriedErrors('Commit')).not.toContain('Sandbox.Timedout');
   });
 
-  it('catches everything else after begin into BeginFailed (no lease taken, nothing to record)', () => {
-    expect(states.Begin.Catch).toEqual([{ ErrorEquals: ['States.ALL'], Next: 'BeginFailed' }]);
-    expect(states.BeginFailed.Type).toBe('Fail');
+  it('catches everything else from begin into BeginFailed, failing with its error (no lease taken, nothing to record)', () => {
+    expect(states.Begin.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'BeginFailed' }]);
+    // The execution fails with begin's own error name and cause (e.g. NothingToResumeError), not a generic one.
+    expect(states.BeginFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
     expect(retriedErrors('Begin')).toEqual(expect.arrayContaining([...RETRYABLE_ERROR_NAMES, ...LAMBDA_SERVICE_ERRORS]));
   });
 
