@@ -1,0 +1,111 @@
+// The status view keeps the seed's keys and adds the run in flight (rate, ETA) and the last run.
+import { describeStatus } from '../../functions/core/status';
+import type { Checkpoint, Lease, RunProgress, RunResult, SyncState } from '../../functions/core/run-types';
+
+const NOW = Date.parse('2026-01-01T12:00:00Z');
+const checkpoint: Checkpoint = {
+  watermark: '2026-01-01T11:55:00.000000Z',
+  lastSyncTime: '2026-01-01T11:55:03.000000Z',
+  lastRecordTime: '2026-01-01T11:54:59.500000Z',
+  recordsSynced: 42,
+  isFullSync: false,
+  createdAt: '2025-12-01T00:00:00.000000Z',
+  updatedAt: '2026-01-01T11:55:03.000000Z',
+};
+const lease: Lease = { owner: 'full-http-x', executionName: 'full-http-x-p1', mode: 'full', trigger: 'http', expiresAt: NOW + 60_000 };
+const run: RunProgress = {
+  runId: 'full-http-x',
+  mode: 'full',
+  trigger: 'http',
+  window: { from: null, to: '2026-01-01T11:58:00.000000Z' },
+  cursor: 'c',
+  pages: 10,
+  counts: { fetched: 1200, inserted: 1000, updated: 100, unchanged: 100, stale: 0 },
+  maxRecordTime: null,
+  expectedTotal: 3600,
+  startedAt: '2026-01-01T11:58:00.000000Z',
+  updatedAt: '2026-01-01T11:59:59.000000Z',
+  executionName: 'full-http-x-p1',
+  part: 1,
+  status: 'running',
+};
+const state = (overrides: Partial<SyncState>): SyncState => ({
+  stream: 'orders',
+  checkpoint: null,
+  lease: null,
+  run: null,
+  lastRun: null,
+  orderCount: 0,
+  ...overrides,
+});
+
+describe('describeStatus', () => {
+  it('keeps the seed shape key for key, from the checkpoint', () => {
+    const status = describeStatus(state({ checkpoint, orderCount: 314_200 }), NOW);
+    expect(status.orders).toMatchObject({
+      count: 314_200,
+      last_synced: checkpoint.lastSyncTime,
+      metadata: {
+        last_sync_time: checkpoint.lastSyncTime,
+        last_record_time: checkpoint.lastRecordTime,
+        records_synced: 42,
+        is_full_sync: false,
+        updated_at: checkpoint.updatedAt,
+      },
+      running: null,
+      last_run: null,
+      resumable: null,
+    });
+  });
+
+  it('shows a never-synced stream with nulls and zeros', () => {
+    expect(describeStatus(state({}), NOW).orders).toMatchObject({ count: 0, last_synced: null, metadata: { records_synced: 0 } });
+  });
+
+  it('shows the run in flight with its rate and an ETA from the expected total', () => {
+    const status = describeStatus(state({ lease, run }), NOW);
+    // 1200 orders in 120 s = 10/s; 2400 left → 240 s.
+    expect(status.orders.running).toMatchObject({
+      run_id: 'full-http-x',
+      execution: 'full-http-x-p1',
+      pages: 10,
+      orders_fetched: 1200,
+      orders_per_second: 10,
+      expected_total: 3600,
+      eta_seconds: 240,
+    });
+  });
+
+  it('shows a run whose trigger took the lease but whose plan is not saved yet', () => {
+    const status = describeStatus(state({ lease }), NOW);
+    expect(status.orders.running).toMatchObject({ run_id: lease.owner, mode: 'full', started_at: null, pages: 0 });
+  });
+
+  it('does not show an expired lease as running, and offers its abandoned full run for resume', () => {
+    const status = describeStatus(state({ lease: { ...lease, expiresAt: NOW - 1 }, run }), NOW);
+    expect(status.orders.running).toBeNull();
+    expect(status.orders.resumable).toEqual({ run_id: run.runId, pages: 10, orders_fetched: 1200, error: null });
+  });
+
+  it('shows the last run with its error', () => {
+    const lastRun: RunResult = {
+      runId: 'r',
+      mode: 'full',
+      trigger: 'schedule',
+      status: 'failed',
+      window: run.window,
+      pages: 7,
+      counts: run.counts,
+      startedAt: run.startedAt,
+      finishedAt: '2026-01-01T11:59:00.000000Z',
+      executionName: 'r-p1',
+      error: { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 7, at: '2026-01-01T11:59:00.000000Z' },
+    };
+    const status = describeStatus(state({ lastRun, run: { ...run, status: 'failed' } }), NOW);
+    expect(status.orders.last_run).toMatchObject({
+      status: 'failed',
+      error: { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 7 },
+    });
+    expect(status.orders.resumable).toMatchObject({ run_id: run.runId, pages: 10 });
+  });
+});
