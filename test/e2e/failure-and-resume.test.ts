@@ -70,4 +70,10 @@ describe('a full resync that fails at page 7, then resumes', () => {
     expect(state.checkpoint).toMatchObject({ isFullSync: true, watermark: failed.window.to, recordsSynced: ORDERS });
     expect(state.run).toBeNull();
   });
+
+  it('refuses a resume when there is nothing to resume', async () => {
+    const chain = await runChain(stack, { mode: 'full', trigger: 'test', resume: true });
+    expect(lastOf(chain)).toMatchObject({ status: 'FAILED', error: 'NothingToResumeError' });
+    expect((await syncState(stack)).lease).toBeNull();
+  });
 });
