@@ -6,8 +6,8 @@ import { ensureTables, type TableNames } from '../functions/adapters/dynamodb/ta
 import { resetRuntime } from '../functions/runtime';
 import { synthTemplate } from '../infra/synth';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from './fake-orders-api';
-import { definitionFromTemplate, LOCAL_REGION } from './state-machine/definition';
-import { LocalStateMachine, type ExecutionRecord } from './state-machine/local-state-machine';
+import { definitionFromTemplate, LOCAL_REGION, type LocalDefinition } from './state-machine/definition';
+import { LocalStateMachine, type ExecutionRecord, type TaskBinding } from './state-machine/local-state-machine';
 import { syncTaskBindings, type InvokeHooks } from './state-machine/task-bindings';
 
 export interface LocalStackOptions {
@@ -24,6 +24,8 @@ export interface LocalStackOptions {
   retryIntervalMs?: number;
   hooks?: InvokeHooks;
   onExecutionEnd?: (record: ExecutionRecord) => void;
+  /** How long stopping waits for steps still running after their execution was aborted (default 30 s). */
+  stepDrainMs?: number;
 }
 
 export interface LocalStack {
@@ -33,7 +35,14 @@ export interface LocalStack {
   fake?: FakeOrdersApi;
   sourceUrl: string;
   machine: LocalStateMachine;
-  /** Stops everything it started, newest first (running executions, the fake, dynalite). */
+  /** The synthesized definition the machine runs, with its ARN and name (DescribeStateMachine answers with it). */
+  definition: LocalDefinition;
+  /**
+   * Aborts every running execution and waits until the steps they were in have finished (an abort only stops
+   * the interpreter from going on; the Task in flight still completes and saves its page). Dynalite stays up.
+   */
+  stopExecutions(): Promise<void>;
+  /** Stops everything it started, newest first (running executions and their steps, the fake, dynalite). */
   stop(): Promise<void>;
 }
 
@@ -73,7 +82,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       source = { url: started.url, token: started.token };
     }
 
-    const { definition, stateMachineArn } = definitionFromTemplate(localTemplate());
+    const localDefinition = definitionFromTemplate(localTemplate());
+    const { definition, stateMachineArn } = localDefinition;
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
       ORDERS_TABLE: tables.ordersTable,
@@ -88,18 +98,72 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     delete process.env.ORDERS_API_TOKEN_SECRET_ARN;
     resetRuntime();
 
+    const steps = new StepsInFlight();
     const machine: LocalStateMachine = new LocalStateMachine({
       definition,
       stateMachineArn,
-      tasks: syncTaskBindings(() => machine, options.hooks),
+      tasks: steps.track(syncTaskBindings(() => machine, options.hooks)),
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       ...(options.onExecutionEnd ? { onExecutionEnd: options.onExecutionEnd } : {}),
     });
-    stoppers.push(() => machine.stopAll());
+    const stopExecutions = async () => {
+      // A continue-as-new step in flight can start one more execution while the others stop: repeat until none runs.
+      for (let round = 0; round < 5 && machine.list('RUNNING').length > 0; round++) {
+        await machine.stopAll();
+        await steps.drained(options.stepDrainMs ?? 30_000);
+      }
+      await steps.drained(options.stepDrainMs ?? 30_000);
+    };
+    stoppers.push(stopExecutions);
 
-    return { dynamodbEndpoint: dynamo.endpoint, tables, ...(fake ? { fake } : {}), sourceUrl: source.url, machine, stop };
+    return {
+      dynamodbEndpoint: dynamo.endpoint,
+      tables,
+      ...(fake ? { fake } : {}),
+      sourceUrl: source.url,
+      machine,
+      definition: localDefinition,
+      stopExecutions,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Counts the Task invocations in flight, so stopping can wait for them before closing what they write to. */
+class StepsInFlight {
+  private count = 0;
+  private idle: Array<() => void> = [];
+
+  track(bindings: Record<string, TaskBinding>): Record<string, TaskBinding> {
+    return Object.fromEntries(
+      Object.entries(bindings).map(([stateName, binding]) => [
+        stateName,
+        async (parameters: Record<string, unknown>) => {
+          this.count += 1;
+          try {
+            return await binding(parameters);
+          } finally {
+            this.count -= 1;
+            if (this.count === 0) for (const resolve of this.idle.splice(0)) resolve();
+          }
+        },
+      ]),
+    );
+  }
+
+  /** Resolves when no step runs, or after `deadlineMs` (a step stuck on a dead source must not hold shutdown). */
+  async drained(deadlineMs: number): Promise<void> {
+    if (this.count === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.idle.push(resolve)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, deadlineMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 }
