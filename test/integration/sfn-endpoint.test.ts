@@ -1,0 +1,211 @@
+// The local Step Functions endpoint, driven by the real SFNClient over loopback: every operation the project and the
+// AWS CLI use, the errors as AWS shapes them, and a stop that leaves the run resumable. Synthesized machine, dynalite.
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { settleInterruptedRun } from '../../local/interrupted-run';
+import { startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+import { copyDifferences, syncState } from '../support/e2e';
+
+const ORDERS = 600;
+const PAGE_SIZE = 50;
+const PAGES_PER_EXECUTION = 5;
+
+describe('the local Step Functions endpoint, through the real SFNClient', () => {
+  let stack: LocalStack;
+  let endpoint: SfnEndpoint;
+  let sfn: SFNClient;
+  let chainArns: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startLocalStack({
+      fake: { orders: ORDERS, seed: 11 },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
+      retryIntervalMs: 0,
+    });
+    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition });
+    sfn = new SFNClient({ region: 'us-east-1', endpoint: endpoint.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  });
+  afterAll(async () => {
+    sfn?.destroy();
+    await endpoint?.stop();
+    await stack?.stop();
+  });
+
+  it('starts an execution of the synthesized machine and describes it until it ends, with its input and output', async () => {
+    const input = { mode: 'full', trigger: 'test' };
+
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.machine.arn, name: 'first-full', input: JSON.stringify(input) }));
+    const ended = await describeUntilEnded(sfn, started.executionArn!);
+
+    expect(started.executionArn).toBe(`${stack.machine.arn.replace(':stateMachine:', ':execution:')}:first-full`);
+    expect(started.startDate).toBeInstanceOf(Date);
+    expect(ended).toMatchObject({ name: 'first-full', status: 'SUCCEEDED', stateMachineArn: stack.machine.arn });
+    expect(ended.stopDate!.getTime()).toBeGreaterThanOrEqual(ended.startDate!.getTime());
+    expect(JSON.parse(ended.input!)).toEqual(input);
+    // Part 1 hands the run over after its pages: its output is the run as it stood.
+    expect(JSON.parse(ended.output!)).toMatchObject({ page: PAGES_PER_EXECUTION, pagesInPart: PAGES_PER_EXECUTION, done: false });
+
+    const chain = await stack.machine.waitForChain(started.executionArn!);
+    chainArns = chain.map((execution) => execution.executionArn);
+    expect(chain.map((execution) => execution.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(await copyDifferences(stack)).toMatchObject({ missing: [], stale: [], extra: [] });
+  });
+
+  it('lists executions newest first, filtered by status, a page at a time', async () => {
+    const pages: string[][] = [];
+    let nextToken: string | undefined;
+    do {
+      const answer = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.machine.arn, maxResults: 2, nextToken }));
+      pages.push(answer.executions!.map((execution) => execution.executionArn!));
+      for (const execution of answer.executions!) expect(execution.startDate).toBeInstanceOf(Date);
+      nextToken = answer.nextToken;
+    } while (nextToken);
+    const failed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.machine.arn, statusFilter: 'FAILED' }));
+    const succeeded = await sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.machine.arn, statusFilter: 'SUCCEEDED' }));
+
+    expect(pages).toEqual([[chainArns[2], chainArns[1]], [chainArns[0]]]);
+    expect(failed.executions).toEqual([]);
+    expect(failed.nextToken).toBeUndefined();
+    expect(succeeded.executions!.map((execution) => execution.name)).toEqual([
+      expect.stringMatching(/^full-test-.*-p3$/),
+      expect.stringMatching(/^full-test-.*-p2$/),
+      'first-full',
+    ]);
+  });
+
+  it('returns an execution history from ExecutionStarted to ExecutionSucceeded, in either order, a page at a time', async () => {
+    const arn = chainArns[2]!;
+    const whole = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000 }));
+    const reversed = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 3, reverseOrder: true }));
+    const paged: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const answer = await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 7, nextToken }));
+      paged.push(...answer.events!);
+      nextToken = answer.nextToken;
+    } while (nextToken);
+
+    const events = whole.events!;
+    expect(whole.nextToken).toBeUndefined();
+    expect(events[0]).toMatchObject({ id: 1, previousEventId: 0, type: 'ExecutionStarted' });
+    expect(JSON.parse(events[0]!.executionStartedEventDetails!.input!)).toHaveProperty('continueRun');
+    expect(events.at(-1)).toMatchObject({ type: 'ExecutionSucceeded' });
+    expect(JSON.parse(events.at(-1)!.executionSucceededEventDetails!.output!)).toMatchObject({ status: 'succeeded', pages: ORDERS / PAGE_SIZE });
+    expect(events.map((event) => event.id)).toEqual(events.map((_, index) => index + 1));
+    expect(events.every((event) => event.timestamp instanceof Date)).toBe(true);
+    expect(events.filter((event) => event.type === 'TaskStateEntered').map((event) => event.stateEnteredEventDetails!.name)).toContain('Commit');
+    expect(paged.map((event) => event.id)).toEqual(events.map((event) => event.id));
+    expect(reversed.events!.map((event) => event.type)).toEqual(events.slice(-3).reverse().map((event) => event.type));
+    expect(reversed.nextToken).toBeDefined();
+  });
+
+  it('describes and lists the state machine with its synthesized definition', async () => {
+    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: stack.machine.arn }));
+    const listed = await sfn.send(new ListStateMachinesCommand({}));
+
+    expect(described).toMatchObject({ stateMachineArn: stack.machine.arn, name: stack.definition.name, type: 'STANDARD', status: 'ACTIVE' });
+    expect(JSON.parse(described.definition!)).toEqual(stack.definition.definition);
+    expect(listed.stateMachines).toEqual([
+      { stateMachineArn: stack.machine.arn, name: stack.definition.name, type: 'STANDARD', creationDate: described.creationDate },
+    ]);
+  });
+
+  it('answers mistakes with the errors AWS names, as 400s the SDK turns into named exceptions', async () => {
+    const executionArn = (name: string) => `${stack.machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const start = (name: string, input: string, stateMachineArn = stack.machine.arn) =>
+      sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: executionArn('nobody') }))).rejects.toMatchObject({
+      name: 'ExecutionDoesNotExist',
+      message: expect.stringContaining('nobody'),
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: 'not-an-arn' }))).rejects.toMatchObject({ name: 'InvalidArn' });
+    await expect(start('elsewhere', '{}', stack.machine.arn.replace(/:[^:]+$/, ':Other'))).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+    await expect(start('bad name!', '{}')).rejects.toMatchObject({ name: 'InvalidName' });
+    await expect(start('bad-input', '{not json')).rejects.toMatchObject({ name: 'InvalidExecutionInput' });
+    await expect(start('first-full', JSON.stringify({ mode: 'incremental', trigger: 'test' }))).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    // The same name with the same input is the same execution (StartExecution is idempotent).
+    await expect(start('first-full', JSON.stringify({ mode: 'full', trigger: 'test' }))).resolves.toMatchObject({ executionArn: executionArn('first-full') });
+    await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.machine.arn, nextToken: 'garbage' }))).rejects.toMatchObject({ name: 'InvalidToken' });
+
+    const unknown = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.DeleteStateMachine' },
+      body: '{}',
+    });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toEqual({ __type: 'UnknownOperationException', message: expect.stringContaining('DeleteStateMachine') });
+  });
+
+  it('stops a running execution after its current page; settled as interrupted, the run resumes to the end', async () => {
+    stack.fake!.setFaults({ latencyMs: 150 });
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.arn, name: 'slow-full', input: JSON.stringify({ mode: 'full', trigger: 'test' }) }),
+    );
+    await until(async () => ((await syncState(stack)).run?.pages ?? 0) >= 2, 'two pages saved');
+
+    const stopped = await sfn.send(new StopExecutionCommand({ executionArn: started.executionArn!, error: 'Demo', cause: 'stopped by the test' }));
+    await stack.stopExecutions();
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn! }));
+    const afterStop = await syncState(stack);
+    const store = stateStore(stack);
+    const settled = await settleInterruptedRun(store.state, 'orders', Date.now(), 'stopped by the test');
+    const afterSettle = await syncState(stack);
+    store.close();
+
+    expect(stopped.stopDate).toBeInstanceOf(Date);
+    expect(described).toMatchObject({ status: 'ABORTED', error: 'Demo', cause: 'stopped by the test' });
+    // The page in flight when the stop came finished and was saved: the lease is still the dead run's.
+    expect(afterStop.lease).not.toBeNull();
+    expect(afterStop.run).toMatchObject({ status: 'running', mode: 'full' });
+    expect(settled).toEqual({ runId: afterStop.run!.runId, mode: 'full', pages: afterStop.run!.pages, resumable: true });
+    expect(afterSettle.lease).toBeNull();
+    expect(afterSettle.run).toMatchObject({ status: 'failed', pages: afterStop.run!.pages, error: { name: 'Interrupted' } });
+
+    stack.fake!.resetFaults();
+    const resumed = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.arn, name: 'resume', input: JSON.stringify({ mode: 'full', trigger: 'test', resume: true }) }),
+    );
+    const chain = await stack.machine.waitForChain(resumed.executionArn!);
+    const summary = chain.at(-1)!.output as Record<string, any>;
+    expect(summary).toMatchObject({ status: 'succeeded', runId: afterStop.run!.runId, pages: ORDERS / PAGE_SIZE, counts: { fetched: ORDERS } });
+    expect(await copyDifferences(stack)).toMatchObject({ missing: [], stale: [], extra: [] });
+  });
+});
+
+function stateStore(stack: LocalStack) {
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  return { state: new DynamoSyncStateStore({ client, tableName: stack.tables.syncStateTable }), close: () => client.destroy() };
+}
+
+async function describeUntilEnded(sfn: SFNClient, executionArn: string): Promise<DescribeExecutionCommandOutput> {
+  let described: DescribeExecutionCommandOutput | undefined;
+  await until(async () => {
+    described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return described.status !== 'RUNNING';
+  }, `execution ${executionArn} to end`);
+  return described!;
+}
+
+/** Polls until `done` holds; fails with what it waited for at the deadline. */
+async function until(done: () => Promise<boolean>, what: string, deadlineMs = 30_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
