@@ -33,13 +33,13 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
 /** Of an error body, at most this much goes into an error message. */
 const MESSAGE_CHARS = 300;
 
-interface Answer {
+export interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
 }
 
-function header(headers: Answer['headers'], name: string): string | undefined {
+export function header(headers: Answer['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -56,7 +56,7 @@ function serverMessage(text: string): string {
   return text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS)}…` : text;
 }
 
-function describeNetworkError(error: unknown, timeoutMs: number): string {
+export function describeNetworkError(error: unknown, timeoutMs: number): string {
   // Duck-typed: the timeout arrives as a DOMException, which is not an Error of every realm.
   if (typeof error !== 'object' || error === null) return String(error);
   const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };

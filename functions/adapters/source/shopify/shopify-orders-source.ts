@@ -1,0 +1,438 @@
+// The OrderSource over Shopify's GraphQL Admin API: one page of the window is one or more `orders` requests
+// (sized under the single-query cost limit), each order completed with its remaining line items, paced by the
+// cost bucket Shopify reports, transient failures retried here, every order mapped and validated.
+//
+// Sources (read Nov 2026):
+// - endpoint and versions, https://{shop}/admin/api/{version}/graphql.json: https://shopify.dev/docs/api/usage/versioning
+// - X-Shopify-Access-Token: https://shopify.dev/docs/api/admin-graphql (Authentication)
+// - status codes (401 token, 402 frozen shop, 403 scope, 423 locked shop, 5xx): https://shopify.dev/docs/api/usage/response-codes
+// - GraphQL error codes THROTTLED, ACCESS_DENIED, MAX_COST_EXCEEDED, INTERNAL_SERVER_ERROR (in errors[].extensions.code),
+//   extensions.cost {requestedQueryCost, actualQueryCost, throttleStatus {maximumAvailable, currentlyAvailable,
+//   restoreRate}}: https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
+// - read_orders, and read_all_orders for orders older than 60 days: https://shopify.dev/docs/api/usage/access-scopes
+import { Agent, request } from 'undici';
+import {
+  ConfigError,
+  InvalidPageError,
+  SourceAuthError,
+  SourceRequestError,
+  SourceThrottledError,
+  SourceUnavailableError,
+} from '../../../core/errors';
+import type { Order } from '../../../core/order';
+import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
+import type { Window } from '../../../core/run-types';
+import { backoffDelayMs, retryAfterMs, type BackoffSettings } from '../backoff';
+import { describeNetworkError, header, type Answer } from '../http-orders-source';
+import { mapShopifyOrder } from './map-order';
+import {
+  ACCESS_SCOPES_COST,
+  ACCESS_SCOPES_QUERY,
+  MAX_CONNECTION_FIRST,
+  maxOrdersPerRequest,
+  ORDER_LINE_ITEMS_QUERY,
+  orderLineItemsCost,
+  ORDERS_COUNT_COST,
+  ORDERS_COUNT_QUERY,
+  ORDERS_PAGE_QUERY,
+  ordersPageCost,
+  windowFilter,
+} from './queries';
+
+export interface ShopifyOrdersSourceOptions {
+  /** The shop's domain (`my-shop.myshopify.com`: https), or an http(s) origin on loopback for a local fake. */
+  shopDomain: string;
+  /** A stable Admin API version, `YYYY-MM` (January, April, July, October), or `unstable`. */
+  apiVersion: string;
+  /** The Admin API access token, or a getter called before every request (Secrets Manager caches it). */
+  token: string | (() => Promise<string>);
+  /** One request, answer and body included (default 20 s). */
+  timeoutMs?: number;
+  /** Tries per request for 5xx, INTERNAL_SERVER_ERROR, network errors and timeouts (default 5). */
+  maxAttempts?: number;
+  /** Total THROTTLED / 429 waiting one request accepts before SourceThrottledError (default 30 s). */
+  maxThrottleWaitMs?: number;
+  /** Line items fetched with each order in the page query; the rest come by follow-up queries (default 10). */
+  lineItemsPerOrder?: number;
+  /** Line items per follow-up query (default 100). */
+  lineItemsPerRequest?: number;
+  /** `orders` requests one page may make before it returns what it has, cursor included (default 40). */
+  maxRequestsPerPage?: number;
+  backoff?: BackoffSettings;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Our clock, epoch ms (default Date.now): for pacing against the cost bucket. */
+  clock?: () => number;
+  logger?: Pick<Log, 'warn' | 'info'>;
+}
+
+/** What Shopify last said about our cost bucket, and when. */
+interface Bucket {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+  atMs: number;
+}
+
+type Fields = Record<string, unknown>;
+
+/** Where a walk stands: Shopify's cursor, and the last updatedAt returned (to check the sort as we go). */
+interface WalkCursor {
+  c: string;
+  u: string | null;
+}
+
+const DEFAULTS = {
+  timeoutMs: 20_000,
+  maxAttempts: 5,
+  maxThrottleWaitMs: 30_000,
+  lineItemsPerOrder: 10,
+  lineItemsPerRequest: 100,
+  maxRequestsPerPage: 40,
+  backoff: { baseMs: 250, capMs: 5_000 },
+};
+const VERSION = /^(\d{4}-(01|04|07|10)|unstable)$/;
+const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Retry-After when a 429 gives none. */
+const DEFAULT_RETRY_AFTER_MS = 1_000;
+const MESSAGE_CHARS = 300;
+const TOKEN_HINT = 'check the Shopify Admin API access token (ORDERS_API_TOKEN_SECRET_ARN in AWS, ORDERS_API_TOKEN locally)';
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function clipped(text: string): string {
+  return text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS)}…` : text;
+}
+
+/** The GraphQL endpoint of a shop domain (or a loopback origin for a local fake), or a ConfigError that says why not. */
+export function graphqlEndpoint(shopDomain: string, apiVersion: string): URL {
+  if (!VERSION.test(apiVersion)) {
+    throw new ConfigError(`SHOPIFY_API_VERSION must be a Shopify API version like 2025-10 (January, April, July or October) or "unstable", got "${apiVersion}"`);
+  }
+  let origin: URL;
+  if (shopDomain.includes('://')) {
+    try {
+      origin = new URL(shopDomain);
+    } catch {
+      throw new ConfigError(`SHOPIFY_SHOP_DOMAIN is not a domain or URL: "${shopDomain}"`);
+    }
+    const local = LOOPBACK.has(origin.hostname);
+    if (!(origin.protocol === 'https:' || (origin.protocol === 'http:' && local))) {
+      throw new ConfigError(`SHOPIFY_SHOP_DOMAIN must use https (plain http only on loopback, for a local fake), got "${shopDomain}"`);
+    }
+  } else {
+    if (!DOMAIN.test(shopDomain)) {
+      throw new ConfigError(`SHOPIFY_SHOP_DOMAIN must be the shop's domain like my-shop.myshopify.com (no scheme, no path), got "${shopDomain}"`);
+    }
+    origin = new URL(`https://${shopDomain}`);
+  }
+  return new URL(`/admin/api/${apiVersion}/graphql.json`, origin.origin);
+}
+
+function encodeCursor(cursor: WalkCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string): WalkCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+    if (isFields(parsed) && typeof parsed.c === 'string' && (parsed.u === null || typeof parsed.u === 'string')) {
+      return { c: parsed.c, u: parsed.u };
+    }
+  } catch {
+    // refused below
+  }
+  throw new SourceRequestError('the cursor is not one the Shopify connector issued (pass nextCursor back exactly as received)');
+}
+
+/** A connection as our documents select it: `nodes` and `pageInfo {hasNextPage endCursor}`. */
+function connection(value: unknown, what: string): { nodes: unknown[]; hasNextPage: boolean; endCursor: string | null } {
+  if (!isFields(value) || !Array.isArray(value.nodes) || !isFields(value.pageInfo) || typeof value.pageInfo.hasNextPage !== 'boolean') {
+    throw new InvalidPageError(`Shopify answered ${what} without nodes and pageInfo.hasNextPage`);
+  }
+  const endCursor = value.pageInfo.endCursor ?? null;
+  if (endCursor !== null && typeof endCursor !== 'string') throw new InvalidPageError(`Shopify answered ${what} with a pageInfo.endCursor that is not a string`);
+  if (value.pageInfo.hasNextPage && !endCursor) throw new InvalidPageError(`Shopify answered ${what} with hasNextPage but no endCursor`);
+  return { nodes: value.nodes, hasNextPage: value.pageInfo.hasNextPage, endCursor };
+}
+
+export class ShopifyOrdersSource implements OrderSource {
+  private readonly endpoint: URL;
+  private readonly agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 });
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly maxThrottleWaitMs: number;
+  private readonly lineItemsPerOrder: number;
+  private readonly lineItemsPerRequest: number;
+  private readonly maxRequestsPerPage: number;
+  private readonly ordersPerRequest: number;
+  private readonly backoff: BackoffSettings;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private readonly clock: () => number;
+  private bucket: Bucket | null = null;
+  private scopesChecked = false;
+
+  constructor(private readonly options: ShopifyOrdersSourceOptions) {
+    this.endpoint = graphqlEndpoint(options.shopDomain, options.apiVersion);
+    this.timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts);
+    this.maxThrottleWaitMs = options.maxThrottleWaitMs ?? DEFAULTS.maxThrottleWaitMs;
+    this.lineItemsPerOrder = options.lineItemsPerOrder ?? DEFAULTS.lineItemsPerOrder;
+    this.lineItemsPerRequest = options.lineItemsPerRequest ?? DEFAULTS.lineItemsPerRequest;
+    this.maxRequestsPerPage = Math.max(1, options.maxRequestsPerPage ?? DEFAULTS.maxRequestsPerPage);
+    for (const [name, value] of [['lineItemsPerOrder', this.lineItemsPerOrder], ['lineItemsPerRequest', this.lineItemsPerRequest]] as const) {
+      if (!Number.isInteger(value) || value < 1 || value > MAX_CONNECTION_FIRST) throw new ConfigError(`${name} must be an integer in 1..${MAX_CONNECTION_FIRST}, got ${value}`);
+    }
+    this.ordersPerRequest = maxOrdersPerRequest(this.lineItemsPerOrder);
+    if (this.ordersPerRequest < 1) throw new ConfigError(`lineItemsPerOrder ${this.lineItemsPerOrder} makes one order cost more than a query may`);
+    this.backoff = options.backoff ?? DEFAULTS.backoff;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.random = options.random ?? Math.random;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CONNECTION_FIRST) {
+      throw new SourceRequestError(`page size must be an integer in 1..${MAX_CONNECTION_FIRST}, got ${limit}`);
+    }
+    const stats: SourceCallStats = { requests: 0, throttled: 0, retried: 0 };
+    await this.checkScopes(stats);
+    const query = windowFilter(window);
+    let position: WalkCursor | null = cursor === null ? null : decodeCursor(cursor);
+    const orders: Order[] = [];
+    for (let requests = 0; requests < this.maxRequestsPerPage && orders.length < limit; requests++) {
+      const first = Math.min(limit - orders.length, this.ordersPerRequest);
+      const variables = { first, after: position?.c ?? null, query, lineItems: this.lineItemsPerOrder };
+      const data = await this.graphql('OrdersPage', ORDERS_PAGE_QUERY, variables, ordersPageCost(first, this.lineItemsPerOrder), stats);
+      const page = connection(isFields(data) ? data.orders : undefined, 'an orders page');
+      let lastUpdatedAt = position?.u ?? null;
+      for (const node of page.nodes) {
+        const whole = await this.withAllLineItems(node, stats);
+        if (whole === null) continue;
+        const order = mapShopifyOrder(whole);
+        // sortKey UPDATED_AT is the one ordering the walk relies on: a page that breaks it is not what the docs promise.
+        if (lastUpdatedAt !== null && order.updatedAt < lastUpdatedAt) {
+          throw new InvalidPageError(`Shopify returned order ${order.id} (updatedAt ${order.updatedAt}) after one updated at ${lastUpdatedAt}: the orders are not sorted by UPDATED_AT`);
+        }
+        lastUpdatedAt = order.updatedAt;
+        orders.push(order);
+      }
+      if (!page.hasNextPage) return { orders, nextCursor: null, stats };
+      position = { c: page.endCursor!, u: lastUpdatedAt };
+    }
+    return { orders, nextCursor: encodeCursor(position!), stats };
+  }
+
+  async count(window: Window): Promise<number> {
+    const stats: SourceCallStats = { requests: 0, throttled: 0, retried: 0 };
+    await this.checkScopes(stats);
+    const data = await this.graphql('OrdersCount', ORDERS_COUNT_QUERY, { query: windowFilter(window) }, ORDERS_COUNT_COST, stats);
+    const count = isFields(data) && isFields(data.ordersCount) ? data.ordersCount.count : undefined;
+    if (!Number.isSafeInteger(count) || (count as number) < 0) throw new InvalidPageError('Shopify answered an ordersCount without a non-negative integer count');
+    return count as number;
+  }
+
+  /** Closes the keep-alive connections (tests; a Lambda keeps them for its next invocation). */
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /**
+   * The token's scopes, checked once per process: read_orders to see orders at all, and read_all_orders because
+   * without it Shopify hides orders created more than 60 days ago *silently*; an old order that changes today
+   * would be missing from every window, so no window is complete without it.
+   */
+  private async checkScopes(stats: SourceCallStats): Promise<void> {
+    if (this.scopesChecked) return;
+    const data = await this.graphql('AccessScopes', ACCESS_SCOPES_QUERY, {}, ACCESS_SCOPES_COST, stats);
+    const installation = isFields(data) ? data.currentAppInstallation : undefined;
+    const scopes = isFields(installation) && Array.isArray(installation.accessScopes) ? installation.accessScopes : undefined;
+    if (scopes === undefined) throw new InvalidPageError('Shopify answered currentAppInstallation without accessScopes');
+    const granted = new Set(scopes.map((scope) => (isFields(scope) ? scope.handle : undefined)));
+    const fix = 'add it to the app\'s access scopes (and reinstall the app so the token gets it)';
+    if (!granted.has('read_orders') && !granted.has('write_orders')) {
+      throw new SourceAuthError(`the Shopify token lacks the read_orders scope, needed to read orders at all: ${fix}`);
+    }
+    if (!granted.has('read_all_orders')) {
+      throw new SourceAuthError(
+        `the Shopify token lacks the read_all_orders scope: without it Shopify silently hides orders created more than 60 days ago, ` +
+          `so the copy would miss them (and every change to them); request "Read all orders" access for the app, then ${fix}`,
+      );
+    }
+    this.scopesChecked = true;
+  }
+
+  /**
+   * The node with every line item (follow-up `order(id) { lineItems }` queries when the page query got only the
+   * first ones), or null when the order changed or vanished meanwhile: a changed order has a later updatedAt, so
+   * the walk meets it again further on or it has left the window; either way skipping it loses nothing.
+   */
+  private async withAllLineItems(node: unknown, stats: SourceCallStats): Promise<unknown> {
+    if (!isFields(node) || !isFields(node.lineItems)) return node;
+    let items = connection(node.lineItems, `order ${String(node.id)}'s lineItems`);
+    if (!items.hasNextPage) return node;
+    const all = [...items.nodes];
+    while (items.hasNextPage) {
+      const variables = { id: node.id, first: this.lineItemsPerRequest, after: items.endCursor };
+      const data = await this.graphql('OrderLineItems', ORDER_LINE_ITEMS_QUERY, variables, orderLineItemsCost(this.lineItemsPerRequest), stats);
+      const order = isFields(data) ? data.order : undefined;
+      if (order === null || (isFields(order) && order.updatedAt !== undefined && order.updatedAt !== node.updatedAt)) {
+        this.options.logger?.info('Shopify order changed while its line items were read: the walk meets its new version later', { orderId: node.id });
+        return null;
+      }
+      items = connection(isFields(order) ? order.lineItems : undefined, `order ${String(node.id)}'s lineItems`);
+      all.push(...items.nodes);
+    }
+    return { ...node, lineItems: { nodes: all, pageInfo: { hasNextPage: false, endCursor: items.endCursor } } };
+  }
+
+  private async token(): Promise<string> {
+    const token = typeof this.options.token === 'string' ? this.options.token : await this.options.token();
+    if (token === '' || /[\r\n]/.test(token)) throw new ConfigError(`the Shopify access token is empty or spans lines: ${TOKEN_HINT}`);
+    return token;
+  }
+
+  private redacted(text: string, token: string): string {
+    return token.length >= 4 ? text.split(token).join('[token]') : text;
+  }
+
+  private async send(body: string, token: string): Promise<Answer> {
+    const response = await request(this.endpoint, {
+      method: 'POST',
+      headers: { 'x-shopify-access-token': token, 'content-type': 'application/json', accept: 'application/json' },
+      body,
+      dispatcher: this.agent,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+  }
+
+  /** Waits until the bucket Shopify last reported has refilled enough for `cost`: slowing down beats being throttled. */
+  private async pace(cost: number, shown: string): Promise<void> {
+    const bucket = this.bucket;
+    if (bucket === null || bucket.restoreRate <= 0 || cost > bucket.maximumAvailable) return;
+    const refilled = bucket.currentlyAvailable + (bucket.restoreRate * (this.clock() - bucket.atMs)) / 1000;
+    const available = Math.min(bucket.maximumAvailable, refilled);
+    if (available >= cost) return;
+    const waitMs = Math.ceil(((cost - available) / bucket.restoreRate) * 1000);
+    this.options.logger?.info('Shopify cost bucket nearly empty: waiting for it to refill', { waitMs, cost, available, call: shown });
+    await this.sleep(waitMs);
+  }
+
+  private noteCost(body: unknown, receivedAt: number): { requested: number | null; status: Bucket | null } {
+    const cost = isFields(body) && isFields(body.extensions) ? body.extensions.cost : undefined;
+    if (!isFields(cost) || !isFields(cost.throttleStatus)) return { requested: null, status: null };
+    const { maximumAvailable, currentlyAvailable, restoreRate } = cost.throttleStatus;
+    const requested = typeof cost.requestedQueryCost === 'number' ? cost.requestedQueryCost : null;
+    if (typeof maximumAvailable !== 'number' || typeof currentlyAvailable !== 'number' || typeof restoreRate !== 'number') {
+      return { requested, status: null };
+    }
+    this.bucket = { maximumAvailable, currentlyAvailable, restoreRate, atMs: receivedAt };
+    return { requested, status: this.bucket };
+  }
+
+  /** Posts one GraphQL operation until it answers data, retrying what is transient and waiting out throttling. */
+  private async graphql(operationName: string, query: string, variables: Fields, cost: number, stats: SourceCallStats): Promise<unknown> {
+    const shown = `POST ${this.endpoint.href} (${operationName})`;
+    const body = JSON.stringify({ query, variables, operationName });
+    let failures = 0;
+    let throttleWaitedMs = 0;
+    const transient = async (problem: string, detail: { status?: number }, cause?: unknown): Promise<void> => {
+      failures++;
+      if (failures >= this.maxAttempts) {
+        throw new SourceUnavailableError(`Shopify failed ${failures} times in a row (last: ${problem}): ${shown}`, { ...detail, url: this.endpoint.href, attempts: failures }, { cause });
+      }
+      stats.retried++;
+      const delayMs = backoffDelayMs(failures, this.backoff, this.random);
+      this.options.logger?.warn('Shopify call failed: retrying', { problem, attempt: failures, delayMs, call: shown });
+      await this.sleep(delayMs);
+    };
+    const throttled = async (waitMs: number, status: number, why: string): Promise<void> => {
+      stats.throttled++;
+      if (throttleWaitedMs + waitMs > this.maxThrottleWaitMs) {
+        throw new SourceThrottledError(
+          `Shopify is still throttling (${why}) after ${throttleWaitedMs} ms of waiting; it needs ${Math.ceil(waitMs / 1000)} s more: ${shown}`,
+          { status, url: this.endpoint.href, attempts: stats.requests, retryAfterSeconds: Math.ceil(waitMs / 1000) },
+        );
+      }
+      throttleWaitedMs += waitMs;
+      this.options.logger?.info('Shopify throttled us: waiting', { waitMs, why, call: shown });
+      await this.sleep(waitMs);
+    };
+
+    for (;;) {
+      await this.pace(cost, shown);
+      const token = await this.token();
+      stats.requests++;
+      let answer: Answer;
+      try {
+        answer = await this.send(body, token);
+      } catch (error) {
+        await transient(describeNetworkError(error, this.timeoutMs), {}, error);
+        continue;
+      }
+      const receivedAt = this.clock();
+      const { status } = answer;
+      const said = (): string => this.redacted(clipped(answer.text), token);
+      if (status === 200) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(answer.text);
+        } catch {
+          throw new InvalidPageError(`Shopify answered 200 with a body that is not JSON (${header(answer.headers, 'content-type') ?? 'no content-type'}): ${shown}`);
+        }
+        const { requested, status: bucket } = this.noteCost(parsed, receivedAt);
+        const errors = isFields(parsed) && Array.isArray(parsed.errors) ? parsed.errors.filter(isFields) : [];
+        const codes = errors.map((error) => (isFields(error.extensions) ? error.extensions.code : undefined));
+        const messages = errors.map((error) => String(error.message)).join('; ');
+        if (codes.includes('THROTTLED')) {
+          const need = requested ?? cost;
+          const waitMs = bucket && bucket.restoreRate > 0 ? Math.max(1, Math.ceil(((need - bucket.currentlyAvailable) / bucket.restoreRate) * 1000)) : DEFAULT_RETRY_AFTER_MS;
+          await throttled(waitMs, status, `THROTTLED: needs ${need} points, ${bucket?.currentlyAvailable ?? '?'} available`);
+          continue;
+        }
+        if (codes.includes('ACCESS_DENIED')) {
+          const required = errors.map((error) => (isFields(error.extensions) ? error.extensions.requiredAccess : undefined)).filter(Boolean);
+          throw new SourceAuthError(
+            `Shopify denied access (ACCESS_DENIED: ${clipped(messages)})${required.length ? `; required: ${required.join(', ')}` : ''}: ` +
+              `grant the app that scope (read_orders to read orders, read_all_orders for orders older than 60 days) and reinstall it: ${shown}`,
+          );
+        }
+        if (codes.includes('INTERNAL_SERVER_ERROR')) {
+          await transient(`INTERNAL_SERVER_ERROR: ${clipped(messages)}`, { status });
+          continue;
+        }
+        if (codes.includes('MAX_COST_EXCEEDED')) {
+          throw new SourceRequestError(`Shopify refused the query as too costly (MAX_COST_EXCEEDED: ${clipped(messages)}): lower lineItemsPerOrder: ${shown}`);
+        }
+        if (errors.length > 0 || (isFields(parsed) && parsed.errors !== undefined && !Array.isArray(parsed.errors))) {
+          // Partial data with errors is refused: an order missing fields must not be stored as if whole.
+          throw new SourceRequestError(`Shopify answered GraphQL errors (${clipped(messages || JSON.stringify((parsed as Fields).errors))}): ${shown}`);
+        }
+        if (!isFields(parsed) || !isFields(parsed.data)) throw new InvalidPageError(`Shopify answered 200 without a data object: ${shown}`);
+        return parsed.data;
+      }
+      if (status === 401) throw new SourceAuthError(`Shopify refused the access token (401): ${TOKEN_HINT} (Shopify said: ${said()}): ${shown}`);
+      if (status === 402) throw new SourceAuthError(`the shop is frozen (402 Payment Required): its owner must settle the shop's bill in the Shopify admin: ${shown}`);
+      if (status === 403) throw new SourceAuthError(`Shopify refused the request (403): the app lacks a scope it needs (read_orders, read_all_orders) (Shopify said: ${said()}): ${shown}`);
+      if (status === 423) throw new SourceAuthError(`the shop is locked (423): Shopify has disabled it; nothing can be synced until it is unlocked: ${shown}`);
+      if (status === 404) throw new SourceRequestError(`Shopify has no such endpoint (404): check SHOPIFY_SHOP_DOMAIN and SHOPIFY_API_VERSION: ${shown}`);
+      if (status === 429) {
+        await throttled(retryAfterMs(header(answer.headers, 'retry-after'), receivedAt) ?? DEFAULT_RETRY_AFTER_MS, status, 'HTTP 429');
+        continue;
+      }
+      if (status >= 500 || status === 408) {
+        await transient(`HTTP ${status}`, { status });
+        continue;
+      }
+      if (status === 400) throw new SourceRequestError(`Shopify rejected the request (400: ${said()}): ${shown}`);
+      throw new InvalidPageError(`Shopify answered an unexpected status ${status}: ${shown}`);
+    }
+  }
+}
