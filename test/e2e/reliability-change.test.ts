@@ -1,0 +1,94 @@
+// Orders change at hundreds per second while runs page through them (single and bulk updates, new orders): no
+// order that stays inside a run's window is lost, and once the changes stop one incremental run makes the copy exact.
+import type { RunSummary } from '../../functions/core/run-state';
+import { expectExactCopy, startReliabilityStack, runToEnd, storedOrders, type ReliabilityStack } from '../support/reliability';
+import { syncState } from '../support/e2e';
+
+const ORDERS = 3_000;
+const PAGE_SIZE = 100;
+const LIVE_RATE = 300;
+/** Orders given one updated_at by one bulk update: several pages' worth of ties broken by id. */
+const BULK = 350;
+
+describe('orders changing at hundreds per second while runs page through them', () => {
+  let stack: ReliabilityStack;
+  const bulkAtPage = new Map<number, number>();
+
+  beforeAll(async () => {
+    stack = await startReliabilityStack({
+      fake: { orders: ORDERS, seed: 21 },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '8' },
+      hooks: {
+        // A bulk update lands in the middle of a run: BULK orders jump to one new updated_at, ahead of the cursor.
+        before: (functionName, payload) => {
+          const page = (payload as { page?: number }).page;
+          if (functionName !== 'sync-page' || page === undefined || !bulkAtPage.has(page)) return;
+          const ids = stack.fake!.truth().slice(0, bulkAtPage.get(page)!).map((order) => order.id);
+          bulkAtPage.delete(page);
+          stack.fake!.mutate({ updates: ids, bulk: true, creates: 5 });
+        },
+      },
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  /** Ids the source holds with an updated_at before `to` that the copy lacks: the orders a run lost. */
+  async function lostBefore(to: string): Promise<string[]> {
+    const stored = await storedOrders(stack);
+    return stack.fake!.truth({ to }).filter((order) => !stored.has(order.id)).map((order) => order.id);
+  }
+
+  it('a full resync under live changes and a mid-run bulk update loses no order that stayed in its window', async () => {
+    bulkAtPage.set(12, BULK);
+    stack.fake!.setLiveRate(LIVE_RATE);
+
+    const last = await runToEnd(stack, { mode: 'full', trigger: 'test' });
+
+    expect(last.status).toBe('SUCCEEDED');
+    const summary = last.output as RunSummary;
+    expect(bulkAtPage.size).toBe(0);
+    // Orders moved ahead of the cursor are met again; orders that moved past the window's end are the next run's.
+    expect(await lostBefore(summary.window.to)).toEqual([]);
+    const { counts } = summary;
+    expect(counts.fetched).toBe(counts.inserted + counts.updated + counts.unchanged + counts.stale);
+    const state = await syncState(stack);
+    expect(state.orderCount).toBe((await storedOrders(stack)).size);
+    expect(state.checkpoint?.watermark).toBe(summary.window.to);
+  });
+
+  it('incremental runs under live changes keep up, each starting its window one overlap before the last watermark', async () => {
+    for (let run = 0; run < 2; run++) {
+      const before = (await syncState(stack)).checkpoint!;
+      // One bulk update before the run (its ties span pages inside the window), one during it (moves past its end).
+      stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, BULK).map((order) => order.id), bulk: true });
+      bulkAtPage.set(1, BULK);
+
+      const last = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });
+
+      expect(last.status).toBe('SUCCEEDED');
+      const summary = last.output as RunSummary;
+      expect(summary.mode).toBe('incremental');
+      expect(summary.counts.fetched).toBeGreaterThanOrEqual(BULK);
+      expect(Date.parse(summary.window.from!)).toBe(Date.parse(before.watermark) - 5 * 60_000);
+      expect(await lostBefore(summary.window.to)).toEqual([]);
+      const state = await syncState(stack);
+      expect(state.orderCount).toBe((await storedOrders(stack)).size);
+      expect(state.checkpoint!.watermark).toBe(summary.window.to);
+    }
+  });
+
+  it('once the changes stop, one incremental run makes the copy exactly the source', async () => {
+    stack.fake!.setLiveRate(0);
+    // A last bulk update of several pages sharing one updated_at, after the last run and before the final one.
+    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, BULK).map((order) => order.id), bulk: true });
+    expect(stack.fake!.stats().changes).toBeGreaterThan(1_000);
+
+    const last = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });
+
+    expect(last.status).toBe('SUCCEEDED');
+    const state = await expectExactCopy(stack);
+    expect(state.checkpoint).toMatchObject({ watermark: (last.output as RunSummary).window.to, isFullSync: false });
+    expect(state.lease).toBeNull();
+    expect(state.run).toBeNull();
+  });
+});

@@ -1,0 +1,163 @@
+// Reliability suite helpers: a local stack sized for fast fault scenarios (optionally with the local Step Functions
+// endpoint and the HTTP API on loopback), and the one check every scenario ends with: the copy equals the source.
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { handler as apiHandler } from '../../functions/handlers/api';
+import { log } from '../../functions/logger';
+import type { StoredOrder } from '../../functions/adapters/dynamodb/order-item';
+import type { ExecutionInput } from '../../functions/core/run-state';
+import type { SyncState } from '../../functions/core/run-types';
+import { fakeLambdaContext, startHttpApiServer, type HttpApiServer } from '../../local/http-api-server';
+import { startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import type { ExecutionRecord } from '../../local/state-machine/local-state-machine';
+import { copyDifferences, lastOf, runChain, stores, syncState } from './e2e';
+
+export interface ReliabilityStack extends LocalStack {
+  /** The Step Functions API on loopback, which the API handler's and the schedule's SFN client talk to. */
+  sfn?: SfnEndpoint;
+  /** The HTTP API on loopback (API Gateway proxy events to the real middy handler). */
+  api?: HttpApiServer;
+}
+
+export interface ReliabilityStackOptions extends LocalStackOptions {
+  /** Start the local Step Functions endpoint and the HTTP API server (trigger scenarios). */
+  withTriggers?: boolean;
+}
+
+/** A local stack with no wait between state machine retries, stopped whole by `stop()`. */
+export async function startReliabilityStack(options: ReliabilityStackOptions = {}): Promise<ReliabilityStack> {
+  const { withTriggers, ...stackOptions } = options;
+  let stack: LocalStack | undefined;
+  const sfn = withTriggers
+    ? await startSfnEndpoint({ machine: () => stack!.machine, definition: () => stack!.definition })
+    : undefined;
+  try {
+    stack = await startLocalStack({
+      retryIntervalMs: 0,
+      ...stackOptions,
+      env: { ...(sfn ? { SFN_ENDPOINT: sfn.url } : {}), ...stackOptions.env },
+    });
+  } catch (error) {
+    await sfn?.stop();
+    throw error;
+  }
+  const api = withTriggers ? await startHttpApiServer({ handler: apiHandler as never }) : undefined;
+  const started = stack;
+  return {
+    ...started,
+    ...(sfn ? { sfn } : {}),
+    ...(api ? { api } : {}),
+    stop: async () => {
+      await api?.stop();
+      await started.stop();
+      await sfn?.stop();
+    },
+  };
+}
+
+/** Run an execution chain to its end and return its last execution. */
+export async function runToEnd(stack: LocalStack, input: ExecutionInput): Promise<ExecutionRecord> {
+  return lastOf(await runChain(stack, input));
+}
+
+/** Every stored order, whole (raw included). */
+export async function storedOrders(stack: LocalStack): Promise<Map<string, StoredOrder>> {
+  const { orders, close } = stores(stack);
+  const all = new Map<string, StoredOrder>();
+  try {
+    for await (const order of orders.scanAll()) all.set(order.id, order);
+  } finally {
+    close();
+  }
+  return all;
+}
+
+export interface CopyComparison {
+  missing: string[];
+  stale: string[];
+  extra: string[];
+  /** Ids whose stored raw order is not the one the source serves now (field values, not only updated_at). */
+  differentFields: string[];
+  sourceCount: number;
+  storedCount: number;
+  /** The sync state's order counter. */
+  orderCount: number;
+}
+
+/** The whole synced copy against the source's ground truth: versions, field values and counters. */
+export async function compareCopy(stack: LocalStack): Promise<CopyComparison> {
+  const versions = await copyDifferences(stack);
+  const stored = await storedOrders(stack);
+  const differentFields: string[] = [];
+  for (const [id, order] of stored) {
+    const served = stack.fake!.order(id);
+    if (served !== undefined && JSON.stringify(order.raw) !== JSON.stringify(served)) differentFields.push(id);
+  }
+  const state = await syncState(stack);
+  return { ...versions, differentFields, storedCount: stored.size, orderCount: state.orderCount };
+}
+
+/** What compareCopy answers when the copy is exact. */
+export function exactCopyOf(sourceCount: number): CopyComparison {
+  return { missing: [], stale: [], extra: [], differentFields: [], sourceCount, storedCount: sourceCount, orderCount: sourceCount };
+}
+
+/** Asserts the copy equals the source (every order at its latest version and fields, nothing extra, counter exact). */
+export async function expectExactCopy(stack: LocalStack): Promise<SyncState> {
+  const comparison = await compareCopy(stack);
+  expect(comparison).toEqual(exactCopyOf(comparison.sourceCount));
+  return syncState(stack);
+}
+
+/** The sync log's warnings while `action` runs (the real logger's Log port, observed, not replaced). */
+export async function warningsDuring<T>(action: () => Promise<T>): Promise<{ result: T; warnings: Array<[string, Record<string, unknown> | undefined]> }> {
+  const spy = jest.spyOn(log, 'warn');
+  try {
+    const result = await action();
+    return { result, warnings: spy.mock.calls.map(([message, fields]) => [message, fields]) };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** An HTTP request to the API on loopback: status, headers and parsed JSON body. */
+export async function callApi(
+  stack: ReliabilityStack,
+  method: string,
+  pathAndQuery: string,
+  body?: string,
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(`${stack.api!.url}${pathAndQuery}`, { method, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}
+
+/** The API handler called in-process with an API Gateway proxy event (for many calls at once without sockets). */
+export async function invokeApi(method: string, path: string, query: Record<string, string> = {}): Promise<APIGatewayProxyResult> {
+  const event = {
+    httpMethod: method,
+    path,
+    resource: path,
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: Object.keys(query).length ? query : null,
+    multiValueQueryStringParameters: Object.keys(query).length
+      ? Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]]))
+      : null,
+    pathParameters: null,
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+  } as APIGatewayProxyEvent;
+  return (await apiHandler(event, fakeLambdaContext('api'))) as APIGatewayProxyResult;
+}
+
+/** Polls until `check` is true; fails naming `what` after the deadline (never hangs). */
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, deadlineMs = 20_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
