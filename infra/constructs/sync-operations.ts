@@ -12,26 +12,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { SYNC_METRICS } from '../../functions/metric-names';
 
 /**
- * The metrics the functions emit (Powertools Metrics, EMF) that alarms and the dashboard read. The functions
- * must use these names: namespace POWERTOOLS_METRICS_NAMESPACE, dimension `service` = POWERTOOLS_SERVICE_NAME.
+ * The metrics the functions emit (Powertools Metrics, EMF) that alarms and the dashboard read. Defined beside the
+ * functions (functions/metric-names.ts, no CDK import) so both sides use the same names.
  */
-export const SYNC_METRICS = {
-  namespace: 'OrderSync',
-  service: 'order-sync',
-  /** Seconds between now and the new watermark, emitted by every commit. */
-  watermarkLag: 'WatermarkLagSeconds',
-  ordersFetched: 'OrdersFetched',
-  ordersInserted: 'OrdersInserted',
-  ordersUpdated: 'OrdersUpdated',
-  ordersUnchanged: 'OrdersUnchanged',
-  ordersStale: 'OrdersStale',
-  pages: 'Pages',
-  sourceThrottles: 'SourceThrottles',
-  sourceRetries: 'SourceRetries',
-  runDuration: 'RunDurationSeconds',
-} as const;
+export { SYNC_METRICS };
 
 /** The execution statuses that notify: every way an execution can end that is not a success. */
 export const NOTIFIED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;

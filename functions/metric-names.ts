@@ -1,0 +1,25 @@
+// The names of the metrics the functions emit and the alarms and dashboard read: one place for both sides.
+// Plain constants with no import, so a Lambda bundle takes them without pulling in the CDK (infra re-exports them).
+
+/**
+ * Powertools Metrics (EMF): namespace `OrderSync`, the one dimension `service` = `order-sync` (the alarms match
+ * on exactly that dimension set, so the functions never add another dimension to these metrics).
+ */
+export const SYNC_METRICS = {
+  namespace: 'OrderSync',
+  service: 'order-sync',
+  /** Seconds between now and the new watermark, emitted by every commit. */
+  watermarkLag: 'WatermarkLagSeconds',
+  // Per page: summed over a period they give the orders and pages synced, whatever the number of runs.
+  ordersFetched: 'OrdersFetched',
+  ordersInserted: 'OrdersInserted',
+  ordersUpdated: 'OrdersUpdated',
+  ordersUnchanged: 'OrdersUnchanged',
+  ordersStale: 'OrdersStale',
+  pages: 'Pages',
+  sourceRequests: 'SourceRequests',
+  sourceThrottles: 'SourceThrottles',
+  sourceRetries: 'SourceRetries',
+  /** Per run, when it commits or fails: from the run's start (the first start, for a resumed run). */
+  runDuration: 'RunDurationSeconds',
+} as const;
