@@ -1,6 +1,6 @@
 // The interfaces the sync core owns and the adapters (DynamoDB stores, source connectors) implement.
 import type { Instant, Order } from './order';
-import type { Checkpoint, Lease, RunProgress, RunResult, SyncState, Window } from './run-types';
+import type { Checkpoint, Lease, RunCounts, RunProgress, RunResult, SyncMode, SyncState, Trigger, Window } from './run-types';
 
 // ---------------------------------------------------------------- source
 
@@ -126,3 +126,42 @@ export interface Log {
 
 /** Epoch milliseconds now. Injected so tests and the source-clock-skew scenarios can move time. */
 export type Clock = () => number;
+
+// ---------------------------------------------------------------- metrics
+
+/** One page the run synced and saved (a page another attempt had already saved is not reported again). */
+export interface PageReport {
+  stream: string;
+  runId: string;
+  mode: SyncMode;
+  /** The page's index in the run (0 for the first), as the logs number it. */
+  page: number;
+  counts: RunCounts;
+  source: SourceCallStats;
+}
+
+/** A run that ended: committed, or failed with its error recorded. */
+export interface RunReport {
+  stream: string;
+  runId: string;
+  mode: SyncMode;
+  trigger: Trigger;
+  status: 'succeeded' | 'failed';
+  /** The execution the run ended in. */
+  executionName: string;
+  pages: number;
+  counts: RunCounts;
+  durationSeconds: number;
+  /** Now minus the new watermark, at commit: how far the copy is behind the shop. Absent when the run failed. */
+  watermarkLagSeconds?: number;
+  errorName?: string;
+}
+
+/**
+ * What the core reports for operators (Powertools Metrics in Lambda). Per-page counts are the metrics to sum, so a
+ * run's counts are reported once, page by page, and the run report carries what only the run knows.
+ */
+export interface RunMetrics {
+  page(report: PageReport): void;
+  run(report: RunReport): void;
+}

@@ -5,7 +5,7 @@ import { executionNameFor, newRunId, writeTagFor } from './execution-name';
 import { epochMsOf, instantFromEpochMs, maxInstant } from './instant';
 import { classifyPage } from './classify';
 import { planRun, type RunPlan } from './plan';
-import type { Clock, ExecutionStarter, Log, OrderSource, OrderStore, SyncStateStore } from './ports';
+import type { Clock, ExecutionStarter, Log, OrderSource, OrderStore, RunMetrics, RunReport, SyncStateStore } from './ports';
 import type {
   BeginEvent,
   CaughtError,
@@ -36,6 +36,8 @@ export interface SyncDeps {
   source: OrderSource;
   clock: Clock;
   log: Log;
+  /** Page and run metrics for operators; optional so a caller that needs none passes none. */
+  metrics?: RunMetrics;
 }
 
 export interface StartDeps {
@@ -269,6 +271,7 @@ export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState>
     retried: page.stats.retried,
     last: page.nextCursor === null,
   });
+  deps.metrics?.page({ stream: run.stream, runId: run.runId, mode: run.mode, page: run.page, counts: classified.counts, source: page.stats });
   return afterPage(run, next, 1);
 }
 
@@ -309,6 +312,7 @@ export async function commitRun(deps: SyncDeps, run: RunState): Promise<RunSumma
   await deps.state.commit(run.stream, run.leaseOwner, checkpoint, result);
   const summary = summaryOf(result, checkpoint.watermark, current.orderCount, run.stream);
   deps.log.info('run committed', { ...summary });
+  deps.metrics?.run({ ...reportOf(result, summary), watermarkLagSeconds: (nowMs - epochMsOf(checkpoint.watermark)) / 1000 });
   return summary;
 }
 
@@ -349,7 +353,9 @@ export async function recordFailure(deps: SyncDeps, run: RunState & { error?: Ca
     deps.log.warn('failure not recorded: the lease is no longer ours', { runId: run.runId, reason: failure.message });
   }
   deps.log.error('run failed', { runId: run.runId, page: error.page, error: error.name, message: error.message });
-  return summaryOf(result, current.checkpoint?.watermark, current.orderCount, run.stream);
+  const summary = summaryOf(result, current.checkpoint?.watermark, current.orderCount, run.stream);
+  deps.metrics?.run({ ...reportOf(result, summary), errorName: error.name });
+  return summary;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -479,6 +485,20 @@ function summaryOf(result: RunResult, watermark: string | undefined, orderCount:
     ...(watermark ? { watermark } : {}),
     orderCount,
     ...(result.error ? { error: { name: result.error.name, message: result.error.message, page: result.error.page } } : {}),
+  };
+}
+
+function reportOf(result: RunResult, summary: RunSummary): RunReport {
+  return {
+    stream: summary.stream,
+    runId: result.runId,
+    mode: result.mode,
+    trigger: result.trigger,
+    status: result.status,
+    executionName: result.executionName,
+    pages: result.pages,
+    counts: result.counts,
+    durationSeconds: summary.durationSeconds,
   };
 }
 
