@@ -2,6 +2,14 @@
 // with errors that name the variable and what it accepts.
 import { z } from 'zod';
 import { ConfigError } from './core/errors';
+import {
+  LEASE_SECONDS_DEFAULT,
+  MAX_PAGES_PER_EXECUTION_DEFAULT,
+  MAX_PAGES_PER_EXECUTION_LIMIT,
+  OVERLAP_SECONDS_DEFAULT,
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
+} from './core/limits';
 
 const positiveInt = (name: string, min: number, max: number, fallback: number) =>
   z
@@ -42,10 +50,10 @@ const envSchema = z
     ORDERS_API_TOKEN_SECRET_ARN: optionalText,
     SHOPIFY_SHOP_DOMAIN: optionalText,
     SHOPIFY_API_VERSION: z.string().default('2025-10'),
-    PAGE_SIZE: positiveInt('PAGE_SIZE', 1, 250, 250),
-    OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, 300),
-    LEASE_SECONDS: positiveInt('LEASE_SECONDS', 30, 86_400, 900),
-    MAX_PAGES_PER_EXECUTION: positiveInt('MAX_PAGES_PER_EXECUTION', 1, 3_000, 500),
+    PAGE_SIZE: positiveInt('PAGE_SIZE', 1, PAGE_SIZE_MAX, PAGE_SIZE_DEFAULT),
+    OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, OVERLAP_SECONDS_DEFAULT),
+    LEASE_SECONDS: positiveInt('LEASE_SECONDS', 1, 86_400, LEASE_SECONDS_DEFAULT),
+    MAX_PAGES_PER_EXECUTION: positiveInt('MAX_PAGES_PER_EXECUTION', 1, MAX_PAGES_PER_EXECUTION_LIMIT, MAX_PAGES_PER_EXECUTION_DEFAULT),
     STATE_MACHINE_ARN: optionalText,
     /** Local stack only: DynamoDB's API (dynalite) and the local Step Functions endpoint. */
     DYNAMODB_ENDPOINT: url('DYNAMODB_ENDPOINT'),

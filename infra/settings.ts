@@ -1,5 +1,13 @@
 // Every deploy-time setting of the stack: read from CDK context once, with defaults, and checked at synth so a
 // wrong value stops `cdk synth` with a message naming the context key, what it accepts and what it got.
+import {
+  LEASE_SECONDS_DEFAULT,
+  MAX_PAGES_PER_EXECUTION_DEFAULT,
+  MAX_PAGES_PER_EXECUTION_LIMIT,
+  OVERLAP_SECONDS_DEFAULT,
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
+} from '../functions/core/limits';
 
 /** What the stack is built from. Defaults hold for every key but the shop's own (URL, domain, email). */
 export interface InfraSettings {
@@ -27,10 +35,7 @@ export interface InfraSettings {
   watermarkLagAlarmSeconds: number;
 }
 
-/** The most pages one execution may sync before continuing as new. A page costs about 7 history events
- * (task entered/scheduled/started/succeeded/exited, choice entered/exited) plus 3 per retry: 1,000 pages
- * with a retry on every other page stays near 8,500 events, far under the 25,000-event limit. */
-export const MAX_PAGES_PER_EXECUTION_LIMIT = 1_000;
+export { MAX_PAGES_PER_EXECUTION_LIMIT } from '../functions/core/limits';
 
 /** A page step's Lambda timeout (seconds); the lease must outlive a page step with all its retries. */
 export const PAGE_STEP_TIMEOUT_SECONDS = 60;
@@ -57,10 +62,10 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
     ordersApiUrl: read.text('ordersApiUrl', 'https://orders-api.example.com'),
     shopifyShopDomain: read.optionalText('shopifyShopDomain', /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'a shop domain like "my-shop.myshopify.com"'),
     shopifyApiVersion: read.text('shopifyApiVersion', '2025-10', /^\d{4}-(01|04|07|10)$/, 'a Shopify API version like "2025-10"'),
-    pageSize: read.integer('pageSize', 250, 1, 250),
-    overlapSeconds: read.integer('overlapSeconds', 300, 0, 86_400),
-    leaseSeconds: read.integer('leaseSeconds', 900, pageStepWorstCaseSeconds, 86_400),
-    maxPagesPerExecution: read.integer('maxPagesPerExecution', 500, 1, MAX_PAGES_PER_EXECUTION_LIMIT),
+    pageSize: read.integer('pageSize', PAGE_SIZE_DEFAULT, 1, PAGE_SIZE_MAX),
+    overlapSeconds: read.integer('overlapSeconds', OVERLAP_SECONDS_DEFAULT, 0, 86_400),
+    leaseSeconds: read.integer('leaseSeconds', LEASE_SECONDS_DEFAULT, pageStepWorstCaseSeconds, 86_400),
+    maxPagesPerExecution: read.integer('maxPagesPerExecution', MAX_PAGES_PER_EXECUTION_DEFAULT, 1, MAX_PAGES_PER_EXECUTION_LIMIT),
     scheduleRate,
     scheduleEnabled: read.boolean('scheduleEnabled', true),
     notificationEmail: read.optionalText('notificationEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),

@@ -1,0 +1,16 @@
+// Bounds and defaults that the functions' config and the CDK context both check, defined once.
+
+/** The orders API serves at most 250 orders a page (ORDERS_API.md; Shopify's `first` too). */
+export const PAGE_SIZE_MAX = 250;
+export const PAGE_SIZE_DEFAULT = 250;
+
+/**
+ * The most pages one execution may sync before continuing as new. A page costs about 7 history events (task
+ * entered/scheduled/started/succeeded/exited, choice entered/exited) plus 3 per retry: 1,000 pages with a retry on
+ * every other page stays near 8,500 events, far under the 25,000-event limit of a Standard execution.
+ */
+export const MAX_PAGES_PER_EXECUTION_LIMIT = 1_000;
+export const MAX_PAGES_PER_EXECUTION_DEFAULT = 500;
+
+export const OVERLAP_SECONDS_DEFAULT = 300;
+export const LEASE_SECONDS_DEFAULT = 900;
