@@ -1,5 +1,5 @@
 // Serves the DynamoDB API locally with dynalite, in this process: in memory for tests, on disk for the
-// local stack. Not part of any Lambda bundle (nothing under functions/ handlers imports it).
+// local stack. Lives under local/: no Lambda bundle can pull it in.
 import type { AddressInfo } from 'node:net';
 
 export interface DynaliteServer {

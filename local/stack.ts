@@ -1,7 +1,7 @@
 // The whole product on one machine: dynalite, the fake orders API (or a real source), and the synthesized state
 // machine run by the local interpreter with the real step handlers. Tests, `npm start` and the bench all use it.
 import { createDynamoClient } from '../functions/adapters/dynamodb/client';
-import { startDynaliteServer, type DynaliteServer } from '../functions/adapters/dynamodb/dynalite-server';
+import { startDynaliteServer, type DynaliteServer } from './dynalite-server';
 import { ensureTables, type TableNames } from '../functions/adapters/dynamodb/tables';
 import { resetRuntime } from '../functions/runtime';
 import { synthTemplate } from '../infra/synth';

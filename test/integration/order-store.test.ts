@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import type { DynaliteServer } from '../../functions/adapters/dynamodb/dynalite-server';
+import type { DynaliteServer } from '../../local/dynalite-server';
 import { OrderTooLargeError, RAW_GZIP_THRESHOLD_BYTES } from '../../functions/adapters/dynamodb/order-item';
 import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
 import { classifyPage } from '../../functions/core/classify';

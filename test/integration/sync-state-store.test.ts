@@ -2,7 +2,7 @@
 // saved exactly once per page, and the run's last write (commit, failure) safe to retry.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import type { DynaliteServer } from '../../functions/adapters/dynamodb/dynalite-server';
+import type { DynaliteServer } from '../../local/dynalite-server';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
 import type { Checkpoint, Lease, RunProgress, RunResult } from '../../functions/core/run-types';

@@ -2,7 +2,7 @@
 // uniquely named tables per test file (or per test) so nothing leaks between them.
 import { randomUUID } from 'node:crypto';
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { startDynaliteServer, type DynaliteServer } from '../../functions/adapters/dynamodb/dynalite-server';
+import { startDynaliteServer, type DynaliteServer } from '../../local/dynalite-server';
 import { ensureTables, type TableNames } from '../../functions/adapters/dynamodb/tables';
 
 /** Region the test clients claim; dynalite accepts any. */
