@@ -2,7 +2,7 @@
 // and hands the core its ports. The local stack points the same clients at local endpoints by configuration.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { createDocumentClient } from './adapters/dynamodb/client';
+import { createDocumentClient, createDynamoClient } from './adapters/dynamodb/client';
 import { DynamoOrderStore } from './adapters/dynamodb/order-store';
 import { DynamoSyncStateStore } from './adapters/dynamodb/sync-state-store';
 import { cachedSecret } from './adapters/aws/secret';
@@ -13,6 +13,8 @@ import { ConfigError } from './core/errors';
 import type { OrderSource } from './core/ports';
 import type { StartDeps, SyncDeps, SyncSettings } from './core/sync-run';
 import { log } from './logger';
+import { PowertoolsRunMetrics } from './metrics';
+import { traced } from './tracer';
 
 /** Dummy credentials for local endpoints (dynalite, the local Step Functions API): never real ones. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -31,7 +33,9 @@ function settingsOf(cfg: Config): SyncSettings {
 }
 
 function documentClient(cfg: Config) {
-  return createDocumentClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) });
+  return createDocumentClient(
+    traced(createDynamoClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) })),
+  );
 }
 
 /** The token getter: the environment locally, Secrets Manager (cached, re-read after rotation) in AWS. */
@@ -41,7 +45,7 @@ function sourceToken(cfg: Config): () => Promise<string> {
     return async () => token;
   }
   if (cfg.ORDERS_API_TOKEN_SECRET_ARN) {
-    return cachedSecret(new SecretsManagerClient({ region: cfg.AWS_REGION }), cfg.ORDERS_API_TOKEN_SECRET_ARN);
+    return cachedSecret(traced(new SecretsManagerClient({ region: cfg.AWS_REGION })), cfg.ORDERS_API_TOKEN_SECRET_ARN);
   }
   throw new ConfigError('missing configuration: ORDERS_API_TOKEN_SECRET_ARN (AWS) or ORDERS_API_TOKEN (local) must be set');
 }
@@ -67,6 +71,7 @@ export function syncDeps(): SyncDeps {
     source: orderSource(cfg),
     clock: Date.now,
     log,
+    metrics: new PowertoolsRunMetrics(),
   };
   syncDepsOnce = deps;
   return deps;
@@ -77,10 +82,10 @@ export function startDeps(): StartDeps {
   if (startDepsOnce) return startDepsOnce;
   const cfg = config();
   const { SYNC_STATE_TABLE, STATE_MACHINE_ARN } = required(cfg, 'SYNC_STATE_TABLE', 'STATE_MACHINE_ARN');
-  const sfn = new SFNClient({
+  const sfn = traced(new SFNClient({
     region: cfg.AWS_REGION,
     ...(cfg.SFN_ENDPOINT ? { endpoint: cfg.SFN_ENDPOINT, credentials: LOCAL_CREDENTIALS } : {}),
-  });
+  }));
   const deps: StartDeps = {
     settings: settingsOf(cfg),
     state: new DynamoSyncStateStore({ client: documentClient(cfg), tableName: SYNC_STATE_TABLE }),
