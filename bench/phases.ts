@@ -1,0 +1,315 @@
+// The measured phases: walk the source alone, write through the orders store alone, then a full resync and two
+// incremental runs through the local state machine. Each phase is measured the same way (PhaseMeter), whichever
+// process layout runs it: the bench's child processes, or one process in the smoke test.
+import { performance } from 'node:perf_hooks';
+import { createDocumentClient } from '../functions/adapters/dynamodb/client';
+import { DynamoOrderStore } from '../functions/adapters/dynamodb/order-store';
+import { DynamoSyncStateStore } from '../functions/adapters/dynamodb/sync-state-store';
+import { HttpOrdersSource } from '../functions/adapters/source/http-orders-source';
+import { classifyPage } from '../functions/core/classify';
+import { writeTagFor } from '../functions/core/execution-name';
+import { instantFromEpochMs } from '../functions/core/instant';
+import type { Instant } from '../functions/core/order';
+import type { OrderSource, SourcePage } from '../functions/core/ports';
+import type { RunSummary } from '../functions/core/run-state';
+import { startRun, type StartDeps } from '../functions/core/sync-run';
+import type { SyncMode, Trigger, Window } from '../functions/core/run-types';
+import type { Change, FakeOrdersApi } from '../local/fake-orders-api';
+import type { LocalStack } from '../local/stack';
+import { LOCAL_REGION } from '../local/state-machine/definition';
+import { LocalExecutionStarter } from '../local/state-machine/local-execution-starter';
+import type { ExecutionRecord } from '../local/state-machine/local-state-machine';
+import { startDeps } from '../functions/runtime';
+import {
+  countsSince,
+  installDynamoMeter,
+  invocationMeter,
+  Sections,
+  tallySince,
+  timeMethods,
+  type DynamoMeter,
+  type DynamoTally,
+  type InvocationMeter,
+} from './instrument';
+import { sampleRss, type RssSampler } from './rss';
+
+export type PhaseName = 'source only' | 'store only' | 'full resync' | 'incremental' | 'no-change incremental';
+
+/** The fake orders API as the phases need it, wherever it runs. */
+export interface FakeControl {
+  url: string;
+  token: string;
+  /** Requests the fake has answered so far (every route, every status). */
+  requests(): Promise<number>;
+  mutate(change: Change): Promise<unknown>;
+  oldestIds(count: number): Promise<string[]>;
+}
+
+/** Another process of the bench whose peak memory is reported per phase. */
+export interface MeasuredProcess {
+  label: string;
+  /** Peak RSS since the previous call (bytes). */
+  peakRss(): Promise<number>;
+}
+
+export interface PhaseResult {
+  phase: PhaseName;
+  orders: number;
+  /** The figures' settings. */
+  ordersInShop: number;
+  pageSize: number;
+  /** Wall time of the measured part. */
+  wallMs: number;
+  apiCalls: number;
+  pages: number;
+  executions: number;
+  transitions: number;
+  /** Per function: begin, sync-page, commit, scheduled-trigger, api. */
+  invocations: Record<string, number>;
+  billedMs: Record<string, number>;
+  dynamo: DynamoTally;
+  /** Time per part: source, orders store, sync-state store, lambda steps (sums of calls). */
+  partsMs: Record<string, number>;
+  /** Peak RSS per process during the phase (bytes): runner, and the fake and dynalite when they run apart. */
+  peakRss: Record<string, number>;
+  /** RSS of the runner when the phase began. */
+  runnerRssAtStart: number;
+  /** Run counts as the summary reported them (sync phases). */
+  counts?: RunSummary['counts'];
+  notes: string[];
+}
+
+/** What a phase's body reports; the meter adds the rest. */
+interface PhaseOutcome {
+  orders: number;
+  pages: number;
+  chain?: ExecutionRecord[];
+  /** When only part of the body is the measured work (store only). */
+  measuredMs?: number;
+  /** Parts timed during the body but outside the measured work. */
+  unmeasuredParts?: string[];
+  counts?: RunSummary['counts'];
+  notes?: string[];
+}
+
+export interface PhaseMeterOptions {
+  others?: MeasuredProcess[];
+  ordersInShop: number;
+  pageSize: number;
+}
+
+/** Counts and times a phase: one per runner process (it wraps the stores' and source's classes for timing). */
+export class PhaseMeter {
+  readonly sections = new Sections();
+  readonly invocations: InvocationMeter = invocationMeter(this.sections);
+  private readonly dynamo: DynamoMeter = installDynamoMeter();
+  private readonly rss: RssSampler = sampleRss();
+  private readonly undo: Array<() => void>;
+
+  constructor(private readonly options: PhaseMeterOptions) {
+    this.undo = [
+      timeMethods(this.sections, 'source', HttpOrdersSource.prototype, ['fetchPage', 'count']),
+      timeMethods(this.sections, 'orders store', DynamoOrderStore.prototype, ['getVersions', 'putOrders']),
+      timeMethods(this.sections, 'sync-state store', DynamoSyncStateStore.prototype, [
+        'get',
+        'acquireLease',
+        'renewLease',
+        'releaseLease',
+        'saveProgress',
+        'commit',
+        'recordFailure',
+      ]),
+    ];
+  }
+
+  async measure(phase: PhaseName, fake: FakeControl, body: () => Promise<PhaseOutcome>): Promise<PhaseResult> {
+    const others = this.options.others ?? [];
+    await Promise.all(others.map((other) => other.peakRss())); // starts each one's window
+    const runnerRssAtStart = this.rss.mark();
+    const requestsBefore = await fake.requests();
+    const dynamoBefore = this.dynamo.snapshot();
+    const partsBefore = this.sections.snapshot();
+    const invocationsBefore = this.invocations.snapshot();
+    const startedAt = performance.now();
+    const outcome = await body();
+    const wallMs = outcome.measuredMs ?? performance.now() - startedAt;
+    const runnerPeak = this.rss.peak();
+    const otherPeaks = await Promise.all(others.map(async (other) => [other.label, await other.peakRss()] as const));
+    const invocations = this.invocations.snapshot();
+    const chain = outcome.chain ?? [];
+    return {
+      phase,
+      orders: outcome.orders,
+      ordersInShop: this.options.ordersInShop,
+      pageSize: this.options.pageSize,
+      wallMs,
+      apiCalls: (await fake.requests()) - requestsBefore,
+      pages: outcome.pages,
+      executions: chain.length,
+      transitions: chain.reduce((sum, execution) => sum + stateTransitions(execution), 0),
+      invocations: countsSince(invocations.count, invocationsBefore.count),
+      billedMs: countsSince(invocations.billedMs, invocationsBefore.billedMs),
+      dynamo: tallySince(this.dynamo.snapshot(), dynamoBefore),
+      partsMs: withoutKeys(countsSince(this.sections.snapshot(), partsBefore), outcome.unmeasuredParts ?? []),
+      peakRss: { runner: runnerPeak, ...Object.fromEntries(otherPeaks) },
+      runnerRssAtStart,
+      ...(outcome.counts ? { counts: outcome.counts } : {}),
+      notes: outcome.notes ?? [],
+    };
+  }
+
+  close(): void {
+    for (const undo of this.undo) undo();
+    this.dynamo.uninstall();
+    this.rss.stop();
+  }
+}
+
+function withoutKeys(values: Record<string, number>, keys: readonly string[]): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => !keys.includes(key)));
+}
+
+/**
+ * State transitions as Step Functions bills them: every state entered, plus every retry of a Task (a retry
+ * shows in the history as TaskScheduled again without a new TaskStateEntered).
+ */
+export function stateTransitions(execution: Pick<ExecutionRecord, 'events'>): number {
+  let entered = 0;
+  let taskEntered = 0;
+  let taskScheduled = 0;
+  for (const event of execution.events) {
+    if (event.type.endsWith('StateEntered')) entered++;
+    if (event.type === 'TaskStateEntered') taskEntered++;
+    if (event.type === 'TaskScheduled') taskScheduled++;
+  }
+  return entered + (taskScheduled - taskEntered);
+}
+
+/** The window a full run would use: everything updated before now. */
+function fullWindow(): Window {
+  return { from: null, to: instantFromEpochMs(Date.now()) as Instant };
+}
+
+async function* walkPages(source: OrderSource, window: Window, pageSize: number): AsyncGenerator<SourcePage> {
+  let cursor: string | null = null;
+  do {
+    const page: SourcePage = await source.fetchPage({ window, cursor, limit: pageSize });
+    yield page;
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+}
+
+/** 1. Every page of the source through the HTTP connector (validation included); nothing written. */
+export function sourceOnly(meter: PhaseMeter, fake: FakeControl, pageSize: number): Promise<PhaseResult> {
+  return meter.measure('source only', fake, async () => {
+    const source = new HttpOrdersSource({ baseUrl: fake.url, token: fake.token });
+    let orders = 0;
+    let pages = 0;
+    try {
+      for await (const page of walkPages(source, fullWindow(), pageSize)) {
+        orders += page.orders.length;
+        pages++;
+      }
+    } finally {
+      await source.close();
+    }
+    return { orders, pages };
+  });
+}
+
+/**
+ * 2. The same orders through the orders store as the page step writes them (getVersions, classify, putOrders
+ * per page). Pages are fetched one at a time outside the measured time, so memory stays flat.
+ */
+export function storeOnly(
+  meter: PhaseMeter,
+  fake: FakeControl,
+  options: { pageSize: number; dynamodbEndpoint: string; ordersTable: string },
+): Promise<PhaseResult> {
+  return meter.measure('store only', fake, async () => {
+    const source = new HttpOrdersSource({ baseUrl: fake.url, token: fake.token });
+    const client = createDocumentClient({ region: LOCAL_REGION, endpoint: options.dynamodbEndpoint });
+    const store = new DynamoOrderStore({ client, tableName: options.ordersTable });
+    const syncedAt = instantFromEpochMs(Date.now());
+    let orders = 0;
+    let pages = 0;
+    let measuredMs = 0;
+    try {
+      for await (const page of walkPages(source, fullWindow(), options.pageSize)) {
+        const startedAt = performance.now();
+        const writeTag = writeTagFor('bench-store-only', pages);
+        const stored = await store.getVersions(page.orders.map((order) => order.id));
+        const { writes } = classifyPage(page.orders, stored, writeTag);
+        await store.putOrders(writes.map(({ order, kind }) => ({ order, kind, writeTag, syncedAt })));
+        measuredMs += performance.now() - startedAt;
+        orders += page.orders.length;
+        pages++;
+      }
+    } finally {
+      await source.close();
+      client.destroy();
+    }
+    return { orders, pages, measuredMs, unmeasuredParts: ['source'], notes: ['time and memory cover the store calls; the pages were fetched between them, unmeasured'] };
+  });
+}
+
+export interface SyncPhasesOptions {
+  pageSize: number;
+  /** Orders changed at the source before the incremental run. */
+  changedOrders: number;
+  /** Only the full resync (the memory-ratio run). */
+  fullOnly?: boolean;
+}
+
+/** 3-5. A full resync (continue-as-new included), an incremental run after changes, one after none. */
+export async function syncPhases(meter: PhaseMeter, stack: LocalStack, fake: FakeControl, options: SyncPhasesOptions): Promise<PhaseResult[]> {
+  // The triggers' own path (lease first, then StartExecution), with the local machine as the starter.
+  const deps: StartDeps = { ...startDeps(), starter: new LocalExecutionStarter(stack.machine) };
+  const results = [await runChain(meter, stack, fake, deps, 'full resync', 'full', 'http')];
+  if (options.fullOnly) return results;
+
+  const changed = await fake.oldestIds(options.changedOrders);
+  await fake.mutate({ updates: changed });
+  results.push(await runChain(meter, stack, fake, deps, 'incremental', 'incremental', 'schedule', [`${changed.length} orders changed before the run`]));
+  results.push(await runChain(meter, stack, fake, deps, 'no-change incremental', 'incremental', 'schedule', ['nothing changed at the source']));
+  return results;
+}
+
+/** The function a trigger runs in AWS: the schedule's target, or the HTTP API. */
+const TRIGGER_FUNCTION: Partial<Record<Trigger, string>> = { schedule: 'scheduled-trigger', http: 'api' };
+
+async function runChain(
+  meter: PhaseMeter,
+  stack: LocalStack,
+  fake: FakeControl,
+  deps: StartDeps,
+  phase: PhaseName,
+  mode: SyncMode,
+  trigger: Trigger,
+  notes: string[] = [],
+): Promise<PhaseResult> {
+  return meter.measure(phase, fake, async () => {
+    const triggeredAt = performance.now();
+    const started = await startRun(deps, { mode, trigger, resume: false });
+    const triggerFunction = TRIGGER_FUNCTION[trigger];
+    if (triggerFunction) meter.invocations.record(triggerFunction, performance.now() - triggeredAt);
+    const chain = await stack.machine.waitForChain(started.executionArn);
+    const failed = chain.filter((execution) => execution.status !== 'SUCCEEDED');
+    if (failed.length > 0) {
+      throw new Error(`${phase}: execution ${failed[0]!.name} ${failed[0]!.status}: ${failed[0]!.error}: ${failed[0]!.cause}`);
+    }
+    const summary = chain[chain.length - 1]!.output as RunSummary;
+    return { orders: summary.counts.fetched, pages: summary.pages, chain, counts: summary.counts, notes };
+  });
+}
+
+/** The fake orders API of this process (the smoke test's layout) as the phases drive it. */
+export function fakeControlOf(api: FakeOrdersApi): FakeControl {
+  return {
+    url: api.url,
+    token: api.token,
+    requests: async () => api.stats().requests,
+    mutate: async (change) => api.mutate(change),
+    oldestIds: async (count) => api.truth().slice(0, count).map((order) => order.id),
+  };
+}

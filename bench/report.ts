@@ -1,0 +1,277 @@
+// Turns the phases' figures into the bench's verdicts (the two ratios, the source-call checks), the projected
+// costs, and the one table it prints. Pure: the same report object is printed and written as JSON.
+import {
+  describePrices,
+  projectCost,
+  RUNS_PER_MONTH_EVERY_5_MINUTES,
+  scaleCost,
+  US_EAST_1_PRICES,
+  type CostBreakdown,
+  type FunctionSizing,
+  type Prices,
+} from './cost';
+import { totalUnits } from './instrument';
+import type { PhaseName, PhaseResult } from './phases';
+
+export const ORCHESTRATION_RATIO_GOAL = 1.15;
+export const MEMORY_RATIO_GOAL = 1.2;
+
+export interface BenchSettings {
+  orders: number;
+  pageSize: number;
+  maxPagesPerExecution: number;
+  latencyMs: number;
+  rateLimitPerSecond: number | null;
+  changedOrders: number;
+  /** The smaller shop of the memory ratio (0: not run). */
+  memorySmallOrders: number;
+}
+
+export interface Machine {
+  date: string;
+  host: string;
+  cpus: string;
+  memoryGb: number;
+  node: string;
+  /** 1-minute load average before and after the run (the machine is shared). */
+  loadBefore: number[];
+  loadAfter: number[];
+}
+
+export interface Check {
+  name: string;
+  pass: boolean;
+  detail: string;
+}
+
+export interface BenchReport {
+  settings: BenchSettings;
+  machine: Machine;
+  phases: PhaseResult[];
+  /** The full resync of the smaller shop, in a fresh process: the memory ratio's other half. */
+  smallFullResync?: PhaseResult;
+  orchestrationRatio?: number;
+  memoryRatio?: { peakRatio: number; growthRatio: number; small: number; large: number };
+  checks: Check[];
+  rateLimit?: { rate: number; calls: number; expectedSeconds: number; measuredSeconds: number };
+  costs: Array<{ what: string; cost: CostBreakdown }>;
+  prices: Prices;
+  sizing: Record<string, FunctionSizing>;
+  notes: string[];
+}
+
+export function phaseOf(phases: readonly PhaseResult[], name: PhaseName): PhaseResult | undefined {
+  return phases.find((phase) => phase.phase === name);
+}
+
+/** The source calls a run of `fetched` orders needs: one per page, at least one (ORDERS_API.md: null ends the walk). */
+export function expectedSourceCalls(fetched: number, pageSize: number): number {
+  return Math.max(1, Math.ceil(fetched / pageSize));
+}
+
+export function buildReport(input: {
+  settings: BenchSettings;
+  machine: Machine;
+  phases: PhaseResult[];
+  smallFullResync?: PhaseResult;
+  sizing: Record<string, FunctionSizing>;
+  notes?: string[];
+  prices?: Prices;
+}): BenchReport {
+  const { settings, phases } = input;
+  const prices = input.prices ?? US_EAST_1_PRICES;
+  const source = phaseOf(phases, 'source only');
+  const store = phaseOf(phases, 'store only');
+  const full = phaseOf(phases, 'full resync');
+  const incremental = phaseOf(phases, 'incremental');
+  const noChange = phaseOf(phases, 'no-change incremental');
+  const checks: Check[] = [];
+
+  const orchestrationRatio = full && source && store ? full.wallMs / (source.wallMs + store.wallMs) : undefined;
+  if (orchestrationRatio !== undefined) {
+    checks.push({
+      name: `full / (source only + store only) <= ${ORCHESTRATION_RATIO_GOAL}`,
+      pass: orchestrationRatio <= ORCHESTRATION_RATIO_GOAL,
+      detail: `${(full!.wallMs / 1000).toFixed(1)} s / (${(source!.wallMs / 1000).toFixed(1)} s + ${(store!.wallMs / 1000).toFixed(1)} s) = ${orchestrationRatio.toFixed(2)}`,
+    });
+  }
+
+  let memoryRatio: BenchReport['memoryRatio'];
+  const small = input.smallFullResync;
+  if (full && small) {
+    const growth = (phase: PhaseResult) => Math.max(1, phase.peakRss.runner! - phase.runnerRssAtStart);
+    memoryRatio = {
+      peakRatio: full.peakRss.runner! / small.peakRss.runner!,
+      growthRatio: growth(full) / growth(small),
+      small: small.ordersInShop,
+      large: full.ordersInShop,
+    };
+    checks.push({
+      name: `runner peak RSS, full resync ${full.ordersInShop} vs ${small.ordersInShop} orders <= ${MEMORY_RATIO_GOAL}x`,
+      pass: memoryRatio.peakRatio <= MEMORY_RATIO_GOAL,
+      detail: `${mb(full.peakRss.runner!)} / ${mb(small.peakRss.runner!)} = ${memoryRatio.peakRatio.toFixed(2)}x (growth during the run ${mb(growth(full))} vs ${mb(growth(small))})`,
+    });
+  }
+
+  for (const phase of [incremental, noChange]) {
+    if (!phase) continue;
+    const expected = expectedSourceCalls(phase.orders, phase.pageSize);
+    const onePage = phase.orders <= phase.pageSize;
+    checks.push({
+      name: `${phase.phase}: ${onePage ? 'one source call' : `${expected} source calls`} for ${phase.orders} orders fetched`,
+      pass: phase.apiCalls === expected,
+      detail: `${phase.apiCalls} source call(s), ${phase.pages} page(s), ${phase.counts ? `${phase.counts.inserted} inserted, ${phase.counts.updated} updated, ${phase.counts.unchanged} unchanged` : ''}`,
+    });
+  }
+  if (full) {
+    checks.push({
+      name: 'full resync stored every order of the shop',
+      pass: full.counts?.fetched === full.ordersInShop && full.counts?.inserted === full.ordersInShop,
+      detail: `fetched ${full.counts?.fetched}, inserted ${full.counts?.inserted} of ${full.ordersInShop}`,
+    });
+  }
+
+  let rateLimit: BenchReport['rateLimit'];
+  const limited = full ?? source;
+  if (settings.rateLimitPerSecond && limited) {
+    rateLimit = {
+      rate: settings.rateLimitPerSecond,
+      calls: limited.apiCalls,
+      expectedSeconds: limited.pages / settings.rateLimitPerSecond,
+      measuredSeconds: limited.wallMs / 1000,
+    };
+  }
+
+  const costs: BenchReport['costs'] = [];
+  const usageOf = (phase: PhaseResult, schedulerInvocations: number) => ({
+    transitions: phase.transitions,
+    invocations: phase.invocations,
+    billedMs: phase.billedMs,
+    readUnits: totalUnits(phase.dynamo.readUnits),
+    writeUnits: totalUnits(phase.dynamo.writeUnits),
+    schedulerInvocations,
+  });
+  if (full) costs.push({ what: `one full resync of ${full.ordersInShop} orders`, cost: projectCost(usageOf(full, 0), input.sizing, prices) });
+  for (const phase of [incremental, noChange]) {
+    if (!phase) continue;
+    const perRun = projectCost(usageOf(phase, 1), input.sizing, prices);
+    costs.push({
+      what: `a month of ${phase.phase === 'incremental' ? `incremental runs like this one (${phase.orders} orders fetched)` : 'no-change incremental runs'}, every 5 min (${RUNS_PER_MONTH_EVERY_5_MINUTES} runs)`,
+      cost: scaleCost(perRun, RUNS_PER_MONTH_EVERY_5_MINUTES),
+    });
+  }
+
+  return {
+    settings,
+    machine: input.machine,
+    phases,
+    ...(small ? { smallFullResync: small } : {}),
+    ...(orchestrationRatio !== undefined ? { orchestrationRatio } : {}),
+    ...(memoryRatio ? { memoryRatio } : {}),
+    checks,
+    ...(rateLimit ? { rateLimit } : {}),
+    costs,
+    prices,
+    sizing: input.sizing,
+    notes: input.notes ?? [],
+  };
+}
+
+// ---------------------------------------------------------------- printing
+
+export function mb(bytes: number | undefined): string {
+  return bytes === undefined ? '-' : `${Math.round(bytes / 1024 / 1024)} MB`;
+}
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? (ms / 1000).toFixed(1) : (ms / 1000).toFixed(2);
+}
+
+function usd(value: number): string {
+  return value >= 1 ? `$${value.toFixed(2)}` : value >= 0.01 ? `$${value.toFixed(3)}` : `$${value.toFixed(5)}`;
+}
+
+function sum(values: Record<string, number>): number {
+  return Object.values(values).reduce((total, value) => total + value, 0);
+}
+
+function markdownTable(header: string[], rows: string[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+}
+
+/** The phases as one table (markdown: readable in a terminal, pasted as is into the README). */
+export function phaseTable(phases: readonly PhaseResult[]): string[] {
+  const header = ['phase', 'orders', 'wall s', 'orders/s', 'API calls', 'pages', 'executions', 'transitions', 'Lambda steps', 'RRU', 'WRU', 'peak RSS runner', 'fake', 'dynalite'];
+  const rows = phases.map((phase) => [
+    phase.phase + (phase.ordersInShop !== phases[0]!.ordersInShop ? ` (${phase.ordersInShop} shop)` : ''),
+    String(phase.orders),
+    seconds(phase.wallMs),
+    String(Math.round(phase.orders / Math.max(phase.wallMs / 1000, 0.001))),
+    String(phase.apiCalls),
+    String(phase.pages),
+    String(phase.executions),
+    String(phase.transitions),
+    String(sum(phase.invocations) - (phase.invocations['scheduled-trigger'] ?? 0) - (phase.invocations.api ?? 0)),
+    String(Math.round(totalUnits(phase.dynamo.readUnits))),
+    String(Math.round(totalUnits(phase.dynamo.writeUnits))),
+    `${mb(phase.peakRss.runner)} (${mb(phase.runnerRssAtStart)} at start)`,
+    mb(phase.peakRss.fake),
+    mb(phase.peakRss.dynalite),
+  ]);
+  return markdownTable(header, rows);
+}
+
+/** Where each phase's time went, from the timers around the source, the stores and the Lambda steps. */
+export function timeBreakdown(phase: PhaseResult): string {
+  const parts = phase.partsMs;
+  const share = (ms: number) => `${seconds(ms)} s (${Math.round((100 * ms) / phase.wallMs)}%)`;
+  const shown: string[] = [];
+  for (const part of ['source', 'orders store', 'sync-state store']) if (parts[part]) shown.push(`${part} ${share(parts[part]!)}`);
+  if (parts['lambda steps'] !== undefined) {
+    // The trigger function (schedule, API) runs before the first step; its store calls are counted above too.
+    const functions = parts['lambda steps'] + (parts['trigger functions'] ?? 0);
+    const restOfCode = functions - (parts.source ?? 0) - (parts['orders store'] ?? 0) - (parts['sync-state store'] ?? 0);
+    shown.push(`rest of the functions' code ${share(Math.max(0, restOfCode))}`, `runner between steps ${share(Math.max(0, phase.wallMs - functions))}`);
+  }
+  return `${phase.phase}: ${shown.join(', ')}`;
+}
+
+export function renderReport(report: BenchReport): string {
+  const lines: string[] = [];
+  const { settings, machine } = report;
+  lines.push(
+    `order-sync bench, ${machine.date} on ${machine.host} (${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}); ` +
+      `load average ${machine.loadBefore.map((load) => load.toFixed(2)).join(' ')} before, ${machine.loadAfter.map((load) => load.toFixed(2)).join(' ')} after`,
+    `shop ${settings.orders} orders, page size ${settings.pageSize}, ${settings.maxPagesPerExecution} pages per execution, ` +
+      `fake latency ${settings.latencyMs} ms, rate limit ${settings.rateLimitPerSecond ?? 'none'}/s; runner, fake orders API and dynalite (on disk) in separate processes`,
+    '',
+  );
+  lines.push(...phaseTable([...report.phases, ...(report.smallFullResync ? [report.smallFullResync] : [])]), '');
+  lines.push('where the time goes (sums of timed calls; the steps run one at a time):');
+  for (const phase of report.phases) lines.push(`  ${timeBreakdown(phase)}`);
+  lines.push('');
+  if (report.orchestrationRatio !== undefined) lines.push(`orchestration ratio full / (source only + store only): ${report.orchestrationRatio.toFixed(2)} (goal <= ${ORCHESTRATION_RATIO_GOAL})`);
+  if (report.memoryRatio) {
+    const { peakRatio, growthRatio, large, small } = report.memoryRatio;
+    lines.push(`runner peak RSS of the full resync, ${large} vs ${small} orders: ${peakRatio.toFixed(2)}x (goal <= ${MEMORY_RATIO_GOAL}x); growth during the run ${growthRatio.toFixed(2)}x`);
+  }
+  if (report.rateLimit) {
+    const { rate, calls, expectedSeconds, measuredSeconds } = report.rateLimit;
+    lines.push(`rate limit ${rate}/s: pages / rate = ${expectedSeconds.toFixed(1)} s; measured ${measuredSeconds.toFixed(1)} s for ${calls} API calls`);
+  }
+  for (const check of report.checks) lines.push(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.detail}`);
+  lines.push('', 'projected AWS cost (Lambda durations as measured here, memory sizes from the synthesized stack):');
+  for (const { what, cost } of report.costs) {
+    lines.push(
+      `  ${what}: ${usd(cost.total)} = Step Functions ${usd(cost.stepFunctions)} + Lambda ${usd(cost.lambdaRequests + cost.lambdaCompute)} ` +
+        `(${cost.gbSeconds.toFixed(1)} GB-s) + DynamoDB ${usd(cost.dynamoReads + cost.dynamoWrites)} (reads ${usd(cost.dynamoReads)}, writes ${usd(cost.dynamoWrites)})` +
+        (cost.scheduler ? ` + Scheduler ${usd(cost.scheduler)}` : ''),
+    );
+  }
+  lines.push(
+    `  function sizes: ${Object.entries(report.sizing).map(([name, size]) => `${name} ${size.memoryMb} MB ${size.architecture}`).join(', ')}`,
+    ...describePrices(report.prices).map((line) => `  ${line}`),
+  );
+  for (const note of report.notes) lines.push(`note: ${note}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,175 @@
+// `npm run bench [-- --orders 300000 --page-size 250 --latency 300 --rate 2 ...]`: the source alone, the store
+// alone, a full resync and two incremental runs through the local state machine, each group in a fresh runner
+// process; prints one table and writes the same figures as JSON to bench/results/<timestamp>.json.
+import { fork } from 'node:child_process';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseConfig } from '../functions/config';
+import { childExecArgv } from './ipc';
+import { summarizeProfiles } from './profile';
+import { buildReport, renderReport, type BenchSettings } from './report';
+import { readmeSection } from './readme-section';
+import type { WorkerAnswer, WorkerKind, WorkerRequest } from './worker';
+
+const USAGE = `npm run bench -- [--orders N] [--page-size 1..250] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S]
+  [--changed N] [--memory-small N (0: skip)] [--phases source,store,sync] [--seed S] [--cpu-prof] [--readme]`;
+
+interface Flags extends BenchSettings {
+  phases: WorkerKind[];
+  seed: number;
+  cpuProf: boolean;
+  readme: boolean;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      orders: { type: 'string' },
+      'page-size': { type: 'string' },
+      'max-pages': { type: 'string' },
+      latency: { type: 'string' },
+      rate: { type: 'string' },
+      changed: { type: 'string' },
+      'memory-small': { type: 'string' },
+      phases: { type: 'string' },
+      seed: { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+      readme: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const wholeNumber = (name: keyof typeof values, fallback: number, min = 0): number => {
+    const text = values[name];
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (typeof text !== 'string' || !Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number >= ${min}, got "${String(text)}"\n${USAGE}`);
+    return value;
+  };
+  // The functions' own defaults (PAGE_SIZE, MAX_PAGES_PER_EXECUTION), read from the config schema, not copied.
+  const defaults = parseConfig({});
+  const phases = (values.phases ?? 'source,store,sync').split(',').map((name) => name.trim()) as WorkerKind[];
+  for (const phase of phases) if (!['source', 'store', 'sync'].includes(phase)) throw new Error(`--phases takes source, store, sync; got "${phase}"\n${USAGE}`);
+  const pageSize = wholeNumber('page-size', defaults.PAGE_SIZE, 1);
+  if (pageSize > 250) throw new Error(`--page-size must be at most 250 (ORDERS_API.md), got ${pageSize}`);
+  const rate = wholeNumber('rate', 0);
+  return {
+    orders: wholeNumber('orders', 300_000, 1),
+    pageSize,
+    maxPagesPerExecution: wholeNumber('max-pages', defaults.MAX_PAGES_PER_EXECUTION, 1),
+    latencyMs: wholeNumber('latency', 0),
+    rateLimitPerSecond: rate > 0 ? rate : null,
+    changedOrders: wholeNumber('changed', 100),
+    memorySmallOrders: wholeNumber('memory-small', 30_000),
+    phases,
+    seed: wholeNumber('seed', 1),
+    cpuProf: values['cpu-prof'] ?? false,
+    readme: values.readme ?? false,
+  };
+}
+
+/** Runs one worker process to its end and returns its figures. */
+function runWorker(request: WorkerRequest, profileArgv: string[]): Promise<WorkerAnswer> {
+  const worker = fork(path.join(__dirname, 'worker.ts'), [], {
+    execArgv: childExecArgv(profileArgv),
+    // One JSON log line per page would drown the table; warnings and errors still show.
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise<WorkerAnswer>((resolve, reject) => {
+    let answered = false;
+    worker.on('message', (message: { ready?: boolean; ok?: boolean; answer?: WorkerAnswer; error?: string }) => {
+      if (message.ready) return void worker.send(request);
+      answered = true;
+      if (message.ok) resolve(message.answer!);
+      else reject(new Error(`bench worker (${request.kind}) failed: ${message.error}`));
+    });
+    worker.once('exit', (code) => {
+      if (!answered) reject(new Error(`bench worker (${request.kind}) exited with code ${code} without an answer`));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const resultsDir = path.join(__dirname, 'results');
+  const profileDir = path.join(resultsDir, `profiles-${stamp}`);
+  const profileArgv = flags.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const loadBefore = os.loadavg();
+  const request = (kind: WorkerKind, orders: number, fullOnly: boolean): WorkerRequest => ({
+    kind,
+    orders,
+    seed: flags.seed,
+    pageSize: flags.pageSize,
+    maxPagesPerExecution: flags.maxPagesPerExecution,
+    faults: { latencyMs: flags.latencyMs, rateLimitPerSecond: flags.rateLimitPerSecond },
+    changedOrders: flags.changedOrders,
+    fullOnly,
+    childExecArgv: profileArgv,
+  });
+
+  const answers: WorkerAnswer[] = [];
+  for (const kind of flags.phases) {
+    console.error(`bench: ${kind} phase(s), ${flags.orders} orders ...`);
+    answers.push(await runWorker(request(kind, flags.orders, false), profileArgv));
+  }
+  let small: WorkerAnswer | undefined;
+  if (flags.phases.includes('sync') && flags.memorySmallOrders > 0 && flags.memorySmallOrders !== flags.orders) {
+    console.error(`bench: full resync of ${flags.memorySmallOrders} orders in a fresh process (memory ratio) ...`);
+    small = await runWorker(request('sync', flags.memorySmallOrders, true), profileArgv);
+  }
+
+  const sizing = answers.find((answer) => answer.sizing)?.sizing ?? small?.sizing ?? {};
+  const diskNotes = answers
+    .filter((answer) => answer.dynaliteDiskBytes !== undefined)
+    .map((answer) => `dynalite's LevelDB folder ended at ${Math.round(answer.dynaliteDiskBytes! / 1024 / 1024)} MB (${answer.results.map((result) => result.phase).join(', ')})`);
+  const report = buildReport({
+    settings: flags,
+    machine: {
+      date: new Date().toISOString(),
+      host: os.hostname(),
+      cpus: `${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
+      memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+      node: process.version,
+      loadBefore,
+      loadAfter: os.loadavg(),
+    },
+    phases: answers.flatMap((answer) => answer.results),
+    ...(small ? { smallFullResync: small.results[0]! } : {}),
+    sizing,
+    notes: [
+      'each phase group ran in a fresh runner process; the fake orders API and dynalite ran in child processes of their own (RSS per process)',
+      'the sync runner also holds the synthesized CDK template (aws-cdk-lib loaded) and an idle in-memory dynalite of the local stack',
+      ...diskNotes,
+    ],
+  });
+  const printed = renderReport(report);
+  console.log(printed);
+
+  await mkdir(resultsDir, { recursive: true });
+  const jsonPath = path.join(resultsDir, `${stamp}.json`);
+  await writeFile(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nfigures written to ${path.relative(process.cwd(), jsonPath)}`);
+  if (flags.cpuProf) {
+    const files = (await readdir(profileDir)).filter((name) => name.endsWith('.cpuprofile'));
+    console.log(`\nCPU profiles (${profileDir}):`);
+    for (const line of await summarizeProfiles(files.map((name) => path.join(profileDir, name)))) console.log(line);
+  }
+  if (flags.readme) {
+    await writeFile(path.join(__dirname, 'README-section.md'), readmeSection(report));
+    console.log('bench/README-section.md written');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

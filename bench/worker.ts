@@ -1,0 +1,132 @@
+// One measured runner process: starts its own fake orders API and dynalite (each a child process), runs one
+// group of phases and sends the figures to the bench (bench/run.ts) over IPC. A fresh process per group, so
+// one phase's memory never shows in another's peak.
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createDynamoClient } from '../functions/adapters/dynamodb/client';
+import { ensureTables, type TableNames } from '../functions/adapters/dynamodb/tables';
+import type { FaultSettings, FakeApiStats } from '../local/fake-orders-api';
+import { localTemplate, startLocalStack } from '../local/stack';
+import { definitionFromTemplate, LOCAL_REGION } from '../local/state-machine/definition';
+import { functionSizing, type FunctionName, type FunctionSizing } from './cost';
+import { forkService, type ChildService } from './ipc';
+import { PhaseMeter, sourceOnly, storeOnly, syncPhases, type FakeControl, type PhaseResult } from './phases';
+
+export type WorkerKind = 'source' | 'store' | 'sync';
+
+export interface WorkerRequest {
+  kind: WorkerKind;
+  orders: number;
+  seed: number;
+  pageSize: number;
+  maxPagesPerExecution: number;
+  faults: Partial<FaultSettings>;
+  changedOrders: number;
+  fullOnly: boolean;
+  /** Node flags for the fake and dynalite processes (e.g. --cpu-prof). */
+  childExecArgv: string[];
+}
+
+export interface WorkerAnswer {
+  results: PhaseResult[];
+  sizing?: Record<FunctionName, FunctionSizing>;
+  /** Bytes dynalite's LevelDB folder holds at the end. */
+  dynaliteDiskBytes?: number;
+}
+
+const TABLES: TableNames = { ordersTable: 'orders', syncStateTable: 'sync-state' };
+
+async function folderBytes(folder: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    const full = path.join(folder, entry.name);
+    total += entry.isDirectory() ? await folderBytes(full) : (await stat(full)).size;
+  }
+  return total;
+}
+
+async function startFake(request: WorkerRequest): Promise<{ child: ChildService; control: FakeControl }> {
+  const options = { orders: request.orders, seed: request.seed, faults: request.faults };
+  const child = await forkService(path.join(__dirname, 'fake-process.ts'), [JSON.stringify(options)], request.childExecArgv);
+  const { url, token } = await child.call<{ url: string; token: string }>('info');
+  return {
+    child,
+    control: {
+      url,
+      token,
+      requests: async () => (await child.call<FakeApiStats>('stats')).requests,
+      mutate: (change) => child.call('mutate', change),
+      oldestIds: (count) => child.call<string[]>('oldestIds', count),
+    },
+  };
+}
+
+async function startDynalite(request: WorkerRequest, dataDir: string): Promise<{ child: ChildService; endpoint: string }> {
+  const child = await forkService(path.join(__dirname, 'dynalite-process.ts'), [dataDir], request.childExecArgv);
+  const { endpoint } = await child.call<{ endpoint: string }>('info');
+  const client = createDynamoClient({ region: LOCAL_REGION, endpoint });
+  try {
+    await ensureTables(client, TABLES);
+  } finally {
+    client.destroy();
+  }
+  return { child, endpoint };
+}
+
+async function run(request: WorkerRequest): Promise<WorkerAnswer> {
+  const fake = await startFake(request);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'order-sync-bench-'));
+  const children: ChildService[] = [fake.child];
+  try {
+    const others = [{ label: 'fake', peakRss: () => fake.child.call<number>('peakRss') }];
+    if (request.kind === 'source') {
+      const meter = new PhaseMeter({ others, ordersInShop: request.orders, pageSize: request.pageSize });
+      return { results: [await sourceOnly(meter, fake.control, request.pageSize)] };
+    }
+
+    const dynalite = await startDynalite(request, dataDir);
+    children.push(dynalite.child);
+    others.push({ label: 'dynalite', peakRss: () => dynalite.child.call<number>('peakRss') });
+    const meter = new PhaseMeter({ others, ordersInShop: request.orders, pageSize: request.pageSize });
+    if (request.kind === 'store') {
+      const results = [await storeOnly(meter, fake.control, { pageSize: request.pageSize, dynamodbEndpoint: dynalite.endpoint, ordersTable: TABLES.ordersTable })];
+      return { results, dynaliteDiskBytes: await folderBytes(dataDir) };
+    }
+
+    const stack = await startLocalStack({
+      source: { url: fake.control.url, token: fake.control.token },
+      tables: TABLES,
+      // The step handlers use the dynalite process; the stack's own in-memory dynalite stays empty and idle.
+      env: {
+        DYNAMODB_ENDPOINT: dynalite.endpoint,
+        PAGE_SIZE: String(request.pageSize),
+        MAX_PAGES_PER_EXECUTION: String(request.maxPagesPerExecution),
+      },
+      hooks: meter.invocations.hooks,
+    });
+    try {
+      const results = await syncPhases(meter, stack, fake.control, {
+        pageSize: request.pageSize,
+        changedOrders: request.changedOrders,
+        fullOnly: request.fullOnly,
+      });
+      const template = localTemplate();
+      const sizing = functionSizing(template, definitionFromTemplate(template).definition as unknown as { States: Record<string, unknown> });
+      return { results, sizing, dynaliteDiskBytes: await folderBytes(dataDir) };
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+process.once('message', (request: WorkerRequest) => {
+  run(request).then(
+    (answer) => process.send!({ ok: true, answer }, () => process.exit(0)),
+    (error: unknown) => process.send!({ ok: false, error: error instanceof Error ? error.stack : String(error) }, () => process.exit(1)),
+  );
+});
+process.send!({ ready: true });

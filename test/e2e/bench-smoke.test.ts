@@ -1,0 +1,110 @@
+// The bench at smoke size, in one process: the five phases against the in-process local stack, then the
+// report's verdicts. The done criteria hold here too: an incremental run of fewer than a page of changes costs
+// one source call, and so does a run where nothing changed. (Timings are printed by `npm run bench`, not checked.)
+import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
+import { ensureTables } from '../../functions/adapters/dynamodb/tables';
+import { localTemplate, startLocalStack, type LocalStack } from '../../local/stack';
+import { definitionFromTemplate, LOCAL_REGION } from '../../local/state-machine/definition';
+import { functionSizing } from '../../bench/cost';
+import { totalUnits } from '../../bench/instrument';
+import { fakeControlOf, PhaseMeter, sourceOnly, storeOnly, syncPhases, type PhaseResult } from '../../bench/phases';
+import { buildReport, renderReport, type BenchReport } from '../../bench/report';
+
+const ORDERS = 3_000;
+const PAGE_SIZE = 250;
+const PAGES_PER_EXECUTION = 5;
+const CHANGED = 100;
+const STORE_ONLY_TABLES = { ordersTable: 'bench-store-only-orders', syncStateTable: 'bench-store-only-sync' };
+
+describe('the bench at smoke size', () => {
+  let stack: LocalStack;
+  let meter: PhaseMeter;
+  let phases: PhaseResult[];
+  let report: BenchReport;
+
+  beforeAll(async () => {
+    meter = new PhaseMeter({ ordersInShop: ORDERS, pageSize: PAGE_SIZE });
+    stack = await startLocalStack({
+      fake: { orders: ORDERS, seed: 11 },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
+      hooks: meter.invocations.hooks,
+      retryIntervalMs: 0,
+    });
+    const client = createDynamoClient({ region: LOCAL_REGION, endpoint: stack.dynamodbEndpoint });
+    await ensureTables(client, STORE_ONLY_TABLES);
+    client.destroy();
+
+    const fake = fakeControlOf(stack.fake!);
+    phases = [
+      await sourceOnly(meter, fake, PAGE_SIZE),
+      await storeOnly(meter, fake, { pageSize: PAGE_SIZE, dynamodbEndpoint: stack.dynamodbEndpoint, ordersTable: STORE_ONLY_TABLES.ordersTable }),
+      ...(await syncPhases(meter, stack, fake, { pageSize: PAGE_SIZE, changedOrders: CHANGED })),
+    ];
+    const template = localTemplate();
+    report = buildReport({
+      settings: { orders: ORDERS, pageSize: PAGE_SIZE, maxPagesPerExecution: PAGES_PER_EXECUTION, latencyMs: 0, rateLimitPerSecond: null, changedOrders: CHANGED, memorySmallOrders: 0 },
+      machine: { date: new Date().toISOString(), host: 'test', cpus: '-', memoryGb: 0, node: process.version, loadBefore: [0], loadAfter: [0] },
+      phases,
+      sizing: functionSizing(template, definitionFromTemplate(template).definition as never),
+    });
+  });
+  afterAll(async () => {
+    meter?.close();
+    await stack?.stop();
+  });
+
+  const phase = (name: PhaseResult['phase']) => phases.find((result) => result.phase === name)!;
+
+  it('walks every page of the source once, writing nothing', () => {
+    expect(phase('source only')).toMatchObject({ orders: ORDERS, pages: ORDERS / PAGE_SIZE, apiCalls: ORDERS / PAGE_SIZE, executions: 0 });
+    expect(phase('source only').dynamo.calls).toEqual({});
+  });
+
+  it('writes every order through the store alone, with the capacity DynamoDB would bill', () => {
+    const store = phase('store only');
+    expect(store).toMatchObject({ orders: ORDERS, pages: ORDERS / PAGE_SIZE });
+    expect(store.dynamo.itemsWritten).toBe(ORDERS);
+    expect(store.dynamo.keysRead).toBe(ORDERS);
+    // Consistent reads of items under 4 KB: one read unit per key; every order item is at least one write unit.
+    expect(totalUnits(store.dynamo.readUnits)).toBe(ORDERS);
+    expect(totalUnits(store.dynamo.writeUnits)).toBeGreaterThanOrEqual(ORDERS);
+    expect(store.partsMs.source).toBeUndefined();
+  });
+
+  it('runs the full resync as a chain of executions, counting its transitions and Lambda steps', () => {
+    const full = phase('full resync');
+    const pages = ORDERS / PAGE_SIZE;
+    const executions = Math.ceil(pages / PAGES_PER_EXECUTION);
+    expect(full).toMatchObject({ orders: ORDERS, pages, executions, apiCalls: pages + 1 }); // + the count for the ETA
+    expect(full.counts).toMatchObject({ inserted: ORDERS, updated: 0 });
+    expect(full.invocations).toEqual({ api: 1, begin: executions, 'sync-page': pages, commit: 1 });
+    // Per page SyncPage + MorePages?; per execution Begin + Skipped?; ContinueAsNew + HandedOver per hand-over; Commit + Done.
+    expect(full.transitions).toBe(2 * pages + 2 * executions + 2 * (executions - 1) + 2);
+    expect(full.dynamo.itemsWritten).toBe(ORDERS);
+  });
+
+  it('costs one source call for an incremental run of fewer changes than a page, and one when nothing changed', () => {
+    expect(phase('incremental')).toMatchObject({ apiCalls: 1, pages: 1, executions: 1 });
+    expect(phase('incremental').counts).toMatchObject({ updated: CHANGED, inserted: 0 });
+    expect(phase('no-change incremental')).toMatchObject({ apiCalls: 1, pages: 1, executions: 1 });
+    expect(phase('no-change incremental').counts).toMatchObject({ updated: 0, inserted: 0 });
+    expect(phase('no-change incremental').dynamo.itemsWritten).toBe(0);
+
+    const callChecks = report.checks.filter((check) => check.name.includes('source call'));
+    expect(callChecks).toHaveLength(2);
+    expect(callChecks.every((check) => check.pass)).toBe(true);
+  });
+
+  it('reports the orchestration ratio and projects a cost for the full resync and a month of incremental runs', () => {
+    expect(report.orchestrationRatio).toBeGreaterThan(0);
+    expect(report.costs.map((line) => line.what)).toEqual([
+      `one full resync of ${ORDERS} orders`,
+      expect.stringContaining('a month of incremental runs'),
+      expect.stringContaining('a month of no-change incremental runs'),
+    ]);
+    for (const { cost } of report.costs) expect(cost.total).toBeGreaterThan(0);
+    const printed = renderReport(report);
+    expect(printed).toContain('| full resync | 3000 |');
+    expect(printed).toMatch(/PASS {2}incremental: one source call/);
+  });
+});
