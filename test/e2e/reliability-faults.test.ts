@@ -1,0 +1,78 @@
+// The source misbehaves the way real APIs do: 429 storms with Retry-After, 5xx bursts, slow answers, dropped
+// connections, short and empty pages. Runs retry (in the step, then in the state machine) and the copy ends exact.
+import type { RunSummary } from '../../functions/core/run-state';
+import { syncState } from '../support/e2e';
+import { expectExactCopy, runToEnd, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
+
+const ORDERS = 2_000;
+const PAGE_SIZE = 100;
+
+describe('a source that throttles, fails, stalls and drops connections', () => {
+  let stack: ReliabilityStack;
+  /** How many answers of this status (or "dropped") the source gave, over every route. */
+  const answered = (status: string) =>
+    Object.values(stack.fake!.stats().byRoute).reduce((sum, statuses) => sum + (statuses[status] ?? 0), 0);
+
+  beforeAll(async () => {
+    stack = await startReliabilityStack({
+      fake: { orders: ORDERS, seed: 41 },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '6' },
+    });
+  });
+  afterAll(() => stack?.stop());
+  afterEach(() => stack.fake!.resetFaults());
+
+  it('a full resync through a 429 storm (Retry-After honoured), slow pages and short and empty pages ends exact', async () => {
+    stack.fake!.setFaults({ rateLimitPerSecond: 10, retryAfterSeconds: 1, latencyMs: 20, shortPageRate: 0.3, emptyPageRate: 0.1 });
+    stack.fake!.script(429, 429, 429);
+
+    const last = await runToEnd(stack, { mode: 'full', trigger: 'test' });
+
+    expect(last.status).toBe('SUCCEEDED');
+    expect(answered('429')).toBeGreaterThanOrEqual(3);
+    expect((last.output as RunSummary).counts).toEqual({ fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0 });
+    const state = await expectExactCopy(stack);
+    expect(state.checkpoint).toMatchObject({ isFullSync: true, recordsSynced: ORDERS });
+  });
+
+  it('an incremental run through 5xx bursts longer than the step retries and dropped connections ends exact', async () => {
+    const changed = stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 300).map((order) => order.id), creates: 50 });
+    // Six 5xx in a row outlast the step's five tries: the page fails with SourceUnavailableError and the state
+    // machine's Retry runs it again. Then steady random 5xx and drops.
+    stack.fake!.script(500, 502, 503, 504, 500, 503, 'drop', 'drop');
+    stack.fake!.setFaults({ errorRate: 0.15, dropRate: 0.1 });
+    const before = await syncState(stack);
+
+    const last = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });
+
+    expect(last.status).toBe('SUCCEEDED');
+    const retriedByStateMachine = last.events.filter((event) => event.type === 'TaskFailed' && event.stateName === 'SyncPage');
+    expect(retriedByStateMachine.length).toBeGreaterThanOrEqual(1);
+    expect(answered('dropped')).toBeGreaterThanOrEqual(2);
+    const summary = last.output as RunSummary;
+    expect(summary.counts).toMatchObject({ inserted: changed.created.length, updated: changed.updated.length, stale: 0 });
+    const state = await expectExactCopy(stack);
+    expect(state.checkpoint!.watermark).toBe(summary.window.to);
+    expect(state.checkpoint!.createdAt).toBe(before.checkpoint!.createdAt);
+  });
+
+  it('a source down longer than every retry fails the run with the checkpoint unchanged; the next run catches up', async () => {
+    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 100).map((order) => order.id) });
+    stack.fake!.setFaults({ errorRate: 1 });
+    const before = await syncState(stack);
+
+    const failed = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });
+
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'SyncFailed' });
+    const afterFailure = await syncState(stack);
+    expect(afterFailure.checkpoint).toEqual(before.checkpoint);
+    expect(afterFailure.lease).toBeNull();
+    expect(afterFailure.lastRun).toMatchObject({ status: 'failed', error: { name: 'SourceUnavailableError' } });
+    expect(afterFailure.lastRun!.error!.message).toMatch(/answered 50\d 5 times in a row/);
+
+    stack.fake!.resetFaults();
+    const next = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });
+    expect(next.status).toBe('SUCCEEDED');
+    await expectExactCopy(stack);
+  });
+});
