@@ -52,7 +52,8 @@ export function resolvedDefinition(
   return JSON.parse(resolveIntrinsic(definition, placeholders));
 }
 
-function resolveIntrinsic(value: unknown, placeholders: DeployPlaceholders): string {
+/** A template string value (plain, or Fn::Join of Refs to pseudo parameters and Arn attributes) as deployed. */
+export function resolveIntrinsic(value: unknown, placeholders: DeployPlaceholders): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     const node = value as Record<string, any>;

@@ -9,6 +9,7 @@ import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } fro
 import { definitionFromTemplate, LOCAL_REGION, type LocalDefinition } from './state-machine/definition';
 import { LocalStateMachine, type ExecutionRecord, type TaskBinding } from './state-machine/local-state-machine';
 import { syncTaskBindings, type InvokeHooks } from './state-machine/task-bindings';
+import { startLocalOperations, type OperationsSink } from './operations';
 
 export interface LocalStackOptions {
   /** LevelDB folder for dynalite (data survives restarts); in memory when absent. */
@@ -26,6 +27,11 @@ export interface LocalStackOptions {
   onExecutionEnd?: (record: ExecutionRecord) => void;
   /** How long stopping waits for steps still running after their execution was aborted (default 30 s). */
   stepDrainMs?: number;
+  /**
+   * What an operator would get: a failed execution's notification text and each run's metrics (the functions'
+   * metrics flushes go here, not to stdout). Default: printed, one block or line each, unless the logger is SILENT.
+   */
+  operations?: OperationsSink;
 }
 
 export interface LocalStack {
@@ -98,13 +104,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     delete process.env.ORDERS_API_TOKEN_SECRET_ARN;
     resetRuntime();
 
+    const operations = startLocalOperations(localTemplate(), options.operations);
+    stoppers.push(async () => operations.stop());
     const steps = new StepsInFlight();
     const machine: LocalStateMachine = new LocalStateMachine({
       definition,
       stateMachineArn,
       tasks: steps.track(syncTaskBindings(() => machine, options.hooks)),
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
-      ...(options.onExecutionEnd ? { onExecutionEnd: options.onExecutionEnd } : {}),
+      onExecutionEnd: (record) => {
+        operations.executionEnded(record);
+        options.onExecutionEnd?.(record);
+      },
     });
     const stopExecutions = async () => {
       // A continue-as-new step in flight can start one more execution while the others stop: repeat until none runs.
