@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createDynamoClient } from '../functions/adapters/dynamodb/client';
 import { ensureTables, type TableNames } from '../functions/adapters/dynamodb/tables';
+import { metrics } from '../functions/metrics';
 import type { FaultSettings, FakeApiStats } from '../local/fake-orders-api';
 import { localTemplate, startLocalStack } from '../local/stack';
 import { definitionFromTemplate, LOCAL_REGION } from '../local/state-machine/definition';
@@ -75,6 +76,8 @@ async function startDynalite(request: WorkerRequest, dataDir: string): Promise<{
 }
 
 async function run(request: WorkerRequest): Promise<WorkerAnswer> {
+  // Metrics are still built and serialized after every step, as in Lambda; only the EMF lines stay off the table.
+  metrics.divertTo(() => undefined);
   const fake = await startFake(request);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'order-sync-bench-'));
   const children: ChildService[] = [fake.child];

@@ -3,6 +3,7 @@
 // one source call, and so does a run where nothing changed. (Timings are printed by `npm run bench`, not checked.)
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/tables';
+import { metrics } from '../../functions/metrics';
 import { localTemplate, startLocalStack, type LocalStack } from '../../local/stack';
 import { definitionFromTemplate, LOCAL_REGION } from '../../local/state-machine/definition';
 import { functionSizing } from '../../bench/cost';
@@ -23,6 +24,7 @@ describe('the bench at smoke size', () => {
   let report: BenchReport;
 
   beforeAll(async () => {
+    metrics.divertTo(() => undefined);
     meter = new PhaseMeter({ ordersInShop: ORDERS, pageSize: PAGE_SIZE });
     stack = await startLocalStack({
       fake: { orders: ORDERS, seed: 11 },
@@ -50,6 +52,7 @@ describe('the bench at smoke size', () => {
   });
   afterAll(async () => {
     meter?.close();
+    metrics.divertTo(undefined);
     await stack?.stop();
   });
 
