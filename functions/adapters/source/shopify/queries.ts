@@ -39,10 +39,10 @@ export const ORDERS_PAGE_QUERY = `query OrdersPage($first: Int!, $after: String,
   }
 }`;
 
-/** The rest of one order's line items, when it has more than the page query asked for. */
+/** The rest of one order's line items, when it has more than the page query asked for; updatedAt tells whether it changed meanwhile. */
 export const ORDER_LINE_ITEMS_QUERY = `query OrderLineItems($id: ID!, $first: Int!, $after: String) {
   order(id: $id) {
-    id
+    id updatedAt
     lineItems(first: $first, after: $after) { nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }
   }
 }`;

@@ -1,0 +1,394 @@
+// The fake Shopify GraphQL Admin API: POST /admin/api/{version}/graphql.json on loopback, serving the connector's
+// operations from the fake orders API's seeded shop (its order table, live mode and ground truth, reached over
+// HTTP), with Shopify's documented auth, scopes, error shapes and leaky-bucket cost throttling.
+// Shapes from https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits (extensions.cost, THROTTLED),
+// https://shopify.dev/docs/api/usage/response-codes (401), and the access-scope changelog (ACCESS_DENIED,
+// requiredAccess). It reads operations by operationName: it is a fake for our documents, not a GraphQL engine.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent, request } from 'undici';
+import {
+  ACCESS_SCOPES_COST,
+  MAX_CONNECTION_FIRST,
+  MAX_SINGLE_QUERY_COST,
+  orderLineItemsCost,
+  ORDERS_COUNT_COST,
+  ordersPageCost,
+} from '../../functions/adapters/source/shopify/queries';
+import type { Instant } from '../../functions/core/order';
+import { toInstant } from '../../functions/core/instant';
+import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../fake-orders-api';
+import { hash32, SeededRandom } from '../fake-orders-api/random';
+import { lineItemNodes, lineItemsConnection, opaque, orderGid, orderNode, referenceIdOf, unwrap } from './translate';
+
+type Fields = Record<string, unknown>;
+
+/** What one scripted request gets instead of its normal answer. */
+export type ShopifyOutcome = 500 | 502 | 503 | 504 | 401 | 'drop' | 'hang' | 'throttled' | 'internal-error' | 'access-denied';
+
+export interface BucketSettings {
+  maximumAvailable: number;
+  /** Points restored per second. */
+  restoreRate: number;
+}
+
+export interface FakeShopifyOptions {
+  /** The seeded shop underneath (orders, seed, live rate, clock offset...): the fake orders API's options. */
+  shop?: FakeOrdersApiOptions;
+  /** Default: derived from the shop's seed, `shpat_…`. */
+  token?: string;
+  /** Granted access scopes (default read_orders and read_all_orders). */
+  scopes?: readonly string[];
+  /** Default 10,000 points restoring 1,000 a second (Shopify Plus's documented rate). */
+  bucket?: Partial<BucketSettings>;
+  /** Our clock, epoch ms, for the bucket (default Date.now; also the shop's unless shop.clock is given). */
+  clock?: () => number;
+  port?: number;
+}
+
+export interface RecordedCall {
+  operation: string;
+  variables: Fields;
+  requestedQueryCost: number | null;
+  /** HTTP status, or a GraphQL error code, or 'dropped' / 'hung'. */
+  outcome: string;
+}
+
+export interface FakeShopify {
+  /** The shop origin, usable as SHOPIFY_SHOP_DOMAIN for a local run. */
+  url: string;
+  token: string;
+  /** The seeded shop underneath: mutate(), setLiveRate(), corruptOrder(), ... */
+  shop: FakeOrdersApi;
+  /** Every order's gid and updated_at (Instants), sorted; only the window's when given. */
+  truth(window?: { from?: Instant | null; to?: Instant | null }): Array<{ id: string; updated_at: Instant }>;
+  /** The order's node with every line item, or undefined. */
+  order(gid: string): Fields | undefined;
+  script(...outcomes: ShopifyOutcome[]): void;
+  /** Shares (0..1) of requests answered 5xx or dropped. */
+  setFaults(faults: { errorRate?: number; dropRate?: number }): void;
+  resetFaults(): void;
+  /** Changes the bucket now (currentlyAvailable as of this moment). */
+  setBucket(bucket: Partial<BucketSettings> & { currentlyAvailable?: number }): void;
+  /** The bucket's points available now. */
+  available(): number;
+  setScopes(scopes: readonly string[]): void;
+  /** The last 1000 calls, oldest first. */
+  calls(): readonly RecordedCall[];
+  stop(): Promise<void>;
+}
+
+const VERSION = /^\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/;
+const WINDOW_FILTER = /^(?:updated_at:>='([^']+)' AND )?updated_at:<'([^']+)'$/;
+const SIXTY_DAYS_MS = 60 * 86_400_000;
+const RECORDED = 1000;
+const DOCS = 'https://shopify.dev/api/usage/rate-limits';
+
+class GraphqlError extends Error {
+  constructor(message: string, readonly code?: string, readonly extra: Fields = {}) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function intIn(value: unknown, name: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+    throw new GraphqlError(`${name} must be an integer in ${min}..${max}, got ${JSON.stringify(value)}`, 'BAD_USER_INPUT');
+  }
+  return value as number;
+}
+
+/** The window of an `updated_at` range filter; anything else is refused so a connector bug cannot pass silently. */
+function windowOf(query: unknown): { from: Instant | null; to: Instant } {
+  const match = typeof query === 'string' ? WINDOW_FILTER.exec(query) : null;
+  if (!match) throw new GraphqlError(`the fake understands only "updated_at:>='…' AND updated_at:<'…'" filters, got ${JSON.stringify(query)}`, 'BAD_USER_INPUT');
+  try {
+    return { from: match[1] === undefined ? null : toInstant(match[1]), to: toInstant(match[2]!) };
+  } catch (error) {
+    throw new GraphqlError(`invalid date in query: ${(error as Error).message}`, 'BAD_USER_INPUT');
+  }
+}
+
+export async function startFakeShopify(options: FakeShopifyOptions = {}): Promise<FakeShopify> {
+  const clock = options.clock ?? Date.now;
+  const shop = await startFakeOrdersApi({ clock, ...options.shop });
+  const seed = options.shop?.seed ?? 1;
+  const token = options.token ?? `shpat_${hash32(seed, 0x5409).toString(16)}${hash32(seed, 0x70c3).toString(16)}`;
+  let scopes = new Set(options.scopes ?? ['read_orders', 'read_all_orders']);
+  let bucket = { maximumAvailable: 10_000, restoreRate: 1_000, ...options.bucket };
+  let currentlyAvailable = bucket.maximumAvailable;
+  let bucketAt = clock();
+  let faults = { errorRate: 0, dropRate: 0 };
+  const faultRandom = new SeededRandom(hash32(seed, 0x5f17));
+  const scripted: ShopifyOutcome[] = [];
+  const recorded: RecordedCall[] = [];
+  const agent = new Agent({ keepAliveTimeout: 4_000 });
+
+  // ------------------------------------------------------------------ the leaky bucket
+
+  function available(): number {
+    const now = clock();
+    currentlyAvailable = Math.min(bucket.maximumAvailable, currentlyAvailable + (bucket.restoreRate * (now - bucketAt)) / 1000);
+    bucketAt = now;
+    return currentlyAvailable;
+  }
+
+  function costExtension(requested: number, actual: number | null): Fields {
+    return {
+      cost: {
+        requestedQueryCost: requested,
+        actualQueryCost: actual,
+        throttleStatus: { maximumAvailable: bucket.maximumAvailable, currentlyAvailable: Math.floor(available()), restoreRate: bucket.restoreRate },
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ operations
+
+  function requestedCost(operation: string, variables: Fields): number {
+    switch (operation) {
+      case 'OrdersPage':
+        return ordersPageCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST), intIn(variables.lineItems, 'lineItems', 1, MAX_CONNECTION_FIRST));
+      case 'OrderLineItems':
+        return orderLineItemsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
+      case 'OrdersCount':
+        return ORDERS_COUNT_COST;
+      case 'AccessScopes':
+        return ACCESS_SCOPES_COST;
+      default:
+        throw new GraphqlError(`the fake serves OrdersPage, OrderLineItems, OrdersCount and AccessScopes, not ${JSON.stringify(operation)}`, 'undefinedField');
+    }
+  }
+
+  function requireOrdersScope(field: string): void {
+    if (!scopes.has('read_orders') && !scopes.has('write_orders')) {
+      throw new GraphqlError(`Access denied for ${field} field. Required access: \`read_orders\` access scope.`, 'ACCESS_DENIED', {
+        documentation: 'https://shopify.dev/api/usage/access-scopes',
+        requiredAccess: '`read_orders` access scope.',
+      });
+    }
+  }
+
+  /** Without read_all_orders Shopify shows only orders created in the last 60 days, and says nothing. */
+  function visible(node: Fields): boolean {
+    return scopes.has('read_all_orders') || Date.parse(String(node.createdAt)) >= clock() + shop.clockOffsetMs - SIXTY_DAYS_MS;
+  }
+
+  async function ordersPage(variables: Fields): Promise<{ data: Fields; actual: number }> {
+    requireOrdersScope('orders');
+    const first = variables.first as number;
+    const lineItems = variables.lineItems as number;
+    const window = windowOf(variables.query);
+    let referenceCursor: string | null = null;
+    if (variables.after !== null && variables.after !== undefined) {
+      const after = unwrap(String(variables.after)) as Fields | undefined;
+      if (after?.end === true) return { data: { orders: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } }, actual: 3 };
+      if (typeof after?.r !== 'string') throw new GraphqlError('Invalid cursor for current pagination sort.', 'BAD_USER_INPUT');
+      referenceCursor = after.r;
+    }
+    const url = new URL('/orders', shop.url);
+    if (window.from !== null) url.searchParams.set('updated_at_min', window.from);
+    url.searchParams.set('updated_at_max', window.to);
+    url.searchParams.set('limit', String(first));
+    if (referenceCursor !== null) url.searchParams.set('cursor', referenceCursor);
+    const answer = await request(url, { headers: { authorization: `Bearer ${shop.token}` }, dispatcher: agent });
+    const text = await answer.body.text();
+    if (answer.statusCode === 400) throw new GraphqlError('Invalid cursor for current pagination sort.', 'BAD_USER_INPUT');
+    if (answer.statusCode !== 200) throw new GraphqlError(`shop answered ${answer.statusCode}`, 'INTERNAL_SERVER_ERROR');
+    const page = JSON.parse(text) as { orders: Fields[]; next_cursor: string | null };
+    const nodes = page.orders.map((order) => orderNode(order, lineItems)).filter(visible);
+    const hasNextPage = page.next_cursor !== null;
+    const endCursor = hasNextPage ? opaque({ r: page.next_cursor }) : nodes.length > 0 ? opaque({ end: true }) : null;
+    // Actual cost counts what came back: each order, its money bags and customer, the line items returned.
+    const actual = 3 + nodes.reduce((sum, node) => sum + 8 + 3 + 3 * ((node.lineItems as Fields).nodes as unknown[]).length, 0);
+    return { data: { orders: { nodes, pageInfo: { hasNextPage, endCursor } } }, actual };
+  }
+
+  function orderLineItems(variables: Fields): { data: Fields; actual: number } {
+    requireOrdersScope('order');
+    const referenceId = referenceIdOf(variables.id);
+    const order = referenceId === null ? undefined : shop.order(referenceId);
+    if (order === undefined) return { data: { order: null }, actual: 1 };
+    const node = orderNode(order, 1);
+    if (!visible(node)) return { data: { order: null }, actual: 1 };
+    let after = 0;
+    if (variables.after !== null && variables.after !== undefined) {
+      const decoded = unwrap(String(variables.after)) as Fields | undefined;
+      if (!Number.isInteger(decoded?.li)) throw new GraphqlError('Invalid cursor for current pagination sort.', 'BAD_USER_INPUT');
+      after = decoded!.li as number;
+    }
+    const lineItems = lineItemsConnection(lineItemNodes(order), variables.first as number, after);
+    return {
+      data: { order: { id: node.id, updatedAt: node.updatedAt, lineItems } },
+      actual: 4 + 3 * (lineItems.nodes as unknown[]).length,
+    };
+  }
+
+  async function execute(operation: string, variables: Fields): Promise<{ data: Fields; actual: number }> {
+    switch (operation) {
+      case 'OrdersPage':
+        return ordersPage(variables);
+      case 'OrderLineItems':
+        return orderLineItems(variables);
+      case 'OrdersCount': {
+        requireOrdersScope('ordersCount');
+        return { data: { ordersCount: { count: shop.truth(windowOf(variables.query)).length, precision: 'EXACT' } }, actual: 1 };
+      }
+      default:
+        return { data: { currentAppInstallation: { accessScopes: [...scopes].map((handle) => ({ handle })) } }, actual: 2 };
+    }
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  function record(call: RecordedCall): void {
+    recorded.push(call);
+    if (recorded.length > RECORDED) recorded.shift();
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  async function answer(req: IncomingMessage, res: ServerResponse, outcome: ShopifyOutcome | undefined): Promise<void> {
+    const text = await readBody(req);
+    let parsed: Fields = {};
+    try {
+      parsed = JSON.parse(text) as Fields;
+    } catch {
+      // answered below
+    }
+    const operation = typeof parsed.operationName === 'string' ? parsed.operationName : '(none)';
+    const variables = typeof parsed.variables === 'object' && parsed.variables !== null ? (parsed.variables as Fields) : {};
+    const call: RecordedCall = { operation, variables, requestedQueryCost: null, outcome: '' };
+    const done = (status: number, body: unknown, outcomeName = String(status)): void => {
+      record({ ...call, outcome: outcomeName });
+      send(res, status, body);
+    };
+
+    if (outcome === 'drop' || (outcome === undefined && faultRandom.chance(faults.dropRate))) {
+      record({ ...call, outcome: 'dropped' });
+      req.socket.destroy();
+      return;
+    }
+    if (outcome === 'hang') return record({ ...call, outcome: 'hung' });
+    if (req.method !== 'POST' || !VERSION.test(new URL(req.url ?? '/', 'http://fake').pathname)) return done(404, { errors: 'Not Found' });
+    if (typeof outcome === 'number' && outcome >= 500) return done(outcome, { errors: 'Internal Server Error' });
+    if (outcome === undefined && faultRandom.chance(faults.errorRate)) return done(503, { errors: 'Service Unavailable' });
+    if (outcome === 401 || req.headers['x-shopify-access-token'] !== token) {
+      return done(401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+    }
+    if (typeof parsed.query !== 'string') return done(400, { errors: { query: 'Required parameter missing or invalid' } });
+
+    const graphqlError = (error: GraphqlError, extensions?: Fields): void =>
+      done(200, { errors: [{ message: error.message, extensions: { code: error.code, ...error.extra } }], ...(extensions ? { extensions } : {}) }, error.code ?? 'error');
+    if (outcome === 'internal-error') {
+      const requestId = randomUUID();
+      return graphqlError(new GraphqlError(`Internal error. Looks like something went wrong on our end. Request ID: ${requestId} (include this in support requests).`, 'INTERNAL_SERVER_ERROR', { requestId }));
+    }
+    if (outcome === 'access-denied') {
+      scopes.delete('read_orders');
+      try {
+        requireOrdersScope('orders');
+      } catch (error) {
+        return graphqlError(error as GraphqlError);
+      } finally {
+        scopes.add('read_orders');
+      }
+    }
+    let requested: number;
+    try {
+      requested = requestedCost(operation, variables);
+    } catch (error) {
+      return graphqlError(error as GraphqlError);
+    }
+    call.requestedQueryCost = requested;
+    if (requested > MAX_SINGLE_QUERY_COST) {
+      return graphqlError(
+        new GraphqlError(`Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_SINGLE_QUERY_COST}).`, 'MAX_COST_EXCEEDED', { cost: requested, maxCost: MAX_SINGLE_QUERY_COST, documentation: DOCS }),
+      );
+    }
+    if (outcome === 'throttled' || available() < requested) {
+      return graphqlError(new GraphqlError('Throttled', 'THROTTLED', { documentation: DOCS }), costExtension(requested, null));
+    }
+    currentlyAvailable -= requested;
+    try {
+      const { data, actual } = await execute(operation, variables);
+      // Shopify charges the requested cost up front and refunds what the query did not use.
+      currentlyAvailable = Math.min(bucket.maximumAvailable, currentlyAvailable + requested - Math.min(actual, requested));
+      record({ ...call, outcome: '200' });
+      send(res, 200, { data, extensions: costExtension(requested, Math.min(actual, requested)) });
+    } catch (error) {
+      if (!(error instanceof GraphqlError)) throw error;
+      currentlyAvailable = Math.min(bucket.maximumAvailable, currentlyAvailable + requested - 1);
+      graphqlError(error, costExtension(requested, 1));
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const outcome = scripted.shift();
+    answer(req, res, outcome).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, { errors: `fake Shopify bug: ${(error as Error).message}` });
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    shop,
+    truth(window) {
+      return shop.truth(window).map((version) => ({ id: orderGid(version.id), updated_at: version.updated_at }));
+    },
+    order(gid) {
+      const referenceId = referenceIdOf(gid);
+      const order = referenceId === null ? undefined : shop.order(referenceId);
+      return order === undefined ? undefined : orderNode(order, MAX_CONNECTION_FIRST * 100);
+    },
+    script(...outcomes) {
+      scripted.push(...outcomes);
+    },
+    setFaults(change) {
+      faults = { ...faults, ...change };
+    },
+    resetFaults() {
+      faults = { errorRate: 0, dropRate: 0 };
+      scripted.length = 0;
+    },
+    setBucket(change) {
+      available();
+      bucket = { maximumAvailable: change.maximumAvailable ?? bucket.maximumAvailable, restoreRate: change.restoreRate ?? bucket.restoreRate };
+      if (change.currentlyAvailable !== undefined) currentlyAvailable = change.currentlyAvailable;
+      currentlyAvailable = Math.min(currentlyAvailable, bucket.maximumAvailable);
+    },
+    available,
+    setScopes(granted) {
+      scopes = new Set(granted);
+    },
+    calls() {
+      return [...recorded];
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await agent.close();
+      await shop.stop();
+    },
+  };
+}
