@@ -41,9 +41,19 @@ export function selfTimeByCategory(profile: CpuProfile): Map<string, number> {
   return totals;
 }
 
+/** Which bench process a profile is from, told by what it spent its time on. */
+function processOf(totals: Map<string, number>): string {
+  if (totals.has('dynalite')) return 'dynalite process';
+  if (totals.has('local/fake-orders-api')) return 'fake orders API process';
+  if (totals.has('aws-local-stepfunctions')) return 'runner (state machine + steps)';
+  if (totals.has('bench')) return 'runner';
+  return 'process';
+}
+
 export async function summarizeProfiles(files: readonly string[], top = 8): Promise<string[]> {
   const lines: string[] = [];
-  for (const file of files) {
+  // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread (others: tsx's loader thread).
+  for (const file of files.filter((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name))) {
     const totals = selfTimeByCategory(JSON.parse(await readFile(file, 'utf8')) as CpuProfile);
     const busy = [...totals].filter(([category]) => category !== '(idle)');
     const busyMs = busy.reduce((sum, [, ms]) => sum + ms, 0);
@@ -52,7 +62,7 @@ export async function summarizeProfiles(files: readonly string[], top = 8): Prom
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([category, ms]) => `${category} ${(ms / 1000).toFixed(1)} s (${Math.round((100 * ms) / busyMs)}%)`);
-    lines.push(`  ${path.basename(file)}: busy ${(busyMs / 1000).toFixed(1)} s, idle ${(idleMs / 1000).toFixed(1)} s; ${shown.join(', ')}`);
+    lines.push(`  ${processOf(totals)} (${path.basename(file)}): busy ${(busyMs / 1000).toFixed(1)} s, idle ${(idleMs / 1000).toFixed(1)} s; ${shown.join(', ')}`);
   }
   return lines;
 }

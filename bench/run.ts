@@ -84,15 +84,15 @@ function runWorker(request: WorkerRequest, profileArgv: string[]): Promise<Worke
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise<WorkerAnswer>((resolve, reject) => {
-    let answered = false;
+    let answer: { ok?: boolean; answer?: WorkerAnswer; error?: string } | undefined;
     worker.on('message', (message: { ready?: boolean; ok?: boolean; answer?: WorkerAnswer; error?: string }) => {
-      if (message.ready) return void worker.send(request);
-      answered = true;
-      if (message.ok) resolve(message.answer!);
-      else reject(new Error(`bench worker (${request.kind}) failed: ${message.error}`));
+      if (message.ready) worker.send(request);
+      else answer = message;
     });
+    // Resolved on exit, not on the answer: a --cpu-prof profile is written while the process exits.
     worker.once('exit', (code) => {
-      if (!answered) reject(new Error(`bench worker (${request.kind}) exited with code ${code} without an answer`));
+      if (answer?.ok) resolve(answer.answer!);
+      else reject(new Error(`bench worker (${request.kind}) failed (exit code ${code}): ${answer?.error ?? 'no answer'}`));
     });
   });
 }
