@@ -8,6 +8,7 @@ import { DynamoSyncStateStore } from './adapters/dynamodb/sync-state-store';
 import { cachedSecret } from './adapters/aws/secret';
 import { SfnExecutionStarter } from './adapters/aws/sfn-execution-starter';
 import { HttpOrdersSource } from './adapters/source/http-orders-source';
+import { ShopifyOrdersSource } from './adapters/source/shopify/shopify-orders-source';
 import { config, reloadConfig, required, type Config } from './config';
 import { ConfigError } from './core/errors';
 import type { OrderSource } from './core/ports';
@@ -52,7 +53,8 @@ function sourceToken(cfg: Config): () => Promise<string> {
 
 function orderSource(cfg: Config): OrderSource {
   if (cfg.SOURCE_KIND === 'shopify') {
-    throw new ConfigError('SOURCE_KIND=shopify: the Shopify connector is not part of this build yet; use SOURCE_KIND=http');
+    const { SHOPIFY_SHOP_DOMAIN } = required(cfg, 'SHOPIFY_SHOP_DOMAIN');
+    return new ShopifyOrdersSource({ shopDomain: SHOPIFY_SHOP_DOMAIN, apiVersion: cfg.SHOPIFY_API_VERSION, token: sourceToken(cfg), logger: log });
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
   return new HttpOrdersSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });

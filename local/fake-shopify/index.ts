@@ -53,6 +53,8 @@ export interface RecordedCall {
   requestedQueryCost: number | null;
   /** HTTP status, or a GraphQL error code, or 'dropped' / 'hung'. */
   outcome: string;
+  /** The shop's clock when the request arrived: later changes cannot be in its answer. */
+  at: Instant;
 }
 
 export interface FakeShopify {
@@ -262,6 +264,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   }
 
   async function answer(req: IncomingMessage, res: ServerResponse, outcome: ShopifyOutcome | undefined): Promise<void> {
+    const receivedAt = shop.now();
     const text = await readBody(req);
     let parsed: Fields = {};
     try {
@@ -271,7 +274,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     }
     const operation = typeof parsed.operationName === 'string' ? parsed.operationName : '(none)';
     const variables = typeof parsed.variables === 'object' && parsed.variables !== null ? (parsed.variables as Fields) : {};
-    const call: RecordedCall = { operation, variables, requestedQueryCost: null, outcome: '' };
+    const call: RecordedCall = { operation, variables, requestedQueryCost: null, outcome: '', at: receivedAt };
     const done = (status: number, body: unknown, outcomeName = String(status)): void => {
       record({ ...call, outcome: outcomeName });
       send(res, status, body);
