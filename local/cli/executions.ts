@@ -1,0 +1,99 @@
+// `npm run executions`: the latest executions of the sync state machine, as the console lists them (name, status,
+// duration) plus what each did (pages, orders, counts from its output). Local endpoint by default; `--aws` for AWS.
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  type ExecutionStatus,
+} from '@aws-sdk/client-sfn';
+import { CliError, DEFAULT_SFN_ENDPOINT, LOCAL_REGION, parseFlags, positiveNumber, runCli, UsageError } from './common';
+import { formatExecutions, type ExecutionView } from './views';
+
+const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+
+const USAGE = `usage: npm run executions [-- options]
+  --max N                  how many, newest first (default 20)
+  --status STATUS          only ${STATUSES.join(', ')}
+  --json                   the executions as JSON
+  --sfn-endpoint URL       the local Step Functions endpoint (default ${DEFAULT_SFN_ENDPOINT}, or ORDER_SYNC_SFN_ENDPOINT)
+  --aws                    AWS Step Functions itself, with the SDK's default credential chain
+  --profile NAME           (with --aws) the AWS profile to use
+  --region REGION          (with --aws) the stack's region
+  --state-machine-arn ARN  when there is more than one state machine (the stack's StateMachineArn output)`;
+
+async function main(args: string[]): Promise<number> {
+  const flags = parseFlags(
+    args,
+    {
+      max: { type: 'string' },
+      status: { type: 'string' },
+      json: { type: 'boolean' },
+      'sfn-endpoint': { type: 'string' },
+      aws: { type: 'boolean' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      'state-machine-arn': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const max = Math.min(1000, Math.floor(positiveNumber(flags.max, '--max', 20)));
+  if (flags.status !== undefined && !STATUSES.includes(flags.status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+  if (flags.aws && flags['sfn-endpoint']) throw new UsageError('--aws and --sfn-endpoint: pick one');
+  const endpoint = flags['sfn-endpoint'] ?? process.env.ORDER_SYNC_SFN_ENDPOINT ?? DEFAULT_SFN_ENDPOINT;
+
+  const sfn = flags.aws
+    ? new SFNClient({ ...(flags.region ? { region: flags.region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) })
+    : new SFNClient({ region: LOCAL_REGION, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const stateMachineArn = flags['state-machine-arn'] ?? (await theStateMachine(sfn));
+    const listed = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn, maxResults: max, ...(flags.status ? { statusFilter: flags.status as ExecutionStatus } : {}) }),
+    );
+    // Describe each for its output (the counts); a handful of calls, one page of the list.
+    const executions: ExecutionView[] = await Promise.all(
+      (listed.executions ?? []).map(async (item) => {
+        const described = await sfn.send(new DescribeExecutionCommand({ executionArn: item.executionArn }));
+        return {
+          name: item.name ?? '',
+          status: item.status ?? '',
+          ...(item.startDate ? { startDate: item.startDate } : {}),
+          ...(item.stopDate ? { stopDate: item.stopDate } : {}),
+          ...(described.output ? { output: described.output } : {}),
+          ...(described.error ? { error: described.error } : {}),
+          ...(described.cause ? { cause: described.cause } : {}),
+        };
+      }),
+    );
+    if (flags.json) {
+      console.log(JSON.stringify(executions.map((execution) => ({ ...execution, output: execution.output ? JSON.parse(execution.output) : null })), null, 2));
+    } else {
+      console.log(formatExecutions(executions, Date.now()));
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError || error instanceof UsageError) throw error;
+    const code = (error as { cause?: { code?: string }; code?: string }).code ?? (error as Error).name;
+    const where = flags.aws ? 'AWS Step Functions' : `the Step Functions endpoint ${endpoint} (is \`npm start\` running?)`;
+    throw new CliError(`${where} answered ${code}: ${(error as Error).message}`);
+  } finally {
+    sfn.destroy();
+  }
+}
+
+/** The one state machine the endpoint serves (locally there is exactly one). */
+async function theStateMachine(sfn: SFNClient): Promise<string> {
+  const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+  const sync = machines.filter((machine) => machines.length === 1 || /OrderSync/i.test(machine.name ?? ''));
+  if (sync.length === 1 && sync[0]!.stateMachineArn) return sync[0]!.stateMachineArn;
+  throw new CliError(
+    `found ${sync.length} candidate state machines (${machines.map((machine) => machine.name).join(', ') || 'none'}): name one with --state-machine-arn`,
+  );
+}
+
+runCli(main);

@@ -1,0 +1,59 @@
+// Follows one run through the status route until it ends, whatever way it ends, or until a deadline.
+import type { LastRunView, RunningView, SyncStatus } from '../../functions/core/status';
+
+/** Where the run stands in one status answer. */
+export type RunPhase =
+  | { phase: 'running'; running: RunningView }
+  | { phase: 'ended'; lastRun: LastRunView }
+  /** Neither running nor recorded: its execution ended before the run began (Begin failed), or was stopped. */
+  | { phase: 'gone' };
+
+/**
+ * A run's executions are named `<lease owner>-p<part>`, and the 202 answer's run_id is that lease owner (for a
+ * resume too, whose progress keeps the original run id): so the execution name, not the run id, says it is ours.
+ */
+export function phaseOf(status: SyncStatus, runId: string): RunPhase {
+  const ours = (execution: string | null | undefined) => execution?.startsWith(`${runId}-p`) ?? false;
+  const { running, last_run: lastRun } = status.orders;
+  if (lastRun && ours(lastRun.execution)) return { phase: 'ended', lastRun };
+  if (running && (ours(running.execution) || running.run_id === runId)) return { phase: 'running', running };
+  return { phase: 'gone' };
+}
+
+export interface FollowOptions {
+  readStatus: () => Promise<SyncStatus>;
+  runId: string;
+  deadlineMs: number;
+  pollMs: number;
+  onProgress: (running: RunningView) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type FollowOutcome =
+  | { outcome: 'ended'; lastRun: LastRunView; status: SyncStatus }
+  | { outcome: 'gone'; status: SyncStatus }
+  | { outcome: 'deadline'; running: RunningView | null };
+
+/** Polls until the run has ended (succeeded or failed), is gone, or the deadline passes: never waits forever. */
+export async function followRun(options: FollowOptions): Promise<FollowOutcome> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = Date.now() + options.deadlineMs;
+  let lastRunning: RunningView | null = null;
+  let goneOnce = false;
+  for (;;) {
+    const status = await options.readStatus();
+    const phase = phaseOf(status, options.runId);
+    if (phase.phase === 'ended') return { outcome: 'ended', lastRun: phase.lastRun, status };
+    if (phase.phase === 'running') {
+      goneOnce = false;
+      lastRunning = phase.running;
+      options.onProgress(phase.running);
+    } else {
+      // Seen twice in a row: the status item is read consistently, but a second look costs one poll only.
+      if (goneOnce) return { outcome: 'gone', status };
+      goneOnce = true;
+    }
+    if (Date.now() >= deadline) return { outcome: 'deadline', running: lastRunning };
+    await sleep(options.pollMs);
+  }
+}

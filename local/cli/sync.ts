@@ -1,0 +1,110 @@
+// `npm run sync [-- --full | --resume]`: triggers a run through the HTTP API, follows it to the end with a progress
+// line, prints its summary. Exits 1 when the run fails or the trigger is refused (409: another run holds the lease).
+import type { SyncStatus } from '../../functions/core/status';
+import { apiTarget, callApi, CliError, count, DEFAULT_API_URL, duration, errorMessage, parseFlags, positiveNumber, runCli, UsageError } from './common';
+import { followRun } from './follow';
+import { lastRunLine, progressLine } from './views';
+
+const USAGE = `usage: npm run sync [-- options]
+  (no flag)          an incremental sync (the first one runs full)
+  --full             a full resync of every order
+  --resume           continue the interrupted or failed full resync from its saved page
+  --no-follow        trigger and return at once
+  --timeout SECONDS  stop following after this long (default 3600; the run goes on)
+  --poll SECONDS     how often to read the status route (default 1)
+  --api-url URL      the HTTP API (default ${DEFAULT_API_URL}, or ORDER_SYNC_API_URL)
+  --profile NAME     a deployed stack: sign with this AWS profile (SigV4, IAM auth); any non-local URL is signed
+                     with the SDK's default credential chain (AWS_PROFILE, env keys, SSO, instance role)
+  --region REGION    when the URL does not say it (execute-api URLs do)`;
+
+async function main(args: string[]): Promise<number> {
+  const flags = parseFlags(
+    args,
+    {
+      full: { type: 'boolean' },
+      resume: { type: 'boolean' },
+      'no-follow': { type: 'boolean' },
+      timeout: { type: 'string' },
+      poll: { type: 'string' },
+      'api-url': { type: 'string' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (flags.full && flags.resume) throw new UsageError(`--full starts a new resync, --resume continues the last one: pick one\n\n${USAGE}`);
+  const target = apiTarget(flags['api-url'] ?? process.env.ORDER_SYNC_API_URL ?? DEFAULT_API_URL, flags.profile, flags.region);
+  const timeoutMs = positiveNumber(flags.timeout, '--timeout', 3600) * 1000;
+  const pollMs = positiveNumber(flags.poll, '--poll', 1) * 1000;
+
+  const route = flags.resume ? '/api/sync/orders/full?resume=true' : flags.full ? '/api/sync/orders/full' : '/api/sync/orders';
+  const answer = await callApi(target, 'POST', route);
+  if (answer.status === 409) {
+    const running = answer.body?.error?.running;
+    const hint = running?.execution ? `\n  follow it with: npm run status   (execution ${running.execution})` : '';
+    throw new CliError(`refused (409): ${errorMessage(answer)}${hint}`);
+  }
+  if (answer.status !== 202) throw new CliError(`POST ${route} answered ${answer.status}: ${errorMessage(answer)}`);
+  const accepted = answer.body as { run_id: string; mode: string; message: string; execution: { name: string } };
+  console.log(`▶ ${accepted.message}: run ${accepted.run_id}, execution ${accepted.execution.name}`);
+  if (flags['no-follow']) return 0;
+
+  const progress = progressPrinter();
+  const followed = await followRun({
+    readStatus: async () => {
+      const status = await callApi(target, 'GET', '/api/sync/status');
+      if (status.status !== 200) throw new CliError(`the status route answered ${status.status}: ${errorMessage(status)}`);
+      return status.body as SyncStatus;
+    },
+    runId: accepted.run_id,
+    deadlineMs: timeoutMs,
+    pollMs,
+    onProgress: (running) => progress.show(progressLine(running)),
+  });
+  progress.end();
+
+  if (followed.outcome === 'deadline') {
+    throw new CliError(`still running after ${duration(timeoutMs / 1000)}; it goes on: follow it with npm run status`);
+  }
+  if (followed.outcome === 'gone') {
+    throw new CliError('the run ended without a result: its execution stopped before the run began; see npm run executions');
+  }
+  const { lastRun, status } = followed;
+  if (lastRun.status === 'failed') {
+    const resumable = status.orders.resumable ? '\n  continue it with: npm run sync -- --resume' : '';
+    throw new CliError(`${lastRunLine(lastRun)}${resumable}`);
+  }
+  console.log(`✔ ${lastRunLine(lastRun)}`);
+  console.log(`  execution  ${lastRun.execution}`);
+  console.log(`  watermark  ${status.orders.metadata.watermark ?? '-'}`);
+  console.log(`  stored     ${count(status.orders.count)} orders`);
+  return 0;
+}
+
+/** On a terminal the progress line rewrites itself; in a pipe or a log, a line at most every few seconds. */
+function progressPrinter() {
+  const tty = process.stdout.isTTY === true;
+  let shown = '';
+  let printedAt = 0;
+  return {
+    show(line: string) {
+      if (line === shown) return;
+      shown = line;
+      if (tty) process.stdout.write(`\r\x1b[2K${line}`);
+      else if (Date.now() - printedAt >= 2000) {
+        printedAt = Date.now();
+        console.log(line);
+      }
+    },
+    end() {
+      if (tty && shown) process.stdout.write('\n');
+    },
+  };
+}
+
+runCli(main);
