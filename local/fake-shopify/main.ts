@@ -1,0 +1,43 @@
+// Runs the fake Shopify GraphQL Admin API on its own: `npx tsx local/fake-shopify/main.ts --orders 10000 --port 4011 --live-rate 20`.
+// Prints the settings that point order-sync at it (a fake's token: printing it is the point), and stops on Ctrl-C.
+import { parseArgs } from 'node:util';
+import { startFakeShopify } from './index';
+
+const NAMES = ['orders', 'port', 'seed', 'live-rate', 'token', 'bucket-size', 'restore-rate', 'scopes'] as const;
+const USAGE = `options: --orders N --port P --seed S --live-rate CHANGES_PER_S --token T --bucket-size POINTS --restore-rate POINTS_PER_S --scopes read_orders,read_all_orders`;
+
+function number(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`--${name} must be a number, got "${text}"\n${USAGE}`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: Object.fromEntries(NAMES.map((name) => [name, { type: 'string' as const }])), strict: true });
+  const text = values as Partial<Record<(typeof NAMES)[number], string>>;
+  const maximumAvailable = number(text['bucket-size'], 'bucket-size');
+  const restoreRate = number(text['restore-rate'], 'restore-rate');
+  const fake = await startFakeShopify({
+    shop: { orders: number(text.orders, 'orders') ?? 10_000, seed: number(text.seed, 'seed') ?? 1, liveRate: number(text['live-rate'], 'live-rate') ?? 0 },
+    port: number(text.port, 'port') ?? 4011,
+    ...(text.token ? { token: text.token } : {}),
+    ...(text.scopes ? { scopes: text.scopes.split(',') } : {}),
+    bucket: { ...(maximumAvailable !== undefined ? { maximumAvailable } : {}), ...(restoreRate !== undefined ? { restoreRate } : {}) },
+  });
+  console.log(`fake Shopify GraphQL Admin API: ${fake.url}/admin/api/2025-10/graphql.json (${fake.shop.stats().orders} orders)`);
+  console.log('SOURCE_KIND=shopify');
+  console.log(`SHOPIFY_SHOP_DOMAIN=${fake.url}`);
+  console.log('SHOPIFY_API_VERSION=2025-10');
+  console.log(`ORDERS_API_TOKEN=${fake.token}`);
+  const stop = (): void => {
+    void fake.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
