@@ -141,7 +141,7 @@ export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunSt
   }
 
   try {
-    const progress: RunProgress =
+    const planned: RunProgress =
       plan.kind === 'resume'
         ? { ...plan.run, status: 'running', error: undefined, executionName: event.executionName, part: 1, updatedAt: now }
         : {
@@ -160,11 +160,14 @@ export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunSt
             part: 1,
             status: 'running',
           };
-    await deps.state.saveProgress(stream, leaseOwner, progress, {
+    const saved = await deps.state.saveProgress(stream, leaseOwner, planned, {
       expectedPages: plan.kind === 'resume' ? plan.run.pages : null,
       orderCountDelta: 0,
       leaseExpiresAt: nowMs + leaseMs,
     });
+    // Not saved: an earlier attempt of this begin (it died after its save) planned the run first. Its window is the
+    // run's, or the pages would be fetched up to one bound and the watermark set to another.
+    const progress = saved ? planned : ((await deps.state.get(stream)).run ?? planned);
     deps.log.info(`run begins: ${plan.reason}`, {
       runId: progress.runId,
       mode: progress.mode,

@@ -1,0 +1,134 @@
+// Steps that die at the worst moment: begin after saving its plan, a page step after writing while an order of its
+// page changes, commit after committing. (A whole execution stopped by hand: reliability-lease.test.ts.)
+// (test/e2e/page-retry.test.ts covers the plain page crash with nothing changing.)
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import type { RunSummary } from '../../functions/core/run-state';
+import { expectExactCopy, invokeApi, runToEnd, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
+
+const ORDERS = 1_500;
+const PAGE_SIZE = 50;
+const LEASE_SECONDS = 30;
+
+/** What a Lambda that times out or crashes surfaces as: a retryable error the definition's Retry matches. */
+class SimulatedCrash extends Error {
+  constructor(what: string) {
+    super(`the ${what} step died after its write`);
+    this.name = 'StoreWriteError';
+  }
+}
+
+/** One crash, once: the step runs, writes, and then "dies" (its answer is lost; the state machine retries it). */
+interface CrashPlan {
+  functionName: string;
+  page?: number;
+  /** Undo the step's progress save (a crash between its order writes and its save). */
+  loseProgressSave?: boolean;
+  /** Done between the crash and the retry. */
+  meanwhile?: () => void;
+}
+
+/** A local stack whose steps can be made to die once, after their write, as `crashOnce` plans it. */
+function crashingStack(seed: number) {
+  let stack: ReliabilityStack;
+  let client: ReturnType<typeof createDocumentClient>;
+  let crash: CrashPlan | null = null;
+  const crashed: string[] = [];
+  let savedStateItem: Record<string, unknown> | undefined;
+  const matches = (plan: CrashPlan | null, functionName: string, payload: unknown): plan is CrashPlan =>
+    plan !== null && plan.functionName === functionName && (plan.page === undefined || (payload as { page?: number }).page === plan.page);
+  const stateKey = () => ({ TableName: stack.tables.syncStateTable, Key: { stream: 'orders' } });
+
+  beforeAll(async () => {
+    stack = await startReliabilityStack({
+      withTriggers: true,
+      fake: { orders: ORDERS, seed },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '6', LEASE_SECONDS: String(LEASE_SECONDS) },
+      hooks: {
+        before: async (functionName, payload) => {
+          if (!matches(crash, functionName, payload) || !crash.loseProgressSave) return;
+          savedStateItem = (await client.send(new GetCommand(stateKey()))).Item;
+        },
+        after: async (functionName, payload) => {
+          if (!matches(crash, functionName, payload)) return;
+          const plan = crash;
+          crash = null;
+          if (plan.loseProgressSave) await client.send(new PutCommand({ TableName: stack.tables.syncStateTable, Item: savedStateItem! }));
+          plan.meanwhile?.();
+          crashed.push(functionName);
+          throw new SimulatedCrash(functionName);
+        },
+      },
+    });
+    client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await stack?.stop();
+  });
+  return {
+    stack: () => stack,
+    crashOnce: (plan: CrashPlan) => {
+      crash = plan;
+    },
+    crashed,
+  };
+}
+
+describe('a page step that dies after writing while an order of its page changes', () => {
+  const { stack, crashOnce, crashed } = crashingStack(52);
+
+  // DEFECT, not fixed here (the fix changes the run's saved progress): a page step that dies between writing its
+  // orders and saving its progress leaves its inserts uncounted; the retry re-fetches the page, and when one of those
+  // orders changed meanwhile it has moved out of the page, so nobody counts its insert: the order counter ends one
+  // short of the stored orders. Fix: save the page's new ids with the progress BEFORE writing the orders (an intent),
+  // so a retry counts the intent, not what the source answers the second time. See docs/guarantees.md.
+  it.failing('keeps the order counter exact', async () => {
+    const page = 4;
+    const changing = stack().fake!.truth()[page * PAGE_SIZE + 7]!.id;
+    crashOnce({ functionName: 'sync-page', page, loseProgressSave: true, meanwhile: () => stack().fake!.mutate({ updates: [changing] }) });
+
+    const last = await runToEnd(stack(), { mode: 'full', trigger: 'test' });
+
+    expect(crashed).toEqual(['sync-page']);
+    expect(last.status).toBe('SUCCEEDED');
+    await runToEnd(stack(), { mode: 'incremental', trigger: 'test' });
+    await expectExactCopy(stack());
+  });
+});
+
+describe('steps that die after their write', () => {
+  const { stack: current, crashOnce, crashed } = crashingStack(51);
+  let stack: ReliabilityStack;
+  beforeAll(() => {
+    stack = current();
+  });
+
+  it('begin dies after saving its plan: the retried begin runs the window it saved, the watermark is that window', async () => {
+    crashOnce({ functionName: 'begin' });
+    const started = JSON.parse((await invokeApi('POST', '/api/sync/orders')).body);
+
+    const [last] = (await stack.machine.waitForChain(started.execution.arn)).slice(-1);
+
+    expect(crashed).toEqual(['begin']);
+    expect(last!.status).toBe('SUCCEEDED');
+    const state = await expectExactCopy(stack);
+    const fetchedUpTo = new Set(stack.fake!.requests().filter((request) => request.path === '/orders').map((r) => r.query.updated_at_max));
+    expect([...fetchedUpTo]).toEqual([state.checkpoint!.watermark]);
+  });
+
+  it('commit dies after committing: the retried commit changes nothing and the run ends succeeded', async () => {
+    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 120).map((order) => order.id), creates: 15 });
+    crashOnce({ functionName: 'commit' });
+
+    const last = await runToEnd(stack, { mode: 'incremental', trigger: 'test' });
+
+    expect(crashed).toContain('commit');
+    expect(last.status).toBe('SUCCEEDED');
+    const summary = last.output as RunSummary;
+    expect(summary.counts).toMatchObject({ inserted: 15, updated: 120, stale: 0 });
+    const state = await expectExactCopy(stack);
+    expect(state.lastRun).toMatchObject({ runId: summary.runId, status: 'succeeded' });
+    expect(state.checkpoint!.watermark).toBe(summary.window.to);
+  });
+});
