@@ -33,6 +33,12 @@ import {
 } from './instrument';
 import { sampleRss, type RssSampler } from './rss';
 
+/**
+ * The fake's generated history ends this long before the bench starts: longer than the incremental overlap, so an
+ * incremental run's window holds exactly the orders the bench changed, not the tail of the generated history.
+ */
+export const HISTORY_ENDS_BEFORE_START_MS = 60 * 60 * 1000;
+
 export type PhaseName = 'source only' | 'store only' | 'full resync' | 'incremental' | 'no-change incremental';
 
 /** The fake orders API as the phases need it, wherever it runs. */

@@ -12,7 +12,7 @@ import { localTemplate, startLocalStack } from '../local/stack';
 import { definitionFromTemplate, LOCAL_REGION } from '../local/state-machine/definition';
 import { functionSizing, type FunctionName, type FunctionSizing } from './cost';
 import { forkService, type ChildService } from './ipc';
-import { PhaseMeter, sourceOnly, storeOnly, syncPhases, type FakeControl, type PhaseResult } from './phases';
+import { HISTORY_ENDS_BEFORE_START_MS, PhaseMeter, sourceOnly, storeOnly, syncPhases, type FakeControl, type PhaseResult } from './phases';
 
 export type WorkerKind = 'source' | 'store' | 'sync';
 
@@ -48,7 +48,7 @@ async function folderBytes(folder: string): Promise<number> {
 }
 
 async function startFake(request: WorkerRequest): Promise<{ child: ChildService; control: FakeControl }> {
-  const options = { orders: request.orders, seed: request.seed, faults: request.faults };
+  const options = { orders: request.orders, seed: request.seed, faults: request.faults, historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS };
   const child = await forkService(path.join(__dirname, 'fake-process.ts'), [JSON.stringify(options)], request.childExecArgv);
   const { url, token } = await child.call<{ url: string; token: string }>('info');
   return {
