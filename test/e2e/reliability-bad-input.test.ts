@@ -1,0 +1,167 @@
+// Bad input from the source (a malformed order, a wrong type, a page that is not JSON, orders near and beyond
+// DynamoDB's item limit) and over HTTP (every route): stored whole, or refused with an error that says what was
+// wrong, and nothing half-committed (checkpoint unchanged, no order of the failing page written).
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { StoredVersion } from '../../functions/core/ports';
+import { storedVersions, syncState } from '../support/e2e';
+import { callApi, expectExactCopy, runToEnd, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
+
+const ORDERS = 600;
+const PAGE_SIZE = 50;
+/** Changed before each run, so the incremental window holds a few pages. */
+const CHANGED = 120;
+
+/** Line items of random text: `bytes` of JSON that gzip cannot shrink much (raw over 100 KB is stored gzipped). */
+function bulkyLineItems(bytes: number): Array<Record<string, unknown>> {
+  const count = Math.ceil(bytes / 600);
+  return Array.from({ length: count }, (_, index) => ({
+    id: `li_${index}`,
+    sku: `SKU-${index}`,
+    title: randomBytes(420).toString('base64'),
+    quantity: 1,
+    price: '1.00',
+  }));
+}
+
+describe('bad input from the source', () => {
+  let stack: ReliabilityStack;
+
+  beforeAll(async () => {
+    stack = await startReliabilityStack({ fake: { orders: ORDERS, seed: 71 }, env: { PAGE_SIZE: String(PAGE_SIZE) } });
+    expect((await runToEnd(stack, { mode: 'incremental', trigger: 'test' })).status).toBe('SUCCEEDED');
+  });
+  afterAll(() => stack?.stop());
+  afterEach(() => stack.fake!.resetFaults());
+
+  /** Ids of the page the failed run stopped at, read from its saved window (the source's order, by updated_at and id). */
+  async function failingPageIds(): Promise<string[]> {
+    const run = (await syncState(stack)).run!;
+    return stack.fake!.truth(run.window).slice(run.pages * PAGE_SIZE, (run.pages + 1) * PAGE_SIZE).map((order) => order.id);
+  }
+
+  /**
+   * Changes CHANGED orders, spoils one (`spoil` gets the id at `position` in the changed set), runs an incremental
+   * sync that must fail, checks nothing was half-committed, then repairs the source and checks the next run ends exact.
+   */
+  async function expectRefusedRun(spoil: (id: string) => void, position: number) {
+    const changed = stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, CHANGED).map((order) => order.id) }).updated;
+    const badId = stack.fake!.truth().slice(-CHANGED)[position]!.id;
+    spoil(badId);
+    const before = await syncState(stack);
+    const versionsBefore = await storedVersions(stack);
+
+    const last = await runToEnd(stack, { mode: 'incremental', trigger: 'test' });
+
+    expect(last).toMatchObject({ status: 'FAILED', error: 'SyncFailed' });
+    const after = await syncState(stack);
+    expect(after.checkpoint).toEqual(before.checkpoint);
+    expect(after.lease).toBeNull();
+    const versionsAfter = await storedVersions(stack);
+    const pageIds = await failingPageIds();
+    expect(pageIds.length).toBeGreaterThan(0);
+    const unchanged = (id: string) => sameVersion(versionsBefore.get(id), versionsAfter.get(id));
+    expect(pageIds.filter((id) => !unchanged(id))).toEqual([]);
+    expect(after.orderCount).toBe(before.orderCount);
+    const error = after.lastRun!.error!;
+
+    stack.fake!.corruptOrder(badId, null);
+    stack.fake!.resetFaults();
+    expect((await runToEnd(stack, { mode: 'incremental', trigger: 'test' })).status).toBe('SUCCEEDED');
+    await expectExactCopy(stack);
+    return { error, badId, changed };
+  }
+
+  it('a malformed order (a timestamp that is not RFC 3339) fails its page with the order id and the field named', async () => {
+    const { error, badId } = await expectRefusedRun((id) => stack.fake!.corruptOrder(id, { created_at: 'yesterday' }), 70);
+    expect(error.name).toBe('InvalidOrderError');
+    expect(error.message).toContain(`order ${badId}`);
+    expect(error.message).toContain('"created_at"');
+    expect(error.message).toContain('"yesterday"');
+  });
+
+  it('a field of the wrong type (order_number as a string) fails its page naming the order and the field', async () => {
+    const { error, badId } = await expectRefusedRun((id) => stack.fake!.corruptOrder(id, { order_number: '1001' }), 10);
+    expect(error.name).toBe('InvalidOrderError');
+    expect(error.message).toBe(`order ${badId}: field "order_number" must be a positive integer, got string "1001"`);
+  });
+
+  it('a page that is not JSON fails the run with the answer described, not retried as if transient', async () => {
+    const { error } = await expectRefusedRun(() => stack.fake!.script('not-json'), 0);
+    expect(error.name).toBe('InvalidPageError');
+    expect(error.message).toMatch(/answered 200 with a body that is not JSON \(text\/html, \d+ chars\): GET http/);
+  });
+
+  it('an order beyond the item limit even compressed fails its page naming the order, before any of it is written', async () => {
+    const { error, badId } = await expectRefusedRun(
+      (id) => stack.fake!.corruptOrder(id, { line_items: bulkyLineItems(700 * 1024) }),
+      60,
+    );
+    expect(error.name).toBe('OrderTooLargeError');
+    expect(error.message).toMatch(new RegExp(`^order ${badId}: raw order is \\d+ bytes \\(\\d+ gzip-compressed\\), more than a DynamoDB item can hold`));
+  });
+
+  it('an order near the item limit (hundreds of KB compressed) is stored whole', async () => {
+    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, CHANGED).map((order) => order.id) });
+    const hugeId = stack.fake!.truth().slice(-CHANGED)[30]!.id;
+    stack.fake!.corruptOrder(hugeId, { line_items: bulkyLineItems(450 * 1024), note: 'kept as sent' });
+    // Compressed, it still takes most of DynamoDB's 400 KB item.
+    expect(gzipSync(JSON.stringify(stack.fake!.order(hugeId))).byteLength).toBeGreaterThan(300 * 1024);
+
+    const last = await runToEnd(stack, { mode: 'incremental', trigger: 'test' });
+
+    expect(last.status).toBe('SUCCEEDED');
+    // compareCopy compares every stored raw order with what the source serves: the huge one included, byte for byte.
+    await expectExactCopy(stack);
+  });
+});
+
+function sameVersion(a: StoredVersion | undefined, b: StoredVersion | undefined): boolean {
+  return a?.updatedAt === b?.updatedAt && a?.writeTag === b?.writeTag;
+}
+
+describe('bad input over HTTP, on every route', () => {
+  let stack: ReliabilityStack;
+
+  beforeAll(async () => {
+    stack = await startReliabilityStack({ withTriggers: true, fake: { orders: 200, seed: 72 }, env: { PAGE_SIZE: '100' } });
+  });
+  afterAll(() => stack?.stop());
+
+  it.each([
+    ['POST', '/api/sync/orders?full=true', 400, 'invalid_parameter', 'unknown parameter "full": POST /api/sync/orders accepts force_full=true|false, resume=true|false'],
+    ['POST', '/api/sync/orders?force_full=maybe', 400, 'invalid_parameter', 'parameter "force_full" must be true or false, got "maybe"'],
+    ['POST', '/api/sync/orders?force_full=true&force_full=false', 400, 'invalid_parameter', 'parameter "force_full" given more than once'],
+    ['POST', '/api/sync/orders?resume=true', 400, 'invalid_parameter', 'parameter "resume" applies to full resyncs only: use POST /api/sync/orders/full?resume=true'],
+    ['POST', '/api/sync/orders/full?force_full=true', 400, 'invalid_parameter', 'unknown parameter "force_full": POST /api/sync/orders/full accepts resume=true|false'],
+    ['POST', '/api/sync/orders/full?resume=yes', 400, 'invalid_parameter', 'parameter "resume" must be true or false, got "yes"'],
+    ['POST', '/api/sync/orders/full?resume=true', 409, 'nothing_to_resume', 'nothing to resume: there is no unfinished run'],
+    ['GET', '/api/sync/status?verbose=true', 400, 'invalid_parameter', 'unknown parameter "verbose": GET /api/sync/status accepts no parameters'],
+    ['GET', '/api/sync/orders', 405, 'method_not_allowed', '/api/sync/orders accepts POST, not GET'],
+    ['PUT', '/api/sync/orders/full', 405, 'method_not_allowed', '/api/sync/orders/full accepts POST, not PUT'],
+    ['POST', '/api/sync/status', 405, 'method_not_allowed', '/api/sync/status accepts GET, not POST'],
+    ['GET', '/api/sync/products', 404, 'not_found', 'no route GET /api/sync/products; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status'],
+  ])('%s %s → %i %s', async (method, path, status, code, message) => {
+    const executionsBefore = stack.machine.list().length;
+
+    const answer = await callApi(stack, method, path);
+
+    expect(answer.status).toBe(status);
+    expect(answer.body).toEqual({ error: { code, message } });
+    if (status === 405) expect(answer.headers.get('allow')).toBe(message.includes('accepts GET') ? 'GET' : 'POST');
+    // Refused before anything started: no execution, no lease.
+    expect(stack.machine.list()).toHaveLength(executionsBefore);
+    expect((await syncState(stack)).lease).toBeNull();
+  });
+
+  it('a request body is ignored: a trigger runs what its path and query say', async () => {
+    const answer = await callApi(stack, 'POST', '/api/sync/orders', JSON.stringify({ force_full: false, mode: 'nonsense', resume: true }));
+
+    expect(answer.status).toBe(202);
+    // No checkpoint yet: the incremental trigger runs full, as planned, whatever the body said.
+    expect(answer.body).toMatchObject({ message: 'full sync started', mode: 'full', status_url: '/api/sync/status' });
+    const [last] = (await stack.machine.waitForChain(answer.body.execution.arn)).slice(-1);
+    expect(last!.status).toBe('SUCCEEDED');
+    await expectExactCopy(stack);
+  });
+});
