@@ -80,6 +80,11 @@ export interface PhaseResult {
   peakRss: Record<string, number>;
   /** RSS of the runner when the phase began. */
   runnerRssAtStart: number;
+  /**
+   * The runner's live heap after a full GC at the end of the phase (bytes), when the process runs with --expose-gc:
+   * what the phase left retained, as opposed to RSS, which also holds garbage and V8's headroom.
+   */
+  runnerHeapAfterGc?: number;
   /** Run counts as the summary reported them (sync phases). */
   counts?: RunSummary['counts'];
   notes: string[];
@@ -140,6 +145,7 @@ export class PhaseMeter {
     const outcome = await body();
     const wallMs = outcome.measuredMs ?? performance.now() - startedAt;
     const runnerPeak = this.rss.peak();
+    const runnerHeapAfterGc = heapAfterGc();
     const otherPeaks = await Promise.all(others.map(async (other) => [other.label, await other.peakRss()] as const));
     const invocations = this.invocations.snapshot();
     const chain = outcome.chain ?? [];
@@ -159,6 +165,7 @@ export class PhaseMeter {
       partsMs: withoutKeys(countsSince(this.sections.snapshot(), partsBefore), outcome.unmeasuredParts ?? []),
       peakRss: { runner: runnerPeak, ...Object.fromEntries(otherPeaks) },
       runnerRssAtStart,
+      ...(runnerHeapAfterGc !== undefined ? { runnerHeapAfterGc } : {}),
       ...(outcome.counts ? { counts: outcome.counts } : {}),
       notes: outcome.notes ?? [],
     };
@@ -169,6 +176,14 @@ export class PhaseMeter {
     this.dynamo.uninstall();
     this.rss.stop();
   }
+}
+
+/** Live heap bytes after a full collection; undefined unless Node runs with --expose-gc. */
+function heapAfterGc(): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  return process.memoryUsage().heapUsed;
 }
 
 function withoutKeys(values: Record<string, number>, keys: readonly string[]): Record<string, number> {

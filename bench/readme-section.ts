@@ -1,6 +1,6 @@
 // The README's benchmark section, generated from a bench report (`npm run bench -- --readme` writes
 // bench/README-section.md for the README's owner to paste).
-import { phaseTable, renderReport, type BenchReport } from './report';
+import { phaseTable, reportFindings, type BenchReport } from './report';
 
 export function readmeSection(report: BenchReport): string {
   const { machine } = report;
@@ -14,7 +14,7 @@ export function readmeSection(report: BenchReport): string {
     ...phaseTable([...report.phases, ...(report.smallFullResync ? [report.smallFullResync] : [])]),
     '',
     '```text',
-    renderReport(report).split('\n').slice(report.phases.length + (report.smallFullResync ? 1 : 0) + 5).join('\n'),
+    ...reportFindings(report),
     '```',
     '',
   ].join('\n');

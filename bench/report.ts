@@ -56,7 +56,7 @@ export interface BenchReport {
    * and the orders store. Immune to the machine's load changing between phases (a shared machine).
    */
   inRunOrchestrationRatio?: number;
-  memoryRatio?: { peakRatio: number; growthRatio: number; small: number; large: number };
+  memoryRatio?: { peakRatio: number; growthRatio: number; heapAfterGcRatio?: number; small: number; large: number };
   checks: Check[];
   rateLimit?: { rate: number; calls: number; expectedSeconds: number; measuredSeconds: number };
   costs: Array<{ what: string; cost: CostBreakdown }>;
@@ -111,13 +111,16 @@ export function buildReport(input: {
     memoryRatio = {
       peakRatio: full.peakRss.runner! / small.peakRss.runner!,
       growthRatio: growth(full) / growth(small),
+      ...(full.runnerHeapAfterGc && small.runnerHeapAfterGc ? { heapAfterGcRatio: full.runnerHeapAfterGc / small.runnerHeapAfterGc } : {}),
       small: small.ordersInShop,
       large: full.ordersInShop,
     };
     checks.push({
       name: `runner peak RSS, full resync ${full.ordersInShop} vs ${small.ordersInShop} orders <= ${MEMORY_RATIO_GOAL}x`,
       pass: memoryRatio.peakRatio <= MEMORY_RATIO_GOAL,
-      detail: `${mb(full.peakRss.runner!)} / ${mb(small.peakRss.runner!)} = ${memoryRatio.peakRatio.toFixed(2)}x (growth during the run ${mb(growth(full))} vs ${mb(growth(small))})`,
+      detail:
+        `${mb(full.peakRss.runner!)} / ${mb(small.peakRss.runner!)} = ${memoryRatio.peakRatio.toFixed(2)}x (growth during the run ${mb(growth(full))} vs ${mb(growth(small))}` +
+        (full.runnerHeapAfterGc && small.runnerHeapAfterGc ? `; live heap after GC ${mb(full.runnerHeapAfterGc)} vs ${mb(small.runnerHeapAfterGc)})` : ')'),
     });
   }
 
@@ -246,16 +249,22 @@ export function timeBreakdown(phase: PhaseResult): string {
 }
 
 export function renderReport(report: BenchReport): string {
-  const lines: string[] = [];
   const { settings, machine } = report;
-  lines.push(
+  return [
     `order-sync bench, ${machine.date} on ${machine.host} (${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}); ` +
       `load average ${machine.loadBefore.map((load) => load.toFixed(2)).join(' ')} before, ${machine.loadAfter.map((load) => load.toFixed(2)).join(' ')} after`,
     `shop ${settings.orders} orders, page size ${settings.pageSize}, ${settings.maxPagesPerExecution} pages per execution, ` +
       `fake latency ${settings.latencyMs} ms, rate limit ${settings.rateLimitPerSecond ?? 'none'}/s; runner, fake orders API and dynalite (on disk) in separate processes`,
     '',
-  );
-  lines.push(...phaseTable([...report.phases, ...(report.smallFullResync ? [report.smallFullResync] : [])]), '');
+    ...phaseTable([...report.phases, ...(report.smallFullResync ? [report.smallFullResync] : [])]),
+    '',
+    ...reportFindings(report),
+  ].join('\n');
+}
+
+/** Everything printed under the table: where the time goes, the ratios, the checks, the costs and the notes. */
+export function reportFindings(report: BenchReport): string[] {
+  const lines: string[] = [];
   lines.push('where the time goes (sums of timed calls; the steps run one at a time):');
   for (const phase of report.phases) lines.push(`  ${timeBreakdown(phase)}`);
   lines.push('');
@@ -264,8 +273,11 @@ export function renderReport(report: BenchReport): string {
     lines.push(`  the same inside the full resync: wall / (its source + orders store time) = ${report.inRunOrchestrationRatio.toFixed(2)} (not affected by load changing between phases)`);
   }
   if (report.memoryRatio) {
-    const { peakRatio, growthRatio, large, small } = report.memoryRatio;
-    lines.push(`runner peak RSS of the full resync, ${large} vs ${small} orders: ${peakRatio.toFixed(2)}x (goal <= ${MEMORY_RATIO_GOAL}x); growth during the run ${growthRatio.toFixed(2)}x`);
+    const { peakRatio, growthRatio, heapAfterGcRatio, large, small } = report.memoryRatio;
+    lines.push(
+      `runner peak RSS of the full resync, ${large} vs ${small} orders: ${peakRatio.toFixed(2)}x (goal <= ${MEMORY_RATIO_GOAL}x); growth during the run ${growthRatio.toFixed(2)}x` +
+        (heapAfterGcRatio ? `; live heap after GC ${heapAfterGcRatio.toFixed(2)}x` : ''),
+    );
   }
   if (report.rateLimit) {
     const { rate, calls, expectedSeconds, measuredSeconds } = report.rateLimit;
@@ -285,5 +297,5 @@ export function renderReport(report: BenchReport): string {
     ...describePrices(report.prices).map((line) => `  ${line}`),
   );
   for (const note of report.notes) lines.push(`note: ${note}`);
-  return lines.join('\n');
+  return lines;
 }
