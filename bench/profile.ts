@@ -41,12 +41,15 @@ export function selfTimeByCategory(profile: CpuProfile): Map<string, number> {
   return totals;
 }
 
-/** Which bench process a profile is from, told by what it spent its time on. */
+/**
+ * Which bench process a profile is from, told by what it ran: only a runner makes HTTP calls (undici, the AWS SDK);
+ * a runner also loads the fake and dynalite modules (the local stack), so those tell only the other processes.
+ */
 function processOf(totals: Map<string, number>): string {
-  if (totals.has('dynalite')) return 'dynalite process';
-  if (totals.has('local/fake-orders-api')) return 'fake orders API process';
   if (totals.has('aws-local-stepfunctions')) return 'runner (state machine + steps)';
-  if (totals.has('bench')) return 'runner';
+  if (totals.has('@smithy/core') || totals.has('undici')) return 'runner';
+  if (totals.has('classic-level')) return 'dynalite process';
+  if (totals.has('local/fake-orders-api')) return 'fake orders API process';
   return 'process';
 }
 
