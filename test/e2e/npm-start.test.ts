@@ -1,0 +1,85 @@
+// What a newcomer does, as child processes: `npm start` (a small fake shop, free ports), then `npm run sync -- --full`,
+// `npm run status`, `npm run executions`; Ctrl-C (SIGINT to the process group, as a terminal sends it) stops it all.
+import { localStackProcess, npmRun, portIsFree, type StackProcess } from './npm-start-support';
+
+const ORDERS = 2_000;
+const PAGE_SIZE = 50;
+const PAGES_PER_EXECUTION = 15;
+
+describe('npm start, then the CLI, then Ctrl-C', () => {
+  let stack: StackProcess;
+
+  beforeAll(async () => {
+    stack = await localStackProcess('npm', [
+      '--orders', String(ORDERS), '--page-size', String(PAGE_SIZE), '--pages-per-execution', String(PAGES_PER_EXECUTION),
+      '--live-rate', '0', '--no-schedule',
+    ]);
+  });
+  afterAll(() => stack?.kill());
+
+  it('prints what runs where with ready-to-paste commands', () => {
+    expect(stack.output()).toContain('order-sync runs locally');
+    expect(stack.output()).toContain(`npm run sync -- --full --api-url ${stack.urls.httpApi}`);
+    expect(stack.output()).toContain(`curl ${stack.urls.httpApi}/api/sync/status`);
+    expect(stack.output()).toMatch(new RegExp(`aws stepfunctions list-executions \\\\\\n\\s+--endpoint-url ${stack.urls.sfn} --region us-east-1 --state-machine-arn arn:aws:states:`));
+    expect(stack.output()).toContain(`fake shop: ${ORDERS.toLocaleString('en-US')} orders`);
+  });
+
+  it('runs a full resync triggered by `npm run sync -- --full` to the end, with a summary, readable log lines and exact counts', async () => {
+    const sync = await npmRun(['sync', '--', '--full', '--api-url', stack.urls.httpApi, '--poll', '0.2']);
+
+    expect(sync.code).toBe(0);
+    expect(sync.stdout).toMatch(/^▶ full sync started: run full-http-\S+, execution full-http-\S+-p1$/m);
+    expect(sync.stdout).toContain(`✔ full run succeeded: ${ORDERS / PAGE_SIZE} pages, ${ORDERS.toLocaleString('en-US')} orders (${ORDERS.toLocaleString('en-US')} new, 0 changed, 0 unchanged)`);
+    expect(sync.stdout).toMatch(new RegExp(`stored\\s+${ORDERS.toLocaleString('en-US')} orders`));
+    await stack.waitForOutput(/✔ full run \S+ committed/);
+    // One readable line per page and per event, not the handlers' JSON.
+    expect(stack.output()).toMatch(/ page 40: 50 orders: 50 new, 0 changed, 0 unchanged, last page/);
+    expect(stack.output()).toMatch(/continues as a new execution \(part 2\) after 15 pages/);
+    expect(stack.output()).not.toContain('{"level":');
+  });
+
+  it('shows the status (readable and --json) and the executions of the run, with their counts', async () => {
+    const readable = await npmRun(['status', '--', '--api-url', stack.urls.httpApi]);
+    const json = await npmRun(['status', '--', '--api-url', stack.urls.httpApi, '--json']);
+    const executions = await npmRun(['executions', '--', '--sfn-endpoint', stack.urls.sfn]);
+    const executionsJson = await npmRun(['executions', '--', '--sfn-endpoint', stack.urls.sfn, '--json']);
+
+    expect(readable.code).toBe(0);
+    expect(readable.stdout).toMatch(new RegExp(`orders stored\\s+${ORDERS.toLocaleString('en-US')}`));
+    expect(readable.stdout).toMatch(/last run\s+full run succeeded: 40 pages/);
+    expect(JSON.parse(json.stdout).orders).toMatchObject({ count: ORDERS, running: null, last_run: { status: 'succeeded', pages: ORDERS / PAGE_SIZE } });
+    expect(executions.code).toBe(0);
+    expect(executions.stdout.split('\n')[0]).toMatch(/^NAME\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+PAGES\s+ORDERS\s+NEW\s+CHANGED\s+NOTE$/);
+    const listed = JSON.parse(executionsJson.stdout) as Array<{ name: string; status: string; output: any }>;
+    // 40 pages at 15 per execution: three parts, newest first; the last commits with the run's counts.
+    expect(listed.map((execution) => [execution.name.replace(/^full-http-\d{8}T\d{6}Z-[0-9a-f]{4}-/, ''), execution.status])).toEqual([
+      ['p3', 'SUCCEEDED'],
+      ['p2', 'SUCCEEDED'],
+      ['p1', 'SUCCEEDED'],
+    ]);
+    expect(listed[0]!.output).toMatchObject({ status: 'succeeded', pages: ORDERS / PAGE_SIZE, counts: { fetched: ORDERS, inserted: ORDERS } });
+    expect(executions.stdout).toMatch(/-p3\s+SUCCEEDED\s+.*\s+40\s+2,000\s+2,000\s+0\s+committed; watermark/);
+  });
+
+  it('runs exactly one of two resyncs triggered together; the other exits 1 with the 409 naming the running execution', async () => {
+    const both = await Promise.all([0, 1].map(() => npmRun(['sync', '--', '--full', '--api-url', stack.urls.httpApi, '--poll', '0.2'])));
+    const winner = both.find((result) => result.code === 0);
+    const refused = both.find((result) => result.code !== 0);
+    const running = /execution (\S+-p1)/.exec(winner?.stdout ?? '')?.[1];
+
+    expect(both.map((result) => result.code).sort()).toEqual([0, 1]);
+    expect(winner!.stdout).toContain('✔ full run succeeded');
+    expect(refused!.stderr).toContain(`refused (409): a full sync is already running (execution ${running})`);
+  });
+
+  it('stops everything on Ctrl-C: the stack says so, no process of the group is left, every port is free', async () => {
+    const ended = await stack.interrupt();
+
+    // npm re-raises the SIGINT its script got once the script has exited: that is how `npm start` ends on Ctrl-C.
+    expect(ended.signal === 'SIGINT' || ended.code === 0 || ended.code === 130).toBe(true);
+    expect(stack.output()).toContain('stopped: servers closed, dynalite data saved');
+    expect(stack.groupAlive()).toBe(false);
+    for (const url of Object.values(stack.urls)) expect(await portIsFree(url)).toBe(true);
+  });
+});
