@@ -3,7 +3,7 @@
 import type { SyncStatus } from '../../functions/core/status';
 import { apiTarget, callApi, CliError, count, DEFAULT_API_URL, duration, errorMessage, parseFlags, positiveNumber, runCli, UsageError } from './common';
 import { followRun } from './follow';
-import { lastRunLine, progressLine } from './views';
+import { lastRunLine, progressLine, runErrorLine } from './views';
 
 const USAGE = `usage: npm run sync [-- options]
   (no flag)          an incremental sync (the first one runs full)
@@ -77,7 +77,7 @@ async function main(args: string[]): Promise<number> {
   const { lastRun, status } = followed;
   if (lastRun.status === 'failed') {
     const resumable = status.orders.resumable ? '\n  continue it with: npm run sync -- --resume' : '';
-    throw new CliError(`${lastRunLine(lastRun)}${resumable}`);
+    throw new CliError(`${lastRunLine(lastRun)}\n  ${runErrorLine(lastRun)}${resumable}`);
   }
   console.log(`✔ ${lastRunLine(lastRun)}`);
   console.log(`  execution  ${lastRun.execution}`);

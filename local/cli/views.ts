@@ -23,13 +23,17 @@ function countsText(counts: LastRunView['counts']): string {
     (counts.stale ? `, ${count(counts.stale)} stale` : '');
 }
 
-/** The last run in one line: how it ended, its pages and counts, how long it took, and the error if it failed. */
+/** The last run in one line: how it ended, its pages and counts, how long it took. */
 export function lastRunLine(run: LastRunView): string {
   const seconds = (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000;
   const rate = seconds > 0 && run.counts.fetched > 0 ? ` (${count(Math.round(run.counts.fetched / seconds))} orders/s)` : '';
   const what = `${run.mode} run ${run.status === 'succeeded' ? 'succeeded' : 'FAILED'}`;
-  const error = run.error ? ` at page ${count(run.error.page)}: ${run.error.name}: ${run.error.message}` : '';
-  return `${what}${error}: ${count(run.pages)} pages, ${count(run.counts.fetched)} orders (${countsText(run.counts)}) in ${duration(seconds)}${rate}`;
+  return `${what}: ${count(run.pages)} pages, ${count(run.counts.fetched)} orders (${countsText(run.counts)}) in ${duration(seconds)}${rate}`;
+}
+
+/** A failed run's error: where it stopped and why. */
+export function runErrorLine(run: LastRunView): string | null {
+  return run.error ? `error at page ${count(run.error.page)}: ${run.error.name}: ${run.error.message}` : null;
 }
 
 /** The status route, readable. */
@@ -49,13 +53,15 @@ export function formatStatus(status: SyncStatus, nowMs: number): string {
   } else lines.push('running         nothing');
   if (orders.last_run) {
     lines.push(`last run        ${lastRunLine(orders.last_run)}`);
+    const error = runErrorLine(orders.last_run);
+    if (error) lines.push(`                ${error}`);
     lines.push(`                execution ${orders.last_run.execution}, finished ${ago(orders.last_run.finished_at, nowMs)} (${orders.last_run.trigger})`);
   }
   if (orders.resumable) {
     const resumable = orders.resumable;
     lines.push(
-      `resumable       full resync ${resumable.run_id} stopped after ${count(resumable.pages)} pages (${count(resumable.orders_fetched)} orders)` +
-        `${resumable.error ? `: ${resumable.error}` : ''}; continue it with: npm run sync -- --resume`,
+      `resumable       full resync ${resumable.run_id} stopped after ${count(resumable.pages)} pages (${count(resumable.orders_fetched)} orders); ` +
+        'continue it with: npm run sync -- --resume',
     );
   }
   return lines.join('\n');
