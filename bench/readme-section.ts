@@ -19,3 +19,13 @@ export function readmeSection(report: BenchReport): string {
     '',
   ].join('\n');
 }
+
+// `npx tsx bench/readme-section.ts bench/latest.json`: the section again from a saved report, without a new run.
+if (require.main === module) {
+  const [, , reportPath] = process.argv;
+  if (!reportPath) throw new Error('usage: tsx bench/readme-section.ts <report.json>');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readFileSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
+  writeFileSync(`${__dirname}/README-section.md`, readmeSection(JSON.parse(readFileSync(reportPath, 'utf8')) as BenchReport));
+  console.log('bench/README-section.md written');
+}

@@ -281,7 +281,10 @@ export function reportFindings(report: BenchReport): string[] {
   }
   if (report.rateLimit) {
     const { rate, calls, expectedSeconds, measuredSeconds } = report.rateLimit;
-    lines.push(`rate limit ${rate}/s: pages / rate = ${expectedSeconds.toFixed(1)} s; measured ${measuredSeconds.toFixed(1)} s for ${calls} API calls`);
+    lines.push(
+      `rate limit ${rate}/s: pages / rate = ${expectedSeconds.toFixed(1)} s; measured ${measuredSeconds.toFixed(1)} s for ${calls} API calls ` +
+        `(${(calls / measuredSeconds).toFixed(2)} calls/s of the ${rate} allowed)`,
+    );
   }
   for (const check of report.checks) lines.push(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.detail}`);
   lines.push('', 'projected AWS cost (Lambda durations as measured here, memory sizes from the synthesized stack):');
