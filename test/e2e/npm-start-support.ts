@@ -9,6 +9,8 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 const STARTUP_DEADLINE_MS = 60_000;
 const STOP_DEADLINE_MS = 30_000;
+/** npm's "new version available" notice is not part of any command's output. */
+const QUIET_NPM = { npm_config_update_notifier: 'false' };
 
 export interface StackUrls {
   httpApi: string;
@@ -42,7 +44,7 @@ export async function localStackProcess(via: 'npm' | 'tsx', args: string[], data
   const stackArgs = ['--data-dir', dir, '--http-port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--fake-port', '0', ...args];
   const [command, commandArgs] =
     via === 'npm' ? ['npm', ['start', '--', ...stackArgs]] : [join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/main.ts', ...stackArgs]];
-  const { ORDERS_API_URL: _url, ORDERS_API_TOKEN: _token, POWERTOOLS_LOG_LEVEL: _level, ...env } = process.env;
+  const { ORDERS_API_URL: _url, ORDERS_API_TOKEN: _token, POWERTOOLS_LOG_LEVEL: _level, ...env } = { ...process.env, ...QUIET_NPM };
   const child = spawn(command, commandArgs, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
@@ -126,7 +128,7 @@ export interface CommandResult {
 
 /** `npm run -s <args>` in the repo, as a child process with a deadline; resolves whatever the exit code. */
 export function npmRun(args: string[], deadlineMs = 60_000): Promise<CommandResult> {
-  const { ORDER_SYNC_API_URL: _api, ORDER_SYNC_SFN_ENDPOINT: _sfn, ...env } = process.env;
+  const { ORDER_SYNC_API_URL: _api, ORDER_SYNC_SFN_ENDPOINT: _sfn, ...env } = { ...process.env, ...QUIET_NPM };
   return new Promise((resolve, reject) => {
     execFile('npm', ['run', '-s', ...args], { cwd: ROOT, env, timeout: deadlineMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
