@@ -10,7 +10,7 @@ const ROOT = join(__dirname, '..', '..');
 const STARTUP_DEADLINE_MS = 60_000;
 const STOP_DEADLINE_MS = 30_000;
 /** npm's "new version available" notice is not part of any command's output. */
-const QUIET_NPM = { npm_config_update_notifier: 'false' };
+const QUIET_NPM: NodeJS.ProcessEnv = { npm_config_update_notifier: 'false' };
 
 export interface StackUrls {
   httpApi: string;
