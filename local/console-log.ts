@@ -71,8 +71,7 @@ export function formatLogRecord(record: LogRecord): string | null {
     );
   }
   if (message === 'run failed') {
-    // The error's text travels in the execution's cause: the execution line that follows prints it.
-    return line(`✖ run ${run} failed at page ${number(record.page)}: ${record.error}`);
+    return line(`✖ run ${run} failed at page ${number(record.page)}: ${record.error}${record.reason ? `: ${record.reason}` : ''}`);
   }
   if (message.startsWith('schedule tick skipped')) {
     const running = (record.running ?? {}) as Record<string, unknown>;

@@ -26,6 +26,11 @@ export interface Checkpoint {
   createdAt: Instant;
   /** When this checkpoint was written. */
   updatedAt: Instant;
+  /**
+   * The source's clock minus ours (ms), as the last run measured it from the source's Date header; null when the
+   * source sends none. The next window is planned on the source's clock: its `updated_at` stamps are what it filters.
+   */
+  sourceClockSkewMs: number | null;
 }
 
 export interface RunCounts {
@@ -76,6 +81,8 @@ export interface RunProgress {
   maxRecordTime: Instant | null;
   /** Orders the source said the window holds, when it was asked (full runs): for progress and ETA. */
   expectedTotal: number | null;
+  /** The source's clock minus ours (ms), as the latest page measured it; null until a page says. */
+  sourceClockSkewMs: number | null;
   startedAt: Instant;
   updatedAt: Instant;
   executionName: string;

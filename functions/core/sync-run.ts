@@ -108,6 +108,8 @@ export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunSt
   const nowMs = deps.clock();
   const now = instantFromEpochMs(nowMs);
   const current = await deps.state.get(stream);
+  // The window is planned on the source's clock (the one that stamps updated_at), as the last run measured it.
+  const sourceClockSkewMs = sourceClockOffsetMs(current.checkpoint?.sourceClockSkewMs ?? null);
   let plan: RunPlan;
   try {
     plan = planRun({
@@ -115,7 +117,7 @@ export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunSt
       checkpoint: current.checkpoint,
       // Any saved run is unfinished here: failed, or abandoned by an owner whose lease expired (else we get no lease).
       unfinishedRun: current.run,
-      now,
+      now: instantFromEpochMs(nowMs + sourceClockSkewMs),
       overlapMs,
     });
   } catch (error) {
@@ -154,6 +156,7 @@ export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunSt
             counts: { ...ZERO_COUNTS },
             maxRecordTime: null,
             expectedTotal: plan.mode === 'full' ? await expectedTotal(deps, plan.window) : null,
+            sourceClockSkewMs: current.checkpoint?.sourceClockSkewMs ?? null,
             startedAt: now,
             updatedAt: now,
             executionName: event.executionName,
@@ -168,7 +171,7 @@ export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunSt
     // Not saved: an earlier attempt of this begin (it died after its save) planned the run first. Its window is the
     // run's, or the pages would be fetched up to one bound and the watermark set to another.
     const progress = saved ? planned : ((await deps.state.get(stream)).run ?? planned);
-    deps.log.info(`run begins: ${plan.reason}`, {
+    deps.log.info(`run begins: ${plan.reason}${sourceClockSkewMs ? ` (source clock ${sourceClockSkewMs / 1000} s from ours)` : ''}`, {
       runId: progress.runId,
       mode: progress.mode,
       window: progress.window,
@@ -251,6 +254,7 @@ export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState>
     pages: run.page + 1,
     counts: addCounts(progress.counts, classified.counts),
     maxRecordTime: maxInstant(progress.maxRecordTime, classified.maxRecordTime),
+    sourceClockSkewMs: page.stats.clockSkewMs ?? progress.sourceClockSkewMs,
     updatedAt: instantFromEpochMs(savedAtMs),
   };
   const saved = await deps.state.saveProgress(run.stream, run.leaseOwner, next, {
@@ -264,7 +268,7 @@ export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState>
     return afterPage(run, again, again.pages - run.page);
   }
 
-  warnOnClockSkew(deps, page.stats.clockSkewMs);
+  warnOnClockSkewChange(deps, progress.sourceClockSkewMs ?? current.checkpoint?.sourceClockSkewMs ?? 0, page.stats.clockSkewMs);
   deps.log.info('page synced', {
     runId: run.runId,
     page: run.page,
@@ -292,13 +296,14 @@ export async function commitRun(deps: SyncDeps, run: RunState): Promise<RunSumma
   const progress = ownRun(current, run, nowMs);
   const previous = current.checkpoint;
   const checkpoint: Checkpoint = {
-    watermark: maxInstant(previous?.watermark ?? null, progress.window.to) ?? progress.window.to,
+    watermark: maxInstant(previous?.watermark ?? null, watermarkOf(progress)) ?? progress.window.to,
     lastSyncTime: now,
     lastRecordTime: maxInstant(previous?.lastRecordTime ?? null, progress.maxRecordTime),
     recordsSynced: progress.counts.fetched,
     isFullSync: progress.mode === 'full',
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
+    sourceClockSkewMs: progress.sourceClockSkewMs,
   };
   const result: RunResult = {
     runId: run.runId,
@@ -355,7 +360,7 @@ export async function recordFailure(deps: SyncDeps, run: RunState & { error?: Ca
     if (!(failure instanceof LeaseLostError)) throw failure;
     deps.log.warn('failure not recorded: the lease is no longer ours', { runId: run.runId, reason: failure.message });
   }
-  deps.log.error('run failed', { runId: run.runId, page: error.page, error: error.name, message: error.message });
+  deps.log.error('run failed', { runId: run.runId, page: error.page, error: error.name, reason: error.message });
   const summary = summaryOf(result, current.checkpoint?.watermark, current.orderCount, run.stream);
   deps.metrics?.run({ ...reportOf(result, summary), errorName: error.name });
   return summary;
@@ -409,11 +414,35 @@ async function expectedTotal(deps: SyncDeps, window: RunProgress['window']): Pro
   }
 }
 
-function warnOnClockSkew(deps: SyncDeps, clockSkewMs: number | undefined): void {
-  // A source clock behind ours by more than the overlap can hide orders updated during a run (README, Guarantees).
-  if (clockSkewMs === undefined || Math.abs(clockSkewMs) * 2 <= deps.settings.overlapMs) return;
-  deps.log.warn('the source clock differs from ours by more than half the overlap: raise OVERLAP_SECONDS', {
-    clockSkewSeconds: Math.round(clockSkewMs / 1000),
+/**
+ * The new watermark: the window's upper bound, but never later than the source's clock when the window was planned
+ * (our plan time plus the skew the pages measured). A window planned before the skew was known (a first run, a
+ * clock that jumped) may end in the source's future; a watermark there would put the next window's start past
+ * orders the source stamps after this run.
+ */
+function watermarkOf(progress: RunProgress): string {
+  if (progress.sourceClockSkewMs === null || progress.sourceClockSkewMs === undefined) return progress.window.to;
+  const sourceClockAtPlan = instantFromEpochMs(epochMsOf(progress.startedAt) + sourceClockOffsetMs(progress.sourceClockSkewMs));
+  return sourceClockAtPlan < progress.window.to ? sourceClockAtPlan : progress.window.to;
+}
+
+/**
+ * How far to move our clock to read the source's. The measured skew comes from the source's Date header, in whole
+ * seconds, so it is known to about a second: within that, the clocks agree and ours is used as it is. Beyond it, the
+ * estimate is taken a second low, so a window never ends after the source's now: everything stamped before the
+ * watermark is then in the copy when the run commits, and changes of the last second go to the next run.
+ */
+function sourceClockOffsetMs(measuredSkewMs: number | null): number {
+  return measuredSkewMs === null || Math.abs(measuredSkewMs) <= 1000 ? 0 : measuredSkewMs - 1000;
+}
+
+function warnOnClockSkewChange(deps: SyncDeps, knownSkewMs: number, measuredSkewMs: number | undefined): void {
+  // Windows follow the source's clock as last measured; a clock that moved by more than half the overlap since then
+  // is worth a look (a source whose clock jumps between runs by more than the overlap can hide orders: README, Guarantees).
+  if (measuredSkewMs === undefined || Math.abs(measuredSkewMs - knownSkewMs) * 2 <= deps.settings.overlapMs) return;
+  deps.log.warn('the source clock differs from the one this run planned with by more than half the overlap', {
+    clockSkewSeconds: Math.round(measuredSkewMs / 1000),
+    plannedSkewSeconds: Math.round(knownSkewMs / 1000),
     overlapSeconds: deps.settings.overlapMs / 1000,
   });
 }
@@ -451,6 +480,7 @@ function progressFromState(run: RunState, now: string): RunProgress {
     counts: run.counts,
     maxRecordTime: null,
     expectedTotal: run.expectedTotal,
+    sourceClockSkewMs: null,
     startedAt: run.startedAt,
     updatedAt: now,
     executionName: run.nextExecutionName,

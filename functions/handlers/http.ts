@@ -81,7 +81,7 @@ export function jsonErrors(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
       const error = request.error;
       const answer = errorAnswer(error);
       if (answer.statusCode >= 500) logger.error('request failed', { error: error as Error });
-      else logger.info('request refused', { status: answer.statusCode, message: (error as Error)?.message });
+      else logger.info('request refused', { status: answer.statusCode, reason: (error as Error)?.message });
       request.response = answer;
     },
   };

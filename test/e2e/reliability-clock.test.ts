@@ -1,13 +1,12 @@
-// The source's clock differs from ours: updated_at is stamped by the source, windows are planned on our clock.
-// Within the overlap (±3 min against the default 5 min) the copy ends exact; beyond it orders can be missed, and
-// the product says so in its log (the clock-skew warning) instead of staying silent.
+// The source's clock differs from ours: updated_at is stamped by the source, so windows and the watermark follow the
+// source's clock, as the page steps measure it from the source's Date header. Whatever the skew, the copy ends exact;
+// a run planned before the skew was known (the first one, or after the clock moved) says so in its log.
 import type { RunSummary } from '../../functions/core/run-state';
-import { copyDifferences } from '../support/e2e';
 import { expectExactCopy, runToEnd, startReliabilityStack, warningsDuring, type ReliabilityStack } from '../support/reliability';
 
 const ORDERS = 1_200;
 const MINUTE = 60_000;
-const SKEW_WARNING = 'the source clock differs from ours by more than half the overlap: raise OVERLAP_SECONDS';
+const SKEW_WARNING = 'the source clock differs from the one this run planned with by more than half the overlap';
 
 /**
  * A full run (orders change during it), more changes after it, then one incremental run. Returns the ids changed
@@ -19,6 +18,9 @@ async function fullThenChangesThenIncremental(stack: ReliabilityStack) {
     expect(full.status).toBe('SUCCEEDED');
   });
   const changedAfter = stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 40).map((order) => order.id), creates: 10 });
+  // The source's clock is read from its Date header (whole seconds), so a run's window ends up to a second before
+  // the source's now: changes of that last second belong to the next run. Let it pass.
+  await new Promise((resolve) => setTimeout(resolve, 1_200));
   const incremental = await warningsDuring(() => runToEnd(stack, { mode: 'incremental', trigger: 'schedule' }));
   expect(incremental.result.status).toBe('SUCCEEDED');
   return { changedAfter, warnings: [...warnings, ...incremental.warnings], summary: incremental.result.output as RunSummary };
@@ -44,10 +46,11 @@ function stackWithSourceClock(clockOffsetMs: number, seed: number): () => Reliab
   return () => stack;
 }
 
-/** 3 min is more than half the 5 min overlap: the product warns early, while the copy is still exact. */
+/** 3 min is more than half the 5 min overlap: the first run, planned on our clock, warns once; the next does not. */
 function expectSkewWarning(warnings: Array<[string, Record<string, unknown> | undefined]>, clockOffsetMs: number): void {
-  const skew = warnings.find(([message]) => message === SKEW_WARNING);
-  expect(skew?.[1]).toMatchObject({ clockSkewSeconds: clockOffsetMs / 1000, overlapSeconds: 300 });
+  const skew = warnings.filter(([message]) => message === SKEW_WARNING);
+  expect(skew).toHaveLength(1);
+  expect(skew[0]![1]).toMatchObject({ clockSkewSeconds: clockOffsetMs / 1000, plannedSkewSeconds: 0, overlapSeconds: 300 });
 }
 
 describe('a source clock behind ours by 3 min, default 5 min overlap', () => {
@@ -64,12 +67,7 @@ describe('a source clock behind ours by 3 min, default 5 min overlap', () => {
 describe('a source clock ahead of ours by 3 min, default 5 min overlap', () => {
   const stack = stackWithSourceClock(3 * MINUTE, 33);
 
-  // DEFECT, not fixed here (it changes a contract): windows are planned on our clock, updated_at is stamped on the
-  // source's. Orders changed in the 3 min before a run carry an updated_at after the window's end (our now), so the
-  // run leaves them for the next one: never lost (the next window starts an overlap before this one's end), but
-  // late by up to the skew. Fix: keep the skew the page steps measure (SourceCallStats.clockSkewMs) on the run
-  // and the checkpoint, and plan `to` on the source's clock (now + skew). See docs/guarantees.md.
-  it.failing('ends with an exact copy after a full run and one incremental run', async () => {
+  it('ends with an exact copy after a full run and one incremental run', async () => {
     const { warnings } = await fullThenChangesThenIncremental(stack());
 
     expectSkewWarning(warnings, 3 * MINUTE);
@@ -88,16 +86,11 @@ describe('a source clock behind ours by more than the overlap (10 min against 5 
   });
   afterAll(() => stack?.stop());
 
-  it('cannot keep the copy exact, and says so: every page logs the clock-skew warning', async () => {
-    const { changedAfter, warnings } = await fullThenChangesThenIncremental(stack);
+  it('still ends exact: the first run warns, and its watermark is clamped to the source clock it measured', async () => {
+    const { warnings, summary } = await fullThenChangesThenIncremental(stack);
 
-    // Changed after the full run's window was planned, stamped 10 min earlier by the source: before the next
-    // window's start (watermark - 5 min). This is the documented limit (docs/guarantees.md), not a silent loss.
-    const differences = await copyDifferences(stack);
-    expect(differences.stale.sort()).toEqual([...changedAfter.updated].sort());
-    expect(differences.missing.sort()).toEqual([...changedAfter.created].sort());
-    const skewWarnings = warnings.filter(([message]) => message === SKEW_WARNING);
-    expect(skewWarnings.length).toBeGreaterThanOrEqual(2);
-    expect(skewWarnings[0]![1]).toMatchObject({ clockSkewSeconds: -600, overlapSeconds: 300 });
+    await expectExactCopy(stack);
+    expect(summary.counts).toMatchObject({ inserted: 10, updated: 40 });
+    expectSkewWarning(warnings, -10 * MINUTE);
   });
 });

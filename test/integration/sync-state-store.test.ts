@@ -45,6 +45,7 @@ function progressOf(runId: string, pages: number, overrides: Partial<RunProgress
     counts: { fetched: pages * 250, inserted: pages * 250, updated: 0, unchanged: 0, stale: 0 },
     maxRecordTime: pages === 0 ? null : '2025-01-31T23:59:59.999999Z',
     expectedTotal: 1000,
+    sourceClockSkewMs: null,
     startedAt: '2025-02-01T00:00:00.000000Z',
     updatedAt: '2025-02-01T00:01:00.000000Z',
     executionName: `${runId}-p1`,
@@ -77,6 +78,7 @@ const CHECKPOINT: Checkpoint = {
   isFullSync: true,
   createdAt: '2025-02-01T00:05:00.000000Z',
   updatedAt: '2025-02-01T00:05:00.000000Z',
+  sourceClockSkewMs: null,
 };
 
 /** Takes the lease for `owner` and saves its run at page `pages` (counter += inserted). */

@@ -15,6 +15,7 @@ function checkpointAt(watermark: string): Checkpoint {
     isFullSync: false,
     createdAt: '2026-11-01T00:00:00.000000Z',
     updatedAt: watermark,
+    sourceClockSkewMs: null,
   };
 }
 
@@ -29,6 +30,7 @@ function unfinished(overrides: Partial<RunProgress> = {}): RunProgress {
     counts: { fetched: 1750, inserted: 1750, updated: 0, unchanged: 0, stale: 0 },
     maxRecordTime: '2026-11-25T13:59:00.000000Z',
     expectedTotal: 300_000,
+    sourceClockSkewMs: null,
     startedAt: '2026-11-25T14:00:00.000000Z',
     updatedAt: '2026-11-25T14:03:00.000000Z',
     executionName: 'full-http-20261125T140000Z-7f3a-p1',

@@ -11,6 +11,7 @@ const checkpoint: Checkpoint = {
   isFullSync: false,
   createdAt: '2025-12-01T00:00:00.000000Z',
   updatedAt: '2026-01-01T11:55:03.000000Z',
+  sourceClockSkewMs: null,
 };
 const lease: Lease = { owner: 'full-http-x', executionName: 'full-http-x-p1', mode: 'full', trigger: 'http', expiresAt: NOW + 60_000 };
 const run: RunProgress = {
@@ -23,6 +24,7 @@ const run: RunProgress = {
   counts: { fetched: 1200, inserted: 1000, updated: 100, unchanged: 100, stale: 0 },
   maxRecordTime: null,
   expectedTotal: 3600,
+  sourceClockSkewMs: null,
   startedAt: '2026-01-01T11:58:00.000000Z',
   updatedAt: '2026-01-01T11:59:59.000000Z',
   executionName: 'full-http-x-p1',
