@@ -427,14 +427,16 @@ function watermarkOf(progress: RunProgress): string {
 }
 
 /**
- * How far to move our clock to read the source's. The measured skew comes from the source's Date header, in whole
- * seconds, so it is known to about a second: within that, the clocks agree and ours is used as it is. Beyond it, the
- * estimate is taken a second low, so a window never ends after the source's now: everything stamped before the
- * watermark is then in the copy when the run commits, and changes of the last second go to the next run.
+ * How far to move our clock to read the source's. The measured skew comes from the source's Date header: whole
+ * seconds, read across a network round trip, so it is known to a second or two. Within a few seconds the clocks are
+ * taken to agree (the overlap covers that). Beyond, the estimate is taken a second low, so a window does not end
+ * after the source's now: the newest changes go to the next run rather than being skipped by this one's walk.
  */
 function sourceClockOffsetMs(measuredSkewMs: number | null): number {
-  return measuredSkewMs === null || Math.abs(measuredSkewMs) <= 1000 ? 0 : measuredSkewMs - 1000;
+  return measuredSkewMs === null || Math.abs(measuredSkewMs) <= CLOCKS_AGREE_WITHIN_MS ? 0 : measuredSkewMs - 1000;
 }
+
+const CLOCKS_AGREE_WITHIN_MS = 5_000;
 
 function warnOnClockSkewChange(deps: SyncDeps, knownSkewMs: number, measuredSkewMs: number | undefined): void {
   // Windows follow the source's clock as last measured; a clock that moved by more than half the overlap since then

@@ -18,9 +18,9 @@ async function fullThenChangesThenIncremental(stack: ReliabilityStack) {
     expect(full.status).toBe('SUCCEEDED');
   });
   const changedAfter = stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 40).map((order) => order.id), creates: 10 });
-  // The source's clock is read from its Date header (whole seconds), so a run's window ends up to a second before
-  // the source's now: changes of that last second belong to the next run. Let it pass.
-  await new Promise((resolve) => setTimeout(resolve, 1_200));
+  // The source's clock is read from its Date header (whole seconds, across a round trip), so a run's window ends up to
+  // a second or two before the source's now: changes of those last seconds belong to the next run. Let them pass.
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
   const incremental = await warningsDuring(() => runToEnd(stack, { mode: 'incremental', trigger: 'schedule' }));
   expect(incremental.result.status).toBe('SUCCEEDED');
   return { changedAfter, warnings: [...warnings, ...incremental.warnings], summary: incremental.result.output as RunSummary };
