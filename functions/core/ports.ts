@@ -70,6 +70,16 @@ export interface OrderStore {
 
 export type LeaseAttempt = { acquired: true } | { acquired: false; holder: Lease };
 
+/** What a page step learns before it writes: the run's saved progress, or that the page was saved already. */
+export type PageStart =
+  | {
+      kind: 'ready';
+      progress: RunProgress;
+      /** Ids an earlier attempt of this same page was about to write (it died before saving its progress). */
+      earlierAttemptIds: string[];
+    }
+  | { kind: 'already-saved'; progress: RunProgress };
+
 /**
  * The sync-state table: one item per stream. Every write that a run makes is conditional on the run
  * holding the lease, so a run whose lease was taken over can no longer change anything.
@@ -95,6 +105,21 @@ export interface SyncStateStore {
     progress: RunProgress,
     options: { expectedPages: number | null; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean>;
+  /**
+   * Before a page step writes its orders, in one conditional write: check that `owner` holds a live lease and the
+   * run's saved progress is at `page`, renew the lease, and record the ids the page is about to write, so that a retry
+   * of a step that died after writing can count what it wrote even when the source answers differently the second
+   * time. Throws LeaseLostError when the lease is not ours; `already-saved` when the progress has moved past `page`.
+   * saveProgress, commit and recordFailure clear the recorded ids.
+   */
+  beginPage(
+    stream: string,
+    owner: string,
+    runId: string,
+    page: number,
+    ids: readonly string[],
+    options: { nowMs: number; leaseExpiresAt: number },
+  ): Promise<PageStart>;
   /** Write the checkpoint and the last run's result, clear the run, release the lease: one conditional write. */
   commit(stream: string, owner: string, checkpoint: Checkpoint, result: RunResult): Promise<void>;
   /** Keep the failed run's progress (status failed, with its error), record the result, release the lease. */

@@ -5,7 +5,7 @@ import { executionNameFor, newRunId, writeTagFor } from './execution-name';
 import { epochMsOf, instantFromEpochMs, maxInstant } from './instant';
 import { classifyPage } from './classify';
 import { planRun, type RunPlan } from './plan';
-import type { Clock, ExecutionStarter, Log, OrderSource, OrderStore, RunMetrics, RunReport, SyncStateStore } from './ports';
+import type { Clock, ExecutionStarter, Log, OrderSource, OrderStore, RunMetrics, RunReport, StoredVersion, SyncStateStore } from './ports';
 import type {
   BeginEvent,
   CaughtError,
@@ -232,18 +232,26 @@ async function continueRun(deps: SyncDeps, run: RunState, executionName: string)
  */
 export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState> {
   if (run.done) return run;
-  const nowMs = deps.clock();
-  const current = await deps.state.get(run.stream);
-  const progress = ownRun(current, run, nowMs);
-  if (progress.pages > run.page) {
-    deps.log.info('page already synced by an earlier attempt', { runId: run.runId, page: run.page });
-    return afterPage(run, progress, progress.pages - run.page);
-  }
-
   const page = await deps.source.fetchPage({ window: run.window, cursor: run.cursor, limit: deps.settings.pageSize });
-  const stored = await deps.orders.getVersions(page.orders.map((order) => order.id));
+  const ids = page.orders.map((order) => order.id);
+  const startedAtMs = deps.clock();
+  const start = await deps.state.beginPage(run.stream, run.leaseOwner, run.runId, run.page, ids, {
+    nowMs: startedAtMs,
+    leaseExpiresAt: startedAtMs + deps.settings.leaseMs,
+  });
+  if (start.kind === 'already-saved') {
+    deps.log.info('page already synced by an earlier attempt', { runId: run.runId, page: run.page });
+    return afterPage(run, start.progress, start.progress.pages - run.page);
+  }
+  const { progress } = start;
+  // An earlier attempt of this page died after writing: orders it wrote that have since left the page (they changed
+  // and moved on) still count as this page's, as its write tag says.
+  const inPage = new Set(ids);
+  const leftThePage = start.earlierAttemptIds.filter((id) => !inPage.has(id));
+  const stored = await deps.orders.getVersions([...ids, ...leftThePage]);
   const writeTag = writeTagFor(run.runId, run.page);
   const classified = classifyPage(page.orders, stored, writeTag);
+  const counts = addCounts(classified.counts, writtenEarlier(leftThePage, stored, writeTag));
   const syncedAt = instantFromEpochMs(deps.clock());
   await deps.orders.putOrders(classified.writes.map(({ order, kind }) => ({ order, kind, writeTag, syncedAt })));
 
@@ -252,14 +260,14 @@ export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState>
     ...progress,
     cursor: page.nextCursor,
     pages: run.page + 1,
-    counts: addCounts(progress.counts, classified.counts),
+    counts: addCounts(progress.counts, counts),
     maxRecordTime: maxInstant(progress.maxRecordTime, classified.maxRecordTime),
     sourceClockSkewMs: page.stats.clockSkewMs ?? progress.sourceClockSkewMs,
     updatedAt: instantFromEpochMs(savedAtMs),
   };
   const saved = await deps.state.saveProgress(run.stream, run.leaseOwner, next, {
     expectedPages: run.page,
-    orderCountDelta: classified.counts.inserted,
+    orderCountDelta: counts.inserted,
     leaseExpiresAt: savedAtMs + deps.settings.leaseMs,
   });
   if (!saved) {
@@ -268,17 +276,17 @@ export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState>
     return afterPage(run, again, again.pages - run.page);
   }
 
-  warnOnClockSkewChange(deps, progress.sourceClockSkewMs ?? current.checkpoint?.sourceClockSkewMs ?? 0, page.stats.clockSkewMs);
+  warnOnClockSkewChange(deps, progress.sourceClockSkewMs ?? 0, page.stats.clockSkewMs);
   deps.log.info('page synced', {
     runId: run.runId,
     page: run.page,
-    ...classified.counts,
+    ...counts,
     requests: page.stats.requests,
     throttled: page.stats.throttled,
     retried: page.stats.retried,
     last: page.nextCursor === null,
   });
-  deps.metrics?.page({ stream: run.stream, runId: run.runId, mode: run.mode, page: run.page, counts: classified.counts, source: page.stats });
+  deps.metrics?.page({ stream: run.stream, runId: run.runId, mode: run.mode, page: run.page, counts, source: page.stats });
   return afterPage(run, next, 1);
 }
 
@@ -392,6 +400,14 @@ function afterPage(run: RunState, progress: RunProgress, pagesDone: number): Run
     done: progress.cursor === null,
     counts: progress.counts,
   };
+}
+
+/** What an earlier attempt of this page wrote (its write tag) for orders no longer in the page. */
+function writtenEarlier(ids: readonly string[], stored: ReadonlyMap<string, StoredVersion>, writeTag: string): RunCounts {
+  const kinds = ids.map((id) => stored.get(id)).filter((version) => version?.writeTag === writeTag).map((version) => version!.writeKind);
+  const inserted = kinds.filter((kind) => kind === 'inserted').length;
+  const updated = kinds.filter((kind) => kind === 'updated').length;
+  return { fetched: inserted + updated, inserted, updated, unchanged: 0, stale: 0 };
 }
 
 function addCounts(a: RunCounts, b: RunCounts): RunCounts {

@@ -144,8 +144,10 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
   }
 
   /** One change: the given orders and `creates` new ones all get one new updated_at. */
+  let lastChangeMicros = 0;
   function applyChange(updates: readonly number[], creates: number): number[] {
     const { micros, digits } = table.nextChangeMicros(sourceNowMs() * MICROS_PER_MS, liveRandom.int(7));
+    lastChangeMicros = micros;
     const style = packStyle({ offsetIndex: liveRandom.int(OFFSETS.length), digits });
     const created = table.change(updates, creates, micros, style, seed);
     changeCount += new Set(updates).size + created.length;
@@ -165,7 +167,20 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
       for (const index of updates) applyChange([index], 0);
       for (let c = 0; c < creates; c++) created.push(...applyChange([], 1));
     }
+    clockPast(lastChangeMicros);
     return { updated: updates.map(orderIdOf), created: created.map(orderIdOf) };
+  }
+
+  /**
+   * A shop acknowledges a write after stamping it: return only once the source's clock has passed the last stamp
+   * (changes in one millisecond take microseconds after it), so a sync started after `mutate` returns has them all
+   * before its window's end. Bounded, for an injected clock that does not move.
+   */
+  function clockPast(micros: number): void {
+    const giveUpAt = Date.now() + 20;
+    while (sourceNowMs() * MICROS_PER_MS <= micros && Date.now() < giveUpAt) {
+      // spin: at most a few milliseconds
+    }
   }
 
   // Live mode: a shop's steady trickle of orders placed and changed, with an occasional bulk update.

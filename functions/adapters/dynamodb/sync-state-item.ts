@@ -10,6 +10,8 @@ export const SYNC_ATTRIBUTES = {
   run: 'run',
   lastRun: 'last_run',
   orderCount: 'order_count',
+  /** The ids the page step in flight is about to write (a string set), cleared when its progress is saved. */
+  pendingIds: 'pending_ids',
 } as const;
 
 /** Stored as snake_case: `expiresAt` → `expires_at`, `maxRecordTime` → `max_record_time`. */

@@ -2,7 +2,7 @@
 // transactions, and none is needed), so a run whose lease was taken over can no longer change anything.
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LeaseLostError, NothingToResumeError } from '../../core/errors';
-import type { LeaseAttempt, SyncStateStore } from '../../core/ports';
+import type { LeaseAttempt, PageStart, SyncStateStore } from '../../core/ports';
 import type { Checkpoint, Lease, RunProgress, RunResult, SyncState } from '../../core/run-types';
 import {
   checkpointToItem,
@@ -89,8 +89,13 @@ export class DynamoSyncStateStore implements SyncStateStore {
       expectedPages === null
         ? '(attribute_not_exists(#run) OR #run.#run_id <> :run_id)'
         : '#run.#run_id = :run_id AND #run.#pages = :expected_pages';
+    // A save that moves past a page (or starts a run) clears what beginPage recorded for it; one that keeps the page
+    // (a resume, a new execution of the run) keeps it, for the retry of that page.
+    const clearsPendingIds = expectedPages === null || progress.pages !== expectedPages;
     const written = await this.conditionalUpdate(stream, {
-      UpdateExpression: 'SET #run = :run, #lease.#expires_at = :expires_at ADD #order_count :order_count_delta',
+      UpdateExpression:
+        'SET #run = :run, #lease.#expires_at = :expires_at ADD #order_count :order_count_delta' +
+        (clearsPendingIds ? ' REMOVE #pending_ids' : ''),
       ConditionExpression: `#lease.#owner = :owner AND ${progressCondition}`,
       ExpressionAttributeValues: {
         ':run': runToItem(progress),
@@ -115,9 +120,49 @@ export class DynamoSyncStateStore implements SyncStateStore {
     );
   }
 
+  async beginPage(
+    stream: string,
+    owner: string,
+    runId: string,
+    page: number,
+    ids: readonly string[],
+    options: { nowMs: number; leaseExpiresAt: number },
+  ): Promise<PageStart> {
+    // The ids go into a string set: a retry adds its own to an earlier attempt's, and saveProgress removes them.
+    const before = await this.conditionalUpdate(
+      stream,
+      {
+        UpdateExpression: `SET #lease.#expires_at = :expires_at${ids.length > 0 ? ' ADD #pending_ids :ids' : ''}`,
+        ConditionExpression:
+          '#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id AND #run.#pages = :page',
+        ExpressionAttributeValues: {
+          ':expires_at': options.leaseExpiresAt,
+          ':owner': owner,
+          ':now': options.nowMs,
+          ':run_id': runId,
+          ':page': page,
+          ...(ids.length > 0 ? { ':ids': new Set(ids) } : {}),
+        },
+      },
+      'ALL_OLD',
+    );
+    if (before) {
+      const state = itemToSyncState(stream, before);
+      const earlier = before[SYNC_ATTRIBUTES.pendingIds];
+      return { kind: 'ready', progress: state.run!, earlierAttemptIds: earlier instanceof Set ? [...(earlier as Set<string>)] : [] };
+    }
+    const state = await this.get(stream);
+    if (state.lease?.owner !== owner || state.lease.expiresAt <= options.nowMs) throw leaseLost(stream, owner, state.lease);
+    if (state.run?.runId === runId && state.run.pages > page) return { kind: 'already-saved', progress: state.run };
+    throw new LeaseLostError(
+      `stream ${stream}: run ${runId} expected its saved progress at page ${page}, but the saved run is ` +
+        (state.run ? `${state.run.runId} at page ${state.run.pages}` : 'absent'),
+    );
+  }
+
   async commit(stream: string, owner: string, checkpoint: Checkpoint, result: RunResult): Promise<void> {
     await this.finish(stream, owner, result, {
-      UpdateExpression: 'SET #checkpoint = :checkpoint, #last_run = :last_run REMOVE #run, #lease',
+      UpdateExpression: 'SET #checkpoint = :checkpoint, #last_run = :last_run REMOVE #run, #lease, #pending_ids',
       ConditionExpression: '#lease.#owner = :owner',
       ExpressionAttributeValues: {
         ':checkpoint': checkpointToItem(checkpoint),
@@ -147,20 +192,28 @@ export class DynamoSyncStateStore implements SyncStateStore {
   }
 
   /** One conditional UpdateItem; false when its condition did not hold (nothing was written). */
-  private async conditionalUpdate(stream: string, update: Update): Promise<boolean> {
+  private async conditionalUpdate(stream: string, update: Update): Promise<boolean>;
+  /** The same, answering the item as it was before the write (null when nothing was written). */
+  private async conditionalUpdate(stream: string, update: Update, returnValues: 'ALL_OLD'): Promise<Record<string, unknown> | null>;
+  private async conditionalUpdate(
+    stream: string,
+    update: Update,
+    returnValues?: 'ALL_OLD',
+  ): Promise<boolean | Record<string, unknown> | null> {
     const expressions = `${update.UpdateExpression} ${update.ConditionExpression ?? ''}`;
     try {
-      await this.client.send(
+      const answer = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [SYNC_ATTRIBUTES.stream]: stream },
           ...update,
           ExpressionAttributeNames: attributeNamesIn(expressions),
+          ...(returnValues ? { ReturnValues: returnValues } : {}),
         }),
       );
-      return true;
+      return returnValues ? (answer.Attributes ?? {}) : true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if ((error as Error).name === 'ConditionalCheckFailedException') return returnValues ? null : false;
       throw error;
     }
   }
