@@ -256,6 +256,56 @@ describe('saving progress', () => {
   });
 });
 
+describe('beginning a page', () => {
+  const timing = { nowMs: T0 + MINUTE, leaseExpiresAt: T0 + 10 * MINUTE };
+
+  it('checks the lease and the page, renews the lease and answers the saved progress', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+
+    const start = await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2'], timing);
+
+    expect(start).toEqual({ kind: 'ready', progress: progressOf('run-a', 2), earlierAttemptIds: [] });
+    expect((await store.get(STREAM)).lease!.expiresAt).toBe(timing.leaseExpiresAt);
+  });
+
+  it('begun again for the same page (the step died after writing), answers the ids the earlier attempt recorded', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+    await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2'], timing);
+
+    const retry = await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_2', 'ord_3'], timing);
+    const again = await store.beginPage(STREAM, 'run-a', 'run-a', 2, [], timing);
+
+    expect(retry.kind === 'ready' && [...retry.earlierAttemptIds].sort()).toEqual(['ord_1', 'ord_2']);
+    expect(again.kind === 'ready' && [...again.earlierAttemptIds].sort()).toEqual(['ord_1', 'ord_2', 'ord_3']);
+  });
+
+  it('forgets the recorded ids once the page is saved, and answers already-saved to a late retry of that page', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+    await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
+    await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3), { expectedPages: 2, orderCountDelta: 1, leaseExpiresAt: timing.leaseExpiresAt });
+
+    const late = await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
+    const next = await store.beginPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], timing);
+
+    expect(late).toEqual({ kind: 'already-saved', progress: progressOf('run-a', 3) });
+    expect(next).toMatchObject({ kind: 'ready', earlierAttemptIds: [] });
+  });
+
+  it('by a run whose lease was taken over: LeaseLostError, nothing recorded', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+    await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 6 * MINUTE);
+
+    await expect(store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 6 * MINUTE, leaseExpiresAt: T0 + 16 * MINUTE })).rejects.toThrow(
+      LeaseLostError,
+    );
+    expect((await store.get(STREAM)).lease!.owner).toBe('run-b');
+  });
+});
+
 describe('the end of a run', () => {
   it('commit writes the checkpoint and the last run, clears the run and releases the lease', async () => {
     const store = await freshStore();
