@@ -126,6 +126,7 @@ export class PhaseMeter {
         'acquireLease',
         'renewLease',
         'releaseLease',
+        'beginPage',
         'saveProgress',
         'commit',
         'recordFailure',

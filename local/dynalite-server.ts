@@ -1,6 +1,6 @@
 // Serves the DynamoDB API locally with dynalite, in this process: in memory for tests, on disk for the
 // local stack. Lives under local/: no Lambda bundle can pull it in.
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 export interface DynaliteServer {
   /** `http://127.0.0.1:<port>`, for `createDocumentClient({ endpoint })`. */
@@ -22,24 +22,6 @@ export async function startDynaliteServer(options: DynaliteServerOptions = {}): 
   const host = options.host ?? '127.0.0.1';
   // Table state changes at once: nobody waits half a second per table for nothing.
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
-  return {
-    endpoint: `http://${host}:${port}`,
-    stop() {
-      stopped ??= new Promise<void>((resolve, reject) => {
-        server.close((error?: Error) => (error ? reject(error) : resolve()));
-        // Clients kept alive would hold close() open until their sockets time out.
-        server.closeAllConnections();
-      });
-      return stopped;
-    },
-  };
+  const listening = await listenOnLoopback(server, { port: options.port, host });
+  return { endpoint: listening.url, stop: listening.close };
 }

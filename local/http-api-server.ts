@@ -2,7 +2,8 @@
 // the Lambda runs, with a Lambda context; its result becomes the response. IAM auth is AWS's job: none here.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { fakeLambdaContext } from './lambda-context';
+import { listenOnLoopback } from './loopback';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult | undefined | void>;
@@ -34,26 +35,9 @@ export async function startHttpApiServer(options: HttpApiServerOptions): Promise
   const server = createServer((req, res) => {
     void serve(req, res, options.handler, functionName, options.onResponse);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { address, port } = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
-  return {
-    url: `http://${address}:${port}`,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open; requests in flight still finish.
-        server.closeIdleConnections();
-      });
-      return stopped;
-    },
-  };
+  // Requests in flight still get their answers when it stops.
+  const listening = await listenOnLoopback(server, { ...options, closeConnections: 'idle' });
+  return { url: listening.url, stop: listening.close };
 }
 
 async function serve(
@@ -179,24 +163,3 @@ function gatewayError(statusCode: number, message: string): APIGatewayProxyResul
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) };
 }
 
-let invocations = 0;
-
-/** What Lambda hands a handler besides the event; the Powertools logger reads the function's name and request id. */
-export function fakeLambdaContext(functionName: string, timeoutMs = 30_000): Context {
-  invocations += 1;
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `local-${functionName}-${invocations}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}

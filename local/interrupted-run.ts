@@ -1,7 +1,8 @@
 // Settles a run whose executions no longer run: the local stack stopped (Ctrl-C) or was killed mid-run. Its lease
 // would otherwise block every trigger until it expires (15 min); recorded as interrupted, the run is resumable at once.
 import type { SyncStateStore } from '../functions/core/ports';
-import type { RunError, RunProgress, RunResult } from '../functions/core/run-types';
+import type { RunError, RunProgress } from '../functions/core/run-types';
+import { runResultOf } from '../functions/core/sync-run';
 import { instantFromEpochMs } from '../functions/core/instant';
 
 export const INTERRUPTED_ERROR = 'Interrupted';
@@ -39,19 +40,6 @@ export async function settleInterruptedRun(
   const at = instantFromEpochMs(nowMs);
   const error: RunError = { name: INTERRUPTED_ERROR, message: `${why} at page ${run.pages}`, page: run.pages, at };
   const failedRun: RunProgress = { ...run, status: 'failed', error, updatedAt: at };
-  const result: RunResult = {
-    runId: run.runId,
-    mode: run.mode,
-    trigger: run.trigger,
-    status: 'failed',
-    window: run.window,
-    pages: run.pages,
-    counts: run.counts,
-    startedAt: run.startedAt,
-    finishedAt: at,
-    executionName: run.executionName,
-    error,
-  };
-  await store.recordFailure(stream, lease.owner, failedRun, result);
+  await store.recordFailure(stream, lease.owner, failedRun, runResultOf(failedRun, at));
   return { runId: run.runId, mode: run.mode, pages: run.pages, resumable: run.mode === 'full' };
 }

@@ -2,7 +2,7 @@
 // state machine, so the HTTP handler's SFNClient, the CLI and `aws stepfunctions ... --endpoint-url` work unchanged.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 import type { LocalDefinition } from './state-machine/definition';
 import {
   StepFunctionsApiError,
@@ -163,26 +163,8 @@ export async function startSfnEndpoint(options: SfnEndpointOptions): Promise<Sfn
   const server = createServer((req, res) => {
     void serve(req, res, () => ({ machine: options.machine(), definition: options.definition(), createdAt }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { address, port } = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
-  return {
-    url: `http://${address}:${port}`,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // The SDK keeps sockets alive: without this, close() waits for them to time out.
-        server.closeAllConnections();
-      });
-      return stopped;
-    },
-  };
+  const listening = await listenOnLoopback(server, options);
+  return { url: listening.url, stop: listening.close };
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, target: () => EndpointTarget): Promise<void> {

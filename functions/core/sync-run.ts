@@ -313,18 +313,7 @@ export async function commitRun(deps: SyncDeps, run: RunState): Promise<RunSumma
     updatedAt: now,
     sourceClockSkewMs: progress.sourceClockSkewMs,
   };
-  const result: RunResult = {
-    runId: run.runId,
-    mode: progress.mode,
-    trigger: progress.trigger,
-    status: 'succeeded',
-    window: progress.window,
-    pages: progress.pages,
-    counts: progress.counts,
-    startedAt: progress.startedAt,
-    finishedAt: now,
-    executionName: progress.executionName,
-  };
+  const result = runResultOf(progress, now);
   await deps.state.commit(run.stream, run.leaseOwner, checkpoint, result);
   const summary = summaryOf(result, checkpoint.watermark, current.orderCount, run.stream);
   deps.log.info('run committed', { ...summary });
@@ -348,19 +337,7 @@ export async function recordFailure(deps: SyncDeps, run: RunState & { error?: Ca
     error,
     updatedAt: now,
   };
-  const result: RunResult = {
-    runId: run.runId,
-    mode: failedRun.mode,
-    trigger: failedRun.trigger,
-    status: 'failed',
-    window: failedRun.window,
-    pages: failedRun.pages,
-    counts: failedRun.counts,
-    startedAt: failedRun.startedAt,
-    finishedAt: now,
-    executionName: failedRun.executionName,
-    error,
-  };
+  const result = runResultOf(failedRun, now);
   try {
     await deps.state.recordFailure(run.stream, run.leaseOwner, failedRun, result);
   } catch (failure) {
@@ -375,6 +352,23 @@ export async function recordFailure(deps: SyncDeps, run: RunState & { error?: Ca
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** How a run ended, from its progress: failed when the progress carries an error, succeeded otherwise. */
+export function runResultOf(progress: RunProgress, finishedAt: string): RunResult {
+  return {
+    runId: progress.runId,
+    mode: progress.mode,
+    trigger: progress.trigger,
+    status: progress.error ? 'failed' : 'succeeded',
+    window: progress.window,
+    pages: progress.pages,
+    counts: progress.counts,
+    startedAt: progress.startedAt,
+    finishedAt,
+    executionName: progress.executionName,
+    ...(progress.error ? { error: progress.error } : {}),
+  };
+}
 
 /** The saved progress of this run, provided this run's chain still holds a live lease. */
 function ownRun(current: SyncState, run: RunState, nowMs: number): RunProgress {

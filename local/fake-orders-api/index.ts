@@ -1,7 +1,7 @@
 // The fake orders API: a plain node:http server on loopback that serves ORDERS_API.md to the letter from
 // a seeded, compact in-memory shop, changes orders while clients page (live mode), and fails on demand.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback';
 import type { Instant } from '../../functions/core/order';
 import { decodeCursor, encodeCursor, filtersHash, type Filters } from './cursor';
 import { checkedFaults, NO_FAULTS, RateWindow, type FaultSettings, type ScriptedOutcome } from './faults';
@@ -369,23 +369,18 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     } else respond();
   });
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server, { port: options.port });
   setLiveRate(options.liveRate ?? 0);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     token,
     clockOffsetMs,
     async stop() {
       setLiveRate(0);
       for (const timer of pendingTimers) clearTimeout(timer);
       pendingTimers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
     truth(window = {}) {
       const bound = (instant: Instant | null | undefined): number | null => {

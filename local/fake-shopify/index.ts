@@ -6,7 +6,7 @@
 // requiredAccess). It reads operations by operationName: it is a fake for our documents, not a GraphQL engine.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback';
 import { Agent, request } from 'undici';
 import {
   ACCESS_SCOPES_COST,
@@ -346,14 +346,10 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     });
   });
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server, { port: options.port });
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     token,
     shop,
     truth(window) {
@@ -388,8 +384,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       return [...recorded];
     },
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       await agent.close();
       await shop.stop();
     },

@@ -1,6 +1,7 @@
 // Binds the definition's Task states, by state name, to what AWS would run: the Lambda handler modules
 // themselves (called as Lambda calls them: event and context) and StartExecution on this same state machine.
 import type { Context } from 'aws-lambda';
+import { fakeLambdaContext } from '../lambda-context';
 import { handler as beginHandler } from '../../functions/handlers/begin';
 import { handler as commitHandler } from '../../functions/handlers/commit';
 import { handler as recordFailureHandler } from '../../functions/handlers/record-failure';
@@ -15,7 +16,7 @@ export function invokeLocally(functionName: string, handler: LambdaHandler, hook
   return async (parameters) => {
     const payload = parameters.Payload;
     await hooks.before?.(functionName, payload);
-    const result = await handler(payload, lambdaContext(functionName));
+    const result = await handler(payload, fakeLambdaContext(functionName, 60_000));
     await hooks.after?.(functionName, payload, result);
     return { Payload: result, StatusCode: 200 };
   };
@@ -39,25 +40,5 @@ export function syncTaskBindings(machine: () => LocalStateMachine, hooks: Invoke
       const started = machine().start(String(parameters.Name), input, parent.executionArn);
       return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
     },
-  };
-}
-
-let invocations = 0;
-
-function lambdaContext(functionName: string): Context {
-  invocations += 1;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: `local-${invocations}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
