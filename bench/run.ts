@@ -10,7 +10,7 @@ import { parseConfig } from '../functions/config';
 import { childExecArgv } from './ipc';
 import { summarizeProfiles } from './profile';
 import { buildReport, renderReport, type BenchSettings } from './report';
-import { readmeSection } from './readme-section';
+import { updateReadme } from './readme-section';
 import type { WorkerAnswer, WorkerKind, WorkerRequest } from './worker';
 
 const USAGE = `npm run bench -- [--orders N] [--page-size 1..250] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S]
@@ -165,8 +165,9 @@ async function main(): Promise<void> {
     for (const line of await summarizeProfiles(files.map((name) => path.join(profileDir, name)))) console.log(line);
   }
   if (flags.readme) {
-    await writeFile(path.join(__dirname, 'README-section.md'), readmeSection(report));
-    console.log('bench/README-section.md written');
+    await writeFile(path.join(__dirname, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    updateReadme(report);
+    console.log('README.md benchmark figures and bench/latest.json updated');
   }
 }
 
