@@ -27,6 +27,8 @@ export interface RunState {
   counts: RunCounts;
   /** Orders the window held when the run began (full runs), for progress; null when not asked. */
   expectedTotal: number | null;
+  /** This execution's name (it goes on every log line of the run's steps). */
+  executionName: string;
   /** Name for the next execution of the chain. */
   nextExecutionName: string;
   startedAt: Instant;

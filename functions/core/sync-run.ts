@@ -193,6 +193,7 @@ export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunSt
       done: progress.pages > 0 && progress.cursor === null,
       counts: progress.counts,
       expectedTotal: progress.expectedTotal,
+      executionName: event.executionName,
       nextExecutionName: executionNameFor(leaseOwner, 2),
       startedAt: progress.startedAt,
     };
@@ -220,6 +221,7 @@ async function continueRun(deps: SyncDeps, run: RunState, executionName: string)
     part,
     pagesInPart: 0,
     maxPagesPerPart: deps.settings.maxPagesPerPart,
+    executionName,
     nextExecutionName: executionNameFor(run.leaseOwner, part + 1),
   };
 }
@@ -495,7 +497,7 @@ function progressFromState(run: RunState, now: string): RunProgress {
     sourceClockSkewMs: null,
     startedAt: run.startedAt,
     updatedAt: now,
-    executionName: run.nextExecutionName,
+    executionName: run.executionName,
     part: run.part,
     status: 'running',
   };

@@ -7,8 +7,8 @@ import { beginEventSchema, parseStepEvent } from './step-events';
 
 export async function begin(event: unknown) {
   const parsed = parseStepEvent(beginEventSchema, event, 'Begin');
-  logger.appendKeys({ executionName: parsed.executionName });
   if ('continueRun' in parsed.input) logRunKeys(parsed.input.continueRun);
+  logger.appendKeys({ executionName: parsed.executionName });
   return beginRun(syncDeps(), parsed);
 }
 

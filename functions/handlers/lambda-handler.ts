@@ -21,13 +21,13 @@ export function lambdaHandler<E, R>(plain: (event: E) => Promise<R>) {
 }
 
 /** Put the run's keys on every log line of this invocation. */
-export function logRunKeys(run: Pick<RunState, 'stream' | 'runId' | 'mode' | 'page' | 'part'>, executionName?: string): void {
+export function logRunKeys(run: Pick<RunState, 'stream' | 'runId' | 'mode' | 'page' | 'part' | 'executionName'>): void {
   logger.appendKeys({
     stream: run.stream,
     runId: run.runId,
+    executionName: run.executionName,
     mode: run.mode,
     page: run.page,
     part: run.part,
-    ...(executionName ? { executionName } : {}),
   });
 }

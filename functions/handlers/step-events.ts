@@ -24,6 +24,7 @@ export const runStateSchema = z.object({
   done: z.boolean(),
   counts: z.object({ fetched: count, inserted: count, updated: count, unchanged: count, stale: count }),
   expectedTotal: count.nullable(),
+  executionName: z.string().min(1),
   nextExecutionName: z.string().min(1),
   startedAt: instant,
 });

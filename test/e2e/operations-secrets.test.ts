@@ -100,7 +100,7 @@ describe('the source token in a whole run', () => {
       .filter((line) => line.startsWith('{') && line.includes('"message":"page synced"'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(pageLines.length).toBeGreaterThan(8);
-    for (const line of pageLines) expect(Object.keys(line)).toEqual(expect.arrayContaining(['stream', 'runId', 'mode', 'page', 'part']));
+    for (const line of pageLines) expect(Object.keys(line)).toEqual(expect.arrayContaining(['stream', 'runId', 'executionName', 'mode', 'page', 'part']));
     expect(stepPayloads.length).toBeGreaterThan(20);
   });
 
