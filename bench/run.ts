@@ -14,13 +14,22 @@ import { updateReadme } from './readme-section';
 import type { WorkerAnswer, WorkerKind, WorkerRequest } from './worker';
 
 const USAGE = `npm run bench -- [--orders N] [--page-size 1..250] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S]
-  [--changed N] [--memory-small N (0: skip)] [--phases source,store,sync] [--seed S] [--cpu-prof] [--readme]`;
+  [--changed N] [--memory-small N (0: skip)] [--phases source,store,sync] [--runner-heap-mb N (0: node's default)]
+  [--seed S] [--cpu-prof] [--readme]`;
+
+/**
+ * The runner's old-space limit. Left to node's default, V8 grows the heap with the allocation rate of a long run
+ * (garbage, not retained data: the live heap after GC stays flat), which makes peak RSS a measure of run length. A
+ * fixed limit, the same for every size, makes it a measure of what the steps hold.
+ */
+const RUNNER_HEAP_MB_DEFAULT = 128;
 
 interface Flags extends BenchSettings {
   phases: WorkerKind[];
   seed: number;
   cpuProf: boolean;
   readme: boolean;
+  runnerHeapMb: number;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -39,6 +48,7 @@ function parseFlags(argv: string[]): Flags {
       seed: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       readme: { type: 'boolean' },
+      'runner-heap-mb': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -72,14 +82,15 @@ function parseFlags(argv: string[]): Flags {
     seed: wholeNumber('seed', 1),
     cpuProf: values['cpu-prof'] ?? false,
     readme: values.readme ?? false,
+    runnerHeapMb: wholeNumber('runner-heap-mb', RUNNER_HEAP_MB_DEFAULT),
   };
 }
 
 /** Runs one worker process to its end and returns its figures. */
-function runWorker(request: WorkerRequest, profileArgv: string[]): Promise<WorkerAnswer> {
+function runWorker(request: WorkerRequest, profileArgv: string[], heapArgv: string[]): Promise<WorkerAnswer> {
   const worker = fork(path.join(__dirname, 'worker.ts'), [], {
     // --expose-gc: each phase ends with one full GC to read the live heap it left (after its time is taken).
-    execArgv: childExecArgv(['--expose-gc', ...profileArgv]),
+    execArgv: childExecArgv(['--expose-gc', ...heapArgv, ...profileArgv]),
     // One JSON log line per page would drown the table; warnings and errors still show.
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -117,15 +128,16 @@ async function main(): Promise<void> {
     childExecArgv: profileArgv,
   });
 
+  const heapArgv = flags.runnerHeapMb > 0 ? [`--max-old-space-size=${flags.runnerHeapMb}`] : [];
   const answers: WorkerAnswer[] = [];
   for (const kind of flags.phases) {
     console.error(`bench: ${kind} phase(s), ${flags.orders} orders ...`);
-    answers.push(await runWorker(request(kind, flags.orders, false), profileArgv));
+    answers.push(await runWorker(request(kind, flags.orders, false), profileArgv, heapArgv));
   }
   let small: WorkerAnswer | undefined;
   if (flags.phases.includes('sync') && flags.memorySmallOrders > 0 && flags.memorySmallOrders !== flags.orders) {
     console.error(`bench: full resync of ${flags.memorySmallOrders} orders in a fresh process (memory ratio) ...`);
-    small = await runWorker(request('sync', flags.memorySmallOrders, true), profileArgv);
+    small = await runWorker(request('sync', flags.memorySmallOrders, true), profileArgv, heapArgv);
   }
 
   const sizing = answers.find((answer) => answer.sizing)?.sizing ?? small?.sizing ?? {};
@@ -148,7 +160,10 @@ async function main(): Promise<void> {
     sizing,
     notes: [
       'each phase group ran in a fresh runner process; the fake orders API and dynalite ran in child processes of their own (RSS per process)',
-      'the sync runner also holds the synthesized CDK template (aws-cdk-lib loaded) and an idle in-memory dynalite of the local stack',
+      'the sync runner holds the synthesized template (synthesized in a child process) and an idle in-memory dynalite of the local stack',
+      flags.runnerHeapMb > 0
+        ? `runner processes ran with --max-old-space-size=${flags.runnerHeapMb} (--runner-heap-mb; 0 for node's default)`
+        : "runner processes ran with node's default heap limit",
       ...diskNotes,
     ],
   });

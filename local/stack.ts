@@ -4,7 +4,9 @@ import { createDynamoClient } from '../functions/adapters/dynamodb/client';
 import { startDynaliteServer, type DynaliteServer } from './dynalite-server';
 import { ensureTables, type TableNames } from '../functions/adapters/dynamodb/tables';
 import { resetRuntime } from '../functions/runtime';
-import { synthTemplate } from '../infra/synth';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { CloudFormationTemplate } from '../infra/synth';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from './fake-orders-api';
 import { definitionFromTemplate, LOCAL_REGION, type LocalDefinition } from './state-machine/definition';
 import { LocalStateMachine, type ExecutionRecord, type TaskBinding } from './state-machine/local-state-machine';
@@ -52,11 +54,20 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-let templateOnce: ReturnType<typeof synthTemplate> | undefined;
+let templateOnce: CloudFormationTemplate | undefined;
 
-/** The synthesized template, once per process (synthesis takes seconds). */
-export function localTemplate(): ReturnType<typeof synthTemplate> {
-  templateOnce ??= synthTemplate();
+/**
+ * The synthesized template, once per process. Synthesized in a child process (infra/print-template.ts): it takes
+ * seconds and some 400 MB that the process running the steps, the bench's subject, has no use for afterwards.
+ */
+export function localTemplate(): CloudFormationTemplate {
+  templateOnce ??= JSON.parse(
+    execFileSync(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '..', 'infra', 'print-template.ts')], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  ) as CloudFormationTemplate;
   return templateOnce;
 }
 
