@@ -124,7 +124,6 @@ export class PhaseMeter {
       timeMethods(this.sections, 'sync-state store', DynamoSyncStateStore.prototype, [
         'get',
         'acquireLease',
-        'renewLease',
         'releaseLease',
         'beginPage',
         'saveProgress',

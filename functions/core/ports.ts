@@ -88,8 +88,6 @@ export interface SyncStateStore {
   get(stream: string): Promise<SyncState>;
   /** Take the lease if it is free, expired (expiresAt <= now), or already ours. */
   acquireLease(stream: string, lease: Lease, now: number): Promise<LeaseAttempt>;
-  /** Extend our lease; throws LeaseLostError when it is no longer ours. */
-  renewLease(stream: string, owner: string, expiresAt: number, now: number): Promise<void>;
   /** Drop our lease; does nothing when it is not ours. */
   releaseLease(stream: string, owner: string): Promise<void>;
   /**

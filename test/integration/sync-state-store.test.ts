@@ -150,34 +150,6 @@ describe('the lease', () => {
     expect(stillHeld?.owner).toBe('run-a');
     expect(next).toEqual({ acquired: true });
   });
-
-  it('is extended by a renewal from its holder', async () => {
-    const store = await freshStore();
-    await store.acquireLease(STREAM, leaseFor('run-a', T0 + MINUTE), T0);
-
-    await store.renewLease(STREAM, 'run-a', T0 + 6 * MINUTE, T0 + 30_000);
-
-    expect((await store.get(STREAM)).lease?.expiresAt).toBe(T0 + 6 * MINUTE);
-  });
-
-  it('renewed after a takeover: LeaseLostError naming the run that holds it now, and the new holder keeps it', async () => {
-    const store = await freshStore();
-    await store.acquireLease(STREAM, leaseFor('run-a', T0 + MINUTE), T0);
-    await store.acquireLease(STREAM, leaseFor('run-b', T0 + 10 * MINUTE), T0 + 2 * MINUTE);
-
-    const renewal = store.renewLease(STREAM, 'run-a', T0 + 20 * MINUTE, T0 + 2 * MINUTE);
-
-    await expect(renewal).rejects.toThrow(LeaseLostError);
-    await expect(renewal).rejects.toThrow(/run run-a no longer holds the lease; run run-b \(execution run-b-p1, full\) holds it now/);
-    expect((await store.get(STREAM)).lease).toEqual(leaseFor('run-b', T0 + 10 * MINUTE));
-  });
-
-  it('renewed after it expired, even with nobody else holding it: LeaseLostError (another run may have seen it free)', async () => {
-    const store = await freshStore();
-    await store.acquireLease(STREAM, leaseFor('run-a', T0 + MINUTE), T0);
-
-    await expect(store.renewLease(STREAM, 'run-a', T0 + 9 * MINUTE, T0 + MINUTE)).rejects.toThrow(/expired at 2025-02-01T00:01:00.000Z/);
-  });
 });
 
 describe('saving progress', () => {
@@ -299,10 +271,20 @@ describe('beginning a page', () => {
     await runningAt(store, 'run-a', 2);
     await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 6 * MINUTE);
 
-    await expect(store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 6 * MINUTE, leaseExpiresAt: T0 + 16 * MINUTE })).rejects.toThrow(
-      LeaseLostError,
-    );
-    expect((await store.get(STREAM)).lease!.owner).toBe('run-b');
+    const start = store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 6 * MINUTE, leaseExpiresAt: T0 + 16 * MINUTE });
+
+    await expect(start).rejects.toThrow(LeaseLostError);
+    await expect(start).rejects.toThrow(/run run-a no longer holds the lease; run run-b \(execution run-b-p1, full\) holds it now/);
+    expect((await store.get(STREAM)).lease).toEqual(leaseFor('run-b', T0 + 20 * MINUTE));
+  });
+
+  it('after the lease expired, even with nobody else holding it: LeaseLostError (another run may have seen it free)', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+
+    const start = store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 5 * MINUTE, leaseExpiresAt: T0 + 15 * MINUTE });
+
+    await expect(start).rejects.toThrow(/expired at 2025-02-01T00:05:00.000Z/);
   });
 });
 

@@ -57,16 +57,6 @@ export class DynamoSyncStateStore implements SyncStateStore {
     }
   }
 
-  async renewLease(stream: string, owner: string, expiresAt: number, now: number): Promise<void> {
-    // Not expired as well as ours: once expired, another run may have read the lease as free.
-    const written = await this.conditionalUpdate(stream, {
-      UpdateExpression: 'SET #lease.#expires_at = :expires_at',
-      ConditionExpression: '#lease.#owner = :owner AND #lease.#expires_at > :now',
-      ExpressionAttributeValues: { ':expires_at': expiresAt, ':owner': owner, ':now': now },
-    });
-    if (!written) throw leaseLost(stream, owner, (await this.get(stream)).lease);
-  }
-
   async releaseLease(stream: string, owner: string): Promise<void> {
     // Not ours (taken over, or already released): nothing to do.
     await this.conditionalUpdate(stream, {
