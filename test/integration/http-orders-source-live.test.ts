@@ -3,6 +3,7 @@
 import { HttpOrdersSource } from '../../functions/adapters/source/http-orders-source';
 import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fake-orders-api';
 import { walkWindow } from '../support/fake-api-walk';
+import type { OrderSource } from '../../functions/core/ports';
 
 describe('walking a window while the shop changes orders', () => {
   let api: FakeOrdersApi;
@@ -25,14 +26,25 @@ describe('walking a window while the shop changes orders', () => {
     const window = { from: fromIndex === null ? null : api.truth()[fromIndex]!.updated_at, to };
     const before = api.truth(window);
 
+    // The shop as it was when the walk sent its last request: an order placed after that (the live timer can
+    // still fire before setLiveRate(0) below) was never promised to this walk.
+    let beforeLastRequest = new Set<string>();
+    const recordingSource: OrderSource = {
+      fetchPage: (request) => {
+        beforeLastRequest = new Set(api.truth(window).map((order) => order.id));
+        return source.fetchPage(request);
+      },
+      count: (countedWindow) => source.count(countedWindow),
+    };
     api.setLiveRate(400);
-    const walk = await walkWindow(source, window, 100);
+    const walk = await walkWindow(recordingSource, window, 100);
     api.setLiveRate(0);
 
     const after = api.truth(window);
     const seen = new Map<string, Set<string>>();
     for (const order of walk.orders) seen.set(order.id, (seen.get(order.id) ?? new Set()).add(order.updatedAt));
-    const missing = after.filter((order) => !seen.has(order.id));
+    const missing = after.filter((order) => beforeLastRequest.has(order.id) && !seen.has(order.id));
+    expect(beforeLastRequest.size).toBeGreaterThan(0);
     expect(api.stats().changes).toBeGreaterThan(200);
     expect(missing).toEqual([]);
     // Nothing outside the window, and no version the shop never had after the walk began.
