@@ -70,6 +70,12 @@ export interface OrderStore {
 
 export type LeaseAttempt = { acquired: true } | { acquired: false; holder: Lease };
 
+/** A page's outcome to save: the run's progress after it, and the orders it inserted (for the order counter). */
+export interface PageResult {
+  progress: RunProgress;
+  orderCountDelta: number;
+}
+
 /** What a page step learns before it writes: the run's saved progress, or that the page was saved already. */
 export type PageStart =
   | {
@@ -107,8 +113,10 @@ export interface SyncStateStore {
    * Before a page step writes its orders, in one conditional write: check that `owner` holds a live lease and the
    * run's saved progress is at `page`, renew the lease, and record the ids the page is about to write, so that a retry
    * of a step that died after writing can count what it wrote even when the source answers differently the second
-   * time. Throws LeaseLostError when the lease is not ours; `already-saved` when the progress has moved past `page`.
-   * saveProgress, commit and recordFailure clear the recorded ids.
+   * time. With `previousPage`, the same write first saves the result of the page before (the saved progress must then
+   * be one page behind, at `page - 1`; a retry of this step finds it at `page` and only adds its ids).
+   * Throws LeaseLostError when the lease is not ours; `already-saved` when the progress has moved past `page`.
+   * Saving a later page, commit and recordFailure clear the recorded ids.
    */
   beginPage(
     stream: string,
@@ -116,10 +124,13 @@ export interface SyncStateStore {
     runId: string,
     page: number,
     ids: readonly string[],
-    options: { nowMs: number; leaseExpiresAt: number },
+    options: { nowMs: number; leaseExpiresAt: number; previousPage?: PageResult },
   ): Promise<PageStart>;
-  /** Write the checkpoint and the last run's result, clear the run, release the lease: one conditional write. */
-  commit(stream: string, owner: string, checkpoint: Checkpoint, result: RunResult): Promise<void>;
+  /**
+   * Write the checkpoint and the last run's result, clear the run, release the lease and add `orderCountDelta` (the
+   * last page's inserts, when its result was not saved yet) to the order counter: one conditional write.
+   */
+  commit(stream: string, owner: string, checkpoint: Checkpoint, result: RunResult, orderCountDelta: number): Promise<void>;
   /** Keep the failed run's progress (status failed, with its error), record the result, release the lease. */
   recordFailure(stream: string, owner: string, failedRun: RunProgress, result: RunResult): Promise<void>;
 }

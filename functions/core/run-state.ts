@@ -25,6 +25,15 @@ export interface RunState {
   /** The last page has been synced: next step is commit. */
   done: boolean;
   counts: RunCounts;
+  /** The newest updated_at the run has fetched so far. */
+  maxRecordTime: Instant | null;
+  /** The source's clock minus ours, as the last page measured it (null: not measured). */
+  sourceClockSkewMs: number | null;
+  /**
+   * Set when the last page's result is not in the sync-state item yet (its saved progress is one page behind): the
+   * next step saves it with its first write, and adds `inserted` to the order counter then. Null when all is saved.
+   */
+  unsavedPage: { inserted: number } | null;
   /** Orders the window held when the run began (full runs), for progress; null when not asked. */
   expectedTotal: number | null;
   /** This execution's name (it goes on every log line of the run's steps). */

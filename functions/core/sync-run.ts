@@ -192,6 +192,9 @@ export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunSt
       maxPagesPerPart,
       done: progress.pages > 0 && progress.cursor === null,
       counts: progress.counts,
+      maxRecordTime: progress.maxRecordTime,
+      sourceClockSkewMs: progress.sourceClockSkewMs,
+      unsavedPage: null,
       expectedTotal: progress.expectedTotal,
       executionName: event.executionName,
       nextExecutionName: executionNameFor(leaseOwner, 2),
@@ -207,13 +210,13 @@ export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunSt
 async function continueRun(deps: SyncDeps, run: RunState, executionName: string): Promise<RunState> {
   const nowMs = deps.clock();
   const current = await deps.state.get(run.stream);
-  const progress = ownRun(current, run, nowMs);
+  const { progress, savedPages, unsavedInserted } = latestProgress(current, run, nowMs);
   const part = run.part + 1;
   await deps.state.saveProgress(
     run.stream,
     run.leaseOwner,
     { ...progress, executionName, part, updatedAt: instantFromEpochMs(nowMs) },
-    { expectedPages: progress.pages, orderCountDelta: 0, leaseExpiresAt: nowMs + deps.settings.leaseMs },
+    { expectedPages: savedPages, orderCountDelta: unsavedInserted, leaseExpiresAt: nowMs + deps.settings.leaseMs },
   );
   deps.log.info('run continues in a new execution', { runId: run.runId, part, page: progress.pages });
   return {
@@ -221,16 +224,19 @@ async function continueRun(deps: SyncDeps, run: RunState, executionName: string)
     part,
     pagesInPart: 0,
     maxPagesPerPart: deps.settings.maxPagesPerPart,
+    unsavedPage: null,
     executionName,
     nextExecutionName: executionNameFor(run.leaseOwner, part + 1),
   };
 }
 
 /**
- * Step "sync page": fetch the page at the run's cursor, classify it against the stored versions, write the new
- * and changed orders, then save the cursor and counts (which also renews the lease) in one conditional write.
- * Safe to run twice: a retry after the save returns the saved result; a retry after the write but before the
- * save recognises its own writes by their write tag and counts them the same way.
+ * Step "sync page": fetch the page at the run's cursor; in one conditional write, check the lease, save the previous
+ * page's result (the step before left it in the run state) and record this page's ids; classify the page against the
+ * stored versions and write the new and changed orders. This page's result travels in the returned run state, to be
+ * saved by the next step's first write (one sync-state write per page).
+ * Safe to run twice: a retry after the write recognises its own writes by their write tag and counts them the same
+ * way, even those that have left the page since (the recorded ids).
  */
 export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState> {
   if (run.done) return run;
@@ -240,6 +246,9 @@ export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState>
   const start = await deps.state.beginPage(run.stream, run.leaseOwner, run.runId, run.page, ids, {
     nowMs: startedAtMs,
     leaseExpiresAt: startedAtMs + deps.settings.leaseMs,
+    ...(run.unsavedPage
+      ? { previousPage: { progress: progressFromState(run, instantFromEpochMs(startedAtMs)), orderCountDelta: run.unsavedPage.inserted } }
+      : {}),
   });
   if (start.kind === 'already-saved') {
     deps.log.info('page already synced by an earlier attempt', { runId: run.runId, page: run.page });
@@ -257,27 +266,6 @@ export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState>
   const syncedAt = instantFromEpochMs(deps.clock());
   await deps.orders.putOrders(classified.writes.map(({ order, kind }) => ({ order, kind, writeTag, syncedAt })));
 
-  const savedAtMs = deps.clock();
-  const next: RunProgress = {
-    ...progress,
-    cursor: page.nextCursor,
-    pages: run.page + 1,
-    counts: addCounts(progress.counts, counts),
-    maxRecordTime: maxInstant(progress.maxRecordTime, classified.maxRecordTime),
-    sourceClockSkewMs: page.stats.clockSkewMs ?? progress.sourceClockSkewMs,
-    updatedAt: instantFromEpochMs(savedAtMs),
-  };
-  const saved = await deps.state.saveProgress(run.stream, run.leaseOwner, next, {
-    expectedPages: run.page,
-    orderCountDelta: counts.inserted,
-    leaseExpiresAt: savedAtMs + deps.settings.leaseMs,
-  });
-  if (!saved) {
-    // A twin invocation saved this page first: its result is the run's.
-    const again = ownRun(await deps.state.get(run.stream), run, savedAtMs);
-    return afterPage(run, again, again.pages - run.page);
-  }
-
   warnOnClockSkewChange(deps, progress.sourceClockSkewMs ?? 0, page.stats.clockSkewMs);
   deps.log.info('page synced', {
     runId: run.runId,
@@ -289,7 +277,17 @@ export async function syncPage(deps: SyncDeps, run: RunState): Promise<RunState>
     last: page.nextCursor === null,
   });
   deps.metrics?.page({ stream: run.stream, runId: run.runId, mode: run.mode, page: run.page, counts, source: page.stats });
-  return afterPage(run, next, 1);
+  return {
+    ...run,
+    cursor: page.nextCursor,
+    page: run.page + 1,
+    pagesInPart: run.pagesInPart + 1,
+    done: page.nextCursor === null,
+    counts: addCounts(progress.counts, counts),
+    maxRecordTime: maxInstant(progress.maxRecordTime, classified.maxRecordTime),
+    sourceClockSkewMs: page.stats.clockSkewMs ?? progress.sourceClockSkewMs,
+    unsavedPage: { inserted: counts.inserted },
+  };
 }
 
 /**
@@ -303,7 +301,7 @@ export async function commitRun(deps: SyncDeps, run: RunState): Promise<RunSumma
   if (current.lastRun?.runId === run.runId && current.lease?.owner !== run.leaseOwner) {
     return summaryOf(current.lastRun, current.checkpoint?.watermark, current.orderCount, run.stream);
   }
-  const progress = ownRun(current, run, nowMs);
+  const { progress, unsavedInserted } = latestProgress(current, run, nowMs);
   const previous = current.checkpoint;
   const checkpoint: Checkpoint = {
     watermark: maxInstant(previous?.watermark ?? null, watermarkOf(progress)) ?? progress.window.to,
@@ -316,8 +314,8 @@ export async function commitRun(deps: SyncDeps, run: RunState): Promise<RunSumma
     sourceClockSkewMs: progress.sourceClockSkewMs,
   };
   const result = runResultOf(progress, now);
-  await deps.state.commit(run.stream, run.leaseOwner, checkpoint, result);
-  const summary = summaryOf(result, checkpoint.watermark, current.orderCount, run.stream);
+  await deps.state.commit(run.stream, run.leaseOwner, checkpoint, result, unsavedInserted);
+  const summary = summaryOf(result, checkpoint.watermark, current.orderCount + unsavedInserted, run.stream);
   deps.log.info('run committed', { ...summary });
   deps.metrics?.run({ ...reportOf(result, summary), watermarkLagSeconds: (nowMs - epochMsOf(checkpoint.watermark)) / 1000 });
   return summary;
@@ -333,14 +331,19 @@ export async function recordFailure(deps: SyncDeps, run: RunState & { error?: Ca
   const error = runErrorFrom(run.error, run.page, now);
   const current = await deps.state.get(run.stream);
   const saved = current.run?.runId === run.runId ? current.run : undefined;
-  const failedRun: RunProgress = {
-    ...(saved ?? progressFromState(run, now)),
-    status: 'failed',
-    error,
-    updatedAt: now,
-  };
+  // The page before the failing one may be in the run state only: it is saved first (a resume starts after it).
+  const unsaved = run.unsavedPage && saved?.pages === run.page - 1 ? run.unsavedPage : null;
+  const latest = unsaved ? progressFromState(run, now) : (saved ?? progressFromState(run, now));
+  const failedRun: RunProgress = { ...latest, status: 'failed', error, updatedAt: now };
   const result = runResultOf(failedRun, now);
   try {
+    if (unsaved) {
+      await deps.state.saveProgress(run.stream, run.leaseOwner, latest, {
+        expectedPages: run.page - 1,
+        orderCountDelta: unsaved.inserted,
+        leaseExpiresAt: nowMs + deps.settings.leaseMs,
+      });
+    }
     await deps.state.recordFailure(run.stream, run.leaseOwner, failedRun, result);
   } catch (failure) {
     // The lease went to another run: this one may no longer write anything; the error stays in this execution.
@@ -387,6 +390,29 @@ function ownRun(current: SyncState, run: RunState, nowMs: number): RunProgress {
   return current.run;
 }
 
+/**
+ * The run's progress as of this step: the saved one, or the run state's when the saved one is a page behind (the last
+ * page's result travels in the run state until the next write saves it). `savedPages`: where the saved one is.
+ */
+function latestProgress(current: SyncState, run: RunState, nowMs: number): { progress: RunProgress; savedPages: number; unsavedInserted: number } {
+  const saved = ownRun(current, run, nowMs);
+  if (!run.unsavedPage || saved.pages !== run.page - 1) return { progress: saved, savedPages: saved.pages, unsavedInserted: 0 };
+  return {
+    progress: {
+      ...saved,
+      cursor: run.cursor,
+      pages: run.page,
+      counts: run.counts,
+      maxRecordTime: run.maxRecordTime,
+      sourceClockSkewMs: run.sourceClockSkewMs,
+      updatedAt: instantFromEpochMs(nowMs),
+    },
+    savedPages: saved.pages,
+    unsavedInserted: run.unsavedPage.inserted,
+  };
+}
+
+/** The run state after pages another attempt saved. */
 function afterPage(run: RunState, progress: RunProgress, pagesDone: number): RunState {
   return {
     ...run,
@@ -395,6 +421,9 @@ function afterPage(run: RunState, progress: RunProgress, pagesDone: number): Run
     pagesInPart: run.pagesInPart + pagesDone,
     done: progress.cursor === null,
     counts: progress.counts,
+    maxRecordTime: progress.maxRecordTime,
+    sourceClockSkewMs: progress.sourceClockSkewMs,
+    unsavedPage: null,
   };
 }
 
@@ -492,9 +521,9 @@ function progressFromState(run: RunState, now: string): RunProgress {
     cursor: run.cursor,
     pages: run.page,
     counts: run.counts,
-    maxRecordTime: null,
+    maxRecordTime: run.maxRecordTime ?? null,
     expectedTotal: run.expectedTotal,
-    sourceClockSkewMs: null,
+    sourceClockSkewMs: run.sourceClockSkewMs ?? null,
     startedAt: run.startedAt,
     updatedAt: now,
     executionName: run.executionName,

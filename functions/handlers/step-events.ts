@@ -23,6 +23,10 @@ export const runStateSchema = z.object({
   maxPagesPerPart: z.number().int().min(1),
   done: z.boolean(),
   counts: z.object({ fetched: count, inserted: count, updated: count, unchanged: count, stale: count }),
+  // Absent in the run state of an execution started before they existed (all of its pages were saved): null.
+  maxRecordTime: instant.nullable().default(null),
+  sourceClockSkewMs: z.number().int().nullable().default(null),
+  unsavedPage: z.object({ inserted: count }).nullable().default(null),
   expectedTotal: count.nullable(),
   executionName: z.string().min(1),
   nextExecutionName: z.string().min(1),

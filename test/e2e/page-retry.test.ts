@@ -1,6 +1,5 @@
-// A page step that dies after writing its orders but before saving its progress is retried by the state machine;
-// the retry recognises its own writes, so the run ends exactly as a run without the crash.
-import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
+// A page step that dies after writing its orders (its answer, the page's result, is lost) is retried by the state
+// machine; the retry recognises its own writes, so the run ends exactly as a run without the crash.
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { copyDifferences, lastOf, runChain, syncState } from '../support/e2e';
 
@@ -26,13 +25,11 @@ describe('a page step that crashes after writing its page', () => {
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '4' },
       retryIntervalMs: 0,
       hooks: {
-        // The real store, failing once at the progress save of that page: its orders are written, its save is lost.
-        before: (functionName, payload) => {
+        // The real step runs to its end (orders written); its answer never reaches the state machine.
+        after: (functionName, payload) => {
           if (functionName !== 'sync-page' || (payload as { page: number }).page !== CRASHING_PAGE || crashes.length > 0) return;
-          jest.spyOn(DynamoSyncStateStore.prototype, 'saveProgress').mockImplementationOnce(async () => {
-            crashes.push(CRASHING_PAGE);
-            throw new SimulatedCrash();
-          });
+          crashes.push(CRASHING_PAGE);
+          throw new SimulatedCrash();
         },
       },
     });

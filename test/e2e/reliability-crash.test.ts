@@ -1,7 +1,6 @@
 // Steps that die at the worst moment: begin after saving its plan, a page step after writing while an order of its
 // page changes, commit after committing. (A whole execution stopped by hand: reliability-lease.test.ts.)
 // (test/e2e/page-retry.test.ts covers the plain page crash with nothing changing.)
-import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { RunSummary } from '../../functions/core/run-state';
 import { expectExactCopy, invokeApi, runToEnd, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
 
@@ -21,8 +20,6 @@ class SimulatedCrash extends Error {
 interface CrashPlan {
   functionName: string;
   page?: number;
-  /** Die at the step's progress save, before it is written (a crash between its order writes and its save). */
-  loseProgressSave?: boolean;
   /** Done between the crash and the retry. */
   meanwhile?: () => void;
 }
@@ -41,17 +38,6 @@ function crashingStack(seed: number) {
       fake: { orders: ORDERS, seed },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '6', LEASE_SECONDS: String(LEASE_SECONDS) },
       hooks: {
-        before: async (functionName, payload) => {
-          if (!matches(crash, functionName, payload) || !crash.loseProgressSave) return;
-          const plan = crash;
-          crash = null;
-          // The step's orders are written by now; its save never happens: the real store, failing once at that point.
-          jest.spyOn(DynamoSyncStateStore.prototype, 'saveProgress').mockImplementationOnce(async () => {
-            plan.meanwhile?.();
-            crashed.push(functionName);
-            throw new SimulatedCrash(functionName);
-          });
-        },
         after: async (functionName, payload) => {
           if (!matches(crash, functionName, payload)) return;
           const plan = crash;
@@ -83,7 +69,7 @@ describe('a page step that dies after writing while an order of its page changes
   it('keeps the order counter exact', async () => {
     const page = 4;
     const changing = stack().fake!.truth()[page * PAGE_SIZE + 7]!.id;
-    crashOnce({ functionName: 'sync-page', page, loseProgressSave: true, meanwhile: () => stack().fake!.mutate({ updates: [changing] }) });
+    crashOnce({ functionName: 'sync-page', page, meanwhile: () => stack().fake!.mutate({ updates: [changing] }) });
 
     const last = await runToEnd(stack(), { mode: 'full', trigger: 'test' });
 

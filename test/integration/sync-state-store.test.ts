@@ -266,14 +266,45 @@ describe('beginning a page', () => {
     expect(next).toMatchObject({ kind: 'ready', earlierAttemptIds: [] });
   });
 
+  it('with the page before: saves its result, adds its inserts to the counter and records this page ids, in one write', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+    await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
+    const previousPage = { progress: progressOf('run-a', 3), orderCountDelta: 40 };
+
+    const start = await store.beginPage(STREAM, 'run-a', 'run-a', 3, ['ord_8', 'ord_9'], { ...timing, previousPage });
+    const saved = await store.get(STREAM);
+    const retry = await store.beginPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], { ...timing, previousPage });
+
+    expect(start).toEqual({ kind: 'ready', progress: progressOf('run-a', 3), earlierAttemptIds: [] });
+    expect(saved).toMatchObject({ run: progressOf('run-a', 3), orderCount: 500 + 40, lease: { expiresAt: timing.leaseExpiresAt } });
+    // The retry of this step: the page before is saved already; not counted twice, and page 2's ids are gone.
+    expect(retry.kind === 'ready' && [...retry.earlierAttemptIds].sort()).toEqual(['ord_8', 'ord_9']);
+    expect((await store.get(STREAM)).orderCount).toBe(540);
+  });
+
+  it('with the page before, when the saved progress is not one page behind: saves nothing of it', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 1);
+
+    const start = store.beginPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], { ...timing, previousPage: { progress: progressOf('run-a', 3), orderCountDelta: 40 } });
+
+    await expect(start).rejects.toThrow(/expected its saved progress at page 3 or 2, but the saved run is run-a at page 1/);
+    expect(await store.get(STREAM)).toMatchObject({ run: progressOf('run-a', 1), orderCount: 250 });
+  });
+
   it('by a run whose lease was taken over: LeaseLostError, nothing recorded', async () => {
     const store = await freshStore();
     await runningAt(store, 'run-a', 2);
     await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 6 * MINUTE);
+    const previousPage = { progress: progressOf('run-a', 2), orderCountDelta: 40 };
 
     const start = store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 6 * MINUTE, leaseExpiresAt: T0 + 16 * MINUTE });
+    const withPageBefore = store.beginPage(STREAM, 'run-a', 'run-a', 3, ['ord_1'], { nowMs: T0 + 6 * MINUTE, leaseExpiresAt: T0 + 16 * MINUTE, previousPage });
 
     await expect(start).rejects.toThrow(LeaseLostError);
+    await expect(withPageBefore).rejects.toThrow(LeaseLostError);
+    expect(await store.get(STREAM)).toMatchObject({ run: progressOf('run-a', 2), orderCount: 500 });
     await expect(start).rejects.toThrow(/run run-a no longer holds the lease; run run-b \(execution run-b-p1, full\) holds it now/);
     expect((await store.get(STREAM)).lease).toEqual(leaseFor('run-b', T0 + 20 * MINUTE));
   });
@@ -293,7 +324,7 @@ describe('the end of a run', () => {
     const store = await freshStore();
     await runningAt(store, 'run-a', 4);
 
-    await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'));
+    await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'), 30);
 
     expect(await store.get(STREAM)).toEqual({
       stream: STREAM,
@@ -301,17 +332,17 @@ describe('the end of a run', () => {
       lease: null,
       run: null,
       lastRun: resultOf('run-a'),
-      orderCount: 1000,
+      orderCount: 1030,
     });
   });
 
   it('commit retried after it had succeeded (the step crashed after the write) returns quietly and changes nothing', async () => {
     const store = await freshStore();
     await runningAt(store, 'run-a', 4);
-    await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'));
+    await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'), 30);
     const committed = await store.get(STREAM);
 
-    await store.commit(STREAM, 'run-a', { ...CHECKPOINT, watermark: '2099-01-01T00:00:00.000000Z' }, resultOf('run-a'));
+    await store.commit(STREAM, 'run-a', { ...CHECKPOINT, watermark: '2099-01-01T00:00:00.000000Z' }, resultOf('run-a'), 30);
 
     expect(await store.get(STREAM)).toEqual(committed);
   });
@@ -321,7 +352,7 @@ describe('the end of a run', () => {
     await runningAt(store, 'run-a', 4);
     await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
 
-    await expect(store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'))).rejects.toThrow(LeaseLostError);
+    await expect(store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'), 30)).rejects.toThrow(LeaseLostError);
 
     expect((await store.get(STREAM)).checkpoint).toBeNull();
   });

@@ -2,7 +2,7 @@
 // transactions, and none is needed), so a run whose lease was taken over can no longer change anything.
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LeaseLostError, NothingToResumeError } from '../../core/errors';
-import type { LeaseAttempt, PageStart, SyncStateStore } from '../../core/ports';
+import type { LeaseAttempt, PageResult, PageStart, SyncStateStore } from '../../core/ports';
 import type { Checkpoint, Lease, RunProgress, RunResult, SyncState } from '../../core/run-types';
 import {
   checkpointToItem,
@@ -116,23 +116,41 @@ export class DynamoSyncStateStore implements SyncStateStore {
     runId: string,
     page: number,
     ids: readonly string[],
-    options: { nowMs: number; leaseExpiresAt: number },
+    options: { nowMs: number; leaseExpiresAt: number; previousPage?: PageResult },
   ): Promise<PageStart> {
-    // The ids go into a string set: a retry adds its own to an earlier attempt's, and saveProgress removes them.
+    const live = '#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id';
+    const values = {
+      ':expires_at': options.leaseExpiresAt,
+      ':owner': owner,
+      ':now': options.nowMs,
+      ':run_id': runId,
+      ...(ids.length > 0 ? { ':ids': new Set(ids) } : {}),
+    };
+    const { previousPage } = options;
+    // The page before is saved with this page's ids, which replace that page's: it is done.
+    if (previousPage && previousPage.progress.pages === page) {
+      const saved = await this.conditionalUpdate(stream, {
+        UpdateExpression:
+          `SET #run = :run, #lease.#expires_at = :expires_at${ids.length > 0 ? ', #pending_ids = :ids' : ''} ` +
+          `ADD #order_count :order_count_delta${ids.length > 0 ? '' : ' REMOVE #pending_ids'}`,
+        ConditionExpression: `${live} AND #run.#pages = :previous_page`,
+        ExpressionAttributeValues: {
+          ...values,
+          ':run': runToItem(previousPage.progress),
+          ':order_count_delta': previousPage.orderCountDelta,
+          ':previous_page': page - 1,
+        },
+      });
+      if (saved) return { kind: 'ready', progress: previousPage.progress, earlierAttemptIds: [] };
+      // Not one page behind: a retry of this step saved it already (or the lease is gone), as checked below.
+    }
+    // The ids go into a string set: a retry adds its own to an earlier attempt's.
     const before = await this.conditionalUpdate(
       stream,
       {
         UpdateExpression: `SET #lease.#expires_at = :expires_at${ids.length > 0 ? ' ADD #pending_ids :ids' : ''}`,
-        ConditionExpression:
-          '#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id AND #run.#pages = :page',
-        ExpressionAttributeValues: {
-          ':expires_at': options.leaseExpiresAt,
-          ':owner': owner,
-          ':now': options.nowMs,
-          ':run_id': runId,
-          ':page': page,
-          ...(ids.length > 0 ? { ':ids': new Set(ids) } : {}),
-        },
+        ConditionExpression: `${live} AND #run.#pages = :page`,
+        ExpressionAttributeValues: { ...values, ':page': page },
       },
       'ALL_OLD',
     );
@@ -145,18 +163,21 @@ export class DynamoSyncStateStore implements SyncStateStore {
     if (state.lease?.owner !== owner || state.lease.expiresAt <= options.nowMs) throw leaseLost(stream, owner, state.lease);
     if (state.run?.runId === runId && state.run.pages > page) return { kind: 'already-saved', progress: state.run };
     throw new LeaseLostError(
-      `stream ${stream}: run ${runId} expected its saved progress at page ${page}, but the saved run is ` +
+      `stream ${stream}: run ${runId} expected its saved progress at page ${page}` +
+        `${previousPage ? ` or ${page - 1}` : ''}, but the saved run is ` +
         (state.run ? `${state.run.runId} at page ${state.run.pages}` : 'absent'),
     );
   }
 
-  async commit(stream: string, owner: string, checkpoint: Checkpoint, result: RunResult): Promise<void> {
+  async commit(stream: string, owner: string, checkpoint: Checkpoint, result: RunResult, orderCountDelta: number): Promise<void> {
     await this.finish(stream, owner, result, {
-      UpdateExpression: 'SET #checkpoint = :checkpoint, #last_run = :last_run REMOVE #run, #lease, #pending_ids',
+      UpdateExpression:
+        'SET #checkpoint = :checkpoint, #last_run = :last_run ADD #order_count :order_count_delta REMOVE #run, #lease, #pending_ids',
       ConditionExpression: '#lease.#owner = :owner',
       ExpressionAttributeValues: {
         ':checkpoint': checkpointToItem(checkpoint),
         ':last_run': runResultToItem(result),
+        ':order_count_delta': orderCountDelta,
         ':owner': owner,
       },
     });
