@@ -124,14 +124,15 @@ export class OrderSyncStack extends Stack {
       extraEnvironment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
     }).grantTable(syncStateTable, 'readWrite'); // a trigger takes the lease for its run; status reads the item
     stateMachine.grant(api, 'states:StartExecution', 'states:ListExecutions');
-    api.addToRolePolicy(
+    // Both triggers ask whether the run holding the lease still runs (a stopped one's lease is taken over at once).
+    const describeExecutions = () =>
       new iam.PolicyStatement({
         actions: ['states:DescribeExecution'],
         resources: [
           this.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
         ],
-      }),
-    );
+      });
+    api.addToRolePolicy(describeExecutions());
     const restApi = this.httpApi(api, logRetention);
 
     // ---------------------------------------------------------------- schedule
@@ -144,6 +145,7 @@ export class OrderSyncStack extends Stack {
       extraEnvironment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
     }).grantTable(syncStateTable, 'readWrite'); // it takes the lease for the run it starts
     stateMachine.grant(scheduledTrigger, 'states:StartExecution');
+    scheduledTrigger.addToRolePolicy(describeExecutions());
     const schedule = new scheduler.Schedule(this, 'Schedule', {
       description: `Incremental ${settings.stream} sync`,
       schedule: scheduler.ScheduleExpression.expression(settings.scheduleRate),

@@ -94,6 +94,11 @@ export interface SyncStateStore {
   get(stream: string): Promise<SyncState>;
   /** Take the lease if it is free, expired (expiresAt <= now), or already ours. */
   acquireLease(stream: string, lease: Lease, now: number): Promise<LeaseAttempt>;
+  /**
+   * Take the lease from `deadOwner`, whose executions have all ended, live or not: one write, conditional on
+   * `deadOwner` still holding it. False (nothing written) when it no longer does (another trigger took it first).
+   */
+  takeOverLease(stream: string, lease: Lease, deadOwner: string): Promise<boolean>;
   /** Drop our lease; does nothing when it is not ours. */
   releaseLease(stream: string, owner: string): Promise<void>;
   /**
@@ -143,9 +148,14 @@ export interface StartedExecution {
   startDate: Instant;
 }
 
+/** An execution's status as Step Functions reports it (PENDING_REDRIVE: failed, and may be redriven). */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
 /** Starts an execution of the sync state machine (AWS Step Functions, or the local runner's endpoint). */
 export interface ExecutionStarter {
   start(name: string, input: unknown): Promise<StartedExecution>;
+  /** The status of this state machine's execution of that name; null when there is none. Throws when it cannot tell. */
+  status(name: string): Promise<ExecutionStatus | null>;
 }
 
 // ---------------------------------------------------------------- logging and time

@@ -5,7 +5,18 @@ import { executionNameFor, newRunId, writeTagFor } from './execution-name';
 import { epochMsOf, instantFromEpochMs, maxInstant } from './instant';
 import { classifyPage } from './classify';
 import { planRun, type RunPlan } from './plan';
-import type { Clock, ExecutionStarter, Log, OrderSource, OrderStore, RunMetrics, RunReport, StoredVersion, SyncStateStore } from './ports';
+import type {
+  Clock,
+  ExecutionStarter,
+  ExecutionStatus,
+  Log,
+  OrderSource,
+  OrderStore,
+  RunMetrics,
+  RunReport,
+  StoredVersion,
+  SyncStateStore,
+} from './ports';
 import type {
   BeginEvent,
   CaughtError,
@@ -42,7 +53,7 @@ export interface SyncDeps {
 
 export interface StartDeps {
   settings: Pick<SyncSettings, 'stream' | 'leaseMs' | 'overlapMs'>;
-  state: SyncStateStore;
+  state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'takeOverLease' | 'releaseLease'>;
   starter: ExecutionStarter;
   clock: Clock;
   log: Log;
@@ -65,8 +76,10 @@ export interface StartedRun {
 
 /**
  * Start a run from a trigger (HTTP, schedule, CLI):
- * 1. refuse at once when a live lease is held (RunInProgressError) or a resume has nothing to resume;
- * 2. take the lease for the new run, so two triggers arriving together cannot both start one;
+ * 1. refuse at once when a live lease is held by a run with an execution still running, or that we cannot tell
+ *    (RunInProgressError), or when a resume has nothing to resume;
+ * 2. take the lease for the new run (from a run whose executions have all ended: stopped, timed out), so two
+ *    triggers arriving together cannot both start one;
  * 3. start the first execution with a name that says mode, trigger and time; give the lease back if that fails.
  */
 export async function startRun(deps: StartDeps, request: StartRequest): Promise<StartedRun> {
@@ -74,14 +87,30 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
   const nowMs = deps.clock();
   const now = instantFromEpochMs(nowMs);
   const current = await deps.state.get(stream);
-  if (current.lease && current.lease.expiresAt > nowMs) throw new RunInProgressError(runningFrom(current.lease));
+  const held = current.lease && current.lease.expiresAt > nowMs ? current.lease : null;
+  const ended = held ? await endedExecutionOf(deps, held, current.run) : null;
+  if (held && !ended) throw new RunInProgressError(runningFrom(held));
   // Planning now names the run for what it will do (an incremental trigger with no checkpoint runs full), and a
   // resume with nothing to resume is refused here, not as a failed execution.
   const mode = plannedMode(planRun({ request, checkpoint: current.checkpoint, unfinishedRun: current.run, now, overlapMs }));
   const runId = newRunId(mode, request.trigger, now, deps.random);
   const executionName = executionNameFor(runId, 1);
   const lease: Lease = { owner: runId, executionName, mode, trigger: request.trigger, expiresAt: nowMs + leaseMs };
-  const attempt = await deps.state.acquireLease(stream, lease, nowMs);
+  // Taking over is conditional on the dead run still holding the lease: when another trigger took it first, the
+  // ordinary acquire refuses, naming that trigger's run.
+  let tookOver = false;
+  if (held && ended) {
+    tookOver = await deps.state.takeOverLease(stream, lease, held.owner);
+    if (tookOver) {
+      deps.log.warn(`lease taken over from run ${held.owner}: its execution ${ended.executionName} ended ${ended.status}`, {
+        deadRunId: held.owner,
+        execution: ended.executionName,
+        status: ended.status,
+        runId,
+      });
+    }
+  }
+  const attempt = tookOver ? ({ acquired: true } as const) : await deps.state.acquireLease(stream, lease, nowMs);
   if (!attempt.acquired) throw new RunInProgressError(runningFrom(attempt.holder));
   const input: ExecutionInput = { stream, mode, trigger: request.trigger, resume: request.resume, runId };
   try {
@@ -91,6 +120,48 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
   } catch (error) {
     await deps.state.releaseLease(stream, runId);
     throw error;
+  }
+}
+
+/**
+ * The last execution of the run holding `lease`, when it has ended and no execution of that run is running; null
+ * when one may still run. A run is a chain: the execution that took the lease, then `executionNameFor(owner, part)`
+ * for each continue-as-new part (the saved run names the current one), each started by the one before while it ran.
+ * So: follow the chain to its last execution; the run is dead when that one ended (ABORTED, TIMED_OUT, FAILED).
+ * Live (null) when an execution runs, when the first is not found (a trigger between its lease and its start), when
+ * the last SUCCEEDED (it handed over: its next part exists, just not visible yet), or when Step Functions cannot be
+ * asked: never take a live run's lease; expiry remains the way out.
+ */
+async function endedExecutionOf(
+  deps: StartDeps,
+  lease: Lease,
+  run: RunProgress | null,
+): Promise<{ executionName: string; status: ExecutionStatus } | null> {
+  let part = 1;
+  let executionName = lease.executionName;
+  try {
+    if (run !== null && run.part > 1 && run.executionName === executionNameFor(lease.owner, run.part)) {
+      part = run.part;
+      executionName = run.executionName;
+    }
+    let status = await deps.starter.status(executionName);
+    if (status === null) return null;
+    while (status !== 'RUNNING' && status !== 'PENDING_REDRIVE') {
+      const nextName = executionNameFor(lease.owner, part + 1);
+      const next = await deps.starter.status(nextName);
+      if (next === null) return status === 'SUCCEEDED' ? null : { executionName, status };
+      part += 1;
+      executionName = nextName;
+      status = next;
+    }
+    return null;
+  } catch (error) {
+    deps.log.warn('could not tell whether the run holding the lease still runs: taken as running', {
+      runId: lease.owner,
+      execution: executionName,
+      error: describe(error),
+    });
+    return null;
   }
 }
 

@@ -1,6 +1,6 @@
 // The ExecutionStarter port over the in-process local state machine (no HTTP hop): for tests and the bench.
-import type { ExecutionStarter, StartedExecution } from '../../functions/core/ports';
-import type { LocalStateMachine } from './local-state-machine';
+import type { ExecutionStarter, ExecutionStatus, StartedExecution } from '../../functions/core/ports';
+import { StepFunctionsApiError, type LocalStateMachine } from './local-state-machine';
 
 export class LocalExecutionStarter implements ExecutionStarter {
   constructor(private readonly machine: LocalStateMachine) {}
@@ -8,5 +8,14 @@ export class LocalExecutionStarter implements ExecutionStarter {
   async start(name: string, input: unknown): Promise<StartedExecution> {
     const record = this.machine.start(name, input);
     return { executionArn: record.executionArn, executionName: record.name, startDate: record.startDate.toISOString() };
+  }
+
+  async status(name: string): Promise<ExecutionStatus | null> {
+    try {
+      return this.machine.describe(`${this.machine.arn.replace(':stateMachine:', ':execution:')}:${name}`).status;
+    } catch (error) {
+      if (error instanceof StepFunctionsApiError && error.code === 'ExecutionDoesNotExist') return null;
+      throw error;
+    }
   }
 }

@@ -1,12 +1,23 @@
-// A full resync stopped by hand (StopExecution): no RecordFailure runs, so its lease stays held until it expires and
-// every trigger meanwhile is refused naming the run; then a resume takes the lease over and the copy ends exact.
+// A full resync stopped by hand (StopExecution): no RecordFailure runs, so its lease stays held; while the run ran,
+// every trigger was refused, but once its execution is ABORTED the next trigger (DescribeExecution through the local
+// Step Functions endpoint) takes the lease over at once, and a resume goes on from the saved page to an exact copy.
+import { scheduledTrigger } from '../../functions/handlers/scheduled-trigger';
 import { syncState } from '../support/e2e';
-import { expectExactCopy, invokeApi, runToEnd, startReliabilityStack, waitUntil, type ReliabilityStack } from '../support/reliability';
+import {
+  expectExactCopy,
+  invokeApi,
+  runToEnd,
+  startReliabilityStack,
+  waitUntil,
+  warningsDuring,
+  type ReliabilityStack,
+} from '../support/reliability';
 
 const ORDERS = 1_500;
 const PAGE_SIZE = 50;
-/** The shortest lease the configuration accepts: the wait for its expiry is most of this file's time. */
-const LEASE_SECONDS = 30;
+const PAGES_PER_EXECUTION = 6;
+/** The default lease: nothing in this test may wait for it to expire. */
+const LEASE_SECONDS = 900;
 
 describe('an execution stopped by hand in the middle of a full resync', () => {
   let stack: ReliabilityStack;
@@ -15,38 +26,46 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
     stack = await startReliabilityStack({
       withTriggers: true,
       fake: { orders: ORDERS, seed: 53 },
-      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '6', LEASE_SECONDS: String(LEASE_SECONDS) },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION), LEASE_SECONDS: String(LEASE_SECONDS) },
     });
   });
   afterAll(() => stack?.stop());
 
-  it('a full resync stopped by hand holds its lease until it expires; then a resume takes over and ends exact', async () => {
+  it('holds the stream while its run runs; once stopped, the next trigger takes the lease over at once and a resume ends exact', async () => {
     const checkpointBefore = (await syncState(stack)).checkpoint;
     const started = JSON.parse((await invokeApi('POST', '/api/sync/orders/full')).body);
-    await waitUntil('the full resync has saved 9 pages', async () => ((await syncState(stack)).run?.pages ?? 0) >= 9);
-    expect(stack.machine.list('RUNNING')).toHaveLength(1);
-    // StopExecution, as an operator in the console would: no RecordFailure runs, so nothing releases the lease.
-    // (Waits for the page step in flight, which still saves its page, as a Lambda invocation would.)
-    await stack.stopExecutions();
-    expect(stack.machine.list('ABORTED')).toHaveLength(1);
-    const stopped = await syncState(stack);
-    expect(stopped.run).toMatchObject({ runId: started.run_id, status: 'running' });
-    expect(stopped.lease).toMatchObject({ owner: started.run_id });
-    expect(stopped.checkpoint).toEqual(checkpointBefore);
-    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 40).map((order) => order.id), creates: 5 });
+    await waitUntil('the full resync has saved 9 pages, in its second execution', async () => ((await syncState(stack)).run?.pages ?? 0) >= 9);
+    await waitUntil('its first execution has handed over', () => stack.machine.describe(started.execution.arn).status === 'SUCCEEDED');
 
-    // While the lease lives, every trigger is refused and names the run that holds it.
+    // Running: the lease still names the first execution (SUCCEEDED, handed over); the triggers follow the run to
+    // its running part and refuse, naming the run.
+    expect((await syncState(stack)).lease).toMatchObject({ owner: started.run_id, executionName: started.execution.name });
     const refused = await invokeApi('POST', '/api/sync/orders/full', { resume: 'true' });
     expect(refused.statusCode).toBe(409);
     expect(JSON.parse(refused.body).error).toMatchObject({ code: 'run_in_progress', running: { run_id: started.run_id } });
+    expect(await scheduledTrigger({})).toMatchObject({ started: false, running: { runId: started.run_id } });
+    expect(stack.machine.list('RUNNING')).toHaveLength(1);
 
-    await waitUntil('the stopped run\'s lease has expired', async () => {
-      const lease = (await syncState(stack)).lease;
-      return lease === null || lease.expiresAt <= Date.now();
-    }, (LEASE_SECONDS + 5) * 1000);
+    // StopExecution, as an operator in the console would: no RecordFailure runs, so nothing releases the lease.
+    // (Waits for the page step in flight, which still saves its page, as a Lambda invocation would.)
+    await stack.stopExecutions();
+    const [aborted] = stack.machine.list('ABORTED');
+    expect(aborted?.name).toMatch(new RegExp(`^${started.run_id}-p([2-9])$`)); // a later part than the lease names
+    const stopped = await syncState(stack);
+    expect(stopped.run).toMatchObject({ runId: started.run_id, status: 'running' });
+    expect(stopped.lease).toMatchObject({ owner: started.run_id });
+    expect(stopped.lease!.expiresAt).toBeGreaterThan(Date.now() + (LEASE_SECONDS - 60) * 1000);
+    expect(stopped.checkpoint).toEqual(checkpointBefore);
+    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 40).map((order) => order.id), creates: 5 });
+
+    // At once, with the lease minutes from expiring: the run's last execution is ABORTED, so its lease is dead.
     const requestsBefore = stack.fake!.requests().length;
-    const resumed = await invokeApi('POST', '/api/sync/orders/full', { resume: 'true' });
+    const { result: resumed, warnings } = await warningsDuring(() => invokeApi('POST', '/api/sync/orders/full', { resume: 'true' }));
     expect(resumed.statusCode).toBe(202);
+    expect(warnings).toContainEqual([
+      `lease taken over from run ${started.run_id}: its execution ${aborted!.name} ended ABORTED`,
+      expect.objectContaining({ deadRunId: started.run_id, execution: aborted!.name, status: 'ABORTED' }),
+    ]);
     const [last] = (await stack.machine.waitForChain(JSON.parse(resumed.body).execution.arn)).slice(-1);
 
     expect(last!.status).toBe('SUCCEEDED');
@@ -56,5 +75,5 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
     // The resumed full run's window ended when it began: changes made since are the next incremental run's.
     await runToEnd(stack, { mode: 'incremental', trigger: 'test' });
     await expectExactCopy(stack);
-  }, 90_000);
+  }, 60_000);
 });

@@ -23,6 +23,10 @@ const FUNCTIONS = {
 type FunctionKey = keyof typeof FUNCTIONS;
 
 const X_RAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+/** DescribeExecution's resource: the executions of this stack's state machine, none other. */
+const THIS_MACHINES_EXECUTIONS = JSON.stringify({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:OrderSync-orders:*']],
+});
 
 let json: CloudFormationTemplate;
 let template: Template;
@@ -207,18 +211,15 @@ describe('least privilege, function by function', () => {
     );
     expect(api.get('states:StartExecution')).toEqual([ref(ids.stateMachine)]);
     expect(api.get('states:ListExecutions')).toEqual([ref(ids.stateMachine)]);
-    expect(api.get('states:DescribeExecution')).toEqual([
-      JSON.stringify({
-        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:OrderSync-orders:*']],
-      }),
-    ]);
+    expect(api.get('states:DescribeExecution')).toEqual([THIS_MACHINES_EXECUTIONS]);
     expect(api.get('dynamodb:GetItem')).toEqual([arnOf(ids.syncStateTable)]);
   });
 
-  it('scheduled trigger: takes the lease on the sync-state item, starts this state machine; nothing else', () => {
+  it('scheduled trigger: takes the lease on the sync-state item, starts this state machine, describes only its executions (is the lease holder still running?); nothing else', () => {
     const trigger = grants('scheduledTrigger');
-    expect([...trigger.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, 'states:StartExecution'].sort());
+    expect([...trigger.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, 'states:StartExecution', 'states:DescribeExecution'].sort());
     expect(trigger.get('states:StartExecution')).toEqual([ref(ids.stateMachine)]);
+    expect(trigger.get('states:DescribeExecution')).toEqual([THIS_MACHINES_EXECUTIONS]);
   });
 
   it('no function role carries a managed policy beyond basic Lambda execution', () => {

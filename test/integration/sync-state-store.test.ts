@@ -150,6 +150,29 @@ describe('the lease', () => {
     expect(stillHeld?.owner).toBe('run-a');
     expect(next).toEqual({ acquired: true });
   });
+
+  it('of a dead run, live or not, goes to exactly one of ten triggers that take it over at once', async () => {
+    const store = await freshStore();
+    await store.acquireLease(STREAM, leaseFor('run-dead', T0 + 9 * MINUTE), T0);
+    const owners = Array.from({ length: 10 }, (_, n) => `run-${n}`);
+
+    const taken = await Promise.all(owners.map((owner) => store.takeOverLease(STREAM, leaseFor(owner), 'run-dead')));
+
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    expect((await store.get(STREAM)).lease).toEqual(leaseFor(owners[taken.indexOf(true)] as string));
+  });
+
+  it('is not taken over from a run that no longer holds it (another trigger took it, or it was released)', async () => {
+    const store = await freshStore();
+    await store.acquireLease(STREAM, leaseFor('run-b'), T0);
+
+    const fromAnother = await store.takeOverLease(STREAM, leaseFor('run-c'), 'run-a');
+    await store.releaseLease(STREAM, 'run-b');
+    const fromReleased = await store.takeOverLease(STREAM, leaseFor('run-c'), 'run-b');
+
+    expect([fromAnother, fromReleased]).toEqual([false, false]);
+    expect((await store.get(STREAM)).lease).toBeNull();
+  });
 });
 
 describe('saving progress', () => {

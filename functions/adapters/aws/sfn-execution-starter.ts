@@ -1,6 +1,6 @@
-// Starts executions of the sync state machine through the Step Functions API (AWS, or the local endpoint).
-import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { ExecutionStarter, StartedExecution } from '../../core/ports';
+// Starts and describes executions of the sync state machine through the Step Functions API (AWS, or the local endpoint).
+import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { ExecutionStarter, ExecutionStatus, StartedExecution } from '../../core/ports';
 
 export class SfnExecutionStarter implements ExecutionStarter {
   constructor(
@@ -13,9 +13,25 @@ export class SfnExecutionStarter implements ExecutionStarter {
       new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
     );
     return {
-      executionArn: answer.executionArn ?? `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`,
+      executionArn: answer.executionArn ?? this.executionArnOf(name),
       executionName: name,
       startDate: (answer.startDate ?? new Date()).toISOString(),
     };
+  }
+
+  async status(name: string): Promise<ExecutionStatus | null> {
+    try {
+      const answer = await this.client.send(new DescribeExecutionCommand({ executionArn: this.executionArnOf(name) }));
+      if (!answer.status) throw new Error(`DescribeExecution answered no status for execution ${name}`);
+      return answer.status;
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist || (error as Error).name === 'ExecutionDoesNotExist') return null;
+      throw error;
+    }
+  }
+
+  /** `arn:…:stateMachine:<machine>` → `arn:…:execution:<machine>:<name>`. */
+  private executionArnOf(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 }

@@ -57,6 +57,15 @@ export class DynamoSyncStateStore implements SyncStateStore {
     }
   }
 
+  async takeOverLease(stream: string, lease: Lease, deadOwner: string): Promise<boolean> {
+    // Conditional on the dead owner, not on expiry: of two triggers that found it dead, only the first write wins.
+    return this.conditionalUpdate(stream, {
+      UpdateExpression: 'SET #lease = :lease',
+      ConditionExpression: '#lease.#owner = :dead_owner',
+      ExpressionAttributeValues: { ':lease': leaseToItem(lease), ':dead_owner': deadOwner },
+    });
+  }
+
   async releaseLease(stream: string, owner: string): Promise<void> {
     // Not ours (taken over, or already released): nothing to do.
     await this.conditionalUpdate(stream, {
