@@ -1,5 +1,7 @@
 // Builds the stack in-process and returns its CloudFormation template: for the infra tests and the local runner,
 // which takes the state machine's DefinitionString from it (the definition tested is the definition deployed).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { OrderSyncStack, STATE_MACHINE_LOGICAL_ID } from './order-sync-stack';
 
@@ -14,7 +16,8 @@ export type CloudFormationTemplate = Record<string, any>;
 
 /**
  * Synthesize the stack with bundling skipped (no esbuild run: the template is the same but for asset hashes).
- * `context` overrides the CDK context (the keys of infra/settings.ts); a bad value throws ContextError.
+ * The context is cdk.json's, as for `cdk synth`; `context` overrides it (the keys of infra/settings.ts); a bad value
+ * throws ContextError.
  */
 export function synthTemplate(context: Record<string, unknown> = {}): CloudFormationTemplate {
   const stack = buildStack(context);
@@ -23,9 +26,18 @@ export function synthTemplate(context: Record<string, unknown> = {}): CloudForma
     : {};
 }
 
+/**
+ * The context `cdk synth` reads from cdk.json (its feature flags, and any setting kept there): the tests and the
+ * local stack build from it too, so they synthesize the definition a deploy would.
+ */
+export function projectContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(__dirname, '..', 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return cdkJson.context ?? {};
+}
+
 /** The stack itself, in a fresh app with bundling skipped: for tests that add aspects (cdk-nag) before synth. */
 export function buildStack(context: Record<string, unknown> = {}): OrderSyncStack {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({ context: { ...projectContext(), 'aws:cdk:bundling-stacks': [], ...context } });
   return new OrderSyncStack(app, STACK_NAME);
 }
 

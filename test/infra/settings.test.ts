@@ -1,6 +1,8 @@
-// Bad CDK context stops `cdk synth` with a message naming the key, what it accepts and what it got.
+// Bad CDK context stops `cdk synth` with a message naming the key, what it accepts and what it got; cdk.json's
+// context (the feature flags) is the one every synth uses: `cdk synth`, the tests and the local stack.
+import { readFileSync } from 'node:fs';
 import { ContextError, readSettings, scheduleExpressionProblem, schedulePeriodSeconds } from '../../infra/settings';
-import { synthTemplate } from '../../infra/synth';
+import { buildStack, projectContext, synthTemplate } from '../../infra/synth';
 
 /** Settings from a plain context object, with the page-step worst case the stack would compute. */
 const settingsFrom = (context: Record<string, unknown>) => readSettings((key) => context[key], 600);
@@ -88,5 +90,27 @@ describe('schedule expressions', () => {
     expect(schedulePeriodSeconds('rate(5 minutes)')).toBe(300);
     expect(schedulePeriodSeconds('rate(1 hour)')).toBe(3600);
     expect(schedulePeriodSeconds('cron(0 * * * ? *)')).toBeUndefined();
+  });
+});
+
+describe('the context in cdk.json', () => {
+  it('sets every feature flag the installed aws-cdk-lib recommends, as recommended: an upgrade that adds flags stops here', () => {
+    const recommended = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8')) as Record<string, unknown>;
+    const context = projectContext();
+
+    const unset = Object.keys(recommended).filter((flag) => !(flag in context));
+    const otherwise = Object.keys(recommended).filter((flag) => flag in context && JSON.stringify(context[flag]) !== JSON.stringify(recommended[flag]));
+
+    expect({ unset, otherwise }).toEqual({ unset: [], otherwise: [] });
+  });
+
+  it('is the context the tests and the local stack synthesize with, a test’s own context on top', () => {
+    const context = projectContext();
+    const [flag] = Object.keys(context);
+    const stack = buildStack({ pageSize: 100 });
+
+    expect(Object.fromEntries(Object.keys(context).map((key) => [key, stack.node.tryGetContext(key)]))).toEqual(context);
+    expect(stack.node.tryGetContext('pageSize')).toBe(100);
+    expect(buildStack({ [flag!]: 'overridden' }).node.tryGetContext(flag!)).toBe('overridden');
   });
 });

@@ -83,9 +83,10 @@ const THROTTLING_ERROR_NAMES = new Set([
  */
 export function isTransientDynamoError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const sdkError = error as Error & { $fault?: string; $metadata?: unknown };
+  const sdkError = error as Error & { $fault?: string; $metadata?: { httpStatusCode?: number } };
   if (THROTTLING_ERROR_NAMES.has(error.name)) return true;
   if (sdkError.$fault === 'server') return true;
-  // No answer from the service at all (reset, timeout): the request may be sent again.
-  return sdkError.$metadata === undefined && /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`);
+  // No answer from the service at all (reset, timeout): the request may be sent again. The SDK's retry step puts
+  // `$metadata` (attempts, delay) on every error, so only a missing HTTP status says nothing came back.
+  return sdkError.$metadata?.httpStatusCode === undefined && /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`);
 }
