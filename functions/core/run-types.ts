@@ -115,4 +115,6 @@ export interface SyncState {
   lastRun: RunResult | null;
   /** Exact number of orders stored for this stream. */
   orderCount: number;
+  /** Ids the saved run's page `run.pages` recorded before writing (beginPage): begun, its result not saved yet. */
+  pendingIds: string[];
 }

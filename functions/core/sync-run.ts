@@ -234,9 +234,11 @@ export async function beginRun(deps: SyncDeps, event: BeginEvent): Promise<RunSt
             part: 1,
             status: 'running',
           };
+    // A resume redoes the page its run had begun; a new run replacing that run counts what the page inserted.
+    const abandonedInserts = plan.kind === 'resume' ? 0 : await insertsOfAbandonedPage(deps, current);
     const saved = await deps.state.saveProgress(stream, leaseOwner, planned, {
       expectedPages: plan.kind === 'resume' ? plan.run.pages : null,
-      orderCountDelta: 0,
+      orderCountDelta: abandonedInserts,
       leaseExpiresAt: nowMs + leaseMs,
     });
     // Not saved: an earlier attempt of this begin (it died after its save) planned the run first. Its window is the
@@ -496,6 +498,20 @@ function afterPage(run: RunState, progress: RunProgress, pagesDone: number): Run
     sourceClockSkewMs: progress.sourceClockSkewMs,
     unsavedPage: null,
   };
+}
+
+/**
+ * The orders an unfinished run (failed, stopped, or interrupted) inserted on the page it had begun but whose result
+ * it never saved: its ids were recorded before the write and its writes carry the page's write tag. The new run that
+ * replaces it adds them to the order counter, which would otherwise stay short of the stored orders.
+ */
+async function insertsOfAbandonedPage(deps: SyncDeps, current: SyncState): Promise<number> {
+  const run = current.run;
+  if (!run || current.pendingIds.length === 0) return 0;
+  const stored = await deps.orders.getVersions(current.pendingIds);
+  const { inserted } = writtenEarlier(current.pendingIds, stored, writeTagFor(run.runId, run.pages));
+  if (inserted > 0) deps.log.info('orders inserted by the replaced run\'s unsaved page are counted', { replacedRunId: run.runId, page: run.pages, inserted });
+  return inserted;
 }
 
 /** What an earlier attempt of this page wrote (its write tag) for orders no longer in the page. */

@@ -47,7 +47,7 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
     expect(stack.machine.list('RUNNING')).toHaveLength(1);
 
     // StopExecution, as an operator in the console would: no RecordFailure runs, so nothing releases the lease.
-    // (Waits for the page step in flight, which still saves its page, as a Lambda invocation would.)
+    // (Waits for the page step in flight, which still writes its page, as a Lambda invocation would.)
     await stack.stopExecutions();
     const [aborted] = stack.machine.list('ABORTED');
     expect(aborted?.name).toMatch(new RegExp(`^${started.run_id}-p([2-9])$`)); // a later part than the lease names
@@ -74,6 +74,39 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
     expect(last!.output).toMatchObject({ runId: started.run_id, status: 'succeeded', mode: 'full' });
     // The resumed full run's window ended when it began: changes made since are the next incremental run's.
     await runToEnd(stack, { mode: 'incremental', trigger: 'test' });
+    await expectExactCopy(stack);
+  }, 60_000);
+});
+
+describe('a full resync stopped by hand, then replaced by a new one instead of resumed', () => {
+  let stack: ReliabilityStack;
+
+  beforeAll(async () => {
+    stack = await startReliabilityStack({
+      withTriggers: true,
+      fake: { orders: ORDERS, seed: 54 },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION), LEASE_SECONDS: String(LEASE_SECONDS) },
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  // The stopped run's last page wrote its orders, but its result (with its inserts) was still in the execution's
+  // state: the new run counts that page's inserts from the recorded ids and write tags.
+  it('keeps the order counter exact', async () => {
+    const started = JSON.parse((await invokeApi('POST', '/api/sync/orders/full')).body);
+    await waitUntil('the full resync has saved 4 pages', async () => ((await syncState(stack)).run?.pages ?? 0) >= 4);
+    await stack.stopExecutions();
+    const stopped = await syncState(stack);
+    expect(stopped.run).toMatchObject({ runId: started.run_id, status: 'running' });
+    expect(stopped.pendingIds).toHaveLength(PAGE_SIZE);
+
+    const replaced = await invokeApi('POST', '/api/sync/orders/full');
+    expect(replaced.statusCode).toBe(202);
+    const [last] = (await stack.machine.waitForChain(JSON.parse(replaced.body).execution.arn)).slice(-1);
+
+    expect(last!.status).toBe('SUCCEEDED');
+    expect(last!.output).toMatchObject({ status: 'succeeded', mode: 'full', orderCount: ORDERS });
+    expect((last!.output as { runId: string }).runId).not.toBe(started.run_id);
     await expectExactCopy(stack);
   }, 60_000);
 });

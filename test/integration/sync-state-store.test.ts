@@ -98,7 +98,7 @@ describe('a stream never synced', () => {
   it('reads as empty: no checkpoint, lease, run or last run, and zero orders', async () => {
     const store = await freshStore();
 
-    expect(await store.get(STREAM)).toEqual({ stream: STREAM, checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0 });
+    expect(await store.get(STREAM)).toEqual({ stream: STREAM, checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [] });
   });
 });
 
@@ -301,6 +301,7 @@ describe('beginning a page', () => {
 
     expect(start).toEqual({ kind: 'ready', progress: progressOf('run-a', 3), earlierAttemptIds: [] });
     expect(saved).toMatchObject({ run: progressOf('run-a', 3), orderCount: 500 + 40, lease: { expiresAt: timing.leaseExpiresAt } });
+    expect([...saved.pendingIds].sort()).toEqual(['ord_8', 'ord_9']);
     // The retry of this step: the page before is saved already; not counted twice, and page 2's ids are gone.
     expect(retry.kind === 'ready' && [...retry.earlierAttemptIds].sort()).toEqual(['ord_8', 'ord_9']);
     expect((await store.get(STREAM)).orderCount).toBe(540);
@@ -356,6 +357,7 @@ describe('the end of a run', () => {
       run: null,
       lastRun: resultOf('run-a'),
       orderCount: 1030,
+      pendingIds: [],
     });
   });
 

@@ -35,7 +35,7 @@ function savedRun(part: number): RunProgress {
 class FakeStateStore {
   state: SyncState;
   constructor(lease: Lease | null, run: RunProgress | null) {
-    this.state = { stream: STREAM, checkpoint: null, lease, run, lastRun: null, orderCount: 450 };
+    this.state = { stream: STREAM, checkpoint: null, lease, run, lastRun: null, orderCount: 450, pendingIds: [] };
   }
   async get(): Promise<SyncState> {
     return structuredClone(this.state);

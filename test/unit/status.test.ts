@@ -38,6 +38,7 @@ const state = (overrides: Partial<SyncState>): SyncState => ({
   run: null,
   lastRun: null,
   orderCount: 0,
+  pendingIds: [],
   ...overrides,
 });
 

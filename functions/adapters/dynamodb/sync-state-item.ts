@@ -51,5 +51,12 @@ export function itemToSyncState(stream: string, item: Stored | undefined): SyncS
     run: attribute<RunProgress>(SYNC_ATTRIBUTES.run),
     lastRun: attribute<RunResult>(SYNC_ATTRIBUTES.lastRun),
     orderCount: Number(item?.[SYNC_ATTRIBUTES.orderCount] ?? 0),
+    pendingIds: pendingIdsOf(item),
   };
+}
+
+/** The page ids beginPage recorded (a string set; absent when none). */
+function pendingIdsOf(item: Stored | undefined): string[] {
+  const ids = item?.[SYNC_ATTRIBUTES.pendingIds];
+  return ids instanceof Set ? [...(ids as Set<string>)] : [];
 }

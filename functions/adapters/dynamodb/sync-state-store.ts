@@ -165,8 +165,7 @@ export class DynamoSyncStateStore implements SyncStateStore {
     );
     if (before) {
       const state = itemToSyncState(stream, before);
-      const earlier = before[SYNC_ATTRIBUTES.pendingIds];
-      return { kind: 'ready', progress: state.run!, earlierAttemptIds: earlier instanceof Set ? [...(earlier as Set<string>)] : [] };
+      return { kind: 'ready', progress: state.run!, earlierAttemptIds: state.pendingIds };
     }
     const state = await this.get(stream);
     if (state.lease?.owner !== owner || state.lease.expiresAt <= options.nowMs) throw leaseLost(stream, owner, state.lease);
