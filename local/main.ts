@@ -22,6 +22,7 @@ const USAGE = `usage: npm start [-- options]
   --orders N                 orders in the fake shop (default 50000)
   --live-rate N              changes per second in the fake shop (default 2; 0: none)
   --seed N                   the fake shop's seed (default 1)
+  --latency MS               the fake shop answers each request MS milliseconds late (default 0), as a remote API would
   --page-size N              orders per page, 1..250 (default: PAGE_SIZE's default, 250)
   --pages-per-execution N    pages before an execution continues as new (default: MAX_PAGES_PER_EXECUTION's, 500)
   --schedule-seconds N       run the schedule every N seconds (default: the CDK schedule's rate, 5 minutes)
@@ -45,6 +46,7 @@ interface StartOptions {
   orders: number;
   liveRate: number;
   seed: number;
+  latencyMs: number;
   pageSize?: number;
   pagesPerExecution?: number;
   scheduleSeconds?: number;
@@ -62,7 +64,7 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
   const flags = parseFlags(
     args,
     {
-      orders: text, 'live-rate': text, seed: text, 'page-size': text, 'pages-per-execution': text, 'schedule-seconds': text,
+      orders: text, 'live-rate': text, seed: text, latency: text, 'page-size': text, 'pages-per-execution': text, 'schedule-seconds': text,
       'no-schedule': flag, 'data-dir': text, reset: flag, 'json-logs': flag, 'http-port': text, 'sfn-port': text,
       'dynamodb-port': text, 'fake-port': text, help: flag,
     },
@@ -88,6 +90,7 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
     orders: whole(flags.orders, '--orders', 1, 5_000_000) ?? 50_000,
     liveRate: flags['live-rate'] === undefined ? 2 : Number(flags['live-rate']) >= 0 ? Number(flags['live-rate']) : NaN,
     seed: whole(flags.seed, '--seed', 0, 2 ** 31) ?? 1,
+    latencyMs: whole(flags.latency, '--latency', 0, 60_000) ?? 0,
     ...(pageSize !== undefined ? { pageSize } : {}),
     ...(pagesPerExecution !== undefined ? { pagesPerExecution } : {}),
     ...(scheduleSeconds !== undefined ? { scheduleSeconds } : {}),
@@ -153,7 +156,7 @@ async function main(args: string[]): Promise<number> {
         dynamodbPort: options.ports.dynamodb,
         ...(options.source
           ? { source: options.source }
-          : { fake: { orders: options.orders, seed: options.seed, port: options.ports.fakeOrdersApi, liveRate: options.liveRate, historyEndsAtMs } }),
+          : { fake: { orders: options.orders, seed: options.seed, port: options.ports.fakeOrdersApi, liveRate: options.liveRate, historyEndsAtMs, faults: { latencyMs: options.latencyMs } } }),
         env: {
           SFN_ENDPOINT: sfn.url,
           ...(options.pageSize ? { PAGE_SIZE: String(options.pageSize) } : {}),

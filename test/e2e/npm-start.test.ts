@@ -12,7 +12,9 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
   beforeAll(async () => {
     stack = await localStackProcess('npm', [
       '--orders', String(ORDERS), '--page-size', String(PAGE_SIZE), '--pages-per-execution', String(PAGES_PER_EXECUTION),
-      '--live-rate', '0', '--no-schedule',
+      // Each page takes at least 150 ms, as from a remote API: a run lasts seconds, so of two syncs started together
+      // the second meets the first still running even on a loaded machine.
+      '--live-rate', '0', '--no-schedule', '--latency', '150',
     ]);
   });
   afterAll(() => stack?.kill());
