@@ -42,9 +42,19 @@ async function folderBytes(folder: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(folder, { withFileTypes: true })) {
     const full = path.join(folder, entry.name);
-    total += entry.isDirectory() ? await folderBytes(full) : (await stat(full)).size;
+    total += entry.isDirectory() ? await folderBytes(full) : await fileBytes(full);
   }
   return total;
+}
+
+/** A file's size; 0 when LevelDB compacted it away after the folder was listed. */
+async function fileBytes(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
 }
 
 async function startFake(request: WorkerRequest): Promise<{ child: ChildService; control: FakeControl }> {
