@@ -1,6 +1,6 @@
 // Decides what a run does, from the request, the checkpoint and any unfinished run: a new window to
 // sync (full or incremental) or the unfinished full resync to resume. Pure: begin calls it under the lease.
-import { NothingToResumeError } from './errors';
+import { NothingToResumeError, RETRYABLE_ERROR_NAMES } from './errors';
 import { addMs, maxInstant } from './instant';
 import type { Instant } from './order';
 import type { Checkpoint, RunProgress, SyncMode, Window } from './run-types';
@@ -36,7 +36,9 @@ function fullPlan(now: Instant, reason: string): RunPlan {
  * - resume requested: the unfinished run, which must exist and be a full one (NothingToResumeError otherwise);
  * - full: a new full run of everything updated before now;
  * - incremental with a checkpoint: [watermark - overlap, max(now, watermark)), so the window never starts
- *   later than the last one ended, even when our clock is behind the watermark;
+ *   later than the last one ended, even when our clock is behind the watermark; but a full resync that failed on a
+ *   transient error (the source down or throttling, DynamoDB throttling) is resumed instead: replaced by an
+ *   incremental run, it could no longer be resumed, and what failed it has likely passed;
  * - incremental with no checkpoint yet: a full run, resuming the first one if it was cut off.
  */
 export function planRun(args: {
@@ -68,9 +70,18 @@ export function planRun(args: {
     return fullPlan(now, 'no checkpoint yet: full sync');
   }
 
+  const transientFailure = unfinishedRun?.mode === 'full' && unfinishedRun.status === 'failed' ? transientErrorOf(unfinishedRun) : null;
+  if (transientFailure) return resumePlan(unfinishedRun!, `the last full resync failed on a transient ${transientFailure}: `);
+
   const { watermark } = checkpoint;
   const window: Window = { from: addMs(watermark, -overlapMs), to: maxInstant(now, watermark) };
   const overlap = overlapMs === 0 ? 'with no overlap' : `minus ${durationText(overlapMs)} overlap`;
   const clockNote = watermark > now ? ` (the watermark is ahead of our clock ${now})` : '';
   return { kind: 'new', mode: 'incremental', window, reason: `incremental from watermark ${watermark} ${overlap}${clockNote}` };
+}
+
+/** The failed run's error name when it is one the state machine retries (it may pass by itself), else null. */
+function transientErrorOf(run: RunProgress): string | null {
+  const name = run.error?.name;
+  return name !== undefined && (RETRYABLE_ERROR_NAMES as readonly string[]).includes(name) ? name : null;
 }

@@ -86,7 +86,7 @@ export class SyncOperations extends Construct {
               `Error: ${detail('error')}`,
               `Cause: ${detail('cause')}`,
               `Execution: ${consoleLink}`,
-              `A failed full resync resumes with POST /api/sync/orders/full?resume=true; GET /api/sync/status shows the error.`,
+              `A full resync that failed on a transient error (SourceUnavailableError, SourceThrottledError, StoreWriteError) is resumed by the next scheduled run; after any other, fix the cause and POST /api/sync/orders/full?resume=true. GET /api/sync/status shows the error.`,
             ].join('\n'),
           ),
         }),

@@ -9,6 +9,8 @@ const PAGE_SIZE = 100;
 
 describe('a source that throttles, fails, stalls and drops connections', () => {
   let stack: ReliabilityStack;
+  /** The page step (of any run) before which the source goes down, once. */
+  let downBeforePage: number | null = null;
   /** How many answers of this status (or "dropped") the source gave, over every route. */
   const answered = (status: string) =>
     Object.values(stack.fake!.stats().byRoute).reduce((sum, statuses) => sum + (statuses[status] ?? 0), 0);
@@ -17,6 +19,13 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
     stack = await startReliabilityStack({
       fake: { orders: ORDERS, seed: 41 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '6' },
+      hooks: {
+        before: (functionName, payload) => {
+          if (functionName !== 'sync-page' || (payload as { page: number }).page !== downBeforePage) return;
+          downBeforePage = null;
+          stack.fake!.setFaults({ errorRate: 1 });
+        },
+      },
     });
   });
   afterAll(() => stack?.stop());
@@ -73,6 +82,27 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
     stack.fake!.resetFaults();
     const next = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });
     expect(next.status).toBe('SUCCEEDED');
+    await expectExactCopy(stack);
+  });
+
+  it('a full resync failed by an outage is resumed by the next scheduled tick, from the page that failed', async () => {
+    downBeforePage = 3;
+    const failed = await runToEnd(stack, { mode: 'full', trigger: 'test' });
+
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'SyncFailed' });
+    const afterFailure = await syncState(stack);
+    expect(afterFailure.run).toMatchObject({ mode: 'full', status: 'failed', pages: 3, error: { name: 'SourceUnavailableError' } });
+
+    stack.fake!.resetFaults();
+    const requestsBefore = stack.fake!.requests().length;
+    const tick = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });
+
+    expect(tick.status).toBe('SUCCEEDED');
+    // The same run, one walk of the shop: the failed run's pages and the resumed ones, no page fetched twice.
+    expect(tick.output).toMatchObject({ mode: 'full', runId: afterFailure.run!.runId, status: 'succeeded', counts: { fetched: stack.fake!.truth().length } });
+    const firstPage = stack.fake!.requests().slice(requestsBefore).find((request) => request.path === '/orders');
+    expect(firstPage?.query.cursor).toBe(afterFailure.run!.cursor);
+    expect((await syncState(stack)).run).toBeNull();
     await expectExactCopy(stack);
   });
 });

@@ -97,6 +97,31 @@ describe('planRun, incremental', () => {
     expect(plan.kind).toBe('new');
   });
 
+  it.each(['SourceUnavailableError', 'SourceThrottledError', 'StoreWriteError'])(
+    'with a checkpoint, resumes a full resync that failed on a transient %s',
+    (name) => {
+      const failed = unfinished({ error: { name, message: 'the shop was down', page: 7, at: '2026-11-25T14:03:00.000000Z' } });
+
+      const plan = planRun({ request: incremental, checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'), unfinishedRun: failed, now: NOW, overlapMs: FIVE_MIN });
+
+      expect(plan).toEqual({
+        kind: 'resume',
+        run: failed,
+        reason: `the last full resync failed on a transient ${name}: resuming failed full resync full-http-20261125T140000Z-7f3a at page 7`,
+      });
+    },
+  );
+
+  it.each([
+    ['failed on an error that needs a person', unfinished({ error: { name: 'InvalidOrderError', message: 'order ord_1: total_price', page: 7, at: NOW } })],
+    ['stopped or abandoned (no error: still marked running)', unfinished({ status: 'running' })],
+    ['incremental, failed on a transient error', unfinished({ mode: 'incremental', error: { name: 'SourceUnavailableError', message: 'down', page: 0, at: NOW } })],
+  ])('with a checkpoint, replaces an unfinished run %s with a new incremental run', (_case, run) => {
+    const plan = planRun({ request: incremental, checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'), unfinishedRun: run, now: NOW, overlapMs: FIVE_MIN });
+
+    expect(plan).toMatchObject({ kind: 'new', mode: 'incremental' });
+  });
+
   it('runs a full sync when there is no checkpoint yet', () => {
     const plan = planRun({ request: incremental, checkpoint: null, unfinishedRun: null, now: NOW, overlapMs: FIVE_MIN });
 
