@@ -37,12 +37,13 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
     await waitUntil('the full resync has saved 9 pages, in its second execution', async () => ((await syncState(stack)).run?.pages ?? 0) >= 9);
     await waitUntil('its first execution has handed over', () => stack.machine.describe(started.execution.arn).status === 'SUCCEEDED');
 
-    // Running: the lease still names the first execution (SUCCEEDED, handed over); the triggers follow the run to
-    // its running part and refuse, naming the run.
-    expect((await syncState(stack)).lease).toMatchObject({ owner: started.run_id, executionName: started.execution.name });
+    // Running: the lease names the running part (the first one SUCCEEDED, handed over); the triggers refuse, naming it.
+    const [runningPart] = stack.machine.list('RUNNING');
+    expect(runningPart?.name).toBe(`${started.run_id}-p2`);
+    expect((await syncState(stack)).lease).toMatchObject({ owner: started.run_id, executionName: runningPart!.name });
     const refused = await invokeApi('POST', '/api/sync/orders/full', { resume: 'true' });
     expect(refused.statusCode).toBe(409);
-    expect(JSON.parse(refused.body).error).toMatchObject({ code: 'run_in_progress', running: { run_id: started.run_id } });
+    expect(JSON.parse(refused.body).error).toMatchObject({ code: 'run_in_progress', running: { run_id: started.run_id, execution: runningPart!.name } });
     expect(await scheduledTrigger({})).toMatchObject({ started: false, running: { runId: started.run_id } });
     expect(stack.machine.list('RUNNING')).toHaveLength(1);
 

@@ -186,6 +186,19 @@ describe('saving progress', () => {
     expect(state.orderCount).toBe(500);
   });
 
+  it('names the run\'s current execution on the lease (a new part after continue-as-new)', async () => {
+    const store = await freshStore();
+    await runningAt(store, 'run-a', 2);
+
+    await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2, { executionName: 'run-a-p2', part: 2 }), {
+      expectedPages: 2,
+      orderCountDelta: 0,
+      leaseExpiresAt: T0 + 6 * MINUTE,
+    });
+
+    expect((await store.get(STREAM)).lease).toEqual({ ...leaseFor('run-a'), executionName: 'run-a-p2', expiresAt: T0 + 6 * MINUTE });
+  });
+
   it('saved twice for the same page (a retried page step) writes once: the second save returns false, the counter is unchanged', async () => {
     const store = await freshStore();
     await runningAt(store, 'run-a', 2);

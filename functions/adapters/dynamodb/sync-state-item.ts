@@ -10,7 +10,7 @@ export const SYNC_ATTRIBUTES = {
   run: 'run',
   lastRun: 'last_run',
   orderCount: 'order_count',
-  /** The ids the page step in flight is about to write (a string set), cleared when its progress is saved. */
+  /** The ids the page step in flight is about to write (a string set), cleared once that page's result is saved. */
   pendingIds: 'pending_ids',
 } as const;
 

@@ -93,12 +93,14 @@ export class DynamoSyncStateStore implements SyncStateStore {
     const clearsPendingIds = expectedPages === null || progress.pages !== expectedPages;
     const written = await this.conditionalUpdate(stream, {
       UpdateExpression:
-        'SET #run = :run, #lease.#expires_at = :expires_at ADD #order_count :order_count_delta' +
+        // The lease names the run's current execution (a new one after continue-as-new), as 409 answers and the status show.
+        'SET #run = :run, #lease.#expires_at = :expires_at, #lease.#execution_name = :execution_name ADD #order_count :order_count_delta' +
         (clearsPendingIds ? ' REMOVE #pending_ids' : ''),
       ConditionExpression: `#lease.#owner = :owner AND ${progressCondition}`,
       ExpressionAttributeValues: {
         ':run': runToItem(progress),
         ':expires_at': options.leaseExpiresAt,
+        ':execution_name': progress.executionName,
         ':order_count_delta': options.orderCountDelta,
         ':owner': owner,
         ':run_id': progress.runId,
