@@ -22,7 +22,8 @@ describe('killed mid-resync, started again, resumed', () => {
     dataDir = first.dataDir;
     const trigger = await npmRun(['sync', '--', '--full', '--no-follow', '--api-url', first.urls.httpApi]);
     const runId = /run (full-http-\S+),/.exec(trigger.stdout)?.[1];
-    await first.waitForOutput(/ page 20: /);
+    // Page 21 logged: the step of page 21 began by saving page 20's result (the saved progress trails by a page).
+    await first.waitForOutput(/ page 21: /);
     await first.crash();
     const pagesBeforeCrash = Math.max(...[...first.output().matchAll(/ page (\d+): /g)].map((match) => Number(match[1])));
 
