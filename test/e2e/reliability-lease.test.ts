@@ -19,15 +19,19 @@ const PAGES_PER_EXECUTION = 6;
 /** The default lease: nothing in this test may wait for it to expire. */
 const LEASE_SECONDS = 900;
 
+/** A stack with triggers (HTTP API, Step Functions endpoint) over a shop of ORDERS orders, several parts per run. */
+function startLeaseStack(seed: number): Promise<ReliabilityStack> {
+  return startReliabilityStack({
+    withTriggers: true,
+    fake: { orders: ORDERS, seed },
+    env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION), LEASE_SECONDS: String(LEASE_SECONDS) },
+  });
+}
+
 describe('an execution stopped by hand in the middle of a full resync', () => {
   let stack: ReliabilityStack;
-
   beforeAll(async () => {
-    stack = await startReliabilityStack({
-      withTriggers: true,
-      fake: { orders: ORDERS, seed: 53 },
-      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION), LEASE_SECONDS: String(LEASE_SECONDS) },
-    });
+    stack = await startLeaseStack(53);
   });
   afterAll(() => stack?.stop());
 
@@ -81,13 +85,8 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
 
 describe('a full resync stopped by hand, then replaced by a new one instead of resumed', () => {
   let stack: ReliabilityStack;
-
   beforeAll(async () => {
-    stack = await startReliabilityStack({
-      withTriggers: true,
-      fake: { orders: ORDERS, seed: 54 },
-      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION), LEASE_SECONDS: String(LEASE_SECONDS) },
-    });
+    stack = await startLeaseStack(54);
   });
   afterAll(() => stack?.stop());
 
