@@ -470,19 +470,7 @@ function ownRun(current: SyncState, run: RunState, nowMs: number): RunProgress {
 function latestProgress(current: SyncState, run: RunState, nowMs: number): { progress: RunProgress; savedPages: number; unsavedInserted: number } {
   const saved = ownRun(current, run, nowMs);
   if (!run.unsavedPage || saved.pages !== run.page - 1) return { progress: saved, savedPages: saved.pages, unsavedInserted: 0 };
-  return {
-    progress: {
-      ...saved,
-      cursor: run.cursor,
-      pages: run.page,
-      counts: run.counts,
-      maxRecordTime: run.maxRecordTime,
-      sourceClockSkewMs: run.sourceClockSkewMs,
-      updatedAt: instantFromEpochMs(nowMs),
-    },
-    savedPages: saved.pages,
-    unsavedInserted: run.unsavedPage.inserted,
-  };
+  return { progress: progressFromState(run, instantFromEpochMs(nowMs)), savedPages: saved.pages, unsavedInserted: run.unsavedPage.inserted };
 }
 
 /** The run state after pages another attempt saved. */
