@@ -67,6 +67,18 @@ export interface ApiAnswer {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** The flags of every command that calls the HTTP API, and their usage lines. */
+export const API_TARGET_FLAGS = { 'api-url': { type: 'string' }, profile: { type: 'string' }, region: { type: 'string' } } as const;
+export const API_TARGET_USAGE = `  --api-url URL      the HTTP API (default ${DEFAULT_API_URL}, or ORDER_SYNC_API_URL)
+  --profile NAME     a deployed stack: sign with this AWS profile (SigV4, IAM auth); any non-local URL is signed
+                     with the SDK's default credential chain (AWS_PROFILE, env keys, SSO, instance role)
+  --region REGION    when the URL does not say it (execute-api URLs do)`;
+
+/** The API a command calls, from API_TARGET_FLAGS (then ORDER_SYNC_API_URL, then the local stack's). */
+export function apiTargetFrom(flags: { 'api-url'?: string | undefined; profile?: string | undefined; region?: string | undefined }): ApiTarget {
+  return apiTarget(flags['api-url'] ?? process.env.ORDER_SYNC_API_URL ?? DEFAULT_API_URL, flags.profile, flags.region);
+}
+
 /** Loopback gets plain requests; anything else (or `--profile`) is a deployed API and is signed. */
 export function apiTarget(url: string, profile: string | undefined, region: string | undefined): ApiTarget {
   if (!URL.canParse(url)) throw new UsageError(`--api-url must be a URL, got "${url}"`);

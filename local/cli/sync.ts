@@ -1,7 +1,7 @@
 // `npm run sync [-- --full | --resume]`: triggers a run through the HTTP API, follows it to the end with a progress
 // line, prints its summary. Exits 1 when the run fails or the trigger is refused (409: another run holds the lease).
 import type { SyncStatus } from '../../functions/core/status';
-import { apiTarget, callApi, CliError, count, DEFAULT_API_URL, duration, errorMessage, parseFlags, positiveNumber, runCli, UsageError } from './common';
+import { API_TARGET_FLAGS, API_TARGET_USAGE, apiTargetFrom, callApi, CliError, count, duration, errorMessage, parseFlags, positiveNumber, runCli, UsageError } from './common';
 import { followRun } from './follow';
 import { lastRunLine, progressLine, runErrorLine } from './views';
 
@@ -12,10 +12,7 @@ const USAGE = `usage: npm run sync [-- options]
   --no-follow        trigger and return at once
   --timeout SECONDS  stop following after this long (default 3600; the run goes on)
   --poll SECONDS     how often to read the status route (default 1)
-  --api-url URL      the HTTP API (default ${DEFAULT_API_URL}, or ORDER_SYNC_API_URL)
-  --profile NAME     a deployed stack: sign with this AWS profile (SigV4, IAM auth); any non-local URL is signed
-                     with the SDK's default credential chain (AWS_PROFILE, env keys, SSO, instance role)
-  --region REGION    when the URL does not say it (execute-api URLs do)`;
+${API_TARGET_USAGE}`;
 
 async function main(args: string[]): Promise<number> {
   const flags = parseFlags(
@@ -26,9 +23,7 @@ async function main(args: string[]): Promise<number> {
       'no-follow': { type: 'boolean' },
       timeout: { type: 'string' },
       poll: { type: 'string' },
-      'api-url': { type: 'string' },
-      profile: { type: 'string' },
-      region: { type: 'string' },
+      ...API_TARGET_FLAGS,
       help: { type: 'boolean' },
     },
     USAGE,
@@ -38,7 +33,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (flags.full && flags.resume) throw new UsageError(`--full starts a new resync, --resume continues the last one: pick one\n\n${USAGE}`);
-  const target = apiTarget(flags['api-url'] ?? process.env.ORDER_SYNC_API_URL ?? DEFAULT_API_URL, flags.profile, flags.region);
+  const target = apiTargetFrom(flags);
   const timeoutMs = positiveNumber(flags.timeout, '--timeout', 3600) * 1000;
   const pollMs = positiveNumber(flags.poll, '--poll', 1) * 1000;
 
