@@ -3,8 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import type { DynaliteServer } from '../../local/dynalite-server';
 import { OrderTooLargeError, RAW_GZIP_THRESHOLD_BYTES } from '../../functions/adapters/dynamodb/order-item';
 import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
 import { classifyPage } from '../../functions/core/classify';
@@ -12,27 +10,16 @@ import { StoreWriteError } from '../../functions/core/errors';
 import type { Order } from '../../functions/core/order';
 import type { OrderWrite } from '../../functions/core/ports';
 import { validateOrder } from '../../functions/core/validate-order';
-import { createTestTables, startDynalite, TEST_REGION } from '../support/dynalite';
+import { createTestTables, useDynalite } from '../support/dynalite';
 import { orderIdOf, rawLineItem, rawOrder, rawOrders } from '../support/order-factory';
 
-let dynalite: DynaliteServer;
-let client: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  client = createDocumentClient({ region: TEST_REGION, endpoint: dynalite.endpoint });
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await dynalite?.stop();
-});
+const dynamo = useDynalite();
 
 /** A store on fresh tables; `send` lets a test put a fault injector between the store and the SDK. */
 async function freshStore(options: { send?: DynamoDBDocumentClient['send']; maxAttempts?: number } = {}) {
-  const { ordersTable } = await createTestTables(dynalite.endpoint);
+  const { ordersTable } = await createTestTables(dynamo.endpoint);
   const store = new DynamoOrderStore({
-    client: options.send ? { send: options.send } : client,
+    client: options.send ? { send: options.send } : dynamo.client,
     tableName: ordersTable,
     retry: { baseDelayMs: 1, maxDelayMs: 5, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) },
   });
@@ -81,7 +68,7 @@ describe('a page written to the orders store', () => {
 
     await store.putOrders([writeOf(order, 'run-a#3', 'inserted')]);
 
-    const { Item: item } = await client.send(new GetCommand({ TableName: tableName, Key: { id: order.id } }));
+    const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: order.id } }));
     expect(item).toEqual({
       id: 'ord_0000001',
       order_number: 1001,
@@ -194,7 +181,7 @@ describe('orders far bigger than usual', () => {
 
     await store.putOrders([writeOf(huge), writeOf(validateOrder(rawOrder({ id: orderIdOf(2) })))]);
 
-    const { Item: item } = await client.send(new GetCommand({ TableName: tableName, Key: { id: huge.id } }));
+    const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: huge.id } }));
     expect(item?.raw).toBeUndefined();
     expect(item?.raw_gz).toBeInstanceOf(Uint8Array);
     const stored = await store.readOrder(huge.id);
@@ -209,7 +196,7 @@ describe('orders far bigger than usual', () => {
 
     await store.putOrders([writeOf(large)]);
 
-    const { Item: item } = await client.send(new GetCommand({ TableName: tableName, Key: { id: large.id } }));
+    const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: large.id } }));
     expect(item?.raw).toBe(JSON.stringify(large.raw));
     expect(item?.raw_gz).toBeUndefined();
   });
@@ -262,7 +249,7 @@ function throttlingClient(withhold: (call: number, ids: string[]) => Set<string>
       const forwarded = requests.filter((request) => !held.has(request.PutRequest.Item.id));
       const unprocessed = requests.filter((request) => held.has(request.PutRequest.Item.id));
       calls.withheld += unprocessed.length;
-      if (forwarded.length > 0) await client.send(new BatchWriteCommand({ RequestItems: { [table]: forwarded } }));
+      if (forwarded.length > 0) await dynamo.client.send(new BatchWriteCommand({ RequestItems: { [table]: forwarded } }));
       return { UnprocessedItems: unprocessed.length > 0 ? { [table]: unprocessed } : {}, $metadata: {} };
     }
     if (command instanceof BatchGetCommand) {
@@ -273,7 +260,7 @@ function throttlingClient(withhold: (call: number, ids: string[]) => Set<string>
       calls.withheld += unprocessedKeys.length;
       const answer =
         forwardedKeys.length > 0
-          ? await client.send(new BatchGetCommand({ RequestItems: { [table]: { ...request, Keys: forwardedKeys } } }))
+          ? await dynamo.client.send(new BatchGetCommand({ RequestItems: { [table]: { ...request, Keys: forwardedKeys } } }))
           : { Responses: { [table]: [] } };
       return {
         Responses: answer.Responses,
@@ -281,7 +268,7 @@ function throttlingClient(withhold: (call: number, ids: string[]) => Set<string>
         $metadata: {},
       };
     }
-    return client.send(command as GetCommand);
+    return dynamo.client.send(command as GetCommand);
   }) as DynamoDBDocumentClient['send'];
   return { send, calls };
 }
@@ -344,7 +331,7 @@ describe('a store whose DynamoDB calls fail outright', () => {
   });
 
   it('lets a request DynamoDB rejects as invalid through unchanged: retrying it would not help', async () => {
-    const missingTable = new DynamoOrderStore({ client, tableName: 'no-such-table' });
+    const missingTable = new DynamoOrderStore({ client: dynamo.client, tableName: 'no-such-table' });
 
     const write = missingTable.putOrders(ordersOf(1).map((order) => writeOf(order)));
 

@@ -1,33 +1,19 @@
 // The sync-state store against a real DynamoDB API (dynalite): the lease that keeps runs apart, progress
 // saved exactly once per page, and the run's last write (commit, failure) safe to retry.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import type { DynaliteServer } from '../../local/dynalite-server';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
 import type { Checkpoint, Lease, RunProgress, RunResult } from '../../functions/core/run-types';
-import { createTestTables, startDynalite, TEST_REGION } from '../support/dynalite';
+import { createTestTables, useDynalite } from '../support/dynalite';
 
 const STREAM = 'orders';
 const T0 = Date.parse('2025-02-01T00:00:00Z');
 const MINUTE = 60_000;
 
-let dynalite: DynaliteServer;
-let client: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  dynalite = await startDynalite();
-  client = createDocumentClient({ region: TEST_REGION, endpoint: dynalite.endpoint });
-});
-
-afterAll(async () => {
-  client?.destroy();
-  await dynalite?.stop();
-});
+const dynamo = useDynalite();
 
 async function freshStore(): Promise<DynamoSyncStateStore> {
-  const { syncStateTable } = await createTestTables(dynalite.endpoint);
-  return new DynamoSyncStateStore({ client, tableName: syncStateTable });
+  const { syncStateTable } = await createTestTables(dynamo.endpoint);
+  return new DynamoSyncStateStore({ client: dynamo.client, tableName: syncStateTable });
 }
 
 function leaseFor(owner: string, expiresAt = T0 + 5 * MINUTE): Lease {

@@ -9,7 +9,7 @@ import {
   ProvisionedThroughputExceededException,
   RequestLimitExceeded,
 } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   backoffDelayMs,
   chunk,
@@ -19,9 +19,7 @@ import {
   retryUnprocessed,
   type RetryPolicy,
 } from '../../functions/adapters/dynamodb/batching';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import type { DynaliteServer } from '../../local/dynalite-server';
-import { createTestTables, startDynalite, TEST_REGION } from '../support/dynalite';
+import { createTestTables, TEST_REGION, useDynalite } from '../support/dynalite';
 
 /** DynamoDB's per-call limits (BatchWriteItem items, BatchGetItem keys). */
 const BATCH_WRITE_MAX_ITEMS = 25;
@@ -39,24 +37,16 @@ describe('chunk', () => {
 });
 
 describe('chunks sent to DynamoDB (dynalite) at its limits', () => {
-  let dynalite: DynaliteServer;
-  let client: DynamoDBDocumentClient;
+  const dynamo = useDynalite();
   let table: string;
 
   beforeAll(async () => {
-    dynalite = await startDynalite();
-    client = createDocumentClient({ region: TEST_REGION, endpoint: dynalite.endpoint });
-    ({ ordersTable: table } = await createTestTables(dynalite.endpoint));
-  });
-
-  afterAll(async () => {
-    client?.destroy();
-    await dynalite?.stop();
+    ({ ordersTable: table } = await createTestTables(dynamo.endpoint));
   });
 
   const putRequests = (count: number) => range(count).map((n) => ({ PutRequest: { Item: { id: `ord_${n}` } } }));
-  const write = (requests: ReturnType<typeof putRequests>) => client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-  const read = (keys: Array<{ id: string }>) => client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+  const write = (requests: ReturnType<typeof putRequests>) => dynamo.client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+  const read = (keys: Array<{ id: string }>) => dynamo.client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
 
   it('one item over the BatchWriteItem limit is refused whole; chunked by the limit, every item is written', async () => {
     const requests = putRequests(BATCH_WRITE_MAX_ITEMS + 1);
