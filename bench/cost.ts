@@ -40,7 +40,7 @@ export interface FunctionSizing {
 /** The functions the bench invokes, by the names the local runner's hooks use. */
 export type FunctionName = 'begin' | 'sync-page' | 'commit' | 'record-failure' | 'scheduled-trigger' | 'api';
 
-/** The step functions' state names, as local/state-machine/task-bindings.ts binds them. */
+/** The step functions' state names, as local/aws/state-machine/task-bindings.ts binds them. */
 const STATE_OF_FUNCTION: Partial<Record<FunctionName, string>> = {
   begin: STATE_NAMES.begin,
   'sync-page': STATE_NAMES.syncPage,

@@ -1,6 +1,6 @@
 // Child process: dynalite on disk on its own, so the DynamoDB stand-in's memory (which grows with the table,
 // unlike DynamoDB's cost to a Lambda) is measured apart from the runner's. `fork(..., [dataDir])`.
-import { startDynaliteServer } from '../local/dynalite-server';
+import { startDynaliteServer } from '../local/aws/dynalite-server';
 import { serveRequests } from './ipc';
 import { sampleRss } from './rss';
 

@@ -1,6 +1,6 @@
 // Child process: the fake orders API on its own, so its memory is measured apart from the runner's.
 // `fork('bench/fake-process.ts', [JSON options])`; answers stats, mutate, oldestIds, peakRss over IPC.
-import { startFakeOrdersApi, type Change, type FakeOrdersApiOptions } from '../local/fake-orders-api';
+import { startFakeOrdersApi, type Change, type FakeOrdersApiOptions } from '../local/fakes/orders-api';
 import { serveRequests } from './ipc';
 import { sampleRss } from './rss';
 

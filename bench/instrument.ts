@@ -4,7 +4,7 @@
 // through to the real code; nothing is replaced.
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { performance } from 'node:perf_hooks';
-import type { InvokeHooks } from '../local/state-machine/task-bindings';
+import type { InvokeHooks } from '../local/aws/state-machine/task-bindings';
 
 const READ_COMMANDS = new Set(['GetCommand', 'BatchGetCommand', 'QueryCommand', 'ScanCommand']);
 const WRITE_COMMANDS = new Set(['PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand']);

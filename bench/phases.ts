@@ -14,11 +14,11 @@ import type { OrderSource, SourcePage } from '../functions/core/ports';
 import type { RunSummary } from '../functions/core/run-state';
 import { startRun, type StartDeps } from '../functions/core/sync-run';
 import type { SyncMode, Trigger, Window } from '../functions/core/run-types';
-import type { Change, FakeOrdersApi } from '../local/fake-orders-api';
-import type { LocalStack } from '../local/stack';
-import { LOCAL_REGION } from '../local/state-machine/definition';
-import { LocalExecutionStarter } from '../local/state-machine/local-execution-starter';
-import type { ExecutionRecord } from '../local/state-machine/local-state-machine';
+import type { Change, FakeOrdersApi } from '../local/fakes/orders-api';
+import type { LocalStack } from '../local/aws/stack';
+import { LOCAL_REGION } from '../local/aws/state-machine/definition';
+import { LocalExecutionStarter } from '../local/aws/state-machine/local-execution-starter';
+import type { ExecutionRecord } from '../local/aws/state-machine/local-state-machine';
 import { startDeps } from '../functions/runtime';
 import {
   countsSince,

@@ -1,5 +1,5 @@
 // Reads V8 CPU profiles (--cpu-prof) and says where each process spent its CPU: self time grouped by npm
-// package, by our own folder (functions/core, local/state-machine, ...), or by V8's own buckets (GC, idle).
+// package, by our own folder (functions/core, local/aws/state-machine, ...), or by V8's own buckets (GC, idle).
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
@@ -49,7 +49,7 @@ function processOf(totals: Map<string, number>): string {
   if (totals.has('aws-local-stepfunctions')) return 'runner (state machine + steps)';
   if (totals.has('@smithy/core') || totals.has('undici')) return 'runner';
   if (totals.has('classic-level')) return 'dynalite process';
-  if (totals.has('local/fake-orders-api')) return 'fake orders API process';
+  if (totals.has('local/fakes/orders-api')) return 'fake orders API process';
   return 'process';
 }
 

@@ -8,15 +8,15 @@ import { config } from '../functions/config';
 import { handler as apiHandler } from '../functions/handlers/api';
 import { handler as scheduledTriggerHandler } from '../functions/handlers/scheduled-trigger';
 import { DEFAULT_API_URL, DEFAULT_SFN_ENDPOINT, LOCAL_HOST, LOCAL_PORTS, LOCAL_REGION, parseFlags, positiveNumber, runCli, UsageError } from './cli/common';
-import { clockTime, installReadableLogs } from './console-log';
-import { fakeLambdaContext } from './lambda-context';
-import { startHttpApiServer, type HttpApiServer } from './http-api-server';
-import { settleInterruptedRun, type SettledRun } from './interrupted-run';
-import { scheduleFromTemplate, startSchedule, type LocalSchedule } from './schedule';
-import { startSfnEndpoint, type SfnEndpoint } from './sfn-endpoint';
-import { printedOperations, type OperationsSink } from './operations';
-import { localTemplate, startLocalStack, type LocalStack } from './stack';
-import type { ExecutionRecord } from './state-machine/local-state-machine';
+import { clockTime, installReadableLogs } from './cli/console-log';
+import { fakeLambdaContext } from './aws/lambda-context';
+import { startHttpApiServer, type HttpApiServer } from './aws/http-api-server';
+import { settleInterruptedRun, type SettledRun } from './aws/interrupted-run';
+import { scheduleFromTemplate, startSchedule, type LocalSchedule } from './aws/schedule';
+import { startSfnEndpoint, type SfnEndpoint } from './aws/sfn-endpoint';
+import { printedOperations, type OperationsSink } from './aws/operations';
+import { localTemplate, startLocalStack, type LocalStack } from './aws/stack';
+import type { ExecutionRecord } from './aws/state-machine/local-state-machine';
 
 const USAGE = `usage: npm start [-- options]
   --orders N                 orders in the fake shop (default 50000)

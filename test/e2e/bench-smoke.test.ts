@@ -4,8 +4,8 @@
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/tables';
 import { metrics } from '../../functions/metrics';
-import { localTemplate, startLocalStack, type LocalStack } from '../../local/stack';
-import { definitionFromTemplate, LOCAL_REGION } from '../../local/state-machine/definition';
+import { localTemplate, startLocalStack, type LocalStack } from '../../local/aws/stack';
+import { definitionFromTemplate, LOCAL_REGION } from '../../local/aws/state-machine/definition';
 import { functionSizing } from '../../bench/cost';
 import { totalUnits } from '../../bench/instrument';
 import { fakeControlOf, HISTORY_ENDS_BEFORE_START_MS, PhaseMeter, sourceOnly, storeOnly, syncPhases, type PhaseResult } from '../../bench/phases';

@@ -1,6 +1,6 @@
 // A full resync that meets a permanent source failure ends failed with the error on the run, the checkpoint where it
 // was and the lease released; a resume goes on from the failed page, not from the first.
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { copyDifferences, lastOf, runChain, syncState } from '../support/e2e';
 
 const ORDERS = 1_000;

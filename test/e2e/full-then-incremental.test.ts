@@ -1,6 +1,6 @@
 // The first sync of a shop runs full as a chain of executions (continue-as-new); the next one fetches only what
 // changed since the watermark. Synthesized definition, real handlers, dynalite, fake orders API over HTTP.
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { copyDifferences, HISTORY_EVENT_LIMIT, lastOf, runChain, storedVersions, syncState } from '../support/e2e';
 
 const ORDERS = 10_000;

@@ -3,9 +3,9 @@
 import { handler as apiHandler } from '../../functions/handlers/api';
 import { handler as scheduledTrigger } from '../../functions/handlers/scheduled-trigger';
 import { resetRuntime } from '../../functions/runtime';
-import { startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint';
-import { fakeLambdaContext } from '../../local/lambda-context';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
+import { fakeLambdaContext } from '../../local/aws/lambda-context';
+import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { apiEvent, callApi } from '../support/api-events';
 import { copyDifferences, syncState } from '../support/e2e';
 

@@ -1,16 +1,16 @@
 // What an operator gets when a full resync fails on the local stack: one notification with the execution, its mode,
 // the error and the console link; metrics whose page counts add up to what the orders table holds; and, after the
 // resume commits, the watermark lag and no notification.
-import { LocalExecutionStarter } from '../../local/state-machine/local-execution-starter';
+import { LocalExecutionStarter } from '../../local/aws/state-machine/local-execution-starter';
 import { startRun } from '../../functions/core/sync-run';
 import type { EmfOutput } from '../../functions/metrics';
 import { SYNC_METRICS } from '../../functions/metric-names';
 import { startDeps } from '../../functions/runtime';
 import { epochMsOf } from '../../functions/core/instant';
-import type { RunMetricsReport } from '../../local/run-metrics';
-import { metricValues } from '../../local/run-metrics';
-import { startLocalStack, type LocalStack } from '../../local/stack';
-import type { ExecutionRecord } from '../../local/state-machine/local-state-machine';
+import type { RunMetricsReport } from '../../local/aws/run-metrics';
+import { metricValues } from '../../local/aws/run-metrics';
+import { startLocalStack, type LocalStack } from '../../local/aws/stack';
+import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 import { lastOf, storedVersions, syncState } from '../support/e2e';
 
 const ORDERS = 600;

@@ -2,7 +2,7 @@
 // output or history, not in any step's payload or result, not in a metric or a notification, through a full run
 // with retries and continue-as-new, an incremental run, a failed run and a run refused for a wrong token.
 import { randomBytes } from 'node:crypto';
-import type { LocalStack } from '../../local/stack';
+import type { LocalStack } from '../../local/aws/stack';
 import { lastOf, runChain } from '../support/e2e';
 
 // Distinctive, so a hit can only be the token itself.
@@ -22,7 +22,7 @@ describe('the source token in a whole run', () => {
     // to it), so the functions are loaded only now, after the level is set.
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { startLocalStack } = require('../../local/stack') as typeof import('../../local/stack');
+    const { startLocalStack } = require('../../local/aws/stack') as typeof import('../../local/aws/stack');
     ({ resetRuntime } = require('../../functions/runtime') as typeof import('../../functions/runtime'));
     /* eslint-enable @typescript-eslint/no-require-imports */
     // The logger writes INFO and DEBUG to stdout, WARN and ERROR to stderr.

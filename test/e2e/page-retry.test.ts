@@ -1,6 +1,6 @@
 // A page step that dies after writing its orders (its answer, the page's result, is lost) is retried by the state
 // machine; the retry recognises its own writes, so the run ends exactly as a run without the crash.
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { copyDifferences, lastOf, runChain, syncState } from '../support/e2e';
 
 const ORDERS = 600;

@@ -1,7 +1,7 @@
 // A shop on Shopify, synced by the local state machine: the first sync runs full through the Shopify connector
 // (SOURCE_KIND=shopify, the fake GraphQL Admin endpoint as the shop domain), the next one fetches only changes.
-import { startFakeShopify, type FakeShopify } from '../../local/fake-shopify';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
+import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { lastOf, runChain, storedVersions, syncState } from '../support/e2e';
 
 const ORDERS = 2_000;

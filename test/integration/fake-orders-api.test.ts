@@ -2,7 +2,7 @@
 // errors, realistic data, live changes, bad data on demand, and a compact memory footprint.
 import { request } from 'undici';
 import { validateOrder } from '../../functions/core/validate-order';
-import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fake-orders-api';
+import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fakes/orders-api';
 
 interface Answer {
   status: number;

@@ -2,9 +2,9 @@
 // whose SFN client starts executions through the local Step Functions endpoint. Synthesized machine, dynalite.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { handler } from '../../functions/handlers/api';
-import { startHttpApiServer, type HttpApiServer } from '../../local/http-api-server';
-import { startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { startHttpApiServer, type HttpApiServer } from '../../local/aws/http-api-server';
+import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
+import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { copyDifferences } from '../support/e2e';
 
 const ORDERS = 400;

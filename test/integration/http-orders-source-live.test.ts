@@ -1,7 +1,7 @@
 // ORDERS_API.md's promise, checked end to end: a walk that keeps its filters loses no order that stays
 // inside the window, while the shop changes hundreds of orders a second (duplicates allowed).
 import { HttpOrdersSource } from '../../functions/adapters/source/http-orders-source';
-import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fake-orders-api';
+import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fakes/orders-api';
 import { expectLiveWalkLosesNothing } from '../support/fake-api-walk';
 
 describe('walking a window while the shop changes orders', () => {

@@ -11,7 +11,7 @@ import {
   SourceUnavailableError,
 } from '../../functions/core/errors';
 import type { Window } from '../../functions/core/run-types';
-import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fake-orders-api';
+import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fakes/orders-api';
 import { walkWindow } from '../support/fake-api-walk';
 
 const sources: HttpOrdersSource[] = [];

@@ -14,9 +14,9 @@ import {
 } from '@aws-sdk/client-sfn';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import { settleInterruptedRun } from '../../local/interrupted-run';
-import { startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint';
-import { startLocalStack, type LocalStack } from '../../local/stack';
+import { settleInterruptedRun } from '../../local/aws/interrupted-run';
+import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
+import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { copyDifferences, syncState } from '../support/e2e';
 
 const ORDERS = 600;

@@ -1,7 +1,7 @@
 // ORDERS_API.md's promise through the Shopify connector: a walk that keeps its filter loses no order that stays
 // inside the window while the shop changes hundreds of orders a second (duplicates allowed).
 import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';
-import { startFakeShopify, type FakeShopify } from '../../local/fake-shopify';
+import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
 import { expectLiveWalkLosesNothing } from '../support/fake-api-walk';
 
 describe('walking a Shopify window while the shop changes orders', () => {

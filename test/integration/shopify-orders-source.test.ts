@@ -11,8 +11,8 @@ import {
   SourceUnavailableError,
 } from '../../functions/core/errors';
 import type { Window } from '../../functions/core/run-types';
-import { startFakeShopify, type FakeShopify } from '../../local/fake-shopify';
-import { referenceIdOf } from '../../local/fake-shopify/translate';
+import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
+import { referenceIdOf } from '../../local/fakes/shopify/translate';
 import { walkWindow } from '../support/fake-api-walk';
 
 const sources: ShopifyOrdersSource[] = [];

@@ -1,6 +1,6 @@
 // API Gateway proxy events as the REST API sends them to the api function, and a Lambda context to call it with.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { fakeLambdaContext } from '../../local/lambda-context';
+import { fakeLambdaContext } from '../../local/aws/lambda-context';
 
 export function apiEvent(method: string, path: string, query: Record<string, string> = {}, body: string | null = null): APIGatewayProxyEvent {
   const entries = Object.entries(query);

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { startDynaliteServer, type DynaliteServer } from '../../local/dynalite-server';
+import { startDynaliteServer, type DynaliteServer } from '../../local/aws/dynalite-server';
 import { ensureTables, type TableNames } from '../../functions/adapters/dynamodb/tables';
 
 /** Region the test clients claim; dynalite accepts any. */

@@ -6,8 +6,8 @@ import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-sta
 import type { StoredVersion } from '../../functions/core/ports';
 import type { SyncState } from '../../functions/core/run-types';
 import type { ExecutionInput } from '../../functions/core/run-state';
-import type { LocalStack } from '../../local/stack';
-import type { ExecutionRecord } from '../../local/state-machine/local-state-machine';
+import type { LocalStack } from '../../local/aws/stack';
+import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 
 /** The Standard workflow history limit. */
 export const HISTORY_EVENT_LIMIT = 25_000;

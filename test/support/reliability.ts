@@ -6,11 +6,11 @@ import { log } from '../../functions/logger';
 import type { StoredOrder } from '../../functions/adapters/dynamodb/order-item';
 import type { ExecutionInput } from '../../functions/core/run-state';
 import type { SyncState } from '../../functions/core/run-types';
-import { fakeLambdaContext } from '../../local/lambda-context';
-import { startHttpApiServer, type HttpApiServer } from '../../local/http-api-server';
-import { startSfnEndpoint, type SfnEndpoint } from '../../local/sfn-endpoint';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
-import type { ExecutionRecord } from '../../local/state-machine/local-state-machine';
+import { fakeLambdaContext } from '../../local/aws/lambda-context';
+import { startHttpApiServer, type HttpApiServer } from '../../local/aws/http-api-server';
+import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/aws/stack';
+import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 import { copyDifferences, lastOf, runChain, stores, syncState } from './e2e';
 
 export interface ReliabilityStack extends LocalStack {

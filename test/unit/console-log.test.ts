@@ -7,7 +7,7 @@ import {
   parseLogLine,
   readableText,
   type LogRecord,
-} from '../../local/console-log';
+} from '../../local/cli/console-log';
 
 /** 09:05:07 local time: the console shows the reader's clock, so the record's instant is built in local time. */
 const AT = new Date(2026, 0, 15, 9, 5, 7);

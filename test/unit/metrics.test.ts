@@ -6,7 +6,7 @@ import { SYNC_METRICS } from '../../functions/metric-names';
 import { metrics, PowertoolsRunMetrics, SyncMetrics, type EmfOutput } from '../../functions/metrics';
 import type { PageReport, RunReport } from '../../functions/core/ports';
 import { tracer } from '../../functions/tracer';
-import { formatRunMetrics, metricValues, RunMetricsCollector, type RunMetricsReport } from '../../local/run-metrics';
+import { formatRunMetrics, metricValues, RunMetricsCollector, type RunMetricsReport } from '../../local/aws/run-metrics';
 
 const page = (overrides: Partial<PageReport> = {}): PageReport => ({
   stream: 'orders',

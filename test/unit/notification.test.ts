@@ -2,8 +2,8 @@
 // InputTransformer applied to the status-change event of an ended execution.
 import { NOTIFIED_STATUSES } from '../../infra/constructs/sync-operations';
 import { synthTemplate } from '../../infra/synth';
-import { failureRuleOf, notificationFor, statusChangeOf, transformInput, type FailureRule } from '../../local/notifications';
-import type { ExecutionRecord } from '../../local/state-machine/local-state-machine';
+import { failureRuleOf, notificationFor, statusChangeOf, transformInput, type FailureRule } from '../../local/aws/notifications';
+import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 
 const NAME = 'full-http-20261125T150102Z-7f3a-p2';
 const ARN = `arn:aws:states:us-east-1:123456789012:execution:OrderSync-orders:${NAME}`;

@@ -1,6 +1,6 @@
 // One-off: the fake's memory at a given number of orders, and how fast one client walks it.
-// `npx tsx --expose-gc local/fake-orders-api/measure-memory.ts 1000000`
-import { HttpOrdersSource } from '../../functions/adapters/source/http-orders-source';
+// `npx tsx --expose-gc local/fakes/orders-api/measure-memory.ts 1000000`
+import { HttpOrdersSource } from '../../../functions/adapters/source/http-orders-source';
 import { startFakeOrdersApi } from './index';
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

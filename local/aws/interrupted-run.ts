@@ -1,9 +1,9 @@
 // Settles a run whose executions no longer run: the local stack stopped (Ctrl-C) or was killed mid-run. Its lease
 // would otherwise block every trigger until it expires (15 min); recorded as interrupted, the run is resumable at once.
-import type { SyncStateStore } from '../functions/core/ports';
-import type { RunError, RunProgress } from '../functions/core/run-types';
-import { runResultOf } from '../functions/core/sync-run';
-import { instantFromEpochMs } from '../functions/core/instant';
+import type { SyncStateStore } from '../../functions/core/ports';
+import type { RunError, RunProgress } from '../../functions/core/run-types';
+import { runResultOf } from '../../functions/core/sync-run';
+import { instantFromEpochMs } from '../../functions/core/instant';
 
 export const INTERRUPTED_ERROR = 'Interrupted';
 

@@ -1,6 +1,6 @@
 // A failed run's notification, locally: the synthesized template's failure rule (its pattern and InputTransformer)
 // applied to the event Step Functions would send, so the text is the very one the SNS topic receives in AWS.
-import { LOCAL_PLACEHOLDERS, resolveIntrinsic, type CloudFormationTemplate, type DeployPlaceholders } from '../infra/synth';
+import { LOCAL_PLACEHOLDERS, resolveIntrinsic, type CloudFormationTemplate, type DeployPlaceholders } from '../../infra/synth';
 import type { ExecutionRecord } from './state-machine/local-state-machine';
 
 const SOURCE = 'aws.states';

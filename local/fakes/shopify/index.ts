@@ -6,7 +6,7 @@
 // requiredAccess). It reads operations by operationName: it is a fake for our documents, not a GraphQL engine.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenOnLoopback } from '../loopback';
+import { listenOnLoopback } from '../../loopback';
 import { Agent, request } from 'undici';
 import {
   ACCESS_SCOPES_COST,
@@ -15,11 +15,11 @@ import {
   orderLineItemsCost,
   ORDERS_COUNT_COST,
   ordersPageCost,
-} from '../../functions/adapters/source/shopify/queries';
-import type { Instant } from '../../functions/core/order';
-import { toInstant } from '../../functions/core/instant';
-import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../fake-orders-api';
-import { hash32, SeededRandom } from '../fake-orders-api/random';
+} from '../../../functions/adapters/source/shopify/queries';
+import type { Instant } from '../../../functions/core/order';
+import { toInstant } from '../../../functions/core/instant';
+import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../orders-api';
+import { hash32, SeededRandom } from '../orders-api/random';
 import { lineItemNodes, lineItemsConnection, opaque, orderGid, orderNode, referenceIdOf, unwrap } from './translate';
 
 type Fields = Record<string, unknown>;

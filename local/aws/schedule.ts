@@ -1,7 +1,7 @@
 // The EventBridge schedule, locally: calls the scheduled-trigger handler at the rate and with the input the
 // synthesized template gives its schedule (so the same CDK context drives both), or every N seconds for demos.
-import { schedulePeriodSeconds } from '../infra/settings';
-import type { CloudFormationTemplate } from '../infra/synth';
+import { schedulePeriodSeconds } from '../../infra/settings';
+import type { CloudFormationTemplate } from '../../infra/synth';
 
 export interface ScheduleSpec {
   /** As deployed: `rate(5 minutes)`, `cron(...)`. */

@@ -1,8 +1,8 @@
 // The fake orders API: a plain node:http server on loopback that serves ORDERS_API.md to the letter from
 // a seeded, compact in-memory shop, changes orders while clients page (live mode), and fails on demand.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenOnLoopback } from '../loopback';
-import type { Instant } from '../../functions/core/order';
+import { listenOnLoopback } from '../../loopback';
+import type { Instant } from '../../../functions/core/order';
 import { decodeCursor, encodeCursor, filtersHash, type Filters } from './cursor';
 import { checkedFaults, NO_FAULTS, RateWindow, type FaultSettings, type ScriptedOutcome } from './faults';
 import { OrderTable } from './order-table';

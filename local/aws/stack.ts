@@ -1,13 +1,13 @@
 // The whole product on one machine: dynalite, the fake orders API (or a real source), and the synthesized state
 // machine run by the local interpreter with the real step handlers. Tests, `npm start` and the bench all use it.
-import { createDynamoClient } from '../functions/adapters/dynamodb/client';
+import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { startDynaliteServer, type DynaliteServer } from './dynalite-server';
-import { ensureTables, type TableNames } from '../functions/adapters/dynamodb/tables';
-import { resetRuntime } from '../functions/runtime';
+import { ensureTables, type TableNames } from '../../functions/adapters/dynamodb/tables';
+import { resetRuntime } from '../../functions/runtime';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { CloudFormationTemplate } from '../infra/synth';
-import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from './fake-orders-api';
+import type { CloudFormationTemplate } from '../../infra/synth';
+import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../fakes/orders-api';
 import { definitionFromTemplate, LOCAL_REGION, type LocalDefinition } from './state-machine/definition';
 import { LocalStateMachine, type ExecutionRecord, type TaskBinding } from './state-machine/local-state-machine';
 import { syncTaskBindings, type InvokeHooks } from './state-machine/task-bindings';
@@ -62,7 +62,7 @@ let templateOnce: CloudFormationTemplate | undefined;
  */
 export function localTemplate(): CloudFormationTemplate {
   templateOnce ??= JSON.parse(
-    execFileSync(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '..', 'infra', 'print-template.ts')], {
+    execFileSync(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '..', '..', 'infra', 'print-template.ts')], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'inherit'],

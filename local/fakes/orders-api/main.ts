@@ -1,4 +1,4 @@
-// Runs the fake orders API on its own: `npx tsx local/fake-orders-api/main.ts --orders 10000 --port 4010 --live-rate 20`.
+// Runs the fake orders API on its own: `npx tsx local/fakes/orders-api/main.ts --orders 10000 --port 4010 --live-rate 20`.
 // Prints the URL and the token (a fake's token: printing it is the point), and stops on Ctrl-C.
 import { parseArgs } from 'node:util';
 import { startFakeOrdersApi } from './index';

@@ -1,7 +1,7 @@
 // The metrics a run emitted, read back from the EMF flushes: page metrics summed per run, and one line when the run
 // commits or fails. Locally a developer reads that line instead of one EMF JSON document per page.
-import type { EmfOutput } from '../functions/metrics';
-import { SYNC_METRICS } from '../functions/metric-names';
+import type { EmfOutput } from '../../functions/metrics';
+import { SYNC_METRICS } from '../../functions/metric-names';
 
 /** What one run emitted, as CloudWatch would sum it. */
 export interface RunMetricsReport {

@@ -2,11 +2,11 @@
 // themselves (called as Lambda calls them: event and context) and StartExecution on this same state machine.
 import type { Context } from 'aws-lambda';
 import { fakeLambdaContext } from '../lambda-context';
-import { handler as beginHandler } from '../../functions/handlers/begin';
-import { handler as commitHandler } from '../../functions/handlers/commit';
-import { handler as recordFailureHandler } from '../../functions/handlers/record-failure';
-import { handler as syncPageHandler } from '../../functions/handlers/sync-page';
-import { STATE_NAMES } from '../../infra/constructs/sync-state-machine';
+import { handler as beginHandler } from '../../../functions/handlers/begin';
+import { handler as commitHandler } from '../../../functions/handlers/commit';
+import { handler as recordFailureHandler } from '../../../functions/handlers/record-failure';
+import { handler as syncPageHandler } from '../../../functions/handlers/sync-page';
+import { STATE_NAMES } from '../../../infra/constructs/sync-state-machine';
 import type { ExecutionRecord, LocalStateMachine, TaskBinding } from './local-state-machine';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;

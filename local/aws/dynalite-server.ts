@@ -1,6 +1,6 @@
 // Serves the DynamoDB API locally with dynalite, in this process: in memory for tests, on disk for the
 // local stack. Lives under local/: no Lambda bundle can pull it in.
-import { listenOnLoopback } from './loopback';
+import { listenOnLoopback } from '../loopback';
 
 export interface DynaliteServer {
   /** `http://127.0.0.1:<port>`, for `createDocumentClient({ endpoint })`. */

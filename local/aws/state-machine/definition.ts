@@ -1,7 +1,7 @@
 // The state machine definition as deployed: taken from the synthesized CloudFormation template (tokens resolved to
 // local placeholders by infra/synth), validated with asl-validator, plus the ARN it has locally.
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { LOCAL_PLACEHOLDERS, resolvedDefinition, STATE_MACHINE_LOGICAL_ID, type CloudFormationTemplate } from '../../infra/synth';
+import { LOCAL_PLACEHOLDERS, resolvedDefinition, STATE_MACHINE_LOGICAL_ID, type CloudFormationTemplate } from '../../../infra/synth';
 
 // asl-validator ships no types: the part of its API used here.
 type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };

@@ -1,7 +1,7 @@
 // Times inside the fake are integer epoch microseconds (exact in a double until the year 2255);
 // this module turns them into the RFC 3339 forms the API writes and back.
-import type { Instant } from '../../functions/core/order';
-import { epochMsOf, instantFromEpochMs, parseInstant } from '../../functions/core/instant';
+import type { Instant } from '../../../functions/core/order';
+import { epochMsOf, instantFromEpochMs, parseInstant } from '../../../functions/core/instant';
 
 export const MICROS_PER_MS = 1000;
 export const MICROS_PER_SECOND = 1_000_000;

@@ -1,5 +1,5 @@
 // The ExecutionStarter port over the in-process local state machine (no HTTP hop): for tests and the bench.
-import type { ExecutionStarter, ExecutionStatus, StartedExecution } from '../../functions/core/ports';
+import type { ExecutionStarter, ExecutionStatus, StartedExecution } from '../../../functions/core/ports';
 import { StepFunctionsApiError, type LocalStateMachine } from './local-state-machine';
 
 export class LocalExecutionStarter implements ExecutionStarter {

@@ -1,8 +1,8 @@
 // What an operator would get, shown by the local stack: a failed execution's notification (the text the SNS topic
 // receives) and one metrics line per run instead of an EMF document per page. Tests take the signals themselves.
-import { logger } from '../functions/logger';
-import { metrics, type EmfOutput } from '../functions/metrics';
-import type { CloudFormationTemplate } from '../infra/synth';
+import { logger } from '../../functions/logger';
+import { metrics, type EmfOutput } from '../../functions/metrics';
+import type { CloudFormationTemplate } from '../../infra/synth';
 import { failureRuleOf, notificationFor } from './notifications';
 import { formatRunMetrics, RunMetricsCollector, type RunMetricsReport } from './run-metrics';
 import type { ExecutionRecord } from './state-machine/local-state-machine';

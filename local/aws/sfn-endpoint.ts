@@ -2,7 +2,7 @@
 // state machine, so the HTTP handler's SFNClient, the CLI and `aws stepfunctions ... --endpoint-url` work unchanged.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenOnLoopback } from './loopback';
+import { listenOnLoopback } from '../loopback';
 import type { LocalDefinition } from './state-machine/definition';
 import {
   StepFunctionsApiError,

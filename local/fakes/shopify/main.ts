@@ -1,4 +1,4 @@
-// Runs the fake Shopify GraphQL Admin API on its own: `npx tsx local/fake-shopify/main.ts --orders 10000 --port 4011 --live-rate 20`.
+// Runs the fake Shopify GraphQL Admin API on its own: `npx tsx local/fakes/shopify/main.ts --orders 10000 --port 4011 --live-rate 20`.
 // Prints the settings that point order-sync at it (a fake's token: printing it is the point), and stops on Ctrl-C.
 import { parseArgs } from 'node:util';
 import { startFakeShopify } from './index';
