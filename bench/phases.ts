@@ -11,8 +11,8 @@ import { writeTagFor } from '../functions/core/execution-name';
 import { instantFromEpochMs } from '../functions/core/instant';
 import type { Instant } from '../functions/core/order';
 import type { OrderSource, SourcePage } from '../functions/core/ports';
-import type { RunSummary } from '../functions/core/run-state';
-import { startRun, type StartDeps } from '../functions/core/sync-run';
+import type { RunOutcome } from '../functions/core/run-types';
+import { startRun, type StartDeps } from '../functions/core/use-cases/start-run';
 import type { SyncMode, Trigger, Window } from '../functions/core/run-types';
 import type { Change, FakeOrdersApi } from '../local/fakes/orders-api';
 import type { LocalStack } from '../local/aws/stack';
@@ -86,7 +86,7 @@ export interface PhaseResult {
    */
   runnerHeapAfterGc?: number;
   /** Run counts as the summary reported them (sync phases). */
-  counts?: RunSummary['counts'];
+  counts?: RunOutcome['counts'];
   notes: string[];
 }
 
@@ -99,7 +99,7 @@ interface PhaseOutcome {
   measuredMs?: number;
   /** Parts timed during the body but outside the measured work. */
   unmeasuredParts?: string[];
-  counts?: RunSummary['counts'];
+  counts?: RunOutcome['counts'];
   notes?: string[];
 }
 
@@ -125,7 +125,7 @@ export class PhaseMeter {
         'get',
         'acquireLease',
         'releaseLease',
-        'beginPage',
+        'claimPage',
         'saveProgress',
         'commit',
         'recordFailure',
@@ -319,7 +319,7 @@ async function runChain(
     if (failed.length > 0) {
       throw new Error(`${phase}: execution ${failed[0]!.name} ${failed[0]!.status}: ${failed[0]!.error}: ${failed[0]!.cause}`);
     }
-    const summary = chain[chain.length - 1]!.output as RunSummary;
+    const summary = chain[chain.length - 1]!.output as RunOutcome;
     return { orders: summary.counts.fetched, pages: summary.pages, chain, counts: summary.counts, notes };
   });
 }

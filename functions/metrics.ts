@@ -2,7 +2,8 @@
 // core's RunMetrics port over it. The local stack diverts the flushes to a sink so a developer reads one line per run.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
-import type { PageReport, RunMetrics, RunReport } from './core/ports';
+import type { PageReport, RunMetrics } from './core/ports';
+import type { RunOutcome } from './core/run-types';
 import { SYNC_METRICS } from './metric-names';
 
 export type { EmfOutput };
@@ -57,10 +58,10 @@ export class PowertoolsRunMetrics implements RunMetrics {
     this.metadata({ report: 'page', stream: report.stream, runId: report.runId, mode: report.mode, page: String(report.page) });
   }
 
-  run(report: RunReport): void {
+  run(report: RunOutcome, extra: { watermarkLagSeconds?: number } = {}): void {
     this.target.addMetric(SYNC_METRICS.runDuration, MetricUnit.Seconds, report.durationSeconds);
-    if (report.watermarkLagSeconds !== undefined) {
-      this.target.addMetric(SYNC_METRICS.watermarkLag, MetricUnit.Seconds, report.watermarkLagSeconds);
+    if (extra.watermarkLagSeconds !== undefined) {
+      this.target.addMetric(SYNC_METRICS.watermarkLag, MetricUnit.Seconds, extra.watermarkLagSeconds);
     }
     this.metadata({
       report: 'run',
@@ -73,7 +74,7 @@ export class PowertoolsRunMetrics implements RunMetrics {
       pages: String(report.pages),
       // The run's own totals (a resumed run's include its earlier attempt): to read beside the summed page metrics.
       counts: JSON.stringify(report.counts),
-      ...(report.errorName ? { error: report.errorName } : {}),
+      ...(report.error ? { error: report.error.name } : {}),
     });
   }
 

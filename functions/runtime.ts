@@ -1,7 +1,9 @@
-// The composition root: builds the clients, stores and source once per process (cold start) from the config,
-// and hands the core its ports. The local stack points the same clients at local endpoints by configuration.
+// The composition root: one composition per function, each building only the clients, stores and source its use
+// case takes, once per process (cold start), from the config. The local stack points the same clients at local
+// endpoints by configuration.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createDynamoClient } from './adapters/dynamodb/client';
 import { DynamoOrderStore } from './adapters/dynamodb/order-store';
 import { DynamoSyncStateStore } from './adapters/dynamodb/sync-state-store';
@@ -12,31 +14,36 @@ import { ShopifyOrdersSource } from './adapters/source/shopify/shopify-orders-so
 import { config, reloadConfig, required, type Config } from './config';
 import { ConfigError } from './core/errors';
 import type { OrderSource } from './core/ports';
-import type { StartDeps, SyncDeps, SyncSettings } from './core/sync-run';
+import type { BeginDeps } from './core/use-cases/begin-run';
+import type { CommitDeps } from './core/use-cases/commit-run';
+import type { RecordFailureDeps } from './core/use-cases/record-failure';
+import type { StartDeps } from './core/use-cases/start-run';
+import type { SyncPageDeps } from './core/use-cases/sync-page';
 import { log } from './logger';
 import { PowertoolsRunMetrics } from './metrics';
 import { traced } from './tracer';
 
-/** Dummy credentials for local endpoints (dynalite, the local Step Functions API): never real ones. */
+/** Dummy credentials for local endpoints (the local Step Functions API): never real ones. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-let syncDepsOnce: SyncDeps | undefined;
-let startDepsOnce: StartDeps | undefined;
-
-function settingsOf(cfg: Config): SyncSettings {
-  return {
-    stream: cfg.STREAM,
-    pageSize: cfg.PAGE_SIZE,
-    overlapMs: cfg.OVERLAP_SECONDS * 1000,
-    leaseMs: cfg.LEASE_SECONDS * 1000,
-    maxPagesPerPart: cfg.MAX_PAGES_PER_EXECUTION,
-  };
+/** A composition built on first use and kept for the process (a Lambda's cold start). */
+function once<T>(build: () => T): { get: () => T; reset: () => void } {
+  let built: T | undefined;
+  return { get: () => (built ??= build()), reset: () => (built = undefined) };
 }
 
-function documentClient(cfg: Config) {
+function documentClient(cfg: Config): DynamoDBDocumentClient {
   return createDocumentClient(
     traced(createDynamoClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) })),
   );
+}
+
+function syncStateStore(cfg: Config, client: DynamoDBDocumentClient): DynamoSyncStateStore {
+  return new DynamoSyncStateStore({ client, tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE });
+}
+
+function orderStore(cfg: Config, client: DynamoDBDocumentClient): DynamoOrderStore {
+  return new DynamoOrderStore({ client, tableName: required(cfg, 'ORDERS_TABLE').ORDERS_TABLE });
 }
 
 /** The token getter: the environment locally, Secrets Manager (cached, re-read after rotation) in AWS. */
@@ -60,48 +67,71 @@ function orderSource(cfg: Config): OrderSource {
   return new HttpOrdersSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });
 }
 
-/** What the state machine steps need. */
-export function syncDeps(): SyncDeps {
-  if (syncDepsOnce) return syncDepsOnce;
+const begin = once((): BeginDeps => {
   const cfg = config();
-  const tables = required(cfg, 'ORDERS_TABLE', 'SYNC_STATE_TABLE');
   const client = documentClient(cfg);
-  const deps: SyncDeps = {
-    settings: settingsOf(cfg),
-    state: new DynamoSyncStateStore({ client, tableName: tables.SYNC_STATE_TABLE }),
-    orders: new DynamoOrderStore({ client, tableName: tables.ORDERS_TABLE }),
+  return {
+    settings: {
+      stream: cfg.STREAM,
+      leaseMs: cfg.LEASE_SECONDS * 1000,
+      overlapMs: cfg.OVERLAP_SECONDS * 1000,
+      maxPagesPerPart: cfg.MAX_PAGES_PER_EXECUTION,
+    },
+    state: syncStateStore(cfg, client),
+    orders: orderStore(cfg, client),
+    source: orderSource(cfg),
+    clock: Date.now,
+    log,
+  };
+});
+
+const syncPage = once((): SyncPageDeps => {
+  const cfg = config();
+  const client = documentClient(cfg);
+  return {
+    settings: { pageSize: cfg.PAGE_SIZE, leaseMs: cfg.LEASE_SECONDS * 1000, overlapMs: cfg.OVERLAP_SECONDS * 1000 },
+    state: syncStateStore(cfg, client),
+    orders: orderStore(cfg, client),
     source: orderSource(cfg),
     clock: Date.now,
     log,
     metrics: new PowertoolsRunMetrics(),
   };
-  syncDepsOnce = deps;
-  return deps;
-}
+});
 
-/** What the triggers (HTTP API, schedule) need to start a run. */
-export function startDeps(): StartDeps {
-  if (startDepsOnce) return startDepsOnce;
+/** Commit and record-failure take the same: the sync-state store, a clock, the logger and the run metrics. */
+const finish = once((): CommitDeps & RecordFailureDeps => {
   const cfg = config();
-  const { SYNC_STATE_TABLE, STATE_MACHINE_ARN } = required(cfg, 'SYNC_STATE_TABLE', 'STATE_MACHINE_ARN');
-  const sfn = traced(new SFNClient({
-    region: cfg.AWS_REGION,
-    ...(cfg.SFN_ENDPOINT ? { endpoint: cfg.SFN_ENDPOINT, credentials: LOCAL_CREDENTIALS } : {}),
-  }));
-  const deps: StartDeps = {
-    settings: settingsOf(cfg),
-    state: new DynamoSyncStateStore({ client: documentClient(cfg), tableName: SYNC_STATE_TABLE }),
+  return { state: syncStateStore(cfg, documentClient(cfg)), clock: Date.now, log, metrics: new PowertoolsRunMetrics() };
+});
+
+/** The triggers (HTTP API, schedule): the lease, the state machine, and (the API) the status. */
+const start = once((): StartDeps => {
+  const cfg = config();
+  const { STATE_MACHINE_ARN } = required(cfg, 'STATE_MACHINE_ARN');
+  const sfn = traced(
+    new SFNClient({
+      region: cfg.AWS_REGION,
+      ...(cfg.SFN_ENDPOINT ? { endpoint: cfg.SFN_ENDPOINT, credentials: LOCAL_CREDENTIALS } : {}),
+    }),
+  );
+  return {
+    settings: { stream: cfg.STREAM, leaseMs: cfg.LEASE_SECONDS * 1000, overlapMs: cfg.OVERLAP_SECONDS * 1000 },
+    state: syncStateStore(cfg, documentClient(cfg)),
     starter: new SfnExecutionStarter(sfn, STATE_MACHINE_ARN),
     clock: Date.now,
     log,
   };
-  startDepsOnce = deps;
-  return deps;
-}
+});
+
+export const beginDeps = begin.get;
+export const syncPageDeps = syncPage.get;
+export const commitDeps = finish.get;
+export const recordFailureDeps = finish.get;
+export const startDeps = start.get;
 
 /** Re-read the environment and rebuild everything on next use (the local stack and tests, after setting env). */
 export function resetRuntime(): void {
   reloadConfig();
-  syncDepsOnce = undefined;
-  startDepsOnce = undefined;
+  for (const composition of [begin, syncPage, finish, start]) composition.reset();
 }

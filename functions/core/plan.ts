@@ -85,3 +85,8 @@ function transientErrorOf(run: RunProgress): string | null {
   const name = run.error?.name;
   return name !== undefined && (RETRYABLE_ERROR_NAMES as readonly string[]).includes(name) ? name : null;
 }
+
+/** The mode the plan runs in: a resume runs as the run it resumes. */
+export function plannedMode(plan: RunPlan): SyncMode {
+  return plan.kind === 'resume' ? plan.run.mode : plan.mode;
+}

@@ -1,6 +1,6 @@
 // The interfaces the sync core owns and the adapters (DynamoDB stores, source connectors) implement.
 import type { Instant, Order } from './order';
-import type { Checkpoint, Lease, RunCounts, RunProgress, RunResult, SyncMode, SyncState, Trigger, Window } from './run-types';
+import type { Checkpoint, Lease, RunCounts, RunOutcome, RunProgress, SyncMode, SyncState, Trigger, Window } from './run-types';
 
 // ---------------------------------------------------------------- source
 
@@ -70,18 +70,12 @@ export interface OrderStore {
 
 export type LeaseAttempt = { acquired: true } | { acquired: false; holder: Lease };
 
-/** A page's outcome to save: the run's progress after it, and the orders it inserted (for the order counter). */
-export interface PageResult {
-  progress: RunProgress;
-  orderCountDelta: number;
-}
-
-/** What a page step learns before it writes: the run's saved progress, or that the page was saved already. */
-export type PageStart =
+/** What a page step learns from its claim: the run's saved progress, or that the page was saved already. */
+export type PageClaim =
   | {
-      kind: 'ready';
+      kind: 'claimed';
       progress: RunProgress;
-      /** Ids an earlier attempt of this same page was about to write (it died before saving its progress). */
+      /** Ids an earlier attempt of this same page claimed (it died before saving the page's result). */
       earlierAttemptIds: string[];
     }
   | { kind: 'already-saved'; progress: RunProgress };
@@ -116,28 +110,23 @@ export interface SyncStateStore {
   ): Promise<boolean>;
   /**
    * Before a page step writes its orders, in one conditional write: check that `owner` holds a live lease and the
-   * run's saved progress is at `page`, renew the lease, and record the ids the page is about to write, so that a retry
-   * of a step that died after writing can count what it wrote even when the source answers differently the second
-   * time. With `previousPage`, the same write first saves the result of the page before (the saved progress must then
-   * be one page behind, at `page - 1`; a retry of this step finds it at `page` and only adds its ids).
+   * run's saved progress is at `page`, renew the lease, and add the ids the page is about to write to the claimed
+   * ids, so that a retry of a step that died after writing can count what it wrote even when the source answers
+   * differently the second time. The page's own saveProgress (or commit, or recordFailure) clears them.
    * Throws LeaseLostError when the lease is not ours; `already-saved` when the progress has moved past `page`.
-   * Saving a later page, commit and recordFailure clear the recorded ids.
    */
-  beginPage(
+  claimPage(
     stream: string,
     owner: string,
     runId: string,
     page: number,
     ids: readonly string[],
-    options: { nowMs: number; leaseExpiresAt: number; previousPage?: PageResult },
-  ): Promise<PageStart>;
-  /**
-   * Write the checkpoint and the last run's result, clear the run, release the lease and add `orderCountDelta` (the
-   * last page's inserts, when its result was not saved yet) to the order counter: one conditional write.
-   */
-  commit(stream: string, owner: string, checkpoint: Checkpoint, result: RunResult, orderCountDelta: number): Promise<void>;
-  /** Keep the failed run's progress (status failed, with its error), record the result, release the lease. */
-  recordFailure(stream: string, owner: string, failedRun: RunProgress, result: RunResult): Promise<void>;
+    options: { nowMs: number; leaseExpiresAt: number },
+  ): Promise<PageClaim>;
+  /** Write the checkpoint and the run's outcome, clear the run and release the lease: one conditional write. */
+  commit(stream: string, owner: string, checkpoint: Checkpoint, outcome: RunOutcome): Promise<void>;
+  /** Keep the failed run's progress (status failed, with its error), record its outcome, release the lease. */
+  recordFailure(stream: string, owner: string, failedRun: RunProgress, outcome: RunOutcome): Promise<void>;
 }
 
 // ---------------------------------------------------------------- execution starter
@@ -184,28 +173,12 @@ export interface PageReport {
   source: SourceCallStats;
 }
 
-/** A run that ended: committed, or failed with its error recorded. */
-export interface RunReport {
-  stream: string;
-  runId: string;
-  mode: SyncMode;
-  trigger: Trigger;
-  status: 'succeeded' | 'failed';
-  /** The execution the run ended in. */
-  executionName: string;
-  pages: number;
-  counts: RunCounts;
-  durationSeconds: number;
-  /** Now minus the new watermark, at commit: how far the copy is behind the shop. Absent when the run failed. */
-  watermarkLagSeconds?: number;
-  errorName?: string;
-}
-
 /**
  * What the core reports for operators (Powertools Metrics in Lambda). Per-page counts are the metrics to sum, so a
  * run's counts are reported once, page by page, and the run report carries what only the run knows.
  */
 export interface RunMetrics {
   page(report: PageReport): void;
-  run(report: RunReport): void;
+  /** A run that ended; `watermarkLagSeconds`: now minus the new watermark, at commit (how far the copy is behind). */
+  run(outcome: RunOutcome, extra?: { watermarkLagSeconds?: number }): void;
 }

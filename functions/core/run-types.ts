@@ -46,8 +46,6 @@ export interface RunCounts {
   stale: number;
 }
 
-export const ZERO_COUNTS: RunCounts = Object.freeze({ fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0 });
-
 export interface RunError {
   name: string;
   message: string;
@@ -66,7 +64,7 @@ export interface Lease {
   expiresAt: number;
 }
 
-/** The run in flight (or the failed one, kept so a full resync can resume), saved after each page. */
+/** The run in flight (or the failed one, kept so a full resync can resume), saved by each step at its end. */
 export interface RunProgress {
   runId: string;
   mode: SyncMode;
@@ -91,8 +89,12 @@ export interface RunProgress {
   error?: RunError;
 }
 
-/** How the last run ended: shown by the status route. */
-export interface RunResult {
+/**
+ * How a run ended, committed or failed: the one shape for the execution's output (a line of the sync log), the last
+ * run the status route shows, and the run metrics.
+ */
+export interface RunOutcome {
+  stream: string;
   runId: string;
   mode: SyncMode;
   trigger: Trigger;
@@ -102,7 +104,13 @@ export interface RunResult {
   counts: RunCounts;
   startedAt: Instant;
   finishedAt: Instant;
+  durationSeconds: number;
+  /** The execution the run ended in. */
   executionName: string;
+  /** The checkpoint's watermark after the run (unchanged by a failed run); absent before any commit. */
+  watermark?: Instant;
+  /** The stream's order count after the run. */
+  orderCount: number;
   error?: RunError;
 }
 
@@ -112,9 +120,9 @@ export interface SyncState {
   checkpoint: Checkpoint | null;
   lease: Lease | null;
   run: RunProgress | null;
-  lastRun: RunResult | null;
+  lastRun: RunOutcome | null;
   /** Exact number of orders stored for this stream. */
   orderCount: number;
-  /** Ids the saved run's page `run.pages` recorded before writing (beginPage): begun, its result not saved yet. */
+  /** Ids the saved run's page `run.pages` claimed before writing its orders (claimPage): begun, its result not saved yet. */
   pendingIds: string[];
 }

@@ -1,5 +1,6 @@
 // The status view: the seed's shape, key for key (orders.count, orders.last_synced, orders.metadata.*), plus the
 // run in flight with its rate and ETA, and the last run's result or error.
+import { ZERO_COUNTS } from './counts';
 import { epochMsOf, instantFromEpochMs } from './instant';
 import type { Instant } from './order';
 import type { RunCounts, SyncMode, SyncState, Trigger } from './run-types';
@@ -130,7 +131,7 @@ function startingView(state: SyncState): RunningView {
     window: null,
     pages: 0,
     orders_fetched: 0,
-    counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0 },
+    counts: { ...ZERO_COUNTS },
     orders_per_second: null,
     expected_total: null,
     eta_seconds: null,

@@ -3,7 +3,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { InvalidInputError } from '../core/errors';
 import { describeStatus } from '../core/status';
-import { startRun, type StartedRun } from '../core/sync-run';
+import { startRun, type StartedRun } from '../core/use-cases/start-run';
 import { config } from '../config';
 import { startDeps } from '../runtime';
 import { json, jsonErrors, parseQuery, route } from './http';

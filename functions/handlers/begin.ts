@@ -1,7 +1,7 @@
 // Step "Begin": take the lease and plan the window (or pick up a run handed over by the previous execution).
-import { beginRun } from '../core/sync-run';
+import { beginRun } from '../core/use-cases/begin-run';
 import { logger } from '../logger';
-import { syncDeps } from '../runtime';
+import { beginDeps } from '../runtime';
 import { lambdaHandler, logRunKeys } from './lambda-handler';
 import { beginEventSchema, parseStepEvent } from './step-events';
 
@@ -9,7 +9,7 @@ export async function begin(event: unknown) {
   const parsed = parseStepEvent(beginEventSchema, event, 'Begin');
   if ('continueRun' in parsed.input) logRunKeys(parsed.input.continueRun);
   logger.appendKeys({ executionName: parsed.executionName });
-  return beginRun(syncDeps(), parsed);
+  return beginRun(beginDeps(), parsed);
 }
 
 export const handler = lambdaHandler(begin);

@@ -21,13 +21,14 @@ export function lambdaHandler<E, R>(plain: (event: E) => Promise<R>) {
 }
 
 /** Put the run's keys on every log line of this invocation. */
-export function logRunKeys(run: Pick<RunState, 'stream' | 'runId' | 'mode' | 'page' | 'part' | 'executionName'>): void {
+export function logRunKeys(state: Pick<RunState, 'stream' | 'run'>): void {
+  const { run } = state;
   logger.appendKeys({
-    stream: run.stream,
+    stream: state.stream,
     runId: run.runId,
     executionName: run.executionName,
     mode: run.mode,
-    page: run.page,
+    page: run.pages,
     part: run.part,
   });
 }

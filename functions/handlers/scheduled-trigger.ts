@@ -2,7 +2,7 @@
 // another run holds the lease (a skipped tick is normal, not an error).
 import { z } from 'zod';
 import { RunInProgressError } from '../core/errors';
-import { startRun } from '../core/sync-run';
+import { startRun } from '../core/use-cases/start-run';
 import { logger } from '../logger';
 import { startDeps } from '../runtime';
 import { lambdaHandler } from './lambda-handler';

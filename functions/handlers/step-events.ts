@@ -9,28 +9,36 @@ const mode = z.enum(['full', 'incremental']);
 const trigger = z.enum(['schedule', 'http', 'cli', 'test']);
 const count = z.number().int().min(0);
 
-export const runStateSchema = z.object({
-  stream: z.string().min(1),
+const runError = z.object({ name: z.string(), message: z.string(), page: count, at: instant });
+
+/** The run's progress as the steps save it (core/run-types.ts RunProgress). */
+const runProgressSchema = z.object({
   runId: z.string().min(1),
-  leaseOwner: z.string().min(1),
   mode,
   trigger,
   window: z.object({ from: instant.nullable(), to: instant }),
   cursor: z.string().nullable(),
-  page: count,
+  pages: count,
+  counts: z.object({ fetched: count, inserted: count, updated: count, unchanged: count, stale: count }),
+  maxRecordTime: instant.nullable(),
+  expectedTotal: count.nullable(),
+  sourceClockSkewMs: z.number().int().nullable(),
+  startedAt: instant,
+  updatedAt: instant,
+  executionName: z.string().min(1),
   part: z.number().int().min(1),
+  status: z.enum(['running', 'failed']),
+  error: runError.optional(),
+});
+
+export const runStateSchema = z.object({
+  stream: z.string().min(1),
+  leaseOwner: z.string().min(1),
+  run: runProgressSchema,
   pagesInPart: count,
   maxPagesPerPart: z.number().int().min(1),
   done: z.boolean(),
-  counts: z.object({ fetched: count, inserted: count, updated: count, unchanged: count, stale: count }),
-  // Absent in the run state of an execution started before they existed (all of its pages were saved): null.
-  maxRecordTime: instant.nullable().default(null),
-  sourceClockSkewMs: z.number().int().nullable().default(null),
-  unsavedPage: z.object({ inserted: count }).nullable().default(null),
-  expectedTotal: count.nullable(),
-  executionName: z.string().min(1),
   nextExecutionName: z.string().min(1),
-  startedAt: instant,
 });
 
 const startInput = z.strictObject({

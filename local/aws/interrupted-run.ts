@@ -2,7 +2,7 @@
 // would otherwise block every trigger until it expires (15 min); recorded as interrupted, the run is resumable at once.
 import type { SyncStateStore } from '../../functions/core/ports';
 import type { RunError, RunProgress } from '../../functions/core/run-types';
-import { runResultOf } from '../../functions/core/sync-run';
+import { outcomeOf } from '../../functions/core/run-outcome';
 import { instantFromEpochMs } from '../../functions/core/instant';
 
 export const INTERRUPTED_ERROR = 'Interrupted';
@@ -40,6 +40,6 @@ export async function settleInterruptedRun(
   const at = instantFromEpochMs(nowMs);
   const error: RunError = { name: INTERRUPTED_ERROR, message: `${why} at page ${run.pages}`, page: run.pages, at };
   const failedRun: RunProgress = { ...run, status: 'failed', error, updatedAt: at };
-  await store.recordFailure(stream, lease.owner, failedRun, runResultOf(failedRun, at));
+  await store.recordFailure(stream, lease.owner, failedRun, outcomeOf(stream, failedRun, { finishedAt: at, watermark: state.checkpoint?.watermark, orderCount: state.orderCount }));
   return { runId: run.runId, mode: run.mode, pages: run.pages, resumable: run.mode === 'full' };
 }

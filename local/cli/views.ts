@@ -85,8 +85,10 @@ export function formatExecutions(executions: readonly ExecutionView[], nowMs: nu
     const started = execution.startDate;
     const ended = execution.stopDate?.getTime() ?? nowMs;
     const output = parseOutput(execution.output);
-    const counts = output?.counts as LastRunView['counts'] | undefined;
-    const pages = (output?.pages ?? output?.page) as number | undefined;
+    // A committed or failed run's outcome carries pages and counts; a part that handed over, the run it handed over.
+    const run = (output?.run ?? output) as { pages?: number; counts?: LastRunView['counts'] } | undefined;
+    const counts = run?.counts;
+    const pages = run?.pages;
     return [
       execution.name,
       execution.status,

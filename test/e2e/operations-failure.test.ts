@@ -2,7 +2,7 @@
 // the error and the console link; metrics whose page counts add up to what the orders table holds; and, after the
 // resume commits, the watermark lag and no notification.
 import { LocalExecutionStarter } from '../../local/aws/state-machine/local-execution-starter';
-import { startRun } from '../../functions/core/sync-run';
+import { startRun } from '../../functions/core/use-cases/start-run';
 import type { EmfOutput } from '../../functions/metrics';
 import { SYNC_METRICS } from '../../functions/metric-names';
 import { startDeps } from '../../functions/runtime';

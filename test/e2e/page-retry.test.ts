@@ -1,7 +1,7 @@
 // A page step that dies after writing its orders (its answer, the page's result, is lost) is retried by the state
 // machine; the retry recognises its own writes, so the run ends exactly as a run without the crash.
 import { startLocalStack, type LocalStack } from '../../local/aws/stack';
-import { copyDifferences, lastOf, runChain, syncState } from '../support/e2e';
+import { copyDifferences, lastOf, runChain, syncState, pageOfPayload } from '../support/e2e';
 
 const ORDERS = 600;
 const PAGE_SIZE = 50;
@@ -27,7 +27,7 @@ describe('a page step that crashes after writing its page', () => {
       hooks: {
         // The real step runs to its end (orders written); its answer never reaches the state machine.
         after: (functionName, payload) => {
-          if (functionName !== 'sync-page' || (payload as { page: number }).page !== CRASHING_PAGE || crashes.length > 0) return;
+          if (functionName !== 'sync-page' || pageOfPayload(payload) !== CRASHING_PAGE || crashes.length > 0) return;
           crashes.push(CRASHING_PAGE);
           throw new SimulatedCrash();
         },

@@ -1,8 +1,8 @@
 // Orders change at hundreds per second while runs page through them (single and bulk updates, new orders): no
 // order that stays inside a run's window is lost, and once the changes stop one incremental run makes the copy exact.
-import type { RunSummary } from '../../functions/core/run-state';
+import type { RunOutcome } from '../../functions/core/run-types';
 import { expectExactCopy, startReliabilityStack, runToEnd, storedOrders, type ReliabilityStack } from '../support/reliability';
-import { syncState } from '../support/e2e';
+import { syncState, pageOfPayload } from '../support/e2e';
 
 const ORDERS = 3_000;
 const PAGE_SIZE = 100;
@@ -21,7 +21,7 @@ describe('orders changing at hundreds per second while runs page through them', 
       hooks: {
         // A bulk update lands in the middle of a run: BULK orders jump to one new updated_at, ahead of the cursor.
         before: (functionName, payload) => {
-          const page = (payload as { page?: number }).page;
+          const page = pageOfPayload(payload);
           if (functionName !== 'sync-page' || page === undefined || !bulkAtPage.has(page)) return;
           const ids = stack.fake!.truth().slice(0, bulkAtPage.get(page)!).map((order) => order.id);
           bulkAtPage.delete(page);
@@ -45,7 +45,7 @@ describe('orders changing at hundreds per second while runs page through them', 
     const last = await runToEnd(stack, { mode: 'full', trigger: 'test' });
 
     expect(last.status).toBe('SUCCEEDED');
-    const summary = last.output as RunSummary;
+    const summary = last.output as RunOutcome;
     expect(bulkAtPage.size).toBe(0);
     // Orders moved ahead of the cursor are met again; orders that moved past the window's end are the next run's.
     expect(await lostBefore(summary.window.to)).toEqual([]);
@@ -66,7 +66,7 @@ describe('orders changing at hundreds per second while runs page through them', 
       const last = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });
 
       expect(last.status).toBe('SUCCEEDED');
-      const summary = last.output as RunSummary;
+      const summary = last.output as RunOutcome;
       expect(summary.mode).toBe('incremental');
       expect(summary.counts.fetched).toBeGreaterThanOrEqual(BULK);
       expect(Date.parse(summary.window.from!)).toBe(Date.parse(before.watermark) - 5 * 60_000);
@@ -87,7 +87,7 @@ describe('orders changing at hundreds per second while runs page through them', 
 
     expect(last.status).toBe('SUCCEEDED');
     const state = await expectExactCopy(stack);
-    expect(state.checkpoint).toMatchObject({ watermark: (last.output as RunSummary).window.to, isFullSync: false });
+    expect(state.checkpoint).toMatchObject({ watermark: (last.output as RunOutcome).window.to, isFullSync: false });
     expect(state.lease).toBeNull();
     expect(state.run).toBeNull();
   });

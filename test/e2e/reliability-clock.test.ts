@@ -1,8 +1,9 @@
 // The source's clock differs from ours: updated_at is stamped by the source, so windows and the watermark follow the
 // source's clock, as the page steps measure it from the source's Date header. Whatever the skew, the copy ends exact;
 // a run planned before the skew was known (the first one, or after the clock moved) says so in its log.
-import type { RunSummary } from '../../functions/core/run-state';
+import type { RunOutcome } from '../../functions/core/run-types';
 import { expectExactCopy, runToEnd, startReliabilityStack, warningsDuring, type ReliabilityStack } from '../support/reliability';
+import { pageOfPayload } from '../support/e2e';
 
 const ORDERS = 1_200;
 const MINUTE = 60_000;
@@ -23,7 +24,7 @@ async function fullThenChangesThenIncremental(stack: ReliabilityStack) {
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   const incremental = await warningsDuring(() => runToEnd(stack, { mode: 'incremental', trigger: 'schedule' }));
   expect(incremental.result.status).toBe('SUCCEEDED');
-  return { changedAfter, warnings: [...warnings, ...incremental.warnings], summary: incremental.result.output as RunSummary };
+  return { changedAfter, warnings: [...warnings, ...incremental.warnings], summary: incremental.result.output as RunOutcome };
 }
 
 /** A stack whose source clock is off by `clockOffsetMs`, with orders changing while its full run pages. */
@@ -35,7 +36,7 @@ function stackWithSourceClock(clockOffsetMs: number, seed: number): () => Reliab
       env: { PAGE_SIZE: '100', MAX_PAGES_PER_EXECUTION: '5' },
       hooks: {
         before: (functionName, payload) => {
-          if (functionName === 'sync-page' && (payload as { page: number }).page === 4) {
+          if (functionName === 'sync-page' && pageOfPayload(payload) === 4) {
             stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 30).map((order) => order.id), creates: 10 });
           }
         },

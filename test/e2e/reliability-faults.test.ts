@@ -1,7 +1,7 @@
 // The source misbehaves the way real APIs do: 429 storms with Retry-After, 5xx bursts, slow answers, dropped
 // connections, short and empty pages. Runs retry (in the step, then in the state machine) and the copy ends exact.
-import type { RunSummary } from '../../functions/core/run-state';
-import { syncState } from '../support/e2e';
+import type { RunOutcome } from '../../functions/core/run-types';
+import { syncState, pageOfPayload } from '../support/e2e';
 import { expectExactCopy, runToEnd, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
 
 const ORDERS = 2_000;
@@ -21,7 +21,7 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '6' },
       hooks: {
         before: (functionName, payload) => {
-          if (functionName !== 'sync-page' || (payload as { page: number }).page !== downBeforePage) return;
+          if (functionName !== 'sync-page' || pageOfPayload(payload) !== downBeforePage) return;
           downBeforePage = null;
           stack.fake!.setFaults({ errorRate: 1 });
         },
@@ -39,7 +39,7 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
 
     expect(last.status).toBe('SUCCEEDED');
     expect(answered('429')).toBeGreaterThanOrEqual(3);
-    expect((last.output as RunSummary).counts).toEqual({ fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0 });
+    expect((last.output as RunOutcome).counts).toEqual({ fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0 });
     const state = await expectExactCopy(stack);
     expect(state.checkpoint).toMatchObject({ isFullSync: true, recordsSynced: ORDERS });
   });
@@ -58,7 +58,7 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
     const retriedByStateMachine = last.events.filter((event) => event.type === 'TaskFailed' && event.stateName === 'SyncPage');
     expect(retriedByStateMachine.length).toBeGreaterThanOrEqual(1);
     expect(answered('dropped')).toBeGreaterThanOrEqual(2);
-    const summary = last.output as RunSummary;
+    const summary = last.output as RunOutcome;
     expect(summary.counts).toMatchObject({ inserted: changed.created.length, updated: changed.updated.length, stale: 0 });
     const state = await expectExactCopy(stack);
     expect(state.checkpoint!.watermark).toBe(summary.window.to);

@@ -4,6 +4,7 @@
 import { scheduledTrigger } from '../../functions/handlers/scheduled-trigger';
 import { syncState } from '../support/e2e';
 import {
+  dieBeforeSavingPage,
   expectExactCopy,
   invokeApi,
   runToEnd,
@@ -90,15 +91,16 @@ describe('a full resync stopped by hand, then replaced by a new one instead of r
   });
   afterAll(() => stack?.stop());
 
-  // The stopped run's last page wrote its orders, but its result (with its inserts) was still in the execution's
-  // state: the new run counts that page's inserts from the recorded ids and write tags.
+  // Stopping lets the step in flight finish, and every step saves its own result: nothing of the stopped run is
+  // left unsaved, and the new run starts from an exact counter.
   it('keeps the order counter exact', async () => {
     const started = JSON.parse((await invokeApi('POST', '/api/sync/orders/full')).body);
     await waitUntil('the full resync has saved 4 pages', async () => ((await syncState(stack)).run?.pages ?? 0) >= 4);
     await stack.stopExecutions();
     const stopped = await syncState(stack);
     expect(stopped.run).toMatchObject({ runId: started.run_id, status: 'running' });
-    expect(stopped.pendingIds).toHaveLength(PAGE_SIZE);
+    expect(stopped.pendingIds).toEqual([]);
+    expect(stopped.orderCount).toBe(stopped.run!.counts.inserted);
 
     const replaced = await invokeApi('POST', '/api/sync/orders/full');
     expect(replaced.statusCode).toBe(202);
@@ -107,6 +109,31 @@ describe('a full resync stopped by hand, then replaced by a new one instead of r
     expect(last!.status).toBe('SUCCEEDED');
     expect(last!.output).toMatchObject({ status: 'succeeded', mode: 'full', orderCount: ORDERS });
     expect((last!.output as { runId: string }).runId).not.toBe(started.run_id);
+    await expectExactCopy(stack);
+  }, 60_000);
+});
+
+describe('a full resync whose page step died between its write and its save, then replaced by a new one', () => {
+  let stack: ReliabilityStack;
+  beforeAll(async () => {
+    stack = await startLeaseStack(55);
+  });
+  afterAll(() => stack?.stop());
+
+  // The dead page wrote its orders, but its result (with its inserts) was never saved: the new run counts that
+  // page's inserts from the claimed ids and the write tags, in Begin.
+  it('keeps the order counter exact', async () => {
+    const dying = dieBeforeSavingPage(3, { errorName: 'SimulatedLambdaDeath' });
+    const failed = await runToEnd(stack, { mode: 'full', trigger: 'test' }).finally(() => dying.mockRestore());
+    expect(failed.status).toBe('FAILED');
+    const dead = await syncState(stack);
+    expect(dead.pendingIds).toHaveLength(PAGE_SIZE);
+    expect(dead.orderCount).toBe(3 * PAGE_SIZE);
+
+    const replaced = await runToEnd(stack, { mode: 'full', trigger: 'test' });
+
+    expect(replaced.status).toBe('SUCCEEDED');
+    expect(replaced.output).toMatchObject({ status: 'succeeded', mode: 'full', orderCount: ORDERS });
     await expectExactCopy(stack);
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 // Many triggers at once, from the schedule and HTTP (through the local Step Functions endpoint), and executions
 // racing each other into begin: exactly one run happens, the others are refused (409) or skipped, the copy is exact.
-import type { RunSummary } from '../../functions/core/run-state';
+import type { RunOutcome } from '../../functions/core/run-types';
 import { scheduledTrigger } from '../../functions/handlers/scheduled-trigger';
 import { syncState } from '../support/e2e';
 import { expectExactCopy, invokeApi, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
@@ -56,7 +56,7 @@ describe('many triggers at once', () => {
 
     expect(stack.machine.list().length - before).toBe(AT_ONCE);
     const lasts = chains.map((chain) => chain[chain.length - 1]!);
-    const ran = lasts.filter((execution) => (execution.output as Partial<RunSummary> | undefined)?.status === 'succeeded');
+    const ran = lasts.filter((execution) => (execution.output as Partial<RunOutcome> | undefined)?.status === 'succeeded');
     expect(ran).toHaveLength(1);
     for (const other of lasts.filter((execution) => !ran.includes(execution))) {
       if ((other.input as { trigger: string }).trigger === 'schedule') expect(other).toMatchObject({ status: 'SUCCEEDED', output: { skipped: true } });
@@ -66,7 +66,7 @@ describe('many triggers at once', () => {
       }
     }
     const state = await expectExactCopy(stack);
-    expect(state.lastRun).toMatchObject({ runId: (ran[0]!.output as RunSummary).runId, status: 'succeeded' });
+    expect(state.lastRun).toMatchObject({ runId: (ran[0]!.output as RunOutcome).runId, status: 'succeeded' });
     expect((await syncState(stack)).lease).toBeNull();
   });
 });

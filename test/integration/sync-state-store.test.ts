@@ -1,9 +1,13 @@
-// The sync-state store against a real DynamoDB API (dynalite): the lease that keeps runs apart, progress
-// saved exactly once per page, and the run's last write (commit, failure) safe to retry.
+// The sync-state store's contract: the lease that keeps runs apart, progress saved exactly once per page, a page's
+// claim, and the run's last write (commit, failure) safe to retry. Run against a real DynamoDB API (dynalite) and
+// against the in-memory store the use-case unit tests use, so that fake refuses exactly what DynamoDB refuses.
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
-import type { Checkpoint, Lease, RunProgress, RunResult } from '../../functions/core/run-types';
+import type { SyncStateStore } from '../../functions/core/ports';
+import type { Checkpoint, Lease, RunOutcome, RunProgress } from '../../functions/core/run-types';
 import { createTestTables, useDynalite } from '../support/dynalite';
+import { InMemorySyncStateStore } from '../support/in-memory-stores';
+import { aRunOutcome } from '../support/run-factory';
 
 const STREAM = 'orders';
 const T0 = Date.parse('2025-02-01T00:00:00Z');
@@ -11,10 +15,16 @@ const MINUTE = 60_000;
 
 const dynamo = useDynalite();
 
-async function freshStore(): Promise<DynamoSyncStateStore> {
-  const { syncStateTable } = await createTestTables(dynamo.endpoint);
-  return new DynamoSyncStateStore({ client: dynamo.client, tableName: syncStateTable });
-}
+const STORES: Array<[string, () => Promise<SyncStateStore>]> = [
+  [
+    'DynamoDB (dynalite)',
+    async () => {
+      const { syncStateTable } = await createTestTables(dynamo.endpoint);
+      return new DynamoSyncStateStore({ client: dynamo.client, tableName: syncStateTable });
+    },
+  ],
+  ['in memory', async () => new InMemorySyncStateStore()],
+];
 
 function leaseFor(owner: string, expiresAt = T0 + 5 * MINUTE): Lease {
   return { owner, executionName: `${owner}-p1`, mode: 'full', trigger: 'http', expiresAt };
@@ -41,19 +51,8 @@ function progressOf(runId: string, pages: number, overrides: Partial<RunProgress
   };
 }
 
-function resultOf(runId: string, status: RunResult['status'] = 'succeeded'): RunResult {
-  return {
-    runId,
-    mode: 'full',
-    trigger: 'http',
-    status,
-    window: { from: null, to: '2025-02-01T00:00:00.000000Z' },
-    pages: 4,
-    counts: { fetched: 1000, inserted: 1000, updated: 0, unchanged: 0, stale: 0 },
-    startedAt: '2025-02-01T00:00:00.000000Z',
-    finishedAt: '2025-02-01T00:05:00.000000Z',
-    executionName: `${runId}-p1`,
-  };
+function resultOf(runId: string, status: RunOutcome['status'] = 'succeeded'): RunOutcome {
+  return aRunOutcome({ runId, status, window: { from: null, to: '2025-02-01T00:00:00.000000Z' }, orderCount: 1000 });
 }
 
 const CHECKPOINT: Checkpoint = {
@@ -68,7 +67,7 @@ const CHECKPOINT: Checkpoint = {
 };
 
 /** Takes the lease for `owner` and saves its run at page `pages` (counter += inserted). */
-async function runningAt(store: DynamoSyncStateStore, owner: string, pages: number): Promise<void> {
+async function runningAt(store: SyncStateStore, owner: string, pages: number): Promise<void> {
   await store.acquireLease(STREAM, leaseFor(owner), T0);
   await store.saveProgress(STREAM, owner, progressOf(owner, 0), { expectedPages: null, orderCountDelta: 0, leaseExpiresAt: T0 + 5 * MINUTE });
   for (let page = 1; page <= pages; page++) {
@@ -80,329 +79,325 @@ async function runningAt(store: DynamoSyncStateStore, owner: string, pages: numb
   }
 }
 
-describe('a stream never synced', () => {
-  it('reads as empty: no checkpoint, lease, run or last run, and zero orders', async () => {
-    const store = await freshStore();
-
-    expect(await store.get(STREAM)).toEqual({ stream: STREAM, checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [] });
-  });
-});
-
-describe('the lease', () => {
-  it('goes to exactly one of ten runs that try to take it at once; the nine others are told who holds it', async () => {
-    const store = await freshStore();
-    const owners = Array.from({ length: 10 }, (_, n) => `run-${n}`);
-
-    const attempts = await Promise.all(owners.map((owner) => store.acquireLease(STREAM, leaseFor(owner), T0)));
-
-    const winners = owners.filter((_, n) => attempts[n]?.acquired);
-    expect(winners).toHaveLength(1);
-    const holder = (await store.get(STREAM)).lease;
-    expect(holder).toEqual(leaseFor(winners[0] as string));
-    for (const attempt of attempts.filter((a) => !a.acquired)) expect(attempt).toEqual({ acquired: false, holder });
-  });
-
-  it('is taken again by its own run (a trigger that started us, a retried begin)', async () => {
-    const store = await freshStore();
-    await store.acquireLease(STREAM, leaseFor('run-a'), T0);
-
-    const again = await store.acquireLease(STREAM, leaseFor('run-a', T0 + 9 * MINUTE), T0 + MINUTE);
-
-    expect(again).toEqual({ acquired: true });
-    expect((await store.get(STREAM)).lease?.expiresAt).toBe(T0 + 9 * MINUTE);
-  });
-
-  it('once expired, can be taken over by another run', async () => {
-    const store = await freshStore();
-    await store.acquireLease(STREAM, leaseFor('run-a', T0 + MINUTE), T0);
-
-    const refusedWhileLive = await store.acquireLease(STREAM, leaseFor('run-b'), T0 + MINUTE - 1);
-    const takenOnceExpired = await store.acquireLease(STREAM, leaseFor('run-b', T0 + 10 * MINUTE), T0 + MINUTE);
-
-    expect(refusedWhileLive).toEqual({ acquired: false, holder: leaseFor('run-a', T0 + MINUTE) });
-    expect(takenOnceExpired).toEqual({ acquired: true });
-    expect((await store.get(STREAM)).lease?.owner).toBe('run-b');
-  });
-
-  it('once released, can be taken by the next run; a release by a run that does not hold it changes nothing', async () => {
-    const store = await freshStore();
-    await store.acquireLease(STREAM, leaseFor('run-a'), T0);
-
-    await store.releaseLease(STREAM, 'run-z');
-    const stillHeld = (await store.get(STREAM)).lease;
-    await store.releaseLease(STREAM, 'run-a');
-    const next = await store.acquireLease(STREAM, leaseFor('run-b'), T0);
-
-    expect(stillHeld?.owner).toBe('run-a');
-    expect(next).toEqual({ acquired: true });
-  });
-
-  it('of a dead run, live or not, goes to exactly one of ten triggers that take it over at once', async () => {
-    const store = await freshStore();
-    await store.acquireLease(STREAM, leaseFor('run-dead', T0 + 9 * MINUTE), T0);
-    const owners = Array.from({ length: 10 }, (_, n) => `run-${n}`);
-
-    const taken = await Promise.all(owners.map((owner) => store.takeOverLease(STREAM, leaseFor(owner), 'run-dead')));
-
-    expect(taken.filter(Boolean)).toHaveLength(1);
-    expect((await store.get(STREAM)).lease).toEqual(leaseFor(owners[taken.indexOf(true)] as string));
-  });
-
-  it('is not taken over from a run that no longer holds it (another trigger took it, or it was released)', async () => {
-    const store = await freshStore();
-    await store.acquireLease(STREAM, leaseFor('run-b'), T0);
-
-    const fromAnother = await store.takeOverLease(STREAM, leaseFor('run-c'), 'run-a');
-    await store.releaseLease(STREAM, 'run-b');
-    const fromReleased = await store.takeOverLease(STREAM, leaseFor('run-c'), 'run-b');
-
-    expect([fromAnother, fromReleased]).toEqual([false, false]);
-    expect((await store.get(STREAM)).lease).toBeNull();
-  });
-});
-
-describe('saving progress', () => {
-  it('saves the run, extends the lease and adds to the order counter in one write', async () => {
-    const store = await freshStore();
-
-    await runningAt(store, 'run-a', 2);
-
-    const state = await store.get(STREAM);
-    expect(state.run).toEqual(progressOf('run-a', 2));
-    expect(state.orderCount).toBe(500);
-  });
-
-  it('names the run\'s current execution on the lease (a new part after continue-as-new)', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-
-    await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2, { executionName: 'run-a-p2', part: 2 }), {
-      expectedPages: 2,
-      orderCountDelta: 0,
-      leaseExpiresAt: T0 + 6 * MINUTE,
-    });
-
-    expect((await store.get(STREAM)).lease).toEqual({ ...leaseFor('run-a'), executionName: 'run-a-p2', expiresAt: T0 + 6 * MINUTE });
-  });
-
-  it('saved twice for the same page (a retried page step) writes once: the second save returns false, the counter is unchanged', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-    const page3 = { expectedPages: 2, orderCountDelta: 250, leaseExpiresAt: T0 + 5 * MINUTE };
-
-    const first = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3), page3);
-    const retried = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3, { cursor: 'another' }), page3);
-
-    expect([first, retried]).toEqual([true, false]);
-    const state = await store.get(STREAM);
-    expect(state.run).toEqual(progressOf('run-a', 3));
-    expect(state.orderCount).toBe(750);
-  });
-
-  it('with an expectedPages the run has already moved past returns false and changes nothing', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 3);
-    const before = await store.get(STREAM);
-
-    const saved = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2), {
-      expectedPages: 1,
-      orderCountDelta: 250,
-      leaseExpiresAt: T0 + 60 * MINUTE,
-    });
-
-    expect(saved).toBe(false);
-    expect(await store.get(STREAM)).toEqual(before);
-  });
-
-  it('with an expectedPages ahead of the saved run throws NothingToResumeError and changes nothing', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 1);
-    const before = await store.get(STREAM);
-
-    const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 6), { expectedPages: 5, orderCountDelta: 250, leaseExpiresAt: T0 });
-
-    await expect(save).rejects.toThrow(NothingToResumeError);
-    expect(await store.get(STREAM)).toEqual(before);
-  });
-
-  it('of a new run replaces a failed run kept for resuming', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-    await store.recordFailure(STREAM, 'run-a', progressOf('run-a', 2, { status: 'failed' }), resultOf('run-a', 'failed'));
-    await store.acquireLease(STREAM, leaseFor('run-b'), T0);
-
-    const saved = await store.saveProgress(STREAM, 'run-b', progressOf('run-b', 0), { expectedPages: null, orderCountDelta: 0, leaseExpiresAt: T0 + MINUTE });
-
-    expect(saved).toBe(true);
-    expect((await store.get(STREAM)).run?.runId).toBe('run-b');
-  });
-
-  it('by a run whose lease was taken over: LeaseLostError, and the new holder’s run is untouched', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 1);
-    await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
-    const before = await store.get(STREAM);
-
-    const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2), { expectedPages: 1, orderCountDelta: 250, leaseExpiresAt: T0 + 30 * MINUTE });
-
-    await expect(save).rejects.toThrow(LeaseLostError);
-    expect(await store.get(STREAM)).toEqual(before);
-  });
-});
-
-describe('beginning a page', () => {
-  const timing = { nowMs: T0 + MINUTE, leaseExpiresAt: T0 + 10 * MINUTE };
-
-  it('checks the lease and the page, renews the lease and answers the saved progress', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-
-    const start = await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2'], timing);
-
-    expect(start).toEqual({ kind: 'ready', progress: progressOf('run-a', 2), earlierAttemptIds: [] });
-    expect((await store.get(STREAM)).lease!.expiresAt).toBe(timing.leaseExpiresAt);
-  });
-
-  it('begun again for the same page (the step died after writing), answers the ids the earlier attempt recorded', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-    await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2'], timing);
-
-    const retry = await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_2', 'ord_3'], timing);
-    const again = await store.beginPage(STREAM, 'run-a', 'run-a', 2, [], timing);
-
-    expect(retry.kind === 'ready' && [...retry.earlierAttemptIds].sort()).toEqual(['ord_1', 'ord_2']);
-    expect(again.kind === 'ready' && [...again.earlierAttemptIds].sort()).toEqual(['ord_1', 'ord_2', 'ord_3']);
-  });
-
-  it('forgets the recorded ids once the page is saved, and answers already-saved to a late retry of that page', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-    await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
-    await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3), { expectedPages: 2, orderCountDelta: 1, leaseExpiresAt: timing.leaseExpiresAt });
-
-    const late = await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
-    const next = await store.beginPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], timing);
-
-    expect(late).toEqual({ kind: 'already-saved', progress: progressOf('run-a', 3) });
-    expect(next).toMatchObject({ kind: 'ready', earlierAttemptIds: [] });
-  });
-
-  it('with the page before: saves its result, adds its inserts to the counter and records this page ids, in one write', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-    await store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
-    const previousPage = { progress: progressOf('run-a', 3), orderCountDelta: 40 };
-
-    const start = await store.beginPage(STREAM, 'run-a', 'run-a', 3, ['ord_8', 'ord_9'], { ...timing, previousPage });
-    const saved = await store.get(STREAM);
-    const retry = await store.beginPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], { ...timing, previousPage });
-
-    expect(start).toEqual({ kind: 'ready', progress: progressOf('run-a', 3), earlierAttemptIds: [] });
-    expect(saved).toMatchObject({ run: progressOf('run-a', 3), orderCount: 500 + 40, lease: { expiresAt: timing.leaseExpiresAt } });
-    expect([...saved.pendingIds].sort()).toEqual(['ord_8', 'ord_9']);
-    // The retry of this step: the page before is saved already; not counted twice, and page 2's ids are gone.
-    expect(retry.kind === 'ready' && [...retry.earlierAttemptIds].sort()).toEqual(['ord_8', 'ord_9']);
-    expect((await store.get(STREAM)).orderCount).toBe(540);
-  });
-
-  it('with the page before, when the saved progress is not one page behind: saves nothing of it', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 1);
-
-    const start = store.beginPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], { ...timing, previousPage: { progress: progressOf('run-a', 3), orderCountDelta: 40 } });
-
-    await expect(start).rejects.toThrow(/expected its saved progress at page 3 or 2, but the saved run is run-a at page 1/);
-    expect(await store.get(STREAM)).toMatchObject({ run: progressOf('run-a', 1), orderCount: 250 });
-  });
-
-  it('by a run whose lease was taken over: LeaseLostError, nothing recorded', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-    await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 6 * MINUTE);
-    const previousPage = { progress: progressOf('run-a', 2), orderCountDelta: 40 };
-
-    const start = store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 6 * MINUTE, leaseExpiresAt: T0 + 16 * MINUTE });
-    const withPageBefore = store.beginPage(STREAM, 'run-a', 'run-a', 3, ['ord_1'], { nowMs: T0 + 6 * MINUTE, leaseExpiresAt: T0 + 16 * MINUTE, previousPage });
-
-    await expect(start).rejects.toThrow(LeaseLostError);
-    await expect(withPageBefore).rejects.toThrow(LeaseLostError);
-    expect(await store.get(STREAM)).toMatchObject({ run: progressOf('run-a', 2), orderCount: 500 });
-    await expect(start).rejects.toThrow(/run run-a no longer holds the lease; run run-b \(execution run-b-p1, full\) holds it now/);
-    expect((await store.get(STREAM)).lease).toEqual(leaseFor('run-b', T0 + 20 * MINUTE));
-  });
-
-  it('after the lease expired, even with nobody else holding it: LeaseLostError (another run may have seen it free)', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-
-    const start = store.beginPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 5 * MINUTE, leaseExpiresAt: T0 + 15 * MINUTE });
-
-    await expect(start).rejects.toThrow(/expired at 2025-02-01T00:05:00.000Z/);
-  });
-});
-
-describe('the end of a run', () => {
-  it('commit writes the checkpoint and the last run, clears the run and releases the lease', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 4);
-
-    await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'), 30);
-
-    expect(await store.get(STREAM)).toEqual({
-      stream: STREAM,
-      checkpoint: CHECKPOINT,
-      lease: null,
-      run: null,
-      lastRun: resultOf('run-a'),
-      orderCount: 1030,
-      pendingIds: [],
+describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
+  describe('a stream never synced', () => {
+    it('reads as empty: no checkpoint, lease, run or last run, and zero orders', async () => {
+      const store = await freshStore();
+
+      expect(await store.get(STREAM)).toEqual({ stream: STREAM, checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [] });
     });
   });
 
-  it('commit retried after it had succeeded (the step crashed after the write) returns quietly and changes nothing', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 4);
-    await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'), 30);
-    const committed = await store.get(STREAM);
+  describe('the lease', () => {
+    it('goes to exactly one of ten runs that try to take it at once; the nine others are told who holds it', async () => {
+      const store = await freshStore();
+      const owners = Array.from({ length: 10 }, (_, n) => `run-${n}`);
 
-    await store.commit(STREAM, 'run-a', { ...CHECKPOINT, watermark: '2099-01-01T00:00:00.000000Z' }, resultOf('run-a'), 30);
+      const attempts = await Promise.all(owners.map((owner) => store.acquireLease(STREAM, leaseFor(owner), T0)));
 
-    expect(await store.get(STREAM)).toEqual(committed);
+      const winners = owners.filter((_, n) => attempts[n]?.acquired);
+      expect(winners).toHaveLength(1);
+      const holder = (await store.get(STREAM)).lease;
+      expect(holder).toEqual(leaseFor(winners[0] as string));
+      for (const attempt of attempts.filter((a) => !a.acquired)) expect(attempt).toEqual({ acquired: false, holder });
+    });
+
+    it('is taken again by its own run (a trigger that started us, a retried begin)', async () => {
+      const store = await freshStore();
+      await store.acquireLease(STREAM, leaseFor('run-a'), T0);
+
+      const again = await store.acquireLease(STREAM, leaseFor('run-a', T0 + 9 * MINUTE), T0 + MINUTE);
+
+      expect(again).toEqual({ acquired: true });
+      expect((await store.get(STREAM)).lease?.expiresAt).toBe(T0 + 9 * MINUTE);
+    });
+
+    it('once expired, can be taken over by another run', async () => {
+      const store = await freshStore();
+      await store.acquireLease(STREAM, leaseFor('run-a', T0 + MINUTE), T0);
+
+      const refusedWhileLive = await store.acquireLease(STREAM, leaseFor('run-b'), T0 + MINUTE - 1);
+      const takenOnceExpired = await store.acquireLease(STREAM, leaseFor('run-b', T0 + 10 * MINUTE), T0 + MINUTE);
+
+      expect(refusedWhileLive).toEqual({ acquired: false, holder: leaseFor('run-a', T0 + MINUTE) });
+      expect(takenOnceExpired).toEqual({ acquired: true });
+      expect((await store.get(STREAM)).lease?.owner).toBe('run-b');
+    });
+
+    it('once released, can be taken by the next run; a release by a run that does not hold it changes nothing', async () => {
+      const store = await freshStore();
+      await store.acquireLease(STREAM, leaseFor('run-a'), T0);
+
+      await store.releaseLease(STREAM, 'run-z');
+      const stillHeld = (await store.get(STREAM)).lease;
+      await store.releaseLease(STREAM, 'run-a');
+      const next = await store.acquireLease(STREAM, leaseFor('run-b'), T0);
+
+      expect(stillHeld?.owner).toBe('run-a');
+      expect(next).toEqual({ acquired: true });
+    });
+
+    it('of a dead run, live or not, goes to exactly one of ten triggers that take it over at once', async () => {
+      const store = await freshStore();
+      await store.acquireLease(STREAM, leaseFor('run-dead', T0 + 9 * MINUTE), T0);
+      const owners = Array.from({ length: 10 }, (_, n) => `run-${n}`);
+
+      const taken = await Promise.all(owners.map((owner) => store.takeOverLease(STREAM, leaseFor(owner), 'run-dead')));
+
+      expect(taken.filter(Boolean)).toHaveLength(1);
+      expect((await store.get(STREAM)).lease).toEqual(leaseFor(owners[taken.indexOf(true)] as string));
+    });
+
+    it('is not taken over from a run that no longer holds it (another trigger took it, or it was released)', async () => {
+      const store = await freshStore();
+      await store.acquireLease(STREAM, leaseFor('run-b'), T0);
+
+      const fromAnother = await store.takeOverLease(STREAM, leaseFor('run-c'), 'run-a');
+      await store.releaseLease(STREAM, 'run-b');
+      const fromReleased = await store.takeOverLease(STREAM, leaseFor('run-c'), 'run-b');
+
+      expect([fromAnother, fromReleased]).toEqual([false, false]);
+      expect((await store.get(STREAM)).lease).toBeNull();
+    });
   });
 
-  it('commit by a run whose lease was taken over: LeaseLostError, and the checkpoint does not move', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 4);
-    await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
+  describe('saving progress', () => {
+    it('saves the run, extends the lease and adds to the order counter in one write', async () => {
+      const store = await freshStore();
 
-    await expect(store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'), 30)).rejects.toThrow(LeaseLostError);
+      await runningAt(store, 'run-a', 2);
 
-    expect((await store.get(STREAM)).checkpoint).toBeNull();
+      const state = await store.get(STREAM);
+      expect(state.run).toEqual(progressOf('run-a', 2));
+      expect(state.orderCount).toBe(500);
+    });
+
+    it('names the run\'s current execution on the lease (a new part after continue-as-new)', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
+
+      await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2, { executionName: 'run-a-p2', part: 2 }), {
+        expectedPages: 2,
+        orderCountDelta: 0,
+        leaseExpiresAt: T0 + 6 * MINUTE,
+      });
+
+      expect((await store.get(STREAM)).lease).toEqual({ ...leaseFor('run-a'), executionName: 'run-a-p2', expiresAt: T0 + 6 * MINUTE });
+    });
+
+    it('saved twice for the same page (a retried page step) writes once: the second save returns false, the counter is unchanged', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
+      const page3 = { expectedPages: 2, orderCountDelta: 250, leaseExpiresAt: T0 + 5 * MINUTE };
+
+      const first = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3), page3);
+      const retried = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3, { cursor: 'another' }), page3);
+
+      expect([first, retried]).toEqual([true, false]);
+      const state = await store.get(STREAM);
+      expect(state.run).toEqual(progressOf('run-a', 3));
+      expect(state.orderCount).toBe(750);
+    });
+
+    it('with an expectedPages the run has already moved past returns false and changes nothing', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 3);
+      const before = await store.get(STREAM);
+
+      const saved = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2), {
+        expectedPages: 1,
+        orderCountDelta: 250,
+        leaseExpiresAt: T0 + 60 * MINUTE,
+      });
+
+      expect(saved).toBe(false);
+      expect(await store.get(STREAM)).toEqual(before);
+    });
+
+    it('with an expectedPages ahead of the saved run throws NothingToResumeError and changes nothing', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 1);
+      const before = await store.get(STREAM);
+
+      const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 6), { expectedPages: 5, orderCountDelta: 250, leaseExpiresAt: T0 });
+
+      await expect(save).rejects.toThrow(NothingToResumeError);
+      expect(await store.get(STREAM)).toEqual(before);
+    });
+
+    it('of a new run replaces a failed run kept for resuming', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
+      await store.recordFailure(STREAM, 'run-a', progressOf('run-a', 2, { status: 'failed' }), resultOf('run-a', 'failed'));
+      await store.acquireLease(STREAM, leaseFor('run-b'), T0);
+
+      const saved = await store.saveProgress(STREAM, 'run-b', progressOf('run-b', 0), { expectedPages: null, orderCountDelta: 0, leaseExpiresAt: T0 + MINUTE });
+
+      expect(saved).toBe(true);
+      expect((await store.get(STREAM)).run?.runId).toBe('run-b');
+    });
+
+    it('by a run whose lease was taken over: LeaseLostError, and the new holder’s run is untouched', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 1);
+      await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
+      const before = await store.get(STREAM);
+
+      const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2), { expectedPages: 1, orderCountDelta: 250, leaseExpiresAt: T0 + 30 * MINUTE });
+
+      await expect(save).rejects.toThrow(LeaseLostError);
+      expect(await store.get(STREAM)).toEqual(before);
+    });
   });
 
-  it('recordFailure keeps the failed run (for a resume) and its error, records the result and releases the lease; a retry is quiet', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-    const error = { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 2, at: '2025-02-01T00:02:00.000000Z' };
-    const failedRun = progressOf('run-a', 2, { status: 'failed', error });
-    const result = { ...resultOf('run-a', 'failed'), error };
+  describe('claiming a page', () => {
+    const timing = { nowMs: T0 + MINUTE, leaseExpiresAt: T0 + 10 * MINUTE };
 
-    await store.recordFailure(STREAM, 'run-a', failedRun, result);
-    await store.recordFailure(STREAM, 'run-a', failedRun, result);
+    it('checks the lease and the page, renews the lease and answers the saved progress', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
 
-    const state = await store.get(STREAM);
-    expect(state).toMatchObject({ checkpoint: null, lease: null, run: failedRun, lastRun: result, orderCount: 500 });
+      const claim = await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2'], timing);
+
+      expect(claim).toEqual({ kind: 'claimed', progress: progressOf('run-a', 2), earlierAttemptIds: [] });
+      expect((await store.get(STREAM)).lease!.expiresAt).toBe(timing.leaseExpiresAt);
+    });
+
+    it('claimed again for the same page (the step died after writing), answers the ids the earlier attempt claimed', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
+      await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2'], timing);
+
+      const retry = await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_2', 'ord_3'], timing);
+      const again = await store.claimPage(STREAM, 'run-a', 'run-a', 2, [], timing);
+
+      expect(retry.kind === 'claimed' && [...retry.earlierAttemptIds].sort()).toEqual(['ord_1', 'ord_2']);
+      expect(again.kind === 'claimed' && [...again.earlierAttemptIds].sort()).toEqual(['ord_1', 'ord_2', 'ord_3']);
+    });
+
+    it('forgets the claimed ids once the page is saved, and answers already-saved to a late retry of that page', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
+      await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
+      await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3), { expectedPages: 2, orderCountDelta: 1, leaseExpiresAt: timing.leaseExpiresAt });
+
+      const late = await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
+      const next = await store.claimPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], timing);
+
+      expect(late).toEqual({ kind: 'already-saved', progress: progressOf('run-a', 3) });
+      expect(next).toMatchObject({ kind: 'claimed', earlierAttemptIds: [] });
+    });
+
+    it('keeps the claimed ids through a save that stays on the page (a new execution of the run) and through a failure', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
+      await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
+
+      await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2, { executionName: 'run-a-p2', part: 2 }), {
+        expectedPages: 2,
+        orderCountDelta: 0,
+        leaseExpiresAt: timing.leaseExpiresAt,
+      });
+      await store.recordFailure(STREAM, 'run-a', progressOf('run-a', 2, { status: 'failed' }), resultOf('run-a', 'failed'));
+
+      expect((await store.get(STREAM)).pendingIds).toEqual(['ord_1']);
+    });
+
+    it('of a page the saved run is not at: refused, nothing claimed', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 1);
+
+      const claim = store.claimPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], timing);
+
+      await expect(claim).rejects.toThrow(/expected its saved progress at page 3, but the saved run is run-a at page 1/);
+      expect(await store.get(STREAM)).toMatchObject({ run: progressOf('run-a', 1), orderCount: 250, pendingIds: [] });
+    });
+
+    it('by a run whose lease was taken over: LeaseLostError, nothing claimed', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
+      await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 6 * MINUTE);
+
+      const claim = store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 6 * MINUTE, leaseExpiresAt: T0 + 16 * MINUTE });
+
+      await expect(claim).rejects.toThrow(LeaseLostError);
+      await expect(claim).rejects.toThrow(/run run-a no longer holds the lease; run run-b \(execution run-b-p1, full\) holds it now/);
+      expect(await store.get(STREAM)).toMatchObject({ run: progressOf('run-a', 2), orderCount: 500, pendingIds: [] });
+      expect((await store.get(STREAM)).lease).toEqual(leaseFor('run-b', T0 + 20 * MINUTE));
+    });
+
+    it('after the lease expired, even with nobody else holding it: LeaseLostError (another run may have seen it free)', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
+
+      const claim = store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 5 * MINUTE, leaseExpiresAt: T0 + 15 * MINUTE });
+
+      await expect(claim).rejects.toThrow(/expired at 2025-02-01T00:05:00.000Z/);
+    });
   });
 
-  it('recordFailure by a run whose lease was taken over: LeaseLostError, the new holder keeps its lease', async () => {
-    const store = await freshStore();
-    await runningAt(store, 'run-a', 2);
-    await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
+  describe('the end of a run', () => {
+    it('commit writes the checkpoint and the outcome, clears the run and its claimed ids, and releases the lease', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 4);
 
-    const failure = store.recordFailure(STREAM, 'run-a', progressOf('run-a', 2, { status: 'failed' }), resultOf('run-a', 'failed'));
+      await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'));
 
-    await expect(failure).rejects.toThrow(LeaseLostError);
-    expect((await store.get(STREAM)).lease?.owner).toBe('run-b');
+      expect(await store.get(STREAM)).toEqual({
+        stream: STREAM,
+        checkpoint: CHECKPOINT,
+        lease: null,
+        run: null,
+        lastRun: resultOf('run-a'),
+        orderCount: 1000,
+        pendingIds: [],
+      });
+    });
+
+    it('commit retried after it had succeeded (the step crashed after the write) returns quietly and changes nothing', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 4);
+      await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'));
+      const committed = await store.get(STREAM);
+
+      await store.commit(STREAM, 'run-a', { ...CHECKPOINT, watermark: '2099-01-01T00:00:00.000000Z' }, resultOf('run-a'));
+
+      expect(await store.get(STREAM)).toEqual(committed);
+    });
+
+    it('commit by a run whose lease was taken over: LeaseLostError, and the checkpoint does not move', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 4);
+      await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
+
+      await expect(store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'))).rejects.toThrow(LeaseLostError);
+
+      expect((await store.get(STREAM)).checkpoint).toBeNull();
+    });
+
+    it('recordFailure keeps the failed run (for a resume) and its error, records the result and releases the lease; a retry is quiet', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
+      const error = { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 2, at: '2025-02-01T00:02:00.000000Z' };
+      const failedRun = progressOf('run-a', 2, { status: 'failed', error });
+      const result = { ...resultOf('run-a', 'failed'), error };
+
+      await store.recordFailure(STREAM, 'run-a', failedRun, result);
+      await store.recordFailure(STREAM, 'run-a', failedRun, result);
+
+      const state = await store.get(STREAM);
+      expect(state).toMatchObject({ checkpoint: null, lease: null, run: failedRun, lastRun: result, orderCount: 500 });
+    });
+
+    it('recordFailure by a run whose lease was taken over: LeaseLostError, the new holder keeps its lease', async () => {
+      const store = await freshStore();
+      await runningAt(store, 'run-a', 2);
+      await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
+
+      const failure = store.recordFailure(STREAM, 'run-a', progressOf('run-a', 2, { status: 'failed' }), resultOf('run-a', 'failed'));
+
+      await expect(failure).rejects.toThrow(LeaseLostError);
+      expect((await store.get(STREAM)).lease?.owner).toBe('run-b');
+    });
   });
 });

@@ -14,6 +14,11 @@ export const HISTORY_EVENT_LIMIT = 25_000;
 
 let executionCounter = 0;
 
+/** The page a SyncPage (or Commit) step is about to work on: the pages its run has done, as the payload says. */
+export function pageOfPayload(payload: unknown): number | undefined {
+  return (payload as { run?: { pages?: number } } | null)?.run?.pages;
+}
+
 /** Start an execution as a trigger would (or with any input) and wait for its whole continue-as-new chain. */
 export async function runChain(stack: LocalStack, input: ExecutionInput, name?: string): Promise<ExecutionRecord[]> {
   executionCounter += 1;

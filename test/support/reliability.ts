@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { handler as apiHandler } from '../../functions/handlers/api';
 import { log } from '../../functions/logger';
 import type { StoredOrder } from '../../functions/adapters/dynamodb/order-item';
+import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { ExecutionInput } from '../../functions/core/run-state';
 import type { SyncState } from '../../functions/core/run-types';
 import { fakeLambdaContext } from '../../local/aws/lambda-context';
@@ -161,4 +162,27 @@ export async function waitUntil(what: string, check: () => boolean | Promise<boo
     if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Makes the page step of run page `page` die once between writing its orders and saving its result (a Lambda that
+ * timed out or crashed there): its claimed ids stay recorded and its orders carry its write tag, its result is not
+ * saved. `meanwhile` runs first (the source changes before the retry). `errorName` is what the step fails with:
+ * a retried name (StoreWriteError) has Step Functions retry the page; any other fails the run.
+ * The handlers run in this process, so the seam is the store's save itself. Returns the spy, for `mockRestore()`.
+ */
+export function dieBeforeSavingPage(page: number, options: { errorName?: string; meanwhile?: () => void } = {}) {
+  const save = DynamoSyncStateStore.prototype.saveProgress;
+  let died = false;
+  return jest.spyOn(DynamoSyncStateStore.prototype, 'saveProgress').mockImplementation(async function (this: DynamoSyncStateStore, ...args) {
+    const [, , progress, { expectedPages }] = args;
+    if (!died && expectedPages === page && progress.pages === page + 1) {
+      died = true;
+      options.meanwhile?.();
+      const crash = new Error(`the page step of page ${page} died between its write and its save`);
+      crash.name = options.errorName ?? 'StoreWriteError';
+      throw crash;
+    }
+    return save.apply(this, args);
+  });
 }

@@ -2,6 +2,7 @@
 // last run's result or error, a store never synced, and the executions table.
 import type { LastRunView, RunningView, SyncStatus } from '../../functions/core/status';
 import { formatExecutions, formatStatus, lastRunLine, progressLine, runErrorLine, type ExecutionView } from '../../local/cli/views';
+import { aRunState } from '../support/run-factory';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 
@@ -236,7 +237,7 @@ describe('formatExecutions', () => {
         status: 'SUCCEEDED',
         startDate: new Date('2026-01-01T11:30:00Z'),
         stopDate: new Date('2026-01-01T11:40:00Z'),
-        output: JSON.stringify({ done: false, page: 400 }),
+        output: JSON.stringify(aRunState({ run: { pages: 400, counts: { fetched: 100_000, inserted: 99_000, updated: 1_000, unchanged: 0, stale: 0 } } })),
       },
       {
         name: 'inc-schedule-a-p1',
@@ -257,7 +258,10 @@ describe('formatExecutions', () => {
         NAME: 'full-http-z-p2', STATUS: 'SUCCEEDED', 'STARTED (UTC)': '2026-01-01 11:40:00', DURATION: '5m00s', PAGES: '480',
         ORDERS: '120,000', NEW: '119,000', CHANGED: '1,000', NOTE: 'committed; watermark 2026-01-01T11:39:00.000000Z',
       },
-      { NAME: 'full-http-z-p1', STATUS: 'SUCCEEDED', 'STARTED (UTC)': '2026-01-01 11:30:00', DURATION: '10m00s', PAGES: '400', ORDERS: '-', NEW: '-', CHANGED: '-', NOTE: 'continued as a new execution' },
+      {
+        NAME: 'full-http-z-p1', STATUS: 'SUCCEEDED', 'STARTED (UTC)': '2026-01-01 11:30:00', DURATION: '10m00s', PAGES: '400',
+        ORDERS: '100,000', NEW: '99,000', CHANGED: '1,000', NOTE: 'continued as a new execution',
+      },
       { NAME: 'inc-schedule-a-p1', STATUS: 'SUCCEEDED', 'STARTED (UTC)': '2026-01-01 11:29:00', DURATION: '0.4s', PAGES: '-', ORDERS: '-', NEW: '-', CHANGED: '-', NOTE: 'full-http-z-p1 holds the lease' },
       {
         NAME: 'inc-schedule-0-p1', STATUS: 'FAILED', 'STARTED (UTC)': '2026-01-01 11:00:00', DURATION: '2s', PAGES: '-', ORDERS: '-', NEW: '-', CHANGED: '-',

@@ -4,7 +4,8 @@ import type { Context } from 'aws-lambda';
 import { lambdaHandler } from '../../functions/handlers/lambda-handler';
 import { SYNC_METRICS } from '../../functions/metric-names';
 import { metrics, PowertoolsRunMetrics, SyncMetrics, type EmfOutput } from '../../functions/metrics';
-import type { PageReport, RunReport } from '../../functions/core/ports';
+import type { PageReport } from '../../functions/core/ports';
+import { aRunOutcome } from '../support/run-factory';
 import { tracer } from '../../functions/tracer';
 import { formatRunMetrics, metricValues, RunMetricsCollector, type RunMetricsReport } from '../../local/aws/run-metrics';
 
@@ -18,19 +19,9 @@ const page = (overrides: Partial<PageReport> = {}): PageReport => ({
   ...overrides,
 });
 
-const run = (overrides: Partial<RunReport> = {}): RunReport => ({
-  stream: 'orders',
-  runId: 'full-http-20261125T150102Z-7f3a',
-  mode: 'full',
-  trigger: 'http',
-  status: 'succeeded',
-  executionName: 'full-http-20261125T150102Z-7f3a-p2',
-  pages: 4,
-  counts: { fetched: 1000, inserted: 990, updated: 10, unchanged: 0, stale: 0 },
-  durationSeconds: 12.5,
-  watermarkLagSeconds: 3.25,
-  ...overrides,
-});
+const run = (overrides: Parameters<typeof aRunOutcome>[0] = {}) =>
+  aRunOutcome({ runId: 'full-http-20261125T150102Z-7f3a', executionName: 'full-http-20261125T150102Z-7f3a-p2', ...overrides });
+const WATERMARK_LAG = { watermarkLagSeconds: 3.25 };
 
 function capturedMetrics() {
   const flushes: EmfOutput[] = [];
@@ -84,7 +75,7 @@ describe('PowertoolsRunMetrics', () => {
   it('puts a committed run into one flush: duration and watermark lag in seconds, status and totals as metadata', () => {
     const { target, flushes, port } = capturedMetrics();
 
-    port.run(run());
+    port.run(run(), WATERMARK_LAG);
     target.publishStoredMetrics();
 
     const emf = flushes[0]!;
@@ -97,7 +88,7 @@ describe('PowertoolsRunMetrics', () => {
 
   it('reports no watermark lag for a failed run, and names its error', () => {
     const { target, flushes, port } = capturedMetrics();
-    const { watermarkLagSeconds: _none, ...failed } = run({ status: 'failed', errorName: 'InvalidOrderError' });
+    const failed = run({ status: 'failed', error: { name: 'InvalidOrderError', message: 'order x: field "total_price" ...', page: 2, at: '2026-01-01T11:58:12.500000Z' } });
 
     port.run(failed);
     target.publishStoredMetrics();
@@ -183,7 +174,7 @@ describe('the local run line', () => {
     collector.receive(flushOf(target, () => port.page(page({ page: 1 }))));
     collector.receive(flushOf(target, () => port.page(page({ runId: 'another-run' }))));
     expect(reports).toEqual([]);
-    collector.receive(flushOf(target, () => port.run(run())));
+    collector.receive(flushOf(target, () => port.run(run(), WATERMARK_LAG)));
 
     expect(reports).toHaveLength(1);
     expect(reports[0]!.pageTotals).toMatchObject({ [SYNC_METRICS.ordersInserted]: 400, [SYNC_METRICS.pages]: 2, [SYNC_METRICS.sourceThrottles]: 4 });

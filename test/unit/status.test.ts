@@ -1,6 +1,7 @@
 // The status view keeps the seed's keys and adds the run in flight (rate, ETA) and the last run.
 import { describeStatus } from '../../functions/core/status';
-import type { Checkpoint, Lease, RunProgress, RunResult, SyncState } from '../../functions/core/run-types';
+import type { Checkpoint, Lease, RunProgress, SyncState } from '../../functions/core/run-types';
+import { aRunOutcome } from '../support/run-factory';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 const checkpoint: Checkpoint = {
@@ -91,19 +92,12 @@ describe('describeStatus', () => {
   });
 
   it('shows the last run with its error', () => {
-    const lastRun: RunResult = {
+    const lastRun = aRunOutcome({
       runId: 'r',
-      mode: 'full',
-      trigger: 'schedule',
       status: 'failed',
-      window: run.window,
       pages: 7,
-      counts: run.counts,
-      startedAt: run.startedAt,
-      finishedAt: '2026-01-01T11:59:00.000000Z',
-      executionName: 'r-p1',
       error: { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 7, at: '2026-01-01T11:59:00.000000Z' },
-    };
+    });
     const status = describeStatus(state({ lastRun, run: { ...run, status: 'failed' } }), NOW);
     expect(status.orders.last_run).toMatchObject({
       status: 'failed',

@@ -1,6 +1,6 @@
 // The sync-state table's item, one per stream: the camelCase run vocabulary (core/run-types.ts) stored as
 // snake_case maps. The one place where the two spellings meet.
-import type { Checkpoint, Lease, RunProgress, RunResult, SyncState } from '../../core/run-types';
+import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../core/run-types';
 
 /** Top-level attributes of a stream's item. */
 export const SYNC_ATTRIBUTES = {
@@ -10,7 +10,7 @@ export const SYNC_ATTRIBUTES = {
   run: 'run',
   lastRun: 'last_run',
   orderCount: 'order_count',
-  /** The ids the page step in flight is about to write (a string set), cleared once that page's result is saved. */
+  /** The ids the page step in flight claimed before writing (a string set), cleared once that page's result is saved. */
   pendingIds: 'pending_ids',
 } as const;
 
@@ -38,7 +38,7 @@ type Stored = Record<string, unknown>;
 export const leaseToItem = (lease: Lease): Stored => renameKeys(lease, snakeName) as Stored;
 export const checkpointToItem = (checkpoint: Checkpoint): Stored => renameKeys(checkpoint, snakeName) as Stored;
 export const runToItem = (run: RunProgress): Stored => renameKeys(run, snakeName) as Stored;
-export const runResultToItem = (result: RunResult): Stored => renameKeys(result, snakeName) as Stored;
+export const outcomeToItem = (outcome: RunOutcome): Stored => renameKeys(outcome, snakeName) as Stored;
 
 /** A stream's state from its item; a stream never seen (no item) has nulls and a zero count. */
 export function itemToSyncState(stream: string, item: Stored | undefined): SyncState {
@@ -49,7 +49,7 @@ export function itemToSyncState(stream: string, item: Stored | undefined): SyncS
     checkpoint: attribute<Checkpoint>(SYNC_ATTRIBUTES.checkpoint),
     lease: attribute<Lease>(SYNC_ATTRIBUTES.lease),
     run: attribute<RunProgress>(SYNC_ATTRIBUTES.run),
-    lastRun: attribute<RunResult>(SYNC_ATTRIBUTES.lastRun),
+    lastRun: attribute<RunOutcome>(SYNC_ATTRIBUTES.lastRun),
     orderCount: Number(item?.[SYNC_ATTRIBUTES.orderCount] ?? 0),
     pendingIds: pendingIdsOf(item),
   };

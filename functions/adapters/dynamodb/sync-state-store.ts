@@ -2,13 +2,14 @@
 // transactions, and none is needed), so a run whose lease was taken over can no longer change anything.
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LeaseLostError, NothingToResumeError } from '../../core/errors';
-import type { LeaseAttempt, PageResult, PageStart, SyncStateStore } from '../../core/ports';
-import type { Checkpoint, Lease, RunProgress, RunResult, SyncState } from '../../core/run-types';
+import { leaseLostError } from '../../core/lease';
+import type { LeaseAttempt, PageClaim, SyncStateStore } from '../../core/ports';
+import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../core/run-types';
 import {
   checkpointToItem,
   itemToSyncState,
   leaseToItem,
-  runResultToItem,
+  outcomeToItem,
   runToItem,
   SYNC_ATTRIBUTES,
 } from './sync-state-item';
@@ -88,7 +89,7 @@ export class DynamoSyncStateStore implements SyncStateStore {
       expectedPages === null
         ? '(attribute_not_exists(#run) OR #run.#run_id <> :run_id)'
         : '#run.#run_id = :run_id AND #run.#pages = :expected_pages';
-    // A save that moves past a page (or starts a run) clears what beginPage recorded for it; one that keeps the page
+    // A save that moves past a page (or starts a run) clears what claimPage recorded for it; one that keeps the page
     // (a resume, a new execution of the run) keeps it, for the retry of that page.
     const clearsPendingIds = expectedPages === null || progress.pages !== expectedPages;
     const written = await this.conditionalUpdate(stream, {
@@ -110,7 +111,7 @@ export class DynamoSyncStateStore implements SyncStateStore {
     if (written) return true;
 
     const state = await this.get(stream);
-    if (state.lease?.owner !== owner) throw leaseLost(stream, owner, state.lease);
+    if (state.lease?.owner !== owner) throw leaseLostError(stream, owner, state.lease);
     const saved = state.run;
     const alreadyPast = saved?.runId === progress.runId && (expectedPages === null || saved.pages > expectedPages);
     if (alreadyPast) return false;
@@ -121,83 +122,58 @@ export class DynamoSyncStateStore implements SyncStateStore {
     );
   }
 
-  async beginPage(
+  async claimPage(
     stream: string,
     owner: string,
     runId: string,
     page: number,
     ids: readonly string[],
-    options: { nowMs: number; leaseExpiresAt: number; previousPage?: PageResult },
-  ): Promise<PageStart> {
-    const live = '#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id';
-    const values = {
-      ':expires_at': options.leaseExpiresAt,
-      ':owner': owner,
-      ':now': options.nowMs,
-      ':run_id': runId,
-      ...(ids.length > 0 ? { ':ids': new Set(ids) } : {}),
-    };
-    const { previousPage } = options;
-    // The page before is saved with this page's ids, which replace that page's: it is done.
-    if (previousPage && previousPage.progress.pages === page) {
-      const saved = await this.conditionalUpdate(stream, {
-        UpdateExpression:
-          `SET #run = :run, #lease.#expires_at = :expires_at${ids.length > 0 ? ', #pending_ids = :ids' : ''} ` +
-          `ADD #order_count :order_count_delta${ids.length > 0 ? '' : ' REMOVE #pending_ids'}`,
-        ConditionExpression: `${live} AND #run.#pages = :previous_page`,
-        ExpressionAttributeValues: {
-          ...values,
-          ':run': runToItem(previousPage.progress),
-          ':order_count_delta': previousPage.orderCountDelta,
-          ':previous_page': page - 1,
-        },
-      });
-      if (saved) return { kind: 'ready', progress: previousPage.progress, earlierAttemptIds: [] };
-      // Not one page behind: a retry of this step saved it already (or the lease is gone), as checked below.
-    }
+    options: { nowMs: number; leaseExpiresAt: number },
+  ): Promise<PageClaim> {
     // The ids go into a string set: a retry adds its own to an earlier attempt's.
     const before = await this.conditionalUpdate(
       stream,
       {
         UpdateExpression: `SET #lease.#expires_at = :expires_at${ids.length > 0 ? ' ADD #pending_ids :ids' : ''}`,
-        ConditionExpression: `${live} AND #run.#pages = :page`,
-        ExpressionAttributeValues: { ...values, ':page': page },
+        ConditionExpression: '#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id AND #run.#pages = :page',
+        ExpressionAttributeValues: {
+          ':expires_at': options.leaseExpiresAt,
+          ':owner': owner,
+          ':now': options.nowMs,
+          ':run_id': runId,
+          ':page': page,
+          ...(ids.length > 0 ? { ':ids': new Set(ids) } : {}),
+        },
       },
       'ALL_OLD',
     );
     if (before) {
       const state = itemToSyncState(stream, before);
-      return { kind: 'ready', progress: state.run!, earlierAttemptIds: state.pendingIds };
+      return { kind: 'claimed', progress: state.run!, earlierAttemptIds: state.pendingIds };
     }
     const state = await this.get(stream);
-    if (state.lease?.owner !== owner || state.lease.expiresAt <= options.nowMs) throw leaseLost(stream, owner, state.lease);
+    if (state.lease?.owner !== owner || state.lease.expiresAt <= options.nowMs) throw leaseLostError(stream, owner, state.lease);
     if (state.run?.runId === runId && state.run.pages > page) return { kind: 'already-saved', progress: state.run };
     throw new LeaseLostError(
-      `stream ${stream}: run ${runId} expected its saved progress at page ${page}` +
-        `${previousPage ? ` or ${page - 1}` : ''}, but the saved run is ` +
+      `stream ${stream}: run ${runId} expected its saved progress at page ${page}, but the saved run is ` +
         (state.run ? `${state.run.runId} at page ${state.run.pages}` : 'absent'),
     );
   }
 
-  async commit(stream: string, owner: string, checkpoint: Checkpoint, result: RunResult, orderCountDelta: number): Promise<void> {
-    await this.finish(stream, owner, result, {
-      UpdateExpression:
-        'SET #checkpoint = :checkpoint, #last_run = :last_run ADD #order_count :order_count_delta REMOVE #run, #lease, #pending_ids',
+  async commit(stream: string, owner: string, checkpoint: Checkpoint, outcome: RunOutcome): Promise<void> {
+    await this.finish(stream, owner, outcome, {
+      UpdateExpression: 'SET #checkpoint = :checkpoint, #last_run = :last_run REMOVE #run, #lease, #pending_ids',
       ConditionExpression: '#lease.#owner = :owner',
-      ExpressionAttributeValues: {
-        ':checkpoint': checkpointToItem(checkpoint),
-        ':last_run': runResultToItem(result),
-        ':order_count_delta': orderCountDelta,
-        ':owner': owner,
-      },
+      ExpressionAttributeValues: { ':checkpoint': checkpointToItem(checkpoint), ':last_run': outcomeToItem(outcome), ':owner': owner },
     });
   }
 
-  async recordFailure(stream: string, owner: string, failedRun: RunProgress, result: RunResult): Promise<void> {
-    await this.finish(stream, owner, result, {
+  async recordFailure(stream: string, owner: string, failedRun: RunProgress, outcome: RunOutcome): Promise<void> {
+    // The claimed ids stay: a run that replaces this one counts what its unsaved page inserted.
+    await this.finish(stream, owner, outcome, {
       UpdateExpression: 'SET #run = :run, #last_run = :last_run REMOVE #lease',
       ConditionExpression: '#lease.#owner = :owner',
-      ExpressionAttributeValues: { ':run': runToItem(failedRun), ':last_run': runResultToItem(result), ':owner': owner },
+      ExpressionAttributeValues: { ':run': runToItem(failedRun), ':last_run': outcomeToItem(outcome), ':owner': owner },
     });
   }
 
@@ -205,11 +181,11 @@ export class DynamoSyncStateStore implements SyncStateStore {
    * The last write of a run. Retried after it had succeeded (the step crashed after the write), it finds the
    * lease gone but its own result recorded: done already, not an error.
    */
-  private async finish(stream: string, owner: string, result: RunResult, update: Update): Promise<void> {
+  private async finish(stream: string, owner: string, outcome: RunOutcome, update: Update): Promise<void> {
     if (await this.conditionalUpdate(stream, update)) return;
     const state = await this.get(stream);
-    if (state.lastRun?.runId === result.runId) return;
-    throw leaseLost(stream, owner, state.lease);
+    if (state.lastRun?.runId === outcome.runId) return;
+    throw leaseLostError(stream, owner, state.lease);
   }
 
   /** One conditional UpdateItem; false when its condition did not hold (nothing was written). */
@@ -247,14 +223,4 @@ export class DynamoSyncStateStore implements SyncStateStore {
  */
 function attributeNamesIn(expressions: string): Record<string, string> {
   return Object.fromEntries([...expressions.matchAll(/#(\w+)/g)].map(([placeholder, name]) => [placeholder, name as string]));
-}
-
-function leaseLost(stream: string, owner: string, current: Lease | null): LeaseLostError {
-  const where = `stream ${stream}: run ${owner} no longer holds the lease`;
-  if (!current) return new LeaseLostError(`${where}; nobody holds it now (it was released)`);
-  const expiry = new Date(current.expiresAt).toISOString();
-  if (current.owner === owner) return new LeaseLostError(`${where}: it expired at ${expiry}`);
-  return new LeaseLostError(
-    `${where}; run ${current.owner} (execution ${current.executionName}, ${current.mode}) holds it now, until ${expiry}`,
-  );
 }

@@ -1,0 +1,31 @@
+// A run's counts: adding a page's to the run's, and counting what an earlier attempt of a page wrote (its write tag).
+import type { StoredVersion } from './ports';
+import type { RunCounts } from './run-types';
+
+export const ZERO_COUNTS: RunCounts = Object.freeze({ fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0 });
+
+export function addCounts(a: RunCounts, b: RunCounts): RunCounts {
+  return {
+    fetched: a.fetched + b.fetched,
+    inserted: a.inserted + b.inserted,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged,
+    stale: a.stale + b.stale,
+  };
+}
+
+/**
+ * What the write tagged `writeTag` (one page of one run) did to these ids, as their stored versions still say: an
+ * id rewritten since by another write, or never written, counts nothing.
+ */
+export function countsOfWrite(ids: readonly string[], stored: ReadonlyMap<string, StoredVersion>, writeTag: string): RunCounts {
+  let inserted = 0;
+  let updated = 0;
+  for (const id of new Set(ids)) {
+    const version = stored.get(id);
+    if (version?.writeTag !== writeTag) continue;
+    if (version.writeKind === 'inserted') inserted++;
+    else if (version.writeKind === 'updated') updated++;
+  }
+  return { fetched: inserted + updated, inserted, updated, unchanged: 0, stale: 0 };
+}

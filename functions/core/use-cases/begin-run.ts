@@ -1,0 +1,192 @@
+// Use case "begin": the state machine's first step. Plans the run under the lease, or picks up the run the previous
+// execution handed over (continue-as-new).
+import { RunInProgressError } from '../errors';
+import { countsOfWrite, ZERO_COUNTS } from '../counts';
+import { executionNameFor, newRunId, writeTagFor } from '../execution-name';
+import { instantFromEpochMs } from '../instant';
+import { ownSavedRun, runningFrom } from '../lease';
+import { plannedMode, planRun, type RunPlan } from '../plan';
+import { describeError } from '../run-outcome';
+import type { Clock, Log, OrderSource, OrderStore, SyncStateStore } from '../ports';
+import type { BeginEvent, RunState, SkippedRun } from '../run-state';
+import type { Lease, RunProgress, SyncState, Window } from '../run-types';
+import { sourceClockOffsetMs } from '../source-clock';
+
+export interface BeginDeps {
+  settings: { stream: string; leaseMs: number; overlapMs: number; maxPagesPerPart: number };
+  state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'releaseLease' | 'saveProgress'>;
+  /** Read only: the stored versions of the orders a replaced run's unsaved page wrote. */
+  orders: Pick<OrderStore, 'getVersions'>;
+  /** Only for the window's order count (progress and ETA of a full run). */
+  source: Pick<OrderSource, 'count'>;
+  clock: Clock;
+  log: Log;
+}
+
+/**
+ * Step "begin":
+ * - a run handed over by the previous execution: renew the lease, name the new execution, go on where it stopped;
+ * - otherwise:
+ *   1. plan the run on the source's clock: incremental, full, or the unfinished full resync to resume;
+ *   2. take the lease (already ours when a trigger started us), or skip (schedule) / refuse (others) when another
+ *      run holds it;
+ *   3. count what a replaced run's unsaved page inserted (its claimed ids and write tag), so the counter stays exact;
+ *   4. save the run's progress, page 0 (or the resumed run's page), in one conditional write.
+ */
+export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunState | SkippedRun> {
+  const { input } = event;
+  if ('continueRun' in input) return continueRun(deps, input.continueRun, event.executionName);
+
+  const { stream, leaseMs, overlapMs, maxPagesPerPart } = deps.settings;
+  const nowMs = deps.clock();
+  const now = instantFromEpochMs(nowMs);
+  const current = await deps.state.get(stream);
+  // The window is planned on the source's clock (the one that stamps updated_at), as the last run measured it.
+  const sourceClockSkewMs = sourceClockOffsetMs(current.checkpoint?.sourceClockSkewMs ?? null);
+  let plan: RunPlan;
+  try {
+    plan = planRun({
+      request: { mode: input.mode, resume: input.resume ?? false },
+      checkpoint: current.checkpoint,
+      // Any saved run is unfinished here: failed, or abandoned by an owner whose lease expired (else we get no lease).
+      unfinishedRun: current.run,
+      now: instantFromEpochMs(nowMs + sourceClockSkewMs),
+      overlapMs,
+    });
+  } catch (error) {
+    // A trigger took the lease for us: give it back, or the stream stays blocked until the lease expires.
+    if (input.runId) await deps.state.releaseLease(stream, input.runId);
+    throw error;
+  }
+  const leaseOwner = input.runId ?? newRunId(plannedMode(plan), input.trigger, now);
+  const lease: Lease = {
+    owner: leaseOwner,
+    executionName: event.executionName,
+    mode: plannedMode(plan),
+    trigger: input.trigger,
+    expiresAt: nowMs + leaseMs,
+  };
+  const attempt = await deps.state.acquireLease(stream, lease, nowMs);
+  if (!attempt.acquired) {
+    if (input.trigger === 'schedule') {
+      deps.log.info('skipped: another run holds the lease', { holder: attempt.holder.executionName });
+      return skipped(attempt.holder);
+    }
+    throw new RunInProgressError(runningFrom(attempt.holder));
+  }
+
+  try {
+    const planned: RunProgress =
+      plan.kind === 'resume'
+        ? { ...plan.run, status: 'running', error: undefined, executionName: event.executionName, part: 1, updatedAt: now }
+        : {
+            runId: leaseOwner,
+            mode: plan.mode,
+            trigger: input.trigger,
+            window: plan.window,
+            cursor: null,
+            pages: 0,
+            counts: { ...ZERO_COUNTS },
+            maxRecordTime: null,
+            expectedTotal: plan.mode === 'full' ? await expectedTotal(deps, plan.window) : null,
+            sourceClockSkewMs: current.checkpoint?.sourceClockSkewMs ?? null,
+            startedAt: now,
+            updatedAt: now,
+            executionName: event.executionName,
+            part: 1,
+            status: 'running',
+          };
+    // A resume redoes the page its run had claimed; a new run replacing that run counts what the page inserted.
+    const abandonedInserts = plan.kind === 'resume' ? 0 : await insertsOfAbandonedPage(deps, current);
+    const saved = await deps.state.saveProgress(stream, leaseOwner, planned, {
+      expectedPages: plan.kind === 'resume' ? plan.run.pages : null,
+      orderCountDelta: abandonedInserts,
+      leaseExpiresAt: nowMs + leaseMs,
+    });
+    // Not saved: an earlier attempt of this begin (it died after its save) planned the run first. Its window is the
+    // run's, or the pages would be fetched up to one bound and the watermark set to another.
+    const run = saved ? planned : ((await deps.state.get(stream)).run ?? planned);
+    deps.log.info(`run begins: ${plan.reason}${sourceClockSkewMs ? ` (source clock ${sourceClockSkewMs / 1000} s from ours)` : ''}`, {
+      runId: run.runId,
+      mode: run.mode,
+      window: run.window,
+      page: run.pages,
+      expectedTotal: run.expectedTotal,
+    });
+    return {
+      stream,
+      leaseOwner,
+      run,
+      pagesInPart: 0,
+      maxPagesPerPart,
+      done: run.pages > 0 && run.cursor === null,
+      nextExecutionName: executionNameFor(leaseOwner, 2),
+    };
+  } catch (error) {
+    // The run could not begin: give the lease back so the next trigger is not refused for nothing.
+    await deps.state.releaseLease(stream, leaseOwner);
+    throw error;
+  }
+}
+
+/** Continue-as-new: the saved run, now in execution `executionName` (part + 1), its lease renewed. */
+async function continueRun(deps: BeginDeps, handedOver: RunState, executionName: string): Promise<RunState> {
+  const nowMs = deps.clock();
+  const saved = ownSavedRun(await deps.state.get(handedOver.stream), handedOver.leaseOwner, handedOver.run.runId, nowMs);
+  // From the handed-over state, not the saved one: a retried begin (its first attempt saved) names the same part.
+  const part = handedOver.run.part + 1;
+  const run: RunProgress = { ...saved, executionName, part, updatedAt: instantFromEpochMs(nowMs) };
+  await deps.state.saveProgress(handedOver.stream, handedOver.leaseOwner, run, {
+    expectedPages: saved.pages,
+    orderCountDelta: 0,
+    leaseExpiresAt: nowMs + deps.settings.leaseMs,
+  });
+  deps.log.info('run continues in a new execution', { runId: run.runId, part, page: run.pages });
+  return {
+    ...handedOver,
+    run,
+    pagesInPart: 0,
+    maxPagesPerPart: deps.settings.maxPagesPerPart,
+    nextExecutionName: executionNameFor(handedOver.leaseOwner, part + 1),
+  };
+}
+
+/**
+ * The orders an unfinished run (failed, stopped, or interrupted) inserted on the page it had claimed but whose
+ * result it never saved: the claim recorded their ids before the write, and the writes carry the page's write tag.
+ * The new run that replaces it adds them to the order counter, which would otherwise stay short of the stored orders.
+ */
+async function insertsOfAbandonedPage(deps: BeginDeps, current: SyncState): Promise<number> {
+  const run = current.run;
+  if (!run || current.pendingIds.length === 0) return 0;
+  const stored = await deps.orders.getVersions(current.pendingIds);
+  const { inserted } = countsOfWrite(current.pendingIds, stored, writeTagFor(run.runId, run.pages));
+  if (inserted > 0) {
+    deps.log.info("orders inserted by the replaced run's unsaved page are counted", { replacedRunId: run.runId, page: run.pages, inserted });
+  }
+  return inserted;
+}
+
+async function expectedTotal(deps: BeginDeps, window: Window): Promise<number | null> {
+  try {
+    return await deps.source.count(window);
+  } catch (error) {
+    // The count only feeds progress and ETA: a run does not fail for it.
+    deps.log.warn('could not count the orders of the window; progress will show no ETA', { error: describeError(error) });
+    return null;
+  }
+}
+
+function skipped(holder: Lease): SkippedRun {
+  return {
+    skipped: true,
+    reason: `a ${holder.mode} run (${holder.executionName}) holds the lease`,
+    holder: {
+      owner: holder.owner,
+      executionName: holder.executionName,
+      mode: holder.mode,
+      trigger: holder.trigger,
+      expiresAt: instantFromEpochMs(holder.expiresAt),
+    },
+  };
+}

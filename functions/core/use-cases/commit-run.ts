@@ -1,0 +1,46 @@
+// Use case "commit": the run's last step when every page is saved. The only place the checkpoint moves.
+import { epochMsOf, instantFromEpochMs, maxInstant } from '../instant';
+import { ownSavedRun } from '../lease';
+import { outcomeOf } from '../run-outcome';
+import type { Clock, Log, RunMetrics, SyncStateStore } from '../ports';
+import type { RunState } from '../run-state';
+import type { Checkpoint, RunOutcome } from '../run-types';
+import { watermarkOf } from '../source-clock';
+
+export interface CommitDeps {
+  state: Pick<SyncStateStore, 'get' | 'commit'>;
+  clock: Clock;
+  log: Log;
+  metrics?: RunMetrics;
+}
+
+/**
+ * Step "commit":
+ * 1. read the run's saved progress, which every page saved (a retry after a commit that landed answers its outcome);
+ * 2. the new checkpoint: the watermark moves to the window's upper bound (never the wall clock at commit time, never
+ *    past the source's clock at plan time), the seed's metadata from the run's counts;
+ * 3. in one conditional write: the checkpoint, the run's outcome, the progress cleared and the lease released.
+ */
+export async function commitRun(deps: CommitDeps, state: RunState): Promise<RunOutcome> {
+  const nowMs = deps.clock();
+  const now = instantFromEpochMs(nowMs);
+  const current = await deps.state.get(state.stream);
+  if (current.lastRun?.runId === state.run.runId && current.lease?.owner !== state.leaseOwner) return current.lastRun;
+  const progress = ownSavedRun(current, state.leaseOwner, state.run.runId, nowMs);
+  const previous = current.checkpoint;
+  const checkpoint: Checkpoint = {
+    watermark: maxInstant(previous?.watermark ?? null, watermarkOf(progress)),
+    lastSyncTime: now,
+    lastRecordTime: maxInstant(previous?.lastRecordTime ?? null, progress.maxRecordTime),
+    recordsSynced: progress.counts.fetched,
+    isFullSync: progress.mode === 'full',
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+    sourceClockSkewMs: progress.sourceClockSkewMs,
+  };
+  const outcome = outcomeOf(state.stream, progress, { finishedAt: now, watermark: checkpoint.watermark, orderCount: current.orderCount });
+  await deps.state.commit(state.stream, state.leaseOwner, checkpoint, outcome);
+  deps.log.info('run committed', { ...outcome });
+  deps.metrics?.run(outcome, { watermarkLagSeconds: (nowMs - epochMsOf(checkpoint.watermark)) / 1000 });
+  return outcome;
+}

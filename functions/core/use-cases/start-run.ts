@@ -1,0 +1,81 @@
+// Use case "start a run": what a trigger (the HTTP API, the schedule, the CLI) does to start a sync.
+import { RunInProgressError } from '../errors';
+import { executionNameFor, newRunId } from '../execution-name';
+import { instantFromEpochMs } from '../instant';
+import { findEndedExecution, runningFrom } from '../lease';
+import { plannedMode, planRun } from '../plan';
+import type { Clock, ExecutionStarter, Log, SyncStateStore } from '../ports';
+import type { ExecutionInput } from '../run-state';
+import type { Lease, SyncMode, Trigger } from '../run-types';
+
+export interface StartDeps {
+  settings: { stream: string; leaseMs: number; overlapMs: number };
+  state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'takeOverLease' | 'releaseLease'>;
+  starter: ExecutionStarter;
+  clock: Clock;
+  log: Log;
+  /** The run id's random suffix (tests). */
+  random?: () => string;
+}
+
+export interface StartRequest {
+  mode: SyncMode;
+  trigger: Trigger;
+  resume: boolean;
+}
+
+/** The trigger's answer: the run it started and its first execution. */
+export interface StartedRun {
+  runId: string;
+  mode: SyncMode;
+  executionName: string;
+  executionArn: string;
+  startDate: string;
+}
+
+/**
+ * Start a run from a trigger:
+ * 1. refuse at once when a live lease is held by a run with an execution still running, or that we cannot tell
+ *    (RunInProgressError), or when a resume has nothing to resume (planning names the run for what it will do);
+ * 2. take the lease for the new run (taking it over from a run whose executions have all ended: stopped, timed
+ *    out), so two triggers arriving together cannot both start one;
+ * 3. start the first execution with a name that says mode, trigger and time; give the lease back if that fails.
+ */
+export async function startRun(deps: StartDeps, request: StartRequest): Promise<StartedRun> {
+  const { stream, leaseMs, overlapMs } = deps.settings;
+  const nowMs = deps.clock();
+  const now = instantFromEpochMs(nowMs);
+  const current = await deps.state.get(stream);
+  const held = current.lease && current.lease.expiresAt > nowMs ? current.lease : null;
+  const ended = held ? await findEndedExecution(deps, held, current.run) : null;
+  if (held && !ended) throw new RunInProgressError(runningFrom(held));
+
+  const mode = plannedMode(planRun({ request, checkpoint: current.checkpoint, unfinishedRun: current.run, now, overlapMs }));
+  const runId = newRunId(mode, request.trigger, now, deps.random);
+  const executionName = executionNameFor(runId, 1);
+  const lease: Lease = { owner: runId, executionName, mode, trigger: request.trigger, expiresAt: nowMs + leaseMs };
+  // Taking over is conditional on the dead run still holding the lease: when another trigger took it first, the
+  // ordinary acquire refuses, naming that trigger's run.
+  const tookOver = held !== null && ended !== null && (await deps.state.takeOverLease(stream, lease, held.owner));
+  if (tookOver) {
+    deps.log.warn(`lease taken over from run ${held.owner}: its execution ${ended.executionName} ended ${ended.status}`, {
+      deadRunId: held.owner,
+      execution: ended.executionName,
+      status: ended.status,
+      runId,
+    });
+  } else {
+    const attempt = await deps.state.acquireLease(stream, lease, nowMs);
+    if (!attempt.acquired) throw new RunInProgressError(runningFrom(attempt.holder));
+  }
+
+  const input: ExecutionInput = { stream, mode, trigger: request.trigger, resume: request.resume, runId };
+  try {
+    const started = await deps.starter.start(executionName, input);
+    deps.log.info('run started', { runId, mode, trigger: request.trigger, executionName, resume: request.resume });
+    return { runId, mode, executionName, executionArn: started.executionArn, startDate: started.startDate };
+  } catch (error) {
+    await deps.state.releaseLease(stream, runId);
+    throw error;
+  }
+}

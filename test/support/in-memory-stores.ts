@@ -1,0 +1,154 @@
+// In-memory ports for the use cases' unit tests, keeping the real conditions: the sync-state store refuses exactly
+// what the DynamoDB one refuses (test/integration/sync-state-store.test.ts runs the same contract against both), and
+// the order store keeps versions and write tags as DynamoDB items do.
+import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
+import { leaseLostError } from '../../functions/core/lease';
+import type { LeaseAttempt, OrderStore, OrderWrite, PageClaim, StoredVersion, SyncStateStore } from '../../functions/core/ports';
+import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../functions/core/run-types';
+
+type Item = Omit<SyncState, 'stream'>;
+
+const emptyItem = (): Item => ({ checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [] });
+
+export class InMemorySyncStateStore implements SyncStateStore {
+  private readonly items = new Map<string, Item>();
+  /** Every write that changed an item, for tests that count writes. */
+  writes = 0;
+
+  async get(stream: string): Promise<SyncState> {
+    return { stream, ...structuredClone(this.items.get(stream) ?? emptyItem()) };
+  }
+
+  /** Sets an item as a test's arrange step would find it. */
+  put(stream: string, item: Partial<Item>): void {
+    this.items.set(stream, { ...emptyItem(), ...structuredClone(item) });
+  }
+
+  async acquireLease(stream: string, lease: Lease, now: number): Promise<LeaseAttempt> {
+    const item = this.item(stream);
+    if (item.lease && item.lease.expiresAt > now && item.lease.owner !== lease.owner) return { acquired: false, holder: { ...item.lease } };
+    this.write(stream, { ...item, lease: { ...lease } });
+    return { acquired: true };
+  }
+
+  async takeOverLease(stream: string, lease: Lease, deadOwner: string): Promise<boolean> {
+    const item = this.item(stream);
+    if (item.lease?.owner !== deadOwner) return false;
+    this.write(stream, { ...item, lease: { ...lease } });
+    return true;
+  }
+
+  async releaseLease(stream: string, owner: string): Promise<void> {
+    const item = this.item(stream);
+    if (item.lease?.owner === owner) this.write(stream, { ...item, lease: null });
+  }
+
+  async saveProgress(
+    stream: string,
+    owner: string,
+    progress: RunProgress,
+    options: { expectedPages: number | null; orderCountDelta: number; leaseExpiresAt: number },
+  ): Promise<boolean> {
+    const item = this.item(stream);
+    const { expectedPages } = options;
+    const progressHolds =
+      expectedPages === null
+        ? item.run === null || item.run.runId !== progress.runId
+        : item.run?.runId === progress.runId && item.run.pages === expectedPages;
+    if (item.lease?.owner === owner && progressHolds) {
+      const clearsPendingIds = expectedPages === null || progress.pages !== expectedPages;
+      this.write(stream, {
+        ...item,
+        run: structuredClone(progress),
+        lease: { ...item.lease, expiresAt: options.leaseExpiresAt, executionName: progress.executionName },
+        orderCount: item.orderCount + options.orderCountDelta,
+        pendingIds: clearsPendingIds ? [] : item.pendingIds,
+      });
+      return true;
+    }
+    if (item.lease?.owner !== owner) throw leaseLostError(stream, owner, item.lease);
+    if (item.run?.runId === progress.runId && (expectedPages === null || item.run.pages > expectedPages)) return false;
+    throw new NothingToResumeError(
+      `stream ${stream}: run ${progress.runId} expected its saved progress at ${expectedPages === null ? 'no run' : `page ${expectedPages}`}, ` +
+        `but the saved run is ${item.run ? `${item.run.runId} at page ${item.run.pages}` : 'absent'}`,
+    );
+  }
+
+  async claimPage(
+    stream: string,
+    owner: string,
+    runId: string,
+    page: number,
+    ids: readonly string[],
+    options: { nowMs: number; leaseExpiresAt: number },
+  ): Promise<PageClaim> {
+    const item = this.item(stream);
+    const live = item.lease?.owner === owner && item.lease.expiresAt > options.nowMs;
+    if (live && item.run?.runId === runId && item.run.pages === page) {
+      this.write(stream, {
+        ...item,
+        lease: { ...item.lease!, expiresAt: options.leaseExpiresAt },
+        pendingIds: [...new Set([...item.pendingIds, ...ids])],
+      });
+      return { kind: 'claimed', progress: structuredClone(item.run), earlierAttemptIds: [...item.pendingIds] };
+    }
+    if (!live) throw leaseLostError(stream, owner, item.lease);
+    if (item.run?.runId === runId && item.run.pages > page) return { kind: 'already-saved', progress: structuredClone(item.run) };
+    throw new LeaseLostError(
+      `stream ${stream}: run ${runId} expected its saved progress at page ${page}, but the saved run is ` +
+        (item.run ? `${item.run.runId} at page ${item.run.pages}` : 'absent'),
+    );
+  }
+
+  async commit(stream: string, owner: string, checkpoint: Checkpoint, outcome: RunOutcome): Promise<void> {
+    this.finish(stream, owner, outcome, (item) => ({
+      ...item,
+      checkpoint: structuredClone(checkpoint),
+      lastRun: structuredClone(outcome),
+      run: null,
+      lease: null,
+      pendingIds: [],
+    }));
+  }
+
+  async recordFailure(stream: string, owner: string, failedRun: RunProgress, outcome: RunOutcome): Promise<void> {
+    this.finish(stream, owner, outcome, (item) => ({ ...item, run: structuredClone(failedRun), lastRun: structuredClone(outcome), lease: null }));
+  }
+
+  private finish(stream: string, owner: string, outcome: RunOutcome, change: (item: Item) => Item): void {
+    const item = this.item(stream);
+    if (item.lease?.owner === owner) return this.write(stream, change(item));
+    if (item.lastRun?.runId === outcome.runId) return;
+    throw leaseLostError(stream, owner, item.lease);
+  }
+
+  private item(stream: string): Item {
+    return structuredClone(this.items.get(stream) ?? emptyItem());
+  }
+
+  private write(stream: string, item: Item): void {
+    this.writes++;
+    this.items.set(stream, item);
+  }
+}
+
+/** Orders as the DynamoDB store keeps them: the newest write per id, with its version, write tag and kind. */
+export class InMemoryOrderStore implements OrderStore {
+  readonly items = new Map<string, OrderWrite>();
+  /** putOrders calls that wrote something. */
+  writeCalls = 0;
+
+  async getVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>> {
+    const versions = new Map<string, StoredVersion>();
+    for (const id of ids) {
+      const write = this.items.get(id);
+      if (write) versions.set(id, { id, updatedAt: write.order.updatedAt, writeTag: write.writeTag, writeKind: write.kind });
+    }
+    return versions;
+  }
+
+  async putOrders(writes: readonly OrderWrite[]): Promise<void> {
+    if (writes.length > 0) this.writeCalls++;
+    for (const write of writes) this.items.set(write.order.id, structuredClone(write));
+  }
+}

@@ -1,0 +1,89 @@
+// The use cases' unit-test world: in-memory stores with the real conditions, a shop in memory that pages like the
+// reference API (sorted by updated_at then id, keyset cursor), a clock the test moves, and the log lines captured.
+import type { Order } from '../../functions/core/order';
+import type { Log, OrderSource, PageRequest, SourcePage } from '../../functions/core/ports';
+import type { Window } from '../../functions/core/run-types';
+import type { BeginDeps } from '../../functions/core/use-cases/begin-run';
+import type { CommitDeps } from '../../functions/core/use-cases/commit-run';
+import type { RecordFailureDeps } from '../../functions/core/use-cases/record-failure';
+import type { SyncPageDeps } from '../../functions/core/use-cases/sync-page';
+import { InMemoryOrderStore, InMemorySyncStateStore } from './in-memory-stores';
+import { order, orderIdOf } from './order-factory';
+
+export const STREAM = 'orders';
+export const T0 = Date.parse('2026-01-01T12:00:00Z');
+
+/** A shop in memory: its orders, paged in (updated_at, id) order within the window; the cursor is the last key. */
+export class InMemoryShop implements OrderSource {
+  orders: Order[];
+  countFails = false;
+  pageRequests = 0;
+
+  constructor(count: number, updatedAt = '2026-01-01T11:00:00Z') {
+    this.orders = Array.from({ length: count }, (_, i) => order({ id: orderIdOf(i + 1), order_number: 1001 + i, updated_at: updatedAt }));
+  }
+
+  /** The order changes now: a new updated_at moves it to a later position (or out of the window). */
+  change(id: string, updatedAt: string): void {
+    this.orders = this.orders.map((existing) => (existing.id === id ? order({ id, updated_at: updatedAt }) : existing));
+  }
+
+  async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
+    this.pageRequests++;
+    const inWindow = this.inWindow(window);
+    const after = cursor === null ? inWindow : inWindow.filter((o) => `${o.updatedAt}|${o.id}` > cursor);
+    const orders = after.slice(0, limit);
+    const last = orders[orders.length - 1];
+    const nextCursor = after.length > limit && last ? `${last.updatedAt}|${last.id}` : null;
+    return { orders, nextCursor, stats: { requests: 1, throttled: 0, retried: 0 } };
+  }
+
+  async count(window: Window): Promise<number> {
+    if (this.countFails) throw new Error('the count endpoint is down');
+    return this.inWindow(window).length;
+  }
+
+  private inWindow(window: Window): Order[] {
+    return this.orders
+      .filter((o) => (window.from === null || o.updatedAt >= window.from) && o.updatedAt < window.to)
+      .sort((a, b) => (a.updatedAt === b.updatedAt ? a.id.localeCompare(b.id) : a.updatedAt.localeCompare(b.updatedAt)));
+  }
+}
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+/** Every port a use case takes, in memory; `deps` narrows them as each use case asks. */
+export function useCaseWorld(options: { orders?: number; pageSize?: number } = {}) {
+  let nowMs = T0;
+  const lines: LogLine[] = [];
+  const log: Log = {
+    debug: (message, fields) => lines.push({ level: 'debug', message, fields }),
+    info: (message, fields) => lines.push({ level: 'info', message, fields }),
+    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
+    error: (message, fields) => lines.push({ level: 'error', message, fields }),
+  };
+  const state = new InMemorySyncStateStore();
+  const orders = new InMemoryOrderStore();
+  const shop = new InMemoryShop(options.orders ?? 10);
+  const clock = () => nowMs;
+  const leaseMs = 15 * 60_000;
+  const overlapMs = 5 * 60_000;
+  const begin: BeginDeps = { settings: { stream: STREAM, leaseMs, overlapMs, maxPagesPerPart: 500 }, state, orders, source: shop, clock, log };
+  const syncPage: SyncPageDeps = { settings: { pageSize: options.pageSize ?? 4, leaseMs, overlapMs }, state, orders, source: shop, clock, log };
+  const finish: CommitDeps & RecordFailureDeps = { state, clock, log };
+  return {
+    state,
+    orders,
+    shop,
+    lines,
+    deps: { begin, syncPage, commit: finish, recordFailure: finish },
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+    now: () => nowMs,
+  };
+}
