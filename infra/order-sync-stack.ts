@@ -10,6 +10,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
+import { API_ROUTES } from '../functions/handlers/api-routes';
 import { SyncFunction } from './constructs/sync-function';
 import { PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './constructs/sync-state-machine';
 import { PAGE_STEP_TIMEOUT_SECONDS, readSettings, type InfraSettings } from './settings';
@@ -18,13 +19,6 @@ import { acknowledgeNagFindings } from './nag-acknowledgements';
 
 /** Logical id of the state machine resource: the local runner reads its DefinitionString from the template. */
 export const STATE_MACHINE_LOGICAL_ID = 'SyncStateMachine';
-
-/** The API's routes (DESIGN.md "HTTP API": the paths of the system this replaces). */
-export const API_ROUTES = [
-  { method: 'POST', path: '/api/sync/orders' },
-  { method: 'POST', path: '/api/sync/orders/full' },
-  { method: 'GET', path: '/api/sync/status' },
-] as const;
 
 /** What the schedule sends its target (the scheduled-trigger function). */
 export const SCHEDULE_INPUT = { mode: 'incremental', trigger: 'schedule' } as const;

@@ -1,7 +1,8 @@
-// HTTP plumbing for the API handler: a route table with 404/405, query validation that names the parameter,
+// HTTP plumbing for the API handler: middy's router with our 404/405, query validation that names the parameter,
 // and one error middleware that shows client errors (4xx) and hides the rest behind a generic 500.
 import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import httpRouterHandler, { type Method } from '@middy/http-router';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { InvalidInputError, NothingToResumeError, OrderSyncError, RunInProgressError } from '../core/errors';
 import { logger } from '../logger';
 
@@ -24,31 +25,26 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 export type RouteHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
-/** Dispatch on path then method: an unknown path is 404, a known path with another method 405 with Allow. */
-export function route(routes: Record<string, Partial<Record<string, RouteHandler>>>): RouteHandler {
-  return async (event) => {
-    const path = normalisePath(event.path ?? '/');
-    const methods = routes[path];
-    if (!methods) {
-      throw new HttpError(404, 'not_found', `no route ${event.httpMethod} ${path}; routes: ${routeList(routes)}`);
-    }
-    const handler = methods[event.httpMethod?.toUpperCase() ?? ''];
-    if (!handler) {
-      const allowed = Object.keys(methods).join(', ');
-      throw new HttpError(405, 'method_not_allowed', `${path} accepts ${allowed}, not ${event.httpMethod}`, {}, { allow: allowed });
-    }
-    return handler(event);
-  };
+export interface Route {
+  method: Method;
+  path: string;
+  handler: RouteHandler;
 }
 
-function normalisePath(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
-}
-
-function routeList(routes: Record<string, Partial<Record<string, RouteHandler>>>): string {
-  return Object.entries(routes)
-    .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
-    .join(', ');
+/** middy's router, whose miss we split: an unknown path is 404, a known path with another method 405 with Allow. */
+export function route(routes: readonly Route[]): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
+  const routeList = routes.map((known) => `${known.method} ${known.path}`).join(', ');
+  return httpRouterHandler({
+    routes: [...routes],
+    notFoundResponse: ({ method, path }) => {
+      // The router matches a path with or without one trailing slash; so does this.
+      const bare = path.length > 1 ? path.replace(/\/$/, '') : path;
+      const allowed = routes.filter((known) => known.path === bare).map((known) => known.method);
+      if (allowed.length === 0) throw new HttpError(404, 'not_found', `no route ${method} ${bare}; routes: ${routeList}`);
+      const allow = allowed.join(', ');
+      throw new HttpError(405, 'method_not_allowed', `${bare} accepts ${allow}, not ${method}`, {}, { allow });
+    },
+  });
 }
 
 /** A boolean query flag: only `true` or `false` (absent = false). */

@@ -10,7 +10,7 @@ import { metrics } from '../metrics';
 import { tracer } from '../tracer';
 import type { RunState } from '../core/run-state';
 
-export function lambdaHandler<E, R>(plain: (event: E) => Promise<R>) {
+export function lambdaHandler<E, R>(plain: (event: E, context: Context) => Promise<R>) {
   return (
     middy<E, R, Error, Context>(plain)
       // The response is the run's state or the API's answer: the trace needs timings, not data.

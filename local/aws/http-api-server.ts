@@ -1,5 +1,6 @@
 // The HTTP API on loopback: each request becomes an API Gateway (REST, v1) proxy event for the same middy handler
-// the Lambda runs, with a Lambda context; its result becomes the response. IAM auth is AWS's job: none here.
+// the Lambda runs, with a Lambda context; its result becomes the response. Every request goes to the handler, whose
+// router serves API_ROUTES (functions/handlers/api-routes.ts), the list the stack deploys. IAM auth is AWS's job: none here.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fakeLambdaContext } from './lambda-context';

@@ -1,0 +1,21 @@
+// The HTTP API's routes as data (DESIGN.md "HTTP API": the paths of the system this replaces): the stack makes an
+// API Gateway method of each, the api handler routes each to its function. No imports, so the CDK app reads it
+// without loading handler code.
+export const API_ROUTES = [
+  { method: 'POST', path: '/api/sync/orders' },
+  { method: 'POST', path: '/api/sync/orders/full' },
+  { method: 'GET', path: '/api/sync/status' },
+] as const;
+
+export type ApiRoute = (typeof API_ROUTES)[number];
+
+/** `"POST /api/sync/orders"`, one per route of the list (not every method with every path). */
+export type ApiRouteKey = ApiRoute extends infer Route
+  ? Route extends { method: infer Method extends string; path: infer Path extends string }
+    ? `${Method} ${Path}`
+    : never
+  : never;
+
+export function apiRouteKey(route: ApiRoute): ApiRouteKey {
+  return `${route.method} ${route.path}` as ApiRouteKey;
+}
