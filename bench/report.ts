@@ -69,7 +69,7 @@ export function phaseOf(phases: readonly PhaseResult[], name: PhaseName): PhaseR
   return phases.find((phase) => phase.phase === name);
 }
 
-/** The source calls a run of `fetched` orders needs: one per page, at least one (ORDERS_API.md: null ends the walk). */
+/** The source calls a run of `fetched` orders needs: one per page, at least one (docs/source-contract.md: null ends the walk). */
 export function expectedSourceCalls(fetched: number, pageSize: number): number {
   return Math.max(1, Math.ceil(fetched / pageSize));
 }

@@ -68,7 +68,7 @@ function parseFlags(argv: string[]): Flags {
   const phases = (values.phases ?? 'source,store,sync').split(',').map((name) => name.trim()) as WorkerKind[];
   for (const phase of phases) if (!['source', 'store', 'sync'].includes(phase)) throw new Error(`--phases takes source, store, sync; got "${phase}"\n${USAGE}`);
   const pageSize = wholeNumber('page-size', defaults.PAGE_SIZE, 1);
-  if (pageSize > 250) throw new Error(`--page-size must be at most 250 (ORDERS_API.md), got ${pageSize}`);
+  if (pageSize > 250) throw new Error(`--page-size must be at most 250 (docs/source-contract.md "GET /orders"), got ${pageSize}`);
   const rate = wholeNumber('rate', 0);
   return {
     orders: wholeNumber('orders', 300_000, 1),

@@ -14,7 +14,7 @@ export interface InfraSettings {
   /** The stream the state machine syncs ("orders"): STREAM in every function. */
   stream: string;
   sourceKind: 'http' | 'shopify';
-  /** Base URL of the reference orders API (ORDERS_API.md); unused when sourceKind is shopify. */
+  /** Base URL of the reference orders API (docs/source-contract.md); unused when sourceKind is shopify. */
   ordersApiUrl: string;
   shopifyShopDomain: string | undefined;
   shopifyApiVersion: string;

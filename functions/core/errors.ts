@@ -41,7 +41,7 @@ export class InvalidPageError extends OrderSyncError {
   readonly retryable = false;
 }
 
-/** One order broke ORDERS_API.md's rules. Names the order and the field. */
+/** One order broke the rules of docs/source-contract.md "Order". Names the order and the field. */
 export class InvalidOrderError extends OrderSyncError {
   readonly retryable = false;
   constructor(

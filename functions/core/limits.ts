@@ -1,6 +1,6 @@
 // Bounds and defaults that the functions' config and the CDK context both check, defined once.
 
-/** The orders API serves at most 250 orders a page (ORDERS_API.md; Shopify's `first` too). */
+/** The orders API serves at most 250 orders a page (docs/source-contract.md "GET /orders"; Shopify's `first` too). */
 export const PAGE_SIZE_MAX = 250;
 export const PAGE_SIZE_DEFAULT = 250;
 

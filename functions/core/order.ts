@@ -1,4 +1,4 @@
-// The internal order model every connector maps onto (ORDERS_API.md is its reference shape).
+// The internal order model every connector maps onto (docs/source-contract.md "Order" is its reference shape).
 
 export type OrderStatus = 'open' | 'closed' | 'cancelled';
 export type FinancialStatus = 'pending' | 'authorized' | 'paid' | 'partially_refunded' | 'refunded' | 'voided';

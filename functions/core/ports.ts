@@ -32,7 +32,7 @@ export interface SourceCallStats {
   clockSkewMs?: number;
 }
 
-/** A connector to the shop: the reference HTTP contract (ORDERS_API.md), Shopify, ... */
+/** A connector to the shop: the reference HTTP contract (docs/source-contract.md), Shopify, ... */
 export interface OrderSource {
   /** Fetch one page of the window. Throws the named errors of core/errors.ts. */
   fetchPage(request: PageRequest): Promise<SourcePage>;

@@ -1,4 +1,4 @@
-// The vocabulary of a sync run, as DESIGN.md uses it: watermark, overlap, window, cursor, lease, run, page.
+// The vocabulary of a sync run, as docs/design.md uses it: watermark, overlap, window, cursor, lease, run, page.
 import type { Instant } from './order';
 
 export type SyncMode = 'full' | 'incremental';

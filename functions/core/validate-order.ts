@@ -1,4 +1,4 @@
-// Checks one source order against ORDERS_API.md's Order table and normalises it into the internal Order.
+// Checks one source order against the Order table of docs/source-contract.md and normalises it into the internal Order.
 // Hand-written rather than a schema library: it runs on every order of a 300k-order resync.
 import { InvalidOrderError } from './errors';
 import { parseInstant } from './instant';

@@ -1,4 +1,4 @@
-// The HTTP API's routes as data (DESIGN.md "HTTP API": the paths of the system this replaces): the stack makes an
+// The HTTP API's routes as data (docs/deployment.md "Call the API": the paths of the system this replaces): the stack makes an
 // API Gateway method of each, the api handler routes each to its function. No imports, so the CDK app reads it
 // without loading handler code.
 export const API_ROUTES = [

@@ -35,7 +35,7 @@ function tail(record: LogRecord, said: readonly string[] = []): string {
 
 /**
  * One readable line for a log record, or null for records not worth a line. Pure: the run's story in the words
- * of DESIGN.md (run, page, window, watermark, lease).
+ * of docs/design.md (run, page, window, watermark, lease).
  */
 export function formatLogRecord(record: LogRecord): string | null {
   const time = clockTime(record.timestamp ? new Date(record.timestamp) : new Date());

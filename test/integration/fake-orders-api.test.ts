@@ -1,4 +1,4 @@
-// The fake orders API serves ORDERS_API.md to the letter, over real HTTP on loopback: paging, cursors,
+// The fake orders API serves docs/source-contract.md to the letter, over real HTTP on loopback: paging, cursors,
 // errors, realistic data, live changes, bad data on demand, and a compact memory footprint.
 import { request } from 'undici';
 import { validateOrder } from '../../functions/core/validate-order';

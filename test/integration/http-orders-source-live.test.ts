@@ -1,4 +1,4 @@
-// ORDERS_API.md's promise, checked end to end: a walk that keeps its filters loses no order that stays
+// docs/source-contract.md's promise, checked end to end: a walk that keeps its filters loses no order that stays
 // inside the window, while the shop changes hundreds of orders a second (duplicates allowed).
 import { HttpOrdersSource } from '../../functions/adapters/source/http-orders-source';
 import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fakes/orders-api';

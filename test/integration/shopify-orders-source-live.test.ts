@@ -1,4 +1,4 @@
-// ORDERS_API.md's promise through the Shopify connector: a walk that keeps its filter loses no order that stays
+// docs/source-contract.md's promise through the Shopify connector: a walk that keeps its filter loses no order that stays
 // inside the window while the shop changes hundreds of orders a second (duplicates allowed).
 import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';
 import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';

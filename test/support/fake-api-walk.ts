@@ -1,6 +1,6 @@
 // Walks a window of an OrderSource to its end, as the sync does page by page: for the source's tests and
 // any test that wants every order of a window from the fake orders API; and the live walk both connectors' tests
-// share (ORDERS_API.md's promise while the shop changes orders).
+// share (docs/source-contract.md's promise while the shop changes orders).
 import type { Instant, Order } from '../../functions/core/order';
 import type { OrderSource, SourceCallStats } from '../../functions/core/ports';
 import type { Window } from '../../functions/core/run-types';
@@ -49,7 +49,7 @@ export interface LiveWalkCase {
 }
 
 /**
- * ORDERS_API.md's promise, end to end: a walk that keeps its filters, while the shop changes hundreds of orders a
+ * docs/source-contract.md's promise, end to end: a walk that keeps its filters, while the shop changes hundreds of orders a
  * second, loses no order that stays inside the window (duplicates allowed) and returns nothing outside it.
  */
 export async function expectLiveWalkLosesNothing(source: OrderSource, shop: LiveShop, { clockOffsetMs, fromIndex }: LiveWalkCase): Promise<void> {

@@ -1,4 +1,4 @@
-// Valid raw source orders in ORDERS_API.md's shape, for any test: override what the story is about.
+// Valid raw source orders in the shape of docs/source-contract.md "Order", for any test: override what the story is about.
 // An override whose value is `undefined` removes that field (to test a missing field).
 import type { Order } from '../../functions/core/order';
 import { validateOrder } from '../../functions/core/validate-order';
@@ -58,7 +58,7 @@ export function rawLineItem(overrides: Overrides = {}): RawLineItem {
   return applyOverrides<RawLineItem>({ id: 'li_1', sku: 'SKU-1', title: 'Mug', quantity: 2, price: '59.98' }, overrides);
 }
 
-/** ORDERS_API.md's example order (ord_0000001), with overrides. */
+/** docs/source-contract.md's example order (ord_0000001), with overrides. */
 export function rawOrder(overrides: Overrides = {}): RawOrder {
   return applyOverrides<RawOrder>(
     {

@@ -1,5 +1,5 @@
 // The readable console of `npm start`: each handler log line (Powertools JSON) becomes one short line in the words
-// of DESIGN.md; lines that are not ours pass through untouched, and the stream hook can be undone.
+// of docs/design.md; lines that are not ours pass through untouched, and the stream hook can be undone.
 import {
   clockTime,
   formatLogRecord,

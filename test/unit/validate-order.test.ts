@@ -1,4 +1,4 @@
-// validateOrder: a source order that keeps ORDERS_API.md's rules becomes an Order; one that breaks them
+// validateOrder: a source order that keeps the rules of docs/source-contract.md "Order" becomes an Order; one that breaks them
 // is refused with an error naming the order, the field and what is wrong.
 import { InvalidOrderError } from '../../functions/core/errors';
 import { validateOrder } from '../../functions/core/validate-order';

@@ -1,4 +1,4 @@
-// The OrderSource over the reference HTTP contract (ORDERS_API.md): one GET per page on a keep-alive
+// The OrderSource over the reference HTTP contract (docs/source-contract.md): one GET per page on a keep-alive
 // connection, transient failures retried here with backoff, every order validated before it is returned.
 import { Agent, request } from 'undici';
 import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError, SourceThrottledError, SourceUnavailableError } from '../../core/errors';

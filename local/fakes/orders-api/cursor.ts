@@ -1,5 +1,5 @@
 // Opaque keyset cursors: base64url of {u: updated_at, i: id, f: filters hash}. A cursor carries its
-// filters so that a request mixing a cursor with other filters is refused (ORDERS_API.md).
+// filters so that a request mixing a cursor with other filters is refused (docs/source-contract.md "GET /orders").
 import { createHash } from 'node:crypto';
 import type { Position } from './order-table';
 import { indexOfOrderId, orderIdOf } from './render';

@@ -1,4 +1,4 @@
-// The fake orders API: a plain node:http server on loopback that serves ORDERS_API.md to the letter from
+// The fake orders API: a plain node:http server on loopback that serves docs/source-contract.md to the letter from
 // a seeded, compact in-memory shop, changes orders while clients page (live mode), and fails on demand.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../loopback';

@@ -44,7 +44,7 @@ export class OrderTable {
   private logOrder = new Uint32Array(0);
   private logMicros = new Float64Array(0);
   private logLength = 0;
-  /** The newest updated_at in the shop: a change always lands strictly after it, as ORDERS_API.md says. */
+  /** The newest updated_at in the shop: a change always lands strictly after it, as docs/source-contract.md "GET /orders" says. */
   maxUpdatedMicros = 0;
 
   static generate(options: GenerateOptions): OrderTable {

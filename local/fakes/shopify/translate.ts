@@ -1,4 +1,4 @@
-// Turns an order of the fake orders API (ORDERS_API.md shape) into a Shopify GraphQL Admin Order node, as the
+// Turns an order of the fake orders API (docs/source-contract.md shape) into a Shopify GraphQL Admin Order node, as the
 // connector's documents select it: gid ids, display enums, MoneyBags with shopMoney, UTC DateTimes.
 // Field shapes follow https://shopify.dev/docs/api/admin-graphql/latest/objects/Order and objects/LineItem.
 import { shopifyDateTime } from '../../../functions/adapters/source/shopify/queries';

@@ -1,4 +1,4 @@
-// Maps one Shopify Order node (as ORDERS_PAGE_QUERY selects it, line items complete) onto the ORDERS_API.md
+// Maps one Shopify Order node (as ORDERS_PAGE_QUERY selects it, line items complete) onto the docs/source-contract.md
 // order shape and validates it with the core's validateOrder, so every connector obeys the same rules.
 //
 // Field meanings: https://shopify.dev/docs/api/admin-graphql/latest/objects/Order,
@@ -12,7 +12,7 @@ import { validateOrder } from '../../../core/validate-order';
 type Fields = Record<string, unknown>;
 
 /**
- * displayFinancialStatus → ours. Two Shopify values have no twin in ORDERS_API.md:
+ * displayFinancialStatus → ours. Two Shopify values have no twin in docs/source-contract.md:
  * PARTIALLY_PAID (some money captured, the rest still owed) reads as `pending`: the order is not paid;
  * EXPIRED (an authorization lapsed uncaptured: no money moved) reads as `voided`, like a cancelled authorization.
  * Anything else, null included, fails the order: a status we cannot place is not guessed.
@@ -47,7 +47,7 @@ export const FULFILLMENT_STATUS: Readonly<Record<string, FulfillmentStatus>> = {
   FULFILLMENT_NOT_REQUIRED: null,
 };
 
-/** ORDERS_API.md field paths → the Shopify field they come from, so errors name what Shopify sent. */
+/** docs/source-contract.md field paths → the Shopify field they come from, so errors name what Shopify sent. */
 const SOURCE_FIELDS: ReadonlyArray<[RegExp, string]> = [
   [/^order_number$/, 'number'],
   [/^status$/, 'closed'],
@@ -99,7 +99,7 @@ function mapped<T>(id: string, field: string, table: Readonly<Record<string, T>>
   );
 }
 
-/** The ORDERS_API.md-shaped record of a Shopify Order node; throws InvalidOrderError on what cannot map. */
+/** The reference-shaped record (docs/source-contract.md "Order") of a Shopify Order node; throws InvalidOrderError on what cannot map. */
 export function toOrdersApiShape(node: unknown): Fields {
   if (!isFields(node)) throw new InvalidOrderError('', '(order)', 'must be an object');
   const id = typeof node.id === 'string' ? node.id : '';
@@ -136,7 +136,7 @@ export function toOrdersApiShape(node: unknown): Fields {
                 sku: item.sku === '' ? null : item.sku,
                 title: item.title,
                 quantity: item.quantity,
-                // originalTotalSet: unit price × quantity before discounts, the line's total as ORDERS_API.md's price.
+                // originalTotalSet: unit price × quantity before discounts, the line's total as docs/source-contract.md's price.
                 price: inOrderCurrency(item.originalTotalSet, `lineItems.nodes[${i}].originalTotalSet.shopMoney.currencyCode`),
               }
             : item,
