@@ -62,6 +62,7 @@ export function installDynamoMeter(): DynamoMeter {
   const original = prototype.send;
   const tally = emptyTally();
   prototype.send = async function send(this: unknown, ...args: unknown[]) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any SDK command input
     const command = args[0] as { constructor: { name: string }; input?: Record<string, any> };
     const name = command?.constructor?.name ?? 'unknown';
     const isRead = READ_COMMANDS.has(name);

@@ -2,6 +2,7 @@
 // measured runner in processes of their own, so each one's memory is its own and no phase inflates the next.
 import { fork, type ChildProcess } from 'node:child_process';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler declares its own argument type
 type Handler = (args: any) => unknown;
 
 interface Request {

@@ -12,6 +12,7 @@ export { STATE_NAMES } from './constructs/sync-state-machine';
 export const STACK_NAME = 'OrderSync';
 
 /** A CloudFormation template as JSON. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template: untyped JSON
 export type CloudFormationTemplate = Record<string, any>;
 
 /**
@@ -58,6 +59,7 @@ export const LOCAL_PLACEHOLDERS: DeployPlaceholders = { partition: 'aws', region
 export function resolvedDefinition(
   template: CloudFormationTemplate,
   placeholders: DeployPlaceholders = LOCAL_PLACEHOLDERS,
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template: untyped JSON
 ): Record<string, any> {
   const definition = template.Resources?.[STATE_MACHINE_LOGICAL_ID]?.Properties?.DefinitionString;
   if (definition === undefined) throw new Error(`template has no ${STATE_MACHINE_LOGICAL_ID} DefinitionString`);
@@ -68,6 +70,7 @@ export function resolvedDefinition(
 export function resolveIntrinsic(value: unknown, placeholders: DeployPlaceholders): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template: untyped JSON
     const node = value as Record<string, any>;
     if ('Fn::Join' in node) {
       const [separator, parts] = node['Fn::Join'] as [string, unknown[]];

@@ -1,6 +1,6 @@
 // The interfaces the sync core owns and the adapters (DynamoDB stores, source connectors) implement.
 import type { Instant, Order } from './order';
-import type { Checkpoint, Lease, RunCounts, RunOutcome, RunProgress, SyncMode, SyncState, Trigger, Window } from './run-types';
+import type { Checkpoint, Lease, RunCounts, RunOutcome, RunProgress, SyncMode, SyncState, Window } from './run-types';
 
 // ---------------------------------------------------------------- source
 

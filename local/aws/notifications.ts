@@ -40,10 +40,12 @@ export interface ExecutionStatusChange {
 
 /** Finds the template's rule on this state machine's status changes that sends text through an InputTransformer. */
 export function failureRuleOf(template: CloudFormationTemplate, placeholders: DeployPlaceholders = LOCAL_PLACEHOLDERS): FailureRule {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template resources: untyped JSON
   for (const resource of Object.values<Record<string, any>>(template.Resources ?? {})) {
     if (resource.Type !== 'AWS::Events::Rule') continue;
     const pattern = resource.Properties?.EventPattern;
     if (!pattern?.source?.includes(SOURCE) || !pattern['detail-type']?.includes(DETAIL_TYPE)) continue;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template resources: untyped JSON
     const transformer = (resource.Properties.Targets ?? []).find((target: any) => target.InputTransformer)?.InputTransformer;
     if (!transformer) continue;
     return {

@@ -16,7 +16,9 @@ export interface ScheduleSpec {
 /** The stack's one EventBridge Scheduler schedule, read from the synthesized template. */
 export function scheduleFromTemplate(template: CloudFormationTemplate): ScheduleSpec {
   const schedules = Object.values(template.Resources ?? {}).filter(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template resources: untyped JSON
     (resource: any) => resource?.Type === 'AWS::Scheduler::Schedule',
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template resources: untyped JSON
   ) as Array<{ Properties: Record<string, any> }>;
   if (schedules.length !== 1) throw new Error(`expected one AWS::Scheduler::Schedule in the template, found ${schedules.length}`);
   const properties = schedules[0]!.Properties;

@@ -62,6 +62,7 @@ export interface ApiTarget {
 
 export interface ApiAnswer {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an HTTP answer body: untyped JSON
   body: any;
 }
 

@@ -21,10 +21,8 @@ describe('the source token in a whole run', () => {
     // Every line the code can log. The logger takes its level when its module loads (and each invocation goes back
     // to it), so the functions are loaded only now, after the level is set.
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-    /* eslint-disable @typescript-eslint/no-require-imports */
     const { startLocalStack } = require('../../local/aws/stack') as typeof import('../../local/aws/stack');
     ({ resetRuntime } = require('../../functions/runtime') as typeof import('../../functions/runtime'));
-    /* eslint-enable @typescript-eslint/no-require-imports */
     // The logger writes INFO and DEBUG to stdout, WARN and ERROR to stderr.
     for (const stream of [process.stdout, process.stderr]) {
       const spy = jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {

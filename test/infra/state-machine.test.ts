@@ -20,7 +20,6 @@ import { grantsOfRole, logicalId } from './template-helpers';
 
 /** asl-validator ships no types; this is the part of its API used here. */
 type AslValidator = (definition: unknown) => { isValid: boolean; errorsText: (separator: string) => string };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator: AslValidator = require('asl-validator');
 
 let json: CloudFormationTemplate;

@@ -100,7 +100,7 @@ describe('a trigger that finds the lease held', () => {
   });
 
   it('is refused when Step Functions cannot be asked, with a warning saying why', async () => {
-    const { store, starter, warnings, deps, leaseNow } = setUp({ [`${HOLDER}-p1`]: new Error('ThrottlingException: Rate exceeded') });
+    const { starter, warnings, deps, leaseNow } = setUp({ [`${HOLDER}-p1`]: new Error('ThrottlingException: Rate exceeded') });
 
     const refused = await startRun(deps, resume).catch((error: unknown) => error);
 
