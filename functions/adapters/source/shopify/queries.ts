@@ -109,3 +109,16 @@ export function windowFilter(window: Window): string {
   const upper = `updated_at:<'${shopifyDateTime(window.to)}'`;
   return window.from === null ? upper : `updated_at:>='${shopifyDateTime(window.from)}' AND ${upper}`;
 }
+
+// ---------------------------------------------------------------- the documents, for the schema test
+
+/**
+ * Every document the connector sends, by operation name: `npm test` validates each against the real Admin API schema
+ * of every supported version (test/unit/shopify-documents.test.ts), and fails on an exported document missing here.
+ */
+export const SHOPIFY_DOCUMENTS: Readonly<Record<string, string>> = {
+  OrdersPage: ORDERS_PAGE_QUERY,
+  OrderLineItems: ORDER_LINE_ITEMS_QUERY,
+  OrdersCount: ORDERS_COUNT_QUERY,
+  AccessScopes: ACCESS_SCOPES_QUERY,
+};

@@ -1,0 +1,83 @@
+// Every GraphQL document the Shopify connector sends is valid, and uses nothing deprecated, against the real Admin API
+// schema of each supported version; and the fake Shopify's answers to them conform to that schema.
+import { request } from 'undici';
+import * as queries from '../../functions/adapters/source/shopify/queries';
+import { SHOPIFY_DOCUMENTS } from '../../functions/adapters/source/shopify/queries';
+import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
+import { answerProblems, documentProblems, SUPPORTED_API_VERSIONS } from '../support/shopify-schema';
+
+const DOCUMENT = /^\s*(query|mutation)\b/;
+
+describe('the connector\'s GraphQL documents', () => {
+  it('are all in SHOPIFY_DOCUMENTS, under their operation name', () => {
+    const exported = Object.entries(queries).filter(([, value]) => typeof value === 'string' && DOCUMENT.test(value));
+    expect(exported.length).toBeGreaterThan(0);
+    for (const [name, document] of exported) {
+      expect([name, Object.values(SHOPIFY_DOCUMENTS).includes(document as string)]).toEqual([name, true]);
+    }
+    for (const [operation, document] of Object.entries(SHOPIFY_DOCUMENTS)) {
+      expect(document).toMatch(new RegExp(`^\\s*(query|mutation) ${operation}\\b`));
+    }
+  });
+
+  describe.each(SUPPORTED_API_VERSIONS)('against the Admin API %s', (version) => {
+    it.each(Object.keys(SHOPIFY_DOCUMENTS))('%s is valid and uses nothing deprecated', (operation) => {
+      expect(documentProblems(SHOPIFY_DOCUMENTS[operation]!, version)).toEqual([]);
+    });
+
+    it('the check fails on an unknown field, a wrong argument, a deprecated field and bad syntax', () => {
+      const base = queries.ORDERS_COUNT_QUERY;
+      expect(documentProblems(base.replace('precision', 'precision noSuchField'), version).join()).toMatch(/Cannot query field "noSuchField" on type "Count"/);
+      expect(documentProblems(base.replace('limit: null', 'limit: "ten"'), version).join()).toMatch(/Int/);
+      expect(documentProblems('query Deprecated { orders(first: 1) { nodes { id customer { id email } } } }', version).join()).toMatch(/Customer\.email is deprecated/);
+      expect(documentProblems('query Broken { orders(first: 1) { nodes { id }', version).join()).toMatch(/syntax/);
+    });
+  });
+});
+
+describe('the fake Shopify\'s answers', () => {
+  let fake: FakeShopify;
+  beforeAll(async () => {
+    fake = await startFakeShopify({ shop: { orders: 300, seed: 5 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 } });
+  });
+  afterAll(() => fake.stop());
+
+  async function post(version: string, operation: string, variables: Record<string, unknown>): Promise<unknown> {
+    const answer = await request(`${fake.url}/admin/api/${version}/graphql.json`, {
+      method: 'POST',
+      headers: { 'x-shopify-access-token': fake.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: SHOPIFY_DOCUMENTS[operation], variables, operationName: operation }),
+    });
+    const body = (await answer.body.json()) as { data?: unknown; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    return body.data;
+  }
+
+  it.each(SUPPORTED_API_VERSIONS)('conform to the Admin API %s schema for every read document', async (version) => {
+    const window = { from: null, to: fake.shop.now() };
+    const query = queries.windowFilter(window);
+    const ordersVariables = { first: 50, after: null, query, lineItems: 2 };
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['AccessScopes', {}],
+      ['OrdersCount', { query }],
+      ['OrdersPage', ordersVariables],
+    ];
+    const page = (await post(version, 'OrdersPage', ordersVariables)) as { orders: { nodes: Array<{ id: string; lineItems: { pageInfo: { hasNextPage: boolean; endCursor: string } } }> } };
+    const long = page.orders.nodes.find((node) => node.lineItems.pageInfo.hasNextPage)!;
+    expect(long).toBeDefined();
+    cases.push(['OrderLineItems', { id: long.id, first: 3, after: long.lineItems.pageInfo.endCursor }]);
+    for (const [operation, variables] of cases) {
+      const data = await post(version, operation, variables);
+      expect([operation, answerProblems(SHOPIFY_DOCUMENTS[operation]!, version, data, variables)]).toEqual([operation, []]);
+    }
+  });
+
+  it('the answer check fails on a null where the schema says non-null, an unknown enum value and an extra field', () => {
+    const document = 'query Q { orders(first: 1) { nodes { id closed displayFulfillmentStatus } } }';
+    const good = { orders: { nodes: [{ id: 'gid://shopify/Order/1', closed: false, displayFulfillmentStatus: 'FULFILLED' }] } };
+    expect(answerProblems(document, '2025-10', good)).toEqual([]);
+    expect(answerProblems(document, '2025-10', { orders: { nodes: [{ ...good.orders.nodes[0], closed: null }] } }).join()).toMatch(/non-nullable/);
+    expect(answerProblems(document, '2025-10', { orders: { nodes: [{ ...good.orders.nodes[0], displayFulfillmentStatus: 'SHIPPED' }] } }).join()).toMatch(/SHIPPED/);
+    expect(answerProblems(document, '2025-10', { orders: { nodes: [{ ...good.orders.nodes[0], extra: 1 }] } }).join()).toMatch(/extra: answered but not selected/);
+  });
+});
