@@ -13,6 +13,7 @@ import {
   MAX_CONNECTION_FIRST,
   MAX_SINGLE_QUERY_COST,
   orderLineItemsCost,
+  orderNodeCost,
   ORDERS_COUNT_COST,
   ordersPageCost,
 } from '../../../functions/adapters/source/shopify/queries';
@@ -20,7 +21,7 @@ import type { Instant } from '../../../functions/core/order';
 import { toInstant } from '../../../functions/core/instant';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../orders-api';
 import { hash32, SeededRandom } from '../orders-api/random';
-import { lineItemNodes, lineItemsConnection, opaque, orderGid, orderNode, referenceIdOf, unwrap } from './translate';
+import { lineItemNodes, lineItemsConnection, opaque, orderGid, orderNode, referenceIdOf, secondCeiling, unwrap, wholeSecond } from './translate';
 
 type Fields = Record<string, unknown>;
 
@@ -63,7 +64,7 @@ export interface FakeShopify {
   token: string;
   /** The seeded shop underneath: mutate(), setLiveRate(), corruptOrder(), ... */
   shop: FakeOrdersApi;
-  /** Every order's gid and updated_at (Instants), sorted; only the window's when given. */
+  /** Every order's gid and updated_at (Instants in whole seconds, as Shopify stores them), sorted; only the window's when given (as Shopify's filter would). */
   truth(window?: { from?: Instant | null; to?: Instant | null }): Array<{ id: string; updated_at: Instant }>;
   /** The order's node with every line item, or undefined. */
   order(gid: string): Fields | undefined;
@@ -109,12 +110,16 @@ function intIn(value: unknown, name: string, min: number, max: number): number {
   return value as number;
 }
 
-/** The window of an `updated_at` range filter; anything else is refused so a connector bug cannot pass silently. */
-function windowOf(query: unknown): { from: Instant | null; to: Instant } {
+/**
+ * The window of an `updated_at` range filter, as bounds on the shop's precise times: Shopify stores whole seconds,
+ * so a bound matches what its filter would on those (see secondCeiling). Anything else is refused so a connector
+ * bug cannot pass silently.
+ */
+export function windowOf(query: unknown): { from: Instant | null; to: Instant } {
   const match = typeof query === 'string' ? WINDOW_FILTER.exec(query) : null;
   if (!match) throw new GraphqlError(`the fake understands only "updated_at:>='…' AND updated_at:<'…'" filters, got ${JSON.stringify(query)}`, 'BAD_USER_INPUT');
   try {
-    return { from: match[1] === undefined ? null : toInstant(match[1]), to: toInstant(match[2]!) };
+    return { from: match[1] === undefined ? null : secondCeiling(toInstant(match[1])), to: secondCeiling(toInstant(match[2]!)) };
   } catch (error) {
     throw new GraphqlError(`invalid date in query: ${(error as Error).message}`, 'BAD_USER_INPUT');
   }
@@ -211,7 +216,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const hasNextPage = page.next_cursor !== null;
     const endCursor = hasNextPage ? opaque({ r: page.next_cursor }) : nodes.length > 0 ? opaque({ end: true }) : null;
     // Actual cost counts what came back: each order, its money bags and customer, the line items returned.
-    const actual = 3 + nodes.reduce((sum, node) => sum + 8 + 3 + 3 * ((node.lineItems as Fields).nodes as unknown[]).length, 0);
+    const actual = 3 + nodes.reduce((sum, node) => sum + orderNodeCost(((node.lineItems as Fields).nodes as unknown[]).length), 0);
     return { data: { orders: { nodes, pageInfo: { hasNextPage, endCursor } } }, actual };
   }
 
@@ -231,7 +236,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const lineItems = lineItemsConnection(lineItemNodes(order), variables.first as number, after);
     return {
       data: { order: { id: node.id, updatedAt: node.updatedAt, lineItems } },
-      actual: 4 + 3 * (lineItems.nodes as unknown[]).length,
+      actual: orderLineItemsCost((lineItems.nodes as unknown[]).length),
     };
   }
 
@@ -353,7 +358,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     token,
     shop,
     truth(window) {
-      return shop.truth(window).map((version) => ({ id: orderGid(version.id), updated_at: version.updated_at }));
+      const bounds = window && { from: window.from ? secondCeiling(window.from) : window.from, to: window.to ? secondCeiling(window.to) : window.to };
+      return shop.truth(bounds).map((version) => ({ id: orderGid(version.id), updated_at: wholeSecond(version.updated_at) }));
     },
     order(gid) {
       const referenceId = referenceIdOf(gid);

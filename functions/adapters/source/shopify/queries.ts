@@ -16,24 +16,61 @@ export const MAX_SINGLE_QUERY_COST = 1000;
 export const MAX_CONNECTION_FIRST = 250;
 
 const MONEY = 'shopMoney { amount currencyCode }';
-const LINE_ITEM_FIELDS = `id sku title quantity originalTotalSet { ${MONEY} }`;
+const ADDRESS = 'countryCodeV2 country provinceCode province city zip';
+
+/**
+ * One line item: ORDERS_API.md's fields plus what revenue by product needs. originalTotalSet is the line before
+ * discounts (ORDERS_API.md's price), discountedTotalSet after the line's own discounts.
+ */
+export const LINE_ITEM_FIELDS = `id sku title quantity variant { id } product { id } originalTotalSet { ${MONEY} } discountedTotalSet { ${MONEY} }`;
+
+/**
+ * One discount application. DiscountApplication is an interface and its value a union: `__typename` says which
+ * (the mapping and the schema test both read it); the code or title lives on the concrete types.
+ */
+export const DISCOUNT_APPLICATION_FIELDS = `__typename allocationMethod targetType
+  value { __typename ... on MoneyV2 { amount currencyCode } ... on PricingPercentageValue { percentage } }
+  ... on DiscountCodeApplication { code }
+  ... on AutomaticDiscountApplication { title }
+  ... on ManualDiscountApplication { title }
+  ... on ScriptDiscountApplication { title }`;
+
+/** One shipping line: its price before and after shipping discounts (ShippingLine.price is deprecated). */
+export const SHIPPING_LINE_FIELDS = `id title code source originalPriceSet { ${MONEY} } discountedPriceSet { ${MONEY} }`;
+
+/**
+ * The order's own fields (its connections aside), the same in the paged and the bulk query so both map through
+ * one path. The `current…` totals reflect refunds, returns and edits; the others are as placed. Order.email stands
+ * in for the customer's email (Customer.email is deprecated); TaxLine.priceSet replaces the deprecated price.
+ */
+export const ORDER_FIELDS = `id name number email createdAt updatedAt cancelledAt closed closedAt
+      displayFinancialStatus displayFulfillmentStatus
+      totalPriceSet { ${MONEY} } subtotalPriceSet { ${MONEY} } totalTaxSet { ${MONEY} }
+      currentTotalPriceSet { ${MONEY} } currentSubtotalPriceSet { ${MONEY} } currentTotalTaxSet { ${MONEY} }
+      currentTotalDiscountsSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalRefundedSet { ${MONEY} }
+      totalShippingPriceSet { ${MONEY} } currentShippingPriceSet { ${MONEY} }
+      discountCodes tags note
+      taxLines { title rate priceSet { ${MONEY} } }
+      refunds { id createdAt totalRefundedSet { ${MONEY} } }
+      billingAddress { ${ADDRESS} } shippingAddress { ${ADDRESS} }
+      customer { id displayName }`;
+
+/** Discount applications and shipping lines one paged order carries; more fail the order by name (the bulk query reads all). */
+export const PAGED_DISCOUNT_APPLICATIONS = 5;
+export const PAGED_SHIPPING_LINES = 2;
 
 /**
  * One slice of the window, oldest change first. `sortKey: UPDATED_AT` plus a cursor is keyset paging; the
  * filter string stays the same for the whole walk (the window is fixed), so an order changed during the walk
  * moves to a later position or out of the window, never to a place the walk has passed.
- * Order.email stands in for the customer's email: Customer.email is deprecated in recent versions.
  */
 export const ORDERS_PAGE_QUERY = `query OrdersPage($first: Int!, $after: String, $query: String!, $lineItems: Int!) {
   orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
     nodes {
-      id name number email createdAt updatedAt cancelledAt closed closedAt
-      displayFinancialStatus displayFulfillmentStatus
-      totalPriceSet { ${MONEY} }
-      subtotalPriceSet { ${MONEY} }
-      totalTaxSet { ${MONEY} }
-      customer { id displayName }
+      ${ORDER_FIELDS}
       lineItems(first: $lineItems) { nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }
+      discountApplications(first: ${PAGED_DISCOUNT_APPLICATIONS}) { nodes { ${DISCOUNT_APPLICATION_FIELDS} } pageInfo { hasNextPage endCursor } }
+      shippingLines(first: ${PAGED_SHIPPING_LINES}) { nodes { ${SHIPPING_LINE_FIELDS} } pageInfo { hasNextPage endCursor } }
     }
     pageInfo { hasNextPage endCursor }
   }
@@ -61,8 +98,17 @@ export const ACCESS_SCOPES_QUERY = `query AccessScopes {
 
 /** A MoneyBag with its shopMoney: two objects. */
 const MONEY_BAG_COST = 2;
-/** LineItem + originalTotalSet. */
-const LINE_ITEM_COST = 1 + MONEY_BAG_COST;
+/** LineItem, variant, product, two money bags. */
+const LINE_ITEM_COST = 1 + 1 + 1 + 2 * MONEY_BAG_COST;
+/** DiscountApplication and its value. */
+const DISCOUNT_APPLICATION_COST = 1 + 1;
+/** ShippingLine and two money bags. */
+const SHIPPING_LINE_COST = 1 + 2 * MONEY_BAG_COST;
+/**
+ * Plain lists (refunds, taxLines) are not connections and have no `first`; Shopify does not document how many
+ * elements its calculated cost assumes for them. We count this many, so the estimate errs on the high side.
+ */
+const ASSUMED_LIST_LENGTH = 3;
 /** PageInfo is an object; counting it overestimates at worst, which is the safe side. */
 const PAGE_INFO_COST = 1;
 
@@ -70,9 +116,21 @@ function connectionCost(first: number, nodeCost: number): number {
   return 2 + first * nodeCost + PAGE_INFO_COST;
 }
 
-/** One Order node as OrdersPage selects it: the order, three money bags, the customer, its first line items. */
+/**
+ * One Order node as OrdersPage selects it: the order, eleven money bags, tax lines and refunds (each with a money
+ * bag), two addresses, the customer, and its first line items, discount applications and shipping lines.
+ */
 export function orderNodeCost(lineItemsFirst: number): number {
-  return 1 + 3 * MONEY_BAG_COST + 1 + connectionCost(lineItemsFirst, LINE_ITEM_COST);
+  return (
+    1 +
+    11 * MONEY_BAG_COST +
+    2 * ASSUMED_LIST_LENGTH * (1 + MONEY_BAG_COST) +
+    2 +
+    1 +
+    connectionCost(lineItemsFirst, LINE_ITEM_COST) +
+    connectionCost(PAGED_DISCOUNT_APPLICATIONS, DISCOUNT_APPLICATION_COST) +
+    connectionCost(PAGED_SHIPPING_LINES, SHIPPING_LINE_COST)
+  );
 }
 
 export function ordersPageCost(first: number, lineItemsFirst: number): number {
