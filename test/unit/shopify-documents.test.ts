@@ -2,7 +2,7 @@
 // schema of each supported version; and the fake Shopify's answers to them conform to that schema.
 import { request } from 'undici';
 import * as queries from '../../functions/adapters/source/shopify/queries';
-import { SHOPIFY_DOCUMENTS } from '../../functions/adapters/source/shopify/queries';
+import { DOCUMENT_VERSIONS, hasConcurrentBulkQueries, SHOPIFY_DOCUMENTS } from '../../functions/adapters/source/shopify/queries';
 import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
 import { answerProblems, documentProblems, SUPPORTED_API_VERSIONS } from '../support/shopify-schema';
 
@@ -21,8 +21,17 @@ describe('the connector\'s GraphQL documents', () => {
   });
 
   describe.each(SUPPORTED_API_VERSIONS)('against the Admin API %s', (version) => {
-    it.each(Object.keys(SHOPIFY_DOCUMENTS))('%s is valid and uses nothing deprecated', (operation) => {
-      expect(documentProblems(SHOPIFY_DOCUMENTS[operation]!, version)).toEqual([]);
+    const sentTo = (operation: string): boolean => {
+      const only = DOCUMENT_VERSIONS[operation]?.sentTo;
+      return only === undefined || (only === 'from-2026-01') === hasConcurrentBulkQueries(version);
+    };
+    it.each(Object.keys(SHOPIFY_DOCUMENTS).filter(sentTo))('%s is valid and uses nothing deprecated', (operation) => {
+      expect(documentProblems(SHOPIFY_DOCUMENTS[operation]!, version, { allowDeprecated: DOCUMENT_VERSIONS[operation]?.allowDeprecated })).toEqual([]);
+    });
+
+    it('the bulk export query of a window is valid too, and the deprecation allowed for currentBulkOperation is the only one', () => {
+      expect(documentProblems(queries.ordersBulkQuery({ from: '2025-01-01T00:00:00.000000Z', to: '2026-11-30T12:00:00.500000Z' }), version)).toEqual([]);
+      expect(documentProblems(queries.CURRENT_BULK_OPERATION_QUERY, version).join()).toMatch(/QueryRoot\.currentBulkOperation is deprecated/);
     });
 
     it('the check fails on an unknown field, a wrong argument, a deprecated field and bad syntax', () => {
@@ -70,6 +79,24 @@ describe('the fake Shopify\'s answers', () => {
       const data = await post(version, operation, variables);
       expect([operation, answerProblems(SHOPIFY_DOCUMENTS[operation]!, version, data, variables)]).toEqual([operation, []]);
     }
+  });
+
+  it.each(SUPPORTED_API_VERSIONS)('conform to the Admin API %s schema for the bulk operation documents, running and completed', async (version) => {
+    const window = { from: null, to: fake.shop.now() };
+    const run = { query: queries.ordersBulkQuery(window) };
+    const started = (await post(version, 'RunBulkExport', run)) as { bulkOperationRunQuery: { bulkOperation: { id: string } } };
+    expect(answerProblems(SHOPIFY_DOCUMENTS.RunBulkExport!, version, started, run)).toEqual([]);
+    const id = started.bulkOperationRunQuery.bulkOperation.id;
+    const finder = hasConcurrentBulkQueries(version) ? 'RunningBulkOperations' : 'CurrentBulkOperation';
+    for (let i = 0; i < 2; i++) {
+      for (const [operation, variables] of [['BulkOperation', { id }], [finder, {}]] as const) {
+        const data = await post(version, operation, variables);
+        expect([operation, answerProblems(SHOPIFY_DOCUMENTS[operation]!, version, data, variables)]).toEqual([operation, []]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_600)); // 300 orders at the default rate: completed by now
+    }
+    const done = (await post(version, 'BulkOperation', { id })) as { node: { status: string; url: string } };
+    expect(done.node.status).toBe('COMPLETED');
   });
 
   it('the answer check fails on a null where the schema says non-null, an unknown enum value and an extra field', () => {

@@ -4,12 +4,16 @@
 // Shapes from https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits (extensions.cost, THROTTLED),
 // https://shopify.dev/docs/api/usage/response-codes (401), and the access-scope changelog (ACCESS_DENIED,
 // requiredAccess). It reads operations by operationName: it is a fake for our documents, not a GraphQL engine.
+// Bulk operations (bulk.ts) run at `bulkRate` orders a second and serve their JSONL at /bulk-results/.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../loopback';
 import { Agent, request } from 'undici';
 import {
   ACCESS_SCOPES_COST,
+  BULK_OPERATION_COST,
+  RUN_BULK_EXPORT_COST,
+  RUNNING_BULK_OPERATIONS_COST,
   MAX_CONNECTION_FIRST,
   MAX_SINGLE_QUERY_COST,
   orderLineItemsCost,
@@ -21,6 +25,7 @@ import type { Instant } from '../../../functions/core/order';
 import { toInstant } from '../../../functions/core/instant';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../orders-api';
 import { hash32, SeededRandom } from '../orders-api/random';
+import { createBulkOperations, type FakeBulkOperations } from './bulk';
 import { lineItemNodes, lineItemsConnection, opaque, orderGid, orderNode, referenceIdOf, secondCeiling, unwrap, wholeSecond } from './translate';
 
 type Fields = Record<string, unknown>;
@@ -46,6 +51,8 @@ export interface FakeShopifyOptions {
   /** Our clock, epoch ms, for the bucket (default Date.now; also the shop's unless shop.clock is given). */
   clock?: () => number;
   port?: number;
+  /** Orders a bulk export covers per second (default DEFAULT_BULK_RATE, see bulk.ts). */
+  bulkRate?: number;
 }
 
 export interface RecordedCall {
@@ -79,6 +86,8 @@ export interface FakeShopify {
   setScopes(scopes: readonly string[]): void;
   /** The last 1000 calls, oldest first. */
   calls(): readonly RecordedCall[];
+  /** The bulk operations: their rate, list, results, and FAILED / CANCELED / EXPIRED on demand. */
+  bulk: FakeBulkOperations;
   stop(): Promise<void>;
 }
 
@@ -139,6 +148,19 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const scripted: ShopifyOutcome[] = [];
   const recorded: RecordedCall[] = [];
   const agent = new Agent({ keepAliveTimeout: 4_000 });
+  let origin = '';
+  const bulk = createBulkOperations({
+    clock,
+    rate: options.bulkRate,
+    ordersIn: (window) =>
+      shop
+        .truth(window)
+        .map((version) => shop.order(version.id))
+        .filter((order): order is Fields => order !== undefined && visible(orderNode(order, 0))),
+    windowOf,
+    origin: () => origin,
+    error: (message, code) => new GraphqlError(message, code),
+  });
 
   // ------------------------------------------------------------------ the leaky bucket
 
@@ -171,8 +193,15 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         return ORDERS_COUNT_COST;
       case 'AccessScopes':
         return ACCESS_SCOPES_COST;
+      case 'RunBulkExport':
+        return RUN_BULK_EXPORT_COST;
+      case 'BulkOperation':
+      case 'CurrentBulkOperation':
+        return BULK_OPERATION_COST;
+      case 'RunningBulkOperations':
+        return RUNNING_BULK_OPERATIONS_COST;
       default:
-        throw new GraphqlError(`the fake serves OrdersPage, OrderLineItems, OrdersCount and AccessScopes, not ${JSON.stringify(operation)}`, 'undefinedField');
+        throw new GraphqlError(`the fake serves OrdersPage, OrderLineItems, OrdersCount, AccessScopes and the bulk operations, not ${JSON.stringify(operation)}`, 'undefinedField');
     }
   }
 
@@ -240,8 +269,19 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     };
   }
 
-  async function execute(operation: string, variables: Fields): Promise<{ data: Fields; actual: number }> {
+  async function execute(operation: string, variables: Fields, apiVersion: string, document: string): Promise<{ data: Fields; actual: number }> {
     switch (operation) {
+      case 'RunBulkExport': {
+        requireOrdersScope('orders');
+        const literal = /groupObjects:\s*(true|false)/.exec(document);
+        return { data: bulk.run({ query: variables.query, groupObjects: literal ? literal[1] === 'true' : undefined }, apiVersion), actual: RUN_BULK_EXPORT_COST };
+      }
+      case 'BulkOperation':
+        return { data: { node: bulk.node(variables.id) }, actual: 1 };
+      case 'CurrentBulkOperation':
+        return { data: { currentBulkOperation: bulk.current() }, actual: 1 };
+      case 'RunningBulkOperations':
+        return { data: bulk.running(apiVersion), actual: RUNNING_BULK_OPERATIONS_COST };
       case 'OrdersPage':
         return ordersPage(variables);
       case 'OrderLineItems':
@@ -332,7 +372,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     }
     currentlyAvailable -= requested;
     try {
-      const { data, actual } = await execute(operation, variables);
+      const apiVersion = VERSION.exec(new URL(req.url ?? '/', 'http://fake').pathname)![1]!;
+      const { data, actual } = await execute(operation, variables, apiVersion, parsed.query);
       // Shopify charges the requested cost up front and refunds what the query did not use.
       currentlyAvailable = Math.min(bucket.maximumAvailable, currentlyAvailable + requested - Math.min(actual, requested));
       record({ ...call, outcome: '200' });
@@ -345,6 +386,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   }
 
   const server = createServer((req, res) => {
+    // Result downloads are signed URLs of a storage bucket: no token, no scripted outcome.
+    if (bulk.serve(req, res)) return;
     const outcome = scripted.shift();
     answer(req, res, outcome).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { errors: `fake Shopify bug: ${(error as Error).message}` });
@@ -352,6 +395,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   });
   server.keepAliveTimeout = 5000;
   const listening = await listenOnLoopback(server, { port: options.port });
+  origin = listening.url;
 
   return {
     url: listening.url,
@@ -389,6 +433,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     calls() {
       return [...recorded];
     },
+    bulk,
     async stop() {
       await listening.close();
       await agent.close();

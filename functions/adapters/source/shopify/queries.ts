@@ -94,6 +94,72 @@ export const ACCESS_SCOPES_QUERY = `query AccessScopes {
   currentAppInstallation { accessScopes { handle } }
 }`;
 
+// ---------------------------------------------------------------- bulk export (full resyncs)
+// https://shopify.dev/docs/api/usage/bulk-operations/queries (read Dec 2026): one top-level connection, at most five
+// connections nested two deep, JSONL result whose nested objects carry `__parentId`, URL valid 7 days; one bulk
+// query per app and shop before 2026-01, five from 2026-01 on; bulkOperationRunQuery's groupObjects defaults to true
+// before 2026-01 and to false from it (the 2026-01 release notes), so we always set it.
+
+/** What a poll reads of a bulk operation. */
+export const BULK_OPERATION_FIELDS = 'id status errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl query';
+
+/**
+ * The bulk export's own query: every order of the filter with all its line items, discount applications and shipping
+ * lines (no `first`: a bulk query reads whole connections). Children select `__typename` so a JSONL line says what it
+ * is. `"$FILTER"` is replaced by the window's filter (ordersBulkQuery); the constant itself is a valid document.
+ */
+export const ORDERS_BULK_EXPORT_QUERY = `query OrdersBulkExport {
+  orders(query: "$FILTER", sortKey: UPDATED_AT) {
+    edges { node {
+      ${ORDER_FIELDS}
+      lineItems { edges { node { __typename ${LINE_ITEM_FIELDS} } } }
+      discountApplications { edges { node { ${DISCOUNT_APPLICATION_FIELDS} } } }
+      shippingLines { edges { node { __typename ${SHIPPING_LINE_FIELDS} } } }
+    } }
+  }
+}`;
+
+/** The bulk export query of a window: ORDERS_BULK_EXPORT_QUERY with its filter (a JSON string is a GraphQL string). */
+export function ordersBulkQuery(window: Window): string {
+  return ORDERS_BULK_EXPORT_QUERY.replace('"$FILTER"', JSON.stringify(windowFilter(window)));
+}
+
+/**
+ * Starts the export. groupObjects: true, explicitly: the reader streams the JSONL one byte range at a time and needs
+ * each order's children right after it; ungrouped, Shopify may write a child anywhere in the file.
+ */
+export const RUN_BULK_EXPORT_MUTATION = `mutation RunBulkExport($query: String!) {
+  bulkOperationRunQuery(query: $query, groupObjects: true) {
+    bulkOperation { ${BULK_OPERATION_FIELDS} }
+    userErrors { field message code }
+  }
+}`;
+
+/** One operation by id: `node` works in every version (`bulkOperation(id:)` exists only from 2026-01). */
+export const BULK_OPERATION_QUERY = `query BulkOperation($id: ID!) {
+  node(id: $id) { __typename ... on BulkOperation { ${BULK_OPERATION_FIELDS} } }
+}`;
+
+/** Before 2026-01: the app's latest bulk query (deprecated in 2025-10, whose replacement bulkOperations only 2026-01 has). */
+export const CURRENT_BULK_OPERATION_QUERY = `query CurrentBulkOperation {
+  currentBulkOperation(type: QUERY) { ${BULK_OPERATION_FIELDS} }
+}`;
+
+/** From 2026-01: the app's bulk queries still in flight (at most five may run). */
+export const RUNNING_BULK_OPERATIONS_QUERY = `query RunningBulkOperations {
+  bulkOperations(first: 5, query: "operation_type:query AND (status:created OR status:running)") { nodes { ${BULK_OPERATION_FIELDS} } }
+}`;
+
+/** Whether the version has bulkOperations and five concurrent bulk queries (2026-01 and later, unstable included). */
+export function hasConcurrentBulkQueries(apiVersion: string): boolean {
+  return apiVersion === 'unstable' || apiVersion >= '2026-01';
+}
+
+/** Mutations cost 10 points; the bulk queries read one object or a short list. */
+export const RUN_BULK_EXPORT_COST = 10;
+export const BULK_OPERATION_COST = 1;
+export const RUNNING_BULK_OPERATIONS_COST = 2 + 5 + 1;
+
 // ---------------------------------------------------------------- cost
 
 /** A MoneyBag with its shopMoney: two objects. */
@@ -179,4 +245,18 @@ export const SHOPIFY_DOCUMENTS: Readonly<Record<string, string>> = {
   OrderLineItems: ORDER_LINE_ITEMS_QUERY,
   OrdersCount: ORDERS_COUNT_QUERY,
   AccessScopes: ACCESS_SCOPES_QUERY,
+  OrdersBulkExport: ORDERS_BULK_EXPORT_QUERY,
+  RunBulkExport: RUN_BULK_EXPORT_MUTATION,
+  BulkOperation: BULK_OPERATION_QUERY,
+  CurrentBulkOperation: CURRENT_BULK_OPERATION_QUERY,
+  RunningBulkOperations: RUNNING_BULK_OPERATIONS_QUERY,
+};
+
+/**
+ * Where a document is not for every supported version: the versions it is sent to, and a deprecation the schema test
+ * accepts because that version has no replacement yet. The connector picks by hasConcurrentBulkQueries.
+ */
+export const DOCUMENT_VERSIONS: Readonly<Record<string, { sentTo: 'before-2026-01' | 'from-2026-01'; allowDeprecated?: readonly string[] }>> = {
+  CurrentBulkOperation: { sentTo: 'before-2026-01', allowDeprecated: ['QueryRoot.currentBulkOperation'] },
+  RunningBulkOperations: { sentTo: 'from-2026-01' },
 };
