@@ -16,6 +16,7 @@ import { scheduleFromTemplate, startSchedule, type LocalSchedule } from './aws/s
 import { startSfnEndpoint, type SfnEndpoint } from './aws/sfn-endpoint';
 import { printedOperations, type OperationsSink } from './aws/operations';
 import { localTemplate, startLocalStack, type LocalStack } from './aws/stack';
+import { DEFAULT_BULK_RATE } from './fakes/shopify/bulk';
 import type { ExecutionRecord } from './aws/state-machine/local-state-machine';
 
 const USAGE = `usage: npm start [-- options]
@@ -33,8 +34,13 @@ const USAGE = `usage: npm start [-- options]
   --http-port P              HTTP API (default ${LOCAL_PORTS.httpApi}, or HTTP_API_PORT)
   --sfn-port P               Step Functions API (default ${LOCAL_PORTS.sfn}, or SFN_PORT)
   --dynamodb-port P          DynamoDB API (default ${LOCAL_PORTS.dynamodb}, or DYNAMODB_PORT)
-  --fake-port P              fake orders API (default ${LOCAL_PORTS.fakeOrdersApi}, or FAKE_ORDERS_API_PORT)
-  Ports may be 0 (any free port). A real source instead of the fake: ORDERS_API_URL=... ORDERS_API_TOKEN=... npm start`;
+  --fake-port P              fake orders API or fake Shopify (default ${LOCAL_PORTS.fakeOrdersApi}, or FAKE_ORDERS_API_PORT)
+  --source http|shopify      the fake shop speaks the reference contract (docs/source-contract.md) (http, the default) or Shopify's GraphQL Admin API
+  --bulk-rate N              fake Shopify: orders a bulk export covers per second (default ${DEFAULT_BULK_RATE})
+  --bucket-size N            fake Shopify: cost bucket points (default 10000, Shopify Plus; Standard: 2000)
+  --restore-rate N           fake Shopify: points restored per second (default 1000, Shopify Plus; Standard: 100)
+  Ports may be 0 (any free port). A real source instead of the fake: ORDERS_API_URL=... ORDERS_API_TOKEN=... npm start,
+  or a Shopify shop: SOURCE_KIND=shopify SHOPIFY_SHOP_DOMAIN=... SHOPIFY_API_VERSION=... ORDERS_API_TOKEN=... npm start`;
 
 /** Signals this soon after the first are echoes of the same Ctrl-C, not a second one. */
 const SIGNAL_ECHO_MS = 2_000;
@@ -55,7 +61,11 @@ interface StartOptions {
   reset: boolean;
   jsonLogs: boolean;
   ports: { httpApi: number; sfn: number; dynamodb: number; fakeOrdersApi: number };
-  source?: { url: string; token: string };
+  /** What the fake shop speaks (--source). */
+  fakeKind: 'http' | 'shopify';
+  fakeShopify: { bulkRate: number; bucket: { maximumAvailable?: number; restoreRate?: number } };
+  /** A real source: ORDERS_API_URL, or a Shopify shop (SOURCE_KIND=shopify). */
+  source?: { url: string; token: string; kind: 'http' | 'shopify'; apiVersion?: string };
 }
 
 function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'help' {
@@ -66,7 +76,7 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
     {
       orders: text, 'live-rate': text, seed: text, latency: text, 'page-size': text, 'pages-per-execution': text, 'schedule-seconds': text,
       'no-schedule': flag, 'data-dir': text, reset: flag, 'json-logs': flag, 'http-port': text, 'sfn-port': text,
-      'dynamodb-port': text, 'fake-port': text, help: flag,
+      'dynamodb-port': text, 'fake-port': text, source: text, 'bulk-rate': text, 'bucket-size': text, 'restore-rate': text, help: flag,
     },
     USAGE,
   );
@@ -80,9 +90,18 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
     return parsed;
   };
   const port = (value: string | undefined, name: string, fallback: number) => whole(value, name, 0, 65_535) ?? fallback;
-  if (Boolean(env.ORDERS_API_URL) !== Boolean(env.ORDERS_API_TOKEN)) {
+  const shopify = env.SOURCE_KIND === 'shopify';
+  if (env.SOURCE_KIND !== undefined && env.SOURCE_KIND !== 'http' && !shopify) throw new UsageError(`SOURCE_KIND must be "http" or "shopify", got "${env.SOURCE_KIND}"`);
+  if (shopify && Boolean(env.SHOPIFY_SHOP_DOMAIN) !== Boolean(env.ORDERS_API_TOKEN)) {
+    throw new UsageError('a Shopify shop needs both SHOPIFY_SHOP_DOMAIN and ORDERS_API_TOKEN (neither: npm start -- --source shopify runs the fake Shopify)');
+  }
+  if (!shopify && Boolean(env.ORDERS_API_URL) !== Boolean(env.ORDERS_API_TOKEN)) {
     throw new UsageError('a real source needs both ORDERS_API_URL and ORDERS_API_TOKEN (neither: the fake shop)');
   }
+  const fakeKind = flags.source ?? 'http';
+  if (fakeKind !== 'http' && fakeKind !== 'shopify') throw new UsageError(`--source must be http or shopify, got "${fakeKind}"\n\n${USAGE}`);
+  const bucketSize = whole(flags['bucket-size'], '--bucket-size', 1, 1e9);
+  const restoreRate = whole(flags['restore-rate'], '--restore-rate', 1, 1e9);
   const scheduleSeconds = flags['schedule-seconds'] === undefined ? undefined : positiveNumber(flags['schedule-seconds'], '--schedule-seconds', 300);
   const pageSize = whole(flags['page-size'], '--page-size', 1, 250);
   const pagesPerExecution = whole(flags['pages-per-execution'], '--pages-per-execution', 1, 3000);
@@ -104,7 +123,16 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
       dynamodb: port(flags['dynamodb-port'] ?? env.DYNAMODB_PORT, '--dynamodb-port', LOCAL_PORTS.dynamodb),
       fakeOrdersApi: port(flags['fake-port'] ?? env.FAKE_ORDERS_API_PORT, '--fake-port', LOCAL_PORTS.fakeOrdersApi),
     },
-    ...(env.ORDERS_API_URL && env.ORDERS_API_TOKEN ? { source: { url: env.ORDERS_API_URL, token: env.ORDERS_API_TOKEN } } : {}),
+    fakeKind,
+    fakeShopify: {
+      bulkRate: positiveNumber(flags['bulk-rate'], '--bulk-rate', DEFAULT_BULK_RATE),
+      bucket: { ...(bucketSize !== undefined ? { maximumAvailable: bucketSize } : {}), ...(restoreRate !== undefined ? { restoreRate } : {}) },
+    },
+    ...(shopify && env.SHOPIFY_SHOP_DOMAIN && env.ORDERS_API_TOKEN
+      ? { source: { url: env.SHOPIFY_SHOP_DOMAIN, token: env.ORDERS_API_TOKEN, kind: 'shopify' as const, ...(env.SHOPIFY_API_VERSION ? { apiVersion: env.SHOPIFY_API_VERSION } : {}) } }
+      : !shopify && env.ORDERS_API_URL && env.ORDERS_API_TOKEN
+        ? { source: { url: env.ORDERS_API_URL, token: env.ORDERS_API_TOKEN, kind: 'http' as const } }
+        : {}),
   };
 }
 
@@ -122,6 +150,11 @@ function fakeShopHistoryEnd(dataDir: string, orders: number, seed: number, say: 
   const historyEndsAtMs = Date.now();
   writeFileSync(file, JSON.stringify({ orders, seed, historyEndsAtMs }, null, 2));
   return historyEndsAtMs;
+}
+
+/** The seeded shop a fake serves (the fake orders API, or beneath the fake Shopify). */
+function fakeShop(options: StartOptions, historyEndsAtMs: number | undefined) {
+  return { orders: options.orders, seed: options.seed, liveRate: options.liveRate, historyEndsAtMs, faults: { latencyMs: options.latencyMs } };
 }
 
 async function main(args: string[]): Promise<number> {
@@ -156,7 +189,9 @@ async function main(args: string[]): Promise<number> {
         dynamodbPort: options.ports.dynamodb,
         ...(options.source
           ? { source: options.source }
-          : { fake: { orders: options.orders, seed: options.seed, port: options.ports.fakeOrdersApi, liveRate: options.liveRate, historyEndsAtMs, faults: { latencyMs: options.latencyMs } } }),
+          : options.fakeKind === 'shopify'
+            ? { fakeShopify: { shop: fakeShop(options, historyEndsAtMs), port: options.ports.fakeOrdersApi, bulkRate: options.fakeShopify.bulkRate, bucket: options.fakeShopify.bucket } }
+            : { fake: { ...fakeShop(options, historyEndsAtMs), port: options.ports.fakeOrdersApi } }),
         env: {
           SFN_ENDPOINT: sfn.url,
           ...(options.pageSize ? { PAGE_SIZE: String(options.pageSize) } : {}),
@@ -320,9 +355,14 @@ function banner(
   const { sfn, stack, api, schedule } = parts;
   const inside = relative(process.cwd(), options.dataDir);
   const dataDir = inside && !inside.startsWith('..') ? inside : options.dataDir;
-  const source = stack.fake
-    ? `${stack.fake.url}  fake shop: ${stack.fake.stats().orders.toLocaleString('en-US')} orders, ${options.liveRate} changes/s (seed ${options.seed})`
-    : `${stack.sourceUrl}  (ORDERS_API_URL)`;
+  const source = stack.fakeShopify
+    ? `${stack.fakeShopify.url}  fake Shopify: ${stack.fake!.stats().orders.toLocaleString('en-US')} orders, ${options.liveRate} changes/s (seed ${options.seed}), ` +
+      `bucket ${options.fakeShopify.bucket.maximumAvailable ?? 10_000} points +${options.fakeShopify.bucket.restoreRate ?? 1_000}/s, bulk exports at ${options.fakeShopify.bulkRate} orders/s`
+    : stack.fake
+      ? `${stack.fake.url}  fake shop: ${stack.fake.stats().orders.toLocaleString('en-US')} orders, ${options.liveRate} changes/s (seed ${options.seed})`
+      : options.source?.kind === 'shopify'
+        ? `${stack.sourceUrl}  (SOURCE_KIND=shopify, Admin API ${options.source.apiVersion ?? '2025-10'})`
+        : `${stack.sourceUrl}  (ORDERS_API_URL)`;
   const scheduleText = schedule
     ? `every ${schedule.periodMs / 1000} s${options.scheduleSeconds ? ` (--schedule-seconds; AWS: ${parts.scheduleExpression})` : ` (${parts.scheduleExpression}, as in AWS)`}: incremental sync, next at ${clockTime(schedule.nextTickAt()!)}`
     : parts.periodSeconds === undefined && options.schedule

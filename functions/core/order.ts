@@ -23,6 +23,84 @@ export interface LineItem {
   quantity: number;
   /** Exact decimal string. */
   price: string;
+  /** The sources that know them (Shopify): the variant and product sold (null once deleted), and the line's total after its discounts. */
+  variantId?: string | null;
+  productId?: string | null;
+  discountedTotal?: string;
+}
+
+/** Where an order was billed or shipped to, as far as a dashboard groups by it. */
+export interface OrderAddress {
+  /** ISO 3166-1 alpha-2. */
+  countryCode: string | null;
+  country: string | null;
+  provinceCode: string | null;
+  province: string | null;
+  city: string | null;
+  zip: string | null;
+}
+
+export interface Refund {
+  id: string;
+  createdAt: Instant | null;
+  /** Exact decimal string, in the order's currency. */
+  amount: string;
+}
+
+export interface DiscountApplication {
+  /** How it was applied: `code`, `automatic`, `manual` or `script`. */
+  kind: 'code' | 'automatic' | 'manual' | 'script';
+  /** The code (kind `code`) or the title (the other kinds). */
+  code: string | null;
+  title: string | null;
+  /** A fixed amount in the order's currency, or a percentage: exactly one is set. */
+  amount: string | null;
+  percentage: number | null;
+  allocationMethod: string;
+  targetType: string;
+}
+
+export interface ShippingLine {
+  id: string | null;
+  title: string;
+  code: string | null;
+  source: string | null;
+  /** Before and after shipping discounts. */
+  price: string;
+  discountedPrice: string;
+}
+
+export interface TaxLine {
+  title: string;
+  /** A fraction (0.2 = 20 %), as the source states it; null when it does not. */
+  rate: number | null;
+  price: string;
+}
+
+/**
+ * What a revenue dashboard reads beyond the reference contract's Order (docs/source-contract.md), for sources that have it (Shopify). Totals are exact
+ * decimal strings in the order's currency; the `current…` ones reflect refunds, returns and order edits, the
+ * others are as the order was placed. A source without them leaves `Order.details` undefined.
+ */
+export interface OrderDetails {
+  currentTotalPrice: string;
+  currentSubtotalPrice: string;
+  currentTotalTax: string;
+  currentTotalDiscounts: string;
+  /** null when the source does not say (Shopify's totalDiscountsSet is nullable). */
+  totalDiscounts: string | null;
+  totalRefunded: string;
+  totalShipping: string;
+  currentTotalShipping: string;
+  refunds: Refund[];
+  discountCodes: string[];
+  discountApplications: DiscountApplication[];
+  shippingLines: ShippingLine[];
+  taxLines: TaxLine[];
+  billingAddress: OrderAddress | null;
+  shippingAddress: OrderAddress | null;
+  tags: string[];
+  note: string | null;
 }
 
 /** A validated, normalised order. Money stays an exact decimal string; times are Instants. */
@@ -30,7 +108,8 @@ export interface Order {
   id: string;
   orderNumber: number;
   status: OrderStatus;
-  financialStatus: FinancialStatus;
+  /** null: the source reports none (Shopify's displayFinancialStatus is nullable, e.g. an order with nothing to pay). */
+  financialStatus: FinancialStatus | null;
   fulfillmentStatus: FulfillmentStatus;
   currency: string;
   totalPrice: string;
@@ -41,6 +120,8 @@ export interface Order {
   createdAt: Instant;
   updatedAt: Instant;
   cancelledAt: Instant | null;
+  /** The fields beyond the reference contract (docs/source-contract.md), when the source has them. */
+  details?: OrderDetails;
   /** The source's order exactly as received, unknown fields included. */
   raw: Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-// The whole product on one machine: dynalite, the fake orders API (or a real source), and the synthesized state
+// The whole product on one machine: dynalite, the fake orders API or fake Shopify (or a real source), and the synthesized state
 // machine run by the local interpreter with the real step handlers. Tests, `npm start` and the bench all use it.
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { startDynaliteServer, type DynaliteServer } from './dynalite-server';
@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { CloudFormationTemplate } from '../../infra/synth';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../fakes/orders-api';
+import { startFakeShopify, type FakeShopify, type FakeShopifyOptions } from '../fakes/shopify';
 import { definitionFromTemplate, LOCAL_REGION, type LocalDefinition } from './state-machine/definition';
 import { LocalStateMachine, type ExecutionRecord, type TaskBinding } from './state-machine/local-state-machine';
 import { syncTaskBindings, type InvokeHooks } from './state-machine/task-bindings';
@@ -18,9 +19,11 @@ export interface LocalStackOptions {
   dataDir?: string;
   dynamodbPort?: number;
   tables?: TableNames;
-  /** A real source (`ORDERS_API_URL`/`ORDERS_API_TOKEN`); the fake orders API when absent. */
-  source?: { url: string; token: string };
+  /** A real source: the reference contract's (`ORDERS_API_URL`), or a Shopify shop (`url` its SHOPIFY_SHOP_DOMAIN); a fake when absent. */
+  source?: { url: string; token: string; kind?: 'http' | 'shopify'; apiVersion?: string };
   fake?: FakeOrdersApiOptions;
+  /** Run the fake Shopify (GraphQL Admin API over the same seeded shop) instead of the fake orders API. */
+  fakeShopify?: FakeShopifyOptions & { apiVersion?: string };
   /** The functions' settings (PAGE_SIZE, OVERLAP_SECONDS, LEASE_SECONDS, MAX_PAGES_PER_EXECUTION, ...). */
   env?: Record<string, string>;
   /** Wait this long between state machine retries instead of the definition's intervals. */
@@ -39,8 +42,10 @@ export interface LocalStackOptions {
 export interface LocalStack {
   dynamodbEndpoint: string;
   tables: TableNames;
-  /** Present when the stack runs the fake orders API. */
+  /** Present when the stack runs a fake shop: the fake orders API, or the shop beneath the fake Shopify. */
   fake?: FakeOrdersApi;
+  /** Present when the stack runs the fake Shopify. */
+  fakeShopify?: FakeShopify;
   sourceUrl: string;
   machine: LocalStateMachine;
   /** The synthesized definition the machine runs, with its ARN and name (DescribeStateMachine answers with it). */
@@ -91,8 +96,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     let fake: FakeOrdersApi | undefined;
+    let fakeShopify: FakeShopify | undefined;
     let source = options.source;
-    if (!source) {
+    if (!source && options.fakeShopify) {
+      const started = await startFakeShopify(options.fakeShopify);
+      fakeShopify = started;
+      fake = started.shop;
+      stoppers.push(() => started.stop());
+      source = { url: started.url, token: started.token, kind: 'shopify', apiVersion: options.fakeShopify.apiVersion };
+    } else if (!source) {
       fake = await startFakeOrdersApi(options.fake);
       const started = fake;
       stoppers.push(() => started.stop());
@@ -106,9 +118,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ORDERS_TABLE: tables.ordersTable,
       SYNC_STATE_TABLE: tables.syncStateTable,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
-      SOURCE_KIND: 'http',
+      SOURCE_KIND: source.kind ?? 'http',
       ORDERS_API_URL: source.url,
       ORDERS_API_TOKEN: source.token,
+      ...(source.kind === 'shopify' ? { SHOPIFY_SHOP_DOMAIN: source.url, SHOPIFY_API_VERSION: source.apiVersion ?? '2025-10' } : {}),
       STATE_MACHINE_ARN: stateMachineArn,
       ...options.env,
     });
@@ -142,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamodbEndpoint: dynamo.endpoint,
       tables,
       ...(fake ? { fake } : {}),
+      ...(fakeShopify ? { fakeShopify } : {}),
       sourceUrl: source.url,
       machine,
       definition: localDefinition,

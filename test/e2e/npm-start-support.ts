@@ -39,12 +39,13 @@ export interface StackProcess {
  * Starts the stack on free ports with its data in a fresh temporary dir (or `dataDir`), as `npm start -- ...`
  * (`via: 'npm'`, what a person types) or as the command the script runs (`via: 'tsx'`, whose exit code is the stack's).
  */
-export async function localStackProcess(via: 'npm' | 'tsx', args: string[], dataDir?: string): Promise<StackProcess> {
+export async function localStackProcess(via: 'npm' | 'tsx', args: string[], dataDir?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<StackProcess> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'order-sync-e2e-'));
   const stackArgs = ['--data-dir', dir, '--http-port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--fake-port', '0', ...args];
   const [command, commandArgs] =
     via === 'npm' ? ['npm', ['start', '--', ...stackArgs]] : [join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/main.ts', ...stackArgs]];
-  const { ORDERS_API_URL: _url, ORDERS_API_TOKEN: _token, POWERTOOLS_LOG_LEVEL: _level, ...env } = { ...process.env, ...QUIET_NPM };
+  const { ORDERS_API_URL: _url, ORDERS_API_TOKEN: _token, POWERTOOLS_LOG_LEVEL: _level, ...inherited } = { ...process.env, ...QUIET_NPM };
+  const env = { ...inherited, ...extraEnv };
   const child = spawn(command, commandArgs, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));

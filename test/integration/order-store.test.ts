@@ -11,6 +11,8 @@ import type { Order } from '../../functions/core/order';
 import type { OrderWrite } from '../../functions/core/ports';
 import { validateOrder } from '../../functions/core/validate-order';
 import { createTestTables, useDynalite } from '../support/dynalite';
+import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';
+import { startFakeShopify } from '../../local/fakes/shopify';
 import { orderIdOf, rawLineItem, rawOrder, rawOrders } from '../support/order-factory';
 
 const dynamo = useDynalite();
@@ -94,6 +96,41 @@ describe('a page written to the orders store', () => {
     const stored = await store.readOrder(order.id);
     expect(stored?.raw).toEqual(order.raw);
     expect(stored?.customer).toEqual(order.customer);
+  });
+
+  it('stores a Shopify order\'s details as flat attributes a dashboard reads without parsing raw, and reads them back', async () => {
+    const { store, tableName } = await freshStore();
+    const fake = await startFakeShopify({ shop: { orders: 40, seed: 3 } });
+    try {
+      // An order with refunds, shipping, tax and a discount: fetched from the fake through the real connector.
+      const source = new ShopifyOrdersSource({ shopDomain: fake.url, apiVersion: '2025-10', token: fake.token });
+      const page = await source.fetchPage({ window: { from: null, to: fake.shop.now() }, cursor: null, limit: 40 });
+      await source.close();
+      const order = page.orders.find((o) => o.details!.refunds.length > 0 && o.details!.taxLines.length > 0 && o.details!.billingAddress !== null)!;
+      expect(order).toBeDefined();
+
+      await store.putOrders([writeOf(order)]);
+
+      const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: order.id } }));
+      const d = order.details!;
+      expect(item).toMatchObject({
+        current_total_price: d.currentTotalPrice,
+        total_refunded: d.totalRefunded,
+        refunds: [{ id: d.refunds[0]!.id, created_at: d.refunds[0]!.createdAt, amount: d.refunds[0]!.amount }],
+        discount_codes: d.discountCodes,
+        shipping_lines: [{ title: 'Standard', price: d.shippingLines[0]!.price, discounted_price: d.shippingLines[0]!.discountedPrice }],
+        tax_lines: [{ title: d.taxLines[0]!.title, rate: d.taxLines[0]!.rate, price: order.totalTax }],
+        billing_country_code: d.billingAddress!.countryCode,
+        billing_city: d.billingAddress!.city,
+        tags: d.tags,
+        line_items: order.lineItems.map((li) => expect.objectContaining({ id: li.id, product_id: li.productId, variant_id: li.variantId, discounted_total: li.discountedTotal })),
+      });
+      const stored = await store.readOrder(order.id);
+      expect(stored?.details).toEqual(d);
+      expect(stored?.financialStatus).toBe(order.financialStatus);
+    } finally {
+      await fake.stop();
+    }
   });
 
   it('comes back from getVersions in one call per 100 ids: stored ids with their version, unknown ids absent', async () => {

@@ -216,14 +216,14 @@ describe('the Shopify connector and the cost bucket, on a clock that moves only 
 
   it('waits after a THROTTLED answer as long as the restore rate implies, then gets the page', async () => {
     const source = limitedSource();
-    await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 5 });
+    await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 2 });
     limited.setBucket({ currentlyAvailable: 10 }); // another app call drained it
     const since = limited.calls().length;
     waits = [];
 
-    const page = await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 5 });
+    const page = await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 2 });
 
-    expect(page.orders).toHaveLength(5);
+    expect(page.orders).toHaveLength(2);
     expect(page.stats).toMatchObject({ requests: 2, throttled: 1, retried: 0 });
     expect(operations(since, limited)).toEqual(['OrdersPage THROTTLED', 'OrdersPage 200']);
     const requested = limited.calls()[since]!.requestedQueryCost!;
@@ -232,10 +232,10 @@ describe('the Shopify connector and the cost bucket, on a clock that moves only 
 
   it('raises SourceThrottledError when the wait would outlast its throttle budget', async () => {
     const source = limitedSource({ maxThrottleWaitMs: 1_000 });
-    await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 5 });
+    await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 2 });
     limited.setBucket({ currentlyAvailable: 0, restoreRate: 1 });
 
-    const error = (await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 5 }).catch((e: unknown) => e)) as SourceThrottledError;
+    const error = (await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 2 }).catch((e: unknown) => e)) as SourceThrottledError;
 
     expect(error).toBeInstanceOf(SourceThrottledError);
     expect(error.retryable).toBe(true);

@@ -46,13 +46,15 @@ export interface LiveWalkCase {
   clockOffsetMs: number;
   /** The window starts at this order's updated_at; null: from the beginning. */
   fromIndex: number | null;
+  /** Changes per second while the walk runs (default 400); a walk must outpace it to reach the window's end. */
+  liveRate?: number;
 }
 
 /**
  * docs/source-contract.md's promise, end to end: a walk that keeps its filters, while the shop changes hundreds of orders a
  * second, loses no order that stays inside the window (duplicates allowed) and returns nothing outside it.
  */
-export async function expectLiveWalkLosesNothing(source: OrderSource, shop: LiveShop, { clockOffsetMs, fromIndex }: LiveWalkCase): Promise<void> {
+export async function expectLiveWalkLosesNothing(source: OrderSource, shop: LiveShop, { clockOffsetMs, fromIndex, liveRate = 400 }: LiveWalkCase): Promise<void> {
   const to = new Date().toISOString().replace('Z', '000Z');
   const window: Window = { from: fromIndex === null ? null : shop.truth()[fromIndex]!.updated_at, to };
   const before = shop.truth(window);
@@ -67,7 +69,7 @@ export async function expectLiveWalkLosesNothing(source: OrderSource, shop: Live
     },
     count: (countedWindow) => source.count(countedWindow),
   };
-  shop.setLiveRate(400);
+  shop.setLiveRate(liveRate);
   const walk = await walkWindow(recordingSource, window, 100);
   shop.setLiveRate(0);
 

@@ -4,6 +4,8 @@ import { mapShopifyOrder } from '../../functions/adapters/source/shopify/map-ord
 import { maxOrdersPerRequest, ordersPageCost, shopifyDateTime, windowFilter, MAX_SINGLE_QUERY_COST } from '../../functions/adapters/source/shopify/queries';
 import { graphqlEndpoint } from '../../functions/adapters/source/shopify/shopify-orders-source';
 import { InvalidOrderError } from '../../functions/core/errors';
+import { ORDERS_PAGE_QUERY } from '../../functions/adapters/source/shopify/queries';
+import { answerProblems, SUPPORTED_API_VERSIONS } from '../support/shopify-schema';
 
 const money = (amount: string, currencyCode = 'EUR') => ({ shopMoney: { amount, currencyCode } });
 
@@ -23,10 +25,47 @@ function node(overrides: Record<string, unknown> = {}): Record<string, unknown> 
     totalPriceSet: money('1234567890123.10'),
     subtotalPriceSet: money('1234567890113.10'),
     totalTaxSet: money('10.0'),
+    currentTotalPriceSet: money('1234567890103.10'),
+    currentSubtotalPriceSet: money('1234567890093.10'),
+    currentTotalTaxSet: money('10.0'),
+    currentTotalDiscountsSet: money('5.00'),
+    totalDiscountsSet: money('5.00'),
+    totalRefundedSet: money('20.00'),
+    totalShippingPriceSet: money('4.90'),
+    currentShippingPriceSet: money('4.90'),
+    discountCodes: ['WELCOME5'],
+    tags: ['vip', 'gift'],
+    note: 'Deixe na portaria',
+    taxLines: [{ title: 'VAT', rate: 0.2, priceSet: money('10.0') }],
+    refunds: [{ id: 'gid://shopify/Refund/7', createdAt: '2025-01-15T11:00:00Z', totalRefundedSet: money('20.00') }],
+    billingAddress: { countryCodeV2: 'BR', country: 'Brazil', provinceCode: 'SP', province: 'São Paulo', city: 'São Paulo', zip: '01310-100' },
+    shippingAddress: null,
     customer: { id: 'gid://shopify/Customer/42', displayName: 'Ana Lima' },
     lineItems: {
-      nodes: [{ id: 'gid://shopify/LineItem/1', sku: 'SKU-1', title: 'Mug', quantity: 2, originalTotalSet: money('59.98') }],
+      nodes: [
+        {
+          id: 'gid://shopify/LineItem/1',
+          sku: 'SKU-1',
+          title: 'Mug',
+          quantity: 2,
+          variant: { id: 'gid://shopify/ProductVariant/9' },
+          product: null,
+          originalTotalSet: money('59.98'),
+          discountedTotalSet: money('54.98'),
+        },
+      ],
       pageInfo: { hasNextPage: false, endCursor: 'x' },
+    },
+    discountApplications: {
+      nodes: [
+        { __typename: 'DiscountCodeApplication', allocationMethod: 'ACROSS', targetType: 'LINE_ITEM', value: { __typename: 'MoneyV2', amount: '5.00', currencyCode: 'EUR' }, code: 'WELCOME5' },
+        { __typename: 'AutomaticDiscountApplication', allocationMethod: 'EACH', targetType: 'SHIPPING_LINE', value: { __typename: 'PricingPercentageValue', percentage: 100 }, title: 'Free shipping' },
+      ],
+      pageInfo: { hasNextPage: false, endCursor: 'y' },
+    },
+    shippingLines: {
+      nodes: [{ id: 'gid://shopify/ShippingLine/3', title: 'Standard', code: 'STD', source: 'shopify', originalPriceSet: money('4.90'), discountedPriceSet: money('4.90') }],
+      pageInfo: { hasNextPage: false, endCursor: 'z' },
     },
     ...overrides,
   };
@@ -42,6 +81,11 @@ function failure(input: Record<string, unknown>): InvalidOrderError {
 }
 
 describe('mapShopifyOrder', () => {
+  it.each(SUPPORTED_API_VERSIONS)('is tested on a node shaped as the Admin API %s answers OrdersPage', (version) => {
+    const data = { orders: { nodes: [node(), node({ displayFinancialStatus: null, totalDiscountsSet: null })], pageInfo: { hasNextPage: false, endCursor: null } } };
+    expect(answerProblems(ORDERS_PAGE_QUERY, version, data, { first: 2, query: 'x', lineItems: 10 })).toEqual([]);
+  });
+
   it('maps a node onto the internal order, money as the exact strings Shopify sent, raw kept', () => {
     const input = node();
 
@@ -58,12 +102,46 @@ describe('mapShopifyOrder', () => {
       subtotalPrice: '1234567890113.10',
       totalTax: '10.0',
       customer: { id: 'gid://shopify/Customer/42', email: 'ana@example.com', name: 'Ana Lima' },
-      lineItems: [{ id: 'gid://shopify/LineItem/1', sku: 'SKU-1', title: 'Mug', quantity: 2, price: '59.98' }],
+      lineItems: [
+        { id: 'gid://shopify/LineItem/1', sku: 'SKU-1', title: 'Mug', quantity: 2, price: '59.98', discountedTotal: '54.98', variantId: 'gid://shopify/ProductVariant/9', productId: null },
+      ],
       createdAt: '2025-01-15T10:25:00.000000Z',
       updatedAt: '2025-01-15T10:31:07.000000Z',
       cancelledAt: null,
     });
     expect(order.raw).toBe(input);
+  });
+
+  it('keeps the fields a revenue dashboard reads: current totals, refunds, discounts, shipping, tax, addresses, tags, note', () => {
+    expect(mapShopifyOrder(node()).details).toEqual({
+      currentTotalPrice: '1234567890103.10',
+      currentSubtotalPrice: '1234567890093.10',
+      currentTotalTax: '10.0',
+      currentTotalDiscounts: '5.00',
+      totalDiscounts: '5.00',
+      totalRefunded: '20.00',
+      totalShipping: '4.90',
+      currentTotalShipping: '4.90',
+      refunds: [{ id: 'gid://shopify/Refund/7', createdAt: '2025-01-15T11:00:00.000000Z', amount: '20.00' }],
+      discountCodes: ['WELCOME5'],
+      discountApplications: [
+        { kind: 'code', code: 'WELCOME5', title: null, amount: '5.00', percentage: null, allocationMethod: 'ACROSS', targetType: 'LINE_ITEM' },
+        { kind: 'automatic', code: null, title: 'Free shipping', amount: null, percentage: 100, allocationMethod: 'EACH', targetType: 'SHIPPING_LINE' },
+      ],
+      shippingLines: [{ id: 'gid://shopify/ShippingLine/3', title: 'Standard', code: 'STD', source: 'shopify', price: '4.90', discountedPrice: '4.90' }],
+      taxLines: [{ title: 'VAT', rate: 0.2, price: '10.0' }],
+      billingAddress: { countryCode: 'BR', country: 'Brazil', provinceCode: 'SP', province: 'São Paulo', city: 'São Paulo', zip: '01310-100' },
+      shippingAddress: null,
+      tags: ['vip', 'gift'],
+      note: 'Deixe na portaria',
+    });
+  });
+
+  it('keeps a null displayFinancialStatus (the schema allows it) as financial status null, and a null totalDiscountsSet as null', () => {
+    const order = mapShopifyOrder(node({ displayFinancialStatus: null, totalDiscountsSet: null }));
+
+    expect(order.financialStatus).toBeNull();
+    expect(order.details!.totalDiscounts).toBeNull();
   });
 
   it.each([
@@ -103,7 +181,12 @@ describe('mapShopifyOrder', () => {
 
   it.each([
     [{ displayFinancialStatus: 'SOMETHING_NEW' }, 'displayFinancialStatus', /no mapping for "SOMETHING_NEW"/],
-    [{ displayFinancialStatus: null }, 'displayFinancialStatus', /no mapping for null/],
+    [{ currentTotalPriceSet: undefined }, 'currentTotalPriceSet.shopMoney.amount', /must be a decimal string/],
+    [{ refunds: [{ id: 'gid://shopify/Refund/1', createdAt: null, totalRefundedSet: money('1.00', 'USD') }] }, 'refunds[0].totalRefundedSet.shopMoney.currencyCode', /is in USD/],
+    [{ discountApplications: { nodes: [{ __typename: 'FutureDiscountApplication', allocationMethod: 'EACH', targetType: 'LINE_ITEM', value: { __typename: 'PricingPercentageValue', percentage: 5 } }], pageInfo: { hasNextPage: false } } }, 'discountApplications.nodes[0].__typename', /must be one of code/],
+    [{ discountApplications: { nodes: [], pageInfo: { hasNextPage: true, endCursor: 'n' } } }, 'discountApplications', /more than the 5 the paged query reads/],
+    [{ billingAddress: { countryCodeV2: 7 } }, 'billingAddress.countryCodeV2', /must be a string or null/],
+    [{ tags: 'vip, gift' }, 'tags', /must be an array/],
     [{ displayFulfillmentStatus: 'LOST' }, 'displayFulfillmentStatus', /no mapping for "LOST"/],
     [{ totalPriceSet: money('12.5e3') }, 'totalPriceSet.shopMoney.amount', /must be a decimal string/],
     [{ totalTaxSet: money('1.00', 'USD') }, 'totalTaxSet.shopMoney.currencyCode', /is in USD, the order total in EUR/],

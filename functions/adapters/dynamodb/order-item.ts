@@ -1,7 +1,7 @@
 // The orders table's item: what a dashboard reads (snake_case, exact money strings, Instants), and the
 // source's raw order kept whole, gzip-compressed when it is big. Pure mapping both ways.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Order } from '../../core/order';
+import type { Order, OrderAddress, OrderDetails } from '../../core/order';
 import type { OrderWrite, StoredVersion } from '../../core/ports';
 import { OrderSyncError } from '../../core/errors';
 
@@ -15,7 +15,8 @@ export interface OrderItem {
   id: string;
   order_number: number;
   status: string;
-  financial_status: string;
+  /** null: the source reported none (Shopify's nullable displayFinancialStatus). */
+  financial_status: string | null;
   fulfillment_status: string | null;
   currency: string;
   total_price: string;
@@ -32,6 +33,37 @@ export interface OrderItem {
   synced_at: string;
   write_tag: string;
   write_kind: 'inserted' | 'updated';
+  // The fields beyond the reference contract (docs/source-contract.md) (Order.details), present only for sources that have them (Shopify), flat so a
+  // dashboard reads, filters and projects them without parsing `raw`. Money: exact decimal strings, order currency.
+  current_total_price?: string;
+  current_subtotal_price?: string;
+  current_total_tax?: string;
+  current_total_discounts?: string;
+  total_discounts?: string | null;
+  total_refunded?: string;
+  total_shipping?: string;
+  current_total_shipping?: string;
+  refunds?: Array<{ id: string; created_at: string | null; amount: string }>;
+  discount_codes?: string[];
+  discount_applications?: Array<{ kind: string; code: string | null; title: string | null; amount: string | null; percentage: number | null; allocation_method: string; target_type: string }>;
+  shipping_lines?: Array<{ id: string | null; title: string; code: string | null; source: string | null; price: string; discounted_price: string }>;
+  tax_lines?: Array<{ title: string; rate: number | null; price: string }>;
+  billing_country_code?: string | null;
+  billing_country?: string | null;
+  billing_province_code?: string | null;
+  billing_province?: string | null;
+  billing_city?: string | null;
+  billing_zip?: string | null;
+  shipping_country_code?: string | null;
+  shipping_country?: string | null;
+  shipping_province_code?: string | null;
+  shipping_province?: string | null;
+  shipping_city?: string | null;
+  shipping_zip?: string | null;
+  tags?: string[];
+  note?: string | null;
+  /** Each line item's ids, quantity and money (for revenue by product), when the source has details. */
+  line_items?: Array<{ id: string; sku: string | null; title: string; quantity: number; price: string; discounted_total: string | null; variant_id: string | null; product_id: string | null }>;
   /** The source's order as JSON, when it is small enough ... */
   raw?: string;
   /** ... else the same JSON gzip-compressed. Exactly one of the two is present. */
@@ -76,7 +108,106 @@ export function orderToItem(write: OrderWrite): OrderItem {
     synced_at: write.syncedAt,
     write_tag: write.writeTag,
     write_kind: write.kind,
+    ...(order.details ? detailAttributes(order) : {}),
     ...encodeRaw(order.id, order.raw),
+  };
+}
+
+type AddressAttributes<P extends string> = { [K in `${P}_${'country_code' | 'country' | 'province_code' | 'province' | 'city' | 'zip'}`]: string | null };
+
+function addressAttributes<P extends 'billing' | 'shipping'>(prefix: P, address: OrderAddress | null): AddressAttributes<P> {
+  return {
+    [`${prefix}_country_code`]: address?.countryCode ?? null,
+    [`${prefix}_country`]: address?.country ?? null,
+    [`${prefix}_province_code`]: address?.provinceCode ?? null,
+    [`${prefix}_province`]: address?.province ?? null,
+    [`${prefix}_city`]: address?.city ?? null,
+    [`${prefix}_zip`]: address?.zip ?? null,
+  } as AddressAttributes<P>;
+}
+
+function detailAttributes(order: Order): Partial<OrderItem> {
+  const d = order.details!;
+  return {
+    current_total_price: d.currentTotalPrice,
+    current_subtotal_price: d.currentSubtotalPrice,
+    current_total_tax: d.currentTotalTax,
+    current_total_discounts: d.currentTotalDiscounts,
+    total_discounts: d.totalDiscounts,
+    total_refunded: d.totalRefunded,
+    total_shipping: d.totalShipping,
+    current_total_shipping: d.currentTotalShipping,
+    refunds: d.refunds.map((r) => ({ id: r.id, created_at: r.createdAt, amount: r.amount })),
+    discount_codes: d.discountCodes,
+    discount_applications: d.discountApplications.map((a) => ({
+      kind: a.kind,
+      code: a.code,
+      title: a.title,
+      amount: a.amount,
+      percentage: a.percentage,
+      allocation_method: a.allocationMethod,
+      target_type: a.targetType,
+    })),
+    shipping_lines: d.shippingLines.map((l) => ({ id: l.id, title: l.title, code: l.code, source: l.source, price: l.price, discounted_price: l.discountedPrice })),
+    tax_lines: d.taxLines.map((t) => ({ title: t.title, rate: t.rate, price: t.price })),
+    ...addressAttributes('billing', d.billingAddress),
+    ...addressAttributes('shipping', d.shippingAddress),
+    tags: d.tags,
+    note: d.note,
+    line_items: order.lineItems.map((item) => ({
+      id: item.id,
+      sku: item.sku,
+      title: item.title,
+      quantity: item.quantity,
+      price: item.price,
+      discounted_total: item.discountedTotal ?? null,
+      variant_id: item.variantId ?? null,
+      product_id: item.productId ?? null,
+    })),
+  };
+}
+
+function storedAddress(stored: OrderItem, prefix: 'billing' | 'shipping'): OrderAddress | null {
+  const item = stored as unknown as Record<string, string | null | undefined>;
+  const address: OrderAddress = {
+    countryCode: item[`${prefix}_country_code`] ?? null,
+    country: item[`${prefix}_country`] ?? null,
+    provinceCode: item[`${prefix}_province_code`] ?? null,
+    province: item[`${prefix}_province`] ?? null,
+    city: item[`${prefix}_city`] ?? null,
+    zip: item[`${prefix}_zip`] ?? null,
+  };
+  return Object.values(address).every((value) => value === null) ? null : address;
+}
+
+function storedDetails(stored: OrderItem): OrderDetails | undefined {
+  if (typeof stored.current_total_price !== 'string') return undefined;
+  return {
+    currentTotalPrice: stored.current_total_price,
+    currentSubtotalPrice: stored.current_subtotal_price!,
+    currentTotalTax: stored.current_total_tax!,
+    currentTotalDiscounts: stored.current_total_discounts!,
+    totalDiscounts: stored.total_discounts ?? null,
+    totalRefunded: stored.total_refunded!,
+    totalShipping: stored.total_shipping!,
+    currentTotalShipping: stored.current_total_shipping!,
+    refunds: (stored.refunds ?? []).map((r) => ({ id: r.id, createdAt: r.created_at ?? null, amount: r.amount })),
+    discountCodes: stored.discount_codes ?? [],
+    discountApplications: (stored.discount_applications ?? []).map((a) => ({
+      kind: a.kind as OrderDetails['discountApplications'][number]['kind'],
+      code: a.code ?? null,
+      title: a.title ?? null,
+      amount: a.amount ?? null,
+      percentage: a.percentage ?? null,
+      allocationMethod: a.allocation_method,
+      targetType: a.target_type,
+    })),
+    shippingLines: (stored.shipping_lines ?? []).map((l) => ({ id: l.id ?? null, title: l.title, code: l.code ?? null, source: l.source ?? null, price: l.price, discountedPrice: l.discounted_price })),
+    taxLines: (stored.tax_lines ?? []).map((t) => ({ title: t.title, rate: t.rate ?? null, price: t.price })),
+    billingAddress: storedAddress(stored, 'billing'),
+    shippingAddress: storedAddress(stored, 'shipping'),
+    tags: stored.tags ?? [],
+    note: stored.note ?? null,
   };
 }
 
@@ -103,11 +234,12 @@ function decodeRaw(item: Pick<OrderItem, 'id' | 'raw' | 'raw_gz'>): Record<strin
 /** Read back a whole item (GetItem, Scan). */
 export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
   const stored = item as unknown as OrderItem;
+  const details = storedDetails(stored);
   return {
     id: stored.id,
     orderNumber: stored.order_number,
     status: stored.status as StoredOrder['status'],
-    financialStatus: stored.financial_status as StoredOrder['financialStatus'],
+    financialStatus: (stored.financial_status ?? null) as StoredOrder['financialStatus'],
     fulfillmentStatus: (stored.fulfillment_status ?? null) as StoredOrder['fulfillmentStatus'],
     currency: stored.currency,
     totalPrice: stored.total_price,
@@ -124,6 +256,7 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
     syncedAt: stored.synced_at,
     writeTag: stored.write_tag ?? null,
     writeKind: stored.write_kind ?? null,
+    ...(details ? { details } : {}),
     raw: decodeRaw(stored),
   };
 }

@@ -4,15 +4,20 @@
 // Shapes from https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits (extensions.cost, THROTTLED),
 // https://shopify.dev/docs/api/usage/response-codes (401), and the access-scope changelog (ACCESS_DENIED,
 // requiredAccess). It reads operations by operationName: it is a fake for our documents, not a GraphQL engine.
+// Bulk operations (bulk.ts) run at `bulkRate` orders a second and serve their JSONL at /bulk-results/.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../loopback';
 import { Agent, request } from 'undici';
 import {
   ACCESS_SCOPES_COST,
+  BULK_OPERATION_COST,
+  RUN_BULK_EXPORT_COST,
+  RUNNING_BULK_OPERATIONS_COST,
   MAX_CONNECTION_FIRST,
   MAX_SINGLE_QUERY_COST,
   orderLineItemsCost,
+  orderNodeCost,
   ORDERS_COUNT_COST,
   ordersPageCost,
 } from '../../../functions/adapters/source/shopify/queries';
@@ -20,7 +25,8 @@ import type { Instant } from '../../../functions/core/order';
 import { toInstant } from '../../../functions/core/instant';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../orders-api';
 import { hash32, SeededRandom } from '../orders-api/random';
-import { lineItemNodes, lineItemsConnection, opaque, orderGid, orderNode, referenceIdOf, unwrap } from './translate';
+import { createBulkOperations, type FakeBulkOperations } from './bulk';
+import { lineItemNodes, lineItemsConnection, opaque, orderGid, orderNode, referenceIdOf, secondCeiling, unwrap, wholeSecond } from './translate';
 
 type Fields = Record<string, unknown>;
 
@@ -45,6 +51,8 @@ export interface FakeShopifyOptions {
   /** Our clock, epoch ms, for the bucket (default Date.now; also the shop's unless shop.clock is given). */
   clock?: () => number;
   port?: number;
+  /** Orders a bulk export covers per second (default DEFAULT_BULK_RATE, see bulk.ts). */
+  bulkRate?: number;
 }
 
 export interface RecordedCall {
@@ -63,7 +71,7 @@ export interface FakeShopify {
   token: string;
   /** The seeded shop underneath: mutate(), setLiveRate(), corruptOrder(), ... */
   shop: FakeOrdersApi;
-  /** Every order's gid and updated_at (Instants), sorted; only the window's when given. */
+  /** Every order's gid and updated_at (Instants in whole seconds, as Shopify stores them), sorted; only the window's when given (as Shopify's filter would). */
   truth(window?: { from?: Instant | null; to?: Instant | null }): Array<{ id: string; updated_at: Instant }>;
   /** The order's node with every line item, or undefined. */
   order(gid: string): Fields | undefined;
@@ -78,6 +86,8 @@ export interface FakeShopify {
   setScopes(scopes: readonly string[]): void;
   /** The last 1000 calls, oldest first. */
   calls(): readonly RecordedCall[];
+  /** The bulk operations: their rate, list, results, and FAILED / CANCELED / EXPIRED on demand. */
+  bulk: FakeBulkOperations;
   stop(): Promise<void>;
 }
 
@@ -109,12 +119,16 @@ function intIn(value: unknown, name: string, min: number, max: number): number {
   return value as number;
 }
 
-/** The window of an `updated_at` range filter; anything else is refused so a connector bug cannot pass silently. */
-function windowOf(query: unknown): { from: Instant | null; to: Instant } {
+/**
+ * The window of an `updated_at` range filter, as bounds on the shop's precise times: Shopify stores whole seconds,
+ * so a bound matches what its filter would on those (see secondCeiling). Anything else is refused so a connector
+ * bug cannot pass silently.
+ */
+export function windowOf(query: unknown): { from: Instant | null; to: Instant } {
   const match = typeof query === 'string' ? WINDOW_FILTER.exec(query) : null;
   if (!match) throw new GraphqlError(`the fake understands only "updated_at:>='…' AND updated_at:<'…'" filters, got ${JSON.stringify(query)}`, 'BAD_USER_INPUT');
   try {
-    return { from: match[1] === undefined ? null : toInstant(match[1]), to: toInstant(match[2]!) };
+    return { from: match[1] === undefined ? null : secondCeiling(toInstant(match[1])), to: secondCeiling(toInstant(match[2]!)) };
   } catch (error) {
     throw new GraphqlError(`invalid date in query: ${(error as Error).message}`, 'BAD_USER_INPUT');
   }
@@ -134,6 +148,19 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   const scripted: ShopifyOutcome[] = [];
   const recorded: RecordedCall[] = [];
   const agent = new Agent({ keepAliveTimeout: 4_000 });
+  let origin = '';
+  const bulk = createBulkOperations({
+    clock,
+    rate: options.bulkRate,
+    ordersIn: (window) =>
+      shop
+        .truth(window)
+        .map((version) => shop.order(version.id))
+        .filter((order): order is Fields => order !== undefined && visible(orderNode(order, 0))),
+    windowOf,
+    origin: () => origin,
+    error: (message, code) => new GraphqlError(message, code),
+  });
 
   // ------------------------------------------------------------------ the leaky bucket
 
@@ -166,8 +193,15 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         return ORDERS_COUNT_COST;
       case 'AccessScopes':
         return ACCESS_SCOPES_COST;
+      case 'RunBulkExport':
+        return RUN_BULK_EXPORT_COST;
+      case 'BulkOperation':
+      case 'CurrentBulkOperation':
+        return BULK_OPERATION_COST;
+      case 'RunningBulkOperations':
+        return RUNNING_BULK_OPERATIONS_COST;
       default:
-        throw new GraphqlError(`the fake serves OrdersPage, OrderLineItems, OrdersCount and AccessScopes, not ${JSON.stringify(operation)}`, 'undefinedField');
+        throw new GraphqlError(`the fake serves OrdersPage, OrderLineItems, OrdersCount, AccessScopes and the bulk operations, not ${JSON.stringify(operation)}`, 'undefinedField');
     }
   }
 
@@ -211,7 +245,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const hasNextPage = page.next_cursor !== null;
     const endCursor = hasNextPage ? opaque({ r: page.next_cursor }) : nodes.length > 0 ? opaque({ end: true }) : null;
     // Actual cost counts what came back: each order, its money bags and customer, the line items returned.
-    const actual = 3 + nodes.reduce((sum, node) => sum + 8 + 3 + 3 * ((node.lineItems as Fields).nodes as unknown[]).length, 0);
+    const actual = 3 + nodes.reduce((sum, node) => sum + orderNodeCost(((node.lineItems as Fields).nodes as unknown[]).length), 0);
     return { data: { orders: { nodes, pageInfo: { hasNextPage, endCursor } } }, actual };
   }
 
@@ -231,12 +265,23 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const lineItems = lineItemsConnection(lineItemNodes(order), variables.first as number, after);
     return {
       data: { order: { id: node.id, updatedAt: node.updatedAt, lineItems } },
-      actual: 4 + 3 * (lineItems.nodes as unknown[]).length,
+      actual: orderLineItemsCost((lineItems.nodes as unknown[]).length),
     };
   }
 
-  async function execute(operation: string, variables: Fields): Promise<{ data: Fields; actual: number }> {
+  async function execute(operation: string, variables: Fields, apiVersion: string, document: string): Promise<{ data: Fields; actual: number }> {
     switch (operation) {
+      case 'RunBulkExport': {
+        requireOrdersScope('orders');
+        const literal = /groupObjects:\s*(true|false)/.exec(document);
+        return { data: bulk.run({ query: variables.query, groupObjects: literal ? literal[1] === 'true' : undefined }, apiVersion), actual: RUN_BULK_EXPORT_COST };
+      }
+      case 'BulkOperation':
+        return { data: { node: bulk.node(variables.id) }, actual: 1 };
+      case 'CurrentBulkOperation':
+        return { data: { currentBulkOperation: bulk.current() }, actual: 1 };
+      case 'RunningBulkOperations':
+        return { data: bulk.running(apiVersion), actual: RUNNING_BULK_OPERATIONS_COST };
       case 'OrdersPage':
         return ordersPage(variables);
       case 'OrderLineItems':
@@ -327,7 +372,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     }
     currentlyAvailable -= requested;
     try {
-      const { data, actual } = await execute(operation, variables);
+      const apiVersion = VERSION.exec(new URL(req.url ?? '/', 'http://fake').pathname)![1]!;
+      const { data, actual } = await execute(operation, variables, apiVersion, parsed.query);
       // Shopify charges the requested cost up front and refunds what the query did not use.
       currentlyAvailable = Math.min(bucket.maximumAvailable, currentlyAvailable + requested - Math.min(actual, requested));
       record({ ...call, outcome: '200' });
@@ -340,6 +386,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   }
 
   const server = createServer((req, res) => {
+    // Result downloads are signed URLs of a storage bucket: no token, no scripted outcome.
+    if (bulk.serve(req, res)) return;
     const outcome = scripted.shift();
     answer(req, res, outcome).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { errors: `fake Shopify bug: ${(error as Error).message}` });
@@ -347,13 +395,15 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   });
   server.keepAliveTimeout = 5000;
   const listening = await listenOnLoopback(server, { port: options.port });
+  origin = listening.url;
 
   return {
     url: listening.url,
     token,
     shop,
     truth(window) {
-      return shop.truth(window).map((version) => ({ id: orderGid(version.id), updated_at: version.updated_at }));
+      const bounds = window && { from: window.from ? secondCeiling(window.from) : window.from, to: window.to ? secondCeiling(window.to) : window.to };
+      return shop.truth(bounds).map((version) => ({ id: orderGid(version.id), updated_at: wholeSecond(version.updated_at) }));
     },
     order(gid) {
       const referenceId = referenceIdOf(gid);
@@ -383,6 +433,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     calls() {
       return [...recorded];
     },
+    bulk,
     async stop() {
       await listening.close();
       await agent.close();

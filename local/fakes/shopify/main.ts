@@ -1,10 +1,12 @@
-// Runs the fake Shopify GraphQL Admin API on its own: `npx tsx local/fakes/shopify/main.ts --orders 10000 --port 4011 --live-rate 20`.
+// Runs the fake Shopify GraphQL Admin API on its own: `npx tsx local/fakes/shopify/main.ts --orders 10000 --port 4011 --live-rate 20`
+// (`--bulk-rate ORDERS_PER_S`: how fast its bulk exports run; default and its basis in bulk.ts).
 // Prints the settings that point order-sync at it (a fake's token: printing it is the point), and stops on Ctrl-C.
 import { parseArgs } from 'node:util';
+import { DEFAULT_BULK_RATE } from './bulk';
 import { startFakeShopify } from './index';
 
-const NAMES = ['orders', 'port', 'seed', 'live-rate', 'token', 'bucket-size', 'restore-rate', 'scopes'] as const;
-const USAGE = `options: --orders N --port P --seed S --live-rate CHANGES_PER_S --token T --bucket-size POINTS --restore-rate POINTS_PER_S --scopes read_orders,read_all_orders`;
+const NAMES = ['orders', 'port', 'seed', 'live-rate', 'token', 'bucket-size', 'restore-rate', 'scopes', 'bulk-rate'] as const;
+const USAGE = `options: --orders N --port P --seed S --live-rate CHANGES_PER_S --token T --bucket-size POINTS --restore-rate POINTS_PER_S --scopes read_orders,read_all_orders --bulk-rate ORDERS_PER_S (default ${DEFAULT_BULK_RATE})`;
 
 function number(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
@@ -24,8 +26,9 @@ async function main(): Promise<void> {
     ...(text.token ? { token: text.token } : {}),
     ...(text.scopes ? { scopes: text.scopes.split(',') } : {}),
     bucket: { ...(maximumAvailable !== undefined ? { maximumAvailable } : {}), ...(restoreRate !== undefined ? { restoreRate } : {}) },
+    bulkRate: number(text['bulk-rate'], 'bulk-rate') ?? DEFAULT_BULK_RATE,
   });
-  console.log(`fake Shopify GraphQL Admin API: ${fake.url}/admin/api/2025-10/graphql.json (${fake.shop.stats().orders} orders)`);
+  console.log(`fake Shopify GraphQL Admin API: ${fake.url}/admin/api/2025-10/graphql.json (${fake.shop.stats().orders} orders; bulk exports at ${number(text['bulk-rate'], 'bulk-rate') ?? DEFAULT_BULK_RATE} orders/s)`);
   console.log('SOURCE_KIND=shopify');
   console.log(`SHOPIFY_SHOP_DOMAIN=${fake.url}`);
   console.log('SHOPIFY_API_VERSION=2025-10');

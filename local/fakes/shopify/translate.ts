@@ -1,8 +1,11 @@
 // Turns an order of the fake orders API (docs/source-contract.md shape) into a Shopify GraphQL Admin Order node, as the
-// connector's documents select it: gid ids, display enums, MoneyBags with shopMoney, UTC DateTimes.
+// connector's documents select it: gid ids, display enums, MoneyBags with shopMoney, UTC DateTimes in whole
+// seconds (as Shopify writes them, so many orders share one second), and the revenue fields the reference contract lacks
+// (refunds, discounts, shipping, tax lines, addresses), derived from the order so the same version reads the same.
 // Field shapes follow https://shopify.dev/docs/api/admin-graphql/latest/objects/Order and objects/LineItem.
-import { shopifyDateTime } from '../../../functions/adapters/source/shopify/queries';
-import { toInstant } from '../../../functions/core/instant';
+import { addMs, toInstant } from '../../../functions/core/instant';
+import type { Instant } from '../../../functions/core/order';
+import { hash32 } from '../orders-api/random';
 
 type Fields = Record<string, unknown>;
 
@@ -39,12 +42,107 @@ export function unwrap(cursor: string): unknown {
   }
 }
 
+/** Shopify's DateTime: whole seconds, UTC (`2025-01-15T10:31:07Z`). */
 function dateTime(value: unknown): string | null {
-  return typeof value === 'string' ? shopifyDateTime(toInstant(value)) : null;
+  return typeof value === 'string' ? `${toInstant(value).slice(0, 19)}Z` : null;
+}
+
+/** The instant as Shopify stores it: truncated to the second. */
+export function wholeSecond(instant: Instant): Instant {
+  return `${instant.slice(0, 19)}.000000Z`;
+}
+
+/**
+ * The first instant whose whole second is at or after `instant`'s: a stored time (whole seconds) s is >= a bound b
+ * exactly when the precise time is >= secondCeiling(b), so the fake's filters match what Shopify's would.
+ */
+export function secondCeiling(instant: Instant): Instant {
+  return instant.slice(20, 26) === '000000' ? instant : addMs(wholeSecond(instant), 1000);
 }
 
 function moneyBag(amount: unknown, currencyCode: unknown): Fields {
   return { shopMoney: { amount, currencyCode } };
+}
+
+/** A decimal string's minor units and decimals (`"12.34"` → 1234, 2). */
+function minor(amount: unknown): { units: number; decimals: number } {
+  const text = String(amount);
+  const [whole, fraction = ''] = text.split('.');
+  return { units: Number(`${whole}${fraction}`), decimals: fraction.length };
+}
+
+function decimal(units: number, decimals: number): string {
+  if (decimals === 0) return String(units);
+  const text = String(Math.abs(units)).padStart(decimals + 1, '0');
+  return `${units < 0 ? '-' : ''}${text.slice(0, -decimals)}.${text.slice(-decimals)}`;
+}
+
+const COUNTRIES = [
+  { countryCodeV2: 'US', country: 'United States', provinceCode: 'NY', province: 'New York', city: 'New York', zip: '10001' },
+  { countryCodeV2: 'BR', country: 'Brazil', provinceCode: 'SP', province: 'São Paulo', city: 'São Paulo', zip: '01310-100' },
+  { countryCodeV2: 'DE', country: 'Germany', provinceCode: null, province: null, city: 'München', zip: '80331' },
+  { countryCodeV2: 'JP', country: 'Japan', provinceCode: 'JP-13', province: 'Tokyo', city: '渋谷区', zip: '150-0002' },
+  { countryCodeV2: 'GB', country: 'United Kingdom', provinceCode: null, province: null, city: 'London', zip: 'SW1A 1AA' },
+  { countryCodeV2: 'CA', country: 'Canada', provinceCode: 'QC', province: 'Quebec', city: 'Montréal', zip: 'H2X 1Y4' },
+] as const;
+
+/**
+ * The revenue fields of an order, consistent with its totals: a refund of everything (refunded) or of half the total
+ * (partially_refunded); shipping that a discount makes free (a code, or an automatic discount), so the totals the
+ * reference order states still add up; one tax line carrying the order's tax.
+ */
+function revenueFields(order: Fields): { fields: Fields; discountApplications: Fields[]; shippingLines: Fields[] } {
+  const currency = order.currency;
+  const orderNumber = Number(order.order_number);
+  const h = hash32(orderNumber, 0x7e5e);
+  const total = minor(order.total_price);
+  const subtotal = minor(order.subtotal_price);
+  const tax = minor(order.total_tax);
+  const d = total.decimals;
+  const refunded = order.financial_status === 'refunded' ? total.units : order.financial_status === 'partially_refunded' ? Math.floor(total.units / 2) : 0;
+  const refundedSubtotal = Math.min(refunded, subtotal.units);
+  const refundedTax = refunded === total.units ? tax.units : 0;
+  const hasLines = subtotal.units > 0;
+  const shippingUnits = hasLines ? (d === 0 ? 800 : 500 + (h % 3) * 250) : 0;
+  const byCode = hasLines && h % 3 === 0;
+  const discountApplications: Fields[] = hasLines
+    ? [
+        byCode
+          ? { __typename: 'DiscountCodeApplication', allocationMethod: 'EACH', targetType: 'SHIPPING_LINE', value: { __typename: 'PricingPercentageValue', percentage: 100 }, code: 'FREESHIP' }
+          : { __typename: 'AutomaticDiscountApplication', allocationMethod: 'EACH', targetType: 'SHIPPING_LINE', value: { __typename: 'MoneyV2', amount: decimal(shippingUnits, d), currencyCode: currency }, title: 'Free shipping' },
+      ]
+    : [];
+  const shippingLines: Fields[] = hasLines
+    ? [{ id: `gid://shopify/ShippingLine/${orderNumber}`, title: 'Standard', code: 'STANDARD', source: 'shopify', originalPriceSet: moneyBag(decimal(shippingUnits, d), currency), discountedPriceSet: moneyBag(decimal(0, d), currency) }]
+    : [];
+  const place = (salt: number): Fields => ({ ...COUNTRIES[hash32(orderNumber, salt) % COUNTRIES.length]! });
+  const updatedAt = dateTime(order.updated_at);
+  return {
+    fields: {
+      currentTotalPriceSet: moneyBag(decimal(total.units - refunded, d), currency),
+      currentSubtotalPriceSet: moneyBag(decimal(subtotal.units - refundedSubtotal, d), currency),
+      currentTotalTaxSet: moneyBag(decimal(tax.units - refundedTax, d), currency),
+      currentTotalDiscountsSet: moneyBag(decimal(shippingUnits, d), currency),
+      // Nullable in the schema: absent on orders that never had a discount to total.
+      totalDiscountsSet: hasLines ? moneyBag(decimal(shippingUnits, d), currency) : null,
+      totalRefundedSet: moneyBag(decimal(refunded, d), currency),
+      totalShippingPriceSet: moneyBag(decimal(0, d), currency),
+      currentShippingPriceSet: moneyBag(decimal(0, d), currency),
+      discountCodes: byCode ? ['FREESHIP'] : [],
+      tags: Array.isArray(order.tags) ? order.tags : [],
+      note: typeof order.note === 'string' ? order.note : null,
+      taxLines:
+        tax.units > 0
+          ? [{ title: currency === 'USD' ? 'Sales tax' : 'VAT', rate: Math.round((tax.units / subtotal.units) * 10_000) / 10_000, priceSet: moneyBag(order.total_tax, currency) }]
+          : [],
+      refunds: refunded > 0 ? [{ id: `gid://shopify/Refund/${orderNumber}`, createdAt: updatedAt, totalRefundedSet: moneyBag(decimal(refunded, d), currency) }] : [],
+      // Guest orders and some others have no billing address; every order with something to ship has a shipping one.
+      billingAddress: h % 10 === 0 ? null : place(0xb111),
+      shippingAddress: hasLines ? place(0x5417) : null,
+    },
+    discountApplications,
+    shippingLines,
+  };
 }
 
 /** Every line item of the order as LineItem nodes (`li_12_3` → `gid://shopify/LineItem/12003`). */
@@ -57,7 +155,11 @@ export function lineItemNodes(order: Fields): Fields[] {
       sku: item.sku,
       title: item.title,
       quantity: item.quantity,
+      // Deleted variants and products read as null: every 25th line's.
+      variant: Number(line) % 25 === 0 ? null : { id: `gid://shopify/ProductVariant/${hash32(Number(orderNumber), Number(line)) % 100_000}` },
+      product: Number(line) % 25 === 0 ? null : { id: `gid://shopify/Product/${hash32(Number(orderNumber), Number(line)) % 10_000}` },
       originalTotalSet: moneyBag(item.price, order.currency),
+      discountedTotalSet: moneyBag(item.price, order.currency),
     };
   });
 }
@@ -69,10 +171,16 @@ export function lineItemsConnection(all: readonly Fields[], first: number, after
   return { nodes, pageInfo: { hasNextPage: next < all.length, endCursor: nodes.length > 0 ? opaque({ li: next }) : null } };
 }
 
-/** The Order node of a fake-orders-API order, with its first `lineItemsFirst` line items. */
-export function orderNode(order: Fields, lineItemsFirst: number): Fields {
+/** A whole list as a connection: the bulk export's view, and the paged query's when it asks for at least that many. */
+function wholeConnection(nodes: readonly Fields[]): Fields {
+  return { nodes, pageInfo: { hasNextPage: false, endCursor: nodes.length > 0 ? opaque({ li: nodes.length }) : null } };
+}
+
+/** The Order node's own fields (its connections aside), as ORDER_FIELDS selects them. */
+export function orderFields(order: Fields): Fields {
   const customer = order.customer as Fields | null;
   const closed = order.status === 'closed' || order.status === 'cancelled';
+  const revenue = revenueFields(order);
   return {
     id: orderGid(String(order.id)),
     name: `#${String(order.order_number)}`,
@@ -84,15 +192,33 @@ export function orderNode(order: Fields, lineItemsFirst: number): Fields {
     // Cancelled orders are archived (closed) too, as Shopify does by default.
     closed,
     closedAt: closed ? dateTime(order.updated_at) : null,
-    displayFinancialStatus: FINANCIAL[String(order.financial_status)] ?? null,
+    // Shopify shows no financial status on an order with nothing to pay (nullable in the schema): here, no line items.
+    displayFinancialStatus: Number(minor(order.total_price).units) === 0 ? null : (FINANCIAL[String(order.financial_status)] ?? null),
     displayFulfillmentStatus: order.fulfillment_status === 'fulfilled' ? 'FULFILLED' : order.fulfillment_status === 'partial' ? 'PARTIALLY_FULFILLED' : 'UNFULFILLED',
     totalPriceSet: moneyBag(order.total_price, order.currency),
     subtotalPriceSet: moneyBag(order.subtotal_price, order.currency),
     totalTaxSet: moneyBag(order.total_tax, order.currency),
+    ...revenue.fields,
     // Customer.displayName is non-null: the name, else (as Shopify falls back) the email, else empty.
     customer: customer
       ? { id: `gid://shopify/Customer/${String(customer.id).replace(/^cus_/, '')}`, displayName: customer.name ?? customer.email ?? '' }
       : null,
+  };
+}
+
+/** The discount applications and shipping lines of an order (the bulk export writes them as child lines). */
+export function orderChildren(order: Fields): { discountApplications: Fields[]; shippingLines: Fields[] } {
+  const { discountApplications, shippingLines } = revenueFields(order);
+  return { discountApplications, shippingLines };
+}
+
+/** The Order node of a fake-orders-API order, as the paged query selects it, with its first `lineItemsFirst` line items. */
+export function orderNode(order: Fields, lineItemsFirst: number): Fields {
+  const { discountApplications, shippingLines } = orderChildren(order);
+  return {
+    ...orderFields(order),
     lineItems: lineItemsConnection(lineItemNodes(order), lineItemsFirst, 0),
+    discountApplications: wholeConnection(discountApplications),
+    shippingLines: wholeConnection(shippingLines),
   };
 }

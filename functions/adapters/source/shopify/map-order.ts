@@ -1,5 +1,6 @@
-// Maps one Shopify Order node (as ORDERS_PAGE_QUERY selects it, line items complete) onto the docs/source-contract.md
-// order shape and validates it with the core's validateOrder, so every connector obeys the same rules.
+// Maps one Shopify Order node (ORDER_FIELDS and its connections, as the paged query selects them or the bulk
+// export reassembles them) onto the docs/source-contract.md order shape plus `details`, and validates it with the core's
+// validator, so every connector obeys the same rules.
 //
 // Field meanings: https://shopify.dev/docs/api/admin-graphql/latest/objects/Order,
 // https://shopify.dev/docs/api/admin-graphql/latest/enums/OrderDisplayFinancialStatus,
@@ -7,7 +8,8 @@
 // https://shopify.dev/docs/api/admin-graphql/latest/objects/LineItem (Decimal amounts are strings: kept as sent).
 import { InvalidOrderError } from '../../../core/errors';
 import type { FinancialStatus, FulfillmentStatus, Order } from '../../../core/order';
-import { validateOrder } from '../../../core/validate-order';
+import { validateSourceOrder } from '../../../core/validate-order';
+import { PAGED_DISCOUNT_APPLICATIONS, PAGED_SHIPPING_LINES } from './queries';
 
 type Fields = Record<string, unknown>;
 
@@ -15,7 +17,8 @@ type Fields = Record<string, unknown>;
  * displayFinancialStatus → ours. Two Shopify values have no twin in docs/source-contract.md:
  * PARTIALLY_PAID (some money captured, the rest still owed) reads as `pending`: the order is not paid;
  * EXPIRED (an authorization lapsed uncaptured: no money moved) reads as `voided`, like a cancelled authorization.
- * Anything else, null included, fails the order: a status we cannot place is not guessed.
+ * null (the schema allows it: Shopify shows no payment status, e.g. an order with nothing to pay) is kept as null,
+ * "no financial status", not guessed into one. Any other value fails the order.
  */
 export const FINANCIAL_STATUS: Readonly<Record<string, FinancialStatus>> = {
   PENDING: 'pending',
@@ -61,11 +64,52 @@ const SOURCE_FIELDS: ReadonlyArray<[RegExp, string]> = [
   [/^customer\.email$/, 'email'],
   [/^line_items$/, 'lineItems.nodes'],
   [/^line_items\[(\d+)\]\.price$/, 'lineItems.nodes[$1].originalTotalSet.shopMoney.amount'],
+  [/^line_items\[(\d+)\]\.discounted_total$/, 'lineItems.nodes[$1].discountedTotalSet.shopMoney.amount'],
+  [/^line_items\[(\d+)\]\.variant_id$/, 'lineItems.nodes[$1].variant.id'],
+  [/^line_items\[(\d+)\]\.product_id$/, 'lineItems.nodes[$1].product.id'],
   [/^line_items\[(\d+)\]\./, 'lineItems.nodes[$1].'],
   [/^created_at$/, 'createdAt'],
   [/^updated_at$/, 'updatedAt'],
   [/^cancelled_at$/, 'cancelledAt'],
+  [/^details\.current_total_price$/, 'currentTotalPriceSet.shopMoney.amount'],
+  [/^details\.current_subtotal_price$/, 'currentSubtotalPriceSet.shopMoney.amount'],
+  [/^details\.current_total_tax$/, 'currentTotalTaxSet.shopMoney.amount'],
+  [/^details\.current_total_discounts$/, 'currentTotalDiscountsSet.shopMoney.amount'],
+  [/^details\.total_discounts$/, 'totalDiscountsSet.shopMoney.amount'],
+  [/^details\.total_refunded$/, 'totalRefundedSet.shopMoney.amount'],
+  [/^details\.total_shipping$/, 'totalShippingPriceSet.shopMoney.amount'],
+  [/^details\.current_total_shipping$/, 'currentShippingPriceSet.shopMoney.amount'],
+  [/^details\.refunds\[(\d+)\]\.amount$/, 'refunds[$1].totalRefundedSet.shopMoney.amount'],
+  [/^details\.refunds\[(\d+)\]\.created_at$/, 'refunds[$1].createdAt'],
+  [/^details\.refunds/, 'refunds'],
+  [/^details\.discount_codes/, 'discountCodes'],
+  [/^details\.discount_applications\[(\d+)\]\.amount$/, 'discountApplications.nodes[$1].value.amount'],
+  [/^details\.discount_applications\[(\d+)\]\.percentage$/, 'discountApplications.nodes[$1].value.percentage'],
+  [/^details\.discount_applications\[(\d+)\]\.allocation_method$/, 'discountApplications.nodes[$1].allocationMethod'],
+  [/^details\.discount_applications\[(\d+)\]\.target_type$/, 'discountApplications.nodes[$1].targetType'],
+  [/^details\.discount_applications\[(\d+)\]\.kind$/, 'discountApplications.nodes[$1].__typename'],
+  [/^details\.discount_applications/, 'discountApplications.nodes'],
+  [/^details\.shipping_lines\[(\d+)\]\.price$/, 'shippingLines.nodes[$1].originalPriceSet.shopMoney.amount'],
+  [/^details\.shipping_lines\[(\d+)\]\.discounted_price$/, 'shippingLines.nodes[$1].discountedPriceSet.shopMoney.amount'],
+  [/^details\.shipping_lines/, 'shippingLines.nodes'],
+  [/^details\.tax_lines\[(\d+)\]\.price$/, 'taxLines[$1].priceSet.shopMoney.amount'],
+  [/^details\.tax_lines/, 'taxLines'],
+  [/^details\.billing_address\.country_code$/, 'billingAddress.countryCodeV2'],
+  [/^details\.billing_address\.province_code$/, 'billingAddress.provinceCode'],
+  [/^details\.billing_address/, 'billingAddress'],
+  [/^details\.shipping_address\.country_code$/, 'shippingAddress.countryCodeV2'],
+  [/^details\.shipping_address\.province_code$/, 'shippingAddress.provinceCode'],
+  [/^details\.shipping_address/, 'shippingAddress'],
+  [/^details\./, ''],
 ];
+
+/** DiscountApplication's concrete types → our kind. */
+const DISCOUNT_KIND: Readonly<Record<string, string>> = {
+  DiscountCodeApplication: 'code',
+  AutomaticDiscountApplication: 'automatic',
+  ManualDiscountApplication: 'manual',
+  ScriptDiscountApplication: 'script',
+};
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -115,11 +159,83 @@ export function toOrdersApiShape(node: unknown): Fields {
   };
   const lineItems = isFields(node.lineItems) ? node.lineItems.nodes : undefined;
   const customer = node.customer;
+  const list = (value: unknown): unknown => (Array.isArray(value) ? value.map((item) => (isFields(item) ? item : {})) : value);
+  const nodesOf = (field: string, pagedMax: number): unknown => {
+    const connection = node[field];
+    if (!isFields(connection)) return connection;
+    if (isFields(connection.pageInfo) && connection.pageInfo.hasNextPage === true) {
+      throw new InvalidOrderError(id, field, `has more than the ${pagedMax} the paged query reads; a full resync (bulk export) reads them all`);
+    }
+    return connection.nodes;
+  };
+  const address = (value: unknown): unknown =>
+    isFields(value)
+      ? { country_code: value.countryCodeV2, country: value.country, province_code: value.provinceCode, province: value.province, city: value.city, zip: value.zip }
+      : value;
+  const discountApplications = nodesOf('discountApplications', PAGED_DISCOUNT_APPLICATIONS);
+  const shippingLines = nodesOf('shippingLines', PAGED_SHIPPING_LINES);
+  const details = {
+    current_total_price: inOrderCurrency(node.currentTotalPriceSet, 'currentTotalPriceSet.shopMoney.currencyCode'),
+    current_subtotal_price: inOrderCurrency(node.currentSubtotalPriceSet, 'currentSubtotalPriceSet.shopMoney.currencyCode'),
+    current_total_tax: inOrderCurrency(node.currentTotalTaxSet, 'currentTotalTaxSet.shopMoney.currencyCode'),
+    current_total_discounts: inOrderCurrency(node.currentTotalDiscountsSet, 'currentTotalDiscountsSet.shopMoney.currencyCode'),
+    total_discounts: node.totalDiscountsSet === null ? null : inOrderCurrency(node.totalDiscountsSet, 'totalDiscountsSet.shopMoney.currencyCode'),
+    total_refunded: inOrderCurrency(node.totalRefundedSet, 'totalRefundedSet.shopMoney.currencyCode'),
+    total_shipping: inOrderCurrency(node.totalShippingPriceSet, 'totalShippingPriceSet.shopMoney.currencyCode'),
+    current_total_shipping: inOrderCurrency(node.currentShippingPriceSet, 'currentShippingPriceSet.shopMoney.currencyCode'),
+    refunds: Array.isArray(node.refunds)
+      ? (list(node.refunds) as Fields[]).map((refund, i) => ({
+          id: refund.id,
+          created_at: refund.createdAt,
+          amount: inOrderCurrency(refund.totalRefundedSet, `refunds[${i}].totalRefundedSet.shopMoney.currencyCode`),
+        }))
+      : node.refunds,
+    discount_codes: node.discountCodes,
+    discount_applications: Array.isArray(discountApplications)
+      ? (list(discountApplications) as Fields[]).map((application, i) => {
+          const value = isFields(application.value) ? application.value : {};
+          const money = value.__typename === 'MoneyV2';
+          if (money && value.currencyCode !== currency) {
+            throw new InvalidOrderError(id, `discountApplications.nodes[${i}].value.currencyCode`, `is in ${String(value.currencyCode)}, the order total in ${String(currency)}`);
+          }
+          return {
+            kind: DISCOUNT_KIND[String(application.__typename)] ?? application.__typename,
+            code: application.code ?? null,
+            title: application.title ?? null,
+            amount: money ? value.amount : null,
+            percentage: value.__typename === 'PricingPercentageValue' ? value.percentage : null,
+            allocation_method: application.allocationMethod,
+            target_type: application.targetType,
+          };
+        })
+      : discountApplications,
+    shipping_lines: Array.isArray(shippingLines)
+      ? (list(shippingLines) as Fields[]).map((line, i) => ({
+          id: line.id ?? null,
+          title: line.title,
+          code: line.code,
+          source: line.source,
+          price: inOrderCurrency(line.originalPriceSet, `shippingLines.nodes[${i}].originalPriceSet.shopMoney.currencyCode`),
+          discounted_price: inOrderCurrency(line.discountedPriceSet, `shippingLines.nodes[${i}].discountedPriceSet.shopMoney.currencyCode`),
+        }))
+      : shippingLines,
+    tax_lines: Array.isArray(node.taxLines)
+      ? (list(node.taxLines) as Fields[]).map((line, i) => ({
+          title: line.title,
+          rate: line.rate,
+          price: inOrderCurrency(line.priceSet, `taxLines[${i}].priceSet.shopMoney.currencyCode`),
+        }))
+      : node.taxLines,
+    billing_address: address(node.billingAddress),
+    shipping_address: address(node.shippingAddress),
+    tags: node.tags,
+    note: node.note,
+  };
   return {
     id,
     order_number: node.number,
     status: statusOf(id, node),
-    financial_status: mapped(id, 'displayFinancialStatus', FINANCIAL_STATUS, node.displayFinancialStatus),
+    financial_status: node.displayFinancialStatus === null ? null : mapped(id, 'displayFinancialStatus', FINANCIAL_STATUS, node.displayFinancialStatus),
     fulfillment_status: mapped(id, 'displayFulfillmentStatus', FULFILLMENT_STATUS, node.displayFulfillmentStatus),
     currency,
     total_price: total.amount,
@@ -138,6 +254,10 @@ export function toOrdersApiShape(node: unknown): Fields {
                 quantity: item.quantity,
                 // originalTotalSet: unit price × quantity before discounts, the line's total as docs/source-contract.md's price.
                 price: inOrderCurrency(item.originalTotalSet, `lineItems.nodes[${i}].originalTotalSet.shopMoney.currencyCode`),
+                discounted_total: inOrderCurrency(item.discountedTotalSet, `lineItems.nodes[${i}].discountedTotalSet.shopMoney.currencyCode`),
+                // A deleted variant or product reads as null: the sale still happened.
+                variant_id: isFields(item.variant) ? item.variant.id : item.variant,
+                product_id: isFields(item.product) ? item.product.id : item.product,
               }
             : item,
         )
@@ -145,6 +265,7 @@ export function toOrdersApiShape(node: unknown): Fields {
     created_at: node.createdAt,
     updated_at: node.updatedAt,
     cancelled_at: node.cancelledAt,
+    details,
   };
 }
 
@@ -152,7 +273,7 @@ export function toOrdersApiShape(node: unknown): Fields {
 export function mapShopifyOrder(node: unknown): Order {
   const shape = toOrdersApiShape(node);
   try {
-    return { ...validateOrder(shape), raw: node as Fields };
+    return { ...validateSourceOrder(shape, { financialStatusMayBeNull: true, withDetails: true }), raw: node as Fields };
   } catch (error) {
     if (!(error instanceof InvalidOrderError)) throw error;
     const prefix = `order ${error.orderId || '(no id)'}: field "${error.field}" `;

@@ -16,24 +16,61 @@ export const MAX_SINGLE_QUERY_COST = 1000;
 export const MAX_CONNECTION_FIRST = 250;
 
 const MONEY = 'shopMoney { amount currencyCode }';
-const LINE_ITEM_FIELDS = `id sku title quantity originalTotalSet { ${MONEY} }`;
+const ADDRESS = 'countryCodeV2 country provinceCode province city zip';
+
+/**
+ * One line item: the reference contract's fields plus what revenue by product needs. originalTotalSet is the line before
+ * discounts (the reference contract's price), discountedTotalSet after the line's own discounts.
+ */
+export const LINE_ITEM_FIELDS = `id sku title quantity variant { id } product { id } originalTotalSet { ${MONEY} } discountedTotalSet { ${MONEY} }`;
+
+/**
+ * One discount application. DiscountApplication is an interface and its value a union: `__typename` says which
+ * (the mapping and the schema test both read it); the code or title lives on the concrete types.
+ */
+export const DISCOUNT_APPLICATION_FIELDS = `__typename allocationMethod targetType
+  value { __typename ... on MoneyV2 { amount currencyCode } ... on PricingPercentageValue { percentage } }
+  ... on DiscountCodeApplication { code }
+  ... on AutomaticDiscountApplication { title }
+  ... on ManualDiscountApplication { title }
+  ... on ScriptDiscountApplication { title }`;
+
+/** One shipping line: its price before and after shipping discounts (ShippingLine.price is deprecated). */
+export const SHIPPING_LINE_FIELDS = `id title code source originalPriceSet { ${MONEY} } discountedPriceSet { ${MONEY} }`;
+
+/**
+ * The order's own fields (its connections aside), the same in the paged and the bulk query so both map through
+ * one path. The `current…` totals reflect refunds, returns and edits; the others are as placed. Order.email stands
+ * in for the customer's email (Customer.email is deprecated); TaxLine.priceSet replaces the deprecated price.
+ */
+export const ORDER_FIELDS = `id name number email createdAt updatedAt cancelledAt closed closedAt
+      displayFinancialStatus displayFulfillmentStatus
+      totalPriceSet { ${MONEY} } subtotalPriceSet { ${MONEY} } totalTaxSet { ${MONEY} }
+      currentTotalPriceSet { ${MONEY} } currentSubtotalPriceSet { ${MONEY} } currentTotalTaxSet { ${MONEY} }
+      currentTotalDiscountsSet { ${MONEY} } totalDiscountsSet { ${MONEY} } totalRefundedSet { ${MONEY} }
+      totalShippingPriceSet { ${MONEY} } currentShippingPriceSet { ${MONEY} }
+      discountCodes tags note
+      taxLines { title rate priceSet { ${MONEY} } }
+      refunds { id createdAt totalRefundedSet { ${MONEY} } }
+      billingAddress { ${ADDRESS} } shippingAddress { ${ADDRESS} }
+      customer { id displayName }`;
+
+/** Discount applications and shipping lines one paged order carries; more fail the order by name (the bulk query reads all). */
+export const PAGED_DISCOUNT_APPLICATIONS = 5;
+export const PAGED_SHIPPING_LINES = 2;
 
 /**
  * One slice of the window, oldest change first. `sortKey: UPDATED_AT` plus a cursor is keyset paging; the
  * filter string stays the same for the whole walk (the window is fixed), so an order changed during the walk
  * moves to a later position or out of the window, never to a place the walk has passed.
- * Order.email stands in for the customer's email: Customer.email is deprecated in recent versions.
  */
 export const ORDERS_PAGE_QUERY = `query OrdersPage($first: Int!, $after: String, $query: String!, $lineItems: Int!) {
   orders(first: $first, after: $after, sortKey: UPDATED_AT, query: $query) {
     nodes {
-      id name number email createdAt updatedAt cancelledAt closed closedAt
-      displayFinancialStatus displayFulfillmentStatus
-      totalPriceSet { ${MONEY} }
-      subtotalPriceSet { ${MONEY} }
-      totalTaxSet { ${MONEY} }
-      customer { id displayName }
+      ${ORDER_FIELDS}
       lineItems(first: $lineItems) { nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }
+      discountApplications(first: ${PAGED_DISCOUNT_APPLICATIONS}) { nodes { ${DISCOUNT_APPLICATION_FIELDS} } pageInfo { hasNextPage endCursor } }
+      shippingLines(first: ${PAGED_SHIPPING_LINES}) { nodes { ${SHIPPING_LINE_FIELDS} } pageInfo { hasNextPage endCursor } }
     }
     pageInfo { hasNextPage endCursor }
   }
@@ -57,12 +94,87 @@ export const ACCESS_SCOPES_QUERY = `query AccessScopes {
   currentAppInstallation { accessScopes { handle } }
 }`;
 
+// ---------------------------------------------------------------- bulk export (full resyncs)
+// https://shopify.dev/docs/api/usage/bulk-operations/queries (read Dec 2026): one top-level connection, at most five
+// connections nested two deep, JSONL result whose nested objects carry `__parentId`, URL valid 7 days; one bulk
+// query per app and shop before 2026-01, five from 2026-01 on; bulkOperationRunQuery's groupObjects defaults to true
+// before 2026-01 and to false from it (the 2026-01 release notes), so we always set it.
+
+/** What a poll reads of a bulk operation. */
+export const BULK_OPERATION_FIELDS = 'id status errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl query';
+
+/**
+ * The bulk export's own query: every order of the filter with all its line items, discount applications and shipping
+ * lines (no `first`: a bulk query reads whole connections). Children select `__typename` so a JSONL line says what it
+ * is. `"$FILTER"` is replaced by the window's filter (ordersBulkQuery); the constant itself is a valid document.
+ */
+export const ORDERS_BULK_EXPORT_QUERY = `query OrdersBulkExport {
+  orders(query: "$FILTER", sortKey: UPDATED_AT) {
+    edges { node {
+      ${ORDER_FIELDS}
+      lineItems { edges { node { __typename ${LINE_ITEM_FIELDS} } } }
+      discountApplications { edges { node { ${DISCOUNT_APPLICATION_FIELDS} } } }
+      shippingLines { edges { node { __typename ${SHIPPING_LINE_FIELDS} } } }
+    } }
+  }
+}`;
+
+/** The bulk export query of a window: ORDERS_BULK_EXPORT_QUERY with its filter (a JSON string is a GraphQL string). */
+export function ordersBulkQuery(window: Window): string {
+  return ORDERS_BULK_EXPORT_QUERY.replace('"$FILTER"', JSON.stringify(windowFilter(window)));
+}
+
+/**
+ * Starts the export. groupObjects: true, explicitly: the reader streams the JSONL one byte range at a time and needs
+ * each order's children right after it; ungrouped, Shopify may write a child anywhere in the file.
+ */
+export const RUN_BULK_EXPORT_MUTATION = `mutation RunBulkExport($query: String!) {
+  bulkOperationRunQuery(query: $query, groupObjects: true) {
+    bulkOperation { ${BULK_OPERATION_FIELDS} }
+    userErrors { field message code }
+  }
+}`;
+
+/** One operation by id: `node` works in every version (`bulkOperation(id:)` exists only from 2026-01). */
+export const BULK_OPERATION_QUERY = `query BulkOperation($id: ID!) {
+  node(id: $id) { __typename ... on BulkOperation { ${BULK_OPERATION_FIELDS} } }
+}`;
+
+/** Before 2026-01: the app's latest bulk query (deprecated in 2025-10, whose replacement bulkOperations only 2026-01 has). */
+export const CURRENT_BULK_OPERATION_QUERY = `query CurrentBulkOperation {
+  currentBulkOperation(type: QUERY) { ${BULK_OPERATION_FIELDS} }
+}`;
+
+/** From 2026-01: the app's bulk queries still in flight (at most five may run). */
+export const RUNNING_BULK_OPERATIONS_QUERY = `query RunningBulkOperations {
+  bulkOperations(first: 5, query: "operation_type:query AND (status:created OR status:running)") { nodes { ${BULK_OPERATION_FIELDS} } }
+}`;
+
+/** Whether the version has bulkOperations and five concurrent bulk queries (2026-01 and later, unstable included). */
+export function hasConcurrentBulkQueries(apiVersion: string): boolean {
+  return apiVersion === 'unstable' || apiVersion >= '2026-01';
+}
+
+/** Mutations cost 10 points; the bulk queries read one object or a short list. */
+export const RUN_BULK_EXPORT_COST = 10;
+export const BULK_OPERATION_COST = 1;
+export const RUNNING_BULK_OPERATIONS_COST = 2 + 5 + 1;
+
 // ---------------------------------------------------------------- cost
 
 /** A MoneyBag with its shopMoney: two objects. */
 const MONEY_BAG_COST = 2;
-/** LineItem + originalTotalSet. */
-const LINE_ITEM_COST = 1 + MONEY_BAG_COST;
+/** LineItem, variant, product, two money bags. */
+const LINE_ITEM_COST = 1 + 1 + 1 + 2 * MONEY_BAG_COST;
+/** DiscountApplication and its value. */
+const DISCOUNT_APPLICATION_COST = 1 + 1;
+/** ShippingLine and two money bags. */
+const SHIPPING_LINE_COST = 1 + 2 * MONEY_BAG_COST;
+/**
+ * Plain lists (refunds, taxLines) are not connections and have no `first`; Shopify does not document how many
+ * elements its calculated cost assumes for them. We count this many, so the estimate errs on the high side.
+ */
+const ASSUMED_LIST_LENGTH = 3;
 /** PageInfo is an object; counting it overestimates at worst, which is the safe side. */
 const PAGE_INFO_COST = 1;
 
@@ -70,9 +182,21 @@ function connectionCost(first: number, nodeCost: number): number {
   return 2 + first * nodeCost + PAGE_INFO_COST;
 }
 
-/** One Order node as OrdersPage selects it: the order, three money bags, the customer, its first line items. */
+/**
+ * One Order node as OrdersPage selects it: the order, eleven money bags, tax lines and refunds (each with a money
+ * bag), two addresses, the customer, and its first line items, discount applications and shipping lines.
+ */
 export function orderNodeCost(lineItemsFirst: number): number {
-  return 1 + 3 * MONEY_BAG_COST + 1 + connectionCost(lineItemsFirst, LINE_ITEM_COST);
+  return (
+    1 +
+    11 * MONEY_BAG_COST +
+    2 * ASSUMED_LIST_LENGTH * (1 + MONEY_BAG_COST) +
+    2 +
+    1 +
+    connectionCost(lineItemsFirst, LINE_ITEM_COST) +
+    connectionCost(PAGED_DISCOUNT_APPLICATIONS, DISCOUNT_APPLICATION_COST) +
+    connectionCost(PAGED_SHIPPING_LINES, SHIPPING_LINE_COST)
+  );
 }
 
 export function ordersPageCost(first: number, lineItemsFirst: number): number {
@@ -109,3 +233,30 @@ export function windowFilter(window: Window): string {
   const upper = `updated_at:<'${shopifyDateTime(window.to)}'`;
   return window.from === null ? upper : `updated_at:>='${shopifyDateTime(window.from)}' AND ${upper}`;
 }
+
+// ---------------------------------------------------------------- the documents, for the schema test
+
+/**
+ * Every document the connector sends, by operation name: `npm test` validates each against the real Admin API schema
+ * of every supported version (test/unit/shopify-documents.test.ts), and fails on an exported document missing here.
+ */
+export const SHOPIFY_DOCUMENTS: Readonly<Record<string, string>> = {
+  OrdersPage: ORDERS_PAGE_QUERY,
+  OrderLineItems: ORDER_LINE_ITEMS_QUERY,
+  OrdersCount: ORDERS_COUNT_QUERY,
+  AccessScopes: ACCESS_SCOPES_QUERY,
+  OrdersBulkExport: ORDERS_BULK_EXPORT_QUERY,
+  RunBulkExport: RUN_BULK_EXPORT_MUTATION,
+  BulkOperation: BULK_OPERATION_QUERY,
+  CurrentBulkOperation: CURRENT_BULK_OPERATION_QUERY,
+  RunningBulkOperations: RUNNING_BULK_OPERATIONS_QUERY,
+};
+
+/**
+ * Where a document is not for every supported version: the versions it is sent to, and a deprecation the schema test
+ * accepts because that version has no replacement yet. The connector picks by hasConcurrentBulkQueries.
+ */
+export const DOCUMENT_VERSIONS: Readonly<Record<string, { sentTo: 'before-2026-01' | 'from-2026-01'; allowDeprecated?: readonly string[] }>> = {
+  CurrentBulkOperation: { sentTo: 'before-2026-01', allowDeprecated: ['QueryRoot.currentBulkOperation'] },
+  RunningBulkOperations: { sentTo: 'from-2026-01' },
+};

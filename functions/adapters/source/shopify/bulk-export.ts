@@ -1,0 +1,374 @@
+// A full resync's read side on Shopify: start a bulk operation over the window, poll it, and read its JSONL result one
+// bounded byte range at a time (HTTP Range), each order reassembled with its `__parentId` children and mapped and
+// validated by the same mapShopifyOrder as the paged query. Every call is short: the state machine waits between
+// polls, and a range that stops inside an order hands back the offset of that order's first byte.
+//
+// Sources (read Dec 2026): https://shopify.dev/docs/api/usage/bulk-operations/queries (JSONL, __parentId, limits,
+// URL valid 7 days), objects/BulkOperation (status, errorCode, url, partialDataUrl), the 2026-01 release notes
+// (five concurrent bulk queries, groupObjects default false, bulkOperations query). Result URLs are Google Cloud
+// Storage V4 signed URLs: X-Goog-Date + X-Goog-Expires say when they stop working, and GCS answers 400 ExpiredToken.
+import { request } from 'undici';
+import { InvalidPageError, OrderSyncError, SourceAuthError, SourceRequestError, SourceUnavailableError } from '../../../core/errors';
+import { instantFromEpochMs } from '../../../core/instant';
+import type { Instant, Order } from '../../../core/order';
+import type { SourceCallStats } from '../../../core/ports';
+import type { Window } from '../../../core/run-types';
+import { describeNetworkError } from '../http-orders-source';
+import { mapShopifyOrder } from './map-order';
+import {
+  BULK_OPERATION_COST,
+  BULK_OPERATION_QUERY,
+  CURRENT_BULK_OPERATION_QUERY,
+  hasConcurrentBulkQueries,
+  ordersBulkQuery,
+  RUN_BULK_EXPORT_COST,
+  RUN_BULK_EXPORT_MUTATION,
+  RUNNING_BULK_OPERATIONS_COST,
+  RUNNING_BULK_OPERATIONS_QUERY,
+} from './queries';
+import type { ShopifyOrdersSource } from './shopify-orders-source';
+
+type Fields = Record<string, unknown>;
+
+// ---------------------------------------------------------------- the port (to move into core/ports.ts)
+
+export type BulkStart =
+  /** Our operation: just started, or adopted (one of ours over the same window was already running or done). */
+  | { kind: 'started'; operationId: string; adopted: boolean }
+  /**
+   * Another bulk query of this app holds the slot Shopify allows (one before 2026-01, five from it): wait (a Wait
+   * state) and call start again with the same `blockedSinceMs`, which bounds the waiting.
+   */
+  | { kind: 'blocked'; blockingOperationIds: string[]; blockedSinceMs: number };
+
+/** An operation still running, or completed with its result's URL. FAILED, CANCELED and EXPIRED are thrown. */
+export interface BulkStatus {
+  operationId: string;
+  status: 'CREATED' | 'RUNNING' | 'CANCELING' | 'COMPLETED';
+  /** COMPLETED: the result can be read. */
+  done: boolean;
+  url: string | null;
+  /** When `url` stops working (from its signature), null when not known. */
+  urlExpiresAt: Instant | null;
+  /** Objects written so far (orders and their children), and orders among them. */
+  objectCount: number;
+  rootObjectCount: number;
+  /** Bytes of the result, once done. */
+  fileSize: number | null;
+}
+
+export interface BulkRange {
+  /** The complete orders of the range, mapped and validated, in file order. */
+  orders: Order[];
+  /** Where the next range starts: the first byte of the first order not returned (the file's size when done). */
+  nextOffset: number;
+  /** Nothing is left after nextOffset. */
+  done: boolean;
+  fileSize: number;
+  stats: SourceCallStats;
+}
+
+export interface BulkOrderExport {
+  start(request: { window: Window; blockedSinceMs?: number | null }): Promise<BulkStart>;
+  poll(operationId: string): Promise<BulkStatus>;
+  /** One bounded read of the result: from `offset` (an order's first byte, 0 at first), about `maxBytes` long. */
+  readRange(request: { url: string; offset: number; maxBytes: number }): Promise<BulkRange>;
+}
+
+// ---------------------------------------------------------------- errors (new: named for Step Functions' Catch)
+
+/** The bulk operation ended without a usable result: FAILED (errorCode, maybe partial data), CANCELED or EXPIRED. A new operation is needed. */
+export class BulkOperationFailedError extends OrderSyncError {
+  readonly retryable = false;
+  constructor(
+    message: string,
+    readonly detail: { operationId: string; status: string; errorCode: string | null; partialDataUrl: string | null },
+  ) {
+    super(message);
+  }
+}
+
+/** The result URL has expired (7 days after completion) or its file is gone: a resume past it must start a new operation. */
+export class BulkResultExpiredError extends OrderSyncError {
+  readonly retryable = false;
+}
+
+/** Another bulk query of the app held the slot for longer than the connector waits: try the resync later. */
+export class BulkOperationBusyError extends SourceUnavailableError {}
+
+// ---------------------------------------------------------------- the export
+
+export interface ShopifyBulkExportOptions {
+  /** The connector whose graphql() and scope check the export sends through (one transport, one cost bucket). */
+  source: Pick<ShopifyOrdersSource, 'graphql' | 'checkScopes'>;
+  apiVersion: string;
+  /** How long start() accepts being blocked by another bulk query of the app (default 30 min). */
+  maxBlockedMs?: number;
+  /** One range request, answer and body included (default 60 s). */
+  timeoutMs?: number;
+  /** A range may grow to this many bytes to hold one whole order with its children (default 64 MiB). */
+  maxOrderBytes?: number;
+  clock?: () => number;
+}
+
+const IN_FLIGHT = new Set(['CREATED', 'RUNNING', 'CANCELING']);
+const NEWLINE = 0x0a;
+
+function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function newStats(): SourceCallStats {
+  return { requests: 0, throttled: 0, retried: 0 };
+}
+
+function count(value: unknown): number {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return Number.isSafeInteger(n) && (n as number) >= 0 ? (n as number) : 0;
+}
+
+/** When a GCS V4 signed URL stops working: X-Goog-Date (`20261201T220000Z`) + X-Goog-Expires seconds; null when it does not say. */
+export function signedUrlExpiry(url: string): number | null {
+  let params: URLSearchParams;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    return null;
+  }
+  const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(params.get('X-Goog-Date') ?? '');
+  const expires = Number(params.get('X-Goog-Expires'));
+  if (date === null || !Number.isFinite(expires)) return null;
+  const [, y, mo, d, h, mi, s] = date.map(Number) as number[];
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) + expires * 1000;
+}
+
+export class ShopifyBulkExport implements BulkOrderExport {
+  private readonly maxBlockedMs: number;
+  private readonly timeoutMs: number;
+  private readonly maxOrderBytes: number;
+  private readonly clock: () => number;
+
+  constructor(private readonly options: ShopifyBulkExportOptions) {
+    this.maxBlockedMs = options.maxBlockedMs ?? 30 * 60_000;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.maxOrderBytes = options.maxOrderBytes ?? 64 * 1024 * 1024;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  async start({ window, blockedSinceMs = null }: { window: Window; blockedSinceMs?: number | null }): Promise<BulkStart> {
+    const stats = newStats();
+    await this.options.source.checkScopes(stats);
+    const query = ordersBulkQuery(window);
+    // A start step that died after Shopify created the operation is retried: the operation it left is adopted.
+    const inFlight = await this.operationsInFlight(stats);
+    const ours = inFlight.find((op) => op.query === query && (IN_FLIGHT.has(String(op.status)) || op.status === 'COMPLETED'));
+    if (ours) return { kind: 'started', operationId: String(ours.id), adopted: true };
+    const running = inFlight.filter((op) => IN_FLIGHT.has(String(op.status)));
+    const limit = hasConcurrentBulkQueries(this.options.apiVersion) ? 5 : 1;
+    if (running.length >= limit) return this.blocked(running.map((op) => String(op.id)), blockedSinceMs);
+
+    const data = await this.options.source.graphql('RunBulkExport', RUN_BULK_EXPORT_MUTATION, { query }, RUN_BULK_EXPORT_COST, stats);
+    const payload = isFields(data) && isFields(data.bulkOperationRunQuery) ? data.bulkOperationRunQuery : undefined;
+    if (payload === undefined) throw new InvalidPageError('Shopify answered bulkOperationRunQuery without its payload');
+    const userErrors = Array.isArray(payload.userErrors) ? payload.userErrors.filter(isFields) : [];
+    if (userErrors.some((error) => error.code === 'OPERATION_IN_PROGRESS' || error.code === 'LIMIT_REACHED')) {
+      // Another query took the slot between our look and our start.
+      return this.blocked(running.map((op) => String(op.id)), blockedSinceMs);
+    }
+    if (userErrors.length > 0) {
+      throw new SourceRequestError(`Shopify refused the bulk export (${userErrors.map((error) => `${String(error.code)}: ${String(error.message)}`).join('; ')})`);
+    }
+    const operation = payload.bulkOperation;
+    if (!isFields(operation) || typeof operation.id !== 'string') throw new InvalidPageError('Shopify started a bulk export but answered no operation id');
+    return { kind: 'started', operationId: operation.id, adopted: false };
+  }
+
+  async poll(operationId: string): Promise<BulkStatus> {
+    const stats = newStats();
+    const data = await this.options.source.graphql('BulkOperation', BULK_OPERATION_QUERY, { id: operationId }, BULK_OPERATION_COST, stats);
+    const op = isFields(data) ? data.node : undefined;
+    if (op === null) throw new SourceRequestError(`Shopify has no bulk operation ${operationId} (an id from another shop or app?)`);
+    if (!isFields(op) || typeof op.status !== 'string') throw new InvalidPageError(`Shopify answered bulk operation ${operationId} without a status`);
+    const status = op.status;
+    const errorCode = typeof op.errorCode === 'string' ? op.errorCode : null;
+    const partialDataUrl = typeof op.partialDataUrl === 'string' ? op.partialDataUrl : null;
+    const detail = { operationId, status, errorCode, partialDataUrl };
+    if (status === 'FAILED') {
+      if (errorCode === 'ACCESS_DENIED') {
+        throw new SourceAuthError(`Shopify's bulk export ${operationId} failed with ACCESS_DENIED: the token lacks a scope the export needs (read_orders, read_all_orders)`);
+      }
+      const hint = errorCode === 'TIMEOUT' ? ': the export ran out of time; a narrower window (or groupObjects false, if the reader allowed it) would be lighter' : '';
+      // Partial data cannot prove which orders are missing, so it is never taken as the copy: the run starts over.
+      const partial = partialDataUrl ? ' (Shopify kept partial data, which a full resync cannot use: it cannot tell which orders are missing)' : '';
+      throw new BulkOperationFailedError(`Shopify's bulk export ${operationId} FAILED (${errorCode ?? 'no errorCode'})${hint}${partial}; start a new one`, detail);
+    }
+    if (status === 'CANCELED') throw new BulkOperationFailedError(`Shopify's bulk export ${operationId} was CANCELED (by the app, a staff member or Shopify); start a new one`, detail);
+    if (status === 'EXPIRED') throw new BulkResultExpiredError(`the result of Shopify's bulk export ${operationId} has EXPIRED (URLs last 7 days): a new export is needed`);
+    if (status !== 'CREATED' && status !== 'RUNNING' && status !== 'CANCELING' && status !== 'COMPLETED') {
+      throw new InvalidPageError(`Shopify answered bulk operation ${operationId} with a status the connector does not know: ${status}`);
+    }
+    const url = typeof op.url === 'string' ? op.url : null;
+    if (status === 'COMPLETED' && url === null && count(op.objectCount) > 0) {
+      throw new InvalidPageError(`Shopify's bulk export ${operationId} COMPLETED with ${String(op.objectCount)} objects but no result URL`);
+    }
+    const expiry = url === null ? null : signedUrlExpiry(url);
+    return {
+      operationId,
+      status,
+      done: status === 'COMPLETED',
+      url,
+      urlExpiresAt: expiry === null ? null : instantFromEpochMs(expiry),
+      objectCount: count(op.objectCount),
+      rootObjectCount: count(op.rootObjectCount),
+      fileSize: op.fileSize === null || op.fileSize === undefined ? null : count(op.fileSize),
+    };
+  }
+
+  async readRange({ url, offset, maxBytes }: { url: string; offset: number; maxBytes: number }): Promise<BulkRange> {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new SourceRequestError(`a result offset must be a non-negative integer, got ${offset}`);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new SourceRequestError(`maxBytes must be a positive integer, got ${maxBytes}`);
+    const expiry = signedUrlExpiry(url);
+    if (expiry !== null && this.clock() >= expiry) throw this.expired(url, `its signature expired at ${instantFromEpochMs(expiry)}`);
+    const stats = newStats();
+    for (let want = maxBytes; ; want = Math.min(want * 2, this.maxOrderBytes)) {
+      const got = await this.fetchRange(url, offset, want, stats);
+      if (got === null) return { orders: [], nextOffset: offset, done: true, fileSize: offset, stats };
+      const end = offset + got.bytes.byteLength;
+      const atEnd = end >= got.fileSize;
+      const { nodes, consumed } = assemble(got.bytes, atEnd, offset);
+      if (nodes.length > 0 || atEnd) {
+        // The same mapping and validation as the paged query: one bad order fails here exactly as it would there.
+        const orders = nodes.map((node) => mapShopifyOrder(node));
+        const nextOffset = offset + consumed;
+        return { orders, nextOffset, done: atEnd && nextOffset >= got.fileSize, fileSize: got.fileSize, stats };
+      }
+      if (want >= this.maxOrderBytes) {
+        throw new InvalidPageError(`one order of the bulk result at byte ${offset} spans more than ${this.maxOrderBytes} bytes with its children: too big to read in one step`);
+      }
+    }
+  }
+
+  /** Our app's operations that may hold the slot (and the latest, before 2026-01, which may be ours already done). */
+  private async operationsInFlight(stats: SourceCallStats): Promise<Fields[]> {
+    if (hasConcurrentBulkQueries(this.options.apiVersion)) {
+      const data = await this.options.source.graphql('RunningBulkOperations', RUNNING_BULK_OPERATIONS_QUERY, {}, RUNNING_BULK_OPERATIONS_COST, stats);
+      const nodes = isFields(data) && isFields(data.bulkOperations) ? data.bulkOperations.nodes : undefined;
+      if (!Array.isArray(nodes)) throw new InvalidPageError('Shopify answered bulkOperations without nodes');
+      return nodes.filter(isFields);
+    }
+    const data = await this.options.source.graphql('CurrentBulkOperation', CURRENT_BULK_OPERATION_QUERY, {}, BULK_OPERATION_COST, stats);
+    const current = isFields(data) ? data.currentBulkOperation : undefined;
+    return isFields(current) ? [current] : [];
+  }
+
+  private blocked(blockingOperationIds: string[], blockedSinceMs: number | null): BulkStart {
+    const now = this.clock();
+    const since = blockedSinceMs ?? now;
+    if (now - since > this.maxBlockedMs) {
+      throw new BulkOperationBusyError(
+        `another bulk query of this app (${blockingOperationIds.join(', ') || 'unknown'}) has held Shopify's bulk slot for ${Math.round((now - since) / 60_000)} minutes, ` +
+          `longer than the ${Math.round(this.maxBlockedMs / 60_000)} the resync waits; let it finish (or cancel it) and start the resync again`,
+        { attempts: 0 },
+      );
+    }
+    return { kind: 'blocked', blockingOperationIds, blockedSinceMs: since };
+  }
+
+  private expired(url: string, why: string): BulkResultExpiredError {
+    return new BulkResultExpiredError(`the bulk export's result URL no longer works (${why}): a resume past it needs a new export (${new URL(url).pathname})`);
+  }
+
+  /** Bytes [offset, offset + want) of the result and its size; null when offset is at or past its end. */
+  private async fetchRange(url: string, offset: number, want: number, stats: SourceCallStats): Promise<{ bytes: Buffer; fileSize: number } | null> {
+    const shown = `GET ${new URL(url).origin}${new URL(url).pathname} bytes=${offset}-${offset + want - 1}`;
+    stats.requests++;
+    let response;
+    try {
+      response = await request(url, { headers: { range: `bytes=${offset}-${offset + want - 1}` }, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      throw new SourceUnavailableError(`the bulk result did not answer (${describeNetworkError(error, this.timeoutMs)}): ${shown}`, {}, { cause: error });
+    }
+    const { statusCode } = response;
+    if (statusCode === 206) {
+      const total = /\/(\d+)$/.exec(String(response.headers['content-range'] ?? ''));
+      const bytes = Buffer.from(await response.body.arrayBuffer());
+      if (total === null) throw new InvalidPageError(`the bulk result answered 206 without a Content-Range size: ${shown}`);
+      return { bytes, fileSize: Number(total[1]) };
+    }
+    const text = await response.body.text();
+    if (statusCode === 200) {
+      // A server that ignores Range sends the whole file: take our slice of it.
+      const whole = Buffer.from(text, 'utf8');
+      return offset >= whole.byteLength ? null : { bytes: whole.subarray(offset, offset + want), fileSize: whole.byteLength };
+    }
+    if (statusCode === 416) return null;
+    if (statusCode === 400 || statusCode === 403 || statusCode === 404) {
+      const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? `HTTP ${statusCode}`;
+      throw this.expired(url, `storage answered ${statusCode} ${code}`);
+    }
+    if (statusCode >= 500 || statusCode === 408 || statusCode === 429) {
+      throw new SourceUnavailableError(`the bulk result answered ${statusCode}: ${shown}`, { status: statusCode });
+    }
+    throw new InvalidPageError(`the bulk result answered an unexpected status ${statusCode}: ${shown}`);
+  }
+}
+
+// ---------------------------------------------------------------- JSONL → Order nodes
+
+/** A child line's place in the order node, by its __typename. */
+function childField(typename: unknown): 'lineItems' | 'discountApplications' | 'shippingLines' | null {
+  if (typename === 'LineItem') return 'lineItems';
+  if (typename === 'ShippingLine') return 'shippingLines';
+  // DiscountCodeApplication, AutomaticDiscountApplication, ...: the concrete types of the DiscountApplication interface.
+  if (typeof typename === 'string' && typename.endsWith('Application')) return 'discountApplications';
+  return null;
+}
+
+/**
+ * The complete orders of a byte range, each as an Order node shaped like the paged query's (connections as
+ * `{nodes}`), and how many bytes they take. An order is complete when the next order's line begins, or at the end of
+ * the file; the last, incomplete one is left for the next range, which starts at its first byte.
+ */
+export function assemble(bytes: Buffer, atEnd: boolean, offset = 0): { nodes: Fields[]; consumed: number } {
+  const nodes: Fields[] = [];
+  let current: Fields | null = null;
+  let currentStart = 0;
+  let position = 0;
+  while (position < bytes.byteLength) {
+    const newline = bytes.indexOf(NEWLINE, position);
+    if (newline === -1 && !atEnd) break; // a cut line: it belongs to the order left for the next range
+    const lineEnd = newline === -1 ? bytes.byteLength : newline;
+    const lineStart = position;
+    position = newline === -1 ? bytes.byteLength : newline + 1;
+    if (lineEnd === lineStart) continue;
+    let line: unknown;
+    try {
+      line = JSON.parse(bytes.subarray(lineStart, lineEnd).toString('utf8'));
+    } catch {
+      throw new InvalidPageError(`the bulk result has a line that is not JSON at byte ${offset + lineStart}`);
+    }
+    if (!isFields(line)) throw new InvalidPageError(`the bulk result has a line that is not an object at byte ${offset + lineStart}`);
+    const { __parentId: parentId, ...fields } = line;
+    if (parentId === undefined) {
+      if (current !== null) nodes.push(current);
+      current = { ...fields, lineItems: { nodes: [] }, discountApplications: { nodes: [] }, shippingLines: { nodes: [] } };
+      currentStart = lineStart;
+      continue;
+    }
+    if (current === null) {
+      throw new InvalidPageError(`the bulk result range at byte ${offset} starts with a child line (of ${String(parentId)}): a range must start at an order's first byte`);
+    }
+    if (parentId !== current.id) {
+      throw new InvalidPageError(
+        `the bulk result has a child of ${String(parentId)} under ${String(current.id)} at byte ${offset + lineStart}: children are not grouped after their order (the export must run with groupObjects: true)`,
+      );
+    }
+    const field = childField(fields.__typename);
+    if (field === null) throw new InvalidPageError(`the bulk result has a child of ${String(parentId)} of an unknown type ${JSON.stringify(fields.__typename)}`);
+    // Line items and shipping lines carry __typename only to say what they are; the paged query's have none.
+    if (field !== 'discountApplications') delete fields.__typename;
+    ((current[field] as Fields).nodes as unknown[]).push(fields);
+  }
+  if (current !== null && atEnd && position >= bytes.byteLength) return { nodes: [...nodes, current], consumed: bytes.byteLength };
+  return { nodes, consumed: current === null ? position : currentStart };
+}
