@@ -34,7 +34,7 @@ describe('sync page', () => {
     while (!state.done) state = await syncPage(world.deps.syncPage, state);
 
     expect(world.state.writes - writesBefore).toBe(2 * 3);
-    expect(state.run).toMatchObject({ pages: 3, cursor: null, counts: { fetched: 10, inserted: 10, updated: 0, unchanged: 0, stale: 0 } });
+    expect(state.run).toMatchObject({ pages: 3, cursor: null, counts: { fetched: 10, inserted: 10, updated: 0, unchanged: 0, stale: 0, quarantined: 0 } });
     expect((await world.state.get(STREAM)).orderCount).toBe(10);
   });
 
@@ -64,7 +64,7 @@ describe('sync page', () => {
 
     const retried = await syncPage(world.deps.syncPage, begun);
 
-    expect(retried.run.counts).toEqual({ fetched: 5, inserted: 5, updated: 0, unchanged: 0, stale: 0 });
+    expect(retried.run.counts).toEqual({ fetched: 5, inserted: 5, updated: 0, unchanged: 0, stale: 0, quarantined: 0 });
     expect((await world.state.get(STREAM)).orderCount).toBe(5);
     expect(world.orders.items.size).toBe(5);
   });
@@ -80,7 +80,7 @@ describe('sync page', () => {
 
     const after = await syncPage(world.deps.syncPage, begun);
 
-    expect(after.run.counts).toEqual({ fetched: 4, inserted: 2, updated: 0, unchanged: 1, stale: 1 });
+    expect(after.run.counts).toEqual({ fetched: 4, inserted: 2, updated: 0, unchanged: 1, stale: 1, quarantined: 0 });
     expect(world.orders.items.get(newer!.id)!.order.updatedAt).toBe('2026-01-01T11:59:00.000000Z');
   });
 
