@@ -107,6 +107,36 @@ describe('lastRunLine and runErrorLine', () => {
 });
 
 describe('formatStatus', () => {
+  it('quarantined orders: how many, then each with its field and error, and whether the copy is behind', () => {
+    const text = formatStatus(
+      status({
+        quarantined: {
+          count: 2,
+          orders: [
+            {
+              id: 'ord_0000112',
+              id_from_payload: false,
+              field: 'total_price',
+              message: 'order ord_0000112: field "total_price" must be a decimal string, got number 12.5',
+              seen_at: '2026-01-01T11:59:00.000000Z',
+              first_seen_at: '2026-01-01T11:00:00.000000Z',
+              behind: true,
+              stored_updated_at: '2025-12-24T10:00:00.000000Z',
+              raw_kept: true,
+            },
+          ],
+        },
+      }),
+      NOW,
+    );
+
+    const lines = text.split('\n');
+    expect(lines).toContain('quarantined     2 orders set aside, not stored (the newest 1); fix them at the source, the next run stores them:');
+    expect(lines.at(-1)).toMatch(
+      /^ {16}ord_0000112 total_price: order ord_0000112: field "total_price" must be a decimal string, got number 12\.5 \(seen .* · copy behind: holds 2025-12-24T10:00:00\.000000Z\)$/,
+    );
+  });
+
   it('a store never synced: nothing stored, never, no watermark, nothing running', () => {
     expect(formatStatus(status(), NOW)).toBe(
       [
