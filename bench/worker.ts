@@ -36,7 +36,7 @@ export interface WorkerAnswer {
   dynaliteDiskBytes?: number;
 }
 
-const TABLES: TableNames = { ordersTable: 'orders', syncStateTable: 'sync-state' };
+const TABLES: TableNames = { ordersTable: 'orders', syncStateTable: 'sync-state', quarantineTable: 'quarantine' };
 
 async function folderBytes(folder: string): Promise<number> {
   let total = 0;

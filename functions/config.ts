@@ -43,6 +43,7 @@ const envSchema = z
     STREAM: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'STREAM must be a lower-case name like "orders"').default('orders'),
     ORDERS_TABLE: optionalText,
     SYNC_STATE_TABLE: optionalText,
+    QUARANTINE_TABLE: optionalText,
     SOURCE_KIND: z.enum(['http', 'shopify'], { message: 'SOURCE_KIND must be "http" or "shopify"' }).default('http'),
     ORDERS_API_URL: url('ORDERS_API_URL'),
     /** Local development only. In AWS the token lives in Secrets Manager (ORDERS_API_TOKEN_SECRET_ARN). */

@@ -16,6 +16,8 @@ export const SYNC_METRICS = {
   ordersUpdated: 'OrdersUpdated',
   ordersUnchanged: 'OrdersUnchanged',
   ordersStale: 'OrdersStale',
+  /** Orders set aside in the quarantine (broke the contract, or too big to store): alarmed on. */
+  ordersQuarantined: 'OrdersQuarantined',
   pages: 'Pages',
   sourceRequests: 'SourceRequests',
   sourceThrottles: 'SourceThrottles',

@@ -51,11 +51,20 @@ export class PowertoolsRunMetrics implements RunMetrics {
     this.count(SYNC_METRICS.ordersUpdated, counts.updated);
     this.count(SYNC_METRICS.ordersUnchanged, counts.unchanged);
     this.count(SYNC_METRICS.ordersStale, counts.stale);
+    this.count(SYNC_METRICS.ordersQuarantined, counts.quarantined);
     this.count(SYNC_METRICS.pages, 1);
     this.count(SYNC_METRICS.sourceRequests, source.requests);
     this.count(SYNC_METRICS.sourceThrottles, source.throttled);
     this.count(SYNC_METRICS.sourceRetries, source.retried);
-    this.metadata({ report: 'page', stream: report.stream, runId: report.runId, mode: report.mode, page: String(report.page) });
+    this.metadata({
+      report: 'page',
+      stream: report.stream,
+      runId: report.runId,
+      mode: report.mode,
+      page: String(report.page),
+      // The ids beside the OrdersQuarantined metric, for Logs Insights: metadata, never a dimension.
+      ...(report.quarantinedIds.length > 0 ? { quarantinedIds: report.quarantinedIds.join(' ') } : {}),
+    });
   }
 
   run(report: RunOutcome, extra: { watermarkLagSeconds?: number } = {}): void {

@@ -6,6 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createDynamoClient } from './adapters/dynamodb/client';
 import { DynamoOrderStore } from './adapters/dynamodb/order-store';
+import { DynamoQuarantineStore } from './adapters/dynamodb/quarantine-store';
 import { DynamoSyncStateStore } from './adapters/dynamodb/sync-state-store';
 import { cachedSecret } from './adapters/aws/secret';
 import { SfnExecutionStarter } from './adapters/aws/sfn-execution-starter';
@@ -19,6 +20,7 @@ import type { CommitDeps } from './core/use-cases/commit-run';
 import type { RecordFailureDeps } from './core/use-cases/record-failure';
 import type { StartDeps } from './core/use-cases/start-run';
 import type { SyncPageDeps } from './core/use-cases/sync-page';
+import type { StatusDeps } from './core/status';
 import { log } from './logger';
 import { PowertoolsRunMetrics } from './metrics';
 import { traced } from './tracer';
@@ -44,6 +46,10 @@ function syncStateStore(cfg: Config, client: DynamoDBDocumentClient): DynamoSync
 
 function orderStore(cfg: Config, client: DynamoDBDocumentClient): DynamoOrderStore {
   return new DynamoOrderStore({ client, tableName: required(cfg, 'ORDERS_TABLE').ORDERS_TABLE });
+}
+
+function quarantineStore(cfg: Config, client: DynamoDBDocumentClient): DynamoQuarantineStore {
+  return new DynamoQuarantineStore({ client, tableName: required(cfg, 'QUARANTINE_TABLE').QUARANTINE_TABLE });
 }
 
 /** The token getter: the environment locally, Secrets Manager (cached, re-read after rotation) in AWS. */
@@ -92,6 +98,7 @@ const syncPage = once((): SyncPageDeps => {
     settings: { pageSize: cfg.PAGE_SIZE, leaseMs: cfg.LEASE_SECONDS * 1000, overlapMs: cfg.OVERLAP_SECONDS * 1000 },
     state: syncStateStore(cfg, client),
     orders: orderStore(cfg, client),
+    quarantine: quarantineStore(cfg, client),
     source: orderSource(cfg),
     clock: Date.now,
     log,
@@ -124,14 +131,22 @@ const start = once((): StartDeps => {
   };
 });
 
+/** The status route: the stream's state and its quarantine, read only. */
+const status = once((): StatusDeps => {
+  const cfg = config();
+  const client = documentClient(cfg);
+  return { settings: { stream: cfg.STREAM }, state: syncStateStore(cfg, client), quarantine: quarantineStore(cfg, client), clock: Date.now };
+});
+
 export const beginDeps = begin.get;
 export const syncPageDeps = syncPage.get;
 export const commitDeps = finish.get;
 export const recordFailureDeps = finish.get;
 export const startDeps = start.get;
+export const statusDeps = status.get;
 
 /** Re-read the environment and rebuild everything on next use (the local stack and tests, after setting env). */
 export function resetRuntime(): void {
   reloadConfig();
-  for (const composition of [begin, syncPage, finish, start]) composition.reset();
+  for (const composition of [begin, syncPage, finish, start, status]) composition.reset();
 }

@@ -9,7 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
+import { ORDERS_TABLE_KEY, QUARANTINE_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
 import { API_ROUTES } from '../functions/handlers/api-routes';
 import { SyncFunction } from './constructs/sync-function';
 import { PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './constructs/sync-state-machine';
@@ -51,12 +51,29 @@ export class OrderSyncStack extends Stack {
       // Its checkpoint and order counter describe the retained orders table: keep them together.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const q = QUARANTINE_TABLE_KEY;
+    const quarantineTable = new dynamodb.Table(this, 'QuarantineTable', {
+      partitionKey: { name: q.partitionKey, type: q.type as dynamodb.AttributeType },
+      sortKey: { name: q.sortKey, type: q.type as dynamodb.AttributeType },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The orders set aside, with the only copy of their payload we hold: kept with the orders they belong to.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    quarantineTable.addGlobalSecondaryIndex({
+      indexName: q.newestIndex.name,
+      partitionKey: { name: q.partitionKey, type: q.type as dynamodb.AttributeType },
+      sortKey: { name: q.newestIndex.sortKey, type: q.type as dynamodb.AttributeType },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...q.newestIndex.projected],
+    });
     const sourceToken = this.sourceTokenSecret(settings);
 
     // ---------------------------------------------------------------- functions
     const baseEnvironment = functionEnvironment(settings, {
       ordersTable: ordersTable.tableName,
       syncStateTable: syncStateTable.tableName,
+      quarantineTable: quarantineTable.tableName,
       tokenSecretArn: sourceToken.secretArn,
     });
     const fn = (id: string, props: Omit<ConstructorParameters<typeof SyncFunction>[2], 'baseEnvironment' | 'logRetention'>) =>
@@ -83,6 +100,11 @@ export class OrderSyncStack extends Stack {
       .grantTable(ordersTable, 'batchReadWrite')
       .grantTable(syncStateTable, 'readWrite')
       .grantSecretRead(sourceToken);
+    // The page's quarantine look-up, puts and releases: batch calls on the table itself. Not table.grant, which adds
+    // the table's indexes (`/index/*`), where no batch call goes.
+    syncPage.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'], resources: [quarantineTable.tableArn] }),
+    );
     // Commit and record-failure: one conditional write each on the sync-state item.
     const commit = fn('CommitFunction', {
       handler: 'commit',
@@ -117,6 +139,13 @@ export class OrderSyncStack extends Stack {
       timeout: Duration.seconds(15),
       extraEnvironment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
     }).grantTable(syncStateTable, 'readWrite'); // a trigger takes the lease for its run; status reads the item
+    // The status counts the quarantine and lists its newest entries: Query on that one index, which holds no payload.
+    api.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${quarantineTable.tableArn}/index/${QUARANTINE_TABLE_KEY.newestIndex.name}`],
+      }),
+    );
     stateMachine.grant(api, 'states:StartExecution', 'states:ListExecutions');
     // Both triggers ask whether the run holding the lease still runs (a stopped one's lease is taken over at once).
     const describeExecutions = () =>
@@ -167,6 +196,7 @@ export class OrderSyncStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
     new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName });
     new CfnOutput(this, 'SyncStateTableName', { value: syncStateTable.tableName });
+    new CfnOutput(this, 'QuarantineTableName', { value: quarantineTable.tableName });
     new CfnOutput(this, 'SourceTokenSecretName', {
       value: sourceToken.secretName,
       description: 'Put the orders API token here: aws secretsmanager put-secret-value --secret-id <name> --secret-string <token>',
@@ -240,7 +270,7 @@ export class OrderSyncStack extends Stack {
  * ARN of the secret that holds it, read at run time. */
 export function functionEnvironment(
   settings: InfraSettings,
-  resources: { ordersTable: string; syncStateTable: string; tokenSecretArn: string },
+  resources: { ordersTable: string; syncStateTable: string; quarantineTable: string; tokenSecretArn: string },
 ): Record<string, string> {
   const source: Record<string, string> =
     settings.sourceKind === 'shopify'
@@ -249,6 +279,7 @@ export function functionEnvironment(
   return {
     ORDERS_TABLE: resources.ordersTable,
     SYNC_STATE_TABLE: resources.syncStateTable,
+    QUARANTINE_TABLE: resources.quarantineTable,
     STREAM: settings.stream,
     SOURCE_KIND: settings.sourceKind,
     ...source,

@@ -7,7 +7,7 @@ import type { RunCounts } from './run-types';
 export interface ClassifiedPage {
   /** At most one write per order id, in the order the ids first appear in the page. */
   writes: Array<{ order: Order; kind: 'inserted' | 'updated' }>;
-  /** fetched = inserted + updated + unchanged + stale, always. */
+  /** fetched = inserted + updated + unchanged + stale, always (quarantined: 0, the page step counts those). */
   counts: RunCounts;
   /** Newest updatedAt in the page; null for an empty page. */
   maxRecordTime: Instant | null;
@@ -35,7 +35,7 @@ export function classifyPage(
   stored: ReadonlyMap<string, StoredVersion>,
   writeTag: string,
 ): ClassifiedPage {
-  const counts: RunCounts = { fetched: orders.length, inserted: 0, updated: 0, unchanged: 0, stale: 0 };
+  const counts: RunCounts = { fetched: orders.length, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0 };
   let maxRecordTime: Instant | null = null;
   const newestById = new Map<string, Order>();
   for (const order of orders) {

@@ -2,7 +2,7 @@
 import type { StoredVersion } from './ports';
 import type { RunCounts } from './run-types';
 
-export const ZERO_COUNTS: RunCounts = Object.freeze({ fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0 });
+export const ZERO_COUNTS: RunCounts = Object.freeze({ fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0 });
 
 export function addCounts(a: RunCounts, b: RunCounts): RunCounts {
   return {
@@ -11,6 +11,8 @@ export function addCounts(a: RunCounts, b: RunCounts): RunCounts {
     updated: a.updated + b.updated,
     unchanged: a.unchanged + b.unchanged,
     stale: a.stale + b.stale,
+    // `?? 0`: a run saved before quarantine existed (resumed after a deploy) has no such count.
+    quarantined: (a.quarantined ?? 0) + (b.quarantined ?? 0),
   };
 }
 
@@ -27,5 +29,5 @@ export function countsOfWrite(ids: readonly string[], stored: ReadonlyMap<string
     if (version.writeKind === 'inserted') inserted++;
     else if (version.writeKind === 'updated') updated++;
   }
-  return { fetched: inserted + updated, inserted, updated, unchanged: 0, stale: 0 };
+  return { fetched: inserted + updated, inserted, updated, unchanged: 0, stale: 0, quarantined: 0 };
 }

@@ -1,5 +1,6 @@
 // The interfaces the sync core owns and the adapters (DynamoDB stores, source connectors) implement.
 import type { Instant, Order } from './order';
+import type { QuarantineEntry, QuarantineMark, QuarantineSummary, RejectedOrder } from './quarantine';
 import type { Checkpoint, Lease, RunCounts, RunOutcome, RunProgress, SyncMode, SyncState, Window } from './run-types';
 
 // ---------------------------------------------------------------- source
@@ -15,6 +16,8 @@ export interface PageRequest {
 export interface SourcePage {
   /** Validated and normalised: a connector never returns an order the core has not checked. */
   orders: Order[];
+  /** The page's orders that broke the contract (or could not be mapped), with their payload and error: quarantined. */
+  rejected: RejectedOrder[];
   /** null only on the last page; a short or empty page may still carry one. */
   nextCursor: string | null;
   /** What fetching this page took, for logs and metrics. */
@@ -64,6 +67,20 @@ export interface OrderStore {
   getVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>>;
   /** Write these orders (new and changed only); retries unprocessed items, throws StoreWriteError when it cannot. */
   putOrders(writes: readonly OrderWrite[]): Promise<void>;
+  /** Why this order cannot be stored (too big for an item even compressed), or null: such an order is quarantined. */
+  unstorable(order: Order): string | null;
+}
+
+// ---------------------------------------------------------------- quarantine store
+
+/** The quarantine: one entry per order set aside, per stream, beside the stream's state (not among the orders). */
+export interface QuarantineStore {
+  /** Which of these keys are held (at most a page's worth), with when each was first seen: one round of batched reads. */
+  find(stream: string, keys: readonly string[]): Promise<Map<string, QuarantineMark>>;
+  /** Write these entries (replacing those of the same key) and delete these keys: batched, safe to repeat. */
+  apply(stream: string, change: { put: readonly QuarantineEntry[]; release: readonly string[] }): Promise<void>;
+  /** How many entries the stream holds, and the newest `limit` of them (by last seen), newest first. */
+  summary(stream: string, limit: number): Promise<QuarantineSummary>;
 }
 
 // ---------------------------------------------------------------- sync state store
@@ -171,6 +188,8 @@ export interface PageReport {
   page: number;
   counts: RunCounts;
   source: SourceCallStats;
+  /** The ids (or payload keys) the page quarantined: searchable beside the metric. */
+  quarantinedIds: string[];
 }
 
 /**

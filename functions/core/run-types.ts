@@ -44,6 +44,8 @@ export interface RunCounts {
   unchanged: number;
   /** Stored with a newer `updated_at` than the source sent: never written. */
   stale: number;
+  /** Broke the contract (or could not be stored): set aside in the quarantine, not stored as an order. */
+  quarantined: number;
 }
 
 export interface RunError {

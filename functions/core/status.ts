@@ -1,8 +1,10 @@
 // The status view: the seed's shape, key for key (orders.count, orders.last_synced, orders.metadata.*), plus the
-// run in flight with its rate and ETA, and the last run's result or error.
+// run in flight with its rate and ETA, the last run's result or error, and the orders held in quarantine.
 import { ZERO_COUNTS } from './counts';
 import { epochMsOf, instantFromEpochMs } from './instant';
 import type { Instant } from './order';
+import type { Clock, QuarantineStore, SyncStateStore } from './ports';
+import type { QuarantineSummary } from './quarantine';
 import type { RunCounts, SyncMode, SyncState, Trigger } from './run-types';
 
 export interface SyncStatus {
@@ -21,7 +23,28 @@ export interface SyncStatus {
     last_run: LastRunView | null;
     /** A failed full resync that `POST /api/sync/orders/full?resume=true` would continue. */
     resumable: { run_id: string; pages: number; orders_fetched: number; error: string | null } | null;
+    /** Orders set aside because they broke the contract: `count` is all of them, `orders` the newest 20. */
+    quarantined: { count: number; orders: QuarantinedView[] };
   };
+}
+
+/** How many quarantined orders the status lists, newest first. */
+export const QUARANTINE_LISTED = 20;
+
+export interface QuarantinedView {
+  /** The order id, or for an order with no usable id the key derived from its payload (`payload-sha256:…`). */
+  id: string;
+  id_from_payload: boolean;
+  field: string;
+  message: string;
+  /** When it was last seen. */
+  seen_at: Instant;
+  first_seen_at: Instant;
+  /** The copy holds an older valid version of it (stored_updated_at), which stays until the source sends it valid. */
+  behind: boolean;
+  stored_updated_at: Instant | null;
+  /** False when the payload was too big to keep even gzip-compressed (its size and digest are kept). */
+  raw_kept: boolean;
 }
 
 export interface RunningView {
@@ -55,7 +78,23 @@ export interface LastRunView {
   error: { name: string; message: string; page: number } | null;
 }
 
-export function describeStatus(state: SyncState, nowMs: number): SyncStatus {
+const NO_QUARANTINE: QuarantineSummary = { count: 0, newest: [] };
+
+export interface StatusDeps {
+  settings: { stream: string };
+  state: Pick<SyncStateStore, 'get'>;
+  quarantine: Pick<QuarantineStore, 'summary'>;
+  clock: Clock;
+}
+
+/** The status of the stream: its state and its quarantine, read together. */
+export async function readStatus(deps: StatusDeps): Promise<SyncStatus> {
+  const { stream } = deps.settings;
+  const [state, quarantine] = await Promise.all([deps.state.get(stream), deps.quarantine.summary(stream, QUARANTINE_LISTED)]);
+  return describeStatus(state, deps.clock(), quarantine);
+}
+
+export function describeStatus(state: SyncState, nowMs: number, quarantine: QuarantineSummary = NO_QUARANTINE): SyncStatus {
   const checkpoint = state.checkpoint;
   const run = state.run;
   const lease = state.lease && state.lease.expiresAt > nowMs ? state.lease : null;
@@ -92,6 +131,20 @@ export function describeStatus(state: SyncState, nowMs: number): SyncStatus {
         run && run.mode === 'full' && (run.status === 'failed' || !lease)
           ? { run_id: run.runId, pages: run.pages, orders_fetched: run.counts.fetched, error: run.error?.message ?? null }
           : null,
+      quarantined: {
+        count: quarantine.count,
+        orders: quarantine.newest.slice(0, QUARANTINE_LISTED).map((entry) => ({
+          id: entry.id,
+          id_from_payload: entry.idFromPayload,
+          field: entry.field,
+          message: entry.message,
+          seen_at: entry.seenAt,
+          first_seen_at: entry.firstSeenAt,
+          behind: entry.storedUpdatedAt !== null,
+          stored_updated_at: entry.storedUpdatedAt,
+          raw_kept: entry.rawKept,
+        })),
+      },
     },
   };
 }

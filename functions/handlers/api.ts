@@ -2,10 +2,10 @@
 // read the status. Paths kept from the system this replaces, so its dashboard keeps working.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { InvalidInputError } from '../core/errors';
-import { describeStatus } from '../core/status';
+import { readStatus } from '../core/status';
 import { startRun, type StartedRun } from '../core/use-cases/start-run';
 import { config } from '../config';
-import { startDeps } from '../runtime';
+import { startDeps, statusDeps } from '../runtime';
 import { API_ROUTES, apiRouteKey, type ApiRouteKey } from './api-routes';
 import { json, jsonErrors, parseQuery, route, type RouteHandler } from './http';
 import { lambdaHandler } from './lambda-handler';
@@ -27,8 +27,7 @@ async function triggerFull(event: APIGatewayProxyEvent) {
 
 async function status(event: APIGatewayProxyEvent) {
   parseQuery(event, {}, `GET ${STATUS_PATH}`);
-  const deps = startDeps();
-  return json(200, describeStatus(await deps.state.get(deps.settings.stream), deps.clock()));
+  return json(200, await readStatus(statusDeps()));
 }
 
 function accepted(run: StartedRun, resume: boolean) {

@@ -19,7 +19,8 @@ const runProgressSchema = z.object({
   window: z.object({ from: instant.nullable(), to: instant }),
   cursor: z.string().nullable(),
   pages: count,
-  counts: z.object({ fetched: count, inserted: count, updated: count, unchanged: count, stale: count }),
+  // quarantined defaults to 0: a run in flight when quarantine was deployed hands over counts without it.
+  counts: z.object({ fetched: count, inserted: count, updated: count, unchanged: count, stale: count, quarantined: count.default(0) }),
   maxRecordTime: instant.nullable(),
   expectedTotal: count.nullable(),
   sourceClockSkewMs: z.number().int().nullable(),

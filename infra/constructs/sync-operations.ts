@@ -1,5 +1,5 @@
 // What the people who run order-sync get without looking: one notification topic, a readable message for every
-// failed, timed-out or aborted execution, alarms on failures and on watermark lag, and a dashboard.
+// failed, timed-out or aborted execution, alarms on failures, on watermark lag and on quarantined orders, and a dashboard.
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -39,6 +39,7 @@ export class SyncOperations extends Construct {
   readonly failureRule: events.Rule;
   readonly failedExecutionsAlarm: cloudwatch.Alarm;
   readonly watermarkLagAlarm: cloudwatch.Alarm;
+  readonly quarantinedOrdersAlarm: cloudwatch.Alarm;
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: SyncOperationsProps) {
@@ -118,6 +119,23 @@ export class SyncOperations extends Construct {
     });
     this.watermarkLagAlarm.addAlarmAction(alarmAction);
 
+    // A CloudWatch alarm's message carries no data, so it says where the ids are: the status lists them, and each
+    // page's metric flush carries them (EMF metadata `quarantinedIds`) beside the OrdersQuarantined value.
+    const quarantined = syncMetric(SYNC_METRICS.ordersQuarantined, cloudwatch.Stats.SUM);
+    this.quarantinedOrdersAlarm = new cloudwatch.Alarm(this, 'QuarantinedOrders', {
+      alarmDescription:
+        `order-sync ${props.stream}: orders were quarantined in the last 5 minutes (they broke the source contract, or are too big to store; the rest of the stream goes on). ` +
+        'Their ids, fields and errors: GET /api/sync/status (orders.quarantined) or npm run status; in Logs Insights: ' +
+        `filter quarantinedIds like /./ | fields runId, page, quarantinedIds (log group of the sync-page function). ` +
+        'Fix the orders at the source: the next run that meets them valid stores them and empties the quarantine.',
+      metric: quarantined,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.quarantinedOrdersAlarm.addAlarmAction(alarmAction);
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${stack.stackName}-${props.stream}`,
       defaultInterval: Duration.hours(24),
@@ -139,7 +157,7 @@ export class SyncOperations extends Construct {
         left: [SYNC_METRICS.ordersInserted, SYNC_METRICS.ordersUpdated, SYNC_METRICS.ordersUnchanged, SYNC_METRICS.ordersStale].map((name) =>
           syncMetric(name, cloudwatch.Stats.SUM),
         ),
-        right: [syncMetric(SYNC_METRICS.pages, cloudwatch.Stats.SUM)],
+        right: [syncMetric(SYNC_METRICS.pages, cloudwatch.Stats.SUM), quarantined],
         width: 12,
       }),
       new cloudwatch.GraphWidget({

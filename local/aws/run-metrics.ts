@@ -72,6 +72,7 @@ export function formatRunMetrics(report: RunMetricsReport): string {
     `updated ${total(SYNC_METRICS.ordersUpdated)}`,
     `unchanged ${total(SYNC_METRICS.ordersUnchanged)}`,
     `stale ${total(SYNC_METRICS.ordersStale)}`,
+    ...(total(SYNC_METRICS.ordersQuarantined) > 0 ? [`quarantined ${total(SYNC_METRICS.ordersQuarantined)}`] : []),
     `source requests ${total(SYNC_METRICS.sourceRequests)} (retried ${total(SYNC_METRICS.sourceRetries)}, throttled ${total(SYNC_METRICS.sourceThrottles)})`,
     `run ${formatSeconds(seconds(SYNC_METRICS.runDuration))}`,
     ...(lag === undefined ? [] : [`watermark lag ${formatSeconds(lag)}`]),

@@ -87,7 +87,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.dynamodbPort !== undefined ? { port: options.dynamodbPort } : {}),
     });
     stoppers.push(() => dynamo.stop());
-    const tables = options.tables ?? { ordersTable: 'orders', syncStateTable: 'sync-state' };
+    const tables = options.tables ?? { ordersTable: 'orders', syncStateTable: 'sync-state', quarantineTable: 'quarantine' };
     const client = createDynamoClient({ region: LOCAL_REGION, endpoint: dynamo.endpoint });
     try {
       await ensureTables(client, tables);
@@ -117,6 +117,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_REGION: LOCAL_REGION,
       ORDERS_TABLE: tables.ordersTable,
       SYNC_STATE_TABLE: tables.syncStateTable,
+      QUARANTINE_TABLE: tables.quarantineTable,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SOURCE_KIND: source.kind ?? 'http',
       ORDERS_API_URL: source.url,

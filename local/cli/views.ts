@@ -64,6 +64,16 @@ export function formatStatus(status: SyncStatus, nowMs: number): string {
         'continue it with: npm run sync -- --resume',
     );
   }
+  const quarantined = orders.quarantined;
+  if (quarantined && quarantined.count > 0) {
+    const shown = quarantined.orders.length < quarantined.count ? ` (the newest ${quarantined.orders.length})` : '';
+    lines.push(`quarantined     ${count(quarantined.count)} orders set aside, not stored${shown}; fix them at the source, the next run stores them:`);
+    for (const order of quarantined.orders) {
+      const behind = order.behind ? ` · copy behind: holds ${order.stored_updated_at}` : '';
+      const raw = order.raw_kept ? '' : ' · payload too big to keep';
+      lines.push(`                ${order.id} ${order.field}: ${order.message} (seen ${ago(order.seen_at, nowMs)}${behind}${raw})`);
+    }
+  }
   return lines.join('\n');
 }
 

@@ -15,7 +15,7 @@ const ORDERS = 3_000;
 const PAGE_SIZE = 250;
 const PAGES_PER_EXECUTION = 5;
 const CHANGED = 100;
-const STORE_ONLY_TABLES = { ordersTable: 'bench-store-only-orders', syncStateTable: 'bench-store-only-sync' };
+const STORE_ONLY_TABLES = { ordersTable: 'bench-store-only-orders', syncStateTable: 'bench-store-only-sync', quarantineTable: 'bench-store-only-quarantine' };
 
 describe('the bench at smoke size', () => {
   let stack: LocalStack;

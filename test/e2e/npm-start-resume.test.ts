@@ -54,7 +54,7 @@ describe('killed mid-resync, started again, resumed', () => {
       count: ORDERS,
       running: null,
       resumable: null,
-      last_run: { run_id: runId, status: 'succeeded', pages: PAGES, counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0 } },
+      last_run: { run_id: runId, status: 'succeeded', pages: PAGES, counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 } },
     });
     expect(ended).toEqual({ code: 0, signal: null });
     expect(second.output()).toContain('stopped: servers closed, dynalite data saved');

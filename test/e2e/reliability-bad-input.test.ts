@@ -1,11 +1,14 @@
 // Bad input from the source (a malformed order, a wrong type, a page that is not JSON, orders near and beyond
-// DynamoDB's item limit) and over HTTP (every route): stored whole, or refused with an error that says what was
-// wrong, and nothing half-committed (checkpoint unchanged, no order of the failing page written).
+// DynamoDB's item limit) and over HTTP (every route): stored whole, quarantined (a bad order: the run goes on), or
+// refused with an error that says what was wrong, and nothing half-committed (checkpoint unchanged, no order of the
+// failing page written).
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { StoredVersion } from '../../functions/core/ports';
+import type { RunOutcome } from '../../functions/core/run-types';
+import type { SyncStatus } from '../../functions/core/status';
 import { storedVersions, syncState } from '../support/e2e';
-import { callApi, expectExactCopy, runToEnd, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
+import { callApi, expectExactCopy, invokeApi, runToEnd, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
 
 const ORDERS = 600;
 const PAGE_SIZE = 50;
@@ -72,18 +75,45 @@ describe('bad input from the source', () => {
     return { error, badId, changed };
   }
 
-  it('a malformed order (a timestamp that is not RFC 3339) fails its page with the order id and the field named', async () => {
-    const { error, badId } = await expectRefusedRun((id) => stack.fake!.corruptOrder(id, { created_at: 'yesterday' }), 70);
-    expect(error.name).toBe('InvalidOrderError');
-    expect(error.message).toContain(`order ${badId}`);
-    expect(error.message).toContain('"created_at"');
-    expect(error.message).toContain('"yesterday"');
+  /**
+   * Changes CHANGED orders, spoils one, runs an incremental sync that must succeed with that order quarantined (its
+   * stored older version kept, the status saying the copy is behind), then repairs the source and checks the next run
+   * releases it and ends exact.
+   */
+  async function expectQuarantinedRun(spoil: (id: string) => void, position: number) {
+    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, CHANGED).map((order) => order.id) });
+    const badId = stack.fake!.truth().slice(-CHANGED)[position]!.id;
+    spoil(badId);
+    const versionsBefore = await storedVersions(stack);
+
+    const last = await runToEnd(stack, { mode: 'incremental', trigger: 'test' });
+
+    expect(last.status).toBe('SUCCEEDED');
+    expect((last.output as RunOutcome).counts.quarantined).toBe(1);
+    expect(sameVersion(versionsBefore.get(badId), (await storedVersions(stack)).get(badId))).toBe(true);
+    const quarantined = (JSON.parse((await invokeApi('GET', '/api/sync/status')).body) as SyncStatus).orders.quarantined;
+    expect(quarantined.count).toBe(1);
+    const [entry] = quarantined.orders;
+    expect(entry).toMatchObject({ id: badId, behind: true, stored_updated_at: versionsBefore.get(badId)!.updatedAt });
+
+    stack.fake!.corruptOrder(badId, null);
+    stack.fake!.mutate({ updates: [badId] });
+    expect((await runToEnd(stack, { mode: 'incremental', trigger: 'test' })).status).toBe('SUCCEEDED');
+    await expectExactCopy(stack);
+    expect((JSON.parse((await invokeApi('GET', '/api/sync/status')).body) as SyncStatus).orders.quarantined.count).toBe(0);
+    return { entry: entry!, badId };
+  }
+
+  it('a malformed order (a timestamp that is not RFC 3339) is quarantined naming the field; the run goes on', async () => {
+    const { entry, badId } = await expectQuarantinedRun((id) => stack.fake!.corruptOrder(id, { created_at: 'yesterday' }), 70);
+    expect(entry.field).toBe('created_at');
+    expect(entry.message).toContain(`order ${badId}`);
+    expect(entry.message).toContain('"yesterday"');
   });
 
-  it('a field of the wrong type (order_number as a string) fails its page naming the order and the field', async () => {
-    const { error, badId } = await expectRefusedRun((id) => stack.fake!.corruptOrder(id, { order_number: '1001' }), 10);
-    expect(error.name).toBe('InvalidOrderError');
-    expect(error.message).toBe(`order ${badId}: field "order_number" must be a positive integer, got string "1001"`);
+  it('a field of the wrong type (order_number as a string) is quarantined with the exact error', async () => {
+    const { entry, badId } = await expectQuarantinedRun((id) => stack.fake!.corruptOrder(id, { order_number: '1001' }), 10);
+    expect(entry.message).toBe(`order ${badId}: field "order_number" must be a positive integer, got string "1001"`);
   });
 
   it('a page that is not JSON fails the run with the answer described, not retried as if transient', async () => {
@@ -92,13 +122,13 @@ describe('bad input from the source', () => {
     expect(error.message).toMatch(/answered 200 with a body that is not JSON \(text\/html, \d+ chars\): GET http/);
   });
 
-  it('an order beyond the item limit even compressed fails its page naming the order, before any of it is written', async () => {
-    const { error, badId } = await expectRefusedRun(
+  it('an order beyond the item limit even compressed is quarantined naming the order, its payload not kept', async () => {
+    const { entry, badId } = await expectQuarantinedRun(
       (id) => stack.fake!.corruptOrder(id, { line_items: bulkyLineItems(700 * 1024) }),
       60,
     );
-    expect(error.name).toBe('OrderTooLargeError');
-    expect(error.message).toMatch(new RegExp(`^order ${badId}: raw order is \\d+ bytes \\(\\d+ gzip-compressed\\), more than a DynamoDB item can hold`));
+    expect(entry).toMatchObject({ field: '(order)', raw_kept: false });
+    expect(entry.message).toMatch(new RegExp(`^order ${badId}: raw order is \\d+ bytes \\(\\d+ gzip-compressed\\), more than a DynamoDB item can hold`));
   });
 
   it('an order near the item limit (hundreds of KB compressed) is stored whole', async () => {

@@ -39,7 +39,7 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
 
     expect(last.status).toBe('SUCCEEDED');
     expect(answered('429')).toBeGreaterThanOrEqual(3);
-    expect((last.output as RunOutcome).counts).toEqual({ fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0 });
+    expect((last.output as RunOutcome).counts).toEqual({ fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 });
     const state = await expectExactCopy(stack);
     expect(state.checkpoint).toMatchObject({ isFullSync: true, recordsSynced: ORDERS });
   });

@@ -52,7 +52,7 @@ describe('a Shopify shop: a full sync, then an incremental one', () => {
     expect(lastOf(chain).output).toMatchObject({
       status: 'succeeded',
       mode: 'full',
-      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0 },
+      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
       orderCount: ORDERS,
     });
     expect(await differences(stack, fake)).toEqual({ missing: [], stale: [], extra: [] });
@@ -73,7 +73,7 @@ describe('a Shopify shop: a full sync, then an incremental one', () => {
     expect(chain[0]!.output).toMatchObject({
       status: 'succeeded',
       mode: 'incremental',
-      counts: { fetched: 75 + insideOverlap, inserted: 15, updated: 60, unchanged: insideOverlap, stale: 0 },
+      counts: { fetched: 75 + insideOverlap, inserted: 15, updated: 60, unchanged: insideOverlap, stale: 0, quarantined: 0 },
       orderCount: ORDERS + 15,
     });
     expect(await differences(stack, fake)).toEqual({ missing: [], stale: [], extra: [] });

@@ -74,6 +74,23 @@ describe('alarms', () => {
     const hourly = Template.fromJSON(synthTemplate({ scheduleRate: 'rate(1 hour)', scheduleEnabled: false }));
     hourly.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: SYNC_METRICS.watermarkLag, Threshold: 3 * 3600 + 300, TreatMissingData: 'notBreaching' });
   });
+
+  it('alarms into the topic when any order is quarantined, saying where its id, field and error are', () => {
+    const description = new Capture();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: SYNC_METRICS.namespace,
+      MetricName: SYNC_METRICS.ordersQuarantined,
+      Dimensions: [{ Name: 'service', Value: SYNC_METRICS.service }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId }],
+      AlarmDescription: description,
+    });
+    expect(description.asString()).toContain('GET /api/sync/status (orders.quarantined)');
+    expect(description.asString()).toContain('quarantinedIds');
+  });
 });
 
 describe('dashboard', () => {

@@ -30,7 +30,7 @@ const THIS_MACHINES_EXECUTIONS = JSON.stringify({
 
 let json: CloudFormationTemplate;
 let template: Template;
-let ids: Record<'ordersTable' | 'syncStateTable' | 'secret' | 'stateMachine', string>;
+let ids: Record<'ordersTable' | 'syncStateTable' | 'quarantineTable' | 'secret' | 'stateMachine', string>;
 let fnIds: Record<FunctionKey, string>;
 
 beforeAll(() => {
@@ -39,6 +39,7 @@ beforeAll(() => {
   ids = {
     ordersTable: logicalId(json, 'AWS::DynamoDB::Table', 'OrdersTable'),
     syncStateTable: logicalId(json, 'AWS::DynamoDB::Table', 'SyncStateTable'),
+    quarantineTable: logicalId(json, 'AWS::DynamoDB::Table', 'QuarantineTable'),
     secret: logicalId(json, 'AWS::SecretsManager::Secret'),
     stateMachine: logicalId(json, 'AWS::StepFunctions::StateMachine'),
   };
@@ -48,6 +49,31 @@ beforeAll(() => {
 });
 
 describe('stateful parts', () => {
+  it('keeps the quarantine keyed by stream and key beside them, with an index by last seen that holds no payload', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'stream', KeyType: 'HASH' },
+          { AttributeName: 'key', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        GlobalSecondaryIndexes: [
+          Match.objectLike({
+            IndexName: 'newest',
+            KeySchema: [
+              { AttributeName: 'stream', KeyType: 'HASH' },
+              { AttributeName: 'last_seen_at', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['id', 'field', 'message']) },
+          }),
+        ],
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    expect(json.Resources[ids.quarantineTable].Properties.GlobalSecondaryIndexes[0].Projection.NonKeyAttributes).not.toContain('raw');
+  });
+
   it('keeps orders keyed by id and sync state keyed by stream, on demand, with point-in-time recovery, retained', () => {
     for (const [id, key] of [
       [ids.ordersTable, 'id'],
@@ -116,6 +142,7 @@ describe('every function', () => {
     const expected = [
       'ORDERS_TABLE',
       'SYNC_STATE_TABLE',
+      'QUARANTINE_TABLE',
       'STREAM',
       'SOURCE_KIND',
       'ORDERS_API_URL',
@@ -179,12 +206,13 @@ describe('least privilege, function by function', () => {
   const syncStateRW = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
   const secretRead = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
 
-  it('sync page: batch read/write of orders, the sync-state item, the token; nothing else', () => {
+  it('sync page: batch read/write of orders and of the quarantine, the sync-state item, the token; nothing else', () => {
     const page = grants('syncPage');
     expect([...page.keys()].sort()).toEqual(
       [...X_RAY, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', ...syncStateRW, ...secretRead].sort(),
     );
-    expect(page.get('dynamodb:BatchWriteItem')).toEqual([arnOf(ids.ordersTable)]);
+    expect(page.get('dynamodb:BatchWriteItem')?.sort()).toEqual([arnOf(ids.ordersTable), arnOf(ids.quarantineTable)].sort());
+    expect(page.get('dynamodb:BatchGetItem')?.sort()).toEqual([arnOf(ids.ordersTable), arnOf(ids.quarantineTable)].sort());
     expect(page.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
     expect(page.get('secretsmanager:GetSecretValue')).toEqual([ref(ids.secret)]);
     expect(page.get('xray:PutTraceSegments')).toEqual([JSON.stringify('*')]);
@@ -207,8 +235,12 @@ describe('least privilege, function by function', () => {
   it('api: starts and lists executions of this state machine only, describes only its executions, the sync-state item', () => {
     const api = grants('api');
     expect([...api.keys()].sort()).toEqual(
-      [...X_RAY, ...syncStateRW, 'states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'].sort(),
+      [...X_RAY, ...syncStateRW, 'dynamodb:Query', 'states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'].sort(),
     );
+    // The status counts the quarantine through its index: Query on that index only, never the payloads.
+    expect(api.get('dynamodb:Query')).toEqual([
+      JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.quarantineTable, 'Arn'] }, '/index/newest']] }),
+    ]);
     expect(api.get('states:StartExecution')).toEqual([ref(ids.stateMachine)]);
     expect(api.get('states:ListExecutions')).toEqual([ref(ids.stateMachine)]);
     expect(api.get('states:DescribeExecution')).toEqual([THIS_MACHINES_EXECUTIONS]);

@@ -3,7 +3,6 @@
 import { request } from 'undici';
 import { HttpOrdersSource, type HttpOrdersSourceOptions } from '../../functions/adapters/source/http-orders-source';
 import {
-  InvalidOrderError,
   InvalidPageError,
   SourceAuthError,
   SourceRequestError,
@@ -293,15 +292,23 @@ describe('the HTTP orders source, failing with named errors', () => {
     expect(error.message).not.toContain(api.token);
   });
 
-  it('lets the InvalidOrderError of a bad order through, naming the order and the field, and returns nothing of that page', async () => {
+  it('returns a bad order as the page\'s rejected one, with its payload, field and error, and the rest of the page valid', async () => {
     const victim = api.truth(everything)[7]!.id;
     api.corruptOrder(victim, { total_price: 12.5 });
     try {
-      const error = (await sourceFor().fetchPage({ window: everything, cursor: null, limit: 50 }).catch((e: unknown) => e)) as InvalidOrderError;
+      const page = await sourceFor().fetchPage({ window: everything, cursor: null, limit: 50 });
 
-      expect(error).toBeInstanceOf(InvalidOrderError);
-      expect(error.orderId).toBe(victim);
-      expect(error.field).toBe('total_price');
+      expect(page.orders).toHaveLength(49);
+      expect(page.orders.map((order) => order.id)).not.toContain(victim);
+      expect(page.rejected).toEqual([
+        {
+          id: victim,
+          raw: expect.objectContaining({ id: victim, total_price: 12.5 }),
+          field: 'total_price',
+          message: `order ${victim}: field "total_price" must be a decimal string, got number 12.5`,
+          position: 7,
+        },
+      ]);
     } finally {
       api.corruptOrder(victim, null);
     }

@@ -56,7 +56,7 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
     expect(ended.stopDate!.getTime()).toBeGreaterThanOrEqual(ended.startDate!.getTime());
     expect(JSON.parse(ended.input!)).toEqual(input);
     // Part 1 hands the run over after its pages: its output is the run as it stood.
-    expect(JSON.parse(ended.output!)).toMatchObject({ page: PAGES_PER_EXECUTION, pagesInPart: PAGES_PER_EXECUTION, done: false });
+    expect(JSON.parse(ended.output!)).toMatchObject({ run: { pages: PAGES_PER_EXECUTION }, pagesInPart: PAGES_PER_EXECUTION, done: false });
 
     const chain = await stack.machine.waitForChain(started.executionArn!);
     chainArns = chain.map((execution) => execution.executionArn);

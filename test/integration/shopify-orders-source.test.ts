@@ -5,7 +5,6 @@ import { ShopifyOrdersSource, type ShopifyOrdersSourceOptions } from '../../func
 import { MAX_SINGLE_QUERY_COST } from '../../functions/adapters/source/shopify/queries';
 import {
   ConfigError,
-  InvalidOrderError,
   SourceAuthError,
   SourceThrottledError,
   SourceUnavailableError,
@@ -287,15 +286,18 @@ describe('the Shopify connector, failing with named errors', () => {
     expect(() => sourceFor({ apiVersion: '2025-11' })).toThrow(/SHOPIFY_API_VERSION must be/);
   });
 
-  it('fails the page with an InvalidOrderError naming the Shopify field of a bad order', async () => {
+  it('returns a node the mapping cannot take as the page\'s rejected one, naming the Shopify field, the node kept', async () => {
     const victim = fake.truth(everything)[3]!.id;
-    fake.shop.corruptOrder(referenceIdOf(victim)!, { total_price: 12.5 });
+    // (An unknown financial status reads as null in Shopify's schema, which is valid: a broken timestamp is not.)
+    fake.shop.corruptOrder(referenceIdOf(victim)!, { created_at: 'yesterday-ish' });
     try {
-      const error = (await sourceFor().fetchPage({ window: everything, cursor: null, limit: 10 }).catch((e: unknown) => e)) as InvalidOrderError;
+      const page = await sourceFor().fetchPage({ window: everything, cursor: null, limit: 10 });
 
-      expect(error).toBeInstanceOf(InvalidOrderError);
-      expect(error.orderId).toBe(victim);
-      expect(error.field).toBe('totalPriceSet.shopMoney.amount');
+      expect(page.orders.map((order) => order.id)).not.toContain(victim);
+      expect(page.orders.length + page.rejected.length).toBe(10);
+      expect(page.rejected).toEqual([
+        expect.objectContaining({ id: victim, field: 'createdAt', position: 3, raw: expect.objectContaining({ id: victim, createdAt: 'yesterday-ish' }) }),
+      ]);
     } finally {
       fake.shop.corruptOrder(referenceIdOf(victim)!, null);
     }

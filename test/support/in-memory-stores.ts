@@ -1,9 +1,14 @@
 // In-memory ports for the use cases' unit tests, keeping the real conditions: the sync-state store refuses exactly
-// what the DynamoDB one refuses (test/integration/sync-state-store.test.ts runs the same contract against both), and
-// the order store keeps versions and write tags as DynamoDB items do.
+// what the DynamoDB one refuses (test/integration/sync-state-store.test.ts runs the same contract against both), the
+// order store keeps versions and write tags as DynamoDB items do and refuses the same too-big orders, and the
+// quarantine store refuses what a batched DynamoDB call refuses (test/integration/quarantine-store.test.ts).
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
 import { leaseLostError } from '../../functions/core/lease';
-import type { LeaseAttempt, OrderStore, OrderWrite, PageClaim, StoredVersion, SyncStateStore } from '../../functions/core/ports';
+import { unstorableReason } from '../../functions/adapters/dynamodb/order-item';
+import { encodeRawJson } from '../../functions/adapters/dynamodb/raw-payload';
+import type { Order } from '../../functions/core/order';
+import type { LeaseAttempt, OrderStore, OrderWrite, PageClaim, QuarantineStore, StoredVersion, SyncStateStore } from '../../functions/core/ports';
+import { shownId, type QuarantineEntry, type QuarantineMark, type QuarantineSummary } from '../../functions/core/quarantine';
 import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../functions/core/run-types';
 
 type Item = Omit<SyncState, 'stream'>;
@@ -148,7 +153,60 @@ export class InMemoryOrderStore implements OrderStore {
   }
 
   async putOrders(writes: readonly OrderWrite[]): Promise<void> {
+    const tooBig = writes.map((write) => unstorableReason(write.order)).find((problem) => problem !== null);
+    if (tooBig) throw new Error(`the in-memory order store refuses what DynamoDB cannot hold: ${tooBig}`);
     if (writes.length > 0) this.writeCalls++;
     for (const write of writes) this.items.set(write.order.id, structuredClone(write));
   }
+
+  unstorable(order: Order): string | null {
+    return unstorableReason(order);
+  }
+}
+
+/** The quarantine as the DynamoDB table keeps it: one entry per stream and key; a batch with a key twice is refused. */
+export class InMemoryQuarantineStore implements QuarantineStore {
+  readonly entries = new Map<string, QuarantineEntry>();
+  /** apply calls, for tests that count writes. */
+  applyCalls = 0;
+
+  async find(stream: string, keys: readonly string[]): Promise<Map<string, QuarantineMark>> {
+    refuseDuplicates(keys, 'BatchGetItem');
+    const found = new Map<string, QuarantineMark>();
+    for (const key of keys) {
+      const entry = this.entries.get(`${stream}|${key}`);
+      if (entry) found.set(key, { firstSeenAt: entry.firstSeenAt, firstSeenRun: entry.firstSeenRun });
+    }
+    return found;
+  }
+
+  async apply(stream: string, change: { put: readonly QuarantineEntry[]; release: readonly string[] }): Promise<void> {
+    refuseDuplicates([...change.put.map((entry) => entry.key), ...change.release], 'BatchWriteItem');
+    this.applyCalls++;
+    for (const entry of change.put) this.entries.set(`${stream}|${entry.key}`, structuredClone(entry));
+    for (const key of change.release) this.entries.delete(`${stream}|${key}`);
+  }
+
+  async summary(stream: string, limit: number): Promise<QuarantineSummary> {
+    const ofStream = [...this.entries.entries()].filter(([at]) => at.startsWith(`${stream}|`)).map(([, entry]) => entry);
+    const newest = ofStream.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt)).slice(0, limit);
+    return {
+      count: ofStream.length,
+      newest: newest.map((entry) => ({
+        id: shownId(entry),
+        idFromPayload: entry.id === null,
+        field: entry.field,
+        message: entry.message,
+        seenAt: entry.lastSeenAt,
+        firstSeenAt: entry.firstSeenAt,
+        storedUpdatedAt: entry.storedUpdatedAt,
+        rawKept: !('tooLarge' in encodeRawJson(JSON.stringify(entry.raw) ?? 'null')),
+      })),
+    };
+  }
+}
+
+/** DynamoDB's ValidationException for a batch that names one key twice. */
+function refuseDuplicates(keys: readonly string[], call: string): void {
+  if (new Set(keys).size !== keys.length) throw new Error(`${call}: Provided list of item keys contains duplicates`);
 }

@@ -7,7 +7,8 @@ import type { BeginDeps } from '../../functions/core/use-cases/begin-run';
 import type { CommitDeps } from '../../functions/core/use-cases/commit-run';
 import type { RecordFailureDeps } from '../../functions/core/use-cases/record-failure';
 import type { SyncPageDeps } from '../../functions/core/use-cases/sync-page';
-import { InMemoryOrderStore, InMemorySyncStateStore } from './in-memory-stores';
+import type { RejectedOrder } from '../../functions/core/quarantine';
+import { InMemoryOrderStore, InMemoryQuarantineStore, InMemorySyncStateStore } from './in-memory-stores';
 import { order, orderIdOf } from './order-factory';
 
 export const STREAM = 'orders';
@@ -18,6 +19,8 @@ export class InMemoryShop implements OrderSource {
   orders: Order[];
   countFails = false;
   pageRequests = 0;
+  /** Orders the shop serves broken: the connector rejects them with this field and message. */
+  readonly broken = new Map<string, { field: string; message: string }>();
 
   constructor(count: number, updatedAt = '2026-01-01T11:00:00Z') {
     this.orders = Array.from({ length: count }, (_, i) => order({ id: orderIdOf(i + 1), order_number: 1001 + i, updated_at: updatedAt }));
@@ -28,14 +31,33 @@ export class InMemoryShop implements OrderSource {
     this.orders = this.orders.map((existing) => (existing.id === id ? order({ id, updated_at: updatedAt }) : existing));
   }
 
+  /** The order is served broken from now on (`field` at fault); it changes, so an incremental window meets it. */
+  breakOrder(id: string, field: string, updatedAt: string): void {
+    this.change(id, updatedAt);
+    this.broken.set(id, { field, message: `order ${id}: field "${field}" is broken on purpose` });
+  }
+
+  /** The source fixes the order: valid again, at a new updated_at. */
+  fixOrder(id: string, updatedAt: string): void {
+    this.broken.delete(id);
+    this.change(id, updatedAt);
+  }
+
   async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
     this.pageRequests++;
     const inWindow = this.inWindow(window);
     const after = cursor === null ? inWindow : inWindow.filter((o) => `${o.updatedAt}|${o.id}` > cursor);
-    const orders = after.slice(0, limit);
-    const last = orders[orders.length - 1];
+    const served = after.slice(0, limit);
+    const last = served[served.length - 1];
     const nextCursor = after.length > limit && last ? `${last.updatedAt}|${last.id}` : null;
-    return { orders, nextCursor, stats: { requests: 1, throttled: 0, retried: 0 } };
+    const orders: Order[] = [];
+    const rejected: RejectedOrder[] = [];
+    for (const order of served) {
+      const broken = this.broken.get(order.id);
+      if (broken) rejected.push({ id: order.id, raw: { ...order.raw, broken: broken.field }, ...broken, position: orders.length });
+      else orders.push(order);
+    }
+    return { orders, rejected, nextCursor, stats: { requests: 1, throttled: 0, retried: 0 } };
   }
 
   async count(window: Window): Promise<number> {
@@ -68,16 +90,18 @@ export function useCaseWorld(options: { orders?: number; pageSize?: number } = {
   };
   const state = new InMemorySyncStateStore();
   const orders = new InMemoryOrderStore();
+  const quarantine = new InMemoryQuarantineStore();
   const shop = new InMemoryShop(options.orders ?? 10);
   const clock = () => nowMs;
   const leaseMs = 15 * 60_000;
   const overlapMs = 5 * 60_000;
   const begin: BeginDeps = { settings: { stream: STREAM, leaseMs, overlapMs, maxPagesPerPart: 500 }, state, orders, source: shop, clock, log };
-  const syncPage: SyncPageDeps = { settings: { pageSize: options.pageSize ?? 4, leaseMs, overlapMs }, state, orders, source: shop, clock, log };
+  const syncPage: SyncPageDeps = { settings: { pageSize: options.pageSize ?? 4, leaseMs, overlapMs }, state, orders, quarantine, source: shop, clock, log };
   const finish: CommitDeps & RecordFailureDeps = { state, clock, log };
   return {
     state,
     orders,
+    quarantine,
     shop,
     lines,
     deps: { begin, syncPage, commit: finish, recordFailure: finish },

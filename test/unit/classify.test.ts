@@ -34,7 +34,7 @@ describe('classifyPage', () => {
       [orderIdOf(1), 'inserted', T2],
       [orderIdOf(2), 'updated', T2],
     ]);
-    expect(classified.counts).toEqual({ fetched: 4, inserted: 1, updated: 1, unchanged: 1, stale: 1 });
+    expect(classified.counts).toEqual({ fetched: 4, inserted: 1, updated: 1, unchanged: 1, stale: 1, quarantined: 0 });
     expect(classified.maxRecordTime).toBe(T2);
   });
 
@@ -49,7 +49,7 @@ describe('classifyPage', () => {
 
     const classified = classifyPage(page, stored, TAG);
 
-    expect(classified.counts).toEqual({ fetched: 2, inserted: 0, updated: 0, unchanged: 1, stale: 1 });
+    expect(classified.counts).toEqual({ fetched: 2, inserted: 0, updated: 0, unchanged: 1, stale: 1, quarantined: 0 });
     expect(classified.writes).toEqual([]);
   });
 
@@ -64,7 +64,7 @@ describe('classifyPage', () => {
   it('returns nothing to write and no record time for an empty page', () => {
     expect(classifyPage([], new Map(), TAG)).toEqual({
       writes: [],
-      counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0 },
+      counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
       maxRecordTime: null,
     });
   });
@@ -79,7 +79,7 @@ describe('classifyPage', () => {
       [orderIdOf(1), 'inserted', T3],
       [orderIdOf(2), 'inserted', T1],
     ]);
-    expect(classified.counts).toEqual({ fetched: 3, inserted: 2, updated: 0, unchanged: 0, stale: 1 });
+    expect(classified.counts).toEqual({ fetched: 3, inserted: 2, updated: 0, unchanged: 0, stale: 1, quarantined: 0 });
     expect(classified.maxRecordTime).toBe(T3);
   });
 
@@ -90,7 +90,7 @@ describe('classifyPage', () => {
     const classified = classifyPage(page, stored, TAG);
 
     expect(idsOf(classified.writes)).toEqual([[orderIdOf(1), 'updated', T3]]);
-    expect(classified.counts).toEqual({ fetched: 3, inserted: 0, updated: 1, unchanged: 1, stale: 1 });
+    expect(classified.counts).toEqual({ fetched: 3, inserted: 0, updated: 1, unchanged: 1, stale: 1, quarantined: 0 });
   });
 
   describe('on a retried page (the store already holds this page\'s own writes)', () => {
@@ -107,7 +107,7 @@ describe('classifyPage', () => {
       const retry = classifyPage(page, afterFirstAttempt, TAG);
 
       expect(retry.counts).toEqual(firstAttempt.counts);
-      expect(retry.counts).toEqual({ fetched: 3, inserted: 1, updated: 1, unchanged: 1, stale: 0 });
+      expect(retry.counts).toEqual({ fetched: 3, inserted: 1, updated: 1, unchanged: 1, stale: 0, quarantined: 0 });
       expect(retry.writes).toEqual([]);
     });
 
@@ -117,7 +117,7 @@ describe('classifyPage', () => {
       const retry = classifyPage([orderAt(1, T2)], stored, TAG);
 
       expect(idsOf(retry.writes)).toEqual([[orderIdOf(1), 'inserted', T2]]);
-      expect(retry.counts).toEqual({ fetched: 1, inserted: 1, updated: 0, unchanged: 0, stale: 0 });
+      expect(retry.counts).toEqual({ fetched: 1, inserted: 1, updated: 0, unchanged: 0, stale: 0, quarantined: 0 });
     });
 
     it('never writes an older version back, even under its own tag', () => {

@@ -16,7 +16,7 @@ function running(overrides: Partial<RunningView> = {}): RunningView {
     window: { from: null, to: '2026-01-01T11:58:00.000000Z' },
     pages: 10,
     orders_fetched: 1_200,
-    counts: { fetched: 1_200, inserted: 1_200, updated: 0, unchanged: 0, stale: 0 },
+    counts: { fetched: 1_200, inserted: 1_200, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
     orders_per_second: 40.4,
     expected_total: 3_600,
     eta_seconds: 60,
@@ -35,7 +35,7 @@ function lastRun(overrides: Partial<LastRunView> = {}): LastRunView {
     started_at: '2026-01-01T11:55:00.000000Z',
     finished_at: '2026-01-01T11:55:03.000000Z',
     pages: 1,
-    counts: { fetched: 42, inserted: 40, updated: 2, unchanged: 0, stale: 0 },
+    counts: { fetched: 42, inserted: 40, updated: 2, unchanged: 0, stale: 0, quarantined: 0 },
     error: null,
     ...overrides,
   };
@@ -50,6 +50,7 @@ function status(orders: Partial<SyncStatus['orders']> = {}): SyncStatus {
       running: null,
       last_run: null,
       resumable: null,
+      quarantined: { count: 0, orders: [] },
       ...orders,
     },
   };
@@ -90,7 +91,7 @@ describe('lastRunLine and runErrorLine', () => {
       started_at: '2026-01-01T11:49:59.500Z',
       finished_at: '2026-01-01T11:50:05.000Z',
       pages: 2,
-      counts: { fetched: 500, inserted: 400, updated: 50, unchanged: 48, stale: 2 },
+      counts: { fetched: 500, inserted: 400, updated: 50, unchanged: 48, stale: 2, quarantined: 0 },
       error: { name: 'SourceUnavailableError', message: 'HTTP 503 after 5 tries', page: 2 },
     });
     expect(lastRunLine(failed)).toBe('incremental run FAILED: 2 pages, 500 orders (400 new, 50 changed, 48 unchanged, 2 stale) in 5.5s (91 orders/s)');
@@ -98,7 +99,7 @@ describe('lastRunLine and runErrorLine', () => {
   });
 
   it('no rate for a run that fetched nothing or took no measurable time', () => {
-    const empty = lastRun({ pages: 1, counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0 } });
+    const empty = lastRun({ pages: 1, counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0 } });
     expect(lastRunLine(empty)).toBe('incremental run succeeded: 1 pages, 0 orders (0 new, 0 changed, 0 unchanged) in 3s');
     const instant = lastRun({ finished_at: lastRun().started_at });
     expect(lastRunLine(instant)).toBe('incremental run succeeded: 1 pages, 42 orders (40 new, 2 changed, 0 unchanged) in 0s');
@@ -106,6 +107,36 @@ describe('lastRunLine and runErrorLine', () => {
 });
 
 describe('formatStatus', () => {
+  it('quarantined orders: how many, then each with its field and error, and whether the copy is behind', () => {
+    const text = formatStatus(
+      status({
+        quarantined: {
+          count: 2,
+          orders: [
+            {
+              id: 'ord_0000112',
+              id_from_payload: false,
+              field: 'total_price',
+              message: 'order ord_0000112: field "total_price" must be a decimal string, got number 12.5',
+              seen_at: '2026-01-01T11:59:00.000000Z',
+              first_seen_at: '2026-01-01T11:00:00.000000Z',
+              behind: true,
+              stored_updated_at: '2025-12-24T10:00:00.000000Z',
+              raw_kept: true,
+            },
+          ],
+        },
+      }),
+      NOW,
+    );
+
+    const lines = text.split('\n');
+    expect(lines).toContain('quarantined     2 orders set aside, not stored (the newest 1); fix them at the source, the next run stores them:');
+    expect(lines.at(-1)).toMatch(
+      /^ {16}ord_0000112 total_price: order ord_0000112: field "total_price" must be a decimal string, got number 12\.5 \(seen .* · copy behind: holds 2025-12-24T10:00:00\.000000Z\)$/,
+    );
+  });
+
   it('a store never synced: nothing stored, never, no watermark, nothing running', () => {
     expect(formatStatus(status(), NOW)).toBe(
       [
@@ -173,7 +204,7 @@ describe('formatStatus', () => {
           started_at: '2026-01-01T11:00:00.000000Z',
           finished_at: '2026-01-01T11:30:00.000000Z',
           pages: 480,
-          counts: { fetched: 120_000, inserted: 120_000, updated: 0, unchanged: 0, stale: 0 },
+          counts: { fetched: 120_000, inserted: 120_000, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
           error: { name: 'SourceUnavailableError', message: 'HTTP 503 after 5 tries', page: 480 },
         }),
         resumable: { run_id: 'full-http-z', pages: 480, orders_fetched: 120_000, error: 'SourceUnavailableError' },
@@ -228,7 +259,7 @@ describe('formatExecutions', () => {
         output: JSON.stringify({
           status: 'succeeded',
           pages: 480,
-          counts: { fetched: 120_000, inserted: 119_000, updated: 1_000, unchanged: 0, stale: 0 },
+          counts: { fetched: 120_000, inserted: 119_000, updated: 1_000, unchanged: 0, stale: 0, quarantined: 0 },
           watermark: '2026-01-01T11:39:00.000000Z',
         }),
       },
@@ -237,7 +268,7 @@ describe('formatExecutions', () => {
         status: 'SUCCEEDED',
         startDate: new Date('2026-01-01T11:30:00Z'),
         stopDate: new Date('2026-01-01T11:40:00Z'),
-        output: JSON.stringify(aRunState({ run: { pages: 400, counts: { fetched: 100_000, inserted: 99_000, updated: 1_000, unchanged: 0, stale: 0 } } })),
+        output: JSON.stringify(aRunState({ run: { pages: 400, counts: { fetched: 100_000, inserted: 99_000, updated: 1_000, unchanged: 0, stale: 0, quarantined: 0 } } })),
       },
       {
         name: 'inc-schedule-a-p1',

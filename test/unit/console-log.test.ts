@@ -79,7 +79,7 @@ describe('formatLogRecord: a run told in one line per event', () => {
     expect(formatLogRecord(record('run continues in a new execution', { runId: 'r', part: 2, page: 1000 }))).toBe(
       `${TIME}   r continues as a new execution (part 2) after 1,000 pages`,
     );
-    const counts = { fetched: 1_250, inserted: 1_000, updated: 200, unchanged: 50, stale: 0 };
+    const counts = { fetched: 1_250, inserted: 1_000, updated: 200, unchanged: 50, stale: 0, quarantined: 0 };
     expect(
       formatLogRecord(
         record('run committed', { ...run, pages: 5, counts, durationSeconds: 12.5, watermark: '2026-01-15T09:00:00.000000Z', orderCount: 314_200 }),

@@ -14,8 +14,9 @@ const page = (overrides: Partial<PageReport> = {}): PageReport => ({
   runId: 'full-http-20261125T150102Z-7f3a',
   mode: 'full',
   page: 3,
-  counts: { fetched: 250, inserted: 200, updated: 40, unchanged: 9, stale: 1 },
+  counts: { fetched: 250, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 0 },
   source: { requests: 4, throttled: 2, retried: 1 },
+  quarantinedIds: [],
   ...overrides,
 });
 
@@ -47,10 +48,10 @@ function stdoutDuring(act: () => void | Promise<void>): Promise<string> {
 }
 
 describe('PowertoolsRunMetrics', () => {
-  it('puts a page into one flush: its counts and source calls as Count metrics, the run as metadata', () => {
+  it('puts a page into one flush: its counts and source calls as Count metrics, the run and quarantined ids as metadata', () => {
     const { target, flushes, port } = capturedMetrics();
 
-    port.page(page());
+    port.page(page({ counts: { fetched: 252, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 2 }, quarantinedIds: ['ord_0000007', 'ord_0000009'] }));
     target.publishStoredMetrics();
 
     expect(flushes).toHaveLength(1);
@@ -58,18 +59,26 @@ describe('PowertoolsRunMetrics', () => {
     expect(emf._aws.CloudWatchMetrics).toEqual([expect.objectContaining({ Namespace: 'OrderSync', Dimensions: [['service']] })]);
     expect(emf.service).toBe('order-sync');
     expect(Object.fromEntries(metricValues(emf))).toEqual({
-      [SYNC_METRICS.ordersFetched]: 250,
+      [SYNC_METRICS.ordersFetched]: 252,
       [SYNC_METRICS.ordersInserted]: 200,
       [SYNC_METRICS.ordersUpdated]: 40,
       [SYNC_METRICS.ordersUnchanged]: 9,
       [SYNC_METRICS.ordersStale]: 1,
+      [SYNC_METRICS.ordersQuarantined]: 2,
       [SYNC_METRICS.pages]: 1,
       [SYNC_METRICS.sourceRequests]: 4,
       [SYNC_METRICS.sourceThrottles]: 2,
       [SYNC_METRICS.sourceRetries]: 1,
     });
     expect(new Set(Object.values(metricUnits(emf)))).toEqual(new Set(['Count']));
-    expect(emf).toMatchObject({ report: 'page', stream: 'orders', runId: 'full-http-20261125T150102Z-7f3a', mode: 'full', page: '3' });
+    expect(emf).toMatchObject({
+      report: 'page',
+      stream: 'orders',
+      runId: 'full-http-20261125T150102Z-7f3a',
+      mode: 'full',
+      page: '3',
+      quarantinedIds: 'ord_0000007 ord_0000009',
+    });
   });
 
   it('puts a committed run into one flush: duration and watermark lag in seconds, status and totals as metadata', () => {

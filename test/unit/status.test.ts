@@ -22,7 +22,7 @@ const run: RunProgress = {
   window: { from: null, to: '2026-01-01T11:58:00.000000Z' },
   cursor: 'c',
   pages: 10,
-  counts: { fetched: 1200, inserted: 1000, updated: 100, unchanged: 100, stale: 0 },
+  counts: { fetched: 1200, inserted: 1000, updated: 100, unchanged: 100, stale: 0, quarantined: 0 },
   maxRecordTime: null,
   expectedTotal: 3600,
   sourceClockSkewMs: null,
@@ -104,5 +104,36 @@ describe('describeStatus', () => {
       error: { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 7 },
     });
     expect(status.orders.resumable).toMatchObject({ run_id: run.runId, pages: 10 });
+  });
+
+  it('lists the quarantine: its count, the newest entries with id, field, message and when seen; behind when an older version is stored', () => {
+    const newest = Array.from({ length: 25 }, (_, n) => ({
+      id: `ord_${n}`,
+      idFromPayload: false,
+      field: 'total_price',
+      message: `order ord_${n}: field "total_price" must be a decimal string, got number 1.5`,
+      seenAt: `2026-01-01T11:${String(59 - n).padStart(2, '0')}:00.000000Z`,
+      firstSeenAt: '2026-01-01T11:00:00.000000Z',
+      storedUpdatedAt: n === 0 ? '2025-12-24T10:00:00.000000Z' : null,
+      rawKept: true,
+    }));
+
+    const status = describeStatus(state({}), NOW, { count: 31, newest });
+
+    expect(status.orders.quarantined.count).toBe(31);
+    expect(status.orders.quarantined.orders).toHaveLength(20);
+    expect(status.orders.quarantined.orders[0]).toEqual({
+      id: 'ord_0',
+      id_from_payload: false,
+      field: 'total_price',
+      message: 'order ord_0: field "total_price" must be a decimal string, got number 1.5',
+      seen_at: '2026-01-01T11:59:00.000000Z',
+      first_seen_at: '2026-01-01T11:00:00.000000Z',
+      behind: true,
+      stored_updated_at: '2025-12-24T10:00:00.000000Z',
+      raw_kept: true,
+    });
+    expect(status.orders.quarantined.orders[1]).toMatchObject({ id: 'ord_1', behind: false });
+    expect(describeStatus(state({}), NOW).orders.quarantined).toEqual({ count: 0, orders: [] });
   });
 });

@@ -1,15 +1,11 @@
 // The orders table's item: what a dashboard reads (snake_case, exact money strings, Instants), and the
 // source's raw order kept whole, gzip-compressed when it is big. Pure mapping both ways.
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Order, OrderAddress, OrderDetails } from '../../core/order';
 import type { OrderWrite, StoredVersion } from '../../core/ports';
 import { OrderSyncError } from '../../core/errors';
+import { decodeRawJson, encodeRawJson, tooLargeMessage, type EncodedRaw } from './raw-payload';
 
-/** Raw JSON above this many bytes is stored gzip-compressed (`raw_gz`), so orders with hundreds of line items fit. */
-export const RAW_GZIP_THRESHOLD_BYTES = 100 * 1024;
-
-/** DynamoDB's item limit is 400 KB; what we allow for `raw_gz` leaves room for the other attributes. */
-const MAX_RAW_GZ_BYTES = 400 * 1024 - 8 * 1024;
+export { RAW_GZIP_THRESHOLD_BYTES } from './raw-payload';
 
 export interface OrderItem {
   id: string;
@@ -211,24 +207,37 @@ function storedDetails(stored: OrderItem): OrderDetails | undefined {
   };
 }
 
-function encodeRaw(orderId: string, raw: Record<string, unknown>): Pick<OrderItem, 'raw' | 'raw_gz'> {
-  const json = JSON.stringify(raw);
-  const bytes = Buffer.byteLength(json, 'utf8');
-  if (bytes <= RAW_GZIP_THRESHOLD_BYTES) return { raw: json };
-  const compressed = gzipSync(json);
-  if (compressed.byteLength > MAX_RAW_GZ_BYTES) {
-    throw new OrderTooLargeError(
-      `order ${orderId}: raw order is ${bytes} bytes (${compressed.byteLength} gzip-compressed), ` +
-        `more than a DynamoDB item can hold (400 KB)`,
-    );
+/**
+ * Each raw order encoded once: the page step asks whether an order can be stored (unstorableReason) before it
+ * writes the same order object, and a big order's gzip is not worth doing twice.
+ */
+const encodedRaws = new WeakMap<object, EncodedRaw>();
+
+function encodedRaw(raw: Record<string, unknown>): EncodedRaw {
+  let encoded = encodedRaws.get(raw);
+  if (encoded === undefined) {
+    encoded = encodeRawJson(JSON.stringify(raw));
+    encodedRaws.set(raw, encoded);
   }
-  return { raw_gz: compressed };
+  return encoded;
+}
+
+/** Why this order cannot be an item (its raw order too big even compressed), or null. */
+export function unstorableReason(order: Pick<Order, 'id' | 'raw'>): string | null {
+  const encoded = encodedRaw(order.raw);
+  return 'tooLarge' in encoded ? tooLargeMessage(order.id, encoded.tooLarge) : null;
+}
+
+function encodeRaw(orderId: string, raw: Record<string, unknown>): Pick<OrderItem, 'raw' | 'raw_gz'> {
+  const encoded = encodedRaw(raw);
+  if ('tooLarge' in encoded) throw new OrderTooLargeError(tooLargeMessage(orderId, encoded.tooLarge));
+  return encoded;
 }
 
 function decodeRaw(item: Pick<OrderItem, 'id' | 'raw' | 'raw_gz'>): Record<string, unknown> {
-  if (typeof item.raw === 'string') return JSON.parse(item.raw) as Record<string, unknown>;
-  if (item.raw_gz instanceof Uint8Array) return JSON.parse(gunzipSync(item.raw_gz).toString('utf8')) as Record<string, unknown>;
-  throw new Error(`order item ${item.id} has neither raw nor raw_gz`);
+  const raw = decodeRawJson(item);
+  if (raw === undefined) throw new Error(`order item ${item.id} has neither raw nor raw_gz`);
+  return raw as Record<string, unknown>;
 }
 
 /** Read back a whole item (GetItem, Scan). */

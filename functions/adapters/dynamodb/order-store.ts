@@ -8,6 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { StoreWriteError } from '../../core/errors';
+import type { Order } from '../../core/order';
 import type { OrderStore, OrderWrite, StoredVersion } from '../../core/ports';
 import {
   chunk,
@@ -17,7 +18,7 @@ import {
   retryUnprocessed,
   type RetryPolicy,
 } from './batching';
-import { itemToStoredOrder, itemToStoredVersion, orderToItem, VERSION_ATTRIBUTES, type StoredOrder } from './order-item';
+import { itemToStoredOrder, itemToStoredVersion, orderToItem, unstorableReason, VERSION_ATTRIBUTES, type StoredOrder } from './order-item';
 
 /** DynamoDB's limits per call. */
 const BATCH_GET_MAX_KEYS = 100;
@@ -82,6 +83,10 @@ export class DynamoOrderStore implements OrderStore {
       versions.set(version.id, version);
     }
     return (answer.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
+  }
+
+  unstorable(order: Order): string | null {
+    return unstorableReason(order);
   }
 
   async putOrders(writes: readonly OrderWrite[]): Promise<void> {

@@ -1,5 +1,5 @@
-// The one description of the two tables: the CDK stack builds them from it, the local stack and the tests
-// create them in dynalite from it, so their keys can never drift apart.
+// The one description of the tables: the CDK stack builds them from it, the local stack and the tests create them
+// in dynalite from it, so their keys can never drift apart.
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -15,9 +15,26 @@ export const ORDERS_TABLE_KEY = { partitionKey: 'id', type: 'S' } as const;
 /** Sync state: one item per stream (`orders`, later `products`, ...). */
 export const SYNC_STATE_TABLE_KEY = { partitionKey: 'stream', type: 'S' } as const;
 
+/**
+ * Quarantine: one item per order set aside, keyed by stream and `order#<id>` (or `payload#<digest>` for an order
+ * with no usable id), beside the stream's state and apart from the orders. Its index `newest` (stream, last seen)
+ * holds only what the status lists, so counting the entries and reading the newest 20 never reads a raw payload.
+ */
+export const QUARANTINE_TABLE_KEY = {
+  partitionKey: 'stream',
+  sortKey: 'key',
+  type: 'S',
+  newestIndex: {
+    name: 'newest',
+    sortKey: 'last_seen_at',
+    projected: ['id', 'field', 'message', 'first_seen_at', 'stored_updated_at', 'raw_kept'],
+  },
+} as const;
+
 export interface TableNames {
   ordersTable: string;
   syncStateTable: string;
+  quarantineTable: string;
 }
 
 type TableKey = typeof ORDERS_TABLE_KEY | typeof SYNC_STATE_TABLE_KEY;
@@ -31,13 +48,44 @@ function tableInput(tableName: string, key: TableKey): CreateTableCommandInput {
   };
 }
 
-/** CreateTable inputs for both tables (on-demand capacity, as the CDK stack declares them). */
+function quarantineTableInput(tableName: string): CreateTableCommandInput {
+  const key = QUARANTINE_TABLE_KEY;
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: key.partitionKey, AttributeType: key.type },
+      { AttributeName: key.sortKey, AttributeType: key.type },
+      { AttributeName: key.newestIndex.sortKey, AttributeType: key.type },
+    ],
+    KeySchema: [
+      { AttributeName: key.partitionKey, KeyType: 'HASH' },
+      { AttributeName: key.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: key.newestIndex.name,
+        KeySchema: [
+          { AttributeName: key.partitionKey, KeyType: 'HASH' },
+          { AttributeName: key.newestIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...key.newestIndex.projected] },
+      },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+/** CreateTable inputs for every table (on-demand capacity, as the CDK stack declares them). */
 export function createTableInputs(names: TableNames): CreateTableCommandInput[] {
-  return [tableInput(names.ordersTable, ORDERS_TABLE_KEY), tableInput(names.syncStateTable, SYNC_STATE_TABLE_KEY)];
+  return [
+    tableInput(names.ordersTable, ORDERS_TABLE_KEY),
+    tableInput(names.syncStateTable, SYNC_STATE_TABLE_KEY),
+    quarantineTableInput(names.quarantineTable),
+  ];
 }
 
 /**
- * Create both tables when missing and wait until they are ACTIVE (dynalite, like DynamoDB, answers CREATING
+ * Create the tables when missing and wait until they are ACTIVE (dynalite, like DynamoDB, answers CREATING
  * first). For the local stack and tests only: in AWS the CDK stack owns the tables.
  */
 export async function ensureTables(

@@ -1,8 +1,10 @@
 // The OrderSource over the reference HTTP contract (docs/source-contract.md): one GET per page on a keep-alive
-// connection, transient failures retried here with backoff, every order validated before it is returned.
+// connection, transient failures retried here with backoff, every order validated before it is returned (or rejected).
 import { Agent, request } from 'undici';
 import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError, SourceThrottledError, SourceUnavailableError } from '../../core/errors';
+import type { Order } from '../../core/order';
 import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../core/ports';
+import { screenOrder, type RejectedOrder } from '../../core/quarantine';
 import type { Window } from '../../core/run-types';
 import { validateOrder } from '../../core/validate-order';
 import { backoffDelayMs, retryAfterMs, type BackoffSettings } from './backoff';
@@ -120,8 +122,15 @@ export class HttpOrdersSource implements OrderSource {
         `the orders API answered a page whose next_cursor is ${typeof nextCursor === 'string' ? 'empty' : `a ${typeof nextCursor}`}, not a string or null: GET ${this.shown(url)}`,
       );
     }
-    // validateOrder's InvalidOrderError passes through as it is: it names the order and the field.
-    return { orders: page.orders.map(validateOrder), nextCursor, stats };
+    // An order that breaks the contract is the page's rejected one (quarantined by the core), never a failed page.
+    const orders: Order[] = [];
+    const rejected: RejectedOrder[] = [];
+    for (const input of page.orders as unknown[]) {
+      const screened = screenOrder(input, validateOrder, orders.length);
+      if ('order' in screened) orders.push(screened.order);
+      else rejected.push(screened.rejected);
+    }
+    return { orders, rejected, nextCursor, stats };
   }
 
   async count(window: Window): Promise<number> {

@@ -1,10 +1,12 @@
 // Use case "sync page": the state machine's looped step, one page of the window per invocation whatever the shop's
 // size, so no invocation nears the Lambda time limit.
 import { classifyPage } from '../classify';
-import { addCounts, countsOfWrite } from '../counts';
+import { addCounts, countsOfWrite, ZERO_COUNTS } from '../counts';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
-import type { Clock, Log, OrderSource, OrderStore, RunMetrics, SyncStateStore } from '../ports';
+import type { Instant } from '../order';
+import type { Clock, Log, OrderSource, OrderStore, QuarantineStore, RunMetrics, SourcePage, SyncStateStore } from '../ports';
+import { orderKey, planQuarantine, quarantineKey, shownId, type RejectedOrder } from '../quarantine';
 import type { RunState } from '../run-state';
 import type { RunProgress } from '../run-types';
 import { warnOnClockSkewChange } from '../source-clock';
@@ -13,6 +15,7 @@ export interface SyncPageDeps {
   settings: { pageSize: number; leaseMs: number; overlapMs: number };
   state: Pick<SyncStateStore, 'get' | 'claimPage' | 'saveProgress'>;
   orders: OrderStore;
+  quarantine: Pick<QuarantineStore, 'find' | 'apply'>;
   source: Pick<OrderSource, 'fetchPage'>;
   clock: Clock;
   log: Log;
@@ -25,14 +28,17 @@ export interface SyncPageDeps {
  * 2. claim it: one conditional write checks the lease, renews it and records the page's ids (a retry of a step that
  *    died after writing learns from them what it wrote, even for orders that have left the page since);
  * 3. classify the page against the stored versions and write the new and changed orders, tagged with the page;
- * 4. save the page's result: cursor, counts, the order counter and the lease, in one conditional write.
- * Safe to run twice: a retry recognises its own writes by their write tag and counts them the same way, and a page
- * already saved is not saved again.
+ * 4. set the page's rejected orders (and those too big to store) aside in the quarantine, and release the held ones
+ *    the page holds valid, now stored: one batched read of the page's keys, batched writes;
+ * 5. save the page's result: cursor, counts, the order counter and the lease, in one conditional write.
+ * Safe to run twice: a retry recognises its own writes by their write tag and counts them the same way, quarantine
+ * writes are keyed puts and deletes, and a page already saved is not saved again.
  */
 export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<RunState> {
   if (state.done) return state;
   const { run } = state;
-  const page = await deps.source.fetchPage({ window: run.window, cursor: run.cursor, limit: deps.settings.pageSize });
+  const fetched = await deps.source.fetchPage({ window: run.window, cursor: run.cursor, limit: deps.settings.pageSize });
+  const page = withUnstorableRejected(fetched, deps.orders);
   const ids = page.orders.map((order) => order.id);
   const claimedAtMs = deps.clock();
   const claim = await deps.state.claimPage(state.stream, state.leaseOwner, run.runId, run.pages, ids, {
@@ -49,12 +55,37 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   // count as this page's, as its write tag says.
   const inPage = new Set(ids);
   const leftThePage = claim.earlierAttemptIds.filter((id) => !inPage.has(id));
-  const stored = await deps.orders.getVersions([...ids, ...leftThePage]);
+  const rejectedIds = page.rejected.flatMap((rejected) => (rejected.id === null ? [] : [rejected.id]));
+  const [stored, held] = await Promise.all([
+    deps.orders.getVersions([...ids, ...leftThePage, ...rejectedIds]),
+    deps.quarantine.find(state.stream, [...new Set([...ids.map(orderKey), ...page.rejected.map(quarantineKey)])]),
+  ]);
   const writeTag = writeTagFor(run.runId, saved.pages);
   const classified = classifyPage(page.orders, stored, writeTag);
-  const counts = addCounts(classified.counts, countsOfWrite(leftThePage, stored, writeTag));
+  const quarantined = { ...ZERO_COUNTS, fetched: page.rejected.length, quarantined: page.rejected.length };
+  const counts = addCounts(addCounts(classified.counts, countsOfWrite(leftThePage, stored, writeTag)), quarantined);
   const syncedAtMs = deps.clock();
-  await deps.orders.putOrders(classified.writes.map(({ order, kind }) => ({ order, kind, writeTag, syncedAt: instantFromEpochMs(syncedAtMs) })));
+  const syncedAt = instantFromEpochMs(syncedAtMs);
+  await deps.orders.putOrders(classified.writes.map(({ order, kind }) => ({ order, kind, writeTag, syncedAt })));
+  // After the orders: an order leaves the quarantine only once its valid version is stored.
+  const written = new Map(classified.writes.map(({ order }) => [order.id, order.updatedAt]));
+  const plan = planQuarantine({
+    orders: page.orders,
+    rejected: page.rejected,
+    held,
+    storedUpdatedAt: (id) => maxInstant(stored.get(id)?.updatedAt ?? null, written.get(id) ?? null) as Instant | null,
+    runId: run.runId,
+    now: syncedAt,
+  });
+  if (plan.put.length > 0 || plan.release.length > 0) await deps.quarantine.apply(state.stream, plan);
+  const quarantinedIds = plan.put.map(shownId);
+  if (quarantinedIds.length > 0) {
+    deps.log.warn('orders quarantined', {
+      runId: run.runId,
+      page: saved.pages,
+      orders: plan.put.map((entry) => ({ id: shownId(entry), field: entry.field, message: entry.message })),
+    });
+  }
 
   const progress: RunProgress = {
     ...saved,
@@ -63,7 +94,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     counts: addCounts(saved.counts, counts),
     maxRecordTime: maxInstant(saved.maxRecordTime, classified.maxRecordTime),
     sourceClockSkewMs: page.stats.clockSkewMs ?? saved.sourceClockSkewMs,
-    updatedAt: instantFromEpochMs(syncedAtMs),
+    updatedAt: syncedAt,
   };
   const savedNow = await deps.state.saveProgress(state.stream, state.leaseOwner, progress, {
     expectedPages: saved.pages,
@@ -82,13 +113,36 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     runId: run.runId,
     page: saved.pages,
     ...counts,
+    released: plan.release.length,
     requests: page.stats.requests,
     throttled: page.stats.throttled,
     retried: page.stats.retried,
     last: page.nextCursor === null,
   });
-  deps.metrics?.page({ stream: state.stream, runId: run.runId, mode: run.mode, page: saved.pages, counts, source: page.stats });
+  deps.metrics?.page({ stream: state.stream, runId: run.runId, mode: run.mode, page: saved.pages, counts, source: page.stats, quarantinedIds });
   return after(state, progress);
+}
+
+/**
+ * The page with the orders the store cannot hold (too big even compressed) moved to its rejected ones; positions
+ * (valid orders before a rejected one) recounted over the orders that stay.
+ */
+function withUnstorableRejected(page: SourcePage, store: Pick<OrderStore, 'unstorable'>): SourcePage {
+  const unstorableAt: number[] = [];
+  const unstorable: RejectedOrder[] = [];
+  const orders = page.orders.filter((order, index) => {
+    const problem = store.unstorable(order);
+    if (problem === null) return true;
+    unstorable.push({ id: order.id, raw: order.raw, field: '(order)', message: problem, position: index - unstorableAt.length });
+    unstorableAt.push(index);
+    return false;
+  });
+  if (unstorable.length === 0) return page;
+  const recounted = page.rejected.map((rejected) => ({
+    ...rejected,
+    position: rejected.position - unstorableAt.filter((index) => index < rejected.position).length,
+  }));
+  return { ...page, orders, rejected: [...recounted, ...unstorable] };
 }
 
 /** The run state once `progress` is saved. */

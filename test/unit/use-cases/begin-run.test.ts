@@ -57,7 +57,7 @@ describe('begin', () => {
 
   it('resumes a failed full resync at its saved page, with its run id and counts, as a running run', async () => {
     const world = useCaseWorld();
-    const failed = aRunProgress({ pages: 6, cursor: 'c6', counts: { fetched: 24, inserted: 24, updated: 0, unchanged: 0, stale: 0 }, status: 'failed' });
+    const failed = aRunProgress({ pages: 6, cursor: 'c6', counts: { fetched: 24, inserted: 24, updated: 0, unchanged: 0, stale: 0, quarantined: 0 }, status: 'failed' });
     world.state.put(STREAM, { run: { ...failed, error: { name: 'SourceAuthError', message: '401', page: 6, at: failed.updatedAt } }, orderCount: 24 });
 
     const begun = (await beginRun(world.deps.begin, start({ mode: 'full', trigger: 'http', resume: true, runId: 'resume-owner' }))) as RunState;

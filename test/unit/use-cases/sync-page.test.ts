@@ -34,7 +34,7 @@ describe('sync page', () => {
     while (!state.done) state = await syncPage(world.deps.syncPage, state);
 
     expect(world.state.writes - writesBefore).toBe(2 * 3);
-    expect(state.run).toMatchObject({ pages: 3, cursor: null, counts: { fetched: 10, inserted: 10, updated: 0, unchanged: 0, stale: 0 } });
+    expect(state.run).toMatchObject({ pages: 3, cursor: null, counts: { fetched: 10, inserted: 10, updated: 0, unchanged: 0, stale: 0, quarantined: 0 } });
     expect((await world.state.get(STREAM)).orderCount).toBe(10);
   });
 
@@ -64,7 +64,7 @@ describe('sync page', () => {
 
     const retried = await syncPage(world.deps.syncPage, begun);
 
-    expect(retried.run.counts).toEqual({ fetched: 5, inserted: 5, updated: 0, unchanged: 0, stale: 0 });
+    expect(retried.run.counts).toEqual({ fetched: 5, inserted: 5, updated: 0, unchanged: 0, stale: 0, quarantined: 0 });
     expect((await world.state.get(STREAM)).orderCount).toBe(5);
     expect(world.orders.items.size).toBe(5);
   });
@@ -80,7 +80,7 @@ describe('sync page', () => {
 
     const after = await syncPage(world.deps.syncPage, begun);
 
-    expect(after.run.counts).toEqual({ fetched: 4, inserted: 2, updated: 0, unchanged: 1, stale: 1 });
+    expect(after.run.counts).toEqual({ fetched: 4, inserted: 2, updated: 0, unchanged: 1, stale: 1, quarantined: 0 });
     expect(world.orders.items.get(newer!.id)!.order.updatedAt).toBe('2026-01-01T11:59:00.000000Z');
   });
 
@@ -102,5 +102,131 @@ describe('sync page', () => {
 
     expect(await syncPage(world.deps.syncPage, done)).toBe(done);
     expect(world.shop.pageRequests).toBe(1);
+  });
+});
+
+describe('sync page, quarantine', () => {
+  it('sets a broken order aside with its payload and error, writes the rest of its page, and counts it quarantined', async () => {
+    const world = useCaseWorld({ orders: 10, pageSize: 4 });
+    world.shop.broken.set('ord_0000002', { field: 'total_price', message: 'order ord_0000002: field "total_price" must be a decimal string, got number 12.5' });
+    let state = await begunFullRun(world);
+
+    while (!state.done) state = await syncPage(world.deps.syncPage, state);
+
+    expect(state.run.counts).toEqual({ fetched: 10, inserted: 9, updated: 0, unchanged: 0, stale: 0, quarantined: 1 });
+    expect(world.orders.items.has('ord_0000002')).toBe(false);
+    expect(world.orders.items.size).toBe(9);
+    expect((await world.state.get(STREAM)).orderCount).toBe(9);
+    const summary = await world.quarantine.summary(STREAM, 20);
+    expect(summary).toMatchObject({ count: 1, newest: [{ id: 'ord_0000002', field: 'total_price', idFromPayload: false, storedUpdatedAt: null }] });
+    const entry = world.quarantine.entries.get(`${STREAM}|order#ord_0000002`)!;
+    expect(entry).toMatchObject({ firstSeenRun: 'full-test-r1', lastSeenRun: 'full-test-r1', raw: expect.objectContaining({ id: 'ord_0000002' }) });
+  });
+
+  it('the same order quarantined twice (two runs) is one entry: first seen kept, last seen moved, order count unchanged', async () => {
+    const world = useCaseWorld({ orders: 6, pageSize: 4 });
+    world.shop.broken.set('ord_0000003', { field: 'created_at', message: 'order ord_0000003: field "created_at" is not a timestamp' });
+    let first = await begunFullRun(world);
+    while (!first.done) first = await syncPage(world.deps.syncPage, first);
+    const firstSeen = world.quarantine.entries.get(`${STREAM}|order#ord_0000003`)!;
+    world.advance(60_000);
+
+    const event = { input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' }, executionName: 'full-test-r2-p1', executionArn: 'arn' } as const;
+    await world.state.releaseLease(STREAM, 'full-test-r1');
+    let second = (await beginRun(world.deps.begin, event)) as RunState;
+    while (!second.done) second = await syncPage(world.deps.syncPage, second);
+
+    expect(second.run.counts).toEqual({ fetched: 6, inserted: 0, updated: 0, unchanged: 5, stale: 0, quarantined: 1 });
+    expect((await world.quarantine.summary(STREAM, 20)).count).toBe(1);
+    expect(world.quarantine.entries.get(`${STREAM}|order#ord_0000003`)).toMatchObject({
+      firstSeenAt: firstSeen.firstSeenAt,
+      firstSeenRun: 'full-test-r1',
+      lastSeenRun: 'full-test-r2',
+    });
+    expect((await world.state.get(STREAM)).orderCount).toBe(5);
+  });
+
+  it('a retried page (died after its quarantine write, before its save) ends with the same counts and one entry', async () => {
+    const world = useCaseWorld({ orders: 4, pageSize: 4 });
+    world.shop.broken.set('ord_0000001', { field: 'order_number', message: 'order ord_0000001: field "order_number" must be a positive integer, got number -7' });
+    const begun = await begunFullRun(world);
+    const save = world.state.saveProgress.bind(world.state);
+    world.state.saveProgress = async () => {
+      world.state.saveProgress = save;
+      throw new Error('the step died before its save');
+    };
+    await expect(syncPage(world.deps.syncPage, begun)).rejects.toThrow('died before its save');
+
+    const retried = await syncPage(world.deps.syncPage, begun);
+
+    expect(retried.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 0, quarantined: 1 });
+    expect((await world.quarantine.summary(STREAM, 20)).count).toBe(1);
+    expect((await world.state.get(STREAM)).orderCount).toBe(3);
+  });
+
+  it('releases an order the source fixed: stored as new, the quarantine empty, counts exact', async () => {
+    const world = useCaseWorld({ orders: 4, pageSize: 4 });
+    world.shop.broken.set('ord_0000004', { field: 'financial_status', message: 'order ord_0000004: field "financial_status" must be one of …' });
+    let first = await begunFullRun(world);
+    while (!first.done) first = await syncPage(world.deps.syncPage, first);
+    world.shop.fixOrder('ord_0000004', '2026-01-01T11:30:00Z');
+    await world.state.releaseLease(STREAM, 'full-test-r1');
+
+    const event = { input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' }, executionName: 'full-test-r2-p1', executionArn: 'arn' } as const;
+    let second = (await beginRun(world.deps.begin, event)) as RunState;
+    while (!second.done) second = await syncPage(world.deps.syncPage, second);
+
+    expect(second.run.counts).toEqual({ fetched: 4, inserted: 1, updated: 0, unchanged: 3, stale: 0, quarantined: 0 });
+    expect(world.orders.items.get('ord_0000004')?.order.updatedAt).toBe('2026-01-01T11:30:00.000000Z');
+    expect(await world.quarantine.summary(STREAM, 20)).toEqual({ count: 0, newest: [] });
+    expect((await world.state.get(STREAM)).orderCount).toBe(4);
+  });
+
+  it('an order broken after an older valid version was stored keeps that version, and the entry says the copy is behind', async () => {
+    const world = useCaseWorld({ orders: 4, pageSize: 4 });
+    let first = await begunFullRun(world);
+    while (!first.done) first = await syncPage(world.deps.syncPage, first);
+    const storedAt = world.orders.items.get('ord_0000002')!.order.updatedAt;
+    world.shop.breakOrder('ord_0000002', 'total_price', '2026-01-01T11:40:00Z');
+    await world.state.releaseLease(STREAM, 'full-test-r1');
+
+    const event = { input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' }, executionName: 'full-test-r2-p1', executionArn: 'arn' } as const;
+    let second = (await beginRun(world.deps.begin, event)) as RunState;
+    while (!second.done) second = await syncPage(world.deps.syncPage, second);
+
+    expect(world.orders.items.get('ord_0000002')!.order.updatedAt).toBe(storedAt);
+    expect((await world.quarantine.summary(STREAM, 20)).newest).toEqual([expect.objectContaining({ id: 'ord_0000002', storedUpdatedAt: storedAt })]);
+    expect(second.run.counts).toMatchObject({ fetched: 4, unchanged: 3, quarantined: 1 });
+  });
+
+  it('an order too big for an item even compressed is quarantined, not a failed page', async () => {
+    const world = useCaseWorld({ orders: 3, pageSize: 4 });
+    const big = world.shop.orders[1]!;
+    // Random text gzip cannot shrink: well over the 392 KB a compressed raw order may take.
+    big.raw = { ...big.raw, note: require('node:crypto').randomBytes(600 * 1024).toString('base64') };
+    let state = await begunFullRun(world);
+
+    while (!state.done) state = await syncPage(world.deps.syncPage, state);
+
+    expect(state.run.counts).toEqual({ fetched: 3, inserted: 2, updated: 0, unchanged: 0, stale: 0, quarantined: 1 });
+    const [entry] = (await world.quarantine.summary(STREAM, 20)).newest;
+    expect(entry).toMatchObject({ id: big.id, field: '(order)', rawKept: false });
+    expect(entry!.message).toMatch(/raw order is \d+ bytes \(\d+ gzip-compressed\), more than a DynamoDB item can hold/);
+  });
+
+  it('an order with no usable id is keyed by its payload and shown as such', async () => {
+    const world = useCaseWorld({ orders: 2, pageSize: 4 });
+    const fetchPage = world.shop.fetchPage.bind(world.shop);
+    const noId = { order_number: 7, total_price: '1.00' };
+    world.shop.fetchPage = async (request) => {
+      const page = await fetchPage(request);
+      return { ...page, rejected: [{ id: null, raw: noId, field: 'id', message: 'order (no id): field "id" must be a non-empty string', position: 0 }] };
+    };
+    let state = await begunFullRun(world);
+    while (!state.done) state = await syncPage(world.deps.syncPage, state);
+
+    const summary = await world.quarantine.summary(STREAM, 20);
+    expect(summary.count).toBe(1);
+    expect(summary.newest[0]).toMatchObject({ idFromPayload: true, field: 'id', id: expect.stringMatching(/^payload-sha256:[0-9a-f]{32}$/) });
   });
 });

@@ -21,6 +21,7 @@ import {
 } from '../../../core/errors';
 import type { Order } from '../../../core/order';
 import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
+import { screenOrder, type RejectedOrder } from '../../../core/quarantine';
 import type { Window } from '../../../core/run-types';
 import { backoffDelayMs, retryAfterMs, type BackoffSettings } from '../backoff';
 import { describeNetworkError, header, type Answer } from '../http-orders-source';
@@ -206,8 +207,11 @@ export class ShopifyOrdersSource implements OrderSource {
     const query = windowFilter(window);
     let position: WalkCursor | null = cursor === null ? null : decodeCursor(cursor);
     const orders: Order[] = [];
-    for (let requests = 0; requests < this.maxRequestsPerPage && orders.length < limit; requests++) {
-      const first = Math.min(limit - orders.length, this.ordersPerRequest);
+    const rejected: RejectedOrder[] = [];
+    // A page holds `limit` nodes, the rejected ones included.
+    const taken = () => orders.length + rejected.length;
+    for (let requests = 0; requests < this.maxRequestsPerPage && taken() < limit; requests++) {
+      const first = Math.min(limit - taken(), this.ordersPerRequest);
       const variables = { first, after: position?.c ?? null, query, lineItems: this.lineItemsPerOrder };
       const data = await this.graphql('OrdersPage', ORDERS_PAGE_QUERY, variables, ordersPageCost(first, this.lineItemsPerOrder), stats);
       const page = connection(isFields(data) ? data.orders : undefined, 'an orders page');
@@ -215,7 +219,13 @@ export class ShopifyOrdersSource implements OrderSource {
       for (const node of page.nodes) {
         const whole = await this.withAllLineItems(node, stats);
         if (whole === null) continue;
-        const order = mapShopifyOrder(whole);
+        const screened = screenOrder(whole, mapShopifyOrder, orders.length);
+        // A node the mapping cannot take is the page's rejected one (quarantined by the core); the sort is checked on the others.
+        if ('rejected' in screened) {
+          rejected.push(screened.rejected);
+          continue;
+        }
+        const { order } = screened;
         // sortKey UPDATED_AT is the one ordering the walk relies on: a page that breaks it is not what the docs promise.
         if (lastUpdatedAt !== null && order.updatedAt < lastUpdatedAt) {
           throw new InvalidPageError(`Shopify returned order ${order.id} (updatedAt ${order.updatedAt}) after one updated at ${lastUpdatedAt}: the orders are not sorted by UPDATED_AT`);
@@ -223,10 +233,10 @@ export class ShopifyOrdersSource implements OrderSource {
         lastUpdatedAt = order.updatedAt;
         orders.push(order);
       }
-      if (!page.hasNextPage) return { orders, nextCursor: null, stats };
+      if (!page.hasNextPage) return { orders, rejected, nextCursor: null, stats };
       position = { c: page.endCursor!, u: lastUpdatedAt };
     }
-    return { orders, nextCursor: encodeCursor(position!), stats };
+    return { orders, rejected, nextCursor: encodeCursor(position!), stats };
   }
 
   async count(window: Window): Promise<number> {

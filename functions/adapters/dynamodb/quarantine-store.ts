@@ -1,0 +1,204 @@
+// QuarantineStore on DynamoDB: the quarantine table (tables.ts), one item per order set aside per stream. A page's
+// look-up is one round of BatchGetItem, its changes BatchWriteItem puts and deletes; the status reads the `newest`
+// index, which holds no payload, for the count and the newest entries.
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { StoreWriteError } from '../../core/errors';
+import type { QuarantineStore } from '../../core/ports';
+import { shownId, type QuarantineEntry, type QuarantineMark, type QuarantineSummary, type QuarantinedOrderView } from '../../core/quarantine';
+import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
+import { decodeRawJson, encodeRawJson } from './raw-payload';
+import { QUARANTINE_TABLE_KEY } from './tables';
+
+const BATCH_GET_MAX_KEYS = 100;
+const BATCH_WRITE_MAX_ITEMS = 25;
+
+export interface DynamoQuarantineStoreOptions {
+  client: Pick<DynamoDBDocumentClient, 'send'>;
+  tableName: string;
+  retry?: Partial<RetryPolicy>;
+}
+
+/** The quarantine table's item (snake_case, as the orders table's). */
+export interface QuarantineItem {
+  stream: string;
+  key: string;
+  /** Null for an order with no usable id (its key is derived from the payload). */
+  id: string | null;
+  field: string;
+  message: string;
+  first_seen_at: string;
+  first_seen_run: string;
+  last_seen_at: string;
+  last_seen_run: string;
+  stored_updated_at: string | null;
+  /** The payload as sent (`raw`) or gzip-compressed (`raw_gz`); neither when it was too big even compressed ... */
+  raw?: string;
+  raw_gz?: Uint8Array;
+  raw_kept: boolean;
+  /** ... and then at least its size and digest are kept, to recognise it at the source. */
+  raw_bytes: number;
+  raw_sha256: string;
+}
+
+type Key = { stream: string; key: string };
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Key } };
+
+export function entryToItem(stream: string, entry: QuarantineEntry): QuarantineItem {
+  const json = JSON.stringify(entry.raw) ?? 'null';
+  const encoded = encodeRawJson(json);
+  return {
+    stream,
+    key: entry.key,
+    id: entry.id,
+    field: entry.field,
+    message: entry.message,
+    first_seen_at: entry.firstSeenAt,
+    first_seen_run: entry.firstSeenRun,
+    last_seen_at: entry.lastSeenAt,
+    last_seen_run: entry.lastSeenRun,
+    stored_updated_at: entry.storedUpdatedAt,
+    ...('tooLarge' in encoded ? {} : encoded),
+    raw_kept: !('tooLarge' in encoded),
+    raw_bytes: Buffer.byteLength(json, 'utf8'),
+    raw_sha256: createHash('sha256').update(json).digest('hex'),
+  };
+}
+
+export function itemToView(item: Record<string, unknown>): QuarantinedOrderView {
+  const stored = item as unknown as QuarantineItem;
+  return {
+    id: shownId({ key: stored.key, id: stored.id ?? null }),
+    idFromPayload: stored.id == null,
+    field: stored.field,
+    message: stored.message,
+    seenAt: stored.last_seen_at,
+    firstSeenAt: stored.first_seen_at,
+    storedUpdatedAt: stored.stored_updated_at ?? null,
+    rawKept: stored.raw_kept,
+  };
+}
+
+/** The payload a quarantine item kept; undefined when it was too big to keep. */
+export function rawOfItem(item: Record<string, unknown>): unknown {
+  return decodeRawJson(item);
+}
+
+export class DynamoQuarantineStore implements QuarantineStore {
+  private readonly client: Pick<DynamoDBDocumentClient, 'send'>;
+  readonly tableName: string;
+  private readonly retry: RetryPolicy;
+
+  constructor(options: DynamoQuarantineStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  }
+
+  async find(stream: string, keys: readonly string[]): Promise<Map<string, QuarantineMark>> {
+    const found = new Map<string, QuarantineMark>();
+    const keyChunks = chunk([...new Set(keys)].map((key): Key => ({ stream, key })), BATCH_GET_MAX_KEYS);
+    const left = await mapWithConcurrency(keyChunks, keyChunks.length, (keysOfChunk) =>
+      retryUnprocessed(keysOfChunk, (pending) => this.batchGet(pending, found), this.retry),
+    );
+    const leftCount = left.reduce((sum, keysLeft) => sum + keysLeft.length, 0);
+    if (leftCount > 0) throw new StoreWriteError(`${leftCount} quarantine keys could not be read from ${this.tableName} after ${this.retry.maxAttempts} attempts`);
+    return found;
+  }
+
+  private async batchGet(keys: Key[], found: Map<string, QuarantineMark>): Promise<Key[]> {
+    const request = new BatchGetCommand({
+      RequestItems: {
+        // Consistent: the page before this one may have quarantined the order a moment ago.
+        [this.tableName]: {
+          Keys: keys,
+          ConsistentRead: true,
+          ProjectionExpression: '#key, #first_seen_at, #first_seen_run',
+          ExpressionAttributeNames: { '#key': 'key', '#first_seen_at': 'first_seen_at', '#first_seen_run': 'first_seen_run' },
+        },
+      },
+    });
+    const answer = await this.transient(`reading ${keys.length} quarantine keys`, () => this.client.send(request));
+    for (const item of answer.Responses?.[this.tableName] ?? []) {
+      found.set(String(item.key), { firstSeenAt: String(item.first_seen_at), firstSeenRun: String(item.first_seen_run) });
+    }
+    return (answer.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
+  }
+
+  async apply(stream: string, change: { put: readonly QuarantineEntry[]; release: readonly string[] }): Promise<void> {
+    const requests: WriteRequest[] = [
+      ...change.put.map((entry): WriteRequest => ({ PutRequest: { Item: { ...entryToItem(stream, entry) } } })),
+      ...change.release.map((key): WriteRequest => ({ DeleteRequest: { Key: { stream, key } } })),
+    ];
+    const left = await mapWithConcurrency(chunk(requests, BATCH_WRITE_MAX_ITEMS), 4, (requestsOfChunk) =>
+      retryUnprocessed(requestsOfChunk, (pending) => this.batchWrite(pending), this.retry),
+    );
+    const leftCount = left.reduce((sum, requestsLeft) => sum + requestsLeft.length, 0);
+    if (leftCount > 0) {
+      throw new StoreWriteError(`${leftCount} of ${requests.length} quarantine writes were left unprocessed in ${this.tableName} after ${this.retry.maxAttempts} attempts`);
+    }
+  }
+
+  private async batchWrite(requests: WriteRequest[]): Promise<WriteRequest[]> {
+    const request = new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } });
+    const answer = await this.transient(`writing ${requests.length} quarantine entries`, () => this.client.send(request));
+    return (answer.UnprocessedItems?.[this.tableName] ?? []) as WriteRequest[];
+  }
+
+  async summary(stream: string, limit: number): Promise<QuarantineSummary> {
+    const index = QUARANTINE_TABLE_KEY.newestIndex;
+    const byStream = {
+      TableName: this.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: '#stream = :stream',
+      ExpressionAttributeNames: { '#stream': 'stream' },
+      ExpressionAttributeValues: { ':stream': stream },
+    };
+    const [newest, count] = await Promise.all([
+      this.client.send(new QueryCommand({ ...byStream, ScanIndexForward: false, Limit: limit })),
+      this.count(byStream),
+    ]);
+    return { count, newest: (newest.Items ?? []).map(itemToView) };
+  }
+
+  /** Every entry counted through the index, page by page (its items hold no payload: some 3,000 a page). */
+  private async count(query: ConstructorParameters<typeof QueryCommand>[0]): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const answer = await this.client.send(new QueryCommand({ ...query, Select: 'COUNT', ExclusiveStartKey: startKey }));
+      count += answer.Count ?? 0;
+      startKey = answer.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+
+  /** Every item of the stream, payload included (tests, audits). */
+  async *scanStream(stream: string): AsyncGenerator<QuarantineItem> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const answer = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#stream = :stream',
+          ExpressionAttributeNames: { '#stream': 'stream' },
+          ExpressionAttributeValues: { ':stream': stream },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      yield* (answer.Items ?? []) as QuarantineItem[];
+      startKey = answer.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async transient<R>(doing: string, call: () => Promise<R>): Promise<R> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isTransientDynamoError(error)) throw error;
+      const { name, message } = error as Error;
+      throw new StoreWriteError(`${doing} in ${this.tableName} failed: ${name}: ${message}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,148 @@
+// The quarantine (docs/design.md "Quarantine"): an order that breaks the contract, or cannot be stored, is set aside
+// beside the stream's state with its raw payload and its error, so the rest of its page and of the run goes on; it
+// leaves the quarantine when the source sends it valid. Here: what the connectors reject and what a page step writes.
+import { createHash } from 'node:crypto';
+import { InvalidOrderError } from './errors';
+import type { Instant, Order } from './order';
+
+/** One order of a page that the connector could not take: what the source sent, and why not. */
+export interface RejectedOrder {
+  /** The order's id; null when it has none usable (it is then keyed by its payload). */
+  id: string | null;
+  /** The payload as the source sent it (for Shopify, the Order node). */
+  raw: unknown;
+  /** The field at fault, as the source names it. */
+  field: string;
+  /** The error, naming the order and the field. */
+  message: string;
+  /**
+   * How many valid orders of the page came before it: where it stood in the page, so that when a page holds two
+   * versions of one order (it changed while the source paged), the later one decides.
+   */
+  position: number;
+}
+
+/** A quarantined order as the store keeps it. */
+export interface QuarantineEntry {
+  /** `order#<id>`, or `payload#<sha256 prefix>` for an order with no usable id (quarantineKey). */
+  key: string;
+  id: string | null;
+  raw: unknown;
+  field: string;
+  message: string;
+  firstSeenAt: Instant;
+  firstSeenRun: string;
+  lastSeenAt: Instant;
+  lastSeenRun: string;
+  /** The older valid version the orders table holds of it: the copy is behind on this order. Null when none. */
+  storedUpdatedAt: Instant | null;
+}
+
+/** What the page step needs to know of a held entry to keep it exact: when it was first seen, by which run. */
+export interface QuarantineMark {
+  firstSeenAt: Instant;
+  firstSeenRun: string;
+}
+
+/** One entry as the status lists it. */
+export interface QuarantinedOrderView {
+  /** The order id; for an order with no usable id, the key derived from its payload (`payload-sha256:…`). */
+  id: string;
+  idFromPayload: boolean;
+  field: string;
+  message: string;
+  /** When it was last seen (the newest entries first). */
+  seenAt: Instant;
+  firstSeenAt: Instant;
+  storedUpdatedAt: Instant | null;
+  /** False when even gzip-compressed the payload was too big to keep: only its size and digest are. */
+  rawKept: boolean;
+}
+
+export interface QuarantineSummary {
+  /** Every entry of the stream. */
+  count: number;
+  /** The newest entries (by last seen), newest first. */
+  newest: QuarantinedOrderView[];
+}
+
+/** The order if `accept` takes it; else, when it throws InvalidOrderError, the rejection (any other error passes). */
+export function screenOrder(
+  input: unknown,
+  accept: (input: unknown) => Order,
+  position: number,
+): { order: Order } | { rejected: RejectedOrder } {
+  try {
+    return { order: accept(input) };
+  } catch (error) {
+    if (!(error instanceof InvalidOrderError)) throw error;
+    return { rejected: { id: error.orderId === '' ? null : error.orderId, raw: input, field: error.field, message: error.message, position } };
+  }
+}
+
+export function orderKey(id: string): string {
+  return `order#${id}`;
+}
+
+/** The digest that names an order with no usable id: the same payload, the same key, so a retry finds its entry. */
+export function payloadDigest(raw: unknown): string {
+  return createHash('sha256').update(JSON.stringify(raw) ?? String(raw)).digest('hex').slice(0, 32);
+}
+
+export function quarantineKey(rejected: Pick<RejectedOrder, 'id' | 'raw'>): string {
+  return rejected.id === null ? `payload#${payloadDigest(rejected.raw)}` : orderKey(rejected.id);
+}
+
+/** How the status names an entry: its order id, or the key derived from its payload. */
+export function shownId(entry: Pick<QuarantineEntry, 'key' | 'id'>): string {
+  return entry.id ?? entry.key.replace(/^payload#/, 'payload-sha256:');
+}
+
+export interface QuarantinePlan {
+  /** Entries to write (one per key: the page's last rejected version of it). */
+  put: QuarantineEntry[];
+  /** Keys to release: held entries whose order the page holds valid, later than any rejected version of it. */
+  release: string[];
+}
+
+/**
+ * What one page does to the quarantine. Every rejected order of the page is (re)quarantined, keeping when it was
+ * first seen; a held order that the page holds valid (its last version in the page) is released. `storedUpdatedAt`
+ * names the newest valid version the orders table holds once the page's writes are done.
+ */
+export function planQuarantine(input: {
+  orders: readonly Order[];
+  rejected: readonly RejectedOrder[];
+  held: ReadonlyMap<string, QuarantineMark>;
+  storedUpdatedAt: (id: string) => Instant | null;
+  runId: string;
+  now: Instant;
+}): QuarantinePlan {
+  const lastValidIndex = new Map<string, number>();
+  input.orders.forEach((order, index) => lastValidIndex.set(order.id, index));
+  const lastRejected = new Map<string, RejectedOrder>();
+  for (const rejected of input.rejected) lastRejected.set(quarantineKey(rejected), rejected);
+
+  const put: QuarantineEntry[] = [];
+  for (const [key, rejected] of lastRejected) {
+    const validAt = rejected.id === null ? undefined : lastValidIndex.get(rejected.id);
+    // A valid version later in the page supersedes it (the source fixed it while we paged).
+    if (validAt !== undefined && validAt >= rejected.position) continue;
+    const mark = input.held.get(key);
+    put.push({
+      key,
+      id: rejected.id,
+      raw: rejected.raw,
+      field: rejected.field,
+      message: rejected.message,
+      firstSeenAt: mark?.firstSeenAt ?? input.now,
+      firstSeenRun: mark?.firstSeenRun ?? input.runId,
+      lastSeenAt: input.now,
+      lastSeenRun: input.runId,
+      storedUpdatedAt: rejected.id === null ? null : input.storedUpdatedAt(rejected.id),
+    });
+  }
+  const putKeys = new Set(put.map((entry) => entry.key));
+  const release = [...lastValidIndex.keys()].map(orderKey).filter((key) => input.held.has(key) && !putKeys.has(key));
+  return { put, release };
+}
