@@ -7,13 +7,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../functions/config';
+import { PAGE_SIZE_MAX } from '../functions/core/limits';
 import { childExecArgv } from './ipc';
 import { summarizeProfiles } from './profile';
 import { buildReport, renderReport, type BenchSettings } from './report';
 import { updateReadme } from './readme-section';
 import type { WorkerAnswer, WorkerKind, WorkerRequest } from './worker';
 
-const USAGE = `npm run bench -- [--orders N] [--page-size 1..250] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S]
+const USAGE = `npm run bench -- [--orders N] [--page-size 1..${PAGE_SIZE_MAX}] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S]
   [--changed N] [--memory-small N (0: skip)] [--phases source,store,sync] [--runner-heap-mb N (0: node's default)]
   [--seed S] [--cpu-prof] [--readme]`;
 
@@ -68,7 +69,7 @@ function parseFlags(argv: string[]): Flags {
   const phases = (values.phases ?? 'source,store,sync').split(',').map((name) => name.trim()) as WorkerKind[];
   for (const phase of phases) if (!['source', 'store', 'sync'].includes(phase)) throw new Error(`--phases takes source, store, sync; got "${phase}"\n${USAGE}`);
   const pageSize = wholeNumber('page-size', defaults.PAGE_SIZE, 1);
-  if (pageSize > 250) throw new Error(`--page-size must be at most 250 (ORDERS_API.md), got ${pageSize}`);
+  if (pageSize > PAGE_SIZE_MAX) throw new Error(`--page-size must be at most ${PAGE_SIZE_MAX} (ORDERS_API.md), got ${pageSize}`);
   const rate = wholeNumber('rate', 0);
   return {
     orders: wholeNumber('orders', 300_000, 1),

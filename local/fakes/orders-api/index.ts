@@ -2,6 +2,7 @@
 // a seeded, compact in-memory shop, changes orders while clients page (live mode), and fails on demand.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../loopback';
+import { PAGE_SIZE_MAX } from '../../../functions/core/limits';
 import type { Instant } from '../../../functions/core/order';
 import { decodeCursor, encodeCursor, filtersHash, type Filters } from './cursor';
 import { checkedFaults, NO_FAULTS, RateWindow, type FaultSettings, type ScriptedOutcome } from './faults';
@@ -94,7 +95,6 @@ export interface FakeOrdersApi {
   now(): Instant;
 }
 
-const PAGE_LIMIT_MAX = 250;
 const PAGE_LIMIT_DEFAULT = 50;
 const RECORDED_REQUESTS = 1000;
 const LIVE_TICK_MS = 20;
@@ -243,7 +243,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     const filters = parseFilters(query);
     const limitText = query.get('limit');
     const limit = limitText === null ? PAGE_LIMIT_DEFAULT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
-    if (!(limit >= 1 && limit <= PAGE_LIMIT_MAX)) throw new BadRequest(`limit must be an integer in 1..${PAGE_LIMIT_MAX}, got "${limitText}"`);
+    if (!(limit >= 1 && limit <= PAGE_SIZE_MAX)) throw new BadRequest(`limit must be an integer in 1..${PAGE_SIZE_MAX}, got "${limitText}"`);
     const cursorText = query.get('cursor');
     let after = null;
     if (cursorText !== null) {
