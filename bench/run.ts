@@ -14,7 +14,7 @@ import { buildReport, renderReport, type BenchSettings } from './report';
 import { updateReadme } from './readme-section';
 import type { WorkerAnswer, WorkerKind, WorkerRequest } from './worker';
 
-const USAGE = `npm run bench -- [--orders N] [--page-size 1..${PAGE_SIZE_MAX}] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S]
+const USAGE = `npm run bench -- [--orders N] [--page-size 1..${PAGE_SIZE_MAX}] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S] [--rate-window fixed|sliding]
   [--changed N] [--memory-small N (0: skip)] [--phases source,store,sync] [--runner-heap-mb N (0: node's default)]
   [--seed S] [--cpu-prof] [--readme]`;
 
@@ -43,6 +43,7 @@ function parseFlags(argv: string[]): Flags {
       'max-pages': { type: 'string' },
       latency: { type: 'string' },
       rate: { type: 'string' },
+      'rate-window': { type: 'string' },
       changed: { type: 'string' },
       'memory-small': { type: 'string' },
       phases: { type: 'string' },
@@ -71,12 +72,15 @@ function parseFlags(argv: string[]): Flags {
   const pageSize = wholeNumber('page-size', defaults.PAGE_SIZE, 1);
   if (pageSize > PAGE_SIZE_MAX) throw new Error(`--page-size must be at most ${PAGE_SIZE_MAX} (ORDERS_API.md), got ${pageSize}`);
   const rate = wholeNumber('rate', 0);
+  const rateWindow = values['rate-window'] ?? 'fixed';
+  if (rateWindow !== 'fixed' && rateWindow !== 'sliding') throw new Error(`--rate-window takes fixed or sliding, got "${rateWindow}"\n${USAGE}`);
   return {
     orders: wholeNumber('orders', 300_000, 1),
     pageSize,
     maxPagesPerExecution: wholeNumber('max-pages', defaults.MAX_PAGES_PER_EXECUTION, 1),
     latencyMs: wholeNumber('latency', 0),
     rateLimitPerSecond: rate > 0 ? rate : null,
+    rateWindow,
     changedOrders: wholeNumber('changed', 100),
     memorySmallOrders: wholeNumber('memory-small', 30_000),
     phases,
@@ -123,7 +127,7 @@ async function main(): Promise<void> {
     seed: flags.seed,
     pageSize: flags.pageSize,
     maxPagesPerExecution: flags.maxPagesPerExecution,
-    faults: { latencyMs: flags.latencyMs, rateLimitPerSecond: flags.rateLimitPerSecond },
+    faults: { latencyMs: flags.latencyMs, rateLimitPerSecond: flags.rateLimitPerSecond, rateWindow: flags.rateWindow ?? 'fixed' },
     changedOrders: flags.changedOrders,
     fullOnly,
     childExecArgv: profileArgv,

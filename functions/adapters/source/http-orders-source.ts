@@ -1,11 +1,12 @@
-// The OrderSource over the reference HTTP contract (ORDERS_API.md): one GET per page on a keep-alive
-// connection, transient failures retried here with backoff, every order validated before it is returned.
+// The OrderSource over the reference HTTP contract (ORDERS_API.md): one GET per page through the shared client
+// (retries, throttling), paced to the X-RateLimit budget, every order validated before it is returned.
 import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError } from '../../core/errors';
 import { PAGE_SIZE_MAX } from '../../core/limits';
 import type { OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../core/ports';
 import type { Window } from '../../core/run-types';
 import { validateOrder } from '../../core/validate-order';
 import { clipped, header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from './http-client';
+import { RateLimitPacer } from './rate-limit-pacer';
 
 export interface HttpOrdersSourceOptions extends HttpClientSettings {
   /** Where the API lives, e.g. `https://shop.example.com/api/` (`/orders` is appended). */
@@ -27,12 +28,18 @@ function serverMessage(text: string): string {
   return clipped(text);
 }
 
+/** A header that holds a whole number, or undefined. */
+function wholeHeader(answer: Exchange['answer'], name: string): number | undefined {
+  const text = header(answer.headers, name)?.trim();
+  return text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
+}
+
 export class HttpOrdersSource implements OrderSource {
   private readonly ordersUrl: URL;
   private readonly countUrl: URL;
   private readonly client: HttpClient;
-  /** When the source said the current second's requests are used up: no request before this time. */
-  private pauseUntilMs = 0;
+  /** Keeps to the budget the X-RateLimit headers announce, so the source need not throttle us. */
+  private readonly pacer: RateLimitPacer;
 
   constructor(options: HttpOrdersSourceOptions) {
     let base: URL;
@@ -54,6 +61,7 @@ export class HttpOrdersSource implements OrderSource {
       timeoutMs: options.timeoutMs ?? TIMEOUT_MS_DEFAULT,
       quoteBody: serverMessage,
     });
+    this.pacer = new RateLimitPacer({ clock: this.client.clock, sleep: this.client.sleep });
   }
 
   async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
@@ -117,17 +125,18 @@ export class HttpOrdersSource implements OrderSource {
   private async getJson(url: URL, stats: SourceCallStats): Promise<unknown> {
     const shownUrl = this.shown(url);
     const shown = `GET ${shownUrl}`;
-    const pace = async (): Promise<void> => {
-      const pauseMs = this.pauseUntilMs - this.client.clock();
-      if (pauseMs > 0) await this.client.sleep(pauseMs);
-    };
+    const pace = (): Promise<void> => this.pacer.take();
     return this.client.call({ method: 'GET', url, shown, detailUrl: shownUrl, pace }, stats, (exchange) => this.read(exchange, stats, shown));
   }
 
   /** The contract's statuses (ORDERS_API.md "Errors and limits"); 429, 5xx and 408 the client handles. */
   private read(exchange: Exchange, stats: SourceCallStats, shown: string): Verdict<unknown> {
     const { answer, sentAt, receivedAt } = exchange;
-    this.noteRateLimit(answer.headers, receivedAt);
+    this.pacer.observe(sentAt, {
+      limit: wholeHeader(answer, 'x-ratelimit-limit'),
+      remaining: wholeHeader(answer, 'x-ratelimit-remaining'),
+      refused: answer.status === 429,
+    });
     const serverDate = Date.parse(header(answer.headers, 'date') ?? '');
     // The Date header is cut to the second: +500 ms is the middle of the second it names.
     if (!Number.isNaN(serverDate)) stats.clockSkewMs = Math.round(serverDate + 500 - (sentAt + receivedAt) / 2);
@@ -149,11 +158,5 @@ export class HttpOrdersSource implements OrderSource {
     if (status === 400) throw new SourceRequestError(`the orders API rejected the request (400 ${this.client.quote(exchange)}): ${shown}`);
     if (status === 404) throw new SourceRequestError(`the orders API has no such route (404): check the base URL: ${shown}`);
     return undefined;
-  }
-
-  /** X-RateLimit-Remaining 0: this second is used up, so the next request waits a full second. */
-  private noteRateLimit(headers: Exchange['answer']['headers'], receivedAt: number): void {
-    // We cannot see where the source's second begins; one full second later is surely a new one.
-    if (header(headers, 'x-ratelimit-remaining') === '0') this.pauseUntilMs = receivedAt + 1000;
   }
 }

@@ -26,6 +26,8 @@ export interface FakeOrdersApiOptions {
   clockOffsetMs?: number;
   /** Our clock, epoch ms (default Date.now). */
   clock?: () => number;
+  /** How the fake waits out faults.latencyMs (default a timer): a test on a simulated clock passes one that moves its clock. */
+  wait?: (ms: number) => Promise<void>;
   /** Every generated updated_at is before this, epoch ms of the source's clock (default: its now at start). */
   historyEndsAtMs?: number;
   /** How far back the generated history goes (default 730 days). */
@@ -321,7 +323,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     // The Date header is the source's clock: what a client reads its clock skew from.
     const headers: Record<string, string> = { date: new Date(sourceNowMs()).toUTCString() };
     if (faults.rateLimitPerSecond !== null) {
-      const left = rateWindow.take(sourceNowMs(), faults.rateLimitPerSecond);
+      const left = rateWindow.take(sourceNowMs(), faults.rateLimitPerSecond, faults.rateWindow);
       headers['x-ratelimit-limit'] = String(faults.rateLimitPerSecond);
       headers['x-ratelimit-remaining'] = String(Math.max(0, left));
       if (left < 0 && outcome === undefined) outcome = 429;
@@ -360,7 +362,8 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
         send(res, 500, errorBody('internal', `fake orders API bug: ${(error as Error).message}`));
       }
     };
-    if (faults.latencyMs > 0) {
+    if (faults.latencyMs > 0 && options.wait) void options.wait(faults.latencyMs).then(respond);
+    else if (faults.latencyMs > 0) {
       const timer = setTimeout(() => {
         pendingTimers.delete(timer);
         respond();
