@@ -57,11 +57,11 @@ export class RateLimitPacer {
   /**
    * What the answer to the request sent at `sentAt` said of the budget. When the source counts more requests in
    * the window than we booked (another client on the same token, or ours from before a restart), the extra ones
-   * are booked at `sentAt`: as late as they can have been counted. When it counts fewer (a fixed window that
-   * just began), our bookings stand: they are what keeps a sliding window.
+   * are booked at `sentAt`: it counted them before this request, so no later. When it counts fewer (a fixed
+   * window that just began), our bookings stand: they are what keeps a sliding window.
    */
   observe(sentAt: number, { limit, remaining, refused }: BudgetAnswer): void {
-    // A 429 we did not see coming: the source counts our requests less evenly than the margin allows for.
+    // A 429 although we paced: most likely the source counts our requests less evenly than the margin allows for.
     this.marginMs = refused ? Math.min(MARGIN_MS_MAX, 2 * this.marginMs) : Math.max(this.baseMarginMs, this.marginMs - 1);
     if (limit !== undefined && limit < 1) limit = undefined;
     if (remaining === undefined) {
