@@ -10,7 +10,7 @@ import { backoffDelayMs, type BackoffSettings } from '../backoff';
 export interface HttpClientSettings {
   /** The access token, or a getter called before every request (it does its own caching, e.g. Secrets Manager). */
   token: string | (() => Promise<string>);
-  /** One request, answer and body included. */
+  /** One request, answer and body included (default: the connector's, 10 s for the orders API, 20 s for Shopify). */
   timeoutMs?: number;
   /** Tries per request for 5xx, 408, network errors, timeouts (and what the connector calls transient) before SourceUnavailableError (default 5). */
   maxAttempts?: number;
