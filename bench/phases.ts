@@ -14,7 +14,7 @@ import type { OrderSource, SourcePage } from '../functions/core/ports';
 import type { RunOutcome } from '../functions/core/run-types';
 import { startRun, type StartDeps } from '../functions/core/use-cases/start-run';
 import type { SyncMode, Trigger, Window } from '../functions/core/run-types';
-import type { Change, FakeOrdersApi } from '../local/fakes/orders-api';
+import type { Change, FakeApiStats, FakeOrdersApi } from '../local/fakes/orders-api';
 import type { LocalStack } from '../local/aws/stack';
 import { LOCAL_REGION } from '../local/aws/state-machine/definition';
 import { LocalExecutionStarter } from '../local/aws/state-machine/local-execution-starter';
@@ -47,6 +47,8 @@ export interface FakeControl {
   token: string;
   /** Requests the fake has answered so far (every route, every status). */
   requests(): Promise<number>;
+  /** Of those, the ones it answered 429. */
+  throttled(): Promise<number>;
   mutate(change: Change): Promise<unknown>;
   oldestIds(count: number): Promise<string[]>;
 }
@@ -67,6 +69,8 @@ export interface PhaseResult {
   /** Wall time of the measured part. */
   wallMs: number;
   apiCalls: number;
+  /** Of the API calls, those the fake answered 429. */
+  throttledCalls: number;
   pages: number;
   executions: number;
   transitions: number;
@@ -138,6 +142,7 @@ export class PhaseMeter {
     await Promise.all(others.map((other) => other.peakRss())); // starts each one's window
     const runnerRssAtStart = this.rss.mark();
     const requestsBefore = await fake.requests();
+    const throttledBefore = await fake.throttled();
     const dynamoBefore = this.dynamo.snapshot();
     const partsBefore = this.sections.snapshot();
     const invocationsBefore = this.invocations.snapshot();
@@ -156,6 +161,7 @@ export class PhaseMeter {
       pageSize: this.options.pageSize,
       wallMs,
       apiCalls: (await fake.requests()) - requestsBefore,
+      throttledCalls: (await fake.throttled()) - throttledBefore,
       pages: outcome.pages,
       executions: chain.length,
       transitions: chain.reduce((sum, execution) => sum + stateTransitions(execution), 0),
@@ -324,12 +330,18 @@ async function runChain(
   });
 }
 
+/** The requests the fake answered 429, every route. */
+export function throttledAnswers(stats: FakeApiStats): number {
+  return Object.values(stats.byRoute).reduce((sum, statuses) => sum + (statuses['429'] ?? 0), 0);
+}
+
 /** The fake orders API of this process (the smoke test's layout) as the phases drive it. */
 export function fakeControlOf(api: FakeOrdersApi): FakeControl {
   return {
     url: api.url,
     token: api.token,
     requests: async () => api.stats().requests,
+    throttled: async () => throttledAnswers(api.stats()),
     mutate: async (change) => api.mutate(change),
     oldestIds: async (count) => api.truth().slice(0, count).map((order) => order.id),
   };

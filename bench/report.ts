@@ -22,6 +22,8 @@ export interface BenchSettings {
   maxPagesPerExecution: number;
   latencyMs: number;
   rateLimitPerSecond: number | null;
+  /** How the fake counts the rate limit: calendar seconds or any 1000 ms (default fixed). */
+  rateWindow?: 'fixed' | 'sliding';
   changedOrders: number;
   /** The smaller shop of the memory ratio (0: not run). */
   memorySmallOrders: number;
@@ -58,7 +60,7 @@ export interface BenchReport {
   inRunOrchestrationRatio?: number;
   memoryRatio?: { peakRatio: number; growthRatio: number; heapAfterGcRatio?: number; small: number; large: number };
   checks: Check[];
-  rateLimit?: { rate: number; calls: number; expectedSeconds: number; measuredSeconds: number };
+  rateLimit?: { rate: number; window: 'fixed' | 'sliding'; calls: number; throttled: number; expectedSeconds: number; measuredSeconds: number };
   costs: Array<{ what: string; cost: CostBreakdown }>;
   prices: Prices;
   sizing: Record<string, FunctionSizing>;
@@ -147,7 +149,9 @@ export function buildReport(input: {
   if (settings.rateLimitPerSecond && limited) {
     rateLimit = {
       rate: settings.rateLimitPerSecond,
+      window: settings.rateWindow ?? 'fixed',
       calls: limited.apiCalls,
+      throttled: limited.throttledCalls,
       expectedSeconds: limited.pages / settings.rateLimitPerSecond,
       measuredSeconds: limited.wallMs / 1000,
     };
@@ -280,10 +284,10 @@ export function reportFindings(report: BenchReport): string[] {
     );
   }
   if (report.rateLimit) {
-    const { rate, calls, expectedSeconds, measuredSeconds } = report.rateLimit;
+    const { rate, window, calls, throttled, expectedSeconds, measuredSeconds } = report.rateLimit;
     lines.push(
-      `rate limit ${rate}/s: pages / rate = ${expectedSeconds.toFixed(1)} s; measured ${measuredSeconds.toFixed(1)} s for ${calls} API calls ` +
-        `(${(calls / measuredSeconds).toFixed(2)} calls/s of the ${rate} allowed)`,
+      `rate limit ${rate}/s (${window} window): pages / rate = ${expectedSeconds.toFixed(1)} s; measured ${measuredSeconds.toFixed(1)} s ` +
+        `(${(measuredSeconds / expectedSeconds).toFixed(2)}x) for ${calls} API calls, ${throttled} answered 429 (${(calls / measuredSeconds).toFixed(2)} calls/s of the ${rate} allowed)`,
     );
   }
   for (const check of report.checks) lines.push(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.detail}`);

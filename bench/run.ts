@@ -7,13 +7,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../functions/config';
+import { PAGE_SIZE_MAX } from '../functions/core/limits';
 import { childExecArgv } from './ipc';
 import { summarizeProfiles } from './profile';
 import { buildReport, renderReport, type BenchSettings } from './report';
 import { updateReadme } from './readme-section';
 import type { WorkerAnswer, WorkerKind, WorkerRequest } from './worker';
 
-const USAGE = `npm run bench -- [--orders N] [--page-size 1..250] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S]
+const USAGE = `npm run bench -- [--orders N] [--page-size 1..${PAGE_SIZE_MAX}] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S] [--rate-window fixed|sliding]
   [--changed N] [--memory-small N (0: skip)] [--phases source,store,sync] [--runner-heap-mb N (0: node's default)]
   [--seed S] [--cpu-prof] [--readme]`;
 
@@ -42,6 +43,7 @@ function parseFlags(argv: string[]): Flags {
       'max-pages': { type: 'string' },
       latency: { type: 'string' },
       rate: { type: 'string' },
+      'rate-window': { type: 'string' },
       changed: { type: 'string' },
       'memory-small': { type: 'string' },
       phases: { type: 'string' },
@@ -68,14 +70,17 @@ function parseFlags(argv: string[]): Flags {
   const phases = (values.phases ?? 'source,store,sync').split(',').map((name) => name.trim()) as WorkerKind[];
   for (const phase of phases) if (!['source', 'store', 'sync'].includes(phase)) throw new Error(`--phases takes source, store, sync; got "${phase}"\n${USAGE}`);
   const pageSize = wholeNumber('page-size', defaults.PAGE_SIZE, 1);
-  if (pageSize > 250) throw new Error(`--page-size must be at most 250 (docs/source-contract.md "GET /orders"), got ${pageSize}`);
+  if (pageSize > PAGE_SIZE_MAX) throw new Error(`--page-size must be at most ${PAGE_SIZE_MAX} (docs/source-contract.md "GET /orders"), got ${pageSize}`);
   const rate = wholeNumber('rate', 0);
+  const rateWindow = values['rate-window'] ?? 'fixed';
+  if (rateWindow !== 'fixed' && rateWindow !== 'sliding') throw new Error(`--rate-window takes fixed or sliding, got "${rateWindow}"\n${USAGE}`);
   return {
     orders: wholeNumber('orders', 300_000, 1),
     pageSize,
     maxPagesPerExecution: wholeNumber('max-pages', defaults.MAX_PAGES_PER_EXECUTION, 1),
     latencyMs: wholeNumber('latency', 0),
     rateLimitPerSecond: rate > 0 ? rate : null,
+    rateWindow,
     changedOrders: wholeNumber('changed', 100),
     memorySmallOrders: wholeNumber('memory-small', 30_000),
     phases,
@@ -122,7 +127,7 @@ async function main(): Promise<void> {
     seed: flags.seed,
     pageSize: flags.pageSize,
     maxPagesPerExecution: flags.maxPagesPerExecution,
-    faults: { latencyMs: flags.latencyMs, rateLimitPerSecond: flags.rateLimitPerSecond },
+    faults: { latencyMs: flags.latencyMs, rateLimitPerSecond: flags.rateLimitPerSecond, rateWindow: flags.rateWindow ?? 'fixed' },
     changedOrders: flags.changedOrders,
     fullOnly,
     childExecArgv: profileArgv,

@@ -12,7 +12,7 @@ import { localTemplate, startLocalStack } from '../local/aws/stack';
 import { definitionFromTemplate, LOCAL_REGION } from '../local/aws/state-machine/definition';
 import { functionSizing, type FunctionName, type FunctionSizing } from './cost';
 import { forkService, type ChildService } from './ipc';
-import { HISTORY_ENDS_BEFORE_START_MS, PhaseMeter, sourceOnly, storeOnly, syncPhases, type FakeControl, type PhaseResult } from './phases';
+import { HISTORY_ENDS_BEFORE_START_MS, PhaseMeter, sourceOnly, storeOnly, syncPhases, throttledAnswers, type FakeControl, type PhaseResult } from './phases';
 
 export type WorkerKind = 'source' | 'store' | 'sync';
 
@@ -67,6 +67,7 @@ async function startFake(request: WorkerRequest): Promise<{ child: ChildService;
       url,
       token,
       requests: async () => (await child.call<FakeApiStats>('stats')).requests,
+      throttled: async () => throttledAnswers(await child.call<FakeApiStats>('stats')),
       mutate: (change) => child.call('mutate', change),
       oldestIds: (count) => child.call<string[]>('oldestIds', count),
     },

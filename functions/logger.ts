@@ -1,8 +1,9 @@
 // The one logger (Powertools, JSON lines). Handlers append the run's keys; the core receives `log`, its Log port.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Log } from './core/ports';
+import { SYNC_METRICS } from './metric-names';
 
-export const logger = new Logger({ serviceName: 'order-sync' });
+export const logger = new Logger({ serviceName: SYNC_METRICS.service });
 
 /** The core's Log port over the Powertools logger. */
 export const log: Log = {

@@ -1,4 +1,5 @@
-// The names of the metrics the functions emit and the alarms and dashboard read: one place for both sides.
+// The service's name and the names of the metrics the functions emit and the alarms and dashboard read: one place
+// for both sides (the logger, tracer and the functions' POWERTOOLS_* environment take the service name from here too).
 // Plain constants with no import, so a Lambda bundle takes them without pulling in the CDK (infra re-exports them).
 
 /**

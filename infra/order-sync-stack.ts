@@ -11,6 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ORDERS_TABLE_KEY, QUARANTINE_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
 import { API_ROUTES } from '../functions/handlers/api-routes';
+import { SYNC_METRICS } from '../functions/metric-names';
 import { SyncFunction } from './constructs/sync-function';
 import { PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './constructs/sync-state-machine';
 import { PAGE_STEP_TIMEOUT_SECONDS, readSettings, type InfraSettings } from './settings';
@@ -288,8 +289,8 @@ export function functionEnvironment(
     OVERLAP_SECONDS: String(settings.overlapSeconds),
     LEASE_SECONDS: String(settings.leaseSeconds),
     MAX_PAGES_PER_EXECUTION: String(settings.maxPagesPerExecution),
-    POWERTOOLS_SERVICE_NAME: 'order-sync',
-    POWERTOOLS_METRICS_NAMESPACE: 'OrderSync',
+    POWERTOOLS_SERVICE_NAME: SYNC_METRICS.service,
+    POWERTOOLS_METRICS_NAMESPACE: SYNC_METRICS.namespace,
     LOG_LEVEL: settings.logLevel,
   };
 }

@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { DynamoSyncStateStore } from '../functions/adapters/dynamodb/sync-state-store';
 import { config } from '../functions/config';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../functions/core/limits';
 import { handler as apiHandler } from '../functions/handlers/api';
 import { handler as scheduledTriggerHandler } from '../functions/handlers/scheduled-trigger';
 import { DEFAULT_API_URL, DEFAULT_SFN_ENDPOINT, LOCAL_HOST, LOCAL_PORTS, LOCAL_REGION, parseFlags, positiveNumber, runCli, UsageError } from './cli/common';
@@ -24,7 +25,7 @@ const USAGE = `usage: npm start [-- options]
   --live-rate N              changes per second in the fake shop (default 2; 0: none)
   --seed N                   the fake shop's seed (default 1)
   --latency MS               the fake shop answers each request MS milliseconds late (default 0), as a remote API would
-  --page-size N              orders per page, 1..250 (default: PAGE_SIZE's default, 250)
+  --page-size N              orders per page, 1..${PAGE_SIZE_MAX} (default: PAGE_SIZE's default, ${PAGE_SIZE_DEFAULT})
   --pages-per-execution N    pages before an execution continues as new (default: MAX_PAGES_PER_EXECUTION's, 500)
   --schedule-seconds N       run the schedule every N seconds (default: the CDK schedule's rate, 5 minutes)
   --no-schedule              no scheduled syncs
@@ -103,7 +104,7 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
   const bucketSize = whole(flags['bucket-size'], '--bucket-size', 1, 1e9);
   const restoreRate = whole(flags['restore-rate'], '--restore-rate', 1, 1e9);
   const scheduleSeconds = flags['schedule-seconds'] === undefined ? undefined : positiveNumber(flags['schedule-seconds'], '--schedule-seconds', 300);
-  const pageSize = whole(flags['page-size'], '--page-size', 1, 250);
+  const pageSize = whole(flags['page-size'], '--page-size', 1, PAGE_SIZE_MAX);
   const pagesPerExecution = whole(flags['pages-per-execution'], '--pages-per-execution', 1, 3000);
   return {
     orders: whole(flags.orders, '--orders', 1, 5_000_000) ?? 50_000,

@@ -1,6 +1,9 @@
 // Bounds and defaults that the functions' config and the CDK context both check, defined once.
 
-/** The orders API serves at most 250 orders a page (docs/source-contract.md "GET /orders"; Shopify's `first` too). */
+/**
+ * The most orders one source page may hold, the one bound for PAGE_SIZE, the CLI, the connectors and the fake:
+ * the reference orders API's `limit` maximum (docs/source-contract.md "GET /orders"). The Shopify connector keeps to it as well.
+ */
 export const PAGE_SIZE_MAX = 250;
 export const PAGE_SIZE_DEFAULT = 250;
 

@@ -77,7 +77,7 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
     expect(afterFailure.checkpoint).toEqual(before.checkpoint);
     expect(afterFailure.lease).toBeNull();
     expect(afterFailure.lastRun).toMatchObject({ status: 'failed', error: { name: 'SourceUnavailableError' } });
-    expect(afterFailure.lastRun!.error!.message).toMatch(/answered 50\d 5 times in a row/);
+    expect(afterFailure.lastRun!.error!.message).toMatch(/failed 5 times in a row \(last: HTTP 50\d: unavailable: /);
 
     stack.fake!.resetFaults();
     const next = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });

@@ -172,6 +172,38 @@ describe('the fake orders API', () => {
   });
 });
 
+describe('the fake orders API rate limit, on a clock that moves only when the test says', () => {
+  let now: number;
+  const apis: FakeOrdersApi[] = [];
+  afterAll(async () => {
+    await Promise.all(apis.map((api) => api.stop()));
+  });
+
+  /** The statuses and X-RateLimit-Remaining of requests made at these times (ms after a second began), two allowed per second. */
+  async function requestsAt(rateWindow: 'fixed' | 'sliding', offsetsMs: number[]): Promise<string[]> {
+    const secondStart = Date.UTC(2026, 10, 20, 9, 0, 0);
+    now = secondStart;
+    const api = await startFakeOrdersApi({ orders: 10, seed: 3, clock: () => now, faults: { rateLimitPerSecond: 2, rateWindow } });
+    apis.push(api);
+    const seen: string[] = [];
+    for (const offset of offsetsMs) {
+      now = secondStart + offset;
+      const answer = await get(api, '/orders/count');
+      expect(answer.headers['x-ratelimit-limit']).toBe('2');
+      seen.push(`${answer.status} ${String(answer.headers['x-ratelimit-remaining'])}`);
+    }
+    return seen;
+  }
+
+  it('fixed: counts calendar seconds of its clock, so two at the end of one second and two at the start of the next pass', async () => {
+    expect(await requestsAt('fixed', [900, 950, 990, 1000, 1010, 1999])).toEqual(['200 1', '200 0', '429 0', '200 1', '200 0', '429 0']);
+  });
+
+  it('sliding: counts any 1000 ms, the refused requests too', async () => {
+    expect(await requestsAt('sliding', [900, 950, 1000, 1899, 1900, 1950, 2950])).toEqual(['200 1', '200 0', '429 0', '429 0', '429 0', '429 0', '200 1']);
+  });
+});
+
 describe('the fake orders API changing orders', () => {
   let api: FakeOrdersApi;
 

@@ -10,7 +10,7 @@ import {
   SourceUnavailableError,
 } from '../../functions/core/errors';
 import type { Window } from '../../functions/core/run-types';
-import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fakes/orders-api';
+import { startFakeOrdersApi, type FakeOrdersApi, type FaultSettings } from '../../local/fakes/orders-api';
 import { walkWindow } from '../support/fake-api-walk';
 
 const sources: HttpOrdersSource[] = [];
@@ -150,7 +150,7 @@ describe('the HTTP orders source, through every fault knob', () => {
 
     expect(patient.orders).toHaveLength(5);
     await expect(hasty).rejects.toThrow(SourceUnavailableError);
-    await expect(hasty).rejects.toThrow(/could not be reached after 2 attempts \(last: no answer within 30 ms\)/);
+    await expect(hasty).rejects.toThrow(/the orders API failed 2 times in a row \(last: no answer within 30 ms\): GET /);
   });
 
   it('retries a request that never gets an answer (timeout) and succeeds on the next try', async () => {
@@ -179,36 +179,60 @@ describe('the HTTP orders source, through every fault knob', () => {
       sources.push(source);
       return source;
     };
+    const start = async (faults: Partial<FaultSettings>): Promise<void> => {
+      limited = await startFakeOrdersApi({ orders: 600, seed: 21, clock: () => now, wait: async (ms) => void (now += ms), faults });
+    };
+    /** Another client on the same token. */
+    const otherClientRequests = async (count: number): Promise<void> => {
+      for (let i = 0; i < count; i++) {
+        await (await request(`${limited.url}/orders/count`, { headers: { authorization: `Bearer ${limited.token}` } })).body.text();
+      }
+    };
 
-    beforeEach(async () => {
+    beforeEach(() => {
       now = Date.UTC(2026, 10, 20, 9, 0, 0, 250);
       waits = [];
-      limited = await startFakeOrdersApi({ orders: 600, seed: 21, clock: () => now, faults: { rateLimitPerSecond: 4, retryAfterSeconds: 1 } });
     });
     afterEach(async () => {
       await limited.stop();
     });
 
-    it('pauses a second whenever X-RateLimit-Remaining reaches 0, so it is never throttled', async () => {
-      const walk = await walkWindow(limitedSource(), { from: null, to: limited.now() }, 60);
+    describe.each(['fixed', 'sliding'] as const)('counted in a %s window', (rateWindow) => {
+      it('uses the budget whole, latency included, and is never throttled (2/s, 300 ms per answer)', async () => {
+        await start({ rateLimitPerSecond: 2, rateWindow, latencyMs: 300 });
+        const startedAt = now;
 
-      expect(walk.orders).toHaveLength(600);
-      expect(walk.stats.throttled).toBe(0);
-      expect(limited.stats().byRoute['/orders']).toEqual({ '200': 10 });
-      expect(waits).toEqual([1000, 1000]);
+        const walk = await walkWindow(limitedSource(), { from: null, to: limited.now() }, 15);
+
+        expect(walk.orders).toHaveLength(600);
+        expect(limited.stats().byRoute['/orders']).toEqual({ '200': 40 });
+        expect(walk.stats.throttled).toBe(0);
+        // 40 requests at 2/s: the last goes out after 19.5 s. Waiting a second after each used-up answer took 1.3x.
+        expect(now - startedAt).toBeLessThanOrEqual(1.05 * (40 / 2) * 1000);
+      });
+
+      it('leaves room for the requests another client made on the same budget, and is not throttled', async () => {
+        await start({ rateLimitPerSecond: 4, rateWindow });
+        await otherClientRequests(2);
+
+        const walk = await walkWindow(limitedSource(), { from: null, to: limited.now() }, 100);
+
+        // The first answer said 1 left after ours: the other two are booked, so the third request waits.
+        expect(limited.stats().byRoute['/orders']).toEqual({ '200': 6 });
+        expect(walk.orders).toHaveLength(600);
+        expect(waits).toEqual([1010]);
+      });
     });
 
     it('waits Retry-After on a 429 and then gets the page', async () => {
-      // Another client uses up this second's requests.
-      for (let i = 0; i < 4; i++) {
-        await (await request(`${limited.url}/orders/count`, { headers: { authorization: `Bearer ${limited.token}` } })).body.text();
-      }
+      await start({ rateLimitPerSecond: 4, retryAfterSeconds: 1 });
+      await otherClientRequests(4); // use up this second's requests
 
       const page = await limitedSource().fetchPage({ window: { from: null, to: limited.now() }, cursor: null, limit: 5 });
 
       expect(page.orders).toHaveLength(5);
       expect(page.stats).toMatchObject({ requests: 2, throttled: 1, retried: 0 });
-      expect(waits).toEqual([1000]);
+      expect(waits[0]).toBe(1000);
       expect(limited.stats().byRoute['/orders']).toEqual({ '200': 1, '429': 1 });
     });
   });
@@ -227,7 +251,7 @@ describe('the HTTP orders source, failing with named errors', () => {
     expect(error.name).toBe('SourceUnavailableError');
     expect(error.retryable).toBe(true);
     expect(error.detail).toMatchObject({ status: 500, attempts: 3 });
-    expect(error.message).toMatch(/answered 500 3 times in a row/);
+    expect(error.message).toMatch(/failed 3 times in a row \(last: HTTP 500: unavailable: the orders service answered 500 \(injected fault\)\): GET /);
     expect(waits).toEqual([50, 75]);
   });
 

@@ -23,7 +23,7 @@ async function freshStore(options: { send?: DynamoDBDocumentClient['send']; maxA
   const store = new DynamoOrderStore({
     client: options.send ? { send: options.send } : dynamo.client,
     tableName: ordersTable,
-    retry: { baseDelayMs: 1, maxDelayMs: 5, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) },
+    retry: { baseMs: 1, capMs: 5, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) },
   });
   return { store, tableName: ordersTable };
 }
@@ -343,7 +343,7 @@ describe('a store under DynamoDB throttling (unprocessed items and keys)', () =>
     const { store: writer, tableName } = await freshStore();
     await writer.putOrders(page.map((order) => writeOf(order)));
     const throttled = throttlingClient((call, ids) => new Set(call <= 3 ? ids.slice(0, ids.length / 2) : []));
-    const reader = new DynamoOrderStore({ client: { send: throttled.send }, tableName, retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    const reader = new DynamoOrderStore({ client: { send: throttled.send }, tableName, retry: { baseMs: 1, capMs: 5 } });
 
     const versions = await reader.getVersions(page.map((order) => order.id));
 

@@ -169,7 +169,7 @@ describe('the Shopify connector, through faults', () => {
 
     expect(error).toBeInstanceOf(SourceUnavailableError);
     expect(error.retryable).toBe(true);
-    expect(error.message).toMatch(/Shopify failed 3 times in a row \(last: HTTP 504\).*OrdersPage/);
+    expect(error.message).toMatch(/Shopify failed 3 times in a row \(last: HTTP 504: .*Internal Server Error.*\): POST .*\(OrdersPage\)$/);
   });
 });
 

@@ -10,8 +10,8 @@ import {
   RequestLimitExceeded,
 } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { backoffDelayMs } from '../../functions/adapters/backoff';
 import {
-  backoffDelayMs,
   chunk,
   DEFAULT_RETRY_POLICY,
   isTransientDynamoError,
@@ -140,8 +140,8 @@ describe('mapWithConcurrency', () => {
   });
 });
 
-describe('backoffDelayMs', () => {
-  const policy: RetryPolicy = { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000 };
+describe('backoffDelayMs (functions/adapters/backoff.ts), as the batches use it', () => {
+  const policy: RetryPolicy = { maxAttempts: 10, baseMs: 50, capMs: 2_000 };
   const atMost = (retry: number) => backoffDelayMs(retry, policy, () => 0.999_999) + 1;
 
   it('a random delay under a bound that doubles from the base at each retry, up to the cap', () => {
@@ -161,7 +161,7 @@ describe('backoffDelayMs', () => {
 });
 
 describe('retryUnprocessed (a fake send: dynalite never leaves items unprocessed)', () => {
-  const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250 };
+  const policy: RetryPolicy = { maxAttempts: 4, baseMs: 100, capMs: 250 };
 
   /** A send that leaves unprocessed the items `withhold` picks on each call, recording what each call carried. */
   function fakeSend(withhold: (call: number, batch: string[]) => string[]) {
@@ -195,7 +195,7 @@ describe('retryUnprocessed (a fake send: dynalite never leaves items unprocessed
     expect(left).toEqual(['b', 'c']);
     expect(fake.batches).toEqual([['a', 'b', 'c'], ['b', 'c'], ['b', 'c'], ['b', 'c']]);
     expect(sleeps).toHaveLength(policy.maxAttempts - 1);
-    expect(sleeps.every((ms) => ms >= 0 && ms < policy.maxDelayMs)).toBe(true);
+    expect(sleeps.every((ms) => ms >= 0 && ms < policy.capMs)).toBe(true);
   });
 
   it('sends nothing when nothing is pending', async () => {

@@ -1,23 +1,14 @@
-// Chunking, bounded parallelism and the capped exponential backoff with jitter that the batch calls share.
+// Chunking, bounded parallelism and the retry of unprocessed items that the batch calls share.
+import { backoffDelayMs, type BackoffSettings } from '../backoff';
 
-export interface RetryPolicy {
+/** How a chunk is retried: the adapters' one backoff (full jitter, so chunks throttled together do not come back together). */
+export interface RetryPolicy extends BackoffSettings {
   /** Calls per chunk, the first one included. */
   maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
 }
 
 /** About 10 s of retrying in the worst case: far inside a page step's Lambda time, long enough for DynamoDB throttling to pass. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000 };
-
-/**
- * Delay before retry number `retry` (1 for the first retry): "full jitter", a random delay up to the capped
- * exponential bound, so chunks throttled together do not come back together.
- */
-export function backoffDelayMs(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(random() * bound);
-}
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseMs: 50, capMs: 2_000 };
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];

@@ -1,52 +1,24 @@
-// The OrderSource over the reference HTTP contract (docs/source-contract.md): one GET per page on a keep-alive
-// connection, transient failures retried here with backoff, every order validated before it is returned (or rejected).
-import { Agent, request } from 'undici';
-import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError, SourceThrottledError, SourceUnavailableError } from '../../core/errors';
+// The OrderSource over the reference HTTP contract (docs/source-contract.md): one GET per page through the shared
+// client (retries, throttling), paced to the X-RateLimit budget, every order validated before it is returned (or rejected).
+import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError } from '../../core/errors';
+import { PAGE_SIZE_MAX } from '../../core/limits';
 import type { Order } from '../../core/order';
-import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../core/ports';
+import type { OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../core/ports';
 import { screenOrder, type RejectedOrder } from '../../core/quarantine';
 import type { Window } from '../../core/run-types';
 import { validateOrder } from '../../core/validate-order';
-import { backoffDelayMs, retryAfterMs, type BackoffSettings } from './backoff';
+import { clipped, header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from './http-client';
+import { RateLimitPacer } from './rate-limit-pacer';
 
-export interface HttpOrdersSourceOptions {
+export interface HttpOrdersSourceOptions extends HttpClientSettings {
   /** Where the API lives, e.g. `https://shop.example.com/api/` (`/orders` is appended). */
   baseUrl: string;
-  /** The bearer token, or a getter called before every request (it does its own caching, e.g. Secrets Manager). */
-  token: string | (() => Promise<string>);
-  /** One request, answer and body included (default 10 s). */
-  timeoutMs?: number;
-  /** Tries per page for 5xx, network errors and timeouts before SourceUnavailableError (default 5). */
-  maxAttempts?: number;
-  /** Total Retry-After time one call waits through before SourceThrottledError (default 30 s). */
-  maxThrottleWaitMs?: number;
-  backoff?: BackoffSettings;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Our clock, epoch ms (default Date.now): for the rate-limit pause and the clock skew. */
-  clock?: () => number;
-  logger?: Pick<Log, 'warn' | 'info'>;
 }
 
-const PAGE_LIMIT_MAX = 250;
-const DEFAULTS = { timeoutMs: 10_000, maxAttempts: 5, maxThrottleWaitMs: 30_000, backoff: { baseMs: 200, capMs: 5_000 } };
-/** Retry-After when a 429 gives none. */
-const DEFAULT_RETRY_AFTER_MS = 1_000;
-/** Of an error body, at most this much goes into an error message. */
-const MESSAGE_CHARS = 300;
+/** One request, answer and body included, unless the options say otherwise. */
+const TIMEOUT_MS_DEFAULT = 10_000;
 
-export interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
-export function header(headers: Answer['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The server's `{"error":{"code","message"}}`, or the start of whatever it sent instead. */
+/** The contract's error body `{"error":{"code","message"}}`, or the start of whatever the server sent instead. */
 function serverMessage(text: string): string {
   try {
     const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
@@ -55,34 +27,23 @@ function serverMessage(text: string): string {
   } catch {
     // not JSON: quote it as it came
   }
-  return text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS)}…` : text;
+  return clipped(text);
 }
 
-export function describeNetworkError(error: unknown, timeoutMs: number): string {
-  // Duck-typed: the timeout arrives as a DOMException, which is not an Error of every realm.
-  if (typeof error !== 'object' || error === null) return String(error);
-  const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
-  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  return `${typeof code === 'string' ? code : String(name)}: ${String(message)}`;
+/** A header that holds a whole number, or undefined. */
+function wholeHeader(answer: Exchange['answer'], name: string): number | undefined {
+  const text = header(answer.headers, name)?.trim();
+  return text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
 }
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class HttpOrdersSource implements OrderSource {
   private readonly ordersUrl: URL;
   private readonly countUrl: URL;
-  private readonly agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 });
-  private readonly timeoutMs: number;
-  private readonly maxAttempts: number;
-  private readonly maxThrottleWaitMs: number;
-  private readonly backoff: BackoffSettings;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
-  private readonly clock: () => number;
-  /** When the source said the current second's requests are used up: no request before this time. */
-  private pauseUntilMs = 0;
+  private readonly client: HttpClient;
+  /** Keeps to the budget the X-RateLimit headers announce, so the source need not throttle us. */
+  private readonly pacer: RateLimitPacer;
 
-  constructor(private readonly options: HttpOrdersSourceOptions) {
+  constructor(options: HttpOrdersSourceOptions) {
     let base: URL;
     try {
       base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
@@ -94,18 +55,20 @@ export class HttpOrdersSource implements OrderSource {
     }
     this.ordersUrl = new URL('orders', base);
     this.countUrl = new URL('orders/count', base);
-    this.timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts);
-    this.maxThrottleWaitMs = options.maxThrottleWaitMs ?? DEFAULTS.maxThrottleWaitMs;
-    this.backoff = options.backoff ?? DEFAULTS.backoff;
-    this.sleep = options.sleep ?? defaultSleep;
-    this.random = options.random ?? Math.random;
-    this.clock = options.clock ?? Date.now;
+    this.client = new HttpClient({
+      ...options,
+      api: 'the orders API',
+      tokenHint: 'check ORDERS_API_TOKEN / the secret',
+      credentials: (token) => ({ authorization: `Bearer ${token}` }),
+      timeoutMs: options.timeoutMs ?? TIMEOUT_MS_DEFAULT,
+      quoteBody: serverMessage,
+    });
+    this.pacer = new RateLimitPacer({ clock: this.client.clock, sleep: this.client.sleep });
   }
 
   async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_LIMIT_MAX) {
-      throw new SourceRequestError(`page size must be an integer in 1..${PAGE_LIMIT_MAX}, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_SIZE_MAX) {
+      throw new SourceRequestError(`page size must be an integer in 1..${PAGE_SIZE_MAX}, got ${limit}`);
     }
     const url = this.withWindow(this.ordersUrl, window);
     url.searchParams.set('limit', String(limit));
@@ -145,7 +108,7 @@ export class HttpOrdersSource implements OrderSource {
 
   /** Closes the keep-alive connections (tests; a Lambda keeps them for its next invocation). */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.client.close();
   }
 
   private withWindow(endpoint: URL, window: Window): URL {
@@ -167,124 +130,42 @@ export class HttpOrdersSource implements OrderSource {
     return `${url.origin}${url.pathname}${text ? `?${text}` : ''}`;
   }
 
-  private async token(): Promise<string> {
-    const token = typeof this.options.token === 'string' ? this.options.token : await this.options.token();
-    if (token === '' || /[\r\n]/.test(token)) {
-      throw new ConfigError('the orders API token is empty or spans lines: check ORDERS_API_TOKEN / the secret');
-    }
-    return token;
-  }
-
-  /** The text with every occurrence of the token blanked: for server messages we quote. */
-  private redacted(text: string, token: string): string {
-    return token.length >= 4 ? text.split(token).join('[token]') : text;
-  }
-
-  private async send(url: URL, token: string): Promise<Answer> {
-    const signal = AbortSignal.timeout(this.timeoutMs);
-    const response = await request(url, {
-      method: 'GET',
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-      dispatcher: this.agent,
-      signal,
-    });
-    return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
-  }
-
   /** GETs `url` until it answers 200, retrying what is transient; returns the parsed JSON body. */
   private async getJson(url: URL, stats: SourceCallStats): Promise<unknown> {
-    const shown = this.shown(url);
-    let failures = 0;
-    let throttleWaitedMs = 0;
-    for (;;) {
-      const pauseMs = this.pauseUntilMs - this.clock();
-      if (pauseMs > 0) await this.sleep(pauseMs);
-      const token = await this.token();
-      stats.requests++;
-      const sentAt = this.clock();
-      let answer: Answer;
+    const shownUrl = this.shown(url);
+    const shown = `GET ${shownUrl}`;
+    const pace = (): Promise<void> => this.pacer.take();
+    return this.client.call({ method: 'GET', url, shown, detailUrl: shownUrl, pace }, stats, (exchange) => this.read(exchange, stats, shown));
+  }
+
+  /** The contract's statuses (ORDERS_API.md "Errors and limits"); 429, 5xx and 408 the client handles. */
+  private read(exchange: Exchange, stats: SourceCallStats, shown: string): Verdict<unknown> {
+    const { answer, sentAt, receivedAt } = exchange;
+    this.pacer.observe(sentAt, {
+      limit: wholeHeader(answer, 'x-ratelimit-limit'),
+      remaining: wholeHeader(answer, 'x-ratelimit-remaining'),
+      refused: answer.status === 429,
+    });
+    const serverDate = Date.parse(header(answer.headers, 'date') ?? '');
+    // The Date header is cut to the second: +500 ms is the middle of the second it names.
+    if (!Number.isNaN(serverDate)) stats.clockSkewMs = Math.round(serverDate + 500 - (sentAt + receivedAt) / 2);
+
+    const { status } = answer;
+    if (status === 200) {
       try {
-        answer = await this.send(url, token);
-      } catch (error) {
-        failures++;
-        const problem = describeNetworkError(error, this.timeoutMs);
-        if (failures >= this.maxAttempts) {
-          throw new SourceUnavailableError(
-            `the orders API could not be reached after ${failures} attempts (last: ${problem}): GET ${shown}`,
-            { url: shown, attempts: failures },
-            { cause: error },
-          );
-        }
-        await this.retryLater(failures, stats, problem, shown);
-        continue;
+        return { done: JSON.parse(answer.text) };
+      } catch {
+        const contentType = header(answer.headers, 'content-type') ?? 'no content-type';
+        throw new InvalidPageError(`the orders API answered 200 with a body that is not JSON (${contentType}, ${answer.text.length} chars): ${shown}`);
       }
-      const receivedAt = this.clock();
-      this.noteRateLimit(answer, receivedAt);
-      const serverDate = Date.parse(header(answer.headers, 'date') ?? '');
-      // The Date header is cut to the second: +500 ms is the middle of the second it names.
-      if (!Number.isNaN(serverDate)) stats.clockSkewMs = Math.round(serverDate + 500 - (sentAt + receivedAt) / 2);
-
-      const { status } = answer;
-      if (status === 200) {
-        try {
-          return JSON.parse(answer.text);
-        } catch {
-          const contentType = header(answer.headers, 'content-type') ?? 'no content-type';
-          throw new InvalidPageError(`the orders API answered 200 with a body that is not JSON (${contentType}, ${answer.text.length} chars): GET ${shown}`);
-        }
-      }
-      if (status === 401 || status === 403) {
-        throw new SourceAuthError(
-          `the orders API refused the token (${status}): check ORDERS_API_TOKEN / the secret ` +
-            `(server said: ${this.redacted(serverMessage(answer.text), token)}): GET ${shown}`,
-        );
-      }
-      if (status === 429) {
-        stats.throttled++;
-        const waitMs = retryAfterMs(header(answer.headers, 'retry-after'), receivedAt) ?? DEFAULT_RETRY_AFTER_MS;
-        if (throttleWaitedMs + waitMs > this.maxThrottleWaitMs) {
-          throw new SourceThrottledError(
-            `the orders API is still rate limiting (429) after ${throttleWaitedMs} ms of waiting; it asks for ${Math.ceil(waitMs / 1000)} s more: GET ${shown}`,
-            { status, url: shown, attempts: stats.requests, retryAfterSeconds: Math.ceil(waitMs / 1000) },
-          );
-        }
-        throttleWaitedMs += waitMs;
-        this.options.logger?.info('orders API rate limited us: waiting Retry-After', { waitMs, url: shown });
-        await this.sleep(waitMs);
-        continue;
-      }
-      // 408: the server gave up waiting on us, as transient as a 5xx.
-      if (status >= 500 || status === 408) {
-        failures++;
-        if (failures >= this.maxAttempts) {
-          throw new SourceUnavailableError(
-            `the orders API answered ${status} ${failures} times in a row (last: ${this.redacted(serverMessage(answer.text), token)}): GET ${shown}`,
-            { status, url: shown, attempts: failures },
-          );
-        }
-        await this.retryLater(failures, stats, `HTTP ${status}`, shown);
-        continue;
-      }
-      if (status === 400) {
-        throw new SourceRequestError(`the orders API rejected the request (400 ${this.redacted(serverMessage(answer.text), token)}): GET ${shown}`);
-      }
-      if (status === 404) {
-        throw new SourceRequestError(`the orders API has no such route (404): check the base URL: GET ${shown}`);
-      }
-      throw new InvalidPageError(`the orders API answered an unexpected status ${status}: GET ${shown}`);
     }
-  }
-
-  private async retryLater(failures: number, stats: SourceCallStats, problem: string, shown: string): Promise<void> {
-    stats.retried++;
-    const delayMs = backoffDelayMs(failures, this.backoff, this.random);
-    this.options.logger?.warn('orders API call failed: retrying', { problem, attempt: failures, delayMs, url: shown });
-    await this.sleep(delayMs);
-  }
-
-  /** X-RateLimit-Remaining 0: this second is used up, so the next request waits a full second. */
-  private noteRateLimit(answer: Answer, receivedAt: number): void {
-    // We cannot see where the source's second begins; one full second later is surely a new one.
-    if (header(answer.headers, 'x-ratelimit-remaining') === '0') this.pauseUntilMs = receivedAt + 1000;
+    if (status === 401 || status === 403) {
+      throw new SourceAuthError(
+        `the orders API refused the token (${status}): check ORDERS_API_TOKEN / the secret (server said: ${this.client.quote(exchange)}): ${shown}`,
+      );
+    }
+    if (status === 400) throw new SourceRequestError(`the orders API rejected the request (400 ${this.client.quote(exchange)}): ${shown}`);
+    if (status === 404) throw new SourceRequestError(`the orders API has no such route (404): check the base URL: ${shown}`);
+    return undefined;
   }
 }

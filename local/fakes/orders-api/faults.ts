@@ -28,6 +28,11 @@ export interface FaultSettings {
   latencyMs: number;
   /** Requests allowed per second (the source's clock); more get 429 with Retry-After. null: unlimited. */
   rateLimitPerSecond: number | null;
+  /**
+   * What "per second" means (ORDERS_API.md does not say): 'fixed', calendar seconds of the source's clock;
+   * 'sliding', any 1000 ms. Either way every request counts, a refused one too.
+   */
+  rateWindow: RateWindowKind;
   /** What a 429 says in Retry-After. */
   retryAfterSeconds: number;
   /** Share (0..1) of requests answered 500/502/503/504. */
@@ -43,6 +48,7 @@ export interface FaultSettings {
 export const NO_FAULTS: FaultSettings = Object.freeze({
   latencyMs: 0,
   rateLimitPerSecond: null,
+  rateWindow: 'fixed',
   retryAfterSeconds: 1,
   errorRate: 0,
   dropRate: 0,
@@ -59,25 +65,28 @@ export function checkedFaults(settings: FaultSettings): FaultSettings {
   if (settings.emptyPageRate === 1) throw new RangeError('fault emptyPageRate 1 would never let a walk end');
   if (!(settings.latencyMs >= 0)) throw new RangeError(`fault latencyMs must be >= 0, got ${settings.latencyMs}`);
   if (!(settings.retryAfterSeconds >= 0)) throw new RangeError(`fault retryAfterSeconds must be >= 0`);
+  if (settings.rateWindow !== 'fixed' && settings.rateWindow !== 'sliding') {
+    throw new RangeError(`fault rateWindow must be 'fixed' or 'sliding', got ${String(settings.rateWindow)}`);
+  }
   if (settings.rateLimitPerSecond !== null && !(settings.rateLimitPerSecond >= 1)) {
     throw new RangeError(`fault rateLimitPerSecond must be >= 1 or null, got ${settings.rateLimitPerSecond}`);
   }
   return settings;
 }
 
-/** Counts requests per second of the source's clock. */
-export class RateWindow {
-  private second = -1;
-  private used = 0;
+export type RateWindowKind = 'fixed' | 'sliding';
 
-  /** Records one request; returns how many the second has left after it (negative: over the limit). */
-  take(nowMs: number, limit: number): number {
-    const second = Math.floor(nowMs / 1000);
-    if (second !== this.second) {
-      this.second = second;
-      this.used = 0;
-    }
-    this.used++;
-    return limit - this.used;
+/** Counts requests against a per-second limit on the source's clock, in a fixed or a sliding window. */
+export class RateWindow {
+  /** The times of the requests still in the window, oldest first. */
+  private readonly times: number[] = [];
+
+  /** Records one request at `nowMs`; returns how many the window has left after it (negative: over the limit). */
+  take(nowMs: number, limit: number, kind: RateWindowKind): number {
+    // fixed: the calendar second [s, s + 1000) holding now; sliding: the last 1000 ms, (now - 1000, now].
+    const inWindow = (time: number): boolean => (kind === 'fixed' ? Math.floor(time / 1000) === Math.floor(nowMs / 1000) : time > nowMs - 1000);
+    while (this.times.length > 0 && !inWindow(this.times[0]!)) this.times.shift();
+    this.times.push(nowMs);
+    return limit - this.times.length;
   }
 }

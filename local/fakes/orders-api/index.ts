@@ -2,6 +2,7 @@
 // a seeded, compact in-memory shop, changes orders while clients page (live mode), and fails on demand.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../loopback';
+import { PAGE_SIZE_MAX } from '../../../functions/core/limits';
 import type { Instant } from '../../../functions/core/order';
 import { decodeCursor, encodeCursor, filtersHash, type Filters } from './cursor';
 import { checkedFaults, NO_FAULTS, RateWindow, type FaultSettings, type ScriptedOutcome } from './faults';
@@ -25,6 +26,8 @@ export interface FakeOrdersApiOptions {
   clockOffsetMs?: number;
   /** Our clock, epoch ms (default Date.now). */
   clock?: () => number;
+  /** How the fake waits out faults.latencyMs (default a timer): a test on a simulated clock passes one that moves its clock. */
+  wait?: (ms: number) => Promise<void>;
   /** Every generated updated_at is before this, epoch ms of the source's clock (default: its now at start). */
   historyEndsAtMs?: number;
   /** How far back the generated history goes (default 730 days). */
@@ -94,7 +97,6 @@ export interface FakeOrdersApi {
   now(): Instant;
 }
 
-const PAGE_LIMIT_MAX = 250;
 const PAGE_LIMIT_DEFAULT = 50;
 const RECORDED_REQUESTS = 1000;
 const LIVE_TICK_MS = 20;
@@ -243,7 +245,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     const filters = parseFilters(query);
     const limitText = query.get('limit');
     const limit = limitText === null ? PAGE_LIMIT_DEFAULT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
-    if (!(limit >= 1 && limit <= PAGE_LIMIT_MAX)) throw new BadRequest(`limit must be an integer in 1..${PAGE_LIMIT_MAX}, got "${limitText}"`);
+    if (!(limit >= 1 && limit <= PAGE_SIZE_MAX)) throw new BadRequest(`limit must be an integer in 1..${PAGE_SIZE_MAX}, got "${limitText}"`);
     const cursorText = query.get('cursor');
     let after = null;
     if (cursorText !== null) {
@@ -321,7 +323,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     // The Date header is the source's clock: what a client reads its clock skew from.
     const headers: Record<string, string> = { date: new Date(sourceNowMs()).toUTCString() };
     if (faults.rateLimitPerSecond !== null) {
-      const left = rateWindow.take(sourceNowMs(), faults.rateLimitPerSecond);
+      const left = rateWindow.take(sourceNowMs(), faults.rateLimitPerSecond, faults.rateWindow);
       headers['x-ratelimit-limit'] = String(faults.rateLimitPerSecond);
       headers['x-ratelimit-remaining'] = String(Math.max(0, left));
       if (left < 0 && outcome === undefined) outcome = 429;
@@ -360,7 +362,8 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
         send(res, 500, errorBody('internal', `fake orders API bug: ${(error as Error).message}`));
       }
     };
-    if (faults.latencyMs > 0) {
+    if (faults.latencyMs > 0 && options.wait) void options.wait(faults.latencyMs).then(respond);
+    else if (faults.latencyMs > 0) {
       const timer = setTimeout(() => {
         pendingTimers.delete(timer);
         respond();

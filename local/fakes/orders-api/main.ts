@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { startFakeOrdersApi } from './index';
 
 const USAGE = `options: --orders N --port P --seed S --live-rate CHANGES_PER_S --token T --clock-offset-ms MS
-         --latency-ms MS --rate-limit REQUESTS_PER_S --error-rate 0..1 --drop-rate 0..1
+         --latency-ms MS --rate-limit REQUESTS_PER_S --rate-window fixed|sliding --error-rate 0..1 --drop-rate 0..1
          --short-page-rate 0..1 --empty-page-rate 0..1`;
 
 function number(values: Record<string, string | boolean | undefined>, name: string): number | undefined {
@@ -18,12 +18,13 @@ function number(values: Record<string, string | boolean | undefined>, name: stri
 }
 
 async function main(): Promise<void> {
-  const names = ['orders', 'port', 'seed', 'live-rate', 'token', 'clock-offset-ms', 'latency-ms', 'rate-limit', 'error-rate', 'drop-rate', 'short-page-rate', 'empty-page-rate'];
+  const names = ['orders', 'port', 'seed', 'live-rate', 'token', 'clock-offset-ms', 'latency-ms', 'rate-limit', 'rate-window', 'error-rate', 'drop-rate', 'short-page-rate', 'empty-page-rate'];
   const { values } = parseArgs({ options: Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])), strict: true });
   const faults = Object.fromEntries(
     Object.entries({
       latencyMs: number(values, 'latency-ms'),
       rateLimitPerSecond: number(values, 'rate-limit'),
+      rateWindow: values['rate-window'],
       errorRate: number(values, 'error-rate'),
       dropRate: number(values, 'drop-rate'),
       shortPageRate: number(values, 'short-page-rate'),

@@ -1,6 +1,7 @@
 // One-off: the fake's memory at a given number of orders, and how fast one client walks it.
 // `npx tsx --expose-gc local/fakes/orders-api/measure-memory.ts 1000000`
 import { HttpOrdersSource } from '../../../functions/adapters/source/http-orders-source';
+import { PAGE_SIZE_MAX } from '../../../functions/core/limits';
 import { startFakeOrdersApi } from './index';
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   let cursor: string | null = null;
   let fetched = 0;
   for (let page = 0; page < walkPages; page++) {
-    const result = await source.fetchPage({ window, cursor, limit: 250 });
+    const result = await source.fetchPage({ window, cursor, limit: PAGE_SIZE_MAX });
     fetched += result.orders.length;
     cursor = result.nextCursor;
     if (cursor === null) break;

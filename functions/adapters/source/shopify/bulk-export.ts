@@ -13,7 +13,7 @@ import { instantFromEpochMs } from '../../../core/instant';
 import type { Instant, Order } from '../../../core/order';
 import type { SourceCallStats } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
-import { describeNetworkError } from '../http-orders-source';
+import { describeNetworkError } from '../http-client';
 import { mapShopifyOrder } from './map-order';
 import {
   BULK_OPERATION_COST,

@@ -12,7 +12,10 @@ import type { Window } from '../../../core/run-types';
 
 /** Shopify refuses a single query whose requested cost is above this (MAX_COST_EXCEEDED). */
 export const MAX_SINGLE_QUERY_COST = 1000;
-/** `first` may not exceed 250 on any connection. */
+/**
+ * Shopify's own limit: `first` may not exceed 250 on any connection (orders, lineItems). Not our page maximum
+ * (PAGE_SIZE_MAX, core/limits.ts), which bounds a page of the OrderSource port however many requests it takes.
+ */
 export const MAX_CONNECTION_FIRST = 250;
 
 const MONEY = 'shopMoney { amount currencyCode }';

@@ -10,21 +10,13 @@
 //   extensions.cost {requestedQueryCost, actualQueryCost, throttleStatus {maximumAvailable, currentlyAvailable,
 //   restoreRate}}: https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
 // - read_orders, and read_all_orders for orders older than 60 days: https://shopify.dev/docs/api/usage/access-scopes
-import { Agent, request } from 'undici';
-import {
-  ConfigError,
-  InvalidPageError,
-  SourceAuthError,
-  SourceRequestError,
-  SourceThrottledError,
-  SourceUnavailableError,
-} from '../../../core/errors';
+import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError } from '../../../core/errors';
+import { PAGE_SIZE_MAX } from '../../../core/limits';
 import type { Order } from '../../../core/order';
-import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
+import type { OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
 import { screenOrder, type RejectedOrder } from '../../../core/quarantine';
 import type { Window } from '../../../core/run-types';
-import { backoffDelayMs, retryAfterMs, type BackoffSettings } from '../backoff';
-import { describeNetworkError, header, type Answer } from '../http-orders-source';
+import { clipped, DEFAULT_RETRY_AFTER_MS, header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from '../http-client';
 import { mapShopifyOrder } from './map-order';
 import {
   ACCESS_SCOPES_COST,
@@ -40,31 +32,18 @@ import {
   windowFilter,
 } from './queries';
 
-export interface ShopifyOrdersSourceOptions {
+/** The client's knobs (timeout default 20 s; INTERNAL_SERVER_ERROR is transient, THROTTLED is throttling) and Shopify's own. */
+export interface ShopifyOrdersSourceOptions extends HttpClientSettings {
   /** The shop's domain (`my-shop.myshopify.com`: https), or an http(s) origin on loopback for a local fake. */
   shopDomain: string;
   /** A stable Admin API version, `YYYY-MM` (January, April, July, October), or `unstable`. */
   apiVersion: string;
-  /** The Admin API access token, or a getter called before every request (Secrets Manager caches it). */
-  token: string | (() => Promise<string>);
-  /** One request, answer and body included (default 20 s). */
-  timeoutMs?: number;
-  /** Tries per request for 5xx, INTERNAL_SERVER_ERROR, network errors and timeouts (default 5). */
-  maxAttempts?: number;
-  /** Total THROTTLED / 429 waiting one request accepts before SourceThrottledError (default 30 s). */
-  maxThrottleWaitMs?: number;
   /** Line items fetched with each order in the page query; the rest come by follow-up queries (default 5: most orders have fewer, and each costs 7 points of every order's requested cost). */
   lineItemsPerOrder?: number;
   /** Line items per follow-up query (default 100). */
   lineItemsPerRequest?: number;
   /** `orders` requests one page may make before it returns what it has, cursor included (default 40). */
   maxRequestsPerPage?: number;
-  backoff?: BackoffSettings;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Our clock, epoch ms (default Date.now): for pacing against the cost bucket. */
-  clock?: () => number;
-  logger?: Pick<Log, 'warn' | 'info'>;
 }
 
 /** What Shopify last said about our cost bucket, and when. */
@@ -85,29 +64,17 @@ interface WalkCursor {
 
 const DEFAULTS = {
   timeoutMs: 20_000,
-  maxAttempts: 5,
-  maxThrottleWaitMs: 30_000,
   lineItemsPerOrder: 5,
   lineItemsPerRequest: 100,
   maxRequestsPerPage: 40,
-  backoff: { baseMs: 250, capMs: 5_000 },
 };
 const VERSION = /^(\d{4}-(01|04|07|10)|unstable)$/;
 const DOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-/** Retry-After when a 429 gives none. */
-const DEFAULT_RETRY_AFTER_MS = 1_000;
-const MESSAGE_CHARS = 300;
 const TOKEN_HINT = 'check the Shopify Admin API access token (ORDERS_API_TOKEN_SECRET_ARN in AWS, ORDERS_API_TOKEN locally)';
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function clipped(text: string): string {
-  return text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS)}…` : text;
 }
 
 /** The GraphQL endpoint of a shop domain (or a loopback origin for a local fake), or a ConfigError that says why not. */
@@ -164,26 +131,23 @@ function connection(value: unknown, what: string): { nodes: unknown[]; hasNextPa
 
 export class ShopifyOrdersSource implements OrderSource {
   private readonly endpoint: URL;
-  private readonly agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 });
-  private readonly timeoutMs: number;
-  private readonly maxAttempts: number;
-  private readonly maxThrottleWaitMs: number;
+  private readonly client: HttpClient;
   private readonly lineItemsPerOrder: number;
   private readonly lineItemsPerRequest: number;
   private readonly maxRequestsPerPage: number;
   private readonly ordersPerRequest: number;
-  private readonly backoff: BackoffSettings;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly random: () => number;
-  private readonly clock: () => number;
   private bucket: Bucket | null = null;
   private scopesChecked = false;
 
   constructor(private readonly options: ShopifyOrdersSourceOptions) {
     this.endpoint = graphqlEndpoint(options.shopDomain, options.apiVersion);
-    this.timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts);
-    this.maxThrottleWaitMs = options.maxThrottleWaitMs ?? DEFAULTS.maxThrottleWaitMs;
+    this.client = new HttpClient({
+      ...options,
+      api: 'Shopify',
+      tokenHint: TOKEN_HINT,
+      credentials: (token) => ({ 'x-shopify-access-token': token }),
+      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    });
     this.lineItemsPerOrder = options.lineItemsPerOrder ?? DEFAULTS.lineItemsPerOrder;
     this.lineItemsPerRequest = options.lineItemsPerRequest ?? DEFAULTS.lineItemsPerRequest;
     this.maxRequestsPerPage = Math.max(1, options.maxRequestsPerPage ?? DEFAULTS.maxRequestsPerPage);
@@ -192,15 +156,11 @@ export class ShopifyOrdersSource implements OrderSource {
     }
     this.ordersPerRequest = maxOrdersPerRequest(this.lineItemsPerOrder);
     if (this.ordersPerRequest < 1) throw new ConfigError(`lineItemsPerOrder ${this.lineItemsPerOrder} makes one order cost more than a query may`);
-    this.backoff = options.backoff ?? DEFAULTS.backoff;
-    this.sleep = options.sleep ?? defaultSleep;
-    this.random = options.random ?? Math.random;
-    this.clock = options.clock ?? Date.now;
   }
 
   async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CONNECTION_FIRST) {
-      throw new SourceRequestError(`page size must be an integer in 1..${MAX_CONNECTION_FIRST}, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_SIZE_MAX) {
+      throw new SourceRequestError(`page size must be an integer in 1..${PAGE_SIZE_MAX}, got ${limit}`);
     }
     const stats: SourceCallStats = { requests: 0, throttled: 0, retried: 0 };
     await this.checkScopes(stats);
@@ -250,7 +210,7 @@ export class ShopifyOrdersSource implements OrderSource {
 
   /** Closes the keep-alive connections (tests; a Lambda keeps them for its next invocation). */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.client.close();
   }
 
   /**
@@ -302,37 +262,16 @@ export class ShopifyOrdersSource implements OrderSource {
     return { ...node, lineItems: { nodes: all, pageInfo: { hasNextPage: false, endCursor: items.endCursor } } };
   }
 
-  private async token(): Promise<string> {
-    const token = typeof this.options.token === 'string' ? this.options.token : await this.options.token();
-    if (token === '' || /[\r\n]/.test(token)) throw new ConfigError(`the Shopify access token is empty or spans lines: ${TOKEN_HINT}`);
-    return token;
-  }
-
-  private redacted(text: string, token: string): string {
-    return token.length >= 4 ? text.split(token).join('[token]') : text;
-  }
-
-  private async send(body: string, token: string): Promise<Answer> {
-    const response = await request(this.endpoint, {
-      method: 'POST',
-      headers: { 'x-shopify-access-token': token, 'content-type': 'application/json', accept: 'application/json' },
-      body,
-      dispatcher: this.agent,
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
-  }
-
   /** Waits until the bucket Shopify last reported has refilled enough for `cost`: slowing down beats being throttled. */
   private async pace(cost: number, shown: string): Promise<void> {
     const bucket = this.bucket;
     if (bucket === null || bucket.restoreRate <= 0 || cost > bucket.maximumAvailable) return;
-    const refilled = bucket.currentlyAvailable + (bucket.restoreRate * (this.clock() - bucket.atMs)) / 1000;
+    const refilled = bucket.currentlyAvailable + (bucket.restoreRate * (this.client.clock() - bucket.atMs)) / 1000;
     const available = Math.min(bucket.maximumAvailable, refilled);
     if (available >= cost) return;
     const waitMs = Math.ceil(((cost - available) / bucket.restoreRate) * 1000);
     this.options.logger?.info('Shopify cost bucket nearly empty: waiting for it to refill', { waitMs, cost, available, call: shown });
-    await this.sleep(waitMs);
+    await this.client.sleep(waitMs);
   }
 
   private noteCost(body: unknown, receivedAt: number): { requested: number | null; status: Bucket | null } {
@@ -350,99 +289,63 @@ export class ShopifyOrdersSource implements OrderSource {
   /** Posts one GraphQL operation until it answers data, retrying what is transient and waiting out throttling (bulk-export.ts sends through it too). */
   async graphql(operationName: string, query: string, variables: Fields, cost: number, stats: SourceCallStats): Promise<unknown> {
     const shown = `POST ${this.endpoint.href} (${operationName})`;
-    const body = JSON.stringify({ query, variables, operationName });
-    let failures = 0;
-    let throttleWaitedMs = 0;
-    const transient = async (problem: string, detail: { status?: number }, cause?: unknown): Promise<void> => {
-      failures++;
-      if (failures >= this.maxAttempts) {
-        throw new SourceUnavailableError(`Shopify failed ${failures} times in a row (last: ${problem}): ${shown}`, { ...detail, url: this.endpoint.href, attempts: failures }, { cause });
-      }
-      stats.retried++;
-      const delayMs = backoffDelayMs(failures, this.backoff, this.random);
-      this.options.logger?.warn('Shopify call failed: retrying', { problem, attempt: failures, delayMs, call: shown });
-      await this.sleep(delayMs);
+    const call = {
+      method: 'POST' as const,
+      url: this.endpoint,
+      shown,
+      detailUrl: this.endpoint.href,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables, operationName }),
+      pace: () => this.pace(cost, shown),
     };
-    const throttled = async (waitMs: number, status: number, why: string): Promise<void> => {
-      stats.throttled++;
-      if (throttleWaitedMs + waitMs > this.maxThrottleWaitMs) {
-        throw new SourceThrottledError(
-          `Shopify is still throttling (${why}) after ${throttleWaitedMs} ms of waiting; it needs ${Math.ceil(waitMs / 1000)} s more: ${shown}`,
-          { status, url: this.endpoint.href, attempts: stats.requests, retryAfterSeconds: Math.ceil(waitMs / 1000) },
+    return this.client.call(call, stats, (exchange) => this.read(exchange, cost, shown));
+  }
+
+  /** Shopify's statuses and GraphQL error codes; 429, 5xx and 408 the client handles. */
+  private read(exchange: Exchange, cost: number, shown: string): Verdict<unknown> {
+    const { answer, receivedAt } = exchange;
+    const { status } = answer;
+    if (status === 200) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(answer.text);
+      } catch {
+        throw new InvalidPageError(`Shopify answered 200 with a body that is not JSON (${header(answer.headers, 'content-type') ?? 'no content-type'}): ${shown}`);
+      }
+      const { requested, status: bucket } = this.noteCost(parsed, receivedAt);
+      const errors = isFields(parsed) && Array.isArray(parsed.errors) ? parsed.errors.filter(isFields) : [];
+      const codes = errors.map((error) => (isFields(error.extensions) ? error.extensions.code : undefined));
+      const messages = errors.map((error) => String(error.message)).join('; ');
+      if (codes.includes('THROTTLED')) {
+        const need = requested ?? cost;
+        const waitMs = bucket && bucket.restoreRate > 0 ? Math.max(1, Math.ceil(((need - bucket.currentlyAvailable) / bucket.restoreRate) * 1000)) : DEFAULT_RETRY_AFTER_MS;
+        return { throttled: { waitMs, why: `THROTTLED: needs ${need} points, ${bucket?.currentlyAvailable ?? '?'} available` } };
+      }
+      if (codes.includes('ACCESS_DENIED')) {
+        const required = errors.map((error) => (isFields(error.extensions) ? error.extensions.requiredAccess : undefined)).filter(Boolean);
+        throw new SourceAuthError(
+          `Shopify denied access (ACCESS_DENIED: ${clipped(messages)})${required.length ? `; required: ${required.join(', ')}` : ''}: ` +
+            `grant the app that scope (read_orders to read orders, read_all_orders for orders older than 60 days) and reinstall it: ${shown}`,
         );
       }
-      throttleWaitedMs += waitMs;
-      this.options.logger?.info('Shopify throttled us: waiting', { waitMs, why, call: shown });
-      await this.sleep(waitMs);
-    };
-
-    for (;;) {
-      await this.pace(cost, shown);
-      const token = await this.token();
-      stats.requests++;
-      let answer: Answer;
-      try {
-        answer = await this.send(body, token);
-      } catch (error) {
-        await transient(describeNetworkError(error, this.timeoutMs), {}, error);
-        continue;
+      if (codes.includes('INTERNAL_SERVER_ERROR')) return { retry: `INTERNAL_SERVER_ERROR: ${clipped(messages)}` };
+      if (codes.includes('MAX_COST_EXCEEDED')) {
+        throw new SourceRequestError(`Shopify refused the query as too costly (MAX_COST_EXCEEDED: ${clipped(messages)}): lower lineItemsPerOrder: ${shown}`);
       }
-      const receivedAt = this.clock();
-      const { status } = answer;
-      const said = (): string => this.redacted(clipped(answer.text), token);
-      if (status === 200) {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(answer.text);
-        } catch {
-          throw new InvalidPageError(`Shopify answered 200 with a body that is not JSON (${header(answer.headers, 'content-type') ?? 'no content-type'}): ${shown}`);
-        }
-        const { requested, status: bucket } = this.noteCost(parsed, receivedAt);
-        const errors = isFields(parsed) && Array.isArray(parsed.errors) ? parsed.errors.filter(isFields) : [];
-        const codes = errors.map((error) => (isFields(error.extensions) ? error.extensions.code : undefined));
-        const messages = errors.map((error) => String(error.message)).join('; ');
-        if (codes.includes('THROTTLED')) {
-          const need = requested ?? cost;
-          const waitMs = bucket && bucket.restoreRate > 0 ? Math.max(1, Math.ceil(((need - bucket.currentlyAvailable) / bucket.restoreRate) * 1000)) : DEFAULT_RETRY_AFTER_MS;
-          await throttled(waitMs, status, `THROTTLED: needs ${need} points, ${bucket?.currentlyAvailable ?? '?'} available`);
-          continue;
-        }
-        if (codes.includes('ACCESS_DENIED')) {
-          const required = errors.map((error) => (isFields(error.extensions) ? error.extensions.requiredAccess : undefined)).filter(Boolean);
-          throw new SourceAuthError(
-            `Shopify denied access (ACCESS_DENIED: ${clipped(messages)})${required.length ? `; required: ${required.join(', ')}` : ''}: ` +
-              `grant the app that scope (read_orders to read orders, read_all_orders for orders older than 60 days) and reinstall it: ${shown}`,
-          );
-        }
-        if (codes.includes('INTERNAL_SERVER_ERROR')) {
-          await transient(`INTERNAL_SERVER_ERROR: ${clipped(messages)}`, { status });
-          continue;
-        }
-        if (codes.includes('MAX_COST_EXCEEDED')) {
-          throw new SourceRequestError(`Shopify refused the query as too costly (MAX_COST_EXCEEDED: ${clipped(messages)}): lower lineItemsPerOrder: ${shown}`);
-        }
-        if (errors.length > 0 || (isFields(parsed) && parsed.errors !== undefined && !Array.isArray(parsed.errors))) {
-          // Partial data with errors is refused: an order missing fields must not be stored as if whole.
-          throw new SourceRequestError(`Shopify answered GraphQL errors (${clipped(messages || JSON.stringify((parsed as Fields).errors))}): ${shown}`);
-        }
-        if (!isFields(parsed) || !isFields(parsed.data)) throw new InvalidPageError(`Shopify answered 200 without a data object: ${shown}`);
-        return parsed.data;
+      if (errors.length > 0 || (isFields(parsed) && parsed.errors !== undefined && !Array.isArray(parsed.errors))) {
+        // Partial data with errors is refused: an order missing fields must not be stored as if whole.
+        throw new SourceRequestError(`Shopify answered GraphQL errors (${clipped(messages || JSON.stringify((parsed as Fields).errors))}): ${shown}`);
       }
-      if (status === 401) throw new SourceAuthError(`Shopify refused the access token (401): ${TOKEN_HINT} (Shopify said: ${said()}): ${shown}`);
-      if (status === 402) throw new SourceAuthError(`the shop is frozen (402 Payment Required): its owner must settle the shop's bill in the Shopify admin: ${shown}`);
-      if (status === 403) throw new SourceAuthError(`Shopify refused the request (403): the app lacks a scope it needs (read_orders, read_all_orders) (Shopify said: ${said()}): ${shown}`);
-      if (status === 423) throw new SourceAuthError(`the shop is locked (423): Shopify has disabled it; nothing can be synced until it is unlocked: ${shown}`);
-      if (status === 404) throw new SourceRequestError(`Shopify has no such endpoint (404): check SHOPIFY_SHOP_DOMAIN and SHOPIFY_API_VERSION: ${shown}`);
-      if (status === 429) {
-        await throttled(retryAfterMs(header(answer.headers, 'retry-after'), receivedAt) ?? DEFAULT_RETRY_AFTER_MS, status, 'HTTP 429');
-        continue;
-      }
-      if (status >= 500 || status === 408) {
-        await transient(`HTTP ${status}`, { status });
-        continue;
-      }
-      if (status === 400) throw new SourceRequestError(`Shopify rejected the request (400: ${said()}): ${shown}`);
-      throw new InvalidPageError(`Shopify answered an unexpected status ${status}: ${shown}`);
+      if (!isFields(parsed) || !isFields(parsed.data)) throw new InvalidPageError(`Shopify answered 200 without a data object: ${shown}`);
+      return { done: parsed.data };
     }
+    const said = (): string => this.client.quote(exchange);
+    if (status === 401) throw new SourceAuthError(`Shopify refused the access token (401): ${TOKEN_HINT} (Shopify said: ${said()}): ${shown}`);
+    if (status === 402) throw new SourceAuthError(`the shop is frozen (402 Payment Required): its owner must settle the shop's bill in the Shopify admin: ${shown}`);
+    if (status === 403) throw new SourceAuthError(`Shopify refused the request (403): the app lacks a scope it needs (read_orders, read_all_orders) (Shopify said: ${said()}): ${shown}`);
+    if (status === 423) throw new SourceAuthError(`the shop is locked (423): Shopify has disabled it; nothing can be synced until it is unlocked: ${shown}`);
+    if (status === 404) throw new SourceRequestError(`Shopify has no such endpoint (404): check SHOPIFY_SHOP_DOMAIN and SHOPIFY_API_VERSION: ${shown}`);
+    if (status === 400) throw new SourceRequestError(`Shopify rejected the request (400: ${said()}): ${shown}`);
+    return undefined;
   }
 }
