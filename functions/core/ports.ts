@@ -55,15 +55,27 @@ export interface StoredVersion {
 export interface OrderWrite {
   order: Order;
   kind: 'inserted' | 'updated';
+  /** The stored `updated_at` the classification saw (null: none stored): the write lands only over an older one. */
+  replaces: Instant | null;
   writeTag: string;
   syncedAt: Instant;
+}
+
+/** What putOrders could not write: another write stored the order after the version read (its id, once each). */
+export interface PutResult {
+  refusedIds: string[];
 }
 
 export interface OrderStore {
   /** The stored versions of these ids (at most one page's worth), in one round of batched reads. */
   getVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>>;
-  /** Write these orders (new and changed only); retries unprocessed items, throws StoreWriteError when it cannot. */
-  putOrders(writes: readonly OrderWrite[]): Promise<void>;
+  /**
+   * Write these orders (new and changed only), each conditional on the stored version: absent when `replaces` is
+   * null, else older than the write (and a tombstone, when it has `deleted_at`, older than the write), so no write
+   * ever puts an older version over a newer one, whoever wrote that. A refused write is not an error: its id is
+   * answered. Throws StoreWriteError when a write cannot be made (throttling, the service down).
+   */
+  putOrders(writes: readonly OrderWrite[]): Promise<PutResult>;
 }
 
 // ---------------------------------------------------------------- sync state store

@@ -3,7 +3,7 @@
 // the order store keeps versions and write tags as DynamoDB items do.
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
 import { leaseLostError } from '../../functions/core/lease';
-import type { LeaseAttempt, OrderStore, OrderWrite, PageClaim, StoredVersion, SyncStateStore } from '../../functions/core/ports';
+import type { LeaseAttempt, OrderStore, OrderWrite, PageClaim, PutResult, StoredVersion, SyncStateStore } from '../../functions/core/ports';
 import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../functions/core/run-types';
 
 type Item = Omit<SyncState, 'stream'>;
@@ -147,8 +147,16 @@ export class InMemoryOrderStore implements OrderStore {
     return versions;
   }
 
-  async putOrders(writes: readonly OrderWrite[]): Promise<void> {
+  async putOrders(writes: readonly OrderWrite[]): Promise<PutResult> {
     if (writes.length > 0) this.writeCalls++;
-    for (const write of writes) this.items.set(write.order.id, structuredClone(write));
+    const refusedIds: string[] = [];
+    for (const write of writes) {
+      // The DynamoDB store's condition: over nothing when the write saw nothing, else over an older version only.
+      const stored = this.items.get(write.order.id);
+      const lands = write.replaces === null ? stored === undefined : stored !== undefined && stored.order.updatedAt < write.order.updatedAt;
+      if (lands) this.items.set(write.order.id, structuredClone(write));
+      else refusedIds.push(write.order.id);
+    }
+    return { refusedIds };
   }
 }

@@ -1,12 +1,12 @@
 // Use case "sync page": the state machine's looped step, one page of the window per invocation whatever the shop's
 // size, so no invocation nears the Lambda time limit.
-import { classifyPage } from '../classify';
-import { addCounts, countsOfWrite } from '../counts';
+import { classifyPage, type ClassifiedPage } from '../classify';
+import { addCounts, countsOfWrite, ZERO_COUNTS } from '../counts';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
 import type { Clock, Log, OrderSource, OrderStore, RunMetrics, SyncStateStore } from '../ports';
 import type { RunState } from '../run-state';
-import type { RunProgress } from '../run-types';
+import type { RunCounts, RunProgress } from '../run-types';
 import { warnOnClockSkewChange } from '../source-clock';
 
 export interface SyncPageDeps {
@@ -24,7 +24,9 @@ export interface SyncPageDeps {
  * 1. fetch the page at the run's cursor (validated and normalised by the connector);
  * 2. claim it: one conditional write checks the lease, renews it and records the page's ids (a retry of a step that
  *    died after writing learns from them what it wrote, even for orders that have left the page since);
- * 3. classify the page against the stored versions and write the new and changed orders, tagged with the page;
+ * 3. classify the page against the stored versions and write the new and changed orders, tagged with the page, each
+ *    write conditional on the version it was classified against (so a zombie step never puts an older version over
+ *    a newer one); a write refused because another one got there first is classified again, and tried once more;
  * 4. save the page's result: cursor, counts, the order counter and the lease, in one conditional write.
  * Safe to run twice: a retry recognises its own writes by their write tag and counts them the same way, and a page
  * already saved is not saved again.
@@ -52,9 +54,9 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   const stored = await deps.orders.getVersions([...ids, ...leftThePage]);
   const writeTag = writeTagFor(run.runId, saved.pages);
   const classified = classifyPage(page.orders, stored, writeTag);
-  const counts = addCounts(classified.counts, countsOfWrite(leftThePage, stored, writeTag));
   const syncedAtMs = deps.clock();
-  await deps.orders.putOrders(classified.writes.map(({ order, kind }) => ({ order, kind, writeTag, syncedAt: instantFromEpochMs(syncedAtMs) })));
+  const refusals = await writeOrders(deps, classified.writes, writeTag, instantFromEpochMs(syncedAtMs));
+  const counts = addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag));
 
   const progress: RunProgress = {
     ...saved,
@@ -89,6 +91,32 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   });
   deps.metrics?.page({ stream: state.stream, runId: run.runId, mode: run.mode, page: saved.pages, counts, source: page.stats });
   return after(state, progress);
+}
+
+/**
+ * Write the classified orders. A refused write met a version stored after our read (a zombie step, or the live run
+ * when we are the zombie): the order is classified again against what is stored now and, when still newer, written
+ * once more; refused again, it counts as stale. Answers the change to the page's counts.
+ */
+async function writeOrders(deps: SyncPageDeps, writes: ClassifiedPage['writes'], writeTag: string, syncedAt: string): Promise<RunCounts> {
+  let change: RunCounts = { ...ZERO_COUNTS };
+  let pending = writes;
+  for (let round = 1; pending.length > 0; round++) {
+    const { refusedIds } = await deps.orders.putOrders(pending.map((write) => ({ ...write, writeTag, syncedAt })));
+    if (refusedIds.length === 0) break;
+    const refusedSet = new Set(refusedIds);
+    const refused = pending.filter(({ order }) => refusedSet.has(order.id));
+    for (const { kind } of refused) change[kind]--;
+    deps.log.warn('order writes refused: another write stored these orders after our read', { ids: refusedIds, round });
+    if (round === 2) {
+      change.stale += refused.length;
+      break;
+    }
+    const again = classifyPage(refused.map(({ order }) => order), await deps.orders.getVersions(refusedIds), writeTag);
+    change = addCounts(change, { ...again.counts, fetched: 0 });
+    pending = again.writes;
+  }
+  return change;
 }
 
 /** The run state once `progress` is saved. */
