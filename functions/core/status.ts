@@ -3,7 +3,7 @@
 import { ZERO_COUNTS } from './counts';
 import { epochMsOf, instantFromEpochMs } from './instant';
 import type { Instant } from './order';
-import type { RunCounts, SyncMode, SyncState, Trigger } from './run-types';
+import type { RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
 
 export interface SyncStatus {
   orders: {
@@ -19,7 +19,7 @@ export interface SyncStatus {
     };
     running: RunningView | null;
     last_run: LastRunView | null;
-    /** A failed full resync that `POST /api/sync/orders/full?resume=true` would continue. */
+    /** The full resync that `POST /api/sync/orders/full?resume=true` would continue: the parked one, or a failed one. */
     resumable: { run_id: string; pages: number; orders_fetched: number; error: string | null } | null;
   };
 }
@@ -88,12 +88,13 @@ export function describeStatus(state: SyncState, nowMs: number): SyncStatus {
               : null,
           }
         : null,
-      resumable:
-        run && run.mode === 'full' && (run.status === 'failed' || !lease)
-          ? { run_id: run.runId, pages: run.pages, orders_fetched: run.counts.fetched, error: run.error?.message ?? null }
-          : null,
+      resumable: resumableView(state.parked?.run ?? (run && run.mode === 'full' && (run.status === 'failed' || !lease) ? run : null)),
     },
   };
+}
+
+function resumableView(run: RunProgress | null): SyncStatus['orders']['resumable'] {
+  return run && { run_id: run.runId, pages: run.pages, orders_fetched: run.counts.fetched, error: run.error?.message ?? null };
 }
 
 function runningView(state: SyncState, nowMs: number): RunningView {

@@ -3,12 +3,17 @@
 // the order store keeps versions and write tags as DynamoDB items do.
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
 import { leaseLostError } from '../../functions/core/lease';
-import type { LeaseAttempt, OrderStore, OrderWrite, PageClaim, PutResult, StoredVersion, SyncStateStore } from '../../functions/core/ports';
+import { slotsChanged } from '../../functions/adapters/dynamodb/sync-state-store';
+import type { BegunRunSave, LeaseAttempt, OrderStore, OrderWrite, PageClaim, PutResult, RunAt, StoredVersion, SyncStateStore } from '../../functions/core/ports';
 import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../functions/core/run-types';
 
 type Item = Omit<SyncState, 'stream'>;
 
-const emptyItem = (): Item => ({ checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [] });
+const emptyItem = (): Item => ({ checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [], settledIds: [], parked: null });
+
+/** Whether a slot holds the run a save expects there (null: empty), as the DynamoDB condition reads it. */
+const holds = (run: RunProgress | null | undefined, expected: RunAt | null): boolean =>
+  expected === null ? !run : run?.runId === expected.runId && run.pages === expected.pages;
 
 export class InMemorySyncStateStore implements SyncStateStore {
   private readonly items = new Map<string, Item>();
@@ -43,33 +48,49 @@ export class InMemorySyncStateStore implements SyncStateStore {
     if (item.lease?.owner === owner) this.write(stream, { ...item, lease: null });
   }
 
+  async saveBegunRun(stream: string, owner: string, progress: RunProgress, save: BegunRunSave): Promise<boolean> {
+    const item = this.item(stream);
+    if (item.lease?.owner === owner && holds(item.run, save.expectedRun) && holds(item.parked?.run, save.expectedParked)) {
+      this.write(stream, {
+        ...item,
+        run: structuredClone(progress),
+        lease: { ...item.lease, expiresAt: save.leaseExpiresAt, executionName: progress.executionName },
+        orderCount: item.orderCount + save.orderCountDelta,
+        parked: structuredClone(save.parked),
+        pendingIds: [...save.pendingIds],
+        settledIds: [...save.settledIds],
+      });
+      return true;
+    }
+    if (item.lease?.owner !== owner) throw leaseLostError(stream, owner, item.lease);
+    if (item.run?.runId === progress.runId) return false;
+    throw new NothingToResumeError(`stream ${stream}: run ${progress.runId} could not begin: ${slotsChanged({ stream, ...item }, save)}`);
+  }
+
   async saveProgress(
     stream: string,
     owner: string,
     progress: RunProgress,
-    options: { expectedPages: number | null; orderCountDelta: number; leaseExpiresAt: number },
+    options: { expectedPages: number; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean> {
     const item = this.item(stream);
     const { expectedPages } = options;
-    const progressHolds =
-      expectedPages === null
-        ? item.run === null || item.run.runId !== progress.runId
-        : item.run?.runId === progress.runId && item.run.pages === expectedPages;
-    if (item.lease?.owner === owner && progressHolds) {
-      const clearsPendingIds = expectedPages === null || progress.pages !== expectedPages;
+    if (item.lease?.owner === owner && item.run?.runId === progress.runId && item.run.pages === expectedPages) {
+      const clearsPendingIds = progress.pages !== expectedPages;
       this.write(stream, {
         ...item,
         run: structuredClone(progress),
         lease: { ...item.lease, expiresAt: options.leaseExpiresAt, executionName: progress.executionName },
         orderCount: item.orderCount + options.orderCountDelta,
         pendingIds: clearsPendingIds ? [] : item.pendingIds,
+        settledIds: clearsPendingIds ? [] : item.settledIds,
       });
       return true;
     }
     if (item.lease?.owner !== owner) throw leaseLostError(stream, owner, item.lease);
-    if (item.run?.runId === progress.runId && (expectedPages === null || item.run.pages > expectedPages)) return false;
+    if (item.run?.runId === progress.runId && item.run.pages > expectedPages) return false;
     throw new NothingToResumeError(
-      `stream ${stream}: run ${progress.runId} expected its saved progress at ${expectedPages === null ? 'no run' : `page ${expectedPages}`}, ` +
+      `stream ${stream}: run ${progress.runId} expected its saved progress at page ${expectedPages}, ` +
         `but the saved run is ${item.run ? `${item.run.runId} at page ${item.run.pages}` : 'absent'}`,
     );
   }
@@ -90,7 +111,7 @@ export class InMemorySyncStateStore implements SyncStateStore {
         lease: { ...item.lease!, expiresAt: options.leaseExpiresAt },
         pendingIds: [...new Set([...item.pendingIds, ...ids])],
       });
-      return { kind: 'claimed', progress: structuredClone(item.run), earlierAttemptIds: [...item.pendingIds] };
+      return { kind: 'claimed', progress: structuredClone(item.run), earlierAttemptIds: [...item.pendingIds], settledIds: [...item.settledIds] };
     }
     if (!live) throw leaseLostError(stream, owner, item.lease);
     if (item.run?.runId === runId && item.run.pages > page) return { kind: 'already-saved', progress: structuredClone(item.run) };
@@ -108,6 +129,7 @@ export class InMemorySyncStateStore implements SyncStateStore {
       run: null,
       lease: null,
       pendingIds: [],
+      settledIds: [],
     }));
   }
 

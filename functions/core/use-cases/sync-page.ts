@@ -1,10 +1,10 @@
 // Use case "sync page": the state machine's looped step, one page of the window per invocation whatever the shop's
 // size, so no invocation nears the Lambda time limit.
 import { classifyPage, type ClassifiedPage } from '../classify';
-import { addCounts, countsOfWrite, ZERO_COUNTS } from '../counts';
+import { addCounts, countsOfWrite, idsInsertedBy, ZERO_COUNTS } from '../counts';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
-import type { Clock, Log, OrderSource, OrderStore, RunMetrics, SyncStateStore } from '../ports';
+import type { Clock, Log, OrderSource, OrderStore, RunMetrics, StoredVersion, SyncStateStore } from '../ports';
 import type { RunState } from '../run-state';
 import type { RunCounts, RunProgress } from '../run-types';
 import { warnOnClockSkewChange } from '../source-clock';
@@ -27,7 +27,8 @@ export interface SyncPageDeps {
  * 3. classify the page against the stored versions and write the new and changed orders, tagged with the page, each
  *    write conditional on the version it was classified against (so a zombie step never puts an older version over
  *    a newer one); a write refused because another one got there first is classified again, and tried once more;
- * 4. save the page's result: cursor, counts, the order counter and the lease, in one conditional write.
+ * 4. save the page's result: cursor, counts, the order counter and the lease, in one conditional write; the counter
+ *    leaves out the inserts it got when the run was parked (the claim's settled ids).
  * Safe to run twice: a retry recognises its own writes by their write tag and counts them the same way, and a page
  * already saved is not saved again.
  */
@@ -55,8 +56,11 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   const writeTag = writeTagFor(run.runId, saved.pages);
   const classified = classifyPage(page.orders, stored, writeTag);
   const syncedAtMs = deps.clock();
-  const refusals = await writeOrders(deps, classified.writes, writeTag, instantFromEpochMs(syncedAtMs));
+  const versions = new Map(stored);
+  const refusals = await writeOrders(deps, classified.writes, versions, writeTag, instantFromEpochMs(syncedAtMs));
   const counts = addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag));
+  // The page counts an order as inserted exactly when its stored version ends tagged as this page's insert.
+  const insertsSettled = idsInsertedBy(claim.settledIds, versions, writeTag).length;
 
   const progress: RunProgress = {
     ...saved,
@@ -69,7 +73,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   };
   const savedNow = await deps.state.saveProgress(state.stream, state.leaseOwner, progress, {
     expectedPages: saved.pages,
-    orderCountDelta: counts.inserted,
+    orderCountDelta: counts.inserted - insertsSettled,
     leaseExpiresAt: deps.clock() + deps.settings.leaseMs,
   });
   if (!savedNow) {
@@ -96,15 +100,25 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
 /**
  * Write the classified orders. A refused write met a version stored after our read (a zombie step, or the live run
  * when we are the zombie): the order is classified again against what is stored now and, when still newer, written
- * once more; refused again, it counts as stale. Answers the change to the page's counts.
+ * once more; refused again, it counts as stale. Keeps `versions` as the store now holds them; answers the change to
+ * the page's counts.
  */
-async function writeOrders(deps: SyncPageDeps, writes: ClassifiedPage['writes'], writeTag: string, syncedAt: string): Promise<RunCounts> {
+async function writeOrders(
+  deps: SyncPageDeps,
+  writes: ClassifiedPage['writes'],
+  versions: Map<string, StoredVersion>,
+  writeTag: string,
+  syncedAt: string,
+): Promise<RunCounts> {
   let change: RunCounts = { ...ZERO_COUNTS };
   let pending = writes;
   for (let round = 1; pending.length > 0; round++) {
     const { refusedIds } = await deps.orders.putOrders(pending.map((write) => ({ ...write, writeTag, syncedAt })));
-    if (refusedIds.length === 0) break;
     const refusedSet = new Set(refusedIds);
+    for (const { order, kind } of pending) {
+      if (!refusedSet.has(order.id)) versions.set(order.id, { id: order.id, updatedAt: order.updatedAt, writeTag, writeKind: kind });
+    }
+    if (refusedIds.length === 0) break;
     const refused = pending.filter(({ order }) => refusedSet.has(order.id));
     for (const { kind } of refused) change[kind]--;
     deps.log.warn('order writes refused: another write stored these orders after our read', { ids: refusedIds, round });
@@ -112,7 +126,13 @@ async function writeOrders(deps: SyncPageDeps, writes: ClassifiedPage['writes'],
       change.stale += refused.length;
       break;
     }
-    const again = classifyPage(refused.map(({ order }) => order), await deps.orders.getVersions(refusedIds), writeTag);
+    const storedNow = await deps.orders.getVersions(refusedIds);
+    for (const id of refusedIds) {
+      const version = storedNow.get(id);
+      if (version) versions.set(id, version);
+      else versions.delete(id);
+    }
+    const again = classifyPage(refused.map(({ order }) => order), storedNow, writeTag);
     change = addCounts(change, { ...again.counts, fetched: 0 });
     pending = again.writes;
   }
