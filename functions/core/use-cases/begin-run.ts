@@ -100,7 +100,9 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
             status: 'running',
           };
     // A retried begin whose first attempt saved (it died before answering) finds its own run: that save stands.
-    const saved = current.run?.runId !== leaseOwner && (await deps.state.saveBegunRun(stream, leaseOwner, planned, await beginSave(deps, current, plan, nowMs + leaseMs)));
+    const saved =
+      current.run?.runId !== leaseOwner &&
+      (await deps.state.saveBegunRun(stream, leaseOwner, planned, await beginSave(deps, current, plan, nowMs + leaseMs)));
     // Not saved: an earlier attempt of this begin (it died after its save) planned the run first. Its window is the
     // run's, or the pages would be fetched up to one bound and the watermark set to another.
     const run = saved ? planned : ((await deps.state.get(stream)).run ?? planned);
@@ -174,8 +176,11 @@ async function beginSave(deps: BeginDeps, current: SyncState, plan: RunPlan, lea
 
   let parked = current.parked;
   let orderCountDelta = 0;
+  // A new full resync discards the parked one; so does another unfinished full resync about to be parked (it can only
+  // be a newer one: a parked run is resumed or discarded before another full resync begins).
   if (parked && (plan.mode === 'full' || inSlot?.run.mode === 'full')) {
-    deps.log.warn(`parked full resync ${parked.run.runId} discarded at page ${parked.run.pages}: a new ${plan.mode} run replaces it`, {
+    const by = plan.mode === 'full' ? 'a new full run replaces it' : `the unfinished full resync ${inSlot!.run.runId} is parked instead`;
+    deps.log.warn(`parked full resync ${parked.run.runId} discarded at page ${parked.run.pages}: ${by}`, {
       discardedRunId: parked.run.runId,
       page: parked.run.pages,
     });

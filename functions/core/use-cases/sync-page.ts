@@ -1,13 +1,14 @@
 // Use case "sync page": the state machine's looped step, one page of the window per invocation whatever the shop's
 // size, so no invocation nears the Lambda time limit.
-import { classifyPage, type ClassifiedPage } from '../classify';
-import { addCounts, countsOfWrite, idsInsertedBy, ZERO_COUNTS } from '../counts';
+import { classifyPage } from '../classify';
+import { addCounts, countsOfWrite, idsInsertedBy } from '../counts';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
-import type { Clock, Log, OrderSource, OrderStore, RunMetrics, StoredVersion, SyncStateStore } from '../ports';
+import type { Clock, Log, OrderSource, OrderStore, RunMetrics, SyncStateStore } from '../ports';
 import type { RunState } from '../run-state';
-import type { RunCounts, RunProgress } from '../run-types';
+import type { RunProgress } from '../run-types';
 import { warnOnClockSkewChange } from '../source-clock';
+import { writeOrders } from '../write-orders';
 
 export interface SyncPageDeps {
   settings: { pageSize: number; leaseMs: number; overlapMs: number };
@@ -57,7 +58,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   const classified = classifyPage(page.orders, stored, writeTag);
   const syncedAtMs = deps.clock();
   const versions = new Map(stored);
-  const refusals = await writeOrders(deps, classified.writes, versions, writeTag, instantFromEpochMs(syncedAtMs));
+  const refusals = await writeOrders(deps, classified.writes, { versions, writeTag, syncedAt: instantFromEpochMs(syncedAtMs) });
   const counts = addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag));
   // The page counts an order as inserted exactly when its stored version ends tagged as this page's insert.
   const insertsSettled = idsInsertedBy(claim.settledIds, versions, writeTag).length;
@@ -95,48 +96,6 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   });
   deps.metrics?.page({ stream: state.stream, runId: run.runId, mode: run.mode, page: saved.pages, counts, source: page.stats });
   return after(state, progress);
-}
-
-/**
- * Write the classified orders. A refused write met a version stored after our read (a zombie step, or the live run
- * when we are the zombie): the order is classified again against what is stored now and, when still newer, written
- * once more; refused again, it counts as stale. Keeps `versions` as the store now holds them; answers the change to
- * the page's counts.
- */
-async function writeOrders(
-  deps: SyncPageDeps,
-  writes: ClassifiedPage['writes'],
-  versions: Map<string, StoredVersion>,
-  writeTag: string,
-  syncedAt: string,
-): Promise<RunCounts> {
-  let change: RunCounts = { ...ZERO_COUNTS };
-  let pending = writes;
-  for (let round = 1; pending.length > 0; round++) {
-    const { refusedIds } = await deps.orders.putOrders(pending.map((write) => ({ ...write, writeTag, syncedAt })));
-    const refusedSet = new Set(refusedIds);
-    for (const { order, kind } of pending) {
-      if (!refusedSet.has(order.id)) versions.set(order.id, { id: order.id, updatedAt: order.updatedAt, writeTag, writeKind: kind });
-    }
-    if (refusedIds.length === 0) break;
-    const refused = pending.filter(({ order }) => refusedSet.has(order.id));
-    for (const { kind } of refused) change[kind]--;
-    deps.log.warn('order writes refused: another write stored these orders after our read', { ids: refusedIds, round });
-    if (round === 2) {
-      change.stale += refused.length;
-      break;
-    }
-    const storedNow = await deps.orders.getVersions(refusedIds);
-    for (const id of refusedIds) {
-      const version = storedNow.get(id);
-      if (version) versions.set(id, version);
-      else versions.delete(id);
-    }
-    const again = classifyPage(refused.map(({ order }) => order), storedNow, writeTag);
-    change = addCounts(change, { ...again.counts, fetched: 0 });
-    pending = again.writes;
-  }
-  return change;
 }
 
 /** The run state once `progress` is saved. */
