@@ -15,7 +15,7 @@ export interface DynamoTally {
   /** Read and write capacity units as on-demand DynamoDB would bill them (RRU, WRU), per table. */
   readUnits: Record<string, number>;
   writeUnits: Record<string, number>;
-  /** Items put by BatchWriteItem, keys asked by BatchGetItem. */
+  /** Items put (PutItem, BatchWriteItem), keys asked by BatchGetItem. */
   itemsWritten: number;
   keysRead: number;
 }
@@ -72,6 +72,8 @@ export function installDynamoMeter(): DynamoMeter {
     }
     const output = (await original.apply(this, args)) as { ConsumedCapacity?: Capacity | Capacity[] };
     tally.calls[name] = (tally.calls[name] ?? 0) + 1;
+    // The orders store's conditional writes; the sync-state store writes with UpdateItem only.
+    if (name === 'PutCommand') tally.itemsWritten += 1;
     if (name === 'BatchWriteCommand') {
       for (const requests of Object.values(command.input?.RequestItems ?? {})) tally.itemsWritten += (requests as unknown[]).length;
     }

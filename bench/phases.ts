@@ -267,7 +267,7 @@ export function storeOnly(
         const writeTag = writeTagFor('bench-store-only', pages);
         const stored = await store.getVersions(page.orders.map((order) => order.id));
         const { writes } = classifyPage(page.orders, stored, writeTag);
-        await store.putOrders(writes.map(({ order, kind }) => ({ order, kind, writeTag, syncedAt })));
+        await store.putOrders(writes.map((write) => ({ ...write, writeTag, syncedAt })));
         measuredMs += performance.now() - startedAt;
         orders += page.orders.length;
         pages++;

@@ -90,7 +90,7 @@ export class OrderSyncStack extends Stack {
       .grantTable(syncStateTable, 'readWrite')
       .grantSecretRead(sourceToken);
     // Sync page: one page of up to 250 orders (fetch with the connector's own 429/5xx waits, validate, one
-    // BatchGet round, up to 10 BatchWrites). 1024 MB buys the CPU for parsing and validating the page
+    // BatchGet round, a conditional PutItem per new or changed order, 16 in flight). 1024 MB buys the CPU for parsing and validating the page
     // quickly; nothing in it grows with the shop's size. 60 s leaves room for a Retry-After wait.
     const syncPage = fn('SyncPageFunction', {
       handler: 'sync-page',

@@ -6,7 +6,7 @@ import type { RunCounts } from './run-types';
 
 export interface ClassifiedPage {
   /** At most one write per order id, in the order the ids first appear in the page. */
-  writes: Array<{ order: Order; kind: 'inserted' | 'updated' }>;
+  writes: Array<{ order: Order; kind: 'inserted' | 'updated'; replaces: Instant | null }>;
   /** fetched = inserted + updated + unchanged + stale, always (quarantined: 0, the page step counts those). */
   counts: RunCounts;
   /** Newest updatedAt in the page; null for an empty page. */
@@ -53,9 +53,10 @@ export function classifyPage(
 
   const writes: ClassifiedPage['writes'] = [];
   for (const order of newestById.values()) {
-    const { outcome, write } = classifyOne(order, stored.get(order.id), writeTag);
+    const storedVersion = stored.get(order.id);
+    const { outcome, write } = classifyOne(order, storedVersion, writeTag);
     counts[outcome]++;
-    if (write) writes.push({ order, kind: outcome === 'inserted' ? 'inserted' : 'updated' });
+    if (write) writes.push({ order, kind: outcome === 'inserted' ? 'inserted' : 'updated', replaces: storedVersion?.updatedAt ?? null });
   }
   return { writes, counts, maxRecordTime };
 }

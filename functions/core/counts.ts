@@ -31,3 +31,11 @@ export function countsOfWrite(ids: readonly string[], stored: ReadonlyMap<string
   }
   return { fetched: inserted + updated, inserted, updated, unchanged: 0, stale: 0, quarantined: 0 };
 }
+
+/** Of these ids, the ones the write tagged `writeTag` inserted, as their stored versions still say (each once). */
+export function idsInsertedBy(ids: readonly string[], stored: ReadonlyMap<string, StoredVersion>, writeTag: string): string[] {
+  return [...new Set(ids)].filter((id) => {
+    const version = stored.get(id);
+    return version?.writeTag === writeTag && version.writeKind === 'inserted';
+  });
+}

@@ -1,5 +1,5 @@
-// Decides what a run does, from the request, the checkpoint and any unfinished run: a new window to
-// sync (full or incremental) or the unfinished full resync to resume. Pure: begin calls it under the lease.
+// Decides what a run does, from the request, the checkpoint, the unfinished run and the parked full resync: a new
+// window to sync (full or incremental) or the unfinished full resync to resume. Pure: begin calls it under the lease.
 import { NothingToResumeError, RETRYABLE_ERROR_NAMES } from './errors';
 import { addMs, maxInstant } from './instant';
 import type { Instant } from './order';
@@ -13,7 +13,8 @@ export interface RunRequest {
 
 export type RunPlan =
   | { kind: 'new'; mode: SyncMode; window: Window; reason: string }
-  | { kind: 'resume'; run: RunProgress; reason: string };
+  /** `from`: where the resumed run was, the stream's run slot or parked beside it. */
+  | { kind: 'resume'; run: RunProgress; from: 'run' | 'parked'; reason: string };
 
 /** "5 min", "30 s", "1500 ms": how the overlap reads in a plan's reason. */
 function durationText(ms: number): string {
@@ -22,9 +23,21 @@ function durationText(ms: number): string {
   return `${ms} ms`;
 }
 
-function resumePlan(run: RunProgress, why: string): RunPlan {
-  const state = run.status === 'failed' ? 'failed' : 'unfinished';
-  return { kind: 'resume', run, reason: `${why}resuming ${state} full resync ${run.runId} at page ${run.pages}` };
+function resumePlan(resumable: Resumable, why: string): RunPlan {
+  const { run, from } = resumable;
+  const state = `${from === 'parked' ? 'parked ' : ''}${run.status === 'failed' ? 'failed' : 'unfinished'}`;
+  return { kind: 'resume', run, from, reason: `${why}resuming ${state} full resync ${run.runId} at page ${run.pages}` };
+}
+
+interface Resumable {
+  run: RunProgress;
+  from: 'run' | 'parked';
+}
+
+/** The full resync a resume would continue: the parked one, else an unfinished one in the run slot. */
+function resumableOf(unfinishedRun: RunProgress | null, parkedRun: RunProgress | null): Resumable | null {
+  if (parkedRun) return { run: parkedRun, from: 'parked' };
+  return unfinishedRun?.mode === 'full' ? { run: unfinishedRun, from: 'run' } : null;
 }
 
 function fullPlan(now: Instant, reason: string): RunPlan {
@@ -33,45 +46,47 @@ function fullPlan(now: Instant, reason: string): RunPlan {
 
 /**
  * The plan for a run requested now:
- * - resume requested: the unfinished run, which must exist and be a full one (NothingToResumeError otherwise);
- * - full: a new full run of everything updated before now;
+ * - resume requested: the parked full resync, else the unfinished run, which must be a full one
+ *   (NothingToResumeError otherwise);
+ * - full: a new full run of everything updated before now (begin discards a parked one);
  * - incremental with a checkpoint: [watermark - overlap, max(now, watermark)), so the window never starts
- *   later than the last one ended, even when our clock is behind the watermark; but a full resync that failed on a
- *   transient error (the source down or throttling, DynamoDB throttling) is resumed instead: replaced by an
- *   incremental run, it could no longer be resumed, and what failed it has likely passed;
+ *   later than the last one ended, even when our clock is behind the watermark (begin parks an unfinished full
+ *   resync beside it); but a full resync that failed on a transient error (the source down or throttling, DynamoDB
+ *   throttling) is resumed instead: what failed it has likely passed;
  * - incremental with no checkpoint yet: a full run, resuming the first one if it was cut off.
  */
 export function planRun(args: {
   request: RunRequest;
   checkpoint: Checkpoint | null;
   unfinishedRun: RunProgress | null;
+  /** The full resync parked beside the run slot (absent or null: none). */
+  parkedRun?: RunProgress | null;
   now: Instant;
   overlapMs: number;
 }): RunPlan {
-  const { request, checkpoint, unfinishedRun, now, overlapMs } = args;
+  const { request, checkpoint, unfinishedRun, parkedRun = null, now, overlapMs } = args;
   if (!Number.isInteger(overlapMs) || overlapMs < 0) {
     throw new RangeError(`overlap must be a whole number of milliseconds >= 0, got ${overlapMs}`);
   }
 
+  const resumable = resumableOf(unfinishedRun, parkedRun);
   if (request.resume) {
+    if (resumable) return resumePlan(resumable, '');
     if (unfinishedRun === null) throw new NothingToResumeError('nothing to resume: there is no unfinished run');
-    if (unfinishedRun.mode !== 'full') {
-      throw new NothingToResumeError(
-        `nothing to resume: the unfinished run ${unfinishedRun.runId} is incremental; only a full resync resumes`,
-      );
-    }
-    return resumePlan(unfinishedRun, '');
+    throw new NothingToResumeError(
+      `nothing to resume: the unfinished run ${unfinishedRun.runId} is incremental; only a full resync resumes`,
+    );
   }
 
   if (request.mode === 'full') return fullPlan(now, 'full resync requested');
 
   if (checkpoint === null) {
-    if (unfinishedRun?.mode === 'full') return resumePlan(unfinishedRun, 'no checkpoint yet: ');
+    if (resumable) return resumePlan(resumable, 'no checkpoint yet: ');
     return fullPlan(now, 'no checkpoint yet: full sync');
   }
 
-  const transientFailure = unfinishedRun?.mode === 'full' && unfinishedRun.status === 'failed' ? transientErrorOf(unfinishedRun) : null;
-  if (transientFailure) return resumePlan(unfinishedRun!, `the last full resync failed on a transient ${transientFailure}: `);
+  const transientFailure = resumable?.run.status === 'failed' ? transientErrorOf(resumable.run) : null;
+  if (transientFailure) return resumePlan(resumable!, `the last full resync failed on a transient ${transientFailure}: `);
 
   const { watermark } = checkpoint;
   const window: Window = { from: addMs(watermark, -overlapMs), to: maxInstant(now, watermark) };

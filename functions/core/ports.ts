@@ -1,7 +1,7 @@
 // The interfaces the sync core owns and the adapters (DynamoDB stores, source connectors) implement.
 import type { Instant, Order } from './order';
 import type { QuarantineEntry, QuarantineMark, QuarantineSummary, RejectedOrder } from './quarantine';
-import type { Checkpoint, Lease, RunCounts, RunOutcome, RunProgress, SyncMode, SyncState, Window } from './run-types';
+import type { Checkpoint, Lease, ParkedRun, RunCounts, RunOutcome, RunProgress, SyncMode, SyncState, Window } from './run-types';
 
 // ---------------------------------------------------------------- source
 
@@ -58,15 +58,27 @@ export interface StoredVersion {
 export interface OrderWrite {
   order: Order;
   kind: 'inserted' | 'updated';
+  /** The stored `updated_at` the classification saw (null: none stored): the write lands only over an older one. */
+  replaces: Instant | null;
   writeTag: string;
   syncedAt: Instant;
+}
+
+/** What putOrders could not write: another write stored the order after the version read (its id, once each). */
+export interface PutResult {
+  refusedIds: string[];
 }
 
 export interface OrderStore {
   /** The stored versions of these ids (at most one page's worth), in one round of batched reads. */
   getVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>>;
-  /** Write these orders (new and changed only); retries unprocessed items, throws StoreWriteError when it cannot. */
-  putOrders(writes: readonly OrderWrite[]): Promise<void>;
+  /**
+   * Write these orders (new and changed only), each conditional on the stored version: absent when `replaces` is
+   * null, else older than the write (and a tombstone, when it has `deleted_at`, older than the write), so no write
+   * ever puts an older version over a newer one, whoever wrote that. A refused write is not an error: its id is
+   * answered. Throws StoreWriteError when a write cannot be made (throttling, the service down).
+   */
+  putOrders(writes: readonly OrderWrite[]): Promise<PutResult>;
   /** Why this order cannot be stored (too big for an item even compressed), or null: such an order is quarantined. */
   unstorable(order: Order): string | null;
 }
@@ -94,8 +106,32 @@ export type PageClaim =
       progress: RunProgress;
       /** Ids an earlier attempt of this same page claimed (it died before saving the page's result). */
       earlierAttemptIds: string[];
+      /** Of those, the ones whose insert the order counter already holds (settled when the run was parked). */
+      settledIds: string[];
     }
   | { kind: 'already-saved'; progress: RunProgress };
+
+/** Which run a slot of the stream's item held when begin read it: a save holds only if it still does. */
+export interface RunAt {
+  runId: string;
+  pages: number;
+}
+
+/** Begin's save: the run it begins, what happens to the runs it found, and the counter's share of that. */
+export interface BegunRunSave {
+  /** The run in the stream's run slot as begin read it (null: none); it is replaced, parked, or the one resumed. */
+  expectedRun: RunAt | null;
+  /** The parked run as begin read it (null: none). */
+  expectedParked: RunAt | null;
+  /** What is parked after the save (null: nothing): the run parked now, or the one left parked. */
+  parked: ParkedRun | null;
+  /** The begun run's claimed and settled ids: a resumed parked run's, a resumed run's own; else none. */
+  pendingIds: string[];
+  settledIds: string[];
+  /** Inserts of unsaved pages (of a run replaced, parked or discarded) that the counter does not hold yet. */
+  orderCountDelta: number;
+  leaseExpiresAt: number;
+}
 
 /**
  * The sync-state table: one item per stream. Every write that a run makes is conditional on the run
@@ -113,9 +149,15 @@ export interface SyncStateStore {
   /** Drop our lease; does nothing when it is not ours. */
   releaseLease(stream: string, owner: string): Promise<void>;
   /**
+   * Begin's save, in one conditional write: the begun run (new or resumed) in the run slot with its claimed and
+   * settled ids, the parked slot as `save.parked` says, the lease extended and `orderCountDelta` added to the order
+   * counter; only while `owner` holds the lease and both slots still hold what begin read. Throws LeaseLostError when
+   * the lease is not ours; returns false (writing nothing) when this run was saved already (a retried begin).
+   */
+  saveBegunRun(stream: string, owner: string, progress: RunProgress, save: BegunRunSave): Promise<boolean>;
+  /**
    * Save the run's progress, extend the lease and add `orderCountDelta` to the order counter in one
-   * conditional write: only while `owner` holds the lease and the saved progress still has
-   * `expectedPages` pages (null: no run saved yet, or a new run replacing an old one).
+   * conditional write: only while `owner` holds the lease and the saved progress still has `expectedPages` pages.
    * Throws LeaseLostError when the lease is not ours; returns false (writing nothing) when the
    * progress has already moved past `expectedPages` (a retried page that had already been saved).
    */
@@ -123,7 +165,7 @@ export interface SyncStateStore {
     stream: string,
     owner: string,
     progress: RunProgress,
-    options: { expectedPages: number | null; orderCountDelta: number; leaseExpiresAt: number },
+    options: { expectedPages: number; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean>;
   /**
    * Before a page step writes its orders, in one conditional write: check that `owner` holds a live lease and the
@@ -140,7 +182,7 @@ export interface SyncStateStore {
     ids: readonly string[],
     options: { nowMs: number; leaseExpiresAt: number },
   ): Promise<PageClaim>;
-  /** Write the checkpoint and the run's outcome, clear the run and release the lease: one conditional write. */
+  /** Write the checkpoint and the run's outcome, clear the run and release the lease: one conditional write (a parked run stays). */
   commit(stream: string, owner: string, checkpoint: Checkpoint, outcome: RunOutcome): Promise<void>;
   /** Keep the failed run's progress (status failed, with its error), record its outcome, release the lease. */
   recordFailure(stream: string, owner: string, failedRun: RunProgress, outcome: RunOutcome): Promise<void>;

@@ -116,6 +116,18 @@ export interface RunOutcome {
   error?: RunError;
 }
 
+/**
+ * An unfinished full resync set aside while incremental runs go on (docs/design.md "Parking"): its progress as last
+ * saved, and what its unsaved page had claimed, so a resume redoes that page and counts it exactly.
+ */
+export interface ParkedRun {
+  run: RunProgress;
+  /** Ids its page `run.pages` claimed before writing, its result never saved. */
+  pendingIds: string[];
+  /** Of those, the ones that page inserted, already added to the order counter when the run was parked. */
+  settledIds: string[];
+}
+
 /** Everything the sync-state table holds for one stream. */
 export interface SyncState {
   stream: string;
@@ -127,4 +139,8 @@ export interface SyncState {
   orderCount: number;
   /** Ids the saved run's page `run.pages` claimed before writing its orders (claimPage): begun, its result not saved yet. */
   pendingIds: string[];
+  /** Of those, the ones whose insert the order counter holds already (a resumed parked run): the page must not count them. */
+  settledIds: string[];
+  /** The unfinished full resync parked beside the stream's state, which a resume continues. */
+  parked: ParkedRun | null;
 }

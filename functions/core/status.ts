@@ -5,7 +5,7 @@ import { epochMsOf, instantFromEpochMs } from './instant';
 import type { Instant } from './order';
 import type { Clock, QuarantineStore, SyncStateStore } from './ports';
 import type { QuarantineSummary } from './quarantine';
-import type { RunCounts, SyncMode, SyncState, Trigger } from './run-types';
+import type { RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
 
 export interface SyncStatus {
   orders: {
@@ -21,7 +21,7 @@ export interface SyncStatus {
     };
     running: RunningView | null;
     last_run: LastRunView | null;
-    /** A failed full resync that `POST /api/sync/orders/full?resume=true` would continue. */
+    /** The full resync that `POST /api/sync/orders/full?resume=true` would continue: the parked one, or a failed one. */
     resumable: { run_id: string; pages: number; orders_fetched: number; error: string | null } | null;
     /** Orders set aside because they broke the contract: `count` is all of them, `orders` the newest 20. */
     quarantined: { count: number; orders: QuarantinedView[] };
@@ -127,10 +127,7 @@ export function describeStatus(state: SyncState, nowMs: number, quarantine: Quar
               : null,
           }
         : null,
-      resumable:
-        run && run.mode === 'full' && (run.status === 'failed' || !lease)
-          ? { run_id: run.runId, pages: run.pages, orders_fetched: run.counts.fetched, error: run.error?.message ?? null }
-          : null,
+      resumable: resumableView(state.parked?.run ?? (run && run.mode === 'full' && (run.status === 'failed' || !lease) ? run : null)),
       quarantined: {
         count: quarantine.count,
         orders: quarantine.newest.slice(0, QUARANTINE_LISTED).map((entry) => ({
@@ -147,6 +144,10 @@ export function describeStatus(state: SyncState, nowMs: number, quarantine: Quar
       },
     },
   };
+}
+
+function resumableView(run: RunProgress | null): SyncStatus['orders']['resumable'] {
+  return run && { run_id: run.runId, pages: run.pages, orders_fetched: run.counts.fetched, error: run.error?.message ?? null };
 }
 
 function runningView(state: SyncState, nowMs: number): RunningView {

@@ -32,10 +32,12 @@ async function status(event: APIGatewayProxyEvent) {
 
 function accepted(run: StartedRun, resume: boolean) {
   const region = config().AWS_REGION;
+  const discarded = run.discardsParked ? `; the parked full resync ${run.discardsParked.runId} (page ${run.discardsParked.pages}) is discarded` : '';
   return json(202, {
-    message: `${resume ? 'resume of the failed full resync' : `${run.mode} sync`} started`,
+    message: `${resume ? 'resume of the failed full resync' : `${run.mode} sync`} started${discarded}`,
     run_id: run.runId,
     mode: run.mode,
+    ...(run.discardsParked ? { discarded_run: { run_id: run.discardsParked.runId, pages: run.discardsParked.pages } } : {}),
     execution: {
       name: run.executionName,
       arn: run.executionArn,

@@ -22,13 +22,13 @@ export function handlerEntry(name: HandlerName): string {
 /**
  * What a function may do with a table. Named by use, each the smallest set of DynamoDB actions that use needs:
  * - `readWrite`: the sync-state item's conditional writes (lease, progress, checkpoint);
- * - `batchReadWrite`: one page of orders (BatchGetItem their stored versions, BatchWriteItem the new ones).
+ * - `batchReadWrite`: one page of orders (BatchGetItem their stored versions, a conditional PutItem per new or changed one).
  */
 export type TableAccess = 'readWrite' | 'batchReadWrite';
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   readWrite: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], // every sync-state write is one conditional UpdateItem
-  batchReadWrite: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+  batchReadWrite: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
 };
 
 export interface SyncFunctionProps {

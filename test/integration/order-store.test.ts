@@ -2,7 +2,7 @@
 // step uses them, retried unprocessed items, and orders far bigger than usual stored whole.
 import { randomBytes } from 'node:crypto';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { OrderTooLargeError, RAW_GZIP_THRESHOLD_BYTES } from '../../functions/adapters/dynamodb/order-item';
 import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
 import { classifyPage } from '../../functions/core/classify';
@@ -30,8 +30,8 @@ async function freshStore(options: { send?: DynamoDBDocumentClient['send']; maxA
 
 const SYNCED_AT = '2025-02-01T00:00:00.000000Z';
 
-function writeOf(order: Order, writeTag = 'run-a#0', kind: OrderWrite['kind'] = 'inserted'): OrderWrite {
-  return { order, kind, writeTag, syncedAt: SYNCED_AT };
+function writeOf(order: Order, writeTag = 'run-a#0', kind: OrderWrite['kind'] = 'inserted', replaces: string | null = null): OrderWrite {
+  return { order, kind, replaces, writeTag, syncedAt: SYNCED_AT };
 }
 
 /** `count` valid orders, ord_0000001.., all updated at `updatedAt`. */
@@ -159,7 +159,7 @@ describe('a page written to the orders store', () => {
     const stale = validateOrder(rawOrder({ updated_at: '2025-01-15T11:00:00+01:00', total_price: '100.00' }));
 
     const classified = classifyPage([stale], await store.getVersions([stale.id]), 'run-old#7');
-    await store.putOrders(classified.writes.map(({ order, kind }) => writeOf(order, 'run-old#7', kind)));
+    await store.putOrders(classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-old#7', kind, replaces)));
 
     expect(classified.counts.stale).toBe(1);
     const stored = await store.readOrder(newer.id);
@@ -174,28 +174,29 @@ describe('a page written to the orders store', () => {
     const newer = validateOrder(rawOrder({ updated_at: '2025-03-01T00:00:00Z', total_price: '2.00' }));
 
     const classified = classifyPage([newer], await store.getVersions([newer.id]), 'run-b#0');
-    await store.putOrders(classified.writes.map(({ order, kind }) => writeOf(order, 'run-b#0', kind)));
+    await store.putOrders(classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-b#0', kind, replaces)));
 
     expect(classified.counts.updated).toBe(1);
     expect(await store.readOrder(newer.id)).toMatchObject({ totalPrice: '2.00', writeTag: 'run-b#0', writeKind: 'updated' });
   });
 
-  it('written twice (a retried page) leaves exactly the same items', async () => {
+  it('written twice (a retried page) leaves exactly the same items: the second time every write is refused', async () => {
     const { store } = await freshStore();
     const writes = ordersOf(60).map((order) => writeOf(order, 'run-a#4'));
-    await store.putOrders(writes);
+    expect(await store.putOrders(writes)).toEqual({ refusedIds: [] });
     const once = [];
     for await (const stored of store.scanAll()) once.push(stored);
 
-    await store.putOrders(writes);
+    const again = await store.putOrders(writes);
 
+    expect(again.refusedIds).toHaveLength(60);
     const twice = [];
     for await (const stored of store.scanAll()) twice.push(stored);
     expect(twice).toHaveLength(60);
     expect(sortById(twice)).toEqual(sortById(once));
   });
 
-  it('keeps only the newest version when one order appears twice in the writes (BatchWriteItem refuses duplicate keys)', async () => {
+  it('keeps only the newest version when one order appears twice in the writes', async () => {
     const { store } = await freshStore();
     const older = validateOrder(rawOrder({ updated_at: '2025-01-01T00:00:00Z', total_price: '1.00' }));
     const newer = validateOrder(rawOrder({ updated_at: '2025-01-02T00:00:00Z', total_price: '2.00' }));
@@ -203,6 +204,44 @@ describe('a page written to the orders store', () => {
     await store.putOrders([writeOf(newer), writeOf(older)]);
 
     expect((await store.readOrder(newer.id))?.totalPrice).toBe('2.00');
+  });
+});
+
+describe('a write that another write overtook (a zombie step: its lease expired, another run went on)', () => {
+  const older = validateOrder(rawOrder({ updated_at: '2025-01-01T00:00:00Z', total_price: '1.00' }));
+  const newer = validateOrder(rawOrder({ updated_at: '2025-01-02T00:00:00Z', total_price: '2.00' }));
+
+  it('is refused when it would put an older version over a newer one it never saw', async () => {
+    const { store } = await freshStore();
+    await store.putOrders([writeOf(validateOrder(rawOrder({ updated_at: '2024-12-01T00:00:00Z' })), 'run-a#0')]);
+    // The zombie read 2024-12-01 and classified its version as newer; the live run then stored a newer one.
+    await store.putOrders([writeOf(newer, 'run-live#3', 'updated', '2024-12-01T00:00:00.000000Z')]);
+
+    const result = await store.putOrders([writeOf(older, 'run-zombie#9', 'updated', '2024-12-01T00:00:00.000000Z')]);
+
+    expect(result.refusedIds).toEqual([older.id]);
+    expect(await store.readOrder(older.id)).toMatchObject({ totalPrice: '2.00', writeTag: 'run-live#3' });
+  });
+
+  it('as an insert, is refused over any stored version, even an older one: it saw none, so it is classified again', async () => {
+    const { store } = await freshStore();
+    await store.putOrders([writeOf(older, 'run-live#3')]);
+
+    const result = await store.putOrders([writeOf(newer, 'run-zombie#9', 'inserted', null)]);
+
+    expect(result.refusedIds).toEqual([newer.id]);
+    expect(await store.readOrder(newer.id)).toMatchObject({ totalPrice: '1.00', writeTag: 'run-live#3', writeKind: 'inserted' });
+  });
+
+  it('over a tombstone (deleted_at) older than the write, lands; over a newer tombstone, is refused', async () => {
+    const { store, tableName } = await freshStore();
+    const tombstone = (deletedAt: string) =>
+      dynamo.client.send(new PutCommand({ TableName: tableName, Item: { id: older.id, updated_at: '2024-06-01T00:00:00.000000Z', deleted_at: deletedAt } }));
+    await tombstone('2025-01-01T12:00:00.000000Z');
+
+    expect(await store.putOrders([writeOf(older, 'run-a#0', 'inserted', null)])).toEqual({ refusedIds: [older.id] });
+    expect(await store.putOrders([writeOf(newer, 'run-a#0', 'inserted', null)])).toEqual({ refusedIds: [] });
+    expect(await store.readOrder(newer.id)).toMatchObject({ totalPrice: '2.00' });
   });
 });
 
@@ -278,17 +317,8 @@ describe('scanning the whole table', () => {
  * of being sent; the rest goes to dynalite, which really writes or reads it.
  */
 function throttlingClient(withhold: (call: number, ids: string[]) => Set<string>) {
-  const calls = { batchWrite: 0, batchGet: 0, withheld: 0 };
+  const calls = { batchGet: 0, withheld: 0 };
   const send = (async (command: unknown) => {
-    if (command instanceof BatchWriteCommand) {
-      const [[table, requests]] = Object.entries(command.input.RequestItems ?? {}) as [[string, Array<{ PutRequest: { Item: { id: string } } }>]];
-      const held = withhold(++calls.batchWrite, requests.map((request) => request.PutRequest.Item.id));
-      const forwarded = requests.filter((request) => !held.has(request.PutRequest.Item.id));
-      const unprocessed = requests.filter((request) => held.has(request.PutRequest.Item.id));
-      calls.withheld += unprocessed.length;
-      if (forwarded.length > 0) await dynamo.client.send(new BatchWriteCommand({ RequestItems: { [table]: forwarded } }));
-      return { UnprocessedItems: unprocessed.length > 0 ? { [table]: unprocessed } : {}, $metadata: {} };
-    }
     if (command instanceof BatchGetCommand) {
       const [[table, request]] = Object.entries(command.input.RequestItems ?? {}) as [[string, { Keys: Array<{ id: string }> }]];
       const held = withhold(++calls.batchGet, request.Keys.map((key) => key.id));
@@ -310,34 +340,7 @@ function throttlingClient(withhold: (call: number, ids: string[]) => Set<string>
   return { send, calls };
 }
 
-describe('a store under DynamoDB throttling (unprocessed items and keys)', () => {
-  it('retries unprocessed items until every order is written', async () => {
-    // The first six calls each get their last 10 items back as unprocessed.
-    const throttled = throttlingClient((call, ids) => new Set(call <= 6 ? ids.slice(-10) : []));
-    const { store } = await freshStore({ send: throttled.send });
-    const page = ordersOf(250);
-
-    await store.putOrders(page.map((order) => writeOf(order)));
-
-    expect(throttled.calls.withheld).toBe(60);
-    expect(throttled.calls.batchWrite).toBeGreaterThan(10);
-    expect(await scanIds(store)).toEqual(page.map((order) => order.id).sort());
-  });
-
-  it('fails with StoreWriteError saying how many orders were left when DynamoDB never accepts them', async () => {
-    const neverAccepted = new Set([orderIdOf(3), orderIdOf(77), orderIdOf(250)]);
-    const throttled = throttlingClient((_, ids) => new Set(ids.filter((id) => neverAccepted.has(id))));
-    const { store } = await freshStore({ send: throttled.send, maxAttempts: 4 });
-    const page = ordersOf(250);
-
-    const attempt = store.putOrders(page.map((order) => writeOf(order)));
-
-    await expect(attempt).rejects.toThrow(StoreWriteError);
-    await expect(attempt).rejects.toThrow(/^3 of 250 orders were not written .* after 4 attempts/);
-    expect(throttled.calls.withheld).toBe(3 * 4);
-    expect((await scanIds(store)).length).toBe(247);
-  });
-
+describe('a store under DynamoDB throttling (unprocessed keys)', () => {
   it('retries unprocessed keys so getVersions still answers for the whole page', async () => {
     const page = ordersOf(250);
     const { store: writer, tableName } = await freshStore();
@@ -363,7 +366,7 @@ describe('a store whose DynamoDB calls fail outright', () => {
     const read = store.getVersions([orderIdOf(1)]);
 
     await expect(write).rejects.toThrow(StoreWriteError);
-    await expect(write).rejects.toThrow(/^writing 25 orders in orders-\w+ failed: ProvisionedThroughputExceededException/);
+    await expect(write).rejects.toThrow(/^writing order ord_\d+ in orders-\w+ failed: ProvisionedThroughputExceededException/);
     await expect(read).rejects.toThrow(StoreWriteError);
   });
 

@@ -3,7 +3,7 @@
 // against the in-memory store the use-case unit tests use, so that fake refuses exactly what DynamoDB refuses.
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
-import type { SyncStateStore } from '../../functions/core/ports';
+import type { BegunRunSave, SyncStateStore } from '../../functions/core/ports';
 import type { Checkpoint, Lease, RunOutcome, RunProgress } from '../../functions/core/run-types';
 import { createTestTables, useDynalite } from '../support/dynalite';
 import { InMemorySyncStateStore } from '../support/in-memory-stores';
@@ -51,6 +51,11 @@ function progressOf(runId: string, pages: number, overrides: Partial<RunProgress
   };
 }
 
+/** Begin's save of a new run over an empty stream, unless told otherwise. */
+function begun(overrides: Partial<BegunRunSave> = {}): BegunRunSave {
+  return { expectedRun: null, expectedParked: null, parked: null, pendingIds: [], settledIds: [], orderCountDelta: 0, leaseExpiresAt: T0 + 5 * MINUTE, ...overrides };
+}
+
 function resultOf(runId: string, status: RunOutcome['status'] = 'succeeded'): RunOutcome {
   return aRunOutcome({ runId, status, window: { from: null, to: '2025-02-01T00:00:00.000000Z' }, orderCount: 1000 });
 }
@@ -69,7 +74,7 @@ const CHECKPOINT: Checkpoint = {
 /** Takes the lease for `owner` and saves its run at page `pages` (counter += inserted). */
 async function runningAt(store: SyncStateStore, owner: string, pages: number): Promise<void> {
   await store.acquireLease(STREAM, leaseFor(owner), T0);
-  await store.saveProgress(STREAM, owner, progressOf(owner, 0), { expectedPages: null, orderCountDelta: 0, leaseExpiresAt: T0 + 5 * MINUTE });
+  await store.saveBegunRun(STREAM, owner, progressOf(owner, 0), begun({ expectedRun: null }));
   for (let page = 1; page <= pages; page++) {
     await store.saveProgress(STREAM, owner, progressOf(owner, page), {
       expectedPages: page - 1,
@@ -84,7 +89,17 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
     it('reads as empty: no checkpoint, lease, run or last run, and zero orders', async () => {
       const store = await freshStore();
 
-      expect(await store.get(STREAM)).toEqual({ stream: STREAM, checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [] });
+      expect(await store.get(STREAM)).toEqual({
+        stream: STREAM,
+        checkpoint: null,
+        lease: null,
+        run: null,
+        lastRun: null,
+        orderCount: 0,
+        pendingIds: [],
+        settledIds: [],
+        parked: null,
+      });
     });
   });
 
@@ -225,18 +240,6 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       expect(await store.get(STREAM)).toEqual(before);
     });
 
-    it('of a new run replaces a failed run kept for resuming', async () => {
-      const store = await freshStore();
-      await runningAt(store, 'run-a', 2);
-      await store.recordFailure(STREAM, 'run-a', progressOf('run-a', 2, { status: 'failed' }), resultOf('run-a', 'failed'));
-      await store.acquireLease(STREAM, leaseFor('run-b'), T0);
-
-      const saved = await store.saveProgress(STREAM, 'run-b', progressOf('run-b', 0), { expectedPages: null, orderCountDelta: 0, leaseExpiresAt: T0 + MINUTE });
-
-      expect(saved).toBe(true);
-      expect((await store.get(STREAM)).run?.runId).toBe('run-b');
-    });
-
     it('by a run whose lease was taken over: LeaseLostError, and the new holder’s run is untouched', async () => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 1);
@@ -250,6 +253,88 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
     });
   });
 
+  describe("begin's save", () => {
+    const failedAt2 = progressOf('run-a', 2, { status: 'failed' });
+    /** run-a failed at page 2 after claiming ord_1..3 of that page; run-b holds the lease. */
+    async function failedWithClaim(store: SyncStateStore): Promise<void> {
+      await runningAt(store, 'run-a', 2);
+      await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2', 'ord_3'], { nowMs: T0, leaseExpiresAt: T0 + 5 * MINUTE });
+      await store.recordFailure(STREAM, 'run-a', failedAt2, resultOf('run-a', 'failed'));
+      await store.acquireLease(STREAM, leaseFor('run-b'), T0);
+    }
+
+    it('of a new run replaces a failed run kept for resuming, adding its uncounted inserts to the counter', async () => {
+      const store = await freshStore();
+      await failedWithClaim(store);
+
+      const saved = await store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0), begun({ expectedRun: { runId: 'run-a', pages: 2 }, orderCountDelta: 2 }));
+
+      expect(saved).toBe(true);
+      expect(await store.get(STREAM)).toMatchObject({ run: progressOf('run-b', 0), orderCount: 502, pendingIds: [], settledIds: [], parked: null });
+    });
+
+    it('parks the run it finds beside the new one, with its claimed and settled ids; a resume brings them back', async () => {
+      const store = await freshStore();
+      await failedWithClaim(store);
+      const parked = { run: failedAt2, pendingIds: ['ord_1', 'ord_2', 'ord_3'], settledIds: ['ord_1', 'ord_2'] };
+
+      await store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0, { mode: 'incremental' }), begun({ expectedRun: { runId: 'run-a', pages: 2 }, parked, orderCountDelta: 2 }));
+      const parkedState = await store.get(STREAM);
+      await store.commit(STREAM, 'run-b', CHECKPOINT, resultOf('run-b'));
+      await store.acquireLease(STREAM, leaseFor('run-c'), T0);
+      const resumed = { ...failedAt2, status: 'running' as const, executionName: 'run-c-p1' };
+      await store.saveBegunRun(
+        STREAM,
+        'run-c',
+        resumed,
+        begun({ expectedParked: { runId: 'run-a', pages: 2 }, pendingIds: parked.pendingIds, settledIds: parked.settledIds }),
+      );
+
+      expect(parkedState).toMatchObject({ run: { runId: 'run-b' }, parked, orderCount: 502, pendingIds: [] });
+      const state = await store.get(STREAM);
+      expect(state).toMatchObject({ run: resumed, parked: null, orderCount: 502, checkpoint: CHECKPOINT });
+      expect([...state.pendingIds].sort()).toEqual(parked.pendingIds);
+      expect([...state.settledIds].sort()).toEqual(parked.settledIds);
+      const claim = await store.claimPage(STREAM, 'run-c', 'run-a', 2, ['ord_4'], { nowMs: T0, leaseExpiresAt: T0 + 5 * MINUTE });
+      expect(claim.kind === 'claimed' && [...claim.settledIds].sort()).toEqual(['ord_1', 'ord_2']);
+      await store.saveProgress(STREAM, 'run-c', { ...resumed, pages: 3 }, { expectedPages: 2, orderCountDelta: 1, leaseExpiresAt: T0 + 5 * MINUTE });
+      expect(await store.get(STREAM)).toMatchObject({ pendingIds: [], settledIds: [], orderCount: 503 });
+    });
+
+    it('holds only while both slots hold what begin read: otherwise NothingToResumeError, nothing written', async () => {
+      const store = await freshStore();
+      await failedWithClaim(store);
+      const before = await store.get(STREAM);
+
+      const staleRead = store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0), begun({ expectedRun: { runId: 'run-a', pages: 1 }, orderCountDelta: 2 }));
+      const parkedGone = store.saveBegunRun(
+        STREAM,
+        'run-b',
+        progressOf('run-b', 0),
+        begun({ expectedRun: { runId: 'run-a', pages: 2 }, expectedParked: { runId: 'run-z', pages: 4 } }),
+      );
+
+      await expect(staleRead).rejects.toThrow(NothingToResumeError);
+      await expect(parkedGone).rejects.toThrow(/parked run-z at page 4, but the stream now has run run-a at page 2 and parked none/);
+      expect(await store.get(STREAM)).toEqual(before);
+    });
+
+    it('retried after it saved (a retried begin), returns false; by a run without the lease, LeaseLostError', async () => {
+      const store = await freshStore();
+      await failedWithClaim(store);
+      const save = begun({ expectedRun: { runId: 'run-a', pages: 2 }, orderCountDelta: 2 });
+      await store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0), save);
+
+      const retried = await store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0), save);
+      const notOurs = store.saveBegunRun(STREAM, 'run-z', progressOf('run-z', 0), save);
+
+      expect(retried).toBe(false);
+      await expect(notOurs).rejects.toThrow(LeaseLostError);
+      expect((await store.get(STREAM)).orderCount).toBe(502);
+    });
+
+  });
+
   describe('claiming a page', () => {
     const timing = { nowMs: T0 + MINUTE, leaseExpiresAt: T0 + 10 * MINUTE };
 
@@ -259,7 +344,7 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
 
       const claim = await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2'], timing);
 
-      expect(claim).toEqual({ kind: 'claimed', progress: progressOf('run-a', 2), earlierAttemptIds: [] });
+      expect(claim).toEqual({ kind: 'claimed', progress: progressOf('run-a', 2), earlierAttemptIds: [], settledIds: [] });
       expect((await store.get(STREAM)).lease!.expiresAt).toBe(timing.leaseExpiresAt);
     });
 
@@ -351,6 +436,8 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
         lastRun: resultOf('run-a'),
         orderCount: 1000,
         pendingIds: [],
+        settledIds: [],
+        parked: null,
       });
     });
 

@@ -6,14 +6,30 @@ import { LeaseLostError, NothingToResumeError } from '../../functions/core/error
 import { leaseLostError } from '../../functions/core/lease';
 import { unstorableReason } from '../../functions/adapters/dynamodb/order-item';
 import { encodeRawJson } from '../../functions/adapters/dynamodb/raw-payload';
+import { slotsChanged } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { Order } from '../../functions/core/order';
-import type { LeaseAttempt, OrderStore, OrderWrite, PageClaim, QuarantineStore, StoredVersion, SyncStateStore } from '../../functions/core/ports';
+import type {
+  BegunRunSave,
+  LeaseAttempt,
+  OrderStore,
+  OrderWrite,
+  PageClaim,
+  PutResult,
+  QuarantineStore,
+  RunAt,
+  StoredVersion,
+  SyncStateStore,
+} from '../../functions/core/ports';
 import { shownId, type QuarantineEntry, type QuarantineMark, type QuarantineSummary } from '../../functions/core/quarantine';
 import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../functions/core/run-types';
 
 type Item = Omit<SyncState, 'stream'>;
 
-const emptyItem = (): Item => ({ checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [] });
+const emptyItem = (): Item => ({ checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [], settledIds: [], parked: null });
+
+/** Whether a slot holds the run a save expects there (null: empty), as the DynamoDB condition reads it. */
+const holds = (run: RunProgress | null | undefined, expected: RunAt | null): boolean =>
+  expected === null ? !run : run?.runId === expected.runId && run.pages === expected.pages;
 
 export class InMemorySyncStateStore implements SyncStateStore {
   private readonly items = new Map<string, Item>();
@@ -48,33 +64,49 @@ export class InMemorySyncStateStore implements SyncStateStore {
     if (item.lease?.owner === owner) this.write(stream, { ...item, lease: null });
   }
 
+  async saveBegunRun(stream: string, owner: string, progress: RunProgress, save: BegunRunSave): Promise<boolean> {
+    const item = this.item(stream);
+    if (item.lease?.owner === owner && holds(item.run, save.expectedRun) && holds(item.parked?.run, save.expectedParked)) {
+      this.write(stream, {
+        ...item,
+        run: structuredClone(progress),
+        lease: { ...item.lease, expiresAt: save.leaseExpiresAt, executionName: progress.executionName },
+        orderCount: item.orderCount + save.orderCountDelta,
+        parked: structuredClone(save.parked),
+        pendingIds: [...save.pendingIds],
+        settledIds: [...save.settledIds],
+      });
+      return true;
+    }
+    if (item.lease?.owner !== owner) throw leaseLostError(stream, owner, item.lease);
+    if (item.run?.runId === progress.runId) return false;
+    throw new NothingToResumeError(`stream ${stream}: run ${progress.runId} could not begin: ${slotsChanged({ stream, ...item }, save)}`);
+  }
+
   async saveProgress(
     stream: string,
     owner: string,
     progress: RunProgress,
-    options: { expectedPages: number | null; orderCountDelta: number; leaseExpiresAt: number },
+    options: { expectedPages: number; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean> {
     const item = this.item(stream);
     const { expectedPages } = options;
-    const progressHolds =
-      expectedPages === null
-        ? item.run === null || item.run.runId !== progress.runId
-        : item.run?.runId === progress.runId && item.run.pages === expectedPages;
-    if (item.lease?.owner === owner && progressHolds) {
-      const clearsPendingIds = expectedPages === null || progress.pages !== expectedPages;
+    if (item.lease?.owner === owner && item.run?.runId === progress.runId && item.run.pages === expectedPages) {
+      const clearsPendingIds = progress.pages !== expectedPages;
       this.write(stream, {
         ...item,
         run: structuredClone(progress),
         lease: { ...item.lease, expiresAt: options.leaseExpiresAt, executionName: progress.executionName },
         orderCount: item.orderCount + options.orderCountDelta,
         pendingIds: clearsPendingIds ? [] : item.pendingIds,
+        settledIds: clearsPendingIds ? [] : item.settledIds,
       });
       return true;
     }
     if (item.lease?.owner !== owner) throw leaseLostError(stream, owner, item.lease);
-    if (item.run?.runId === progress.runId && (expectedPages === null || item.run.pages > expectedPages)) return false;
+    if (item.run?.runId === progress.runId && item.run.pages > expectedPages) return false;
     throw new NothingToResumeError(
-      `stream ${stream}: run ${progress.runId} expected its saved progress at ${expectedPages === null ? 'no run' : `page ${expectedPages}`}, ` +
+      `stream ${stream}: run ${progress.runId} expected its saved progress at page ${expectedPages}, ` +
         `but the saved run is ${item.run ? `${item.run.runId} at page ${item.run.pages}` : 'absent'}`,
     );
   }
@@ -95,7 +127,7 @@ export class InMemorySyncStateStore implements SyncStateStore {
         lease: { ...item.lease!, expiresAt: options.leaseExpiresAt },
         pendingIds: [...new Set([...item.pendingIds, ...ids])],
       });
-      return { kind: 'claimed', progress: structuredClone(item.run), earlierAttemptIds: [...item.pendingIds] };
+      return { kind: 'claimed', progress: structuredClone(item.run), earlierAttemptIds: [...item.pendingIds], settledIds: [...item.settledIds] };
     }
     if (!live) throw leaseLostError(stream, owner, item.lease);
     if (item.run?.runId === runId && item.run.pages > page) return { kind: 'already-saved', progress: structuredClone(item.run) };
@@ -113,6 +145,7 @@ export class InMemorySyncStateStore implements SyncStateStore {
       run: null,
       lease: null,
       pendingIds: [],
+      settledIds: [],
     }));
   }
 
@@ -152,11 +185,19 @@ export class InMemoryOrderStore implements OrderStore {
     return versions;
   }
 
-  async putOrders(writes: readonly OrderWrite[]): Promise<void> {
+  async putOrders(writes: readonly OrderWrite[]): Promise<PutResult> {
     const tooBig = writes.map((write) => unstorableReason(write.order)).find((problem) => problem !== null);
     if (tooBig) throw new Error(`the in-memory order store refuses what DynamoDB cannot hold: ${tooBig}`);
     if (writes.length > 0) this.writeCalls++;
-    for (const write of writes) this.items.set(write.order.id, structuredClone(write));
+    const refusedIds: string[] = [];
+    for (const write of writes) {
+      // The DynamoDB store's condition: over nothing when the write saw nothing, else over an older version only.
+      const stored = this.items.get(write.order.id);
+      const lands = write.replaces === null ? stored === undefined : stored !== undefined && stored.order.updatedAt < write.order.updatedAt;
+      if (lands) this.items.set(write.order.id, structuredClone(write));
+      else refusedIds.push(write.order.id);
+    }
+    return { refusedIds };
   }
 
   unstorable(order: Order): string | null {

@@ -168,15 +168,17 @@ export async function waitUntil(what: string, check: () => boolean | Promise<boo
  * Makes the page step of run page `page` die once between writing its orders and saving its result (a Lambda that
  * timed out or crashed there): its claimed ids stay recorded and its orders carry its write tag, its result is not
  * saved. `meanwhile` runs first (the source changes before the retry). `errorName` is what the step fails with:
- * a retried name (StoreWriteError) has Step Functions retry the page; any other fails the run.
+ * a retried name (StoreWriteError) has Step Functions retry the page; any other fails the run. `every`: each attempt
+ * of the page dies so (a step that always times out), not only the first.
  * The handlers run in this process, so the seam is the store's save itself. Returns the spy, for `mockRestore()`.
  */
-export function dieBeforeSavingPage(page: number, options: { errorName?: string; meanwhile?: () => void } = {}) {
+export function dieBeforeSavingPage(page: number, options: { errorName?: string; meanwhile?: () => void; every?: boolean } = {}) {
   const save = DynamoSyncStateStore.prototype.saveProgress;
   let died = false;
   return jest.spyOn(DynamoSyncStateStore.prototype, 'saveProgress').mockImplementation(async function (this: DynamoSyncStateStore, ...args) {
     const [, , progress, { expectedPages }] = args;
-    if (!died && expectedPages === page && progress.pages === page + 1) {
+    if ((!died || options.every) && expectedPages === page && progress.pages === page + 1) {
+      if (died) throw Object.assign(new Error(`the page step of page ${page} died again`), { name: options.errorName ?? 'StoreWriteError' });
       died = true;
       options.meanwhile?.();
       const crash = new Error(`the page step of page ${page} died between its write and its save`);

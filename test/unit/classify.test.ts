@@ -36,6 +36,8 @@ describe('classifyPage', () => {
     ]);
     expect(classified.counts).toEqual({ fetched: 4, inserted: 1, updated: 1, unchanged: 1, stale: 1, quarantined: 0 });
     expect(classified.maxRecordTime).toBe(T2);
+    // What each write may replace: nothing for the insert, the version read for the update (the store's condition).
+    expect(classified.writes.map(({ replaces }) => replaces)).toEqual([null, T1]);
   });
 
   it('compares instants, not the strings the source wrote', () => {

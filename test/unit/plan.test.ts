@@ -106,6 +106,7 @@ describe('planRun, incremental', () => {
 
       expect(plan).toEqual({
         kind: 'resume',
+        from: 'run',
         run: failed,
         reason: `the last full resync failed on a transient ${name}: resuming failed full resync full-http-20261125T140000Z-7f3a at page 7`,
       });
@@ -135,6 +136,7 @@ describe('planRun, incremental', () => {
 
     expect(plan).toEqual({
       kind: 'resume',
+      from: 'run',
       run: cutOff,
       reason: 'no checkpoint yet: resuming failed full resync full-http-20261125T140000Z-7f3a at page 7',
     });
@@ -167,6 +169,24 @@ describe('planRun, full', () => {
   });
 });
 
+describe('planRun, incremental beside a parked full resync', () => {
+  it('runs incrementally beside a parked resync that failed on a permanent error (begin keeps it parked)', () => {
+    const parked = unfinished({ error: { name: 'InvalidOrderError', message: 'bad', page: 7, at: NOW } });
+
+    const plan = planRun({ request: incremental, checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'), unfinishedRun: null, parkedRun: parked, now: NOW, overlapMs: FIVE_MIN });
+
+    expect(plan).toMatchObject({ kind: 'new', mode: 'incremental' });
+  });
+
+  it('resumes a parked resync that failed on a transient error', () => {
+    const parked = unfinished({ error: { name: 'SourceUnavailableError', message: '503', page: 7, at: NOW } });
+
+    const plan = planRun({ request: incremental, checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'), unfinishedRun: null, parkedRun: parked, now: NOW, overlapMs: FIVE_MIN });
+
+    expect(plan).toMatchObject({ kind: 'resume', from: 'parked', run: parked });
+  });
+});
+
 describe('planRun, resume', () => {
   it('resumes the failed full resync with its saved cursor and counts', () => {
     const failed = unfinished();
@@ -175,6 +195,7 @@ describe('planRun, resume', () => {
 
     expect(plan).toEqual({
       kind: 'resume',
+      from: 'run',
       run: failed,
       reason: 'resuming failed full resync full-http-20261125T140000Z-7f3a at page 7',
     });
@@ -184,6 +205,14 @@ describe('planRun, resume', () => {
     const plan = planRun({ request: resume, checkpoint: null, unfinishedRun: unfinished({ status: 'running' }), now: NOW, overlapMs: 0 });
 
     expect(plan.reason).toBe('resuming unfinished full resync full-http-20261125T140000Z-7f3a at page 7');
+  });
+
+  it('resumes the parked full resync, replacing an unfinished incremental run in the slot', () => {
+    const parked = unfinished();
+
+    const plan = planRun({ request: resume, checkpoint: checkpointAt(NOW), unfinishedRun: unfinished({ runId: 'incremental-x', mode: 'incremental' }), parkedRun: parked, now: NOW, overlapMs: 0 });
+
+    expect(plan).toEqual({ kind: 'resume', from: 'parked', run: parked, reason: 'resuming parked failed full resync full-http-20261125T140000Z-7f3a at page 7' });
   });
 
   it('refuses when there is no unfinished run', () => {

@@ -40,6 +40,8 @@ const state = (overrides: Partial<SyncState>): SyncState => ({
   lastRun: null,
   orderCount: 0,
   pendingIds: [],
+  settledIds: [],
+  parked: null,
   ...overrides,
 });
 
@@ -135,5 +137,16 @@ describe('describeStatus', () => {
     });
     expect(status.orders.quarantined.orders[1]).toMatchObject({ id: 'ord_1', behind: false });
     expect(describeStatus(state({}), NOW).orders.quarantined).toEqual({ count: 0, orders: [] });
+  });
+
+  it('offers the parked full resync for resume while an incremental run runs beside it', () => {
+    const incremental = { ...run, runId: 'incremental-schedule-y', mode: 'incremental' as const, executionName: 'incremental-schedule-y-p1' };
+    const parked = { ...run, status: 'failed' as const, error: { name: 'InvalidOrderError', message: 'order ord_1: total_price', page: 10, at: run.updatedAt } };
+    const status = describeStatus(
+      state({ lease: { ...lease, owner: incremental.runId, mode: 'incremental' }, run: incremental, parked: { run: parked, pendingIds: [], settledIds: [] } }),
+      NOW,
+    );
+    expect(status.orders.running).toMatchObject({ run_id: incremental.runId, mode: 'incremental' });
+    expect(status.orders.resumable).toEqual({ run_id: run.runId, pages: 10, orders_fetched: 1200, error: 'order ord_1: total_price' });
   });
 });

@@ -1,15 +1,10 @@
-// OrderStore on DynamoDB: a page's version check as one round of BatchGetItem, its upsert as parallel
-// BatchWriteItem chunks whose unprocessed items are retried; plus readers for tests, the CLI and audits.
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  GetCommand,
-  ScanCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+// OrderStore on DynamoDB: a page's version check as one round of BatchGetItem, its upsert as parallel conditional
+// PutItem calls (BatchWriteItem takes no condition), so no write puts an older version over a newer one; plus
+// readers for tests, the CLI and audits.
+import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StoreWriteError } from '../../core/errors';
 import type { Order } from '../../core/order';
-import type { OrderStore, OrderWrite, StoredVersion } from '../../core/ports';
+import type { OrderStore, OrderWrite, PutResult, StoredVersion } from '../../core/ports';
 import {
   chunk,
   DEFAULT_RETRY_POLICY,
@@ -18,24 +13,30 @@ import {
   retryUnprocessed,
   type RetryPolicy,
 } from './batching';
-import { itemToStoredOrder, itemToStoredVersion, orderToItem, unstorableReason, VERSION_ATTRIBUTES, type StoredOrder } from './order-item';
+import { itemToStoredOrder, itemToStoredVersion, orderToItem, unstorableReason, VERSION_ATTRIBUTES, type OrderItem, type StoredOrder } from './order-item';
 
 /** DynamoDB's limits per call. */
 const BATCH_GET_MAX_KEYS = 100;
-const BATCH_WRITE_MAX_ITEMS = 25;
+
+/**
+ * A write lands over no stored item (or one older), never over a newer version, whoever stored it (a zombie step
+ * whose lease expired, a run that went on meanwhile). `deleted_at`: a tombstone (docs/design.md "Not yet") may be
+ * replaced by a version newer than the deletion.
+ */
+const WRITE_OVER_NOTHING = 'attribute_not_exists(#id) OR #deleted_at < :updated_at';
+const WRITE_OVER_OLDER = '#updated_at < :updated_at OR #deleted_at < :updated_at';
 
 export interface DynamoOrderStoreOptions {
   /** The document client, built once per process (client.ts). Only its `send` is used. */
   client: Pick<DynamoDBDocumentClient, 'send'>;
   tableName: string;
-  /** BatchWriteItem calls in flight at once for one putOrders (default 4). */
+  /** PutItem calls in flight at once for one putOrders (default 16). */
   writeConcurrency?: number;
-  /** Retrying unprocessed keys and items. */
+  /** Retrying unprocessed keys. */
   retry?: Partial<RetryPolicy>;
 }
 
 type Key = { id: string };
-type PutRequest = { PutRequest: { Item: Record<string, unknown> } };
 
 export class DynamoOrderStore implements OrderStore {
   private readonly client: Pick<DynamoDBDocumentClient, 'send'>;
@@ -46,7 +47,7 @@ export class DynamoOrderStore implements OrderStore {
   constructor(options: DynamoOrderStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
-    this.writeConcurrency = options.writeConcurrency ?? 4;
+    this.writeConcurrency = options.writeConcurrency ?? 16;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
 
@@ -89,31 +90,35 @@ export class DynamoOrderStore implements OrderStore {
     return unstorableReason(order);
   }
 
-  async putOrders(writes: readonly OrderWrite[]): Promise<void> {
+  async putOrders(writes: readonly OrderWrite[]): Promise<PutResult> {
     // Every item is built (and checked for size) before the first write: a page that cannot be stored
     // fails whole instead of half-written.
-    const requests = newestPerId(writes).map((write): PutRequest => ({ PutRequest: { Item: { ...orderToItem(write) } } }));
-    const requestChunks = chunk(requests, BATCH_WRITE_MAX_ITEMS);
-    const leftPerChunk = await mapWithConcurrency(requestChunks, this.writeConcurrency, (requestsOfChunk) =>
-      retryUnprocessed(requestsOfChunk, (pending) => this.batchWrite(pending), this.retry),
+    const puts = newestPerId(writes).map((write) => ({ item: orderToItem(write), replaces: write.replaces }));
+    const written = await mapWithConcurrency(puts, this.writeConcurrency, ({ item, replaces }) =>
+      this.transient(`writing order ${item.id}`, () => this.conditionalPut(item, replaces)),
     );
-    const leftCount = leftPerChunk.reduce((sum, requestsLeft) => sum + requestsLeft.length, 0);
-    if (leftCount > 0) {
-      throw new StoreWriteError(
-        `${leftCount} of ${requests.length} orders were not written to ${this.tableName}: ` +
-          `DynamoDB left them unprocessed after ${this.retry.maxAttempts} attempts`,
-      );
+    return { refusedIds: puts.filter((_, index) => !written[index]).map(({ item }) => item.id) };
+  }
+
+  /** One conditional PutItem; false when the stored version refused it. */
+  private async conditionalPut(item: OrderItem, replaces: string | null): Promise<boolean> {
+    const request = new PutCommand({
+      TableName: this.tableName,
+      Item: { ...item },
+      ConditionExpression: replaces === null ? WRITE_OVER_NOTHING : WRITE_OVER_OLDER,
+      ExpressionAttributeNames: replaces === null ? { '#id': 'id', '#deleted_at': 'deleted_at' } : { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at' },
+      ExpressionAttributeValues: { ':updated_at': item.updated_at },
+    });
+    try {
+      await this.client.send(request);
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
     }
   }
 
-  /** One BatchWriteItem; returns the put requests left unprocessed. */
-  private async batchWrite(requests: PutRequest[]): Promise<PutRequest[]> {
-    const request = new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } });
-    const answer = await this.transient(`writing ${requests.length} orders`, () => this.client.send(request));
-    return (answer.UnprocessedItems?.[this.tableName] ?? []) as PutRequest[];
-  }
-
-  /** Runs one batch call; a transient failure becomes StoreWriteError (retryable), anything else passes as is. */
+  /** Runs one call; a transient failure becomes StoreWriteError (retryable), anything else passes as is. */
   private async transient<R>(doing: string, call: () => Promise<R>): Promise<R> {
     try {
       return await call();
@@ -165,7 +170,7 @@ function projection(attributes: readonly string[]): { ProjectionExpression: stri
   };
 }
 
-/** One write per order id (BatchWriteItem rejects duplicate keys): the newest version, the last one on a tie. */
+/** One write per order id (two puts of one key would race each other): the newest version, the last one on a tie. */
 function newestPerId(writes: readonly OrderWrite[]): OrderWrite[] {
   const byId = new Map<string, OrderWrite>();
   for (const write of writes) {

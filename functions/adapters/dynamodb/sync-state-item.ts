@@ -1,6 +1,6 @@
 // The sync-state table's item, one per stream: the camelCase run vocabulary (core/run-types.ts) stored as
 // snake_case maps. The one place where the two spellings meet.
-import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../core/run-types';
+import type { Checkpoint, Lease, ParkedRun, RunOutcome, RunProgress, SyncState } from '../../core/run-types';
 
 /** Top-level attributes of a stream's item. */
 export const SYNC_ATTRIBUTES = {
@@ -12,6 +12,10 @@ export const SYNC_ATTRIBUTES = {
   orderCount: 'order_count',
   /** The ids the page step in flight claimed before writing (a string set), cleared once that page's result is saved. */
   pendingIds: 'pending_ids',
+  /** Of those, the ids whose insert the order counter holds already (a string set; a resumed parked run's). */
+  settledIds: 'settled_ids',
+  /** The unfinished full resync parked beside the run slot: `{run, pending_ids, settled_ids}` (lists of ids). */
+  parked: 'parked',
 } as const;
 
 /** Stored as snake_case: `expiresAt` → `expires_at`, `maxRecordTime` → `max_record_time`. */
@@ -39,6 +43,7 @@ export const leaseToItem = (lease: Lease): Stored => renameKeys(lease, snakeName
 export const checkpointToItem = (checkpoint: Checkpoint): Stored => renameKeys(checkpoint, snakeName) as Stored;
 export const runToItem = (run: RunProgress): Stored => renameKeys(run, snakeName) as Stored;
 export const outcomeToItem = (outcome: RunOutcome): Stored => renameKeys(outcome, snakeName) as Stored;
+export const parkedToItem = (parked: ParkedRun): Stored => renameKeys(parked, snakeName) as Stored;
 
 /** A stream's state from its item; a stream never seen (no item) has nulls and a zero count. */
 export function itemToSyncState(stream: string, item: Stored | undefined): SyncState {
@@ -51,12 +56,14 @@ export function itemToSyncState(stream: string, item: Stored | undefined): SyncS
     run: attribute<RunProgress>(SYNC_ATTRIBUTES.run),
     lastRun: attribute<RunOutcome>(SYNC_ATTRIBUTES.lastRun),
     orderCount: Number(item?.[SYNC_ATTRIBUTES.orderCount] ?? 0),
-    pendingIds: pendingIdsOf(item),
+    pendingIds: idSetOf(item, SYNC_ATTRIBUTES.pendingIds),
+    settledIds: idSetOf(item, SYNC_ATTRIBUTES.settledIds),
+    parked: attribute<ParkedRun>(SYNC_ATTRIBUTES.parked),
   };
 }
 
-/** The page ids beginPage recorded (a string set; absent when none). */
-function pendingIdsOf(item: Stored | undefined): string[] {
-  const ids = item?.[SYNC_ATTRIBUTES.pendingIds];
+/** A set of order ids (a string set; absent when empty, as DynamoDB stores no empty set). */
+function idSetOf(item: Stored | undefined, name: string): string[] {
+  const ids = item?.[name];
   return ids instanceof Set ? [...(ids as Set<string>)] : [];
 }

@@ -3,13 +3,14 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LeaseLostError, NothingToResumeError } from '../../core/errors';
 import { leaseLostError } from '../../core/lease';
-import type { LeaseAttempt, PageClaim, SyncStateStore } from '../../core/ports';
+import type { BegunRunSave, LeaseAttempt, PageClaim, RunAt, SyncStateStore } from '../../core/ports';
 import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../core/run-types';
 import {
   checkpointToItem,
   itemToSyncState,
   leaseToItem,
   outcomeToItem,
+  parkedToItem,
   runToItem,
   SYNC_ATTRIBUTES,
 } from './sync-state-item';
@@ -76,28 +77,63 @@ export class DynamoSyncStateStore implements SyncStateStore {
     });
   }
 
+  async saveBegunRun(stream: string, owner: string, progress: RunProgress, save: BegunRunSave): Promise<boolean> {
+    const sets = ['#run = :run', '#lease.#expires_at = :expires_at', '#lease.#execution_name = :execution_name'];
+    const removes: string[] = [];
+    const values: Record<string, unknown> = {
+      ':run': runToItem(progress),
+      ':expires_at': save.leaseExpiresAt,
+      ':execution_name': progress.executionName,
+      ':order_count_delta': save.orderCountDelta,
+      ':owner': owner,
+    };
+    const setOrRemove = (name: string, value: unknown | null) => {
+      if (value === null) return removes.push(`#${name}`);
+      values[`:${name}`] = value;
+      return sets.push(`#${name} = :${name}`);
+    };
+    setOrRemove('parked', save.parked && parkedToItem(save.parked));
+    // DynamoDB stores no empty set: no ids, no attribute.
+    setOrRemove('pending_ids', save.pendingIds.length > 0 ? new Set(save.pendingIds) : null);
+    setOrRemove('settled_ids', save.settledIds.length > 0 ? new Set(save.settledIds) : null);
+    const slotHolds = (path: string, placeholder: string, expected: RunAt | null) => {
+      if (expected === null) return `attribute_not_exists(${path})`;
+      values[`${placeholder}_id`] = expected.runId;
+      values[`${placeholder}_pages`] = expected.pages;
+      return `${path}.#run_id = ${placeholder}_id AND ${path}.#pages = ${placeholder}_pages`;
+    };
+    const written = await this.conditionalUpdate(stream, {
+      UpdateExpression: `SET ${sets.join(', ')} ADD #order_count :order_count_delta${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression:
+        `#lease.#owner = :owner AND ${slotHolds('#run', ':expected_run', save.expectedRun)} AND ` +
+        slotHolds('#parked.#run', ':expected_parked', save.expectedParked),
+      ExpressionAttributeValues: values,
+    });
+    if (written) return true;
+
+    const state = await this.get(stream);
+    if (state.lease?.owner !== owner) throw leaseLostError(stream, owner, state.lease);
+    // Saved by an attempt of this same begin that ran between our read and our write: its save stands.
+    if (state.run?.runId === progress.runId) return false;
+    throw new NothingToResumeError(`stream ${stream}: run ${progress.runId} could not begin: ${slotsChanged(state, save)}`);
+  }
+
   async saveProgress(
     stream: string,
     owner: string,
     progress: RunProgress,
-    options: { expectedPages: number | null; orderCountDelta: number; leaseExpiresAt: number },
+    options: { expectedPages: number; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean> {
     const { expectedPages } = options;
-    // expectedPages null: the first save of a run, which replaces whatever run was saved before (a failed
-    // or abandoned one), but never this run's own progress: a retried first save must not write twice.
-    const progressCondition =
-      expectedPages === null
-        ? '(attribute_not_exists(#run) OR #run.#run_id <> :run_id)'
-        : '#run.#run_id = :run_id AND #run.#pages = :expected_pages';
-    // A save that moves past a page (or starts a run) clears what claimPage recorded for it; one that keeps the page
-    // (a resume, a new execution of the run) keeps it, for the retry of that page.
-    const clearsPendingIds = expectedPages === null || progress.pages !== expectedPages;
+    // A save that moves past a page clears what claimPage recorded for it; one that keeps the page (a new execution
+    // of the run) keeps it, for the retry of that page.
+    const clearsPendingIds = progress.pages !== expectedPages;
     const written = await this.conditionalUpdate(stream, {
       UpdateExpression:
         // The lease names the run's current execution (a new one after continue-as-new), as 409 answers and the status show.
         'SET #run = :run, #lease.#expires_at = :expires_at, #lease.#execution_name = :execution_name ADD #order_count :order_count_delta' +
-        (clearsPendingIds ? ' REMOVE #pending_ids' : ''),
-      ConditionExpression: `#lease.#owner = :owner AND ${progressCondition}`,
+        (clearsPendingIds ? ' REMOVE #pending_ids, #settled_ids' : ''),
+      ConditionExpression: '#lease.#owner = :owner AND #run.#run_id = :run_id AND #run.#pages = :expected_pages',
       ExpressionAttributeValues: {
         ':run': runToItem(progress),
         ':expires_at': options.leaseExpiresAt,
@@ -105,7 +141,7 @@ export class DynamoSyncStateStore implements SyncStateStore {
         ':order_count_delta': options.orderCountDelta,
         ':owner': owner,
         ':run_id': progress.runId,
-        ...(expectedPages === null ? {} : { ':expected_pages': expectedPages }),
+        ':expected_pages': expectedPages,
       },
     });
     if (written) return true;
@@ -113,11 +149,9 @@ export class DynamoSyncStateStore implements SyncStateStore {
     const state = await this.get(stream);
     if (state.lease?.owner !== owner) throw leaseLostError(stream, owner, state.lease);
     const saved = state.run;
-    const alreadyPast = saved?.runId === progress.runId && (expectedPages === null || saved.pages > expectedPages);
-    if (alreadyPast) return false;
+    if (saved?.runId === progress.runId && saved.pages > expectedPages) return false;
     throw new NothingToResumeError(
-      `stream ${stream}: run ${progress.runId} expected its saved progress at ` +
-        `${expectedPages === null ? 'no run' : `page ${expectedPages}`}, but the saved run is ` +
+      `stream ${stream}: run ${progress.runId} expected its saved progress at page ${expectedPages}, but the saved run is ` +
         (saved ? `${saved.runId} at page ${saved.pages}` : 'absent'),
     );
   }
@@ -149,7 +183,7 @@ export class DynamoSyncStateStore implements SyncStateStore {
     );
     if (before) {
       const state = itemToSyncState(stream, before);
-      return { kind: 'claimed', progress: state.run!, earlierAttemptIds: state.pendingIds };
+      return { kind: 'claimed', progress: state.run!, earlierAttemptIds: state.pendingIds, settledIds: state.settledIds };
     }
     const state = await this.get(stream);
     if (state.lease?.owner !== owner || state.lease.expiresAt <= options.nowMs) throw leaseLostError(stream, owner, state.lease);
@@ -162,14 +196,14 @@ export class DynamoSyncStateStore implements SyncStateStore {
 
   async commit(stream: string, owner: string, checkpoint: Checkpoint, outcome: RunOutcome): Promise<void> {
     await this.finish(stream, owner, outcome, {
-      UpdateExpression: 'SET #checkpoint = :checkpoint, #last_run = :last_run REMOVE #run, #lease, #pending_ids',
+      UpdateExpression: 'SET #checkpoint = :checkpoint, #last_run = :last_run REMOVE #run, #lease, #pending_ids, #settled_ids',
       ConditionExpression: '#lease.#owner = :owner',
       ExpressionAttributeValues: { ':checkpoint': checkpointToItem(checkpoint), ':last_run': outcomeToItem(outcome), ':owner': owner },
     });
   }
 
   async recordFailure(stream: string, owner: string, failedRun: RunProgress, outcome: RunOutcome): Promise<void> {
-    // The claimed ids stay: a run that replaces this one counts what its unsaved page inserted.
+    // The claimed and settled ids stay: a resume redoes the page, a run that parks or replaces this one counts it.
     await this.finish(stream, owner, outcome, {
       UpdateExpression: 'SET #run = :run, #last_run = :last_run REMOVE #lease',
       ConditionExpression: '#lease.#owner = :owner',
@@ -223,4 +257,13 @@ export class DynamoSyncStateStore implements SyncStateStore {
  */
 function attributeNamesIn(expressions: string): Record<string, string> {
   return Object.fromEntries([...expressions.matchAll(/#(\w+)/g)].map(([placeholder, name]) => [placeholder, name as string]));
+}
+
+/** Why begin's save did not hold: a slot no longer holds the run begin read there. */
+export function slotsChanged(state: SyncState, save: BegunRunSave): string {
+  const at = (run: RunAt | null | undefined) => (run ? `${run.runId} at page ${run.pages}` : 'none');
+  return (
+    `it read run ${at(save.expectedRun)} and parked ${at(save.expectedParked)}, ` +
+    `but the stream now has run ${at(state.run)} and parked ${at(state.parked?.run)}`
+  );
 }

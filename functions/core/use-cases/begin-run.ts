@@ -1,21 +1,21 @@
 // Use case "begin": the state machine's first step. Plans the run under the lease, or picks up the run the previous
 // execution handed over (continue-as-new).
 import { RunInProgressError } from '../errors';
-import { countsOfWrite, ZERO_COUNTS } from '../counts';
+import { idsInsertedBy, ZERO_COUNTS } from '../counts';
 import { executionNameFor, newRunId, writeTagFor } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
 import { ownSavedRun, runningFrom } from '../lease';
 import { plannedMode, planRun, type RunPlan } from '../plan';
 import { describeError } from '../run-outcome';
-import type { Clock, Log, OrderSource, OrderStore, SyncStateStore } from '../ports';
+import type { BegunRunSave, Clock, Log, OrderSource, OrderStore, SyncStateStore } from '../ports';
 import type { BeginEvent, RunState, SkippedRun } from '../run-state';
-import type { Lease, RunProgress, SyncState, Window } from '../run-types';
+import type { Lease, ParkedRun, RunProgress, SyncState, Window } from '../run-types';
 import { sourceClockOffsetMs } from '../source-clock';
 
 export interface BeginDeps {
   settings: { stream: string; leaseMs: number; overlapMs: number; maxPagesPerPart: number };
-  state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'releaseLease' | 'saveProgress'>;
-  /** Read only: the stored versions of the orders a replaced run's unsaved page wrote. */
+  state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'releaseLease' | 'saveBegunRun' | 'saveProgress'>;
+  /** Read only: the stored versions of the orders a replaced, parked or discarded run's unsaved page wrote. */
   orders: Pick<OrderStore, 'getVersions'>;
   /** Only for the window's order count (progress and ETA of a full run). */
   source: Pick<OrderSource, 'count'>;
@@ -30,8 +30,10 @@ export interface BeginDeps {
  *   1. plan the run on the source's clock: incremental, full, or the unfinished full resync to resume;
  *   2. take the lease (already ours when a trigger started us), or skip (schedule) / refuse (others) when another
  *      run holds it;
- *   3. count what a replaced run's unsaved page inserted (its claimed ids and write tag), so the counter stays exact;
- *   4. save the run's progress, page 0 (or the resumed run's page), in one conditional write.
+ *   3. decide what becomes of the runs found (beginSave): an unfinished full resync is parked beside an incremental
+ *      run, resumed, or discarded by a new full one; another unfinished run is replaced; the inserts of their unsaved
+ *      pages that the counter lacks are counted, so it stays exact;
+ *   4. save the run's progress, page 0 (or the resumed run's page), and all of that in one conditional write.
  */
 export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunState | SkippedRun> {
   const { input } = event;
@@ -50,6 +52,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
       checkpoint: current.checkpoint,
       // Any saved run is unfinished here: failed, or abandoned by an owner whose lease expired (else we get no lease).
       unfinishedRun: current.run,
+      parkedRun: current.parked?.run ?? null,
       now: instantFromEpochMs(nowMs + sourceClockSkewMs),
       overlapMs,
     });
@@ -96,13 +99,10 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
             part: 1,
             status: 'running',
           };
-    // A resume redoes the page its run had claimed; a new run replacing that run counts what the page inserted.
-    const abandonedInserts = plan.kind === 'resume' ? 0 : await insertsOfAbandonedPage(deps, current);
-    const saved = await deps.state.saveProgress(stream, leaseOwner, planned, {
-      expectedPages: plan.kind === 'resume' ? plan.run.pages : null,
-      orderCountDelta: abandonedInserts,
-      leaseExpiresAt: nowMs + leaseMs,
-    });
+    // A retried begin whose first attempt saved (it died before answering) finds its own run: that save stands.
+    const saved =
+      current.run?.runId !== leaseOwner &&
+      (await deps.state.saveBegunRun(stream, leaseOwner, planned, await beginSave(deps, current, plan, nowMs + leaseMs)));
     // Not saved: an earlier attempt of this begin (it died after its save) planned the run first. Its window is the
     // run's, or the pages would be fetched up to one bound and the watermark set to another.
     const run = saved ? planned : ((await deps.state.get(stream)).run ?? planned);
@@ -152,17 +152,75 @@ async function continueRun(deps: BeginDeps, handedOver: RunState, executionName:
 }
 
 /**
- * The orders an unfinished run (failed, stopped, or interrupted) inserted on the page it had claimed but whose
- * result it never saved: the claim recorded their ids before the write, and the writes carry the page's write tag.
- * The new run that replaces it adds them to the order counter, which would otherwise stay short of the stored orders.
+ * What begin's save does with the runs it found, and what it adds to the order counter:
+ * - resume of the parked run: it moves to the run slot with its claimed and settled ids; a run in the slot (an
+ *   unfinished incremental one) is replaced;
+ * - resume of the run in the slot: its claimed and settled ids stay with it;
+ * - a new incremental run: an unfinished full resync in the slot is parked, its unsaved page's inserts settled into the
+ *   counter now and remembered as settled, so the resume's redo of that page does not count them again, whatever the
+ *   incremental runs do to those orders meanwhile; any other unfinished run is replaced; a parked run stays;
+ * - a new full run: the run in the slot is replaced and a parked one discarded (said in the log).
+ * A replaced or discarded run's unsaved page adds its inserts that the counter lacks.
  */
-async function insertsOfAbandonedPage(deps: BeginDeps, current: SyncState): Promise<number> {
-  const run = current.run;
-  if (!run || current.pendingIds.length === 0) return 0;
-  const stored = await deps.orders.getVersions(current.pendingIds);
-  const { inserted } = countsOfWrite(current.pendingIds, stored, writeTagFor(run.runId, run.pages));
+async function beginSave(deps: BeginDeps, current: SyncState, plan: RunPlan, leaseExpiresAt: number): Promise<BegunRunSave> {
+  const expected = { expectedRun: runAt(current.run), expectedParked: runAt(current.parked?.run ?? null), leaseExpiresAt };
+  const inSlot: ParkedRun | null = current.run ? { run: current.run, pendingIds: current.pendingIds, settledIds: current.settledIds } : null;
+  if (plan.kind === 'resume' && plan.from === 'run') {
+    return { ...expected, parked: current.parked, pendingIds: current.pendingIds, settledIds: current.settledIds, orderCountDelta: 0 };
+  }
+  if (plan.kind === 'resume') {
+    const resumed = current.parked!;
+    const replaced = inSlot ? await replacedInserts(deps, inSlot, 'replaced') : 0;
+    return { ...expected, parked: null, pendingIds: resumed.pendingIds, settledIds: resumed.settledIds, orderCountDelta: replaced };
+  }
+
+  let parked = current.parked;
+  let orderCountDelta = 0;
+  // A new full resync discards the parked one; so does another unfinished full resync about to be parked (it can only
+  // be a newer one: a parked run is resumed or discarded before another full resync begins).
+  if (parked && (plan.mode === 'full' || inSlot?.run.mode === 'full')) {
+    const by = plan.mode === 'full' ? 'a new full run replaces it' : `the unfinished full resync ${inSlot!.run.runId} is parked instead`;
+    deps.log.warn(`parked full resync ${parked.run.runId} discarded at page ${parked.run.pages}: ${by}`, {
+      discardedRunId: parked.run.runId,
+      page: parked.run.pages,
+    });
+    orderCountDelta += await replacedInserts(deps, parked, 'discarded');
+    parked = null;
+  }
+  if (inSlot && plan.mode === 'incremental' && inSlot.run.mode === 'full') {
+    const settling = await unsettledInserts(deps, inSlot);
+    parked = { ...inSlot, settledIds: [...inSlot.settledIds, ...settling] };
+    deps.log.info(`full resync ${inSlot.run.runId} parked at page ${inSlot.run.pages}: resume it with resume=true`, {
+      parkedRunId: inSlot.run.runId,
+      page: inSlot.run.pages,
+      settledInserts: settling.length,
+    });
+    orderCountDelta += settling.length;
+  } else if (inSlot) {
+    orderCountDelta += await replacedInserts(deps, inSlot, 'replaced');
+  }
+  return { ...expected, parked, pendingIds: [], settledIds: [], orderCountDelta };
+}
+
+const runAt = (run: RunProgress | null) => (run ? { runId: run.runId, pages: run.pages } : null);
+
+/**
+ * The orders an unfinished run (failed, stopped, or interrupted) inserted on the page it had claimed but whose result
+ * it never saved, and that the counter does not hold yet: the claim recorded their ids before the write, the writes
+ * carry the page's write tag, and the ids settled when the run was parked are counted already.
+ */
+async function unsettledInserts(deps: BeginDeps, unfinished: ParkedRun): Promise<string[]> {
+  if (unfinished.pendingIds.length === 0) return [];
+  const stored = await deps.orders.getVersions(unfinished.pendingIds);
+  const settled = new Set(unfinished.settledIds);
+  return idsInsertedBy(unfinished.pendingIds, stored, writeTagFor(unfinished.run.runId, unfinished.run.pages)).filter((id) => !settled.has(id));
+}
+
+/** The count of unsettledInserts for a run that will not come back (replaced, discarded), logged when there are any. */
+async function replacedInserts(deps: BeginDeps, unfinished: ParkedRun, what: 'replaced' | 'discarded'): Promise<number> {
+  const inserted = (await unsettledInserts(deps, unfinished)).length;
   if (inserted > 0) {
-    deps.log.info("orders inserted by the replaced run's unsaved page are counted", { replacedRunId: run.runId, page: run.pages, inserted });
+    deps.log.info(`orders inserted by the ${what} run's unsaved page are counted`, { [`${what}RunId`]: unfinished.run.runId, page: unfinished.run.pages, inserted });
   }
   return inserted;
 }

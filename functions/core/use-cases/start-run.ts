@@ -31,6 +31,8 @@ export interface StartedRun {
   executionName: string;
   executionArn: string;
   startDate: string;
+  /** The parked full resync this new full one discards (begin discards it), when there is one. */
+  discardsParked: { runId: string; pages: number } | null;
 }
 
 /**
@@ -50,7 +52,10 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
   const ended = held ? await findEndedExecution(deps, held, current.run) : null;
   if (held && !ended) throw new RunInProgressError(runningFrom(held));
 
-  const mode = plannedMode(planRun({ request, checkpoint: current.checkpoint, unfinishedRun: current.run, now, overlapMs }));
+  const plan = planRun({ request, checkpoint: current.checkpoint, unfinishedRun: current.run, parkedRun: current.parked?.run ?? null, now, overlapMs });
+  const mode = plannedMode(plan);
+  const parked = current.parked?.run;
+  const discardsParked = parked && plan.kind === 'new' && plan.mode === 'full' ? { runId: parked.runId, pages: parked.pages } : null;
   const runId = newRunId(mode, request.trigger, now, deps.random);
   const executionName = executionNameFor(runId, 1);
   const lease: Lease = { owner: runId, executionName, mode, trigger: request.trigger, expiresAt: nowMs + leaseMs };
@@ -73,7 +78,13 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
   try {
     const started = await deps.starter.start(executionName, input);
     deps.log.info('run started', { runId, mode, trigger: request.trigger, executionName, resume: request.resume });
-    return { runId, mode, executionName, executionArn: started.executionArn, startDate: started.startDate };
+    if (discardsParked) {
+      deps.log.warn(`the parked full resync ${discardsParked.runId} (page ${discardsParked.pages}) is discarded: run ${runId} starts a new one`, {
+        discardedRunId: discardsParked.runId,
+        runId,
+      });
+    }
+    return { runId, mode, executionName, executionArn: started.executionArn, startDate: started.startDate, discardsParked };
   } catch (error) {
     await deps.state.releaseLease(stream, runId);
     throw error;

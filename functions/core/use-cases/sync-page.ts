@@ -1,7 +1,7 @@
 // Use case "sync page": the state machine's looped step, one page of the window per invocation whatever the shop's
 // size, so no invocation nears the Lambda time limit.
 import { classifyPage } from '../classify';
-import { addCounts, countsOfWrite, ZERO_COUNTS } from '../counts';
+import { addCounts, countsOfWrite, idsInsertedBy, ZERO_COUNTS } from '../counts';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
 import type { Instant } from '../order';
@@ -10,6 +10,7 @@ import { orderKey, planQuarantine, quarantineKey, shownId, type RejectedOrder } 
 import type { RunState } from '../run-state';
 import type { RunProgress } from '../run-types';
 import { warnOnClockSkewChange } from '../source-clock';
+import { writeOrders } from '../write-orders';
 
 export interface SyncPageDeps {
   settings: { pageSize: number; leaseMs: number; overlapMs: number };
@@ -27,10 +28,13 @@ export interface SyncPageDeps {
  * 1. fetch the page at the run's cursor (validated and normalised by the connector);
  * 2. claim it: one conditional write checks the lease, renews it and records the page's ids (a retry of a step that
  *    died after writing learns from them what it wrote, even for orders that have left the page since);
- * 3. classify the page against the stored versions and write the new and changed orders, tagged with the page;
+ * 3. classify the page against the stored versions and write the new and changed orders, tagged with the page, each
+ *    write conditional on the version it was classified against (so a zombie step never puts an older version over
+ *    a newer one); a write refused because another one got there first is classified again, and tried once more;
  * 4. set the page's rejected orders (and those too big to store) aside in the quarantine, and release the held ones
  *    the page holds valid, now stored: one batched read of the page's keys, batched writes;
- * 5. save the page's result: cursor, counts, the order counter and the lease, in one conditional write.
+ * 5. save the page's result: cursor, counts, the order counter and the lease, in one conditional write; the counter
+ *    leaves out the inserts it got when the run was parked (the claim's settled ids).
  * Safe to run twice: a retry recognises its own writes by their write tag and counts them the same way, quarantine
  * writes are keyed puts and deletes, and a page already saved is not saved again.
  */
@@ -63,17 +67,19 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   const writeTag = writeTagFor(run.runId, saved.pages);
   const classified = classifyPage(page.orders, stored, writeTag);
   const quarantined = { ...ZERO_COUNTS, fetched: page.rejected.length, quarantined: page.rejected.length };
-  const counts = addCounts(addCounts(classified.counts, countsOfWrite(leftThePage, stored, writeTag)), quarantined);
   const syncedAtMs = deps.clock();
   const syncedAt = instantFromEpochMs(syncedAtMs);
-  await deps.orders.putOrders(classified.writes.map(({ order, kind }) => ({ order, kind, writeTag, syncedAt })));
+  const versions = new Map(stored);
+  const refusals = await writeOrders(deps, classified.writes, { versions, writeTag, syncedAt });
+  const counts = addCounts(addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag)), quarantined);
+  // The page counts an order as inserted exactly when its stored version ends tagged as this page's insert.
+  const insertsSettled = idsInsertedBy(claim.settledIds, versions, writeTag).length;
   // After the orders: an order leaves the quarantine only once its valid version is stored.
-  const written = new Map(classified.writes.map(({ order }) => [order.id, order.updatedAt]));
   const plan = planQuarantine({
     orders: page.orders,
     rejected: page.rejected,
     held,
-    storedUpdatedAt: (id) => maxInstant(stored.get(id)?.updatedAt ?? null, written.get(id) ?? null) as Instant | null,
+    storedUpdatedAt: (id) => versions.get(id)?.updatedAt ?? null,
     runId: run.runId,
     now: syncedAt,
   });
@@ -98,7 +104,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   };
   const savedNow = await deps.state.saveProgress(state.stream, state.leaseOwner, progress, {
     expectedPages: saved.pages,
-    orderCountDelta: counts.inserted,
+    orderCountDelta: counts.inserted - insertsSettled,
     leaseExpiresAt: deps.clock() + deps.settings.leaseMs,
   });
   if (!savedNow) {

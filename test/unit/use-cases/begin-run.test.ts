@@ -73,10 +73,10 @@ describe('begin', () => {
     world.state.put(STREAM, { run: dead, pendingIds: ['ord_0000001', 'ord_0000002', 'ord_0000003'], orderCount: 8 });
     const [first, second, third] = world.shop.orders;
     await world.orders.putOrders([
-      { order: first!, kind: 'inserted', writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt },
-      { order: second!, kind: 'updated', writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt },
+      { order: first!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt },
+      { order: second!, kind: 'updated', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt },
       // Rewritten since by another page: not the dead page's insert.
-      { order: third!, kind: 'inserted', writeTag: 'full-http-dead#1', syncedAt: dead.updatedAt },
+      { order: third!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#1', syncedAt: dead.updatedAt },
     ]);
 
     await beginRun(world.deps.begin, start({ mode: 'full', trigger: 'http' }));

@@ -177,6 +177,24 @@ describe('a trigger that finds the lease free', () => {
     expect((await startRun(deps, { mode: 'incremental', trigger: 'schedule', resume: false })).mode).toBe('incremental');
   });
 
+  it('beside a parked full resync: a tick runs incremental, a new full resync says it discards the parked one, a resume resumes it', async () => {
+    const parked = { run: aRunProgress({ runId: HOLDER, pages: 9, status: 'failed' }), pendingIds: [], settledIds: [] };
+    const started = async (request: Parameters<typeof startRun>[1]) => {
+      const { store, deps, warnings } = setUp({}, null, null);
+      store.put(STREAM, { checkpoint: aCheckpoint(), parked });
+      return { run: await startRun(deps, request), warnings };
+    };
+
+    const tick = await started({ mode: 'incremental', trigger: 'schedule', resume: false });
+    const fresh = await started({ mode: 'full', trigger: 'http', resume: false });
+    const resumed = await started(resume);
+
+    expect(tick.run).toMatchObject({ mode: 'incremental', discardsParked: null });
+    expect(fresh.run).toMatchObject({ mode: 'full', discardsParked: { runId: HOLDER, pages: 9 } });
+    expect(fresh.warnings).toContainEqual([expect.stringContaining(`the parked full resync ${HOLDER} (page 9) is discarded`), expect.anything()]);
+    expect(resumed.run).toMatchObject({ mode: 'full', discardsParked: null });
+  });
+
   it('refuses a resume with nothing to resume, taking no lease', async () => {
     const { starter, deps, leaseNow } = setUp({}, null, null);
 

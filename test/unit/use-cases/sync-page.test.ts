@@ -4,6 +4,7 @@ import { LeaseLostError } from '../../../functions/core/errors';
 import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { syncPage } from '../../../functions/core/use-cases/sync-page';
+import { order } from '../../support/order-factory';
 import { aLease } from '../../support/run-factory';
 import { STREAM, useCaseWorld } from '../../support/use-case-harness';
 
@@ -73,8 +74,8 @@ describe('sync page', () => {
     const world = useCaseWorld({ orders: 4, pageSize: 4 });
     const [same, newer] = world.shop.orders;
     await world.orders.putOrders([
-      { order: same!, kind: 'inserted', writeTag: 'old#0', syncedAt: same!.updatedAt },
-      { order: { ...newer!, updatedAt: '2026-01-01T11:59:00.000000Z' }, kind: 'inserted', writeTag: 'old#0', syncedAt: same!.updatedAt },
+      { order: same!, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: same!.updatedAt },
+      { order: { ...newer!, updatedAt: '2026-01-01T11:59:00.000000Z' }, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: same!.updatedAt },
     ]);
     const begun = await begunFullRun(world);
 
@@ -102,6 +103,69 @@ describe('sync page', () => {
 
     expect(await syncPage(world.deps.syncPage, done)).toBe(done);
     expect(world.shop.pageRequests).toBe(1);
+  });
+
+  describe('whose writes another write overtakes between its read and its write', () => {
+    /** Runs `meanwhile` once, right after the step has read the stored versions of its page. */
+    function afterTheRead(world: ReturnType<typeof useCaseWorld>, meanwhile: () => Promise<void>): void {
+      const read = world.orders.getVersions.bind(world.orders);
+      world.orders.getVersions = async (ids) => {
+        world.orders.getVersions = read;
+        const versions = await read(ids);
+        await meanwhile();
+        return versions;
+      };
+    }
+
+    it('a zombie step (its lease expired, a new run went on) cannot put its older version over the new run\'s, nor save', async () => {
+      const world = useCaseWorld({ orders: 10, pageSize: 4 });
+      const zombie = await begunFullRun(world);
+      const target = world.shop.orders[1]!;
+      const newer = order({ id: target.id, updated_at: '2026-01-01T12:40:00Z', total_price: '999.00' });
+      afterTheRead(world, async () => {
+        world.advance(16 * 60_000);
+        await world.state.acquireLease(STREAM, aLease({ owner: 'incremental-schedule-next', expiresAt: world.now() + 60_000 }), world.now());
+        await world.orders.putOrders([{ order: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt }]);
+      });
+
+      await expect(syncPage(world.deps.syncPage, zombie)).rejects.toThrow(LeaseLostError);
+
+      expect(world.orders.items.get(target.id)).toMatchObject({ order: { updatedAt: newer.updatedAt, totalPrice: '999.00' }, writeTag: 'incremental-schedule-next#0' });
+      expect(world.orders.items.size).toBe(4);
+      expect(world.lines.some((line) => line.message.startsWith('order writes refused'))).toBe(true);
+    });
+
+    it('counts a write refused by a newer version as stale, and the counter only what it inserted', async () => {
+      const world = useCaseWorld({ orders: 10, pageSize: 4 });
+      const begun = await begunFullRun(world);
+      const target = world.shop.orders[1]!;
+      afterTheRead(world, async () => {
+        const newer = order({ id: target.id, updated_at: '2026-01-01T12:40:00Z' });
+        await world.orders.putOrders([{ order: newer, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: newer.updatedAt }]);
+      });
+
+      const after = await syncPage(world.deps.syncPage, begun);
+
+      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 1 });
+      expect(world.orders.items.get(target.id)!.writeTag).toBe('other#0');
+      expect((await world.state.get(STREAM)).orderCount).toBe(3);
+    });
+
+    it('writes its version as an update when an older one was stored meanwhile (classified again, tried once more)', async () => {
+      const world = useCaseWorld({ orders: 10, pageSize: 4 });
+      const begun = await begunFullRun(world);
+      const target = world.shop.orders[1]!;
+      afterTheRead(world, async () => {
+        const older = order({ id: target.id, updated_at: '2026-01-01T10:00:00Z' });
+        await world.orders.putOrders([{ order: older, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: older.updatedAt }]);
+      });
+
+      const after = await syncPage(world.deps.syncPage, begun);
+
+      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 1, unchanged: 0, stale: 0 });
+      expect(world.orders.items.get(target.id)).toMatchObject({ order: { updatedAt: target.updatedAt }, kind: 'updated', writeTag: `${begun.run.runId}#0` });
+      expect((await world.state.get(STREAM)).orderCount).toBe(3);
+    });
   });
 });
 

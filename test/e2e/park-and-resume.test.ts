@@ -1,0 +1,191 @@
+// A full resync cut off three ways (stopped by hand, failed on a permanent error, a page step that kept timing out
+// after writing its orders) is parked by the next scheduled tick; several ticks run incremental syncs while the
+// source changes, rewriting orders of the resync's unsaved page among others; the resume goes on from the resync's
+// last saved page with its run id, the source serves about one walk's pages in all, and the copy and the order
+// counter end exact.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { checkpointToItem } from '../../functions/adapters/dynamodb/sync-state-item';
+import { scheduledTrigger } from '../../functions/handlers/scheduled-trigger';
+import { runChain, syncState } from '../support/e2e';
+import { dieBeforeSavingPage, expectExactCopy, invokeApi, startReliabilityStack, waitUntil, type ReliabilityStack } from '../support/reliability';
+
+const ORDERS = 1_200;
+const PAGE_SIZE = 50;
+const WALK_PAGES = ORDERS / PAGE_SIZE;
+const TICKS = 3;
+
+function startParkStack(seed: number): Promise<ReliabilityStack> {
+  return startReliabilityStack({
+    withTriggers: true,
+    fake: { orders: ORDERS, seed },
+    env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '8' },
+  });
+}
+
+/**
+ * A stream that has a checkpoint (incremental runs go on from it) and an empty copy, as after moving to a new orders
+ * table: the full resync inserts every order, so its unsaved page has inserts for the counter to get right.
+ */
+async function checkpointWithAnEmptyCopy(stack: ReliabilityStack): Promise<void> {
+  const now = stack.fake!.now();
+  const checkpoint = { watermark: now, lastSyncTime: now, lastRecordTime: null, recordsSynced: 0, isFullSync: false, createdAt: now, updatedAt: now, sourceClockSkewMs: null };
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: stack.tables.syncStateTable,
+        Key: { stream: 'orders' },
+        UpdateExpression: 'SET #checkpoint = :checkpoint',
+        ExpressionAttributeNames: { '#checkpoint': 'checkpoint' },
+        ExpressionAttributeValues: { ':checkpoint': checkpointToItem(checkpoint) },
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Page requests the source has answered so far. */
+function pagesServed(stack: ReliabilityStack): number {
+  return Object.values(stack.fake!.stats().byRoute['/orders'] ?? {}).reduce((sum, count) => sum + count, 0);
+}
+
+/**
+ * TICKS scheduled ticks, each after changes at the source (live ones, plus orders of the parked resync's unsaved
+ * page and of pages it has not walked yet); each tick syncs incrementally beside the parked resync, which the status
+ * keeps showing. The last tick runs after the changes stop, so it leaves the copy exact but for the resync's part.
+ */
+async function ticksBesideTheParkedResync(stack: ReliabilityStack, parkedRunId: string): Promise<void> {
+  for (let tick = 1; tick <= TICKS; tick++) {
+    const pending = (await syncState(stack)).parked?.pendingIds ?? (await syncState(stack)).pendingIds;
+    const ahead = stack.fake!.truth().slice(-200).filter((_, n) => n % 40 === tick).map((order) => order.id);
+    stack.fake!.mutate({ updates: [...pending.slice(0, 5 * tick), ...ahead], creates: 3 });
+    if (tick < TICKS) stack.fake!.setLiveRate(40);
+    const started = await scheduledTrigger({});
+    expect(started).toMatchObject({ started: true, mode: 'incremental' });
+    const chain = await stack.machine.waitForChain((started as { executionArn: string }).executionArn);
+    stack.fake!.setLiveRate(0);
+    expect(chain.map((execution) => execution.status)).toEqual(chain.map(() => 'SUCCEEDED'));
+    const status = JSON.parse((await invokeApi('GET', '/api/sync/status')).body);
+    expect(status.orders.resumable).toMatchObject({ run_id: parkedRunId });
+    expect(status.orders.last_run).toMatchObject({ mode: 'incremental', status: 'succeeded' });
+  }
+}
+
+/** Resume over HTTP; the chain's outcome and the pages the source served for it. */
+async function resume(stack: ReliabilityStack): Promise<{ output: Record<string, unknown>; pages: number }> {
+  const before = pagesServed(stack);
+  const accepted = await invokeApi('POST', '/api/sync/orders/full', { resume: 'true' });
+  expect(accepted.statusCode).toBe(202);
+  const chain = await stack.machine.waitForChain(JSON.parse(accepted.body).execution.arn);
+  expect(chain.map((execution) => execution.status)).toEqual(chain.map(() => 'SUCCEEDED'));
+  return { output: chain[chain.length - 1]!.output as Record<string, unknown>, pages: pagesServed(stack) - before };
+}
+
+/** The resumed run kept its id and went on from its saved page: in all, about one walk's pages. */
+async function expectResumedToAnExactCopy(stack: ReliabilityStack, cut: { runId: string; savedPages: number; pagesServed: number }): Promise<void> {
+  const resumed = await resume(stack);
+  expect(resumed.output).toMatchObject({ runId: cut.runId, mode: 'full', status: 'succeeded' });
+  expect(resumed.pages).toBeLessThanOrEqual(WALK_PAGES - cut.savedPages + 1);
+  expect(cut.pagesServed + resumed.pages).toBeLessThanOrEqual(WALK_PAGES + 4);
+  const state = await expectExactCopy(stack);
+  expect(state.parked).toBeNull();
+  expect(state.checkpoint).toMatchObject({ isFullSync: true });
+}
+
+describe('a full resync stopped by hand, parked while the schedule goes on, then resumed', () => {
+  let stack: ReliabilityStack;
+  beforeAll(async () => {
+    stack = await startParkStack(61);
+    await checkpointWithAnEmptyCopy(stack);
+  });
+  afterAll(() => stack?.stop());
+
+  it('goes on from its last saved page with its run id; the copy and the counter end exact', async () => {
+    const servedBefore = pagesServed(stack);
+    const started = JSON.parse((await invokeApi('POST', '/api/sync/orders/full')).body);
+    await waitUntil('the full resync has saved 10 pages', async () => ((await syncState(stack)).run?.pages ?? 0) >= 10);
+    await stack.stopExecutions();
+    const stopped = (await syncState(stack)).run!;
+    expect(stopped).toMatchObject({ runId: started.run_id, status: 'running' });
+    const servedByTheCutRun = pagesServed(stack) - servedBefore;
+
+    await ticksBesideTheParkedResync(stack, started.run_id);
+
+    expect((await syncState(stack)).parked?.run).toMatchObject({ runId: started.run_id, pages: stopped.pages, cursor: stopped.cursor });
+    await expectResumedToAnExactCopy(stack, { runId: started.run_id, savedPages: stopped.pages, pagesServed: servedByTheCutRun });
+  }, 90_000);
+
+  it('a new full resync without resume discards the parked one and says so', async () => {
+    const started = JSON.parse((await invokeApi('POST', '/api/sync/orders/full')).body);
+    await waitUntil('the full resync has saved 3 pages', async () => ((await syncState(stack)).run?.pages ?? 0) >= 3);
+    await stack.stopExecutions();
+    const tick = await scheduledTrigger({});
+    await stack.machine.waitForChain((tick as { executionArn: string }).executionArn);
+    expect((await syncState(stack)).parked?.run.runId).toBe(started.run_id);
+
+    const fresh = await invokeApi('POST', '/api/sync/orders/full');
+
+    const body = JSON.parse(fresh.body);
+    expect(body).toMatchObject({ discarded_run: { run_id: started.run_id }, message: expect.stringContaining(`the parked full resync ${started.run_id}`) });
+    const chain = await stack.machine.waitForChain(body.execution.arn);
+    expect(chain[chain.length - 1]!.output).toMatchObject({ status: 'succeeded', runId: body.run_id });
+    expect((await expectExactCopy(stack)).parked).toBeNull();
+  }, 60_000);
+});
+
+describe('a full resync failed on a permanent error, parked while the schedule goes on, then resumed', () => {
+  let stack: ReliabilityStack;
+  beforeAll(async () => {
+    stack = await startParkStack(62);
+    await checkpointWithAnEmptyCopy(stack);
+  });
+  afterAll(() => stack?.stop());
+
+  it('is not thrown away by the next tick: the resume goes on from the failed page, the copy and the counter end exact', async () => {
+    const failingPage = 9;
+    const badOrder = stack.fake!.truth()[failingPage * PAGE_SIZE + 7]!.id;
+    stack.fake!.corruptOrder(badOrder, { total_price: 12.5 });
+    const servedBefore = pagesServed(stack);
+    const chain = await runChain(stack, { mode: 'full', trigger: 'test' });
+    expect(chain[chain.length - 1]).toMatchObject({ status: 'FAILED' });
+    const failed = (await syncState(stack)).run!;
+    expect(failed).toMatchObject({ status: 'failed', pages: failingPage, error: { name: 'InvalidOrderError' } });
+    const servedByTheCutRun = pagesServed(stack) - servedBefore;
+
+    await ticksBesideTheParkedResync(stack, failed.runId);
+    stack.fake!.corruptOrder(badOrder, null);
+
+    await expectResumedToAnExactCopy(stack, { runId: failed.runId, savedPages: failingPage, pagesServed: servedByTheCutRun });
+  }, 90_000);
+});
+
+describe('a full resync whose page step kept timing out after writing its orders, parked, then resumed', () => {
+  let stack: ReliabilityStack;
+  beforeAll(async () => {
+    stack = await startParkStack(63);
+    await checkpointWithAnEmptyCopy(stack);
+  });
+  afterAll(() => stack?.stop());
+
+  // The hard case: the timed-out page wrote its orders (tagged with its write tag), its result never saved; the
+  // ticks rewrite some of those orders; the counter must count each of them once, at park time, and not again in
+  // the resume's redo of that page.
+  it('counts the unsaved page once although the ticks rewrote orders of it; the copy and the counter end exact', async () => {
+    const timedOutPage = 6;
+    const servedBefore = pagesServed(stack);
+    const dying = dieBeforeSavingPage(timedOutPage, { errorName: 'Sandbox.Timedout', every: true });
+    const chain = await runChain(stack, { mode: 'full', trigger: 'test' }).finally(() => dying.mockRestore());
+    expect(chain[chain.length - 1]).toMatchObject({ status: 'FAILED' });
+    const failed = await syncState(stack);
+    expect(failed.run).toMatchObject({ status: 'failed', pages: timedOutPage, error: { name: 'Sandbox.Timedout' } });
+    expect(failed.pendingIds).toHaveLength(PAGE_SIZE);
+    expect(failed.orderCount).toBe(timedOutPage * PAGE_SIZE);
+    const servedByTheCutRun = pagesServed(stack) - servedBefore;
+
+    await ticksBesideTheParkedResync(stack, failed.run!.runId);
+
+    await expectResumedToAnExactCopy(stack, { runId: failed.run!.runId, savedPages: timedOutPage, pagesServed: servedByTheCutRun });
+  }, 90_000);
+});
