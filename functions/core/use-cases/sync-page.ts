@@ -4,7 +4,6 @@ import { classifyPage } from '../classify';
 import { addCounts, countsOfWrite, idsInsertedBy, ZERO_COUNTS } from '../counts';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
-import type { Instant } from '../order';
 import type { Clock, Log, OrderSource, OrderStore, QuarantineStore, RunMetrics, SourcePage, SyncStateStore } from '../ports';
 import { orderKey, planQuarantine, quarantineKey, shownId, type RejectedOrder } from '../quarantine';
 import type { RunState } from '../run-state';
