@@ -209,7 +209,7 @@ describe('least privilege, function by function', () => {
   it('sync page: batch read/write of orders and of the quarantine, the sync-state item, the token; nothing else', () => {
     const page = grants('syncPage');
     expect([...page.keys()].sort()).toEqual(
-      [...X_RAY, 'dynamodb:BatchGetItem', 'dynamodb:PutItem', ...syncStateRW, ...secretRead].sort(),
+      [...X_RAY, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', ...syncStateRW, ...secretRead].sort(),
     );
     expect(page.get('dynamodb:BatchWriteItem')).toEqual([arnOf(ids.quarantineTable)]);
     expect(page.get('dynamodb:BatchGetItem')?.sort()).toEqual([arnOf(ids.ordersTable), arnOf(ids.quarantineTable)].sort());

@@ -146,7 +146,7 @@ describe('sync page', () => {
 
       const after = await syncPage(world.deps.syncPage, begun);
 
-      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 1 });
+      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 1, quarantined: 0 });
       expect(world.orders.items.get(target.id)!.writeTag).toBe('other#0');
       expect((await world.state.get(STREAM)).orderCount).toBe(3);
     });
@@ -162,7 +162,7 @@ describe('sync page', () => {
 
       const after = await syncPage(world.deps.syncPage, begun);
 
-      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 1, unchanged: 0, stale: 0 });
+      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 1, unchanged: 0, stale: 0, quarantined: 0 });
       expect(world.orders.items.get(target.id)).toMatchObject({ order: { updatedAt: target.updatedAt }, kind: 'updated', writeTag: `${begun.run.runId}#0` });
       expect((await world.state.get(STREAM)).orderCount).toBe(3);
     });
