@@ -69,8 +69,9 @@ export interface BulkRange {
 }
 
 export interface BulkOrderExport {
-  start(request: { window: Window; blockedSinceMs?: number | null }): Promise<BulkStart>;
-  poll(operationId: string): Promise<BulkStatus>;
+  /** `stats`, when given, counts the requests made (for the page's logs and metrics). */
+  start(request: { window: Window; blockedSinceMs?: number | null }, stats?: SourceCallStats): Promise<BulkStart>;
+  poll(operationId: string, stats?: SourceCallStats): Promise<BulkStatus>;
   /** One bounded read of the result: from `offset` (an order's first byte, 0 at first), about `maxBytes` long. */
   readRange(request: { url: string; offset: number; maxBytes: number }): Promise<BulkRange>;
 }
@@ -155,8 +156,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
     this.clock = options.clock ?? Date.now;
   }
 
-  async start({ window, blockedSinceMs = null }: { window: Window; blockedSinceMs?: number | null }): Promise<BulkStart> {
-    const stats = newStats();
+  async start({ window, blockedSinceMs = null }: { window: Window; blockedSinceMs?: number | null }, stats = newStats()): Promise<BulkStart> {
     await this.options.source.checkScopes(stats);
     const query = ordersBulkQuery(window);
     // A start step that died after Shopify created the operation is retried: the operation it left is adopted.
@@ -183,8 +183,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
     return { kind: 'started', operationId: operation.id, adopted: false };
   }
 
-  async poll(operationId: string): Promise<BulkStatus> {
-    const stats = newStats();
+  async poll(operationId: string, stats = newStats()): Promise<BulkStatus> {
     const data = await this.options.source.graphql('BulkOperation', BULK_OPERATION_QUERY, { id: operationId }, BULK_OPERATION_COST, stats);
     const op = isFields(data) ? data.node : undefined;
     if (op === null) throw new SourceRequestError(`Shopify has no bulk operation ${operationId} (an id from another shop or app?)`);
