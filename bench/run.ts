@@ -12,11 +12,13 @@ import { childExecArgv } from './ipc';
 import { summarizeProfiles } from './profile';
 import { buildReport, renderReport, type BenchSettings } from './report';
 import { updateReadme } from './readme-section';
+import { SHOPIFY_BENCH_DEFAULTS, type ShopifyBenchSettings } from './shopify';
 import type { WorkerAnswer, WorkerKind, WorkerRequest } from './worker';
 
 const USAGE = `npm run bench -- [--orders N] [--page-size 1..${PAGE_SIZE_MAX}] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S] [--rate-window fixed|sliding]
   [--changed N] [--memory-small N (0: skip)] [--phases source,store,sync] [--runner-heap-mb N (0: node's default)]
-  [--seed S] [--cpu-prof] [--readme]`;
+  [--seed S] [--cpu-prof] [--readme]
+npm run bench -- --shopify [--orders N (default 5000)] [--paged-orders N (default 300)] [--bulk-rate ORDERS_PER_S] [--seed S]`;
 
 /**
  * The runner's old-space limit. Left to node's default, V8 grows the heap with the allocation rate of a long run
@@ -33,7 +35,7 @@ interface Flags extends BenchSettings {
   runnerHeapMb: number;
 }
 
-function parseFlags(argv: string[]): Flags {
+function parseFlags(argv: string[]): Flags | { shopify: ShopifyBenchSettings } {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -50,6 +52,9 @@ function parseFlags(argv: string[]): Flags {
       seed: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       readme: { type: 'boolean' },
+      shopify: { type: 'boolean' },
+      'paged-orders': { type: 'string' },
+      'bulk-rate': { type: 'string' },
       'runner-heap-mb': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -65,6 +70,16 @@ function parseFlags(argv: string[]): Flags {
     if (typeof text !== 'string' || !Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number >= ${min}, got "${String(text)}"\n${USAGE}`);
     return value;
   };
+  if (values.shopify) {
+    return {
+      shopify: {
+        orders: wholeNumber('orders', SHOPIFY_BENCH_DEFAULTS.orders, 1),
+        pagedOrders: wholeNumber('paged-orders', SHOPIFY_BENCH_DEFAULTS.pagedOrders, 1),
+        bulkRate: wholeNumber('bulk-rate', SHOPIFY_BENCH_DEFAULTS.bulkRate, 1),
+        seed: wholeNumber('seed', SHOPIFY_BENCH_DEFAULTS.seed),
+      },
+    };
+  }
   // The functions' own defaults (PAGE_SIZE, MAX_PAGES_PER_EXECUTION), read from the config schema, not copied.
   const defaults = parseConfig({});
   const phases = (values.phases ?? 'source,store,sync').split(',').map((name) => name.trim()) as WorkerKind[];
@@ -114,8 +129,23 @@ function runWorker(request: WorkerRequest, profileArgv: string[], heapArgv: stri
   });
 }
 
+/** The Shopify comparison (bench/shopify.ts) in a child process: two local stacks one after the other. */
+function runShopifyBenchProcess(settings: ShopifyBenchSettings): Promise<void> {
+  const child = fork(path.join(__dirname, 'shopify.ts'), [JSON.stringify(settings)], {
+    execArgv: childExecArgv([]),
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' },
+    stdio: 'inherit',
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the Shopify bench failed (exit code ${code})`))));
+  });
+}
+
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
+  const parsed = parseFlags(process.argv.slice(2));
+  // The Shopify comparison runs in this process: two local stacks one after the other, each a few minutes at most.
+  if ('shopify' in parsed) return runShopifyBenchProcess(parsed.shopify);
+  const flags = parsed;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const resultsDir = path.join(__dirname, 'results');
   const profileDir = path.join(resultsDir, `profiles-${stamp}`);

@@ -51,6 +51,13 @@ const envSchema = z
     ORDERS_API_TOKEN_SECRET_ARN: optionalText,
     SHOPIFY_SHOP_DOMAIN: optionalText,
     SHOPIFY_API_VERSION: z.string().default('2025-10'),
+    /** Full resyncs on Shopify through a bulk operation (true), or through the paged orders query like incremental runs. */
+    SHOPIFY_BULK_RESYNC: z
+      .enum(['true', 'false'], { message: 'SHOPIFY_BULK_RESYNC must be "true" or "false"' })
+      .default('true')
+      .transform((raw) => raw === 'true'),
+    /** Bytes of the bulk result one page step reads (about 1 MiB: some hundreds of orders). */
+    SHOPIFY_BULK_RANGE_BYTES: positiveInt('SHOPIFY_BULK_RANGE_BYTES', 1_024, 64 * 1024 * 1024, 1024 * 1024),
     PAGE_SIZE: positiveInt('PAGE_SIZE', 1, PAGE_SIZE_MAX, PAGE_SIZE_DEFAULT),
     OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, OVERLAP_SECONDS_DEFAULT),
     LEASE_SECONDS: positiveInt('LEASE_SECONDS', 1, 86_400, LEASE_SECONDS_DEFAULT),

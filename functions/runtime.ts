@@ -11,7 +11,9 @@ import { DynamoSyncStateStore } from './adapters/dynamodb/sync-state-store';
 import { cachedSecret } from './adapters/aws/secret';
 import { SfnExecutionStarter } from './adapters/aws/sfn-execution-starter';
 import { HttpOrdersSource } from './adapters/source/http-orders-source';
+import { ShopifyBulkExport } from './adapters/source/shopify/bulk-export';
 import { ShopifyOrdersSource } from './adapters/source/shopify/shopify-orders-source';
+import { ShopifySource } from './adapters/source/shopify/shopify-source';
 import { config, reloadConfig, required, type Config } from './config';
 import { ConfigError } from './core/errors';
 import type { OrderSource } from './core/ports';
@@ -67,7 +69,11 @@ function sourceToken(cfg: Config): () => Promise<string> {
 function orderSource(cfg: Config): OrderSource {
   if (cfg.SOURCE_KIND === 'shopify') {
     const { SHOPIFY_SHOP_DOMAIN } = required(cfg, 'SHOPIFY_SHOP_DOMAIN');
-    return new ShopifyOrdersSource({ shopDomain: SHOPIFY_SHOP_DOMAIN, apiVersion: cfg.SHOPIFY_API_VERSION, token: sourceToken(cfg), logger: log });
+    const apiVersion = cfg.SHOPIFY_API_VERSION;
+    const paged = new ShopifyOrdersSource({ shopDomain: SHOPIFY_SHOP_DOMAIN, apiVersion, token: sourceToken(cfg), logger: log });
+    // Full resyncs as a bulk operation (not charged against the cost budget); incremental windows page.
+    const bulk = cfg.SHOPIFY_BULK_RESYNC ? new ShopifyBulkExport({ source: paged, apiVersion }) : undefined;
+    return new ShopifySource({ paged, ...(bulk ? { bulk } : {}), rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES, logger: log });
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
   return new HttpOrdersSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });

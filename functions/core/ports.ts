@@ -22,6 +22,11 @@ export interface SourcePage {
   nextCursor: string | null;
   /** What fetching this page took, for logs and metrics. */
   stats: SourceCallStats;
+  /**
+   * Whole seconds to wait before fetching the next page, when the source is not ready yet (Shopify's bulk export
+   * still running, or another export holding its slot). The state machine waits (a Wait state): no step sleeps.
+   */
+  waitSeconds?: number;
 }
 
 export interface SourceCallStats {

@@ -18,6 +18,8 @@ export interface RunState {
   maxPagesPerPart: number;
   /** The last page has been synced: next step is commit. */
   done: boolean;
+  /** Whole seconds the state machine waits before the next page (the last page's source asked for it); absent: none. */
+  waitSeconds?: number;
   /** Name for the next execution of the chain. */
   nextExecutionName: string;
 }

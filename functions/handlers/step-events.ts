@@ -39,6 +39,7 @@ export const runStateSchema = z.object({
   pagesInPart: count,
   maxPagesPerPart: z.number().int().min(1),
   done: z.boolean(),
+  waitSeconds: z.number().int().min(0).optional(),
   nextExecutionName: z.string().min(1),
 });
 

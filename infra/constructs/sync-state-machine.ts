@@ -16,6 +16,7 @@ export const STATE_NAMES = {
   skipped: 'Skipped',
   syncPage: 'SyncPage',
   morePagesChoice: 'MorePages?',
+  waitForSource: 'WaitForSource',
   continueAsNew: 'ContinueAsNew',
   handedOver: 'HandedOver',
   commit: 'Commit',
@@ -225,9 +226,16 @@ export class SyncStateMachine extends Construct {
       .addCatch(recordFailure, catchIntoRecordFailure)
       .next(handedOver);
 
+    // The source asked for time (a Shopify bulk export still running): the execution waits, not a Lambda. After the
+    // page budget, so an export that takes hours still continues as new; the next part's first page comes unwaited.
+    const waitForSource = new sfn.Wait(this, STATE_NAMES.waitForSource, {
+      stateName: STATE_NAMES.waitForSource,
+      time: sfn.WaitTime.secondsPath('$.waitSeconds'),
+    }).next(syncPage);
     const morePages = new sfn.Choice(this, STATE_NAMES.morePagesChoice, { stateName: STATE_NAMES.morePagesChoice })
       .when(sfn.Condition.booleanEquals('$.done', true), commit)
       .when(sfn.Condition.numberGreaterThanEqualsJsonPath('$.pagesInPart', '$.maxPagesPerPart'), continueAsNew)
+      .when(sfn.Condition.and(sfn.Condition.isPresent('$.waitSeconds'), sfn.Condition.numberGreaterThan('$.waitSeconds', 0)), waitForSource)
       .otherwise(syncPage);
     syncPage.next(morePages);
 

@@ -28,6 +28,8 @@ export interface LocalStackOptions {
   env?: Record<string, string>;
   /** Wait this long between state machine retries instead of the definition's intervals. */
   retryIntervalMs?: number;
+  /** Wait this long in every Wait state instead of what the page asked (a bulk export's polls). */
+  waitMs?: number;
   hooks?: InvokeHooks;
   onExecutionEnd?: (record: ExecutionRecord) => void;
   /** How long stopping waits for steps still running after their execution was aborted (default 30 s). */
@@ -137,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stateMachineArn,
       tasks: steps.track(syncTaskBindings(() => machine, options.hooks)),
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+      ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
       onExecutionEnd: (record) => {
         operations.executionEnded(record);
         options.onExecutionEnd?.(record);

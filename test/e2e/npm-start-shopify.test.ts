@@ -53,8 +53,9 @@ describe('SOURCE_KIND=shopify SHOPIFY_SHOP_DOMAIN=... npm start', () => {
     const summary = await fullResync(stack);
 
     expect(summary).toContain(`${ORDERS} orders (${ORDERS} new, 0 changed, 0 unchanged)`);
-    const pages = fake.calls().filter((call) => call.operation === 'OrdersPage');
-    expect(pages.length).toBeGreaterThan(0);
-    expect(pages.every((call) => call.outcome === '200')).toBe(true);
+    // A full resync on Shopify is one bulk export (SHOPIFY_BULK_RESYNC defaults to true), not pages of the orders query.
+    expect(fake.bulk.list()).toHaveLength(1);
+    expect(fake.calls().filter((call) => call.operation === 'OrdersPage')).toHaveLength(0);
+    expect(fake.calls().every((call) => call.outcome === '200')).toBe(true);
   });
 });

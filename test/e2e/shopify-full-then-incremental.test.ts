@@ -1,5 +1,8 @@
-// A shop on Shopify, synced by the local state machine: the first sync runs full through the Shopify connector
-// (SOURCE_KIND=shopify, the fake GraphQL Admin endpoint as the shop domain), the next one fetches only changes.
+// A shop on Shopify, synced by the local state machine (SOURCE_KIND=shopify, the fake GraphQL Admin endpoint as the
+// shop domain): the first sync runs full through a bulk export (started, waited for in a Wait state, read one byte
+// range a page), fails in the middle of the result file and resumes from the saved range; the next one pages.
+import { decodeBulkPlace } from '../../functions/adapters/source/shopify/shopify-source';
+import type { RunState } from '../../functions/core/run-state';
 import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
 import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { lastOf, runChain, storedVersions, syncState } from '../support/e2e';
@@ -7,6 +10,10 @@ import { lastOf, runChain, storedVersions, syncState } from '../support/e2e';
 const ORDERS = 2_000;
 const PAGE_SIZE = 50;
 const PAGES_PER_EXECUTION = 20;
+/** About 150 orders a range: some 14 ranges for the file. */
+const RANGE_BYTES = 512 * 1024;
+/** The page step that dies (a permanent error, not retried): the fourth range of the result. */
+const FAILING_RANGE = 3;
 
 /** What differs between the synced copy and the shop: missing ids, stale versions, extra ids. */
 async function differences(stack: LocalStack, fake: FakeShopify) {
@@ -22,22 +29,40 @@ async function differences(stack: LocalStack, fake: FakeShopify) {
   return { missing, stale, extra: [...stored.keys()] };
 }
 
-describe('a Shopify shop: a full sync, then an incremental one', () => {
+describe('a Shopify shop: a full sync through a bulk export, resumed in the middle of its result, then an incremental one', () => {
   let fake: FakeShopify;
   let stack: LocalStack;
+  /** The bulk places SyncPage steps were given, and whether to fail the one at FAILING_RANGE. */
+  const places: Array<ReturnType<typeof decodeBulkPlace> | null> = [];
+  let failRange = true;
 
   beforeAll(async () => {
-    fake = await startFakeShopify({ shop: { orders: ORDERS, seed: 17 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 } });
+    fake = await startFakeShopify({ shop: { orders: ORDERS, seed: 17 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 }, bulkRate: 1e6 });
     stack = await startLocalStack({
       source: { url: fake.url, token: fake.token },
       env: {
         SOURCE_KIND: 'shopify',
         SHOPIFY_SHOP_DOMAIN: fake.url,
         SHOPIFY_API_VERSION: '2025-10',
+        SHOPIFY_BULK_RANGE_BYTES: String(RANGE_BYTES),
         PAGE_SIZE: String(PAGE_SIZE),
         MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION),
       },
       retryIntervalMs: 0,
+      // No waitMs: the Wait state waits what the page asked (SecondsPath), 2 s after the export starts.
+      hooks: {
+        before: (functionName, payload) => {
+          if (functionName !== 'sync-page') return;
+          const cursor = (payload as RunState).run.cursor;
+          const place = cursor?.startsWith('bulk:') ? decodeBulkPlace(cursor) : null;
+          places.push(place);
+          const reading = places.filter((seen) => seen?.phase === 'reading');
+          if (failRange && place?.phase === 'reading' && reading.length === FAILING_RANGE + 1) {
+            failRange = false;
+            throw Object.assign(new Error('the page step died (test)'), { name: 'SimulatedFailure' });
+          }
+        },
+      },
     });
   });
   afterAll(async () => {
@@ -45,21 +70,46 @@ describe('a Shopify shop: a full sync, then an incremental one', () => {
     await fake?.stop();
   });
 
-  it('stores every order exactly on the first (full) sync', async () => {
+  it('exports the shop in bulk, waits for the export in the state machine, and fails in the middle of the file with its place saved', async () => {
     const chain = await runChain(stack, { mode: 'incremental', trigger: 'test' });
 
-    expect(chain.map((execution) => execution.status)).toEqual(Array(Math.ceil(ORDERS / PAGE_SIZE / PAGES_PER_EXECUTION)).fill('SUCCEEDED'));
+    expect(lastOf(chain)).toMatchObject({ status: 'FAILED', error: 'SyncFailed' });
+    const waits = chain.flatMap((execution) => execution.events).filter((event) => event.type === 'WaitStateEntered');
+    expect(waits.map((event) => event.stateName)).toEqual(['WaitForSource']);
+    expect(places.map((place) => place?.phase ?? null).slice(0, 3)).toEqual([null, 'exporting', 'reading']);
+    const state = await syncState(stack);
+    expect(state.run).toMatchObject({ mode: 'full', status: 'failed', error: { name: 'SimulatedFailure' } });
+    const saved = decodeBulkPlace(state.run!.cursor!);
+    expect(saved).toMatchObject({ phase: 'reading', restarts: 0 });
+    expect((saved as { offset: number }).offset).toBeGreaterThan(0);
+    expect(state.orderCount).toBe(state.run!.counts.inserted);
+    expect(state.orderCount).toBeGreaterThan(FAILING_RANGE * 100);
+    expect(state.orderCount).toBeLessThan(ORDERS);
+    expect(fake.bulk.list()).toHaveLength(1);
+    expect(fake.calls().filter((call) => call.operation === 'OrdersPage')).toHaveLength(0);
+  });
+
+  it('resumes from the saved range of the same export: no order read twice, every order stored exactly', async () => {
+    const failed = (await syncState(stack)).run!;
+    const before = places.length;
+
+    const chain = await runChain(stack, { mode: 'full', trigger: 'test', resume: true });
+
+    expect(chain.map((execution) => execution.status)).toEqual(chain.map(() => 'SUCCEEDED'));
+    expect(places[before]).toEqual(decodeBulkPlace(failed.cursor!));
     expect(lastOf(chain).output).toMatchObject({
       status: 'succeeded',
       mode: 'full',
+      runId: failed.runId,
       counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
       orderCount: ORDERS,
     });
     expect(await differences(stack, fake)).toEqual({ missing: [], stale: [], extra: [] });
-    expect(fake.calls().every((call) => call.outcome === '200')).toBe(true);
+    expect(fake.bulk.list()).toHaveLength(1);
+    expect((await syncState(stack)).checkpoint).toMatchObject({ isFullSync: true, watermark: failed.window.to });
   });
 
-  it('then fetches only what changed: inserts the new orders, updates the changed ones', async () => {
+  it('then fetches only what changed through the paged query: inserts the new orders, updates the changed ones', async () => {
     const before = await syncState(stack);
     const changed = fake.shop.truth().slice(0, 60).map((order) => order.id);
     fake.shop.mutate({ updates: changed, creates: 15 });
@@ -77,6 +127,8 @@ describe('a Shopify shop: a full sync, then an incremental one', () => {
       orderCount: ORDERS + 15,
     });
     expect(await differences(stack, fake)).toEqual({ missing: [], stale: [], extra: [] });
+    expect(fake.bulk.list()).toHaveLength(1);
+    expect(fake.calls().filter((call) => call.operation === 'OrdersPage').length).toBeGreaterThan(0);
     const state = await syncState(stack);
     expect(state.checkpoint).toMatchObject({ watermark: summary.window.to, isFullSync: false });
     expect(state.orderCount).toBe(ORDERS + 15);

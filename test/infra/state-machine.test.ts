@@ -41,7 +41,21 @@ describe('the flow, by the state names the local runner binds', () => {
   it('has exactly the states of the run, starting at Begin', () => {
     expect(definition.StartAt).toBe('Begin');
     expect(Object.keys(states).sort()).toEqual(
-      ['Begin', 'BeginFailed', 'Commit', 'ContinueAsNew', 'Done', 'Failed', 'HandedOver', 'MorePages?', 'RecordFailure', 'Skipped', 'Skipped?', 'SyncPage'].sort(),
+      [
+        'Begin',
+        'BeginFailed',
+        'Commit',
+        'ContinueAsNew',
+        'Done',
+        'Failed',
+        'HandedOver',
+        'MorePages?',
+        'RecordFailure',
+        'Skipped',
+        'Skipped?',
+        'SyncPage',
+        'WaitForSource',
+      ].sort(),
     );
   });
 
@@ -78,10 +92,21 @@ describe('the flow, by the state names the local runner binds', () => {
     expect(states['MorePages?'].Choices).toEqual([
       { Variable: '$.done', BooleanEquals: true, Next: 'Commit' },
       { Variable: '$.pagesInPart', NumericGreaterThanEqualsPath: '$.maxPagesPerPart', Next: 'ContinueAsNew' },
+      {
+        And: [
+          { Variable: '$.waitSeconds', IsPresent: true },
+          { Variable: '$.waitSeconds', NumericGreaterThan: 0 },
+        ],
+        Next: 'WaitForSource',
+      },
     ]);
     expect(states['MorePages?'].Default).toBe('SyncPage');
     expect(states.Commit).toEqual(expect.objectContaining({ Next: 'Done', OutputPath: '$.Payload' }));
     expect(states.Done.Type).toBe('Succeed');
+  });
+
+  it('waits in the execution, never in a Lambda, for as long as the page asked (a bulk export still running), then syncs on', () => {
+    expect(states.WaitForSource).toEqual({ Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'SyncPage' });
   });
 
   it('starts the next part of the run on this very state machine, named by the run, linked to its parent', () => {

@@ -125,7 +125,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     last: page.nextCursor === null,
   });
   deps.metrics?.page({ stream: state.stream, runId: run.runId, mode: run.mode, page: saved.pages, counts, source: page.stats, quarantinedIds });
-  return after(state, progress);
+  return after(state, progress, page.waitSeconds);
 }
 
 /**
@@ -150,10 +150,12 @@ function withUnstorableRejected(page: SourcePage, store: Pick<OrderStore, 'unsto
   return { ...page, orders, rejected: [...recounted, ...unstorable] };
 }
 
-/** The run state once `progress` is saved. */
-function after(state: RunState, progress: RunProgress): RunState {
+/** The run state once `progress` is saved; `waitSeconds`: how long the source asked to wait before the next page. */
+function after(state: RunState, progress: RunProgress, waitSeconds = 0): RunState {
+  const { waitSeconds: _lastWait, ...rest } = state;
   return {
-    ...state,
+    ...rest,
+    ...(waitSeconds > 0 ? { waitSeconds } : {}),
     run: progress,
     pagesInPart: state.pagesInPart + Math.max(0, progress.pages - state.run.pages),
     done: progress.cursor === null && progress.pages > 0,

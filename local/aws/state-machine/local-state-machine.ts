@@ -44,6 +44,8 @@ export interface LocalStateMachineOptions {
   tasks: Record<string, TaskBinding>;
   /** Milliseconds to wait between retries, instead of the definition's IntervalSeconds (tests, demos). */
   retryIntervalMs?: number;
+  /** Milliseconds every Wait state waits, instead of the definition's (SecondsPath): tests, so a bulk export's polls take no time. */
+  waitMs?: number;
   /** Called whenever an execution ends (the local stack prints it; tests wait on it). */
   onExecutionEnd?: (record: ExecutionRecord) => void;
   /** Executions kept for Describe/List/History; the oldest finished ones are forgotten past it. */
@@ -108,6 +110,7 @@ export class LocalStateMachine {
       overrides: {
         taskResourceLocalHandlers: this.taskHandlers(record),
         ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: this.retryOverrides() } : {}),
+        ...(this.options.waitMs !== undefined ? { waitTimeOverrides: this.waitOverrides(this.options.waitMs) } : {}),
       },
       context: {
         Execution: { Id: executionArn, Name: executionName, RoleArn: 'arn:aws:iam::123456789012:role/local' },
@@ -201,6 +204,14 @@ export class LocalStateMachine {
       Object.entries(this.options.definition.States)
         .filter(([, state]) => 'Retry' in state)
         .map(([stateName]) => [stateName, interval]),
+    );
+  }
+
+  private waitOverrides(waitMs: number): Record<string, number> {
+    return Object.fromEntries(
+      Object.entries(this.options.definition.States)
+        .filter(([, state]) => state.Type === 'Wait')
+        .map(([stateName]) => [stateName, waitMs]),
     );
   }
 

@@ -97,6 +97,20 @@ describe('sync page', () => {
     expect((await world.state.get(STREAM)).run?.pages).toBe(0);
   });
 
+  it('passes on how long the source asked to wait before the next page (the state machine waits), and only for that page', async () => {
+    const world = useCaseWorld({ orders: 10, pageSize: 4 });
+    const source = world.deps.syncPage.source;
+    const waits = [7, undefined];
+    const deps = { ...world.deps.syncPage, source: { fetchPage: async (request: Parameters<typeof source.fetchPage>[0]) => ({ ...(await source.fetchPage(request)), waitSeconds: waits.shift() }) } };
+
+    const waiting = await syncPage(deps, await begunFullRun(world));
+    const next = await syncPage(deps, waiting);
+
+    expect(waiting).toMatchObject({ waitSeconds: 7, run: { pages: 1 } });
+    expect(next).not.toHaveProperty('waitSeconds');
+    expect(next.run.pages).toBe(2);
+  });
+
   it('does nothing for a run already done', async () => {
     const world = useCaseWorld({ orders: 2, pageSize: 4 });
     const done = await syncPage(world.deps.syncPage, await begunFullRun(world));

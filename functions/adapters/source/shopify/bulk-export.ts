@@ -14,6 +14,7 @@ import type { Instant, Order } from '../../../core/order';
 import type { SourceCallStats } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { describeNetworkError } from '../http-client';
+import { screenOrder, type RejectedOrder } from '../../../core/quarantine';
 import { mapShopifyOrder } from './map-order';
 import {
   BULK_OPERATION_COST,
@@ -60,6 +61,8 @@ export interface BulkStatus {
 export interface BulkRange {
   /** The complete orders of the range, mapped and validated, in file order. */
   orders: Order[];
+  /** The range's orders the mapping could not take (quarantined by the core), with their place in the range. */
+  rejected: RejectedOrder[];
   /** Where the next range starts: the first byte of the first order not returned (the file's size when done). */
   nextOffset: number;
   /** Nothing is left after nextOffset. */
@@ -69,8 +72,9 @@ export interface BulkRange {
 }
 
 export interface BulkOrderExport {
-  start(request: { window: Window; blockedSinceMs?: number | null }): Promise<BulkStart>;
-  poll(operationId: string): Promise<BulkStatus>;
+  /** `stats`, when given, counts the requests made (for the page's logs and metrics). */
+  start(request: { window: Window; blockedSinceMs?: number | null }, stats?: SourceCallStats): Promise<BulkStart>;
+  poll(operationId: string, stats?: SourceCallStats): Promise<BulkStatus>;
   /** One bounded read of the result: from `offset` (an order's first byte, 0 at first), about `maxBytes` long. */
   readRange(request: { url: string; offset: number; maxBytes: number }): Promise<BulkRange>;
 }
@@ -155,8 +159,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
     this.clock = options.clock ?? Date.now;
   }
 
-  async start({ window, blockedSinceMs = null }: { window: Window; blockedSinceMs?: number | null }): Promise<BulkStart> {
-    const stats = newStats();
+  async start({ window, blockedSinceMs = null }: { window: Window; blockedSinceMs?: number | null }, stats = newStats()): Promise<BulkStart> {
     await this.options.source.checkScopes(stats);
     const query = ordersBulkQuery(window);
     // A start step that died after Shopify created the operation is retried: the operation it left is adopted.
@@ -183,8 +186,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
     return { kind: 'started', operationId: operation.id, adopted: false };
   }
 
-  async poll(operationId: string): Promise<BulkStatus> {
-    const stats = newStats();
+  async poll(operationId: string, stats = newStats()): Promise<BulkStatus> {
     const data = await this.options.source.graphql('BulkOperation', BULK_OPERATION_QUERY, { id: operationId }, BULK_OPERATION_COST, stats);
     const op = isFields(data) ? data.node : undefined;
     if (op === null) throw new SourceRequestError(`Shopify has no bulk operation ${operationId} (an id from another shop or app?)`);
@@ -232,15 +234,21 @@ export class ShopifyBulkExport implements BulkOrderExport {
     const stats = newStats();
     for (let want = maxBytes; ; want = Math.min(want * 2, this.maxOrderBytes)) {
       const got = await this.fetchRange(url, offset, want, stats);
-      if (got === null) return { orders: [], nextOffset: offset, done: true, fileSize: offset, stats };
+      if (got === null) return { orders: [], rejected: [], nextOffset: offset, done: true, fileSize: offset, stats };
       const end = offset + got.bytes.byteLength;
       const atEnd = end >= got.fileSize;
       const { nodes, consumed } = assemble(got.bytes, atEnd, offset);
       if (nodes.length > 0 || atEnd) {
-        // The same mapping and validation as the paged query: one bad order fails here exactly as it would there.
-        const orders = nodes.map((node) => mapShopifyOrder(node));
+        // The same mapping and validation as the paged query: a node it cannot take is set aside as there.
+        const orders: Order[] = [];
+        const rejected: RejectedOrder[] = [];
+        for (const node of nodes) {
+          const screened = screenOrder(node, mapShopifyOrder, orders.length);
+          if ('rejected' in screened) rejected.push(screened.rejected);
+          else orders.push(screened.order);
+        }
         const nextOffset = offset + consumed;
-        return { orders, nextOffset, done: atEnd && nextOffset >= got.fileSize, fileSize: got.fileSize, stats };
+        return { orders, rejected, nextOffset, done: atEnd && nextOffset >= got.fileSize, fileSize: got.fileSize, stats };
       }
       if (want >= this.maxOrderBytes) {
         throw new InvalidPageError(`one order of the bulk result at byte ${offset} spans more than ${this.maxOrderBytes} bytes with its children: too big to read in one step`);

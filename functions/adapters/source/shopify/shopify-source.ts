@@ -1,0 +1,153 @@
+// The OrderSource a Shopify deployment runs: a full resync walks a bulk operation (start, poll, read the result one
+// byte range a page), incremental windows walk the paged `orders` query. The run's cursor says where the walk
+// stands, so a retried, continued or resumed page goes on from the last saved place; no step ever sleeps: a page
+// that finds the export not ready asks the state machine to wait (`waitSeconds`).
+import { SourceRequestError, type OrderSyncError } from '../../../core/errors';
+import { epochMsOf } from '../../../core/instant';
+import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
+import type { Window } from '../../../core/run-types';
+import { BulkOperationFailedError, BulkResultExpiredError, type BulkOrderExport } from './bulk-export';
+
+/** Where a bulk walk stands; `restarts`: new exports this run has started after one failed or expired. */
+export type BulkPlace =
+  | { phase: 'starting'; restarts: number; blockedSinceMs: number | null }
+  | { phase: 'exporting'; restarts: number; operationId: string; startedAtMs: number }
+  | { phase: 'reading'; restarts: number; operationId: string; url: string; urlExpiresAtMs: number | null; offset: number };
+
+export interface ShopifySourceOptions {
+  /** The paged connector: incremental windows, counts, and full windows when bulk is off. */
+  paged: OrderSource;
+  /** The bulk export over the same connector; absent: full resyncs page too (SHOPIFY_BULK_RESYNC=false). */
+  bulk?: BulkOrderExport;
+  /** Bytes of the result one page reads (SHOPIFY_BULK_RANGE_BYTES). */
+  rangeBytes: number;
+  clock?: () => number;
+  logger?: Pick<Log, 'info' | 'warn'>;
+}
+
+/** A bulk cursor starts with this; the paged connector's are base64url, which has no ':'. */
+const BULK_PREFIX = 'bulk:';
+/** Waits (s): after a start, and while another query of the app holds the bulk slot. */
+const FIRST_POLL_SECONDS = 2;
+const BLOCKED_SECONDS = 30;
+/** Polls of a running export are a quarter of its age apart, within these bounds: late by at most a quarter. */
+const MIN_POLL_SECONDS = 2;
+const MAX_POLL_SECONDS = 30;
+/** New exports one run starts after a FAILED, CANCELED or EXPIRED one before it gives up with that error. */
+export const MAX_EXPORT_RESTARTS = 2;
+
+export function encodeBulkPlace(place: BulkPlace): string {
+  return BULK_PREFIX + Buffer.from(JSON.stringify(place)).toString('base64url');
+}
+
+export function decodeBulkPlace(cursor: string): BulkPlace {
+  try {
+    const place = JSON.parse(Buffer.from(cursor.slice(BULK_PREFIX.length), 'base64url').toString('utf8')) as BulkPlace;
+    if (['starting', 'exporting', 'reading'].includes(place.phase) && Number.isInteger(place.restarts)) return place;
+  } catch {
+    // refused below
+  }
+  throw new SourceRequestError('the cursor is not one the Shopify bulk walk issued (pass nextCursor back exactly as received)');
+}
+
+function noStats(): SourceCallStats {
+  return { requests: 0, throttled: 0, retried: 0 };
+}
+
+export class ShopifySource implements OrderSource {
+  private readonly clock: () => number;
+
+  constructor(private readonly options: ShopifySourceOptions) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  async fetchPage(request: PageRequest): Promise<SourcePage> {
+    const { window, cursor } = request;
+    // A run goes on the way it began: a bulk cursor stays bulk, a paged one paged, whatever the setting says now.
+    if (cursor?.startsWith(BULK_PREFIX)) return this.bulkPage(window, decodeBulkPlace(cursor));
+    if (cursor === null && window.from === null && this.options.bulk) return this.bulkPage(window, { phase: 'starting', restarts: 0, blockedSinceMs: null });
+    return this.options.paged.fetchPage(request);
+  }
+
+  count(window: Window): Promise<number> {
+    return this.options.paged.count(window);
+  }
+
+  private async bulkPage(window: Window, place: BulkPlace): Promise<SourcePage> {
+    const bulk = this.options.bulk;
+    if (!bulk) throw new SourceRequestError('this run began as a Shopify bulk export, but the connector was built without one');
+    const stats = noStats();
+    try {
+      if (place.phase === 'starting') return await this.start(bulk, window, place, stats);
+      if (place.phase === 'exporting') return await this.poll(bulk, place, stats);
+      return await this.read(bulk, place, stats);
+    } catch (error) {
+      if (error instanceof BulkOperationFailedError || error instanceof BulkResultExpiredError) return this.restart(place, error, stats);
+      throw error;
+    }
+  }
+
+  private async start(bulk: BulkOrderExport, window: Window, place: BulkPlace & { phase: 'starting' }, stats: SourceCallStats): Promise<SourcePage> {
+    const started = await bulk.start({ window, blockedSinceMs: place.blockedSinceMs }, stats);
+    if (started.kind === 'blocked') {
+      this.options.logger?.info('Shopify bulk export waits: another bulk query of the app holds the slot', {
+        blockingOperationIds: started.blockingOperationIds,
+        blockedForSeconds: Math.round((this.clock() - started.blockedSinceMs) / 1000),
+      });
+      return this.page([], { ...place, blockedSinceMs: started.blockedSinceMs }, stats, BLOCKED_SECONDS);
+    }
+    this.options.logger?.info(started.adopted ? 'Shopify bulk export adopted (ours, already started)' : 'Shopify bulk export started', {
+      operationId: started.operationId,
+      window,
+    });
+    const next: BulkPlace = { phase: 'exporting', restarts: place.restarts, operationId: started.operationId, startedAtMs: this.clock() };
+    return this.page([], next, stats, FIRST_POLL_SECONDS);
+  }
+
+  private async poll(bulk: BulkOrderExport, place: BulkPlace & { phase: 'exporting' }, stats: SourceCallStats): Promise<SourcePage> {
+    const status = await bulk.poll(place.operationId, stats);
+    if (!status.done) {
+      const ageSeconds = (this.clock() - place.startedAtMs) / 1000;
+      const waitSeconds = Math.min(MAX_POLL_SECONDS, Math.max(MIN_POLL_SECONDS, Math.ceil(ageSeconds / 4)));
+      this.options.logger?.info('Shopify bulk export running', { operationId: place.operationId, status: status.status, orders: status.rootObjectCount, waitSeconds });
+      return this.page([], place, stats, waitSeconds);
+    }
+    this.options.logger?.info('Shopify bulk export completed', { operationId: place.operationId, orders: status.rootObjectCount, bytes: status.fileSize });
+    // An empty window completes with no file: nothing to read.
+    if (status.url === null) return { orders: [], rejected: [], nextCursor: null, stats };
+    const urlExpiresAtMs = status.urlExpiresAt === null ? null : epochMsOf(status.urlExpiresAt);
+    return this.page([], { phase: 'reading', restarts: place.restarts, operationId: place.operationId, url: status.url, urlExpiresAtMs, offset: 0 }, stats, 0);
+  }
+
+  private async read(bulk: BulkOrderExport, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage> {
+    // readRange refuses a URL past its signature's expiry (BulkResultExpiredError) before it reaches storage.
+    const range = await bulk.readRange({ url: place.url, offset: place.offset, maxBytes: this.options.rangeBytes });
+    const merged = { ...stats, requests: stats.requests + range.stats.requests, throttled: stats.throttled + range.stats.throttled, retried: stats.retried + range.stats.retried };
+    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats: merged };
+    return this.page(range.orders, { ...place, offset: range.nextOffset }, merged, 0, range.rejected);
+  }
+
+  /**
+   * The export failed, was canceled, or its result is gone (a resume past the URL's 7 days): start a new one over the
+   * same window from its first byte. Orders already stored come again and count as unchanged, so counts stay exact.
+   */
+  private restart(place: BulkPlace, error: OrderSyncError, stats: SourceCallStats): SourcePage {
+    if (place.restarts >= MAX_EXPORT_RESTARTS) {
+      // The same error (its name is what Catch and the run's record show), saying what was tried.
+      error.message = `${error.message} (after ${place.restarts} new exports in this run; request a new full resync once Shopify's export works again)`;
+      throw error;
+    }
+    const where = place.phase === 'reading' ? ` at byte ${place.offset} of its result` : '';
+    this.options.logger?.warn(`Shopify bulk export unusable${where}: starting a new export of the window from the start (orders already stored count as unchanged)`, {
+      error: error.message,
+      errorName: error.name,
+      restart: place.restarts + 1,
+      maxRestarts: MAX_EXPORT_RESTARTS,
+    });
+    return this.page([], { phase: 'starting', restarts: place.restarts + 1, blockedSinceMs: null }, stats, 0);
+  }
+
+  private page(orders: SourcePage['orders'], next: BulkPlace, stats: SourceCallStats, waitSeconds: number, rejected: SourcePage['rejected'] = []): SourcePage {
+    return { orders, rejected, nextCursor: encodeBulkPlace(next), stats, ...(waitSeconds > 0 ? { waitSeconds } : {}) };
+  }
+}
