@@ -43,8 +43,8 @@ const USAGE = `usage: npm start [-- options]
   Ports may be 0 (any free port). A real source instead of the fake: ORDERS_API_URL=... ORDERS_API_TOKEN=... npm start,
   or a Shopify shop: SOURCE_KIND=shopify SHOPIFY_SHOP_DOMAIN=... SHOPIFY_API_VERSION=... ORDERS_API_TOKEN=... npm start`;
 
-/** Signals this soon after the first are echoes of the same Ctrl-C, not a second one. */
-const SIGNAL_ECHO_MS = 2_000;
+/** Signals this soon after the first are echoes of the same Ctrl-C (npm and tsx relay it, late on a loaded machine), not a second one. */
+const SIGNAL_ECHO_MS = 5_000;
 
 /** How long a clean stop may take before it is forced (a page step against a dead source, say). */
 const SHUTDOWN_DEADLINE_MS = 60_000;

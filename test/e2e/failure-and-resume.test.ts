@@ -20,8 +20,9 @@ describe('a full resync that fails at page 7, then resumes', () => {
   afterAll(() => stack?.stop());
 
   it('fails the run with the error recorded, checkpoint unchanged, lease released', async () => {
+    // A page that is no page (no orders array) fails its request: a bad order alone would be quarantined.
     const badOrder = stack.fake!.truth()[FAILING_PAGE * PAGE_SIZE + 3]!.id;
-    stack.fake!.corruptOrder(badOrder, { total_price: 12.5 });
+    stack.fake!.breakPagesOf(badOrder, true);
 
     const chain = await runChain(stack, { mode: 'full', trigger: 'test' });
 
@@ -34,17 +35,16 @@ describe('a full resync that fails at page 7, then resumes', () => {
     expect(state.run).toMatchObject({
       status: 'failed',
       pages: FAILING_PAGE,
-      error: { name: 'InvalidOrderError', page: FAILING_PAGE },
+      error: { name: 'InvalidPageError', page: FAILING_PAGE },
     });
-    expect(state.run!.error!.message).toContain(badOrder);
-    expect(state.run!.error!.message).toContain('total_price');
-    expect(state.lastRun).toMatchObject({ status: 'failed', error: { name: 'InvalidOrderError' } });
+    expect(state.run!.error!.message).toContain('without an "orders" array');
+    expect(state.lastRun).toMatchObject({ status: 'failed', error: { name: 'InvalidPageError' } });
     expect(state.orderCount).toBe(FAILING_PAGE * PAGE_SIZE);
   });
 
   it('resumes from page 7: no page before it is fetched again, and the copy ends complete', async () => {
     const failed = (await syncState(stack)).run!;
-    stack.fake!.corruptOrder(stack.fake!.truth()[FAILING_PAGE * PAGE_SIZE + 3]!.id, null);
+    stack.fake!.breakPagesOf(stack.fake!.truth()[FAILING_PAGE * PAGE_SIZE + 3]!.id, false);
     const requestsBefore = stack.fake!.requests().length;
 
     const chain = await runChain(stack, { mode: 'full', trigger: 'test', resume: true });

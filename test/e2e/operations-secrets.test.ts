@@ -70,9 +70,9 @@ describe('the source token in a whole run', () => {
     expect(lastOf(await runChain(stack, { mode: 'incremental', trigger: 'test' })).status).toBe('SUCCEEDED');
 
     const badOrder = stack.fake!.truth()[120]!.id;
-    stack.fake!.corruptOrder(badOrder, { total_price: 'much' });
+    stack.fake!.breakPagesOf(badOrder, true);
     expect(lastOf(await runChain(stack, { mode: 'full', trigger: 'test' }))).toMatchObject({ status: 'FAILED', error: 'SyncFailed' });
-    stack.fake!.corruptOrder(badOrder, null);
+    stack.fake!.breakPagesOf(badOrder, false);
 
     process.env.ORDERS_API_TOKEN = WRONG_TOKEN;
     resetRuntime();

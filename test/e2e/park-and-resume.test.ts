@@ -146,16 +146,17 @@ describe('a full resync failed on a permanent error, parked while the schedule g
   it('is not thrown away by the next tick: the resume goes on from the failed page, the copy and the counter end exact', async () => {
     const failingPage = 9;
     const badOrder = stack.fake!.truth()[failingPage * PAGE_SIZE + 7]!.id;
-    stack.fake!.corruptOrder(badOrder, { total_price: 12.5 });
+    // A page that is no page fails its request (a bad order alone would be quarantined).
+    stack.fake!.breakPagesOf(badOrder, true);
     const servedBefore = pagesServed(stack);
     const chain = await runChain(stack, { mode: 'full', trigger: 'test' });
     expect(chain[chain.length - 1]).toMatchObject({ status: 'FAILED' });
     const failed = (await syncState(stack)).run!;
-    expect(failed).toMatchObject({ status: 'failed', pages: failingPage, error: { name: 'InvalidOrderError' } });
+    expect(failed).toMatchObject({ status: 'failed', pages: failingPage, error: { name: 'InvalidPageError' } });
     const servedByTheCutRun = pagesServed(stack) - servedBefore;
 
     await ticksBesideTheParkedResync(stack, failed.runId);
-    stack.fake!.corruptOrder(badOrder, null);
+    stack.fake!.breakPagesOf(badOrder, false);
 
     await expectResumedToAnExactCopy(stack, { runId: failed.runId, savedPages: failingPage, pagesServed: servedByTheCutRun });
   }, 90_000);

@@ -88,6 +88,11 @@ export interface FakeOrdersApi {
   script(...outcomes: ScriptedOutcome[]): void;
   /** Serves the order with these fields replaced (undefined removes one): bad data for the reliability tests. null clears. */
   corruptOrder(id: string, patch: Record<string, unknown> | null): void;
+  /**
+   * Every page that holds this order is answered without an `orders` array (a request failure, not an order's:
+   * InvalidPageError, which fails the run as a permanent error); false serves it normally again.
+   */
+  breakPagesOf(id: string, broken: boolean): void;
   /** Changes per second in the background (0 stops them). */
   setLiveRate(changesPerSecond: number): void;
   stats(): FakeApiStats;
@@ -122,6 +127,8 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
   });
   let faults = checkedFaults({ ...NO_FAULTS, ...options.faults });
   const scripted: ScriptedOutcome[] = [];
+  /** Orders whose pages are answered without an orders array (breakPagesOf). */
+  const pageBreakers = new Set<number>();
   const faultRandom = new SeededRandom(hash32(seed, 0xfa17));
   const liveRandom = new SeededRandom(hash32(seed, 0x11fe));
   const rateWindow = new RateWindow();
@@ -267,7 +274,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     const nextCursor =
       last !== undefined && (more || cutShort) ? encodeCursor({ updatedMicros: table.updatedMicros[last]!, index: last }, filters) : null;
     const body = pageBody(indices, nextCursor);
-    if (outcome === 'wrong-shape') return JSON.stringify({ data: { orders: [] }, next: null });
+    if (outcome === 'wrong-shape' || indices.some((index) => pageBreakers.has(index))) return JSON.stringify({ data: { orders: [] }, next: null });
     if (outcome === 'cursor-type') return body.replace(/"next_cursor":(null|"[^"]*")\}$/, '"next_cursor":12345}');
     return body;
   }
@@ -409,6 +416,12 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     },
     script(...outcomes) {
       scripted.push(...outcomes);
+    },
+    breakPagesOf(id, broken) {
+      const index = indexOfOrderId(id, table.size);
+      if (index === null) throw new RangeError(`no order ${id} in the fake shop`);
+      if (broken) pageBreakers.add(index);
+      else pageBreakers.delete(index);
     },
     corruptOrder(id, patch) {
       const index = indexOfOrderId(id, table.size);
