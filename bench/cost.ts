@@ -53,8 +53,11 @@ const STATE_OF_FUNCTION: Partial<Record<FunctionName, string>> = {
  * through the state machine's Task states, the scheduled trigger through the schedule's target, the API function
  * by its construct id.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template and an ASL definition: untyped JSON
-export function functionSizing(template: CloudFormationTemplate, definition: { States: Record<string, any> }): Record<FunctionName, FunctionSizing> {
+export function functionSizing(
+  template: CloudFormationTemplate,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an ASL definition: untyped JSON
+  definition: { States: Record<string, any> },
+): Record<FunctionName, FunctionSizing> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template and an ASL definition: untyped JSON
   const resources = template.Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
   const sizingOf = (logicalId: string | undefined, what: string): FunctionSizing => {

@@ -12,7 +12,11 @@ async function main(): Promise<void> {
     info: () => ({ url: api.url, token: api.token }),
     stats: () => api.stats(),
     mutate: (change: Change) => api.mutate(change),
-    oldestIds: (count: number) => api.truth().slice(0, count).map((order) => order.id),
+    oldestIds: (count: number) =>
+      api
+        .truth()
+        .slice(0, count)
+        .map((order) => order.id),
     peakRss: () => {
       const peak = rss.peak();
       rss.mark();

@@ -31,7 +31,11 @@ export function totalUnits(units: Record<string, number>): number {
 /** a - b, field by field. */
 export function tallySince(now: DynamoTally, before: DynamoTally): DynamoTally {
   const minus = (a: Record<string, number>, b: Record<string, number>) =>
-    Object.fromEntries(Object.entries(a).map(([key, value]) => [key, value - (b[key] ?? 0)]).filter(([, value]) => value !== 0));
+    Object.fromEntries(
+      Object.entries(a)
+        .map(([key, value]) => [key, value - (b[key] ?? 0)])
+        .filter(([, value]) => value !== 0),
+    );
   return {
     calls: minus(now.calls, before.calls),
     readUnits: minus(now.readUnits, before.readUnits),
@@ -78,7 +82,8 @@ export function installDynamoMeter(): DynamoMeter {
       for (const requests of Object.values(command.input?.RequestItems ?? {})) tally.itemsWritten += (requests as unknown[]).length;
     }
     if (name === 'BatchGetCommand') {
-      for (const request of Object.values(command.input?.RequestItems ?? {})) tally.keysRead += ((request as { Keys: unknown[] }).Keys ?? []).length;
+      for (const request of Object.values(command.input?.RequestItems ?? {}))
+        tally.keysRead += ((request as { Keys: unknown[] }).Keys ?? []).length;
     }
     const consumed = output?.ConsumedCapacity;
     const target = isRead ? tally.readUnits : isWrite ? tally.writeUnits : undefined;
@@ -181,5 +186,9 @@ export function invocationMeter(sections?: Sections): InvocationMeter {
 
 /** a - b per key. */
 export function countsSince(now: Record<string, number>, before: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(now).map(([key, value]) => [key, value - (before[key] ?? 0)]).filter(([, value]) => value !== 0));
+  return Object.fromEntries(
+    Object.entries(now)
+      .map(([key, value]) => [key, value - (before[key] ?? 0)])
+      .filter(([, value]) => value !== 0),
+  );
 }

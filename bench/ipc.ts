@@ -91,7 +91,11 @@ export function serveRequests(handlers: Record<string, Handler>): void {
         if (!handler) throw new Error(`no command "${request.command}" (known: ${Object.keys(handlers).join(', ')})`);
         process.send!({ id: request.id, ok: true, value: await handler(request.args) } satisfies Answer);
       } catch (error) {
-        process.send!({ id: request.id, ok: false, error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies Answer);
+        process.send!({
+          id: request.id,
+          ok: false,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        } satisfies Answer);
       }
     })();
   });

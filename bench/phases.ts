@@ -276,7 +276,13 @@ export function storeOnly(
       await source.close();
       client.destroy();
     }
-    return { orders, pages, measuredMs, unmeasuredParts: ['source'], notes: ['time and memory cover the store calls; the pages were fetched between them, unmeasured'] };
+    return {
+      orders,
+      pages,
+      measuredMs,
+      unmeasuredParts: ['source'],
+      notes: ['time and memory cover the store calls; the pages were fetched between them, unmeasured'],
+    };
   });
 }
 
@@ -289,7 +295,12 @@ export interface SyncPhasesOptions {
 }
 
 /** 3-5. A full resync (continue-as-new included), an incremental run after changes, one after none. */
-export async function syncPhases(meter: PhaseMeter, stack: LocalStack, fake: FakeControl, options: SyncPhasesOptions): Promise<PhaseResult[]> {
+export async function syncPhases(
+  meter: PhaseMeter,
+  stack: LocalStack,
+  fake: FakeControl,
+  options: SyncPhasesOptions,
+): Promise<PhaseResult[]> {
   // The triggers' own path (lease first, then StartExecution), with the local machine as the starter.
   const deps: StartDeps = { ...startDeps(), starter: new LocalExecutionStarter(stack.machine) };
   const results = [await runChain(meter, stack, fake, deps, 'full resync', 'full', 'http')];
@@ -297,8 +308,12 @@ export async function syncPhases(meter: PhaseMeter, stack: LocalStack, fake: Fak
 
   const changed = await fake.oldestIds(options.changedOrders);
   await fake.mutate({ updates: changed });
-  results.push(await runChain(meter, stack, fake, deps, 'incremental', 'incremental', 'schedule', [`${changed.length} orders changed before the run`]));
-  results.push(await runChain(meter, stack, fake, deps, 'no-change incremental', 'incremental', 'schedule', ['nothing changed at the source']));
+  results.push(
+    await runChain(meter, stack, fake, deps, 'incremental', 'incremental', 'schedule', [`${changed.length} orders changed before the run`]),
+  );
+  results.push(
+    await runChain(meter, stack, fake, deps, 'no-change incremental', 'incremental', 'schedule', ['nothing changed at the source']),
+  );
   return results;
 }
 
@@ -343,6 +358,10 @@ export function fakeControlOf(api: FakeOrdersApi): FakeControl {
     requests: async () => api.stats().requests,
     throttled: async () => throttledAnswers(api.stats()),
     mutate: async (change) => api.mutate(change),
-    oldestIds: async (count) => api.truth().slice(0, count).map((order) => order.id),
+    oldestIds: async (count) =>
+      api
+        .truth()
+        .slice(0, count)
+        .map((order) => order.id),
   };
 }

@@ -24,7 +24,7 @@ export function categoryOf(url: string, functionName: string): string {
   const modules = file.lastIndexOf('node_modules/');
   if (modules >= 0) {
     const [first, second] = file.slice(modules + 'node_modules/'.length).split('/');
-    return first?.startsWith('@') ? `${first}/${second}` : first ?? 'node_modules';
+    return first?.startsWith('@') ? `${first}/${second}` : (first ?? 'node_modules');
   }
   if (file.startsWith(PROJECT_ROOT)) return path.dirname(path.relative(PROJECT_ROOT, file));
   return 'other';
@@ -65,7 +65,9 @@ export async function summarizeProfiles(files: readonly string[], top = 8): Prom
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([category, ms]) => `${category} ${(ms / 1000).toFixed(1)} s (${Math.round((100 * ms) / busyMs)}%)`);
-    lines.push(`  ${processOf(totals)} (${path.basename(file)}): busy ${(busyMs / 1000).toFixed(1)} s, idle ${(idleMs / 1000).toFixed(1)} s; ${shown.join(', ')}`);
+    lines.push(
+      `  ${processOf(totals)} (${path.basename(file)}): busy ${(busyMs / 1000).toFixed(1)} s, idle ${(idleMs / 1000).toFixed(1)} s; ${shown.join(', ')}`,
+    );
   }
   return lines;
 }

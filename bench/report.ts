@@ -60,7 +60,14 @@ export interface BenchReport {
   inRunOrchestrationRatio?: number;
   memoryRatio?: { peakRatio: number; growthRatio: number; heapAfterGcRatio?: number; small: number; large: number };
   checks: Check[];
-  rateLimit?: { rate: number; window: 'fixed' | 'sliding'; calls: number; throttled: number; expectedSeconds: number; measuredSeconds: number };
+  rateLimit?: {
+    rate: number;
+    window: 'fixed' | 'sliding';
+    calls: number;
+    throttled: number;
+    expectedSeconds: number;
+    measuredSeconds: number;
+  };
   costs: Array<{ what: string; cost: CostBreakdown }>;
   prices: Prices;
   sizing: Record<string, FunctionSizing>;
@@ -122,7 +129,9 @@ export function buildReport(input: {
       pass: memoryRatio.peakRatio <= MEMORY_RATIO_GOAL,
       detail:
         `${mb(full.peakRss.runner!)} / ${mb(small.peakRss.runner!)} = ${memoryRatio.peakRatio.toFixed(2)}x (growth during the run ${mb(growth(full))} vs ${mb(growth(small))}` +
-        (full.runnerHeapAfterGc && small.runnerHeapAfterGc ? `; live heap after GC ${mb(full.runnerHeapAfterGc)} vs ${mb(small.runnerHeapAfterGc)})` : ')'),
+        (full.runnerHeapAfterGc && small.runnerHeapAfterGc
+          ? `; live heap after GC ${mb(full.runnerHeapAfterGc)} vs ${mb(small.runnerHeapAfterGc)})`
+          : ')'),
     });
   }
 
@@ -166,7 +175,8 @@ export function buildReport(input: {
     writeUnits: totalUnits(phase.dynamo.writeUnits),
     schedulerInvocations,
   });
-  if (full) costs.push({ what: `one full resync of ${full.ordersInShop} orders`, cost: projectCost(usageOf(full, 0), input.sizing, prices) });
+  if (full)
+    costs.push({ what: `one full resync of ${full.ordersInShop} orders`, cost: projectCost(usageOf(full, 0), input.sizing, prices) });
   for (const phase of [incremental, noChange]) {
     if (!phase) continue;
     const perRun = projectCost(usageOf(phase, 1), input.sizing, prices);
@@ -217,7 +227,22 @@ function markdownTable(header: string[], rows: string[][]): string[] {
 
 /** The phases as one table (markdown: readable in a terminal, pasted as is into the README). */
 export function phaseTable(phases: readonly PhaseResult[]): string[] {
-  const header = ['phase', 'orders', 'wall s', 'orders/s', 'API calls', 'pages', 'executions', 'transitions', 'Lambda steps', 'RRU', 'WRU', 'peak RSS runner', 'fake', 'dynalite'];
+  const header = [
+    'phase',
+    'orders',
+    'wall s',
+    'orders/s',
+    'API calls',
+    'pages',
+    'executions',
+    'transitions',
+    'Lambda steps',
+    'RRU',
+    'WRU',
+    'peak RSS runner',
+    'fake',
+    'dynalite',
+  ];
   const rows = phases.map((phase) => [
     phase.phase + (phase.ordersInShop !== phases[0]!.ordersInShop ? ` (${phase.ordersInShop} shop)` : ''),
     String(phase.orders),
@@ -247,7 +272,10 @@ export function timeBreakdown(phase: PhaseResult): string {
     // The trigger function (schedule, API) runs before the first step; its store calls are counted above too.
     const functions = parts['lambda steps'] + (parts['trigger functions'] ?? 0);
     const restOfCode = functions - (parts.source ?? 0) - (parts['orders store'] ?? 0) - (parts['sync-state store'] ?? 0);
-    shown.push(`rest of the functions' code ${share(Math.max(0, restOfCode))}`, `runner between steps ${share(Math.max(0, phase.wallMs - functions))}`);
+    shown.push(
+      `rest of the functions' code ${share(Math.max(0, restOfCode))}`,
+      `runner between steps ${share(Math.max(0, phase.wallMs - functions))}`,
+    );
   }
   return `${phase.phase}: ${shown.join(', ')}`;
 }
@@ -272,9 +300,14 @@ export function reportFindings(report: BenchReport): string[] {
   lines.push('where the time goes (sums of timed calls; the steps run one at a time):');
   for (const phase of report.phases) lines.push(`  ${timeBreakdown(phase)}`);
   lines.push('');
-  if (report.orchestrationRatio !== undefined) lines.push(`orchestration ratio full / (source only + store only): ${report.orchestrationRatio.toFixed(2)} (goal <= ${ORCHESTRATION_RATIO_GOAL})`);
+  if (report.orchestrationRatio !== undefined)
+    lines.push(
+      `orchestration ratio full / (source only + store only): ${report.orchestrationRatio.toFixed(2)} (goal <= ${ORCHESTRATION_RATIO_GOAL})`,
+    );
   if (report.inRunOrchestrationRatio !== undefined) {
-    lines.push(`  the same inside the full resync: wall / (its source + orders store time) = ${report.inRunOrchestrationRatio.toFixed(2)} (not affected by load changing between phases)`);
+    lines.push(
+      `  the same inside the full resync: wall / (its source + orders store time) = ${report.inRunOrchestrationRatio.toFixed(2)} (not affected by load changing between phases)`,
+    );
   }
   if (report.memoryRatio) {
     const { peakRatio, growthRatio, heapAfterGcRatio, large, small } = report.memoryRatio;
@@ -300,7 +333,9 @@ export function reportFindings(report: BenchReport): string[] {
     );
   }
   lines.push(
-    `  function sizes: ${Object.entries(report.sizing).map(([name, size]) => `${name} ${size.memoryMb} MB ${size.architecture}`).join(', ')}`,
+    `  function sizes: ${Object.entries(report.sizing)
+      .map(([name, size]) => `${name} ${size.memoryMb} MB ${size.architecture}`)
+      .join(', ')}`,
     ...describePrices(report.prices).map((line) => `  ${line}`),
   );
   for (const note of report.notes) lines.push(`note: ${note}`);

@@ -67,7 +67,8 @@ function parseFlags(argv: string[]): Flags | { shopify: ShopifyBenchSettings } {
     const text = values[name];
     if (text === undefined) return fallback;
     const value = Number(text);
-    if (typeof text !== 'string' || !Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number >= ${min}, got "${String(text)}"\n${USAGE}`);
+    if (typeof text !== 'string' || !Number.isInteger(value) || value < min)
+      throw new Error(`--${name} must be a whole number >= ${min}, got "${String(text)}"\n${USAGE}`);
     return value;
   };
   if (values.shopify) {
@@ -83,12 +84,15 @@ function parseFlags(argv: string[]): Flags | { shopify: ShopifyBenchSettings } {
   // The functions' own defaults (PAGE_SIZE, MAX_PAGES_PER_EXECUTION), read from the config schema, not copied.
   const defaults = parseConfig({});
   const phases = (values.phases ?? 'source,store,sync').split(',').map((name) => name.trim()) as WorkerKind[];
-  for (const phase of phases) if (!['source', 'store', 'sync'].includes(phase)) throw new Error(`--phases takes source, store, sync; got "${phase}"\n${USAGE}`);
+  for (const phase of phases)
+    if (!['source', 'store', 'sync'].includes(phase)) throw new Error(`--phases takes source, store, sync; got "${phase}"\n${USAGE}`);
   const pageSize = wholeNumber('page-size', defaults.PAGE_SIZE, 1);
-  if (pageSize > PAGE_SIZE_MAX) throw new Error(`--page-size must be at most ${PAGE_SIZE_MAX} (docs/source-contract.md "GET /orders"), got ${pageSize}`);
+  if (pageSize > PAGE_SIZE_MAX)
+    throw new Error(`--page-size must be at most ${PAGE_SIZE_MAX} (docs/source-contract.md "GET /orders"), got ${pageSize}`);
   const rate = wholeNumber('rate', 0);
   const rateWindow = values['rate-window'] ?? 'fixed';
-  if (rateWindow !== 'fixed' && rateWindow !== 'sliding') throw new Error(`--rate-window takes fixed or sliding, got "${rateWindow}"\n${USAGE}`);
+  if (rateWindow !== 'fixed' && rateWindow !== 'sliding')
+    throw new Error(`--rate-window takes fixed or sliding, got "${rateWindow}"\n${USAGE}`);
   return {
     orders: wholeNumber('orders', 300_000, 1),
     pageSize,
@@ -178,7 +182,10 @@ async function main(): Promise<void> {
   const sizing = answers.find((answer) => answer.sizing)?.sizing ?? small?.sizing ?? {};
   const diskNotes = answers
     .filter((answer) => answer.dynaliteDiskBytes !== undefined)
-    .map((answer) => `dynalite's LevelDB folder ended at ${Math.round(answer.dynaliteDiskBytes! / 1024 / 1024)} MB (${answer.results.map((result) => result.phase).join(', ')})`);
+    .map(
+      (answer) =>
+        `dynalite's LevelDB folder ended at ${Math.round(answer.dynaliteDiskBytes! / 1024 / 1024)} MB (${answer.results.map((result) => result.phase).join(', ')})`,
+    );
   const report = buildReport({
     settings: flags,
     machine: {

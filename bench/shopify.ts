@@ -53,7 +53,8 @@ async function resync(pathKind: 'paged' | 'bulk', orders: number, settings: Shop
     hooks: {
       before: (functionName, payload) => {
         const cursor = functionName === 'sync-page' ? (payload as RunState).run.cursor : null;
-        if (firstReadAt === null && cursor?.startsWith('bulk:') && decodeBulkPlace(cursor).phase === 'reading') firstReadAt = performance.now();
+        if (firstReadAt === null && cursor?.startsWith('bulk:') && decodeBulkPlace(cursor).phase === 'reading')
+          firstReadAt = performance.now();
       },
     },
     operations: { notification: () => undefined, runMetrics: () => undefined, emf: () => undefined },
@@ -64,12 +65,17 @@ async function resync(pathKind: 'paged' | 'bulk', orders: number, settings: Shop
     const chain = await stack.machine.waitForChain(first.executionArn);
     const seconds = (performance.now() - started) / 1000;
     const outcome = chain[chain.length - 1]!.output as RunOutcome | undefined;
-    if (outcome?.status !== 'succeeded') throw new Error(`the ${pathKind} resync did not succeed: ${chain[chain.length - 1]!.error ?? ''} ${chain[chain.length - 1]!.cause ?? ''}`);
+    if (outcome?.status !== 'succeeded')
+      throw new Error(
+        `the ${pathKind} resync did not succeed: ${chain[chain.length - 1]!.error ?? ''} ${chain[chain.length - 1]!.cause ?? ''}`,
+      );
     const exportSeconds = firstReadAt === null ? undefined : (firstReadAt - started) / 1000;
     const readSeconds = exportSeconds === undefined ? undefined : seconds - exportSeconds;
     // Paged: linear in orders (the budget's rate). Bulk: the export at its rate, plus the reading at the measured rate.
     const projected300kSeconds =
-      exportSeconds === undefined ? (seconds * PROJECTED_ORDERS) / orders : PROJECTED_ORDERS / settings.bulkRate + (readSeconds! * PROJECTED_ORDERS) / orders;
+      exportSeconds === undefined
+        ? (seconds * PROJECTED_ORDERS) / orders
+        : PROJECTED_ORDERS / settings.bulkRate + (readSeconds! * PROJECTED_ORDERS) / orders;
     return {
       path: pathKind,
       orders,
@@ -118,7 +124,10 @@ export function renderShopifyReport(figures: ShopifyResyncFigures[], settings: S
 
 export async function runShopifyBench(settings: ShopifyBenchSettings): Promise<void> {
   const figures: ShopifyResyncFigures[] = [];
-  for (const [kind, orders] of [['paged', settings.pagedOrders], ['bulk', settings.orders]] as const) {
+  for (const [kind, orders] of [
+    ['paged', settings.pagedOrders],
+    ['bulk', settings.orders],
+  ] as const) {
     console.error(`bench: Shopify full resync, ${kind}, ${orders} orders ...`);
     figures.push(await resync(kind, orders, settings));
   }
@@ -126,7 +135,10 @@ export async function runShopifyBench(settings: ShopifyBenchSettings): Promise<v
   const resultsDir = path.join(__dirname, 'results');
   await mkdir(resultsDir, { recursive: true });
   const jsonPath = path.join(resultsDir, `shopify-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(jsonPath, `${JSON.stringify({ date: new Date().toISOString(), settings, budget: STANDARD_PLAN_BUDGET, figures }, null, 2)}\n`);
+  await writeFile(
+    jsonPath,
+    `${JSON.stringify({ date: new Date().toISOString(), settings, budget: STANDARD_PLAN_BUDGET, figures }, null, 2)}\n`,
+  );
   console.log(`\nfigures written to ${path.relative(process.cwd(), jsonPath)}`);
 }
 

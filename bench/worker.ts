@@ -12,7 +12,16 @@ import { localTemplate, startLocalStack } from '../local/aws/stack';
 import { definitionFromTemplate, LOCAL_REGION } from '../local/aws/state-machine/definition';
 import { functionSizing, type FunctionName, type FunctionSizing } from './cost';
 import { forkService, type ChildService } from './ipc';
-import { HISTORY_ENDS_BEFORE_START_MS, PhaseMeter, sourceOnly, storeOnly, syncPhases, throttledAnswers, type FakeControl, type PhaseResult } from './phases';
+import {
+  HISTORY_ENDS_BEFORE_START_MS,
+  PhaseMeter,
+  sourceOnly,
+  storeOnly,
+  syncPhases,
+  throttledAnswers,
+  type FakeControl,
+  type PhaseResult,
+} from './phases';
 
 export type WorkerKind = 'source' | 'store' | 'sync';
 
@@ -58,7 +67,12 @@ async function fileBytes(file: string): Promise<number> {
 }
 
 async function startFake(request: WorkerRequest): Promise<{ child: ChildService; control: FakeControl }> {
-  const options = { orders: request.orders, seed: request.seed, faults: request.faults, historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS };
+  const options = {
+    orders: request.orders,
+    seed: request.seed,
+    faults: request.faults,
+    historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS,
+  };
   const child = await forkService(path.join(__dirname, 'fake-process.ts'), [JSON.stringify(options)], request.childExecArgv);
   const { url, token } = await child.call<{ url: string; token: string }>('info');
   return {
@@ -104,7 +118,13 @@ async function run(request: WorkerRequest): Promise<WorkerAnswer> {
     others.push({ label: 'dynalite', peakRss: () => dynalite.child.call<number>('peakRss') });
     const meter = new PhaseMeter({ others, ordersInShop: request.orders, pageSize: request.pageSize });
     if (request.kind === 'store') {
-      const results = [await storeOnly(meter, fake.control, { pageSize: request.pageSize, dynamodbEndpoint: dynalite.endpoint, ordersTable: TABLES.ordersTable })];
+      const results = [
+        await storeOnly(meter, fake.control, {
+          pageSize: request.pageSize,
+          dynamodbEndpoint: dynalite.endpoint,
+          ordersTable: TABLES.ordersTable,
+        }),
+      ];
       return { results, dynaliteDiskBytes: await folderBytes(dataDir) };
     }
 
@@ -126,7 +146,10 @@ async function run(request: WorkerRequest): Promise<WorkerAnswer> {
         fullOnly: request.fullOnly,
       });
       const template = localTemplate();
-      const sizing = functionSizing(template, definitionFromTemplate(template).definition as unknown as { States: Record<string, unknown> });
+      const sizing = functionSizing(
+        template,
+        definitionFromTemplate(template).definition as unknown as { States: Record<string, unknown> },
+      );
       return { results, sizing, dynaliteDiskBytes: await folderBytes(dataDir) };
     } finally {
       await stack.stop();

@@ -40,7 +40,10 @@ const optionalText = z
 const envSchema = z
   .object({
     AWS_REGION: z.string().default('us-east-1'),
-    STREAM: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'STREAM must be a lower-case name like "orders"').default('orders'),
+    STREAM: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]*$/, 'STREAM must be a lower-case name like "orders"')
+      .default('orders'),
     ORDERS_TABLE: optionalText,
     SYNC_STATE_TABLE: optionalText,
     QUARANTINE_TABLE: optionalText,

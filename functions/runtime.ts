@@ -141,7 +141,12 @@ const start = once((): StartDeps => {
 const status = once((): StatusDeps => {
   const cfg = config();
   const client = documentClient(cfg);
-  return { settings: { stream: cfg.STREAM }, state: syncStateStore(cfg, client), quarantine: quarantineStore(cfg, client), clock: Date.now };
+  return {
+    settings: { stream: cfg.STREAM },
+    state: syncStateStore(cfg, client),
+    quarantine: quarantineStore(cfg, client),
+    clock: Date.now,
+  };
 });
 
 export const beginDeps = begin.get;

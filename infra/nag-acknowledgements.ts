@@ -24,7 +24,8 @@ const STACK_ACKNOWLEDGEMENTS: { id: string; reason: string }[] = [
   },
   {
     id: 'AwsSolutions-L1',
-    reason: 'nodejs22.x is the runtime the project targets and tests (middy 6, Powertools 2); moving to a newer one is a tested upgrade, not a default.',
+    reason:
+      'nodejs22.x is the runtime the project targets and tests (middy 6, Powertools 2); moving to a newer one is a tested upgrade, not a default.',
   },
   {
     id: 'AwsSolutions-SMG4',
@@ -34,15 +35,18 @@ const STACK_ACKNOWLEDGEMENTS: { id: string; reason: string }[] = [
   },
   {
     id: 'AwsSolutions-APIG2',
-    reason: 'The api handler validates every parameter (zod) and answers 400 naming the parameter and what it accepts; API Gateway validation would only say less.',
+    reason:
+      'The api handler validates every parameter (zod) and answers 400 naming the parameter and what it accepts; API Gateway validation would only say less.',
   },
   {
     id: 'AwsSolutions-COG4',
-    reason: 'Every method uses AWS IAM (SigV4) authorisation: the callers are AWS principals (the dashboard backend, operators), not user-pool users.',
+    reason:
+      'Every method uses AWS IAM (SigV4) authorisation: the callers are AWS principals (the dashboard backend, operators), not user-pool users.',
   },
   {
     id: 'AwsSolutions-APIG3',
-    reason: 'IAM authorisation rejects unsigned requests before they reach anything billable, and the stage throttles at 10 rps: no WAF needed for a trigger API.',
+    reason:
+      'IAM authorisation rejects unsigned requests before they reach anything billable, and the stage throttles at 10 rps: no WAF needed for a trigger API.',
   },
 ];
 

@@ -153,7 +153,12 @@ export class OrderSyncStack extends Stack {
       new iam.PolicyStatement({
         actions: ['states:DescribeExecution'],
         resources: [
-          this.formatArn({ service: 'states', resource: 'execution', resourceName: `${stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          this.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
         ],
       });
     api.addToRolePolicy(describeExecutions());

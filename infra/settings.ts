@@ -60,7 +60,11 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
     stream: read.text('stream', 'orders', /^[a-z][a-z0-9_-]*$/, 'a lower-case name like "orders"'),
     sourceKind,
     ordersApiUrl: read.text('ordersApiUrl', 'https://orders-api.example.com'),
-    shopifyShopDomain: read.optionalText('shopifyShopDomain', /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'a shop domain like "my-shop.myshopify.com"'),
+    shopifyShopDomain: read.optionalText(
+      'shopifyShopDomain',
+      /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/,
+      'a shop domain like "my-shop.myshopify.com"',
+    ),
     shopifyApiVersion: read.text('shopifyApiVersion', '2025-10', /^\d{4}-(01|04|07|10)$/, 'a Shopify API version like "2025-10"'),
     pageSize: read.integer('pageSize', PAGE_SIZE_DEFAULT, 1, PAGE_SIZE_MAX),
     overlapSeconds: read.integer('overlapSeconds', OVERLAP_SECONDS_DEFAULT, 0, 86_400),
@@ -70,12 +74,16 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
     scheduleEnabled: read.boolean('scheduleEnabled', true),
     notificationEmail: read.optionalText('notificationEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
     sourceTokenSecretName: read.optionalText('sourceTokenSecretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
-    sourceTokenSecretArn: read.optionalText('sourceTokenSecretArn', /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'a complete secret ARN (ending in the 6-character suffix)'),
+    sourceTokenSecretArn: read.optionalText(
+      'sourceTokenSecretArn',
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
+      'a complete secret ARN (ending in the 6-character suffix)',
+    ),
     logLevel: read.oneOf('logLevel', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, 'INFO'),
     logRetentionDays: read.oneOf('logRetentionDays', [7, 14, 30, 60, 90, 180, 365] as const, 30),
     watermarkLagAlarmSeconds: 0,
   };
-  const defaultLag = 3 * (scheduleProblem ? 300 : schedulePeriodSeconds(scheduleRate) ?? 300) + settings.overlapSeconds;
+  const defaultLag = 3 * (scheduleProblem ? 300 : (schedulePeriodSeconds(scheduleRate) ?? 300)) + settings.overlapSeconds;
   settings.watermarkLagAlarmSeconds = read.integer('watermarkLagAlarmSeconds', defaultLag, 60, 7 * 86_400);
 
   const apiUrlProblem = ordersApiUrlProblem(settings.ordersApiUrl);

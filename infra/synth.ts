@@ -59,7 +59,7 @@ export const LOCAL_PLACEHOLDERS: DeployPlaceholders = { partition: 'aws', region
 export function resolvedDefinition(
   template: CloudFormationTemplate,
   placeholders: DeployPlaceholders = LOCAL_PLACEHOLDERS,
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template: untyped JSON
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template: untyped JSON
 ): Record<string, any> {
   const definition = template.Resources?.[STATE_MACHINE_LOGICAL_ID]?.Properties?.DefinitionString;
   if (definition === undefined) throw new Error(`template has no ${STATE_MACHINE_LOGICAL_ID} DefinitionString`);

@@ -8,7 +8,17 @@ import { config } from '../functions/config';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../functions/core/limits';
 import { handler as apiHandler } from '../functions/handlers/api';
 import { handler as scheduledTriggerHandler } from '../functions/handlers/scheduled-trigger';
-import { DEFAULT_API_URL, DEFAULT_SFN_ENDPOINT, LOCAL_HOST, LOCAL_PORTS, LOCAL_REGION, parseFlags, positiveNumber, runCli, UsageError } from './cli/common';
+import {
+  DEFAULT_API_URL,
+  DEFAULT_SFN_ENDPOINT,
+  LOCAL_HOST,
+  LOCAL_PORTS,
+  LOCAL_REGION,
+  parseFlags,
+  positiveNumber,
+  runCli,
+  UsageError,
+} from './cli/common';
 import { clockTime, installReadableLogs } from './cli/console-log';
 import { fakeLambdaContext } from './aws/lambda-context';
 import { startHttpApiServer, type HttpApiServer } from './aws/http-api-server';
@@ -75,9 +85,26 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
   const flags = parseFlags(
     args,
     {
-      orders: text, 'live-rate': text, seed: text, latency: text, 'page-size': text, 'pages-per-execution': text, 'schedule-seconds': text,
-      'no-schedule': flag, 'data-dir': text, reset: flag, 'json-logs': flag, 'http-port': text, 'sfn-port': text,
-      'dynamodb-port': text, 'fake-port': text, source: text, 'bulk-rate': text, 'bucket-size': text, 'restore-rate': text, help: flag,
+      orders: text,
+      'live-rate': text,
+      seed: text,
+      latency: text,
+      'page-size': text,
+      'pages-per-execution': text,
+      'schedule-seconds': text,
+      'no-schedule': flag,
+      'data-dir': text,
+      reset: flag,
+      'json-logs': flag,
+      'http-port': text,
+      'sfn-port': text,
+      'dynamodb-port': text,
+      'fake-port': text,
+      source: text,
+      'bulk-rate': text,
+      'bucket-size': text,
+      'restore-rate': text,
+      help: flag,
     },
     USAGE,
   );
@@ -92,18 +119,23 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
   };
   const port = (value: string | undefined, name: string, fallback: number) => whole(value, name, 0, 65_535) ?? fallback;
   const shopify = env.SOURCE_KIND === 'shopify';
-  if (env.SOURCE_KIND !== undefined && env.SOURCE_KIND !== 'http' && !shopify) throw new UsageError(`SOURCE_KIND must be "http" or "shopify", got "${env.SOURCE_KIND}"`);
+  if (env.SOURCE_KIND !== undefined && env.SOURCE_KIND !== 'http' && !shopify)
+    throw new UsageError(`SOURCE_KIND must be "http" or "shopify", got "${env.SOURCE_KIND}"`);
   if (shopify && Boolean(env.SHOPIFY_SHOP_DOMAIN) !== Boolean(env.ORDERS_API_TOKEN)) {
-    throw new UsageError('a Shopify shop needs both SHOPIFY_SHOP_DOMAIN and ORDERS_API_TOKEN (neither: npm start -- --source shopify runs the fake Shopify)');
+    throw new UsageError(
+      'a Shopify shop needs both SHOPIFY_SHOP_DOMAIN and ORDERS_API_TOKEN (neither: npm start -- --source shopify runs the fake Shopify)',
+    );
   }
   if (!shopify && Boolean(env.ORDERS_API_URL) !== Boolean(env.ORDERS_API_TOKEN)) {
     throw new UsageError('a real source needs both ORDERS_API_URL and ORDERS_API_TOKEN (neither: the fake shop)');
   }
   const fakeKind = flags.source ?? 'http';
-  if (fakeKind !== 'http' && fakeKind !== 'shopify') throw new UsageError(`--source must be http or shopify, got "${fakeKind}"\n\n${USAGE}`);
+  if (fakeKind !== 'http' && fakeKind !== 'shopify')
+    throw new UsageError(`--source must be http or shopify, got "${fakeKind}"\n\n${USAGE}`);
   const bucketSize = whole(flags['bucket-size'], '--bucket-size', 1, 1e9);
   const restoreRate = whole(flags['restore-rate'], '--restore-rate', 1, 1e9);
-  const scheduleSeconds = flags['schedule-seconds'] === undefined ? undefined : positiveNumber(flags['schedule-seconds'], '--schedule-seconds', 300);
+  const scheduleSeconds =
+    flags['schedule-seconds'] === undefined ? undefined : positiveNumber(flags['schedule-seconds'], '--schedule-seconds', 300);
   const pageSize = whole(flags['page-size'], '--page-size', 1, PAGE_SIZE_MAX);
   const pagesPerExecution = whole(flags['pages-per-execution'], '--pages-per-execution', 1, 3000);
   return {
@@ -127,10 +159,20 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
     fakeKind,
     fakeShopify: {
       bulkRate: positiveNumber(flags['bulk-rate'], '--bulk-rate', DEFAULT_BULK_RATE),
-      bucket: { ...(bucketSize !== undefined ? { maximumAvailable: bucketSize } : {}), ...(restoreRate !== undefined ? { restoreRate } : {}) },
+      bucket: {
+        ...(bucketSize !== undefined ? { maximumAvailable: bucketSize } : {}),
+        ...(restoreRate !== undefined ? { restoreRate } : {}),
+      },
     },
     ...(shopify && env.SHOPIFY_SHOP_DOMAIN && env.ORDERS_API_TOKEN
-      ? { source: { url: env.SHOPIFY_SHOP_DOMAIN, token: env.ORDERS_API_TOKEN, kind: 'shopify' as const, ...(env.SHOPIFY_API_VERSION ? { apiVersion: env.SHOPIFY_API_VERSION } : {}) } }
+      ? {
+          source: {
+            url: env.SHOPIFY_SHOP_DOMAIN,
+            token: env.ORDERS_API_TOKEN,
+            kind: 'shopify' as const,
+            ...(env.SHOPIFY_API_VERSION ? { apiVersion: env.SHOPIFY_API_VERSION } : {}),
+          },
+        }
       : !shopify && env.ORDERS_API_URL && env.ORDERS_API_TOKEN
         ? { source: { url: env.ORDERS_API_URL, token: env.ORDERS_API_TOKEN, kind: 'http' as const } }
         : {}),
@@ -146,7 +188,9 @@ function fakeShopHistoryEnd(dataDir: string, orders: number, seed: number, say: 
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { orders: number; seed: number; historyEndsAtMs: number };
     if (saved.orders === orders && saved.seed === seed) return saved.historyEndsAtMs;
-    say(`the fake shop changed (${saved.orders} orders, seed ${saved.seed} before): the stored copy describes the old one; --reset starts clean`);
+    say(
+      `the fake shop changed (${saved.orders} orders, seed ${saved.seed} before): the stored copy describes the old one; --reset starts clean`,
+    );
   }
   const historyEndsAtMs = Date.now();
   writeFileSync(file, JSON.stringify({ orders, seed, historyEndsAtMs }, null, 2));
@@ -155,7 +199,13 @@ function fakeShopHistoryEnd(dataDir: string, orders: number, seed: number, say: 
 
 /** The seeded shop a fake serves (the fake orders API, or beneath the fake Shopify). */
 function fakeShop(options: StartOptions, historyEndsAtMs: number | undefined) {
-  return { orders: options.orders, seed: options.seed, liveRate: options.liveRate, historyEndsAtMs, faults: { latencyMs: options.latencyMs } };
+  return {
+    orders: options.orders,
+    seed: options.seed,
+    liveRate: options.liveRate,
+    historyEndsAtMs,
+    faults: { latencyMs: options.latencyMs },
+  };
 }
 
 async function main(args: string[]): Promise<number> {
@@ -166,7 +216,12 @@ async function main(args: string[]): Promise<number> {
   }
   if (!Number.isFinite(options.liveRate)) throw new UsageError(`--live-rate must be a number >= 0\n\n${USAGE}`);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const say = (line: string) => console.log(options.jsonLogs ? JSON.stringify({ level: 'INFO', message: line, timestamp: new Date().toISOString(), service: 'order-sync-local' }) : `${clockTime(new Date())} ${line}`);
+  const say = (line: string) =>
+    console.log(
+      options.jsonLogs
+        ? JSON.stringify({ level: 'INFO', message: line, timestamp: new Date().toISOString(), service: 'order-sync-local' })
+        : `${clockTime(new Date())} ${line}`,
+    );
 
   if (options.reset) rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(options.dataDir, { recursive: true });
@@ -191,7 +246,14 @@ async function main(args: string[]): Promise<number> {
         ...(options.source
           ? { source: options.source }
           : options.fakeKind === 'shopify'
-            ? { fakeShopify: { shop: fakeShop(options, historyEndsAtMs), port: options.ports.fakeOrdersApi, bulkRate: options.fakeShopify.bulkRate, bucket: options.fakeShopify.bucket } }
+            ? {
+                fakeShopify: {
+                  shop: fakeShop(options, historyEndsAtMs),
+                  port: options.ports.fakeOrdersApi,
+                  bulkRate: options.fakeShopify.bulkRate,
+                  bucket: options.fakeShopify.bucket,
+                },
+              }
             : { fake: { ...fakeShop(options, historyEndsAtMs), port: options.ports.fakeOrdersApi } }),
         env: {
           SFN_ENDPOINT: sfn.url,
@@ -221,7 +283,9 @@ async function main(args: string[]): Promise<number> {
         onResponse: (event, result, ms) => {
           // The CLI polls the status route every second: only triggers and errors make a line.
           if (event.httpMethod !== 'GET' || result.statusCode >= 400) {
-            const query = event.queryStringParameters ? `?${new URLSearchParams(event.queryStringParameters as Record<string, string>)}` : '';
+            const query = event.queryStringParameters
+              ? `?${new URLSearchParams(event.queryStringParameters as Record<string, string>)}`
+              : '';
             say(`HTTP ${event.httpMethod} ${event.path}${query} → ${result.statusCode} (${ms} ms)`);
           }
         },
@@ -236,7 +300,11 @@ async function main(args: string[]): Promise<number> {
       schedule = startSchedule({
         periodMs: periodSeconds * 1000,
         input: spec.input,
-        target: (event) => (scheduledTriggerHandler as (event: unknown, context: unknown) => Promise<unknown>)(event, fakeLambdaContext('scheduled-trigger')),
+        target: (event) =>
+          (scheduledTriggerHandler as (event: unknown, context: unknown) => Promise<unknown>)(
+            event,
+            fakeLambdaContext('scheduled-trigger'),
+          ),
         onTick: ({ error }) => {
           if (error) say(`⏱ schedule tick failed: ${(error as Error).message ?? String(error)}`);
         },
@@ -343,15 +411,30 @@ function settledLine(settled: SettledRun, how: string): string {
 function executionLine(record: ExecutionRecord): string {
   const seconds = ((record.stopDate ?? new Date()).getTime() - record.startDate.getTime()) / 1000;
   const output = (record.output ?? {}) as Record<string, unknown>;
-  const how = record.status === 'SUCCEEDED'
-    ? output.skipped ? ' (skipped: another run holds the lease)' : output.done === false ? ' (handed over to the next part)' : ''
-    : record.error || record.cause ? `: ${record.error ?? ''}${record.cause ? ` ${record.cause}` : ''}` : '';
+  const how =
+    record.status === 'SUCCEEDED'
+      ? output.skipped
+        ? ' (skipped: another run holds the lease)'
+        : output.done === false
+          ? ' (handed over to the next part)'
+          : ''
+      : record.error || record.cause
+        ? `: ${record.error ?? ''}${record.cause ? ` ${record.cause}` : ''}`
+        : '';
   return `  execution ${record.name} ${record.status} after ${seconds.toFixed(1)} s${how}`;
 }
 
 function banner(
   options: StartOptions,
-  parts: { sfn: SfnEndpoint; stack: LocalStack; api: HttpApiServer; schedule: LocalSchedule | undefined; scheduleExpression: string; periodSeconds: number | undefined; interrupted: SettledRun | null },
+  parts: {
+    sfn: SfnEndpoint;
+    stack: LocalStack;
+    api: HttpApiServer;
+    schedule: LocalSchedule | undefined;
+    scheduleExpression: string;
+    periodSeconds: number | undefined;
+    interrupted: SettledRun | null;
+  },
 ): string {
   const { sfn, stack, api, schedule } = parts;
   const inside = relative(process.cwd(), options.dataDir);

@@ -30,11 +30,7 @@ function classifyOne(order: Order, stored: StoredVersion | undefined, writeTag: 
  * Classify a page. The same id twice in one page (it changed while the source paged) keeps its newest
  * version; the copy it supersedes counts as stale (older) or unchanged (same updatedAt), never as a write.
  */
-export function classifyPage(
-  orders: readonly Order[],
-  stored: ReadonlyMap<string, StoredVersion>,
-  writeTag: string,
-): ClassifiedPage {
+export function classifyPage(orders: readonly Order[], stored: ReadonlyMap<string, StoredVersion>, writeTag: string): ClassifiedPage {
   const counts: RunCounts = { fetched: orders.length, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0 };
   let maxRecordTime: Instant | null = null;
   const newestById = new Map<string, Order>();

@@ -56,9 +56,7 @@ export class InvalidOrderError extends OrderSyncError {
 /** Another run holds the stream's lease. */
 export class RunInProgressError extends OrderSyncError {
   readonly retryable = false;
-  constructor(
-    readonly running: { runId: string; executionName?: string; mode?: string; expiresAt?: number },
-  ) {
+  constructor(readonly running: { runId: string; executionName?: string; mode?: string; expiresAt?: number }) {
     super(
       `a ${running.mode ?? ''} sync is already running` +
         (running.executionName ? ` (execution ${running.executionName})` : ` (run ${running.runId})`),

@@ -11,8 +11,7 @@ const MAX_EPOCH_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 // RFC 3339 section 5.6 (date-time), with its note that `T` and `Z` may be lower case.
 // Seconds 60 (leap second) match here and are refused below: an Instant cannot hold them.
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 const INSTANT_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** What parsing a timestamp gave: the Instant, or what is wrong with it ("has hour 24, outside 00..23"). */
@@ -96,7 +95,8 @@ export function epochMsOf(instant: Instant): number {
   if (!INSTANT_FORM.test(instant)) throw new RangeError(`not an Instant (YYYY-MM-DDTHH:MM:SS.ffffffZ): "${instant}"`);
   const ms = Date.parse(`${instant.slice(0, 23)}Z`);
   // Date.parse takes February 30 as March 2: a real date-time prints back as itself.
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 23) !== instant.slice(0, 23)) throw new RangeError(`not an Instant: "${instant}" is not a real date-time`);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 23) !== instant.slice(0, 23))
+    throw new RangeError(`not an Instant: "${instant}" is not a real date-time`);
   return ms;
 }
 

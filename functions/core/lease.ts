@@ -17,7 +17,9 @@ export function leaseLostError(stream: string, owner: string, current: Lease | n
   if (!current) return new LeaseLostError(`${where}; nobody holds it now (it was released)`);
   const expiry = new Date(current.expiresAt).toISOString();
   if (current.owner === owner) return new LeaseLostError(`${where}: it expired at ${expiry}`);
-  return new LeaseLostError(`${where}; run ${current.owner} (execution ${current.executionName}, ${current.mode}) holds it now, until ${expiry}`);
+  return new LeaseLostError(
+    `${where}; run ${current.owner} (execution ${current.executionName}, ${current.mode}) holds it now, until ${expiry}`,
+  );
 }
 
 /** The saved progress of run `runId`, provided `leaseOwner`'s chain still holds a live lease; LeaseLostError otherwise. */

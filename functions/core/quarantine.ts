@@ -76,7 +76,9 @@ export function screenOrder(
     return { order: accept(input) };
   } catch (error) {
     if (!(error instanceof InvalidOrderError)) throw error;
-    return { rejected: { id: error.orderId === '' ? null : error.orderId, raw: input, field: error.field, message: error.message, position } };
+    return {
+      rejected: { id: error.orderId === '' ? null : error.orderId, raw: input, field: error.field, message: error.message, position },
+    };
   }
 }
 
@@ -86,7 +88,10 @@ export function orderKey(id: string): string {
 
 /** The digest that names an order with no usable id: the same payload, the same key, so a retry finds its entry. */
 export function payloadDigest(raw: unknown): string {
-  return createHash('sha256').update(JSON.stringify(raw) ?? String(raw)).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify(raw) ?? String(raw))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function quarantineKey(rejected: Pick<RejectedOrder, 'id' | 'raw'>): string {

@@ -26,8 +26,7 @@ export interface RunState {
 
 /** What starts an execution: the trigger's request, or a run handed over by the previous execution. */
 export type ExecutionInput =
-  | { stream?: string; mode: SyncMode; trigger: Trigger; resume?: boolean; runId?: string }
-  | { continueRun: RunState };
+  { stream?: string; mode: SyncMode; trigger: Trigger; resume?: boolean; runId?: string } | { continueRun: RunState };
 
 /** Begin's payload as the state machine sends it. */
 export interface BeginEvent {

@@ -24,14 +24,7 @@ import type {
 // data rather than protect it. A present value of the wrong type is always an error.
 
 const ORDER_STATUSES: readonly OrderStatus[] = ['open', 'closed', 'cancelled'];
-const FINANCIAL_STATUSES: readonly FinancialStatus[] = [
-  'pending',
-  'authorized',
-  'paid',
-  'partially_refunded',
-  'refunded',
-  'voided',
-];
+const FINANCIAL_STATUSES: readonly FinancialStatus[] = ['pending', 'authorized', 'paid', 'partially_refunded', 'refunded', 'voided'];
 const FULFILLMENT_STATUSES: readonly FulfillmentStatus[] = [null, 'partial', 'fulfilled'];
 const DISCOUNT_KINDS: ReadonlyArray<DiscountApplication['kind']> = ['code', 'automatic', 'manual', 'script'];
 

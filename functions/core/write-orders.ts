@@ -39,7 +39,11 @@ export async function writeOrders(
       if (version) versions.set(id, version);
       else versions.delete(id);
     }
-    const again = classifyPage(refused.map(({ order }) => order), storedNow, writeTag);
+    const again = classifyPage(
+      refused.map(({ order }) => order),
+      storedNow,
+      writeTag,
+    );
     change = addCounts(change, { ...again.counts, fetched: 0 });
     pending = again.writes;
   }

@@ -32,7 +32,9 @@ async function status(event: APIGatewayProxyEvent) {
 
 function accepted(run: StartedRun, resume: boolean) {
   const region = config().AWS_REGION;
-  const discarded = run.discardsParked ? `; the parked full resync ${run.discardsParked.runId} (page ${run.discardsParked.pages}) is discarded` : '';
+  const discarded = run.discardsParked
+    ? `; the parked full resync ${run.discardsParked.runId} (page ${run.discardsParked.pages}) is discarded`
+    : '';
   return json(202, {
     message: `${resume ? 'resume of the failed full resync' : `${run.mode} sync`} started${discarded}`,
     run_id: run.runId,

@@ -140,7 +140,8 @@ export class SyncOperations extends Construct {
       dashboardName: `${stack.stackName}-${props.stream}`,
       defaultInterval: Duration.hours(24),
     });
-    const executions = (label: string, metric: cloudwatch.Metric) => metric.with({ label, statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
+    const executions = (label: string, metric: cloudwatch.Metric) =>
+      metric.with({ label, statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Runs and their outcome (executions)',
@@ -154,8 +155,8 @@ export class SyncOperations extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Orders synced',
-        left: [SYNC_METRICS.ordersInserted, SYNC_METRICS.ordersUpdated, SYNC_METRICS.ordersUnchanged, SYNC_METRICS.ordersStale].map((name) =>
-          syncMetric(name, cloudwatch.Stats.SUM),
+        left: [SYNC_METRICS.ordersInserted, SYNC_METRICS.ordersUpdated, SYNC_METRICS.ordersUnchanged, SYNC_METRICS.ordersStale].map(
+          (name) => syncMetric(name, cloudwatch.Stats.SUM),
         ),
         right: [syncMetric(SYNC_METRICS.pages, cloudwatch.Stats.SUM), quarantined],
         width: 12,
@@ -168,13 +169,18 @@ export class SyncOperations extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Source throttles and retries',
-        left: [syncMetric(SYNC_METRICS.sourceThrottles, cloudwatch.Stats.SUM), syncMetric(SYNC_METRICS.sourceRetries, cloudwatch.Stats.SUM)],
+        left: [
+          syncMetric(SYNC_METRICS.sourceThrottles, cloudwatch.Stats.SUM),
+          syncMetric(SYNC_METRICS.sourceRetries, cloudwatch.Stats.SUM),
+        ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Step duration p95 (ms) and errors',
         left: Object.entries(props.steps).map(([name, fn]) => fn.metricDuration({ statistic: 'p95', label: name })),
-        right: Object.entries(props.steps).map(([name, fn]) => fn.metricErrors({ statistic: cloudwatch.Stats.SUM, label: `${name} errors` })),
+        right: Object.entries(props.steps).map(([name, fn]) =>
+          fn.metricErrors({ statistic: cloudwatch.Stats.SUM, label: `${name} errors` }),
+        ),
         width: 8,
       }),
     );

@@ -163,4 +163,3 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyResult): void {
 function gatewayError(statusCode: number, message: string): APIGatewayProxyResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message }) };
 }
-

@@ -23,12 +23,7 @@ export interface SettledRun {
  * - a run in flight: recorded as failed with an `Interrupted` error, progress kept (a full resync resumes from it);
  * - a lease taken by a trigger whose execution never began: released.
  */
-export async function settleInterruptedRun(
-  store: SyncStateStore,
-  stream: string,
-  nowMs: number,
-  why: string,
-): Promise<SettledRun | null> {
+export async function settleInterruptedRun(store: SyncStateStore, stream: string, nowMs: number, why: string): Promise<SettledRun | null> {
   const state = await store.get(stream);
   const lease = state.lease;
   if (!lease) return null;
@@ -40,6 +35,11 @@ export async function settleInterruptedRun(
   const at = instantFromEpochMs(nowMs);
   const error: RunError = { name: INTERRUPTED_ERROR, message: `${why} at page ${run.pages}`, page: run.pages, at };
   const failedRun: RunProgress = { ...run, status: 'failed', error, updatedAt: at };
-  await store.recordFailure(stream, lease.owner, failedRun, outcomeOf(stream, failedRun, { finishedAt: at, watermark: state.checkpoint?.watermark, orderCount: state.orderCount }));
+  await store.recordFailure(
+    stream,
+    lease.owner,
+    failedRun,
+    outcomeOf(stream, failedRun, { finishedAt: at, watermark: state.checkpoint?.watermark, orderCount: state.orderCount }),
+  );
   return { runId: run.runId, mode: run.mode, pages: run.pages, resumable: run.mode === 'full' };
 }

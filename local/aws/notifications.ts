@@ -98,15 +98,23 @@ export function transformInput(rule: Pick<FailureRule, 'inputPaths' | 'inputTemp
 }
 
 /** The notification the topic would get for this ended execution, or undefined when the rule does not match it. */
-export function notificationFor(rule: FailureRule, record: ExecutionRecord, placeholders: DeployPlaceholders = LOCAL_PLACEHOLDERS): string | undefined {
+export function notificationFor(
+  rule: FailureRule,
+  record: ExecutionRecord,
+  placeholders: DeployPlaceholders = LOCAL_PLACEHOLDERS,
+): string | undefined {
   if (!rule.statuses.includes(record.status)) return undefined;
   return transformInput(rule, statusChangeOf(record, placeholders));
 }
 
 function valueAt(event: unknown, path: string): unknown {
-  if (!/^\$(\.[A-Za-z0-9_-]+)+$/.test(path)) throw new Error(`InputPathsMap path "${path}": only dot paths like $.detail.name are supported locally`);
+  if (!/^\$(\.[A-Za-z0-9_-]+)+$/.test(path))
+    throw new Error(`InputPathsMap path "${path}": only dot paths like $.detail.name are supported locally`);
   return path
     .split('.')
     .slice(1)
-    .reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), event);
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      event,
+    );
 }

@@ -18,7 +18,7 @@ export function scheduleFromTemplate(template: CloudFormationTemplate): Schedule
   const schedules = Object.values(template.Resources ?? {}).filter(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template resources: untyped JSON
     (resource: any) => resource?.Type === 'AWS::Scheduler::Schedule',
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template resources: untyped JSON
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template resources: untyped JSON
   ) as Array<{ Properties: Record<string, any> }>;
   if (schedules.length !== 1) throw new Error(`expected one AWS::Scheduler::Schedule in the template, found ${schedules.length}`);
   const properties = schedules[0]!.Properties;

@@ -139,7 +139,10 @@ export async function answerSfnRequest(targetHeader: string | undefined, body: s
   const name = targetHeader.slice(TARGET_PREFIX.length);
   const operation = OPERATIONS[name];
   if (!operation) {
-    throw new SfnApiError('UnknownOperationException', `${name} is not served by the local endpoint (served: ${SFN_OPERATIONS.join(', ')})`);
+    throw new SfnApiError(
+      'UnknownOperationException',
+      `${name} is not served by the local endpoint (served: ${SFN_OPERATIONS.join(', ')})`,
+    );
   }
   let request: unknown;
   try {
@@ -189,7 +192,11 @@ async function serve(req: IncomingMessage, res: ServerResponse, target: () => En
     if (error instanceof SfnApiError) {
       send(error.statusCode, { __type: error.code, message: error.message }, { 'x-amzn-errortype': error.code });
     } else {
-      send(500, { __type: 'InternalFailure', message: (error as Error).message ?? String(error) }, { 'x-amzn-errortype': 'InternalFailure' });
+      send(
+        500,
+        { __type: 'InternalFailure', message: (error as Error).message ?? String(error) },
+        { 'x-amzn-errortype': 'InternalFailure' },
+      );
     }
   }
 }
@@ -235,7 +242,10 @@ function stateMachineListItem(target: EndpointTarget) {
 /** The history event with its type's details member, as GetExecutionHistory returns them. */
 function historyEvent(event: HistoryEvent, record: ExecutionRecord, includeData: boolean): Record<string, unknown> {
   const base = { id: event.id, previousEventId: event.previousEventId, timestamp: epochSeconds(event.timestamp), type: event.type };
-  const errorDetails = { ...(event.error !== undefined ? { error: event.error } : {}), ...(event.cause !== undefined ? { cause: event.cause } : {}) };
+  const errorDetails = {
+    ...(event.error !== undefined ? { error: event.error } : {}),
+    ...(event.cause !== undefined ? { cause: event.cause } : {}),
+  };
   const lambda = { resourceType: 'lambda', resource: 'invoke' };
   switch (event.type) {
     case 'ExecutionStarted':
@@ -249,7 +259,8 @@ function historyEvent(event: HistoryEvent, record: ExecutionRecord, includeData:
     case 'ExecutionSucceeded':
       return {
         ...base,
-        executionSucceededEventDetails: includeData && record.output !== undefined ? { output: JSON.stringify(record.output), outputDetails: { truncated: false } } : {},
+        executionSucceededEventDetails:
+          includeData && record.output !== undefined ? { output: JSON.stringify(record.output), outputDetails: { truncated: false } } : {},
       };
     case 'ExecutionFailed':
       return { ...base, executionFailedEventDetails: errorDetails };
@@ -289,7 +300,11 @@ function optionalString(request: Record<string, unknown>, name: string): string 
 
 function requiredArn(request: Record<string, unknown>, name: string, kind: string): string {
   const value = optionalString(request, name);
-  if (value === undefined) throw new SfnApiError('ValidationException', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
+  if (value === undefined)
+    throw new SfnApiError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
+    );
   if (!value.startsWith('arn:') || !value.includes(kind)) throw new SfnApiError('InvalidArn', `Invalid Arn: '${value}'`);
   return value;
 }
@@ -297,7 +312,8 @@ function requiredArn(request: Record<string, unknown>, name: string, kind: strin
 /** The one local state machine: any other ARN does not exist here. */
 function checkMachineArn(request: Record<string, unknown>, machine: LocalStateMachine): void {
   const arn = requiredArn(request, 'stateMachineArn', ':stateMachine:');
-  if (arn !== machine.arn) throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}' (the local one is ${machine.arn})`);
+  if (arn !== machine.arn)
+    throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}' (the local one is ${machine.arn})`);
 }
 
 /**

@@ -76,7 +76,11 @@ export const API_TARGET_USAGE = `  --api-url URL      the HTTP API (default ${DE
   --region REGION    when the URL does not say it (execute-api URLs do)`;
 
 /** The API a command calls, from API_TARGET_FLAGS (then ORDER_SYNC_API_URL, then the local stack's). */
-export function apiTargetFrom(flags: { 'api-url'?: string | undefined; profile?: string | undefined; region?: string | undefined }): ApiTarget {
+export function apiTargetFrom(flags: {
+  'api-url'?: string | undefined;
+  profile?: string | undefined;
+  region?: string | undefined;
+}): ApiTarget {
   return apiTarget(flags['api-url'] ?? process.env.ORDER_SYNC_API_URL ?? DEFAULT_API_URL, flags.profile, flags.region);
 }
 
@@ -145,7 +149,9 @@ async function sigV4Headers(target: ApiTarget, method: string, url: URL): Promis
     });
     return signed.headers;
   } catch (error) {
-    throw new CliError(`could not sign the request with AWS credentials${target.profile ? ` of profile ${target.profile}` : ''}: ${(error as Error).message}`);
+    throw new CliError(
+      `could not sign the request with AWS credentials${target.profile ? ` of profile ${target.profile}` : ''}: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -171,7 +177,8 @@ function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
 
 // ---------------------------------------------------------------- formatting
 
-export const count = (value: number | null | undefined): string => (value === null || value === undefined ? '-' : value.toLocaleString('en-US'));
+export const count = (value: number | null | undefined): string =>
+  value === null || value === undefined ? '-' : value.toLocaleString('en-US');
 
 /** 75 → "1m15s", 4 → "4s", 0.4 → "0.4s". */
 export function duration(seconds: number | null | undefined): string {
@@ -194,5 +201,12 @@ export function ago(instant: string | null | undefined, nowMs: number): string {
 /** Fixed-width columns: each as wide as its widest cell. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

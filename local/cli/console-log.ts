@@ -6,8 +6,23 @@ export type LogRecord = Record<string, unknown> & { level: string; message: stri
 
 /** Keys every line has, or the run keys the handlers append: never repeated in the readable line's tail. */
 const QUIET_KEYS = new Set([
-  'level', 'message', 'timestamp', 'service', 'sampling_rate', 'cold_start', 'function_arn', 'function_memory_size',
-  'function_name', 'function_request_id', 'xray_trace_id', 'stream', 'runId', 'mode', 'page', 'part', 'executionName',
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'sampling_rate',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'xray_trace_id',
+  'stream',
+  'runId',
+  'mode',
+  'page',
+  'part',
+  'executionName',
 ]);
 
 const number = (value: unknown): string => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value ?? '?'));
@@ -18,8 +33,10 @@ export function clockTime(date: Date): string {
 }
 
 function countsText(counts: Record<string, unknown>): string {
-  return `${number(counts.inserted)} new, ${number(counts.updated)} changed, ${number(counts.unchanged)} unchanged` +
-    (counts.stale ? `, ${number(counts.stale)} stale` : '');
+  return (
+    `${number(counts.inserted)} new, ${number(counts.updated)} changed, ${number(counts.unchanged)} unchanged` +
+    (counts.stale ? `, ${number(counts.stale)} stale` : '')
+  );
 }
 
 /** The fields not already said, as `key=value` (objects as compact JSON). */
@@ -44,7 +61,9 @@ export function formatLogRecord(record: LogRecord): string | null {
   const message = record.message;
 
   if (message === 'run started') {
-    return line(`▶ ${record.resume ? 'resume' : `${record.mode} sync`} started by ${record.trigger}: run ${run}, execution ${record.executionName}`);
+    return line(
+      `▶ ${record.resume ? 'resume' : `${record.mode} sync`} started by ${record.trigger}: run ${run}, execution ${record.executionName}`,
+    );
   }
   if (message.startsWith('run begins: ')) {
     const window = record.window as { from: string | null; to: string } | undefined;
@@ -55,7 +74,9 @@ export function formatLogRecord(record: LogRecord): string | null {
   if (message === 'page synced') {
     const retries = record.retried || record.throttled ? ` (retried ${number(record.retried)}, throttled ${number(record.throttled)})` : '';
     const last = record.last ? ', last page' : '';
-    return line(`  ${run} page ${number(Number(record.page) + 1)}: ${number(record.fetched)} orders: ${countsText(record)}${retries}${last}`);
+    return line(
+      `  ${run} page ${number(Number(record.page) + 1)}: ${number(record.fetched)} orders: ${countsText(record)}${retries}${last}`,
+    );
   }
   if (message === 'page already synced by an earlier attempt') {
     return line(`  ${run} page ${number(Number(record.page) + 1)} was already saved by an earlier attempt: not written twice`);

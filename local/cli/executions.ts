@@ -43,7 +43,8 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const max = Math.min(1000, Math.floor(positiveNumber(flags.max, '--max', 20)));
-  if (flags.status !== undefined && !STATUSES.includes(flags.status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+  if (flags.status !== undefined && !STATUSES.includes(flags.status))
+    throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
   if (flags.aws && flags['sfn-endpoint']) throw new UsageError('--aws and --sfn-endpoint: pick one');
   const endpoint = flags['sfn-endpoint'] ?? process.env.ORDER_SYNC_SFN_ENDPOINT ?? DEFAULT_SFN_ENDPOINT;
 
@@ -53,7 +54,11 @@ async function main(args: string[]): Promise<number> {
   try {
     const stateMachineArn = flags['state-machine-arn'] ?? (await theStateMachine(sfn));
     const listed = await sfn.send(
-      new ListExecutionsCommand({ stateMachineArn, maxResults: max, ...(flags.status ? { statusFilter: flags.status as ExecutionStatus } : {}) }),
+      new ListExecutionsCommand({
+        stateMachineArn,
+        maxResults: max,
+        ...(flags.status ? { statusFilter: flags.status as ExecutionStatus } : {}),
+      }),
     );
     // Describe each for its output (the counts); a handful of calls, one page of the list.
     const executions: ExecutionView[] = await Promise.all(
@@ -71,7 +76,13 @@ async function main(args: string[]): Promise<number> {
       }),
     );
     if (flags.json) {
-      console.log(JSON.stringify(executions.map((execution) => ({ ...execution, output: execution.output ? JSON.parse(execution.output) : null })), null, 2));
+      console.log(
+        JSON.stringify(
+          executions.map((execution) => ({ ...execution, output: execution.output ? JSON.parse(execution.output) : null })),
+          null,
+          2,
+        ),
+      );
     } else {
       console.log(formatExecutions(executions, Date.now()));
     }

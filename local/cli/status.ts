@@ -8,11 +8,7 @@ const USAGE = `usage: npm run status [-- options]
 ${API_TARGET_USAGE}`;
 
 async function main(args: string[]): Promise<number> {
-  const flags = parseFlags(
-    args,
-    { json: { type: 'boolean' }, ...API_TARGET_FLAGS, help: { type: 'boolean' } },
-    USAGE,
-  );
+  const flags = parseFlags(args, { json: { type: 'boolean' }, ...API_TARGET_FLAGS, help: { type: 'boolean' } }, USAGE);
   if (flags.help) {
     console.log(USAGE);
     return 0;

@@ -1,7 +1,20 @@
 // `npm run sync [-- --full | --resume]`: triggers a run through the HTTP API, follows it to the end with a progress
 // line, prints its summary. Exits 1 when the run fails or the trigger is refused (409: another run holds the lease).
 import type { SyncStatus } from '../../functions/core/status';
-import { API_TARGET_FLAGS, API_TARGET_USAGE, apiTargetFrom, callApi, CliError, count, duration, errorMessage, parseFlags, positiveNumber, runCli, UsageError } from './common';
+import {
+  API_TARGET_FLAGS,
+  API_TARGET_USAGE,
+  apiTargetFrom,
+  callApi,
+  CliError,
+  count,
+  duration,
+  errorMessage,
+  parseFlags,
+  positiveNumber,
+  runCli,
+  UsageError,
+} from './common';
 import { followRun } from './follow';
 import { lastRunLine, progressLine, runErrorLine } from './views';
 

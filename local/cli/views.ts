@@ -19,8 +19,10 @@ export function progressLine(running: RunningView): string {
 }
 
 function countsText(counts: LastRunView['counts']): string {
-  return `${count(counts.inserted)} new, ${count(counts.updated)} changed, ${count(counts.unchanged)} unchanged` +
-    (counts.stale ? `, ${count(counts.stale)} stale` : '');
+  return (
+    `${count(counts.inserted)} new, ${count(counts.updated)} changed, ${count(counts.unchanged)} unchanged` +
+    (counts.stale ? `, ${count(counts.stale)} stale` : '')
+  );
 }
 
 /** The last run in one line: how it ended, its pages and counts, how long it took. */
@@ -55,7 +57,9 @@ export function formatStatus(status: SyncStatus, nowMs: number): string {
     lines.push(`last run        ${lastRunLine(orders.last_run)}`);
     const error = runErrorLine(orders.last_run);
     if (error) lines.push(`                ${error}`);
-    lines.push(`                execution ${orders.last_run.execution}, finished ${ago(orders.last_run.finished_at, nowMs)} (${orders.last_run.trigger})`);
+    lines.push(
+      `                execution ${orders.last_run.execution}, finished ${ago(orders.last_run.finished_at, nowMs)} (${orders.last_run.trigger})`,
+    );
   }
   if (orders.resumable) {
     const resumable = orders.resumable;
@@ -67,7 +71,9 @@ export function formatStatus(status: SyncStatus, nowMs: number): string {
   const quarantined = orders.quarantined;
   if (quarantined && quarantined.count > 0) {
     const shown = quarantined.orders.length < quarantined.count ? ` (the newest ${quarantined.orders.length})` : '';
-    lines.push(`quarantined     ${count(quarantined.count)} orders set aside, not stored${shown}; fix them at the source, the next run stores them:`);
+    lines.push(
+      `quarantined     ${count(quarantined.count)} orders set aside, not stored${shown}; fix them at the source, the next run stores them:`,
+    );
     for (const order of quarantined.orders) {
       const behind = order.behind ? ` · copy behind: holds ${order.stored_updated_at}` : '';
       const raw = order.raw_kept ? '' : ' · payload too big to keep';

@@ -8,14 +8,26 @@ import { localTemplate, startLocalStack, type LocalStack } from '../../local/aws
 import { definitionFromTemplate, LOCAL_REGION } from '../../local/aws/state-machine/definition';
 import { functionSizing } from '../../bench/cost';
 import { totalUnits } from '../../bench/instrument';
-import { fakeControlOf, HISTORY_ENDS_BEFORE_START_MS, PhaseMeter, sourceOnly, storeOnly, syncPhases, type PhaseResult } from '../../bench/phases';
+import {
+  fakeControlOf,
+  HISTORY_ENDS_BEFORE_START_MS,
+  PhaseMeter,
+  sourceOnly,
+  storeOnly,
+  syncPhases,
+  type PhaseResult,
+} from '../../bench/phases';
 import { buildReport, renderReport, type BenchReport } from '../../bench/report';
 
 const ORDERS = 3_000;
 const PAGE_SIZE = 250;
 const PAGES_PER_EXECUTION = 5;
 const CHANGED = 100;
-const STORE_ONLY_TABLES = { ordersTable: 'bench-store-only-orders', syncStateTable: 'bench-store-only-sync', quarantineTable: 'bench-store-only-quarantine' };
+const STORE_ONLY_TABLES = {
+  ordersTable: 'bench-store-only-orders',
+  syncStateTable: 'bench-store-only-sync',
+  quarantineTable: 'bench-store-only-quarantine',
+};
 
 describe('the bench at smoke size', () => {
   let stack: LocalStack;
@@ -39,13 +51,33 @@ describe('the bench at smoke size', () => {
     const fake = fakeControlOf(stack.fake!);
     phases = [
       await sourceOnly(meter, fake, PAGE_SIZE),
-      await storeOnly(meter, fake, { pageSize: PAGE_SIZE, dynamodbEndpoint: stack.dynamodbEndpoint, ordersTable: STORE_ONLY_TABLES.ordersTable }),
+      await storeOnly(meter, fake, {
+        pageSize: PAGE_SIZE,
+        dynamodbEndpoint: stack.dynamodbEndpoint,
+        ordersTable: STORE_ONLY_TABLES.ordersTable,
+      }),
       ...(await syncPhases(meter, stack, fake, { pageSize: PAGE_SIZE, changedOrders: CHANGED })),
     ];
     const template = localTemplate();
     report = buildReport({
-      settings: { orders: ORDERS, pageSize: PAGE_SIZE, maxPagesPerExecution: PAGES_PER_EXECUTION, latencyMs: 0, rateLimitPerSecond: null, changedOrders: CHANGED, memorySmallOrders: 0 },
-      machine: { date: new Date().toISOString(), host: 'test', cpus: '-', memoryGb: 0, node: process.version, loadBefore: [0], loadAfter: [0] },
+      settings: {
+        orders: ORDERS,
+        pageSize: PAGE_SIZE,
+        maxPagesPerExecution: PAGES_PER_EXECUTION,
+        latencyMs: 0,
+        rateLimitPerSecond: null,
+        changedOrders: CHANGED,
+        memorySmallOrders: 0,
+      },
+      machine: {
+        date: new Date().toISOString(),
+        host: 'test',
+        cpus: '-',
+        memoryGb: 0,
+        node: process.version,
+        loadBefore: [0],
+        loadAfter: [0],
+      },
       phases,
       sizing: functionSizing(template, definitionFromTemplate(template).definition as never),
     });

@@ -50,8 +50,8 @@ describe('a full resync that fails at page 7, then resumes', () => {
     const chain = await runChain(stack, { mode: 'full', trigger: 'test', resume: true });
 
     expect(chain.map((execution) => execution.status)).toEqual(chain.map(() => 'SUCCEEDED'));
-    const pageRequests = stack.fake!
-      .requests()
+    const pageRequests = stack
+      .fake!.requests()
       .slice(requestsBefore)
       .filter((request) => request.path === '/orders');
     expect(pageRequests).toHaveLength(ORDERS / PAGE_SIZE - FAILING_PAGE);

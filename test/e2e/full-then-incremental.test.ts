@@ -56,7 +56,10 @@ describe('a full sync, then an incremental one', () => {
   it('then fetches only what changed since the watermark: inserts the new, updates the changed, rewrites nothing else', async () => {
     const before = await syncState(stack);
     const storedBefore = await storedVersions(stack);
-    const changedIds = stack.fake!.truth().slice(0, 100).map((order) => order.id);
+    const changedIds = stack
+      .fake!.truth()
+      .slice(0, 100)
+      .map((order) => order.id);
     const { created } = stack.fake!.mutate({ updates: changedIds, creates: 20 });
     const requestsBefore = stack.fake!.stats().requests;
 
@@ -78,9 +81,7 @@ describe('a full sync, then an incremental one', () => {
 
     expect(await copyDifferences(stack)).toEqual({ missing: [], stale: [], extra: [], sourceCount: ORDERS + 20 });
     const storedAfter = await storedVersions(stack);
-    const rewritten = [...storedBefore]
-      .filter(([id, version]) => storedAfter.get(id)?.writeTag !== version.writeTag)
-      .map(([id]) => id);
+    const rewritten = [...storedBefore].filter(([id, version]) => storedAfter.get(id)?.writeTag !== version.writeTag).map(([id]) => id);
     expect(rewritten.sort()).toEqual([...changedIds].sort());
     expect(created.every((id) => storedAfter.has(id))).toBe(true);
 

@@ -128,7 +128,13 @@ describe('the HTTP API on the local stack', () => {
   it.each([
     ['POST', '/api/sync/orders', { force_full: 'maybe' }, 400, 'parameter "force_full" must be true or false, got "maybe"'],
     ['POST', '/api/sync/orders', { resume: 'true' }, 400, 'use POST /api/sync/orders/full?resume=true'],
-    ['POST', '/api/sync/orders', { since: 'yesterday' }, 400, 'unknown parameter "since": POST /api/sync/orders accepts force_full=true|false'],
+    [
+      'POST',
+      '/api/sync/orders',
+      { since: 'yesterday' },
+      400,
+      'unknown parameter "since": POST /api/sync/orders accepts force_full=true|false',
+    ],
     ['POST', '/api/sync/orders/full', { resume: 'yes' }, 400, 'parameter "resume" must be true or false, got "yes"'],
     ['POST', '/api/sync/orders/full', { force_full: 'true' }, 400, 'unknown parameter "force_full"'],
     ['GET', '/api/sync/status', { verbose: 'true' }, 400, 'unknown parameter "verbose": GET /api/sync/status accepts no parameters'],

@@ -38,9 +38,16 @@ describe('killed mid-resync, started again, resumed', () => {
     expect(pagesBeforeCrash).toBeGreaterThanOrEqual(20);
     expect(pagesBeforeCrash).toBeLessThan(PAGES);
     // At start the stack found the dead run's lease and recorded the run as interrupted, keeping its progress.
-    expect(second.output()).toMatch(new RegExp(`⏸ full run ${runId} found from the last session after [\\d,]+ pages \\(saved\\); continue it with: npm run sync -- --resume`));
+    expect(second.output()).toMatch(
+      new RegExp(
+        `⏸ full run ${runId} found from the last session after [\\d,]+ pages \\(saved\\); continue it with: npm run sync -- --resume`,
+      ),
+    );
     expect(before.orders.running).toBeNull();
-    expect(before.orders.resumable).toMatchObject({ run_id: runId, error: expect.stringContaining('the local stack stopped while the run was in flight') });
+    expect(before.orders.resumable).toMatchObject({
+      run_id: runId,
+      error: expect.stringContaining('the local stack stopped while the run was in flight'),
+    });
     expect(before.orders.resumable.pages).toBeGreaterThanOrEqual(20);
     expect(before.orders.last_run).toMatchObject({ status: 'failed', error: { name: 'Interrupted' } });
 
@@ -48,13 +55,20 @@ describe('killed mid-resync, started again, resumed', () => {
     expect(resume.stdout).toContain('▶ resume of the failed full resync started');
     expect(resume.stdout).toContain(`✔ full run succeeded: ${PAGES} pages, ${ORDERS.toLocaleString('en-US')} orders`);
     // The resumed run is the same run: its pages went on from the saved one, nothing fetched twice.
-    expect(second.output()).toMatch(new RegExp(`${runId} begins: resuming failed full resync ${runId} at page ${before.orders.resumable.pages}`));
+    expect(second.output()).toMatch(
+      new RegExp(`${runId} begins: resuming failed full resync ${runId} at page ${before.orders.resumable.pages}`),
+    );
     expect(second.output()).not.toMatch(new RegExp(`${runId} page 1: `));
     expect(after.orders).toMatchObject({
       count: ORDERS,
       running: null,
       resumable: null,
-      last_run: { run_id: runId, status: 'succeeded', pages: PAGES, counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 } },
+      last_run: {
+        run_id: runId,
+        status: 'succeeded',
+        pages: PAGES,
+        counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+      },
     });
     expect(ended).toEqual({ code: 0, signal: null });
     expect(second.output()).toContain('stopped: servers closed, dynalite data saved');

@@ -21,7 +21,9 @@ describe('npm start -- --source shopify', () => {
   afterAll(() => stack?.kill());
 
   it('runs the fake Shopify and syncs it: the banner says so, and a full resync stores every order', async () => {
-    expect(stack.output()).toMatch(/orders source\s+http:\/\/127\.0\.0\.1:\d+\s+fake Shopify: 600 orders, 0 changes\/s \(seed 1\), bucket 10000 points \+1000\/s, bulk exports at 5000 orders\/s/);
+    expect(stack.output()).toMatch(
+      /orders source\s+http:\/\/127\.0\.0\.1:\d+\s+fake Shopify: 600 orders, 0 changes\/s \(seed 1\), bucket 10000 points \+1000\/s, bulk exports at 5000 orders\/s/,
+    );
 
     const summary = await fullResync(stack);
 

@@ -39,7 +39,12 @@ export interface StackProcess {
  * Starts the stack on free ports with its data in a fresh temporary dir (or `dataDir`), as `npm start -- ...`
  * (`via: 'npm'`, what a person types) or as the command the script runs (`via: 'tsx'`, whose exit code is the stack's).
  */
-export async function localStackProcess(via: 'npm' | 'tsx', args: string[], dataDir?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<StackProcess> {
+export async function localStackProcess(
+  via: 'npm' | 'tsx',
+  args: string[],
+  dataDir?: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<StackProcess> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'order-sync-e2e-'));
   const stackArgs = ['--data-dir', dir, '--http-port', '0', '--sfn-port', '0', '--dynamodb-port', '0', '--fake-port', '0', ...args];
   const [command, commandArgs] =
@@ -81,7 +86,12 @@ export async function localStackProcess(via: 'npm' | 'tsx', args: string[], data
     if (!found) throw new Error(`no ${label} URL in the banner:\n${text}`);
     return found;
   };
-  const urls = { httpApi: url('HTTP API'), sfn: url('Step Functions API'), dynamodb: url('DynamoDB API'), fakeOrdersApi: url('orders source') };
+  const urls = {
+    httpApi: url('HTTP API'),
+    sfn: url('Step Functions API'),
+    dynamodb: url('DynamoDB API'),
+    fakeOrdersApi: url('orders source'),
+  };
 
   return {
     child,
@@ -131,11 +141,16 @@ export interface CommandResult {
 export function npmRun(args: string[], deadlineMs = 60_000): Promise<CommandResult> {
   const { ORDER_SYNC_API_URL: _api, ORDER_SYNC_SFN_ENDPOINT: _sfn, ...env } = { ...process.env, ...QUIET_NPM };
   return new Promise((resolve, reject) => {
-    execFile('npm', ['run', '-s', ...args], { cwd: ROOT, env, timeout: deadlineMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      if (code === null) reject(new Error(`npm run ${args.join(' ')} did not finish: ${error?.message}\n${stdout}\n${stderr}`));
-      else resolve({ code, stdout, stderr });
-    });
+    execFile(
+      'npm',
+      ['run', '-s', ...args],
+      { cwd: ROOT, env, timeout: deadlineMs, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        if (code === null) reject(new Error(`npm run ${args.join(' ')} did not finish: ${error?.message}\n${stdout}\n${stderr}`));
+        else resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -11,10 +11,19 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
 
   beforeAll(async () => {
     stack = await localStackProcess('npm', [
-      '--orders', String(ORDERS), '--page-size', String(PAGE_SIZE), '--pages-per-execution', String(PAGES_PER_EXECUTION),
+      '--orders',
+      String(ORDERS),
+      '--page-size',
+      String(PAGE_SIZE),
+      '--pages-per-execution',
+      String(PAGES_PER_EXECUTION),
       // Each page takes at least 150 ms, as from a remote API: a run lasts seconds, so of two syncs started together
       // the second meets the first still running even on a loaded machine.
-      '--live-rate', '0', '--no-schedule', '--latency', '150',
+      '--live-rate',
+      '0',
+      '--no-schedule',
+      '--latency',
+      '150',
     ]);
   });
   afterAll(() => stack?.kill());
@@ -23,7 +32,11 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
     expect(stack.output()).toContain('order-sync runs locally');
     expect(stack.output()).toContain(`npm run sync -- --full --api-url ${stack.urls.httpApi}`);
     expect(stack.output()).toContain(`curl ${stack.urls.httpApi}/api/sync/status`);
-    expect(stack.output()).toMatch(new RegExp(`aws stepfunctions list-executions \\\\\\n\\s+--endpoint-url ${stack.urls.sfn} --region us-east-1 --state-machine-arn arn:aws:states:`));
+    expect(stack.output()).toMatch(
+      new RegExp(
+        `aws stepfunctions list-executions \\\\\\n\\s+--endpoint-url ${stack.urls.sfn} --region us-east-1 --state-machine-arn arn:aws:states:`,
+      ),
+    );
     expect(stack.output()).toContain(`fake shop: ${ORDERS.toLocaleString('en-US')} orders`);
   });
 
@@ -32,7 +45,9 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
 
     expect(sync.code).toBe(0);
     expect(sync.stdout).toMatch(/^▶ full sync started: run full-http-\S+, execution full-http-\S+-p1$/m);
-    expect(sync.stdout).toContain(`✔ full run succeeded: ${ORDERS / PAGE_SIZE} pages, ${ORDERS.toLocaleString('en-US')} orders (${ORDERS.toLocaleString('en-US')} new, 0 changed, 0 unchanged)`);
+    expect(sync.stdout).toContain(
+      `✔ full run succeeded: ${ORDERS / PAGE_SIZE} pages, ${ORDERS.toLocaleString('en-US')} orders (${ORDERS.toLocaleString('en-US')} new, 0 changed, 0 unchanged)`,
+    );
     expect(sync.stdout).toMatch(new RegExp(`stored\\s+${ORDERS.toLocaleString('en-US')} orders`));
     await stack.waitForOutput(/✔ full run \S+ committed/);
     // One readable line per page and per event, not the handlers' JSON.
@@ -50,9 +65,15 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
     expect(readable.code).toBe(0);
     expect(readable.stdout).toMatch(new RegExp(`orders stored\\s+${ORDERS.toLocaleString('en-US')}`));
     expect(readable.stdout).toMatch(/last run\s+full run succeeded: 40 pages/);
-    expect(JSON.parse(json.stdout).orders).toMatchObject({ count: ORDERS, running: null, last_run: { status: 'succeeded', pages: ORDERS / PAGE_SIZE } });
+    expect(JSON.parse(json.stdout).orders).toMatchObject({
+      count: ORDERS,
+      running: null,
+      last_run: { status: 'succeeded', pages: ORDERS / PAGE_SIZE },
+    });
     expect(executions.code).toBe(0);
-    expect(executions.stdout.split('\n')[0]).toMatch(/^NAME\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+PAGES\s+ORDERS\s+NEW\s+CHANGED\s+NOTE$/);
+    expect(executions.stdout.split('\n')[0]).toMatch(
+      /^NAME\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+PAGES\s+ORDERS\s+NEW\s+CHANGED\s+NOTE$/,
+    );
     const listed = JSON.parse(executionsJson.stdout) as Array<{ name: string; status: string; output: any }>;
     // 40 pages at 15 per execution: three parts, newest first; the last commits with the run's counts.
     expect(listed.map((execution) => [execution.name.replace(/^full-http-\d{8}T\d{6}Z-[0-9a-f]{4}-/, ''), execution.status])).toEqual([
@@ -60,7 +81,11 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
       ['p2', 'SUCCEEDED'],
       ['p1', 'SUCCEEDED'],
     ]);
-    expect(listed[0]!.output).toMatchObject({ status: 'succeeded', pages: ORDERS / PAGE_SIZE, counts: { fetched: ORDERS, inserted: ORDERS } });
+    expect(listed[0]!.output).toMatchObject({
+      status: 'succeeded',
+      pages: ORDERS / PAGE_SIZE,
+      counts: { fetched: ORDERS, inserted: ORDERS },
+    });
     expect(executions.stdout).toMatch(/-p3\s+SUCCEEDED\s+.*\s+40\s+2,000\s+2,000\s+0\s+committed; watermark/);
   });
 

@@ -110,7 +110,9 @@ describe('operations: a full resync fails in its second execution, then resumes'
     expect(sum(pages, SYNC_METRICS.sourceRequests)).toBe(FAILING_PAGE + 2);
     // The alarms and dashboard read exactly this namespace and dimension set.
     for (const emf of pages) {
-      expect(emf._aws.CloudWatchMetrics).toEqual([expect.objectContaining({ Namespace: SYNC_METRICS.namespace, Dimensions: [['service']] })]);
+      expect(emf._aws.CloudWatchMetrics).toEqual([
+        expect.objectContaining({ Namespace: SYNC_METRICS.namespace, Dimensions: [['service']] }),
+      ]);
       expect(emf.service).toBe(SYNC_METRICS.service);
     }
 

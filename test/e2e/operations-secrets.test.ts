@@ -66,7 +66,13 @@ describe('the source token in a whole run', () => {
     expect(full.length).toBeGreaterThan(1);
     expect(lastOf(full).status).toBe('SUCCEEDED');
 
-    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 30).map((order) => order.id), creates: 5 });
+    stack.fake!.mutate({
+      updates: stack
+        .fake!.truth()
+        .slice(0, 30)
+        .map((order) => order.id),
+      creates: 5,
+    });
     expect(lastOf(await runChain(stack, { mode: 'incremental', trigger: 'test' })).status).toBe('SUCCEEDED');
 
     const badOrder = stack.fake!.truth()[120]!.id;
@@ -98,7 +104,8 @@ describe('the source token in a whole run', () => {
       .filter((line) => line.startsWith('{') && line.includes('"message":"page synced"'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(pageLines.length).toBeGreaterThan(8);
-    for (const line of pageLines) expect(Object.keys(line)).toEqual(expect.arrayContaining(['stream', 'runId', 'executionName', 'mode', 'page', 'part']));
+    for (const line of pageLines)
+      expect(Object.keys(line)).toEqual(expect.arrayContaining(['stream', 'runId', 'executionName', 'mode', 'page', 'part']));
     expect(stepPayloads.length).toBeGreaterThan(20);
   });
 
@@ -111,7 +118,13 @@ describe('the source token in a whole run', () => {
     const executions = stack.machine.list();
     expect(executions.length).toBeGreaterThan(4);
     for (const execution of executions) {
-      const text = JSON.stringify({ input: execution.input, output: execution.output, error: execution.error, cause: execution.cause, events: execution.events });
+      const text = JSON.stringify({
+        input: execution.input,
+        output: execution.output,
+        error: execution.error,
+        cause: execution.cause,
+        events: execution.events,
+      });
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain(WRONG_TOKEN);
     }

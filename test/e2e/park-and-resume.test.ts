@@ -8,7 +8,14 @@ import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { checkpointToItem } from '../../functions/adapters/dynamodb/sync-state-item';
 import { scheduledTrigger } from '../../functions/handlers/scheduled-trigger';
 import { runChain, syncState } from '../support/e2e';
-import { dieBeforeSavingPage, expectExactCopy, invokeApi, startReliabilityStack, waitUntil, type ReliabilityStack } from '../support/reliability';
+import {
+  dieBeforeSavingPage,
+  expectExactCopy,
+  invokeApi,
+  startReliabilityStack,
+  waitUntil,
+  type ReliabilityStack,
+} from '../support/reliability';
 
 const ORDERS = 1_200;
 const PAGE_SIZE = 50;
@@ -29,7 +36,16 @@ function startParkStack(seed: number): Promise<ReliabilityStack> {
  */
 async function checkpointWithAnEmptyCopy(stack: ReliabilityStack): Promise<void> {
   const now = stack.fake!.now();
-  const checkpoint = { watermark: now, lastSyncTime: now, lastRecordTime: null, recordsSynced: 0, isFullSync: false, createdAt: now, updatedAt: now, sourceClockSkewMs: null };
+  const checkpoint = {
+    watermark: now,
+    lastSyncTime: now,
+    lastRecordTime: null,
+    recordsSynced: 0,
+    isFullSync: false,
+    createdAt: now,
+    updatedAt: now,
+    sourceClockSkewMs: null,
+  };
   const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
   try {
     await client.send(
@@ -59,7 +75,11 @@ function pagesServed(stack: ReliabilityStack): number {
 async function ticksBesideTheParkedResync(stack: ReliabilityStack, parkedRunId: string): Promise<void> {
   for (let tick = 1; tick <= TICKS; tick++) {
     const pending = (await syncState(stack)).parked?.pendingIds ?? (await syncState(stack)).pendingIds;
-    const ahead = stack.fake!.truth().slice(-200).filter((_, n) => n % 40 === tick).map((order) => order.id);
+    const ahead = stack
+      .fake!.truth()
+      .slice(-200)
+      .filter((_, n) => n % 40 === tick)
+      .map((order) => order.id);
     stack.fake!.mutate({ updates: [...pending.slice(0, 5 * tick), ...ahead], creates: 3 });
     if (tick < TICKS) stack.fake!.setLiveRate(40);
     const started = await scheduledTrigger({});
@@ -84,7 +104,10 @@ async function resume(stack: ReliabilityStack): Promise<{ output: Record<string,
 }
 
 /** The resumed run kept its id and went on from its saved page: in all, about one walk's pages. */
-async function expectResumedToAnExactCopy(stack: ReliabilityStack, cut: { runId: string; savedPages: number; pagesServed: number }): Promise<void> {
+async function expectResumedToAnExactCopy(
+  stack: ReliabilityStack,
+  cut: { runId: string; savedPages: number; pagesServed: number },
+): Promise<void> {
   const resumed = await resume(stack);
   expect(resumed.output).toMatchObject({ runId: cut.runId, mode: 'full', status: 'succeeded' });
   expect(resumed.pages).toBeLessThanOrEqual(WALK_PAGES - cut.savedPages + 1);
@@ -128,7 +151,10 @@ describe('a full resync stopped by hand, parked while the schedule goes on, then
     const fresh = await invokeApi('POST', '/api/sync/orders/full');
 
     const body = JSON.parse(fresh.body);
-    expect(body).toMatchObject({ discarded_run: { run_id: started.run_id }, message: expect.stringContaining(`the parked full resync ${started.run_id}`) });
+    expect(body).toMatchObject({
+      discarded_run: { run_id: started.run_id },
+      message: expect.stringContaining(`the parked full resync ${started.run_id}`),
+    });
     const chain = await stack.machine.waitForChain(body.execution.arn);
     expect(chain[chain.length - 1]!.output).toMatchObject({ status: 'succeeded', runId: body.run_id });
     expect((await expectExactCopy(stack)).parked).toBeNull();

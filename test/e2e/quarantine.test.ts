@@ -46,7 +46,14 @@ describe('quarantine through the HTTP connector', () => {
     const full = await runToEnd(stack, { mode: 'full', trigger: 'test' });
 
     expect(full.status).toBe('SUCCEEDED');
-    expect((full.output as RunOutcome).counts).toEqual({ fetched: ORDERS, inserted: ORDERS - 4, updated: 0, unchanged: 0, stale: 0, quarantined: 4 });
+    expect((full.output as RunOutcome).counts).toEqual({
+      fetched: ORDERS,
+      inserted: ORDERS - 4,
+      updated: 0,
+      unchanged: 0,
+      stale: 0,
+      quarantined: 4,
+    });
     const afterFull = await compareCopy(stack);
     expect({ ...afterFull, missing: [...afterFull.missing].sort() }).toEqual({
       ...exactCopyOf(ORDERS),
@@ -118,7 +125,14 @@ describe('quarantine through the Shopify connector', () => {
     const full = await runToEnd(stack, { mode: 'full', trigger: 'test' });
 
     expect(full.status).toBe('SUCCEEDED');
-    expect((full.output as RunOutcome).counts).toEqual({ fetched: ORDERS, inserted: ORDERS - 4, updated: 0, unchanged: 0, stale: 0, quarantined: 4 });
+    expect((full.output as RunOutcome).counts).toEqual({
+      fetched: ORDERS,
+      inserted: ORDERS - 4,
+      updated: 0,
+      unchanged: 0,
+      stale: 0,
+      quarantined: 4,
+    });
     await expectStoredExactly(gids);
     const listed = (await status()).orders.quarantined;
     expect(listed.count).toBe(4);

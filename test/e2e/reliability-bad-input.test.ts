@@ -40,7 +40,10 @@ describe('bad input from the source', () => {
   /** Ids of the page the failed run stopped at, read from its saved window (the source's order, by updated_at and id). */
   async function failingPageIds(): Promise<string[]> {
     const run = (await syncState(stack)).run!;
-    return stack.fake!.truth(run.window).slice(run.pages * PAGE_SIZE, (run.pages + 1) * PAGE_SIZE).map((order) => order.id);
+    return stack
+      .fake!.truth(run.window)
+      .slice(run.pages * PAGE_SIZE, (run.pages + 1) * PAGE_SIZE)
+      .map((order) => order.id);
   }
 
   /**
@@ -48,7 +51,12 @@ describe('bad input from the source', () => {
    * sync that must fail, checks nothing was half-committed, then repairs the source and checks the next run ends exact.
    */
   async function expectRefusedRun(spoil: (id: string) => void, position: number) {
-    const changed = stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, CHANGED).map((order) => order.id) }).updated;
+    const changed = stack.fake!.mutate({
+      updates: stack
+        .fake!.truth()
+        .slice(0, CHANGED)
+        .map((order) => order.id),
+    }).updated;
     const badId = stack.fake!.truth().slice(-CHANGED)[position]!.id;
     spoil(badId);
     const before = await syncState(stack);
@@ -81,7 +89,12 @@ describe('bad input from the source', () => {
    * releases it and ends exact.
    */
   async function expectQuarantinedRun(spoil: (id: string) => void, position: number) {
-    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, CHANGED).map((order) => order.id) });
+    stack.fake!.mutate({
+      updates: stack
+        .fake!.truth()
+        .slice(0, CHANGED)
+        .map((order) => order.id),
+    });
     const badId = stack.fake!.truth().slice(-CHANGED)[position]!.id;
     spoil(badId);
     const versionsBefore = await storedVersions(stack);
@@ -128,11 +141,18 @@ describe('bad input from the source', () => {
       60,
     );
     expect(entry).toMatchObject({ field: '(order)', raw_kept: false });
-    expect(entry.message).toMatch(new RegExp(`^order ${badId}: raw order is \\d+ bytes \\(\\d+ gzip-compressed\\), more than a DynamoDB item can hold`));
+    expect(entry.message).toMatch(
+      new RegExp(`^order ${badId}: raw order is \\d+ bytes \\(\\d+ gzip-compressed\\), more than a DynamoDB item can hold`),
+    );
   });
 
   it('an order near the item limit (hundreds of KB compressed) is stored whole', async () => {
-    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, CHANGED).map((order) => order.id) });
+    stack.fake!.mutate({
+      updates: stack
+        .fake!.truth()
+        .slice(0, CHANGED)
+        .map((order) => order.id),
+    });
     const hugeId = stack.fake!.truth().slice(-CHANGED)[30]!.id;
     stack.fake!.corruptOrder(hugeId, { line_items: bulkyLineItems(450 * 1024), note: 'kept as sent' });
     // Compressed, it still takes most of DynamoDB's 400 KB item.
@@ -159,18 +179,48 @@ describe('bad input over HTTP, on every route', () => {
   afterAll(() => stack?.stop());
 
   it.each([
-    ['POST', '/api/sync/orders?full=true', 400, 'invalid_parameter', 'unknown parameter "full": POST /api/sync/orders accepts force_full=true|false, resume=true|false'],
+    [
+      'POST',
+      '/api/sync/orders?full=true',
+      400,
+      'invalid_parameter',
+      'unknown parameter "full": POST /api/sync/orders accepts force_full=true|false, resume=true|false',
+    ],
     ['POST', '/api/sync/orders?force_full=maybe', 400, 'invalid_parameter', 'parameter "force_full" must be true or false, got "maybe"'],
     ['POST', '/api/sync/orders?force_full=true&force_full=false', 400, 'invalid_parameter', 'parameter "force_full" given more than once'],
-    ['POST', '/api/sync/orders?resume=true', 400, 'invalid_parameter', 'parameter "resume" applies to full resyncs only: use POST /api/sync/orders/full?resume=true'],
-    ['POST', '/api/sync/orders/full?force_full=true', 400, 'invalid_parameter', 'unknown parameter "force_full": POST /api/sync/orders/full accepts resume=true|false'],
+    [
+      'POST',
+      '/api/sync/orders?resume=true',
+      400,
+      'invalid_parameter',
+      'parameter "resume" applies to full resyncs only: use POST /api/sync/orders/full?resume=true',
+    ],
+    [
+      'POST',
+      '/api/sync/orders/full?force_full=true',
+      400,
+      'invalid_parameter',
+      'unknown parameter "force_full": POST /api/sync/orders/full accepts resume=true|false',
+    ],
     ['POST', '/api/sync/orders/full?resume=yes', 400, 'invalid_parameter', 'parameter "resume" must be true or false, got "yes"'],
     ['POST', '/api/sync/orders/full?resume=true', 409, 'nothing_to_resume', 'nothing to resume: there is no unfinished run'],
-    ['GET', '/api/sync/status?verbose=true', 400, 'invalid_parameter', 'unknown parameter "verbose": GET /api/sync/status accepts no parameters'],
+    [
+      'GET',
+      '/api/sync/status?verbose=true',
+      400,
+      'invalid_parameter',
+      'unknown parameter "verbose": GET /api/sync/status accepts no parameters',
+    ],
     ['GET', '/api/sync/orders', 405, 'method_not_allowed', '/api/sync/orders accepts POST, not GET'],
     ['PUT', '/api/sync/orders/full', 405, 'method_not_allowed', '/api/sync/orders/full accepts POST, not PUT'],
     ['POST', '/api/sync/status', 405, 'method_not_allowed', '/api/sync/status accepts GET, not POST'],
-    ['GET', '/api/sync/products', 404, 'not_found', 'no route GET /api/sync/products; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status'],
+    [
+      'GET',
+      '/api/sync/products',
+      404,
+      'not_found',
+      'no route GET /api/sync/products; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
+    ],
   ])('%s %s → %i %s', async (method, path, status, code, message) => {
     const executionsBefore = stack.machine.list().length;
 

@@ -23,7 +23,10 @@ describe('orders changing at hundreds per second while runs page through them', 
         before: (functionName, payload) => {
           const page = pageOfPayload(payload);
           if (functionName !== 'sync-page' || page === undefined || !bulkAtPage.has(page)) return;
-          const ids = stack.fake!.truth().slice(0, bulkAtPage.get(page)!).map((order) => order.id);
+          const ids = stack
+            .fake!.truth()
+            .slice(0, bulkAtPage.get(page)!)
+            .map((order) => order.id);
           bulkAtPage.delete(page);
           stack.fake!.mutate({ updates: ids, bulk: true, creates: 5 });
         },
@@ -35,7 +38,10 @@ describe('orders changing at hundreds per second while runs page through them', 
   /** Ids the source holds with an updated_at before `to` that the copy lacks: the orders a run lost. */
   async function lostBefore(to: string): Promise<string[]> {
     const stored = await storedOrders(stack);
-    return stack.fake!.truth({ to }).filter((order) => !stored.has(order.id)).map((order) => order.id);
+    return stack
+      .fake!.truth({ to })
+      .filter((order) => !stored.has(order.id))
+      .map((order) => order.id);
   }
 
   it('a full resync under live changes and a mid-run bulk update loses no order that stayed in its window', async () => {
@@ -60,7 +66,13 @@ describe('orders changing at hundreds per second while runs page through them', 
     for (let run = 0; run < 2; run++) {
       const before = (await syncState(stack)).checkpoint!;
       // One bulk update before the run (its ties span pages inside the window), one during it (moves past its end).
-      stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, BULK).map((order) => order.id), bulk: true });
+      stack.fake!.mutate({
+        updates: stack
+          .fake!.truth()
+          .slice(0, BULK)
+          .map((order) => order.id),
+        bulk: true,
+      });
       bulkAtPage.set(1, BULK);
 
       const last = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });
@@ -80,7 +92,13 @@ describe('orders changing at hundreds per second while runs page through them', 
   it('once the changes stop, one incremental run makes the copy exactly the source', async () => {
     stack.fake!.setLiveRate(0);
     // A last bulk update of several pages sharing one updated_at, after the last run and before the final one.
-    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, BULK).map((order) => order.id), bulk: true });
+    stack.fake!.mutate({
+      updates: stack
+        .fake!.truth()
+        .slice(0, BULK)
+        .map((order) => order.id),
+      bulk: true,
+    });
     expect(stack.fake!.stats().changes).toBeGreaterThan(1_000);
 
     const last = await runToEnd(stack, { mode: 'incremental', trigger: 'schedule' });

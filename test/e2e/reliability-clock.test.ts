@@ -18,7 +18,13 @@ async function fullThenChangesThenIncremental(stack: ReliabilityStack) {
     const full = await runToEnd(stack, { mode: 'full', trigger: 'test' });
     expect(full.status).toBe('SUCCEEDED');
   });
-  const changedAfter = stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 40).map((order) => order.id), creates: 10 });
+  const changedAfter = stack.fake!.mutate({
+    updates: stack
+      .fake!.truth()
+      .slice(0, 40)
+      .map((order) => order.id),
+    creates: 10,
+  });
   // The source's clock is read from its Date header (whole seconds, across a round trip), so a run's window ends up to
   // a second or two before the source's now: changes of those last seconds belong to the next run. Let them pass.
   await new Promise((resolve) => setTimeout(resolve, 2_500));
@@ -37,7 +43,13 @@ function stackWithSourceClock(clockOffsetMs: number, seed: number): () => Reliab
       hooks: {
         before: (functionName, payload) => {
           if (functionName === 'sync-page' && pageOfPayload(payload) === 4) {
-            stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 30).map((order) => order.id), creates: 10 });
+            stack.fake!.mutate({
+              updates: stack
+                .fake!.truth()
+                .slice(0, 30)
+                .map((order) => order.id),
+              creates: 10,
+            });
           }
         },
       },

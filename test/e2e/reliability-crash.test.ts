@@ -2,7 +2,14 @@
 // page changes, commit after committing. (A whole execution stopped by hand: reliability-lease.test.ts.)
 // (test/e2e/page-retry.test.ts covers the plain page crash with nothing changing.)
 import type { RunOutcome } from '../../functions/core/run-types';
-import { dieBeforeSavingPage, expectExactCopy, invokeApi, runToEnd, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
+import {
+  dieBeforeSavingPage,
+  expectExactCopy,
+  invokeApi,
+  runToEnd,
+  startReliabilityStack,
+  type ReliabilityStack,
+} from '../support/reliability';
 import { pageOfPayload } from '../support/e2e';
 
 const ORDERS = 1_500;
@@ -97,12 +104,23 @@ describe('steps that die after their write', () => {
     expect(crashed).toEqual(['begin']);
     expect(last!.status).toBe('SUCCEEDED');
     const state = await expectExactCopy(stack);
-    const fetchedUpTo = new Set(stack.fake!.requests().filter((request) => request.path === '/orders').map((r) => r.query.updated_at_max));
+    const fetchedUpTo = new Set(
+      stack
+        .fake!.requests()
+        .filter((request) => request.path === '/orders')
+        .map((r) => r.query.updated_at_max),
+    );
     expect([...fetchedUpTo]).toEqual([state.checkpoint!.watermark]);
   });
 
   it('commit dies after committing: the retried commit changes nothing and the run ends succeeded', async () => {
-    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 120).map((order) => order.id), creates: 15 });
+    stack.fake!.mutate({
+      updates: stack
+        .fake!.truth()
+        .slice(0, 120)
+        .map((order) => order.id),
+      creates: 15,
+    });
     crashOnce({ functionName: 'commit' });
 
     const last = await runToEnd(stack, { mode: 'incremental', trigger: 'test' });

@@ -39,13 +39,26 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
 
     expect(last.status).toBe('SUCCEEDED');
     expect(answered('429')).toBeGreaterThanOrEqual(3);
-    expect((last.output as RunOutcome).counts).toEqual({ fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 });
+    expect((last.output as RunOutcome).counts).toEqual({
+      fetched: ORDERS,
+      inserted: ORDERS,
+      updated: 0,
+      unchanged: 0,
+      stale: 0,
+      quarantined: 0,
+    });
     const state = await expectExactCopy(stack);
     expect(state.checkpoint).toMatchObject({ isFullSync: true, recordsSynced: ORDERS });
   });
 
   it('an incremental run through 5xx bursts longer than the step retries and dropped connections ends exact', async () => {
-    const changed = stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 300).map((order) => order.id), creates: 50 });
+    const changed = stack.fake!.mutate({
+      updates: stack
+        .fake!.truth()
+        .slice(0, 300)
+        .map((order) => order.id),
+      creates: 50,
+    });
     // Six 5xx in a row outlast the step's five tries: the page fails with SourceUnavailableError and the state
     // machine's Retry runs it again. Then steady random 5xx and drops.
     stack.fake!.script(500, 502, 503, 504, 500, 503, 'drop', 'drop');
@@ -66,7 +79,12 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
   });
 
   it('a source down longer than every retry fails the run with the checkpoint unchanged; the next run catches up', async () => {
-    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 100).map((order) => order.id) });
+    stack.fake!.mutate({
+      updates: stack
+        .fake!.truth()
+        .slice(0, 100)
+        .map((order) => order.id),
+    });
     stack.fake!.setFaults({ errorRate: 1 });
     const before = await syncState(stack);
 
@@ -99,8 +117,16 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
 
     expect(tick.status).toBe('SUCCEEDED');
     // The same run, one walk of the shop: the failed run's pages and the resumed ones, no page fetched twice.
-    expect(tick.output).toMatchObject({ mode: 'full', runId: afterFailure.run!.runId, status: 'succeeded', counts: { fetched: stack.fake!.truth().length } });
-    const firstPage = stack.fake!.requests().slice(requestsBefore).find((request) => request.path === '/orders');
+    expect(tick.output).toMatchObject({
+      mode: 'full',
+      runId: afterFailure.run!.runId,
+      status: 'succeeded',
+      counts: { fetched: stack.fake!.truth().length },
+    });
+    const firstPage = stack
+      .fake!.requests()
+      .slice(requestsBefore)
+      .find((request) => request.path === '/orders');
     expect(firstPage?.query.cursor).toBe(afterFailure.run!.cursor);
     expect((await syncState(stack)).run).toBeNull();
     await expectExactCopy(stack);

@@ -39,7 +39,10 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
   it('holds the stream while its run runs; once stopped, the next trigger takes the lease over at once and a resume ends exact', async () => {
     const checkpointBefore = (await syncState(stack)).checkpoint;
     const started = JSON.parse((await invokeApi('POST', '/api/sync/orders/full')).body);
-    await waitUntil('the full resync has saved 9 pages, in its second execution', async () => ((await syncState(stack)).run?.pages ?? 0) >= 9);
+    await waitUntil(
+      'the full resync has saved 9 pages, in its second execution',
+      async () => ((await syncState(stack)).run?.pages ?? 0) >= 9,
+    );
     await waitUntil('its first execution has handed over', () => stack.machine.describe(started.execution.arn).status === 'SUCCEEDED');
 
     // Running: the lease names the run's current part (the first one SUCCEEDED, handed over); the triggers refuse, naming a part.
@@ -48,7 +51,10 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
     expect(running.lease).toMatchObject({ owner: started.run_id, executionName: running.run!.executionName });
     const refused = await invokeApi('POST', '/api/sync/orders/full', { resume: 'true' });
     expect(refused.statusCode).toBe(409);
-    expect(JSON.parse(refused.body).error).toMatchObject({ code: 'run_in_progress', running: { run_id: started.run_id, execution: expect.stringMatching(new RegExp(`^${started.run_id}-p[2-9]$`)) } });
+    expect(JSON.parse(refused.body).error).toMatchObject({
+      code: 'run_in_progress',
+      running: { run_id: started.run_id, execution: expect.stringMatching(new RegExp(`^${started.run_id}-p[2-9]$`)) },
+    });
     expect(await scheduledTrigger({})).toMatchObject({ started: false, running: { runId: started.run_id } });
     expect(stack.machine.list('RUNNING')).toHaveLength(1);
 
@@ -62,7 +68,13 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
     expect(stopped.lease).toMatchObject({ owner: started.run_id });
     expect(stopped.lease!.expiresAt).toBeGreaterThan(Date.now() + (LEASE_SECONDS - 60) * 1000);
     expect(stopped.checkpoint).toEqual(checkpointBefore);
-    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 40).map((order) => order.id), creates: 5 });
+    stack.fake!.mutate({
+      updates: stack
+        .fake!.truth()
+        .slice(0, 40)
+        .map((order) => order.id),
+      creates: 5,
+    });
 
     // At once, with the lease minutes from expiring: the run's last execution is ABORTED, so its lease is dead.
     const requestsBefore = stack.fake!.requests().length;
@@ -75,7 +87,10 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
     const [last] = (await stack.machine.waitForChain(JSON.parse(resumed.body).execution.arn)).slice(-1);
 
     expect(last!.status).toBe('SUCCEEDED');
-    const firstPageRequest = stack.fake!.requests().slice(requestsBefore).find((request) => request.path === '/orders');
+    const firstPageRequest = stack
+      .fake!.requests()
+      .slice(requestsBefore)
+      .find((request) => request.path === '/orders');
     expect(firstPageRequest?.query.cursor).toBe(stopped.run!.cursor);
     expect(last!.output).toMatchObject({ runId: started.run_id, status: 'succeeded', mode: 'full' });
     // The resumed full run's window ended when it began: changes made since are the next incremental run's.

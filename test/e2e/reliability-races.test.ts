@@ -24,7 +24,11 @@ describe('many triggers at once', () => {
     const triggers = Array.from({ length: AT_ONCE }, (_, index) => {
       if (index % 3 === 0) return scheduledTrigger({}).then((answer) => ({ via: 'schedule', started: answer.started, answer }));
       const path = index % 3 === 1 ? '/api/sync/orders' : '/api/sync/orders/full';
-      return invokeApi('POST', path).then((answer) => ({ via: path, started: answer.statusCode === 202, answer: { statusCode: answer.statusCode, ...JSON.parse(answer.body) } }));
+      return invokeApi('POST', path).then((answer) => ({
+        via: path,
+        started: answer.statusCode === 202,
+        answer: { statusCode: answer.statusCode, ...JSON.parse(answer.body) },
+      }));
     });
 
     const answers = await Promise.all(triggers);
@@ -43,7 +47,13 @@ describe('many triggers at once', () => {
   });
 
   it('20 executions racing into begin: one run commits, scheduled ones skip, the others fail naming the holder', async () => {
-    stack.fake!.mutate({ updates: stack.fake!.truth().slice(0, 150).map((order) => order.id), creates: 10 });
+    stack.fake!.mutate({
+      updates: stack
+        .fake!.truth()
+        .slice(0, 150)
+        .map((order) => order.id),
+      creates: 10,
+    });
     const before = stack.machine.list().length;
 
     const chains = await Promise.all(
@@ -59,7 +69,8 @@ describe('many triggers at once', () => {
     const ran = lasts.filter((execution) => (execution.output as Partial<RunOutcome> | undefined)?.status === 'succeeded');
     expect(ran).toHaveLength(1);
     for (const other of lasts.filter((execution) => !ran.includes(execution))) {
-      if ((other.input as { trigger: string }).trigger === 'schedule') expect(other).toMatchObject({ status: 'SUCCEEDED', output: { skipped: true } });
+      if ((other.input as { trigger: string }).trigger === 'schedule')
+        expect(other).toMatchObject({ status: 'SUCCEEDED', output: { skipped: true } });
       else {
         expect(other).toMatchObject({ status: 'FAILED', error: 'RunInProgressError' });
         expect(other.cause).toContain(ran[0]!.name);

@@ -37,7 +37,11 @@ describe('a Shopify shop: a full sync through a bulk export, resumed in the midd
   let failRange = true;
 
   beforeAll(async () => {
-    fake = await startFakeShopify({ shop: { orders: ORDERS, seed: 17 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 }, bulkRate: 1e6 });
+    fake = await startFakeShopify({
+      shop: { orders: ORDERS, seed: 17 },
+      bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
+      bulkRate: 1e6,
+    });
     stack = await startLocalStack({
       source: { url: fake.url, token: fake.token },
       env: {
@@ -111,7 +115,10 @@ describe('a Shopify shop: a full sync through a bulk export, resumed in the midd
 
   it('then fetches only what changed through the paged query: inserts the new orders, updates the changed ones', async () => {
     const before = await syncState(stack);
-    const changed = fake.shop.truth().slice(0, 60).map((order) => order.id);
+    const changed = fake.shop
+      .truth()
+      .slice(0, 60)
+      .map((order) => order.id);
     fake.shop.mutate({ updates: changed, creates: 15 });
 
     const chain = await runChain(stack, { mode: 'incremental', trigger: 'schedule' });

@@ -22,9 +22,15 @@ describe('notifications', () => {
   it('has one encrypted topic, TLS only, with the email from context subscribed', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topicId } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topicId },
+    });
     expect(Object.keys(resourcesOfType(synthTemplate(), 'AWS::SNS::Subscription'))).toEqual([]); // no email, no subscription
   });
 
@@ -40,7 +46,13 @@ describe('notifications', () => {
     });
     const rule = Object.values(resourcesOfType(json, 'AWS::Events::Rule'))[0]!;
     const paths = rule.Properties.Targets[0].InputTransformer.InputPathsMap;
-    expect(Object.values(paths).sort()).toEqual(['$.detail.cause', '$.detail.error', '$.detail.executionArn', '$.detail.name', '$.detail.status']);
+    expect(Object.values(paths).sort()).toEqual([
+      '$.detail.cause',
+      '$.detail.error',
+      '$.detail.executionArn',
+      '$.detail.name',
+      '$.detail.status',
+    ]);
     const text = JSON.stringify(message.asObject());
     expect(text).toContain('ended <detail-status>');
     expect(text).toContain('Error: <detail-error>');
@@ -72,7 +84,11 @@ describe('alarms', () => {
       AlarmActions: [{ Ref: topicId }],
     });
     const hourly = Template.fromJSON(synthTemplate({ scheduleRate: 'rate(1 hour)', scheduleEnabled: false }));
-    hourly.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: SYNC_METRICS.watermarkLag, Threshold: 3 * 3600 + 300, TreatMissingData: 'notBreaching' });
+    hourly.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: SYNC_METRICS.watermarkLag,
+      Threshold: 3 * 3600 + 300,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('alarms into the topic when any order is quarantined, saying where its id, field and error are', () => {
@@ -97,8 +113,16 @@ describe('dashboard', () => {
   it('shows runs and outcomes, orders synced, watermark lag, source throttles, step durations', () => {
     const body = Object.values(resourcesOfType(json, 'AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody;
     const text = JSON.stringify(body);
-    for (const title of ['Runs and their outcome', 'Orders synced', 'Watermark lag', 'Source throttles', 'Step duration']) expect(text).toContain(title);
-    for (const metric of ['ExecutionsFailed', SYNC_METRICS.ordersInserted, SYNC_METRICS.watermarkLag, SYNC_METRICS.sourceThrottles, 'Duration']) expect(text).toContain(metric);
+    for (const title of ['Runs and their outcome', 'Orders synced', 'Watermark lag', 'Source throttles', 'Step duration'])
+      expect(text).toContain(title);
+    for (const metric of [
+      'ExecutionsFailed',
+      SYNC_METRICS.ordersInserted,
+      SYNC_METRICS.watermarkLag,
+      SYNC_METRICS.sourceThrottles,
+      'Duration',
+    ])
+      expect(text).toContain(metric);
   });
 });
 

@@ -95,11 +95,16 @@ describe('schedule expressions', () => {
 
 describe('the context in cdk.json', () => {
   it('sets every feature flag the installed aws-cdk-lib recommends, as recommended: an upgrade that adds flags stops here', () => {
-    const recommended = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8')) as Record<string, unknown>;
+    const recommended = JSON.parse(readFileSync(require.resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const context = projectContext();
 
     const unset = Object.keys(recommended).filter((flag) => !(flag in context));
-    const otherwise = Object.keys(recommended).filter((flag) => flag in context && JSON.stringify(context[flag]) !== JSON.stringify(recommended[flag]));
+    const otherwise = Object.keys(recommended).filter(
+      (flag) => flag in context && JSON.stringify(context[flag]) !== JSON.stringify(recommended[flag]),
+    );
 
     expect({ unset, otherwise }).toEqual({ unset: [], otherwise: [] });
   });

@@ -2,15 +2,7 @@
 // environment, least privilege per function, the IAM-only API, the schedule. Synthesized once (bundling skipped).
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { synthTemplate, type CloudFormationTemplate } from '../../infra/synth';
-import {
-  arnOf,
-  functionIdByDescription,
-  grantsOfRole,
-  logicalId,
-  ref,
-  resourcesOfType,
-  roleIdOfFunction,
-} from './template-helpers';
+import { arnOf, functionIdByDescription, grantsOfRole, logicalId, ref, resourcesOfType, roleIdOfFunction } from './template-helpers';
 
 const FUNCTIONS = {
   begin: 'Sync step: take the lease',
@@ -25,7 +17,18 @@ type FunctionKey = keyof typeof FUNCTIONS;
 const X_RAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 /** DescribeExecution's resource: the executions of this stack's state machine, none other. */
 const THIS_MACHINES_EXECUTIONS = JSON.stringify({
-  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:OrderSync-orders:*']],
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':states:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':execution:OrderSync-orders:*',
+    ],
+  ],
 });
 
 let json: CloudFormationTemplate;

@@ -2,20 +2,9 @@
 // to this machine, logging without data, JSONPath only, and a definition asl-validator accepts.
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { RETRYABLE_ERROR_NAMES } from '../../functions/core/errors';
-import {
-  LAMBDA_SERVICE_ERRORS,
-  PAGE_STEP_RETRIES,
-  TIMEOUT_ERRORS,
-  worstCaseStepSeconds,
-} from '../../infra/constructs/sync-state-machine';
+import { LAMBDA_SERVICE_ERRORS, PAGE_STEP_RETRIES, TIMEOUT_ERRORS, worstCaseStepSeconds } from '../../infra/constructs/sync-state-machine';
 import { PAGE_STEP_TIMEOUT_SECONDS } from '../../infra/settings';
-import {
-  STACK_NAME,
-  STATE_MACHINE_LOGICAL_ID,
-  resolvedDefinition,
-  synthTemplate,
-  type CloudFormationTemplate,
-} from '../../infra/synth';
+import { STACK_NAME, STATE_MACHINE_LOGICAL_ID, resolvedDefinition, synthTemplate, type CloudFormationTemplate } from '../../infra/synth';
 import { grantsOfRole, logicalId } from './template-helpers';
 
 /** asl-validator ships no types; this is the part of its API used here. */
@@ -68,7 +57,11 @@ describe('the flow, by the state names the local runner binds', () => {
         Next: 'Skipped?',
       }),
     );
-    expect(states.Begin.Parameters.Payload).toEqual({ 'input.$': '$', 'executionName.$': '$$.Execution.Name', 'executionArn.$': '$$.Execution.Id' });
+    expect(states.Begin.Parameters.Payload).toEqual({
+      'input.$': '$',
+      'executionName.$': '$$.Execution.Name',
+      'executionArn.$': '$$.Execution.Id',
+    });
     expect(states.Begin.Parameters.FunctionName).toContain(':function:BeginFunction');
   });
 
@@ -245,7 +238,18 @@ describe('the state machine resource', () => {
     expect(invokable.sort()).toEqual(stepIds.map((id) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })).sort());
     expect(grants.get('states:StartExecution')).toEqual([
       JSON.stringify({
-        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:stateMachine:${STACK_NAME}-orders`]],
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':states:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            `:stateMachine:${STACK_NAME}-orders`,
+          ],
+        ],
       }),
     ]);
     const actions = [...grants.keys()].filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'));
@@ -259,6 +263,8 @@ describe('the lease outlives a page step with all its retries', () => {
     // 12 attempts of 60 s plus the capped backoff waits.
     expect(worstCase).toBeGreaterThan(12 * PAGE_STEP_TIMEOUT_SECONDS);
     expect(worstCase).toBeLessThanOrEqual(900); // the default lease holds
-    expect(() => synthTemplate({ leaseSeconds: worstCase - 1 })).toThrow(`context leaseSeconds must be ${worstCase}..86400, got ${worstCase - 1}`);
+    expect(() => synthTemplate({ leaseSeconds: worstCase - 1 })).toThrow(
+      `context leaseSeconds must be ${worstCase}..86400, got ${worstCase - 1}`,
+    );
   });
 });

@@ -18,7 +18,11 @@ async function get(api: FakeOrdersApi, path: string, options: { token?: string |
 }
 
 /** Every raw order of the window, page by page, with the pages' sizes. */
-async function walkRaw(api: FakeOrdersApi, query: string, limit: number): Promise<{ orders: any[]; pageSizes: number[]; boundaries: Array<[any, any]> }> {
+async function walkRaw(
+  api: FakeOrdersApi,
+  query: string,
+  limit: number,
+): Promise<{ orders: any[]; pageSizes: number[]; boundaries: Array<[any, any]> }> {
   const orders: any[] = [];
   const pageSizes: number[] = [];
   const boundaries: Array<[any, any]> = [];
@@ -200,7 +204,15 @@ describe('the fake orders API rate limit, on a clock that moves only when the te
   });
 
   it('sliding: counts any 1000 ms, the refused requests too', async () => {
-    expect(await requestsAt('sliding', [900, 950, 1000, 1899, 1900, 1950, 2950])).toEqual(['200 1', '200 0', '429 0', '429 0', '429 0', '429 0', '200 1']);
+    expect(await requestsAt('sliding', [900, 950, 1000, 1899, 1900, 1950, 2950])).toEqual([
+      '200 1',
+      '200 0',
+      '429 0',
+      '429 0',
+      '429 0',
+      '429 0',
+      '200 1',
+    ]);
   });
 });
 

@@ -40,10 +40,17 @@ describe('the local HTTP API', () => {
 
     expect(response.status).toBe(202);
     expect(response.headers.get('content-type')).toBe('application/json');
-    expect(accepted).toMatchObject({ mode: 'full', status_url: '/api/sync/status', execution: { name: expect.stringMatching(/^full-http-.*-p1$/) } });
+    expect(accepted).toMatchObject({
+      mode: 'full',
+      status_url: '/api/sync/status',
+      execution: { name: expect.stringMatching(/^full-http-.*-p1$/) },
+    });
     // Started by the handler's own SFNClient, through the endpoint, on the local machine.
     expect(stack.machine.describe(accepted.execution.arn).name).toBe(accepted.execution.name);
-    expect(chain.at(-1)).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded', counts: { fetched: ORDERS, inserted: ORDERS } } });
+    expect(chain.at(-1)).toMatchObject({
+      status: 'SUCCEEDED',
+      output: { status: 'succeeded', counts: { fetched: ORDERS, inserted: ORDERS } },
+    });
     expect(status.status).toBe(200);
     expect(body.orders).toMatchObject({
       count: ORDERS,
@@ -115,7 +122,11 @@ describe('the local HTTP API', () => {
         requestContext: { httpMethod: 'PUT', stage: 'local', identity: { sourceIp: '127.0.0.1' } },
       });
       expect(events[0]!.headers['x-trace']).toBe('t1');
-      expect(events[1]).toMatchObject({ body: Buffer.from([0xff, 0xfe, 0x00]).toString('base64'), isBase64Encoded: true, queryStringParameters: null });
+      expect(events[1]).toMatchObject({
+        body: Buffer.from([0xff, 0xfe, 0x00]).toString('base64'),
+        isBase64Encoded: true,
+        queryStringParameters: null,
+      });
       expect(binary.status).toBe(201);
       expect(empty.status).toBe(502);
     } finally {

@@ -139,7 +139,12 @@ describe('the HTTP orders source, through every fault knob', () => {
 
     expect(first.orders).toEqual([]);
     expect(first.nextCursor).not.toBeNull();
-    expect(second.orders.map((order) => order.id)).toEqual(api.truth(everything).slice(0, 50).map((order) => order.id));
+    expect(second.orders.map((order) => order.id)).toEqual(
+      api
+        .truth(everything)
+        .slice(0, 50)
+        .map((order) => order.id),
+    );
   });
 
   it('waits out latency below its timeout, and gives up with SourceUnavailableError when answers come too late', async () => {
@@ -251,7 +256,9 @@ describe('the HTTP orders source, failing with named errors', () => {
     expect(error.name).toBe('SourceUnavailableError');
     expect(error.retryable).toBe(true);
     expect(error.detail).toMatchObject({ status: 500, attempts: 3 });
-    expect(error.message).toMatch(/failed 3 times in a row \(last: HTTP 500: unavailable: the orders service answered 500 \(injected fault\)\): GET /);
+    expect(error.message).toMatch(
+      /failed 3 times in a row \(last: HTTP 500: unavailable: the orders service answered 500 \(injected fault\)\): GET /,
+    );
     expect(waits).toEqual([50, 75]);
   });
 
@@ -308,7 +315,9 @@ describe('the HTTP orders source, failing with named errors', () => {
   ] as const)('raises InvalidPageError on a %s page, naming the URL without the token', async (fault, message) => {
     api.script(fault);
 
-    const error = (await sourceFor().fetchPage({ window: everything, cursor: null, limit: 5 }).catch((e: unknown) => e)) as Error;
+    const error = (await sourceFor()
+      .fetchPage({ window: everything, cursor: null, limit: 5 })
+      .catch((e: unknown) => e)) as Error;
 
     expect(error).toBeInstanceOf(InvalidPageError);
     expect(error.message).toMatch(message);
@@ -316,7 +325,7 @@ describe('the HTTP orders source, failing with named errors', () => {
     expect(error.message).not.toContain(api.token);
   });
 
-  it('returns a bad order as the page\'s rejected one, with its payload, field and error, and the rest of the page valid', async () => {
+  it("returns a bad order as the page's rejected one, with its payload, field and error, and the rest of the page valid", async () => {
     const victim = api.truth(everything)[7]!.id;
     api.corruptOrder(victim, { total_price: 12.5 });
     try {

@@ -98,7 +98,7 @@ describe('a page written to the orders store', () => {
     expect(stored?.customer).toEqual(order.customer);
   });
 
-  it('stores a Shopify order\'s details as flat attributes a dashboard reads without parsing raw, and reads them back', async () => {
+  it("stores a Shopify order's details as flat attributes a dashboard reads without parsing raw, and reads them back", async () => {
     const { store, tableName } = await freshStore();
     const fake = await startFakeShopify({ shop: { orders: 40, seed: 3 } });
     try {
@@ -106,7 +106,9 @@ describe('a page written to the orders store', () => {
       const source = new ShopifyOrdersSource({ shopDomain: fake.url, apiVersion: '2025-10', token: fake.token });
       const page = await source.fetchPage({ window: { from: null, to: fake.shop.now() }, cursor: null, limit: 40 });
       await source.close();
-      const order = page.orders.find((o) => o.details!.refunds.length > 0 && o.details!.taxLines.length > 0 && o.details!.billingAddress !== null)!;
+      const order = page.orders.find(
+        (o) => o.details!.refunds.length > 0 && o.details!.taxLines.length > 0 && o.details!.billingAddress !== null,
+      )!;
       expect(order).toBeDefined();
 
       await store.putOrders([writeOf(order)]);
@@ -123,7 +125,9 @@ describe('a page written to the orders store', () => {
         billing_country_code: d.billingAddress!.countryCode,
         billing_city: d.billingAddress!.city,
         tags: d.tags,
-        line_items: order.lineItems.map((li) => expect.objectContaining({ id: li.id, product_id: li.productId, variant_id: li.variantId, discounted_total: li.discountedTotal })),
+        line_items: order.lineItems.map((li) =>
+          expect.objectContaining({ id: li.id, product_id: li.productId, variant_id: li.variantId, discounted_total: li.discountedTotal }),
+        ),
       });
       const stored = await store.readOrder(order.id);
       expect(stored?.details).toEqual(d);
@@ -236,7 +240,9 @@ describe('a write that another write overtook (a zombie step: its lease expired,
   it('over a tombstone (deleted_at) older than the write, lands; over a newer tombstone, is refused', async () => {
     const { store, tableName } = await freshStore();
     const tombstone = (deletedAt: string) =>
-      dynamo.client.send(new PutCommand({ TableName: tableName, Item: { id: older.id, updated_at: '2024-06-01T00:00:00.000000Z', deleted_at: deletedAt } }));
+      dynamo.client.send(
+        new PutCommand({ TableName: tableName, Item: { id: older.id, updated_at: '2024-06-01T00:00:00.000000Z', deleted_at: deletedAt } }),
+      );
     await tombstone('2025-01-01T12:00:00.000000Z');
 
     expect(await store.putOrders([writeOf(older, 'run-a#0', 'inserted', null)])).toEqual({ refusedIds: [older.id] });
@@ -321,7 +327,10 @@ function throttlingClient(withhold: (call: number, ids: string[]) => Set<string>
   const send = (async (command: unknown) => {
     if (command instanceof BatchGetCommand) {
       const [[table, request]] = Object.entries(command.input.RequestItems ?? {}) as [[string, { Keys: Array<{ id: string }> }]];
-      const held = withhold(++calls.batchGet, request.Keys.map((key) => key.id));
+      const held = withhold(
+        ++calls.batchGet,
+        request.Keys.map((key) => key.id),
+      );
       const forwardedKeys = request.Keys.filter((key) => !held.has(key.id));
       const unprocessedKeys = request.Keys.filter((key) => held.has(key.id));
       calls.withheld += unprocessedKeys.length;
@@ -358,7 +367,10 @@ describe('a store under DynamoDB throttling (unprocessed keys)', () => {
 describe('a store whose DynamoDB calls fail outright', () => {
   it('turns throttling that outlasted the SDK’s own retries into StoreWriteError, which the state machine retries', async () => {
     const throttledSend = (async () => {
-      throw new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded', $metadata: { httpStatusCode: 400 } });
+      throw new ProvisionedThroughputExceededException({
+        message: 'The level of configured provisioned throughput for the table was exceeded',
+        $metadata: { httpStatusCode: 400 },
+      });
     }) as unknown as DynamoDBDocumentClient['send'];
     const { store } = await freshStore({ send: throttledSend });
 

@@ -43,7 +43,9 @@ describe.each(STORES)('the quarantine store, %s', (_, freshStore) => {
 
     await store.apply('orders', { put: [entry('ord_1', at(5), { firstSeenAt: at(1), lastSeenRun: 'run-2' })], release: [] });
 
-    expect(await store.find('orders', ['order#ord_1', 'order#ord_2'])).toEqual(new Map([['order#ord_1', { firstSeenAt: at(1), firstSeenRun: 'run-1' }]]));
+    expect(await store.find('orders', ['order#ord_1', 'order#ord_2'])).toEqual(
+      new Map([['order#ord_1', { firstSeenAt: at(1), firstSeenRun: 'run-1' }]]),
+    );
     const summary = await store.summary('orders', 20);
     expect(summary.count).toBe(1);
     expect(summary.newest).toEqual([
@@ -91,9 +93,15 @@ describe.each(STORES)('the quarantine store, %s', (_, freshStore) => {
 
   it('shows an order with no usable id by its payload key', async () => {
     const store = await freshStore();
-    await store.apply('orders', { put: [entry('x', at(1), { id: null, key: 'payload#0123456789abcdef0123456789abcdef', field: 'id' })], release: [] });
+    await store.apply('orders', {
+      put: [entry('x', at(1), { id: null, key: 'payload#0123456789abcdef0123456789abcdef', field: 'id' })],
+      release: [],
+    });
 
-    expect((await store.summary('orders', 20)).newest[0]).toMatchObject({ id: 'payload-sha256:0123456789abcdef0123456789abcdef', idFromPayload: true });
+    expect((await store.summary('orders', 20)).newest[0]).toMatchObject({
+      id: 'payload-sha256:0123456789abcdef0123456789abcdef',
+      idFromPayload: true,
+    });
   });
 
   it('keeps a payload too big for an item even compressed as its size only, and says so', async () => {
@@ -108,8 +116,14 @@ describe.each(STORES)('the quarantine store, %s', (_, freshStore) => {
 
 describe('the DynamoDB quarantine store, payloads', () => {
   it('keeps a big payload gzip-compressed and gives it back whole', async () => {
-    const store = new DynamoQuarantineStore({ client: dynamo.client, tableName: (await createTestTables(dynamo.endpoint)).quarantineTable });
-    const big = { id: 'ord_big', line_items: Array.from({ length: 4000 }, (_, n) => ({ id: `li_${n}`, title: `Mug with a long title, number ${n}` })) };
+    const store = new DynamoQuarantineStore({
+      client: dynamo.client,
+      tableName: (await createTestTables(dynamo.endpoint)).quarantineTable,
+    });
+    const big = {
+      id: 'ord_big',
+      line_items: Array.from({ length: 4000 }, (_, n) => ({ id: `li_${n}`, title: `Mug with a long title, number ${n}` })),
+    };
     await store.apply('orders', { put: [entry('ord_big', at(1), { raw: big })], release: [] });
 
     const [item] = await (async () => {

@@ -47,7 +47,9 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
   it('starts an execution of the synthesized machine and describes it until it ends, with its input and output', async () => {
     const input = { mode: 'full', trigger: 'test' };
 
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.machine.arn, name: 'first-full', input: JSON.stringify(input) }));
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.arn, name: 'first-full', input: JSON.stringify(input) }),
+    );
     const ended = await describeUntilEnded(sfn, started.executionArn!);
 
     expect(started.executionArn).toBe(`${stack.machine.arn.replace(':stateMachine:', ':execution:')}:first-full`);
@@ -103,12 +105,22 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
     expect(events[0]).toMatchObject({ id: 1, previousEventId: 0, type: 'ExecutionStarted' });
     expect(JSON.parse(events[0]!.executionStartedEventDetails!.input!)).toHaveProperty('continueRun');
     expect(events.at(-1)).toMatchObject({ type: 'ExecutionSucceeded' });
-    expect(JSON.parse(events.at(-1)!.executionSucceededEventDetails!.output!)).toMatchObject({ status: 'succeeded', pages: ORDERS / PAGE_SIZE });
+    expect(JSON.parse(events.at(-1)!.executionSucceededEventDetails!.output!)).toMatchObject({
+      status: 'succeeded',
+      pages: ORDERS / PAGE_SIZE,
+    });
     expect(events.map((event) => event.id)).toEqual(events.map((_, index) => index + 1));
     expect(events.every((event) => event.timestamp instanceof Date)).toBe(true);
-    expect(events.filter((event) => event.type === 'TaskStateEntered').map((event) => event.stateEnteredEventDetails!.name)).toContain('Commit');
+    expect(events.filter((event) => event.type === 'TaskStateEntered').map((event) => event.stateEnteredEventDetails!.name)).toContain(
+      'Commit',
+    );
     expect(paged.map((event) => event.id)).toEqual(events.map((event) => event.id));
-    expect(reversed.events!.map((event) => event.type)).toEqual(events.slice(-3).reverse().map((event) => event.type));
+    expect(reversed.events!.map((event) => event.type)).toEqual(
+      events
+        .slice(-3)
+        .reverse()
+        .map((event) => event.type),
+    );
     expect(reversed.nextToken).toBeDefined();
   });
 
@@ -116,7 +128,12 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
     const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: stack.machine.arn }));
     const listed = await sfn.send(new ListStateMachinesCommand({}));
 
-    expect(described).toMatchObject({ stateMachineArn: stack.machine.arn, name: stack.definition.name, type: 'STANDARD', status: 'ACTIVE' });
+    expect(described).toMatchObject({
+      stateMachineArn: stack.machine.arn,
+      name: stack.definition.name,
+      type: 'STANDARD',
+      status: 'ACTIVE',
+    });
     expect(JSON.parse(described.definition!)).toEqual(stack.definition.definition);
     expect(listed.stateMachines).toEqual([
       { stateMachineArn: stack.machine.arn, name: stack.definition.name, type: 'STANDARD', creationDate: described.creationDate },
@@ -134,13 +151,21 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
       $metadata: { httpStatusCode: 400 },
     });
     await expect(sfn.send(new DescribeExecutionCommand({ executionArn: 'not-an-arn' }))).rejects.toMatchObject({ name: 'InvalidArn' });
-    await expect(start('elsewhere', '{}', stack.machine.arn.replace(/:[^:]+$/, ':Other'))).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+    await expect(start('elsewhere', '{}', stack.machine.arn.replace(/:[^:]+$/, ':Other'))).rejects.toMatchObject({
+      name: 'StateMachineDoesNotExist',
+    });
     await expect(start('bad name!', '{}')).rejects.toMatchObject({ name: 'InvalidName' });
     await expect(start('bad-input', '{not json')).rejects.toMatchObject({ name: 'InvalidExecutionInput' });
-    await expect(start('first-full', JSON.stringify({ mode: 'incremental', trigger: 'test' }))).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    await expect(start('first-full', JSON.stringify({ mode: 'incremental', trigger: 'test' }))).rejects.toMatchObject({
+      name: 'ExecutionAlreadyExists',
+    });
     // The same name with the same input is the same execution (StartExecution is idempotent).
-    await expect(start('first-full', JSON.stringify({ mode: 'full', trigger: 'test' }))).resolves.toMatchObject({ executionArn: executionArn('first-full') });
-    await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.machine.arn, nextToken: 'garbage' }))).rejects.toMatchObject({ name: 'InvalidToken' });
+    await expect(start('first-full', JSON.stringify({ mode: 'full', trigger: 'test' }))).resolves.toMatchObject({
+      executionArn: executionArn('first-full'),
+    });
+    await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.machine.arn, nextToken: 'garbage' }))).rejects.toMatchObject({
+      name: 'InvalidToken',
+    });
 
     const unknown = await fetch(endpoint.url, {
       method: 'POST',
@@ -154,11 +179,17 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
   it('stops a running execution after its current page; settled as interrupted, the run resumes to the end', async () => {
     stack.fake!.setFaults({ latencyMs: 150 });
     const started = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: stack.machine.arn, name: 'slow-full', input: JSON.stringify({ mode: 'full', trigger: 'test' }) }),
+      new StartExecutionCommand({
+        stateMachineArn: stack.machine.arn,
+        name: 'slow-full',
+        input: JSON.stringify({ mode: 'full', trigger: 'test' }),
+      }),
     );
     await until(async () => ((await syncState(stack)).run?.pages ?? 0) >= 2, 'two pages saved');
 
-    const stopped = await sfn.send(new StopExecutionCommand({ executionArn: started.executionArn!, error: 'Demo', cause: 'stopped by the test' }));
+    const stopped = await sfn.send(
+      new StopExecutionCommand({ executionArn: started.executionArn!, error: 'Demo', cause: 'stopped by the test' }),
+    );
     await stack.stopExecutions();
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn! }));
     const afterStop = await syncState(stack);
@@ -178,11 +209,20 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
 
     stack.fake!.resetFaults();
     const resumed = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: stack.machine.arn, name: 'resume', input: JSON.stringify({ mode: 'full', trigger: 'test', resume: true }) }),
+      new StartExecutionCommand({
+        stateMachineArn: stack.machine.arn,
+        name: 'resume',
+        input: JSON.stringify({ mode: 'full', trigger: 'test', resume: true }),
+      }),
     );
     const chain = await stack.machine.waitForChain(resumed.executionArn!);
     const summary = chain.at(-1)!.output as Record<string, any>;
-    expect(summary).toMatchObject({ status: 'succeeded', runId: afterStop.run!.runId, pages: ORDERS / PAGE_SIZE, counts: { fetched: ORDERS } });
+    expect(summary).toMatchObject({
+      status: 'succeeded',
+      runId: afterStop.run!.runId,
+      pages: ORDERS / PAGE_SIZE,
+      counts: { fetched: ORDERS },
+    });
     expect(await copyDifferences(stack)).toMatchObject({ missing: [], stale: [], extra: [] });
   });
 });

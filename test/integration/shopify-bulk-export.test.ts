@@ -26,7 +26,13 @@ const sources: ShopifyOrdersSource[] = [];
 function exporter(options: { apiVersion?: string; maxBlockedMs?: number; on?: FakeShopify } = {}): ShopifyBulkExport {
   const on = options.on ?? fake;
   const apiVersion = options.apiVersion ?? '2025-10';
-  const source = new ShopifyOrdersSource({ shopDomain: on.url, apiVersion, token: on.token, backoff: { baseMs: 1, capMs: 5 }, clock: () => now });
+  const source = new ShopifyOrdersSource({
+    shopDomain: on.url,
+    apiVersion,
+    token: on.token,
+    backoff: { baseMs: 1, capMs: 5 },
+    clock: () => now,
+  });
   sources.push(source);
   return new ShopifyBulkExport({ source, apiVersion, clock: () => now, maxBlockedMs: options.maxBlockedMs });
 }
@@ -57,7 +63,12 @@ async function readAll(bulk: ShopifyBulkExport, url: string, maxBytes: number, f
 
 beforeEach(async () => {
   now = Date.UTC(2026, 10, 20, 9, 0, 0, 0);
-  fake = await startFakeShopify({ shop: { orders: 400, seed: 8 }, clock: () => now, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 }, bulkRate: 100 });
+  fake = await startFakeShopify({
+    shop: { orders: 400, seed: 8 },
+    clock: () => now,
+    bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
+    bulkRate: 100,
+  });
 });
 afterEach(async () => {
   await Promise.all(sources.splice(0).map((source) => source.close()));
@@ -65,7 +76,7 @@ afterEach(async () => {
 });
 
 describe('a bulk export of a window', () => {
-  it('runs at the fake\'s export rate, then its result, read range by range, holds every order of the window as the paged query maps it', async () => {
+  it("runs at the fake's export rate, then its result, read range by range, holds every order of the window as the paged query maps it", async () => {
     const window = { from: null, to: fake.shop.now() };
     const bulk = exporter();
     const started = await bulk.start({ window });
@@ -120,7 +131,7 @@ describe('a bulk export of a window', () => {
     const result = fake.bulk.result(done.operationId)!;
     // Line starts of the parents; pick an order with many children (line items) and the order before it.
     const parents: Array<{ start: number; id: string; lines: number }> = [];
-    for (let start = 0; start < result.length; ) {
+    for (let start = 0; start < result.length;) {
       const end = result.indexOf(0x0a, start);
       const line = JSON.parse(result.subarray(start, end).toString()) as { id: string; __parentId?: string };
       if (line.__parentId === undefined) parents.push({ start, id: line.id, lines: 1 });
@@ -166,7 +177,7 @@ describe('a bulk export of a window', () => {
 });
 
 describe('an export result that is gone', () => {
-  it('an expired result URL is named, on poll (EXPIRED) and on read, and a read past the URL\'s signature never reaches storage', async () => {
+  it("an expired result URL is named, on poll (EXPIRED) and on read, and a read past the URL's signature never reaches storage", async () => {
     const bulk = exporter();
     const done = await completed(bulk, { from: null, to: fake.shop.now() });
     const later = now + 7 * 86_400_000 + 1_000;
@@ -183,7 +194,12 @@ describe('an export result that is gone', () => {
 
   it.each([
     ['FAILED', { errorCode: 'TIMEOUT' as const }, BulkOperationFailedError, /FAILED \(TIMEOUT\): the export ran out of time/],
-    ['FAILED', { errorCode: 'INTERNAL_SERVER_ERROR' as const, partial: true }, BulkOperationFailedError, /partial data, which a full resync cannot use/],
+    [
+      'FAILED',
+      { errorCode: 'INTERNAL_SERVER_ERROR' as const, partial: true },
+      BulkOperationFailedError,
+      /partial data, which a full resync cannot use/,
+    ],
     ['FAILED', { errorCode: 'ACCESS_DENIED' as const }, SourceAuthError, /ACCESS_DENIED/],
     ['CANCELED', {}, BulkOperationFailedError, /was CANCELED/],
   ] as const)('an operation that ends %s (%o) is a named error', async (outcome, options, type, message) => {
@@ -218,12 +234,18 @@ describe('an operation already running', () => {
     const blocked = await bulk.start({ window });
     expect(blocked).toEqual({ kind: 'blocked', blockingOperationIds: [other], blockedSinceMs: now });
     now += 30_000;
-    await expect(bulk.start({ window, blockedSinceMs: (blocked as { blockedSinceMs: number }).blockedSinceMs })).resolves.toMatchObject({ kind: 'blocked' });
+    await expect(bulk.start({ window, blockedSinceMs: (blocked as { blockedSinceMs: number }).blockedSinceMs })).resolves.toMatchObject({
+      kind: 'blocked',
+    });
     now += 31_000;
-    const error = await bulk.start({ window, blockedSinceMs: (blocked as { blockedSinceMs: number }).blockedSinceMs }).catch((e: unknown) => e);
+    const error = await bulk
+      .start({ window, blockedSinceMs: (blocked as { blockedSinceMs: number }).blockedSinceMs })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BulkOperationBusyError);
     expect((error as BulkOperationBusyError).retryable).toBe(true);
-    expect((error as Error).message).toMatch(new RegExp(`another bulk query of this app \\(${other}\\) has held Shopify's bulk slot for 1 minutes`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`another bulk query of this app \\(${other}\\) has held Shopify's bulk slot for 1 minutes`),
+    );
 
     fake.bulk.end(other, 'CANCELED');
     await expect(bulk.start({ window })).resolves.toMatchObject({ kind: 'started', adopted: false });
@@ -243,7 +265,8 @@ describe('an operation already running', () => {
 
 describe('assembling JSONL', () => {
   const parent = (id: number) => JSON.stringify({ id: `gid://shopify/Order/${id}` });
-  const child = (id: number) => JSON.stringify({ __typename: 'LineItem', id: `gid://shopify/LineItem/${id}0`, __parentId: `gid://shopify/Order/${id}` });
+  const child = (id: number) =>
+    JSON.stringify({ __typename: 'LineItem', id: `gid://shopify/LineItem/${id}0`, __parentId: `gid://shopify/Order/${id}` });
 
   it('refuses children that are not grouped after their order (groupObjects false) and a range that starts inside an order', () => {
     const ungrouped = Buffer.from(`${parent(1)}\n${parent(2)}\n${child(1)}\n`);

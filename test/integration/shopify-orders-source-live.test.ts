@@ -26,7 +26,11 @@ describe('walking a Shopify window while the shop changes orders', () => {
     // Ids as the connector returns them (order GIDs): fake.truth, not the shop's own.
     await expectLiveWalkLosesNothing(
       source,
-      { truth: (window) => fake.truth(window), setLiveRate: (rate) => fake.shop.setLiveRate(rate), changes: () => fake.shop.stats().changes },
+      {
+        truth: (window) => fake.truth(window),
+        setLiveRate: (rate) => fake.shop.setLiveRate(rate),
+        changes: () => fake.shop.stats().changes,
+      },
       // 40 changes/s, not the HTTP walk's 400: with the revenue fields a paged request holds 9 orders under the
       // single-query cost limit (was 24), so the walk reads ~580 orders/s on a quiet machine and far fewer on a loaded
       // one, and a walk slower than the changes that move orders to the window's end never reaches it (125/s failed

@@ -3,12 +3,7 @@
 // transient faults retried, and auth/scope failures that say what to fix.
 import { ShopifyOrdersSource, type ShopifyOrdersSourceOptions } from '../../functions/adapters/source/shopify/shopify-orders-source';
 import { MAX_SINGLE_QUERY_COST } from '../../functions/adapters/source/shopify/queries';
-import {
-  ConfigError,
-  SourceAuthError,
-  SourceThrottledError,
-  SourceUnavailableError,
-} from '../../functions/core/errors';
+import { ConfigError, SourceAuthError, SourceThrottledError, SourceUnavailableError } from '../../functions/core/errors';
 import type { Window } from '../../functions/core/run-types';
 import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
 import { referenceIdOf } from '../../local/fakes/shopify/translate';
@@ -32,7 +27,10 @@ function sourceFor(options: Partial<ShopifyOrdersSourceOptions> = {}, on: FakeSh
 }
 
 function operations(since: number, on: FakeShopify = fake): string[] {
-  return on.calls().slice(since).map((call) => `${call.operation} ${call.outcome}`);
+  return on
+    .calls()
+    .slice(since)
+    .map((call) => `${call.operation} ${call.outcome}`);
 }
 
 beforeAll(async () => {
@@ -66,7 +64,9 @@ describe('the Shopify connector, on a healthy shop', () => {
       subtotalPrice: reference.subtotal_price,
       totalTax: reference.total_tax,
     });
-    expect(sample.lineItems.map((item) => item.price)).toEqual((reference.line_items as Array<{ price: string }>).map((item) => item.price));
+    expect(sample.lineItems.map((item) => item.price)).toEqual(
+      (reference.line_items as Array<{ price: string }>).map((item) => item.price),
+    );
     expect(walk.stats.throttled).toBe(0);
   });
 
@@ -77,9 +77,14 @@ describe('the Shopify connector, on a healthy shop', () => {
 
     const walk = await walkWindow(sourceFor(), window, 50);
 
-    const pages = fake.calls().slice(since).filter((call) => call.operation === 'OrdersPage');
+    const pages = fake
+      .calls()
+      .slice(since)
+      .filter((call) => call.operation === 'OrdersPage');
     const filters = new Set(pages.map((call) => call.variables.query));
-    expect([...filters]).toEqual([`updated_at:>='${window.from.replace(/\.?0+Z$/, 'Z')}' AND updated_at:<'${window.to.replace(/\.?0+Z$/, 'Z')}'`]);
+    expect([...filters]).toEqual([
+      `updated_at:>='${window.from.replace(/\.?0+Z$/, 'Z')}' AND updated_at:<'${window.to.replace(/\.?0+Z$/, 'Z')}'`,
+    ]);
     expect(walk.orders.map((order) => order.id)).toEqual(fake.truth(window).map((order) => order.id));
     expect(walk.orders[0]!.updatedAt).toBe(window.from);
   });
@@ -89,7 +94,10 @@ describe('the Shopify connector, on a healthy shop', () => {
 
     const page = await sourceFor().fetchPage({ window: everything, cursor: null, limit: 250 });
 
-    const pageCalls = fake.calls().slice(since).filter((call) => call.operation === 'OrdersPage');
+    const pageCalls = fake
+      .calls()
+      .slice(since)
+      .filter((call) => call.operation === 'OrdersPage');
     expect(page.orders).toHaveLength(250);
     expect(page.nextCursor).not.toBeNull();
     expect(pageCalls.length).toBeGreaterThan(1);
@@ -103,9 +111,14 @@ describe('the Shopify connector, on a healthy shop', () => {
 
     for (const order of walk.orders) {
       const reference = fake.shop.order(referenceIdOf(order.id)!)!;
-      expect(order.lineItems.map((item) => item.title)).toEqual((reference.line_items as Array<{ title: string }>).map((item) => item.title));
+      expect(order.lineItems.map((item) => item.title)).toEqual(
+        (reference.line_items as Array<{ title: string }>).map((item) => item.title),
+      );
     }
-    const followUps = fake.calls().slice(since).filter((call) => call.operation === 'OrderLineItems');
+    const followUps = fake
+      .calls()
+      .slice(since)
+      .filter((call) => call.operation === 'OrderLineItems');
     const perOrder = new Map<unknown, number>();
     for (const call of followUps) perOrder.set(call.variables.id, (perOrder.get(call.variables.id) ?? 0) + 1);
     expect(Math.max(...perOrder.values())).toBeGreaterThan(1);
@@ -136,7 +149,12 @@ describe('the Shopify connector, through faults', () => {
 
     const page = await source.fetchPage({ window: everything, cursor: null, limit: 5 });
 
-    expect(page.orders.map((order) => order.id)).toEqual(fake.truth(everything).slice(0, 5).map((order) => order.id));
+    expect(page.orders.map((order) => order.id)).toEqual(
+      fake
+        .truth(everything)
+        .slice(0, 5)
+        .map((order) => order.id),
+    );
     expect(page.stats).toMatchObject({ requests: 5, retried: 4, throttled: 0 });
   });
 
@@ -165,7 +183,9 @@ describe('the Shopify connector, through faults', () => {
     await source.fetchPage({ window: everything, cursor: null, limit: 5 });
     fake.script(500, 503, 504);
 
-    const error = (await source.fetchPage({ window: everything, cursor: null, limit: 5 }).catch((e: unknown) => e)) as SourceUnavailableError;
+    const error = (await source
+      .fetchPage({ window: everything, cursor: null, limit: 5 })
+      .catch((e: unknown) => e)) as SourceUnavailableError;
 
     expect(error).toBeInstanceOf(SourceUnavailableError);
     expect(error.retryable).toBe(true);
@@ -193,7 +213,11 @@ describe('the Shopify connector and the cost bucket, on a clock that moves only 
   beforeEach(async () => {
     now = Date.UTC(2026, 10, 20, 9, 0, 0, 0);
     waits = [];
-    limited = await startFakeShopify({ shop: { orders: 300, seed: 4 }, clock: () => now, bucket: { maximumAvailable: 1000, restoreRate: 50 } });
+    limited = await startFakeShopify({
+      shop: { orders: 300, seed: 4 },
+      clock: () => now,
+      bucket: { maximumAvailable: 1000, restoreRate: 50 },
+    });
   });
   afterEach(async () => {
     await limited.stop();
@@ -234,7 +258,9 @@ describe('the Shopify connector and the cost bucket, on a clock that moves only 
     await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 2 });
     limited.setBucket({ currentlyAvailable: 0, restoreRate: 1 });
 
-    const error = (await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 2 }).catch((e: unknown) => e)) as SourceThrottledError;
+    const error = (await source
+      .fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 2 })
+      .catch((e: unknown) => e)) as SourceThrottledError;
 
     expect(error).toBeInstanceOf(SourceThrottledError);
     expect(error.retryable).toBe(true);
@@ -246,7 +272,9 @@ describe('the Shopify connector, failing with named errors', () => {
   it('raises SourceAuthError on a refused token, saying what to check and never printing the token', async () => {
     const secret = 'shpat_do-not-print-me-0123456789';
 
-    const error = (await sourceFor({ token: async () => secret }).fetchPage({ window: everything, cursor: null, limit: 5 }).catch((e: unknown) => e)) as Error;
+    const error = (await sourceFor({ token: async () => secret })
+      .fetchPage({ window: everything, cursor: null, limit: 5 })
+      .catch((e: unknown) => e)) as Error;
 
     expect(error).toBeInstanceOf(SourceAuthError);
     expect(error.message).toMatch(/Shopify refused the access token \(401\): check the Shopify Admin API access token/);
@@ -256,10 +284,14 @@ describe('the Shopify connector, failing with named errors', () => {
   it('refuses to walk without read_all_orders: Shopify would hide orders older than 60 days without a word', async () => {
     fake.setScopes(['read_orders']);
 
-    const error = (await sourceFor().fetchPage({ window: everything, cursor: null, limit: 5 }).catch((e: unknown) => e)) as Error;
+    const error = (await sourceFor()
+      .fetchPage({ window: everything, cursor: null, limit: 5 })
+      .catch((e: unknown) => e)) as Error;
 
     expect(error).toBeInstanceOf(SourceAuthError);
-    expect(error.message).toMatch(/lacks the read_all_orders scope: without it Shopify silently hides orders created more than 60 days ago/);
+    expect(error.message).toMatch(
+      /lacks the read_all_orders scope: without it Shopify silently hides orders created more than 60 days ago/,
+    );
   });
 
   it('names read_orders when the token cannot read orders at all', async () => {
@@ -286,7 +318,7 @@ describe('the Shopify connector, failing with named errors', () => {
     expect(() => sourceFor({ apiVersion: '2025-11' })).toThrow(/SHOPIFY_API_VERSION must be/);
   });
 
-  it('returns a node the mapping cannot take as the page\'s rejected one, naming the Shopify field, the node kept', async () => {
+  it("returns a node the mapping cannot take as the page's rejected one, naming the Shopify field, the node kept", async () => {
     const victim = fake.truth(everything)[3]!.id;
     // (An unknown financial status reads as null in Shopify's schema, which is valid: a broken timestamp is not.)
     fake.shop.corruptOrder(referenceIdOf(victim)!, { created_at: 'yesterday-ish' });
@@ -296,7 +328,12 @@ describe('the Shopify connector, failing with named errors', () => {
       expect(page.orders.map((order) => order.id)).not.toContain(victim);
       expect(page.orders.length + page.rejected.length).toBe(10);
       expect(page.rejected).toEqual([
-        expect.objectContaining({ id: victim, field: 'createdAt', position: 3, raw: expect.objectContaining({ id: victim, createdAt: 'yesterday-ish' }) }),
+        expect.objectContaining({
+          id: victim,
+          field: 'createdAt',
+          position: 3,
+          raw: expect.objectContaining({ id: victim, createdAt: 'yesterday-ish' }),
+        }),
       ]);
     } finally {
       fake.shop.corruptOrder(referenceIdOf(victim)!, null);

@@ -36,8 +36,19 @@ async function step(shopify: ShopifySource, window: Window, cursor: string | nul
 beforeEach(async () => {
   now = Date.UTC(2026, 10, 20, 9, 0, 0, 0);
   warnings.length = 0;
-  fake = await startFakeShopify({ shop: { orders: 300, seed: 5 }, clock: () => now, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 }, bulkRate: 50 });
-  paged = new ShopifyOrdersSource({ shopDomain: fake.url, apiVersion: '2025-10', token: fake.token, backoff: { baseMs: 1, capMs: 5 }, clock: () => now });
+  fake = await startFakeShopify({
+    shop: { orders: 300, seed: 5 },
+    clock: () => now,
+    bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
+    bulkRate: 50,
+  });
+  paged = new ShopifyOrdersSource({
+    shopDomain: fake.url,
+    apiVersion: '2025-10',
+    token: fake.token,
+    backoff: { baseMs: 1, capMs: 5 },
+    clock: () => now,
+  });
 });
 afterEach(async () => {
   await paged.close();
@@ -66,7 +77,9 @@ describe('a full window', () => {
     expect(phases.filter((phase) => phase === 'reading').length).toBeGreaterThan(3);
     expect(phases.at(-1)).toBe('end');
     expect(pages.filter((page) => phases[pages.indexOf(page)] === 'reading').every((page) => page.waitSeconds === undefined)).toBe(true);
-    expect(pages.flatMap((page) => page.orders).map((order) => ({ id: order.id, updated_at: order.updatedAt }))).toEqual(fake.truth(window));
+    expect(pages.flatMap((page) => page.orders).map((order) => ({ id: order.id, updated_at: order.updatedAt }))).toEqual(
+      fake.truth(window),
+    );
     expect(fake.bulk.list()).toHaveLength(1);
     expect(fake.calls().filter((call) => call.operation === 'OrdersPage')).toHaveLength(0);
   });
@@ -76,7 +89,11 @@ describe('a full window', () => {
     const walk = await walkWindow(source({ bulk: false }), window, 50);
     expect(walk.orders).toHaveLength(300);
     const first = await source({ bulk: false }).fetchPage({ window, cursor: null, limit: 50 });
-    const rest = await walkWindow({ fetchPage: (request) => source().fetchPage({ ...request, cursor: request.cursor ?? first.nextCursor }), count: async () => 0 }, window, 50);
+    const rest = await walkWindow(
+      { fetchPage: (request) => source().fetchPage({ ...request, cursor: request.cursor ?? first.nextCursor }), count: async () => 0 },
+      window,
+      50,
+    );
     expect([...first.orders, ...rest.orders].map((order) => order.id)).toEqual(fake.truth(window).map((order) => order.id));
     expect(fake.bulk.list()).toHaveLength(0);
   });
@@ -94,7 +111,7 @@ describe('an export that cannot be used', () => {
   async function placeAfterReading(shopify: ShopifySource, window: Window, ranges: number): Promise<{ cursor: string; seen: string[] }> {
     let cursor: string | null = null;
     const seen: string[] = [];
-    for (let read = 0; read < ranges; ) {
+    for (let read = 0; read < ranges;) {
       const page = await step(shopify, window, cursor);
       seen.push(...page.orders.map((order) => order.id));
       if (cursor !== null && decodeBulkPlace(cursor).phase === 'reading') read++;
@@ -103,7 +120,7 @@ describe('an export that cannot be used', () => {
     return { cursor: cursor!, seen };
   }
 
-  it('a resume past the result URL\'s expiry starts a new export from the first byte, says so, and ends with every order', async () => {
+  it("a resume past the result URL's expiry starts a new export from the first byte, says so, and ends with every order", async () => {
     const window = { from: null, to: fake.shop.now() };
     const { cursor, seen } = await placeAfterReading(source(), window, 2);
     expect(decodeBulkPlace(cursor)).toMatchObject({ phase: 'reading', restarts: 0 });
@@ -115,7 +132,11 @@ describe('an export that cannot be used', () => {
     expect(restarted.orders).toEqual([]);
     expect(decodeBulkPlace(restarted.nextCursor!)).toEqual({ phase: 'starting', restarts: 1, blockedSinceMs: null });
     expect(warnings).toEqual([expect.stringMatching(/^Shopify bulk export unusable at byte \d+ of its result: starting a new export/)]);
-    const rest = await walkWindow({ fetchPage: (request) => step(source(), window, request.cursor ?? restarted.nextCursor), count: async () => 0 }, window, 250);
+    const rest = await walkWindow(
+      { fetchPage: (request) => step(source(), window, request.cursor ?? restarted.nextCursor), count: async () => 0 },
+      window,
+      250,
+    );
     expect(fake.bulk.list()).toHaveLength(2);
     expect(new Set([...seen, ...rest.orders.map((order) => order.id)]).size).toBe(300);
     expect(rest.orders.map((order) => order.id)).toEqual(fake.truth(window).map((order) => order.id));

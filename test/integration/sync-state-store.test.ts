@@ -53,7 +53,16 @@ function progressOf(runId: string, pages: number, overrides: Partial<RunProgress
 
 /** Begin's save of a new run over an empty stream, unless told otherwise. */
 function begun(overrides: Partial<BegunRunSave> = {}): BegunRunSave {
-  return { expectedRun: null, expectedParked: null, parked: null, pendingIds: [], settledIds: [], orderCountDelta: 0, leaseExpiresAt: T0 + 5 * MINUTE, ...overrides };
+  return {
+    expectedRun: null,
+    expectedParked: null,
+    parked: null,
+    pendingIds: [],
+    settledIds: [],
+    orderCountDelta: 0,
+    leaseExpiresAt: T0 + 5 * MINUTE,
+    ...overrides,
+  };
 }
 
 function resultOf(runId: string, status: RunOutcome['status'] = 'succeeded'): RunOutcome {
@@ -187,7 +196,7 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       expect(state.orderCount).toBe(500);
     });
 
-    it('names the run\'s current execution on the lease (a new part after continue-as-new)', async () => {
+    it("names the run's current execution on the lease (a new part after continue-as-new)", async () => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 2);
 
@@ -234,7 +243,11 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       await runningAt(store, 'run-a', 1);
       const before = await store.get(STREAM);
 
-      const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 6), { expectedPages: 5, orderCountDelta: 250, leaseExpiresAt: T0 });
+      const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 6), {
+        expectedPages: 5,
+        orderCountDelta: 250,
+        leaseExpiresAt: T0,
+      });
 
       await expect(save).rejects.toThrow(NothingToResumeError);
       expect(await store.get(STREAM)).toEqual(before);
@@ -246,7 +259,11 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 10 * MINUTE);
       const before = await store.get(STREAM);
 
-      const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2), { expectedPages: 1, orderCountDelta: 250, leaseExpiresAt: T0 + 30 * MINUTE });
+      const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2), {
+        expectedPages: 1,
+        orderCountDelta: 250,
+        leaseExpiresAt: T0 + 30 * MINUTE,
+      });
 
       await expect(save).rejects.toThrow(LeaseLostError);
       expect(await store.get(STREAM)).toEqual(before);
@@ -267,10 +284,21 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       const store = await freshStore();
       await failedWithClaim(store);
 
-      const saved = await store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0), begun({ expectedRun: { runId: 'run-a', pages: 2 }, orderCountDelta: 2 }));
+      const saved = await store.saveBegunRun(
+        STREAM,
+        'run-b',
+        progressOf('run-b', 0),
+        begun({ expectedRun: { runId: 'run-a', pages: 2 }, orderCountDelta: 2 }),
+      );
 
       expect(saved).toBe(true);
-      expect(await store.get(STREAM)).toMatchObject({ run: progressOf('run-b', 0), orderCount: 502, pendingIds: [], settledIds: [], parked: null });
+      expect(await store.get(STREAM)).toMatchObject({
+        run: progressOf('run-b', 0),
+        orderCount: 502,
+        pendingIds: [],
+        settledIds: [],
+        parked: null,
+      });
     });
 
     it('parks the run it finds beside the new one, with its claimed and settled ids; a resume brings them back', async () => {
@@ -278,7 +306,12 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       await failedWithClaim(store);
       const parked = { run: failedAt2, pendingIds: ['ord_1', 'ord_2', 'ord_3'], settledIds: ['ord_1', 'ord_2'] };
 
-      await store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0, { mode: 'incremental' }), begun({ expectedRun: { runId: 'run-a', pages: 2 }, parked, orderCountDelta: 2 }));
+      await store.saveBegunRun(
+        STREAM,
+        'run-b',
+        progressOf('run-b', 0, { mode: 'incremental' }),
+        begun({ expectedRun: { runId: 'run-a', pages: 2 }, parked, orderCountDelta: 2 }),
+      );
       const parkedState = await store.get(STREAM);
       await store.commit(STREAM, 'run-b', CHECKPOINT, resultOf('run-b'));
       await store.acquireLease(STREAM, leaseFor('run-c'), T0);
@@ -297,7 +330,12 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       expect([...state.settledIds].sort()).toEqual(parked.settledIds);
       const claim = await store.claimPage(STREAM, 'run-c', 'run-a', 2, ['ord_4'], { nowMs: T0, leaseExpiresAt: T0 + 5 * MINUTE });
       expect(claim.kind === 'claimed' && [...claim.settledIds].sort()).toEqual(['ord_1', 'ord_2']);
-      await store.saveProgress(STREAM, 'run-c', { ...resumed, pages: 3 }, { expectedPages: 2, orderCountDelta: 1, leaseExpiresAt: T0 + 5 * MINUTE });
+      await store.saveProgress(
+        STREAM,
+        'run-c',
+        { ...resumed, pages: 3 },
+        { expectedPages: 2, orderCountDelta: 1, leaseExpiresAt: T0 + 5 * MINUTE },
+      );
       expect(await store.get(STREAM)).toMatchObject({ pendingIds: [], settledIds: [], orderCount: 503 });
     });
 
@@ -306,7 +344,12 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       await failedWithClaim(store);
       const before = await store.get(STREAM);
 
-      const staleRead = store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0), begun({ expectedRun: { runId: 'run-a', pages: 1 }, orderCountDelta: 2 }));
+      const staleRead = store.saveBegunRun(
+        STREAM,
+        'run-b',
+        progressOf('run-b', 0),
+        begun({ expectedRun: { runId: 'run-a', pages: 1 }, orderCountDelta: 2 }),
+      );
       const parkedGone = store.saveBegunRun(
         STREAM,
         'run-b',
@@ -332,7 +375,6 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       await expect(notOurs).rejects.toThrow(LeaseLostError);
       expect((await store.get(STREAM)).orderCount).toBe(502);
     });
-
   });
 
   describe('claiming a page', () => {
@@ -364,7 +406,11 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 2);
       await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
-      await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3), { expectedPages: 2, orderCountDelta: 1, leaseExpiresAt: timing.leaseExpiresAt });
+      await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3), {
+        expectedPages: 2,
+        orderCountDelta: 1,
+        leaseExpiresAt: timing.leaseExpiresAt,
+      });
 
       const late = await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
       const next = await store.claimPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], timing);
@@ -465,7 +511,12 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
     it('recordFailure keeps the failed run (for a resume) and its error, records the result and releases the lease; a retry is quiet', async () => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 2);
-      const error = { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 2, at: '2025-02-01T00:02:00.000000Z' };
+      const error = {
+        name: 'SourceAuthError',
+        message: 'the orders API refused the token (401)',
+        page: 2,
+        at: '2025-02-01T00:02:00.000000Z',
+      };
       const failedRun = progressOf('run-a', 2, { status: 'failed', error });
       const result = { ...resultOf('run-a', 'failed'), error };
 

@@ -26,8 +26,19 @@ it('a step whose lease expired writes an older version of an order: refused, the
   const warnings: string[] = [];
   const log: Log = { debug() {}, info() {}, error() {}, warn: (message) => void warnings.push(message) };
   const clock = () => nowMs;
-  const begin = { settings: { stream: STREAM, leaseMs: LEASE_MS, overlapMs: 300_000, maxPagesPerPart: 500 }, state, orders, source: shop, clock, log };
-  const zombie = (await beginRun(begin, { input: { mode: 'full', trigger: 'test', runId: 'full-test-zombie' }, executionName: 'full-test-zombie-p1', executionArn: 'arn' })) as RunState;
+  const begin = {
+    settings: { stream: STREAM, leaseMs: LEASE_MS, overlapMs: 300_000, maxPagesPerPart: 500 },
+    state,
+    orders,
+    source: shop,
+    clock,
+    log,
+  };
+  const zombie = (await beginRun(begin, {
+    input: { mode: 'full', trigger: 'test', runId: 'full-test-zombie' },
+    executionName: 'full-test-zombie-p1',
+    executionArn: 'arn',
+  })) as RunState;
 
   const target = shop.orders[2]!;
   const newer = order({ id: target.id, updated_at: '2026-01-01T12:40:00Z', total_price: '999.00' });
@@ -40,17 +51,31 @@ it('a step whose lease expired writes an older version of an order: refused, the
     await state.acquireLease(STREAM, aLease({ owner: 'incremental-schedule-next', expiresAt: nowMs + LEASE_MS }), nowMs);
     await read([newer.id]).then(async (seen) => {
       expect(seen.size).toBe(0);
-      await orders.putOrders([{ order: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt }]);
+      await orders.putOrders([
+        { order: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt },
+      ]);
     });
     return versions;
   };
   // The quarantine is not what this test is about: in memory.
   const quarantine = new InMemoryQuarantineStore();
-  const pageDeps = { settings: { pageSize: 4, leaseMs: LEASE_MS, overlapMs: 300_000 }, state, orders, quarantine, source: shop, clock, log };
+  const pageDeps = {
+    settings: { pageSize: 4, leaseMs: LEASE_MS, overlapMs: 300_000 },
+    state,
+    orders,
+    quarantine,
+    source: shop,
+    clock,
+    log,
+  };
 
   await expect(syncPage(pageDeps, zombie)).rejects.toThrow(LeaseLostError);
 
-  expect(await orders.readOrder(target.id)).toMatchObject({ updatedAt: newer.updatedAt, totalPrice: '999.00', writeTag: 'incremental-schedule-next#0' });
+  expect(await orders.readOrder(target.id)).toMatchObject({
+    updatedAt: newer.updatedAt,
+    totalPrice: '999.00',
+    writeTag: 'incremental-schedule-next#0',
+  });
   expect((await orders.readOrder(shop.orders[0]!.id))?.writeTag).toBe('full-test-zombie#0');
   expect(warnings).toContainEqual(expect.stringContaining('order writes refused'));
   expect((await state.get(STREAM)).run).toMatchObject({ runId: 'full-test-zombie', pages: 0 });

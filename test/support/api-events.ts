@@ -2,7 +2,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { fakeLambdaContext } from '../../local/aws/lambda-context';
 
-export function apiEvent(method: string, path: string, query: Record<string, string> = {}, body: string | null = null): APIGatewayProxyEvent {
+export function apiEvent(
+  method: string,
+  path: string,
+  query: Record<string, string> = {},
+  body: string | null = null,
+): APIGatewayProxyEvent {
   const entries = Object.entries(query);
   return {
     httpMethod: method,
@@ -23,7 +28,10 @@ export function apiEvent(method: string, path: string, query: Record<string, str
 type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** Call the api function and parse its JSON answer. */
-export async function callApi(handler: ApiHandler, event: APIGatewayProxyEvent): Promise<{ statusCode: number; body: any; headers: Record<string, unknown> }> {
+export async function callApi(
+  handler: ApiHandler,
+  event: APIGatewayProxyEvent,
+): Promise<{ statusCode: number; body: any; headers: Record<string, unknown> }> {
   const result = await handler(event, fakeLambdaContext('api'));
   return { statusCode: result.statusCode, body: JSON.parse(result.body), headers: (result.headers ?? {}) as Record<string, unknown> };
 }

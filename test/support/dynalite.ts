@@ -39,7 +39,11 @@ export function useDynalite(): TestDynamo {
 /** Both tables under names no other test uses, created and ACTIVE. */
 export async function createTestTables(endpoint: string): Promise<TableNames> {
   const suffix = randomUUID().slice(0, 8);
-  const names: TableNames = { ordersTable: `orders-${suffix}`, syncStateTable: `sync-state-${suffix}`, quarantineTable: `quarantine-${suffix}` };
+  const names: TableNames = {
+    ordersTable: `orders-${suffix}`,
+    syncStateTable: `sync-state-${suffix}`,
+    quarantineTable: `quarantine-${suffix}`,
+  };
   const client = createDynamoClient({ region: TEST_REGION, endpoint });
   try {
     await ensureTables(client, names);

@@ -57,7 +57,9 @@ export async function storedVersions(stack: LocalStack): Promise<Map<string, Sto
 }
 
 /** What differs between the synced copy and the source: missing ids, stale versions, extra ids. */
-export async function copyDifferences(stack: LocalStack): Promise<{ missing: string[]; stale: string[]; extra: string[]; sourceCount: number }> {
+export async function copyDifferences(
+  stack: LocalStack,
+): Promise<{ missing: string[]; stale: string[]; extra: string[]; sourceCount: number }> {
   const truth = stack.fake!.truth();
   const stored = await storedVersions(stack);
   const missing: string[] = [];

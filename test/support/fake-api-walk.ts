@@ -54,7 +54,11 @@ export interface LiveWalkCase {
  * docs/source-contract.md's promise, end to end: a walk that keeps its filters, while the shop changes hundreds of orders a
  * second, loses no order that stays inside the window (duplicates allowed) and returns nothing outside it.
  */
-export async function expectLiveWalkLosesNothing(source: OrderSource, shop: LiveShop, { clockOffsetMs, fromIndex, liveRate = 400 }: LiveWalkCase): Promise<void> {
+export async function expectLiveWalkLosesNothing(
+  source: OrderSource,
+  shop: LiveShop,
+  { clockOffsetMs, fromIndex, liveRate = 400 }: LiveWalkCase,
+): Promise<void> {
   const to = new Date().toISOString().replace('Z', '000Z');
   const window: Window = { from: fromIndex === null ? null : shop.truth()[fromIndex]!.updated_at, to };
   const before = shop.truth(window);

@@ -25,7 +25,16 @@ import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../.
 
 type Item = Omit<SyncState, 'stream'>;
 
-const emptyItem = (): Item => ({ checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [], settledIds: [], parked: null });
+const emptyItem = (): Item => ({
+  checkpoint: null,
+  lease: null,
+  run: null,
+  lastRun: null,
+  orderCount: 0,
+  pendingIds: [],
+  settledIds: [],
+  parked: null,
+});
 
 /** Whether a slot holds the run a save expects there (null: empty), as the DynamoDB condition reads it. */
 const holds = (run: RunProgress | null | undefined, expected: RunAt | null): boolean =>
@@ -127,7 +136,12 @@ export class InMemorySyncStateStore implements SyncStateStore {
         lease: { ...item.lease!, expiresAt: options.leaseExpiresAt },
         pendingIds: [...new Set([...item.pendingIds, ...ids])],
       });
-      return { kind: 'claimed', progress: structuredClone(item.run), earlierAttemptIds: [...item.pendingIds], settledIds: [...item.settledIds] };
+      return {
+        kind: 'claimed',
+        progress: structuredClone(item.run),
+        earlierAttemptIds: [...item.pendingIds],
+        settledIds: [...item.settledIds],
+      };
     }
     if (!live) throw leaseLostError(stream, owner, item.lease);
     if (item.run?.runId === runId && item.run.pages > page) return { kind: 'already-saved', progress: structuredClone(item.run) };
@@ -150,7 +164,12 @@ export class InMemorySyncStateStore implements SyncStateStore {
   }
 
   async recordFailure(stream: string, owner: string, failedRun: RunProgress, outcome: RunOutcome): Promise<void> {
-    this.finish(stream, owner, outcome, (item) => ({ ...item, run: structuredClone(failedRun), lastRun: structuredClone(outcome), lease: null }));
+    this.finish(stream, owner, outcome, (item) => ({
+      ...item,
+      run: structuredClone(failedRun),
+      lastRun: structuredClone(outcome),
+      lease: null,
+    }));
   }
 
   private finish(stream: string, owner: string, outcome: RunOutcome, change: (item: Item) => Item): void {

@@ -83,9 +83,7 @@ export function rawOrder(overrides: Overrides = {}): RawOrder {
 
 /** `count` distinct orders ord_0000001.., order numbers 1001.., each with the overrides `each(n)` returns. */
 export function rawOrders(count: number, each: (n: number) => Overrides = () => ({})): RawOrder[] {
-  return Array.from({ length: count }, (_, i) =>
-    rawOrder({ id: orderIdOf(i + 1), order_number: 1001 + i, ...each(i + 1) }),
-  );
+  return Array.from({ length: count }, (_, i) => rawOrder({ id: orderIdOf(i + 1), order_number: 1001 + i, ...each(i + 1) }));
 }
 
 /** A validated Order (what a connector hands the core), built from rawOrder(overrides). */

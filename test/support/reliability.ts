@@ -30,9 +30,7 @@ export interface ReliabilityStackOptions extends LocalStackOptions {
 export async function startReliabilityStack(options: ReliabilityStackOptions = {}): Promise<ReliabilityStack> {
   const { withTriggers, ...stackOptions } = options;
   let stack: LocalStack | undefined;
-  const sfn = withTriggers
-    ? await startSfnEndpoint({ machine: () => stack!.machine, definition: () => stack!.definition })
-    : undefined;
+  const sfn = withTriggers ? await startSfnEndpoint({ machine: () => stack!.machine, definition: () => stack!.definition }) : undefined;
   try {
     stack = await startLocalStack({
       retryIntervalMs: 0,
@@ -112,7 +110,9 @@ export async function expectExactCopy(stack: LocalStack): Promise<SyncState> {
 }
 
 /** The sync log's warnings while `action` runs (the real logger's Log port, observed, not replaced). */
-export async function warningsDuring<T>(action: () => Promise<T>): Promise<{ result: T; warnings: Array<[string, Record<string, unknown> | undefined]> }> {
+export async function warningsDuring<T>(
+  action: () => Promise<T>,
+): Promise<{ result: T; warnings: Array<[string, Record<string, unknown> | undefined]> }> {
   const spy = jest.spyOn(log, 'warn');
   try {
     const result = await action();
@@ -175,10 +175,14 @@ export async function waitUntil(what: string, check: () => boolean | Promise<boo
 export function dieBeforeSavingPage(page: number, options: { errorName?: string; meanwhile?: () => void; every?: boolean } = {}) {
   const save = DynamoSyncStateStore.prototype.saveProgress;
   let died = false;
-  return jest.spyOn(DynamoSyncStateStore.prototype, 'saveProgress').mockImplementation(async function (this: DynamoSyncStateStore, ...args) {
+  return jest.spyOn(DynamoSyncStateStore.prototype, 'saveProgress').mockImplementation(async function (
+    this: DynamoSyncStateStore,
+    ...args
+  ) {
     const [, , progress, { expectedPages }] = args;
     if ((!died || options.every) && expectedPages === page && progress.pages === page + 1) {
-      if (died) throw Object.assign(new Error(`the page step of page ${page} died again`), { name: options.errorName ?? 'StoreWriteError' });
+      if (died)
+        throw Object.assign(new Error(`the page step of page ${page} died again`), { name: options.errorName ?? 'StoreWriteError' });
       died = true;
       options.meanwhile?.();
       const crash = new Error(`the page step of page ${page} died between its write and its save`);

@@ -82,5 +82,16 @@ export function aCheckpoint(overrides: Partial<Checkpoint> = {}): Checkpoint {
 }
 
 export function aSyncState(overrides: Partial<SyncState> = {}): SyncState {
-  return { stream: 'orders', checkpoint: null, lease: null, run: null, lastRun: null, orderCount: 0, pendingIds: [], settledIds: [], parked: null, ...overrides };
+  return {
+    stream: 'orders',
+    checkpoint: null,
+    lease: null,
+    run: null,
+    lastRun: null,
+    orderCount: 0,
+    pendingIds: [],
+    settledIds: [],
+    parked: null,
+    ...overrides,
+  };
 }

@@ -56,8 +56,13 @@ export function answerProblems(document: string, version: string, data: unknown,
   if (result instanceof Promise) throw new Error('the answer check resolves synchronously');
   const problems = (result.errors ?? []).map((error) => `${error.path?.join('.') ?? '(root)'}: ${error.message}`);
   if (problems.length === 0) {
-    const difference = firstDifference(JSON.parse(JSON.stringify(data)) as unknown, JSON.parse(JSON.stringify(result.data)) as unknown, 'data');
-    if (difference !== null) problems.push(`the answer holds fields the document did not select, or values the schema coerced: ${difference}`);
+    const difference = firstDifference(
+      JSON.parse(JSON.stringify(data)) as unknown,
+      JSON.parse(JSON.stringify(result.data)) as unknown,
+      'data',
+    );
+    if (difference !== null)
+      problems.push(`the answer holds fields the document did not select, or values the schema coerced: ${difference}`);
   }
   return problems;
 }

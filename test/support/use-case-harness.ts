@@ -95,8 +95,23 @@ export function useCaseWorld(options: { orders?: number; pageSize?: number } = {
   const clock = () => nowMs;
   const leaseMs = 15 * 60_000;
   const overlapMs = 5 * 60_000;
-  const begin: BeginDeps = { settings: { stream: STREAM, leaseMs, overlapMs, maxPagesPerPart: 500 }, state, orders, source: shop, clock, log };
-  const syncPage: SyncPageDeps = { settings: { pageSize: options.pageSize ?? 4, leaseMs, overlapMs }, state, orders, quarantine, source: shop, clock, log };
+  const begin: BeginDeps = {
+    settings: { stream: STREAM, leaseMs, overlapMs, maxPagesPerPart: 500 },
+    state,
+    orders,
+    source: shop,
+    clock,
+    log,
+  };
+  const syncPage: SyncPageDeps = {
+    settings: { pageSize: options.pageSize ?? 4, leaseMs, overlapMs },
+    state,
+    orders,
+    quarantine,
+    source: shop,
+    clock,
+    log,
+  };
   const finish: CommitDeps & RecordFailureDeps = { state, clock, log };
   return {
     state,

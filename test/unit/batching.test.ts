@@ -32,7 +32,11 @@ describe('chunk', () => {
     expect(chunk([], BATCH_WRITE_MAX_ITEMS)).toEqual([]);
     expect(chunk(range(25), 25)).toEqual([range(25)]);
     expect(chunk(range(26), 25)).toEqual([range(25), [25]]);
-    expect(chunk(range(250), 100).map((part) => [part[0], part.length])).toEqual([[0, 100], [100, 100], [200, 50]]);
+    expect(chunk(range(250), 100).map((part) => [part[0], part.length])).toEqual([
+      [0, 100],
+      [100, 100],
+      [200, 50],
+    ]);
   });
 });
 
@@ -45,8 +49,10 @@ describe('chunks sent to DynamoDB (dynalite) at its limits', () => {
   });
 
   const putRequests = (count: number) => range(count).map((n) => ({ PutRequest: { Item: { id: `ord_${n}` } } }));
-  const write = (requests: ReturnType<typeof putRequests>) => dynamo.client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-  const read = (keys: Array<{ id: string }>) => dynamo.client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+  const write = (requests: ReturnType<typeof putRequests>) =>
+    dynamo.client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+  const read = (keys: Array<{ id: string }>) =>
+    dynamo.client.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
 
   it('one item over the BatchWriteItem limit is refused whole; chunked by the limit, every item is written', async () => {
     const requests = putRequests(BATCH_WRITE_MAX_ITEMS + 1);
@@ -193,7 +199,12 @@ describe('retryUnprocessed (a fake send: dynalite never leaves items unprocessed
     const left = await retryUnprocessed(['a', 'b', 'c'], fake.send, policy, async (ms) => void sleeps.push(ms));
 
     expect(left).toEqual(['b', 'c']);
-    expect(fake.batches).toEqual([['a', 'b', 'c'], ['b', 'c'], ['b', 'c'], ['b', 'c']]);
+    expect(fake.batches).toEqual([
+      ['a', 'b', 'c'],
+      ['b', 'c'],
+      ['b', 'c'],
+      ['b', 'c'],
+    ]);
     expect(sleeps).toHaveLength(policy.maxAttempts - 1);
     expect(sleeps.every((ms) => ms >= 0 && ms < policy.capMs)).toBe(true);
   });

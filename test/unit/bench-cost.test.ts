@@ -11,10 +11,23 @@ describe('state transitions as Step Functions bills them', () => {
   it('counts every state entered, and each retry of a Task once more', () => {
     const history = [
       'ExecutionStarted',
-      'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', // Begin
-      'ChoiceStateEntered', 'ChoiceStateExited',
-      'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskFailed', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', // a retried page
-      'SucceedStateEntered', 'SucceedStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited', // Begin
+      'ChoiceStateEntered',
+      'ChoiceStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskFailed',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited', // a retried page
+      'SucceedStateEntered',
+      'SucceedStateExited',
       'ExecutionSucceeded',
     ].map(event);
 
@@ -73,7 +86,11 @@ describe('projected cost', () => {
 
   it('refuses a function whose memory size it does not know, rather than pricing it at zero', () => {
     expect(() =>
-      projectCost({ transitions: 0, invocations: { commit: 1 }, billedMs: { commit: 5 }, readUnits: 0, writeUnits: 0, schedulerInvocations: 0 }, sizing, prices),
+      projectCost(
+        { transitions: 0, invocations: { commit: 1 }, billedMs: { commit: 5 }, readUnits: 0, writeUnits: 0, schedulerInvocations: 0 },
+        sizing,
+        prices,
+      ),
     ).toThrow('no memory size known for function commit');
   });
 });

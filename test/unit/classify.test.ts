@@ -16,7 +16,10 @@ function orderAt(n: number, updatedAt: string): Order {
 }
 
 function storedAt(n: number, updatedAt: string, write: Partial<StoredVersion> = {}): [string, StoredVersion] {
-  return [orderIdOf(n), { id: orderIdOf(n), updatedAt, writeTag: 'incremental-schedule-20261125T140000Z-0000#0', writeKind: 'updated', ...write }];
+  return [
+    orderIdOf(n),
+    { id: orderIdOf(n), updatedAt, writeTag: 'incremental-schedule-20261125T140000Z-0000#0', writeKind: 'updated', ...write },
+  ];
 }
 
 function idsOf(writes: ReadonlyArray<{ order: Order; kind: string }>): Array<[string, string, string]> {
@@ -95,7 +98,7 @@ describe('classifyPage', () => {
     expect(classified.counts).toEqual({ fetched: 3, inserted: 0, updated: 1, unchanged: 1, stale: 1, quarantined: 0 });
   });
 
-  describe('on a retried page (the store already holds this page\'s own writes)', () => {
+  describe("on a retried page (the store already holds this page's own writes)", () => {
     it('counts what the first attempt wrote exactly as it did, and writes nothing again', () => {
       const page = [orderAt(1, T2), orderAt(2, T2), orderAt(3, T2)];
       // First attempt: 1 was new, 2 replaced T1; it crashed before saving its counts. 3 was unchanged then.
@@ -113,7 +116,7 @@ describe('classifyPage', () => {
       expect(retry.writes).toEqual([]);
     });
 
-    it('rewrites an order that changed again between the attempts, keeping the first attempt\'s kind', () => {
+    it("rewrites an order that changed again between the attempts, keeping the first attempt's kind", () => {
       const stored = new Map([storedAt(1, T1, { writeTag: TAG, writeKind: 'inserted' })]);
 
       const retry = classifyPage([orderAt(1, T2)], stored, TAG);

@@ -62,10 +62,14 @@ describe('progressLine', () => {
   });
 
   it('a run whose total is unknown (incremental): no bar and no ETA, only what is known', () => {
-    expect(progressLine(running({ mode: 'incremental', expected_total: null, eta_seconds: null, orders_fetched: 250, orders_per_second: 12.3, pages: 1 }))).toBe(
-      'page 1 · 250 orders · 12 orders/s',
+    expect(
+      progressLine(
+        running({ mode: 'incremental', expected_total: null, eta_seconds: null, orders_fetched: 250, orders_per_second: 12.3, pages: 1 }),
+      ),
+    ).toBe('page 1 · 250 orders · 12 orders/s');
+    expect(progressLine(running({ expected_total: null, eta_seconds: null, orders_fetched: 0, orders_per_second: null, pages: 0 }))).toBe(
+      'page 0 · 0 orders',
     );
-    expect(progressLine(running({ expected_total: null, eta_seconds: null, orders_fetched: 0, orders_per_second: null, pages: 0 }))).toBe('page 0 · 0 orders');
   });
 
   it('a source that grew past the counted total: the bar stops at full, the counts say the truth', () => {
@@ -81,7 +85,9 @@ describe('progressLine', () => {
 
 describe('lastRunLine and runErrorLine', () => {
   it('a succeeded run: pages, counts, duration and rate', () => {
-    expect(lastRunLine(lastRun())).toBe('incremental run succeeded: 1 pages, 42 orders (40 new, 2 changed, 0 unchanged) in 3s (14 orders/s)');
+    expect(lastRunLine(lastRun())).toBe(
+      'incremental run succeeded: 1 pages, 42 orders (40 new, 2 changed, 0 unchanged) in 3s (14 orders/s)',
+    );
     expect(runErrorLine(lastRun())).toBeNull();
   });
 
@@ -94,7 +100,9 @@ describe('lastRunLine and runErrorLine', () => {
       counts: { fetched: 500, inserted: 400, updated: 50, unchanged: 48, stale: 2, quarantined: 0 },
       error: { name: 'SourceUnavailableError', message: 'HTTP 503 after 5 tries', page: 2 },
     });
-    expect(lastRunLine(failed)).toBe('incremental run FAILED: 2 pages, 500 orders (400 new, 50 changed, 48 unchanged, 2 stale) in 5.5s (91 orders/s)');
+    expect(lastRunLine(failed)).toBe(
+      'incremental run FAILED: 2 pages, 500 orders (400 new, 50 changed, 48 unchanged, 2 stale) in 5.5s (91 orders/s)',
+    );
     expect(runErrorLine(failed)).toBe('error at page 2: SourceUnavailableError: HTTP 503 after 5 tries');
   });
 
@@ -131,7 +139,9 @@ describe('formatStatus', () => {
     );
 
     const lines = text.split('\n');
-    expect(lines).toContain('quarantined     2 orders set aside, not stored (the newest 1); fix them at the source, the next run stores them:');
+    expect(lines).toContain(
+      'quarantined     2 orders set aside, not stored (the newest 1); fix them at the source, the next run stores them:',
+    );
     expect(lines.at(-1)).toMatch(
       /^ {16}ord_0000112 total_price: order ord_0000112: field "total_price" must be a decimal string, got number 12\.5 \(seen .* · copy behind: holds 2025-12-24T10:00:00\.000000Z\)$/,
     );
@@ -139,13 +149,7 @@ describe('formatStatus', () => {
 
   it('a store never synced: nothing stored, never, no watermark, nothing running', () => {
     expect(formatStatus(status(), NOW)).toBe(
-      [
-        'orders stored   0',
-        'last synced     never',
-        'watermark       -',
-        'newest order    -',
-        'running         nothing',
-      ].join('\n'),
+      ['orders stored   0', 'last synced     never', 'watermark       -', 'newest order    -', 'running         nothing'].join('\n'),
     );
   });
 
@@ -268,7 +272,11 @@ describe('formatExecutions', () => {
         status: 'SUCCEEDED',
         startDate: new Date('2026-01-01T11:30:00Z'),
         stopDate: new Date('2026-01-01T11:40:00Z'),
-        output: JSON.stringify(aRunState({ run: { pages: 400, counts: { fetched: 100_000, inserted: 99_000, updated: 1_000, unchanged: 0, stale: 0, quarantined: 0 } } })),
+        output: JSON.stringify(
+          aRunState({
+            run: { pages: 400, counts: { fetched: 100_000, inserted: 99_000, updated: 1_000, unchanged: 0, stale: 0, quarantined: 0 } },
+          }),
+        ),
       },
       {
         name: 'inc-schedule-a-p1',
@@ -277,25 +285,73 @@ describe('formatExecutions', () => {
         stopDate: new Date('2026-01-01T11:29:00.400Z'),
         output: JSON.stringify({ skipped: true, reason: 'full-http-z-p1 holds the lease' }),
       },
-      { name: 'inc-schedule-0-p1', status: 'FAILED', startDate: new Date('2026-01-01T11:00:00Z'), stopDate: new Date('2026-01-01T11:00:02Z'), error: 'States.TaskFailed', cause: longCause },
+      {
+        name: 'inc-schedule-0-p1',
+        status: 'FAILED',
+        startDate: new Date('2026-01-01T11:00:00Z'),
+        stopDate: new Date('2026-01-01T11:00:02Z'),
+        error: 'States.TaskFailed',
+        cause: longCause,
+      },
       { name: 'odd', status: 'ABORTED', output: '{not json' },
     ];
 
     const rows = cellsOf(formatExecutions(executions, NOW));
 
     expect(rows).toEqual([
-      { NAME: 'inc-schedule-b-p1', STATUS: 'RUNNING', 'STARTED (UTC)': '2026-01-01 11:59:30', DURATION: '30s', PAGES: '-', ORDERS: '-', NEW: '-', CHANGED: '-', NOTE: '' },
       {
-        NAME: 'full-http-z-p2', STATUS: 'SUCCEEDED', 'STARTED (UTC)': '2026-01-01 11:40:00', DURATION: '5m00s', PAGES: '480',
-        ORDERS: '120,000', NEW: '119,000', CHANGED: '1,000', NOTE: 'committed; watermark 2026-01-01T11:39:00.000000Z',
+        NAME: 'inc-schedule-b-p1',
+        STATUS: 'RUNNING',
+        'STARTED (UTC)': '2026-01-01 11:59:30',
+        DURATION: '30s',
+        PAGES: '-',
+        ORDERS: '-',
+        NEW: '-',
+        CHANGED: '-',
+        NOTE: '',
       },
       {
-        NAME: 'full-http-z-p1', STATUS: 'SUCCEEDED', 'STARTED (UTC)': '2026-01-01 11:30:00', DURATION: '10m00s', PAGES: '400',
-        ORDERS: '100,000', NEW: '99,000', CHANGED: '1,000', NOTE: 'continued as a new execution',
+        NAME: 'full-http-z-p2',
+        STATUS: 'SUCCEEDED',
+        'STARTED (UTC)': '2026-01-01 11:40:00',
+        DURATION: '5m00s',
+        PAGES: '480',
+        ORDERS: '120,000',
+        NEW: '119,000',
+        CHANGED: '1,000',
+        NOTE: 'committed; watermark 2026-01-01T11:39:00.000000Z',
       },
-      { NAME: 'inc-schedule-a-p1', STATUS: 'SUCCEEDED', 'STARTED (UTC)': '2026-01-01 11:29:00', DURATION: '0.4s', PAGES: '-', ORDERS: '-', NEW: '-', CHANGED: '-', NOTE: 'full-http-z-p1 holds the lease' },
       {
-        NAME: 'inc-schedule-0-p1', STATUS: 'FAILED', 'STARTED (UTC)': '2026-01-01 11:00:00', DURATION: '2s', PAGES: '-', ORDERS: '-', NEW: '-', CHANGED: '-',
+        NAME: 'full-http-z-p1',
+        STATUS: 'SUCCEEDED',
+        'STARTED (UTC)': '2026-01-01 11:30:00',
+        DURATION: '10m00s',
+        PAGES: '400',
+        ORDERS: '100,000',
+        NEW: '99,000',
+        CHANGED: '1,000',
+        NOTE: 'continued as a new execution',
+      },
+      {
+        NAME: 'inc-schedule-a-p1',
+        STATUS: 'SUCCEEDED',
+        'STARTED (UTC)': '2026-01-01 11:29:00',
+        DURATION: '0.4s',
+        PAGES: '-',
+        ORDERS: '-',
+        NEW: '-',
+        CHANGED: '-',
+        NOTE: 'full-http-z-p1 holds the lease',
+      },
+      {
+        NAME: 'inc-schedule-0-p1',
+        STATUS: 'FAILED',
+        'STARTED (UTC)': '2026-01-01 11:00:00',
+        DURATION: '2s',
+        PAGES: '-',
+        ORDERS: '-',
+        NEW: '-',
+        CHANGED: '-',
         NOTE: `States.TaskFailed: ${longCause}`.slice(0, 120),
       },
       { NAME: 'odd', STATUS: 'ABORTED', 'STARTED (UTC)': '-', DURATION: '-', PAGES: '-', ORDERS: '-', NEW: '-', CHANGED: '-', NOTE: '' },

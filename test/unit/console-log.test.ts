@@ -1,13 +1,6 @@
 // The readable console of `npm start`: each handler log line (Powertools JSON) becomes one short line in the words
 // of docs/design.md; lines that are not ours pass through untouched, and the stream hook can be undone.
-import {
-  clockTime,
-  formatLogRecord,
-  installReadableLogs,
-  parseLogLine,
-  readableText,
-  type LogRecord,
-} from '../../local/cli/console-log';
+import { clockTime, formatLogRecord, installReadableLogs, parseLogLine, readableText, type LogRecord } from '../../local/cli/console-log';
 
 /** 09:05:07 local time: the console shows the reader's clock, so the record's instant is built in local time. */
 const AT = new Date(2026, 0, 15, 9, 5, 7);
@@ -57,9 +50,9 @@ describe('formatLogRecord: a run told in one line per event', () => {
       `${TIME}   full-http-k1 begins: full resync; window (everything) → 2026-01-15T09:00:00.000000Z, 312,500 orders in the window`,
     );
     const incremental = { from: '2026-01-15T08:55:00.000000Z', to: '2026-01-15T09:00:00.000000Z' };
-    expect(formatLogRecord(record('run begins: incremental from the watermark', { runId: 'inc-1', window: incremental, expectedTotal: null }))).toBe(
-      `${TIME}   inc-1 begins: incremental from the watermark; window 2026-01-15T08:55:00.000000Z → 2026-01-15T09:00:00.000000Z`,
-    );
+    expect(
+      formatLogRecord(record('run begins: incremental from the watermark', { runId: 'inc-1', window: incremental, expectedTotal: null })),
+    ).toBe(`${TIME}   inc-1 begins: incremental from the watermark; window 2026-01-15T08:55:00.000000Z → 2026-01-15T09:00:00.000000Z`);
   });
 
   it('a page synced: numbered from 1, its counts (stale only when there are), retries and the last page marked', () => {
@@ -82,7 +75,14 @@ describe('formatLogRecord: a run told in one line per event', () => {
     const counts = { fetched: 1_250, inserted: 1_000, updated: 200, unchanged: 50, stale: 0, quarantined: 0 };
     expect(
       formatLogRecord(
-        record('run committed', { ...run, pages: 5, counts, durationSeconds: 12.5, watermark: '2026-01-15T09:00:00.000000Z', orderCount: 314_200 }),
+        record('run committed', {
+          ...run,
+          pages: 5,
+          counts,
+          durationSeconds: 12.5,
+          watermark: '2026-01-15T09:00:00.000000Z',
+          orderCount: 314_200,
+        }),
       ),
     ).toBe(
       `${TIME} ✔ full run full-http-k1 committed: 5 pages, 1,250 orders (1,000 new, 200 changed, 50 unchanged) in 12.5 s; ` +
@@ -91,9 +91,9 @@ describe('formatLogRecord: a run told in one line per event', () => {
   });
 
   it('a run failed: the page, the error name and its reason', () => {
-    expect(formatLogRecord(record('run failed', { runId: 'r', page: 7, error: 'SourceUnavailableError', reason: 'HTTP 503' }, 'ERROR'))).toBe(
-      `${TIME} ✖ run r failed at page 7: SourceUnavailableError: HTTP 503`,
-    );
+    expect(
+      formatLogRecord(record('run failed', { runId: 'r', page: 7, error: 'SourceUnavailableError', reason: 'HTTP 503' }, 'ERROR')),
+    ).toBe(`${TIME} ✖ run r failed at page 7: SourceUnavailableError: HTTP 503`);
     expect(formatLogRecord(record('run failed', { runId: 'r', page: 7, error: 'StatesTimeout' }, 'ERROR'))).toBe(
       `${TIME} ✖ run r failed at page 7: StatesTimeout`,
     );
@@ -101,7 +101,9 @@ describe('formatLogRecord: a run told in one line per event', () => {
 
   it('skips: a schedule tick while a run holds the lease, an execution that found the lease taken', () => {
     expect(
-      formatLogRecord(record('schedule tick skipped: a run is in progress', { running: { mode: 'full', runId: 'r', executionName: 'r-p2' } })),
+      formatLogRecord(
+        record('schedule tick skipped: a run is in progress', { running: { mode: 'full', runId: 'r', executionName: 'r-p2' } }),
+      ),
     ).toBe(`${TIME} ⏱ schedule tick skipped: a full run holds the lease (r-p2)`);
     expect(formatLogRecord(record('skipped: another run holds the lease', { executionName: 'inc-2-p1', holder: 'r-p2' }))).toBe(
       `${TIME}   execution inc-2-p1 skipped: r-p2 holds the lease`,
@@ -115,9 +117,15 @@ describe('formatLogRecord: a run told in one line per event', () => {
   it('any other line: its level unless INFO, the message, then only the fields not already said', () => {
     const error = new TypeError('fetch failed');
     const line = formatLogRecord(
-      record('could not count the orders of the window', { ...run, page: 3, error, status: 'degraded', detail: { tries: 2 }, absent: undefined }, 'WARN'),
+      record(
+        'could not count the orders of the window',
+        { ...run, page: 3, error, status: 'degraded', detail: { tries: 2 }, absent: undefined },
+        'WARN',
+      ),
     );
-    expect(line).toBe(`${TIME} WARN could not count the orders of the window  error=TypeError: fetch failed status=degraded detail={"tries":2}`);
+    expect(line).toBe(
+      `${TIME} WARN could not count the orders of the window  error=TypeError: fetch failed status=degraded detail={"tries":2}`,
+    );
     expect(formatLogRecord(record('local stack ready'))).toBe(`${TIME} local stack ready`);
   });
 });
@@ -147,7 +155,12 @@ describe('readableText', () => {
     ].join('\n');
 
     expect(readableText(text)).toBe(
-      [`${TIME}   r continues as a new execution (part 2) after 10 pages`, 'plain text stays', `${TIME} ✖ run r failed at page 10: X`, ''].join('\n'),
+      [
+        `${TIME}   r continues as a new execution (part 2) after 10 pages`,
+        'plain text stays',
+        `${TIME} ✖ run r failed at page 10: X`,
+        '',
+      ].join('\n'),
     );
   });
 });

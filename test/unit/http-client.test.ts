@@ -59,9 +59,15 @@ function clientFor(options: Partial<HttpClientOptions> = {}): { client: HttpClie
 }
 
 const stats = (): SourceCallStats => ({ requests: 0, throttled: 0, retried: 0 });
-const call = () => ({ method: 'GET' as const, url: new URL(`${server.url}/thing`), shown: `GET ${server.url}/thing`, detailUrl: `${server.url}/thing` });
+const call = () => ({
+  method: 'GET' as const,
+  url: new URL(`${server.url}/thing`),
+  shown: `GET ${server.url}/thing`,
+  detailUrl: `${server.url}/thing`,
+});
 /** A connector that takes 200 as done and leaves the rest to the client. */
-const okOnly = ({ answer }: { answer: { status: number; text: string } }): Verdict<string> => (answer.status === 200 ? { done: answer.text } : undefined);
+const okOnly = ({ answer }: { answer: { status: number; text: string } }): Verdict<string> =>
+  answer.status === 200 ? { done: answer.text } : undefined;
 
 describe('HttpClient', () => {
   it('sends the credentials and returns what the verdict settles, counting one request', async () => {
@@ -99,7 +105,8 @@ describe('HttpClient', () => {
   it('retries what the connector calls transient, as it retries a 5xx', async () => {
     script.push({ status: 200, body: 'busy' }, { status: 200, body: 'fine' });
     const { client, waits } = clientFor();
-    const read = ({ answer }: { answer: { text: string } }): Verdict<string> => (answer.text === 'busy' ? { retry: 'BUSY: try later' } : { done: answer.text });
+    const read = ({ answer }: { answer: { text: string } }): Verdict<string> =>
+      answer.text === 'busy' ? { retry: 'BUSY: try later' } : { done: answer.text };
     const counted = stats();
 
     await expect(client.call(call(), counted, read)).resolves.toBe('fine');
@@ -117,7 +124,9 @@ describe('HttpClient', () => {
 
     expect(waits).toEqual([2_000, 1_000]);
     expect(error).toBeInstanceOf(SourceThrottledError);
-    expect(error.message).toBe(`the test API is still throttling (HTTP 429) after 3000 ms of waiting; it asks for 3 s more: GET ${server.url}/thing`);
+    expect(error.message).toBe(
+      `the test API is still throttling (HTTP 429) after 3000 ms of waiting; it asks for 3 s more: GET ${server.url}/thing`,
+    );
     expect(error.detail).toMatchObject({ status: 429, attempts: 3, retryAfterSeconds: 3 });
     expect(counted).toEqual({ requests: 3, throttled: 3, retried: 0 });
   });

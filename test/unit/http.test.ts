@@ -40,7 +40,10 @@ describe('the API router and its errors', () => {
     const wrongMethod = await call('DELETE', '/things/');
 
     expect(nowhere.statusCode).toBe(404);
-    expect(nowhere.body.error).toEqual({ code: 'not_found', message: expect.stringMatching(/^no route GET \/nowhere; routes: GET \/things, POST \/things/) });
+    expect(nowhere.body.error).toEqual({
+      code: 'not_found',
+      message: expect.stringMatching(/^no route GET \/nowhere; routes: GET \/things, POST \/things/),
+    });
     expect(wrongMethod.statusCode).toBe(405);
     expect(wrongMethod.headers).toMatchObject({ allow: 'GET, POST', 'content-type': 'application/json' });
     expect(wrongMethod.body.error).toEqual({ code: 'method_not_allowed', message: '/things accepts GET, POST, not DELETE' });
@@ -52,10 +55,15 @@ describe('the API router and its errors', () => {
       const refused = await call('POST', '/refuse');
       const failed = await call('POST', '/boom');
 
-      expect(refused).toMatchObject({ statusCode: 400, body: { error: { code: 'invalid_parameter', message: 'parameter "x" must be true or false' } } });
+      expect(refused).toMatchObject({
+        statusCode: 400,
+        body: { error: { code: 'invalid_parameter', message: 'parameter "x" must be true or false' } },
+      });
       expect(failed.statusCode).toBe(500);
       expect(failed.body).toEqual({ error: { code: 'internal_error', message: 'internal error; see the API function logs' } });
-      expect(logged).toHaveBeenCalledWith('request failed', { error: expect.objectContaining({ message: 'database password is hunter2' }) });
+      expect(logged).toHaveBeenCalledWith('request failed', {
+        error: expect.objectContaining({ message: 'database password is hunter2' }),
+      });
     } finally {
       logged.mockRestore();
     }

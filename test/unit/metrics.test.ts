@@ -51,7 +51,12 @@ describe('PowertoolsRunMetrics', () => {
   it('puts a page into one flush: its counts and source calls as Count metrics, the run and quarantined ids as metadata', () => {
     const { target, flushes, port } = capturedMetrics();
 
-    port.page(page({ counts: { fetched: 252, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 2 }, quarantinedIds: ['ord_0000007', 'ord_0000009'] }));
+    port.page(
+      page({
+        counts: { fetched: 252, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 2 },
+        quarantinedIds: ['ord_0000007', 'ord_0000009'],
+      }),
+    );
     target.publishStoredMetrics();
 
     expect(flushes).toHaveLength(1);
@@ -97,7 +102,10 @@ describe('PowertoolsRunMetrics', () => {
 
   it('reports no watermark lag for a failed run, and names its error', () => {
     const { target, flushes, port } = capturedMetrics();
-    const failed = run({ status: 'failed', error: { name: 'InvalidOrderError', message: 'order x: field "total_price" ...', page: 2, at: '2026-01-01T11:58:12.500000Z' } });
+    const failed = run({
+      status: 'failed',
+      error: { name: 'InvalidOrderError', message: 'order x: field "total_price" ...', page: 2, at: '2026-01-01T11:58:12.500000Z' },
+    });
 
     port.run(failed);
     target.publishStoredMetrics();
@@ -186,7 +194,11 @@ describe('the local run line', () => {
     collector.receive(flushOf(target, () => port.run(run(), WATERMARK_LAG)));
 
     expect(reports).toHaveLength(1);
-    expect(reports[0]!.pageTotals).toMatchObject({ [SYNC_METRICS.ordersInserted]: 400, [SYNC_METRICS.pages]: 2, [SYNC_METRICS.sourceThrottles]: 4 });
+    expect(reports[0]!.pageTotals).toMatchObject({
+      [SYNC_METRICS.ordersInserted]: 400,
+      [SYNC_METRICS.pages]: 2,
+      [SYNC_METRICS.sourceThrottles]: 4,
+    });
     expect(formatRunMetrics(reports[0]!)).toBe(
       'metrics full-http-20261125T150102Z-7f3a-p2: full run succeeded · 2 pages · fetched 500 · inserted 400 · updated 80 · ' +
         'unchanged 18 · stale 2 · source requests 8 (retried 2, throttled 4) · run 12.5 s · watermark lag 3.3 s',

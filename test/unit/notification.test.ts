@@ -31,10 +31,16 @@ describe('the failure notification', () => {
     rule = failureRuleOf(synthTemplate());
   });
 
-  it("takes the deployed rule: the statuses that notify and a template with the region filled in", () => {
+  it('takes the deployed rule: the statuses that notify and a template with the region filled in', () => {
     expect(rule.statuses).toEqual([...NOTIFIED_STATUSES]);
     expect(rule.inputTemplate).toContain('https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1');
-    expect(Object.values(rule.inputPaths).sort()).toEqual(['$.detail.cause', '$.detail.error', '$.detail.executionArn', '$.detail.name', '$.detail.status']);
+    expect(Object.values(rule.inputPaths).sort()).toEqual([
+      '$.detail.cause',
+      '$.detail.error',
+      '$.detail.executionArn',
+      '$.detail.name',
+      '$.detail.status',
+    ]);
   });
 
   it('names the execution (so its mode), how it ended, the error, the cause and the console link', () => {
@@ -46,7 +52,9 @@ describe('the failure notification', () => {
     expect(lines[0]).toBe(`"order-sync orders: execution ${NAME} ended FAILED."`);
     expect(text).toContain('"Error: SyncFailed"');
     expect(text).toContain('Cause: order ord_0000042: field "total_price" must be a decimal string');
-    expect(text).toContain(`"Execution: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${ARN}"`);
+    expect(text).toContain(
+      `"Execution: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${ARN}"`,
+    );
     expect(text).not.toMatch(/<detail-[A-Za-z]+>/);
     // Never the raw event: the input (with the run's cursor) stays out.
     expect(text).not.toContain('c_123');
@@ -70,7 +78,12 @@ describe('the status-change event and the input transformer', () => {
     const event = statusChangeOf(ended({ output: { status: 'failed' } }));
 
     expect(event).toMatchObject({ source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', resources: [ARN] });
-    expect(event.detail).toMatchObject({ name: NAME, status: 'FAILED', startDate: Date.parse('2026-11-25T15:01:02.345Z'), error: 'SyncFailed' });
+    expect(event.detail).toMatchObject({
+      name: NAME,
+      status: 'FAILED',
+      startDate: Date.parse('2026-11-25T15:01:02.345Z'),
+      error: 'SyncFailed',
+    });
     expect(JSON.parse(event.detail.input)).toEqual(ended().input);
     expect(event.detail.output).toBe('{"status":"failed"}');
     expect(event.time).toBe('2026-11-25T15:03:04Z');

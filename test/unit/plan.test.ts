@@ -63,7 +63,13 @@ describe('planRun, incremental', () => {
   });
 
   it('starts exactly at the watermark with an overlap of 0', () => {
-    const plan = planRun({ request: incremental, checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'), unfinishedRun: null, now: NOW, overlapMs: 0 });
+    const plan = planRun({
+      request: incremental,
+      checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'),
+      unfinishedRun: null,
+      now: NOW,
+      overlapMs: 0,
+    });
 
     expect(plan).toMatchObject({ window: { from: '2026-11-25T14:56:00.000000Z', to: NOW } });
     expect(plan.reason).toBe('incremental from watermark 2026-11-25T14:56:00.000000Z with no overlap');
@@ -81,8 +87,12 @@ describe('planRun, incremental', () => {
   it('reads an overlap that is not whole minutes in seconds or milliseconds', () => {
     const checkpoint = checkpointAt('2026-11-25T14:56:00.000000Z');
 
-    expect(planRun({ request: incremental, checkpoint, unfinishedRun: null, now: NOW, overlapMs: 30_000 }).reason).toContain('minus 30 s overlap');
-    expect(planRun({ request: incremental, checkpoint, unfinishedRun: null, now: NOW, overlapMs: 1500 }).reason).toContain('minus 1500 ms overlap');
+    expect(planRun({ request: incremental, checkpoint, unfinishedRun: null, now: NOW, overlapMs: 30_000 }).reason).toContain(
+      'minus 30 s overlap',
+    );
+    expect(planRun({ request: incremental, checkpoint, unfinishedRun: null, now: NOW, overlapMs: 1500 }).reason).toContain(
+      'minus 1500 ms overlap',
+    );
   });
 
   it('with a checkpoint, leaves an unfinished full resync alone unless asked to resume it', () => {
@@ -102,7 +112,13 @@ describe('planRun, incremental', () => {
     (name) => {
       const failed = unfinished({ error: { name, message: 'the shop was down', page: 7, at: '2026-11-25T14:03:00.000000Z' } });
 
-      const plan = planRun({ request: incremental, checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'), unfinishedRun: failed, now: NOW, overlapMs: FIVE_MIN });
+      const plan = planRun({
+        request: incremental,
+        checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'),
+        unfinishedRun: failed,
+        now: NOW,
+        overlapMs: FIVE_MIN,
+      });
 
       expect(plan).toEqual({
         kind: 'resume',
@@ -114,11 +130,23 @@ describe('planRun, incremental', () => {
   );
 
   it.each([
-    ['failed on an error that needs a person', unfinished({ error: { name: 'InvalidOrderError', message: 'order ord_1: total_price', page: 7, at: NOW } })],
+    [
+      'failed on an error that needs a person',
+      unfinished({ error: { name: 'InvalidOrderError', message: 'order ord_1: total_price', page: 7, at: NOW } }),
+    ],
     ['stopped or abandoned (no error: still marked running)', unfinished({ status: 'running' })],
-    ['incremental, failed on a transient error', unfinished({ mode: 'incremental', error: { name: 'SourceUnavailableError', message: 'down', page: 0, at: NOW } })],
+    [
+      'incremental, failed on a transient error',
+      unfinished({ mode: 'incremental', error: { name: 'SourceUnavailableError', message: 'down', page: 0, at: NOW } }),
+    ],
   ])('with a checkpoint, replaces an unfinished run %s with a new incremental run', (_case, run) => {
-    const plan = planRun({ request: incremental, checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'), unfinishedRun: run, now: NOW, overlapMs: FIVE_MIN });
+    const plan = planRun({
+      request: incremental,
+      checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'),
+      unfinishedRun: run,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+    });
 
     expect(plan).toMatchObject({ kind: 'new', mode: 'incremental' });
   });
@@ -173,7 +201,14 @@ describe('planRun, incremental beside a parked full resync', () => {
   it('runs incrementally beside a parked resync that failed on a permanent error (begin keeps it parked)', () => {
     const parked = unfinished({ error: { name: 'InvalidOrderError', message: 'bad', page: 7, at: NOW } });
 
-    const plan = planRun({ request: incremental, checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'), unfinishedRun: null, parkedRun: parked, now: NOW, overlapMs: FIVE_MIN });
+    const plan = planRun({
+      request: incremental,
+      checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'),
+      unfinishedRun: null,
+      parkedRun: parked,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+    });
 
     expect(plan).toMatchObject({ kind: 'new', mode: 'incremental' });
   });
@@ -181,7 +216,14 @@ describe('planRun, incremental beside a parked full resync', () => {
   it('resumes a parked resync that failed on a transient error', () => {
     const parked = unfinished({ error: { name: 'SourceUnavailableError', message: '503', page: 7, at: NOW } });
 
-    const plan = planRun({ request: incremental, checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'), unfinishedRun: null, parkedRun: parked, now: NOW, overlapMs: FIVE_MIN });
+    const plan = planRun({
+      request: incremental,
+      checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'),
+      unfinishedRun: null,
+      parkedRun: parked,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+    });
 
     expect(plan).toMatchObject({ kind: 'resume', from: 'parked', run: parked });
   });
@@ -210,9 +252,21 @@ describe('planRun, resume', () => {
   it('resumes the parked full resync, replacing an unfinished incremental run in the slot', () => {
     const parked = unfinished();
 
-    const plan = planRun({ request: resume, checkpoint: checkpointAt(NOW), unfinishedRun: unfinished({ runId: 'incremental-x', mode: 'incremental' }), parkedRun: parked, now: NOW, overlapMs: 0 });
+    const plan = planRun({
+      request: resume,
+      checkpoint: checkpointAt(NOW),
+      unfinishedRun: unfinished({ runId: 'incremental-x', mode: 'incremental' }),
+      parkedRun: parked,
+      now: NOW,
+      overlapMs: 0,
+    });
 
-    expect(plan).toEqual({ kind: 'resume', from: 'parked', run: parked, reason: 'resuming parked failed full resync full-http-20261125T140000Z-7f3a at page 7' });
+    expect(plan).toEqual({
+      kind: 'resume',
+      from: 'parked',
+      run: parked,
+      reason: 'resuming parked failed full resync full-http-20261125T140000Z-7f3a at page 7',
+    });
   });
 
   it('refuses when there is no unfinished run', () => {

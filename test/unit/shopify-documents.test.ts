@@ -8,7 +8,7 @@ import { answerProblems, documentProblems, SUPPORTED_API_VERSIONS } from '../sup
 
 const DOCUMENT = /^\s*(query|mutation)\b/;
 
-describe('the connector\'s GraphQL documents', () => {
+describe("the connector's GraphQL documents", () => {
   it('are all in SHOPIFY_DOCUMENTS, under their operation name', () => {
     const exported = Object.entries(queries).filter(([, value]) => typeof value === 'string' && DOCUMENT.test(value));
     expect(exported.length).toBeGreaterThan(0);
@@ -26,25 +26,35 @@ describe('the connector\'s GraphQL documents', () => {
       return only === undefined || (only === 'from-2026-01') === hasConcurrentBulkQueries(version);
     };
     it.each(Object.keys(SHOPIFY_DOCUMENTS).filter(sentTo))('%s is valid and uses nothing deprecated', (operation) => {
-      expect(documentProblems(SHOPIFY_DOCUMENTS[operation]!, version, { allowDeprecated: DOCUMENT_VERSIONS[operation]?.allowDeprecated })).toEqual([]);
+      expect(
+        documentProblems(SHOPIFY_DOCUMENTS[operation]!, version, { allowDeprecated: DOCUMENT_VERSIONS[operation]?.allowDeprecated }),
+      ).toEqual([]);
     });
 
     it('the bulk export query of a window is valid too, and the deprecation allowed for currentBulkOperation is the only one', () => {
-      expect(documentProblems(queries.ordersBulkQuery({ from: '2025-01-01T00:00:00.000000Z', to: '2026-11-30T12:00:00.500000Z' }), version)).toEqual([]);
-      expect(documentProblems(queries.CURRENT_BULK_OPERATION_QUERY, version).join()).toMatch(/QueryRoot\.currentBulkOperation is deprecated/);
+      expect(
+        documentProblems(queries.ordersBulkQuery({ from: '2025-01-01T00:00:00.000000Z', to: '2026-11-30T12:00:00.500000Z' }), version),
+      ).toEqual([]);
+      expect(documentProblems(queries.CURRENT_BULK_OPERATION_QUERY, version).join()).toMatch(
+        /QueryRoot\.currentBulkOperation is deprecated/,
+      );
     });
 
     it('the check fails on an unknown field, a wrong argument, a deprecated field and bad syntax', () => {
       const base = queries.ORDERS_COUNT_QUERY;
-      expect(documentProblems(base.replace('precision', 'precision noSuchField'), version).join()).toMatch(/Cannot query field "noSuchField" on type "Count"/);
+      expect(documentProblems(base.replace('precision', 'precision noSuchField'), version).join()).toMatch(
+        /Cannot query field "noSuchField" on type "Count"/,
+      );
       expect(documentProblems(base.replace('limit: null', 'limit: "ten"'), version).join()).toMatch(/Int/);
-      expect(documentProblems('query Deprecated { orders(first: 1) { nodes { id customer { id email } } } }', version).join()).toMatch(/Customer\.email is deprecated/);
+      expect(documentProblems('query Deprecated { orders(first: 1) { nodes { id customer { id email } } } }', version).join()).toMatch(
+        /Customer\.email is deprecated/,
+      );
       expect(documentProblems('query Broken { orders(first: 1) { nodes { id }', version).join()).toMatch(/syntax/);
     });
   });
 });
 
-describe('the fake Shopify\'s answers', () => {
+describe("the fake Shopify's answers", () => {
   let fake: FakeShopify;
   beforeAll(async () => {
     fake = await startFakeShopify({ shop: { orders: 300, seed: 5 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 } });
@@ -71,7 +81,9 @@ describe('the fake Shopify\'s answers', () => {
       ['OrdersCount', { query }],
       ['OrdersPage', ordersVariables],
     ];
-    const page = (await post(version, 'OrdersPage', ordersVariables)) as { orders: { nodes: Array<{ id: string; lineItems: { pageInfo: { hasNextPage: boolean; endCursor: string } } }> } };
+    const page = (await post(version, 'OrdersPage', ordersVariables)) as {
+      orders: { nodes: Array<{ id: string; lineItems: { pageInfo: { hasNextPage: boolean; endCursor: string } } }> };
+    };
     const long = page.orders.nodes.find((node) => node.lineItems.pageInfo.hasNextPage)!;
     expect(long).toBeDefined();
     cases.push(['OrderLineItems', { id: long.id, first: 3, after: long.lineItems.pageInfo.endCursor }]);
@@ -81,30 +93,42 @@ describe('the fake Shopify\'s answers', () => {
     }
   });
 
-  it.each(SUPPORTED_API_VERSIONS)('conform to the Admin API %s schema for the bulk operation documents, running and completed', async (version) => {
-    const window = { from: null, to: fake.shop.now() };
-    const run = { query: queries.ordersBulkQuery(window) };
-    const started = (await post(version, 'RunBulkExport', run)) as { bulkOperationRunQuery: { bulkOperation: { id: string } } };
-    expect(answerProblems(SHOPIFY_DOCUMENTS.RunBulkExport!, version, started, run)).toEqual([]);
-    const id = started.bulkOperationRunQuery.bulkOperation.id;
-    const finder = hasConcurrentBulkQueries(version) ? 'RunningBulkOperations' : 'CurrentBulkOperation';
-    for (let i = 0; i < 2; i++) {
-      for (const [operation, variables] of [['BulkOperation', { id }], [finder, {}]] as const) {
-        const data = await post(version, operation, variables);
-        expect([operation, answerProblems(SHOPIFY_DOCUMENTS[operation]!, version, data, variables)]).toEqual([operation, []]);
+  it.each(SUPPORTED_API_VERSIONS)(
+    'conform to the Admin API %s schema for the bulk operation documents, running and completed',
+    async (version) => {
+      const window = { from: null, to: fake.shop.now() };
+      const run = { query: queries.ordersBulkQuery(window) };
+      const started = (await post(version, 'RunBulkExport', run)) as { bulkOperationRunQuery: { bulkOperation: { id: string } } };
+      expect(answerProblems(SHOPIFY_DOCUMENTS.RunBulkExport!, version, started, run)).toEqual([]);
+      const id = started.bulkOperationRunQuery.bulkOperation.id;
+      const finder = hasConcurrentBulkQueries(version) ? 'RunningBulkOperations' : 'CurrentBulkOperation';
+      for (let i = 0; i < 2; i++) {
+        for (const [operation, variables] of [
+          ['BulkOperation', { id }],
+          [finder, {}],
+        ] as const) {
+          const data = await post(version, operation, variables);
+          expect([operation, answerProblems(SHOPIFY_DOCUMENTS[operation]!, version, data, variables)]).toEqual([operation, []]);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1_600)); // 300 orders at the default rate: completed by now
       }
-      await new Promise((resolve) => setTimeout(resolve, 1_600)); // 300 orders at the default rate: completed by now
-    }
-    const done = (await post(version, 'BulkOperation', { id })) as { node: { status: string; url: string } };
-    expect(done.node.status).toBe('COMPLETED');
-  });
+      const done = (await post(version, 'BulkOperation', { id })) as { node: { status: string; url: string } };
+      expect(done.node.status).toBe('COMPLETED');
+    },
+  );
 
   it('the answer check fails on a null where the schema says non-null, an unknown enum value and an extra field', () => {
     const document = 'query Q { orders(first: 1) { nodes { id closed displayFulfillmentStatus } } }';
     const good = { orders: { nodes: [{ id: 'gid://shopify/Order/1', closed: false, displayFulfillmentStatus: 'FULFILLED' }] } };
     expect(answerProblems(document, '2025-10', good)).toEqual([]);
-    expect(answerProblems(document, '2025-10', { orders: { nodes: [{ ...good.orders.nodes[0], closed: null }] } }).join()).toMatch(/non-nullable/);
-    expect(answerProblems(document, '2025-10', { orders: { nodes: [{ ...good.orders.nodes[0], displayFulfillmentStatus: 'SHIPPED' }] } }).join()).toMatch(/SHIPPED/);
-    expect(answerProblems(document, '2025-10', { orders: { nodes: [{ ...good.orders.nodes[0], extra: 1 }] } }).join()).toMatch(/extra: answered but not selected/);
+    expect(answerProblems(document, '2025-10', { orders: { nodes: [{ ...good.orders.nodes[0], closed: null }] } }).join()).toMatch(
+      /non-nullable/,
+    );
+    expect(
+      answerProblems(document, '2025-10', { orders: { nodes: [{ ...good.orders.nodes[0], displayFulfillmentStatus: 'SHIPPED' }] } }).join(),
+    ).toMatch(/SHIPPED/);
+    expect(answerProblems(document, '2025-10', { orders: { nodes: [{ ...good.orders.nodes[0], extra: 1 }] } }).join()).toMatch(
+      /extra: answered but not selected/,
+    );
   });
 });

@@ -1,7 +1,13 @@
 // Mapping Shopify Order nodes onto the internal order, the window's search filter and the query cost: pure
 // functions, no server.
 import { mapShopifyOrder } from '../../functions/adapters/source/shopify/map-order';
-import { maxOrdersPerRequest, ordersPageCost, shopifyDateTime, windowFilter, MAX_SINGLE_QUERY_COST } from '../../functions/adapters/source/shopify/queries';
+import {
+  maxOrdersPerRequest,
+  ordersPageCost,
+  shopifyDateTime,
+  windowFilter,
+  MAX_SINGLE_QUERY_COST,
+} from '../../functions/adapters/source/shopify/queries';
 import { graphqlEndpoint } from '../../functions/adapters/source/shopify/shopify-orders-source';
 import { InvalidOrderError } from '../../functions/core/errors';
 import { ORDERS_PAGE_QUERY } from '../../functions/adapters/source/shopify/queries';
@@ -38,7 +44,14 @@ function node(overrides: Record<string, unknown> = {}): Record<string, unknown> 
     note: 'Deixe na portaria',
     taxLines: [{ title: 'VAT', rate: 0.2, priceSet: money('10.0') }],
     refunds: [{ id: 'gid://shopify/Refund/7', createdAt: '2025-01-15T11:00:00Z', totalRefundedSet: money('20.00') }],
-    billingAddress: { countryCodeV2: 'BR', country: 'Brazil', provinceCode: 'SP', province: 'São Paulo', city: 'São Paulo', zip: '01310-100' },
+    billingAddress: {
+      countryCodeV2: 'BR',
+      country: 'Brazil',
+      provinceCode: 'SP',
+      province: 'São Paulo',
+      city: 'São Paulo',
+      zip: '01310-100',
+    },
     shippingAddress: null,
     customer: { id: 'gid://shopify/Customer/42', displayName: 'Ana Lima' },
     lineItems: {
@@ -58,13 +71,34 @@ function node(overrides: Record<string, unknown> = {}): Record<string, unknown> 
     },
     discountApplications: {
       nodes: [
-        { __typename: 'DiscountCodeApplication', allocationMethod: 'ACROSS', targetType: 'LINE_ITEM', value: { __typename: 'MoneyV2', amount: '5.00', currencyCode: 'EUR' }, code: 'WELCOME5' },
-        { __typename: 'AutomaticDiscountApplication', allocationMethod: 'EACH', targetType: 'SHIPPING_LINE', value: { __typename: 'PricingPercentageValue', percentage: 100 }, title: 'Free shipping' },
+        {
+          __typename: 'DiscountCodeApplication',
+          allocationMethod: 'ACROSS',
+          targetType: 'LINE_ITEM',
+          value: { __typename: 'MoneyV2', amount: '5.00', currencyCode: 'EUR' },
+          code: 'WELCOME5',
+        },
+        {
+          __typename: 'AutomaticDiscountApplication',
+          allocationMethod: 'EACH',
+          targetType: 'SHIPPING_LINE',
+          value: { __typename: 'PricingPercentageValue', percentage: 100 },
+          title: 'Free shipping',
+        },
       ],
       pageInfo: { hasNextPage: false, endCursor: 'y' },
     },
     shippingLines: {
-      nodes: [{ id: 'gid://shopify/ShippingLine/3', title: 'Standard', code: 'STD', source: 'shopify', originalPriceSet: money('4.90'), discountedPriceSet: money('4.90') }],
+      nodes: [
+        {
+          id: 'gid://shopify/ShippingLine/3',
+          title: 'Standard',
+          code: 'STD',
+          source: 'shopify',
+          originalPriceSet: money('4.90'),
+          discountedPriceSet: money('4.90'),
+        },
+      ],
       pageInfo: { hasNextPage: false, endCursor: 'z' },
     },
     ...overrides,
@@ -82,7 +116,12 @@ function failure(input: Record<string, unknown>): InvalidOrderError {
 
 describe('mapShopifyOrder', () => {
   it.each(SUPPORTED_API_VERSIONS)('is tested on a node shaped as the Admin API %s answers OrdersPage', (version) => {
-    const data = { orders: { nodes: [node(), node({ displayFinancialStatus: null, totalDiscountsSet: null })], pageInfo: { hasNextPage: false, endCursor: null } } };
+    const data = {
+      orders: {
+        nodes: [node(), node({ displayFinancialStatus: null, totalDiscountsSet: null })],
+        pageInfo: { hasNextPage: false, endCursor: null },
+      },
+    };
     expect(answerProblems(ORDERS_PAGE_QUERY, version, data, { first: 2, query: 'x', lineItems: 10 })).toEqual([]);
   });
 
@@ -103,7 +142,16 @@ describe('mapShopifyOrder', () => {
       totalTax: '10.0',
       customer: { id: 'gid://shopify/Customer/42', email: 'ana@example.com', name: 'Ana Lima' },
       lineItems: [
-        { id: 'gid://shopify/LineItem/1', sku: 'SKU-1', title: 'Mug', quantity: 2, price: '59.98', discountedTotal: '54.98', variantId: 'gid://shopify/ProductVariant/9', productId: null },
+        {
+          id: 'gid://shopify/LineItem/1',
+          sku: 'SKU-1',
+          title: 'Mug',
+          quantity: 2,
+          price: '59.98',
+          discountedTotal: '54.98',
+          variantId: 'gid://shopify/ProductVariant/9',
+          productId: null,
+        },
       ],
       createdAt: '2025-01-15T10:25:00.000000Z',
       updatedAt: '2025-01-15T10:31:07.000000Z',
@@ -125,12 +173,37 @@ describe('mapShopifyOrder', () => {
       refunds: [{ id: 'gid://shopify/Refund/7', createdAt: '2025-01-15T11:00:00.000000Z', amount: '20.00' }],
       discountCodes: ['WELCOME5'],
       discountApplications: [
-        { kind: 'code', code: 'WELCOME5', title: null, amount: '5.00', percentage: null, allocationMethod: 'ACROSS', targetType: 'LINE_ITEM' },
-        { kind: 'automatic', code: null, title: 'Free shipping', amount: null, percentage: 100, allocationMethod: 'EACH', targetType: 'SHIPPING_LINE' },
+        {
+          kind: 'code',
+          code: 'WELCOME5',
+          title: null,
+          amount: '5.00',
+          percentage: null,
+          allocationMethod: 'ACROSS',
+          targetType: 'LINE_ITEM',
+        },
+        {
+          kind: 'automatic',
+          code: null,
+          title: 'Free shipping',
+          amount: null,
+          percentage: 100,
+          allocationMethod: 'EACH',
+          targetType: 'SHIPPING_LINE',
+        },
       ],
-      shippingLines: [{ id: 'gid://shopify/ShippingLine/3', title: 'Standard', code: 'STD', source: 'shopify', price: '4.90', discountedPrice: '4.90' }],
+      shippingLines: [
+        { id: 'gid://shopify/ShippingLine/3', title: 'Standard', code: 'STD', source: 'shopify', price: '4.90', discountedPrice: '4.90' },
+      ],
       taxLines: [{ title: 'VAT', rate: 0.2, price: '10.0' }],
-      billingAddress: { countryCode: 'BR', country: 'Brazil', provinceCode: 'SP', province: 'São Paulo', city: 'São Paulo', zip: '01310-100' },
+      billingAddress: {
+        countryCode: 'BR',
+        country: 'Brazil',
+        provinceCode: 'SP',
+        province: 'São Paulo',
+        city: 'São Paulo',
+        zip: '01310-100',
+      },
       shippingAddress: null,
       tags: ['vip', 'gift'],
       note: 'Deixe na portaria',
@@ -182,9 +255,33 @@ describe('mapShopifyOrder', () => {
   it.each([
     [{ displayFinancialStatus: 'SOMETHING_NEW' }, 'displayFinancialStatus', /no mapping for "SOMETHING_NEW"/],
     [{ currentTotalPriceSet: undefined }, 'currentTotalPriceSet.shopMoney.amount', /must be a decimal string/],
-    [{ refunds: [{ id: 'gid://shopify/Refund/1', createdAt: null, totalRefundedSet: money('1.00', 'USD') }] }, 'refunds[0].totalRefundedSet.shopMoney.currencyCode', /is in USD/],
-    [{ discountApplications: { nodes: [{ __typename: 'FutureDiscountApplication', allocationMethod: 'EACH', targetType: 'LINE_ITEM', value: { __typename: 'PricingPercentageValue', percentage: 5 } }], pageInfo: { hasNextPage: false } } }, 'discountApplications.nodes[0].__typename', /must be one of code/],
-    [{ discountApplications: { nodes: [], pageInfo: { hasNextPage: true, endCursor: 'n' } } }, 'discountApplications', /more than the 5 the paged query reads/],
+    [
+      { refunds: [{ id: 'gid://shopify/Refund/1', createdAt: null, totalRefundedSet: money('1.00', 'USD') }] },
+      'refunds[0].totalRefundedSet.shopMoney.currencyCode',
+      /is in USD/,
+    ],
+    [
+      {
+        discountApplications: {
+          nodes: [
+            {
+              __typename: 'FutureDiscountApplication',
+              allocationMethod: 'EACH',
+              targetType: 'LINE_ITEM',
+              value: { __typename: 'PricingPercentageValue', percentage: 5 },
+            },
+          ],
+          pageInfo: { hasNextPage: false },
+        },
+      },
+      'discountApplications.nodes[0].__typename',
+      /must be one of code/,
+    ],
+    [
+      { discountApplications: { nodes: [], pageInfo: { hasNextPage: true, endCursor: 'n' } } },
+      'discountApplications',
+      /more than the 5 the paged query reads/,
+    ],
     [{ billingAddress: { countryCodeV2: 7 } }, 'billingAddress.countryCodeV2', /must be a string or null/],
     [{ tags: 'vip, gift' }, 'tags', /must be an array/],
     [{ displayFulfillmentStatus: 'LOST' }, 'displayFulfillmentStatus', /no mapping for "LOST"/],
@@ -204,7 +301,13 @@ describe('mapShopifyOrder', () => {
 
   it('names the line item and its Shopify field when one is bad', () => {
     const bad = node();
-    (bad.lineItems as { nodes: Array<Record<string, unknown>> }).nodes.push({ id: 'gid://shopify/LineItem/2', sku: null, title: 'Cup', quantity: -1, originalTotalSet: money('1.00') });
+    (bad.lineItems as { nodes: Array<Record<string, unknown>> }).nodes.push({
+      id: 'gid://shopify/LineItem/2',
+      sku: null,
+      title: 'Cup',
+      quantity: -1,
+      originalTotalSet: money('1.00'),
+    });
 
     expect(failure(bad).field).toBe('lineItems.nodes[1].quantity');
   });

@@ -140,10 +140,23 @@ describe('describeStatus', () => {
   });
 
   it('offers the parked full resync for resume while an incremental run runs beside it', () => {
-    const incremental = { ...run, runId: 'incremental-schedule-y', mode: 'incremental' as const, executionName: 'incremental-schedule-y-p1' };
-    const parked = { ...run, status: 'failed' as const, error: { name: 'InvalidOrderError', message: 'order ord_1: total_price', page: 10, at: run.updatedAt } };
+    const incremental = {
+      ...run,
+      runId: 'incremental-schedule-y',
+      mode: 'incremental' as const,
+      executionName: 'incremental-schedule-y-p1',
+    };
+    const parked = {
+      ...run,
+      status: 'failed' as const,
+      error: { name: 'InvalidOrderError', message: 'order ord_1: total_price', page: 10, at: run.updatedAt },
+    };
     const status = describeStatus(
-      state({ lease: { ...lease, owner: incremental.runId, mode: 'incremental' }, run: incremental, parked: { run: parked, pendingIds: [], settledIds: [] } }),
+      state({
+        lease: { ...lease, owner: incremental.runId, mode: 'incremental' },
+        run: incremental,
+        parked: { run: parked, pendingIds: [], settledIds: [] },
+      }),
       NOW,
     );
     expect(status.orders.running).toMatchObject({ run_id: incremental.runId, mode: 'incremental' });

@@ -21,11 +21,7 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
  * starts and the first error is thrown once the calls in flight have ended: nothing keeps writing behind
  * the caller's back after it has been told the batch failed.
  */
-export async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failure: { error: unknown } | undefined;
@@ -62,11 +58,7 @@ export async function retryUnprocessed<T>(
   return left;
 }
 
-const THROTTLING_ERROR_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-]);
+const THROTTLING_ERROR_NAMES = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
 /**
  * Whether a DynamoDB call failed for a reason that passes (throttling that outlasted the SDK's own retries,
@@ -79,5 +71,8 @@ export function isTransientDynamoError(error: unknown): boolean {
   if (sdkError.$fault === 'server') return true;
   // No answer from the service at all (reset, timeout): the request may be sent again. The SDK's retry step puts
   // `$metadata` (attempts, delay) on every error, so only a missing HTTP status says nothing came back.
-  return sdkError.$metadata?.httpStatusCode === undefined && /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`);
+  return (
+    sdkError.$metadata?.httpStatusCode === undefined &&
+    /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`)
+  );
 }

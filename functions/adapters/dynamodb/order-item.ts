@@ -41,8 +41,23 @@ export interface OrderItem {
   current_total_shipping?: string;
   refunds?: Array<{ id: string; created_at: string | null; amount: string }>;
   discount_codes?: string[];
-  discount_applications?: Array<{ kind: string; code: string | null; title: string | null; amount: string | null; percentage: number | null; allocation_method: string; target_type: string }>;
-  shipping_lines?: Array<{ id: string | null; title: string; code: string | null; source: string | null; price: string; discounted_price: string }>;
+  discount_applications?: Array<{
+    kind: string;
+    code: string | null;
+    title: string | null;
+    amount: string | null;
+    percentage: number | null;
+    allocation_method: string;
+    target_type: string;
+  }>;
+  shipping_lines?: Array<{
+    id: string | null;
+    title: string;
+    code: string | null;
+    source: string | null;
+    price: string;
+    discounted_price: string;
+  }>;
   tax_lines?: Array<{ title: string; rate: number | null; price: string }>;
   billing_country_code?: string | null;
   billing_country?: string | null;
@@ -59,7 +74,16 @@ export interface OrderItem {
   tags?: string[];
   note?: string | null;
   /** Each line item's ids, quantity and money (for revenue by product), when the source has details. */
-  line_items?: Array<{ id: string; sku: string | null; title: string; quantity: number; price: string; discounted_total: string | null; variant_id: string | null; product_id: string | null }>;
+  line_items?: Array<{
+    id: string;
+    sku: string | null;
+    title: string;
+    quantity: number;
+    price: string;
+    discounted_total: string | null;
+    variant_id: string | null;
+    product_id: string | null;
+  }>;
   /** The source's order as JSON, when it is small enough ... */
   raw?: string;
   /** ... else the same JSON gzip-compressed. Exactly one of the two is present. */
@@ -109,7 +133,9 @@ export function orderToItem(write: OrderWrite): OrderItem {
   };
 }
 
-type AddressAttributes<P extends string> = { [K in `${P}_${'country_code' | 'country' | 'province_code' | 'province' | 'city' | 'zip'}`]: string | null };
+type AddressAttributes<P extends string> = {
+  [K in `${P}_${'country_code' | 'country' | 'province_code' | 'province' | 'city' | 'zip'}`]: string | null;
+};
 
 function addressAttributes<P extends 'billing' | 'shipping'>(prefix: P, address: OrderAddress | null): AddressAttributes<P> {
   return {
@@ -144,7 +170,14 @@ function detailAttributes(order: Order): Partial<OrderItem> {
       allocation_method: a.allocationMethod,
       target_type: a.targetType,
     })),
-    shipping_lines: d.shippingLines.map((l) => ({ id: l.id, title: l.title, code: l.code, source: l.source, price: l.price, discounted_price: l.discountedPrice })),
+    shipping_lines: d.shippingLines.map((l) => ({
+      id: l.id,
+      title: l.title,
+      code: l.code,
+      source: l.source,
+      price: l.price,
+      discounted_price: l.discountedPrice,
+    })),
     tax_lines: d.taxLines.map((t) => ({ title: t.title, rate: t.rate, price: t.price })),
     ...addressAttributes('billing', d.billingAddress),
     ...addressAttributes('shipping', d.shippingAddress),
@@ -198,7 +231,14 @@ function storedDetails(stored: OrderItem): OrderDetails | undefined {
       allocationMethod: a.allocation_method,
       targetType: a.target_type,
     })),
-    shippingLines: (stored.shipping_lines ?? []).map((l) => ({ id: l.id ?? null, title: l.title, code: l.code ?? null, source: l.source ?? null, price: l.price, discountedPrice: l.discounted_price })),
+    shippingLines: (stored.shipping_lines ?? []).map((l) => ({
+      id: l.id ?? null,
+      title: l.title,
+      code: l.code ?? null,
+      source: l.source ?? null,
+      price: l.price,
+      discountedPrice: l.discounted_price,
+    })),
     taxLines: (stored.tax_lines ?? []).map((t) => ({ title: t.title, rate: t.rate ?? null, price: t.price })),
     billingAddress: storedAddress(stored, 'billing'),
     shippingAddress: storedAddress(stored, 'shipping'),

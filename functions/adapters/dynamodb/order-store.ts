@@ -5,15 +5,16 @@ import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocu
 import { StoreWriteError } from '../../core/errors';
 import type { Order } from '../../core/order';
 import type { OrderStore, OrderWrite, PutResult, StoredVersion } from '../../core/ports';
+import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
 import {
-  chunk,
-  DEFAULT_RETRY_POLICY,
-  isTransientDynamoError,
-  mapWithConcurrency,
-  retryUnprocessed,
-  type RetryPolicy,
-} from './batching';
-import { itemToStoredOrder, itemToStoredVersion, orderToItem, unstorableReason, VERSION_ATTRIBUTES, type OrderItem, type StoredOrder } from './order-item';
+  itemToStoredOrder,
+  itemToStoredVersion,
+  orderToItem,
+  unstorableReason,
+  VERSION_ATTRIBUTES,
+  type OrderItem,
+  type StoredOrder,
+} from './order-item';
 
 /** DynamoDB's limits per call. */
 const BATCH_GET_MAX_KEYS = 100;
@@ -106,7 +107,8 @@ export class DynamoOrderStore implements OrderStore {
       TableName: this.tableName,
       Item: { ...item },
       ConditionExpression: replaces === null ? WRITE_OVER_NOTHING : WRITE_OVER_OLDER,
-      ExpressionAttributeNames: replaces === null ? { '#id': 'id', '#deleted_at': 'deleted_at' } : { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at' },
+      ExpressionAttributeNames:
+        replaces === null ? { '#id': 'id', '#deleted_at': 'deleted_at' } : { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at' },
       ExpressionAttributeValues: { ':updated_at': item.updated_at },
     });
     try {

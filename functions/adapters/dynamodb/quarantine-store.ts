@@ -5,7 +5,13 @@ import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocument
 import { createHash } from 'node:crypto';
 import { StoreWriteError } from '../../core/errors';
 import type { QuarantineStore } from '../../core/ports';
-import { shownId, type QuarantineEntry, type QuarantineMark, type QuarantineSummary, type QuarantinedOrderView } from '../../core/quarantine';
+import {
+  shownId,
+  type QuarantineEntry,
+  type QuarantineMark,
+  type QuarantineSummary,
+  type QuarantinedOrderView,
+} from '../../core/quarantine';
 import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
 import { decodeRawJson, encodeRawJson } from './raw-payload';
 import { QUARANTINE_TABLE_KEY } from './tables';
@@ -97,12 +103,18 @@ export class DynamoQuarantineStore implements QuarantineStore {
 
   async find(stream: string, keys: readonly string[]): Promise<Map<string, QuarantineMark>> {
     const found = new Map<string, QuarantineMark>();
-    const keyChunks = chunk([...new Set(keys)].map((key): Key => ({ stream, key })), BATCH_GET_MAX_KEYS);
+    const keyChunks = chunk(
+      [...new Set(keys)].map((key): Key => ({ stream, key })),
+      BATCH_GET_MAX_KEYS,
+    );
     const left = await mapWithConcurrency(keyChunks, keyChunks.length, (keysOfChunk) =>
       retryUnprocessed(keysOfChunk, (pending) => this.batchGet(pending, found), this.retry),
     );
     const leftCount = left.reduce((sum, keysLeft) => sum + keysLeft.length, 0);
-    if (leftCount > 0) throw new StoreWriteError(`${leftCount} quarantine keys could not be read from ${this.tableName} after ${this.retry.maxAttempts} attempts`);
+    if (leftCount > 0)
+      throw new StoreWriteError(
+        `${leftCount} quarantine keys could not be read from ${this.tableName} after ${this.retry.maxAttempts} attempts`,
+      );
     return found;
   }
 
@@ -135,7 +147,9 @@ export class DynamoQuarantineStore implements QuarantineStore {
     );
     const leftCount = left.reduce((sum, requestsLeft) => sum + requestsLeft.length, 0);
     if (leftCount > 0) {
-      throw new StoreWriteError(`${leftCount} of ${requests.length} quarantine writes were left unprocessed in ${this.tableName} after ${this.retry.maxAttempts} attempts`);
+      throw new StoreWriteError(
+        `${leftCount} of ${requests.length} quarantine writes were left unprocessed in ${this.tableName} after ${this.retry.maxAttempts} attempts`,
+      );
     }
   }
 

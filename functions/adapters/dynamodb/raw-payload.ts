@@ -8,10 +8,7 @@ export const RAW_GZIP_THRESHOLD_BYTES = 100 * 1024;
 /** DynamoDB's item limit is 400 KB; what we allow for `raw_gz` leaves room for the other attributes. */
 export const MAX_RAW_GZ_BYTES = 400 * 1024 - 8 * 1024;
 
-export type EncodedRaw =
-  | { raw: string }
-  | { raw_gz: Uint8Array }
-  | { tooLarge: { bytes: number; compressedBytes: number } };
+export type EncodedRaw = { raw: string } | { raw_gz: Uint8Array } | { tooLarge: { bytes: number; compressedBytes: number } };
 
 export function encodeRawJson(json: string): EncodedRaw {
   const bytes = Buffer.byteLength(json, 'utf8');

@@ -47,8 +47,7 @@ export const parkedToItem = (parked: ParkedRun): Stored => renameKeys(parked, sn
 
 /** A stream's state from its item; a stream never seen (no item) has nulls and a zero count. */
 export function itemToSyncState(stream: string, item: Stored | undefined): SyncState {
-  const attribute = <T>(name: string): T | null =>
-    item?.[name] == null ? null : (renameKeys(item[name], camelName) as T);
+  const attribute = <T>(name: string): T | null => (item?.[name] == null ? null : (renameKeys(item[name], camelName) as T));
   return {
     stream,
     checkpoint: attribute<Checkpoint>(SYNC_ATTRIBUTES.checkpoint),

@@ -5,15 +5,7 @@ import { LeaseLostError, NothingToResumeError } from '../../core/errors';
 import { leaseLostError } from '../../core/lease';
 import type { BegunRunSave, LeaseAttempt, PageClaim, RunAt, SyncStateStore } from '../../core/ports';
 import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../core/run-types';
-import {
-  checkpointToItem,
-  itemToSyncState,
-  leaseToItem,
-  outcomeToItem,
-  parkedToItem,
-  runToItem,
-  SYNC_ATTRIBUTES,
-} from './sync-state-item';
+import { checkpointToItem, itemToSyncState, leaseToItem, outcomeToItem, parkedToItem, runToItem, SYNC_ATTRIBUTES } from './sync-state-item';
 
 export interface DynamoSyncStateStoreOptions {
   /** The document client, built once per process (client.ts). Only its `send` is used. */

@@ -88,11 +88,7 @@ export function createTableInputs(names: TableNames): CreateTableCommandInput[] 
  * Create the tables when missing and wait until they are ACTIVE (dynalite, like DynamoDB, answers CREATING
  * first). For the local stack and tests only: in AWS the CDK stack owns the tables.
  */
-export async function ensureTables(
-  client: DynamoDBClient,
-  names: TableNames,
-  options: { deadlineMs?: number } = {},
-): Promise<void> {
+export async function ensureTables(client: DynamoDBClient, names: TableNames, options: { deadlineMs?: number } = {}): Promise<void> {
   const deadline = Date.now() + (options.deadlineMs ?? 30_000);
   await Promise.all(
     createTableInputs(names).map(async (input) => {

@@ -192,7 +192,11 @@ export class HttpClient {
         continue;
       }
       if (status === 429) {
-        await waitOut(retryAfterMs(header(answer.headers, 'retry-after'), exchange.receivedAt) ?? DEFAULT_RETRY_AFTER_MS, 'HTTP 429', status);
+        await waitOut(
+          retryAfterMs(header(answer.headers, 'retry-after'), exchange.receivedAt) ?? DEFAULT_RETRY_AFTER_MS,
+          'HTTP 429',
+          status,
+        );
         continue;
       }
       // 408: the server gave up waiting on us, as transient as a 5xx.

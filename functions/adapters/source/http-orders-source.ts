@@ -135,7 +135,9 @@ export class HttpOrdersSource implements OrderSource {
     const shownUrl = this.shown(url);
     const shown = `GET ${shownUrl}`;
     const pace = (): Promise<void> => this.pacer.take();
-    return this.client.call({ method: 'GET', url, shown, detailUrl: shownUrl, pace }, stats, (exchange) => this.read(exchange, stats, shown));
+    return this.client.call({ method: 'GET', url, shown, detailUrl: shownUrl, pace }, stats, (exchange) =>
+      this.read(exchange, stats, shown),
+    );
   }
 
   /** The contract's statuses (ORDERS_API.md "Errors and limits"); 429, 5xx and 408 the client handles. */
@@ -156,7 +158,9 @@ export class HttpOrdersSource implements OrderSource {
         return { done: JSON.parse(answer.text) };
       } catch {
         const contentType = header(answer.headers, 'content-type') ?? 'no content-type';
-        throw new InvalidPageError(`the orders API answered 200 with a body that is not JSON (${contentType}, ${answer.text.length} chars): ${shown}`);
+        throw new InvalidPageError(
+          `the orders API answered 200 with a body that is not JSON (${contentType}, ${answer.text.length} chars): ${shown}`,
+        );
       }
     }
     if (status === 401 || status === 403) {

@@ -164,7 +164,9 @@ async function continueRun(deps: BeginDeps, handedOver: RunState, executionName:
  */
 async function beginSave(deps: BeginDeps, current: SyncState, plan: RunPlan, leaseExpiresAt: number): Promise<BegunRunSave> {
   const expected = { expectedRun: runAt(current.run), expectedParked: runAt(current.parked?.run ?? null), leaseExpiresAt };
-  const inSlot: ParkedRun | null = current.run ? { run: current.run, pendingIds: current.pendingIds, settledIds: current.settledIds } : null;
+  const inSlot: ParkedRun | null = current.run
+    ? { run: current.run, pendingIds: current.pendingIds, settledIds: current.settledIds }
+    : null;
   if (plan.kind === 'resume' && plan.from === 'run') {
     return { ...expected, parked: current.parked, pendingIds: current.pendingIds, settledIds: current.settledIds, orderCountDelta: 0 };
   }
@@ -213,14 +215,20 @@ async function unsettledInserts(deps: BeginDeps, unfinished: ParkedRun): Promise
   if (unfinished.pendingIds.length === 0) return [];
   const stored = await deps.orders.getVersions(unfinished.pendingIds);
   const settled = new Set(unfinished.settledIds);
-  return idsInsertedBy(unfinished.pendingIds, stored, writeTagFor(unfinished.run.runId, unfinished.run.pages)).filter((id) => !settled.has(id));
+  return idsInsertedBy(unfinished.pendingIds, stored, writeTagFor(unfinished.run.runId, unfinished.run.pages)).filter(
+    (id) => !settled.has(id),
+  );
 }
 
 /** The count of unsettledInserts for a run that will not come back (replaced, discarded), logged when there are any. */
 async function replacedInserts(deps: BeginDeps, unfinished: ParkedRun, what: 'replaced' | 'discarded'): Promise<number> {
   const inserted = (await unsettledInserts(deps, unfinished)).length;
   if (inserted > 0) {
-    deps.log.info(`orders inserted by the ${what} run's unsaved page are counted`, { [`${what}RunId`]: unfinished.run.runId, page: unfinished.run.pages, inserted });
+    deps.log.info(`orders inserted by the ${what} run's unsaved page are counted`, {
+      [`${what}RunId`]: unfinished.run.runId,
+      page: unfinished.run.pages,
+      inserted,
+    });
   }
   return inserted;
 }

@@ -26,7 +26,11 @@ export async function recordFailure(deps: RecordFailureDeps, state: RunState & {
   const saved = current.run?.runId === state.run.runId ? current.run : state.run;
   const error = runErrorFrom(state.error, saved.pages, now);
   const failedRun: RunProgress = { ...saved, status: 'failed', error, updatedAt: now };
-  const outcome = outcomeOf(state.stream, failedRun, { finishedAt: now, watermark: current.checkpoint?.watermark, orderCount: current.orderCount });
+  const outcome = outcomeOf(state.stream, failedRun, {
+    finishedAt: now,
+    watermark: current.checkpoint?.watermark,
+    orderCount: current.orderCount,
+  });
   try {
     await deps.state.recordFailure(state.stream, state.leaseOwner, failedRun, outcome);
   } catch (failure) {

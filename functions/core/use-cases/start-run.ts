@@ -52,7 +52,14 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
   const ended = held ? await findEndedExecution(deps, held, current.run) : null;
   if (held && !ended) throw new RunInProgressError(runningFrom(held));
 
-  const plan = planRun({ request, checkpoint: current.checkpoint, unfinishedRun: current.run, parkedRun: current.parked?.run ?? null, now, overlapMs });
+  const plan = planRun({
+    request,
+    checkpoint: current.checkpoint,
+    unfinishedRun: current.run,
+    parkedRun: current.parked?.run ?? null,
+    now,
+    overlapMs,
+  });
   const mode = plannedMode(plan);
   const parked = current.parked?.run;
   const discardsParked = parked && plan.kind === 'new' && plan.mode === 'full' ? { runId: parked.runId, pages: parked.pages } : null;
@@ -79,10 +86,13 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
     const started = await deps.starter.start(executionName, input);
     deps.log.info('run started', { runId, mode, trigger: request.trigger, executionName, resume: request.resume });
     if (discardsParked) {
-      deps.log.warn(`the parked full resync ${discardsParked.runId} (page ${discardsParked.pages}) is discarded: run ${runId} starts a new one`, {
-        discardedRunId: discardsParked.runId,
-        runId,
-      });
+      deps.log.warn(
+        `the parked full resync ${discardsParked.runId} (page ${discardsParked.pages}) is discarded: run ${runId} starts a new one`,
+        {
+          discardedRunId: discardsParked.runId,
+          runId,
+        },
+      );
     }
     return { runId, mode, executionName, executionArn: started.executionArn, startDate: started.startDate, discardsParked };
   } catch (error) {

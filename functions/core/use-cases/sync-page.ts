@@ -124,7 +124,15 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     retried: page.stats.retried,
     last: page.nextCursor === null,
   });
-  deps.metrics?.page({ stream: state.stream, runId: run.runId, mode: run.mode, page: saved.pages, counts, source: page.stats, quarantinedIds });
+  deps.metrics?.page({
+    stream: state.stream,
+    runId: run.runId,
+    mode: run.mode,
+    page: saved.pages,
+    counts,
+    source: page.stats,
+    quarantinedIds,
+  });
   return after(state, progress, page.waitSeconds);
 }
 

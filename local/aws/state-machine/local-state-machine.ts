@@ -271,9 +271,7 @@ function awsEventsFor(event: LocalEvent): Array<Omit<HistoryEvent, 'id' | 'previ
     case 'ExecutionTimeout':
       return [at('ExecutionTimedOut')];
     case 'StateEntered':
-      return stateType === 'Task'
-        ? [at('TaskStateEntered'), at('TaskScheduled'), at('TaskStarted')]
-        : [at(`${stateType}StateEntered`)];
+      return stateType === 'Task' ? [at('TaskStateEntered'), at('TaskScheduled'), at('TaskStarted')] : [at(`${stateType}StateEntered`)];
     case 'StateExited':
       return stateType === 'Task' ? [at('TaskSucceeded'), at('TaskStateExited')] : [at(`${stateType}StateExited`)];
     case 'StateRetried':

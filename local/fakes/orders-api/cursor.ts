@@ -13,7 +13,10 @@ export interface Filters {
 
 /** Short digest of the filters: compared as instants, so the same bound in another offset is the same walk. */
 export function filtersHash(filters: Filters): string {
-  return createHash('sha256').update(`${filters.minMicros ?? ''}|${filters.maxMicros ?? ''}`).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(`${filters.minMicros ?? ''}|${filters.maxMicros ?? ''}`)
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 /** A cursor for the walk standing after `position` (null: before the first order, as an empty first page leaves it). */

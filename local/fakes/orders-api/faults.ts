@@ -84,7 +84,8 @@ export class RateWindow {
   /** Records one request at `nowMs`; returns how many the window has left after it (negative: over the limit). */
   take(nowMs: number, limit: number, kind: RateWindowKind): number {
     // fixed: the calendar second [s, s + 1000) holding now; sliding: the last 1000 ms, (now - 1000, now].
-    const inWindow = (time: number): boolean => (kind === 'fixed' ? Math.floor(time / 1000) === Math.floor(nowMs / 1000) : time > nowMs - 1000);
+    const inWindow = (time: number): boolean =>
+      kind === 'fixed' ? Math.floor(time / 1000) === Math.floor(nowMs / 1000) : time > nowMs - 1000;
     while (this.times.length > 0 && !inWindow(this.times[0]!)) this.times.shift();
     this.times.push(nowMs);
     return limit - this.times.length;

@@ -252,7 +252,8 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     const filters = parseFilters(query);
     const limitText = query.get('limit');
     const limit = limitText === null ? PAGE_LIMIT_DEFAULT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
-    if (!(limit >= 1 && limit <= PAGE_SIZE_MAX)) throw new BadRequest(`limit must be an integer in 1..${PAGE_SIZE_MAX}, got "${limitText}"`);
+    if (!(limit >= 1 && limit <= PAGE_SIZE_MAX))
+      throw new BadRequest(`limit must be an integer in 1..${PAGE_SIZE_MAX}, got "${limitText}"`);
     const cursorText = query.get('cursor');
     let after = null;
     if (cursorText !== null) {
@@ -274,7 +275,8 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     const nextCursor =
       last !== undefined && (more || cutShort) ? encodeCursor({ updatedMicros: table.updatedMicros[last]!, index: last }, filters) : null;
     const body = pageBody(indices, nextCursor);
-    if (outcome === 'wrong-shape' || indices.some((index) => pageBreakers.has(index))) return JSON.stringify({ data: { orders: [] }, next: null });
+    if (outcome === 'wrong-shape' || indices.some((index) => pageBreakers.has(index)))
+      return JSON.stringify({ data: { orders: [] }, next: null });
     if (outcome === 'cursor-type') return body.replace(/"next_cursor":(null|"[^"]*")\}$/, '"next_cursor":12345}');
     return body;
   }
@@ -431,7 +433,13 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     },
     setLiveRate,
     stats() {
-      return { requests: requestCount, byRoute: structuredClone(byRoute), orders: table.size, changes: changeCount, tableBytes: table.bytes() };
+      return {
+        requests: requestCount,
+        byRoute: structuredClone(byRoute),
+        orders: table.size,
+        changes: changeCount,
+        tableBytes: table.bytes(),
+      };
     },
     requests() {
       return [...recorded];

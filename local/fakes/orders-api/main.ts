@@ -18,7 +18,21 @@ function number(values: Record<string, string | boolean | undefined>, name: stri
 }
 
 async function main(): Promise<void> {
-  const names = ['orders', 'port', 'seed', 'live-rate', 'token', 'clock-offset-ms', 'latency-ms', 'rate-limit', 'rate-window', 'error-rate', 'drop-rate', 'short-page-rate', 'empty-page-rate'];
+  const names = [
+    'orders',
+    'port',
+    'seed',
+    'live-rate',
+    'token',
+    'clock-offset-ms',
+    'latency-ms',
+    'rate-limit',
+    'rate-window',
+    'error-rate',
+    'drop-rate',
+    'short-page-rate',
+    'empty-page-rate',
+  ];
   const { values } = parseArgs({ options: Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])), strict: true });
   const faults = Object.fromEntries(
     Object.entries({

@@ -59,8 +59,9 @@ export class OrderTable {
     const start = end - span;
     // Bulk updates (a price rule, a status sweep): about 30% of orders share an updated_at with ~200 others,
     // so ties straddle page boundaries. Their times are whole seconds, which every written precision can hold.
-    const bulkTimes = Array.from({ length: Math.max(1, Math.round((n * 0.3) / 200)) }, () =>
-      Math.floor((start + random.next() * span) / MICROS_PER_SECOND) * MICROS_PER_SECOND,
+    const bulkTimes = Array.from(
+      { length: Math.max(1, Math.round((n * 0.3) / 200)) },
+      () => Math.floor((start + random.next() * span) / MICROS_PER_SECOND) * MICROS_PER_SECOND,
     ).sort((a, b) => a - b);
     for (let i = 0; i < n; i++) {
       const digits = random.int(7);

@@ -6,12 +6,34 @@ import { hash32, unit } from './random';
 import { OFFSETS, packStyle, renderMicros } from './time';
 
 const NAMES = [
-  'Ana Lima', 'José Müller', 'Zoë Ødegaard', '李小龍', 'Nguyễn Văn An', 'محمد الأحمد', 'Łukasz Żółkiewski',
-  'Ærøskøbing Ltd', 'Søren Kierkegaard', 'Ольга Петрова', 'Renée O’Connor', 'Σωκράτης Παπαδόπουλος', 'Emoji 🚀 Fan',
+  'Ana Lima',
+  'José Müller',
+  'Zoë Ødegaard',
+  '李小龍',
+  'Nguyễn Văn An',
+  'محمد الأحمد',
+  'Łukasz Żółkiewski',
+  'Ærøskøbing Ltd',
+  'Søren Kierkegaard',
+  'Ольга Петрова',
+  'Renée O’Connor',
+  'Σωκράτης Παπαδόπουλος',
+  'Emoji 🚀 Fan',
 ];
 const TITLES = [
-  'Mug', 'Café au lait bowl', 'T-shirt “classic”', '日本茶 (sencha)', 'Crème brûlée torch', 'Bücherregal', 'Ñandú plush',
-  'Candle 🕯️', 'Tote bag', 'Espresso cup ×2', 'Tea towel – linen', 'Poster "Night"', 'Backslash \\ keyring',
+  'Mug',
+  'Café au lait bowl',
+  'T-shirt “classic”',
+  '日本茶 (sencha)',
+  'Crème brûlée torch',
+  'Bücherregal',
+  'Ñandú plush',
+  'Candle 🕯️',
+  'Tote bag',
+  'Espresso cup ×2',
+  'Tea towel – linen',
+  'Poster "Night"',
+  'Backslash \\ keyring',
 ];
 const CURRENCIES: ReadonlyArray<{ code: string; decimals: number }> = [
   { code: 'USD', decimals: 2 },
@@ -78,7 +100,8 @@ export function renderOrder(table: OrderTable, seed: number, index: number): Rec
 
   const statusHash = hash32(seed, index, SALT.status, version);
   const financialStatus = FINANCIAL[statusHash % FINANCIAL.length]!;
-  const status = financialStatus === 'voided' || statusHash % 23 === 0 ? 'cancelled' : version > 2 && statusHash % 3 === 0 ? 'closed' : 'open';
+  const status =
+    financialStatus === 'voided' || statusHash % 23 === 0 ? 'cancelled' : version > 2 && statusHash % 3 === 0 ? 'closed' : 'open';
   const updatedAt = renderMicros(table.updatedMicros[index]!, table.updatedStyle[index]!);
   const createdStyle = packStyle({
     offsetIndex: hash32(seed, index, SALT.createdOffset) % OFFSETS.length,

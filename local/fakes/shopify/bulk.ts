@@ -220,7 +220,12 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
     list() {
       return operations.map((op) => {
         const shown = view(op);
-        return { id: String(shown.id), status: op.status, query: op.query, url: (shown.url as string | null) ?? (shown.partialDataUrl as string | null) };
+        return {
+          id: String(shown.id),
+          status: op.status,
+          query: op.query,
+          url: (shown.url as string | null) ?? (shown.partialDataUrl as string | null),
+        };
       });
     },
     end(id, outcome, options = {}) {
@@ -245,7 +250,12 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
       }
     },
     startOther(options = {}) {
-      const op = create(options.query ?? '{ products { edges { node { id } } } }', null, false, options.durationMs ?? Number.MAX_SAFE_INTEGER / 2);
+      const op = create(
+        options.query ?? '{ products { edges { node { id } } } }',
+        null,
+        false,
+        options.durationMs ?? Number.MAX_SAFE_INTEGER / 2,
+      );
       op.status = 'RUNNING';
       return `gid://shopify/BulkOperation/${op.number}`;
     },
@@ -264,13 +274,22 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
       if (running.length >= limit) {
         const userError =
           limit === 1
-            ? { field: null, code: 'OPERATION_IN_PROGRESS', message: `A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/${running[0]!.number}.` }
+            ? {
+                field: null,
+                code: 'OPERATION_IN_PROGRESS',
+                message: `A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/${running[0]!.number}.`,
+              }
             : { field: null, code: 'LIMIT_REACHED', message: 'Bulk operations limit reached. Please try again later.' };
         return { bulkOperationRunQuery: { bulkOperation: null, userErrors: [userError] } };
       }
       const filter = FILTER.exec(query);
       if (filter === null) {
-        return { bulkOperationRunQuery: { bulkOperation: null, userErrors: [{ field: ['query'], code: 'INVALID', message: 'the fake exports only `orders(query: "…")`' }] } };
+        return {
+          bulkOperationRunQuery: {
+            bulkOperation: null,
+            userErrors: [{ field: ['query'], code: 'INVALID', message: 'the fake exports only `orders(query: "…")`' }],
+          },
+        };
       }
       const window = deps.windowOf(JSON.parse(filter[1]!) as unknown);
       const op = create(query, window, groupObjects === true, null);
@@ -287,7 +306,8 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
       return latest === undefined ? null : view(latest);
     },
     running(apiVersion) {
-      if (!hasConcurrentBulkQueries(apiVersion)) throw deps.error("Field 'bulkOperations' doesn't exist on type 'QueryRoot'", 'undefinedField');
+      if (!hasConcurrentBulkQueries(apiVersion))
+        throw deps.error("Field 'bulkOperations' doesn't exist on type 'QueryRoot'", 'undefinedField');
       return { bulkOperations: { nodes: inFlight().reverse().map(view) } };
     },
 

@@ -26,7 +26,17 @@ import { toInstant } from '../../../functions/core/instant';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../orders-api';
 import { hash32, SeededRandom } from '../orders-api/random';
 import { createBulkOperations, type FakeBulkOperations } from './bulk';
-import { lineItemNodes, lineItemsConnection, opaque, orderGid, orderNode, referenceIdOf, secondCeiling, unwrap, wholeSecond } from './translate';
+import {
+  lineItemNodes,
+  lineItemsConnection,
+  opaque,
+  orderGid,
+  orderNode,
+  referenceIdOf,
+  secondCeiling,
+  unwrap,
+  wholeSecond,
+} from './translate';
 
 type Fields = Record<string, unknown>;
 
@@ -98,7 +108,11 @@ const RECORDED = 1000;
 const DOCS = 'https://shopify.dev/api/usage/rate-limits';
 
 class GraphqlError extends Error {
-  constructor(message: string, readonly code?: string, readonly extra: Fields = {}) {
+  constructor(
+    message: string,
+    readonly code?: string,
+    readonly extra: Fields = {},
+  ) {
     super(message);
   }
 }
@@ -126,7 +140,11 @@ function intIn(value: unknown, name: string, min: number, max: number): number {
  */
 export function windowOf(query: unknown): { from: Instant | null; to: Instant } {
   const match = typeof query === 'string' ? WINDOW_FILTER.exec(query) : null;
-  if (!match) throw new GraphqlError(`the fake understands only "updated_at:>='…' AND updated_at:<'…'" filters, got ${JSON.stringify(query)}`, 'BAD_USER_INPUT');
+  if (!match)
+    throw new GraphqlError(
+      `the fake understands only "updated_at:>='…' AND updated_at:<'…'" filters, got ${JSON.stringify(query)}`,
+      'BAD_USER_INPUT',
+    );
   try {
     return { from: match[1] === undefined ? null : secondCeiling(toInstant(match[1])), to: secondCeiling(toInstant(match[2]!)) };
   } catch (error) {
@@ -176,7 +194,11 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       cost: {
         requestedQueryCost: requested,
         actualQueryCost: actual,
-        throttleStatus: { maximumAvailable: bucket.maximumAvailable, currentlyAvailable: Math.floor(available()), restoreRate: bucket.restoreRate },
+        throttleStatus: {
+          maximumAvailable: bucket.maximumAvailable,
+          currentlyAvailable: Math.floor(available()),
+          restoreRate: bucket.restoreRate,
+        },
       },
     };
   }
@@ -186,7 +208,10 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
   function requestedCost(operation: string, variables: Fields): number {
     switch (operation) {
       case 'OrdersPage':
-        return ordersPageCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST), intIn(variables.lineItems, 'lineItems', 1, MAX_CONNECTION_FIRST));
+        return ordersPageCost(
+          intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST),
+          intIn(variables.lineItems, 'lineItems', 1, MAX_CONNECTION_FIRST),
+        );
       case 'OrderLineItems':
         return orderLineItemsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
       case 'OrdersCount':
@@ -201,7 +226,10 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       case 'RunningBulkOperations':
         return RUNNING_BULK_OPERATIONS_COST;
       default:
-        throw new GraphqlError(`the fake serves OrdersPage, OrderLineItems, OrdersCount, AccessScopes and the bulk operations, not ${JSON.stringify(operation)}`, 'undefinedField');
+        throw new GraphqlError(
+          `the fake serves OrdersPage, OrderLineItems, OrdersCount, AccessScopes and the bulk operations, not ${JSON.stringify(operation)}`,
+          'undefinedField',
+        );
     }
   }
 
@@ -269,12 +297,20 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     };
   }
 
-  async function execute(operation: string, variables: Fields, apiVersion: string, document: string): Promise<{ data: Fields; actual: number }> {
+  async function execute(
+    operation: string,
+    variables: Fields,
+    apiVersion: string,
+    document: string,
+  ): Promise<{ data: Fields; actual: number }> {
     switch (operation) {
       case 'RunBulkExport': {
         requireOrdersScope('orders');
         const literal = /groupObjects:\s*(true|false)/.exec(document);
-        return { data: bulk.run({ query: variables.query, groupObjects: literal ? literal[1] === 'true' : undefined }, apiVersion), actual: RUN_BULK_EXPORT_COST };
+        return {
+          data: bulk.run({ query: variables.query, groupObjects: literal ? literal[1] === 'true' : undefined }, apiVersion),
+          actual: RUN_BULK_EXPORT_COST,
+        };
       }
       case 'BulkOperation':
         return { data: { node: bulk.node(variables.id) }, actual: 1 };
@@ -340,10 +376,20 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     if (typeof parsed.query !== 'string') return done(400, { errors: { query: 'Required parameter missing or invalid' } });
 
     const graphqlError = (error: GraphqlError, extensions?: Fields): void =>
-      done(200, { errors: [{ message: error.message, extensions: { code: error.code, ...error.extra } }], ...(extensions ? { extensions } : {}) }, error.code ?? 'error');
+      done(
+        200,
+        { errors: [{ message: error.message, extensions: { code: error.code, ...error.extra } }], ...(extensions ? { extensions } : {}) },
+        error.code ?? 'error',
+      );
     if (outcome === 'internal-error') {
       const requestId = randomUUID();
-      return graphqlError(new GraphqlError(`Internal error. Looks like something went wrong on our end. Request ID: ${requestId} (include this in support requests).`, 'INTERNAL_SERVER_ERROR', { requestId }));
+      return graphqlError(
+        new GraphqlError(
+          `Internal error. Looks like something went wrong on our end. Request ID: ${requestId} (include this in support requests).`,
+          'INTERNAL_SERVER_ERROR',
+          { requestId },
+        ),
+      );
     }
     if (outcome === 'access-denied') {
       scopes.delete('read_orders');
@@ -364,7 +410,11 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     call.requestedQueryCost = requested;
     if (requested > MAX_SINGLE_QUERY_COST) {
       return graphqlError(
-        new GraphqlError(`Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_SINGLE_QUERY_COST}).`, 'MAX_COST_EXCEEDED', { cost: requested, maxCost: MAX_SINGLE_QUERY_COST, documentation: DOCS }),
+        new GraphqlError(
+          `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_SINGLE_QUERY_COST}).`,
+          'MAX_COST_EXCEEDED',
+          { cost: requested, maxCost: MAX_SINGLE_QUERY_COST, documentation: DOCS },
+        ),
       );
     }
     if (outcome === 'throttled' || available() < requested) {
@@ -402,7 +452,10 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     token,
     shop,
     truth(window) {
-      const bounds = window && { from: window.from ? secondCeiling(window.from) : window.from, to: window.to ? secondCeiling(window.to) : window.to };
+      const bounds = window && {
+        from: window.from ? secondCeiling(window.from) : window.from,
+        to: window.to ? secondCeiling(window.to) : window.to,
+      };
       return shop.truth(bounds).map((version) => ({ id: orderGid(version.id), updated_at: wholeSecond(version.updated_at) }));
     },
     order(gid) {
@@ -422,7 +475,10 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     },
     setBucket(change) {
       available();
-      bucket = { maximumAvailable: change.maximumAvailable ?? bucket.maximumAvailable, restoreRate: change.restoreRate ?? bucket.restoreRate };
+      bucket = {
+        maximumAvailable: change.maximumAvailable ?? bucket.maximumAvailable,
+        restoreRate: change.restoreRate ?? bucket.restoreRate,
+      };
       if (change.currentlyAvailable !== undefined) currentlyAvailable = change.currentlyAvailable;
       currentlyAvailable = Math.min(currentlyAvailable, bucket.maximumAvailable);
     },

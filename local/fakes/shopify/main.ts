@@ -21,14 +21,20 @@ async function main(): Promise<void> {
   const maximumAvailable = number(text['bucket-size'], 'bucket-size');
   const restoreRate = number(text['restore-rate'], 'restore-rate');
   const fake = await startFakeShopify({
-    shop: { orders: number(text.orders, 'orders') ?? 10_000, seed: number(text.seed, 'seed') ?? 1, liveRate: number(text['live-rate'], 'live-rate') ?? 0 },
+    shop: {
+      orders: number(text.orders, 'orders') ?? 10_000,
+      seed: number(text.seed, 'seed') ?? 1,
+      liveRate: number(text['live-rate'], 'live-rate') ?? 0,
+    },
     port: number(text.port, 'port') ?? 4011,
     ...(text.token ? { token: text.token } : {}),
     ...(text.scopes ? { scopes: text.scopes.split(',') } : {}),
     bucket: { ...(maximumAvailable !== undefined ? { maximumAvailable } : {}), ...(restoreRate !== undefined ? { restoreRate } : {}) },
     bulkRate: number(text['bulk-rate'], 'bulk-rate') ?? DEFAULT_BULK_RATE,
   });
-  console.log(`fake Shopify GraphQL Admin API: ${fake.url}/admin/api/2025-10/graphql.json (${fake.shop.stats().orders} orders; bulk exports at ${number(text['bulk-rate'], 'bulk-rate') ?? DEFAULT_BULK_RATE} orders/s)`);
+  console.log(
+    `fake Shopify GraphQL Admin API: ${fake.url}/admin/api/2025-10/graphql.json (${fake.shop.stats().orders} orders; bulk exports at ${number(text['bulk-rate'], 'bulk-rate') ?? DEFAULT_BULK_RATE} orders/s)`,
+  );
   console.log('SOURCE_KIND=shopify');
   console.log(`SHOPIFY_SHOP_DOMAIN=${fake.url}`);
   console.log('SHOPIFY_API_VERSION=2025-10');

@@ -101,7 +101,8 @@ function revenueFields(order: Fields): { fields: Fields; discountApplications: F
   const subtotal = minor(order.subtotal_price);
   const tax = minor(order.total_tax);
   const d = total.decimals;
-  const refunded = order.financial_status === 'refunded' ? total.units : order.financial_status === 'partially_refunded' ? Math.floor(total.units / 2) : 0;
+  const refunded =
+    order.financial_status === 'refunded' ? total.units : order.financial_status === 'partially_refunded' ? Math.floor(total.units / 2) : 0;
   const refundedSubtotal = Math.min(refunded, subtotal.units);
   const refundedTax = refunded === total.units ? tax.units : 0;
   const hasLines = subtotal.units > 0;
@@ -110,12 +111,33 @@ function revenueFields(order: Fields): { fields: Fields; discountApplications: F
   const discountApplications: Fields[] = hasLines
     ? [
         byCode
-          ? { __typename: 'DiscountCodeApplication', allocationMethod: 'EACH', targetType: 'SHIPPING_LINE', value: { __typename: 'PricingPercentageValue', percentage: 100 }, code: 'FREESHIP' }
-          : { __typename: 'AutomaticDiscountApplication', allocationMethod: 'EACH', targetType: 'SHIPPING_LINE', value: { __typename: 'MoneyV2', amount: decimal(shippingUnits, d), currencyCode: currency }, title: 'Free shipping' },
+          ? {
+              __typename: 'DiscountCodeApplication',
+              allocationMethod: 'EACH',
+              targetType: 'SHIPPING_LINE',
+              value: { __typename: 'PricingPercentageValue', percentage: 100 },
+              code: 'FREESHIP',
+            }
+          : {
+              __typename: 'AutomaticDiscountApplication',
+              allocationMethod: 'EACH',
+              targetType: 'SHIPPING_LINE',
+              value: { __typename: 'MoneyV2', amount: decimal(shippingUnits, d), currencyCode: currency },
+              title: 'Free shipping',
+            },
       ]
     : [];
   const shippingLines: Fields[] = hasLines
-    ? [{ id: `gid://shopify/ShippingLine/${orderNumber}`, title: 'Standard', code: 'STANDARD', source: 'shopify', originalPriceSet: moneyBag(decimal(shippingUnits, d), currency), discountedPriceSet: moneyBag(decimal(0, d), currency) }]
+    ? [
+        {
+          id: `gid://shopify/ShippingLine/${orderNumber}`,
+          title: 'Standard',
+          code: 'STANDARD',
+          source: 'shopify',
+          originalPriceSet: moneyBag(decimal(shippingUnits, d), currency),
+          discountedPriceSet: moneyBag(decimal(0, d), currency),
+        },
+      ]
     : [];
   const place = (salt: number): Fields => ({ ...COUNTRIES[hash32(orderNumber, salt) % COUNTRIES.length]! });
   const updatedAt = dateTime(order.updated_at);
@@ -135,9 +157,24 @@ function revenueFields(order: Fields): { fields: Fields; discountApplications: F
       note: typeof order.note === 'string' ? order.note : null,
       taxLines:
         tax.units > 0
-          ? [{ title: currency === 'USD' ? 'Sales tax' : 'VAT', rate: Math.round((tax.units / subtotal.units) * 10_000) / 10_000, priceSet: moneyBag(order.total_tax, currency) }]
+          ? [
+              {
+                title: currency === 'USD' ? 'Sales tax' : 'VAT',
+                rate: Math.round((tax.units / subtotal.units) * 10_000) / 10_000,
+                priceSet: moneyBag(order.total_tax, currency),
+              },
+            ]
           : [],
-      refunds: refunded > 0 ? [{ id: `gid://shopify/Refund/${orderNumber}`, createdAt: updatedAt, totalRefundedSet: moneyBag(decimal(refunded, d), currency) }] : [],
+      refunds:
+        refunded > 0
+          ? [
+              {
+                id: `gid://shopify/Refund/${orderNumber}`,
+                createdAt: updatedAt,
+                totalRefundedSet: moneyBag(decimal(refunded, d), currency),
+              },
+            ]
+          : [],
       // Guest orders and some others have no billing address; every order with something to ship has a shipping one.
       billingAddress: h % 10 === 0 ? null : place(0xb111),
       shippingAddress: hasLines ? place(0x5417) : null,
@@ -158,7 +195,8 @@ export function lineItemNodes(order: Fields): Fields[] {
       title: item.title,
       quantity: item.quantity,
       // Deleted variants and products read as null: every 25th line's.
-      variant: Number(line) % 25 === 0 ? null : { id: `gid://shopify/ProductVariant/${hash32(Number(orderNumber), Number(line)) % 100_000}` },
+      variant:
+        Number(line) % 25 === 0 ? null : { id: `gid://shopify/ProductVariant/${hash32(Number(orderNumber), Number(line)) % 100_000}` },
       product: Number(line) % 25 === 0 ? null : { id: `gid://shopify/Product/${hash32(Number(orderNumber), Number(line)) % 10_000}` },
       originalTotalSet: moneyBag(item.price, order.currency),
       discountedTotalSet: moneyBag(item.price, order.currency),
@@ -196,7 +234,12 @@ export function orderFields(order: Fields): Fields {
     closedAt: closed ? dateTime(order.updated_at) : null,
     // Shopify shows no financial status on an order with nothing to pay (nullable in the schema): here, no line items.
     displayFinancialStatus: Number(minor(order.total_price).units) === 0 ? null : (FINANCIAL[String(order.financial_status)] ?? null),
-    displayFulfillmentStatus: order.fulfillment_status === 'fulfilled' ? 'FULFILLED' : order.fulfillment_status === 'partial' ? 'PARTIALLY_FULFILLED' : 'UNFULFILLED',
+    displayFulfillmentStatus:
+      order.fulfillment_status === 'fulfilled'
+        ? 'FULFILLED'
+        : order.fulfillment_status === 'partial'
+          ? 'PARTIALLY_FULFILLED'
+          : 'UNFULFILLED',
     totalPriceSet: moneyBag(order.total_price, order.currency),
     subtotalPriceSet: moneyBag(order.subtotal_price, order.currency),
     totalTaxSet: moneyBag(order.total_tax, order.currency),

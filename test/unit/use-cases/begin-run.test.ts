@@ -8,7 +8,9 @@ import { STREAM, T0, useCaseWorld } from '../../support/use-case-harness';
 
 const EXECUTION = 'full-test-20260101T120000Z-0001-p1';
 const start = (input: Record<string, unknown>, executionName = EXECUTION) =>
-  ({ input, executionName, executionArn: `arn:aws:states:us-east-1:123456789012:execution:sync:${executionName}` }) as Parameters<typeof beginRun>[1];
+  ({ input, executionName, executionArn: `arn:aws:states:us-east-1:123456789012:execution:sync:${executionName}` }) as Parameters<
+    typeof beginRun
+  >[1];
 
 describe('begin', () => {
   it('plans a first run as a full run over everything before now, takes the lease and saves page 0 with the count', async () => {
@@ -17,7 +19,12 @@ describe('begin', () => {
     const begun = (await beginRun(world.deps.begin, start({ mode: 'incremental', trigger: 'schedule' }))) as RunState;
 
     const saved = await world.state.get(STREAM);
-    expect(begun.run).toMatchObject({ mode: 'full', window: { from: null, to: '2026-01-01T12:00:00.000000Z' }, pages: 0, expectedTotal: 7 });
+    expect(begun.run).toMatchObject({
+      mode: 'full',
+      window: { from: null, to: '2026-01-01T12:00:00.000000Z' },
+      pages: 0,
+      expectedTotal: 7,
+    });
     expect(saved.run).toEqual(begun.run);
     expect(saved.lease).toMatchObject({ owner: begun.leaseOwner, executionName: EXECUTION, expiresAt: T0 + 15 * 60_000 });
     expect(begun).toMatchObject({ done: false, pagesInPart: 0, nextExecutionName: `${begun.leaseOwner}-p2` });
@@ -29,7 +36,11 @@ describe('begin', () => {
 
     const begun = (await beginRun(world.deps.begin, start({ mode: 'incremental', trigger: 'schedule' }))) as RunState;
 
-    expect(begun.run).toMatchObject({ mode: 'incremental', window: { from: '2026-01-01T11:50:00.000000Z', to: '2026-01-01T12:00:00.000000Z' }, expectedTotal: null });
+    expect(begun.run).toMatchObject({
+      mode: 'incremental',
+      window: { from: '2026-01-01T11:50:00.000000Z', to: '2026-01-01T12:00:00.000000Z' },
+      expectedTotal: null,
+    });
   });
 
   it('runs without an ETA when the source cannot count, and says so', async () => {
@@ -57,13 +68,31 @@ describe('begin', () => {
 
   it('resumes a failed full resync at its saved page, with its run id and counts, as a running run', async () => {
     const world = useCaseWorld();
-    const failed = aRunProgress({ pages: 6, cursor: 'c6', counts: { fetched: 24, inserted: 24, updated: 0, unchanged: 0, stale: 0, quarantined: 0 }, status: 'failed' });
-    world.state.put(STREAM, { run: { ...failed, error: { name: 'SourceAuthError', message: '401', page: 6, at: failed.updatedAt } }, orderCount: 24 });
+    const failed = aRunProgress({
+      pages: 6,
+      cursor: 'c6',
+      counts: { fetched: 24, inserted: 24, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+      status: 'failed',
+    });
+    world.state.put(STREAM, {
+      run: { ...failed, error: { name: 'SourceAuthError', message: '401', page: 6, at: failed.updatedAt } },
+      orderCount: 24,
+    });
 
-    const begun = (await beginRun(world.deps.begin, start({ mode: 'full', trigger: 'http', resume: true, runId: 'resume-owner' }))) as RunState;
+    const begun = (await beginRun(
+      world.deps.begin,
+      start({ mode: 'full', trigger: 'http', resume: true, runId: 'resume-owner' }),
+    )) as RunState;
 
     expect(begun.leaseOwner).toBe('resume-owner');
-    expect(begun.run).toMatchObject({ runId: failed.runId, pages: 6, cursor: 'c6', counts: failed.counts, status: 'running', executionName: EXECUTION });
+    expect(begun.run).toMatchObject({
+      runId: failed.runId,
+      pages: 6,
+      cursor: 'c6',
+      counts: failed.counts,
+      status: 'running',
+      executionName: EXECUTION,
+    });
     expect(begun.run.error).toBeUndefined();
   });
 
@@ -104,6 +133,9 @@ describe('begin', () => {
 
     expect(continued).toMatchObject({ pagesInPart: 0, run: { part: 2, pages: 500, executionName: handedOver.nextExecutionName } });
     expect(continued.nextExecutionName).toBe(`${handedOver.leaseOwner}-p3`);
-    expect((await world.state.get(STREAM)).lease).toMatchObject({ executionName: handedOver.nextExecutionName, expiresAt: T0 + 15 * 60_000 });
+    expect((await world.state.get(STREAM)).lease).toMatchObject({
+      executionName: handedOver.nextExecutionName,
+      expiresAt: T0 + 15 * 60_000,
+    });
   });
 });

@@ -9,7 +9,11 @@ import { aCheckpoint, aLease } from '../../support/run-factory';
 import { STREAM, useCaseWorld } from '../../support/use-case-harness';
 
 async function syncedRun(world: ReturnType<typeof useCaseWorld>, mode: 'full' | 'incremental' = 'full'): Promise<RunState> {
-  const event = { input: { mode, trigger: 'test', runId: `${mode}-test-r1` }, executionName: `${mode}-test-r1-p1`, executionArn: 'arn' } as const;
+  const event = {
+    input: { mode, trigger: 'test', runId: `${mode}-test-r1` },
+    executionName: `${mode}-test-r1-p1`,
+    executionArn: 'arn',
+  } as const;
   let state = (await beginRun(world.deps.begin, event)) as RunState;
   while (!state.done) state = await syncPage(world.deps.syncPage, state);
   return state;
@@ -24,8 +28,20 @@ describe('commit', () => {
     const outcome = await commitRun(world.deps.commit, synced);
 
     const state = await world.state.get(STREAM);
-    expect(state.checkpoint).toMatchObject({ watermark: synced.run.window.to, isFullSync: true, recordsSynced: 6, lastRecordTime: '2026-01-01T11:00:00.000000Z' });
-    expect(outcome).toMatchObject({ status: 'succeeded', pages: 2, counts: { inserted: 6 }, watermark: synced.run.window.to, orderCount: 6, durationSeconds: 90 });
+    expect(state.checkpoint).toMatchObject({
+      watermark: synced.run.window.to,
+      isFullSync: true,
+      recordsSynced: 6,
+      lastRecordTime: '2026-01-01T11:00:00.000000Z',
+    });
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      pages: 2,
+      counts: { inserted: 6 },
+      watermark: synced.run.window.to,
+      orderCount: 6,
+      durationSeconds: 90,
+    });
     expect(state).toMatchObject({ lease: null, run: null, lastRun: outcome, orderCount: 6 });
   });
 

@@ -15,7 +15,10 @@ import { STREAM, useCaseWorld } from '../../support/use-case-harness';
 type World = ReturnType<typeof useCaseWorld>;
 
 const FULL_RUN = 'full-http-20260101T120000Z-f001';
-const PERMANENT = { Error: 'InvalidOrderError', Cause: JSON.stringify({ errorType: 'InvalidOrderError', errorMessage: 'order ord_0000009: total_price' }) };
+const PERMANENT = {
+  Error: 'InvalidOrderError',
+  Cause: JSON.stringify({ errorType: 'InvalidOrderError', errorMessage: 'order ord_0000009: total_price' }),
+};
 
 let executions = 0;
 async function begin(world: World, input: Record<string, unknown>): Promise<RunState> {
@@ -75,7 +78,9 @@ describe('a full resync cut off mid-page, parked while incremental runs go on, t
     expect(state.orderCount).toBe(6);
     await expectCounterExact(world);
     expect(describeStatus(state, world.now()).orders.resumable).toMatchObject({ run_id: FULL_RUN, pages: 1 });
-    expect(world.lines).toContainEqual(expect.objectContaining({ message: expect.stringContaining(`full resync ${FULL_RUN} parked at page 1`) }));
+    expect(world.lines).toContainEqual(
+      expect.objectContaining({ message: expect.stringContaining(`full resync ${FULL_RUN} parked at page 1`) }),
+    );
   });
 
   it('resumes at its saved page with its run id, window and counts; the counter ends exact although ticks rewrote and inserted orders of that page', async () => {

@@ -7,17 +7,24 @@ import { syncPage } from '../../../functions/core/use-cases/sync-page';
 import { aCheckpoint, aLease } from '../../support/run-factory';
 import { STREAM, useCaseWorld } from '../../support/use-case-harness';
 
-const CAUGHT = { Error: 'SourceAuthError', Cause: JSON.stringify({ errorType: 'SourceAuthError', errorMessage: 'the orders API refused the token (401)' }) };
+const CAUGHT = {
+  Error: 'SourceAuthError',
+  Cause: JSON.stringify({ errorType: 'SourceAuthError', errorMessage: 'the orders API refused the token (401)' }),
+};
 
 async function runAtPage2(world: ReturnType<typeof useCaseWorld>): Promise<RunState> {
-  const event = { input: { mode: 'full', trigger: 'test', runId: 'full-test-r1' }, executionName: 'full-test-r1-p1', executionArn: 'arn' } as const;
+  const event = {
+    input: { mode: 'full', trigger: 'test', runId: 'full-test-r1' },
+    executionName: 'full-test-r1-p1',
+    executionArn: 'arn',
+  } as const;
   let state = (await beginRun(world.deps.begin, event)) as RunState;
   for (let page = 0; page < 2; page++) state = await syncPage(world.deps.syncPage, state);
   return state;
 }
 
 describe('record failure', () => {
-  it("puts the error, with its page, on the saved run kept for a resume; releases the lease; the checkpoint stays", async () => {
+  it('puts the error, with its page, on the saved run kept for a resume; releases the lease; the checkpoint stays', async () => {
     const world = useCaseWorld({ orders: 20, pageSize: 4 });
     const checkpoint = aCheckpoint();
     world.state.put(STREAM, { checkpoint });
@@ -44,6 +51,8 @@ describe('record failure', () => {
 
     const state = await world.state.get(STREAM);
     expect(state).toMatchObject({ lease: other, lastRun: null, run: { status: 'running' } });
-    expect(world.lines).toContainEqual(expect.objectContaining({ level: 'warn', message: 'failure not recorded: the lease is no longer ours' }));
+    expect(world.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'failure not recorded: the lease is no longer ours' }),
+    );
   });
 });

@@ -28,7 +28,11 @@ class FakeStarter {
     if (this.failStart) throw this.failStart;
     this.started.push(name);
     this.executions[name] = 'RUNNING';
-    return { executionArn: `arn:aws:states:us-east-1:123456789012:execution:OrderSync-orders:${name}`, executionName: name, startDate: '2025-02-01T12:00:00.000Z' };
+    return {
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:OrderSync-orders:${name}`,
+      executionName: name,
+      startDate: '2025-02-01T12:00:00.000Z',
+    };
   }
   async status(name: string): Promise<ExecutionStatus | null> {
     this.asked.push(name);
@@ -38,7 +42,11 @@ class FakeStarter {
   }
 }
 
-function setUp(executions: Record<string, ExecutionStatus | Error>, run: RunProgress | null = savedRun(1), lease: Lease | null = HOLDER_LEASE) {
+function setUp(
+  executions: Record<string, ExecutionStatus | Error>,
+  run: RunProgress | null = savedRun(1),
+  lease: Lease | null = HOLDER_LEASE,
+) {
   const store = new InMemorySyncStateStore();
   store.put(STREAM, { lease, run, orderCount: 450 });
   const leaseNow = async () => (await store.get(STREAM)).lease;
@@ -139,7 +147,10 @@ describe('a trigger that finds the lease held', () => {
   it('of a dead run, taken over by one of two triggers arriving together; the other is refused naming the winner', async () => {
     const { starter, deps, leaseNow } = setUp({ [`${HOLDER}-p1`]: 'ABORTED' });
 
-    const outcomes = await Promise.allSettled([startRun(deps, resume), startRun(deps, { mode: 'incremental', trigger: 'schedule', resume: false })]);
+    const outcomes = await Promise.allSettled([
+      startRun(deps, resume),
+      startRun(deps, { mode: 'incremental', trigger: 'schedule', resume: false }),
+    ]);
 
     const winners = outcomes.filter((outcome) => outcome.status === 'fulfilled');
     expect(winners).toHaveLength(1);
@@ -161,7 +172,13 @@ describe('a trigger that finds the lease free', () => {
     expect(started.runId).toBe('full-http-20250201T120000Z-b1');
     expect(started.executionName).toBe('full-http-20250201T120000Z-b1-p1');
     expect(starter.started).toEqual([started.executionName]);
-    expect(await leaseNow()).toEqual({ owner: started.runId, executionName: started.executionName, mode: 'full', trigger: 'http', expiresAt: T0 + LEASE_MS });
+    expect(await leaseNow()).toEqual({
+      owner: started.runId,
+      executionName: started.executionName,
+      mode: 'full',
+      trigger: 'http',
+      expiresAt: T0 + LEASE_MS,
+    });
   });
 
   it('names an incremental request with no checkpoint yet for what it will do: a full run', async () => {
@@ -191,7 +208,10 @@ describe('a trigger that finds the lease free', () => {
 
     expect(tick.run).toMatchObject({ mode: 'incremental', discardsParked: null });
     expect(fresh.run).toMatchObject({ mode: 'full', discardsParked: { runId: HOLDER, pages: 9 } });
-    expect(fresh.warnings).toContainEqual([expect.stringContaining(`the parked full resync ${HOLDER} (page 9) is discarded`), expect.anything()]);
+    expect(fresh.warnings).toContainEqual([
+      expect.stringContaining(`the parked full resync ${HOLDER} (page 9) is discarded`),
+      expect.anything(),
+    ]);
     expect(resumed.run).toMatchObject({ mode: 'full', discardsParked: null });
   });
 

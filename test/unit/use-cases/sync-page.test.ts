@@ -9,7 +9,11 @@ import { aLease } from '../../support/run-factory';
 import { STREAM, useCaseWorld } from '../../support/use-case-harness';
 
 async function begunFullRun(world: ReturnType<typeof useCaseWorld>): Promise<RunState> {
-  const event = { input: { mode: 'full', trigger: 'test', runId: 'full-test-r1' }, executionName: 'full-test-r1-p1', executionArn: 'arn' } as const;
+  const event = {
+    input: { mode: 'full', trigger: 'test', runId: 'full-test-r1' },
+    executionName: 'full-test-r1-p1',
+    executionArn: 'arn',
+  } as const;
   return (await beginRun(world.deps.begin, event)) as RunState;
 }
 
@@ -35,7 +39,11 @@ describe('sync page', () => {
     while (!state.done) state = await syncPage(world.deps.syncPage, state);
 
     expect(world.state.writes - writesBefore).toBe(2 * 3);
-    expect(state.run).toMatchObject({ pages: 3, cursor: null, counts: { fetched: 10, inserted: 10, updated: 0, unchanged: 0, stale: 0, quarantined: 0 } });
+    expect(state.run).toMatchObject({
+      pages: 3,
+      cursor: null,
+      counts: { fetched: 10, inserted: 10, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+    });
     expect((await world.state.get(STREAM)).orderCount).toBe(10);
   });
 
@@ -75,7 +83,13 @@ describe('sync page', () => {
     const [same, newer] = world.shop.orders;
     await world.orders.putOrders([
       { order: same!, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: same!.updatedAt },
-      { order: { ...newer!, updatedAt: '2026-01-01T11:59:00.000000Z' }, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: same!.updatedAt },
+      {
+        order: { ...newer!, updatedAt: '2026-01-01T11:59:00.000000Z' },
+        kind: 'inserted',
+        replaces: null,
+        writeTag: 'old#0',
+        syncedAt: same!.updatedAt,
+      },
     ]);
     const begun = await begunFullRun(world);
 
@@ -101,7 +115,15 @@ describe('sync page', () => {
     const world = useCaseWorld({ orders: 10, pageSize: 4 });
     const source = world.deps.syncPage.source;
     const waits = [7, undefined];
-    const deps = { ...world.deps.syncPage, source: { fetchPage: async (request: Parameters<typeof source.fetchPage>[0]) => ({ ...(await source.fetchPage(request)), waitSeconds: waits.shift() }) } };
+    const deps = {
+      ...world.deps.syncPage,
+      source: {
+        fetchPage: async (request: Parameters<typeof source.fetchPage>[0]) => ({
+          ...(await source.fetchPage(request)),
+          waitSeconds: waits.shift(),
+        }),
+      },
+    };
 
     const waiting = await syncPage(deps, await begunFullRun(world));
     const next = await syncPage(deps, waiting);
@@ -131,20 +153,29 @@ describe('sync page', () => {
       };
     }
 
-    it('a zombie step (its lease expired, a new run went on) cannot put its older version over the new run\'s, nor save', async () => {
+    it("a zombie step (its lease expired, a new run went on) cannot put its older version over the new run's, nor save", async () => {
       const world = useCaseWorld({ orders: 10, pageSize: 4 });
       const zombie = await begunFullRun(world);
       const target = world.shop.orders[1]!;
       const newer = order({ id: target.id, updated_at: '2026-01-01T12:40:00Z', total_price: '999.00' });
       afterTheRead(world, async () => {
         world.advance(16 * 60_000);
-        await world.state.acquireLease(STREAM, aLease({ owner: 'incremental-schedule-next', expiresAt: world.now() + 60_000 }), world.now());
-        await world.orders.putOrders([{ order: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt }]);
+        await world.state.acquireLease(
+          STREAM,
+          aLease({ owner: 'incremental-schedule-next', expiresAt: world.now() + 60_000 }),
+          world.now(),
+        );
+        await world.orders.putOrders([
+          { order: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt },
+        ]);
       });
 
       await expect(syncPage(world.deps.syncPage, zombie)).rejects.toThrow(LeaseLostError);
 
-      expect(world.orders.items.get(target.id)).toMatchObject({ order: { updatedAt: newer.updatedAt, totalPrice: '999.00' }, writeTag: 'incremental-schedule-next#0' });
+      expect(world.orders.items.get(target.id)).toMatchObject({
+        order: { updatedAt: newer.updatedAt, totalPrice: '999.00' },
+        writeTag: 'incremental-schedule-next#0',
+      });
       expect(world.orders.items.size).toBe(4);
       expect(world.lines.some((line) => line.message.startsWith('order writes refused'))).toBe(true);
     });
@@ -177,7 +208,11 @@ describe('sync page', () => {
       const after = await syncPage(world.deps.syncPage, begun);
 
       expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 1, unchanged: 0, stale: 0, quarantined: 0 });
-      expect(world.orders.items.get(target.id)).toMatchObject({ order: { updatedAt: target.updatedAt }, kind: 'updated', writeTag: `${begun.run.runId}#0` });
+      expect(world.orders.items.get(target.id)).toMatchObject({
+        order: { updatedAt: target.updatedAt },
+        kind: 'updated',
+        writeTag: `${begun.run.runId}#0`,
+      });
       expect((await world.state.get(STREAM)).orderCount).toBe(3);
     });
   });
@@ -186,7 +221,10 @@ describe('sync page', () => {
 describe('sync page, quarantine', () => {
   it('sets a broken order aside with its payload and error, writes the rest of its page, and counts it quarantined', async () => {
     const world = useCaseWorld({ orders: 10, pageSize: 4 });
-    world.shop.broken.set('ord_0000002', { field: 'total_price', message: 'order ord_0000002: field "total_price" must be a decimal string, got number 12.5' });
+    world.shop.broken.set('ord_0000002', {
+      field: 'total_price',
+      message: 'order ord_0000002: field "total_price" must be a decimal string, got number 12.5',
+    });
     let state = await begunFullRun(world);
 
     while (!state.done) state = await syncPage(world.deps.syncPage, state);
@@ -196,9 +234,16 @@ describe('sync page, quarantine', () => {
     expect(world.orders.items.size).toBe(9);
     expect((await world.state.get(STREAM)).orderCount).toBe(9);
     const summary = await world.quarantine.summary(STREAM, 20);
-    expect(summary).toMatchObject({ count: 1, newest: [{ id: 'ord_0000002', field: 'total_price', idFromPayload: false, storedUpdatedAt: null }] });
+    expect(summary).toMatchObject({
+      count: 1,
+      newest: [{ id: 'ord_0000002', field: 'total_price', idFromPayload: false, storedUpdatedAt: null }],
+    });
     const entry = world.quarantine.entries.get(`${STREAM}|order#ord_0000002`)!;
-    expect(entry).toMatchObject({ firstSeenRun: 'full-test-r1', lastSeenRun: 'full-test-r1', raw: expect.objectContaining({ id: 'ord_0000002' }) });
+    expect(entry).toMatchObject({
+      firstSeenRun: 'full-test-r1',
+      lastSeenRun: 'full-test-r1',
+      raw: expect.objectContaining({ id: 'ord_0000002' }),
+    });
   });
 
   it('the same order quarantined twice (two runs) is one entry: first seen kept, last seen moved, order count unchanged', async () => {
@@ -209,7 +254,11 @@ describe('sync page, quarantine', () => {
     const firstSeen = world.quarantine.entries.get(`${STREAM}|order#ord_0000003`)!;
     world.advance(60_000);
 
-    const event = { input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' }, executionName: 'full-test-r2-p1', executionArn: 'arn' } as const;
+    const event = {
+      input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' },
+      executionName: 'full-test-r2-p1',
+      executionArn: 'arn',
+    } as const;
     await world.state.releaseLease(STREAM, 'full-test-r1');
     let second = (await beginRun(world.deps.begin, event)) as RunState;
     while (!second.done) second = await syncPage(world.deps.syncPage, second);
@@ -226,7 +275,10 @@ describe('sync page, quarantine', () => {
 
   it('a retried page (died after its quarantine write, before its save) ends with the same counts and one entry', async () => {
     const world = useCaseWorld({ orders: 4, pageSize: 4 });
-    world.shop.broken.set('ord_0000001', { field: 'order_number', message: 'order ord_0000001: field "order_number" must be a positive integer, got number -7' });
+    world.shop.broken.set('ord_0000001', {
+      field: 'order_number',
+      message: 'order ord_0000001: field "order_number" must be a positive integer, got number -7',
+    });
     const begun = await begunFullRun(world);
     const save = world.state.saveProgress.bind(world.state);
     world.state.saveProgress = async () => {
@@ -244,13 +296,20 @@ describe('sync page, quarantine', () => {
 
   it('releases an order the source fixed: stored as new, the quarantine empty, counts exact', async () => {
     const world = useCaseWorld({ orders: 4, pageSize: 4 });
-    world.shop.broken.set('ord_0000004', { field: 'financial_status', message: 'order ord_0000004: field "financial_status" must be one of …' });
+    world.shop.broken.set('ord_0000004', {
+      field: 'financial_status',
+      message: 'order ord_0000004: field "financial_status" must be one of …',
+    });
     let first = await begunFullRun(world);
     while (!first.done) first = await syncPage(world.deps.syncPage, first);
     world.shop.fixOrder('ord_0000004', '2026-01-01T11:30:00Z');
     await world.state.releaseLease(STREAM, 'full-test-r1');
 
-    const event = { input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' }, executionName: 'full-test-r2-p1', executionArn: 'arn' } as const;
+    const event = {
+      input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' },
+      executionName: 'full-test-r2-p1',
+      executionArn: 'arn',
+    } as const;
     let second = (await beginRun(world.deps.begin, event)) as RunState;
     while (!second.done) second = await syncPage(world.deps.syncPage, second);
 
@@ -268,12 +327,18 @@ describe('sync page, quarantine', () => {
     world.shop.breakOrder('ord_0000002', 'total_price', '2026-01-01T11:40:00Z');
     await world.state.releaseLease(STREAM, 'full-test-r1');
 
-    const event = { input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' }, executionName: 'full-test-r2-p1', executionArn: 'arn' } as const;
+    const event = {
+      input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' },
+      executionName: 'full-test-r2-p1',
+      executionArn: 'arn',
+    } as const;
     let second = (await beginRun(world.deps.begin, event)) as RunState;
     while (!second.done) second = await syncPage(world.deps.syncPage, second);
 
     expect(world.orders.items.get('ord_0000002')!.order.updatedAt).toBe(storedAt);
-    expect((await world.quarantine.summary(STREAM, 20)).newest).toEqual([expect.objectContaining({ id: 'ord_0000002', storedUpdatedAt: storedAt })]);
+    expect((await world.quarantine.summary(STREAM, 20)).newest).toEqual([
+      expect.objectContaining({ id: 'ord_0000002', storedUpdatedAt: storedAt }),
+    ]);
     expect(second.run.counts).toMatchObject({ fetched: 4, unchanged: 3, quarantined: 1 });
   });
 
@@ -281,7 +346,12 @@ describe('sync page, quarantine', () => {
     const world = useCaseWorld({ orders: 3, pageSize: 4 });
     const big = world.shop.orders[1]!;
     // Random text gzip cannot shrink: well over the 392 KB a compressed raw order may take.
-    big.raw = { ...big.raw, note: require('node:crypto').randomBytes(600 * 1024).toString('base64') };
+    big.raw = {
+      ...big.raw,
+      note: require('node:crypto')
+        .randomBytes(600 * 1024)
+        .toString('base64'),
+    };
     let state = await begunFullRun(world);
 
     while (!state.done) state = await syncPage(world.deps.syncPage, state);
@@ -298,13 +368,20 @@ describe('sync page, quarantine', () => {
     const noId = { order_number: 7, total_price: '1.00' };
     world.shop.fetchPage = async (request) => {
       const page = await fetchPage(request);
-      return { ...page, rejected: [{ id: null, raw: noId, field: 'id', message: 'order (no id): field "id" must be a non-empty string', position: 0 }] };
+      return {
+        ...page,
+        rejected: [{ id: null, raw: noId, field: 'id', message: 'order (no id): field "id" must be a non-empty string', position: 0 }],
+      };
     };
     let state = await begunFullRun(world);
     while (!state.done) state = await syncPage(world.deps.syncPage, state);
 
     const summary = await world.quarantine.summary(STREAM, 20);
     expect(summary.count).toBe(1);
-    expect(summary.newest[0]).toMatchObject({ idFromPayload: true, field: 'id', id: expect.stringMatching(/^payload-sha256:[0-9a-f]{32}$/) });
+    expect(summary.newest[0]).toMatchObject({
+      idFromPayload: true,
+      field: 'id',
+      id: expect.stringMatching(/^payload-sha256:[0-9a-f]{32}$/),
+    });
   });
 });

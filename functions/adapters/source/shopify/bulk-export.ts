@@ -159,7 +159,10 @@ export class ShopifyBulkExport implements BulkOrderExport {
     this.clock = options.clock ?? Date.now;
   }
 
-  async start({ window, blockedSinceMs = null }: { window: Window; blockedSinceMs?: number | null }, stats = newStats()): Promise<BulkStart> {
+  async start(
+    { window, blockedSinceMs = null }: { window: Window; blockedSinceMs?: number | null },
+    stats = newStats(),
+  ): Promise<BulkStart> {
     await this.options.source.checkScopes(stats);
     const query = ordersBulkQuery(window);
     // A start step that died after Shopify created the operation is retried: the operation it left is adopted.
@@ -168,7 +171,11 @@ export class ShopifyBulkExport implements BulkOrderExport {
     if (ours) return { kind: 'started', operationId: String(ours.id), adopted: true };
     const running = inFlight.filter((op) => IN_FLIGHT.has(String(op.status)));
     const limit = hasConcurrentBulkQueries(this.options.apiVersion) ? 5 : 1;
-    if (running.length >= limit) return this.blocked(running.map((op) => String(op.id)), blockedSinceMs);
+    if (running.length >= limit)
+      return this.blocked(
+        running.map((op) => String(op.id)),
+        blockedSinceMs,
+      );
 
     const data = await this.options.source.graphql('RunBulkExport', RUN_BULK_EXPORT_MUTATION, { query }, RUN_BULK_EXPORT_COST, stats);
     const payload = isFields(data) && isFields(data.bulkOperationRunQuery) ? data.bulkOperationRunQuery : undefined;
@@ -176,13 +183,19 @@ export class ShopifyBulkExport implements BulkOrderExport {
     const userErrors = Array.isArray(payload.userErrors) ? payload.userErrors.filter(isFields) : [];
     if (userErrors.some((error) => error.code === 'OPERATION_IN_PROGRESS' || error.code === 'LIMIT_REACHED')) {
       // Another query took the slot between our look and our start.
-      return this.blocked(running.map((op) => String(op.id)), blockedSinceMs);
+      return this.blocked(
+        running.map((op) => String(op.id)),
+        blockedSinceMs,
+      );
     }
     if (userErrors.length > 0) {
-      throw new SourceRequestError(`Shopify refused the bulk export (${userErrors.map((error) => `${String(error.code)}: ${String(error.message)}`).join('; ')})`);
+      throw new SourceRequestError(
+        `Shopify refused the bulk export (${userErrors.map((error) => `${String(error.code)}: ${String(error.message)}`).join('; ')})`,
+      );
     }
     const operation = payload.bulkOperation;
-    if (!isFields(operation) || typeof operation.id !== 'string') throw new InvalidPageError('Shopify started a bulk export but answered no operation id');
+    if (!isFields(operation) || typeof operation.id !== 'string')
+      throw new InvalidPageError('Shopify started a bulk export but answered no operation id');
     return { kind: 'started', operationId: operation.id, adopted: false };
   }
 
@@ -190,22 +203,40 @@ export class ShopifyBulkExport implements BulkOrderExport {
     const data = await this.options.source.graphql('BulkOperation', BULK_OPERATION_QUERY, { id: operationId }, BULK_OPERATION_COST, stats);
     const op = isFields(data) ? data.node : undefined;
     if (op === null) throw new SourceRequestError(`Shopify has no bulk operation ${operationId} (an id from another shop or app?)`);
-    if (!isFields(op) || typeof op.status !== 'string') throw new InvalidPageError(`Shopify answered bulk operation ${operationId} without a status`);
+    if (!isFields(op) || typeof op.status !== 'string')
+      throw new InvalidPageError(`Shopify answered bulk operation ${operationId} without a status`);
     const status = op.status;
     const errorCode = typeof op.errorCode === 'string' ? op.errorCode : null;
     const partialDataUrl = typeof op.partialDataUrl === 'string' ? op.partialDataUrl : null;
     const detail = { operationId, status, errorCode, partialDataUrl };
     if (status === 'FAILED') {
       if (errorCode === 'ACCESS_DENIED') {
-        throw new SourceAuthError(`Shopify's bulk export ${operationId} failed with ACCESS_DENIED: the token lacks a scope the export needs (read_orders, read_all_orders)`);
+        throw new SourceAuthError(
+          `Shopify's bulk export ${operationId} failed with ACCESS_DENIED: the token lacks a scope the export needs (read_orders, read_all_orders)`,
+        );
       }
-      const hint = errorCode === 'TIMEOUT' ? ': the export ran out of time; a narrower window (or groupObjects false, if the reader allowed it) would be lighter' : '';
+      const hint =
+        errorCode === 'TIMEOUT'
+          ? ': the export ran out of time; a narrower window (or groupObjects false, if the reader allowed it) would be lighter'
+          : '';
       // Partial data cannot prove which orders are missing, so it is never taken as the copy: the run starts over.
-      const partial = partialDataUrl ? ' (Shopify kept partial data, which a full resync cannot use: it cannot tell which orders are missing)' : '';
-      throw new BulkOperationFailedError(`Shopify's bulk export ${operationId} FAILED (${errorCode ?? 'no errorCode'})${hint}${partial}; start a new one`, detail);
+      const partial = partialDataUrl
+        ? ' (Shopify kept partial data, which a full resync cannot use: it cannot tell which orders are missing)'
+        : '';
+      throw new BulkOperationFailedError(
+        `Shopify's bulk export ${operationId} FAILED (${errorCode ?? 'no errorCode'})${hint}${partial}; start a new one`,
+        detail,
+      );
     }
-    if (status === 'CANCELED') throw new BulkOperationFailedError(`Shopify's bulk export ${operationId} was CANCELED (by the app, a staff member or Shopify); start a new one`, detail);
-    if (status === 'EXPIRED') throw new BulkResultExpiredError(`the result of Shopify's bulk export ${operationId} has EXPIRED (URLs last 7 days): a new export is needed`);
+    if (status === 'CANCELED')
+      throw new BulkOperationFailedError(
+        `Shopify's bulk export ${operationId} was CANCELED (by the app, a staff member or Shopify); start a new one`,
+        detail,
+      );
+    if (status === 'EXPIRED')
+      throw new BulkResultExpiredError(
+        `the result of Shopify's bulk export ${operationId} has EXPIRED (URLs last 7 days): a new export is needed`,
+      );
     if (status !== 'CREATED' && status !== 'RUNNING' && status !== 'CANCELING' && status !== 'COMPLETED') {
       throw new InvalidPageError(`Shopify answered bulk operation ${operationId} with a status the connector does not know: ${status}`);
     }
@@ -227,8 +258,10 @@ export class ShopifyBulkExport implements BulkOrderExport {
   }
 
   async readRange({ url, offset, maxBytes }: { url: string; offset: number; maxBytes: number }): Promise<BulkRange> {
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new SourceRequestError(`a result offset must be a non-negative integer, got ${offset}`);
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new SourceRequestError(`maxBytes must be a positive integer, got ${maxBytes}`);
+    if (!Number.isSafeInteger(offset) || offset < 0)
+      throw new SourceRequestError(`a result offset must be a non-negative integer, got ${offset}`);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
+      throw new SourceRequestError(`maxBytes must be a positive integer, got ${maxBytes}`);
     const expiry = signedUrlExpiry(url);
     if (expiry !== null && this.clock() >= expiry) throw this.expired(url, `its signature expired at ${instantFromEpochMs(expiry)}`);
     const stats = newStats();
@@ -251,7 +284,9 @@ export class ShopifyBulkExport implements BulkOrderExport {
         return { orders, rejected, nextOffset, done: atEnd && nextOffset >= got.fileSize, fileSize: got.fileSize, stats };
       }
       if (want >= this.maxOrderBytes) {
-        throw new InvalidPageError(`one order of the bulk result at byte ${offset} spans more than ${this.maxOrderBytes} bytes with its children: too big to read in one step`);
+        throw new InvalidPageError(
+          `one order of the bulk result at byte ${offset} spans more than ${this.maxOrderBytes} bytes with its children: too big to read in one step`,
+        );
       }
     }
   }
@@ -259,7 +294,13 @@ export class ShopifyBulkExport implements BulkOrderExport {
   /** Our app's operations that may hold the slot (and the latest, before 2026-01, which may be ours already done). */
   private async operationsInFlight(stats: SourceCallStats): Promise<Fields[]> {
     if (hasConcurrentBulkQueries(this.options.apiVersion)) {
-      const data = await this.options.source.graphql('RunningBulkOperations', RUNNING_BULK_OPERATIONS_QUERY, {}, RUNNING_BULK_OPERATIONS_COST, stats);
+      const data = await this.options.source.graphql(
+        'RunningBulkOperations',
+        RUNNING_BULK_OPERATIONS_QUERY,
+        {},
+        RUNNING_BULK_OPERATIONS_COST,
+        stats,
+      );
       const nodes = isFields(data) && isFields(data.bulkOperations) ? data.bulkOperations.nodes : undefined;
       if (!Array.isArray(nodes)) throw new InvalidPageError('Shopify answered bulkOperations without nodes');
       return nodes.filter(isFields);
@@ -283,18 +324,32 @@ export class ShopifyBulkExport implements BulkOrderExport {
   }
 
   private expired(url: string, why: string): BulkResultExpiredError {
-    return new BulkResultExpiredError(`the bulk export's result URL no longer works (${why}): a resume past it needs a new export (${new URL(url).pathname})`);
+    return new BulkResultExpiredError(
+      `the bulk export's result URL no longer works (${why}): a resume past it needs a new export (${new URL(url).pathname})`,
+    );
   }
 
   /** Bytes [offset, offset + want) of the result and its size; null when offset is at or past its end. */
-  private async fetchRange(url: string, offset: number, want: number, stats: SourceCallStats): Promise<{ bytes: Buffer; fileSize: number } | null> {
+  private async fetchRange(
+    url: string,
+    offset: number,
+    want: number,
+    stats: SourceCallStats,
+  ): Promise<{ bytes: Buffer; fileSize: number } | null> {
     const shown = `GET ${new URL(url).origin}${new URL(url).pathname} bytes=${offset}-${offset + want - 1}`;
     stats.requests++;
     let response;
     try {
-      response = await request(url, { headers: { range: `bytes=${offset}-${offset + want - 1}` }, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await request(url, {
+        headers: { range: `bytes=${offset}-${offset + want - 1}` },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (error) {
-      throw new SourceUnavailableError(`the bulk result did not answer (${describeNetworkError(error, this.timeoutMs)}): ${shown}`, {}, { cause: error });
+      throw new SourceUnavailableError(
+        `the bulk result did not answer (${describeNetworkError(error, this.timeoutMs)}): ${shown}`,
+        {},
+        { cause: error },
+      );
     }
     const { statusCode } = response;
     if (statusCode === 206) {
@@ -364,7 +419,9 @@ export function assemble(bytes: Buffer, atEnd: boolean, offset = 0): { nodes: Fi
       continue;
     }
     if (current === null) {
-      throw new InvalidPageError(`the bulk result range at byte ${offset} starts with a child line (of ${String(parentId)}): a range must start at an order's first byte`);
+      throw new InvalidPageError(
+        `the bulk result range at byte ${offset} starts with a child line (of ${String(parentId)}): a range must start at an order's first byte`,
+      );
     }
     if (parentId !== current.id) {
       throw new InvalidPageError(
@@ -372,7 +429,10 @@ export function assemble(bytes: Buffer, atEnd: boolean, offset = 0): { nodes: Fi
       );
     }
     const field = childField(fields.__typename);
-    if (field === null) throw new InvalidPageError(`the bulk result has a child of ${String(parentId)} of an unknown type ${JSON.stringify(fields.__typename)}`);
+    if (field === null)
+      throw new InvalidPageError(
+        `the bulk result has a child of ${String(parentId)} of an unknown type ${JSON.stringify(fields.__typename)}`,
+      );
     // Line items and shipping lines carry __typename only to say what they are; the paged query's have none.
     if (field !== 'discountApplications') delete fields.__typename;
     ((current[field] as Fields).nodes as unknown[]).push(fields);

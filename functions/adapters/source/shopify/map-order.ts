@@ -153,7 +153,11 @@ export function toOrdersApiShape(node: unknown): Fields {
   const inOrderCurrency = (bag: unknown, field: string): unknown => {
     const money = shopMoney(bag);
     if (money.amount !== undefined && money.currencyCode !== currency) {
-      throw new InvalidOrderError(id, field, `is in ${String(money.currencyCode)}, the order total in ${String(currency)}: shop money must share one currency`);
+      throw new InvalidOrderError(
+        id,
+        field,
+        `is in ${String(money.currencyCode)}, the order total in ${String(currency)}: shop money must share one currency`,
+      );
     }
     return money.amount;
   };
@@ -164,13 +168,24 @@ export function toOrdersApiShape(node: unknown): Fields {
     const connection = node[field];
     if (!isFields(connection)) return connection;
     if (isFields(connection.pageInfo) && connection.pageInfo.hasNextPage === true) {
-      throw new InvalidOrderError(id, field, `has more than the ${pagedMax} the paged query reads; a full resync (bulk export) reads them all`);
+      throw new InvalidOrderError(
+        id,
+        field,
+        `has more than the ${pagedMax} the paged query reads; a full resync (bulk export) reads them all`,
+      );
     }
     return connection.nodes;
   };
   const address = (value: unknown): unknown =>
     isFields(value)
-      ? { country_code: value.countryCodeV2, country: value.country, province_code: value.provinceCode, province: value.province, city: value.city, zip: value.zip }
+      ? {
+          country_code: value.countryCodeV2,
+          country: value.country,
+          province_code: value.provinceCode,
+          province: value.province,
+          city: value.city,
+          zip: value.zip,
+        }
       : value;
   const discountApplications = nodesOf('discountApplications', PAGED_DISCOUNT_APPLICATIONS);
   const shippingLines = nodesOf('shippingLines', PAGED_SHIPPING_LINES);
@@ -179,7 +194,8 @@ export function toOrdersApiShape(node: unknown): Fields {
     current_subtotal_price: inOrderCurrency(node.currentSubtotalPriceSet, 'currentSubtotalPriceSet.shopMoney.currencyCode'),
     current_total_tax: inOrderCurrency(node.currentTotalTaxSet, 'currentTotalTaxSet.shopMoney.currencyCode'),
     current_total_discounts: inOrderCurrency(node.currentTotalDiscountsSet, 'currentTotalDiscountsSet.shopMoney.currencyCode'),
-    total_discounts: node.totalDiscountsSet === null ? null : inOrderCurrency(node.totalDiscountsSet, 'totalDiscountsSet.shopMoney.currencyCode'),
+    total_discounts:
+      node.totalDiscountsSet === null ? null : inOrderCurrency(node.totalDiscountsSet, 'totalDiscountsSet.shopMoney.currencyCode'),
     total_refunded: inOrderCurrency(node.totalRefundedSet, 'totalRefundedSet.shopMoney.currencyCode'),
     total_shipping: inOrderCurrency(node.totalShippingPriceSet, 'totalShippingPriceSet.shopMoney.currencyCode'),
     current_total_shipping: inOrderCurrency(node.currentShippingPriceSet, 'currentShippingPriceSet.shopMoney.currencyCode'),
@@ -196,7 +212,11 @@ export function toOrdersApiShape(node: unknown): Fields {
           const value = isFields(application.value) ? application.value : {};
           const money = value.__typename === 'MoneyV2';
           if (money && value.currencyCode !== currency) {
-            throw new InvalidOrderError(id, `discountApplications.nodes[${i}].value.currencyCode`, `is in ${String(value.currencyCode)}, the order total in ${String(currency)}`);
+            throw new InvalidOrderError(
+              id,
+              `discountApplications.nodes[${i}].value.currencyCode`,
+              `is in ${String(value.currencyCode)}, the order total in ${String(currency)}`,
+            );
           }
           return {
             kind: DISCOUNT_KIND[String(application.__typename)] ?? application.__typename,
@@ -235,7 +255,8 @@ export function toOrdersApiShape(node: unknown): Fields {
     id,
     order_number: node.number,
     status: statusOf(id, node),
-    financial_status: node.displayFinancialStatus === null ? null : mapped(id, 'displayFinancialStatus', FINANCIAL_STATUS, node.displayFinancialStatus),
+    financial_status:
+      node.displayFinancialStatus === null ? null : mapped(id, 'displayFinancialStatus', FINANCIAL_STATUS, node.displayFinancialStatus),
     fulfillment_status: mapped(id, 'displayFulfillmentStatus', FULFILLMENT_STATUS, node.displayFulfillmentStatus),
     currency,
     total_price: total.amount,
@@ -254,7 +275,10 @@ export function toOrdersApiShape(node: unknown): Fields {
                 quantity: item.quantity,
                 // originalTotalSet: unit price × quantity before discounts, the line's total as docs/source-contract.md's price.
                 price: inOrderCurrency(item.originalTotalSet, `lineItems.nodes[${i}].originalTotalSet.shopMoney.currencyCode`),
-                discounted_total: inOrderCurrency(item.discountedTotalSet, `lineItems.nodes[${i}].discountedTotalSet.shopMoney.currencyCode`),
+                discounted_total: inOrderCurrency(
+                  item.discountedTotalSet,
+                  `lineItems.nodes[${i}].discountedTotalSet.shopMoney.currencyCode`,
+                ),
                 // A deleted variant or product reads as null: the sale still happened.
                 variant_id: isFields(item.variant) ? item.variant.id : item.variant,
                 product_id: isFields(item.product) ? item.product.id : item.product,

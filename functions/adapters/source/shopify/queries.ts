@@ -104,7 +104,8 @@ export const ACCESS_SCOPES_QUERY = `query AccessScopes {
 // before 2026-01 and to false from it (the 2026-01 release notes), so we always set it.
 
 /** What a poll reads of a bulk operation. */
-export const BULK_OPERATION_FIELDS = 'id status errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl query';
+export const BULK_OPERATION_FIELDS =
+  'id status errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl query';
 
 /**
  * The bulk export's own query: every order of the filter with all its line items, discount applications and shipping
@@ -259,7 +260,9 @@ export const SHOPIFY_DOCUMENTS: Readonly<Record<string, string>> = {
  * Where a document is not for every supported version: the versions it is sent to, and a deprecation the schema test
  * accepts because that version has no replacement yet. The connector picks by hasConcurrentBulkQueries.
  */
-export const DOCUMENT_VERSIONS: Readonly<Record<string, { sentTo: 'before-2026-01' | 'from-2026-01'; allowDeprecated?: readonly string[] }>> = {
+export const DOCUMENT_VERSIONS: Readonly<
+  Record<string, { sentTo: 'before-2026-01' | 'from-2026-01'; allowDeprecated?: readonly string[] }>
+> = {
   CurrentBulkOperation: { sentTo: 'before-2026-01', allowDeprecated: ['QueryRoot.currentBulkOperation'] },
   RunningBulkOperations: { sentTo: 'from-2026-01' },
 };

@@ -80,7 +80,9 @@ function isFields(value: unknown): value is Fields {
 /** The GraphQL endpoint of a shop domain (or a loopback origin for a local fake), or a ConfigError that says why not. */
 export function graphqlEndpoint(shopDomain: string, apiVersion: string): URL {
   if (!VERSION.test(apiVersion)) {
-    throw new ConfigError(`SHOPIFY_API_VERSION must be a Shopify API version like 2025-10 (January, April, July or October) or "unstable", got "${apiVersion}"`);
+    throw new ConfigError(
+      `SHOPIFY_API_VERSION must be a Shopify API version like 2025-10 (January, April, July or October) or "unstable", got "${apiVersion}"`,
+    );
   }
   let origin: URL;
   if (shopDomain.includes('://')) {
@@ -95,7 +97,9 @@ export function graphqlEndpoint(shopDomain: string, apiVersion: string): URL {
     }
   } else {
     if (!DOMAIN.test(shopDomain)) {
-      throw new ConfigError(`SHOPIFY_SHOP_DOMAIN must be the shop's domain like my-shop.myshopify.com (no scheme, no path), got "${shopDomain}"`);
+      throw new ConfigError(
+        `SHOPIFY_SHOP_DOMAIN must be the shop's domain like my-shop.myshopify.com (no scheme, no path), got "${shopDomain}"`,
+      );
     }
     origin = new URL(`https://${shopDomain}`);
   }
@@ -124,7 +128,8 @@ function connection(value: unknown, what: string): { nodes: unknown[]; hasNextPa
     throw new InvalidPageError(`Shopify answered ${what} without nodes and pageInfo.hasNextPage`);
   }
   const endCursor = value.pageInfo.endCursor ?? null;
-  if (endCursor !== null && typeof endCursor !== 'string') throw new InvalidPageError(`Shopify answered ${what} with a pageInfo.endCursor that is not a string`);
+  if (endCursor !== null && typeof endCursor !== 'string')
+    throw new InvalidPageError(`Shopify answered ${what} with a pageInfo.endCursor that is not a string`);
   if (value.pageInfo.hasNextPage && !endCursor) throw new InvalidPageError(`Shopify answered ${what} with hasNextPage but no endCursor`);
   return { nodes: value.nodes, hasNextPage: value.pageInfo.hasNextPage, endCursor };
 }
@@ -151,11 +156,16 @@ export class ShopifyOrdersSource implements OrderSource {
     this.lineItemsPerOrder = options.lineItemsPerOrder ?? DEFAULTS.lineItemsPerOrder;
     this.lineItemsPerRequest = options.lineItemsPerRequest ?? DEFAULTS.lineItemsPerRequest;
     this.maxRequestsPerPage = Math.max(1, options.maxRequestsPerPage ?? DEFAULTS.maxRequestsPerPage);
-    for (const [name, value] of [['lineItemsPerOrder', this.lineItemsPerOrder], ['lineItemsPerRequest', this.lineItemsPerRequest]] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > MAX_CONNECTION_FIRST) throw new ConfigError(`${name} must be an integer in 1..${MAX_CONNECTION_FIRST}, got ${value}`);
+    for (const [name, value] of [
+      ['lineItemsPerOrder', this.lineItemsPerOrder],
+      ['lineItemsPerRequest', this.lineItemsPerRequest],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1 || value > MAX_CONNECTION_FIRST)
+        throw new ConfigError(`${name} must be an integer in 1..${MAX_CONNECTION_FIRST}, got ${value}`);
     }
     this.ordersPerRequest = maxOrdersPerRequest(this.lineItemsPerOrder);
-    if (this.ordersPerRequest < 1) throw new ConfigError(`lineItemsPerOrder ${this.lineItemsPerOrder} makes one order cost more than a query may`);
+    if (this.ordersPerRequest < 1)
+      throw new ConfigError(`lineItemsPerOrder ${this.lineItemsPerOrder} makes one order cost more than a query may`);
   }
 
   async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
@@ -188,7 +198,9 @@ export class ShopifyOrdersSource implements OrderSource {
         const { order } = screened;
         // sortKey UPDATED_AT is the one ordering the walk relies on: a page that breaks it is not what the docs promise.
         if (lastUpdatedAt !== null && order.updatedAt < lastUpdatedAt) {
-          throw new InvalidPageError(`Shopify returned order ${order.id} (updatedAt ${order.updatedAt}) after one updated at ${lastUpdatedAt}: the orders are not sorted by UPDATED_AT`);
+          throw new InvalidPageError(
+            `Shopify returned order ${order.id} (updatedAt ${order.updatedAt}) after one updated at ${lastUpdatedAt}: the orders are not sorted by UPDATED_AT`,
+          );
         }
         lastUpdatedAt = order.updatedAt;
         orders.push(order);
@@ -204,7 +216,8 @@ export class ShopifyOrdersSource implements OrderSource {
     await this.checkScopes(stats);
     const data = await this.graphql('OrdersCount', ORDERS_COUNT_QUERY, { query: windowFilter(window) }, ORDERS_COUNT_COST, stats);
     const count = isFields(data) && isFields(data.ordersCount) ? data.ordersCount.count : undefined;
-    if (!Number.isSafeInteger(count) || (count as number) < 0) throw new InvalidPageError('Shopify answered an ordersCount without a non-negative integer count');
+    if (!Number.isSafeInteger(count) || (count as number) < 0)
+      throw new InvalidPageError('Shopify answered an ordersCount without a non-negative integer count');
     return count as number;
   }
 
@@ -225,7 +238,7 @@ export class ShopifyOrdersSource implements OrderSource {
     const scopes = isFields(installation) && Array.isArray(installation.accessScopes) ? installation.accessScopes : undefined;
     if (scopes === undefined) throw new InvalidPageError('Shopify answered currentAppInstallation without accessScopes');
     const granted = new Set(scopes.map((scope) => (isFields(scope) ? scope.handle : undefined)));
-    const fix = 'add it to the app\'s access scopes (and reinstall the app so the token gets it)';
+    const fix = "add it to the app's access scopes (and reinstall the app so the token gets it)";
     if (!granted.has('read_orders') && !granted.has('write_orders')) {
       throw new SourceAuthError(`the Shopify token lacks the read_orders scope, needed to read orders at all: ${fix}`);
     }
@@ -250,10 +263,18 @@ export class ShopifyOrdersSource implements OrderSource {
     const all = [...items.nodes];
     while (items.hasNextPage) {
       const variables = { id: node.id, first: this.lineItemsPerRequest, after: items.endCursor };
-      const data = await this.graphql('OrderLineItems', ORDER_LINE_ITEMS_QUERY, variables, orderLineItemsCost(this.lineItemsPerRequest), stats);
+      const data = await this.graphql(
+        'OrderLineItems',
+        ORDER_LINE_ITEMS_QUERY,
+        variables,
+        orderLineItemsCost(this.lineItemsPerRequest),
+        stats,
+      );
       const order = isFields(data) ? data.order : undefined;
       if (order === null || (isFields(order) && order.updatedAt !== undefined && order.updatedAt !== node.updatedAt)) {
-        this.options.logger?.info('Shopify order changed while its line items were read: the walk meets its new version later', { orderId: node.id });
+        this.options.logger?.info('Shopify order changed while its line items were read: the walk meets its new version later', {
+          orderId: node.id,
+        });
         return null;
       }
       items = connection(isFields(order) ? order.lineItems : undefined, `order ${String(node.id)}'s lineItems`);
@@ -310,7 +331,9 @@ export class ShopifyOrdersSource implements OrderSource {
       try {
         parsed = JSON.parse(answer.text);
       } catch {
-        throw new InvalidPageError(`Shopify answered 200 with a body that is not JSON (${header(answer.headers, 'content-type') ?? 'no content-type'}): ${shown}`);
+        throw new InvalidPageError(
+          `Shopify answered 200 with a body that is not JSON (${header(answer.headers, 'content-type') ?? 'no content-type'}): ${shown}`,
+        );
       }
       const { requested, status: bucket } = this.noteCost(parsed, receivedAt);
       const errors = isFields(parsed) && Array.isArray(parsed.errors) ? parsed.errors.filter(isFields) : [];
@@ -318,7 +341,10 @@ export class ShopifyOrdersSource implements OrderSource {
       const messages = errors.map((error) => String(error.message)).join('; ');
       if (codes.includes('THROTTLED')) {
         const need = requested ?? cost;
-        const waitMs = bucket && bucket.restoreRate > 0 ? Math.max(1, Math.ceil(((need - bucket.currentlyAvailable) / bucket.restoreRate) * 1000)) : DEFAULT_RETRY_AFTER_MS;
+        const waitMs =
+          bucket && bucket.restoreRate > 0
+            ? Math.max(1, Math.ceil(((need - bucket.currentlyAvailable) / bucket.restoreRate) * 1000))
+            : DEFAULT_RETRY_AFTER_MS;
         return { throttled: { waitMs, why: `THROTTLED: needs ${need} points, ${bucket?.currentlyAvailable ?? '?'} available` } };
       }
       if (codes.includes('ACCESS_DENIED')) {
@@ -330,21 +356,34 @@ export class ShopifyOrdersSource implements OrderSource {
       }
       if (codes.includes('INTERNAL_SERVER_ERROR')) return { retry: `INTERNAL_SERVER_ERROR: ${clipped(messages)}` };
       if (codes.includes('MAX_COST_EXCEEDED')) {
-        throw new SourceRequestError(`Shopify refused the query as too costly (MAX_COST_EXCEEDED: ${clipped(messages)}): lower lineItemsPerOrder: ${shown}`);
+        throw new SourceRequestError(
+          `Shopify refused the query as too costly (MAX_COST_EXCEEDED: ${clipped(messages)}): lower lineItemsPerOrder: ${shown}`,
+        );
       }
       if (errors.length > 0 || (isFields(parsed) && parsed.errors !== undefined && !Array.isArray(parsed.errors))) {
         // Partial data with errors is refused: an order missing fields must not be stored as if whole.
-        throw new SourceRequestError(`Shopify answered GraphQL errors (${clipped(messages || JSON.stringify((parsed as Fields).errors))}): ${shown}`);
+        throw new SourceRequestError(
+          `Shopify answered GraphQL errors (${clipped(messages || JSON.stringify((parsed as Fields).errors))}): ${shown}`,
+        );
       }
       if (!isFields(parsed) || !isFields(parsed.data)) throw new InvalidPageError(`Shopify answered 200 without a data object: ${shown}`);
       return { done: parsed.data };
     }
     const said = (): string => this.client.quote(exchange);
-    if (status === 401) throw new SourceAuthError(`Shopify refused the access token (401): ${TOKEN_HINT} (Shopify said: ${said()}): ${shown}`);
-    if (status === 402) throw new SourceAuthError(`the shop is frozen (402 Payment Required): its owner must settle the shop's bill in the Shopify admin: ${shown}`);
-    if (status === 403) throw new SourceAuthError(`Shopify refused the request (403): the app lacks a scope it needs (read_orders, read_all_orders) (Shopify said: ${said()}): ${shown}`);
-    if (status === 423) throw new SourceAuthError(`the shop is locked (423): Shopify has disabled it; nothing can be synced until it is unlocked: ${shown}`);
-    if (status === 404) throw new SourceRequestError(`Shopify has no such endpoint (404): check SHOPIFY_SHOP_DOMAIN and SHOPIFY_API_VERSION: ${shown}`);
+    if (status === 401)
+      throw new SourceAuthError(`Shopify refused the access token (401): ${TOKEN_HINT} (Shopify said: ${said()}): ${shown}`);
+    if (status === 402)
+      throw new SourceAuthError(
+        `the shop is frozen (402 Payment Required): its owner must settle the shop's bill in the Shopify admin: ${shown}`,
+      );
+    if (status === 403)
+      throw new SourceAuthError(
+        `Shopify refused the request (403): the app lacks a scope it needs (read_orders, read_all_orders) (Shopify said: ${said()}): ${shown}`,
+      );
+    if (status === 423)
+      throw new SourceAuthError(`the shop is locked (423): Shopify has disabled it; nothing can be synced until it is unlocked: ${shown}`);
+    if (status === 404)
+      throw new SourceRequestError(`Shopify has no such endpoint (404): check SHOPIFY_SHOP_DOMAIN and SHOPIFY_API_VERSION: ${shown}`);
     if (status === 400) throw new SourceRequestError(`Shopify rejected the request (400: ${said()}): ${shown}`);
     return undefined;
   }

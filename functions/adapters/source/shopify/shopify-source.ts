@@ -65,7 +65,8 @@ export class ShopifySource implements OrderSource {
     const { window, cursor } = request;
     // A run goes on the way it began: a bulk cursor stays bulk, a paged one paged, whatever the setting says now.
     if (cursor?.startsWith(BULK_PREFIX)) return this.bulkPage(window, decodeBulkPlace(cursor));
-    if (cursor === null && window.from === null && this.options.bulk) return this.bulkPage(window, { phase: 'starting', restarts: 0, blockedSinceMs: null });
+    if (cursor === null && window.from === null && this.options.bulk)
+      return this.bulkPage(window, { phase: 'starting', restarts: 0, blockedSinceMs: null });
     return this.options.paged.fetchPage(request);
   }
 
@@ -87,7 +88,12 @@ export class ShopifySource implements OrderSource {
     }
   }
 
-  private async start(bulk: BulkOrderExport, window: Window, place: BulkPlace & { phase: 'starting' }, stats: SourceCallStats): Promise<SourcePage> {
+  private async start(
+    bulk: BulkOrderExport,
+    window: Window,
+    place: BulkPlace & { phase: 'starting' },
+    stats: SourceCallStats,
+  ): Promise<SourcePage> {
     const started = await bulk.start({ window, blockedSinceMs: place.blockedSinceMs }, stats);
     if (started.kind === 'blocked') {
       this.options.logger?.info('Shopify bulk export waits: another bulk query of the app holds the slot', {
@@ -109,20 +115,39 @@ export class ShopifySource implements OrderSource {
     if (!status.done) {
       const ageSeconds = (this.clock() - place.startedAtMs) / 1000;
       const waitSeconds = Math.min(MAX_POLL_SECONDS, Math.max(MIN_POLL_SECONDS, Math.ceil(ageSeconds / 4)));
-      this.options.logger?.info('Shopify bulk export running', { operationId: place.operationId, status: status.status, orders: status.rootObjectCount, waitSeconds });
+      this.options.logger?.info('Shopify bulk export running', {
+        operationId: place.operationId,
+        status: status.status,
+        orders: status.rootObjectCount,
+        waitSeconds,
+      });
       return this.page([], place, stats, waitSeconds);
     }
-    this.options.logger?.info('Shopify bulk export completed', { operationId: place.operationId, orders: status.rootObjectCount, bytes: status.fileSize });
+    this.options.logger?.info('Shopify bulk export completed', {
+      operationId: place.operationId,
+      orders: status.rootObjectCount,
+      bytes: status.fileSize,
+    });
     // An empty window completes with no file: nothing to read.
     if (status.url === null) return { orders: [], rejected: [], nextCursor: null, stats };
     const urlExpiresAtMs = status.urlExpiresAt === null ? null : epochMsOf(status.urlExpiresAt);
-    return this.page([], { phase: 'reading', restarts: place.restarts, operationId: place.operationId, url: status.url, urlExpiresAtMs, offset: 0 }, stats, 0);
+    return this.page(
+      [],
+      { phase: 'reading', restarts: place.restarts, operationId: place.operationId, url: status.url, urlExpiresAtMs, offset: 0 },
+      stats,
+      0,
+    );
   }
 
   private async read(bulk: BulkOrderExport, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage> {
     // readRange refuses a URL past its signature's expiry (BulkResultExpiredError) before it reaches storage.
     const range = await bulk.readRange({ url: place.url, offset: place.offset, maxBytes: this.options.rangeBytes });
-    const merged = { ...stats, requests: stats.requests + range.stats.requests, throttled: stats.throttled + range.stats.throttled, retried: stats.retried + range.stats.retried };
+    const merged = {
+      ...stats,
+      requests: stats.requests + range.stats.requests,
+      throttled: stats.throttled + range.stats.throttled,
+      retried: stats.retried + range.stats.retried,
+    };
     if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats: merged };
     return this.page(range.orders, { ...place, offset: range.nextOffset }, merged, 0, range.rejected);
   }
@@ -138,16 +163,25 @@ export class ShopifySource implements OrderSource {
       throw error;
     }
     const where = place.phase === 'reading' ? ` at byte ${place.offset} of its result` : '';
-    this.options.logger?.warn(`Shopify bulk export unusable${where}: starting a new export of the window from the start (orders already stored count as unchanged)`, {
-      error: error.message,
-      errorName: error.name,
-      restart: place.restarts + 1,
-      maxRestarts: MAX_EXPORT_RESTARTS,
-    });
+    this.options.logger?.warn(
+      `Shopify bulk export unusable${where}: starting a new export of the window from the start (orders already stored count as unchanged)`,
+      {
+        error: error.message,
+        errorName: error.name,
+        restart: place.restarts + 1,
+        maxRestarts: MAX_EXPORT_RESTARTS,
+      },
+    );
     return this.page([], { phase: 'starting', restarts: place.restarts + 1, blockedSinceMs: null }, stats, 0);
   }
 
-  private page(orders: SourcePage['orders'], next: BulkPlace, stats: SourceCallStats, waitSeconds: number, rejected: SourcePage['rejected'] = []): SourcePage {
+  private page(
+    orders: SourcePage['orders'],
+    next: BulkPlace,
+    stats: SourceCallStats,
+    waitSeconds: number,
+    rejected: SourcePage['rejected'] = [],
+  ): SourcePage {
     return { orders, rejected, nextCursor: encodeBulkPlace(next), stats, ...(waitSeconds > 0 ? { waitSeconds } : {}) };
   }
 }
