@@ -2,13 +2,13 @@
 // (a resume from the middle, an order whose children straddle a range boundary), an operation already running (ours
 // adopted, another query waited for with a bound), FAILED / CANCELED / EXPIRED named, an expired result URL.
 import {
-  assemble,
   BulkOperationBusyError,
   BulkOperationFailedError,
   BulkResultExpiredError,
   ShopifyBulkExport,
   type BulkStatus,
 } from '../../functions/adapters/source/shopify/bulk-export';
+import { assemble } from '../../functions/adapters/source/shopify/bulk-jsonl';
 import { mapShopifyOrder } from '../../functions/adapters/source/shopify/map-order';
 import { ORDERS_PAGE_QUERY } from '../../functions/adapters/source/shopify/queries';
 import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';

@@ -140,7 +140,7 @@ export class HttpOrdersSource implements OrderSource {
     );
   }
 
-  /** The contract's statuses (ORDERS_API.md "Errors and limits"); 429, 5xx and 408 the client handles. */
+  /** The contract's statuses (docs/source-contract.md "Errors and limits"); 429, 5xx and 408 the client handles. */
   private read(exchange: Exchange, stats: SourceCallStats, shown: string): Verdict<unknown> {
     const { answer, sentAt, receivedAt } = exchange;
     this.pacer.observe(sentAt, {

@@ -29,7 +29,7 @@ export interface FaultSettings {
   /** Requests allowed per second (the source's clock); more get 429 with Retry-After. null: unlimited. */
   rateLimitPerSecond: number | null;
   /**
-   * What "per second" means (ORDERS_API.md does not say): 'fixed', calendar seconds of the source's clock;
+   * What "per second" means (docs/source-contract.md does not say): 'fixed', calendar seconds of the source's clock;
    * 'sliding', any 1000 ms. Either way every request counts, a refused one too.
    */
   rateWindow: RateWindowKind;

@@ -8,13 +8,14 @@
 // (five concurrent bulk queries, groupObjects default false, bulkOperations query). Result URLs are Google Cloud
 // Storage V4 signed URLs: X-Goog-Date + X-Goog-Expires say when they stop working, and GCS answers 400 ExpiredToken.
 import { request } from 'undici';
-import { InvalidPageError, OrderSyncError, SourceAuthError, SourceRequestError, SourceUnavailableError } from '../../../core/errors';
+import { InvalidPageError, SourceAuthError, SourceRequestError, SourceUnavailableError } from '../../../core/errors';
 import { instantFromEpochMs } from '../../../core/instant';
-import type { Instant, Order } from '../../../core/order';
+import type { Order } from '../../../core/order';
 import type { SourceCallStats } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { describeNetworkError } from '../http-client';
 import { screenOrder, type RejectedOrder } from '../../../core/quarantine';
+import { assemble } from './bulk-jsonl';
 import { mapShopifyOrder } from './map-order';
 import {
   BULK_OPERATION_COST,
@@ -28,77 +29,19 @@ import {
   RUNNING_BULK_OPERATIONS_QUERY,
 } from './queries';
 import type { ShopifyOrdersSource } from './shopify-orders-source';
+import {
+  BulkOperationBusyError,
+  BulkOperationFailedError,
+  BulkResultExpiredError,
+  type BulkOrderExport,
+  type BulkRange,
+  type BulkStart,
+  type BulkStatus,
+} from './bulk-types';
+
+export * from './bulk-types';
 
 type Fields = Record<string, unknown>;
-
-// ---------------------------------------------------------------- the port (to move into core/ports.ts)
-
-export type BulkStart =
-  /** Our operation: just started, or adopted (one of ours over the same window was already running or done). */
-  | { kind: 'started'; operationId: string; adopted: boolean }
-  /**
-   * Another bulk query of this app holds the slot Shopify allows (one before 2026-01, five from it): wait (a Wait
-   * state) and call start again with the same `blockedSinceMs`, which bounds the waiting.
-   */
-  | { kind: 'blocked'; blockingOperationIds: string[]; blockedSinceMs: number };
-
-/** An operation still running, or completed with its result's URL. FAILED, CANCELED and EXPIRED are thrown. */
-export interface BulkStatus {
-  operationId: string;
-  status: 'CREATED' | 'RUNNING' | 'CANCELING' | 'COMPLETED';
-  /** COMPLETED: the result can be read. */
-  done: boolean;
-  url: string | null;
-  /** When `url` stops working (from its signature), null when not known. */
-  urlExpiresAt: Instant | null;
-  /** Objects written so far (orders and their children), and orders among them. */
-  objectCount: number;
-  rootObjectCount: number;
-  /** Bytes of the result, once done. */
-  fileSize: number | null;
-}
-
-export interface BulkRange {
-  /** The complete orders of the range, mapped and validated, in file order. */
-  orders: Order[];
-  /** The range's orders the mapping could not take (quarantined by the core), with their place in the range. */
-  rejected: RejectedOrder[];
-  /** Where the next range starts: the first byte of the first order not returned (the file's size when done). */
-  nextOffset: number;
-  /** Nothing is left after nextOffset. */
-  done: boolean;
-  fileSize: number;
-  stats: SourceCallStats;
-}
-
-export interface BulkOrderExport {
-  /** `stats`, when given, counts the requests made (for the page's logs and metrics). */
-  start(request: { window: Window; blockedSinceMs?: number | null }, stats?: SourceCallStats): Promise<BulkStart>;
-  poll(operationId: string, stats?: SourceCallStats): Promise<BulkStatus>;
-  /** One bounded read of the result: from `offset` (an order's first byte, 0 at first), about `maxBytes` long. */
-  readRange(request: { url: string; offset: number; maxBytes: number }): Promise<BulkRange>;
-}
-
-// ---------------------------------------------------------------- errors (new: named for Step Functions' Catch)
-
-/** The bulk operation ended without a usable result: FAILED (errorCode, maybe partial data), CANCELED or EXPIRED. A new operation is needed. */
-export class BulkOperationFailedError extends OrderSyncError {
-  readonly retryable = false;
-  constructor(
-    message: string,
-    readonly detail: { operationId: string; status: string; errorCode: string | null; partialDataUrl: string | null },
-  ) {
-    super(message);
-  }
-}
-
-/** The result URL has expired (7 days after completion) or its file is gone: a resume past it must start a new operation. */
-export class BulkResultExpiredError extends OrderSyncError {
-  readonly retryable = false;
-}
-
-/** Another bulk query of the app held the slot for longer than the connector waits: try the resync later. */
-export class BulkOperationBusyError extends SourceUnavailableError {}
 
 // ---------------------------------------------------------------- the export
 
@@ -116,7 +59,6 @@ export interface ShopifyBulkExportOptions {
 }
 
 const IN_FLIGHT = new Set(['CREATED', 'RUNNING', 'CANCELING']);
-const NEWLINE = 0x0a;
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -377,66 +319,3 @@ export class ShopifyBulkExport implements BulkOrderExport {
 }
 
 // ---------------------------------------------------------------- JSONL → Order nodes
-
-/** A child line's place in the order node, by its __typename. */
-function childField(typename: unknown): 'lineItems' | 'discountApplications' | 'shippingLines' | null {
-  if (typename === 'LineItem') return 'lineItems';
-  if (typename === 'ShippingLine') return 'shippingLines';
-  // DiscountCodeApplication, AutomaticDiscountApplication, ...: the concrete types of the DiscountApplication interface.
-  if (typeof typename === 'string' && typename.endsWith('Application')) return 'discountApplications';
-  return null;
-}
-
-/**
- * The complete orders of a byte range, each as an Order node shaped like the paged query's (connections as
- * `{nodes}`), and how many bytes they take. An order is complete when the next order's line begins, or at the end of
- * the file; the last, incomplete one is left for the next range, which starts at its first byte.
- */
-export function assemble(bytes: Buffer, atEnd: boolean, offset = 0): { nodes: Fields[]; consumed: number } {
-  const nodes: Fields[] = [];
-  let current: Fields | null = null;
-  let currentStart = 0;
-  let position = 0;
-  while (position < bytes.byteLength) {
-    const newline = bytes.indexOf(NEWLINE, position);
-    if (newline === -1 && !atEnd) break; // a cut line: it belongs to the order left for the next range
-    const lineEnd = newline === -1 ? bytes.byteLength : newline;
-    const lineStart = position;
-    position = newline === -1 ? bytes.byteLength : newline + 1;
-    if (lineEnd === lineStart) continue;
-    let line: unknown;
-    try {
-      line = JSON.parse(bytes.subarray(lineStart, lineEnd).toString('utf8'));
-    } catch {
-      throw new InvalidPageError(`the bulk result has a line that is not JSON at byte ${offset + lineStart}`);
-    }
-    if (!isFields(line)) throw new InvalidPageError(`the bulk result has a line that is not an object at byte ${offset + lineStart}`);
-    const { __parentId: parentId, ...fields } = line;
-    if (parentId === undefined) {
-      if (current !== null) nodes.push(current);
-      current = { ...fields, lineItems: { nodes: [] }, discountApplications: { nodes: [] }, shippingLines: { nodes: [] } };
-      currentStart = lineStart;
-      continue;
-    }
-    if (current === null) {
-      throw new InvalidPageError(
-        `the bulk result range at byte ${offset} starts with a child line (of ${String(parentId)}): a range must start at an order's first byte`,
-      );
-    }
-    if (parentId !== current.id) {
-      throw new InvalidPageError(
-        `the bulk result has a child of ${String(parentId)} under ${String(current.id)} at byte ${offset + lineStart}: children are not grouped after their order (the export must run with groupObjects: true)`,
-      );
-    }
-    const field = childField(fields.__typename);
-    if (field === null)
-      throw new InvalidPageError(
-        `the bulk result has a child of ${String(parentId)} of an unknown type ${JSON.stringify(fields.__typename)}`,
-      );
-    // Line items and shipping lines carry __typename only to say what they are; the paged query's have none.
-    if (field !== 'discountApplications') delete fields.__typename;
-    ((current[field] as Fields).nodes as unknown[]).push(fields);
-  }
-  if (current !== null && atEnd && position >= bytes.byteLength) return { nodes: [...nodes, current], consumed: bytes.byteLength };
-  return { nodes, consumed: current === null ? position : currentStart };
-}
