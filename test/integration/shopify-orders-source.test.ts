@@ -237,6 +237,23 @@ describe('the Shopify connector and the cost bucket, on a clock that moves only 
     expect(waits[0]).toBe(Math.ceil(((pageCost - 18) / 50) * 1000));
   });
 
+  it('ends a page at its time budget with what it has and a cursor, so a slow budget never outlasts the page step', async () => {
+    // A Standard plan's pace: a 250-order page is many requests, each waiting seconds for the bucket.
+    limited.setBucket({ currentlyAvailable: 0, restoreRate: 100 });
+    const source = limitedSource({ maxPageMs: 20_000 });
+    const window = { from: null, to: limited.shop.now() };
+
+    const first = await source.fetchPage({ window, cursor: null, limit: 250 });
+    const walk = await walkWindow(source, window, 250);
+
+    expect(first.orders.length).toBeGreaterThan(0);
+    expect(first.orders.length).toBeLessThan(250);
+    expect(first.nextCursor).not.toBeNull();
+    // No page spent much more than its budget waiting: the budget is checked before each request's own wait.
+    expect(Math.max(...waits)).toBeLessThan(20_000);
+    expect(walk.orders).toHaveLength(300);
+  });
+
   it('waits after a THROTTLED answer as long as the restore rate implies, then gets the page', async () => {
     const source = limitedSource();
     await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 2 });

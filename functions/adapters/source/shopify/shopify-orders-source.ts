@@ -47,6 +47,11 @@ export interface ShopifyOrdersSourceOptions extends HttpClientSettings {
   lineItemsPerRequest?: number;
   /** `orders` requests one page may make before it returns what it has, cursor included (default 40). */
   maxRequestsPerPage?: number;
+  /**
+   * How long one page may spend (waiting for the cost bucket included) before it returns what it has, cursor
+   * included (default 20 s): on a Standard plan a 250-order page would take minutes, past the page step's timeout.
+   */
+  maxPageMs?: number;
 }
 
 /** What Shopify last said about our cost bucket, and when. */
@@ -62,6 +67,7 @@ const DEFAULTS = {
   lineItemsPerOrder: 5,
   lineItemsPerRequest: 100,
   maxRequestsPerPage: 40,
+  maxPageMs: 20_000,
 };
 const TOKEN_HINT = 'check the Shopify Admin API access token (ORDERS_API_TOKEN_SECRET_ARN in AWS, ORDERS_API_TOKEN locally)';
 
@@ -71,6 +77,7 @@ export class ShopifyOrdersSource implements OrderSource {
   private readonly lineItemsPerOrder: number;
   private readonly lineItemsPerRequest: number;
   private readonly maxRequestsPerPage: number;
+  private readonly maxPageMs: number;
   private readonly ordersPerRequest: number;
   private bucket: Bucket | null = null;
   private scopesChecked = false;
@@ -87,6 +94,7 @@ export class ShopifyOrdersSource implements OrderSource {
     this.lineItemsPerOrder = options.lineItemsPerOrder ?? DEFAULTS.lineItemsPerOrder;
     this.lineItemsPerRequest = options.lineItemsPerRequest ?? DEFAULTS.lineItemsPerRequest;
     this.maxRequestsPerPage = Math.max(1, options.maxRequestsPerPage ?? DEFAULTS.maxRequestsPerPage);
+    this.maxPageMs = options.maxPageMs ?? DEFAULTS.maxPageMs;
     for (const [name, value] of [
       ['lineItemsPerOrder', this.lineItemsPerOrder],
       ['lineItemsPerRequest', this.lineItemsPerRequest],
@@ -111,7 +119,10 @@ export class ShopifyOrdersSource implements OrderSource {
     const rejected: RejectedOrder[] = [];
     // A page holds `limit` nodes, the rejected ones included.
     const taken = () => orders.length + rejected.length;
-    for (let requests = 0; requests < this.maxRequestsPerPage && taken() < limit; requests++) {
+    const startedAt = this.client.clock();
+    // Past the time budget a page ends with what it has (at least one request's worth), its cursor going on from there.
+    const inBudget = (requests: number) => requests === 0 || this.client.clock() - startedAt < this.maxPageMs;
+    for (let requests = 0; requests < this.maxRequestsPerPage && taken() < limit && inBudget(requests); requests++) {
       const first = Math.min(limit - taken(), this.ordersPerRequest);
       const variables = { first, after: position?.c ?? null, query, lineItems: this.lineItemsPerOrder };
       const data = await this.graphql('OrdersPage', ORDERS_PAGE_QUERY, variables, ordersPageCost(first, this.lineItemsPerOrder), stats);
