@@ -1,7 +1,7 @@
 // The status view keeps the seed's keys and adds the run in flight (rate, ETA) and the last run.
 import { describeStatus } from '../../functions/core/status';
-import type { Checkpoint, Lease, RunProgress, SyncState } from '../../functions/core/run-types';
-import { aRunOutcome } from '../support/run-factory';
+import type { Checkpoint, Lease, RunProgress } from '../../functions/core/run-types';
+import { aRunOutcome, aSyncState } from '../support/run-factory';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 const checkpoint: Checkpoint = {
@@ -32,18 +32,7 @@ const run: RunProgress = {
   part: 1,
   status: 'running',
 };
-const state = (overrides: Partial<SyncState>): SyncState => ({
-  stream: 'orders',
-  checkpoint: null,
-  lease: null,
-  run: null,
-  lastRun: null,
-  orderCount: 0,
-  pendingIds: [],
-  settledIds: [],
-  parked: null,
-  ...overrides,
-});
+const state = aSyncState;
 
 describe('describeStatus', () => {
   it('keeps the seed shape key for key, from the checkpoint', () => {
