@@ -88,6 +88,8 @@ export class OrderSyncStack extends Stack {
       timeout: Duration.seconds(30),
     })
       .grantTable(syncStateTable, 'readWrite')
+      // A replaced or parked run's unsaved page: the stored versions of its claimed ids, to count what it inserted.
+      .grantTable(ordersTable, 'batchRead')
       .grantSecretRead(sourceToken);
     // Sync page: one page of up to 250 orders (fetch with the connector's own 429/5xx waits, validate, one
     // BatchGet round, a conditional PutItem per new or changed order, 16 in flight). 1024 MB buys the CPU for parsing and validating the page

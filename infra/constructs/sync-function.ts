@@ -22,13 +22,15 @@ export function handlerEntry(name: HandlerName): string {
 /**
  * What a function may do with a table. Named by use, each the smallest set of DynamoDB actions that use needs:
  * - `readWrite`: the sync-state item's conditional writes (lease, progress, checkpoint);
- * - `batchReadWrite`: one page of orders (BatchGetItem their stored versions, a conditional PutItem per new or changed one).
+ * - `batchReadWrite`: one page of orders (BatchGetItem their stored versions, a conditional PutItem per new or changed one);
+ * - `batchRead`: stored versions only (BatchGetItem): Begin counts what a replaced or parked run's unsaved page inserted.
  */
-export type TableAccess = 'readWrite' | 'batchReadWrite';
+export type TableAccess = 'readWrite' | 'batchReadWrite' | 'batchRead';
 
 export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
   readWrite: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], // every sync-state write is one conditional UpdateItem
   batchReadWrite: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+  batchRead: ['dynamodb:BatchGetItem'],
 };
 
 export interface SyncFunctionProps {

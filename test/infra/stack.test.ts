@@ -222,10 +222,13 @@ describe('least privilege, function by function', () => {
     expect(page.get('xray:PutTraceSegments')).toEqual([JSON.stringify('*')]);
   });
 
-  it('begin: the sync-state item and the token (for the count call); never the orders table', () => {
+  it('begin: the sync-state item, the token (for the count call), and only reads of stored versions on the orders table', () => {
     const begin = grants('begin');
-    expect([...begin.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, ...secretRead].sort());
+    expect([...begin.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, 'dynamodb:BatchGetItem', ...secretRead].sort());
     expect(begin.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
+    // Begin reads the versions of a replaced or parked run's claimed ids (begin-run.ts insertsOf...): without this
+    // grant, that Begin is refused in AWS on every trigger that replaces or parks an unfinished run.
+    expect(begin.get('dynamodb:BatchGetItem')).toEqual([arnOf(ids.ordersTable)]);
   });
 
   it('commit and record-failure: the sync-state item only, no token', () => {
