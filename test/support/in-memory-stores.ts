@@ -20,21 +20,17 @@ import type {
   StoredVersion,
   SyncStateStore,
 } from '../../functions/core/ports';
+import { aSyncState } from './run-factory';
 import { shownId, type QuarantineEntry, type QuarantineMark, type QuarantineSummary } from '../../functions/core/quarantine';
 import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../functions/core/run-types';
 
 type Item = Omit<SyncState, 'stream'>;
 
-const emptyItem = (): Item => ({
-  checkpoint: null,
-  lease: null,
-  run: null,
-  lastRun: null,
-  orderCount: 0,
-  pendingIds: [],
-  settledIds: [],
-  parked: null,
-});
+/** A stream never seen, as the DynamoDB store reads a missing item. */
+function emptyItem(): Item {
+  const { stream: _stream, ...item } = aSyncState();
+  return item;
+}
 
 /** Whether a slot holds the run a save expects there (null: empty), as the DynamoDB condition reads it. */
 const holds = (run: RunProgress | null | undefined, expected: RunAt | null): boolean =>
