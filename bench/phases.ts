@@ -16,6 +16,8 @@ import { startRun, type StartDeps } from '../functions/core/use-cases/start-run'
 import type { SyncMode, Trigger, Window } from '../functions/core/run-types';
 import type { Change, FakeApiStats, FakeOrdersApi } from '../local/fakes/orders-api';
 import type { LocalStack } from '../local/aws/stack';
+import type { StackFunctions } from '../local/aws/functions/stack-functions';
+import type { FunctionMeterSnapshot } from './function-meters';
 import { LOCAL_REGION } from '../local/aws/state-machine/definition';
 import { LocalExecutionStarter } from '../local/aws/state-machine/local-execution-starter';
 import type { ExecutionRecord } from '../local/aws/state-machine/local-state-machine';
@@ -120,6 +122,8 @@ export class PhaseMeter {
   private readonly dynamo: DynamoMeter = installDynamoMeter();
   private readonly rss: RssSampler = sampleRss();
   private readonly undo: Array<() => void>;
+  /** The stack's functions, each counting in its own environment (bench/function-meters.ts): added to this process's. */
+  private functions: StackFunctions | undefined;
 
   constructor(private readonly options: PhaseMeterOptions) {
     this.undo = [
@@ -137,14 +141,28 @@ export class PhaseMeter {
     ];
   }
 
+  /** Count the calls of these functions too (a local stack started with `functionPreload: FUNCTION_METERS`). */
+  attach(functions: StackFunctions): void {
+    this.functions = functions;
+  }
+
+  /** This process's counts plus every function environment's. */
+  private async counted(): Promise<{ dynamo: DynamoTally; partsMs: Record<string, number> }> {
+    const mine = { dynamo: this.dynamo.snapshot(), partsMs: this.sections.snapshot() };
+    const theirs = ((await this.functions?.snapshots()) ?? []) as Array<FunctionMeterSnapshot | null>;
+    return theirs.reduce<{ dynamo: DynamoTally; partsMs: Record<string, number> }>(
+      (sum, one) => (one ? { dynamo: addTallies(sum.dynamo, one.dynamo), partsMs: addCounts(sum.partsMs, one.partsMs) } : sum),
+      mine,
+    );
+  }
+
   async measure(phase: PhaseName, fake: FakeControl, body: () => Promise<PhaseOutcome>): Promise<PhaseResult> {
     const others = this.options.others ?? [];
     await Promise.all(others.map((other) => other.peakRss())); // starts each one's window
     const runnerRssAtStart = this.rss.mark();
     const requestsBefore = await fake.requests();
     const throttledBefore = await fake.throttled();
-    const dynamoBefore = this.dynamo.snapshot();
-    const partsBefore = this.sections.snapshot();
+    const countedBefore = await this.counted();
     const invocationsBefore = this.invocations.snapshot();
     const startedAt = performance.now();
     const outcome = await body();
@@ -153,6 +171,7 @@ export class PhaseMeter {
     const runnerHeapAfterGc = heapAfterGc();
     const otherPeaks = await Promise.all(others.map(async (other) => [other.label, await other.peakRss()] as const));
     const invocations = this.invocations.snapshot();
+    const countedAfter = await this.counted();
     const chain = outcome.chain ?? [];
     return {
       phase,
@@ -167,8 +186,8 @@ export class PhaseMeter {
       transitions: chain.reduce((sum, execution) => sum + stateTransitions(execution), 0),
       invocations: countsSince(invocations.count, invocationsBefore.count),
       billedMs: countsSince(invocations.billedMs, invocationsBefore.billedMs),
-      dynamo: tallySince(this.dynamo.snapshot(), dynamoBefore),
-      partsMs: withoutKeys(countsSince(this.sections.snapshot(), partsBefore), outcome.unmeasuredParts ?? []),
+      dynamo: tallySince(countedAfter.dynamo, countedBefore.dynamo),
+      partsMs: withoutKeys(countsSince(countedAfter.partsMs, countedBefore.partsMs), outcome.unmeasuredParts ?? []),
       peakRss: { runner: runnerPeak, ...Object.fromEntries(otherPeaks) },
       runnerRssAtStart,
       ...(runnerHeapAfterGc !== undefined ? { runnerHeapAfterGc } : {}),
@@ -191,6 +210,25 @@ function heapAfterGc(): number | undefined {
   gc();
   return process.memoryUsage().heapUsed;
 }
+
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const sum = { ...a };
+  for (const [key, value] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + value;
+  return sum;
+}
+
+function addTallies(a: DynamoTally, b: DynamoTally): DynamoTally {
+  return {
+    calls: addCounts(a.calls, b.calls),
+    readUnits: addCounts(a.readUnits, b.readUnits),
+    writeUnits: addCounts(a.writeUnits, b.writeUnits),
+    itemsWritten: a.itemsWritten + b.itemsWritten,
+    keysRead: a.keysRead + b.keysRead,
+  };
+}
+
+/** The module a bench stack's function environments preload (their meters). */
+export const FUNCTION_METERS = require.resolve('./function-meters');
 
 function withoutKeys(values: Record<string, number>, keys: readonly string[]): Record<string, number> {
   return Object.fromEntries(Object.entries(values).filter(([key]) => !keys.includes(key)));

@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     sizing,
     notes: [
       'each phase group ran in a fresh runner process; the fake orders API and dynalite ran in child processes of their own (RSS per process)',
-      'the sync runner holds the synthesized template (synthesized in a child process) and an idle in-memory dynalite of the local stack',
+      'the sync runner holds the synthesized template (synthesized in a child process); each function runs in a worker thread of it (its RSS includes them)',
       flags.runnerHeapMb > 0
         ? `runner processes ran with --max-old-space-size=${flags.runnerHeapMb} (--runner-heap-mb; 0 for node's default)`
         : "runner processes ran with node's default heap limit",

@@ -13,6 +13,7 @@ import { definitionFromTemplate, LOCAL_REGION } from '../local/aws/state-machine
 import { functionSizing, type FunctionName, type FunctionSizing } from './cost';
 import { forkService, type ChildService } from './ipc';
 import {
+  FUNCTION_METERS,
   HISTORY_ENDS_BEFORE_START_MS,
   PhaseMeter,
   sourceOnly,
@@ -131,14 +132,18 @@ async function run(request: WorkerRequest): Promise<WorkerAnswer> {
     const stack = await startLocalStack({
       source: { url: fake.control.url, token: fake.control.token },
       tables: TABLES,
-      // The step handlers use the dynalite process; the stack's own in-memory dynalite stays empty and idle.
+      // The functions use the dynalite process, through the stack's IAM proxy.
+      dynamodbUpstream: dynalite.endpoint,
       env: {
-        DYNAMODB_ENDPOINT: dynalite.endpoint,
         PAGE_SIZE: String(request.pageSize),
         MAX_PAGES_PER_EXECUTION: String(request.maxPagesPerExecution),
       },
       hooks: meter.invocations.hooks,
+      functionPreload: FUNCTION_METERS,
+      // One environment per function started before the phases: the bench measures runs, not cold starts.
+      warm: true,
     });
+    meter.attach(stack.functions);
     try {
       const results = await syncPhases(meter, stack, fake.control, {
         pageSize: request.pageSize,

@@ -8,6 +8,7 @@ import { createDocumentClient, createDynamoClient } from './adapters/dynamodb/cl
 import { DynamoOrderStore } from './adapters/dynamodb/order-store';
 import { DynamoQuarantineStore } from './adapters/dynamodb/quarantine-store';
 import { DynamoSyncStateStore } from './adapters/dynamodb/sync-state-store';
+import { localEndpointCredentials } from './adapters/aws/local-credentials';
 import { cachedSecret } from './adapters/aws/secret';
 import { SfnExecutionStarter } from './adapters/aws/sfn-execution-starter';
 import { HttpOrdersSource } from './adapters/source/http-orders-source';
@@ -26,9 +27,6 @@ import type { StatusDeps } from './core/status';
 import { log } from './logger';
 import { PowertoolsRunMetrics } from './metrics';
 import { traced } from './tracer';
-
-/** Dummy credentials for local endpoints (the local Step Functions API): never real ones. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** A composition built on first use and kept for the process (a Lambda's cold start). */
 function once<T>(build: () => T): { get: () => T; reset: () => void } {
@@ -79,7 +77,7 @@ function orderSource(cfg: Config): OrderSource {
   return new HttpOrdersSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });
 }
 
-const begin = once((): BeginDeps => {
+const begin = /* @__PURE__ */ once((): BeginDeps => {
   const cfg = config();
   const client = documentClient(cfg);
   return {
@@ -97,7 +95,7 @@ const begin = once((): BeginDeps => {
   };
 });
 
-const syncPage = once((): SyncPageDeps => {
+const syncPage = /* @__PURE__ */ once((): SyncPageDeps => {
   const cfg = config();
   const client = documentClient(cfg);
   return {
@@ -113,19 +111,19 @@ const syncPage = once((): SyncPageDeps => {
 });
 
 /** Commit and record-failure take the same: the sync-state store, a clock, the logger and the run metrics. */
-const finish = once((): CommitDeps & RecordFailureDeps => {
+const finish = /* @__PURE__ */ once((): CommitDeps & RecordFailureDeps => {
   const cfg = config();
   return { state: syncStateStore(cfg, documentClient(cfg)), clock: Date.now, log, metrics: new PowertoolsRunMetrics() };
 });
 
 /** The triggers (HTTP API, schedule): the lease, the state machine, and (the API) the status. */
-const start = once((): StartDeps => {
+const start = /* @__PURE__ */ once((): StartDeps => {
   const cfg = config();
   const { STATE_MACHINE_ARN } = required(cfg, 'STATE_MACHINE_ARN');
   const sfn = traced(
     new SFNClient({
       region: cfg.AWS_REGION,
-      ...(cfg.SFN_ENDPOINT ? { endpoint: cfg.SFN_ENDPOINT, credentials: LOCAL_CREDENTIALS } : {}),
+      ...(cfg.SFN_ENDPOINT ? { endpoint: cfg.SFN_ENDPOINT, credentials: localEndpointCredentials() } : {}),
     }),
   );
   return {
@@ -138,7 +136,7 @@ const start = once((): StartDeps => {
 });
 
 /** The status route: the stream's state and its quarantine, read only. */
-const status = once((): StatusDeps => {
+const status = /* @__PURE__ */ once((): StatusDeps => {
   const cfg = config();
   const client = documentClient(cfg);
   return {

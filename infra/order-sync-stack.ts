@@ -1,7 +1,6 @@
 // The order-sync stack, read as wiring: stateful parts (tables, the source token), the functions, the state
 // machine, the HTTP API and the schedule, each granted only what it uses.
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type CfnResource, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +9,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ORDERS_TABLE_KEY, QUARANTINE_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
+import { HANDLER_NEEDS } from '../functions/handler-needs';
 import { API_ROUTES } from '../functions/handlers/api-routes';
 import { SYNC_METRICS } from '../functions/metric-names';
 import { SyncFunction } from './constructs/sync-function';
@@ -71,26 +71,25 @@ export class OrderSyncStack extends Stack {
     const sourceToken = this.sourceTokenSecret(settings);
 
     // ---------------------------------------------------------------- functions
-    const baseEnvironment = functionEnvironment(settings, {
-      ordersTable: ordersTable.tableName,
-      syncStateTable: syncStateTable.tableName,
-      quarantineTable: quarantineTable.tableName,
-      tokenSecretArn: sourceToken.secretArn,
-    });
+    // Each function gets the settings, then exactly the tables, source and state machine its handler uses
+    // (functions/handler-needs.ts), each variable with its grant.
+    const baseEnvironment = functionEnvironment(settings);
+    const bindable = {
+      tables: { ORDERS_TABLE: ordersTable, SYNC_STATE_TABLE: syncStateTable, QUARANTINE_TABLE: quarantineTable },
+      source: { environment: sourceEnvironment(settings), tokenSecret: sourceToken },
+    };
     const fn = (id: string, props: Omit<ConstructorParameters<typeof SyncFunction>[2], 'baseEnvironment' | 'logRetention'>) =>
-      new SyncFunction(this, id, { ...props, baseEnvironment, logRetention });
+      new SyncFunction(this, id, { ...props, baseEnvironment, logRetention }).bindNeeds(HANDLER_NEEDS[props.handler], bindable);
 
-    // Begin: one conditional lease write, one checkpoint read and, for a full run, one /orders/count call.
+    // Begin: one conditional lease write, one checkpoint read and, for a full run, one /orders/count call. When it
+    // replaces an unfinished run, it reads the stored versions of that run's unsaved page (BatchGetItem, one round)
+    // to count what that page inserted.
     const begin = fn('BeginFunction', {
       handler: 'begin',
       description: 'Sync step: take the lease and plan the run window',
       memorySize: 256,
       timeout: Duration.seconds(30),
-    })
-      .grantTable(syncStateTable, 'readWrite')
-      // A replaced or parked run's unsaved page: the stored versions of its claimed ids, to count what it inserted.
-      .grantTable(ordersTable, 'batchRead')
-      .grantSecretRead(sourceToken);
+    });
     // Sync page: one page of up to 250 orders (fetch with the connector's own 429/5xx waits, validate, one
     // BatchGet round, a conditional PutItem per new or changed order, 16 in flight). 1024 MB buys the CPU for parsing and validating the page
     // quickly; nothing in it grows with the shop's size. 60 s leaves room for a Retry-After wait.
@@ -99,28 +98,20 @@ export class OrderSyncStack extends Stack {
       description: 'Sync step: fetch one page of orders and upsert it',
       memorySize: 1024,
       timeout: Duration.seconds(PAGE_STEP_TIMEOUT_SECONDS),
-    })
-      .grantTable(ordersTable, 'batchReadWrite')
-      .grantTable(syncStateTable, 'readWrite')
-      .grantSecretRead(sourceToken);
-    // The page's quarantine look-up, puts and releases: batch calls on the table itself. Not table.grant, which adds
-    // the table's indexes (`/index/*`), where no batch call goes.
-    syncPage.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'], resources: [quarantineTable.tableArn] }),
-    );
+    });
     // Commit and record-failure: one conditional write each on the sync-state item.
     const commit = fn('CommitFunction', {
       handler: 'commit',
       description: 'Sync step: write the checkpoint and release the lease',
       memorySize: 256,
       timeout: Duration.seconds(30),
-    }).grantTable(syncStateTable, 'readWrite');
+    });
     const recordFailure = fn('RecordFailureFunction', {
       handler: 'record-failure',
       description: 'Sync step: record the run error, keep its progress, release the lease',
       memorySize: 256,
       timeout: Duration.seconds(30),
-    }).grantTable(syncStateTable, 'readWrite');
+    });
 
     // ---------------------------------------------------------------- state machine
     const stateMachineName = `${this.stackName}-${settings.stream}`;
@@ -131,52 +122,39 @@ export class OrderSyncStack extends Stack {
     });
     (sync.stateMachine.node.defaultChild as CfnResource).overrideLogicalId(STATE_MACHINE_LOGICAL_ID);
     const stateMachine = sync.stateMachine;
+    // Both triggers ask whether the run holding the lease still runs (a stopped one's lease is taken over at once).
+    const executionsArn = this.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const bindMachine = (trigger: SyncFunction) =>
+      trigger.bindStateMachine(stateMachine, HANDLER_NEEDS[trigger.handlerName].stateMachine ?? [], executionsArn);
 
     // ---------------------------------------------------------------- HTTP API
     // The API answers within API Gateway's 29 s: a lease check, a StartExecution, a status read. 512 MB for a
     // quicker cold start of the router and the SDK clients.
-    const api = fn('ApiFunction', {
-      handler: 'api',
-      description: 'HTTP API: trigger a sync, read its status',
-      memorySize: 512,
-      timeout: Duration.seconds(15),
-      extraEnvironment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
-    }).grantTable(syncStateTable, 'readWrite'); // a trigger takes the lease for its run; status reads the item
-    // The status counts the quarantine and lists its newest entries: Query on that one index, which holds no payload.
-    api.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:Query'],
-        resources: [`${quarantineTable.tableArn}/index/${QUARANTINE_TABLE_KEY.newestIndex.name}`],
+    const api = bindMachine(
+      fn('ApiFunction', {
+        handler: 'api',
+        description: 'HTTP API: trigger a sync, read its status',
+        memorySize: 512,
+        timeout: Duration.seconds(15),
       }),
     );
-    stateMachine.grant(api, 'states:StartExecution', 'states:ListExecutions');
-    // Both triggers ask whether the run holding the lease still runs (a stopped one's lease is taken over at once).
-    const describeExecutions = () =>
-      new iam.PolicyStatement({
-        actions: ['states:DescribeExecution'],
-        resources: [
-          this.formatArn({
-            service: 'states',
-            resource: 'execution',
-            resourceName: `${stateMachineName}:*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      });
-    api.addToRolePolicy(describeExecutions());
     const restApi = this.httpApi(api, logRetention);
 
     // ---------------------------------------------------------------- schedule
     // The trigger (not Scheduler itself) starts the execution, so its name says mode, trigger and time.
-    const scheduledTrigger = fn('ScheduledTriggerFunction', {
-      handler: 'scheduled-trigger',
-      description: 'Schedule target: start an incremental sync unless one is running',
-      memorySize: 256,
-      timeout: Duration.seconds(15),
-      extraEnvironment: { STATE_MACHINE_ARN: stateMachine.stateMachineArn },
-    }).grantTable(syncStateTable, 'readWrite'); // it takes the lease for the run it starts
-    stateMachine.grant(scheduledTrigger, 'states:StartExecution');
-    scheduledTrigger.addToRolePolicy(describeExecutions());
+    const scheduledTrigger = bindMachine(
+      fn('ScheduledTriggerFunction', {
+        handler: 'scheduled-trigger',
+        description: 'Schedule target: start an incremental sync unless one is running',
+        memorySize: 256,
+        timeout: Duration.seconds(15),
+      }),
+    );
     const schedule = new scheduler.Schedule(this, 'Schedule', {
       description: `Incremental ${settings.stream} sync`,
       schedule: scheduler.ScheduleExpression.expression(settings.scheduleRate),
@@ -274,24 +252,10 @@ export class OrderSyncStack extends Stack {
   }
 }
 
-/** The environment every function shares (functions/config.ts parses it). The token is never in it: only the
- * ARN of the secret that holds it, read at run time. */
-export function functionEnvironment(
-  settings: InfraSettings,
-  resources: { ordersTable: string; syncStateTable: string; quarantineTable: string; tokenSecretArn: string },
-): Record<string, string> {
-  const source: Record<string, string> =
-    settings.sourceKind === 'shopify'
-      ? { SHOPIFY_SHOP_DOMAIN: settings.shopifyShopDomain ?? '', SHOPIFY_API_VERSION: settings.shopifyApiVersion }
-      : { ORDERS_API_URL: settings.ordersApiUrl };
+/** The settings every function reads (functions/config.ts parses them): tables, source and machine come with their grants. */
+export function functionEnvironment(settings: InfraSettings): Record<string, string> {
   return {
-    ORDERS_TABLE: resources.ordersTable,
-    SYNC_STATE_TABLE: resources.syncStateTable,
-    QUARANTINE_TABLE: resources.quarantineTable,
     STREAM: settings.stream,
-    SOURCE_KIND: settings.sourceKind,
-    ...source,
-    ORDERS_API_TOKEN_SECRET_ARN: resources.tokenSecretArn,
     PAGE_SIZE: String(settings.pageSize),
     OVERLAP_SECONDS: String(settings.overlapSeconds),
     LEASE_SECONDS: String(settings.leaseSeconds),
@@ -300,4 +264,13 @@ export function functionEnvironment(
     POWERTOOLS_METRICS_NAMESPACE: SYNC_METRICS.namespace,
     LOG_LEVEL: settings.logLevel,
   };
+}
+
+/** The source's settings, for the functions that read the source (the token: only its secret's ARN, bound with it). */
+export function sourceEnvironment(settings: InfraSettings): Record<string, string> {
+  const where: Record<string, string> =
+    settings.sourceKind === 'shopify'
+      ? { SHOPIFY_SHOP_DOMAIN: settings.shopifyShopDomain ?? '', SHOPIFY_API_VERSION: settings.shopifyApiVersion }
+      : { ORDERS_API_URL: settings.ordersApiUrl };
+  return { SOURCE_KIND: settings.sourceKind, ...where };
 }

@@ -6,8 +6,6 @@ import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { DynamoSyncStateStore } from '../functions/adapters/dynamodb/sync-state-store';
 import { config } from '../functions/config';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../functions/core/limits';
-import { handler as apiHandler } from '../functions/handlers/api';
-import { handler as scheduledTriggerHandler } from '../functions/handlers/scheduled-trigger';
 import {
   DEFAULT_API_URL,
   DEFAULT_SFN_ENDPOINT,
@@ -20,15 +18,16 @@ import {
   UsageError,
 } from './cli/common';
 import { clockTime, installReadableLogs } from './cli/console-log';
-import { fakeLambdaContext } from './aws/lambda-context';
 import { startHttpApiServer, type HttpApiServer } from './aws/http-api-server';
 import { settleInterruptedRun, type SettledRun } from './aws/interrupted-run';
 import { scheduleFromTemplate, startSchedule, type LocalSchedule } from './aws/schedule';
 import { startSfnEndpoint, type SfnEndpoint } from './aws/sfn-endpoint';
 import { printedOperations, type OperationsSink } from './aws/operations';
-import { localTemplate, startLocalStack, type LocalStack } from './aws/stack';
+import { startLocalStack, type LocalStack } from './aws/stack';
+import { synthesizeAssembly } from './aws/assembly';
 import { DEFAULT_BULK_RATE } from './fakes/shopify/bulk';
 import type { ExecutionRecord } from './aws/state-machine/local-state-machine';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 
 const USAGE = `usage: npm start [-- options]
   --orders N                 orders in the fake shop (default 50000)
@@ -42,6 +41,8 @@ const USAGE = `usage: npm start [-- options]
   --data-dir DIR             where dynalite keeps its data (default .local)
   --reset                    wipe the data dir first (orders, checkpoint, the fake shop)
   --json-logs                the handlers' JSON log lines as Lambda writes them, instead of readable lines
+  --bundled                  run each function from the bundle CDK synthesizes (cdk synth -o DATA_DIR/cdk.out), not the TypeScript
+  --cdk-out DIR              run from an existing cloud assembly (npx cdk synth -o DIR): its template's definition, roles and bundles
   --http-port P              HTTP API (default ${LOCAL_PORTS.httpApi}, or HTTP_API_PORT)
   --sfn-port P               Step Functions API (default ${LOCAL_PORTS.sfn}, or SFN_PORT)
   --dynamodb-port P          DynamoDB API (default ${LOCAL_PORTS.dynamodb}, or DYNAMODB_PORT)
@@ -71,6 +72,8 @@ interface StartOptions {
   dataDir: string;
   reset: boolean;
   jsonLogs: boolean;
+  /** Run the bundles of a cloud assembly: a fresh synth (--bundled) or an existing one (--cdk-out DIR). */
+  assembly?: { dir: string; synthesize: boolean };
   ports: { httpApi: number; sfn: number; dynamodb: number; fakeOrdersApi: number };
   /** What the fake shop speaks (--source). */
   fakeKind: 'http' | 'shopify';
@@ -96,6 +99,8 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
       'data-dir': text,
       reset: flag,
       'json-logs': flag,
+      bundled: flag,
+      'cdk-out': text,
       'http-port': text,
       'sfn-port': text,
       'dynamodb-port': text,
@@ -138,6 +143,13 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
     flags['schedule-seconds'] === undefined ? undefined : positiveNumber(flags['schedule-seconds'], '--schedule-seconds', 300);
   const pageSize = whole(flags['page-size'], '--page-size', 1, PAGE_SIZE_MAX);
   const pagesPerExecution = whole(flags['pages-per-execution'], '--pages-per-execution', 1, 3000);
+  const dataDir = resolve(flags['data-dir'] ?? '.local');
+  const assembly =
+    flags['cdk-out'] !== undefined
+      ? { dir: resolve(flags['cdk-out']), synthesize: false }
+      : flags.bundled
+        ? { dir: join(dataDir, 'cdk.out'), synthesize: true }
+        : undefined;
   return {
     orders: whole(flags.orders, '--orders', 1, 5_000_000) ?? 50_000,
     liveRate: flags['live-rate'] === undefined ? 2 : Number(flags['live-rate']) >= 0 ? Number(flags['live-rate']) : NaN,
@@ -147,9 +159,10 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
     ...(pagesPerExecution !== undefined ? { pagesPerExecution } : {}),
     ...(scheduleSeconds !== undefined ? { scheduleSeconds } : {}),
     schedule: !flags['no-schedule'],
-    dataDir: resolve(flags['data-dir'] ?? '.local'),
+    dataDir,
     reset: flags.reset === true,
     jsonLogs: flags['json-logs'] === true,
+    ...(assembly ? { assembly } : {}),
     ports: {
       httpApi: port(flags['http-port'] ?? env.HTTP_API_PORT, '--http-port', LOCAL_PORTS.httpApi),
       sfn: port(flags['sfn-port'] ?? env.SFN_PORT, '--sfn-port', LOCAL_PORTS.sfn),
@@ -227,6 +240,12 @@ async function main(args: string[]): Promise<number> {
   mkdirSync(options.dataDir, { recursive: true });
   const uninstallLogs = options.jsonLogs ? () => undefined : installReadableLogs();
 
+  if (options.assembly?.synthesize) {
+    say(`synthesizing the cloud assembly with its bundles (npx cdk synth -o ${relative(process.cwd(), options.assembly.dir) || '.'}) …`);
+    rmSync(options.assembly.dir, { recursive: true, force: true });
+    synthesizeAssembly(options.assembly.dir);
+  }
+
   const started: Array<() => Promise<void>> = [];
   let stack: LocalStack | undefined;
   let api: HttpApiServer | undefined;
@@ -234,7 +253,13 @@ async function main(args: string[]): Promise<number> {
   try {
     // The endpoint listens first so its URL is in the functions' env (SFN_ENDPOINT) before their clients exist.
     const sfn: SfnEndpoint = await listening('Step Functions API', '--sfn-port', options.ports.sfn, () =>
-      startSfnEndpoint({ machine: () => stack!.machine, definition: () => stack!.definition, port: options.ports.sfn, host: LOCAL_HOST }),
+      startSfnEndpoint({
+        machine: () => stack!.machine,
+        definition: () => stack!.definition,
+        iam: () => stack!.iam,
+        port: options.ports.sfn,
+        host: LOCAL_HOST,
+      }),
     );
     started.push(() => sfn.stop());
 
@@ -243,6 +268,8 @@ async function main(args: string[]): Promise<number> {
       startLocalStack({
         dataDir: join(options.dataDir, 'dynalite'),
         dynamodbPort: options.ports.dynamodb,
+        ...(options.assembly ? { code: { kind: 'assembly', dir: options.assembly.dir } } : {}),
+        warm: true,
         ...(options.source
           ? { source: options.source }
           : options.fakeKind === 'shopify'
@@ -277,7 +304,7 @@ async function main(args: string[]): Promise<number> {
 
     api = await listening('HTTP API', '--http-port', options.ports.httpApi, () =>
       startHttpApiServer({
-        handler: apiHandler as never,
+        handler: (event) => running.functions.invoke('api', event) as Promise<APIGatewayProxyResult>,
         port: options.ports.httpApi,
         host: LOCAL_HOST,
         onResponse: (event, result, ms) => {
@@ -294,17 +321,13 @@ async function main(args: string[]): Promise<number> {
     const httpApi = api;
     started.push(() => httpApi.stop());
 
-    const spec = scheduleFromTemplate(localTemplate());
+    const spec = scheduleFromTemplate(running.template);
     const periodSeconds = options.scheduleSeconds ?? spec.periodSeconds;
     if (options.schedule && spec.enabled && periodSeconds !== undefined) {
       schedule = startSchedule({
         periodMs: periodSeconds * 1000,
         input: spec.input,
-        target: (event) =>
-          (scheduledTriggerHandler as (event: unknown, context: unknown) => Promise<unknown>)(
-            event,
-            fakeLambdaContext('scheduled-trigger'),
-          ),
+        target: (event) => running.functions.invoke('scheduled-trigger', event),
         onTick: ({ error }) => {
           if (error) say(`⏱ schedule tick failed: ${(error as Error).message ?? String(error)}`);
         },
@@ -424,6 +447,14 @@ function executionLine(record: ExecutionRecord): string {
   return `  execution ${record.name} ${record.status} after ${seconds.toFixed(1)} s${how}`;
 }
 
+function functionsLine(options: StartOptions, stack: LocalStack): string {
+  const count = stack.functions.all().length;
+  if (stack.code.kind === 'source')
+    return `${count}, each in its own worker: the TypeScript handlers (--bundled: the bundles CDK synthesizes)`;
+  const dir = relative(process.cwd(), stack.code.dir) || '.';
+  return `${count}, each in its own worker: the bundles of ${dir} (${options.assembly?.synthesize ? '--bundled, synthesized now' : '--cdk-out'}; AWS SDK inside)`;
+}
+
 function banner(
   options: StartOptions,
   parts: {
@@ -466,7 +497,10 @@ function banner(
   return [
     '',
     'order-sync runs locally (no AWS account involved):',
-    `  HTTP API            ${api.url}  same routes and handler as API Gateway (no IAM auth locally)`,
+    `  functions           ${functionsLine(options, stack)}`,
+    `  IAM                 enforced: each function signs as its role; DynamoDB, Step Functions and Secrets Manager check every call`,
+    `                      against the template's policies (the state machine's own invokes too), answering AccessDeniedException`,
+    `  HTTP API            ${api.url}  same routes and handler as API Gateway (no IAM auth of callers locally)`,
     `  Step Functions API  ${sfn.url}  state machine ${stack.definition.name} (the synthesized definition)`,
     `  DynamoDB API        ${stack.dynamodbEndpoint}  dynalite, data in ${dataDir}/dynalite (--reset wipes it)`,
     `  orders source       ${source}`,

@@ -3,35 +3,33 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import {
+  TABLE_ACCESS,
+  type HandlerName,
+  type HandlerNeeds,
+  type StateMachineActions,
+  type TableAccess,
+  type TableVariable,
+} from '../../functions/handler-needs';
 
 /** The repository root: handlers, package-lock.json and tsconfig.json live there. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-/** The handler modules, one per function (functions/handlers/<name>.ts, each exporting `handler`). */
-export type HandlerName = 'begin' | 'sync-page' | 'commit' | 'record-failure' | 'api' | 'scheduled-trigger';
+export type { HandlerName };
+
+/** The template metadata key naming a function's handler module: the local stack runs that module (or its bundle). */
+export const HANDLER_METADATA_KEY = 'order-sync:handler';
 
 export function handlerEntry(name: HandlerName): string {
   return path.join(PROJECT_ROOT, 'functions', 'handlers', `${name}.ts`);
 }
-
-/**
- * What a function may do with a table. Named by use, each the smallest set of DynamoDB actions that use needs:
- * - `readWrite`: the sync-state item's conditional writes (lease, progress, checkpoint);
- * - `batchReadWrite`: one page of orders (BatchGetItem their stored versions, a conditional PutItem per new or changed one);
- * - `batchRead`: stored versions only (BatchGetItem): Begin counts what a replaced or parked run's unsaved page inserted.
- */
-export type TableAccess = 'readWrite' | 'batchReadWrite' | 'batchRead';
-
-export const TABLE_ACTIONS: Record<TableAccess, readonly string[]> = {
-  readWrite: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], // every sync-state write is one conditional UpdateItem
-  batchReadWrite: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
-  batchRead: ['dynamodb:BatchGetItem'],
-};
 
 export interface SyncFunctionProps {
   handler: HandlerName;
@@ -40,14 +38,20 @@ export interface SyncFunctionProps {
   /** Chosen per function, on purpose: say why at the call site. */
   memorySize: number;
   timeout: Duration;
-  /** The stack's shared environment (tables, stream, source, limits, Powertools). */
+  /** The settings every function reads (stream, limits, Powertools); what it uses comes with `bind*`. */
   baseEnvironment: Record<string, string>;
-  /** Variables only this function reads (e.g. STATE_MACHINE_ARN). */
-  extraEnvironment?: Record<string, string>;
   logRetention: logs.RetentionDays;
 }
 
+/** What a function can be bound to: the tables by the variable that names each, the source. */
+export interface BindableResources {
+  tables: Record<TableVariable, dynamodb.ITable>;
+  source: { environment: Record<string, string>; tokenSecret: secretsmanager.ISecret };
+}
+
 export class SyncFunction extends nodejs.NodejsFunction {
+  readonly handlerName: HandlerName;
+
   constructor(scope: Construct, id: string, props: SyncFunctionProps) {
     // An explicit log group (not the deprecated logRetention custom resource): retention without an extra Lambda.
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -65,7 +69,7 @@ export class SyncFunction extends nodejs.NodejsFunction {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       // Source maps are only read by Node when asked: stack traces then point at our TypeScript lines.
-      environment: { ...props.baseEnvironment, ...props.extraEnvironment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...props.baseEnvironment, NODE_OPTIONS: '--enable-source-maps' },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       bundling: {
@@ -77,20 +81,51 @@ export class SyncFunction extends nodejs.NodejsFunction {
         sourcesContent: false,
         minify: true,
         keepNames: true, // error class names are what Step Functions' Retry/Catch match on
+        // The AWS SDK goes into the bundle (CDK leaves @aws-sdk/* to the runtime by default): the function runs
+        // the SDK version it was tested with, not whichever one nodejs22.x carries that day (AWS's own advice).
+        externalModules: [],
         tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
       },
     });
+    this.handlerName = props.handler;
+    (this.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, props.handler);
   }
 
-  /** Allow `access` on `table` and nothing else on it. */
-  grantTable(table: dynamodb.ITable, access: TableAccess): this {
-    table.grant(this, ...TABLE_ACTIONS[access]);
+  /** Everything the handler's needs (functions/handler-needs.ts) name but the state machine: tables, source. */
+  bindNeeds(needs: HandlerNeeds, resources: BindableResources): this {
+    for (const [variable, access] of Object.entries(needs.tables) as Array<[TableVariable, TableAccess]>) {
+      this.bindTable(resources.tables[variable], variable, access);
+    }
+    if (needs.source) {
+      for (const [name, value] of Object.entries(resources.source.environment)) this.addEnvironment(name, value);
+      // The token itself never reaches the environment: only the ARN of the secret that holds it.
+      this.addEnvironment('ORDERS_API_TOKEN_SECRET_ARN', resources.source.tokenSecret.secretArn);
+      resources.source.tokenSecret.grantRead(this);
+    }
     return this;
   }
 
-  /** Let the function read the secret's value at run time (the value itself never reaches the environment). */
-  grantSecretRead(secret: secretsmanager.ISecret): this {
-    secret.grantRead(this);
+  /**
+   * The table's name in `variable` and `access` on it, nothing else: the grant and the variable in one call. On the
+   * table itself, or on the one index the access reads (not `table.grant`, which adds every index, `/index/*`).
+   */
+  bindTable(table: dynamodb.ITable, variable: TableVariable, access: TableAccess): this {
+    this.addEnvironment(variable, table.tableName);
+    const { actions, index } = TABLE_ACCESS[access];
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...actions], resources: [index ? `${table.tableArn}/index/${index}` : table.tableArn] }),
+    );
+    return this;
+  }
+
+  /** The machine's ARN in STATE_MACHINE_ARN, `actions` on it (DescribeExecution: on its executions, `executionsArn`). */
+  bindStateMachine(machine: sfn.IStateMachine, actions: StateMachineActions, executionsArn: string): this {
+    this.addEnvironment('STATE_MACHINE_ARN', machine.stateMachineArn);
+    const onMachine = actions.filter((action) => action !== 'states:DescribeExecution');
+    if (onMachine.length > 0) machine.grant(this, ...onMachine);
+    if (actions.includes('states:DescribeExecution')) {
+      this.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executionsArn] }));
+    }
     return this;
   }
 }

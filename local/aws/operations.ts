@@ -34,6 +34,8 @@ export function printedOperations(write: (text: string) => void = (text) => proc
 export interface LocalOperations {
   /** Give it every ended execution: it notifies for those the failure rule matches. */
   executionEnded(record: ExecutionRecord): void;
+  /** A metrics flush a function printed (CloudWatch extracts EMF from the function's logs). */
+  emf(emf: EmfOutput): void;
   /** Metrics flushes go back to stdout. */
   stop(): void;
 }
@@ -45,11 +47,14 @@ export interface LocalOperations {
 export function startLocalOperations(template: CloudFormationTemplate, sink: OperationsSink = printedOperations()): LocalOperations {
   const rule = failureRuleOf(template);
   const collector = new RunMetricsCollector((report) => sink.runMetrics?.(report));
-  metrics.divertTo((emf) => {
+  const receive = (emf: EmfOutput) => {
     sink.emf?.(emf);
     collector.receive(emf);
-  });
+  };
+  // Flushes of functions called in this process (tests call handlers directly); the stack's own run in workers.
+  metrics.divertTo(receive);
   return {
+    emf: receive,
     executionEnded(record) {
       const text = notificationFor(rule, record);
       if (text !== undefined) sink.notification?.(text, record);

@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback';
+import { AccessDeniedError, type LocalIam } from './iam/local-iam';
+import { credentialOf } from './iam/sigv4';
 import type { LocalDefinition } from './state-machine/definition';
 import {
   StepFunctionsApiError,
@@ -16,6 +18,8 @@ export interface SfnEndpointOptions {
   /** A getter, so the endpoint can listen (and its URL go into the functions' env) before the machine exists. */
   machine: () => LocalStateMachine;
   definition: () => LocalDefinition;
+  /** The roles each signed call is checked against (a getter, like the machine). */
+  iam: () => LocalIam;
   /** Default 0: any free port. */
   port?: number;
   host?: string;
@@ -164,13 +168,13 @@ export async function answerSfnRequest(targetHeader: string | undefined, body: s
 export async function startSfnEndpoint(options: SfnEndpointOptions): Promise<SfnEndpoint> {
   const createdAt = new Date();
   const server = createServer((req, res) => {
-    void serve(req, res, () => ({ machine: options.machine(), definition: options.definition(), createdAt }));
+    void serve(req, res, () => ({ machine: options.machine(), definition: options.definition(), createdAt }), options.iam);
   });
   const listening = await listenOnLoopback(server, options);
   return { url: listening.url, stop: listening.close };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, target: () => EndpointTarget): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, target: () => EndpointTarget, iam: () => LocalIam): Promise<void> {
   const requestId = randomUUID();
   const send = (statusCode: number, payload: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(payload);
@@ -187,9 +191,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, target: () => En
       throw new SfnApiError('UnknownOperationException', `the Step Functions API takes POST /, not ${req.method} ${req.url}`, 404);
     }
     const body = await readBody(req);
+    await authorize(req, body, iam());
     send(200, await answerSfnRequest(header(req, 'x-amz-target'), body, target()));
   } catch (error) {
-    if (error instanceof SfnApiError) {
+    if (error instanceof AccessDeniedError) {
+      send(400, { __type: error.code, message: error.message }, { 'x-amzn-errortype': error.code });
+    } else if (error instanceof SfnApiError) {
       send(error.statusCode, { __type: error.code, message: error.message }, { 'x-amzn-errortype': error.code });
     } else {
       send(
@@ -199,6 +206,22 @@ async function serve(req: IncomingMessage, res: ServerResponse, target: () => En
       );
     }
   }
+}
+
+/** The signer's role must allow `states:<Operation>` on the machine or execution the call names. */
+async function authorize(req: IncomingMessage, body: string, iam: LocalIam): Promise<void> {
+  const { accessKeyId, sessionToken } = credentialOf(req);
+  const principal = iam.identify(accessKeyId, sessionToken);
+  if (!principal) return;
+  const operation = header(req, 'x-amz-target')?.slice(TARGET_PREFIX.length) ?? '';
+  let request: Record<string, unknown>;
+  try {
+    request = JSON.parse(body || '{}') as Record<string, unknown>;
+  } catch {
+    return; // answered as a SerializationException by the operation
+  }
+  const resource = request.executionArn ?? request.stateMachineArn ?? '*';
+  await iam.authorize(principal, `states:${operation}`, [String(resource)]);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

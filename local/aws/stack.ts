@@ -1,31 +1,57 @@
-// The whole product on one machine: dynalite, the fake orders API or fake Shopify (or a real source), and the synthesized state
-// machine run by the local interpreter with the real step handlers. Tests, `npm start` and the bench all use it.
+// The whole product on one machine: dynalite behind an IAM-checking proxy, the fake orders API or fake Shopify (or a
+// real source), and the synthesized state machine run by the local interpreter, each function in its own environment
+// with its template's variables and role. Tests, `npm start` and the bench all use it.
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
-import { startDynaliteServer, type DynaliteServer } from './dynalite-server';
+import { startDynaliteServer } from './dynalite-server';
 import { ensureTables, type TableNames } from '../../functions/adapters/dynamodb/tables';
 import { resetRuntime } from '../../functions/runtime';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { CloudFormationTemplate } from '../../infra/synth';
+import { STATE_MACHINE_LOGICAL_ID, type CloudFormationTemplate } from '../../infra/synth';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../fakes/orders-api';
 import { startFakeShopify, type FakeShopify, type FakeShopifyOptions } from '../fakes/shopify';
+import { assemblyTemplate } from './assembly';
+import { sourceTokenSecrets, stackFunctions, StackFunctions, type CodeSource } from './functions/stack-functions';
+import { startSecretsEndpoint, type SecretsEndpoint } from './secrets-endpoint';
+import type { FunctionLogLine } from './functions/function-host';
+import { DynamoFaults } from './dynamodb-faults';
+import { startDynamoIamProxy } from './iam/dynamodb-iam-proxy';
+import { LocalIam } from './iam/local-iam';
+import { templateResources } from './iam/template-resources';
 import { definitionFromTemplate, LOCAL_REGION, type LocalDefinition } from './state-machine/definition';
 import { LocalStateMachine, type ExecutionRecord, type TaskBinding } from './state-machine/local-state-machine';
 import { syncTaskBindings, type InvokeHooks } from './state-machine/task-bindings';
 import { startLocalOperations, type OperationsSink } from './operations';
+import type { EmfOutput } from '../../functions/metrics';
 
 export interface LocalStackOptions {
   /** LevelDB folder for dynalite (data survives restarts); in memory when absent. */
   dataDir?: string;
+  /** The port of the DynamoDB API the functions and the CLI use (the IAM-checking proxy in front of dynalite). */
   dynamodbPort?: number;
+  /** An already running DynamoDB API to put the proxy in front of, instead of starting dynalite (the bench's). */
+  dynamodbUpstream?: string;
+  /** The functions' code: the TypeScript handlers (default), or the bundles of a cloud assembly (its template too). */
+  code?: CodeSource;
   tables?: TableNames;
   /** A real source: the reference contract's (`ORDERS_API_URL`), or a Shopify shop (`url` its SHOPIFY_SHOP_DOMAIN); a fake when absent. */
   source?: { url: string; token: string; kind?: 'http' | 'shopify'; apiVersion?: string };
   fake?: FakeOrdersApiOptions;
   /** Run the fake Shopify (GraphQL Admin API over the same seeded shop) instead of the fake orders API. */
   fakeShopify?: FakeShopifyOptions & { apiVersion?: string };
-  /** The functions' settings (PAGE_SIZE, OVERLAP_SECONDS, LEASE_SECONDS, MAX_PAGES_PER_EXECUTION, ...). */
+  /**
+   * The functions' settings, as CDK context would set them (PAGE_SIZE, OVERLAP_SECONDS, LEASE_SECONDS, ...): each
+   * reaches the functions whose template has it. SFN_ENDPOINT: the local Step Functions API, for every function.
+   */
   env?: Record<string, string>;
+  /** Start every function's first environment at once instead of at its first invocation (npm start). */
+  warm?: boolean;
+  /** Each line a function writes (default: this process's stdout or stderr); metrics flushes go to `operations`. */
+  functionLogs?: (line: FunctionLogLine) => void;
+  /** The functions' POWERTOOLS_LOG_LEVEL (default: this process's). */
+  functionLogLevel?: string;
+  /** A module each function environment loads before its code, whose `snapshot()` `functions.snapshots()` returns (the bench). */
+  functionPreload?: string;
   /** Wait this long between state machine retries instead of the definition's intervals. */
   retryIntervalMs?: number;
   /** Wait this long in every Wait state instead of what the page asked (a bulk export's polls). */
@@ -42,6 +68,7 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
+  /** The DynamoDB API as the functions see it: every call checked against the signer's role. */
   dynamodbEndpoint: string;
   tables: TableNames;
   /** Present when the stack runs a fake shop: the fake orders API, or the shop beneath the fake Shopify. */
@@ -52,6 +79,18 @@ export interface LocalStack {
   machine: LocalStateMachine;
   /** The synthesized definition the machine runs, with its ARN and name (DescribeStateMachine answers with it). */
   definition: LocalDefinition;
+  /** The template the stack runs (synthesized, or the assembly's). */
+  template: CloudFormationTemplate;
+  /** The template's roles and the evaluator every local endpoint asks. */
+  iam: LocalIam;
+  /** Faults tests arm on the DynamoDB endpoint: a chosen call of any function fails with a chosen error. */
+  dynamoFaults: DynamoFaults;
+  /** Each function, run in its own environment: the Tasks, the HTTP API and the schedule invoke them here. */
+  functions: StackFunctions;
+  /** Where the functions' code comes from. */
+  code: CodeSource;
+  /** The local Secrets Manager: the source token's secret. */
+  secrets: SecretsEndpoint;
   /**
    * Aborts every running execution and waits until the steps they were in have finished (an abort only stops
    * the interpreter from going on; the Task in flight still completes and saves its page). Dynalite stays up.
@@ -84,13 +123,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stopOne of stoppers.reverse()) await stopOne();
   };
   try {
-    const dynamo: DynaliteServer = await startDynaliteServer({
-      ...(options.dataDir ? { path: options.dataDir } : {}),
+    const code = options.code ?? { kind: 'source' };
+    const template = code.kind === 'assembly' ? assemblyTemplate(code.dir) : localTemplate();
+    const tables = options.tables ?? { ordersTable: 'orders', syncStateTable: 'sync-state', quarantineTable: 'quarantine' };
+    const resources = templateResources(template, tables);
+    const iam = new LocalIam(template, resources);
+
+    let upstream = options.dynamodbUpstream;
+    if (!upstream) {
+      const dynalite = await startDynaliteServer(options.dataDir ? { path: options.dataDir } : {});
+      stoppers.push(() => dynalite.stop());
+      upstream = dynalite.endpoint;
+    }
+    const dynamoFaults = new DynamoFaults();
+    const proxy = await startDynamoIamProxy({
+      upstream,
+      iam,
+      faults: dynamoFaults,
       ...(options.dynamodbPort !== undefined ? { port: options.dynamodbPort } : {}),
     });
-    stoppers.push(() => dynamo.stop());
-    const tables = options.tables ?? { ordersTable: 'orders', syncStateTable: 'sync-state', quarantineTable: 'quarantine' };
-    const client = createDynamoClient({ region: LOCAL_REGION, endpoint: dynamo.endpoint });
+    stoppers.push(() => proxy.stop());
+    const client = createDynamoClient({ region: LOCAL_REGION, endpoint: proxy.endpoint });
     try {
       await ensureTables(client, tables);
     } finally {
@@ -113,14 +166,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       source = { url: started.url, token: started.token };
     }
 
-    const localDefinition = definitionFromTemplate(localTemplate());
+    const localDefinition = definitionFromTemplate(template);
     const { definition, stateMachineArn } = localDefinition;
+    // For tests that call a handler module in this process (as the operator: it signs with the local key).
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
       ORDERS_TABLE: tables.ordersTable,
       SYNC_STATE_TABLE: tables.syncStateTable,
       QUARANTINE_TABLE: tables.quarantineTable,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      DYNAMODB_ENDPOINT: proxy.endpoint,
       SOURCE_KIND: source.kind ?? 'http',
       ORDERS_API_URL: source.url,
       ORDERS_API_TOKEN: source.token,
@@ -131,13 +185,37 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     delete process.env.ORDERS_API_TOKEN_SECRET_ARN;
     resetRuntime();
 
-    const operations = startLocalOperations(localTemplate(), options.operations);
+    const operations = startLocalOperations(template, options.operations);
     stoppers.push(async () => operations.stop());
+    const { SFN_ENDPOINT: sfnEndpoint, ...overrides } = options.env ?? {};
+    const secrets = await startSecretsEndpoint({ iam, secrets: sourceTokenSecrets(template, resources, source.token) });
+    stoppers.push(() => secrets.stop());
+    const functions = new StackFunctions(
+      stackFunctions({
+        template,
+        resources,
+        iam,
+        code,
+        dynamodbEndpoint: proxy.endpoint,
+        ...(sfnEndpoint ? { sfnEndpoint } : {}),
+        secretsEndpoint: secrets.url,
+        source,
+        overrides,
+        onLog: functionLogRouter(options.functionLogs, (emf) => operations.emf(emf)),
+        ...(options.functionLogLevel ? { logLevel: options.functionLogLevel } : {}),
+        ...(options.functionPreload ? { preload: options.functionPreload } : {}),
+      }),
+    );
+    stoppers.push(() => functions.stop());
+    if (options.warm) await Promise.all(functions.all().map((fn) => fn.warm()));
+
     const steps = new StepsInFlight();
+    const stateMachineRole = template.Resources?.[STATE_MACHINE_LOGICAL_ID]?.Properties?.RoleArn?.['Fn::GetAtt']?.[0];
+    if (typeof stateMachineRole !== 'string') throw new Error('the state machine has no role of this template');
     const machine: LocalStateMachine = new LocalStateMachine({
       definition,
       stateMachineArn,
-      tasks: steps.track(syncTaskBindings(() => machine, options.hooks)),
+      tasks: steps.track(syncTaskBindings(definition, () => machine, functions, { iam, roleId: stateMachineRole }, options.hooks)),
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
       onExecutionEnd: (record) => {
@@ -156,13 +234,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.push(stopExecutions);
 
     return {
-      dynamodbEndpoint: dynamo.endpoint,
+      dynamodbEndpoint: proxy.endpoint,
       tables,
       ...(fake ? { fake } : {}),
       ...(fakeShopify ? { fakeShopify } : {}),
       sourceUrl: source.url,
       machine,
       definition: localDefinition,
+      template,
+      iam,
+      dynamoFaults,
+      functions,
+      code,
+      secrets,
       stopExecutions,
       stop,
     };
@@ -170,6 +254,34 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stop();
     throw error;
   }
+}
+
+/**
+ * A function's output, as CloudWatch Logs would receive it: metrics flushes (EMF) to the operations sink, every
+ * other line to `sink` or this process's own stream.
+ */
+function functionLogRouter(
+  sink: ((line: FunctionLogLine) => void) | undefined,
+  emf: (emf: EmfOutput) => void,
+): (line: FunctionLogLine) => void {
+  return (line) => {
+    const rest: string[] = [];
+    for (const text of line.text.split('\n')) {
+      if (text.startsWith('{') && text.includes('"_aws"')) {
+        try {
+          emf(JSON.parse(text) as EmfOutput);
+          continue;
+        } catch {
+          // not JSON after all: an ordinary line
+        }
+      }
+      rest.push(text);
+    }
+    const text = rest.join('\n');
+    if (text.trim() === '') return;
+    if (sink) sink({ ...line, text });
+    else process[line.stream].write(text.endsWith('\n') ? text : `${text}\n`);
+  };
 }
 
 /** Counts the Task invocations in flight, so stopping can wait for them before closing what they write to. */

@@ -10,6 +10,7 @@ import { functionSizing } from '../../bench/cost';
 import { totalUnits } from '../../bench/instrument';
 import {
   fakeControlOf,
+  FUNCTION_METERS,
   HISTORY_ENDS_BEFORE_START_MS,
   PhaseMeter,
   sourceOnly,
@@ -42,8 +43,10 @@ describe('the bench at smoke size', () => {
       fake: { orders: ORDERS, seed: 11, historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
       hooks: meter.invocations.hooks,
+      functionPreload: FUNCTION_METERS,
       retryIntervalMs: 0,
     });
+    meter.attach(stack.functions);
     const client = createDynamoClient({ region: LOCAL_REGION, endpoint: stack.dynamodbEndpoint });
     await ensureTables(client, STORE_ONLY_TABLES);
     client.destroy();

@@ -1,34 +1,32 @@
 // The HTTP API as AWS runs it, on the local stack: the api function's SFN client starts executions through the local
 // Step Functions endpoint, and the executions run the synthesized definition with the real step handlers.
-import { handler as apiHandler } from '../../functions/handlers/api';
-import { handler as scheduledTrigger } from '../../functions/handlers/scheduled-trigger';
-import { resetRuntime } from '../../functions/runtime';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
-import { fakeLambdaContext } from '../../local/aws/lambda-context';
 import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { apiEvent, callApi } from '../support/api-events';
 import { copyDifferences, syncState } from '../support/e2e';
+import { tickSchedule } from '../support/reliability';
 
 // Enough pages for the status to show progress growing; each new order is one conditional put, so not more.
 const ORDERS = 4_000;
 const PAGE_SIZE = 50;
 
-const call = (method: string, path: string, query: Record<string, string> = {}) => callApi(apiHandler, apiEvent(method, path, query));
-const status = async () => (await call('GET', '/api/sync/status')).body;
-
 describe('the HTTP API on the local stack', () => {
   let stack: LocalStack;
   let endpoint: SfnEndpoint;
+  // The stack's api function, in its own environment and signing as its role.
+  const call = (method: string, path: string, query: Record<string, string> = {}) =>
+    callApi((event) => stack.functions.invoke('api', event) as Promise<APIGatewayProxyResult>, apiEvent(method, path, query));
+  const status = async () => (await call('GET', '/api/sync/status')).body;
 
   beforeAll(async () => {
+    // The endpoint listens first, so its URL is in the functions' environment (SFN_ENDPOINT).
+    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition, iam: () => stack.iam });
     stack = await startLocalStack({
       fake: { orders: ORDERS, seed: 3 },
-      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '50' },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '50', SFN_ENDPOINT: endpoint.url },
       retryIntervalMs: 0,
     });
-    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition });
-    process.env.SFN_ENDPOINT = endpoint.url;
-    resetRuntime();
   });
   afterAll(async () => {
     await endpoint?.stop();
@@ -103,7 +101,7 @@ describe('the HTTP API on the local stack', () => {
       Array.from({ length: 20 }, (_, index) =>
         index % 2 === 0
           ? call('POST', '/api/sync/orders').then((answer) => ({ via: 'http', started: answer.statusCode === 202, answer }))
-          : scheduledTrigger({ mode: 'incremental', trigger: 'schedule' }, fakeLambdaContext('scheduled-trigger')).then((answer) => ({
+          : tickSchedule(stack).then((answer) => ({
               via: 'schedule',
               started: answer.started,
               answer,

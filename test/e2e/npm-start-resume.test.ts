@@ -73,6 +73,7 @@ describe('killed mid-resync, started again, resumed', () => {
     // On a failure, the end of the stack's output says why it did not stop cleanly (a forced exit names its reason).
     expect({ ...ended, output: ended.code === 0 ? '' : second.output().slice(-2000) }).toEqual({ code: 0, signal: null, output: '' });
     expect(second.output()).toContain('stopped: servers closed, dynalite data saved');
-    // Two stack processes and four CLI runs: a loaded machine needs more than the default minute.
+    // Two stack processes (each synthesizing the template and starting six function environments) and four CLI
+    // runs: a loaded machine needs more than the default minute.
   }, 180_000);
 });

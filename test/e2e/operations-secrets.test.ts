@@ -15,14 +15,12 @@ describe('the source token in a whole run', () => {
   const seen: string[] = [];
   const stepPayloads: string[] = [];
   const restoreOutput: Array<() => void> = [];
-  let resetRuntime: () => void;
 
   beforeAll(async () => {
     // Every line the code can log. The logger takes its level when its module loads (and each invocation goes back
     // to it), so the functions are loaded only now, after the level is set.
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
     const { startLocalStack } = require('../../local/aws/stack') as typeof import('../../local/aws/stack');
-    ({ resetRuntime } = require('../../functions/runtime') as typeof import('../../functions/runtime'));
     // The logger writes INFO and DEBUG to stdout, WARN and ERROR to stderr.
     for (const stream of [process.stdout, process.stderr]) {
       const spy = jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -80,15 +78,17 @@ describe('the source token in a whole run', () => {
     expect(lastOf(await runChain(stack, { mode: 'full', trigger: 'test' }))).toMatchObject({ status: 'FAILED', error: 'SyncFailed' });
     stack.fake!.breakPagesOf(badOrder, false);
 
-    process.env.ORDERS_API_TOKEN = WRONG_TOKEN;
-    resetRuntime();
+    // The secret rotated to a token the shop refuses; the functions start cold, so none has the old one cached.
+    const [secretArn] = stack.secrets.arns();
+    stack.secrets.put(secretArn!, WRONG_TOKEN);
+    await stack.functions.restart();
     try {
       const refused = lastOf(await runChain(stack, { mode: 'incremental', trigger: 'test' }));
       expect(refused.status).toBe('FAILED');
       expect(refused.cause).toContain('refused the token (401)');
     } finally {
-      process.env.ORDERS_API_TOKEN = TOKEN;
-      resetRuntime();
+      stack.secrets.put(secretArn!, TOKEN);
+      await stack.functions.restart();
     }
   });
 

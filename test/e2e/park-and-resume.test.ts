@@ -6,12 +6,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { checkpointToItem } from '../../functions/adapters/dynamodb/sync-state-item';
-import { scheduledTrigger } from '../../functions/handlers/scheduled-trigger';
 import { runChain, syncState } from '../support/e2e';
 import {
   dieBeforeSavingPage,
   expectExactCopy,
   invokeApi,
+  tickSchedule,
   startReliabilityStack,
   waitUntil,
   type ReliabilityStack,
@@ -82,12 +82,12 @@ async function ticksBesideTheParkedResync(stack: ReliabilityStack, parkedRunId: 
       .map((order) => order.id);
     stack.fake!.mutate({ updates: [...pending.slice(0, 5 * tick), ...ahead], creates: 3 });
     if (tick < TICKS) stack.fake!.setLiveRate(40);
-    const started = await scheduledTrigger({});
+    const started = await tickSchedule(stack);
     expect(started).toMatchObject({ started: true, mode: 'incremental' });
-    const chain = await stack.machine.waitForChain((started as { executionArn: string }).executionArn);
+    const chain = await stack.machine.waitForChain(String(started.executionArn));
     stack.fake!.setLiveRate(0);
     expect(chain.map((execution) => execution.status)).toEqual(chain.map(() => 'SUCCEEDED'));
-    const status = JSON.parse((await invokeApi('GET', '/api/sync/status')).body);
+    const status = JSON.parse((await invokeApi(stack, 'GET', '/api/sync/status')).body);
     expect(status.orders.resumable).toMatchObject({ run_id: parkedRunId });
     expect(status.orders.last_run).toMatchObject({ mode: 'incremental', status: 'succeeded' });
   }
@@ -96,7 +96,7 @@ async function ticksBesideTheParkedResync(stack: ReliabilityStack, parkedRunId: 
 /** Resume over HTTP; the chain's outcome and the pages the source served for it. */
 async function resume(stack: ReliabilityStack): Promise<{ output: Record<string, unknown>; pages: number }> {
   const before = pagesServed(stack);
-  const accepted = await invokeApi('POST', '/api/sync/orders/full', { resume: 'true' });
+  const accepted = await invokeApi(stack, 'POST', '/api/sync/orders/full', { resume: 'true' });
   expect(accepted.statusCode).toBe(202);
   const chain = await stack.machine.waitForChain(JSON.parse(accepted.body).execution.arn);
   expect(chain.map((execution) => execution.status)).toEqual(chain.map(() => 'SUCCEEDED'));
@@ -127,7 +127,7 @@ describe('a full resync stopped by hand, parked while the schedule goes on, then
 
   it('goes on from its last saved page with its run id; the copy and the counter end exact', async () => {
     const servedBefore = pagesServed(stack);
-    const started = JSON.parse((await invokeApi('POST', '/api/sync/orders/full')).body);
+    const started = JSON.parse((await invokeApi(stack, 'POST', '/api/sync/orders/full')).body);
     await waitUntil('the full resync has saved 10 pages', async () => ((await syncState(stack)).run?.pages ?? 0) >= 10);
     await stack.stopExecutions();
     const stopped = (await syncState(stack)).run!;
@@ -141,14 +141,14 @@ describe('a full resync stopped by hand, parked while the schedule goes on, then
   }, 90_000);
 
   it('a new full resync without resume discards the parked one and says so', async () => {
-    const started = JSON.parse((await invokeApi('POST', '/api/sync/orders/full')).body);
+    const started = JSON.parse((await invokeApi(stack, 'POST', '/api/sync/orders/full')).body);
     await waitUntil('the full resync has saved 3 pages', async () => ((await syncState(stack)).run?.pages ?? 0) >= 3);
     await stack.stopExecutions();
-    const tick = await scheduledTrigger({});
-    await stack.machine.waitForChain((tick as { executionArn: string }).executionArn);
+    const tick = await tickSchedule(stack);
+    await stack.machine.waitForChain(String(tick.executionArn));
     expect((await syncState(stack)).parked?.run.runId).toBe(started.run_id);
 
-    const fresh = await invokeApi('POST', '/api/sync/orders/full');
+    const fresh = await invokeApi(stack, 'POST', '/api/sync/orders/full');
 
     const body = JSON.parse(fresh.body);
     expect(body).toMatchObject({
@@ -202,8 +202,8 @@ describe('a full resync whose page step kept timing out after writing its orders
   it('counts the unsaved page once although the ticks rewrote orders of it; the copy and the counter end exact', async () => {
     const timedOutPage = 6;
     const servedBefore = pagesServed(stack);
-    const dying = dieBeforeSavingPage(timedOutPage, { errorName: 'Sandbox.Timedout', every: true });
-    const chain = await runChain(stack, { mode: 'full', trigger: 'test' }).finally(() => dying.mockRestore());
+    const disarm = dieBeforeSavingPage(stack, timedOutPage, { errorName: 'Sandbox.Timedout', every: true });
+    const chain = await runChain(stack, { mode: 'full', trigger: 'test' }).finally(disarm);
     expect(chain[chain.length - 1]).toMatchObject({ status: 'FAILED' });
     const failed = await syncState(stack);
     expect(failed.run).toMatchObject({ status: 'failed', pages: timedOutPage, error: { name: 'Sandbox.Timedout' } });

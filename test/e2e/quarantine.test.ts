@@ -18,8 +18,8 @@ const BREACHES: ReadonlyArray<Record<string, unknown>> = [
   { created_at: 'yesterday' },
 ];
 
-async function status(): Promise<SyncStatus> {
-  const answer = await invokeApi('GET', '/api/sync/status');
+async function status(stack: LocalStack): Promise<SyncStatus> {
+  const answer = await invokeApi(stack, 'GET', '/api/sync/status');
   expect(answer.statusCode).toBe(200);
   return JSON.parse(answer.body) as SyncStatus;
 }
@@ -61,7 +61,7 @@ describe('quarantine through the HTTP connector', () => {
       storedCount: ORDERS - 4,
       orderCount: ORDERS - 4,
     });
-    const listed = (await status()).orders.quarantined;
+    const listed = (await status(stack)).orders.quarantined;
     expect(listed.count).toBe(4);
     expect(Object.fromEntries(listed.orders.map((order) => [order.id, order.field]))).toEqual({
       [badIds[0]!]: 'total_price',
@@ -82,7 +82,7 @@ describe('quarantine through the HTTP connector', () => {
     expect(incremental.status).toBe('SUCCEEDED');
     expect((incremental.output as RunOutcome).counts).toMatchObject({ inserted: 4, updated: 0, stale: 0, quarantined: 0 });
     expect(await compareCopy(stack)).toEqual(exactCopyOf(ORDERS));
-    expect((await status()).orders.quarantined).toEqual({ count: 0, orders: [] });
+    expect((await status(stack)).orders.quarantined).toEqual({ count: 0, orders: [] });
     expect((await syncState(stack)).orderCount).toBe(ORDERS);
   });
 });
@@ -134,7 +134,7 @@ describe('quarantine through the Shopify connector', () => {
       quarantined: 4,
     });
     await expectStoredExactly(gids);
-    const listed = (await status()).orders.quarantined;
+    const listed = (await status(stack)).orders.quarantined;
     expect(listed.count).toBe(4);
     // Named as Shopify names them: the Shopify field that broke the rule.
     expect(Object.fromEntries(listed.orders.map((order) => [order.id, order.field]))).toEqual({
@@ -151,6 +151,6 @@ describe('quarantine through the Shopify connector', () => {
     expect(incremental.status).toBe('SUCCEEDED');
     expect((incremental.output as RunOutcome).counts).toMatchObject({ inserted: 4, quarantined: 0 });
     await expectStoredExactly([]);
-    expect((await status()).orders.quarantined).toEqual({ count: 0, orders: [] });
+    expect((await status(stack)).orders.quarantined).toEqual({ count: 0, orders: [] });
   });
 });

@@ -104,7 +104,7 @@ describe('bad input from the source', () => {
     expect(last.status).toBe('SUCCEEDED');
     expect((last.output as RunOutcome).counts.quarantined).toBe(1);
     expect(sameVersion(versionsBefore.get(badId), (await storedVersions(stack)).get(badId))).toBe(true);
-    const quarantined = (JSON.parse((await invokeApi('GET', '/api/sync/status')).body) as SyncStatus).orders.quarantined;
+    const quarantined = (JSON.parse((await invokeApi(stack, 'GET', '/api/sync/status')).body) as SyncStatus).orders.quarantined;
     expect(quarantined.count).toBe(1);
     const [entry] = quarantined.orders;
     expect(entry).toMatchObject({ id: badId, behind: true, stored_updated_at: versionsBefore.get(badId)!.updatedAt });
@@ -113,7 +113,7 @@ describe('bad input from the source', () => {
     stack.fake!.mutate({ updates: [badId] });
     expect((await runToEnd(stack, { mode: 'incremental', trigger: 'test' })).status).toBe('SUCCEEDED');
     await expectExactCopy(stack);
-    expect((JSON.parse((await invokeApi('GET', '/api/sync/status')).body) as SyncStatus).orders.quarantined.count).toBe(0);
+    expect((JSON.parse((await invokeApi(stack, 'GET', '/api/sync/status')).body) as SyncStatus).orders.quarantined.count).toBe(0);
     return { entry: entry!, badId };
   }
 

@@ -14,7 +14,7 @@ const SKEW_WARNING = 'the source clock differs from the one this run planned wit
  * after the full run and the warnings both runs logged.
  */
 async function fullThenChangesThenIncremental(stack: ReliabilityStack) {
-  const { warnings } = await warningsDuring(async () => {
+  const { warnings } = await warningsDuring(stack, async () => {
     const full = await runToEnd(stack, { mode: 'full', trigger: 'test' });
     expect(full.status).toBe('SUCCEEDED');
   });
@@ -28,7 +28,7 @@ async function fullThenChangesThenIncremental(stack: ReliabilityStack) {
   // The source's clock is read from its Date header (whole seconds, across a round trip), so a run's window ends up to
   // a second or two before the source's now: changes of those last seconds belong to the next run. Let them pass.
   await new Promise((resolve) => setTimeout(resolve, 2_500));
-  const incremental = await warningsDuring(() => runToEnd(stack, { mode: 'incremental', trigger: 'schedule' }));
+  const incremental = await warningsDuring(stack, () => runToEnd(stack, { mode: 'incremental', trigger: 'schedule' }));
   expect(incremental.result.status).toBe('SUCCEEDED');
   return { changedAfter, warnings: [...warnings, ...incremental.warnings], summary: incremental.result.output as RunOutcome };
 }

@@ -77,9 +77,9 @@ describe('a page step that dies between its write and its save while an order of
   it('keeps the order counter exact', async () => {
     const page = 4;
     const changing = stack().fake!.truth()[page * PAGE_SIZE + 7]!.id;
-    const dying = dieBeforeSavingPage(page, { meanwhile: () => stack().fake!.mutate({ updates: [changing] }) });
+    const disarm = dieBeforeSavingPage(stack(), page, { meanwhile: () => stack().fake!.mutate({ updates: [changing] }) });
 
-    const last = await runToEnd(stack(), { mode: 'full', trigger: 'test' }).finally(() => dying.mockRestore());
+    const last = await runToEnd(stack(), { mode: 'full', trigger: 'test' }).finally(disarm);
 
     expect(last.status).toBe('SUCCEEDED');
     expect(last.output).toMatchObject({ counts: { inserted: ORDERS } });
@@ -97,7 +97,7 @@ describe('steps that die after their write', () => {
 
   it('begin dies after saving its plan: the retried begin runs the window it saved, the watermark is that window', async () => {
     crashOnce({ functionName: 'begin' });
-    const started = JSON.parse((await invokeApi('POST', '/api/sync/orders')).body);
+    const started = JSON.parse((await invokeApi(stack, 'POST', '/api/sync/orders')).body);
 
     const [last] = (await stack.machine.waitForChain(started.execution.arn)).slice(-1);
 

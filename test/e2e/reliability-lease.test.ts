@@ -1,12 +1,12 @@
 // A full resync stopped by hand (StopExecution): no RecordFailure runs, so its lease stays held; while the run ran,
 // every trigger was refused, but once its execution is ABORTED the next trigger (DescribeExecution through the local
 // Step Functions endpoint) takes the lease over at once, and a resume goes on from the saved page to an exact copy.
-import { scheduledTrigger } from '../../functions/handlers/scheduled-trigger';
 import { syncState } from '../support/e2e';
 import {
   dieBeforeSavingPage,
   expectExactCopy,
   invokeApi,
+  tickSchedule,
   runToEnd,
   startReliabilityStack,
   waitUntil,
@@ -38,7 +38,7 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
 
   it('holds the stream while its run runs; once stopped, the next trigger takes the lease over at once and a resume ends exact', async () => {
     const checkpointBefore = (await syncState(stack)).checkpoint;
-    const started = JSON.parse((await invokeApi('POST', '/api/sync/orders/full')).body);
+    const started = JSON.parse((await invokeApi(stack, 'POST', '/api/sync/orders/full')).body);
     await waitUntil(
       'the full resync has saved 9 pages, in its second execution',
       async () => ((await syncState(stack)).run?.pages ?? 0) >= 9,
@@ -49,13 +49,13 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
     const running = await syncState(stack);
     expect(running.run!.part).toBeGreaterThan(1);
     expect(running.lease).toMatchObject({ owner: started.run_id, executionName: running.run!.executionName });
-    const refused = await invokeApi('POST', '/api/sync/orders/full', { resume: 'true' });
+    const refused = await invokeApi(stack, 'POST', '/api/sync/orders/full', { resume: 'true' });
     expect(refused.statusCode).toBe(409);
     expect(JSON.parse(refused.body).error).toMatchObject({
       code: 'run_in_progress',
       running: { run_id: started.run_id, execution: expect.stringMatching(new RegExp(`^${started.run_id}-p[2-9]$`)) },
     });
-    expect(await scheduledTrigger({})).toMatchObject({ started: false, running: { runId: started.run_id } });
+    expect(await tickSchedule(stack)).toMatchObject({ started: false, running: { runId: started.run_id } });
     expect(stack.machine.list('RUNNING')).toHaveLength(1);
 
     // StopExecution, as an operator in the console would: no RecordFailure runs, so nothing releases the lease.
@@ -78,7 +78,9 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
 
     // At once, with the lease minutes from expiring: the run's last execution is ABORTED, so its lease is dead.
     const requestsBefore = stack.fake!.requests().length;
-    const { result: resumed, warnings } = await warningsDuring(() => invokeApi('POST', '/api/sync/orders/full', { resume: 'true' }));
+    const { result: resumed, warnings } = await warningsDuring(stack, () =>
+      invokeApi(stack, 'POST', '/api/sync/orders/full', { resume: 'true' }),
+    );
     expect(resumed.statusCode).toBe(202);
     expect(warnings).toContainEqual([
       `lease taken over from run ${started.run_id}: its execution ${aborted!.name} ended ABORTED`,
@@ -109,7 +111,7 @@ describe('a full resync stopped by hand, then replaced by a new one instead of r
   // Stopping lets the step in flight finish, and every step saves its own result: nothing of the stopped run is
   // left unsaved, and the new run starts from an exact counter.
   it('keeps the order counter exact', async () => {
-    const started = JSON.parse((await invokeApi('POST', '/api/sync/orders/full')).body);
+    const started = JSON.parse((await invokeApi(stack, 'POST', '/api/sync/orders/full')).body);
     await waitUntil('the full resync has saved 4 pages', async () => ((await syncState(stack)).run?.pages ?? 0) >= 4);
     await stack.stopExecutions();
     const stopped = await syncState(stack);
@@ -117,11 +119,12 @@ describe('a full resync stopped by hand, then replaced by a new one instead of r
     expect(stopped.pendingIds).toEqual([]);
     expect(stopped.orderCount).toBe(stopped.run!.counts.inserted);
 
-    const replaced = await invokeApi('POST', '/api/sync/orders/full');
+    const replaced = await invokeApi(stack, 'POST', '/api/sync/orders/full');
     expect(replaced.statusCode).toBe(202);
     const [last] = (await stack.machine.waitForChain(JSON.parse(replaced.body).execution.arn)).slice(-1);
 
-    expect(last!.status).toBe('SUCCEEDED');
+    // Begin reads the stopped page's stored versions (BatchGetItem on the orders table) under its own role.
+    expect({ status: last!.status, cause: last!.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
     expect(last!.output).toMatchObject({ status: 'succeeded', mode: 'full', orderCount: ORDERS });
     expect((last!.output as { runId: string }).runId).not.toBe(started.run_id);
     await expectExactCopy(stack);
@@ -138,8 +141,8 @@ describe('a full resync whose page step died between its write and its save, the
   // The dead page wrote its orders, but its result (with its inserts) was never saved: the new run counts that
   // page's inserts from the claimed ids and the write tags, in Begin.
   it('keeps the order counter exact', async () => {
-    const dying = dieBeforeSavingPage(3, { errorName: 'SimulatedLambdaDeath' });
-    const failed = await runToEnd(stack, { mode: 'full', trigger: 'test' }).finally(() => dying.mockRestore());
+    const disarm = dieBeforeSavingPage(stack, 3, { errorName: 'SimulatedLambdaDeath' });
+    const failed = await runToEnd(stack, { mode: 'full', trigger: 'test' }).finally(disarm);
     expect(failed.status).toBe('FAILED');
     const dead = await syncState(stack);
     expect(dead.pendingIds).toHaveLength(PAGE_SIZE);

@@ -141,15 +141,9 @@ describe('every function', () => {
     expect(sized('api').Timeout).toBeLessThan(29); // API Gateway gives up at 29 s
   });
 
-  it('reads exactly the settings functions/config.ts parses, the token only as the secret ARN', () => {
-    const expected = [
-      'ORDERS_TABLE',
-      'SYNC_STATE_TABLE',
-      'QUARANTINE_TABLE',
+  it('reads the settings functions/config.ts parses, and only the tables, source and machine its handler uses', () => {
+    const settings = [
       'STREAM',
-      'SOURCE_KIND',
-      'ORDERS_API_URL',
-      'ORDERS_API_TOKEN_SECRET_ARN',
       'PAGE_SIZE',
       'OVERLAP_SECONDS',
       'LEASE_SECONDS',
@@ -159,17 +153,22 @@ describe('every function', () => {
       'LOG_LEVEL',
       'NODE_OPTIONS',
     ];
-    for (const [key, id] of Object.entries(fnIds)) {
+    const source = ['SOURCE_KIND', 'ORDERS_API_URL', 'ORDERS_API_TOKEN_SECRET_ARN'];
+    const expected: Record<FunctionKey, string[]> = {
+      begin: [...settings, 'ORDERS_TABLE', 'SYNC_STATE_TABLE', ...source],
+      syncPage: [...settings, 'ORDERS_TABLE', 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE', ...source],
+      commit: [...settings, 'SYNC_STATE_TABLE'],
+      recordFailure: [...settings, 'SYNC_STATE_TABLE'],
+      api: [...settings, 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE', 'STATE_MACHINE_ARN'],
+      scheduledTrigger: [...settings, 'SYNC_STATE_TABLE', 'STATE_MACHINE_ARN'],
+    };
+    for (const [key, id] of Object.entries(fnIds) as Array<[FunctionKey, string]>) {
       const variables = json.Resources[id].Properties.Environment.Variables;
-      const withMachine = key === 'api' || key === 'scheduledTrigger' ? ['STATE_MACHINE_ARN'] : [];
-      expect(Object.keys(variables).sort()).toEqual([...expected, ...withMachine].sort());
+      expect([key, Object.keys(variables).sort()]).toEqual([key, expected[key].sort()]);
       expect(variables).toEqual(
         expect.objectContaining({
-          ORDERS_TABLE: { Ref: ids.ordersTable },
           SYNC_STATE_TABLE: { Ref: ids.syncStateTable },
-          ORDERS_API_TOKEN_SECRET_ARN: { Ref: ids.secret },
           STREAM: 'orders',
-          SOURCE_KIND: 'http',
           PAGE_SIZE: '250',
           OVERLAP_SECONDS: '300',
           LEASE_SECONDS: '900',
@@ -177,7 +176,10 @@ describe('every function', () => {
           POWERTOOLS_METRICS_NAMESPACE: 'OrderSync',
         }),
       );
-      if (withMachine.length) expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: ids.stateMachine });
+      if ('ORDERS_TABLE' in variables) expect(variables.ORDERS_TABLE).toEqual({ Ref: ids.ordersTable });
+      if ('SOURCE_KIND' in variables)
+        expect(variables).toMatchObject({ SOURCE_KIND: 'http', ORDERS_API_TOKEN_SECRET_ARN: { Ref: ids.secret } });
+      if ('STATE_MACHINE_ARN' in variables) expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: ids.stateMachine });
     }
   });
 

@@ -17,7 +17,7 @@ describe('the local HTTP API', () => {
 
   beforeAll(async () => {
     // The endpoint listens first, so its URL is in the functions' env (SFN_ENDPOINT) when the stack sets it.
-    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition });
+    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition, iam: () => stack.iam });
     stack = await startLocalStack({
       fake: { orders: ORDERS, seed: 5 },
       env: { PAGE_SIZE: String(PAGE_SIZE), SFN_ENDPOINT: endpoint.url },

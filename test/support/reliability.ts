@@ -1,20 +1,20 @@
 // Reliability suite helpers: a local stack sized for fast fault scenarios (optionally with the local Step Functions
 // endpoint and the HTTP API on loopback), and the one check every scenario ends with: the copy equals the source.
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { handler as apiHandler } from '../../functions/handlers/api';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { log } from '../../functions/logger';
 import type { StoredOrder } from '../../functions/adapters/dynamodb/order-item';
-import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { ExecutionInput } from '../../functions/core/run-state';
 import type { SyncState } from '../../functions/core/run-types';
-import { fakeLambdaContext } from '../../local/aws/lambda-context';
 import { startHttpApiServer, type HttpApiServer } from '../../local/aws/http-api-server';
 import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/aws/stack';
 import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
+import { apiEvent } from './api-events';
 import { copyDifferences, lastOf, runChain, stores, syncState } from './e2e';
 
 export interface ReliabilityStack extends LocalStack {
+  /** Calls `listener` with each warning a function logs, until the returned function is called. */
+  onFunctionWarning(listener: (line: Record<string, unknown>) => void): () => void;
   /** The Step Functions API on loopback, which the API handler's and the schedule's SFN client talk to. */
   sfn?: SfnEndpoint;
   /** The HTTP API on loopback (API Gateway proxy events to the real middy handler). */
@@ -30,10 +30,22 @@ export interface ReliabilityStackOptions extends LocalStackOptions {
 export async function startReliabilityStack(options: ReliabilityStackOptions = {}): Promise<ReliabilityStack> {
   const { withTriggers, ...stackOptions } = options;
   let stack: LocalStack | undefined;
-  const sfn = withTriggers ? await startSfnEndpoint({ machine: () => stack!.machine, definition: () => stack!.definition }) : undefined;
+  const warningListeners = new Set<(line: Record<string, unknown>) => void>();
+  const sfn = withTriggers
+    ? await startSfnEndpoint({ machine: () => stack!.machine, definition: () => stack!.definition, iam: () => stack!.iam })
+    : undefined;
   try {
     stack = await startLocalStack({
       retryIntervalMs: 0,
+      // The functions' warnings, for warningsDuring; nothing is printed.
+      functionLogLevel: 'WARN',
+      functionLogs: (line) => {
+        for (const text of line.text.split('\n')) {
+          if (!text.startsWith('{')) continue;
+          const parsed = JSON.parse(text) as Record<string, unknown>;
+          if (parsed.level === 'WARN') for (const listener of warningListeners) listener(parsed);
+        }
+      },
       ...stackOptions,
       env: { ...(sfn ? { SFN_ENDPOINT: sfn.url } : {}), ...stackOptions.env },
     });
@@ -41,10 +53,16 @@ export async function startReliabilityStack(options: ReliabilityStackOptions = {
     await sfn?.stop();
     throw error;
   }
-  const api = withTriggers ? await startHttpApiServer({ handler: apiHandler as never }) : undefined;
   const started = stack;
+  const api = withTriggers
+    ? await startHttpApiServer({ handler: (event) => started.functions.invoke('api', event) as Promise<APIGatewayProxyResult> })
+    : undefined;
   return {
     ...started,
+    onFunctionWarning(listener) {
+      warningListeners.add(listener);
+      return () => warningListeners.delete(listener);
+    },
     ...(sfn ? { sfn } : {}),
     ...(api ? { api } : {}),
     stop: async () => {
@@ -109,16 +127,29 @@ export async function expectExactCopy(stack: LocalStack): Promise<SyncState> {
   return syncState(stack);
 }
 
-/** The sync log's warnings while `action` runs (the real logger's Log port, observed, not replaced). */
+/**
+ * The warnings logged while `action` runs: by the functions of the stack (each in its own environment: their log
+ * lines) and by a handler called in this process (the real logger's Log port, observed, not replaced).
+ */
 export async function warningsDuring<T>(
+  stack: ReliabilityStack,
   action: () => Promise<T>,
 ): Promise<{ result: T; warnings: Array<[string, Record<string, unknown> | undefined]> }> {
+  const fromFunctions: Array<[string, Record<string, unknown> | undefined]> = [];
+  const unsubscribe = stack.onFunctionWarning(({ message, ...fields }) => fromFunctions.push([String(message), fields]));
   const spy = jest.spyOn(log, 'warn');
   try {
     const result = await action();
-    return { result, warnings: spy.mock.calls.map(([message, fields]) => [message, fields]) };
+    return {
+      result,
+      warnings: [
+        ...spy.mock.calls.map(([message, fields]): [string, Record<string, unknown> | undefined] => [message, fields]),
+        ...fromFunctions,
+      ],
+    };
   } finally {
     spy.mockRestore();
+    unsubscribe();
   }
 }
 
@@ -134,25 +165,21 @@ export async function callApi(
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
 }
 
-/** The API handler called in-process with an API Gateway proxy event (for many calls at once without sockets). */
-export async function invokeApi(method: string, path: string, query: Record<string, string> = {}): Promise<APIGatewayProxyResult> {
-  const event = {
-    httpMethod: method,
-    path,
-    resource: path,
-    headers: {},
-    multiValueHeaders: {},
-    queryStringParameters: Object.keys(query).length ? query : null,
-    multiValueQueryStringParameters: Object.keys(query).length
-      ? Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]]))
-      : null,
-    pathParameters: null,
-    stageVariables: null,
-    body: null,
-    isBase64Encoded: false,
-    requestContext: {} as APIGatewayProxyEvent['requestContext'],
-  } as APIGatewayProxyEvent;
-  return (await apiHandler(event, fakeLambdaContext('api'))) as APIGatewayProxyResult;
+/** The stack's API function invoked with an API Gateway proxy event (for many calls at once without sockets). */
+export async function invokeApi(
+  stack: LocalStack,
+  method: string,
+  path: string,
+  query: Record<string, string> = {},
+): Promise<APIGatewayProxyResult> {
+  return (await stack.functions.invoke('api', apiEvent(method, path, query))) as APIGatewayProxyResult;
+}
+
+/** The stack's scheduled-trigger function invoked as the schedule invokes it. */
+export async function tickSchedule(stack: LocalStack): Promise<Record<string, unknown> & { started: boolean }> {
+  return (await stack.functions.invoke('scheduled-trigger', { mode: 'incremental', trigger: 'schedule' })) as Record<string, unknown> & {
+    started: boolean;
+  };
 }
 
 /** Polls until `check` is true; fails naming `what` after the deadline (never hangs). */
@@ -170,25 +197,23 @@ export async function waitUntil(what: string, check: () => boolean | Promise<boo
  * saved. `meanwhile` runs first (the source changes before the retry). `errorName` is what the step fails with:
  * a retried name (StoreWriteError) has Step Functions retry the page; any other fails the run. `every`: each attempt
  * of the page dies so (a step that always times out), not only the first.
- * The handlers run in this process, so the seam is the store's save itself. Returns the spy, for `mockRestore()`.
+ * The seam is the local DynamoDB endpoint: the page's save (the UpdateItem that moves the run from page `page` to
+ * the next) is answered with that error, wherever the function runs. Returns the function that disarms it.
  */
-export function dieBeforeSavingPage(page: number, options: { errorName?: string; meanwhile?: () => void; every?: boolean } = {}) {
-  const save = DynamoSyncStateStore.prototype.saveProgress;
-  let died = false;
-  return jest.spyOn(DynamoSyncStateStore.prototype, 'saveProgress').mockImplementation(async function (
-    this: DynamoSyncStateStore,
-    ...args
-  ) {
-    const [, , progress, { expectedPages }] = args;
-    if ((!died || options.every) && expectedPages === page && progress.pages === page + 1) {
-      if (died)
-        throw Object.assign(new Error(`the page step of page ${page} died again`), { name: options.errorName ?? 'StoreWriteError' });
-      died = true;
-      options.meanwhile?.();
-      const crash = new Error(`the page step of page ${page} died between its write and its save`);
-      crash.name = options.errorName ?? 'StoreWriteError';
-      throw crash;
-    }
-    return save.apply(this, args);
+export function dieBeforeSavingPage(
+  stack: LocalStack,
+  page: number,
+  options: { errorName?: string; meanwhile?: () => void; every?: boolean } = {},
+): () => void {
+  return stack.dynamoFaults.add({
+    matches: ({ operation, request, values }) =>
+      operation === 'UpdateItem' &&
+      request.TableName === stack.tables.syncStateTable &&
+      values[':expected_pages'] === page &&
+      (values[':run'] as { pages?: number } | undefined)?.pages === page + 1,
+    errorName: options.errorName ?? 'StoreWriteError',
+    message: `the page step of page ${page} died between its write and its save`,
+    ...(options.meanwhile ? { before: options.meanwhile } : {}),
+    times: options.every ? Number.POSITIVE_INFINITY : 1,
   });
 }

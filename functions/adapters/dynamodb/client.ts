@@ -2,20 +2,18 @@
 // passing its endpoint, no other code changes.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { localEndpointCredentials } from '../aws/local-credentials';
 
 export interface DynamoClientOptions {
   region: string;
-  /** A local DynamoDB API (dynalite). When set, dummy credentials are used: no AWS account is involved. */
+  /** A local DynamoDB API (the local stack's). When set, local credentials are used: no AWS account is involved. */
   endpoint?: string;
 }
-
-/** Credentials dynalite accepts (it checks only that a request is signed). Never real ones. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export function createDynamoClient(options: DynamoClientOptions): DynamoDBClient {
   return new DynamoDBClient({
     region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint, credentials: LOCAL_CREDENTIALS } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint, credentials: localEndpointCredentials() } : {}),
   });
 }
 

@@ -1,26 +1,13 @@
-// Binds the definition's Task states, by state name, to what AWS would run: the Lambda handler modules
-// themselves (called as Lambda calls them: event and context) and StartExecution on this same state machine.
-import type { Context } from 'aws-lambda';
-import { fakeLambdaContext } from '../lambda-context';
-import { handler as beginHandler } from '../../../functions/handlers/begin';
-import { handler as commitHandler } from '../../../functions/handlers/commit';
-import { handler as recordFailureHandler } from '../../../functions/handlers/record-failure';
-import { handler as syncPageHandler } from '../../../functions/handlers/sync-page';
-import { STATE_NAMES } from '../../../infra/constructs/sync-state-machine';
+// Binds the definition's Task states, by state name, to what AWS would do for them, as the state machine's role:
+// `lambda:invoke` calls the function its FunctionName names (in its own environment), `states:startExecution`
+// starts an execution of this machine. Each call is first checked against the role's policies.
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { StackFunctions } from '../functions/stack-functions';
+import { AccessDeniedError, type LocalIam } from '../iam/local-iam';
 import type { ExecutionRecord, LocalStateMachine, TaskBinding } from './local-state-machine';
 
-type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
-
-/** Wraps a step handler so a Task sees what `arn:aws:states:::lambda:invoke` returns: `{ Payload, StatusCode }`. */
-export function invokeLocally(functionName: string, handler: LambdaHandler, hooks: InvokeHooks = {}): TaskBinding {
-  return async (parameters) => {
-    const payload = parameters.Payload;
-    await hooks.before?.(functionName, payload);
-    const result = await handler(payload, fakeLambdaContext(functionName, 60_000));
-    await hooks.after?.(functionName, payload, result);
-    return { Payload: result, StatusCode: 200 };
-  };
-}
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const START_EXECUTION = 'arn:aws:states:::states:startExecution';
 
 /** Test seams around an invocation (a crash after the step wrote its page, counting invocations). */
 export interface InvokeHooks {
@@ -28,17 +15,91 @@ export interface InvokeHooks {
   after?: (functionName: string, payload: unknown, result: unknown) => void | Promise<void>;
 }
 
-export function syncTaskBindings(machine: () => LocalStateMachine, hooks: InvokeHooks = {}): Record<string, TaskBinding> {
-  return {
-    [STATE_NAMES.begin]: invokeLocally('begin', beginHandler as LambdaHandler, hooks),
-    [STATE_NAMES.syncPage]: invokeLocally('sync-page', syncPageHandler as LambdaHandler, hooks),
-    [STATE_NAMES.commit]: invokeLocally('commit', commitHandler as LambdaHandler, hooks),
-    [STATE_NAMES.recordFailure]: invokeLocally('record-failure', recordFailureHandler as LambdaHandler, hooks),
-    [STATE_NAMES.continueAsNew]: async (parameters) => {
-      const parent = parameters.__execution as ExecutionRecord;
-      const input = typeof parameters.Input === 'string' ? JSON.parse(parameters.Input) : parameters.Input;
-      const started = machine().start(String(parameters.Name), input, parent.executionArn);
-      return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
-    },
+/** The state machine's own identity: its role, checked before each Task's call. */
+export interface StateMachineRole {
+  iam: LocalIam;
+  roleId: string;
+}
+
+/** An error as a Task sees a failed service call: Step Functions names it by the service and the SDK's exception. */
+class TaskServiceError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+export function syncTaskBindings(
+  definition: StateMachineDefinition,
+  machine: () => LocalStateMachine,
+  functions: StackFunctions,
+  role: StateMachineRole,
+  hooks: InvokeHooks = {},
+): Record<string, TaskBinding> {
+  const bindings: Record<string, TaskBinding> = {};
+  for (const [stateName, state] of Object.entries(definition.States)) {
+    if (state.Type !== 'Task') continue;
+    const resource = (state as { Resource: string }).Resource;
+    if (resource === LAMBDA_INVOKE) bindings[stateName] = lambdaInvoke(functions, role, hooks);
+    else if (resource === START_EXECUTION) bindings[stateName] = startExecution(machine, role);
+    else throw new Error(`the local runner cannot run Task ${stateName}: ${resource}`);
+  }
+  return bindings;
+}
+
+/** `arn:aws:states:::lambda:invoke`: the function's result as `{ Payload, StatusCode }`. */
+function lambdaInvoke(functions: StackFunctions, role: StateMachineRole, hooks: InvokeHooks): TaskBinding {
+  return async (parameters) => {
+    const execution = parameters.__execution as ExecutionRecord;
+    const functionArn = String(parameters.FunctionName);
+    await asRole(role, execution, 'lambda:InvokeFunction', functionArn, 'Lambda.AWSLambdaException', 'AWSLambda', 403);
+    const fn = functions.find(functionArn);
+    if (!fn) throw new TaskServiceError('Lambda.ResourceNotFoundException', `Function not found: ${functionArn}`);
+    const payload = parameters.Payload;
+    await hooks.before?.(fn.name, payload);
+    const result = await fn.invoke(payload);
+    await hooks.after?.(fn.name, payload, result);
+    return { Payload: result, StatusCode: 200 };
   };
+}
+
+/** `arn:aws:states:::states:startExecution` (continue-as-new): the started execution's ARN and start date. */
+function startExecution(machine: () => LocalStateMachine, role: StateMachineRole): TaskBinding {
+  return async (parameters) => {
+    const parent = parameters.__execution as ExecutionRecord;
+    const stateMachineArn = String(parameters.StateMachineArn ?? machine().arn);
+    await asRole(
+      role,
+      parent,
+      'states:StartExecution',
+      stateMachineArn,
+      'StepFunctions.AWSStepFunctionsException',
+      'AWSStepFunctions',
+      400,
+    );
+    const input = typeof parameters.Input === 'string' ? JSON.parse(parameters.Input) : parameters.Input;
+    const started = machine().start(String(parameters.Name), input, parent.executionArn);
+    return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
+  };
+}
+
+/** The role's policies must allow the call; a denial fails the Task as Step Functions reports a service's 4xx. */
+async function asRole(
+  role: StateMachineRole,
+  execution: ExecutionRecord,
+  action: string,
+  resource: string,
+  errorName: string,
+  service: string,
+  status: number,
+): Promise<void> {
+  try {
+    await role.iam.authorize({ roleId: role.roleId, session: execution.name }, action, [resource]);
+  } catch (error) {
+    if (!(error instanceof AccessDeniedError)) throw error;
+    throw new TaskServiceError(
+      errorName,
+      `${error.message} (Service: ${service}; Status Code: ${status}; Error Code: AccessDeniedException)`,
+    );
+  }
 }

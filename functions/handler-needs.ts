@@ -1,0 +1,59 @@
+// What each handler uses of the stack, in one list: the tables (by the variable that names each, with what it does
+// there), the source, the state machine. The stack builds each function's variables and grants from it, one call
+// each (infra/constructs/sync-function.ts `bindNeeds`); an infra test checks every role against it with a real policy
+// evaluator, and the local stack enforces the roles on every call. Plain data: no CDK import.
+import { QUARANTINE_TABLE_KEY } from './adapters/dynamodb/tables';
+
+/**
+ * What a function does with a table. Named by use, each the smallest set of DynamoDB actions that use needs, on the
+ * table itself (none of these calls goes to an index) or, for `queryNewest`, on the one index it reads:
+ * - `readWrite`: the sync-state item's reads and conditional writes (lease, claim, progress, checkpoint);
+ * - `batchRead`: stored versions only (BatchGetItem): Begin counts what a replaced or parked run's unsaved page inserted;
+ * - `conditionalPut`: one page of orders (BatchGetItem their stored versions, a conditional PutItem per new or changed one);
+ * - `batchReadWrite`: the quarantine's look-up, puts and releases of one page (BatchGetItem, BatchWriteItem);
+ * - `queryNewest`: the status's count and newest entries (Query on the `newest` index, which holds no payload).
+ */
+export type TableAccess = 'readWrite' | 'batchRead' | 'conditionalPut' | 'batchReadWrite' | 'queryNewest';
+
+export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; index?: string }> = {
+  readWrite: { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }, // every sync-state write is one conditional UpdateItem
+  batchRead: { actions: ['dynamodb:BatchGetItem'] },
+  conditionalPut: { actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'] },
+  batchReadWrite: { actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
+  queryNewest: { actions: ['dynamodb:Query'], index: QUARANTINE_TABLE_KEY.newestIndex.name },
+};
+
+/** The variables that name the stack's tables. */
+export type TableVariable = 'ORDERS_TABLE' | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE';
+
+/** The state machine: the Step Functions actions on it and its executions. */
+export type StateMachineActions = ReadonlyArray<'states:StartExecution' | 'states:ListExecutions' | 'states:DescribeExecution'>;
+
+export interface HandlerNeeds {
+  tables: Partial<Record<TableVariable, TableAccess>>;
+  /** The source: its settings, the token's secret ARN in the environment, and read access to that secret. */
+  source?: true;
+  /** STATE_MACHINE_ARN and these actions. */
+  stateMachine?: StateMachineActions;
+}
+
+/** The handler modules, one per function (functions/handlers/<name>.ts, each exporting `handler`). */
+export type HandlerName = 'begin' | 'sync-page' | 'commit' | 'record-failure' | 'api' | 'scheduled-trigger';
+
+export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
+  // The lease, the checkpoint, the /orders/count of a full run; a replaced or parked run's unsaved page: its stored versions.
+  begin: { tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'batchRead' }, source: true },
+  'sync-page': {
+    tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'conditionalPut', QUARANTINE_TABLE: 'batchReadWrite' },
+    source: true,
+  },
+  commit: { tables: { SYNC_STATE_TABLE: 'readWrite' } },
+  'record-failure': { tables: { SYNC_STATE_TABLE: 'readWrite' } },
+  // A trigger takes the lease for its run, starts the execution, and asks whether the lease holder's execution still
+  // runs; the API's status reads the item and the quarantine's newest entries.
+  api: {
+    tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'queryNewest' },
+    stateMachine: ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'],
+  },
+  'scheduled-trigger': { tables: { SYNC_STATE_TABLE: 'readWrite' }, stateMachine: ['states:StartExecution', 'states:DescribeExecution'] },
+};
