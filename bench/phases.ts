@@ -21,7 +21,7 @@ import type { FunctionMeterSnapshot } from './function-meters';
 import { LOCAL_REGION } from '../local/aws/state-machine/definition';
 import { LocalExecutionStarter } from '../local/aws/state-machine/local-execution-starter';
 import type { ExecutionRecord } from '../local/aws/state-machine/local-state-machine';
-import { startDeps } from '../functions/runtime';
+import { startDeps } from '../functions/runtime/start';
 import {
   countsSince,
   installDynamoMeter,

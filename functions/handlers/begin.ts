@@ -1,7 +1,7 @@
 // Step "Begin": take the lease and plan the window (or pick up a run handed over by the previous execution).
 import { beginRun } from '../core/use-cases/begin-run';
 import { logger } from '../logger';
-import { beginDeps } from '../runtime';
+import { beginDeps } from '../runtime/begin';
 import { lambdaHandler, logRunKeys } from './lambda-handler';
 import { beginEventSchema, parseStepEvent } from './step-events';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { RunInProgressError } from '../core/errors';
 import { startRun } from '../core/use-cases/start-run';
 import { logger } from '../logger';
-import { startDeps } from '../runtime';
+import { startDeps } from '../runtime/start';
 import { lambdaHandler } from './lambda-handler';
 import { parseStepEvent } from './step-events';
 

@@ -18,18 +18,10 @@ import {
   type TableAccess,
   type TableVariable,
 } from '../../functions/handler-needs';
-
-/** The repository root: handlers, package-lock.json and tsconfig.json live there. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+import { HANDLER_METADATA_KEY, handlerEntry, PROJECT_ROOT } from '../handler-entry';
 
 export type { HandlerName };
-
-/** The template metadata key naming a function's handler module: the local stack runs that module (or its bundle). */
-export const HANDLER_METADATA_KEY = 'order-sync:handler';
-
-export function handlerEntry(name: HandlerName): string {
-  return path.join(PROJECT_ROOT, 'functions', 'handlers', `${name}.ts`);
-}
+export { HANDLER_METADATA_KEY, handlerEntry, PROJECT_ROOT };
 
 export interface SyncFunctionProps {
   handler: HandlerName;

@@ -4,7 +4,7 @@
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { startDynaliteServer } from './dynalite-server';
 import { ensureTables, type TableNames } from '../../functions/adapters/dynamodb/tables';
-import { resetRuntime } from '../../functions/runtime';
+import { resetRuntime } from '../../functions/runtime/once';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { STATE_MACHINE_LOGICAL_ID, type CloudFormationTemplate } from '../../infra/synth';

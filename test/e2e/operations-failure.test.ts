@@ -5,7 +5,7 @@ import { LocalExecutionStarter } from '../../local/aws/state-machine/local-execu
 import { startRun } from '../../functions/core/use-cases/start-run';
 import type { EmfOutput } from '../../functions/metrics';
 import { SYNC_METRICS } from '../../functions/metric-names';
-import { startDeps } from '../../functions/runtime';
+import { startDeps } from '../../functions/runtime/start';
 import { epochMsOf } from '../../functions/core/instant';
 import type { RunMetricsReport } from '../../local/aws/run-metrics';
 import { metricValues } from '../../local/aws/run-metrics';

@@ -3,7 +3,7 @@
 // every other table, secret and machine action denied. A role one grant short of its handler fails here, not in AWS.
 import { QUARANTINE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
 import { HANDLER_NEEDS, TABLE_ACCESS, type HandlerName, type TableVariable } from '../../functions/handler-needs';
-import { HANDLER_METADATA_KEY } from '../../infra/constructs/sync-function';
+import { HANDLER_METADATA_KEY } from '../../infra/handler-entry';
 import { synthTemplate, type CloudFormationTemplate } from '../../infra/synth';
 import { LocalIam } from '../../local/aws/iam/local-iam';
 import { templateResources } from '../../local/aws/iam/template-resources';

@@ -21,7 +21,7 @@ export interface FunctionSpec {
   preload?: string;
 }
 
-/** The TypeScript handler (source mode) or the bundle CDK synthesized (the asset's index.js). */
+/** The handler from the sources (compiled, or the TypeScript module through tsx) or the bundle CDK synthesized (the asset's index.js). */
 export type FunctionCode = { kind: 'source'; file: string; exportName: string } | { kind: 'bundle'; file: string; exportName: string };
 
 /** A line the function wrote to stdout or stderr. */
@@ -68,7 +68,7 @@ class ExecutionEnvironment {
       workerData: {
         entry: spec.code.file,
         exportName: spec.code.exportName,
-        typescript: spec.code.kind === 'source',
+        typescript: spec.code.file.endsWith('.ts'),
         functionName: spec.logicalId,
         invokedFunctionArn: spec.arn,
         memoryMb: spec.memoryMb,

@@ -2,7 +2,9 @@
 // resolved locally), the local endpoints in place of AWS's, its role's credentials, and its code: the TypeScript
 // handler, or the bundle of a cloud assembly.
 import { join } from 'node:path';
-import { HANDLER_METADATA_KEY, handlerEntry, type HandlerName } from '../../../infra/constructs/sync-function';
+import type { HandlerName } from '../../../functions/handler-needs';
+import { HANDLER_METADATA_KEY, handlerEntry } from '../../../infra/handler-entry';
+import { compiledHandler } from './compiled-handlers';
 import type { CloudFormationTemplate } from '../../../infra/synth';
 import type { LocalIam } from '../iam/local-iam';
 import { LOCAL_REGION, type TemplateResources } from '../iam/template-resources';
@@ -109,7 +111,7 @@ function functionSpec(logicalId: string, handlerName: HandlerName, resource: Lam
     timeoutMs: Number(resource.Properties.Timeout ?? 3) * 1000,
     memoryMb: Number(resource.Properties.MemorySize ?? 128),
     arn: resources.arnOf(logicalId),
-    code: codeOf(logicalId, handlerName, resource, options.code),
+    code: codeOf(logicalId, handlerName, resource, options.code, options.preload),
     ...(options.preload ? { preload: options.preload } : {}),
   };
 }
@@ -122,9 +124,14 @@ function sourceVariables(source: StackFunctionsOptions['source']): Record<string
   return { SOURCE_KIND: 'http', ORDERS_API_URL: source.url };
 }
 
-function codeOf(logicalId: string, handlerName: HandlerName, resource: LambdaResource, code: CodeSource): FunctionCode {
+/**
+ * Source mode runs the handler compiled from the sources (compiled-handlers.ts); with a preload (the bench's meters,
+ * which patch the modules' classes) the TypeScript modules themselves, through tsx, so both see the same classes.
+ */
+function codeOf(logicalId: string, handlerName: HandlerName, resource: LambdaResource, code: CodeSource, preload?: string): FunctionCode {
   const [file, exportName] = String(resource.Properties.Handler ?? 'index.handler').split('.') as [string, string];
-  if (code.kind === 'source') return { kind: 'source', file: handlerEntry(handlerName), exportName };
+  if (code.kind === 'source')
+    return { kind: 'source', file: preload ? handlerEntry(handlerName) : compiledHandler(handlerName), exportName };
   const assetPath = resource.Metadata?.['aws:asset:path'];
   if (typeof assetPath !== 'string') throw new Error(`${logicalId} names no asset in the assembly (aws:asset:path)`);
   return { kind: 'bundle', file: join(code.dir, assetPath, `${file}.js`), exportName };

@@ -22,6 +22,8 @@ let initError;
 /** A measuring module the bench loads before the code (its `snapshot()` answers the host); none otherwise. */
 let instrument;
 try {
+  // Stack traces point at the TypeScript lines (the compiled sources and the bundles carry source maps).
+  process.setSourceMapsEnabled(true);
   if (typescript || preload?.endsWith('.ts')) require('tsx/cjs/api').register();
   if (preload) instrument = require(preload);
   const loaded = require(entry);

@@ -1,0 +1,38 @@
+// The order source a function reads (Begin and SyncPage): the reference contract's HTTP API or a Shopify shop, with
+// the token from the environment (local) or Secrets Manager (AWS, cached, re-read after rotation).
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { cachedSecret } from '../adapters/aws/secret';
+import { HttpOrdersSource } from '../adapters/source/http-orders-source';
+import { ShopifyBulkExport } from '../adapters/source/shopify/bulk-export';
+import { ShopifyOrdersSource } from '../adapters/source/shopify/shopify-orders-source';
+import { ShopifySource } from '../adapters/source/shopify/shopify-source';
+import { required, type Config } from '../config';
+import { ConfigError } from '../core/errors';
+import type { OrderSource } from '../core/ports';
+import { log } from '../logger';
+import { traced } from '../tracer';
+
+/** The token getter: the environment locally, Secrets Manager (cached, re-read after rotation) in AWS. */
+function sourceToken(cfg: Config): () => Promise<string> {
+  if (cfg.ORDERS_API_TOKEN) {
+    const token = cfg.ORDERS_API_TOKEN;
+    return async () => token;
+  }
+  if (cfg.ORDERS_API_TOKEN_SECRET_ARN) {
+    return cachedSecret(traced(new SecretsManagerClient({ region: cfg.AWS_REGION })), cfg.ORDERS_API_TOKEN_SECRET_ARN);
+  }
+  throw new ConfigError('missing configuration: ORDERS_API_TOKEN_SECRET_ARN (AWS) or ORDERS_API_TOKEN (local) must be set');
+}
+
+export function orderSource(cfg: Config): OrderSource {
+  if (cfg.SOURCE_KIND === 'shopify') {
+    const { SHOPIFY_SHOP_DOMAIN } = required(cfg, 'SHOPIFY_SHOP_DOMAIN');
+    const apiVersion = cfg.SHOPIFY_API_VERSION;
+    const paged = new ShopifyOrdersSource({ shopDomain: SHOPIFY_SHOP_DOMAIN, apiVersion, token: sourceToken(cfg), logger: log });
+    // Full resyncs as a bulk operation (not charged against the cost budget); incremental windows page.
+    const bulk = cfg.SHOPIFY_BULK_RESYNC ? new ShopifyBulkExport({ source: paged, apiVersion }) : undefined;
+    return new ShopifySource({ paged, ...(bulk ? { bulk } : {}), rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES, logger: log });
+  }
+  const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
+  return new HttpOrdersSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });
+}

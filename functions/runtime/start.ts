@@ -1,0 +1,28 @@
+// The triggers' composition (HTTP API, schedule): the lease on the sync-state item and the state machine.
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { localEndpointCredentials } from '../adapters/aws/local-credentials';
+import { SfnExecutionStarter } from '../adapters/aws/sfn-execution-starter';
+import { config, required } from '../config';
+import type { StartDeps } from '../core/use-cases/start-run';
+import { log } from '../logger';
+import { traced } from '../tracer';
+import { once } from './once';
+import { documentClient, syncStateStore } from './stores';
+
+export const startDeps = once((): StartDeps => {
+  const cfg = config();
+  const { STATE_MACHINE_ARN } = required(cfg, 'STATE_MACHINE_ARN');
+  const sfn = traced(
+    new SFNClient({
+      region: cfg.AWS_REGION,
+      ...(cfg.SFN_ENDPOINT ? { endpoint: cfg.SFN_ENDPOINT, credentials: localEndpointCredentials() } : {}),
+    }),
+  );
+  return {
+    settings: { stream: cfg.STREAM, leaseMs: cfg.LEASE_SECONDS * 1000, overlapMs: cfg.OVERLAP_SECONDS * 1000 },
+    state: syncStateStore(cfg, documentClient(cfg)),
+    starter: new SfnExecutionStarter(sfn, STATE_MACHINE_ARN),
+    clock: Date.now,
+    log,
+  };
+});

@@ -1,0 +1,27 @@
+// The DynamoDB client and the stores over it, each store from the variable that names its table: a function given
+// no such variable fails at cold start naming it.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/client';
+import { DynamoOrderStore } from '../adapters/dynamodb/order-store';
+import { DynamoQuarantineStore } from '../adapters/dynamodb/quarantine-store';
+import { DynamoSyncStateStore } from '../adapters/dynamodb/sync-state-store';
+import { required, type Config } from '../config';
+import { traced } from '../tracer';
+
+export function documentClient(cfg: Config): DynamoDBDocumentClient {
+  return createDocumentClient(
+    traced(createDynamoClient({ region: cfg.AWS_REGION, ...(cfg.DYNAMODB_ENDPOINT ? { endpoint: cfg.DYNAMODB_ENDPOINT } : {}) })),
+  );
+}
+
+export function syncStateStore(cfg: Config, client: DynamoDBDocumentClient): DynamoSyncStateStore {
+  return new DynamoSyncStateStore({ client, tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE });
+}
+
+export function orderStore(cfg: Config, client: DynamoDBDocumentClient): DynamoOrderStore {
+  return new DynamoOrderStore({ client, tableName: required(cfg, 'ORDERS_TABLE').ORDERS_TABLE });
+}
+
+export function quarantineStore(cfg: Config, client: DynamoDBDocumentClient): DynamoQuarantineStore {
+  return new DynamoQuarantineStore({ client, tableName: required(cfg, 'QUARANTINE_TABLE').QUARANTINE_TABLE });
+}
