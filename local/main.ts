@@ -450,7 +450,7 @@ function executionLine(record: ExecutionRecord): string {
 function functionsLine(options: StartOptions, stack: LocalStack): string {
   const count = stack.functions.all().length;
   if (stack.code.kind === 'source')
-    return `${count}, each in its own worker: the TypeScript handlers (--bundled: the bundles CDK synthesizes)`;
+    return `${count}, each in its own worker: the handlers compiled from the sources (--bundled: the bundles CDK synthesizes)`;
   const dir = relative(process.cwd(), stack.code.dir) || '.';
   return `${count}, each in its own worker: the bundles of ${dir} (${options.assembly?.synthesize ? '--bundled, synthesized now' : '--cdk-out'}; AWS SDK inside)`;
 }
