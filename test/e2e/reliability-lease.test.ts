@@ -123,8 +123,7 @@ describe('a full resync stopped by hand, then replaced by a new one instead of r
     expect(replaced.statusCode).toBe(202);
     const [last] = (await stack.machine.waitForChain(JSON.parse(replaced.body).execution.arn)).slice(-1);
 
-    // Begin reads the stopped page's stored versions (BatchGetItem on the orders table) under its own role.
-    expect({ status: last!.status, cause: last!.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
+    expect(last!.status).toBe('SUCCEEDED');
     expect(last!.output).toMatchObject({ status: 'succeeded', mode: 'full', orderCount: ORDERS });
     expect((last!.output as { runId: string }).runId).not.toBe(started.run_id);
     await expectExactCopy(stack);
@@ -150,7 +149,9 @@ describe('a full resync whose page step died between its write and its save, the
 
     const replaced = await runToEnd(stack, { mode: 'full', trigger: 'test' });
 
-    expect(replaced.status).toBe('SUCCEEDED');
+    // Begin reads the dead page's stored versions (BatchGetItem on the orders table) under its own role, enforced here:
+    // without that grant it fails with AccessDeniedException, as it would in AWS (issue 17's Begin gap).
+    expect({ status: replaced.status, cause: replaced.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
     expect(replaced.output).toMatchObject({ status: 'succeeded', mode: 'full', orderCount: ORDERS });
     await expectExactCopy(stack);
   }, 60_000);

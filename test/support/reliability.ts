@@ -183,7 +183,7 @@ export async function tickSchedule(stack: LocalStack): Promise<Record<string, un
 }
 
 /** Polls until `check` is true; fails naming `what` after the deadline (never hangs). */
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, deadlineMs = 20_000): Promise<void> {
+export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, deadlineMs = 60_000): Promise<void> {
   const until = Date.now() + deadlineMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
