@@ -26,10 +26,14 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
 /** The variables that name the stack's tables. */
 export type TableVariable = 'ORDERS_TABLE' | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE';
 
+/** The run settings (functions/config.ts parses them): each function gets those its composition reads. */
+export type SettingVariable = 'STREAM' | 'PAGE_SIZE' | 'OVERLAP_SECONDS' | 'LEASE_SECONDS' | 'MAX_PAGES_PER_EXECUTION';
+
 /** The state machine: the Step Functions actions on it and its executions. */
 export type StateMachineActions = ReadonlyArray<'states:StartExecution' | 'states:ListExecutions' | 'states:DescribeExecution'>;
 
 export interface HandlerNeeds {
+  settings: readonly SettingVariable[];
   tables: Partial<Record<TableVariable, TableAccess>>;
   /** The source: its settings, the token's secret ARN in the environment, and read access to that secret. */
   source?: true;
@@ -40,20 +44,34 @@ export interface HandlerNeeds {
 /** The handler modules, one per function (functions/handlers/<name>.ts, each exporting `handler`). */
 export type HandlerName = 'begin' | 'sync-page' | 'commit' | 'record-failure' | 'api' | 'scheduled-trigger';
 
+/** What a trigger reads to take the lease for its run. */
+const LEASE: readonly SettingVariable[] = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS'];
+
 export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   // The lease, the checkpoint, the /orders/count of a full run; a replaced or parked run's unsaved page: its stored versions.
-  begin: { tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'batchRead' }, source: true },
+  begin: {
+    settings: [...LEASE, 'MAX_PAGES_PER_EXECUTION'],
+    tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'batchRead' },
+    source: true,
+  },
   'sync-page': {
+    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS'],
     tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'conditionalPut', QUARANTINE_TABLE: 'batchReadWrite' },
     source: true,
   },
-  commit: { tables: { SYNC_STATE_TABLE: 'readWrite' } },
-  'record-failure': { tables: { SYNC_STATE_TABLE: 'readWrite' } },
+  // The run's state names its stream and lease: no setting.
+  commit: { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite' } },
+  'record-failure': { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite' } },
   // A trigger takes the lease for its run, starts the execution, and asks whether the lease holder's execution still
   // runs; the API's status reads the item and the quarantine's newest entries.
   api: {
+    settings: LEASE,
     tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'queryNewest' },
     stateMachine: ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'],
   },
-  'scheduled-trigger': { tables: { SYNC_STATE_TABLE: 'readWrite' }, stateMachine: ['states:StartExecution', 'states:DescribeExecution'] },
+  'scheduled-trigger': {
+    settings: LEASE,
+    tables: { SYNC_STATE_TABLE: 'readWrite' },
+    stateMachine: ['states:StartExecution', 'states:DescribeExecution'],
+  },
 };

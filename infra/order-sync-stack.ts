@@ -9,7 +9,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ORDERS_TABLE_KEY, QUARANTINE_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
-import { HANDLER_NEEDS } from '../functions/handler-needs';
+import { HANDLER_NEEDS, type SettingVariable } from '../functions/handler-needs';
 import { API_ROUTES } from '../functions/handlers/api-routes';
 import { SYNC_METRICS } from '../functions/metric-names';
 import { SyncFunction } from './constructs/sync-function';
@@ -75,6 +75,7 @@ export class OrderSyncStack extends Stack {
     // (functions/handler-needs.ts), each variable with its grant.
     const baseEnvironment = functionEnvironment(settings);
     const bindable = {
+      settings: runSettings(settings),
       tables: { ORDERS_TABLE: ordersTable, SYNC_STATE_TABLE: syncStateTable, QUARANTINE_TABLE: quarantineTable },
       source: { environment: sourceEnvironment(settings), tokenSecret: sourceToken },
     };
@@ -252,17 +253,23 @@ export class OrderSyncStack extends Stack {
   }
 }
 
-/** The settings every function reads (functions/config.ts parses them): tables, source and machine come with their grants. */
+/** What every function's runtime reads: Powertools' service name, metrics namespace and log level. */
 export function functionEnvironment(settings: InfraSettings): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: SYNC_METRICS.service,
+    POWERTOOLS_METRICS_NAMESPACE: SYNC_METRICS.namespace,
+    LOG_LEVEL: settings.logLevel,
+  };
+}
+
+/** The run settings (functions/config.ts parses them): each function gets those its handler reads (HANDLER_NEEDS). */
+export function runSettings(settings: InfraSettings): Record<SettingVariable, string> {
   return {
     STREAM: settings.stream,
     PAGE_SIZE: String(settings.pageSize),
     OVERLAP_SECONDS: String(settings.overlapSeconds),
     LEASE_SECONDS: String(settings.leaseSeconds),
     MAX_PAGES_PER_EXECUTION: String(settings.maxPagesPerExecution),
-    POWERTOOLS_SERVICE_NAME: SYNC_METRICS.service,
-    POWERTOOLS_METRICS_NAMESPACE: SYNC_METRICS.namespace,
-    LOG_LEVEL: settings.logLevel,
   };
 }
 

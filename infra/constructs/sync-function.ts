@@ -14,6 +14,7 @@ import {
   TABLE_ACCESS,
   type HandlerName,
   type HandlerNeeds,
+  type SettingVariable,
   type StateMachineActions,
   type TableAccess,
   type TableVariable,
@@ -30,13 +31,15 @@ export interface SyncFunctionProps {
   /** Chosen per function, on purpose: say why at the call site. */
   memorySize: number;
   timeout: Duration;
-  /** The settings every function reads (stream, limits, Powertools); what it uses comes with `bind*`. */
+  /** What every function's runtime reads (Powertools' service, namespace, log level); what it uses comes with `bind*`. */
   baseEnvironment: Record<string, string>;
   logRetention: logs.RetentionDays;
 }
 
 /** What a function can be bound to: the tables by the variable that names each, the source. */
 export interface BindableResources {
+  /** The run settings' values, from the stack's settings. */
+  settings: Record<SettingVariable, string>;
   tables: Record<TableVariable, dynamodb.ITable>;
   source: { environment: Record<string, string>; tokenSecret: secretsmanager.ISecret };
 }
@@ -85,6 +88,7 @@ export class SyncFunction extends nodejs.NodejsFunction {
 
   /** Everything the handler's needs (functions/handler-needs.ts) name but the state machine: tables, source. */
   bindNeeds(needs: HandlerNeeds, resources: BindableResources): this {
+    for (const name of needs.settings) this.addEnvironment(name, resources.settings[name]);
     for (const [variable, access] of Object.entries(needs.tables) as Array<[TableVariable, TableAccess]>) {
       this.bindTable(resources.tables[variable], variable, access);
     }

@@ -2,7 +2,7 @@
 // uses (functions/handler-needs.ts): every action a need asks is allowed on the very resource its variable names,
 // every other table, secret and machine action denied. A role one grant short of its handler fails here, not in AWS.
 import { QUARANTINE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
-import { HANDLER_NEEDS, TABLE_ACCESS, type HandlerName, type TableVariable } from '../../functions/handler-needs';
+import { HANDLER_NEEDS, TABLE_ACCESS, type HandlerName, type SettingVariable, type TableVariable } from '../../functions/handler-needs';
 import { HANDLER_METADATA_KEY } from '../../infra/handler-entry';
 import { synthTemplate, type CloudFormationTemplate } from '../../infra/synth';
 import { LocalIam } from '../../local/aws/iam/local-iam';
@@ -12,6 +12,7 @@ import { resourcesOfType, roleIdOfFunction, type Resources } from './template-he
 const DYNAMODB_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchGetItem', 'BatchWriteItem', 'Query', 'Scan'].map(
   (name) => `dynamodb:${name}`,
 );
+const SETTINGS: SettingVariable[] = ['STREAM', 'PAGE_SIZE', 'OVERLAP_SECONDS', 'LEASE_SECONDS', 'MAX_PAGES_PER_EXECUTION'];
 const STATES_ACTIONS = ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution', 'states:StopExecution'];
 const TABLES = { ORDERS_TABLE: 'orders', SYNC_STATE_TABLE: 'sync-state', QUARANTINE_TABLE: 'quarantine' } as const;
 /** Where a call can go on each table: the table itself, and its indexes (none for orders and sync state). */
@@ -66,6 +67,10 @@ async function gapsOf(template: CloudFormationTemplate): Promise<string[]> {
         const needed = granted && granted.index === target ? granted.actions : [];
         for (const action of DYNAMODB_ACTIONS) await decide(handler, principal, action, arn, needed.includes(action));
       }
+    }
+    for (const setting of SETTINGS) {
+      if (needs.settings.includes(setting) !== setting in variables)
+        gaps.push(`${handler}: ${setting} is ${setting in variables ? 'set but not read' : 'read but not set'}`);
     }
     const secretArn = resources.resolve({ Ref: Object.keys(resourcesOfType(template, 'AWS::SecretsManager::Secret'))[0] });
     await decide(handler, principal, 'secretsmanager:GetSecretValue', secretArn, needs.source === true);

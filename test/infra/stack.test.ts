@@ -141,41 +141,35 @@ describe('every function', () => {
     expect(sized('api').Timeout).toBeLessThan(29); // API Gateway gives up at 29 s
   });
 
-  it('reads the settings functions/config.ts parses, and only the tables, source and machine its handler uses', () => {
-    const settings = [
-      'STREAM',
-      'PAGE_SIZE',
-      'OVERLAP_SECONDS',
-      'LEASE_SECONDS',
-      'MAX_PAGES_PER_EXECUTION',
-      'POWERTOOLS_SERVICE_NAME',
-      'POWERTOOLS_METRICS_NAMESPACE',
-      'LOG_LEVEL',
-      'NODE_OPTIONS',
-    ];
+  it('holds only what its handler reads: its settings, tables, source and machine, and the runtime settings', () => {
+    const runtime = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL', 'NODE_OPTIONS'];
+    const lease = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS'];
     const source = ['SOURCE_KIND', 'ORDERS_API_URL', 'ORDERS_API_TOKEN_SECRET_ARN'];
     const expected: Record<FunctionKey, string[]> = {
-      begin: [...settings, 'ORDERS_TABLE', 'SYNC_STATE_TABLE', ...source],
-      syncPage: [...settings, 'ORDERS_TABLE', 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE', ...source],
-      commit: [...settings, 'SYNC_STATE_TABLE'],
-      recordFailure: [...settings, 'SYNC_STATE_TABLE'],
-      api: [...settings, 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE', 'STATE_MACHINE_ARN'],
-      scheduledTrigger: [...settings, 'SYNC_STATE_TABLE', 'STATE_MACHINE_ARN'],
+      begin: [...runtime, ...lease, 'MAX_PAGES_PER_EXECUTION', 'ORDERS_TABLE', 'SYNC_STATE_TABLE', ...source],
+      syncPage: [
+        ...runtime,
+        'PAGE_SIZE',
+        'LEASE_SECONDS',
+        'OVERLAP_SECONDS',
+        'ORDERS_TABLE',
+        'SYNC_STATE_TABLE',
+        'QUARANTINE_TABLE',
+        ...source,
+      ],
+      commit: [...runtime, 'SYNC_STATE_TABLE'],
+      recordFailure: [...runtime, 'SYNC_STATE_TABLE'],
+      api: [...runtime, ...lease, 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE', 'STATE_MACHINE_ARN'],
+      scheduledTrigger: [...runtime, ...lease, 'SYNC_STATE_TABLE', 'STATE_MACHINE_ARN'],
     };
+    const values = { STREAM: 'orders', PAGE_SIZE: '250', OVERLAP_SECONDS: '300', LEASE_SECONDS: '900', MAX_PAGES_PER_EXECUTION: '500' };
     for (const [key, id] of Object.entries(fnIds) as Array<[FunctionKey, string]>) {
       const variables = json.Resources[id].Properties.Environment.Variables;
       expect([key, Object.keys(variables).sort()]).toEqual([key, expected[key].sort()]);
       expect(variables).toEqual(
-        expect.objectContaining({
-          SYNC_STATE_TABLE: { Ref: ids.syncStateTable },
-          STREAM: 'orders',
-          PAGE_SIZE: '250',
-          OVERLAP_SECONDS: '300',
-          LEASE_SECONDS: '900',
-          MAX_PAGES_PER_EXECUTION: '500',
-          POWERTOOLS_METRICS_NAMESPACE: 'OrderSync',
-        }),
+        expect.objectContaining({ SYNC_STATE_TABLE: { Ref: ids.syncStateTable }, POWERTOOLS_METRICS_NAMESPACE: 'OrderSync' }),
       );
+      for (const [name, value] of Object.entries(values)) if (name in variables) expect(variables[name]).toBe(value);
       if ('ORDERS_TABLE' in variables) expect(variables.ORDERS_TABLE).toEqual({ Ref: ids.ordersTable });
       if ('SOURCE_KIND' in variables)
         expect(variables).toMatchObject({ SOURCE_KIND: 'http', ORDERS_API_TOKEN_SECRET_ARN: { Ref: ids.secret } });
