@@ -20,6 +20,8 @@ describe('many triggers at once', () => {
   afterAll(() => stack?.stop());
 
   it('20 at once from the schedule and HTTP start exactly one run; the others get 409 or a skipped tick', async () => {
+    // Each concurrent trigger in an environment of its own, started beforehand (as below for Begin).
+    await Promise.all([stack.functions.get('api').warm(AT_ONCE), stack.functions.get('scheduled-trigger').warm(AT_ONCE / 2)]);
     const triggers = Array.from({ length: AT_ONCE }, (_, index) => {
       if (index % 3 === 0) return tickSchedule(stack).then((answer) => ({ via: 'schedule', started: answer.started, answer }));
       const path = index % 3 === 1 ? '/api/sync/orders' : '/api/sync/orders/full';
