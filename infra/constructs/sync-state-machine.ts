@@ -329,7 +329,7 @@ export class SyncStateMachine extends Construct {
         includeExecutionData: false,
       },
     });
-    // SnsPublish grants sns:Publish; the topic's grant adds the use of its customer managed key.
-    props.notifications.grantPublish(this.stateMachine);
+    // SnsPublish grants sns:Publish; publishing to an encrypted topic also takes its key (these two actions, no wildcard).
+    props.notifications.masterKey?.grant(this.stateMachine, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 }
