@@ -116,7 +116,13 @@ const syncPage = once((): SyncPageDeps => {
 const commit = once((): CommitDeps => {
   const cfg = config();
   const client = documentClient(cfg);
-  return { state: syncStateStore(cfg, client), quarantine: quarantineStore(cfg, client), clock: Date.now, log, metrics: new PowertoolsRunMetrics() };
+  return {
+    state: syncStateStore(cfg, client),
+    quarantine: quarantineStore(cfg, client),
+    clock: Date.now,
+    log,
+    metrics: new PowertoolsRunMetrics(),
+  };
 });
 
 /** Record-failure: the sync-state store, a clock, the logger and the run metrics. */

@@ -119,7 +119,9 @@ describe('the flow, by the state names the local runner binds', () => {
     );
     const topicId = logicalId(json, 'AWS::SNS::Topic');
     expect(notify.Parameters.TopicArn).toBe(`arn:aws:sns:us-east-1:123456789012:${topicId}`);
-    expect(notify.Parameters['Subject.$']).toBe("States.Format('order-sync {}: orders newly quarantined: {}', $.stream, $.newlyQuarantined.count)");
+    expect(notify.Parameters['Subject.$']).toBe(
+      "States.Format('order-sync {}: orders newly quarantined: {}', $.stream, $.newlyQuarantined.count)",
+    );
     const message: string = notify.Parameters['Message.$'];
     expect(message).toMatch(/^States\.Format\('order-sync \{\}: orders newly quarantined since the previous commit: \{\}\.\n/);
     expect(message).toMatch(/, \$\.stream, \$\.newlyQuarantined\.count, \$\.runId, \$\.executionName, \$\.newlyQuarantined\.listing\)$/);

@@ -259,7 +259,9 @@ export class InMemoryQuarantineStore implements QuarantineStore {
     const inSpan = this.ofStream(stream).filter(
       (entry) => (span.after === null || entry.firstSeenAt > span.after) && entry.firstSeenAt <= span.until,
     );
-    const newest = inSpan.sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || shownId(a).localeCompare(shownId(b))).slice(0, limit);
+    const newest = inSpan
+      .sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || shownId(a).localeCompare(shownId(b)))
+      .slice(0, limit);
     return { count: inSpan.length, newest: newest.map(viewOf) };
   }
 

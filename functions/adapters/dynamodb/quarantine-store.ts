@@ -184,11 +184,7 @@ export class DynamoQuarantineStore implements QuarantineStore {
    * commit right after its last page must see that page's entries. Each read reads a whole item (payloads included),
    * so it costs what the quarantine weighs: one commit's look, a handful of read units for a handful of entries.
    */
-  async firstSeenBetween(
-    stream: string,
-    span: { after: Instant | null; until: Instant },
-    limit: number,
-  ): Promise<QuarantineSummary> {
+  async firstSeenBetween(stream: string, span: { after: Instant | null; until: Instant }, limit: number): Promise<QuarantineSummary> {
     const views: QuarantinedOrderView[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -200,7 +196,11 @@ export class DynamoQuarantineStore implements QuarantineStore {
             FilterExpression: span.after === null ? '#first_seen_at <= :until' : '#first_seen_at > :after AND #first_seen_at <= :until',
             ProjectionExpression: VIEW_ATTRIBUTES.map((name) => `#${name}`).join(', '),
             ExpressionAttributeNames: Object.fromEntries(['stream', ...VIEW_ATTRIBUTES].map((name) => [`#${name}`, name])),
-            ExpressionAttributeValues: { ':stream': stream, ':until': span.until, ...(span.after === null ? {} : { ':after': span.after }) },
+            ExpressionAttributeValues: {
+              ':stream': stream,
+              ':until': span.until,
+              ...(span.after === null ? {} : { ':after': span.after }),
+            },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
           }),

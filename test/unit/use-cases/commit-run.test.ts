@@ -10,7 +10,11 @@ import { syncPage } from '../../../functions/core/use-cases/sync-page';
 import { aCheckpoint, aLease } from '../../support/run-factory';
 import { STREAM, useCaseWorld } from '../../support/use-case-harness';
 
-async function syncedRun(world: ReturnType<typeof useCaseWorld>, mode: 'full' | 'incremental' = 'full', runId = `${mode}-test-r1`): Promise<RunState> {
+async function syncedRun(
+  world: ReturnType<typeof useCaseWorld>,
+  mode: 'full' | 'incremental' = 'full',
+  runId = `${mode}-test-r1`,
+): Promise<RunState> {
   const event = {
     input: { mode, trigger: 'test', runId },
     executionName: `${runId}-p1`,
