@@ -11,9 +11,10 @@ import { QUARANTINE_TABLE_KEY } from './adapters/dynamodb/tables';
  * - `batchRead`: stored versions only (BatchGetItem): Begin counts what a replaced or parked run's unsaved page inserted;
  * - `conditionalPut`: one page of orders (BatchGetItem their stored versions, a conditional PutItem per new or changed one);
  * - `batchReadWrite`: the quarantine's look-up, puts and releases of one page (BatchGetItem, BatchWriteItem);
- * - `queryNewest`: the status's count and newest entries (Query on the `newest` index, which holds no payload).
+ * - `queryNewest`: the status's count and newest entries (Query on the `newest` index, which holds no payload);
+ * - `query`: the entries first seen since the last commit, read consistently (Query on the table itself).
  */
-export type TableAccess = 'readWrite' | 'batchRead' | 'conditionalPut' | 'batchReadWrite' | 'queryNewest';
+export type TableAccess = 'readWrite' | 'batchRead' | 'conditionalPut' | 'batchReadWrite' | 'queryNewest' | 'query';
 
 export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; index?: string }> = {
   readWrite: { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }, // every sync-state write is one conditional UpdateItem
@@ -21,6 +22,7 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
   conditionalPut: { actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'] },
   batchReadWrite: { actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
   queryNewest: { actions: ['dynamodb:Query'], index: QUARANTINE_TABLE_KEY.newestIndex.name },
+  query: { actions: ['dynamodb:Query'] },
 };
 
 /** The variables that name the stack's tables. */
@@ -59,8 +61,8 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
     tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'conditionalPut', QUARANTINE_TABLE: 'batchReadWrite' },
     source: true,
   },
-  // The run's state names its stream and lease: no setting.
-  commit: { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite' } },
+  // The run's state names its stream and lease: no setting. Commit names the orders quarantined since the last commit.
+  commit: { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'query' } },
   'record-failure': { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite' } },
   // A trigger takes the lease for its run, starts the execution, and asks whether the lease holder's execution still
   // runs; the API's status reads the item and the quarantine's newest entries.

@@ -64,7 +64,8 @@ export function templateResources(template: CloudFormationTemplate, tables: Loca
         return { ref: secretArn, arn: secretArn };
       }
       case 'AWS::SNS::Topic': {
-        const topicArn = arn('sns', resource.Properties?.TopicName ?? logicalId);
+        // As the local definition names it (infra/synth.ts resolvedDefinition): by logical id.
+        const topicArn = arn('sns', logicalId);
         return { ref: topicArn, arn: topicArn };
       }
       default:

@@ -1,6 +1,8 @@
-// Binds the definition's Task states, by state name, to what AWS would do for them, as the state machine's role:
+// Binds the definition's Task states, by their Resource, to what AWS would do for them, as the state machine's role:
 // `lambda:invoke` calls the function its FunctionName names (in its own environment), `states:startExecution`
-// starts an execution of this machine. Each call is first checked against the role's policies.
+// starts an execution of this machine, `sns:publish` hands the message the definition built to the local stack's
+// operator view. Each call is first checked against the role's policies.
+import { randomUUID } from 'node:crypto';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { StackFunctions } from '../functions/stack-functions';
 import { AccessDeniedError, type LocalIam } from '../iam/local-iam';
@@ -8,6 +10,7 @@ import type { ExecutionRecord, LocalStateMachine, TaskBinding } from './local-st
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const START_EXECUTION = 'arn:aws:states:::states:startExecution';
+const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 
 /** Test seams around an invocation (a crash after the step wrote its page, counting invocations). */
 export interface InvokeHooks {
@@ -29,12 +32,22 @@ class TaskServiceError extends Error {
   }
 }
 
+/** What `arn:aws:states:::sns:publish` was given: the topic, and the subject and message the definition formatted. */
+export interface PublishedMessage {
+  topicArn: string;
+  subject: string | undefined;
+  message: string;
+}
+
+export type Publish = (published: PublishedMessage, execution: ExecutionRecord) => void;
+
 export function syncTaskBindings(
   definition: StateMachineDefinition,
   machine: () => LocalStateMachine,
   functions: StackFunctions,
   role: StateMachineRole,
   hooks: InvokeHooks = {},
+  publish: Publish = () => undefined,
 ): Record<string, TaskBinding> {
   const bindings: Record<string, TaskBinding> = {};
   for (const [stateName, state] of Object.entries(definition.States)) {
@@ -42,6 +55,7 @@ export function syncTaskBindings(
     const resource = (state as { Resource: string }).Resource;
     if (resource === LAMBDA_INVOKE) bindings[stateName] = lambdaInvoke(functions, role, hooks);
     else if (resource === START_EXECUTION) bindings[stateName] = startExecution(machine, role);
+    else if (resource === SNS_PUBLISH) bindings[stateName] = snsPublish(role, publish);
     else throw new Error(`the local runner cannot run Task ${stateName}: ${resource}`);
   }
   return bindings;
@@ -80,6 +94,20 @@ function startExecution(machine: () => LocalStateMachine, role: StateMachineRole
     const input = typeof parameters.Input === 'string' ? JSON.parse(parameters.Input) : parameters.Input;
     const started = machine().start(String(parameters.Name), input, parent.executionArn);
     return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
+  };
+}
+
+/** `arn:aws:states:::sns:publish`: the message goes to the local operator view; the topic's KMS key is not checked. */
+function snsPublish(role: StateMachineRole, publish: Publish): TaskBinding {
+  return async (parameters) => {
+    const execution = parameters.__execution as ExecutionRecord;
+    const { TopicArn, Subject, Message } = parameters;
+    if (typeof TopicArn !== 'string' || typeof Message !== 'string') {
+      throw new Error(`SNS Publish needs a TopicArn and a Message string, got ${JSON.stringify({ TopicArn, Message })}`);
+    }
+    await asRole(role, execution, 'sns:Publish', TopicArn, 'SNS.AuthorizationErrorException', 'AmazonSNS', 403);
+    publish({ topicArn: TopicArn, subject: typeof Subject === 'string' ? Subject : undefined, message: Message }, execution);
+    return { MessageId: randomUUID() };
   };
 }
 
