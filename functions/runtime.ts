@@ -11,6 +11,7 @@ import { DynamoSyncStateStore } from './adapters/dynamodb/sync-state-store';
 import { cachedSecret } from './adapters/aws/secret';
 import { SfnExecutionStarter } from './adapters/aws/sfn-execution-starter';
 import { HttpOrdersSource } from './adapters/source/http-orders-source';
+import { ReadAheadSource } from './adapters/source/read-ahead-source';
 import { ShopifyBulkExport } from './adapters/source/shopify/bulk-export';
 import { ShopifyOrdersSource } from './adapters/source/shopify/shopify-orders-source';
 import { ShopifySource } from './adapters/source/shopify/shopify-source';
@@ -79,6 +80,18 @@ function orderSource(cfg: Config): OrderSource {
   return new HttpOrdersSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });
 }
 
+/**
+ * The SyncPage function's source: on the HTTP source, each page step reads the next page ahead while it stores its
+ * own, and the function's next invocation (a warm one) takes it from memory. Shopify is left as it is: its bulk
+ * pages can start or restart an export, and its paged queries spend a points budget that a page read ahead and
+ * then dropped would waste.
+ */
+function pageStepSource(cfg: Config): OrderSource {
+  const source = orderSource(cfg);
+  if (cfg.SOURCE_KIND !== 'http' || !cfg.SOURCE_READ_AHEAD) return source;
+  return new ReadAheadSource(source, { clock: Date.now, log });
+}
+
 const begin = once((): BeginDeps => {
   const cfg = config();
   const client = documentClient(cfg);
@@ -105,7 +118,7 @@ const syncPage = once((): SyncPageDeps => {
     state: syncStateStore(cfg, client),
     orders: orderStore(cfg, client),
     quarantine: quarantineStore(cfg, client),
-    source: orderSource(cfg),
+    source: pageStepSource(cfg),
     clock: Date.now,
     log,
     metrics: new PowertoolsRunMetrics(),

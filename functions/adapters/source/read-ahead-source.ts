@@ -1,0 +1,83 @@
+// Reads the next page while the page step stores this one: an OrderSource over another that, as soon as a page
+// comes back with a cursor, starts fetching the page after it and holds that one fetch (at most one page) for the
+// next call. The SyncPage function keeps it in module scope, so a warm function's next invocation, which asks for
+// exactly that page, gets it without waiting for the source. Anything else (a cold start, another window, a retry
+// of an earlier page, a read-ahead that failed or is too old) fetches as if there were no read-ahead.
+import type { Log, OrderSource, PageRequest, SourcePage } from '../../core/ports';
+import type { Window } from '../../core/run-types';
+
+/** A held page older than this (counted from when its fetch began) is dropped and fetched again. */
+export const READ_AHEAD_MAX_AGE_MS = 60_000;
+
+export interface ReadAheadSourceOptions {
+  clock: () => number;
+  log: Pick<Log, 'info'>;
+  /** Default READ_AHEAD_MAX_AGE_MS. */
+  maxAgeMs?: number;
+}
+
+/** The one fetch ahead: the request it answers, when it began, and its outcome (never a rejected promise). */
+interface HeldPage {
+  key: string;
+  startedAtMs: number;
+  outcome: Promise<{ page: SourcePage } | { error: unknown }>;
+}
+
+export class ReadAheadSource implements OrderSource {
+  private held: HeldPage | null = null;
+  private readonly maxAgeMs: number;
+
+  constructor(
+    private readonly source: OrderSource,
+    private readonly options: ReadAheadSourceOptions,
+  ) {
+    this.maxAgeMs = options.maxAgeMs ?? READ_AHEAD_MAX_AGE_MS;
+  }
+
+  async fetchPage(request: PageRequest): Promise<SourcePage> {
+    const page = (await this.heldPage(request)) ?? (await this.source.fetchPage(request));
+    // The last page has nothing after it; a page that asks to wait is followed by the wait, not by a request.
+    if (page.nextCursor !== null && !(page.waitSeconds && page.waitSeconds > 0)) {
+      this.readAhead({ window: request.window, cursor: page.nextCursor, limit: request.limit });
+    }
+    return page;
+  }
+
+  count(window: Window): Promise<number> {
+    return this.source.count(window);
+  }
+
+  /** The held page when it answers `request` and is fresh; null otherwise. Whatever was held is let go. */
+  private async heldPage(request: PageRequest): Promise<SourcePage | null> {
+    const held = this.held;
+    this.held = null;
+    if (held === null) return null;
+    const ageMs = this.options.clock() - held.startedAtMs;
+    if (held.key !== keyOf(request) || ageMs > this.maxAgeMs) {
+      this.options.log.info('read-ahead page dropped', { reason: held.key !== keyOf(request) ? 'another page asked' : 'too old', ageMs });
+      return null;
+    }
+    const outcome = await held.outcome;
+    if ('page' in outcome) return outcome.page;
+    // The step fetches it again: its own fetch fails the step if the failure lasts, with the usual retries.
+    const error = outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error);
+    this.options.log.info('read-ahead page failed; fetching it again', { error });
+    return null;
+  }
+
+  private readAhead(request: PageRequest): void {
+    this.held = {
+      key: keyOf(request),
+      startedAtMs: this.options.clock(),
+      outcome: this.source.fetchPage(request).then(
+        (page) => ({ page }),
+        (error: unknown) => ({ error }),
+      ),
+    };
+  }
+}
+
+/** The request a page answers: the same window, cursor and size is the same page of the same walk. */
+function keyOf({ window, cursor, limit }: PageRequest): string {
+  return JSON.stringify([window.from, window.to, cursor, limit]);
+}
