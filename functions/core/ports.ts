@@ -11,6 +11,11 @@ export interface PageRequest {
   cursor: string | null;
   /** Page size, 1..250. */
   limit: number;
+  /**
+   * Who asks, when it matters: the page step passes its execution (the name of the chain's next one, unique per
+   * execution), so a page read ahead for one execution is never handed to another. Connectors ignore it.
+   */
+  caller?: string;
 }
 
 export interface SourcePage {

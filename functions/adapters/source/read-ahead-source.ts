@@ -1,8 +1,9 @@
 // Reads the next page while the page step stores this one: an OrderSource over another that, as soon as a page
 // comes back with a cursor, starts fetching the page after it and holds that one fetch (at most one page) for the
 // next call. The SyncPage function keeps it in module scope, so a warm function's next invocation, which asks for
-// exactly that page, gets it without waiting for the source. Anything else (a cold start, another window, a retry
-// of an earlier page, a read-ahead that failed or is too old) fetches as if there were no read-ahead.
+// exactly that page for the same caller (the execution), gets it without waiting for the source. Anything else (a
+// cold start, another window or execution, a retry of an earlier page, a read-ahead that failed or is too old)
+// fetches as if there were no read-ahead.
 import type { Log, OrderSource, PageRequest, SourcePage } from '../../core/ports';
 import type { Window } from '../../core/run-types';
 
@@ -38,7 +39,7 @@ export class ReadAheadSource implements OrderSource {
     const page = (await this.heldPage(request)) ?? (await this.source.fetchPage(request));
     // The last page has nothing after it; a page that asks to wait is followed by the wait, not by a request.
     if (page.nextCursor !== null && !(page.waitSeconds && page.waitSeconds > 0)) {
-      this.readAhead({ window: request.window, cursor: page.nextCursor, limit: request.limit });
+      this.readAhead({ ...request, cursor: page.nextCursor });
     }
     return page;
   }
@@ -77,7 +78,7 @@ export class ReadAheadSource implements OrderSource {
   }
 }
 
-/** The request a page answers: the same window, cursor and size is the same page of the same walk. */
-function keyOf({ window, cursor, limit }: PageRequest): string {
-  return JSON.stringify([window.from, window.to, cursor, limit]);
+/** The request a page answers: the same window, cursor and size is the same page of the same walk, for one caller. */
+function keyOf({ window, cursor, limit, caller }: PageRequest): string {
+  return JSON.stringify([window.from, window.to, cursor, limit, caller ?? null]);
 }
