@@ -12,8 +12,9 @@ export interface PageRequest {
   /** Page size, 1..250. */
   limit: number;
   /**
-   * Who asks, when it matters: the page step passes its execution (the name of the chain's next one, unique per
-   * execution), so a page read ahead for one execution is never handed to another. Connectors ignore it.
+   * Who asks, when it matters: the page step passes its chain of executions (the lease owner, new for each start or
+   * resume, kept across continue-as-new), so a page read ahead for one chain is never handed to another. Connectors
+   * ignore it.
    */
   caller?: string;
 }

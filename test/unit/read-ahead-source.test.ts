@@ -90,12 +90,12 @@ describe('ReadAheadSource', () => {
     expect(shop.asked.slice(0, 3)).toEqual([null, first.nextCursor, first.nextCursor]);
   });
 
-  it('fetches afresh for another caller (the next execution of the chain, or a resume) at the same cursor', async () => {
+  it('fetches afresh for another caller (a resume: another chain of executions) at the same cursor', async () => {
     const { shop, source } = readAheadWorld(10);
 
-    const first = await source.fetchPage({ window: WINDOW, cursor: null, limit: 4, caller: 'run-p1' });
-    const second = await source.fetchPage({ window: WINDOW, cursor: first.nextCursor, limit: 4, caller: 'run-p2' });
-    const third = await source.fetchPage({ window: WINDOW, cursor: second.nextCursor, limit: 4, caller: 'run-p2' });
+    const first = await source.fetchPage({ window: WINDOW, cursor: null, limit: 4, caller: 'run-a' });
+    const second = await source.fetchPage({ window: WINDOW, cursor: first.nextCursor, limit: 4, caller: 'run-b' });
+    const third = await source.fetchPage({ window: WINDOW, cursor: second.nextCursor, limit: 4, caller: 'run-b' });
 
     expect(shop.asked).toEqual([null, first.nextCursor, first.nextCursor, second.nextCursor]);
     expect(third.nextCursor).toBeNull();

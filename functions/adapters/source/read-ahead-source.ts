@@ -1,8 +1,8 @@
 // Reads the next page while the page step stores this one: an OrderSource over another that, as soon as a page
 // comes back with a cursor, starts fetching the page after it and holds that one fetch (at most one page) for the
 // next call. The SyncPage function keeps it in module scope, so a warm function's next invocation, which asks for
-// exactly that page for the same caller (the execution), gets it without waiting for the source. Anything else (a
-// cold start, another window or execution, a retry of an earlier page, a read-ahead that failed or is too old)
+// exactly that page for the same caller (the chain of executions), gets it without waiting for the source. Anything
+// else (a cold start, another window or chain, a retry of an earlier page, a read-ahead that failed or is too old)
 // fetches as if there were no read-ahead.
 import type { Log, OrderSource, PageRequest, SourcePage } from '../../core/ports';
 import type { Window } from '../../core/run-types';

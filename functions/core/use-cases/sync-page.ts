@@ -44,7 +44,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     window: run.window,
     cursor: run.cursor,
     limit: deps.settings.pageSize,
-    caller: state.nextExecutionName,
+    caller: state.leaseOwner,
   });
   const page = withUnstorableRejected(fetched, deps.orders);
   const ids = page.orders.map((order) => order.id);
