@@ -12,11 +12,16 @@ const WINDOW: Window = { from: null, to: '2026-01-01T12:00:00.000000Z' };
 class RecordingShop extends InMemoryShop {
   readonly asked: Array<string | null> = [];
   failing: number[] = [];
+  /** The requests (1 = the first) answered with an empty page that carries the cursor it was asked with. */
+  emptying: number[] = [];
   waitSeconds = 0;
 
   override async fetchPage(request: PageRequest): Promise<SourcePage> {
     this.asked.push(request.cursor);
     if (this.failing.includes(this.asked.length)) throw new Error('the source is down for a moment');
+    if (this.emptying.includes(this.asked.length)) {
+      return { orders: [], rejected: [], nextCursor: request.cursor, stats: { requests: 1, throttled: 0, retried: 0 } };
+    }
     const page = await super.fetchPage(request);
     return this.waitSeconds > 0 ? { ...page, waitSeconds: this.waitSeconds } : page;
   }
@@ -68,17 +73,46 @@ describe('ReadAheadSource', () => {
     expect(second.orders.map((o) => o.id)).toContain('ord_0000005');
   });
 
-  it('fetches afresh when asked for another page than the one it read ahead, and says so', async () => {
+  it('keeps what it read ahead through a retry of the page before it: the retry fetches its own page, nothing more', async () => {
     const { shop, page, lines } = readAheadWorld(10);
 
     const first = await page(null);
-    const again = await page(null); // a retry of the first page: its read-ahead is not what is asked
+    const again = await page(null); // a retry of the first page (its first attempt died before saving)
+    const second = await page(again.nextCursor);
     await settle();
 
     expect(again.orders.map((o) => o.id)).toEqual(first.orders.map((o) => o.id));
-    expect(shop.asked).toEqual([null, first.nextCursor, null, first.nextCursor]);
+    expect(second.orders).toHaveLength(4);
+    expect(shop.asked).toEqual([null, first.nextCursor, null, second.nextCursor]);
+    expect(lines).toEqual([]);
+  });
+
+  it('drops what it read ahead when asked for another page, and says so', async () => {
+    const { shop, page, lines } = readAheadWorld(12);
+
+    const first = await page(null);
+    const second = await page(first.nextCursor);
+    await page(first.nextCursor); // a retry of the second page: the third, held, is kept
+    await page(null); // another walk from the start: the third page is dropped
+    await settle();
+
+    expect(shop.asked).toEqual([null, first.nextCursor, second.nextCursor, first.nextCursor, null, first.nextCursor]);
     expect(lines.map((line) => line.message)).toEqual(['read-ahead page dropped']);
     expect(lines[0]!.fields).toMatchObject({ reason: 'another page asked' });
+  });
+
+  it('asks again after an empty page that carries its own cursor, instead of serving that page again', async () => {
+    const { shop, page } = readAheadWorld(10);
+
+    shop.emptying = [2]; // the read-ahead of the second page comes back empty, with the cursor it was asked with
+    const first = await page(null);
+    const empty = await page(first.nextCursor);
+    const second = await page(empty.nextCursor);
+
+    expect(empty.orders).toEqual([]);
+    expect(empty.nextCursor).toBe(first.nextCursor);
+    expect(second.orders).toHaveLength(4);
+    expect(shop.asked.slice(0, 3)).toEqual([null, first.nextCursor, first.nextCursor]);
   });
 
   it('fetches afresh for another window at the same cursor', async () => {

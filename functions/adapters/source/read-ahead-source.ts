@@ -36,10 +36,20 @@ export class ReadAheadSource implements OrderSource {
   }
 
   async fetchPage(request: PageRequest): Promise<SourcePage> {
-    const page = (await this.heldPage(request)) ?? (await this.source.fetchPage(request));
+    const held = this.held;
+    this.held = null;
+    const fresh = held !== null && this.options.clock() - held.startedAtMs <= this.maxAgeMs;
+    const answers = fresh && held.key === keyOf(request);
+    const page = (answers ? await this.pageOf(held) : null) ?? (await this.source.fetchPage(request));
     // The last page has nothing after it; a page that asks to wait is followed by the wait, not by a request.
-    if (page.nextCursor !== null && !(page.waitSeconds && page.waitSeconds > 0)) {
-      this.readAhead({ ...request, cursor: page.nextCursor });
+    const next = page.nextCursor !== null && !(page.waitSeconds && page.waitSeconds > 0) ? { ...request, cursor: page.nextCursor } : null;
+    // A retry of the page before the held one: what its first attempt read ahead still answers the next call. (Not
+    // the page just served: an empty page can carry its own cursor, and the source may serve more the next time.)
+    if (next !== null && fresh && !answers && held.key === keyOf(next)) this.held = held;
+    else if (next !== null) this.readAhead(next);
+    if (held !== null && !answers && this.held !== held) {
+      const ageMs = this.options.clock() - held.startedAtMs;
+      this.options.log.info('read-ahead page dropped', { reason: fresh ? 'another page asked' : 'too old', ageMs });
     }
     return page;
   }
@@ -48,19 +58,10 @@ export class ReadAheadSource implements OrderSource {
     return this.source.count(window);
   }
 
-  /** The held page when it answers `request` and is fresh; null otherwise. Whatever was held is let go. */
-  private async heldPage(request: PageRequest): Promise<SourcePage | null> {
-    const held = this.held;
-    this.held = null;
-    if (held === null) return null;
-    const ageMs = this.options.clock() - held.startedAtMs;
-    if (held.key !== keyOf(request) || ageMs > this.maxAgeMs) {
-      this.options.log.info('read-ahead page dropped', { reason: held.key !== keyOf(request) ? 'another page asked' : 'too old', ageMs });
-      return null;
-    }
+  /** The page a read-ahead fetched; null when it failed (the caller fetches it again, and fails if that fails). */
+  private async pageOf(held: HeldPage): Promise<SourcePage | null> {
     const outcome = await held.outcome;
     if ('page' in outcome) return outcome.page;
-    // The step fetches it again: its own fetch fails the step if the failure lasts, with the usual retries.
     const error = outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error);
     this.options.log.info('read-ahead page failed; fetching it again', { error });
     return null;
