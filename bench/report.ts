@@ -328,7 +328,7 @@ export function reportFindings(report: BenchReport): string[] {
       `rate limit ${rate}/s (${window} window): pages / rate = ${expectedSeconds.toFixed(1)} s; measured ${measuredSeconds.toFixed(1)} s ` +
         `(${(measuredSeconds / expectedSeconds).toFixed(2)}x) for ${calls} API calls, ${throttled} answered 429 (${(calls / measuredSeconds).toFixed(2)} calls/s of the ${rate} allowed)` +
         (storeMsPerPage !== undefined
-          ? `; storing a page took ${Math.round(storeMsPerPage)} ms (the next page is fetched meanwhile: the pace holds while this is under ${Math.round(1000 / rate)} ms)`
+          ? `; storing a page took ${Math.round(storeMsPerPage)} ms (read ahead, the walk keeps the pace while that stays under ${Math.round(1000 / rate)} ms)`
           : ''),
     );
   }
