@@ -16,7 +16,7 @@ import { SHOPIFY_BENCH_DEFAULTS, type ShopifyBenchSettings } from './shopify';
 import type { WorkerAnswer, WorkerKind, WorkerRequest } from './worker';
 
 const USAGE = `npm run bench -- [--orders N] [--page-size 1..${PAGE_SIZE_MAX}] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S] [--rate-window fixed|sliding]
-  [--changed N] [--memory-small N (0: skip)] [--phases source,store,sync] [--runner-heap-mb N (0: node's default)]
+  [--changed N] [--memory-small N (0: skip)] [--phases source,store,sync] [--full-only] [--runner-heap-mb N (0: node's default)]
   [--seed S] [--cpu-prof] [--readme]
 npm run bench -- --shopify [--orders N (default 5000)] [--paged-orders N (default 300)] [--bulk-rate ORDERS_PER_S] [--seed S]`;
 
@@ -29,6 +29,8 @@ const RUNNER_HEAP_MB_DEFAULT = 128;
 
 interface Flags extends BenchSettings {
   phases: WorkerKind[];
+  /** The sync phase stops after the full resync (no incremental runs, no memory-ratio run): the rate-limit line alone. */
+  fullOnly: boolean;
   seed: number;
   cpuProf: boolean;
   readme: boolean;
@@ -49,6 +51,7 @@ function parseFlags(argv: string[]): Flags | { shopify: ShopifyBenchSettings } {
       changed: { type: 'string' },
       'memory-small': { type: 'string' },
       phases: { type: 'string' },
+      'full-only': { type: 'boolean' },
       seed: { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       readme: { type: 'boolean' },
@@ -101,8 +104,9 @@ function parseFlags(argv: string[]): Flags | { shopify: ShopifyBenchSettings } {
     rateLimitPerSecond: rate > 0 ? rate : null,
     rateWindow,
     changedOrders: wholeNumber('changed', 100),
-    memorySmallOrders: wholeNumber('memory-small', 30_000),
+    memorySmallOrders: values['full-only'] ? 0 : wholeNumber('memory-small', 30_000),
     phases,
+    fullOnly: values['full-only'] ?? false,
     seed: wholeNumber('seed', 1),
     cpuProf: values['cpu-prof'] ?? false,
     readme: values.readme ?? false,
@@ -171,7 +175,7 @@ async function main(): Promise<void> {
   const answers: WorkerAnswer[] = [];
   for (const kind of flags.phases) {
     console.error(`bench: ${kind} phase(s), ${flags.orders} orders ...`);
-    answers.push(await runWorker(request(kind, flags.orders, false), profileArgv, heapArgv));
+    answers.push(await runWorker(request(kind, flags.orders, flags.fullOnly), profileArgv, heapArgv));
   }
   let small: WorkerAnswer | undefined;
   if (flags.phases.includes('sync') && flags.memorySmallOrders > 0 && flags.memorySmallOrders !== flags.orders) {

@@ -61,6 +61,14 @@ const envSchema = z
       .transform((raw) => raw === 'true'),
     /** Bytes of the bulk result one page step reads (about 1 MiB: some hundreds of orders). */
     SHOPIFY_BULK_RANGE_BYTES: positiveInt('SHOPIFY_BULK_RANGE_BYTES', 1_024, 64 * 1024 * 1024, 1024 * 1024),
+    /**
+     * The SyncPage function fetches the next page while it stores this one (HTTP source only), and its next
+     * invocation takes it from memory: "false" fetches each page in its own step, after the previous page is stored.
+     */
+    SOURCE_READ_AHEAD: z
+      .enum(['true', 'false'], { message: 'SOURCE_READ_AHEAD must be "true" or "false"' })
+      .default('true')
+      .transform((raw) => raw === 'true'),
     PAGE_SIZE: positiveInt('PAGE_SIZE', 1, PAGE_SIZE_MAX, PAGE_SIZE_DEFAULT),
     OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, OVERLAP_SECONDS_DEFAULT),
     LEASE_SECONDS: positiveInt('LEASE_SECONDS', 1, 86_400, LEASE_SECONDS_DEFAULT),

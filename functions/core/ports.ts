@@ -11,6 +11,12 @@ export interface PageRequest {
   cursor: string | null;
   /** Page size, 1..250. */
   limit: number;
+  /**
+   * Who asks, when it matters: the page step passes its chain of executions (the lease owner, new for each start or
+   * resume, kept across continue-as-new), so a page read ahead for one chain is never handed to another. Connectors
+   * ignore it.
+   */
+  caller?: string;
 }
 
 export interface SourcePage {

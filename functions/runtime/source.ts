@@ -3,6 +3,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cachedSecret } from '../adapters/aws/secret';
 import { HttpOrdersSource } from '../adapters/source/http-orders-source';
+import { ReadAheadSource } from '../adapters/source/read-ahead-source';
 import { ShopifyBulkExport } from '../adapters/source/shopify/bulk-export';
 import { ShopifyOrdersSource } from '../adapters/source/shopify/shopify-orders-source';
 import { ShopifySource } from '../adapters/source/shopify/shopify-source';
@@ -35,4 +36,16 @@ export function orderSource(cfg: Config): OrderSource {
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
   return new HttpOrdersSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });
+}
+
+/**
+ * The SyncPage function's source: on the HTTP source, each page step reads the next page ahead while it stores its
+ * own, and the function's next invocation (a warm one) takes it from memory. Shopify is left as it is: its bulk
+ * pages can start or restart an export, and its paged queries spend a points budget that a page read ahead and
+ * then dropped would waste.
+ */
+export function pageStepSource(cfg: Config): OrderSource {
+  const source = orderSource(cfg);
+  if (cfg.SOURCE_KIND !== 'http' || !cfg.SOURCE_READ_AHEAD) return source;
+  return new ReadAheadSource(source, { clock: Date.now, log });
 }

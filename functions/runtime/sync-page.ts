@@ -4,7 +4,7 @@ import type { SyncPageDeps } from '../core/use-cases/sync-page';
 import { log } from '../logger';
 import { PowertoolsRunMetrics } from '../metrics';
 import { once } from './once';
-import { orderSource } from './source';
+import { pageStepSource } from './source';
 import { documentClient, orderStore, quarantineStore, syncStateStore } from './stores';
 
 export const syncPageDeps = once((): SyncPageDeps => {
@@ -15,7 +15,7 @@ export const syncPageDeps = once((): SyncPageDeps => {
     state: syncStateStore(cfg, client),
     orders: orderStore(cfg, client),
     quarantine: quarantineStore(cfg, client),
-    source: orderSource(cfg),
+    source: pageStepSource(cfg),
     clock: Date.now,
     log,
     metrics: new PowertoolsRunMetrics(),

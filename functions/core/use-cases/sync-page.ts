@@ -40,7 +40,12 @@ export interface SyncPageDeps {
 export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<RunState> {
   if (state.done) return state;
   const { run } = state;
-  const fetched = await deps.source.fetchPage({ window: run.window, cursor: run.cursor, limit: deps.settings.pageSize });
+  const fetched = await deps.source.fetchPage({
+    window: run.window,
+    cursor: run.cursor,
+    limit: deps.settings.pageSize,
+    caller: state.leaseOwner,
+  });
   const page = withUnstorableRejected(fetched, deps.orders);
   const ids = page.orders.map((order) => order.id);
   const claimedAtMs = deps.clock();

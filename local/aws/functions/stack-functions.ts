@@ -15,6 +15,7 @@ export type CodeSource = { kind: 'source' } | { kind: 'assembly'; dir: string };
 
 /** The variables that choose and address the source: given to the functions that read the source (SOURCE_KIND). */
 const SOURCE_VARIABLES = [
+  'SOURCE_READ_AHEAD',
   'SOURCE_KIND',
   'ORDERS_API_URL',
   'SHOPIFY_SHOP_DOMAIN',
