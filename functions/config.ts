@@ -62,6 +62,11 @@ const envSchema = z
     /** Bytes of the bulk result one page step reads (about 1 MiB: some hundreds of orders). */
     SHOPIFY_BULK_RANGE_BYTES: positiveInt('SHOPIFY_BULK_RANGE_BYTES', 1_024, 64 * 1024 * 1024, 1024 * 1024),
     PAGE_SIZE: positiveInt('PAGE_SIZE', 1, PAGE_SIZE_MAX, PAGE_SIZE_DEFAULT),
+    /** A full resync checks the live orders it did not write against the source before it commits (docs/design.md "Deletions"). */
+    RECONCILE_AFTER_FULL_RESYNC: z
+      .enum(['true', 'false'], { message: 'RECONCILE_AFTER_FULL_RESYNC must be "true" or "false"' })
+      .default('true')
+      .transform((raw) => raw === 'true'),
     OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, OVERLAP_SECONDS_DEFAULT),
     LEASE_SECONDS: positiveInt('LEASE_SECONDS', 1, 86_400, LEASE_SECONDS_DEFAULT),
     MAX_PAGES_PER_EXECUTION: positiveInt('MAX_PAGES_PER_EXECUTION', 1, MAX_PAGES_PER_EXECUTION_LIMIT, MAX_PAGES_PER_EXECUTION_DEFAULT),

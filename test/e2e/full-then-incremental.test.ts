@@ -35,7 +35,7 @@ describe('a full sync, then an incremental one', () => {
       status: 'succeeded',
       mode: 'full',
       pages,
-      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
       orderCount: ORDERS,
     });
     expect(await copyDifferences(stack)).toEqual({ missing: [], stale: [], extra: [], sourceCount: ORDERS });
@@ -74,7 +74,7 @@ describe('a full sync, then an incremental one', () => {
     expect(summary).toMatchObject({
       status: 'succeeded',
       mode: 'incremental',
-      counts: { fetched: 120 + insideOverlap, inserted: 20, updated: 100, unchanged: insideOverlap, stale: 0, quarantined: 0 },
+      counts: { fetched: 120 + insideOverlap, inserted: 20, updated: 100, unchanged: insideOverlap, stale: 0, quarantined: 0, deleted: 0 },
       orderCount: ORDERS + 20,
     });
     // 120 changed orders fit one 50-order page thrice: three calls, no count call for an incremental run.

@@ -53,6 +53,7 @@ describe('quarantine through the HTTP connector', () => {
       unchanged: 0,
       stale: 0,
       quarantined: 4,
+      deleted: 0,
     });
     const afterFull = await compareCopy(stack);
     expect({ ...afterFull, missing: [...afterFull.missing].sort() }).toEqual({
@@ -80,7 +81,7 @@ describe('quarantine through the HTTP connector', () => {
     const incremental = await runToEnd(stack, { mode: 'incremental', trigger: 'test' });
 
     expect(incremental.status).toBe('SUCCEEDED');
-    expect((incremental.output as RunOutcome).counts).toMatchObject({ inserted: 4, updated: 0, stale: 0, quarantined: 0 });
+    expect((incremental.output as RunOutcome).counts).toMatchObject({ inserted: 4, updated: 0, stale: 0, quarantined: 0, deleted: 0 });
     expect(await compareCopy(stack)).toEqual(exactCopyOf(ORDERS));
     expect((await status()).orders.quarantined).toEqual({ count: 0, orders: [] });
     expect((await syncState(stack)).orderCount).toBe(ORDERS);
@@ -149,7 +150,7 @@ describe('quarantine through the Shopify connector', () => {
     const incremental = await runToEnd(stack, { mode: 'incremental', trigger: 'test' });
 
     expect(incremental.status).toBe('SUCCEEDED');
-    expect((incremental.output as RunOutcome).counts).toMatchObject({ inserted: 4, quarantined: 0 });
+    expect((incremental.output as RunOutcome).counts).toMatchObject({ inserted: 4, quarantined: 0, deleted: 0 });
     await expectStoredExactly([]);
     expect((await status()).orders.quarantined).toEqual({ count: 0, orders: [] });
   });

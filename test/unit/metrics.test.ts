@@ -14,7 +14,7 @@ const page = (overrides: Partial<PageReport> = {}): PageReport => ({
   runId: 'full-http-20261125T150102Z-7f3a',
   mode: 'full',
   page: 3,
-  counts: { fetched: 250, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 0 },
+  counts: { fetched: 250, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 0, deleted: 0 },
   source: { requests: 4, throttled: 2, retried: 1 },
   quarantinedIds: [],
   ...overrides,
@@ -53,7 +53,7 @@ describe('PowertoolsRunMetrics', () => {
 
     port.page(
       page({
-        counts: { fetched: 252, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 2 },
+        counts: { fetched: 252, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 2, deleted: 0 },
         quarantinedIds: ['ord_0000007', 'ord_0000009'],
       }),
     );

@@ -2,7 +2,7 @@
 // a seeded, compact in-memory shop, changes orders while clients page (live mode), and fails on demand.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../loopback';
-import { PAGE_SIZE_MAX } from '../../../functions/core/limits';
+import { EXISTING_IDS_MAX, PAGE_SIZE_MAX } from '../../../functions/core/limits';
 import type { Instant } from '../../../functions/core/order';
 import { decodeCursor, encodeCursor, filtersHash, type CursorScope, type Filters } from './cursor';
 import { DeletionFeed } from './deletion-feed';
@@ -133,7 +133,7 @@ const ORDERS_PARAMETERS = new Set(['updated_at_min', 'updated_at_max', 'limit', 
 const COUNT_PARAMETERS = new Set(['updated_at_min', 'updated_at_max']);
 const DELETED_PARAMETERS = new Set(['deleted_at_min', 'deleted_at_max', 'limit', 'cursor']);
 /** `GET /orders?ids=`: at most this many ids, and no other parameter. */
-const IDS_MAX = 250;
+const IDS_MAX = EXISTING_IDS_MAX;
 
 class BadRequest extends Error {}
 
