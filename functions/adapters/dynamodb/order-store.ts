@@ -192,10 +192,10 @@ export class DynamoOrderStore implements OrderStore {
     }
   }
 
-  /** The stored order, raw included (decompressed when it was stored gzip-compressed); null when absent. */
+  /** The stored order, raw included (decompressed when it was stored gzip-compressed); null when absent or deleted (a tombstone). */
   async readOrder(id: string): Promise<StoredOrder | null> {
     const answer = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
-    return answer.Item ? itemToStoredOrder(answer.Item) : null;
+    return answer.Item && answer.Item.deleted_at === undefined ? itemToStoredOrder(answer.Item) : null;
   }
 
   /** Every stored live order (tombstones left out), page by page (Scan's 1 MB pages): memory stays flat. */
