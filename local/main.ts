@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { DynamoSyncStateStore } from '../functions/adapters/dynamodb/sync-state-store';
 import { config } from '../functions/config';
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../functions/core/limits';
+import { MAX_PAGES_PER_EXECUTION_LIMIT, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../functions/core/limits';
 import { handler as apiHandler } from '../functions/handlers/api';
 import { handler as scheduledTriggerHandler } from '../functions/handlers/scheduled-trigger';
 import {
@@ -137,7 +137,7 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
   const scheduleSeconds =
     flags['schedule-seconds'] === undefined ? undefined : positiveNumber(flags['schedule-seconds'], '--schedule-seconds', 300);
   const pageSize = whole(flags['page-size'], '--page-size', 1, PAGE_SIZE_MAX);
-  const pagesPerExecution = whole(flags['pages-per-execution'], '--pages-per-execution', 1, 3000);
+  const pagesPerExecution = whole(flags['pages-per-execution'], '--pages-per-execution', 1, MAX_PAGES_PER_EXECUTION_LIMIT);
   return {
     orders: whole(flags.orders, '--orders', 1, 5_000_000) ?? 50_000,
     liveRate: flags['live-rate'] === undefined ? 2 : Number(flags['live-rate']) >= 0 ? Number(flags['live-rate']) : NaN,

@@ -110,3 +110,12 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
     for (const url of Object.values(stack.urls)) expect(await portIsFree(url)).toBe(true);
   });
 });
+
+describe('npm start with a flag out of range', () => {
+  it('refuses --pages-per-execution above the limit the functions accept (1,000), saying so, before starting anything', async () => {
+    const refused = await npmRun(['start', '--', '--pages-per-execution', '1001']);
+
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--pages-per-execution must be a whole number from 1 to 1000, got "1001"');
+  });
+});
