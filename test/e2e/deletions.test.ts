@@ -5,7 +5,8 @@
 import { resetRuntime } from '../../functions/runtime';
 import type { RunOutcome } from '../../functions/core/run-types';
 import { startLocalStack, type LocalStack } from '../../local/aws/stack';
-import { copyDifferences, runChain, lastOf, stores, syncState } from '../support/e2e';
+import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
+import { copyDifferences, runChain, lastOf, storedVersions, stores, syncState } from '../support/e2e';
 
 const ORDERS = 2_000;
 const PAGE_SIZE = 250;
@@ -110,5 +111,58 @@ describe('deleted orders', () => {
     expect(reconciled.counts.deleted).toBe(gone.length);
     await expectExactCopy();
     for (const id of gone) expect(await tombstonedIds()).toContain(id);
+  });
+});
+
+describe('deleted orders on Shopify (order destroy events, nodes(ids:) for reconciliation)', () => {
+  const SHOP_ORDERS = 400;
+  let fake: FakeShopify;
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    fake = await startFakeShopify({
+      shop: { orders: SHOP_ORDERS, seed: 16 },
+      bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
+      bulkRate: 1e6,
+    });
+    stack = await startLocalStack({
+      source: { url: fake.url, token: fake.token },
+      env: { SOURCE_KIND: 'shopify', SHOPIFY_SHOP_DOMAIN: fake.url, SHOPIFY_API_VERSION: '2025-10', PAGE_SIZE: '100' },
+      retryIntervalMs: 0,
+      waitMs: 0,
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await fake?.stop();
+  });
+
+  async function run(mode: 'full' | 'incremental'): Promise<RunOutcome> {
+    const last = lastOf(await runChain(stack, { mode, trigger: 'test' }));
+    expect(last.status).toBe('SUCCEEDED');
+    return last.output as RunOutcome;
+  }
+
+  /** The live orders of the copy are exactly the shop's, and the counter says how many. */
+  async function expectExactCopy(): Promise<void> {
+    const live = [...(await storedVersions(stack)).values()].filter((version) => version.deletedAt === null).map((version) => version.id);
+    const shop = fake.truth().map((version) => version.id);
+    expect(live.sort()).toEqual(shop.sort());
+    expect((await syncState(stack)).orderCount).toBe(shop.length);
+  }
+
+  it('an incremental run tombstones the orders destroyed since the last run; a full resync those past the feed', async () => {
+    await run('full');
+    await expectExactCopy();
+
+    const ids = fake.shop.truth().map((order) => order.id);
+    fake.shop.deleteOrders(ids.slice(0, 7));
+    expect((await run('incremental')).counts.deleted).toBe(7);
+    await expectExactCopy();
+
+    fake.shop.deleteOrders(ids.slice(7, 12));
+    fake.shop.dropDeletionsBefore(fake.shop.now());
+    expect((await run('full')).counts.deleted).toBe(5);
+    await expectExactCopy();
   });
 });
