@@ -81,7 +81,8 @@ describe('the bench at smoke size', () => {
       phases,
       sizing: functionSizing(template, definitionFromTemplate(template).definition as never),
     });
-  });
+    // Seven phases, three of them full resyncs: minutes on a loaded machine.
+  }, 400_000);
   afterAll(async () => {
     meter?.close();
     metrics.divertTo(undefined);
@@ -118,6 +119,18 @@ describe('the bench at smoke size', () => {
     // Per step SyncPage + MorePages?; per execution Begin + Skipped?; ContinueAsNew + HandedOver per hand-over; Commit + Done.
     expect(full.transitions).toBe(2 * steps + 2 * executions + 2 * (executions - 1) + 2);
     expect(full.dynamo.itemsWritten).toBe(ORDERS);
+  });
+
+  it('reports what reconciliation adds to a full resync of the unchanged shop: one existence check per 250 orders', () => {
+    const off = phase('unchanged full resync, no reconciliation');
+    const on = phase('unchanged full resync');
+    expect(off.counts).toMatchObject({ unchanged: ORDERS, deleted: 0 });
+    expect(on.counts).toMatchObject({ unchanged: ORDERS, deleted: 0 });
+    expect(report.reconciliation).toMatchObject({ addedApiCalls: ORDERS / PAGE_SIZE });
+    expect(report.reconciliation!.steps).toBeGreaterThanOrEqual(ORDERS / PAGE_SIZE);
+    expect(on.dynamo.calls).toMatchObject({ ScanCommand: expect.any(Number) });
+    expect(off.dynamo.calls.ScanCommand).toBeUndefined();
+    expect(renderReport(report)).toMatch(/reconciliation adds to a full resync of the unchanged shop: -?\d+\.\d s, \$/);
   });
 
   it('costs one source call for an incremental run of fewer changes than a page, and one when nothing changed', () => {
