@@ -139,6 +139,7 @@ async function continueRun(deps: BeginDeps, handedOver: RunState, executionName:
   const run: RunProgress = { ...saved, executionName, part, updatedAt: instantFromEpochMs(nowMs) };
   await deps.state.saveProgress(handedOver.stream, handedOver.leaseOwner, run, {
     expectedPages: saved.pages,
+    expectedDeletionSteps: saved.deletionSteps ?? 0,
     orderCountDelta: 0,
     leaseExpiresAt: nowMs + deps.settings.leaseMs,
   });

@@ -85,4 +85,29 @@ describe('the deletion steps', () => {
     expect(retried.run.counts.deleted).toBe(2);
     expect((await world.state.get(STREAM)).orderCount).toBe(8);
   });
+
+  it('continue-as-new in the middle of the deletion steps saves the next part and names it on the lease', async () => {
+    const { world, deps, sourceWith } = worldWithDeletions([], new Set());
+    let state = await begun(world);
+    while (state.run.phase !== 'deletions') state = await syncStep(deps, state);
+    const ids = [...world.orders.items.keys()].sort();
+    // A feed of two pages: the run is between them, one deletion step done.
+    const twoPages: SyncPageDeps = {
+      ...deps,
+      source: {
+        ...sourceWith(ids.slice(0, 1), new Set()),
+        fetchDeleted: async () => ({ deletions: [], nextCursor: 'more', stats: STATS }),
+      },
+    };
+    state = await syncStep(twoPages, state);
+    expect(state.run).toMatchObject({ phase: 'deletions', deletionSteps: 1, phaseCursor: 'more' });
+
+    const event = { input: { continueRun: state }, executionName: state.nextExecutionName, executionArn: 'arn' };
+    const continued = (await beginRun(world.deps.begin, event)) as RunState;
+
+    expect(continued.run).toMatchObject({ part: 2, deletionSteps: 1, executionName: state.nextExecutionName });
+    const saved = await world.state.get(STREAM);
+    expect(saved.lease?.executionName).toBe(state.nextExecutionName);
+    expect(saved.run).toMatchObject({ part: 2 });
+  });
 });
