@@ -153,6 +153,8 @@ describe('the bench at smoke size', () => {
       `one full resync of ${ORDERS} orders`,
       expect.stringContaining('a month of incremental runs'),
       expect.stringContaining('a month of no-change incremental runs'),
+      `one full resync of the unchanged shop (${ORDERS} orders), reconciliation off`,
+      `one full resync of the unchanged shop (${ORDERS} orders), reconciliation on`,
     ]);
     for (const { cost } of report.costs) expect(cost.total).toBeGreaterThan(0);
     const printed = renderReport(report);
