@@ -106,6 +106,16 @@ describe('lastRunLine and runErrorLine', () => {
     expect(runErrorLine(failed)).toBe('error at page 2: SourceUnavailableError: HTTP 503 after 5 tries');
   });
 
+  it('a run that deleted orders says how many', () => {
+    const run = lastRun({
+      started_at: '2026-01-01T11:50:00.000Z',
+      finished_at: '2026-01-01T11:50:02.000Z',
+      pages: 1,
+      counts: { fetched: 10, inserted: 0, updated: 10, unchanged: 0, stale: 0, quarantined: 0, deleted: 3 },
+    });
+    expect(lastRunLine(run)).toMatch(/\(0 new, 10 changed, 0 unchanged, 3 deleted\)/);
+  });
+
   it('no rate for a run that fetched nothing or took no measurable time', () => {
     const empty = lastRun({
       pages: 1,
