@@ -133,6 +133,7 @@ describe('quarantine through the Shopify connector', () => {
       unchanged: 0,
       stale: 0,
       quarantined: 4,
+      deleted: 0,
     });
     await expectStoredExactly(gids);
     const listed = (await status()).orders.quarantined;
