@@ -119,8 +119,21 @@ const syncPage = once((): SyncPageDeps => {
   };
 });
 
-/** Commit and record-failure take the same: the sync-state store, a clock, the logger and the run metrics. */
-const finish = once((): CommitDeps & RecordFailureDeps => {
+/** Commit: the sync-state store and the quarantine (what was set aside since the last commit), a clock, the logger and the run metrics. */
+const commit = once((): CommitDeps => {
+  const cfg = config();
+  const client = documentClient(cfg);
+  return {
+    state: syncStateStore(cfg, client),
+    quarantine: quarantineStore(cfg, client),
+    clock: Date.now,
+    log,
+    metrics: new PowertoolsRunMetrics(),
+  };
+});
+
+/** Record-failure: the sync-state store, a clock, the logger and the run metrics. */
+const recordFailure = once((): RecordFailureDeps => {
   const cfg = config();
   return { state: syncStateStore(cfg, documentClient(cfg)), clock: Date.now, log, metrics: new PowertoolsRunMetrics() };
 });
@@ -158,13 +171,13 @@ const status = once((): StatusDeps => {
 
 export const beginDeps = begin.get;
 export const syncPageDeps = syncPage.get;
-export const commitDeps = finish.get;
-export const recordFailureDeps = finish.get;
+export const commitDeps = commit.get;
+export const recordFailureDeps = recordFailure.get;
 export const startDeps = start.get;
 export const statusDeps = status.get;
 
 /** Re-read the environment and rebuild everything on next use (the local stack and tests, after setting env). */
 export function resetRuntime(): void {
   reloadConfig();
-  for (const composition of [begin, syncPage, finish, start, status]) composition.reset();
+  for (const composition of [begin, syncPage, commit, recordFailure, start, status]) composition.reset();
 }

@@ -118,6 +118,8 @@ export class OrderSyncStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(30),
     }).grantTable(syncStateTable, 'readWrite');
+    // Commit names the orders quarantined since the previous commit: one consistent Query on the table itself.
+    commit.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [quarantineTable.tableArn] }));
     const recordFailure = fn('RecordFailureFunction', {
       handler: 'record-failure',
       description: 'Sync step: record the run error, keep its progress, release the lease',
@@ -126,10 +128,17 @@ export class OrderSyncStack extends Stack {
     }).grantTable(syncStateTable, 'readWrite');
 
     // ---------------------------------------------------------------- state machine
+    // The operators' topic first: the state machine publishes the orders it quarantines to it. What watches the
+    // machine (rule, alarms, dashboard) is added once the machine and every function exist, below.
+    this.operations = new SyncOperations(this, 'Operations', {
+      stream: settings.stream,
+      notificationEmail: settings.notificationEmail,
+    });
     const stateMachineName = `${this.stackName}-${settings.stream}`;
     const sync = new SyncStateMachine(this, 'Sync', {
       stateMachineName,
       steps: { begin, syncPage, commit, recordFailure },
+      notifications: this.operations.topic,
       logRetention,
     });
     (sync.stateMachine.node.defaultChild as CfnResource).overrideLogicalId(STATE_MACHINE_LOGICAL_ID);
@@ -193,10 +202,8 @@ export class OrderSyncStack extends Stack {
     });
 
     // ---------------------------------------------------------------- operations
-    this.operations = new SyncOperations(this, 'Operations', {
+    this.operations.watch({
       stateMachine,
-      stream: settings.stream,
-      notificationEmail: settings.notificationEmail,
       watermarkLagAlarmSeconds: settings.watermarkLagAlarmSeconds,
       scheduleEnabled: settings.scheduleEnabled,
       steps: { begin, syncPage, commit, recordFailure, api, scheduledTrigger },

@@ -53,8 +53,9 @@ export const LOCAL_PLACEHOLDERS: DeployPlaceholders = { partition: 'aws', region
 
 /**
  * The state machine's definition as Step Functions would see it: the DefinitionString's Fn::Join resolved, with
- * pseudo parameters from `placeholders` and each function's `Fn::GetAtt [id, Arn]` as a Lambda ARN named by its
- * logical id. For asl-validator and the local runner (which binds Tasks by state name, not by ARN).
+ * pseudo parameters from `placeholders`, each function's `Fn::GetAtt [id, Arn]` as a Lambda ARN named by its
+ * logical id, and each topic's `Ref` as an SNS ARN named by its logical id. For asl-validator and the local runner
+ * (which binds Tasks by state name, not by ARN).
  */
 export function resolvedDefinition(
   template: CloudFormationTemplate,
@@ -63,18 +64,27 @@ export function resolvedDefinition(
 ): Record<string, any> {
   const definition = template.Resources?.[STATE_MACHINE_LOGICAL_ID]?.Properties?.DefinitionString;
   if (definition === undefined) throw new Error(`template has no ${STATE_MACHINE_LOGICAL_ID} DefinitionString`);
-  return JSON.parse(resolveIntrinsic(definition, placeholders));
+  const { partition, region, account } = placeholders;
+  const topicArns = Object.fromEntries(
+    Object.entries<{ Type: string }>(template.Resources ?? {})
+      .filter(([, resource]) => resource.Type === 'AWS::SNS::Topic')
+      .map(([logicalId]) => [logicalId, `arn:${partition}:sns:${region}:${account}:${logicalId}`]),
+  );
+  return JSON.parse(resolveIntrinsic(definition, placeholders, topicArns));
 }
 
-/** A template string value (plain, or Fn::Join of Refs to pseudo parameters and Arn attributes) as deployed. */
-export function resolveIntrinsic(value: unknown, placeholders: DeployPlaceholders): string {
+/**
+ * A template string value (plain, or Fn::Join of Refs to pseudo parameters and Arn attributes) as deployed; `refs`
+ * gives what a `Ref` to one of the template's resources resolves to.
+ */
+export function resolveIntrinsic(value: unknown, placeholders: DeployPlaceholders, refs: Record<string, string> = {}): string {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template: untyped JSON
     const node = value as Record<string, any>;
     if ('Fn::Join' in node) {
       const [separator, parts] = node['Fn::Join'] as [string, unknown[]];
-      return parts.map((part) => resolveIntrinsic(part, placeholders)).join(separator);
+      return parts.map((part) => resolveIntrinsic(part, placeholders, refs)).join(separator);
     }
     if ('Ref' in node) {
       const pseudo: Record<string, string> = {
@@ -82,6 +92,7 @@ export function resolveIntrinsic(value: unknown, placeholders: DeployPlaceholder
         'AWS::Region': placeholders.region,
         'AWS::AccountId': placeholders.account,
         'AWS::URLSuffix': 'amazonaws.com',
+        ...refs,
       };
       const resolved = pseudo[node.Ref as string];
       if (resolved === undefined) throw new Error(`cannot resolve Ref ${String(node.Ref)} in the definition`);

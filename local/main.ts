@@ -388,15 +388,15 @@ async function listening<T>(what: string, flag: string, port: number, start: () 
 const SHUTDOWN_ABORT_ERROR = 'Shutdown';
 
 /**
- * The operator's view (failure notifications, a metrics line per run) on the same console. A Ctrl-C aborts the run
+ * The operator's view (the topic's notifications, a metrics line per run) on the same console. A Ctrl-C aborts the run
  * in flight on purpose: no failure notification for that. With --json-logs, each metrics flush as EMF, as in Lambda.
  */
 function operationsSink(jsonLogs: boolean, say: (line: string) => void): OperationsSink {
   const printed = printedOperations(jsonLogs ? undefined : say);
   return {
     ...printed,
-    notification: (text, execution) => {
-      if (execution.error !== SHUTDOWN_ABORT_ERROR) printed.notification?.(text, execution);
+    notification: (text, execution, subject) => {
+      if (execution.error !== SHUTDOWN_ABORT_ERROR) printed.notification?.(text, execution, subject);
     },
     ...(jsonLogs ? { emf: (emf) => console.log(JSON.stringify(emf)) } : {}),
   };

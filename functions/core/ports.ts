@@ -165,6 +165,11 @@ export interface QuarantineStore {
   apply(stream: string, change: { put: readonly QuarantineEntry[]; release: readonly string[] }): Promise<void>;
   /** How many entries the stream holds, and the newest `limit` of them (by last seen), newest first. */
   summary(stream: string, limit: number): Promise<QuarantineSummary>;
+  /**
+   * The entries first seen in `(after, until]` (`after` null: from the first): how many, and the newest `limit` of
+   * them by first seen, newest first. Read consistently: a page's entries written a moment ago are counted.
+   */
+  firstSeenBetween(stream: string, span: { after: Instant | null; until: Instant }, limit: number): Promise<QuarantineSummary>;
 }
 
 // ---------------------------------------------------------------- sync state store

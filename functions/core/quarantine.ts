@@ -44,6 +44,9 @@ export interface QuarantineMark {
   firstSeenRun: string;
 }
 
+/** How many quarantined orders the status lists, and a notification names: the newest. */
+export const QUARANTINE_LISTED = 20;
+
 /** One entry as the status lists it. */
 export interface QuarantinedOrderView {
   /** The order id; for an order with no usable id, the key derived from its payload (`payload-sha256:…`). */
@@ -64,6 +67,32 @@ export interface QuarantineSummary {
   count: number;
   /** The newest entries (by last seen), newest first. */
   newest: QuarantinedOrderView[];
+}
+
+/**
+ * The orders a commit announces: those first seen since the stream's previous commit (by this run, or by a run that
+ * failed or was parked since), each once. An order released and quarantined again is new again.
+ */
+export interface NewlyQuarantined {
+  /** All of them. */
+  count: number;
+  /** The newest of them by first seen (at most the status's 20): what the notification names. */
+  orders: Array<Pick<QuarantinedOrderView, 'id' | 'field' | 'message'>>;
+  /**
+   * The same, one line per order, and how many more there are: the notification's list as text, since the state
+   * machine's JSONPath intrinsics cannot join a list (and the local interpreter mangles States.JsonToString's quotes).
+   */
+  listing: string;
+}
+
+/** What a commit announces of the entries first seen since the previous commit; null when there are none. */
+export function newlyQuarantinedOf(firstSeen: QuarantineSummary): NewlyQuarantined | null {
+  if (firstSeen.count === 0) return null;
+  const orders = firstSeen.newest.map(({ id, field, message }) => ({ id, field, message }));
+  const more = firstSeen.count - orders.length;
+  const lines = orders.map((order) => `- ${order.id} (${order.field}): ${order.message}`);
+  if (more > 0) lines.push(`- and ${more} more`);
+  return { count: firstSeen.count, orders, listing: lines.join('\n') };
 }
 
 /** The order if `accept` takes it; else, when it throws InvalidOrderError, the rejection (any other error passes). */

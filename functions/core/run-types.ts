@@ -1,5 +1,6 @@
 // The vocabulary of a sync run, as docs/design.md uses it: watermark, overlap, window, cursor, lease, run, page.
 import type { Instant } from './order';
+import type { NewlyQuarantined } from './quarantine';
 
 export type SyncMode = 'full' | 'incremental';
 /** Who started the run: the EventBridge schedule, the HTTP API, the CLI, or a test. */
@@ -129,6 +130,8 @@ export interface RunOutcome {
   watermark?: Instant;
   /** The stream's order count after the run. */
   orderCount: number;
+  /** A committed run only, when orders were quarantined since the previous commit: the state machine announces them. */
+  newlyQuarantined?: NewlyQuarantined;
   error?: RunError;
 }
 

@@ -4,7 +4,7 @@ import { ZERO_COUNTS } from './counts';
 import { epochMsOf, instantFromEpochMs } from './instant';
 import type { Instant } from './order';
 import type { Clock, QuarantineStore, SyncStateStore } from './ports';
-import type { QuarantineSummary } from './quarantine';
+import { QUARANTINE_LISTED, type QuarantineSummary } from './quarantine';
 import type { RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
 
 export interface SyncStatus {
@@ -27,9 +27,6 @@ export interface SyncStatus {
     quarantined: { count: number; orders: QuarantinedView[] };
   };
 }
-
-/** How many quarantined orders the status lists, newest first. */
-export const QUARANTINE_LISTED = 20;
 
 export interface QuarantinedView {
   /** The order id, or for an order with no usable id the key derived from its payload (`payload-sha256:…`). */

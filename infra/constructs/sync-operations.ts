@@ -1,5 +1,6 @@
 // What the people who run order-sync get without looking: one notification topic, a readable message for every
 // failed, timed-out or aborted execution, alarms on failures, on watermark lag and on quarantined orders, and a dashboard.
+// (The message naming newly quarantined orders is the state machine's own: infra/constructs/sync-state-machine.ts.)
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -24,9 +25,13 @@ export { SYNC_METRICS };
 export const NOTIFIED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 export interface SyncOperationsProps {
-  stateMachine: sfn.IStateMachine;
   stream: string;
   notificationEmail: string | undefined;
+}
+
+/** What the operations watch, once it exists: the state machine, and the functions the dashboard shows. */
+export interface WatchedProps {
+  stateMachine: sfn.IStateMachine;
   /** Lag above this (seconds) for three periods in a row alarms. */
   watermarkLagAlarmSeconds: number;
   /** Whether the schedule runs: without it no commit is expected, so a missing lag metric is not an alarm. */
@@ -34,17 +39,19 @@ export interface SyncOperationsProps {
   steps: Record<string, lambda.IFunction>;
 }
 
+/**
+ * Built in two steps: the topic first (the state machine publishes to it, so it must exist before the machine),
+ * then `watch` adds the rule, the alarms and the dashboard on the machine. The topic keeps its place (and its
+ * logical id, so its subscriptions) under this construct.
+ */
 export class SyncOperations extends Construct {
   readonly topic: sns.Topic;
-  readonly failureRule: events.Rule;
-  readonly failedExecutionsAlarm: cloudwatch.Alarm;
-  readonly watermarkLagAlarm: cloudwatch.Alarm;
-  readonly quarantinedOrdersAlarm: cloudwatch.Alarm;
-  readonly dashboard: cloudwatch.Dashboard;
+  private readonly stream: string;
 
   constructor(scope: Construct, id: string, props: SyncOperationsProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    this.stream = props.stream;
 
     // A customer managed key: EventBridge and CloudWatch alarms cannot publish to a topic under the AWS managed key.
     const topicKey = new kms.Key(this, 'TopicKey', {
@@ -67,22 +74,27 @@ export class SyncOperations extends Construct {
       enforceSSL: true,
     });
     if (props.notificationEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
+  }
+
+  /** The failure rule, the alarms and the dashboard, on the state machine and the functions. */
+  watch(watched: WatchedProps): void {
+    const stack = Stack.of(this);
 
     // A readable message, never the raw event: what ran, how it ended, why, and where to look.
     const detail = (field: string) => events.EventField.fromPath(`$.detail.${field}`);
     const consoleLink = `https://${stack.region}.console.aws.amazon.com/states/home?region=${stack.region}#/v2/executions/details/${detail('executionArn')}`;
-    this.failureRule = new events.Rule(this, 'ExecutionEndedBadly', {
-      description: `order-sync ${props.stream}: an execution failed, timed out or was aborted`,
+    new events.Rule(this, 'ExecutionEndedBadly', {
+      description: `order-sync ${this.stream}: an execution failed, timed out or was aborted`,
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
-        detail: { stateMachineArn: [props.stateMachine.stateMachineArn], status: [...NOTIFIED_STATUSES] },
+        detail: { stateMachineArn: [watched.stateMachine.stateMachineArn], status: [...NOTIFIED_STATUSES] },
       },
       targets: [
         new eventsTargets.SnsTopic(this.topic, {
           message: events.RuleTargetInput.fromMultilineText(
             [
-              `order-sync ${props.stream}: execution ${detail('name')} ended ${detail('status')}.`,
+              `order-sync ${this.stream}: execution ${detail('name')} ended ${detail('status')}.`,
               `(The execution name says mode, trigger, time and part.)`,
               `Error: ${detail('error')}`,
               `Cause: ${detail('cause')}`,
@@ -95,37 +107,39 @@ export class SyncOperations extends Construct {
     });
 
     const alarmAction = new cloudwatchActions.SnsAction(this.topic);
-    this.failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutions', {
-      alarmDescription: `order-sync ${props.stream}: a sync execution failed in the last 5 minutes (see the notification for its error)`,
-      metric: props.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    const failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutions', {
+      alarmDescription: `order-sync ${this.stream}: a sync execution failed in the last 5 minutes (see the notification for its error)`,
+      metric: watched.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.failedExecutionsAlarm.addAlarmAction(alarmAction);
+    failedExecutionsAlarm.addAlarmAction(alarmAction);
 
     const lag = syncMetric(SYNC_METRICS.watermarkLag, cloudwatch.Stats.MAXIMUM);
-    this.watermarkLagAlarm = new cloudwatch.Alarm(this, 'WatermarkLag', {
+    const watermarkLagAlarm = new cloudwatch.Alarm(this, 'WatermarkLag', {
       alarmDescription:
-        `order-sync ${props.stream}: the copy is more than ${props.watermarkLagAlarmSeconds} s behind the shop ` +
+        `order-sync ${this.stream}: the copy is more than ${watched.watermarkLagAlarmSeconds} s behind the shop ` +
         '(about three missed schedule periods), or no run has committed for 15 minutes',
       metric: lag,
-      threshold: props.watermarkLagAlarmSeconds,
+      threshold: watched.watermarkLagAlarmSeconds,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
       // No commit at all is the worst lag: with the schedule on, silence alarms too.
-      treatMissingData: props.scheduleEnabled ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
+      treatMissingData: watched.scheduleEnabled ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.watermarkLagAlarm.addAlarmAction(alarmAction);
+    watermarkLagAlarm.addAlarmAction(alarmAction);
 
-    // A CloudWatch alarm's message carries no data, so it says where the ids are: the status lists them, and each
-    // page's metric flush carries them (EMF metadata `quarantinedIds`) beside the OrdersQuarantined value.
+    // A CloudWatch alarm's message carries no data, so the ids come another way: the commit after an order is first
+    // quarantined names it, and the state machine publishes that to this topic (NotifyQuarantined). The alarm says
+    // where else they are: the status lists them, and each page's metric flush carries them (EMF `quarantinedIds`).
     const quarantined = syncMetric(SYNC_METRICS.ordersQuarantined, cloudwatch.Stats.SUM);
-    this.quarantinedOrdersAlarm = new cloudwatch.Alarm(this, 'QuarantinedOrders', {
+    const quarantinedOrdersAlarm = new cloudwatch.Alarm(this, 'QuarantinedOrders', {
       alarmDescription:
-        `order-sync ${props.stream}: orders were quarantined in the last 5 minutes (they broke the source contract, or are too big to store; the rest of the stream goes on). ` +
-        'Their ids, fields and errors: GET /api/sync/status (orders.quarantined) or npm run status; in Logs Insights: ' +
+        `order-sync ${this.stream}: orders were quarantined in the last 5 minutes (they broke the source contract, or are too big to store; the rest of the stream goes on). ` +
+        'The first commit after an order is quarantined sends its id, field and error to this topic in its own message. ' +
+        'All of them: GET /api/sync/status (orders.quarantined) or npm run status; in Logs Insights: ' +
         `filter quarantinedIds like /./ | fields runId, page, quarantinedIds (log group of the sync-page function). ` +
         'Fix the orders at the source: the next run that meets them valid stores them and empties the quarantine.',
       metric: quarantined,
@@ -134,22 +148,22 @@ export class SyncOperations extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.quarantinedOrdersAlarm.addAlarmAction(alarmAction);
+    quarantinedOrdersAlarm.addAlarmAction(alarmAction);
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${stack.stackName}-${props.stream}`,
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${stack.stackName}-${this.stream}`,
       defaultInterval: Duration.hours(24),
     });
     const executions = (label: string, metric: cloudwatch.Metric) =>
       metric.with({ label, statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Runs and their outcome (executions)',
         left: [
-          executions('succeeded', props.stateMachine.metricSucceeded()),
-          executions('failed', props.stateMachine.metricFailed()),
-          executions('timed out', props.stateMachine.metricTimedOut()),
-          executions('aborted', props.stateMachine.metricAborted()),
+          executions('succeeded', watched.stateMachine.metricSucceeded()),
+          executions('failed', watched.stateMachine.metricFailed()),
+          executions('timed out', watched.stateMachine.metricTimedOut()),
+          executions('aborted', watched.stateMachine.metricAborted()),
         ],
         width: 12,
       }),
@@ -164,7 +178,7 @@ export class SyncOperations extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Watermark lag (s)',
         left: [lag],
-        leftAnnotations: [{ value: props.watermarkLagAlarmSeconds, label: 'alarm' }],
+        leftAnnotations: [{ value: watched.watermarkLagAlarmSeconds, label: 'alarm' }],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -177,8 +191,8 @@ export class SyncOperations extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Step duration p95 (ms) and errors',
-        left: Object.entries(props.steps).map(([name, fn]) => fn.metricDuration({ statistic: 'p95', label: name })),
-        right: Object.entries(props.steps).map(([name, fn]) =>
+        left: Object.entries(watched.steps).map(([name, fn]) => fn.metricDuration({ statistic: 'p95', label: name })),
+        right: Object.entries(watched.steps).map(([name, fn]) =>
           fn.metricErrors({ statistic: cloudwatch.Stats.SUM, label: `${name} errors` }),
         ),
         width: 8,

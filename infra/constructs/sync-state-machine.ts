@@ -1,8 +1,10 @@
-// The sync state machine, defined once: begin → sync page (looped) → commit, with continue-as-new after a bounded
-// number of pages and every failure recorded. JSONPath only: the local interpreter silently ignores JSONata.
+// The sync state machine, defined once: begin → sync page (looped) → commit → announce the orders newly quarantined,
+// with continue-as-new after a bounded number of pages and every failure recorded. JSONPath only: the local
+// interpreter silently ignores JSONata.
 import { Duration, RemovalPolicy, Stack, ArnFormat } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -20,6 +22,8 @@ export const STATE_NAMES = {
   continueAsNew: 'ContinueAsNew',
   handedOver: 'HandedOver',
   commit: 'Commit',
+  anyNewlyQuarantinedChoice: 'AnyNewlyQuarantined?',
+  notifyQuarantined: 'NotifyQuarantined',
   done: 'Done',
   recordFailure: 'RecordFailure',
   failed: 'Failed',
@@ -87,6 +91,41 @@ export const START_EXECUTION_RETRY: RetryPlan = {
   maxAttempts: 4,
 };
 
+/** Publishing the quarantine notification: SNS or KMS briefly unavailable or throttled. A few tries, then let it be. */
+export const NOTIFY_RETRY: RetryPlan = {
+  errors: ['States.ALL'],
+  intervalSeconds: 2,
+  backoffRate: 2,
+  maxDelaySeconds: 20,
+  maxAttempts: 3,
+};
+
+/**
+ * The notification of orders newly quarantined, as the topic receives it: the committed run's outcome fills it in
+ * (`newlyQuarantined.listing` is one line per order: the intrinsics cannot join a list). Literal text must avoid
+ * apostrophes and braces (intrinsic string syntax) and unbalanced parentheses (the local interpreter counts them).
+ */
+export const QUARANTINE_NOTIFICATION = {
+  subject: ['order-sync {}: orders newly quarantined: {}', '$.stream', '$.newlyQuarantined.count'],
+  message: [
+    [
+      'order-sync {}: orders newly quarantined since the previous commit: {}.',
+      'They break the source contract, or are too big to store. Every other order was stored, and the run committed.',
+      'Run {}, execution {}:',
+      '{}',
+      'Where: GET /api/sync/status lists every quarantined order under orders.quarantined, with its field and error; so does npm run status.',
+      'What to do: fix each order at the source. The next run that meets it valid stores it and takes it out of the quarantine.',
+      'Until then the copy lacks it, or holds an older version of it that the status marks as behind.',
+      'Each order is announced once; again only if it is released and breaks again.',
+    ].join('\n'),
+    '$.stream',
+    '$.newlyQuarantined.count',
+    '$.runId',
+    '$.executionName',
+    '$.newlyQuarantined.listing',
+  ],
+} as const;
+
 /** The retriers of the page step, in order. */
 export const PAGE_STEP_RETRIES: readonly RetryPlan[] = [TRANSIENT_RETRY, LAMBDA_SERVICE_RETRY, PAGE_TIMEOUT_RETRY];
 
@@ -127,6 +166,8 @@ export interface SyncStateMachineProps {
   /** Explicit, so the machine's own ARN is known before it exists (continue-as-new starts this machine). */
   stateMachineName: string;
   steps: SyncStepFunctions;
+  /** The operators' topic: a committed run that quarantined orders publishes their ids to it. */
+  notifications: sns.ITopic;
   logRetention: logs.RetentionDays;
 }
 
@@ -199,11 +240,30 @@ export class SyncStateMachine extends Construct {
     for (const plan of PAGE_STEP_RETRIES) syncPage.addRetry(retryProps(plan));
     syncPage.addCatch(recordFailure, catchIntoRecordFailure);
 
+    // ---- commit, then announce the orders quarantined since the previous commit (the outcome names them). The run
+    // has committed: a notification that cannot be sent is kept in the output (`notificationError`), never a failure.
+    const done = new sfn.Succeed(this, STATE_NAMES.done, { stateName: STATE_NAMES.done });
+    const format = ([text, ...paths]: readonly string[]) => sfn.JsonPath.format(text!, ...paths.map((path) => sfn.JsonPath.stringAt(path)));
+    const notifyQuarantined = new tasks.SnsPublish(this, STATE_NAMES.notifyQuarantined, {
+      stateName: STATE_NAMES.notifyQuarantined,
+      topic: props.notifications,
+      subject: format(QUARANTINE_NOTIFICATION.subject),
+      message: sfn.TaskInput.fromText(format(QUARANTINE_NOTIFICATION.message)),
+      resultPath: sfn.JsonPath.DISCARD,
+    })
+      .addRetry(retryProps(NOTIFY_RETRY))
+      .addCatch(done, { errors: [sfn.Errors.ALL], resultPath: '$.notificationError' })
+      .next(done);
+    const anyNewlyQuarantined = new sfn.Choice(this, STATE_NAMES.anyNewlyQuarantinedChoice, {
+      stateName: STATE_NAMES.anyNewlyQuarantinedChoice,
+    })
+      .when(sfn.Condition.isPresent('$.newlyQuarantined'), notifyQuarantined)
+      .otherwise(done);
     const commit = invoke(STATE_NAMES.commit, props.steps.commit, runState)
       .addRetry(retryProps(TRANSIENT_RETRY))
       .addRetry(retryProps(LAMBDA_SERVICE_RETRY))
       .addCatch(recordFailure, catchIntoRecordFailure)
-      .next(new sfn.Succeed(this, STATE_NAMES.done, { stateName: STATE_NAMES.done }));
+      .next(anyNewlyQuarantined);
 
     // ---- continue-as-new: the same run goes on in a fresh execution, so no execution's history nears 25,000 events.
     const continueAsNew = new tasks.StepFunctionsStartExecution(this, STATE_NAMES.continueAsNew, {
@@ -269,5 +329,7 @@ export class SyncStateMachine extends Construct {
         includeExecutionData: false,
       },
     });
+    // SnsPublish grants sns:Publish; publishing to an encrypted topic also takes its key (these two actions, no wildcard).
+    props.notifications.masterKey?.grant(this.stateMachine, 'kms:Decrypt', 'kms:GenerateDataKey');
   }
 }

@@ -35,8 +35,9 @@ export interface LocalStackOptions {
   /** How long stopping waits for steps still running after their execution was aborted (default 30 s). */
   stepDrainMs?: number;
   /**
-   * What an operator would get: a failed execution's notification text and each run's metrics (the functions'
-   * metrics flushes go here, not to stdout). Default: printed, one block or line each, unless the logger is SILENT.
+   * What an operator would get: the topic's notifications (a failed execution, orders newly quarantined) and each
+   * run's metrics (the functions' metrics flushes go here, not to stdout). Default: printed, one block or line each,
+   * unless the logger is SILENT.
    */
   operations?: OperationsSink;
 }
@@ -137,7 +138,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const machine: LocalStateMachine = new LocalStateMachine({
       definition,
       stateMachineArn,
-      tasks: steps.track(syncTaskBindings(() => machine, options.hooks)),
+      tasks: steps.track(
+        syncTaskBindings(
+          () => machine,
+          options.hooks,
+          (published, record) => operations.published(published, record),
+        ),
+      ),
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
       onExecutionEnd: (record) => {

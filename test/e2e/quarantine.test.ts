@@ -1,7 +1,8 @@
 // One bad order never stops the stream (docs/source-contract.md "An order that breaks these rules"): a shop of a few
 // thousand orders with four that break the contract, through the HTTP connector and through the Shopify one. The
 // full resync succeeds and stores every other order exactly; the status lists the four with their fields; once the
-// source fixes them, the next incremental run stores them and empties the quarantine.
+// source fixes them, the next incremental run stores them and empties the quarantine. The operators' topic hears of
+// the four once, in the message the state machine publishes after the full resync's commit.
 import type { RunOutcome } from '../../functions/core/run-types';
 import type { SyncStatus } from '../../functions/core/status';
 import { startLocalStack, type LocalStack } from '../../local/aws/stack';
@@ -32,9 +33,16 @@ function spreadIds(truth: ReadonlyArray<{ id: string }>): string[] {
 describe('quarantine through the HTTP connector', () => {
   const ORDERS = 3_000;
   let stack: LocalStack;
+  /** What the operators' topic got, as the local stack records it. */
+  const notifications: Array<{ text: string; subject: string | undefined; execution: string }> = [];
 
   beforeAll(async () => {
-    stack = await startLocalStack({ fake: { orders: ORDERS, seed: 1414 }, env: { PAGE_SIZE: '250' }, retryIntervalMs: 0 });
+    stack = await startLocalStack({
+      fake: { orders: ORDERS, seed: 1414 },
+      env: { PAGE_SIZE: '250' },
+      retryIntervalMs: 0,
+      operations: { notification: (text, execution, subject) => void notifications.push({ text, subject, execution: execution.name }) },
+    });
   });
   afterAll(() => stack?.stop());
 
@@ -74,6 +82,17 @@ describe('quarantine through the HTTP connector', () => {
       expect(order).toMatchObject({ id_from_payload: false, behind: false, raw_kept: true });
       expect(order.message).toContain(`order ${order.id}: field "${order.field}"`);
     }
+    // The topic got one message naming the four, from the state machine after the commit: its subject and text.
+    expect(notifications).toHaveLength(1);
+    const [announced] = notifications;
+    const outcome = full.output as RunOutcome;
+    expect(announced).toMatchObject({ subject: 'order-sync orders: orders newly quarantined: 4', execution: full.name });
+    expect(announced!.text).toContain(`order-sync orders: orders newly quarantined since the previous commit: 4.`);
+    expect(announced!.text).toContain(`Run ${outcome.runId}, execution ${outcome.executionName}:`);
+    const listedLines = announced!.text.split('\n').filter((line) => line.startsWith('- '));
+    expect(listedLines.sort()).toEqual(listed.orders.map((order) => `- ${order.id} (${order.field}): ${order.message}`).sort());
+    expect(announced!.text).toContain('GET /api/sync/status');
+    expect(full.output).not.toHaveProperty('notificationError');
 
     // The source fixes them: served valid again, each with a new updated_at.
     for (const id of badIds) fake.corruptOrder(id, null);
@@ -85,6 +104,9 @@ describe('quarantine through the HTTP connector', () => {
     expect(await compareCopy(stack)).toEqual(exactCopyOf(ORDERS));
     expect((await status()).orders.quarantined).toEqual({ count: 0, orders: [] });
     expect((await syncState(stack)).orderCount).toBe(ORDERS);
+    // Released, nothing newly quarantined: no second message.
+    expect(incremental.output).not.toHaveProperty('newlyQuarantined');
+    expect(notifications).toHaveLength(1);
   });
 });
 

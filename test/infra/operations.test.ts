@@ -105,6 +105,8 @@ describe('alarms', () => {
       AlarmDescription: description,
     });
     expect(description.asString()).toContain('GET /api/sync/status (orders.quarantined)');
+    // The ids themselves come in the state machine's own message (test/infra/state-machine.test.ts).
+    expect(description.asString()).toContain('sends its id, field and error to this topic');
     expect(description.asString()).toContain('quarantinedIds');
   });
 });

@@ -242,12 +242,14 @@ describe('least privilege, function by function', () => {
     expect(begin.get('dynamodb:BatchGetItem')).toEqual([arnOf(ids.ordersTable)]);
   });
 
-  it('commit and record-failure: the sync-state item only, no token', () => {
+  it('commit and record-failure: the sync-state item, no token; commit also queries the quarantine table (not its index)', () => {
     for (const key of ['commit', 'recordFailure'] as const) {
       const step = grants(key);
-      expect([...step.keys()].sort()).toEqual([...X_RAY, ...syncStateRW].sort());
+      expect([...step.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, ...(key === 'commit' ? ['dynamodb:Query'] : [])].sort());
       expect(step.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
     }
+    // The orders quarantined since the previous commit, read consistently: the table itself (an index cannot be).
+    expect(grants('commit').get('dynamodb:Query')).toEqual([arnOf(ids.quarantineTable)]);
   });
 
   it('api: starts and lists executions of this state machine only, describes only its executions, the sync-state item', () => {

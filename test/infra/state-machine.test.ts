@@ -1,5 +1,6 @@
 // The sync state machine as synthesized: the flow by state name, its Retry/Catch wiring, continue-as-new limited
-// to this machine, logging without data, JSONPath only, and a definition asl-validator accepts.
+// to this machine, the quarantine notification, logging without data, JSONPath only, and a definition asl-validator
+// accepts.
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { RETRYABLE_ERROR_NAMES } from '../../functions/core/errors';
 import { LAMBDA_SERVICE_ERRORS, PAGE_STEP_RETRIES, TIMEOUT_ERRORS, worstCaseStepSeconds } from '../../infra/constructs/sync-state-machine';
@@ -31,6 +32,7 @@ describe('the flow, by the state names the local runner binds', () => {
     expect(definition.StartAt).toBe('Begin');
     expect(Object.keys(states).sort()).toEqual(
       [
+        'AnyNewlyQuarantined?',
         'Begin',
         'BeginFailed',
         'Commit',
@@ -39,6 +41,7 @@ describe('the flow, by the state names the local runner binds', () => {
         'Failed',
         'HandedOver',
         'MorePages?',
+        'NotifyQuarantined',
         'RecordFailure',
         'Skipped',
         'Skipped?',
@@ -94,8 +97,48 @@ describe('the flow, by the state names the local runner binds', () => {
       },
     ]);
     expect(states['MorePages?'].Default).toBe('SyncPage');
-    expect(states.Commit).toEqual(expect.objectContaining({ Next: 'Done', OutputPath: '$.Payload' }));
+    expect(states.Commit).toEqual(expect.objectContaining({ Next: 'AnyNewlyQuarantined?', OutputPath: '$.Payload' }));
     expect(states.Done.Type).toBe('Succeed');
+  });
+
+  it('after Commit, announces the orders newly quarantined (when its outcome names any) on the topic, then ends Done', () => {
+    expect(states['AnyNewlyQuarantined?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.newlyQuarantined', IsPresent: true, Next: 'NotifyQuarantined' }],
+      Default: 'Done',
+    });
+    const notify = states.NotifyQuarantined;
+    expect(notify).toEqual(
+      expect.objectContaining({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sns:publish',
+        // The execution's output stays the run's outcome.
+        ResultPath: null,
+        Next: 'Done',
+      }),
+    );
+    const topicId = logicalId(json, 'AWS::SNS::Topic');
+    expect(notify.Parameters.TopicArn).toBe(`arn:aws:sns:us-east-1:123456789012:${topicId}`);
+    expect(notify.Parameters['Subject.$']).toBe(
+      "States.Format('order-sync {}: orders newly quarantined: {}', $.stream, $.newlyQuarantined.count)",
+    );
+    const message: string = notify.Parameters['Message.$'];
+    expect(message).toMatch(/^States\.Format\('order-sync \{\}: orders newly quarantined since the previous commit: \{\}\.\n/);
+    expect(message).toMatch(/, \$\.stream, \$\.newlyQuarantined\.count, \$\.runId, \$\.executionName, \$\.newlyQuarantined\.listing\)$/);
+    expect(message).toContain('GET /api/sync/status');
+    expect(message).toContain('What to do: fix each order at the source.');
+    // Intrinsic string syntax: no apostrophe or brace in the text but the quotes and the placeholders.
+    const text = message.slice("States.Format('".length, message.indexOf("', $."));
+    expect(text).not.toMatch(/['\\]/);
+    expect(text.replaceAll('{}', '')).not.toMatch(/[{}]/);
+    expect((text.match(/\(/g) ?? []).length).toBe((text.match(/\)/g) ?? []).length);
+  });
+
+  it('never fails a committed run over its notification: retried a few times, then kept in the output and Done', () => {
+    expect(states.NotifyQuarantined.Retry).toEqual([
+      { ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 2, MaxDelaySeconds: 20, JitterStrategy: 'FULL', MaxAttempts: 3 },
+    ]);
+    expect(states.NotifyQuarantined.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.notificationError', Next: 'Done' }]);
   });
 
   it('waits in the execution, never in a Lambda, for as long as the page asked (a bulk export still running), then syncs on', () => {
@@ -228,7 +271,7 @@ describe('the state machine resource', () => {
     expect(isValid).toBe(true);
   });
 
-  it('may invoke exactly its four step functions and start executions of itself only', () => {
+  it('may invoke exactly its four step functions, start executions of itself only, and publish to the topic with its key', () => {
     const roleId = json.Resources[STATE_MACHINE_LOGICAL_ID].Properties.RoleArn['Fn::GetAtt'][0];
     const grants = grantsOfRole(json, roleId);
     const invokable = grants.get('lambda:InvokeFunction')!.filter((resource) => !resource.includes(':*'));
@@ -252,8 +295,17 @@ describe('the state machine resource', () => {
         ],
       }),
     ]);
+    const topicId = logicalId(json, 'AWS::SNS::Topic');
+    expect(grants.get('sns:Publish')).toEqual([JSON.stringify({ Ref: topicId })]);
+    const keyId = json.Resources[topicId].Properties.KmsMasterKeyId['Fn::GetAtt'][0];
+    expect(json.Resources[keyId].Type).toBe('AWS::KMS::Key');
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
+      expect(grants.get(action)).toEqual([JSON.stringify({ 'Fn::GetAtt': [keyId, 'Arn'] })]);
+    }
     const actions = [...grants.keys()].filter((action) => !action.startsWith('logs:') && !action.startsWith('xray:'));
-    expect(actions.sort()).toEqual(['lambda:InvokeFunction', 'states:StartExecution']);
+    expect(actions.sort()).toEqual(
+      ['kms:Decrypt', 'kms:GenerateDataKey', 'lambda:InvokeFunction', 'sns:Publish', 'states:StartExecution'].sort(),
+    );
   });
 });
 

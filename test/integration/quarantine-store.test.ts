@@ -74,6 +74,26 @@ describe.each(STORES)('the quarantine store, %s', (_, freshStore) => {
     expect(summary.newest.map((view) => view.id)).toEqual(Array.from({ length: 20 }, (_, n) => `ord_${24 - n}`));
   });
 
+  it('lists the entries first seen in a span (after, until], newest first up to the limit, counting all; other streams apart', async () => {
+    const store = await freshStore();
+    const entries = Array.from({ length: 8 }, (_, n) => entry(`ord_${n}`, at(n)));
+    // Seen again later, first seen before the span: not new.
+    entries[1] = entry('ord_1', at(6), { firstSeenAt: at(1) });
+    await store.apply('orders', { put: entries, release: [] });
+    await store.apply('products', { put: [entry('p_1', at(4))], release: [] });
+
+    const span = await store.firstSeenBetween('orders', { after: at(2), until: at(6) }, 3);
+
+    expect(span.count).toBe(4); // first seen at 3, 4, 5, 6; never 2 (the bound before) nor 7 (after until)
+    expect(span.newest.map((view) => view.id)).toEqual(['ord_6', 'ord_5', 'ord_4']);
+    expect(span.newest[0]).toMatchObject({ field: 'total_price', message: expect.stringContaining('order ord_6'), firstSeenAt: at(6) });
+    expect((await store.firstSeenBetween('orders', { after: null, until: at(1) }, 20)).newest.map((view) => view.id)).toEqual([
+      'ord_1',
+      'ord_0',
+    ]);
+    expect(await store.firstSeenBetween('orders', { after: at(7), until: at(9) }, 20)).toEqual({ count: 0, newest: [] });
+  });
+
   it('releases by key (a key not held is no error), and a released key is found no more', async () => {
     const store = await freshStore();
     await store.apply('orders', { put: [entry('ord_1', at(1)), entry('ord_2', at(2))], release: [] });

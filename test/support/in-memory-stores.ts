@@ -8,7 +8,7 @@ import { leaseLostError } from '../../functions/core/lease';
 import { unstorableReason } from '../../functions/adapters/dynamodb/order-item';
 import { encodeRawJson } from '../../functions/adapters/dynamodb/raw-payload';
 import { slotsChanged } from '../../functions/adapters/dynamodb/sync-state-store';
-import type { Order } from '../../functions/core/order';
+import type { Instant, Order } from '../../functions/core/order';
 import type {
   BegunRunSave,
   LeaseAttempt,
@@ -24,7 +24,13 @@ import type {
   UnwrittenPage,
 } from '../../functions/core/ports';
 import { aSyncState } from './run-factory';
-import { shownId, type QuarantineEntry, type QuarantineMark, type QuarantineSummary } from '../../functions/core/quarantine';
+import {
+  shownId,
+  type QuarantineEntry,
+  type QuarantineMark,
+  type QuarantinedOrderView,
+  type QuarantineSummary,
+} from '../../functions/core/quarantine';
 import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../functions/core/run-types';
 
 type Item = Omit<SyncState, 'stream'>;
@@ -298,22 +304,37 @@ export class InMemoryQuarantineStore implements QuarantineStore {
   }
 
   async summary(stream: string, limit: number): Promise<QuarantineSummary> {
-    const ofStream = [...this.entries.entries()].filter(([at]) => at.startsWith(`${stream}|`)).map(([, entry]) => entry);
+    const ofStream = this.ofStream(stream);
     const newest = ofStream.sort((a, b) => b.lastSeenAt.localeCompare(a.lastSeenAt)).slice(0, limit);
-    return {
-      count: ofStream.length,
-      newest: newest.map((entry) => ({
-        id: shownId(entry),
-        idFromPayload: entry.id === null,
-        field: entry.field,
-        message: entry.message,
-        seenAt: entry.lastSeenAt,
-        firstSeenAt: entry.firstSeenAt,
-        storedUpdatedAt: entry.storedUpdatedAt,
-        rawKept: !('tooLarge' in encodeRawJson(JSON.stringify(entry.raw) ?? 'null')),
-      })),
-    };
+    return { count: ofStream.length, newest: newest.map(viewOf) };
   }
+
+  async firstSeenBetween(stream: string, span: { after: Instant | null; until: Instant }, limit: number): Promise<QuarantineSummary> {
+    const inSpan = this.ofStream(stream).filter(
+      (entry) => (span.after === null || entry.firstSeenAt > span.after) && entry.firstSeenAt <= span.until,
+    );
+    const newest = inSpan
+      .sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || shownId(a).localeCompare(shownId(b)))
+      .slice(0, limit);
+    return { count: inSpan.length, newest: newest.map(viewOf) };
+  }
+
+  private ofStream(stream: string): QuarantineEntry[] {
+    return [...this.entries.entries()].filter(([at]) => at.startsWith(`${stream}|`)).map(([, entry]) => entry);
+  }
+}
+
+function viewOf(entry: QuarantineEntry): QuarantinedOrderView {
+  return {
+    id: shownId(entry),
+    idFromPayload: entry.id === null,
+    field: entry.field,
+    message: entry.message,
+    seenAt: entry.lastSeenAt,
+    firstSeenAt: entry.firstSeenAt,
+    storedUpdatedAt: entry.storedUpdatedAt,
+    rawKept: !('tooLarge' in encodeRawJson(JSON.stringify(entry.raw) ?? 'null')),
+  };
 }
 
 /** DynamoDB's ValidationException for a batch that names one key twice. */

@@ -112,14 +112,15 @@ export function useCaseWorld(options: { orders?: number; pageSize?: number } = {
     clock,
     log,
   };
-  const finish: CommitDeps & RecordFailureDeps = { state, clock, log };
+  const commit: CommitDeps = { state, quarantine, clock, log };
+  const recordFailure: RecordFailureDeps = { state, clock, log };
   return {
     state,
     orders,
     quarantine,
     shop,
     lines,
-    deps: { begin, syncPage, commit: finish, recordFailure: finish },
+    deps: { begin, syncPage, commit, recordFailure },
     advance: (ms: number) => {
       nowMs += ms;
     },

@@ -5,6 +5,7 @@ import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocument
 import { createHash } from 'node:crypto';
 import { StoreWriteError } from '../../core/errors';
 import type { QuarantineStore } from '../../core/ports';
+import type { Instant } from '../../core/order';
 import {
   shownId,
   type QuarantineEntry,
@@ -48,6 +49,9 @@ export interface QuarantineItem {
 }
 
 type Key = { stream: string; key: string };
+
+/** What itemToView reads of an item: the status's view, never the payload. */
+const VIEW_ATTRIBUTES = ['key', 'id', 'field', 'message', 'first_seen_at', 'last_seen_at', 'stored_updated_at', 'raw_kept'] as const;
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Key } };
 
 export function entryToItem(stream: string, entry: QuarantineEntry): QuarantineItem {
@@ -173,6 +177,40 @@ export class DynamoQuarantineStore implements QuarantineStore {
       this.count(byStream),
     ]);
     return { count, newest: (newest.Items ?? []).map(itemToView) };
+  }
+
+  /**
+   * The stream's entries first seen in the span, read from the table itself: the index is eventually consistent, and a
+   * commit right after its last page must see that page's entries. Each read reads a whole item (payloads included),
+   * so it costs what the quarantine weighs: one commit's look, a handful of read units for a handful of entries.
+   */
+  async firstSeenBetween(stream: string, span: { after: Instant | null; until: Instant }, limit: number): Promise<QuarantineSummary> {
+    const views: QuarantinedOrderView[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const answer = await this.transient(`reading the quarantine of ${stream}`, () =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#stream = :stream',
+            FilterExpression: span.after === null ? '#first_seen_at <= :until' : '#first_seen_at > :after AND #first_seen_at <= :until',
+            ProjectionExpression: VIEW_ATTRIBUTES.map((name) => `#${name}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(['stream', ...VIEW_ATTRIBUTES].map((name) => [`#${name}`, name])),
+            ExpressionAttributeValues: {
+              ':stream': stream,
+              ':until': span.until,
+              ...(span.after === null ? {} : { ':after': span.after }),
+            },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      views.push(...(answer.Items ?? []).map(itemToView));
+      startKey = answer.LastEvaluatedKey;
+    } while (startKey);
+    const newest = views.sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || a.id.localeCompare(b.id)).slice(0, limit);
+    return { count: views.length, newest };
   }
 
   /** Every entry counted through the index, page by page (its items hold no payload: some 3,000 a page). */

@@ -1,14 +1,16 @@
 // Use case "commit": the run's last step when every page is saved. The only place the checkpoint moves.
 import { epochMsOf, instantFromEpochMs, maxInstant } from '../instant';
 import { ownSavedRun } from '../lease';
+import { newlyQuarantinedOf, QUARANTINE_LISTED } from '../quarantine';
 import { outcomeOf } from '../run-outcome';
-import type { Clock, Log, RunMetrics, SyncStateStore } from '../ports';
+import type { Clock, Log, QuarantineStore, RunMetrics, SyncStateStore } from '../ports';
 import type { RunState } from '../run-state';
 import type { Checkpoint, RunOutcome } from '../run-types';
 import { watermarkOf } from '../source-clock';
 
 export interface CommitDeps {
   state: Pick<SyncStateStore, 'get' | 'commit'>;
+  quarantine: Pick<QuarantineStore, 'firstSeenBetween'>;
   clock: Clock;
   log: Log;
   metrics?: RunMetrics;
@@ -19,7 +21,9 @@ export interface CommitDeps {
  * 1. read the run's saved progress, which every page saved (a retry after a commit that landed answers its outcome);
  * 2. the new checkpoint: the watermark moves to the window's upper bound (never the wall clock at commit time, never
  *    past the source's clock at plan time), the seed's metadata from the run's counts;
- * 3. in one conditional write: the checkpoint, the run's outcome, the progress cleared and the lease released.
+ * 3. the orders quarantined since the previous commit (first seen after its time, up to this one's): the outcome
+ *    names them and the state machine announces them, so each is announced once, by the first commit after it;
+ * 4. in one conditional write: the checkpoint, the run's outcome, the progress cleared and the lease released.
  */
 export async function commitRun(deps: CommitDeps, state: RunState): Promise<RunOutcome> {
   const nowMs = deps.clock();
@@ -38,7 +42,16 @@ export async function commitRun(deps: CommitDeps, state: RunState): Promise<RunO
     updatedAt: now,
     sourceClockSkewMs: progress.sourceClockSkewMs,
   };
-  const outcome = outcomeOf(state.stream, progress, { finishedAt: now, watermark: checkpoint.watermark, orderCount: current.orderCount });
+  const firstSeen = await deps.quarantine.firstSeenBetween(
+    state.stream,
+    { after: previous?.lastSyncTime ?? null, until: now },
+    QUARANTINE_LISTED,
+  );
+  const newlyQuarantined = newlyQuarantinedOf(firstSeen);
+  const outcome: RunOutcome = {
+    ...outcomeOf(state.stream, progress, { finishedAt: now, watermark: checkpoint.watermark, orderCount: current.orderCount }),
+    ...(newlyQuarantined ? { newlyQuarantined } : {}),
+  };
   await deps.state.commit(state.stream, state.leaseOwner, checkpoint, outcome);
   deps.log.info('run committed', { ...outcome });
   deps.metrics?.run(outcome, { watermarkLagSeconds: (nowMs - epochMsOf(checkpoint.watermark)) / 1000 });

@@ -1,5 +1,7 @@
 // Binds the definition's Task states, by state name, to what AWS would run: the Lambda handler modules
-// themselves (called as Lambda calls them: event and context) and StartExecution on this same state machine.
+// themselves (called as Lambda calls them: event and context), StartExecution on this same state machine, and SNS
+// Publish, which hands the message the definition built to the local stack's operator view.
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { fakeLambdaContext } from '../lambda-context';
 import { handler as beginHandler } from '../../../functions/handlers/begin';
@@ -28,7 +30,20 @@ export interface InvokeHooks {
   after?: (functionName: string, payload: unknown, result: unknown) => void | Promise<void>;
 }
 
-export function syncTaskBindings(machine: () => LocalStateMachine, hooks: InvokeHooks = {}): Record<string, TaskBinding> {
+/** What `arn:aws:states:::sns:publish` was given: the topic, and the subject and message the definition formatted. */
+export interface PublishedMessage {
+  topicArn: string;
+  subject: string | undefined;
+  message: string;
+}
+
+export type Publish = (published: PublishedMessage, execution: ExecutionRecord) => void;
+
+export function syncTaskBindings(
+  machine: () => LocalStateMachine,
+  hooks: InvokeHooks = {},
+  publish: Publish = () => undefined,
+): Record<string, TaskBinding> {
   return {
     [STATE_NAMES.begin]: invokeLocally('begin', beginHandler as LambdaHandler, hooks),
     [STATE_NAMES.syncPage]: invokeLocally('sync-page', syncPageHandler as LambdaHandler, hooks),
@@ -39,6 +54,17 @@ export function syncTaskBindings(machine: () => LocalStateMachine, hooks: Invoke
       const input = typeof parameters.Input === 'string' ? JSON.parse(parameters.Input) : parameters.Input;
       const started = machine().start(String(parameters.Name), input, parent.executionArn);
       return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
+    },
+    [STATE_NAMES.notifyQuarantined]: async (parameters) => {
+      const { TopicArn, Subject, Message } = parameters;
+      if (typeof TopicArn !== 'string' || typeof Message !== 'string') {
+        throw new Error(`SNS Publish needs a TopicArn and a Message string, got ${JSON.stringify({ TopicArn, Message })}`);
+      }
+      publish(
+        { topicArn: TopicArn, subject: typeof Subject === 'string' ? Subject : undefined, message: Message },
+        parameters.__execution as ExecutionRecord,
+      );
+      return { MessageId: randomUUID() };
     },
   };
 }
