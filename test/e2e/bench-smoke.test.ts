@@ -116,8 +116,9 @@ describe('the bench at smoke size', () => {
     expect(full).toMatchObject({ orders: ORDERS, pages, executions, apiCalls: pages + 2 }); // + the count for the ETA, + the feed
     expect(full.counts).toMatchObject({ inserted: ORDERS, updated: 0, deleted: 0 });
     expect(full.invocations).toEqual({ api: 1, begin: executions, 'sync-page': steps, commit: 1 });
-    // Per step SyncPage + MorePages?; per execution Begin + Skipped?; ContinueAsNew + HandedOver per hand-over; Commit + Done.
-    expect(full.transitions).toBe(2 * steps + 2 * executions + 2 * (executions - 1) + 2);
+    // Per step SyncPage + MorePages?; per execution Begin + Skipped?; ContinueAsNew + HandedOver per hand-over; Commit +
+    // AnyNewlyQuarantined? + Done.
+    expect(full.transitions).toBe(2 * steps + 2 * executions + 2 * (executions - 1) + 3);
     expect(full.dynamo.itemsWritten).toBe(ORDERS);
   });
 
