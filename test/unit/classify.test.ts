@@ -150,3 +150,21 @@ describe('classifyPage', () => {
     });
   });
 });
+
+describe('classifyPage over a tombstone', () => {
+  const tombstone = (n: number, deletedAt: string) =>
+    storedAt(n, deletedAt, { deletedAt, writeTag: 'full-test-20261125T140000Z-0000#12', writeKind: 'deleted' });
+
+  it('never writes a version made before the deletion (or at it): stale, the tombstone stays', () => {
+    const stored = new Map([tombstone(1, T2), tombstone(2, T2)]);
+    const classified = classifyPage([orderAt(1, T1), orderAt(2, T2)], stored, 'run-late#3');
+    expect(classified.writes).toEqual([]);
+    expect(classified.counts).toMatchObject({ fetched: 2, stale: 2, inserted: 0, updated: 0, unchanged: 0 });
+  });
+
+  it('writes a version made after the deletion as an insert over no live version (the counter gains it back)', () => {
+    const classified = classifyPage([orderAt(1, T3)], new Map([tombstone(1, T2)]), 'run-b#0');
+    expect(classified.writes.map(({ order, kind, replaces }) => [order.id, kind, replaces])).toEqual([[orderIdOf(1), 'inserted', null]]);
+    expect(classified.counts).toMatchObject({ inserted: 1, stale: 0 });
+  });
+});
