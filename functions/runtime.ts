@@ -15,6 +15,7 @@ import { ReadAheadSource } from './adapters/source/read-ahead-source';
 import { ShopifyBulkExport } from './adapters/source/shopify/bulk-export';
 import { ShopifyOrdersSource } from './adapters/source/shopify/shopify-orders-source';
 import { ShopifySource } from './adapters/source/shopify/shopify-source';
+import { ShopifyDeletions } from './adapters/source/shopify/shopify-deletions';
 import { config, reloadConfig, required, type Config } from './config';
 import { ConfigError } from './core/errors';
 import type { OrderSource } from './core/ports';
@@ -74,7 +75,8 @@ function orderSource(cfg: Config): OrderSource {
     const paged = new ShopifyOrdersSource({ shopDomain: SHOPIFY_SHOP_DOMAIN, apiVersion, token: sourceToken(cfg), logger: log });
     // Full resyncs as a bulk operation (not charged against the cost budget); incremental windows page.
     const bulk = cfg.SHOPIFY_BULK_RESYNC ? new ShopifyBulkExport({ source: paged, apiVersion }) : undefined;
-    return new ShopifySource({ paged, ...(bulk ? { bulk } : {}), rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES, logger: log });
+    const deletions = new ShopifyDeletions(paged);
+    return new ShopifySource({ paged, ...(bulk ? { bulk } : {}), deletions, rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES, logger: log });
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
   return new HttpOrdersSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });
@@ -114,7 +116,12 @@ const syncPage = once((): SyncPageDeps => {
   const cfg = config();
   const client = documentClient(cfg);
   return {
-    settings: { pageSize: cfg.PAGE_SIZE, leaseMs: cfg.LEASE_SECONDS * 1000, overlapMs: cfg.OVERLAP_SECONDS * 1000 },
+    settings: {
+      pageSize: cfg.PAGE_SIZE,
+      leaseMs: cfg.LEASE_SECONDS * 1000,
+      overlapMs: cfg.OVERLAP_SECONDS * 1000,
+      reconcile: cfg.RECONCILE_AFTER_FULL_RESYNC,
+    },
     state: syncStateStore(cfg, client),
     orders: orderStore(cfg, client),
     quarantine: quarantineStore(cfg, client),

@@ -108,6 +108,9 @@ export class OrderSyncStack extends Stack {
     syncPage.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'], resources: [quarantineTable.tableArn] }),
     );
+    // Reconciliation after a full resync scans the orders table a bounded page per step (its saved LastEvaluatedKey
+    // the step's cursor) for the live orders the run did not write: Scan on the table itself, no index.
+    syncPage.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [ordersTable.tableArn] }));
     // Commit and record-failure: one conditional write each on the sync-state item.
     const commit = fn('CommitFunction', {
       handler: 'commit',
@@ -303,6 +306,7 @@ export function functionEnvironment(
     OVERLAP_SECONDS: String(settings.overlapSeconds),
     LEASE_SECONDS: String(settings.leaseSeconds),
     MAX_PAGES_PER_EXECUTION: String(settings.maxPagesPerExecution),
+    RECONCILE_AFTER_FULL_RESYNC: String(settings.reconcileAfterFullResync),
     POWERTOOLS_SERVICE_NAME: SYNC_METRICS.service,
     POWERTOOLS_METRICS_NAMESPACE: SYNC_METRICS.namespace,
     LOG_LEVEL: settings.logLevel,

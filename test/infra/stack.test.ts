@@ -154,6 +154,7 @@ describe('every function', () => {
       'OVERLAP_SECONDS',
       'LEASE_SECONDS',
       'MAX_PAGES_PER_EXECUTION',
+      'RECONCILE_AFTER_FULL_RESYNC',
       'POWERTOOLS_SERVICE_NAME',
       'POWERTOOLS_METRICS_NAMESPACE',
       'LOG_LEVEL',
@@ -212,9 +213,19 @@ describe('least privilege, function by function', () => {
   it('sync page: batch read/write of orders and of the quarantine, the sync-state item, the token; nothing else', () => {
     const page = grants('syncPage');
     expect([...page.keys()].sort()).toEqual(
-      [...X_RAY, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', ...syncStateRW, ...secretRead].sort(),
+      [
+        ...X_RAY,
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+        'dynamodb:Scan',
+        ...syncStateRW,
+        ...secretRead,
+      ].sort(),
     );
     expect(page.get('dynamodb:BatchWriteItem')).toEqual([arnOf(ids.quarantineTable)]);
+    // Reconciliation's scan of the copy: the orders table only.
+    expect(page.get('dynamodb:Scan')).toEqual([arnOf(ids.ordersTable)]);
     expect(page.get('dynamodb:BatchGetItem')?.sort()).toEqual([arnOf(ids.ordersTable), arnOf(ids.quarantineTable)].sort());
     expect(page.get('dynamodb:PutItem')).toEqual([arnOf(ids.ordersTable)]);
     expect(page.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
