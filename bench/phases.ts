@@ -21,6 +21,7 @@ import type { FunctionMeterSnapshot } from './function-meters';
 import { LOCAL_REGION } from '../local/aws/state-machine/definition';
 import { LocalExecutionStarter } from '../local/aws/state-machine/local-execution-starter';
 import type { ExecutionRecord } from '../local/aws/state-machine/local-state-machine';
+import { resetRuntime } from '../functions/runtime/once';
 import { startDeps } from '../functions/runtime/start';
 import {
   countsSince,
@@ -41,7 +42,14 @@ import { sampleRss, type RssSampler } from './rss';
  */
 export const HISTORY_ENDS_BEFORE_START_MS = 60 * 60 * 1000;
 
-export type PhaseName = 'source only' | 'store only' | 'full resync' | 'incremental' | 'no-change incremental';
+export type PhaseName =
+  | 'source only'
+  | 'store only'
+  | 'full resync'
+  | 'incremental'
+  | 'no-change incremental'
+  | 'unchanged full resync, no reconciliation'
+  | 'unchanged full resync';
 
 /** The fake orders API as the phases need it, wherever it runs. */
 export interface FakeControl {
@@ -127,8 +135,11 @@ export class PhaseMeter {
 
   constructor(private readonly options: PhaseMeterOptions) {
     this.undo = [
-      timeMethods(this.sections, 'source', HttpOrdersSource.prototype, ['fetchPage', 'count']),
-      timeMethods(this.sections, 'orders store', DynamoOrderStore.prototype, ['getVersions', 'putOrders']),
+      timeMethods(this.sections, 'source', HttpOrdersSource.prototype, ['fetchPage', 'count', 'fetchDeleted']),
+      timeMethods(this.sections, 'orders store', DynamoOrderStore.prototype, ['getVersions', 'putOrders', 'putTombstones']),
+      // Reconciliation's own calls, apart: what it adds to a full resync.
+      timeMethods(this.sections, 'reconcile scan', DynamoOrderStore.prototype, ['scanUnwritten']),
+      timeMethods(this.sections, 'existence checks', HttpOrdersSource.prototype, ['existing']),
       timeMethods(this.sections, 'sync-state store', DynamoSyncStateStore.prototype, [
         'get',
         'acquireLease',
@@ -352,7 +363,30 @@ export async function syncPhases(
   results.push(
     await runChain(meter, stack, fake, deps, 'no-change incremental', 'incremental', 'schedule', ['nothing changed at the source']),
   );
+  // A full resync of the unchanged shop twice, reconciliation off then on: the difference is what reconciliation adds
+  // (every order was written by an earlier run, so each is asked about: the most it can cost).
+  setReconcile(false);
+  try {
+    results.push(
+      await runChain(meter, stack, fake, deps, 'unchanged full resync, no reconciliation', 'full', 'http', [
+        'nothing changed; RECONCILE_AFTER_FULL_RESYNC=false',
+      ]),
+    );
+  } finally {
+    setReconcile(true);
+  }
+  results.push(
+    await runChain(meter, stack, fake, deps, 'unchanged full resync', 'full', 'http', [
+      'nothing changed; reconciliation asks the source about every order (GET /orders?ids=, 250 a request)',
+    ]),
+  );
   return results;
+}
+
+/** Reconciliation on or off for the next runs of this process's steps (they read the environment on reset). */
+function setReconcile(on: boolean): void {
+  process.env.RECONCILE_AFTER_FULL_RESYNC = String(on);
+  resetRuntime();
 }
 
 /** The function a trigger runs in AWS: the schedule's target, or the HTTP API. */

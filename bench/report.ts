@@ -74,6 +74,8 @@ export interface BenchReport {
     storeMsPerPage?: number;
   };
   costs: Array<{ what: string; cost: CostBreakdown }>;
+  /** What reconciliation adds to a full resync of the unchanged shop: time, AWS cost, source requests. */
+  reconciliation?: { addedSeconds: number; addedCost: number; addedApiCalls: number; steps: number };
   prices: Prices;
   sizing: Record<string, FunctionSizing>;
   notes: string[];
@@ -142,10 +144,11 @@ export function buildReport(input: {
 
   for (const phase of [incremental, noChange]) {
     if (!phase) continue;
-    const expected = expectedSourceCalls(phase.orders, phase.pageSize);
+    // Plus one page of the deletion feed (the bench's shop deletes nothing: one page).
+    const expected = expectedSourceCalls(phase.orders, phase.pageSize) + 1;
     const onePage = phase.orders <= phase.pageSize;
     checks.push({
-      name: `${phase.phase}: ${onePage ? 'one source call' : `${expected} source calls`} for ${phase.orders} orders fetched`,
+      name: `${phase.phase}: ${onePage ? 'one source call' : `${expected - 1} source calls`} for ${phase.orders} orders fetched, and one deletion feed page`,
       pass: phase.apiCalls === expected,
       detail: `${phase.apiCalls} source call(s), ${phase.pages} page(s), ${phase.counts ? `${phase.counts.inserted} inserted, ${phase.counts.updated} updated, ${phase.counts.unchanged} unchanged` : ''}`,
     });
@@ -192,10 +195,27 @@ export function buildReport(input: {
     });
   }
 
+  const unchangedOff = phaseOf(phases, 'unchanged full resync, no reconciliation');
+  const unchanged = phaseOf(phases, 'unchanged full resync');
+  let reconciliation: BenchReport['reconciliation'];
+  if (unchangedOff && unchanged) {
+    const off = projectCost(usageOf(unchangedOff, 0), input.sizing, prices);
+    const on = projectCost(usageOf(unchanged, 0), input.sizing, prices);
+    costs.push({ what: `one full resync of the unchanged shop (${unchanged.ordersInShop} orders), reconciliation off`, cost: off });
+    costs.push({ what: `one full resync of the unchanged shop (${unchanged.ordersInShop} orders), reconciliation on`, cost: on });
+    reconciliation = {
+      addedSeconds: (unchanged.wallMs - unchangedOff.wallMs) / 1000,
+      addedCost: on.total - off.total,
+      addedApiCalls: unchanged.apiCalls - unchangedOff.apiCalls,
+      steps: (unchanged.invocations['sync-page'] ?? 0) - (unchangedOff.invocations['sync-page'] ?? 0),
+    };
+  }
+
   return {
     settings,
     machine: input.machine,
     phases,
+    ...(reconciliation ? { reconciliation } : {}),
     ...(small ? { smallFullResync: small } : {}),
     ...(orchestrationRatio !== undefined ? { orchestrationRatio } : {}),
     ...(inRunOrchestrationRatio !== undefined ? { inRunOrchestrationRatio } : {}),
@@ -339,6 +359,13 @@ export function reportFindings(report: BenchReport): string[] {
       `  ${what}: ${usd(cost.total)} = Step Functions ${usd(cost.stepFunctions)} + Lambda ${usd(cost.lambdaRequests + cost.lambdaCompute)} ` +
         `(${cost.gbSeconds.toFixed(1)} GB-s) + DynamoDB ${usd(cost.dynamoReads + cost.dynamoWrites)} (reads ${usd(cost.dynamoReads)}, writes ${usd(cost.dynamoWrites)})` +
         (cost.scheduler ? ` + Scheduler ${usd(cost.scheduler)}` : ''),
+    );
+  }
+  if (report.reconciliation) {
+    const { addedSeconds, addedCost, addedApiCalls, steps } = report.reconciliation;
+    lines.push(
+      `  reconciliation adds to a full resync of the unchanged shop: ${addedSeconds.toFixed(1)} s, ${usd(addedCost)}, ` +
+        `${addedApiCalls} source requests, ${steps} steps`,
     );
   }
   lines.push(

@@ -70,6 +70,11 @@ const envSchema = z
       .default('true')
       .transform((raw) => raw === 'true'),
     PAGE_SIZE: positiveInt('PAGE_SIZE', 1, PAGE_SIZE_MAX, PAGE_SIZE_DEFAULT),
+    /** A full resync checks the live orders it did not write against the source before it commits (docs/design.md "Deletions"). */
+    RECONCILE_AFTER_FULL_RESYNC: z
+      .enum(['true', 'false'], { message: 'RECONCILE_AFTER_FULL_RESYNC must be "true" or "false"' })
+      .default('true')
+      .transform((raw) => raw === 'true'),
     OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, OVERLAP_SECONDS_DEFAULT),
     LEASE_SECONDS: positiveInt('LEASE_SECONDS', 1, 86_400, LEASE_SECONDS_DEFAULT),
     MAX_PAGES_PER_EXECUTION: positiveInt('MAX_PAGES_PER_EXECUTION', 1, MAX_PAGES_PER_EXECUTION_LIMIT, MAX_PAGES_PER_EXECUTION_DEFAULT),

@@ -9,7 +9,8 @@ import { QUARANTINE_TABLE_KEY } from './adapters/dynamodb/tables';
  * table itself (none of these calls goes to an index) or, for `queryNewest`, on the one index it reads:
  * - `readWrite`: the sync-state item's reads and conditional writes (lease, claim, progress, checkpoint);
  * - `batchRead`: stored versions only (BatchGetItem): Begin counts what a replaced or parked run's unsaved page inserted;
- * - `conditionalPut`: one page of orders (BatchGetItem their stored versions, a conditional PutItem per new or changed one);
+ * - `conditionalPut`: one page of orders (BatchGetItem their stored versions, a conditional PutItem per new or changed
+ *   one or tombstone) and reconciliation's bounded Scan of the table;
  * - `batchReadWrite`: the quarantine's look-up, puts and releases of one page (BatchGetItem, BatchWriteItem);
  * - `queryNewest`: the status's count and newest entries (Query on the `newest` index, which holds no payload);
  * - `query`: the entries first seen since the last commit, read consistently (Query on the table itself).
@@ -19,7 +20,7 @@ export type TableAccess = 'readWrite' | 'batchRead' | 'conditionalPut' | 'batchR
 export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; index?: string }> = {
   readWrite: { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }, // every sync-state write is one conditional UpdateItem
   batchRead: { actions: ['dynamodb:BatchGetItem'] },
-  conditionalPut: { actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'] },
+  conditionalPut: { actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Scan'] },
   batchReadWrite: { actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
   queryNewest: { actions: ['dynamodb:Query'], index: QUARANTINE_TABLE_KEY.newestIndex.name },
   query: { actions: ['dynamodb:Query'] },
@@ -29,7 +30,8 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
 export type TableVariable = 'ORDERS_TABLE' | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE';
 
 /** The run settings (functions/config.ts parses them): each function gets those its composition reads. */
-export type SettingVariable = 'STREAM' | 'PAGE_SIZE' | 'OVERLAP_SECONDS' | 'LEASE_SECONDS' | 'MAX_PAGES_PER_EXECUTION';
+export type SettingVariable =
+  'STREAM' | 'PAGE_SIZE' | 'OVERLAP_SECONDS' | 'LEASE_SECONDS' | 'MAX_PAGES_PER_EXECUTION' | 'RECONCILE_AFTER_FULL_RESYNC';
 
 /** The state machine: the Step Functions actions on it and its executions. */
 export type StateMachineActions = ReadonlyArray<'states:StartExecution' | 'states:ListExecutions' | 'states:DescribeExecution'>;
@@ -57,7 +59,7 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
     source: true,
   },
   'sync-page': {
-    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS'],
+    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC'],
     tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'conditionalPut', QUARANTINE_TABLE: 'batchReadWrite' },
     source: true,
   },

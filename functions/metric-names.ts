@@ -19,6 +19,10 @@ export const SYNC_METRICS = {
   ordersStale: 'OrdersStale',
   /** Orders set aside in the quarantine (broke the contract, or too big to store): alarmed on. */
   ordersQuarantined: 'OrdersQuarantined',
+  /** Live orders turned into tombstones (the deletion feed, reconciliation after a full resync): per deletion step. */
+  ordersDeleted: 'OrdersDeleted',
+  /** Orders a reconciliation step asked the source about (GET /orders?ids=, Shopify nodes): per deletion step. */
+  ordersChecked: 'OrdersChecked',
   pages: 'Pages',
   sourceRequests: 'SourceRequests',
   sourceThrottles: 'SourceThrottles',

@@ -2,7 +2,7 @@
 // core's RunMetrics port over it. The local stack diverts the flushes to a sink so a developer reads one line per run.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
-import type { PageReport, RunMetrics } from './core/ports';
+import type { DeletionStepReport, PageReport, RunMetrics } from './core/ports';
 import type { RunOutcome } from './core/run-types';
 import { SYNC_METRICS } from './metric-names';
 
@@ -64,6 +64,21 @@ export class PowertoolsRunMetrics implements RunMetrics {
       page: String(report.page),
       // The ids beside the OrdersQuarantined metric, for Logs Insights: metadata, never a dimension.
       ...(report.quarantinedIds.length > 0 ? { quarantinedIds: report.quarantinedIds.join(' ') } : {}),
+    });
+  }
+
+  deletionStep(report: DeletionStepReport): void {
+    this.count(SYNC_METRICS.ordersDeleted, report.deleted);
+    if (report.phase === 'reconcile') this.count(SYNC_METRICS.ordersChecked, report.checked);
+    this.count(SYNC_METRICS.sourceRequests, report.source.requests);
+    this.count(SYNC_METRICS.sourceThrottles, report.source.throttled);
+    this.count(SYNC_METRICS.sourceRetries, report.source.retried);
+    this.metadata({
+      report: report.phase,
+      stream: report.stream,
+      runId: report.runId,
+      mode: report.mode,
+      step: String(report.step),
     });
   }
 

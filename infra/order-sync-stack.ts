@@ -275,6 +275,7 @@ export function runSettings(settings: InfraSettings): Record<SettingVariable, st
     OVERLAP_SECONDS: String(settings.overlapSeconds),
     LEASE_SECONDS: String(settings.leaseSeconds),
     MAX_PAGES_PER_EXECUTION: String(settings.maxPagesPerExecution),
+    RECONCILE_AFTER_FULL_RESYNC: String(settings.reconcileAfterFullResync),
   };
 }
 

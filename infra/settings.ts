@@ -25,6 +25,8 @@ export interface InfraSettings {
   /** EventBridge Scheduler expression: `rate(5 minutes)`, `cron(...)`. */
   scheduleRate: string;
   scheduleEnabled: boolean;
+  /** A full resync checks the live orders it did not write against the source before it commits (deletions the feed lost). */
+  reconcileAfterFullResync: boolean;
   notificationEmail: string | undefined;
   /** Use an existing secret instead of creating one (name or full ARN; at most one of the two). */
   sourceTokenSecretName: string | undefined;
@@ -72,6 +74,7 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
     maxPagesPerExecution: read.integer('maxPagesPerExecution', MAX_PAGES_PER_EXECUTION_DEFAULT, 1, MAX_PAGES_PER_EXECUTION_LIMIT),
     scheduleRate,
     scheduleEnabled: read.boolean('scheduleEnabled', true),
+    reconcileAfterFullResync: read.boolean('reconcileAfterFullResync', true),
     notificationEmail: read.optionalText('notificationEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
     sourceTokenSecretName: read.optionalText('sourceTokenSecretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
     sourceTokenSecretArn: read.optionalText(

@@ -2,6 +2,7 @@
 // counts. Pure; Instants compare as strings because their form is fixed width.
 import type { Instant, Order } from './order';
 import type { StoredVersion } from './ports';
+import { ZERO_COUNTS } from './counts';
 import type { RunCounts } from './run-types';
 
 export interface ClassifiedPage {
@@ -21,7 +22,11 @@ function classifyOne(order: Order, stored: StoredVersion | undefined, writeTag: 
   const newer = order.updatedAt > stored.updatedAt;
   // An earlier attempt of this very page stored it, and that attempt's counts were never saved:
   // count it as that attempt did, so a retried page ends with the same counts as a single one.
-  if (stored.writeTag === writeTag && stored.writeKind !== null) return { outcome: stored.writeKind, write: newer };
+  if (stored.writeTag === writeTag && (stored.writeKind === 'inserted' || stored.writeKind === 'updated')) {
+    return { outcome: stored.writeKind, write: newer };
+  }
+  // A tombstone: a version made after the deletion brings the order back (a source that undid it); any other is stale.
+  if (stored.deletedAt !== null) return newer ? { outcome: 'inserted', write: true } : { outcome: 'stale', write: false };
   if (newer) return { outcome: 'updated', write: true };
   return { outcome: order.updatedAt === stored.updatedAt ? 'unchanged' : 'stale', write: false };
 }
@@ -31,7 +36,7 @@ function classifyOne(order: Order, stored: StoredVersion | undefined, writeTag: 
  * version; the copy it supersedes counts as stale (older) or unchanged (same updatedAt), never as a write.
  */
 export function classifyPage(orders: readonly Order[], stored: ReadonlyMap<string, StoredVersion>, writeTag: string): ClassifiedPage {
-  const counts: RunCounts = { fetched: orders.length, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0 };
+  const counts: RunCounts = { ...ZERO_COUNTS, fetched: orders.length };
   let maxRecordTime: Instant | null = null;
   const newestById = new Map<string, Order>();
   for (const order of orders) {
@@ -52,7 +57,9 @@ export function classifyPage(orders: readonly Order[], stored: ReadonlyMap<strin
     const storedVersion = stored.get(order.id);
     const { outcome, write } = classifyOne(order, storedVersion, writeTag);
     counts[outcome]++;
-    if (write) writes.push({ order, kind: outcome === 'inserted' ? 'inserted' : 'updated', replaces: storedVersion?.updatedAt ?? null });
+    // Over a tombstone the write replaces no live version: it lands over nothing or a tombstone deleted before it.
+    const replaces = storedVersion?.deletedAt === null ? storedVersion.updatedAt : null;
+    if (write) writes.push({ order, kind: outcome === 'inserted' ? 'inserted' : 'updated', replaces });
   }
   return { writes, counts, maxRecordTime };
 }

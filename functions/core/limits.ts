@@ -17,3 +17,6 @@ export const MAX_PAGES_PER_EXECUTION_DEFAULT = 500;
 
 export const OVERLAP_SECONDS_DEFAULT = 300;
 export const LEASE_SECONDS_DEFAULT = 900;
+
+/** The most ids one existence check may ask about: `GET /orders?ids=` takes 1..250 (docs/source-contract.md). */
+export const EXISTING_IDS_MAX = 250;

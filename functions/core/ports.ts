@@ -1,7 +1,7 @@
 // The interfaces the sync core owns and the adapters (DynamoDB stores, source connectors) implement.
 import type { Instant, Order } from './order';
 import type { QuarantineEntry, QuarantineMark, QuarantineSummary, RejectedOrder } from './quarantine';
-import type { Checkpoint, Lease, ParkedRun, RunCounts, RunOutcome, RunProgress, SyncMode, SyncState, Window } from './run-types';
+import type { Checkpoint, Lease, ParkedRun, RunCounts, RunOutcome, RunPhase, RunProgress, SyncMode, SyncState, Window } from './run-types';
 
 // ---------------------------------------------------------------- source
 
@@ -46,24 +46,60 @@ export interface SourceCallStats {
   clockSkewMs?: number;
 }
 
+/** One order deleted at the source, as its deletion feed says. */
+export interface Deletion {
+  id: string;
+  deletedAt: Instant;
+}
+
+export interface DeletedPageRequest {
+  /** Deletions with `from <= deleted_at < to` (`from: null`: all the feed still holds). */
+  window: Window;
+  cursor: string | null;
+  limit: number;
+}
+
+export interface DeletedPage {
+  deletions: Deletion[];
+  /** null only on the last page. */
+  nextCursor: string | null;
+  stats: SourceCallStats;
+}
+
 /** A connector to the shop: the reference HTTP contract (docs/source-contract.md), Shopify, ... */
 export interface OrderSource {
   /** Fetch one page of the window. Throws the named errors of core/errors.ts. */
   fetchPage(request: PageRequest): Promise<SourcePage>;
   /** How many orders the window holds right now (for progress and ETA only). */
   count(window: Window): Promise<number>;
+  /**
+   * One page of the deletion feed: orders deleted in the window, ascending by (deleted_at, id). Absent: the source
+   * has no deletion feed the connector reads yet (the run skips that step, and says so).
+   */
+  fetchDeleted?(request: DeletedPageRequest): Promise<DeletedPage>;
+  /** Which of these ids (1..EXISTING_IDS_MAX) the source still has: a deleted or unknown id is absent. Absent: no reconciliation. */
+  existing?(ids: readonly string[]): Promise<{ ids: Set<string>; stats: SourceCallStats }>;
 }
 
 // ---------------------------------------------------------------- orders store
 
+/**
+ * How the write that stored an item changed the copy: created a live order, replaced an older version, turned a live
+ * order into a tombstone (`deleted`: the order counter loses one), or wrote a tombstone where no live order was
+ * (`deleted-absent`: the counter is unchanged).
+ */
+export type WriteKind = 'inserted' | 'updated' | 'deleted' | 'deleted-absent';
+
 /** What the store knows of one order: enough to classify an incoming version of it. */
 export interface StoredVersion {
   id: string;
+  /** The stored version's `updated_at`; for a tombstone its `deleted_at`, what a version must be newer than to replace it. */
   updatedAt: Instant;
-  /** `${runId}#${page}` of the write that stored this version: lets a retried page recognise its own writes. */
+  /** Set on a tombstone: the order was deleted at the source then (the item holds nothing a dashboard reads as an order). */
+  deletedAt: Instant | null;
+  /** `${runId}#${step}` of the write that stored this version: lets a retried step recognise its own writes. */
   writeTag: string | null;
-  /** Whether that write created the item or replaced an older version. */
-  writeKind: 'inserted' | 'updated' | null;
+  writeKind: WriteKind | null;
 }
 
 export interface OrderWrite {
@@ -75,6 +111,26 @@ export interface OrderWrite {
   syncedAt: Instant;
 }
 
+/**
+ * A tombstone to write: `replaces` is the live version's `updated_at` the classification saw (kind `deleted`), or
+ * null when none was stored (kind `deleted-absent`).
+ */
+export interface TombstoneWrite {
+  id: string;
+  deletedAt: Instant;
+  kind: 'deleted' | 'deleted-absent';
+  replaces: Instant | null;
+  writeTag: string;
+  syncedAt: Instant;
+}
+
+/** A page of the live orders a run did not write, from a scan of the copy: what reconciliation asks the source about. */
+export interface UnwrittenPage {
+  versions: StoredVersion[];
+  /** Where the scan goes on (opaque); null when the copy has been scanned to its end. */
+  nextCursor: string | null;
+}
+
 /** What putOrders could not write: another write stored the order after the version read (its id, once each). */
 export interface PutResult {
   refusedIds: string[];
@@ -84,12 +140,23 @@ export interface OrderStore {
   /** The stored versions of these ids (at most one page's worth), in one round of batched reads. */
   getVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>>;
   /**
-   * Write these orders (new and changed only), each conditional on the stored version: absent when `replaces` is
-   * null, else older than the write (and a tombstone, when it has `deleted_at`, older than the write), so no write
-   * ever puts an older version over a newer one, whoever wrote that. A refused write is not an error: its id is
-   * answered. Throws StoreWriteError when a write cannot be made (throttling, the service down).
+   * Write these orders (new and changed only), each conditional on the stored version: absent or a tombstone
+   * deleted before the write's `updated_at` when `replaces` is null, else a live version older than the write, so no
+   * write ever puts an older version over a newer one, whoever wrote that, nor brings back an order deleted after
+   * the version was made. A refused write is not an error: its id is answered. Throws StoreWriteError when a write
+   * cannot be made (throttling, the service down).
    */
   putOrders(writes: readonly OrderWrite[]): Promise<PutResult>;
+  /**
+   * Write these tombstones, each conditional: over nothing (`replaces` null), or over a live version whose
+   * `updated_at` is not after the deletion; never over a tombstone (a repeat is refused, so it is idempotent).
+   */
+  putTombstones(writes: readonly TombstoneWrite[]): Promise<PutResult>;
+  /**
+   * Up to `limit` items of a scan of the copy from `cursor` (null: its start), of which the live orders whose write
+   * tag is not this run's (`${runId}#…`) are answered: the ones the run did not write. Memory stays flat: one page.
+   */
+  scanUnwritten(runId: string, request: { cursor: string | null; limit: number }): Promise<UnwrittenPage>;
   /** Why this order cannot be stored (too big for an item even compressed), or null: such an order is quarantined. */
   unstorable(order: Order): string | null;
 }
@@ -173,7 +240,8 @@ export interface SyncStateStore {
   saveBegunRun(stream: string, owner: string, progress: RunProgress, save: BegunRunSave): Promise<boolean>;
   /**
    * Save the run's progress, extend the lease and add `orderCountDelta` to the order counter in one
-   * conditional write: only while `owner` holds the lease and the saved progress still has `expectedPages` pages.
+   * conditional write: only while `owner` holds the lease and the saved progress still has `expectedPages` pages
+   * and `expectedDeletionSteps` steps after them (absent: 0).
    * Throws LeaseLostError when the lease is not ours; returns false (writing nothing) when the
    * progress has already moved past `expectedPages` (a retried page that had already been saved).
    */
@@ -181,13 +249,14 @@ export interface SyncStateStore {
     stream: string,
     owner: string,
     progress: RunProgress,
-    options: { expectedPages: number; orderCountDelta: number; leaseExpiresAt: number },
+    options: { expectedPages: number; expectedDeletionSteps?: number; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean>;
   /**
    * Before a page step writes its orders, in one conditional write: check that `owner` holds a live lease and the
    * run's saved progress is at `page`, renew the lease, and add the ids the page is about to write to the claimed
    * ids, so that a retry of a step that died after writing can count what it wrote even when the source answers
-   * differently the second time. The page's own saveProgress (or commit, or recordFailure) clears them.
+   * differently the second time. The page's own saveProgress (or commit, or recordFailure) clears them. A step after
+   * the order pages (the deletion feed, reconciliation) claims the same way, at `page` and `deletionSteps`.
    * Throws LeaseLostError when the lease is not ours; `already-saved` when the progress has moved past `page`.
    */
   claimPage(
@@ -196,7 +265,7 @@ export interface SyncStateStore {
     runId: string,
     page: number,
     ids: readonly string[],
-    options: { nowMs: number; leaseExpiresAt: number },
+    options: { nowMs: number; leaseExpiresAt: number; deletionSteps?: number },
   ): Promise<PageClaim>;
   /** Write the checkpoint and the run's outcome, clear the run and release the lease: one conditional write (a parked run stays). */
   commit(stream: string, owner: string, checkpoint: Checkpoint, outcome: RunOutcome): Promise<void>;
@@ -250,12 +319,29 @@ export interface PageReport {
   quarantinedIds: string[];
 }
 
+/** One step after the order pages (a deletion feed page, a reconciliation step) that the run saved. */
+export interface DeletionStepReport {
+  stream: string;
+  runId: string;
+  mode: SyncMode;
+  phase: RunPhase;
+  /** The step's number in the run (order pages first), as its write tag says. */
+  step: number;
+  /** Live orders the step turned into tombstones. */
+  deleted: number;
+  /** Ids the step looked at: the feed page's deletions, or the orders reconciliation asked the source about. */
+  checked: number;
+  source: SourceCallStats;
+}
+
 /**
  * What the core reports for operators (Powertools Metrics in Lambda). Per-page counts are the metrics to sum, so a
  * run's counts are reported once, page by page, and the run report carries what only the run knows.
  */
 export interface RunMetrics {
   page(report: PageReport): void;
+  /** A deletion step the run saved (summed, OrdersDeleted gives the orders deleted from the copy). */
+  deletionStep(report: DeletionStepReport): void;
   /** A run that ended; `watermarkLagSeconds`: now minus the new watermark, at commit (how far the copy is behind). */
   run(outcome: RunOutcome, extra?: { watermarkLagSeconds?: number }): void;
 }

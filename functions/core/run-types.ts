@@ -47,7 +47,15 @@ export interface RunCounts {
   stale: number;
   /** Broke the contract (or could not be stored): set aside in the quarantine, not stored as an order. */
   quarantined: number;
+  /** Live orders turned into tombstones: listed in the deletion feed, or gone from the source at reconciliation. */
+  deleted: number;
 }
+
+/**
+ * What a run does after its order pages (docs/design.md "Deletions"): walk the deletion feed for its window, then
+ * (a full run, when reconciliation is on) check the live orders it did not write against the source.
+ */
+export type RunPhase = 'deletions' | 'reconcile';
 
 export interface RunError {
   name: string;
@@ -75,8 +83,16 @@ export interface RunProgress {
   window: Window;
   /** Cursor for the next page; null before the first page and after the last. */
   cursor: string | null;
-  /** Pages done so far. */
+  /** Order pages done so far. */
   pages: number;
+  /** After the order pages (absent: still in them, or a run saved before deletions existed). */
+  phase?: RunPhase;
+  /** The phase's cursor: the deletion feed's, then the copy scan's; null before the phase's first step. */
+  phaseCursor?: string | null;
+  /** Steps done after the order pages (feed pages, then reconciliation steps); absent: 0. */
+  deletionSteps?: number;
+  /** Every step is done: commit is next. */
+  walked?: boolean;
   counts: RunCounts;
   /** Newest `updated_at` seen in this run. */
   maxRecordTime: Instant | null;

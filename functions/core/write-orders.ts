@@ -23,7 +23,8 @@ export async function writeOrders(
     const { refusedIds } = await deps.orders.putOrders(pending.map((write) => ({ ...write, writeTag, syncedAt })));
     const refusedSet = new Set(refusedIds);
     for (const { order, kind } of pending) {
-      if (!refusedSet.has(order.id)) versions.set(order.id, { id: order.id, updatedAt: order.updatedAt, writeTag, writeKind: kind });
+      if (!refusedSet.has(order.id))
+        versions.set(order.id, { id: order.id, updatedAt: order.updatedAt, deletedAt: null, writeTag, writeKind: kind });
     }
     if (refusedIds.length === 0) break;
     const refused = pending.filter(({ order }) => refusedSet.has(order.id));

@@ -19,8 +19,20 @@ const runProgressSchema = z.object({
   window: z.object({ from: instant.nullable(), to: instant }),
   cursor: z.string().nullable(),
   pages: count,
-  // quarantined defaults to 0: a run in flight when quarantine was deployed hands over counts without it.
-  counts: z.object({ fetched: count, inserted: count, updated: count, unchanged: count, stale: count, quarantined: count.default(0) }),
+  phase: z.enum(['deletions', 'reconcile']).optional(),
+  phaseCursor: z.string().nullable().optional(),
+  deletionSteps: count.optional(),
+  walked: z.boolean().optional(),
+  // quarantined and deleted default to 0: a run in flight when they were deployed hands over counts without them.
+  counts: z.object({
+    fetched: count,
+    inserted: count,
+    updated: count,
+    unchanged: count,
+    stale: count,
+    quarantined: count.default(0),
+    deleted: count.default(0),
+  }),
   maxRecordTime: instant.nullable(),
   expectedTotal: count.nullable(),
   sourceClockSkewMs: z.number().int().nullable(),

@@ -1,5 +1,6 @@
-// Step "SyncPage": fetch one page, upsert it, save the cursor and counts. One page per invocation, whatever the shop's size.
-import { syncPage as syncOnePage } from '../core/use-cases/sync-page';
+// Step "SyncPage": the run's next step (an order page, a deletion feed page, a reconciliation step), its cursor and
+// counts saved. One bounded step per invocation, whatever the shop's size.
+import { syncStep } from '../core/use-cases/sync-step';
 import { syncPageDeps } from '../runtime/sync-page';
 import { lambdaHandler, logRunKeys } from './lambda-handler';
 import { parseStepEvent, runStateSchema } from './step-events';
@@ -7,7 +8,7 @@ import { parseStepEvent, runStateSchema } from './step-events';
 export async function syncPage(event: unknown) {
   const run = parseStepEvent(runStateSchema, event, 'SyncPage');
   logRunKeys(run);
-  return syncOnePage(syncPageDeps(), run);
+  return syncStep(syncPageDeps(), run);
 }
 
 export const handler = lambdaHandler(syncPage);

@@ -5,6 +5,7 @@ import { cachedSecret } from '../adapters/aws/secret';
 import { HttpOrdersSource } from '../adapters/source/http-orders-source';
 import { ReadAheadSource } from '../adapters/source/read-ahead-source';
 import { ShopifyBulkExport } from '../adapters/source/shopify/bulk-export';
+import { ShopifyDeletions } from '../adapters/source/shopify/shopify-deletions';
 import { ShopifyOrdersSource } from '../adapters/source/shopify/shopify-orders-source';
 import { ShopifySource } from '../adapters/source/shopify/shopify-source';
 import { required, type Config } from '../config';
@@ -32,7 +33,8 @@ export function orderSource(cfg: Config): OrderSource {
     const paged = new ShopifyOrdersSource({ shopDomain: SHOPIFY_SHOP_DOMAIN, apiVersion, token: sourceToken(cfg), logger: log });
     // Full resyncs as a bulk operation (not charged against the cost budget); incremental windows page.
     const bulk = cfg.SHOPIFY_BULK_RESYNC ? new ShopifyBulkExport({ source: paged, apiVersion }) : undefined;
-    return new ShopifySource({ paged, ...(bulk ? { bulk } : {}), rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES, logger: log });
+    const deletions = new ShopifyDeletions(paged);
+    return new ShopifySource({ paged, ...(bulk ? { bulk } : {}), deletions, rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES, logger: log });
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
   return new HttpOrdersSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });

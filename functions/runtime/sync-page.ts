@@ -11,7 +11,12 @@ export const syncPageDeps = once((): SyncPageDeps => {
   const cfg = config();
   const client = documentClient(cfg);
   return {
-    settings: { pageSize: cfg.PAGE_SIZE, leaseMs: cfg.LEASE_SECONDS * 1000, overlapMs: cfg.OVERLAP_SECONDS * 1000 },
+    settings: {
+      pageSize: cfg.PAGE_SIZE,
+      leaseMs: cfg.LEASE_SECONDS * 1000,
+      overlapMs: cfg.OVERLAP_SECONDS * 1000,
+      reconcile: cfg.RECONCILE_AFTER_FULL_RESYNC,
+    },
     state: syncStateStore(cfg, client),
     orders: orderStore(cfg, client),
     quarantine: quarantineStore(cfg, client),

@@ -26,7 +26,8 @@ export class RunMetricsCollector {
   readonly receive = (emf: EmfOutput): void => {
     const runId = stringField(emf, 'runId');
     if (!runId) return;
-    if (emf.report === 'page') {
+    // Page flushes and the deletion steps' (the feed's pages, reconciliation's steps) are summed alike.
+    if (emf.report === 'page' || emf.report === 'deletions' || emf.report === 'reconcile') {
       const totals = this.pagesByRun.get(runId) ?? {};
       for (const [name, value] of metricValues(emf)) totals[name] = (totals[name] ?? 0) + value;
       this.pagesByRun.set(runId, totals);
@@ -73,6 +74,8 @@ export function formatRunMetrics(report: RunMetricsReport): string {
     `unchanged ${total(SYNC_METRICS.ordersUnchanged)}`,
     `stale ${total(SYNC_METRICS.ordersStale)}`,
     ...(total(SYNC_METRICS.ordersQuarantined) > 0 ? [`quarantined ${total(SYNC_METRICS.ordersQuarantined)}`] : []),
+    ...(total(SYNC_METRICS.ordersDeleted) > 0 ? [`deleted ${total(SYNC_METRICS.ordersDeleted)}`] : []),
+    ...(total(SYNC_METRICS.ordersChecked) > 0 ? [`checked ${total(SYNC_METRICS.ordersChecked)}`] : []),
     `source requests ${total(SYNC_METRICS.sourceRequests)} (retried ${total(SYNC_METRICS.sourceRetries)}, throttled ${total(SYNC_METRICS.sourceThrottles)})`,
     `run ${formatSeconds(seconds(SYNC_METRICS.runDuration))}`,
     ...(lag === undefined ? [] : [`watermark lag ${formatSeconds(lag)}`]),

@@ -35,7 +35,8 @@ export function clockTime(date: Date): string {
 function countsText(counts: Record<string, unknown>): string {
   return (
     `${number(counts.inserted)} new, ${number(counts.updated)} changed, ${number(counts.unchanged)} unchanged` +
-    (counts.stale ? `, ${number(counts.stale)} stale` : '')
+    (counts.stale ? `, ${number(counts.stale)} stale` : '') +
+    (counts.deleted ? `, ${number(counts.deleted)} deleted` : '')
   );
 }
 

@@ -21,7 +21,8 @@ export function progressLine(running: RunningView): string {
 function countsText(counts: LastRunView['counts']): string {
   return (
     `${count(counts.inserted)} new, ${count(counts.updated)} changed, ${count(counts.unchanged)} unchanged` +
-    (counts.stale ? `, ${count(counts.stale)} stale` : '')
+    (counts.stale ? `, ${count(counts.stale)} stale` : '') +
+    (counts.deleted ? `, ${count(counts.deleted)} deleted` : '')
   );
 }
 

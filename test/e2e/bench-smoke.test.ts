@@ -84,7 +84,8 @@ describe('the bench at smoke size', () => {
       phases,
       sizing: functionSizing(template, definitionFromTemplate(template).definition as never),
     });
-  });
+    // Seven phases, three of them full resyncs: minutes on a loaded machine.
+  }, 400_000);
   afterAll(async () => {
     meter?.close();
     metrics.divertTo(undefined);
@@ -112,21 +113,36 @@ describe('the bench at smoke size', () => {
   it('runs the full resync as a chain of executions, counting its transitions and Lambda steps', () => {
     const full = phase('full resync');
     const pages = ORDERS / PAGE_SIZE;
-    const executions = Math.ceil(pages / PAGES_PER_EXECUTION);
-    expect(full).toMatchObject({ orders: ORDERS, pages, executions, apiCalls: pages + 1 }); // + the count for the ETA
-    expect(full.counts).toMatchObject({ inserted: ORDERS, updated: 0 });
-    expect(full.invocations).toEqual({ api: 1, begin: executions, 'sync-page': pages, commit: 1 });
-    // Per page SyncPage + MorePages?; per execution Begin + Skipped?; ContinueAsNew + HandedOver per hand-over;
-    // Commit + AnyNewlyQuarantined? + Done.
-    expect(full.transitions).toBe(2 * pages + 2 * executions + 2 * (executions - 1) + 3);
+    // After the pages: one page of the (empty) deletion feed, one reconciliation step (every order is this run's).
+    const steps = pages + 2;
+    const executions = Math.ceil(steps / PAGES_PER_EXECUTION);
+    expect(full).toMatchObject({ orders: ORDERS, pages, executions, apiCalls: pages + 2 }); // + the count for the ETA, + the feed
+    expect(full.counts).toMatchObject({ inserted: ORDERS, updated: 0, deleted: 0 });
+    expect(full.invocations).toEqual({ api: 1, begin: executions, 'sync-page': steps, commit: 1 });
+    // Per step SyncPage + MorePages?; per execution Begin + Skipped?; ContinueAsNew + HandedOver per hand-over; Commit +
+    // AnyNewlyQuarantined? + Done.
+    expect(full.transitions).toBe(2 * steps + 2 * executions + 2 * (executions - 1) + 3);
     expect(full.dynamo.itemsWritten).toBe(ORDERS);
+  });
+
+  it('reports what reconciliation adds to a full resync of the unchanged shop: one existence check per 250 orders', () => {
+    const off = phase('unchanged full resync, no reconciliation');
+    const on = phase('unchanged full resync');
+    expect(off.counts).toMatchObject({ unchanged: ORDERS, deleted: 0 });
+    expect(on.counts).toMatchObject({ unchanged: ORDERS, deleted: 0 });
+    expect(report.reconciliation).toMatchObject({ addedApiCalls: ORDERS / PAGE_SIZE });
+    expect(report.reconciliation!.steps).toBeGreaterThanOrEqual(ORDERS / PAGE_SIZE);
+    expect(on.dynamo.calls).toMatchObject({ ScanCommand: expect.any(Number) });
+    expect(off.dynamo.calls.ScanCommand).toBeUndefined();
+    expect(renderReport(report)).toMatch(/reconciliation adds to a full resync of the unchanged shop: -?\d+\.\d s, \$/);
   });
 
   it('costs one source call for an incremental run of fewer changes than a page, and one when nothing changed', () => {
     // The window holds exactly the changed orders; the next run re-reads them from its overlap, unchanged.
-    expect(phase('incremental')).toMatchObject({ orders: CHANGED, apiCalls: 1, pages: 1, executions: 1 });
+    // Two calls: the page and the deletion feed's page.
+    expect(phase('incremental')).toMatchObject({ orders: CHANGED, apiCalls: 2, pages: 1, executions: 1 });
     expect(phase('incremental').counts).toMatchObject({ updated: CHANGED, inserted: 0, unchanged: 0 });
-    expect(phase('no-change incremental')).toMatchObject({ orders: CHANGED, apiCalls: 1, pages: 1, executions: 1 });
+    expect(phase('no-change incremental')).toMatchObject({ orders: CHANGED, apiCalls: 2, pages: 1, executions: 1 });
     expect(phase('no-change incremental').counts).toMatchObject({ updated: 0, inserted: 0, unchanged: CHANGED });
     expect(phase('no-change incremental').dynamo.itemsWritten).toBe(0);
 
@@ -141,6 +157,8 @@ describe('the bench at smoke size', () => {
       `one full resync of ${ORDERS} orders`,
       expect.stringContaining('a month of incremental runs'),
       expect.stringContaining('a month of no-change incremental runs'),
+      `one full resync of the unchanged shop (${ORDERS} orders), reconciliation off`,
+      `one full resync of the unchanged shop (${ORDERS} orders), reconciliation on`,
     ]);
     for (const { cost } of report.costs) expect(cost.total).toBeGreaterThan(0);
     const printed = renderReport(report);

@@ -62,7 +62,7 @@ describe('a full resync that fails at page 7, then resumes', () => {
       status: 'succeeded',
       runId: failed.runId,
       pages: ORDERS / PAGE_SIZE,
-      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
       orderCount: ORDERS,
     });
     expect(await copyDifferences(stack)).toEqual({ missing: [], stale: [], extra: [], sourceCount: ORDERS });

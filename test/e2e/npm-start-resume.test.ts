@@ -67,7 +67,7 @@ describe('killed mid-resync, started again, resumed', () => {
         run_id: runId,
         status: 'succeeded',
         pages: PAGES,
-        counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+        counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
       },
     });
     // On a failure, the end of the stack's output says why it did not stop cleanly (a forced exit names its reason).

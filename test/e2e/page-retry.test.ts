@@ -45,7 +45,7 @@ describe('a page step that crashes after writing its page', () => {
     expect(lastOf(chain).output).toMatchObject({
       status: 'succeeded',
       pages: ORDERS / PAGE_SIZE,
-      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
       orderCount: ORDERS,
     });
     expect(await copyDifferences(stack)).toEqual({ missing: [], stale: [], extra: [], sourceCount: ORDERS });

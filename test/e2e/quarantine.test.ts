@@ -61,6 +61,7 @@ describe('quarantine through the HTTP connector', () => {
       unchanged: 0,
       stale: 0,
       quarantined: 4,
+      deleted: 0,
     });
     const afterFull = await compareCopy(stack);
     expect({ ...afterFull, missing: [...afterFull.missing].sort() }).toEqual({
@@ -99,7 +100,7 @@ describe('quarantine through the HTTP connector', () => {
     const incremental = await runToEnd(stack, { mode: 'incremental', trigger: 'test' });
 
     expect(incremental.status).toBe('SUCCEEDED');
-    expect((incremental.output as RunOutcome).counts).toMatchObject({ inserted: 4, updated: 0, stale: 0, quarantined: 0 });
+    expect((incremental.output as RunOutcome).counts).toMatchObject({ inserted: 4, updated: 0, stale: 0, quarantined: 0, deleted: 0 });
     expect(await compareCopy(stack)).toEqual(exactCopyOf(ORDERS));
     expect((await status(stack)).orders.quarantined).toEqual({ count: 0, orders: [] });
     expect((await syncState(stack)).orderCount).toBe(ORDERS);
@@ -154,6 +155,7 @@ describe('quarantine through the Shopify connector', () => {
       unchanged: 0,
       stale: 0,
       quarantined: 4,
+      deleted: 0,
     });
     await expectStoredExactly(gids);
     const listed = (await status(stack)).orders.quarantined;
@@ -171,7 +173,7 @@ describe('quarantine through the Shopify connector', () => {
     const incremental = await runToEnd(stack, { mode: 'incremental', trigger: 'test' });
 
     expect(incremental.status).toBe('SUCCEEDED');
-    expect((incremental.output as RunOutcome).counts).toMatchObject({ inserted: 4, quarantined: 0 });
+    expect((incremental.output as RunOutcome).counts).toMatchObject({ inserted: 4, quarantined: 0, deleted: 0 });
     await expectStoredExactly([]);
     expect((await status(stack)).orders.quarantined).toEqual({ count: 0, orders: [] });
   });

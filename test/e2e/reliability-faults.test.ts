@@ -46,6 +46,7 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
       unchanged: 0,
       stale: 0,
       quarantined: 0,
+      deleted: 0,
     });
     const state = await expectExactCopy(stack);
     expect(state.checkpoint).toMatchObject({ isFullSync: true, recordsSynced: ORDERS });

@@ -105,7 +105,7 @@ describe('a Shopify shop: a full sync through a bulk export, resumed in the midd
       status: 'succeeded',
       mode: 'full',
       runId: failed.runId,
-      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+      counts: { fetched: ORDERS, inserted: ORDERS, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
       orderCount: ORDERS,
     });
     expect(await differences(stack, fake)).toEqual({ missing: [], stale: [], extra: [] });
@@ -130,7 +130,7 @@ describe('a Shopify shop: a full sync through a bulk export, resumed in the midd
     expect(chain[0]!.output).toMatchObject({
       status: 'succeeded',
       mode: 'incremental',
-      counts: { fetched: 75 + insideOverlap, inserted: 15, updated: 60, unchanged: insideOverlap, stale: 0, quarantined: 0 },
+      counts: { fetched: 75 + insideOverlap, inserted: 15, updated: 60, unchanged: insideOverlap, stale: 0, quarantined: 0, deleted: 0 },
       orderCount: ORDERS + 15,
     });
     expect(await differences(stack, fake)).toEqual({ missing: [], stale: [], extra: [] });

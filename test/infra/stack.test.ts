@@ -152,6 +152,7 @@ describe('every function', () => {
         'PAGE_SIZE',
         'LEASE_SECONDS',
         'OVERLAP_SECONDS',
+        'RECONCILE_AFTER_FULL_RESYNC',
         'ORDERS_TABLE',
         'SYNC_STATE_TABLE',
         'QUARANTINE_TABLE',
@@ -208,9 +209,19 @@ describe('least privilege, function by function', () => {
   it('sync page: batch read/write of orders and of the quarantine, the sync-state item, the token; nothing else', () => {
     const page = grants('syncPage');
     expect([...page.keys()].sort()).toEqual(
-      [...X_RAY, 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', ...syncStateRW, ...secretRead].sort(),
+      [
+        ...X_RAY,
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+        'dynamodb:Scan',
+        ...syncStateRW,
+        ...secretRead,
+      ].sort(),
     );
     expect(page.get('dynamodb:BatchWriteItem')).toEqual([arnOf(ids.quarantineTable)]);
+    // Reconciliation's scan of the copy: the orders table only.
+    expect(page.get('dynamodb:Scan')).toEqual([arnOf(ids.ordersTable)]);
     expect(page.get('dynamodb:BatchGetItem')?.sort()).toEqual([arnOf(ids.ordersTable), arnOf(ids.quarantineTable)].sort());
     expect(page.get('dynamodb:PutItem')).toEqual([arnOf(ids.ordersTable)]);
     expect(page.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);

@@ -270,3 +270,98 @@ describe('the fake orders API changing orders', () => {
     expect(api.order('ord_0000001')).toMatchObject({ currency: expect.any(String) });
   });
 });
+
+describe('the fake orders API deleting orders', () => {
+  let api: FakeOrdersApi;
+
+  beforeEach(async () => {
+    api = await startFakeOrdersApi({ orders: 600, seed: 21 });
+  });
+  afterEach(async () => {
+    await api.stop();
+  });
+
+  async function walkFeed(query: string, limit: number): Promise<Array<{ id: string; deleted_at: string }>> {
+    const entries: Array<{ id: string; deleted_at: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const answer = await get(api, `/orders/deleted?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(answer.status).toBe(200);
+      entries.push(...answer.body.deleted);
+      cursor = answer.body.next_cursor;
+    } while (cursor !== null);
+    return entries;
+  }
+
+  it('takes a deleted order out of /orders, ?ids= and the count, and lists it in the feed with its deleted_at', async () => {
+    const [first, second, third] = api.truth().map((order) => order.id);
+    const { deletedAt } = api.deleteOrders([third!, first!]);
+
+    expect(api.truth()).toHaveLength(598);
+    expect((await get(api, '/orders/count')).body).toEqual({ count: 598 });
+    const byIds = await get(api, `/orders?ids=${first},${second},${third},ord_9999999`);
+    expect(byIds.body.orders.map((order: { id: string }) => order.id)).toEqual([second]);
+    expect(byIds.body.next_cursor).toBeNull();
+    expect(await walkFeed('', 250)).toEqual([first, third].sort().map((id) => ({ id, deleted_at: deletedAt })));
+    expect(api.order(first!)).toBeUndefined();
+    expect(() => api.mutate({ updates: [first!] })).toThrow(/was deleted/);
+  });
+
+  it('pages the feed by (deleted_at, id) within deleted_at_min (inclusive) and deleted_at_max (exclusive)', async () => {
+    const ids = api.truth().map((order) => order.id);
+    const stamps = [0, 1, 2, 3].map((batch) => api.deleteOrders(ids.slice(batch * 5, batch * 5 + 5)).deletedAt);
+
+    const all = await walkFeed('', 3);
+    expect(all).toHaveLength(20);
+    expect(all.map((entry) => `${entry.deleted_at} ${entry.id}`)).toEqual(all.map((entry) => `${entry.deleted_at} ${entry.id}`).sort());
+    const window = await walkFeed(`&deleted_at_min=${encodeURIComponent(stamps[1]!)}&deleted_at_max=${encodeURIComponent(stamps[3]!)}`, 4);
+    expect(window.map((entry) => entry.id)).toEqual(ids.slice(5, 15).sort());
+  });
+
+  it('refuses a feed cursor sent with other filters, and an /orders cursor on the feed', async () => {
+    api.deleteOrders(
+      api
+        .truth()
+        .map((order) => order.id)
+        .slice(0, 4),
+    );
+    const first = await get(api, '/orders/deleted?limit=2');
+    const otherFilters = await get(api, `/orders/deleted?limit=2&deleted_at_min=2020-01-01T00:00:00Z&cursor=${first.body.next_cursor}`);
+    expect(otherFilters.status).toBe(400);
+    expect(otherFilters.body.error.code).toBe('invalid_parameter');
+    const ordersCursor = (await get(api, '/orders?limit=2')).body.next_cursor;
+    expect((await get(api, `/orders/deleted?limit=2&cursor=${ordersCursor}`)).status).toBe(400);
+  });
+
+  it('drops feed entries past its retention, and the orders stay deleted', async () => {
+    const ids = api.truth().map((order) => order.id);
+    api.deleteOrders(ids.slice(0, 3));
+    const { deletedAt } = api.deleteOrders(ids.slice(3, 5));
+    expect(api.dropDeletionsBefore(deletedAt)).toBe(3);
+    expect((await walkFeed('', 250)).map((entry) => entry.id)).toEqual(ids.slice(3, 5).sort());
+    expect(api.deletions()).toHaveLength(5);
+    expect((await get(api, `/orders?ids=${ids[0]}`)).body.orders).toEqual([]);
+  });
+
+  it.each([
+    ['no id', 'ids='],
+    ['an empty id', 'ids=ord_0000001,,ord_0000002'],
+    ['251 ids', `ids=${Array.from({ length: 251 }, (_, index) => `ord_${String(index + 1).padStart(7, '0')}`).join(',')}`],
+    ['another parameter', 'ids=ord_0000001&limit=10'],
+  ])('answers ?ids= with %s 400 invalid_parameter', async (_, query) => {
+    const answer = await get(api, `/orders?${query}`);
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe('invalid_parameter');
+  });
+
+  it('in live mode, deletes a share of the orders it changes', async () => {
+    api.setLiveDeletionShare(0.5);
+    api.setLiveRate(500);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    api.setLiveRate(0);
+    const deleted = api.deletions();
+    expect(deleted.length).toBeGreaterThan(10);
+    expect(api.truth().length).toBe(api.stats().orders - deleted.length);
+    expect((await walkFeed('', 250)).map((entry) => entry.id)).toEqual(deleted.map((entry) => entry.id));
+  });
+});

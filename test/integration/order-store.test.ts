@@ -148,6 +148,7 @@ describe('a page written to the orders store', () => {
     expect(versions.size).toBe(250);
     expect(versions.get(orderIdOf(250))).toEqual({
       id: orderIdOf(250),
+      deletedAt: null,
       updatedAt: '2025-01-15T08:31:07.456000Z',
       writeTag: 'run-a#0',
       writeKind: 'inserted',
@@ -395,3 +396,92 @@ describe('a store whose DynamoDB calls fail outright', () => {
 function sortById<T extends { id: string }>(items: T[]): T[] {
   return [...items].sort((a, b) => a.id.localeCompare(b.id));
 }
+
+describe('tombstones in the orders store', () => {
+  const live = validateOrder(rawOrder({ updated_at: '2025-01-01T00:00:00Z', total_price: '1.00' }));
+  const deletedAt = '2025-01-05T00:00:00.000000Z';
+  const tombstoneOf = (replaces: string | null, kind: 'deleted' | 'deleted-absent' = 'deleted', writeTag = 'run-d#7') => ({
+    id: live.id,
+    deletedAt,
+    kind,
+    replaces,
+    writeTag,
+    syncedAt: '2025-01-06T00:00:00.000000Z',
+  });
+
+  it('replaces a live order not newer than the deletion with an item that holds no order field, once', async () => {
+    const { store, tableName } = await freshStore();
+    await store.putOrders([writeOf(live)]);
+
+    expect(await store.putTombstones([tombstoneOf(live.updatedAt)])).toEqual({ refusedIds: [] });
+    expect(await store.putTombstones([tombstoneOf(live.updatedAt, 'deleted', 'run-e#0')])).toEqual({ refusedIds: [live.id] });
+
+    const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: live.id } }));
+    expect(item).toEqual({
+      id: live.id,
+      deleted_at: deletedAt,
+      synced_at: '2025-01-06T00:00:00.000000Z',
+      write_tag: 'run-d#7',
+      write_kind: 'deleted',
+    });
+    expect((await store.getVersions([live.id])).get(live.id)).toEqual({
+      id: live.id,
+      updatedAt: deletedAt,
+      deletedAt,
+      writeTag: 'run-d#7',
+      writeKind: 'deleted',
+    });
+    expect(await scanIds(store)).toEqual([]);
+  });
+
+  it('is never overwritten by a version made before the deletion, whatever the write saw; a later version brings it back', async () => {
+    const { store } = await freshStore();
+    await store.putTombstones([tombstoneOf(null, 'deleted-absent')]);
+    const olderButNewerThanLive = validateOrder(rawOrder({ updated_at: '2025-01-04T23:59:59Z', total_price: '3.00' }));
+
+    expect(await store.putOrders([writeOf(olderButNewerThanLive, 'zombie#1', 'inserted', null)])).toEqual({ refusedIds: [live.id] });
+    expect(await store.putOrders([writeOf(olderButNewerThanLive, 'zombie#1', 'updated', live.updatedAt)])).toEqual({
+      refusedIds: [live.id],
+    });
+    expect((await store.getVersions([live.id])).get(live.id)?.deletedAt).toBe(deletedAt);
+
+    const afterDeletion = validateOrder(rawOrder({ updated_at: '2025-01-05T00:00:01Z', total_price: '4.00' }));
+    expect(await store.putOrders([writeOf(afterDeletion, 'run-f#0', 'inserted', null)])).toEqual({ refusedIds: [] });
+    expect(await store.readOrder(live.id)).toMatchObject({ totalPrice: '4.00' });
+  });
+
+  it('is refused over a live version made after the deletion', async () => {
+    const { store } = await freshStore();
+    const newer = validateOrder(rawOrder({ updated_at: '2025-02-01T00:00:00Z' }));
+    await store.putOrders([writeOf(newer)]);
+    expect(await store.putTombstones([tombstoneOf(live.updatedAt)])).toEqual({ refusedIds: [live.id] });
+    expect(await store.putTombstones([tombstoneOf(null, 'deleted-absent')])).toEqual({ refusedIds: [live.id] });
+  });
+
+  it('scanUnwritten pages the live orders another run wrote, skipping tombstones and this run own writes', async () => {
+    const { store } = await freshStore();
+    const orders = ordersOf(30);
+    await store.putOrders(orders.slice(0, 20).map((order) => writeOf(order, 'old-run#3')));
+    await store.putOrders(orders.slice(20).map((order) => writeOf(order, 'this-run#0')));
+    await store.putTombstones(
+      orders.slice(0, 5).map((order) => ({ ...tombstoneOf(order.updatedAt), id: order.id, deletedAt: '2099-01-01T00:00:00.000000Z' })),
+    );
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let calls = 0;
+    do {
+      const page: Awaited<ReturnType<typeof store.scanUnwritten>> = await store.scanUnwritten('this-run', { cursor, limit: 4 });
+      expect(page.versions.length).toBeLessThanOrEqual(4);
+      seen.push(...page.versions.map((version) => version.id));
+      cursor = page.nextCursor;
+      calls++;
+    } while (cursor !== null && calls < 50);
+    expect(seen.sort()).toEqual(
+      orders
+        .slice(5, 20)
+        .map((order) => order.id)
+        .sort(),
+    );
+  });
+});

@@ -38,7 +38,7 @@ function progressOf(runId: string, pages: number, overrides: Partial<RunProgress
     window: { from: null, to: '2025-02-01T00:00:00.000000Z' },
     cursor: pages === 0 ? null : `cursor-after-page-${pages}`,
     pages,
-    counts: { fetched: pages * 250, inserted: pages * 250, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+    counts: { fetched: pages * 250, inserted: pages * 250, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
     maxRecordTime: pages === 0 ? null : '2025-01-31T23:59:59.999999Z',
     expectedTotal: 1000,
     sourceClockSkewMs: null,
@@ -440,7 +440,7 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
 
       const claim = store.claimPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], timing);
 
-      await expect(claim).rejects.toThrow(/expected its saved progress at page 3, but the saved run is run-a at page 1/);
+      await expect(claim).rejects.toThrow(/expected its saved progress at step 3, but the saved run is run-a at step 1/);
       expect(await store.get(STREAM)).toMatchObject({ run: progressOf('run-a', 1), orderCount: 250, pendingIds: [] });
     });
 

@@ -56,12 +56,14 @@ export async function storedVersions(stack: LocalStack): Promise<Map<string, Sto
   return versions;
 }
 
-/** What differs between the synced copy and the source: missing ids, stale versions, extra ids. */
+/** What differs between the synced copy and the source: missing ids, stale versions, extra (live, not at the source) ids. */
 export async function copyDifferences(
   stack: LocalStack,
 ): Promise<{ missing: string[]; stale: string[]; extra: string[]; sourceCount: number }> {
   const truth = stack.fake!.truth();
   const stored = await storedVersions(stack);
+  // A tombstone is no order of the copy: a deleted order the copy kept live is `extra`.
+  for (const [id, version] of stored) if (version.deletedAt !== null) stored.delete(id);
   const missing: string[] = [];
   const stale: string[] = [];
   for (const { id, updated_at } of truth) {

@@ -2,6 +2,7 @@
 // what the DynamoDB one refuses (test/integration/sync-state-store.test.ts runs the same contract against both), the
 // order store keeps versions and write tags as DynamoDB items do and refuses the same too-big orders, and the
 // quarantine store refuses what a batched DynamoDB call refuses (test/integration/quarantine-store.test.ts).
+import { stepOf } from '../../functions/core/run-phase';
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
 import { leaseLostError } from '../../functions/core/lease';
 import { unstorableReason } from '../../functions/adapters/dynamodb/order-item';
@@ -19,6 +20,8 @@ import type {
   RunAt,
   StoredVersion,
   SyncStateStore,
+  TombstoneWrite,
+  UnwrittenPage,
 } from '../../functions/core/ports';
 import { aSyncState } from './run-factory';
 import {
@@ -98,12 +101,13 @@ export class InMemorySyncStateStore implements SyncStateStore {
     stream: string,
     owner: string,
     progress: RunProgress,
-    options: { expectedPages: number; orderCountDelta: number; leaseExpiresAt: number },
+    options: { expectedPages: number; expectedDeletionSteps?: number; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean> {
     const item = this.item(stream);
-    const { expectedPages } = options;
-    if (item.lease?.owner === owner && item.run?.runId === progress.runId && item.run.pages === expectedPages) {
-      const clearsPendingIds = progress.pages !== expectedPages;
+    const expectedStep = options.expectedPages + (options.expectedDeletionSteps ?? 0);
+    const atExpected = item.run?.pages === options.expectedPages && (item.run.deletionSteps ?? 0) === (options.expectedDeletionSteps ?? 0);
+    if (item.lease?.owner === owner && item.run?.runId === progress.runId && atExpected) {
+      const clearsPendingIds = stepOf(progress) !== expectedStep;
       this.write(stream, {
         ...item,
         run: structuredClone(progress),
@@ -115,10 +119,10 @@ export class InMemorySyncStateStore implements SyncStateStore {
       return true;
     }
     if (item.lease?.owner !== owner) throw leaseLostError(stream, owner, item.lease);
-    if (item.run?.runId === progress.runId && item.run.pages > expectedPages) return false;
+    if (item.run?.runId === progress.runId && stepOf(item.run) > expectedStep) return false;
     throw new NothingToResumeError(
-      `stream ${stream}: run ${progress.runId} expected its saved progress at page ${expectedPages}, ` +
-        `but the saved run is ${item.run ? `${item.run.runId} at page ${item.run.pages}` : 'absent'}`,
+      `stream ${stream}: run ${progress.runId} expected its saved progress at step ${expectedStep}, ` +
+        `but the saved run is ${item.run ? `${item.run.runId} at step ${stepOf(item.run)}` : 'absent'}`,
     );
   }
 
@@ -128,11 +132,12 @@ export class InMemorySyncStateStore implements SyncStateStore {
     runId: string,
     page: number,
     ids: readonly string[],
-    options: { nowMs: number; leaseExpiresAt: number },
+    options: { nowMs: number; leaseExpiresAt: number; deletionSteps?: number },
   ): Promise<PageClaim> {
     const item = this.item(stream);
     const live = item.lease?.owner === owner && item.lease.expiresAt > options.nowMs;
-    if (live && item.run?.runId === runId && item.run.pages === page) {
+    const steps = options.deletionSteps ?? 0;
+    if (live && item.run?.runId === runId && item.run.pages === page && (item.run.deletionSteps ?? 0) === steps) {
       this.write(stream, {
         ...item,
         lease: { ...item.lease!, expiresAt: options.leaseExpiresAt },
@@ -146,10 +151,10 @@ export class InMemorySyncStateStore implements SyncStateStore {
       };
     }
     if (!live) throw leaseLostError(stream, owner, item.lease);
-    if (item.run?.runId === runId && item.run.pages > page) return { kind: 'already-saved', progress: structuredClone(item.run) };
+    if (item.run?.runId === runId && stepOf(item.run) > page + steps) return { kind: 'already-saved', progress: structuredClone(item.run) };
     throw new LeaseLostError(
-      `stream ${stream}: run ${runId} expected its saved progress at page ${page}, but the saved run is ` +
-        (item.run ? `${item.run.runId} at page ${item.run.pages}` : 'absent'),
+      `stream ${stream}: run ${runId} expected its saved progress at step ${page + steps}, but the saved run is ` +
+        (item.run ? `${item.run.runId} at step ${stepOf(item.run)}` : 'absent'),
     );
   }
 
@@ -191,9 +196,11 @@ export class InMemorySyncStateStore implements SyncStateStore {
   }
 }
 
-/** Orders as the DynamoDB store keeps them: the newest write per id, with its version, write tag and kind. */
+/** Orders as the DynamoDB store keeps them: the newest write per id, with its version, write tag and kind; tombstones apart. */
 export class InMemoryOrderStore implements OrderStore {
   readonly items = new Map<string, OrderWrite>();
+  /** Deleted orders, by id (an id is in `items` or here, never both). */
+  readonly tombstones = new Map<string, TombstoneWrite>();
   /** putOrders calls that wrote something. */
   writeCalls = 0;
 
@@ -201,7 +208,13 @@ export class InMemoryOrderStore implements OrderStore {
     const versions = new Map<string, StoredVersion>();
     for (const id of ids) {
       const write = this.items.get(id);
-      if (write) versions.set(id, { id, updatedAt: write.order.updatedAt, writeTag: write.writeTag, writeKind: write.kind });
+      const tombstone = this.tombstones.get(id);
+      if (write)
+        versions.set(id, { id, updatedAt: write.order.updatedAt, deletedAt: null, writeTag: write.writeTag, writeKind: write.kind });
+      if (tombstone) {
+        const { deletedAt, writeTag, kind } = tombstone;
+        versions.set(id, { id, updatedAt: deletedAt, deletedAt, writeTag, writeKind: kind });
+      }
     }
     return versions;
   }
@@ -212,13 +225,54 @@ export class InMemoryOrderStore implements OrderStore {
     if (writes.length > 0) this.writeCalls++;
     const refusedIds: string[] = [];
     for (const write of writes) {
-      // The DynamoDB store's condition: over nothing when the write saw nothing, else over an older version only.
-      const stored = this.items.get(write.order.id);
-      const lands = write.replaces === null ? stored === undefined : stored !== undefined && stored.order.updatedAt < write.order.updatedAt;
-      if (lands) this.items.set(write.order.id, structuredClone(write));
-      else refusedIds.push(write.order.id);
+      // The DynamoDB store's conditions: over nothing (or a tombstone deleted before the version) when the write saw
+      // nothing, else over an older live version only.
+      const { id, updatedAt } = write.order;
+      const stored = this.items.get(id);
+      const tombstone = this.tombstones.get(id);
+      const lands =
+        write.replaces === null
+          ? stored === undefined && (tombstone === undefined || tombstone.deletedAt < updatedAt)
+          : stored !== undefined && stored.order.updatedAt < updatedAt;
+      if (!lands) {
+        refusedIds.push(id);
+        continue;
+      }
+      this.tombstones.delete(id);
+      this.items.set(id, structuredClone(write));
     }
     return { refusedIds };
+  }
+
+  async putTombstones(writes: readonly TombstoneWrite[]): Promise<PutResult> {
+    const refusedIds: string[] = [];
+    for (const write of writes) {
+      const stored = this.items.get(write.id);
+      const lands =
+        !this.tombstones.has(write.id) &&
+        (write.replaces === null ? stored === undefined : stored !== undefined && stored.order.updatedAt <= write.deletedAt);
+      if (!lands) {
+        refusedIds.push(write.id);
+        continue;
+      }
+      this.items.delete(write.id);
+      this.tombstones.set(write.id, structuredClone(write));
+    }
+    return { refusedIds };
+  }
+
+  async scanUnwritten(runId: string, request: { cursor: string | null; limit: number }): Promise<UnwrittenPage> {
+    const ids = [...new Set([...this.items.keys(), ...this.tombstones.keys()])].sort();
+    const versions: StoredVersion[] = [];
+    let last: string | null = null;
+    for (const id of ids) {
+      if (request.cursor !== null && id <= request.cursor) continue;
+      if (versions.length === request.limit) return { versions, nextCursor: last };
+      last = id;
+      const write = this.items.get(id);
+      if (write && !write.writeTag.startsWith(`${runId}#`)) versions.push((await this.getVersions([id])).get(id)!);
+    }
+    return { versions, nextCursor: null };
   }
 
   unstorable(order: Order): string | null {

@@ -18,7 +18,14 @@ function orderAt(n: number, updatedAt: string): Order {
 function storedAt(n: number, updatedAt: string, write: Partial<StoredVersion> = {}): [string, StoredVersion] {
   return [
     orderIdOf(n),
-    { id: orderIdOf(n), updatedAt, writeTag: 'incremental-schedule-20261125T140000Z-0000#0', writeKind: 'updated', ...write },
+    {
+      id: orderIdOf(n),
+      updatedAt,
+      deletedAt: null,
+      writeTag: 'incremental-schedule-20261125T140000Z-0000#0',
+      writeKind: 'updated',
+      ...write,
+    },
   ];
 }
 
@@ -37,7 +44,7 @@ describe('classifyPage', () => {
       [orderIdOf(1), 'inserted', T2],
       [orderIdOf(2), 'updated', T2],
     ]);
-    expect(classified.counts).toEqual({ fetched: 4, inserted: 1, updated: 1, unchanged: 1, stale: 1, quarantined: 0 });
+    expect(classified.counts).toEqual({ fetched: 4, inserted: 1, updated: 1, unchanged: 1, stale: 1, quarantined: 0, deleted: 0 });
     expect(classified.maxRecordTime).toBe(T2);
     // What each write may replace: nothing for the insert, the version read for the update (the store's condition).
     expect(classified.writes.map(({ replaces }) => replaces)).toEqual([null, T1]);
@@ -54,7 +61,7 @@ describe('classifyPage', () => {
 
     const classified = classifyPage(page, stored, TAG);
 
-    expect(classified.counts).toEqual({ fetched: 2, inserted: 0, updated: 0, unchanged: 1, stale: 1, quarantined: 0 });
+    expect(classified.counts).toEqual({ fetched: 2, inserted: 0, updated: 0, unchanged: 1, stale: 1, quarantined: 0, deleted: 0 });
     expect(classified.writes).toEqual([]);
   });
 
@@ -69,7 +76,7 @@ describe('classifyPage', () => {
   it('returns nothing to write and no record time for an empty page', () => {
     expect(classifyPage([], new Map(), TAG)).toEqual({
       writes: [],
-      counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+      counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
       maxRecordTime: null,
     });
   });
@@ -84,7 +91,7 @@ describe('classifyPage', () => {
       [orderIdOf(1), 'inserted', T3],
       [orderIdOf(2), 'inserted', T1],
     ]);
-    expect(classified.counts).toEqual({ fetched: 3, inserted: 2, updated: 0, unchanged: 0, stale: 1, quarantined: 0 });
+    expect(classified.counts).toEqual({ fetched: 3, inserted: 2, updated: 0, unchanged: 0, stale: 1, quarantined: 0, deleted: 0 });
     expect(classified.maxRecordTime).toBe(T3);
   });
 
@@ -95,7 +102,7 @@ describe('classifyPage', () => {
     const classified = classifyPage(page, stored, TAG);
 
     expect(idsOf(classified.writes)).toEqual([[orderIdOf(1), 'updated', T3]]);
-    expect(classified.counts).toEqual({ fetched: 3, inserted: 0, updated: 1, unchanged: 1, stale: 1, quarantined: 0 });
+    expect(classified.counts).toEqual({ fetched: 3, inserted: 0, updated: 1, unchanged: 1, stale: 1, quarantined: 0, deleted: 0 });
   });
 
   describe("on a retried page (the store already holds this page's own writes)", () => {
@@ -112,7 +119,7 @@ describe('classifyPage', () => {
       const retry = classifyPage(page, afterFirstAttempt, TAG);
 
       expect(retry.counts).toEqual(firstAttempt.counts);
-      expect(retry.counts).toEqual({ fetched: 3, inserted: 1, updated: 1, unchanged: 1, stale: 0, quarantined: 0 });
+      expect(retry.counts).toEqual({ fetched: 3, inserted: 1, updated: 1, unchanged: 1, stale: 0, quarantined: 0, deleted: 0 });
       expect(retry.writes).toEqual([]);
     });
 
@@ -122,7 +129,7 @@ describe('classifyPage', () => {
       const retry = classifyPage([orderAt(1, T2)], stored, TAG);
 
       expect(idsOf(retry.writes)).toEqual([[orderIdOf(1), 'inserted', T2]]);
-      expect(retry.counts).toEqual({ fetched: 1, inserted: 1, updated: 0, unchanged: 0, stale: 0, quarantined: 0 });
+      expect(retry.counts).toEqual({ fetched: 1, inserted: 1, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 });
     });
 
     it('never writes an older version back, even under its own tag', () => {
@@ -141,5 +148,23 @@ describe('classifyPage', () => {
 
       expect(classified.counts).toMatchObject({ inserted: 0, unchanged: 1 });
     });
+  });
+});
+
+describe('classifyPage over a tombstone', () => {
+  const tombstone = (n: number, deletedAt: string) =>
+    storedAt(n, deletedAt, { deletedAt, writeTag: 'full-test-20261125T140000Z-0000#12', writeKind: 'deleted' });
+
+  it('never writes a version made before the deletion (or at it): stale, the tombstone stays', () => {
+    const stored = new Map([tombstone(1, T2), tombstone(2, T2)]);
+    const classified = classifyPage([orderAt(1, T1), orderAt(2, T2)], stored, 'run-late#3');
+    expect(classified.writes).toEqual([]);
+    expect(classified.counts).toMatchObject({ fetched: 2, stale: 2, inserted: 0, updated: 0, unchanged: 0 });
+  });
+
+  it('writes a version made after the deletion as an insert over no live version (the counter gains it back)', () => {
+    const classified = classifyPage([orderAt(1, T3)], new Map([tombstone(1, T2)]), 'run-b#0');
+    expect(classified.writes.map(({ order, kind, replaces }) => [order.id, kind, replaces])).toEqual([[orderIdOf(1), 'inserted', null]]);
+    expect(classified.counts).toMatchObject({ inserted: 1, stale: 0 });
   });
 });

@@ -16,7 +16,7 @@ function running(overrides: Partial<RunningView> = {}): RunningView {
     window: { from: null, to: '2026-01-01T11:58:00.000000Z' },
     pages: 10,
     orders_fetched: 1_200,
-    counts: { fetched: 1_200, inserted: 1_200, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+    counts: { fetched: 1_200, inserted: 1_200, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
     orders_per_second: 40.4,
     expected_total: 3_600,
     eta_seconds: 60,
@@ -35,7 +35,7 @@ function lastRun(overrides: Partial<LastRunView> = {}): LastRunView {
     started_at: '2026-01-01T11:55:00.000000Z',
     finished_at: '2026-01-01T11:55:03.000000Z',
     pages: 1,
-    counts: { fetched: 42, inserted: 40, updated: 2, unchanged: 0, stale: 0, quarantined: 0 },
+    counts: { fetched: 42, inserted: 40, updated: 2, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
     error: null,
     ...overrides,
   };
@@ -97,7 +97,7 @@ describe('lastRunLine and runErrorLine', () => {
       started_at: '2026-01-01T11:49:59.500Z',
       finished_at: '2026-01-01T11:50:05.000Z',
       pages: 2,
-      counts: { fetched: 500, inserted: 400, updated: 50, unchanged: 48, stale: 2, quarantined: 0 },
+      counts: { fetched: 500, inserted: 400, updated: 50, unchanged: 48, stale: 2, quarantined: 0, deleted: 0 },
       error: { name: 'SourceUnavailableError', message: 'HTTP 503 after 5 tries', page: 2 },
     });
     expect(lastRunLine(failed)).toBe(
@@ -106,8 +106,21 @@ describe('lastRunLine and runErrorLine', () => {
     expect(runErrorLine(failed)).toBe('error at page 2: SourceUnavailableError: HTTP 503 after 5 tries');
   });
 
+  it('a run that deleted orders says how many', () => {
+    const run = lastRun({
+      started_at: '2026-01-01T11:50:00.000Z',
+      finished_at: '2026-01-01T11:50:02.000Z',
+      pages: 1,
+      counts: { fetched: 10, inserted: 0, updated: 10, unchanged: 0, stale: 0, quarantined: 0, deleted: 3 },
+    });
+    expect(lastRunLine(run)).toMatch(/\(0 new, 10 changed, 0 unchanged, 3 deleted\)/);
+  });
+
   it('no rate for a run that fetched nothing or took no measurable time', () => {
-    const empty = lastRun({ pages: 1, counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0 } });
+    const empty = lastRun({
+      pages: 1,
+      counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
+    });
     expect(lastRunLine(empty)).toBe('incremental run succeeded: 1 pages, 0 orders (0 new, 0 changed, 0 unchanged) in 3s');
     const instant = lastRun({ finished_at: lastRun().started_at });
     expect(lastRunLine(instant)).toBe('incremental run succeeded: 1 pages, 42 orders (40 new, 2 changed, 0 unchanged) in 0s');
@@ -208,7 +221,7 @@ describe('formatStatus', () => {
           started_at: '2026-01-01T11:00:00.000000Z',
           finished_at: '2026-01-01T11:30:00.000000Z',
           pages: 480,
-          counts: { fetched: 120_000, inserted: 120_000, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+          counts: { fetched: 120_000, inserted: 120_000, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
           error: { name: 'SourceUnavailableError', message: 'HTTP 503 after 5 tries', page: 480 },
         }),
         resumable: { run_id: 'full-http-z', pages: 480, orders_fetched: 120_000, error: 'SourceUnavailableError' },
@@ -263,7 +276,7 @@ describe('formatExecutions', () => {
         output: JSON.stringify({
           status: 'succeeded',
           pages: 480,
-          counts: { fetched: 120_000, inserted: 119_000, updated: 1_000, unchanged: 0, stale: 0, quarantined: 0 },
+          counts: { fetched: 120_000, inserted: 119_000, updated: 1_000, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
           watermark: '2026-01-01T11:39:00.000000Z',
         }),
       },
@@ -274,7 +287,10 @@ describe('formatExecutions', () => {
         stopDate: new Date('2026-01-01T11:40:00Z'),
         output: JSON.stringify(
           aRunState({
-            run: { pages: 400, counts: { fetched: 100_000, inserted: 99_000, updated: 1_000, unchanged: 0, stale: 0, quarantined: 0 } },
+            run: {
+              pages: 400,
+              counts: { fetched: 100_000, inserted: 99_000, updated: 1_000, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
+            },
           }),
         ),
       },

@@ -72,7 +72,7 @@ describe('formatLogRecord: a run told in one line per event', () => {
     expect(formatLogRecord(record('run continues in a new execution', { runId: 'r', part: 2, page: 1000 }))).toBe(
       `${TIME}   r continues as a new execution (part 2) after 1,000 pages`,
     );
-    const counts = { fetched: 1_250, inserted: 1_000, updated: 200, unchanged: 50, stale: 0, quarantined: 0 };
+    const counts = { fetched: 1_250, inserted: 1_000, updated: 200, unchanged: 50, stale: 0, quarantined: 0, deleted: 0 };
     expect(
       formatLogRecord(
         record('run committed', {

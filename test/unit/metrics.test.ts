@@ -14,7 +14,7 @@ const page = (overrides: Partial<PageReport> = {}): PageReport => ({
   runId: 'full-http-20261125T150102Z-7f3a',
   mode: 'full',
   page: 3,
-  counts: { fetched: 250, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 0 },
+  counts: { fetched: 250, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 0, deleted: 0 },
   source: { requests: 4, throttled: 2, retried: 1 },
   quarantinedIds: [],
   ...overrides,
@@ -53,7 +53,7 @@ describe('PowertoolsRunMetrics', () => {
 
     port.page(
       page({
-        counts: { fetched: 252, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 2 },
+        counts: { fetched: 252, inserted: 200, updated: 40, unchanged: 9, stale: 1, quarantined: 2, deleted: 0 },
         quarantinedIds: ['ord_0000007', 'ord_0000009'],
       }),
     );
@@ -203,5 +203,26 @@ describe('the local run line', () => {
       'metrics full-http-20261125T150102Z-7f3a-p2: full run succeeded · 2 pages · fetched 500 · inserted 400 · updated 80 · ' +
         'unchanged 18 · stale 2 · source requests 8 (retried 2, throttled 4) · run 12.5 s · watermark lag 3.3 s',
     );
+  });
+
+  it('adds the deletion steps to the run: OrdersDeleted, OrdersChecked and their source requests, no page', () => {
+    const target = new SyncMetrics({ namespace: SYNC_METRICS.namespace, serviceName: SYNC_METRICS.service });
+    const port = new PowertoolsRunMetrics(target);
+    const reports: RunMetricsReport[] = [];
+    const collector = new RunMetricsCollector((report) => reports.push(report));
+    const step = { stream: 'orders', runId: run().runId, mode: 'full' as const, source: { requests: 1, throttled: 0, retried: 0 } };
+
+    collector.receive(flushOf(target, () => port.page(page({ page: 0 }))));
+    collector.receive(flushOf(target, () => port.deletionStep({ ...step, phase: 'deletions', step: 2, deleted: 3, checked: 5 })));
+    collector.receive(flushOf(target, () => port.deletionStep({ ...step, phase: 'reconcile', step: 3, deleted: 2, checked: 250 })));
+    collector.receive(flushOf(target, () => port.run(run(), WATERMARK_LAG)));
+
+    expect(reports[0]!.pageTotals).toMatchObject({
+      [SYNC_METRICS.pages]: 1,
+      [SYNC_METRICS.ordersDeleted]: 5,
+      [SYNC_METRICS.ordersChecked]: 250,
+      [SYNC_METRICS.sourceRequests]: 4 + 2,
+    });
+    expect(formatRunMetrics(reports[0]!)).toMatch(/ · deleted 5 · checked 250 · /);
   });
 });

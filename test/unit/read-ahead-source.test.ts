@@ -184,4 +184,25 @@ describe('ReadAheadSource', () => {
 
     await expect(source.count(WINDOW)).resolves.toBe(10);
   });
+
+  it('passes the deletion feed and the existence check straight to the source, and has neither when the source has none', async () => {
+    const stats = { requests: 1, throttled: 0, retried: 0 };
+    const deletions = { deletions: [{ id: 'ord_1', deletedAt: '2026-01-01T11:00:00.000000Z' }], nextCursor: null, stats };
+    const withFeed = new (class extends InMemoryShop {
+      async fetchDeleted() {
+        return deletions;
+      }
+      async existing(ids: readonly string[]) {
+        return { ids: new Set(ids.filter((id) => id !== 'ord_1')), stats };
+      }
+    })(3);
+    const options = { clock: () => 0, log: { info: () => undefined } };
+    const source = new ReadAheadSource(withFeed, options);
+
+    await expect(source.fetchDeleted!({ window: WINDOW, cursor: null, limit: 4 })).resolves.toBe(deletions);
+    await expect(source.existing!(['ord_1', 'ord_2'])).resolves.toEqual({ ids: new Set(['ord_2']), stats });
+    const withoutFeed = new ReadAheadSource(new InMemoryShop(3), options);
+    expect(withoutFeed.fetchDeleted).toBeUndefined();
+    expect(withoutFeed.existing).toBeUndefined();
+  });
 });

@@ -73,13 +73,18 @@ describe("the fake Shopify's answers", () => {
   }
 
   it.each(SUPPORTED_API_VERSIONS)('conform to the Admin API %s schema for every read document', async (version) => {
+    const [kept, deleted] = fake.shop.truth().slice(-2);
+    if (fake.shop.order(deleted!.id) !== undefined) fake.shop.deleteOrders([deleted!.id]);
     const window = { from: null, to: fake.shop.now() };
     const query = queries.windowFilter(window);
     const ordersVariables = { first: 5, after: null, query, lineItems: 2 };
+    const gid = (id: string) => `gid://shopify/Order/${Number(id.slice(4))}`;
     const cases: Array<[string, Record<string, unknown>]> = [
       ['AccessScopes', {}],
       ['OrdersCount', { query }],
       ['OrdersPage', ordersVariables],
+      ['OrderDeletions', { first: 5, after: null, query: queries.deletionsFilter(window) }],
+      ['OrdersExist', { ids: [gid(kept!.id), gid(deleted!.id)] }],
     ];
     const page = (await post(version, 'OrdersPage', ordersVariables)) as {
       orders: { nodes: Array<{ id: string; lineItems: { pageInfo: { hasNextPage: boolean; endCursor: string } } }> };

@@ -22,7 +22,7 @@ const run: RunProgress = {
   window: { from: null, to: '2026-01-01T11:58:00.000000Z' },
   cursor: 'c',
   pages: 10,
-  counts: { fetched: 1200, inserted: 1000, updated: 100, unchanged: 100, stale: 0, quarantined: 0 },
+  counts: { fetched: 1200, inserted: 1000, updated: 100, unchanged: 100, stale: 0, quarantined: 0, deleted: 0 },
   maxRecordTime: null,
   expectedTotal: 3600,
   sourceClockSkewMs: null,

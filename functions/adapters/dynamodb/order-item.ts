@@ -1,7 +1,7 @@
 // The orders table's item: what a dashboard reads (snake_case, exact money strings, Instants), and the
 // source's raw order kept whole, gzip-compressed when it is big. Pure mapping both ways.
 import type { Order, OrderAddress, OrderDetails } from '../../core/order';
-import type { OrderWrite, StoredVersion } from '../../core/ports';
+import type { OrderWrite, StoredVersion, WriteKind } from '../../core/ports';
 import { OrderSyncError } from '../../core/errors';
 import { decodeRawJson, encodeRawJson, tooLargeMessage, type EncodedRaw } from './raw-payload';
 
@@ -95,7 +95,7 @@ export interface StoredOrder extends Omit<Order, 'lineItems'> {
   lineItemCount: number;
   syncedAt: string;
   writeTag: string | null;
-  writeKind: 'inserted' | 'updated' | null;
+  writeKind: WriteKind | null;
 }
 
 /** An order that cannot fit DynamoDB's 400 KB item even compressed: retrying will not help. */
@@ -103,8 +103,8 @@ export class OrderTooLargeError extends OrderSyncError {
   readonly retryable = false;
 }
 
-/** The attributes getVersions reads: enough to classify an incoming version. */
-export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'write_tag', 'write_kind'] as const;
+/** The attributes getVersions reads: enough to classify an incoming version (`deleted_at`: a tombstone's). */
+export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind'] as const;
 
 export function orderToItem(write: OrderWrite): OrderItem {
   const { order } = write;
@@ -312,10 +312,13 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
 
 /** Read back the version attributes only (a projected BatchGet or Scan). */
 export function itemToStoredVersion(item: Record<string, unknown>): StoredVersion {
-  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'>;
+  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> & { deleted_at?: string };
+  const deletedAt = stored.deleted_at ?? null;
   return {
     id: stored.id,
-    updatedAt: stored.updated_at,
+    // A tombstone's version is its deletion: only a version made after it may replace it.
+    updatedAt: deletedAt ?? stored.updated_at,
+    deletedAt,
     writeTag: stored.write_tag ?? null,
     writeKind: stored.write_kind ?? null,
   };

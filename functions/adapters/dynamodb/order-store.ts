@@ -4,7 +4,8 @@
 import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StoreWriteError } from '../../core/errors';
 import type { Order } from '../../core/order';
-import type { OrderStore, OrderWrite, PutResult, StoredVersion } from '../../core/ports';
+import type { OrderStore, OrderWrite, PutResult, StoredVersion, TombstoneWrite, UnwrittenPage } from '../../core/ports';
+import { itemToStoredTombstone, tombstoneToItem, type StoredTombstone } from './tombstone-item';
 import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
 import {
   itemToStoredOrder,
@@ -21,11 +22,17 @@ const BATCH_GET_MAX_KEYS = 100;
 
 /**
  * A write lands over no stored item (or one older), never over a newer version, whoever stored it (a zombie step
- * whose lease expired, a run that went on meanwhile). `deleted_at`: a tombstone (docs/design.md "Not yet") may be
- * replaced by a version newer than the deletion.
+ * whose lease expired, a run that went on meanwhile). A tombstone (`deleted_at`, docs/design.md "Deletions") is
+ * replaced only by a version made after the deletion, as an insert (the counter gains the order back); a write
+ * classified over a live version never lands over a tombstone (it would bring the order back uncounted).
  */
 const WRITE_OVER_NOTHING = 'attribute_not_exists(#id) OR #deleted_at < :updated_at';
-const WRITE_OVER_OLDER = '#updated_at < :updated_at OR #deleted_at < :updated_at';
+const WRITE_OVER_OLDER = 'attribute_not_exists(#deleted_at) AND #updated_at < :updated_at';
+/** A tombstone lands over nothing, or over a live version not newer than the deletion; never over a tombstone. */
+const TOMBSTONE_OVER_NOTHING = 'attribute_not_exists(#id)';
+const TOMBSTONE_OVER_LIVE = 'attribute_not_exists(#deleted_at) AND #updated_at <= :deleted_at';
+/** Scan calls one reconciliation step makes at most, looking for a page of live orders the run did not write. */
+const SCAN_CALLS_PER_STEP = 20;
 
 export interface DynamoOrderStoreOptions {
   /** The document client, built once per process (client.ts). Only its `send` is used. */
@@ -111,6 +118,60 @@ export class DynamoOrderStore implements OrderStore {
         replaces === null ? { '#id': 'id', '#deleted_at': 'deleted_at' } : { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at' },
       ExpressionAttributeValues: { ':updated_at': item.updated_at },
     });
+    return this.sendConditional(request);
+  }
+
+  async putTombstones(writes: readonly TombstoneWrite[]): Promise<PutResult> {
+    const written = await mapWithConcurrency([...writes], this.writeConcurrency, (write) =>
+      this.transient(`writing the tombstone of order ${write.id}`, () =>
+        this.sendConditional(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...tombstoneToItem(write) },
+            ...(write.replaces === null
+              ? { ConditionExpression: TOMBSTONE_OVER_NOTHING, ExpressionAttributeNames: { '#id': 'id' } }
+              : {
+                  ConditionExpression: TOMBSTONE_OVER_LIVE,
+                  ExpressionAttributeNames: { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at' },
+                  ExpressionAttributeValues: { ':deleted_at': write.deletedAt },
+                }),
+          }),
+        ),
+      ),
+    );
+    return { refusedIds: writes.filter((_, index) => !written[index]).map((write) => write.id) };
+  }
+
+  async scanUnwritten(runId: string, request: { cursor: string | null; limit: number }): Promise<UnwrittenPage> {
+    const versions: StoredVersion[] = [];
+    let startKey: Record<string, unknown> | undefined = request.cursor === null ? undefined : { id: request.cursor };
+    const names = projection(VERSION_ATTRIBUTES);
+    // Scan's Limit counts the items read, before the filter: asking for what is left of the page keeps it at `limit`.
+    for (let call = 0; call < SCAN_CALLS_PER_STEP && versions.length < request.limit; call++) {
+      const answer = await this.transient('scanning the orders', () =>
+        this.client.send(
+          new ScanCommand({
+            TableName: this.tableName,
+            ConsistentRead: true,
+            Limit: request.limit - versions.length,
+            ExclusiveStartKey: startKey,
+            FilterExpression:
+              'attribute_not_exists(#deleted_at) AND (attribute_not_exists(#write_tag) OR NOT begins_with(#write_tag, :run))',
+            ProjectionExpression: names.ProjectionExpression,
+            ExpressionAttributeNames: { ...names.ExpressionAttributeNames, '#deleted_at': 'deleted_at', '#write_tag': 'write_tag' },
+            ExpressionAttributeValues: { ':run': `${runId}#` },
+          }),
+        ),
+      );
+      versions.push(...(answer.Items ?? []).map(itemToStoredVersion));
+      startKey = answer.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    return { versions, nextCursor: startKey ? String(startKey.id) : null };
+  }
+
+  /** One conditional write; false when its condition refused it. */
+  private async sendConditional(request: PutCommand): Promise<boolean> {
     try {
       await this.client.send(request);
       return true;
@@ -131,18 +192,23 @@ export class DynamoOrderStore implements OrderStore {
     }
   }
 
-  /** The stored order, raw included (decompressed when it was stored gzip-compressed); null when absent. */
+  /** The stored order, raw included (decompressed when it was stored gzip-compressed); null when absent or deleted (a tombstone). */
   async readOrder(id: string): Promise<StoredOrder | null> {
     const answer = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
-    return answer.Item ? itemToStoredOrder(answer.Item) : null;
+    return answer.Item && answer.Item.deleted_at === undefined ? itemToStoredOrder(answer.Item) : null;
   }
 
-  /** Every stored order, page by page (Scan's 1 MB pages): memory stays flat whatever the table holds. */
+  /** Every stored live order (tombstones left out), page by page (Scan's 1 MB pages): memory stays flat. */
   async *scanAll(): AsyncGenerator<StoredOrder> {
-    for await (const item of this.scanItems()) yield itemToStoredOrder(item);
+    for await (const item of this.scanItems()) if (item.deleted_at === undefined) yield itemToStoredOrder(item);
   }
 
-  /** Every stored order's version only: the cheap way to compare the table with the source. */
+  /** Every tombstone: the deleted orders the copy keeps by id. */
+  async *scanTombstones(): AsyncGenerator<StoredTombstone> {
+    for await (const item of this.scanItems()) if (item.deleted_at !== undefined) yield itemToStoredTombstone(item);
+  }
+
+  /** Every stored item's version only, tombstones included (deletedAt set): the cheap way to compare with the source. */
   async *scanVersions(): AsyncGenerator<StoredVersion> {
     for await (const item of this.scanItems(VERSION_ATTRIBUTES)) yield itemToStoredVersion(item);
   }

@@ -1,5 +1,6 @@
 // SyncStateStore on DynamoDB: each method is ONE conditional write on the stream's item (dynalite has no
 // transactions, and none is needed), so a run whose lease was taken over can no longer change anything.
+import { stepOf } from '../../core/run-phase';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LeaseLostError, NothingToResumeError } from '../../core/errors';
 import { leaseLostError } from '../../core/lease';
@@ -114,19 +115,21 @@ export class DynamoSyncStateStore implements SyncStateStore {
     stream: string,
     owner: string,
     progress: RunProgress,
-    options: { expectedPages: number; orderCountDelta: number; leaseExpiresAt: number },
+    options: { expectedPages: number; expectedDeletionSteps?: number; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean> {
-    const { expectedPages } = options;
-    // A save that moves past a page clears what claimPage recorded for it; one that keeps the page (a new execution
-    // of the run) keeps it, for the retry of that page.
-    const clearsPendingIds = progress.pages !== expectedPages;
+    const { expectedPages, expectedDeletionSteps = 0 } = options;
+    const expectedStep = expectedPages + expectedDeletionSteps;
+    // A save that moves past a step clears what claimPage recorded for it; one that keeps the step (a new execution
+    // of the run) keeps it, for the retry of that step.
+    const clearsPendingIds = stepOf(progress) !== expectedStep;
     const written = await this.conditionalUpdate(stream, {
       UpdateExpression:
         // The lease names the run's current execution (a new one after continue-as-new), as 409 answers and the status show.
         'SET #run = :run, #lease.#expires_at = :expires_at, #lease.#execution_name = :execution_name ADD #order_count :order_count_delta' +
         (clearsPendingIds ? ' REMOVE #pending_ids, #settled_ids' : ''),
-      ConditionExpression: '#lease.#owner = :owner AND #run.#run_id = :run_id AND #run.#pages = :expected_pages',
+      ConditionExpression: `#lease.#owner = :owner AND #run.#run_id = :run_id AND #run.#pages = :expected_pages AND ${deletionStepsAre(':expected_steps', expectedDeletionSteps)}`,
       ExpressionAttributeValues: {
+        ':expected_steps': expectedDeletionSteps,
         ':run': runToItem(progress),
         ':expires_at': options.leaseExpiresAt,
         ':execution_name': progress.executionName,
@@ -141,10 +144,10 @@ export class DynamoSyncStateStore implements SyncStateStore {
     const state = await this.get(stream);
     if (state.lease?.owner !== owner) throw leaseLostError(stream, owner, state.lease);
     const saved = state.run;
-    if (saved?.runId === progress.runId && saved.pages > expectedPages) return false;
+    if (saved?.runId === progress.runId && stepOf(saved) > expectedStep) return false;
     throw new NothingToResumeError(
-      `stream ${stream}: run ${progress.runId} expected its saved progress at page ${expectedPages}, but the saved run is ` +
-        (saved ? `${saved.runId} at page ${saved.pages}` : 'absent'),
+      `stream ${stream}: run ${progress.runId} expected its saved progress at step ${expectedStep}, but the saved run is ` +
+        (saved ? `${saved.runId} at step ${stepOf(saved)}` : 'absent'),
     );
   }
 
@@ -154,15 +157,17 @@ export class DynamoSyncStateStore implements SyncStateStore {
     runId: string,
     page: number,
     ids: readonly string[],
-    options: { nowMs: number; leaseExpiresAt: number },
+    options: { nowMs: number; leaseExpiresAt: number; deletionSteps?: number },
   ): Promise<PageClaim> {
     // The ids go into a string set: a retry adds its own to an earlier attempt's.
+    const { deletionSteps = 0 } = options;
     const before = await this.conditionalUpdate(
       stream,
       {
         UpdateExpression: `SET #lease.#expires_at = :expires_at${ids.length > 0 ? ' ADD #pending_ids :ids' : ''}`,
-        ConditionExpression: '#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id AND #run.#pages = :page',
+        ConditionExpression: `#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id AND #run.#pages = :page AND ${deletionStepsAre(':steps', deletionSteps)}`,
         ExpressionAttributeValues: {
+          ':steps': deletionSteps,
           ':expires_at': options.leaseExpiresAt,
           ':owner': owner,
           ':now': options.nowMs,
@@ -179,10 +184,10 @@ export class DynamoSyncStateStore implements SyncStateStore {
     }
     const state = await this.get(stream);
     if (state.lease?.owner !== owner || state.lease.expiresAt <= options.nowMs) throw leaseLostError(stream, owner, state.lease);
-    if (state.run?.runId === runId && state.run.pages > page) return { kind: 'already-saved', progress: state.run };
+    if (state.run?.runId === runId && stepOf(state.run) > page + deletionSteps) return { kind: 'already-saved', progress: state.run };
     throw new LeaseLostError(
-      `stream ${stream}: run ${runId} expected its saved progress at page ${page}, but the saved run is ` +
-        (state.run ? `${state.run.runId} at page ${state.run.pages}` : 'absent'),
+      `stream ${stream}: run ${runId} expected its saved progress at step ${page + deletionSteps}, but the saved run is ` +
+        (state.run ? `${state.run.runId} at step ${stepOf(state.run)}` : 'absent'),
     );
   }
 
@@ -240,6 +245,12 @@ export class DynamoSyncStateStore implements SyncStateStore {
       throw error;
     }
   }
+}
+
+/** The saved run has taken `steps` steps after its order pages (a run saved before deletions existed has none). */
+function deletionStepsAre(placeholder: string, steps: number): string {
+  const holds = `#run.#deletion_steps = ${placeholder}`;
+  return steps === 0 ? `(attribute_not_exists(#run.#deletion_steps) OR ${holds})` : holds;
 }
 
 /**

@@ -1,9 +1,10 @@
 // The OrderSource over the reference HTTP contract (docs/source-contract.md): one GET per page through the shared
 // client (retries, throttling), paced to the X-RateLimit budget, every order validated before it is returned (or rejected).
 import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError } from '../../core/errors';
-import { PAGE_SIZE_MAX } from '../../core/limits';
+import { EXISTING_IDS_MAX, PAGE_SIZE_MAX } from '../../core/limits';
 import type { Order } from '../../core/order';
-import type { OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../core/ports';
+import type { DeletedPage, DeletedPageRequest, Deletion, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../core/ports';
+import { parseInstant } from '../../core/instant';
 import { screenOrder, type RejectedOrder } from '../../core/quarantine';
 import type { Window } from '../../core/run-types';
 import { validateOrder } from '../../core/validate-order';
@@ -39,6 +40,7 @@ function wholeHeader(answer: Exchange['answer'], name: string): number | undefin
 export class HttpOrdersSource implements OrderSource {
   private readonly ordersUrl: URL;
   private readonly countUrl: URL;
+  private readonly deletedUrl: URL;
   private readonly client: HttpClient;
   /** Keeps to the budget the X-RateLimit headers announce, so the source need not throttle us. */
   private readonly pacer: RateLimitPacer;
@@ -55,6 +57,7 @@ export class HttpOrdersSource implements OrderSource {
     }
     this.ordersUrl = new URL('orders', base);
     this.countUrl = new URL('orders/count', base);
+    this.deletedUrl = new URL('orders/deleted', base);
     this.client = new HttpClient({
       ...options,
       api: 'the orders API',
@@ -96,6 +99,43 @@ export class HttpOrdersSource implements OrderSource {
     return { orders, rejected, nextCursor, stats };
   }
 
+  async fetchDeleted({ window, cursor, limit }: DeletedPageRequest): Promise<DeletedPage> {
+    checkLimit(limit);
+    const url = new URL(this.deletedUrl);
+    // The feed's window is the run's: deleted_at_min inclusive, deleted_at_max exclusive.
+    if (window.from !== null) url.searchParams.set('deleted_at_min', window.from);
+    url.searchParams.set('deleted_at_max', window.to);
+    url.searchParams.set('limit', String(limit));
+    if (cursor !== null) url.searchParams.set('cursor', cursor);
+    const stats: SourceCallStats = { requests: 0, throttled: 0, retried: 0 };
+    const body = (await this.getJson(url, stats)) as { deleted?: unknown; next_cursor?: unknown } | null;
+    if (typeof body !== 'object' || body === null || !Array.isArray(body.deleted)) {
+      throw new InvalidPageError(`the orders API answered a deletion feed page without a "deleted" array: GET ${this.shown(url)}`);
+    }
+    const deletions = (body.deleted as unknown[]).map((entry, index) => deletionOf(entry, `${this.shown(url)} (entry ${index})`));
+    return { deletions, nextCursor: nextCursorOf(body.next_cursor, this.shown(url)), stats };
+  }
+
+  async existing(ids: readonly string[]): Promise<{ ids: Set<string>; stats: SourceCallStats }> {
+    if (ids.length < 1 || ids.length > EXISTING_IDS_MAX || ids.some((id) => id === '' || id.includes(','))) {
+      throw new SourceRequestError(`an existence check takes 1..${EXISTING_IDS_MAX} order ids with no comma, got ${ids.length}`);
+    }
+    const url = new URL(this.ordersUrl);
+    url.searchParams.set('ids', ids.join(','));
+    const stats: SourceCallStats = { requests: 0, throttled: 0, retried: 0 };
+    const body = (await this.getJson(url, stats)) as { orders?: unknown } | null;
+    if (typeof body !== 'object' || body === null || !Array.isArray(body.orders)) {
+      throw new InvalidPageError(`the orders API answered an ids check without an "orders" array: GET ${this.shown(url)}`);
+    }
+    // Only the ids matter here: an order that exists is not deleted, whatever else it holds (a bad one is quarantined by the pages).
+    const found = new Set<string>();
+    for (const order of body.orders as unknown[]) {
+      const id = (order as { id?: unknown } | null)?.id;
+      if (typeof id === 'string' && id !== '') found.add(id);
+    }
+    return { ids: found, stats };
+  }
+
   async count(window: Window): Promise<number> {
     const url = this.withWindow(this.countUrl, window);
     const body = (await this.getJson(url, { requests: 0, throttled: 0, retried: 0 })) as { count?: unknown } | null;
@@ -122,7 +162,7 @@ export class HttpOrdersSource implements OrderSource {
   /** The URL as errors and logs show it: no user info, and only our own parameters (a base URL might carry a key). */
   private shown(url: URL): string {
     const query = new URLSearchParams();
-    for (const name of ['updated_at_min', 'updated_at_max', 'limit', 'cursor']) {
+    for (const name of ['updated_at_min', 'updated_at_max', 'deleted_at_min', 'deleted_at_max', 'limit', 'cursor']) {
       const value = url.searchParams.get(name);
       if (value !== null) query.set(name, value);
     }
@@ -172,4 +212,28 @@ export class HttpOrdersSource implements OrderSource {
     if (status === 404) throw new SourceRequestError(`the orders API has no such route (404): check the base URL: ${shown}`);
     return undefined;
   }
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_SIZE_MAX) {
+    throw new SourceRequestError(`page size must be an integer in 1..${PAGE_SIZE_MAX}, got ${limit}`);
+  }
+}
+
+function nextCursorOf(value: unknown, shown: string): string | null {
+  const nextCursor = value ?? null;
+  if (nextCursor !== null && (typeof nextCursor !== 'string' || nextCursor === '')) {
+    throw new InvalidPageError(`the orders API answered a next_cursor that is not a non-empty string or null: GET ${shown}`);
+  }
+  return nextCursor;
+}
+
+/** One feed entry `{id, deleted_at}`; a broken one fails the page (the feed cannot be quarantined, it is not an order). */
+function deletionOf(entry: unknown, shown: string): Deletion {
+  const { id, deleted_at: deletedAt } = (entry ?? {}) as { id?: unknown; deleted_at?: unknown };
+  const parsed = typeof deletedAt === 'string' ? parseInstant(deletedAt) : null;
+  if (typeof id !== 'string' || id === '' || !parsed?.ok) {
+    throw new InvalidPageError(`the orders API answered a deletion without a string id and an RFC 3339 deleted_at: GET ${shown}`);
+  }
+  return { id, deletedAt: parsed.instant };
 }

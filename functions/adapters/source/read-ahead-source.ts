@@ -27,12 +27,18 @@ interface HeldPage {
 export class ReadAheadSource implements OrderSource {
   private held: HeldPage | null = null;
   private readonly maxAgeMs: number;
+  // The deletion feed and the existence check go straight to the source, and exist exactly when the source has them
+  // (a source without them makes the run skip those steps).
+  readonly fetchDeleted?: OrderSource['fetchDeleted'];
+  readonly existing?: OrderSource['existing'];
 
   constructor(
     private readonly source: OrderSource,
     private readonly options: ReadAheadSourceOptions,
   ) {
     this.maxAgeMs = options.maxAgeMs ?? READ_AHEAD_MAX_AGE_MS;
+    if (source.fetchDeleted) this.fetchDeleted = source.fetchDeleted.bind(source);
+    if (source.existing) this.existing = source.existing.bind(source);
   }
 
   async fetchPage(request: PageRequest): Promise<SourcePage> {

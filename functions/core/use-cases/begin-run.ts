@@ -1,11 +1,12 @@
 // Use case "begin": the state machine's first step. Plans the run under the lease, or picks up the run the previous
 // execution handed over (continue-as-new).
 import { RunInProgressError } from '../errors';
-import { idsInsertedBy, ZERO_COUNTS } from '../counts';
+import { counterChangeBy, idsCountedBy, ZERO_COUNTS } from '../counts';
 import { executionNameFor, newRunId, writeTagFor } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
 import { ownSavedRun, runningFrom } from '../lease';
 import { plannedMode, planRun, type RunPlan } from '../plan';
+import { isWalked, stepOf } from '../run-phase';
 import { describeError } from '../run-outcome';
 import type { BegunRunSave, Clock, Log, OrderSource, OrderStore, SyncStateStore } from '../ports';
 import type { BeginEvent, RunState, SkippedRun } from '../run-state';
@@ -119,7 +120,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
       run,
       pagesInPart: 0,
       maxPagesPerPart,
-      done: run.pages > 0 && run.cursor === null,
+      done: isWalked(run),
       nextExecutionName: executionNameFor(leaseOwner, 2),
     };
   } catch (error) {
@@ -138,6 +139,7 @@ async function continueRun(deps: BeginDeps, handedOver: RunState, executionName:
   const run: RunProgress = { ...saved, executionName, part, updatedAt: instantFromEpochMs(nowMs) };
   await deps.state.saveProgress(handedOver.stream, handedOver.leaseOwner, run, {
     expectedPages: saved.pages,
+    expectedDeletionSteps: saved.deletionSteps ?? 0,
     orderCountDelta: 0,
     leaseExpiresAt: nowMs + deps.settings.leaseMs,
   });
@@ -190,14 +192,14 @@ async function beginSave(deps: BeginDeps, current: SyncState, plan: RunPlan, lea
     parked = null;
   }
   if (inSlot && plan.mode === 'incremental' && inSlot.run.mode === 'full') {
-    const settling = await unsettledInserts(deps, inSlot);
-    parked = { ...inSlot, settledIds: [...inSlot.settledIds, ...settling] };
+    const settling = await unsettledWrites(deps, inSlot);
+    parked = { ...inSlot, settledIds: [...inSlot.settledIds, ...settling.ids] };
     deps.log.info(`full resync ${inSlot.run.runId} parked at page ${inSlot.run.pages}: resume it with resume=true`, {
       parkedRunId: inSlot.run.runId,
       page: inSlot.run.pages,
-      settledInserts: settling.length,
+      settledInserts: settling.ids.length,
     });
-    orderCountDelta += settling.length;
+    orderCountDelta += settling.counterChange;
   } else if (inSlot) {
     orderCountDelta += await replacedInserts(deps, inSlot, 'replaced');
   }
@@ -207,23 +209,24 @@ async function beginSave(deps: BeginDeps, current: SyncState, plan: RunPlan, lea
 const runAt = (run: RunProgress | null) => (run ? { runId: run.runId, pages: run.pages } : null);
 
 /**
- * The orders an unfinished run (failed, stopped, or interrupted) inserted on the page it had claimed but whose result
- * it never saved, and that the counter does not hold yet: the claim recorded their ids before the write, the writes
- * carry the page's write tag, and the ids settled when the run was parked are counted already.
+ * The orders an unfinished run (failed, stopped, or interrupted) inserted (or turned into tombstones) on the step it
+ * had claimed but whose result it never saved, and that the counter does not hold yet: the claim recorded their ids
+ * before the write, the writes carry the step's write tag, and the ids settled when the run was parked are counted
+ * already. Answers those ids and what they add to the counter.
  */
-async function unsettledInserts(deps: BeginDeps, unfinished: ParkedRun): Promise<string[]> {
-  if (unfinished.pendingIds.length === 0) return [];
+async function unsettledWrites(deps: BeginDeps, unfinished: ParkedRun): Promise<{ ids: string[]; counterChange: number }> {
+  if (unfinished.pendingIds.length === 0) return { ids: [], counterChange: 0 };
   const stored = await deps.orders.getVersions(unfinished.pendingIds);
   const settled = new Set(unfinished.settledIds);
-  return idsInsertedBy(unfinished.pendingIds, stored, writeTagFor(unfinished.run.runId, unfinished.run.pages)).filter(
-    (id) => !settled.has(id),
-  );
+  const writeTag = writeTagFor(unfinished.run.runId, stepOf(unfinished.run));
+  const ids = idsCountedBy(unfinished.pendingIds, stored, writeTag).filter((id) => !settled.has(id));
+  return { ids, counterChange: counterChangeBy(ids, stored, writeTag) };
 }
 
-/** The count of unsettledInserts for a run that will not come back (replaced, discarded), logged when there are any. */
+/** What unsettledWrites adds to the counter for a run that will not come back (replaced, discarded), logged when any. */
 async function replacedInserts(deps: BeginDeps, unfinished: ParkedRun, what: 'replaced' | 'discarded'): Promise<number> {
-  const inserted = (await unsettledInserts(deps, unfinished)).length;
-  if (inserted > 0) {
+  const inserted = (await unsettledWrites(deps, unfinished)).counterChange;
+  if (inserted !== 0) {
     deps.log.info(`orders inserted by the ${what} run's unsaved page are counted`, {
       [`${what}RunId`]: unfinished.run.runId,
       page: unfinished.run.pages,

@@ -1,22 +1,24 @@
 // Use case "sync page": the state machine's looped step, one page of the window per invocation whatever the shop's
 // size, so no invocation nears the Lambda time limit.
 import { classifyPage } from '../classify';
-import { addCounts, countsOfWrite, idsInsertedBy, ZERO_COUNTS } from '../counts';
+import { addCounts, counterChangeBy, countsOfWrite, ZERO_COUNTS } from '../counts';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
 import type { Clock, Log, OrderSource, OrderStore, QuarantineStore, RunMetrics, SourcePage, SyncStateStore } from '../ports';
 import { orderKey, planQuarantine, quarantineKey, shownId, type RejectedOrder } from '../quarantine';
+import { after, afterPhase, type PhasePlan } from '../run-phase';
 import type { RunState } from '../run-state';
 import type { RunProgress } from '../run-types';
 import { warnOnClockSkewChange } from '../source-clock';
 import { writeOrders } from '../write-orders';
 
 export interface SyncPageDeps {
-  settings: { pageSize: number; leaseMs: number; overlapMs: number };
+  /** `reconcile`: a full run checks the live orders it did not write against the source before it commits. */
+  settings: { pageSize: number; leaseMs: number; overlapMs: number; reconcile?: boolean };
   state: Pick<SyncStateStore, 'get' | 'claimPage' | 'saveProgress'>;
   orders: OrderStore;
   quarantine: Pick<QuarantineStore, 'find' | 'apply'>;
-  source: Pick<OrderSource, 'fetchPage'>;
+  source: Pick<OrderSource, 'fetchPage' | 'fetchDeleted' | 'existing'>;
   clock: Clock;
   log: Log;
   metrics?: RunMetrics;
@@ -77,7 +79,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   const refusals = await writeOrders(deps, classified.writes, { versions, writeTag, syncedAt });
   const counts = addCounts(addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag)), quarantined);
   // The page counts an order as inserted exactly when its stored version ends tagged as this page's insert.
-  const insertsSettled = idsInsertedBy(claim.settledIds, versions, writeTag).length;
+  const insertsSettled = counterChangeBy(claim.settledIds, versions, writeTag);
   // After the orders: an order leaves the quarantine only once its valid version is stored.
   const plan = planQuarantine({
     orders: page.orders,
@@ -105,6 +107,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     maxRecordTime: maxInstant(saved.maxRecordTime, classified.maxRecordTime),
     sourceClockSkewMs: page.stats.clockSkewMs ?? saved.sourceClockSkewMs,
     updatedAt: syncedAt,
+    ...(page.nextCursor === null ? afterPhase('orders', run.mode, phasePlan(deps)) : {}),
   };
   const savedNow = await deps.state.saveProgress(state.stream, state.leaseOwner, progress, {
     expectedPages: saved.pages,
@@ -141,6 +144,14 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   return after(state, progress, page.waitSeconds);
 }
 
+/** Which steps follow the order pages with these deps: the feed and reconciliation when the source can serve them. */
+export function phasePlan(deps: Pick<SyncPageDeps, 'settings' | 'source'>): PhasePlan {
+  return {
+    deletionFeed: typeof deps.source.fetchDeleted === 'function',
+    reconcile: deps.settings.reconcile === true && typeof deps.source.existing === 'function',
+  };
+}
+
 /**
  * The page with the orders the store cannot hold (too big even compressed) moved to its rejected ones; positions
  * (valid orders before a rejected one) recounted over the orders that stay.
@@ -161,16 +172,4 @@ function withUnstorableRejected(page: SourcePage, store: Pick<OrderStore, 'unsto
     position: rejected.position - unstorableAt.filter((index) => index < rejected.position).length,
   }));
   return { ...page, orders, rejected: [...recounted, ...unstorable] };
-}
-
-/** The run state once `progress` is saved; `waitSeconds`: how long the source asked to wait before the next page. */
-function after(state: RunState, progress: RunProgress, waitSeconds = 0): RunState {
-  const { waitSeconds: _lastWait, ...rest } = state;
-  return {
-    ...rest,
-    ...(waitSeconds > 0 ? { waitSeconds } : {}),
-    run: progress,
-    pagesInPart: state.pagesInPart + Math.max(0, progress.pages - state.run.pages),
-    done: progress.cursor === null && progress.pages > 0,
-  };
 }

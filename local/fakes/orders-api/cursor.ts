@@ -11,18 +11,21 @@ export interface Filters {
   maxMicros: number | null;
 }
 
+/** Which walk a cursor belongs to: the orders, or the deletion feed (whose cursors /orders refuses, and back). */
+export type CursorScope = 'orders' | 'deleted';
+
 /** Short digest of the filters: compared as instants, so the same bound in another offset is the same walk. */
-export function filtersHash(filters: Filters): string {
+export function filtersHash(filters: Filters, scope: CursorScope = 'orders'): string {
   return createHash('sha256')
-    .update(`${filters.minMicros ?? ''}|${filters.maxMicros ?? ''}`)
+    .update(`${scope === 'orders' ? '' : `${scope}|`}${filters.minMicros ?? ''}|${filters.maxMicros ?? ''}`)
     .digest('base64url')
     .slice(0, 16);
 }
 
 /** A cursor for the walk standing after `position` (null: before the first order, as an empty first page leaves it). */
-export function encodeCursor(position: Position | null, filters: Filters): string {
+export function encodeCursor(position: Position | null, filters: Filters, scope: CursorScope = 'orders'): string {
   const body = position === null ? { u: null, i: null } : { u: microsToInstant(position.updatedMicros), i: orderIdOf(position.index) };
-  return Buffer.from(JSON.stringify({ ...body, f: filtersHash(filters) })).toString('base64url');
+  return Buffer.from(JSON.stringify({ ...body, f: filtersHash(filters, scope) })).toString('base64url');
 }
 
 export type DecodedCursor = { ok: true; position: Position | null; filtersHash: string } | { ok: false; problem: string };

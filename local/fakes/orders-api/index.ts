@@ -2,11 +2,12 @@
 // a seeded, compact in-memory shop, changes orders while clients page (live mode), and fails on demand.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../../loopback';
-import { PAGE_SIZE_MAX } from '../../../functions/core/limits';
+import { EXISTING_IDS_MAX, PAGE_SIZE_MAX } from '../../../functions/core/limits';
 import type { Instant } from '../../../functions/core/order';
-import { decodeCursor, encodeCursor, filtersHash, type Filters } from './cursor';
+import { decodeCursor, encodeCursor, filtersHash, type CursorScope, type Filters } from './cursor';
+import { DeletionFeed } from './deletion-feed';
 import { checkedFaults, NO_FAULTS, RateWindow, type FaultSettings, type ScriptedOutcome } from './faults';
-import { OrderTable } from './order-table';
+import { OrderTable, type Position } from './order-table';
 import { hash32, SeededRandom } from './random';
 import { indexOfOrderId, orderIdOf, renderOrder } from './render';
 import { MICROS_PER_MS, microsToInstant, OFFSETS, packStyle, parseTimestampMicros } from './time';
@@ -34,6 +35,8 @@ export interface FakeOrdersApiOptions {
   historyDays?: number;
   /** Changes per second made in the background while the server runs (default 0: none). */
   liveRate?: number;
+  /** Of the live changes, the share that deletes an order (0..1, default 0: none). */
+  liveDeletionShare?: number;
   faults?: Partial<FaultSettings>;
 }
 
@@ -51,6 +54,11 @@ export interface Change {
   bulk?: boolean;
 }
 
+export interface DeletedOrder {
+  id: string;
+  deleted_at: Instant;
+}
+
 export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
@@ -66,6 +74,8 @@ export interface FakeApiStats {
   orders: number;
   /** Orders changed or created since start (a bulk update counts each of its orders). */
   changes: number;
+  /** Orders deleted since start (the feed may have dropped some of them since). */
+  deleted: number;
   /** Bytes held by the shop's columns and sorted index. */
   tableBytes: number;
 }
@@ -95,6 +105,17 @@ export interface FakeOrdersApi {
   breakPagesOf(id: string, broken: boolean): void;
   /** Changes per second in the background (0 stops them). */
   setLiveRate(changesPerSecond: number): void;
+  /** Of the live changes, the share that deletes an order (0..1). */
+  setLiveDeletionShare(share: number): void;
+  /**
+   * Deletes these orders now, all with one deleted_at (returned): they leave /orders, ?ids= and the count, and enter
+   * the deletion feed. An unknown or already deleted id is a RangeError.
+   */
+  deleteOrders(ids: readonly string[]): { deletedAt: Instant };
+  /** Every order deleted since start, oldest first, including those the feed no longer lists. */
+  deletions(): DeletedOrder[];
+  /** The feed's retention: drops its entries deleted before `instant` (as a feed kept 30 days does); answers how many. */
+  dropDeletionsBefore(instant: Instant): number;
   stats(): FakeApiStats;
   /** The last 1000 requests, oldest first. */
   requests(): readonly RecordedRequest[];
@@ -110,6 +131,9 @@ const BULK_EVERY = 400;
 const BULK_SIZE = 150;
 const ORDERS_PARAMETERS = new Set(['updated_at_min', 'updated_at_max', 'limit', 'cursor']);
 const COUNT_PARAMETERS = new Set(['updated_at_min', 'updated_at_max']);
+const DELETED_PARAMETERS = new Set(['deleted_at_min', 'deleted_at_max', 'limit', 'cursor']);
+/** `GET /orders?ids=`: at most this many ids, and no other parameter. */
+const IDS_MAX = EXISTING_IDS_MAX;
 
 class BadRequest extends Error {}
 
@@ -119,6 +143,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
   const clockOffsetMs = options.clockOffsetMs ?? 0;
   const sourceNowMs = (): number => clock() + clockOffsetMs;
   const token = options.token ?? `fake_${hash32(seed, 0x70c3).toString(16)}${hash32(seed, 0xbeef).toString(16)}`;
+  const feed = new DeletionFeed();
   const table = OrderTable.generate({
     seed,
     orders: options.orders ?? 1000,
@@ -164,11 +189,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
   }
 
   function mutate(change: Change): { updated: string[]; created: string[] } {
-    const updates = (change.updates ?? []).map((id) => {
-      const index = indexOfOrderId(id, table.size);
-      if (index === null) throw new RangeError(`no order ${id} in the fake shop`);
-      return index;
-    });
+    const updates = (change.updates ?? []).map(existingIndex);
     const creates = change.creates ?? 0;
     const created: number[] = [];
     if (change.bulk) created.push(...applyChange(updates, creates));
@@ -192,8 +213,26 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     }
   }
 
-  // Live mode: a shop's steady trickle of orders placed and changed, with an occasional bulk update.
+  /** Indices of orders that exist now (not deleted). */
+  function existingIndex(id: string): number {
+    const index = indexOfOrderId(id, table.size);
+    if (index === null) throw new RangeError(`no order ${id} in the fake shop`);
+    if (table.isDeleted(index)) throw new RangeError(`order ${id} was deleted from the fake shop`);
+    return index;
+  }
+
+  function deleteIndices(indices: readonly number[]): number {
+    const atMicros = Math.max(sourceNowMs() * MICROS_PER_MS, feed.newestMicros + 1);
+    table.delete(indices);
+    feed.append([...new Set(indices)], atMicros);
+    clockPast(atMicros);
+    return atMicros;
+  }
+
+  // Live mode: a shop's steady trickle of orders placed, changed and (a share of them, when asked) deleted, with an
+  // occasional bulk update.
   let liveRate = 0;
+  let liveDeletionShare = checkedShare(options.liveDeletionShare ?? 0);
   let liveTimer: NodeJS.Timeout | null = null;
   let liveDue = 0;
   let liveChanges = 0;
@@ -208,9 +247,17 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
       const unbroken = (indices: number[]) => indices.filter((index) => !pageBreakers.has(index));
       if (liveChanges % BULK_EVERY === 0) {
         const bulk = Array.from({ length: Math.min(BULK_SIZE, table.size) }, () => liveRandom.int(table.size));
-        applyChange(unbroken(bulk), 0);
+        applyChange(
+          unbroken(bulk).filter((index) => !table.isDeleted(index)),
+          0,
+        );
       } else if (liveRandom.chance(0.2)) applyChange([], 1);
-      else applyChange(unbroken([liveRandom.int(table.size)]), 0);
+      else {
+        const index = liveRandom.int(table.size);
+        if (table.isDeleted(index) || pageBreakers.has(index)) applyChange([], 1);
+        else if (liveDeletionShare > 0 && liveRandom.chance(liveDeletionShare)) deleteIndices([index]);
+        else applyChange([index], 0);
+      }
     }
   }
   function setLiveRate(changesPerSecond: number): void {
@@ -229,7 +276,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
 
   // ------------------------------------------------------------------ HTTP
 
-  function parseFilters(query: URLSearchParams): Filters {
+  function parseFilters(query: URLSearchParams, field: 'updated_at' | 'deleted_at' = 'updated_at'): Filters {
     const bound = (name: string): number | null => {
       const text = query.get(name);
       if (text === null) return null;
@@ -237,7 +284,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
       if (!parsed.ok) throw new BadRequest(`${name} "${text}" ${parsed.problem}`);
       return parsed.micros;
     };
-    return { minMicros: bound('updated_at_min'), maxMicros: bound('updated_at_max') };
+    return { minMicros: bound(`${field}_min`), maxMicros: bound(`${field}_max`) };
   }
 
   function checkParameters(query: URLSearchParams, allowed: ReadonlySet<string>): void {
@@ -250,22 +297,11 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
   }
 
   function ordersPage(query: URLSearchParams, outcome: ScriptedOutcome | undefined): string {
+    if (query.has('ids')) return ordersById(query);
     checkParameters(query, ORDERS_PARAMETERS);
     const filters = parseFilters(query);
-    const limitText = query.get('limit');
-    const limit = limitText === null ? PAGE_LIMIT_DEFAULT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
-    if (!(limit >= 1 && limit <= PAGE_SIZE_MAX))
-      throw new BadRequest(`limit must be an integer in 1..${PAGE_SIZE_MAX}, got "${limitText}"`);
-    const cursorText = query.get('cursor');
-    let after = null;
-    if (cursorText !== null) {
-      const decoded = decodeCursor(cursorText, table.size);
-      if (!decoded.ok) throw new BadRequest(decoded.problem);
-      if (decoded.filtersHash !== filtersHash(filters)) {
-        throw new BadRequest('cursor was issued for other filters: send the same updated_at_min and updated_at_max as the walk began with');
-      }
-      after = decoded.position;
-    }
+    const limit = limitOf(query);
+    const after = cursorPosition(query, filters, 'orders');
     if (outcome === 'empty' || (outcome === undefined && faultRandom.chance(faults.emptyPageRate))) {
       return pageBody([], encodeCursor(after, filters));
     }
@@ -281,6 +317,56 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
       return JSON.stringify({ data: { orders: [] }, next: null });
     if (outcome === 'cursor-type') return body.replace(/"next_cursor":(null|"[^"]*")\}$/, '"next_cursor":12345}');
     return body;
+  }
+
+  function limitOf(query: URLSearchParams): number {
+    const limitText = query.get('limit');
+    const limit = limitText === null ? PAGE_LIMIT_DEFAULT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
+    if (!(limit >= 1 && limit <= PAGE_SIZE_MAX))
+      throw new BadRequest(`limit must be an integer in 1..${PAGE_SIZE_MAX}, got "${limitText}"`);
+    return limit;
+  }
+
+  /** The position the request's cursor stands at (null: none sent), refused when made for other filters or another walk. */
+  function cursorPosition(query: URLSearchParams, filters: Filters, scope: CursorScope): Position | null {
+    const cursorText = query.get('cursor');
+    if (cursorText === null) return null;
+    const decoded = decodeCursor(cursorText, table.size);
+    if (!decoded.ok) throw new BadRequest(decoded.problem);
+    if (decoded.filtersHash !== filtersHash(filters, scope)) {
+      const field = scope === 'orders' ? 'updated_at' : 'deleted_at';
+      throw new BadRequest(
+        `cursor was issued for other filters or another route: send the same ${field}_min and ${field}_max as the walk began with`,
+      );
+    }
+    return decoded.position;
+  }
+
+  /** `GET /orders?ids=a,b`: the orders among them that exist now (docs/source-contract.md "GET /orders?ids=…"). */
+  function ordersById(query: URLSearchParams): string {
+    const others = [...query.keys()].filter((name) => name !== 'ids');
+    if (others.length > 0) throw new BadRequest(`ids takes no other parameter, got ${others.join(', ')}`);
+    if (query.getAll('ids').length > 1) throw new BadRequest('parameter "ids" given more than once');
+    const ids = query.get('ids')!.split(',');
+    if (ids.length > IDS_MAX) throw new BadRequest(`ids takes 1..${IDS_MAX} order ids, got ${ids.length}`);
+    if (ids.some((id) => id === '')) throw new BadRequest('ids must be a comma-separated list of order ids, with no empty one');
+    const existing = [...new Set(ids)]
+      .map((id) => indexOfOrderId(id, table.size))
+      .filter((index): index is number => index !== null && !table.isDeleted(index));
+    return pageBody(existing, null);
+  }
+
+  /** `GET /orders/deleted`: the deletion feed, keyset-paged by (deleted_at, id). */
+  function deletedPage(query: URLSearchParams): string {
+    checkParameters(query, DELETED_PARAMETERS);
+    const filters = parseFilters(query, 'deleted_at');
+    const limit = limitOf(query);
+    const after = cursorPosition(query, filters, 'deleted');
+    const { entries, more } = feed.page(after, filters.minMicros, filters.maxMicros, limit);
+    const last = entries[entries.length - 1];
+    const nextCursor = more && last !== undefined ? encodeCursor(last, filters, 'deleted') : null;
+    const deleted = entries.map(({ updatedMicros, index }) => ({ id: orderIdOf(index), deleted_at: microsToInstant(updatedMicros) }));
+    return JSON.stringify({ deleted, next_cursor: nextCursor });
   }
 
   function pageBody(indices: readonly number[], nextCursor: string | null): string {
@@ -356,7 +442,8 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
         return done(200, ordersPage(url.searchParams, outcome), headers);
       }
       if (path === '/orders/count') return done(200, ordersCount(url.searchParams), headers);
-      return done(404, errorBody('not_found', `no route ${path} (routes: /orders, /orders/count)`), headers);
+      if (path === '/orders/deleted') return done(200, deletedPage(url.searchParams), headers);
+      return done(404, errorBody('not_found', `no route ${path} (routes: /orders, /orders/count, /orders/deleted)`), headers);
     } catch (error) {
       if (error instanceof BadRequest) return done(400, errorBody('invalid_parameter', error.message), headers);
       throw error;
@@ -408,7 +495,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     },
     order(id) {
       const index = indexOfOrderId(id, table.size);
-      return index === null ? undefined : served(index);
+      return index === null || table.isDeleted(index) ? undefined : served(index);
     },
     mutate,
     setFaults(change) {
@@ -434,12 +521,30 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
       else corruptions.set(index, patch);
     },
     setLiveRate,
+    setLiveDeletionShare(share) {
+      liveDeletionShare = checkedShare(share);
+    },
+    deleteOrders(ids) {
+      if (ids.length === 0) throw new RangeError('deleteOrders: no ids');
+      return { deletedAt: microsToInstant(deleteIndices(ids.map(existingIndex))) };
+    },
+    deletions() {
+      return [...feed.deletedAt]
+        .sort(([a, atA], [b, atB]) => atA - atB || a - b)
+        .map(([index, at]) => ({ id: orderIdOf(index), deleted_at: microsToInstant(at) }));
+    },
+    dropDeletionsBefore(instant) {
+      const parsed = parseTimestampMicros(instant);
+      if (!parsed.ok) throw new RangeError(`dropDeletionsBefore(): ${instant} ${parsed.problem}`);
+      return feed.dropBefore(parsed.micros);
+    },
     stats() {
       return {
         requests: requestCount,
         byRoute: structuredClone(byRoute),
         orders: table.size,
         changes: changeCount,
+        deleted: feed.deletedAt.size,
         tableBytes: table.bytes(),
       };
     },
@@ -450,4 +555,9 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
       return microsToInstant(sourceNowMs() * MICROS_PER_MS);
     },
   };
+}
+
+function checkedShare(share: number): number {
+  if (!(share >= 0 && share <= 1)) throw new RangeError(`liveDeletionShare must be in 0..1, got ${share}`);
+  return share;
 }

@@ -149,6 +149,19 @@ export class OrderTable {
     return counted;
   }
 
+  /** Whether the order was deleted: it is gone from pages and counts (its updated_at is NaN, so no entry is current). */
+  isDeleted(index: number): boolean {
+    return Number.isNaN(this.updatedMicros[index]);
+  }
+
+  /** Deletes these orders: their index entries stop being current, compaction drops them. */
+  delete(indices: readonly number[]): void {
+    for (const index of indices) {
+      if (index < 0 || index >= this.size) throw new RangeError(`no order at index ${index}`);
+      this.updatedMicros[index] = Number.NaN;
+    }
+  }
+
   /** Every order's index in (updated_at, id) order. */
   *sortedIndices(): Generator<number> {
     for (let p = 0; p < this.logLength; p++) if (this.isCurrent(p)) yield this.logOrder[p]!;
@@ -181,6 +194,7 @@ export class OrderTable {
     this.reserveLog(this.logLength + touched.length);
     for (const index of touched) {
       if (index >= this.size) throw new RangeError(`no order at index ${index}`);
+      if (this.isDeleted(index)) throw new RangeError(`order at index ${index} was deleted: it cannot change`);
       if (!isNew.has(index)) this.version[index]! += 1;
       this.updatedMicros[index] = micros;
       this.updatedStyle[index] = style;

@@ -19,6 +19,8 @@ import {
   orderLineItemsCost,
   orderNodeCost,
   ORDERS_COUNT_COST,
+  orderDeletionsCost,
+  ordersExistCost,
   ordersPageCost,
 } from '../../../functions/adapters/source/shopify/queries';
 import type { Instant } from '../../../functions/core/order';
@@ -103,6 +105,7 @@ export interface FakeShopify {
 
 const VERSION = /^\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/;
 const WINDOW_FILTER = /^(?:updated_at:>='([^']+)' AND )?updated_at:<'([^']+)'$/;
+const DELETIONS_FILTER = /^subject_type:ORDER AND action:destroy AND (?:created_at:>='([^']+)' AND )?created_at:<'([^']+)'$/;
 const SIXTY_DAYS_MS = 60 * 86_400_000;
 const RECORDED = 1000;
 const DOCS = 'https://shopify.dev/api/usage/rate-limits';
@@ -225,9 +228,16 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         return BULK_OPERATION_COST;
       case 'RunningBulkOperations':
         return RUNNING_BULK_OPERATIONS_COST;
+      case 'OrderDeletions':
+        return orderDeletionsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
+      case 'OrdersExist':
+        if (!Array.isArray(variables.ids) || variables.ids.length > MAX_CONNECTION_FIRST) {
+          throw new GraphqlError(`ids must be a list of at most ${MAX_CONNECTION_FIRST} ids`, 'BAD_USER_INPUT');
+        }
+        return ordersExistCost(variables.ids.length);
       default:
         throw new GraphqlError(
-          `the fake serves OrdersPage, OrderLineItems, OrdersCount, AccessScopes and the bulk operations, not ${JSON.stringify(operation)}`,
+          `the fake serves OrdersPage, OrderLineItems, OrdersCount, AccessScopes, OrderDeletions, OrdersExist and the bulk operations, not ${JSON.stringify(operation)}`,
           'undefinedField',
         );
     }
@@ -297,6 +307,55 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     };
   }
 
+  /**
+   * `events` filtered to order destructions in a created_at window: the shop's deletion feed, each entry a BasicEvent
+   * created when the order was deleted (whole seconds, as Shopify stores times; the bounds as windowOf reads them).
+   */
+  async function orderDeletions(variables: Fields): Promise<{ data: Fields; actual: number }> {
+    requireOrdersScope('events');
+    const match = typeof variables.query === 'string' ? DELETIONS_FILTER.exec(variables.query) : null;
+    if (!match) {
+      throw new GraphqlError(
+        `the fake understands only "subject_type:ORDER AND action:destroy AND created_at:>='…' AND created_at:<'…'", got ${JSON.stringify(variables.query)}`,
+        'BAD_USER_INPUT',
+      );
+    }
+    const url = new URL('/orders/deleted', shop.url);
+    if (match[1] !== undefined) url.searchParams.set('deleted_at_min', secondCeiling(toInstant(match[1])));
+    url.searchParams.set('deleted_at_max', secondCeiling(toInstant(match[2]!)));
+    url.searchParams.set('limit', String(variables.first));
+    if (variables.after !== null && variables.after !== undefined) {
+      const after = unwrap(String(variables.after)) as Fields | undefined;
+      if (typeof after?.d !== 'string') throw new GraphqlError('Invalid cursor for current pagination sort.', 'BAD_USER_INPUT');
+      url.searchParams.set('cursor', after.d);
+    }
+    const answer = await request(url, { headers: { authorization: `Bearer ${shop.token}` }, dispatcher: agent });
+    const text = await answer.body.text();
+    if (answer.statusCode !== 200) throw new GraphqlError(`shop answered ${answer.statusCode}`, 'INTERNAL_SERVER_ERROR');
+    const page = JSON.parse(text) as { deleted: Array<{ id: string; deleted_at: Instant }>; next_cursor: string | null };
+    const nodes = page.deleted.map((entry) => ({
+      __typename: 'BasicEvent',
+      subjectId: orderGid(entry.id),
+      subjectType: 'ORDER',
+      action: 'destroy',
+      createdAt: `${wholeSecond(entry.deleted_at).slice(0, 19)}Z`,
+    }));
+    const hasNextPage = page.next_cursor !== null;
+    const endCursor = hasNextPage ? opaque({ d: page.next_cursor }) : null;
+    return { data: { events: { nodes, pageInfo: { hasNextPage, endCursor } } }, actual: 2 + nodes.length };
+  }
+
+  /** `nodes(ids:)`: an order that exists (and is visible) answers its id, anything else null. */
+  function ordersExist(variables: Fields): { data: Fields; actual: number } {
+    requireOrdersScope('nodes');
+    const nodes = (variables.ids as unknown[]).map((gid) => {
+      const referenceId = referenceIdOf(gid);
+      const order = referenceId === null ? undefined : shop.order(referenceId);
+      return order === undefined || !visible(orderNode(order, 0)) ? null : { __typename: 'Order', id: gid };
+    });
+    return { data: { nodes }, actual: 1 + nodes.length };
+  }
+
   async function execute(
     operation: string,
     variables: Fields,
@@ -322,6 +381,10 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         return ordersPage(variables);
       case 'OrderLineItems':
         return orderLineItems(variables);
+      case 'OrderDeletions':
+        return orderDeletions(variables);
+      case 'OrdersExist':
+        return ordersExist(variables);
       case 'OrdersCount': {
         requireOrdersScope('ordersCount');
         return { data: { ordersCount: { count: shop.truth(windowOf(variables.query)).length, precision: 'EXACT' } }, actual: 1 };

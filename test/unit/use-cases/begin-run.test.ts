@@ -71,7 +71,7 @@ describe('begin', () => {
     const failed = aRunProgress({
       pages: 6,
       cursor: 'c6',
-      counts: { fetched: 24, inserted: 24, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+      counts: { fetched: 24, inserted: 24, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
       status: 'failed',
     });
     world.state.put(STREAM, {

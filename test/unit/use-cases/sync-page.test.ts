@@ -42,7 +42,7 @@ describe('sync page', () => {
     expect(state.run).toMatchObject({
       pages: 3,
       cursor: null,
-      counts: { fetched: 10, inserted: 10, updated: 0, unchanged: 0, stale: 0, quarantined: 0 },
+      counts: { fetched: 10, inserted: 10, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
     });
     expect((await world.state.get(STREAM)).orderCount).toBe(10);
   });
@@ -73,7 +73,7 @@ describe('sync page', () => {
 
     const retried = await syncPage(world.deps.syncPage, begun);
 
-    expect(retried.run.counts).toEqual({ fetched: 5, inserted: 5, updated: 0, unchanged: 0, stale: 0, quarantined: 0 });
+    expect(retried.run.counts).toEqual({ fetched: 5, inserted: 5, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 });
     expect((await world.state.get(STREAM)).orderCount).toBe(5);
     expect(world.orders.items.size).toBe(5);
   });
@@ -95,7 +95,7 @@ describe('sync page', () => {
 
     const after = await syncPage(world.deps.syncPage, begun);
 
-    expect(after.run.counts).toEqual({ fetched: 4, inserted: 2, updated: 0, unchanged: 1, stale: 1, quarantined: 0 });
+    expect(after.run.counts).toEqual({ fetched: 4, inserted: 2, updated: 0, unchanged: 1, stale: 1, quarantined: 0, deleted: 0 });
     expect(world.orders.items.get(newer!.id)!.order.updatedAt).toBe('2026-01-01T11:59:00.000000Z');
   });
 
@@ -191,7 +191,7 @@ describe('sync page', () => {
 
       const after = await syncPage(world.deps.syncPage, begun);
 
-      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 1, quarantined: 0 });
+      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 1, quarantined: 0, deleted: 0 });
       expect(world.orders.items.get(target.id)!.writeTag).toBe('other#0');
       expect((await world.state.get(STREAM)).orderCount).toBe(3);
     });
@@ -207,7 +207,7 @@ describe('sync page', () => {
 
       const after = await syncPage(world.deps.syncPage, begun);
 
-      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 1, unchanged: 0, stale: 0, quarantined: 0 });
+      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 1, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 });
       expect(world.orders.items.get(target.id)).toMatchObject({
         order: { updatedAt: target.updatedAt },
         kind: 'updated',
@@ -229,7 +229,7 @@ describe('sync page, quarantine', () => {
 
     while (!state.done) state = await syncPage(world.deps.syncPage, state);
 
-    expect(state.run.counts).toEqual({ fetched: 10, inserted: 9, updated: 0, unchanged: 0, stale: 0, quarantined: 1 });
+    expect(state.run.counts).toEqual({ fetched: 10, inserted: 9, updated: 0, unchanged: 0, stale: 0, quarantined: 1, deleted: 0 });
     expect(world.orders.items.has('ord_0000002')).toBe(false);
     expect(world.orders.items.size).toBe(9);
     expect((await world.state.get(STREAM)).orderCount).toBe(9);
@@ -263,7 +263,7 @@ describe('sync page, quarantine', () => {
     let second = (await beginRun(world.deps.begin, event)) as RunState;
     while (!second.done) second = await syncPage(world.deps.syncPage, second);
 
-    expect(second.run.counts).toEqual({ fetched: 6, inserted: 0, updated: 0, unchanged: 5, stale: 0, quarantined: 1 });
+    expect(second.run.counts).toEqual({ fetched: 6, inserted: 0, updated: 0, unchanged: 5, stale: 0, quarantined: 1, deleted: 0 });
     expect((await world.quarantine.summary(STREAM, 20)).count).toBe(1);
     expect(world.quarantine.entries.get(`${STREAM}|order#ord_0000003`)).toMatchObject({
       firstSeenAt: firstSeen.firstSeenAt,
@@ -289,7 +289,7 @@ describe('sync page, quarantine', () => {
 
     const retried = await syncPage(world.deps.syncPage, begun);
 
-    expect(retried.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 0, quarantined: 1 });
+    expect(retried.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 0, quarantined: 1, deleted: 0 });
     expect((await world.quarantine.summary(STREAM, 20)).count).toBe(1);
     expect((await world.state.get(STREAM)).orderCount).toBe(3);
   });
@@ -313,7 +313,7 @@ describe('sync page, quarantine', () => {
     let second = (await beginRun(world.deps.begin, event)) as RunState;
     while (!second.done) second = await syncPage(world.deps.syncPage, second);
 
-    expect(second.run.counts).toEqual({ fetched: 4, inserted: 1, updated: 0, unchanged: 3, stale: 0, quarantined: 0 });
+    expect(second.run.counts).toEqual({ fetched: 4, inserted: 1, updated: 0, unchanged: 3, stale: 0, quarantined: 0, deleted: 0 });
     expect(world.orders.items.get('ord_0000004')?.order.updatedAt).toBe('2026-01-01T11:30:00.000000Z');
     expect(await world.quarantine.summary(STREAM, 20)).toEqual({ count: 0, newest: [] });
     expect((await world.state.get(STREAM)).orderCount).toBe(4);
@@ -339,7 +339,7 @@ describe('sync page, quarantine', () => {
     expect((await world.quarantine.summary(STREAM, 20)).newest).toEqual([
       expect.objectContaining({ id: 'ord_0000002', storedUpdatedAt: storedAt }),
     ]);
-    expect(second.run.counts).toMatchObject({ fetched: 4, unchanged: 3, quarantined: 1 });
+    expect(second.run.counts).toMatchObject({ fetched: 4, unchanged: 3, quarantined: 1, deleted: 0 });
   });
 
   it('an order too big for an item even compressed is quarantined, not a failed page', async () => {
@@ -356,7 +356,7 @@ describe('sync page, quarantine', () => {
 
     while (!state.done) state = await syncPage(world.deps.syncPage, state);
 
-    expect(state.run.counts).toEqual({ fetched: 3, inserted: 2, updated: 0, unchanged: 0, stale: 0, quarantined: 1 });
+    expect(state.run.counts).toEqual({ fetched: 3, inserted: 2, updated: 0, unchanged: 0, stale: 0, quarantined: 1, deleted: 0 });
     const [entry] = (await world.quarantine.summary(STREAM, 20)).newest;
     expect(entry).toMatchObject({ id: big.id, field: '(order)', rawKept: false });
     expect(entry!.message).toMatch(/raw order is \d+ bytes \(\d+ gzip-compressed\), more than a DynamoDB item can hold/);

@@ -238,6 +238,42 @@ export function windowFilter(window: Window): string {
   return window.from === null ? upper : `updated_at:>='${shopifyDateTime(window.from)}' AND ${upper}`;
 }
 
+// ---------------------------------------------------------------- deletions
+
+/**
+ * Orders deleted in a window: the events Shopify records when an order is destroyed (subject type ORDER, action
+ * `destroy`, BasicEvent's general actions). `deletionEvents` covers only products and collections. Events are kept a
+ * year; sorted by CREATED_AT, ties by id.
+ */
+export const ORDER_DELETIONS_QUERY = `query OrderDeletions($first: Int!, $after: String, $query: String!) {
+  events(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
+    nodes { __typename ... on BasicEvent { subjectId subjectType action createdAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** Which orders still exist (reconciliation after a full resync): a deleted or unknown id answers null. */
+export const ORDERS_EXIST_QUERY = `query OrdersExist($ids: [ID!]!) {
+  nodes(ids: $ids) { __typename ... on Order { id } }
+}`;
+
+/** A connection of `first` events (2 for the connection, 1 a node). */
+export function orderDeletionsCost(first: number): number {
+  return 2 + first;
+}
+
+/** One point a node asked for, one for the query. */
+export function ordersExistCost(ids: number): number {
+  return 1 + ids;
+}
+
+/** `subject_type:ORDER AND action:destroy AND created_at:>='from' AND created_at:<'to'`: the run's window on deletions. */
+export function deletionsFilter(window: Window): string {
+  const upper = `created_at:<'${shopifyDateTime(window.to)}'`;
+  const bounds = window.from === null ? upper : `created_at:>='${shopifyDateTime(window.from)}' AND ${upper}`;
+  return `subject_type:ORDER AND action:destroy AND ${bounds}`;
+}
+
 // ---------------------------------------------------------------- the documents, for the schema test
 
 /**
@@ -254,6 +290,8 @@ export const SHOPIFY_DOCUMENTS: Readonly<Record<string, string>> = {
   BulkOperation: BULK_OPERATION_QUERY,
   CurrentBulkOperation: CURRENT_BULK_OPERATION_QUERY,
   RunningBulkOperations: RUNNING_BULK_OPERATIONS_QUERY,
+  OrderDeletions: ORDER_DELETIONS_QUERY,
+  OrdersExist: ORDERS_EXIST_QUERY,
 };
 
 /**

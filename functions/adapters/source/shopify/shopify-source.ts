@@ -7,6 +7,7 @@ import { epochMsOf } from '../../../core/instant';
 import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { BulkOperationFailedError, BulkResultExpiredError, type BulkOrderExport } from './bulk-export';
+import type { ShopifyDeletions } from './shopify-deletions';
 
 /** Where a bulk walk stands; `restarts`: new exports this run has started after one failed or expired. */
 export type BulkPlace =
@@ -19,6 +20,8 @@ export interface ShopifySourceOptions {
   paged: OrderSource;
   /** The bulk export over the same connector; absent: full resyncs page too (SHOPIFY_BULK_RESYNC=false). */
   bulk?: BulkOrderExport;
+  /** Deleted orders (the `events` feed, `nodes(ids:)`); absent: runs skip the deletion steps. */
+  deletions?: ShopifyDeletions;
   /** Bytes of the result one page reads (SHOPIFY_BULK_RANGE_BYTES). */
   rangeBytes: number;
   clock?: () => number;
@@ -56,9 +59,16 @@ function noStats(): SourceCallStats {
 
 export class ShopifySource implements OrderSource {
   private readonly clock: () => number;
+  readonly fetchDeleted?: OrderSource['fetchDeleted'];
+  readonly existing?: OrderSource['existing'];
 
   constructor(private readonly options: ShopifySourceOptions) {
     this.clock = options.clock ?? Date.now;
+    const { deletions } = options;
+    if (deletions) {
+      this.fetchDeleted = (request) => deletions.fetchDeleted(request);
+      this.existing = (ids) => deletions.existing(ids);
+    }
   }
 
   async fetchPage(request: PageRequest): Promise<SourcePage> {

@@ -1,0 +1,42 @@
+// Use case "reconcile": after a full resync's pages and deletion feed, the live orders of the copy that the resync
+// did not write are checked against the source, a bounded page of them per invocation, and those it no longer has
+// become tombstones. This is what finds deletions the feed no longer lists (past its retention).
+import { runDeletionStep } from '../deletion-step';
+import { EXISTING_IDS_MAX } from '../limits';
+import { instantFromEpochMs } from '../instant';
+import type { SourceCallStats } from '../ports';
+import type { RunState } from '../run-state';
+import { phasePlan, type SyncPageDeps } from './sync-page';
+
+/**
+ * Step "reconcile":
+ * 1. scan the copy from the phase's cursor for up to EXISTING_IDS_MAX live orders whose write tag is not this run's:
+ *    an order the resync changed carries its tag; an unchanged one was not rewritten and is asked about;
+ * 2. claim their ids, re-read their versions, and ask the source which of the still-live ones exist (one request);
+ * 3. the ones it does not have become tombstones, deleted at the source's time of asking (the latest it can have
+ *    been deleted: the feed no longer says when); an order updated during the resync still exists and stays;
+ * 4. save the scan's cursor and the counter as any step does. Memory stays one page whatever the shop's size.
+ */
+export async function reconcileCopy(deps: SyncPageDeps, state: RunState): Promise<RunState> {
+  const { run } = state;
+  const existing = deps.source.existing!.bind(deps.source);
+  const scanned = await deps.orders.scanUnwritten(run.runId, { cursor: run.phaseCursor ?? null, limit: EXISTING_IDS_MAX });
+  return runDeletionStep(deps, state, {
+    phase: 'reconcile',
+    ids: scanned.versions.map((version) => version.id),
+    async deletionsOf(versions) {
+      const live = scanned.versions.filter(
+        ({ id }) => versions.get(id)?.deletedAt === null && !versions.get(id)?.writeTag?.startsWith(`${run.runId}#`),
+      );
+      if (live.length === 0) return { deletions: [], stats: NO_CALLS };
+      const askedAtMs = deps.clock() + (run.sourceClockSkewMs ?? 0);
+      const found = await existing(live.map(({ id }) => id));
+      const deletedAt = instantFromEpochMs(askedAtMs);
+      return { deletions: live.filter(({ id }) => !found.ids.has(id)).map(({ id }) => ({ id, deletedAt })), stats: found.stats };
+    },
+    nextCursor: scanned.nextCursor,
+    plan: phasePlan(deps),
+  });
+}
+
+const NO_CALLS: SourceCallStats = Object.freeze({ requests: 0, throttled: 0, retried: 0 });

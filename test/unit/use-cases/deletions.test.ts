@@ -1,0 +1,113 @@
+// The steps after the order pages, over in-memory ports: the deletion feed and a full resync's reconciliation turn
+// deleted orders into tombstones, and a step that died after writing them, retried, counts each deletion once.
+import type { OrderSource, SourceCallStats } from '../../../functions/core/ports';
+import type { RunState } from '../../../functions/core/run-state';
+import { beginRun } from '../../../functions/core/use-cases/begin-run';
+import { commitRun } from '../../../functions/core/use-cases/commit-run';
+import { syncStep } from '../../../functions/core/use-cases/sync-step';
+import type { SyncPageDeps } from '../../../functions/core/use-cases/sync-page';
+import { STREAM, useCaseWorld } from '../../support/use-case-harness';
+
+const STATS: SourceCallStats = { requests: 1, throttled: 0, retried: 0 };
+const DELETED_AT = '2099-01-01T00:00:00.000000Z';
+
+function worldWithDeletions(feed: string[], gone: Set<string>) {
+  const world = useCaseWorld({ orders: 10, pageSize: 4 });
+  /** The world's shop, with this deletion feed and these orders gone. */
+  const sourceWith = (feedIds: string[], goneIds: Set<string>): Pick<OrderSource, 'fetchPage' | 'fetchDeleted' | 'existing'> => ({
+    fetchPage: (request) => world.shop.fetchPage(request),
+    fetchDeleted: async () => ({ deletions: feedIds.map((id) => ({ id, deletedAt: DELETED_AT })), nextCursor: null, stats: STATS }),
+    existing: async (ids) => ({ ids: new Set(ids.filter((id) => !goneIds.has(id))), stats: STATS }),
+  });
+  const deps: SyncPageDeps = {
+    ...world.deps.syncPage,
+    source: sourceWith(feed, gone),
+    settings: { ...world.deps.syncPage.settings, reconcile: true },
+  };
+  return { world, deps, sourceWith };
+}
+
+async function begun(world: ReturnType<typeof useCaseWorld>): Promise<RunState> {
+  const event = {
+    input: { mode: 'full', trigger: 'test', runId: 'full-test-r1' },
+    executionName: 'full-test-r1-p1',
+    executionArn: 'arn',
+  } as const;
+  return (await beginRun(world.deps.begin, event)) as RunState;
+}
+
+describe('the deletion steps', () => {
+  it('a full run walks its pages, the feed, then reconciliation, tombstoning what the feed lists and what the source lost', async () => {
+    const { world, deps, sourceWith } = worldWithDeletions([], new Set());
+    let state = await begun(world);
+    while (!state.done) state = await syncStep(deps, state);
+    await commitRun(world.deps.commit, state);
+    const ids = [...world.orders.items.keys()].sort();
+    expect(ids).toHaveLength(10);
+
+    // A second full run: one order in the feed, two more gone from the source (past the feed's retention).
+    const second: SyncPageDeps = { ...deps, source: sourceWith([ids[0]!], new Set(ids.slice(0, 3))) };
+    const feedGone = new Set(ids.slice(0, 3));
+    world.shop.orders = world.shop.orders.filter((order) => !feedGone.has(order.id));
+    state = (await beginRun(world.deps.begin, {
+      input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' },
+      executionName: 'full-test-r2-p1',
+      executionArn: 'arn',
+    })) as RunState;
+    while (!state.done) state = await syncStep(second, state);
+
+    expect(state.run.counts).toMatchObject({ fetched: 7, unchanged: 7, deleted: 3 });
+    expect([...world.orders.tombstones.keys()].sort()).toEqual(ids.slice(0, 3));
+    expect((await world.state.get(STREAM)).orderCount).toBe(7);
+  });
+
+  it('a feed step that died after writing its tombstones, retried, counts each deletion once', async () => {
+    const { world, deps, sourceWith } = worldWithDeletions([], new Set());
+    let state = await begun(world);
+    while (state.run.phase !== 'deletions') state = await syncStep(deps, state);
+    const ids = [...world.orders.items.keys()].sort();
+    const dying: SyncPageDeps = {
+      ...deps,
+      source: sourceWith(ids.slice(0, 2), new Set()),
+      state: {
+        get: (stream) => world.state.get(stream),
+        claimPage: (...args) => world.state.claimPage(...args),
+        saveProgress: async () => {
+          throw new Error('the step died before saving');
+        },
+      },
+    };
+    await expect(syncStep(dying, state)).rejects.toThrow('died');
+    expect(world.orders.tombstones.size).toBe(2);
+
+    const retried = await syncStep({ ...deps, source: sourceWith(ids.slice(0, 2), new Set()) }, state);
+
+    expect(retried.run.counts.deleted).toBe(2);
+    expect((await world.state.get(STREAM)).orderCount).toBe(8);
+  });
+
+  it('continue-as-new in the middle of the deletion steps saves the next part and names it on the lease', async () => {
+    const { world, deps, sourceWith } = worldWithDeletions([], new Set());
+    let state = await begun(world);
+    while (state.run.phase !== 'deletions') state = await syncStep(deps, state);
+    const ids = [...world.orders.items.keys()].sort();
+    // A feed of two pages: the run is between them, one deletion step done.
+    const twoPages: SyncPageDeps = {
+      ...deps,
+      source: {
+        ...sourceWith(ids.slice(0, 1), new Set()),
+        fetchDeleted: async () => ({ deletions: [], nextCursor: 'more', stats: STATS }),
+      },
+    };
+    state = await syncStep(twoPages, state);
+    expect(state.run).toMatchObject({ phase: 'deletions', deletionSteps: 1, phaseCursor: 'more' });
+
+    const event = { input: { continueRun: state }, executionName: state.nextExecutionName, executionArn: 'arn' };
+    const continued = (await beginRun(world.deps.begin, event)) as RunState;
+
+    expect(continued.run).toMatchObject({ part: 2, deletionSteps: 1, executionName: state.nextExecutionName });
+    const saved = await world.state.get(STREAM);
+    expect(saved.lease?.executionName).toBe(state.nextExecutionName);
+    expect(saved.run).toMatchObject({ part: 2 });
+  });
+});
