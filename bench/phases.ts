@@ -4,7 +4,6 @@
 import { performance } from 'node:perf_hooks';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
 import { DynamoOrderStore } from '../functions/adapters/dynamodb/order-store';
-import { DynamoSyncStateStore } from '../functions/adapters/dynamodb/sync-state-store';
 import { HttpOrdersSource } from '../functions/adapters/source/http-orders-source';
 import { classifyPage } from '../functions/core/classify';
 import { writeTagFor } from '../functions/core/execution-name';
@@ -29,12 +28,12 @@ import {
   invocationMeter,
   Sections,
   tallySince,
-  timeMethods,
   type DynamoMeter,
   type DynamoTally,
   type InvocationMeter,
 } from './instrument';
 import { sampleRss, type RssSampler } from './rss';
+import { timeSyncParts } from './sync-parts';
 
 /**
  * The fake's generated history ends this long before the bench starts: longer than the incremental overlap, so an
@@ -134,22 +133,7 @@ export class PhaseMeter {
   private functions: StackFunctions | undefined;
 
   constructor(private readonly options: PhaseMeterOptions) {
-    this.undo = [
-      timeMethods(this.sections, 'source', HttpOrdersSource.prototype, ['fetchPage', 'count', 'fetchDeleted']),
-      timeMethods(this.sections, 'orders store', DynamoOrderStore.prototype, ['getVersions', 'putOrders', 'putTombstones']),
-      // Reconciliation's own calls, apart: what it adds to a full resync.
-      timeMethods(this.sections, 'reconcile scan', DynamoOrderStore.prototype, ['scanUnwritten']),
-      timeMethods(this.sections, 'existence checks', HttpOrdersSource.prototype, ['existing']),
-      timeMethods(this.sections, 'sync-state store', DynamoSyncStateStore.prototype, [
-        'get',
-        'acquireLease',
-        'releaseLease',
-        'claimPage',
-        'saveProgress',
-        'commit',
-        'recordFailure',
-      ]),
-    ];
+    this.undo = [timeSyncParts(this.sections)];
   }
 
   /** Count the calls of these functions too (a local stack started with `functionPreload: FUNCTION_METERS`). */
