@@ -20,7 +20,6 @@ import type { FunctionMeterSnapshot } from './function-meters';
 import { LOCAL_REGION } from '../local/aws/state-machine/definition';
 import { LocalExecutionStarter } from '../local/aws/state-machine/local-execution-starter';
 import type { ExecutionRecord } from '../local/aws/state-machine/local-state-machine';
-import { resetRuntime } from '../functions/runtime/once';
 import { startDeps } from '../functions/runtime/start';
 import {
   countsSince,
@@ -349,7 +348,7 @@ export async function syncPhases(
   );
   // A full resync of the unchanged shop twice, reconciliation off then on: the difference is what reconciliation adds
   // (every order was written by an earlier run, so each is asked about: the most it can cost).
-  setReconcile(false);
+  await setReconcile(stack, false);
   try {
     results.push(
       await runChain(meter, stack, fake, deps, 'unchanged full resync, no reconciliation', 'full', 'http', [
@@ -357,7 +356,7 @@ export async function syncPhases(
       ]),
     );
   } finally {
-    setReconcile(true);
+    await setReconcile(stack, true);
   }
   results.push(
     await runChain(meter, stack, fake, deps, 'unchanged full resync', 'full', 'http', [
@@ -367,10 +366,9 @@ export async function syncPhases(
   return results;
 }
 
-/** Reconciliation on or off for the next runs of this process's steps (they read the environment on reset). */
-function setReconcile(on: boolean): void {
-  process.env.RECONCILE_AFTER_FULL_RESYNC = String(on);
-  resetRuntime();
+/** Reconciliation on or off for the page step's next invocations, as a deploy would change it (its environment). */
+async function setReconcile(stack: LocalStack, on: boolean): Promise<void> {
+  await stack.functions.get('sync-page').updateEnvironment({ RECONCILE_AFTER_FULL_RESYNC: String(on) });
 }
 
 /** The function a trigger runs in AWS: the schedule's target, or the HTTP API. */
