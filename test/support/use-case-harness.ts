@@ -3,7 +3,8 @@
 import type { Order } from '../../functions/core/order';
 import type { Log, OrderSource, PageRequest, SourcePage } from '../../functions/core/ports';
 import type { Window } from '../../functions/core/run-types';
-import type { BeginDeps } from '../../functions/core/use-cases/begin-run';
+import type { RunState } from '../../functions/core/run-state';
+import { beginRun, type BeginDeps } from '../../functions/core/use-cases/begin-run';
 import type { CommitDeps } from '../../functions/core/use-cases/commit-run';
 import type { RecordFailureDeps } from '../../functions/core/use-cases/record-failure';
 import type { SyncPageDeps } from '../../functions/core/use-cases/sync-page';
@@ -126,4 +127,14 @@ export function useCaseWorld(options: { orders?: number; pageSize?: number } = {
     },
     now: () => nowMs,
   };
+}
+
+/** A full run begun in the world by a test trigger (run id `full-test-r1`): the state its first page step gets. */
+export async function begunFullRun(world: ReturnType<typeof useCaseWorld>): Promise<RunState> {
+  const event = {
+    input: { mode: 'full', trigger: 'test', runId: 'full-test-r1' },
+    executionName: 'full-test-r1-p1',
+    executionArn: 'arn',
+  } as const;
+  return (await beginRun(world.deps.begin, event)) as RunState;
 }

@@ -6,7 +6,7 @@ import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { commitRun } from '../../../functions/core/use-cases/commit-run';
 import { syncStep } from '../../../functions/core/use-cases/sync-step';
 import type { SyncPageDeps } from '../../../functions/core/use-cases/sync-page';
-import { STREAM, useCaseWorld } from '../../support/use-case-harness';
+import { begunFullRun, STREAM, useCaseWorld } from '../../support/use-case-harness';
 
 const STATS: SourceCallStats = { requests: 1, throttled: 0, retried: 0 };
 const DELETED_AT = '2099-01-01T00:00:00.000000Z';
@@ -27,19 +27,10 @@ function worldWithDeletions(feed: string[], gone: Set<string>) {
   return { world, deps, sourceWith };
 }
 
-async function begun(world: ReturnType<typeof useCaseWorld>): Promise<RunState> {
-  const event = {
-    input: { mode: 'full', trigger: 'test', runId: 'full-test-r1' },
-    executionName: 'full-test-r1-p1',
-    executionArn: 'arn',
-  } as const;
-  return (await beginRun(world.deps.begin, event)) as RunState;
-}
-
 describe('the deletion steps', () => {
   it('a full run walks its pages, the feed, then reconciliation, tombstoning what the feed lists and what the source lost', async () => {
     const { world, deps, sourceWith } = worldWithDeletions([], new Set());
-    let state = await begun(world);
+    let state = await begunFullRun(world);
     while (!state.done) state = await syncStep(deps, state);
     await commitRun(world.deps.commit, state);
     const ids = [...world.orders.items.keys()].sort();
@@ -63,7 +54,7 @@ describe('the deletion steps', () => {
 
   it('a feed step that died after writing its tombstones, retried, counts each deletion once', async () => {
     const { world, deps, sourceWith } = worldWithDeletions([], new Set());
-    let state = await begun(world);
+    let state = await begunFullRun(world);
     while (state.run.phase !== 'deletions') state = await syncStep(deps, state);
     const ids = [...world.orders.items.keys()].sort();
     const dying: SyncPageDeps = {
@@ -88,7 +79,7 @@ describe('the deletion steps', () => {
 
   it('continue-as-new in the middle of the deletion steps saves the next part and names it on the lease', async () => {
     const { world, deps, sourceWith } = worldWithDeletions([], new Set());
-    let state = await begun(world);
+    let state = await begunFullRun(world);
     while (state.run.phase !== 'deletions') state = await syncStep(deps, state);
     const ids = [...world.orders.items.keys()].sort();
     // A feed of two pages: the run is between them, one deletion step done.

@@ -6,16 +6,7 @@ import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { syncPage } from '../../../functions/core/use-cases/sync-page';
 import { order } from '../../support/order-factory';
 import { aLease } from '../../support/run-factory';
-import { STREAM, useCaseWorld } from '../../support/use-case-harness';
-
-async function begunFullRun(world: ReturnType<typeof useCaseWorld>): Promise<RunState> {
-  const event = {
-    input: { mode: 'full', trigger: 'test', runId: 'full-test-r1' },
-    executionName: 'full-test-r1-p1',
-    executionArn: 'arn',
-  } as const;
-  return (await beginRun(world.deps.begin, event)) as RunState;
-}
+import { begunFullRun, STREAM, useCaseWorld } from '../../support/use-case-harness';
 
 describe('sync page', () => {
   it('writes the page, then saves its cursor, counts and inserts in the same step: the saved run is the returned one', async () => {
