@@ -6,7 +6,9 @@ import { startDynaliteServer } from './dynalite-server';
 import { ensureTables, type TableNames } from '../../functions/adapters/dynamodb/tables';
 import { resetRuntime } from '../../functions/runtime/once';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CACHE_ROOT, contentHash } from '../content-hash';
 import { STATE_MACHINE_LOGICAL_ID, type CloudFormationTemplate } from '../../infra/synth';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../fakes/orders-api';
 import { startFakeShopify, type FakeShopify, type FakeShopifyOptions } from '../fakes/shopify';
@@ -104,18 +106,34 @@ export interface LocalStack {
 let templateOnce: CloudFormationTemplate | undefined;
 
 /**
- * The synthesized template, once per process. Synthesized in a child process (infra/print-template.ts): it takes
- * seconds and some 400 MB that the process running the steps, the bench's subject, has no use for afterwards.
+ * The synthesized template, once per process, and once per change of what it is built from (infra/, functions/,
+ * cdk.json, the lock file): kept in node_modules/.cache, as the compiled handlers are. Synthesized in a child process
+ * (infra/print-template.ts): it takes some 5 s and 9 s of CPU, and some 400 MB that the process running the steps, the
+ * bench's subject, has no use for afterwards.
  */
 export function localTemplate(): CloudFormationTemplate {
-  templateOnce ??= JSON.parse(
-    execFileSync(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '..', '..', 'infra', 'print-template.ts')], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    }),
-  ) as CloudFormationTemplate;
+  templateOnce ??= JSON.parse(cachedTemplateText()) as CloudFormationTemplate;
   return templateOnce;
+}
+
+function cachedTemplateText(): string {
+  const file = join(
+    CACHE_ROOT,
+    'order-sync-template',
+    `${contentHash({ folders: ['infra', 'functions'], files: ['cdk.json', 'package-lock.json', 'tsconfig.json'] })}.json`,
+  );
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const text = execFileSync(process.execPath, [require.resolve('tsx/cli'), join(__dirname, '..', '..', 'infra', 'print-template.ts')], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  // Written beside, then renamed: a process reading it at the same time finds a whole file or none.
+  mkdirSync(dirname(file), { recursive: true });
+  const writing = `${file}.${process.pid}.tmp`;
+  writeFileSync(writing, text);
+  renameSync(writing, file);
+  return text;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
