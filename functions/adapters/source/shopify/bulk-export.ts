@@ -47,7 +47,7 @@ type Fields = Record<string, unknown>;
 
 export interface ShopifyBulkExportOptions {
   /** The connector whose graphql() and scope check the export sends through (one transport, one cost bucket). */
-  source: Pick<ShopifyOrdersSource, 'graphql' | 'checkScopes'>;
+  source: Pick<ShopifyOrdersSource, 'graphql' | 'checkScopes' | 'quote'>;
   apiVersion: string;
   /** How long start() accepts being blocked by another bulk query of the app (default 30 min). */
   maxBlockedMs?: number;
@@ -132,7 +132,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
     }
     if (userErrors.length > 0) {
       throw new SourceRequestError(
-        `Shopify refused the bulk export (${userErrors.map((error) => `${String(error.code)}: ${String(error.message)}`).join('; ')})`,
+        `Shopify refused the bulk export (${this.options.source.quote(userErrors.map((error) => `${String(error.code)}: ${String(error.message)}`).join('; '))})`,
       );
     }
     const operation = payload.bulkOperation;
