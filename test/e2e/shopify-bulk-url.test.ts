@@ -7,7 +7,8 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { decodeBulkPlace } from '../../functions/adapters/source/shopify/shopify-source';
 import { storedVersions, syncState } from '../support/e2e';
-import { invokeApi, seedCheckpoint, startReliabilityStack, tickSchedule, waitUntil, type ReliabilityStack } from '../support/reliability';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
+import { invokeApi, seedCheckpoint, tickSchedule, waitUntil } from '../support/reliability';
 
 const ORDERS = 400;
 /** About ten orders a range: some forty page steps read the result. */
@@ -29,16 +30,16 @@ function revealed(text: string): string {
 }
 
 describe("a Shopify bulk export's result URL, through a resync stopped while reading, parked and resumed", () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   /** Everything an operator, a log reader or a reader of the tables could see, as text. */
   const seen: Array<{ where: string; text: string }> = [];
   const see = (where: string, value: unknown): void =>
     void seen.push({ where, text: typeof value === 'string' ? value : JSON.stringify(value) });
 
   beforeAll(async () => {
-    stack = await startReliabilityStack({
+    stack = await startE2eStack({
       withTriggers: true,
-      fakeShopify: { shop: { orders: ORDERS, seed: 41 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 }, bulkRate: 1e6 },
+      shopify: { shop: { orders: ORDERS, seed: 41 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 }, bulkRate: 1e6 },
       env: { SHOPIFY_BULK_RANGE_BYTES: String(RANGE_BYTES), PAGE_SIZE: '50', MAX_PAGES_PER_EXECUTION: '4' },
       waitMs: 50,
       functionLogLevel: 'DEBUG',
@@ -54,7 +55,7 @@ describe("a Shopify bulk export's result URL, through a resync stopped while rea
       },
     });
     // A stream with a checkpoint: the tick after the stop runs incrementally and parks the resync.
-    await seedCheckpoint(stack, stack.fake!.now());
+    await seedCheckpoint(stack, stack.fake.now());
     // Every request a function makes to DynamoDB (items written, conditions, keys), as the endpoint receives it.
     stack.dynamoFaults.add({
       matches: (call) => {
