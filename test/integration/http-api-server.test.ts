@@ -159,10 +159,17 @@ describe('the local HTTP API', () => {
     ],
     [
       'POST',
+      '/api/sync/products',
+      404,
+      'not_found',
+      'no route POST /api/sync/products; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
+    ],
+    [
+      'GET',
       '/api/nowhere',
       404,
       'not_found',
-      'no route POST /api/nowhere; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
+      'no route GET /api/nowhere; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
     ],
   ])('refuses %s %s → %i %s, saying what was wrong, starting nothing', async (method, path, status, code, message) => {
     const executionsBefore = stack.machine.list().length;
