@@ -22,7 +22,15 @@ export async function writeTombstones(
     const refused = new Set(refusedIds);
     for (const write of writes) {
       if (refused.has(write.id)) continue;
-      versions.set(write.id, { id: write.id, updatedAt: write.deletedAt, deletedAt: write.deletedAt, writeTag, writeKind: write.kind });
+      versions.set(write.id, {
+        id: write.id,
+        updatedAt: write.deletedAt,
+        deletedAt: write.deletedAt,
+        writeTag,
+        writeKind: write.kind,
+        digest: null,
+        readAt: null,
+      });
     }
     if (refusedIds.length === 0) return;
     deps.log.warn('tombstone writes refused: another write stored these orders after our read', { ids: refusedIds, round });

@@ -29,6 +29,10 @@ export interface OrderItem {
   synced_at: string;
   write_tag: string;
   write_kind: 'inserted' | 'updated';
+  /** The digest of what the version holds: an equal updated_at with another digest is another version. */
+  digest: string;
+  /** When the version was read from the source (fixed-width Instant): of two with one updated_at, the later read wins. */
+  read_at: string;
   // The fields beyond the reference contract (docs/source-contract.md) (Order.details), present only for sources that have them (Shopify), flat so a
   // dashboard reads, filters and projects them without parsing `raw`. Money: exact decimal strings, order currency.
   current_total_price?: string;
@@ -104,7 +108,7 @@ export class OrderTooLargeError extends OrderSyncError {
 }
 
 /** The attributes getVersions reads: enough to classify an incoming version (`deleted_at`: a tombstone's). */
-export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind'] as const;
+export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind', 'digest', 'read_at'] as const;
 
 export function orderToItem(write: OrderWrite): OrderItem {
   const { order } = write;
@@ -128,6 +132,8 @@ export function orderToItem(write: OrderWrite): OrderItem {
     synced_at: write.syncedAt,
     write_tag: write.writeTag,
     write_kind: write.kind,
+    digest: write.digest,
+    read_at: write.readAt,
     ...(order.details ? detailAttributes(order) : {}),
     ...encodeRaw(order.id, order.raw),
   };
@@ -312,7 +318,8 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
 
 /** Read back the version attributes only (a projected BatchGet or Scan). */
 export function itemToStoredVersion(item: Record<string, unknown>): StoredVersion {
-  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> & { deleted_at?: string };
+  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> &
+    Partial<Pick<OrderItem, 'digest' | 'read_at'>> & { deleted_at?: string };
   const deletedAt = stored.deleted_at ?? null;
   return {
     id: stored.id,
@@ -321,5 +328,8 @@ export function itemToStoredVersion(item: Record<string, unknown>): StoredVersio
     deletedAt,
     writeTag: stored.write_tag ?? null,
     writeKind: stored.write_kind ?? null,
+    // Absent on a tombstone and on an item written before digests were kept.
+    digest: stored.digest ?? null,
+    readAt: stored.read_at ?? null,
   };
 }

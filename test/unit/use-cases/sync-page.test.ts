@@ -4,7 +4,7 @@ import { LeaseLostError } from '../../../functions/core/errors';
 import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { syncPage } from '../../../functions/core/use-cases/sync-page';
-import { order } from '../../support/order-factory';
+import { order, orderWrite } from '../../support/order-factory';
 import { aLease } from '../../support/run-factory';
 import { begunFullRun, STREAM, useCaseWorld } from '../../support/use-case-harness';
 
@@ -73,14 +73,14 @@ describe('sync page', () => {
     const world = useCaseWorld({ orders: 4, pageSize: 4 });
     const [same, newer] = world.shop.orders;
     await world.orders.putOrders([
-      { order: same!, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: same!.updatedAt },
-      {
+      orderWrite({ order: same!, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: same!.updatedAt }),
+      orderWrite({
         order: { ...newer!, updatedAt: '2026-01-01T11:59:00.000000Z' },
         kind: 'inserted',
         replaces: null,
         writeTag: 'old#0',
         syncedAt: same!.updatedAt,
-      },
+      }),
     ]);
     const begun = await begunFullRun(world);
 
@@ -157,7 +157,13 @@ describe('sync page', () => {
           world.now(),
         );
         await world.orders.putOrders([
-          { order: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt },
+          orderWrite({
+            order: newer,
+            kind: 'inserted',
+            replaces: null,
+            writeTag: 'incremental-schedule-next#0',
+            syncedAt: newer.updatedAt,
+          }),
         ]);
       });
 
@@ -177,7 +183,9 @@ describe('sync page', () => {
       const target = world.shop.orders[1]!;
       afterTheRead(world, async () => {
         const newer = order({ id: target.id, updated_at: '2026-01-01T12:40:00Z' });
-        await world.orders.putOrders([{ order: newer, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: newer.updatedAt }]);
+        await world.orders.putOrders([
+          orderWrite({ order: newer, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: newer.updatedAt }),
+        ]);
       });
 
       const after = await syncPage(world.deps.syncPage, begun);
@@ -193,7 +201,9 @@ describe('sync page', () => {
       const target = world.shop.orders[1]!;
       afterTheRead(world, async () => {
         const older = order({ id: target.id, updated_at: '2026-01-01T10:00:00Z' });
-        await world.orders.putOrders([{ order: older, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: older.updatedAt }]);
+        await world.orders.putOrders([
+          orderWrite({ order: older, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: older.updatedAt }),
+        ]);
       });
 
       const after = await syncPage(world.deps.syncPage, begun);
