@@ -14,6 +14,7 @@ import { validateOrder } from '../../functions/core/validate-order';
 import { createTestTables, useDynalite } from '../support/dynalite';
 import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';
 import { startFakeShopify } from '../../local/fakes/shopify';
+import { referenceIdOf, wholeSecond } from '../../local/fakes/shopify/translate';
 import { orderIdOf, rawLineItem, rawOrder, rawOrders } from '../support/order-factory';
 
 const dynamo = useDynalite();
@@ -141,6 +142,50 @@ describe('a page written to the orders store', () => {
       const stored = await store.readOrder(order.id);
       expect(stored?.details).toEqual(d);
       expect(stored?.financialStatus).toBe(order.financialStatus);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('stores a Shopify order with 30 discount applications, 5 shipping lines and 12 refunds whole, as an incremental run reads it', async () => {
+    const { store } = await freshStore();
+    const fake = await startFakeShopify({ shop: { orders: 40, seed: 3 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 } });
+    try {
+      // Shopify stamps whole seconds: the window starts at the watermark's second, as the overlap would.
+      const watermark = wholeSecond(fake.shop.now());
+      const [target] = fake.truth();
+      fake.setListLengths(target!.id, { discountApplications: 30, shippingLines: 5, refunds: 12 });
+      fake.shop.mutate({ updates: [referenceIdOf(target!.id)!] });
+      const source = new ShopifyOrdersSource({ shopDomain: fake.url, apiVersion: '2025-10', token: fake.token });
+      const since = fake.calls().length;
+
+      const page = await source.fetchPage({ window: { from: watermark, to: fake.shop.now() }, cursor: null, limit: 50 });
+      await source.close();
+      const classified = classifyPage(page.orders, await store.getVersions(page.orders.map((o) => o.id)), 'run-i#0', SYNCED_AT);
+      await store.putOrders(classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-i#0', kind, replaces)));
+
+      expect(page.rejected).toEqual([]);
+      expect(page.orders.map((o) => o.id)).toEqual([target!.id]);
+      const stored = await store.readOrder(target!.id);
+      expect(stored?.details).toMatchObject({
+        discountApplications: expect.arrayContaining([expect.objectContaining({ title: 'Goodwill 29' })]),
+        shippingLines: expect.arrayContaining([expect.objectContaining({ title: 'Extra parcel 4' })]),
+      });
+      expect([
+        stored?.details?.discountApplications.length,
+        stored?.details?.shippingLines.length,
+        stored?.details?.refunds.length,
+      ]).toEqual([30, 5, 12]);
+      expect(stored?.raw).toEqual(fake.order(target!.id));
+      // The paged query read 5 discount applications and 2 shipping lines; follow-ups read the rest, each under the cost limit.
+      const followUps = fake
+        .calls()
+        .slice(since)
+        .filter((call) => call.operation === 'OrderConnections');
+      expect(followUps.map((call) => [call.variables.withDiscountApplications, call.variables.withShippingLines])).toEqual([
+        [true, false],
+        [false, true],
+      ]);
     } finally {
       await fake.stop();
     }

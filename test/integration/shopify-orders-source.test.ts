@@ -118,7 +118,7 @@ describe('the Shopify connector, on a healthy shop', () => {
     const followUps = fake
       .calls()
       .slice(since)
-      .filter((call) => call.operation === 'OrderLineItems');
+      .filter((call) => call.operation === 'OrderConnections');
     const perOrder = new Map<unknown, number>();
     for (const call of followUps) perOrder.set(call.variables.id, (perOrder.get(call.variables.id) ?? 0) + 1);
     expect(Math.max(...perOrder.values())).toBeGreaterThan(1);
