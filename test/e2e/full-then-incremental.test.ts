@@ -105,7 +105,7 @@ describe('a full sync, then an incremental one', () => {
 
   it('stores a version made in the second of the one it read, with the same updated_at: counted updated, its total exact', async () => {
     // The last order the incremental run stored changes again within its updated_at second (the fake keeps the stamp).
-    const [{ id, updated_at }] = stack.fake!.truth().slice(-1);
+    const { id, updated_at } = stack.fake!.truth().at(-1)!;
     const total = thousandMore(stack.fake!.order(id)!.total_price);
     stack.fake!.reviseInSameSecond(id, { total_price: total });
 

@@ -143,7 +143,7 @@ describe('a Shopify shop: a full sync through a bulk export, resumed in the midd
   });
 
   it('stores a version made in the second of the one it read (Shopify stamps whole seconds): counted updated, its total exact', async () => {
-    const [{ id, updated_at }] = fake.truth().slice(-1);
+    const { id, updated_at } = fake.truth().at(-1)!;
     const referenceId = referenceIdOf(id)!;
     const total = thousandMore(fake.shop.order(referenceId)!.total_price);
     fake.shop.reviseInSameSecond(referenceId, { total_price: total });
