@@ -1,6 +1,7 @@
 // Use case "sync page", over in-memory ports: one page fetched, written and saved with its claim, exact counts, a
 // retry that counts nothing twice (even for an order that left the page between attempts), and a lost lease.
 import { LeaseLostError } from '../../../functions/core/errors';
+import { instantFromEpochMs } from '../../../functions/core/instant';
 import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { syncPage } from '../../../functions/core/use-cases/sync-page';
@@ -174,6 +175,34 @@ describe('sync page', () => {
         writeTag: 'incremental-schedule-next#0',
       });
       expect(world.orders.items.size).toBe(4);
+      expect(world.lines.some((line) => line.message.startsWith('order writes refused'))).toBe(true);
+    });
+
+    it('loses to a later read of the same updated_at (a second version of that second): its write counts stale', async () => {
+      const world = useCaseWorld({ orders: 10, pageSize: 4 });
+      const begun = await begunFullRun(world);
+      const target = world.shop.orders[1]!;
+      // Three versions stamped in one second: the copy holds the first (read a minute ago), the page reads the second,
+      // and another run reads the third after the page's read and stores it first.
+      const readBefore = instantFromEpochMs(world.now() - 60_000);
+      const first = { ...target, totalPrice: '1.00' };
+      await world.orders.putOrders([
+        orderWrite({ order: first, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: readBefore }),
+      ]);
+      const refunded = { ...target, financialStatus: 'refunded' as const };
+      afterTheRead(world, async () => {
+        world.advance(1_000);
+        const readLater = instantFromEpochMs(world.now());
+        const { refusedIds } = await world.orders.putOrders([
+          orderWrite({ order: refunded, kind: 'updated', replaces: target.updatedAt, writeTag: 'other#0', syncedAt: readLater }),
+        ]);
+        expect(refusedIds).toEqual([]);
+      });
+
+      const after = await syncPage(world.deps.syncPage, begun);
+
+      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 1, quarantined: 0, deleted: 0 });
+      expect(world.orders.items.get(target.id)).toMatchObject({ order: { financialStatus: 'refunded' }, writeTag: 'other#0' });
       expect(world.lines.some((line) => line.message.startsWith('order writes refused'))).toBe(true);
     });
 
