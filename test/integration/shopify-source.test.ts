@@ -5,6 +5,7 @@
 import { ShopifyBulkExport } from '../../functions/adapters/source/shopify/bulk-export';
 import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';
 import { decodeBulkPlace, MAX_EXPORT_RESTARTS, ShopifySource } from '../../functions/adapters/source/shopify/shopify-source';
+import { instantFromEpochMs } from '../../functions/core/instant';
 import type { SourcePage } from '../../functions/core/ports';
 import type { Window } from '../../functions/core/run-types';
 import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
@@ -82,6 +83,10 @@ describe('a full window', () => {
     );
     expect(fake.bulk.list()).toHaveLength(1);
     expect(fake.calls().filter((call) => call.operation === 'OrdersPage')).toHaveLength(0);
+    // Every page of the file was read when the export started (what orders it against a later read of the same second).
+    const exportStarted = (decodeBulkPlace(pages[0]!.nextCursor!) as { startedAtMs: number }).startedAtMs;
+    const withOrders = pages.filter((page) => page.orders.length > 0);
+    expect(withOrders.map((page) => page.readAt)).toEqual(withOrders.map(() => instantFromEpochMs(exportStarted)));
   });
 
   it('pages instead when bulk is off, and a run begun paged goes on paged after bulk is turned on', async () => {

@@ -3,7 +3,7 @@
 // stands, so a retried, continued or resumed page goes on from the last saved place; no step ever sleeps: a page
 // that finds the export not ready asks the state machine to wait (`waitSeconds`).
 import { SourceRequestError, type OrderSyncError } from '../../../core/errors';
-import { epochMsOf } from '../../../core/instant';
+import { epochMsOf, instantFromEpochMs } from '../../../core/instant';
 import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { BulkOperationFailedError, BulkResultExpiredError, type BulkOrderExport } from './bulk-export';
@@ -13,7 +13,16 @@ import type { ShopifyDeletions } from './shopify-deletions';
 export type BulkPlace =
   | { phase: 'starting'; restarts: number; blockedSinceMs: number | null }
   | { phase: 'exporting'; restarts: number; operationId: string; startedAtMs: number }
-  | { phase: 'reading'; restarts: number; operationId: string; url: string; urlExpiresAtMs: number | null; offset: number };
+  | {
+      phase: 'reading';
+      restarts: number;
+      operationId: string;
+      url: string;
+      urlExpiresAtMs: number | null;
+      offset: number;
+      /** When the export started (absent in cursors issued before it was kept): the read time of its orders. */
+      startedAtMs?: number;
+    };
 
 export interface ShopifySourceOptions {
   /** The paged connector: incremental windows, counts, and full windows when bulk is off. */
@@ -143,7 +152,15 @@ export class ShopifySource implements OrderSource {
     const urlExpiresAtMs = status.urlExpiresAt === null ? null : epochMsOf(status.urlExpiresAt);
     return this.page(
       [],
-      { phase: 'reading', restarts: place.restarts, operationId: place.operationId, url: status.url, urlExpiresAtMs, offset: 0 },
+      {
+        phase: 'reading',
+        restarts: place.restarts,
+        operationId: place.operationId,
+        url: status.url,
+        urlExpiresAtMs,
+        offset: 0,
+        startedAtMs: place.startedAtMs,
+      },
       stats,
       0,
     );
@@ -158,8 +175,11 @@ export class ShopifySource implements OrderSource {
       throttled: stats.throttled + range.stats.throttled,
       retried: stats.retried + range.stats.retried,
     };
-    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats: merged };
-    return this.page(range.orders, { ...place, offset: range.nextOffset }, merged, 0, range.rejected);
+    // The file holds the orders as they were when the export ran, not when a page reads them (perhaps days later, for
+    // a parked resync): of two versions with one updated_at, one read since the export started is the newer.
+    const readAt = place.startedAtMs === undefined ? {} : { readAt: instantFromEpochMs(place.startedAtMs) };
+    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats: merged, ...readAt };
+    return { ...this.page(range.orders, { ...place, offset: range.nextOffset }, merged, 0, range.rejected), ...readAt };
   }
 
   /**
