@@ -180,6 +180,7 @@ export class OrderSyncStack extends Stack {
       stateMachine,
       watermarkLagAlarmSeconds: settings.watermarkLagAlarmSeconds,
       scheduleEnabled: settings.scheduleEnabled,
+      fullResyncAutoResumes: settings.fullResyncAutoResumes,
       steps: { begin, syncPage, commit, recordFailure, api, scheduledTrigger },
     });
 
@@ -276,6 +277,7 @@ export function runSettings(settings: InfraSettings): Record<SettingVariable, st
     LEASE_SECONDS: String(settings.leaseSeconds),
     MAX_PAGES_PER_EXECUTION: String(settings.maxPagesPerExecution),
     RECONCILE_AFTER_FULL_RESYNC: String(settings.reconcileAfterFullResync),
+    FULL_RESYNC_AUTO_RESUMES: String(settings.fullResyncAutoResumes),
   };
 }
 

@@ -2,6 +2,7 @@
 // claim the ids under the lease, write tombstones tagged with the step, count the live orders turned into tombstones
 // exactly once (a retry recognises its own writes by their tag), save the phase's cursor with the counter's change.
 import { addCounts, counterChangeBy, ZERO_COUNTS } from './counts';
+import type { CursorMark } from './cursor-walk';
 import { writeTagFor } from './execution-name';
 import { instantFromEpochMs } from './instant';
 import type { Clock, Deletion, Log, OrderStore, RunMetrics, SourceCallStats, StoredVersion, SyncStateStore } from './ports';
@@ -27,6 +28,8 @@ export interface DeletionStepInput {
   deletionsOf: (versions: ReadonlyMap<string, StoredVersion>) => Promise<{ deletions: Deletion[]; stats: SourceCallStats }>;
   /** The phase's cursor after this step; null: the phase is done. */
   nextCursor: string | null;
+  /** The deletion feed's walk mark after this step (cursor-walk.ts); absent for reconciliation (its cursor is ours). */
+  cursorMark?: CursorMark;
   plan: PhasePlan;
 }
 
@@ -61,6 +64,7 @@ export async function runDeletionStep(deps: DeletionStepDeps, state: RunState, i
     ...saved,
     deletionSteps: (saved.deletionSteps ?? 0) + 1,
     phaseCursor: input.nextCursor,
+    cursorMark: input.cursorMark,
     counts: addCounts(saved.counts, { ...ZERO_COUNTS, deleted }),
     updatedAt: syncedAt,
     ...(input.nextCursor === null ? afterPhase(input.phase, saved.mode, input.plan) : {}),

@@ -284,11 +284,17 @@ export interface StartedExecution {
 /** An execution's status as Step Functions reports it (PENDING_REDRIVE: failed, and may be redriven). */
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
+/** An execution as Step Functions describes it: its status, and when it ended (epoch ms; null while it runs). */
+export interface ExecutionState {
+  status: ExecutionStatus;
+  stoppedAtMs: number | null;
+}
+
 /** Starts an execution of the sync state machine (AWS Step Functions, or the local runner's endpoint). */
 export interface ExecutionStarter {
   start(name: string, input: unknown): Promise<StartedExecution>;
-  /** The status of this state machine's execution of that name; null when there is none. Throws when it cannot tell. */
-  status(name: string): Promise<ExecutionStatus | null>;
+  /** The state of this state machine's execution of that name; null when there is none. Throws when it cannot tell. */
+  status(name: string): Promise<ExecutionState | null>;
 }
 
 // ---------------------------------------------------------------- logging and time

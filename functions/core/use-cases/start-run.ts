@@ -2,14 +2,15 @@
 import { RunInProgressError } from '../errors';
 import { executionNameFor, newRunId } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
-import { findEndedExecution, runningFrom } from '../lease';
+import { findEndedExecution, runningFrom, stepsSettledAt } from '../lease';
 import { plannedMode, planRun } from '../plan';
 import type { Clock, ExecutionStarter, Log, SyncStateStore } from '../ports';
 import type { ExecutionInput } from '../run-state';
 import type { Lease, SyncMode, Trigger } from '../run-types';
 
 export interface StartDeps {
-  settings: { stream: string; leaseMs: number; overlapMs: number };
+  /** `stepTimeoutMs`: a page step's Lambda timeout, how long a step may outlive its stopped execution. */
+  settings: { stream: string; leaseMs: number; overlapMs: number; stepTimeoutMs: number; autoResumes?: number };
   state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'takeOverLease' | 'releaseLease'>;
   starter: ExecutionStarter;
   clock: Clock;
@@ -51,6 +52,15 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
   const held = current.lease && current.lease.expiresAt > nowMs ? current.lease : null;
   const ended = held ? await findEndedExecution(deps, held, current.run) : null;
   if (held && !ended) throw new RunInProgressError(runningFrom(held));
+  const settledAt = ended ? stepsSettledAt(ended, deps.settings.stepTimeoutMs) : null;
+  if (held && ended && (settledAt === null || nowMs < settledAt)) {
+    deps.log.info(`the run holding the lease ended ${ended.status}, but a step of it may still run: its lease is kept`, {
+      runId: held.owner,
+      execution: ended.executionName,
+      stepsSettledAt: settledAt === null ? 'unknown (lease expiry)' : instantFromEpochMs(settledAt),
+    });
+    throw new RunInProgressError(runningFrom(held));
+  }
 
   const plan = planRun({
     request,
@@ -59,6 +69,7 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
     parkedRun: current.parked?.run ?? null,
     now,
     overlapMs,
+    autoResumes: deps.settings.autoResumes,
   });
   const mode = plannedMode(plan);
   const parked = current.parked?.run;
