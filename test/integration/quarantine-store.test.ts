@@ -30,6 +30,7 @@ function entry(id: string, seenAt: string, overrides: Partial<QuarantineEntry> =
     lastSeenAt: seenAt,
     lastSeenRun: 'run-1',
     storedUpdatedAt: null,
+    rejectedUpdatedAt: '2026-01-01T11:00:00.000000Z',
     ...overrides,
   };
 }
@@ -44,7 +45,7 @@ describe.each(STORES)('the quarantine store, %s', (_, freshStore) => {
     await store.apply('orders', { put: [entry('ord_1', at(5), { firstSeenAt: at(1), lastSeenRun: 'run-2' })], release: [] });
 
     expect(await store.find('orders', ['order#ord_1', 'order#ord_2'])).toEqual(
-      new Map([['order#ord_1', { firstSeenAt: at(1), firstSeenRun: 'run-1' }]]),
+      new Map([['order#ord_1', { firstSeenAt: at(1), firstSeenRun: 'run-1', rejectedUpdatedAt: '2026-01-01T11:00:00.000000Z' }]]),
     );
     const summary = await store.summary('orders', 20);
     expect(summary.count).toBe(1);

@@ -291,7 +291,8 @@ export class InMemoryQuarantineStore implements QuarantineStore {
     const found = new Map<string, QuarantineMark>();
     for (const key of keys) {
       const entry = this.entries.get(`${stream}|${key}`);
-      if (entry) found.set(key, { firstSeenAt: entry.firstSeenAt, firstSeenRun: entry.firstSeenRun });
+      if (entry)
+        found.set(key, { firstSeenAt: entry.firstSeenAt, firstSeenRun: entry.firstSeenRun, rejectedUpdatedAt: entry.rejectedUpdatedAt });
     }
     return found;
   }

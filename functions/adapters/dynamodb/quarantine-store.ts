@@ -39,6 +39,8 @@ export interface QuarantineItem {
   last_seen_at: string;
   last_seen_run: string;
   stored_updated_at: string | null;
+  /** The rejected version's updated_at (null: unreadable; absent on entries written before it was kept). */
+  rejected_updated_at?: string | null;
   /** The payload as sent (`raw`) or gzip-compressed (`raw_gz`); neither when it was too big even compressed ... */
   raw?: string;
   raw_gz?: Uint8Array;
@@ -68,6 +70,7 @@ export function entryToItem(stream: string, entry: QuarantineEntry): QuarantineI
     last_seen_at: entry.lastSeenAt,
     last_seen_run: entry.lastSeenRun,
     stored_updated_at: entry.storedUpdatedAt,
+    rejected_updated_at: entry.rejectedUpdatedAt,
     ...('tooLarge' in encoded ? {} : encoded),
     raw_kept: !('tooLarge' in encoded),
     raw_bytes: Buffer.byteLength(json, 'utf8'),
@@ -129,14 +132,23 @@ export class DynamoQuarantineStore implements QuarantineStore {
         [this.tableName]: {
           Keys: keys,
           ConsistentRead: true,
-          ProjectionExpression: '#key, #first_seen_at, #first_seen_run',
-          ExpressionAttributeNames: { '#key': 'key', '#first_seen_at': 'first_seen_at', '#first_seen_run': 'first_seen_run' },
+          ProjectionExpression: '#key, #first_seen_at, #first_seen_run, #rejected_updated_at',
+          ExpressionAttributeNames: {
+            '#key': 'key',
+            '#first_seen_at': 'first_seen_at',
+            '#first_seen_run': 'first_seen_run',
+            '#rejected_updated_at': 'rejected_updated_at',
+          },
         },
       },
     });
     const answer = await this.transient(`reading ${keys.length} quarantine keys`, () => this.client.send(request));
     for (const item of answer.Responses?.[this.tableName] ?? []) {
-      found.set(String(item.key), { firstSeenAt: String(item.first_seen_at), firstSeenRun: String(item.first_seen_run) });
+      found.set(String(item.key), {
+        firstSeenAt: String(item.first_seen_at),
+        firstSeenRun: String(item.first_seen_run),
+        rejectedUpdatedAt: typeof item.rejected_updated_at === 'string' ? item.rejected_updated_at : null,
+      });
     }
     return (answer.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
   }

@@ -172,7 +172,8 @@ function withUnstorableRejected(page: SourcePage, store: Pick<OrderStore, 'unsto
   const orders = page.orders.filter((order, index) => {
     const problem = store.unstorable(order);
     if (problem === null) return true;
-    unstorable.push({ id: order.id, raw: order.raw, field: '(order)', message: problem, position: index - unstorableAt.length });
+    const position = index - unstorableAt.length;
+    unstorable.push({ id: order.id, raw: order.raw, field: '(order)', message: problem, position, updatedAt: order.updatedAt });
     unstorableAt.push(index);
     return false;
   });
