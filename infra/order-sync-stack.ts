@@ -58,6 +58,7 @@ export class OrderSyncStack extends Stack {
       sortKey: { name: q.sortKey, type: q.type as dynamodb.AttributeType },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: q.ttlAttribute,
       // The orders set aside, with the only copy of their payload we hold: kept with the orders they belong to.
       removalPolicy: RemovalPolicy.RETAIN,
     });

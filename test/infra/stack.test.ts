@@ -61,6 +61,8 @@ describe('stateful parts', () => {
         ],
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        // The first-seen markers commit reads expire; the entries carry no such attribute.
+        TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
         GlobalSecondaryIndexes: [
           Match.objectLike({
             IndexName: 'newest',
