@@ -50,6 +50,11 @@ export interface SourceCallStats {
 export interface Deletion {
   id: string;
   deletedAt: Instant;
+  /**
+   * Inferred by reconciliation (the source no longer answered the id), not reported by the source's deletion feed:
+   * its tombstone gives way to any later sighting of the order live in a page.
+   */
+  inferred?: boolean;
 }
 
 export interface DeletedPageRequest {
@@ -100,6 +105,8 @@ export interface StoredVersion {
   /** `${runId}#${step}` of the write that stored this version: lets a retried step recognise its own writes. */
   writeTag: string | null;
   writeKind: WriteKind | null;
+  /** A tombstone reconciliation inferred (Deletion.inferred): any version a page sees live replaces it. */
+  inferred?: boolean;
 }
 
 export interface OrderWrite {
@@ -118,6 +125,8 @@ export interface OrderWrite {
 export interface TombstoneWrite {
   id: string;
   deletedAt: Instant;
+  /** Inferred by reconciliation, not reported by the source (Deletion.inferred). */
+  inferred?: boolean;
   kind: 'deleted' | 'deleted-absent';
   replaces: Instant | null;
   writeTag: string;

@@ -212,8 +212,8 @@ export class InMemoryOrderStore implements OrderStore {
       if (write)
         versions.set(id, { id, updatedAt: write.order.updatedAt, deletedAt: null, writeTag: write.writeTag, writeKind: write.kind });
       if (tombstone) {
-        const { deletedAt, writeTag, kind } = tombstone;
-        versions.set(id, { id, updatedAt: deletedAt, deletedAt, writeTag, writeKind: kind });
+        const { deletedAt, writeTag, kind, inferred } = tombstone;
+        versions.set(id, { id, updatedAt: deletedAt, deletedAt, writeTag, writeKind: kind, ...(inferred ? { inferred } : {}) });
       }
     }
     return versions;
@@ -232,7 +232,7 @@ export class InMemoryOrderStore implements OrderStore {
       const tombstone = this.tombstones.get(id);
       const lands =
         write.replaces === null
-          ? stored === undefined && (tombstone === undefined || tombstone.deletedAt < updatedAt)
+          ? stored === undefined && (tombstone === undefined || tombstone.deletedAt < updatedAt || tombstone.inferred === true)
           : stored !== undefined && stored.order.updatedAt < updatedAt;
       if (!lands) {
         refusedIds.push(id);
