@@ -41,7 +41,8 @@ export interface StartedRun {
  * 1. refuse at once when a live lease is held by a run with an execution still running, or that we cannot tell
  *    (RunInProgressError), or when a resume has nothing to resume (planning names the run for what it will do);
  * 2. take the lease for the new run (taking it over from a run whose executions have all ended: stopped, timed
- *    out), so two triggers arriving together cannot both start one;
+ *    out; when a step of it had claimed a page it never saved, only once that step's Lambda timeout has passed since
+ *    the end, so no late write escapes the counter), so two triggers arriving together cannot both start one;
  * 3. start the first execution with a name that says mode, trigger and time; give the lease back if that fails.
  */
 export async function startRun(deps: StartDeps, request: StartRequest): Promise<StartedRun> {
@@ -52,8 +53,10 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
   const held = current.lease && current.lease.expiresAt > nowMs ? current.lease : null;
   const ended = held ? await findEndedExecution(deps, held, current.run) : null;
   if (held && !ended) throw new RunInProgressError(runningFrom(held));
+  // A step of the dead run between its claim and its save (claimed ids pending) may still be writing orders the
+  // counter would miss; a step that has not claimed yet can write nothing once the lease is another's.
   const settledAt = ended ? stepsSettledAt(ended, deps.settings.stepTimeoutMs) : null;
-  if (held && ended && (settledAt === null || nowMs < settledAt)) {
+  if (held && ended && current.pendingIds.length > 0 && (settledAt === null || nowMs < settledAt)) {
     deps.log.info(`the run holding the lease ended ${ended.status}, but a step of it may still run: its lease is kept`, {
       runId: held.owner,
       execution: ended.executionName,

@@ -50,9 +50,10 @@ function setUp(
   executions: Record<string, ExecutionStatus | Error>,
   run: RunProgress | null = savedRun(1),
   lease: Lease | null = HOLDER_LEASE,
+  pendingIds: string[] = [],
 ) {
   const store = new InMemorySyncStateStore();
-  store.put(STREAM, { lease, run, orderCount: 450 });
+  store.put(STREAM, { lease, run, orderCount: 450, pendingIds });
   const leaseNow = async () => (await store.get(STREAM)).lease;
   const starter = new FakeStarter(executions);
   const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
@@ -116,9 +117,9 @@ describe('a trigger that finds the lease held', () => {
   });
 
   it.each(['ABORTED', 'TIMED_OUT'] as const)(
-    'by a run %s a moment ago is refused until its step timeout has passed since (a step of it may still write)',
+    'by a run %s a moment ago with a claimed page unsaved is refused until its step timeout has passed since (that step may still write)',
     async (status) => {
-      const { starter, deps, leaseNow, advance } = setUp({ [`${HOLDER}-p1`]: status });
+      const { starter, deps, leaseNow, advance } = setUp({ [`${HOLDER}-p1`]: status }, savedRun(1), HOLDER_LEASE, ['ord_1', 'ord_2']);
       starter.stoppedAtMs = T0 - 1_000;
 
       await expect(startRun(deps, resume)).rejects.toThrow(RunInProgressError);
@@ -133,8 +134,17 @@ describe('a trigger that finds the lease held', () => {
     },
   );
 
-  it('is refused when the ended execution does not say when it ended: expiry stays the way out', async () => {
+  it('by a run stopped a moment ago with no claimed page unsaved takes it over at once: no step of it can write any more', async () => {
     const { starter, deps, leaseNow } = setUp({ [`${HOLDER}-p1`]: 'ABORTED' });
+    starter.stoppedAtMs = T0 - 1_000;
+
+    const started = await startRun(deps, resume);
+
+    expect((await leaseNow())?.owner).toBe(started.runId);
+  });
+
+  it('with a claimed page unsaved, is refused when the ended execution does not say when it ended: expiry stays the way out', async () => {
+    const { starter, deps, leaseNow } = setUp({ [`${HOLDER}-p1`]: 'ABORTED' }, savedRun(1), HOLDER_LEASE, ['ord_1']);
     starter.stoppedAtMs = null;
 
     await expect(startRun(deps, resume)).rejects.toThrow(RunInProgressError);
