@@ -104,7 +104,7 @@ export class OrderTooLargeError extends OrderSyncError {
 }
 
 /** The attributes getVersions reads: enough to classify an incoming version (`deleted_at`: a tombstone's). */
-export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind'] as const;
+export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind', 'inferred'] as const;
 
 export function orderToItem(write: OrderWrite): OrderItem {
   const { order } = write;
@@ -312,14 +312,18 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
 
 /** Read back the version attributes only (a projected BatchGet or Scan). */
 export function itemToStoredVersion(item: Record<string, unknown>): StoredVersion {
-  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> & { deleted_at?: string };
+  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> & {
+    deleted_at?: string;
+    inferred?: boolean;
+  };
   const deletedAt = stored.deleted_at ?? null;
   return {
     id: stored.id,
-    // A tombstone's version is its deletion: only a version made after it may replace it.
+    // A tombstone's version is its deletion: only a version made after it may replace it (unless it was inferred).
     updatedAt: deletedAt ?? stored.updated_at,
     deletedAt,
     writeTag: stored.write_tag ?? null,
     writeKind: stored.write_kind ?? null,
+    ...(stored.inferred === true ? { inferred: true } : {}),
   };
 }
