@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { ConfigError } from './core/errors';
 import {
+  FULL_RESYNC_AUTO_RESUMES_DEFAULT,
+  FULL_RESYNC_AUTO_RESUMES_MAX,
   LEASE_SECONDS_DEFAULT,
   MAX_PAGES_PER_EXECUTION_DEFAULT,
   MAX_PAGES_PER_EXECUTION_LIMIT,
@@ -77,6 +79,8 @@ const envSchema = z
       .transform((raw) => raw === 'true'),
     OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, OVERLAP_SECONDS_DEFAULT),
     LEASE_SECONDS: positiveInt('LEASE_SECONDS', 1, 86_400, LEASE_SECONDS_DEFAULT),
+    /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
+    FULL_RESYNC_AUTO_RESUMES: positiveInt('FULL_RESYNC_AUTO_RESUMES', 0, FULL_RESYNC_AUTO_RESUMES_MAX, FULL_RESYNC_AUTO_RESUMES_DEFAULT),
     MAX_PAGES_PER_EXECUTION: positiveInt('MAX_PAGES_PER_EXECUTION', 1, MAX_PAGES_PER_EXECUTION_LIMIT, MAX_PAGES_PER_EXECUTION_DEFAULT),
     STATE_MACHINE_ARN: optionalText,
     /** Local stack only: DynamoDB's API (dynalite) and the local Step Functions endpoint. */

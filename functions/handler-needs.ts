@@ -31,7 +31,13 @@ export type TableVariable = 'ORDERS_TABLE' | 'SYNC_STATE_TABLE' | 'QUARANTINE_TA
 
 /** The run settings (functions/config.ts parses them): each function gets those its composition reads. */
 export type SettingVariable =
-  'STREAM' | 'PAGE_SIZE' | 'OVERLAP_SECONDS' | 'LEASE_SECONDS' | 'MAX_PAGES_PER_EXECUTION' | 'RECONCILE_AFTER_FULL_RESYNC';
+  | 'STREAM'
+  | 'PAGE_SIZE'
+  | 'OVERLAP_SECONDS'
+  | 'LEASE_SECONDS'
+  | 'MAX_PAGES_PER_EXECUTION'
+  | 'RECONCILE_AFTER_FULL_RESYNC'
+  | 'FULL_RESYNC_AUTO_RESUMES';
 
 /** The state machine: the Step Functions actions on it and its executions. */
 export type StateMachineActions = ReadonlyArray<'states:StartExecution' | 'states:ListExecutions' | 'states:DescribeExecution'>;
@@ -48,8 +54,8 @@ export interface HandlerNeeds {
 /** The handler modules, one per function (functions/handlers/<name>.ts, each exporting `handler`). */
 export type HandlerName = 'begin' | 'sync-page' | 'commit' | 'record-failure' | 'api' | 'scheduled-trigger';
 
-/** What a trigger reads to take the lease for its run. */
-const LEASE: readonly SettingVariable[] = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS'];
+/** What a trigger reads to take the lease for its run (and plan it as begin will: a failed resync resumed or not). */
+const LEASE: readonly SettingVariable[] = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
 
 export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   // The lease, the checkpoint, the /orders/count of a full run; a replaced or parked run's unsaved page: its stored versions.

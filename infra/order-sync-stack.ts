@@ -58,6 +58,7 @@ export class OrderSyncStack extends Stack {
       sortKey: { name: q.sortKey, type: q.type as dynamodb.AttributeType },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: q.ttlAttribute,
       // The orders set aside, with the only copy of their payload we hold: kept with the orders they belong to.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -180,6 +181,7 @@ export class OrderSyncStack extends Stack {
       stateMachine,
       watermarkLagAlarmSeconds: settings.watermarkLagAlarmSeconds,
       scheduleEnabled: settings.scheduleEnabled,
+      fullResyncAutoResumes: settings.fullResyncAutoResumes,
       steps: { begin, syncPage, commit, recordFailure, api, scheduledTrigger },
     });
 
@@ -276,6 +278,7 @@ export function runSettings(settings: InfraSettings): Record<SettingVariable, st
     LEASE_SECONDS: String(settings.leaseSeconds),
     MAX_PAGES_PER_EXECUTION: String(settings.maxPagesPerExecution),
     RECONCILE_AFTER_FULL_RESYNC: String(settings.reconcileAfterFullResync),
+    FULL_RESYNC_AUTO_RESUMES: String(settings.fullResyncAutoResumes),
   };
 }
 

@@ -1,6 +1,8 @@
 // Every deploy-time setting of the stack: read from CDK context once, with defaults, and checked at synth so a
 // wrong value stops `cdk synth` with a message naming the context key, what it accepts and what it got.
 import {
+  FULL_RESYNC_AUTO_RESUMES_DEFAULT,
+  FULL_RESYNC_AUTO_RESUMES_MAX,
   LEASE_SECONDS_DEFAULT,
   MAX_PAGES_PER_EXECUTION_DEFAULT,
   MAX_PAGES_PER_EXECUTION_LIMIT,
@@ -27,6 +29,8 @@ export interface InfraSettings {
   scheduleEnabled: boolean;
   /** A full resync checks the live orders it did not write against the source before it commits (deletions the feed lost). */
   reconcileAfterFullResync: boolean;
+  /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
+  fullResyncAutoResumes: number;
   notificationEmail: string | undefined;
   /** Use an existing secret instead of creating one (name or full ARN; at most one of the two). */
   sourceTokenSecretName: string | undefined;
@@ -40,7 +44,7 @@ export interface InfraSettings {
 export { MAX_PAGES_PER_EXECUTION_LIMIT } from '../functions/core/limits';
 
 /** A page step's Lambda timeout (seconds); the lease must outlive a page step with all its retries. */
-export const PAGE_STEP_TIMEOUT_SECONDS = 60;
+export { PAGE_STEP_TIMEOUT_SECONDS } from '../functions/core/limits';
 
 export class ContextError extends Error {
   override readonly name = 'ContextError';
@@ -75,6 +79,7 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
     scheduleRate,
     scheduleEnabled: read.boolean('scheduleEnabled', true),
     reconcileAfterFullResync: read.boolean('reconcileAfterFullResync', true),
+    fullResyncAutoResumes: read.integer('fullResyncAutoResumes', FULL_RESYNC_AUTO_RESUMES_DEFAULT, 0, FULL_RESYNC_AUTO_RESUMES_MAX),
     notificationEmail: read.optionalText('notificationEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
     sourceTokenSecretName: read.optionalText('sourceTokenSecretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
     sourceTokenSecretArn: read.optionalText(

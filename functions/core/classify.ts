@@ -44,9 +44,12 @@ function classifyOne(
   writeTag: string,
 ): { outcome: Outcome; write: boolean } {
   if (stored === undefined) return { outcome: 'inserted', write: true };
-  // A tombstone: a version made after the deletion brings the order back (a source that undid it); any other is stale.
+  // A tombstone: a version made after the deletion brings the order back (a source that undid it); any other is stale,
+  // but over a tombstone reconciliation inferred (a lagging replica's wrong "absent"), any version seen live is the truth.
   if (stored.deletedAt !== null) {
-    return incoming.order.updatedAt > stored.updatedAt ? { outcome: 'inserted', write: true } : { outcome: 'stale', write: false };
+    return incoming.order.updatedAt > stored.updatedAt || stored.inferred === true
+      ? { outcome: 'inserted', write: true }
+      : { outcome: 'stale', write: false };
   }
   const comparison = compare(incoming, readAt, stored);
   // An earlier attempt of this very page stored it, and that attempt's counts were never saved:

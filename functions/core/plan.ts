@@ -1,6 +1,7 @@
 // Decides what a run does, from the request, the checkpoint, the unfinished run and the parked full resync: a new
 // window to sync (full or incremental) or the unfinished full resync to resume. Pure: begin calls it under the lease.
 import { NothingToResumeError, RETRYABLE_ERROR_NAMES } from './errors';
+import { FULL_RESYNC_AUTO_RESUMES_DEFAULT } from './limits';
 import { addMs, maxInstant } from './instant';
 import type { Instant } from './order';
 import type { Checkpoint, RunProgress, SyncMode, Window } from './run-types';
@@ -13,8 +14,8 @@ export interface RunRequest {
 
 export type RunPlan =
   | { kind: 'new'; mode: SyncMode; window: Window; reason: string }
-  /** `from`: where the resumed run was, the stream's run slot or parked beside it. */
-  | { kind: 'resume'; run: RunProgress; from: 'run' | 'parked'; reason: string };
+  /** `from`: where the resumed run was, the stream's run slot or parked beside it; `automatic`: not asked for. */
+  | { kind: 'resume'; run: RunProgress; from: 'run' | 'parked'; automatic: boolean; reason: string };
 
 /** "5 min", "30 s", "1500 ms": how the overlap reads in a plan's reason. */
 function durationText(ms: number): string {
@@ -23,10 +24,10 @@ function durationText(ms: number): string {
   return `${ms} ms`;
 }
 
-function resumePlan(resumable: Resumable, why: string): RunPlan {
+function resumePlan(resumable: Resumable, why: string, automatic = false): RunPlan {
   const { run, from } = resumable;
   const state = `${from === 'parked' ? 'parked ' : ''}${run.status === 'failed' ? 'failed' : 'unfinished'}`;
-  return { kind: 'resume', run, from, reason: `${why}resuming ${state} full resync ${run.runId} at page ${run.pages}` };
+  return { kind: 'resume', run, from, automatic, reason: `${why}resuming ${state} full resync ${run.runId} at page ${run.pages}` };
 }
 
 interface Resumable {
@@ -52,7 +53,9 @@ function fullPlan(now: Instant, reason: string): RunPlan {
  * - incremental with a checkpoint: [watermark - overlap, max(now, watermark)), so the window never starts
  *   later than the last one ended, even when our clock is behind the watermark (begin parks an unfinished full
  *   resync beside it); but a full resync that failed on a transient error (the source down or throttling, DynamoDB
- *   throttling) is resumed instead: what failed it has likely passed;
+ *   throttling) is resumed instead, what failed it has likely passed: at most `autoResumes` times in a row (a source
+ *   that keeps failing one page would hold the lease through its retries on every tick), then it stays parked until
+ *   resumed by hand;
  * - incremental with no checkpoint yet: a full run, resuming the first one if it was cut off.
  */
 export function planRun(args: {
@@ -63,8 +66,10 @@ export function planRun(args: {
   parkedRun?: RunProgress | null;
   now: Instant;
   overlapMs: number;
+  /** How many times in a row a full resync failed on a transient error is resumed by itself (default 3). */
+  autoResumes?: number;
 }): RunPlan {
-  const { request, checkpoint, unfinishedRun, parkedRun = null, now, overlapMs } = args;
+  const { request, checkpoint, unfinishedRun, parkedRun = null, now, overlapMs, autoResumes = FULL_RESYNC_AUTO_RESUMES_DEFAULT } = args;
   if (!Number.isInteger(overlapMs) || overlapMs < 0) {
     throw new RangeError(`overlap must be a whole number of milliseconds >= 0, got ${overlapMs}`);
   }
@@ -86,7 +91,10 @@ export function planRun(args: {
   }
 
   const transientFailure = resumable?.run.status === 'failed' ? transientErrorOf(resumable.run) : null;
-  if (transientFailure) return resumePlan(resumable!, `the last full resync failed on a transient ${transientFailure}: `);
+  if (transientFailure && resumesAutomatically(resumable!.run, autoResumes)) {
+    const attempt = `automatic resume ${(resumable!.run.autoResumes ?? 0) + 1} of ${autoResumes}`;
+    return resumePlan(resumable!, `the last full resync failed on a transient ${transientFailure} (${attempt}): `, true);
+  }
 
   const { watermark } = checkpoint;
   const window: Window = { from: addMs(watermark, -overlapMs), to: maxInstant(now, watermark) };
@@ -95,8 +103,13 @@ export function planRun(args: {
   return { kind: 'new', mode: 'incremental', window, reason: `incremental from watermark ${watermark} ${overlap}${clockNote}` };
 }
 
+/** Whether the next tick resumes this failed full resync by itself: its automatic resumes are not all spent. */
+export function resumesAutomatically(run: Pick<RunProgress, 'autoResumes'>, autoResumes: number): boolean {
+  return (run.autoResumes ?? 0) < autoResumes;
+}
+
 /** The failed run's error name when it is one the state machine retries (it may pass by itself), else null. */
-function transientErrorOf(run: RunProgress): string | null {
+export function transientErrorOf(run: RunProgress): string | null {
   const name = run.error?.name;
   return name !== undefined && (RETRYABLE_ERROR_NAMES as readonly string[]).includes(name) ? name : null;
 }

@@ -55,6 +55,11 @@ export interface SourceCallStats {
 export interface Deletion {
   id: string;
   deletedAt: Instant;
+  /**
+   * Inferred by reconciliation (the source no longer answered the id), not reported by the source's deletion feed:
+   * its tombstone gives way to any later sighting of the order live in a page.
+   */
+  inferred?: boolean;
 }
 
 export interface DeletedPageRequest {
@@ -109,6 +114,8 @@ export interface StoredVersion {
   digest: string | null;
   /** When the stored version was read from the source: of two versions with one `updated_at`, the later read wins. */
   readAt: Instant | null;
+  /** A tombstone reconciliation inferred (Deletion.inferred): any version a page sees live replaces it. */
+  inferred?: boolean;
 }
 
 export interface OrderWrite {
@@ -134,6 +141,8 @@ export interface OrderWrite {
 export interface TombstoneWrite {
   id: string;
   deletedAt: Instant;
+  /** Inferred by reconciliation, not reported by the source (Deletion.inferred). */
+  inferred?: boolean;
   kind: 'deleted' | 'deleted-absent';
   replaces: Instant | null;
   writeTag: string;
@@ -300,11 +309,17 @@ export interface StartedExecution {
 /** An execution's status as Step Functions reports it (PENDING_REDRIVE: failed, and may be redriven). */
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
+/** An execution as Step Functions describes it: its status, and when it ended (epoch ms; null while it runs). */
+export interface ExecutionState {
+  status: ExecutionStatus;
+  stoppedAtMs: number | null;
+}
+
 /** Starts an execution of the sync state machine (AWS Step Functions, or the local runner's endpoint). */
 export interface ExecutionStarter {
   start(name: string, input: unknown): Promise<StartedExecution>;
-  /** The status of this state machine's execution of that name; null when there is none. Throws when it cannot tell. */
-  status(name: string): Promise<ExecutionStatus | null>;
+  /** The state of this state machine's execution of that name; null when there is none. Throws when it cannot tell. */
+  status(name: string): Promise<ExecutionState | null>;
 }
 
 // ---------------------------------------------------------------- logging and time

@@ -1,4 +1,5 @@
 // The vocabulary of a sync run, as docs/design.md uses it: watermark, overlap, window, cursor, lease, run, page.
+import type { CursorMark } from './cursor-walk';
 import type { Instant } from './order';
 import type { NewlyQuarantined } from './quarantine';
 
@@ -93,6 +94,10 @@ export interface RunProgress {
   deletionSteps?: number;
   /** Every step is done: commit is next. */
   walked?: boolean;
+  /** Automatic resumes of this full resync since it was last started or resumed by hand (absent: 0). */
+  autoResumes?: number;
+  /** The order pages' or the deletion feed's cursor the walk keeps to catch a source that loops (cursor-walk.ts). */
+  cursorMark?: CursorMark;
   counts: RunCounts;
   /** Newest `updated_at` seen in this run. */
   maxRecordTime: Instant | null;

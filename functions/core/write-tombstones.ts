@@ -30,6 +30,7 @@ export async function writeTombstones(
         writeKind: write.kind,
         digest: null,
         readAt: null,
+        ...(write.inferred ? { inferred: true } : {}),
       });
     }
     if (refusedIds.length === 0) return;
@@ -46,7 +47,7 @@ export async function writeTombstones(
 }
 
 function tombstoneFor(deletion: Deletion, stored: StoredVersion | undefined, writeTag: string, syncedAt: string): TombstoneWrite[] {
-  const base = { id: deletion.id, deletedAt: deletion.deletedAt, writeTag, syncedAt };
+  const base = { id: deletion.id, deletedAt: deletion.deletedAt, writeTag, syncedAt, ...(deletion.inferred ? { inferred: true } : {}) };
   if (stored === undefined) return [{ ...base, kind: 'deleted-absent', replaces: null }];
   if (stored.deletedAt !== null || stored.updatedAt > deletion.deletedAt) return [];
   return [{ ...base, kind: 'deleted', replaces: stored.updatedAt }];

@@ -66,7 +66,9 @@ export function formatStatus(status: SyncStatus, nowMs: number): string {
     const resumable = orders.resumable;
     lines.push(
       `resumable       full resync ${resumable.run_id} stopped after ${count(resumable.pages)} pages (${count(resumable.orders_fetched)} orders); ` +
-        'continue it with: npm run sync -- --resume',
+        (resumable.resumes === 'next-tick'
+          ? `the next scheduled run resumes it (automatic resume ${resumable.auto_resumes + 1}), or: npm run sync -- --resume`
+          : `${resumable.auto_resumes > 0 ? `parked after ${resumable.auto_resumes} automatic resumes; ` : ''}continue it with: npm run sync -- --resume`),
     );
   }
   const quarantined = orders.quarantined;

@@ -16,6 +16,8 @@ describe('context validation at synth', () => {
     expect(settingsFrom({ pageSize: '50' }).pageSize).toBe(50);
     expect(() => settingsFrom({ pageSize: 'fifty' })).toThrow('context pageSize must be 1..250, got fifty');
     expect(() => settingsFrom({ pageSize: 2.5 })).toThrow('context pageSize must be 1..250, got 2.5');
+    expect(() => settingsFrom({ fullResyncAutoResumes: -1 })).toThrow('context fullResyncAutoResumes must be 0..100, got -1');
+    expect(settingsFrom({ fullResyncAutoResumes: '0' }).fullResyncAutoResumes).toBe(0);
   });
 
   it('names every wrong key at once', () => {
@@ -62,6 +64,7 @@ describe('context validation at synth', () => {
         overlapSeconds: 300,
         leaseSeconds: 900,
         maxPagesPerExecution: 500,
+        fullResyncAutoResumes: 3,
         scheduleRate: 'rate(5 minutes)',
         scheduleEnabled: true,
         notificationEmail: undefined,

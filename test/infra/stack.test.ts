@@ -61,6 +61,8 @@ describe('stateful parts', () => {
         ],
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        // The first-seen markers commit reads expire; the entries carry no such attribute.
+        TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
         GlobalSecondaryIndexes: [
           Match.objectLike({
             IndexName: 'newest',
@@ -143,7 +145,7 @@ describe('every function', () => {
 
   it('holds only what its handler reads: its settings, tables, source and machine, and the runtime settings', () => {
     const runtime = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL', 'NODE_OPTIONS'];
-    const lease = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS'];
+    const lease = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
     const source = ['SOURCE_KIND', 'ORDERS_API_URL', 'ORDERS_API_TOKEN_SECRET_ARN'];
     const expected: Record<FunctionKey, string[]> = {
       begin: [...runtime, ...lease, 'MAX_PAGES_PER_EXECUTION', 'ORDERS_TABLE', 'SYNC_STATE_TABLE', ...source],

@@ -555,6 +555,20 @@ describe('tombstones in the orders store', () => {
     expect(await store.readOrder(live.id)).toMatchObject({ totalPrice: '4.00' });
   });
 
+  it('inferred by reconciliation, it says so and gives way to any version a page sees live, even one made before it', async () => {
+    const { store, tableName } = await freshStore();
+    await store.putOrders([writeOf(live)]);
+    await store.putTombstones([{ ...tombstoneOf(live.updatedAt), inferred: true }]);
+    expect((await store.getVersions([live.id])).get(live.id)).toMatchObject({ deletedAt, inferred: true });
+
+    expect(await store.putOrders([writeOf(live, 'run-g#0', 'inserted', null)])).toEqual({ refusedIds: [] });
+
+    const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: live.id } }));
+    expect(item).not.toHaveProperty('deleted_at');
+    expect(item).not.toHaveProperty('inferred');
+    expect(await store.readOrder(live.id)).toMatchObject({ updatedAt: live.updatedAt, writeTag: 'run-g#0' });
+  });
+
   it('is refused over a live version made after the deletion', async () => {
     const { store } = await freshStore();
     const newer = validateOrder(rawOrder({ updated_at: '2025-02-01T00:00:00Z' }));

@@ -224,7 +224,14 @@ describe('formatStatus', () => {
           counts: { fetched: 120_000, inserted: 120_000, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
           error: { name: 'SourceUnavailableError', message: 'HTTP 503 after 5 tries', page: 480 },
         }),
-        resumable: { run_id: 'full-http-z', pages: 480, orders_fetched: 120_000, error: 'SourceUnavailableError' },
+        resumable: {
+          run_id: 'full-http-z',
+          pages: 480,
+          orders_fetched: 120_000,
+          error: 'SourceUnavailableError',
+          auto_resumes: 3,
+          resumes: 'by-hand',
+        },
       }),
       NOW,
     );
@@ -237,7 +244,7 @@ describe('formatStatus', () => {
       'last run        full run FAILED: 480 pages, 120,000 orders (120,000 new, 0 changed, 0 unchanged) in 30m00s (67 orders/s)',
       '                error at page 480: SourceUnavailableError: HTTP 503 after 5 tries',
       '                execution full-http-z-p1, finished 30m00s ago (http)',
-      'resumable       full resync full-http-z stopped after 480 pages (120,000 orders); continue it with: npm run sync -- --resume',
+      'resumable       full resync full-http-z stopped after 480 pages (120,000 orders); parked after 3 automatic resumes; continue it with: npm run sync -- --resume',
     ]);
   });
 

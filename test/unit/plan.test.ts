@@ -124,7 +124,8 @@ describe('planRun, incremental', () => {
         kind: 'resume',
         from: 'run',
         run: failed,
-        reason: `the last full resync failed on a transient ${name}: resuming failed full resync full-http-20261125T140000Z-7f3a at page 7`,
+        automatic: true,
+        reason: `the last full resync failed on a transient ${name} (automatic resume 1 of 3): resuming failed full resync full-http-20261125T140000Z-7f3a at page 7`,
       });
     },
   );
@@ -166,6 +167,7 @@ describe('planRun, incremental', () => {
       kind: 'resume',
       from: 'run',
       run: cutOff,
+      automatic: false,
       reason: 'no checkpoint yet: resuming failed full resync full-http-20261125T140000Z-7f3a at page 7',
     });
   });
@@ -229,6 +231,50 @@ describe('planRun, incremental beside a parked full resync', () => {
   });
 });
 
+describe('planRun, automatic resumes of a full resync failed on a transient error', () => {
+  const failedAfter = (autoResumes: number) =>
+    unfinished({ autoResumes, error: { name: 'SourceUnavailableError', message: '503 on page 7', page: 7, at: NOW } });
+  const tick = (run: ReturnType<typeof unfinished>, where: 'run' | 'parked', autoResumes?: number) =>
+    planRun({
+      request: incremental,
+      checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'),
+      unfinishedRun: where === 'run' ? run : null,
+      parkedRun: where === 'parked' ? run : null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+      ...(autoResumes === undefined ? {} : { autoResumes }),
+    });
+
+  it.each([0, 1, 2])('are tried while fewer than 3 were (%i so far)', (sofar) => {
+    expect(tick(failedAfter(sofar), 'run')).toMatchObject({ kind: 'resume', automatic: true });
+  });
+
+  it.each(['run', 'parked'] as const)(
+    'stop after 3: the tick runs incremental and the resync (in the %s slot) waits for a hand',
+    (where) => {
+      expect(tick(failedAfter(3), where)).toMatchObject({ kind: 'new', mode: 'incremental' });
+    },
+  );
+
+  it('follow the setting: 0 never resumes by itself, 5 resumes a fourth time', () => {
+    expect(tick(failedAfter(0), 'run', 0)).toMatchObject({ kind: 'new', mode: 'incremental' });
+    expect(tick(failedAfter(3), 'run', 5)).toMatchObject({ kind: 'resume', automatic: true, reason: expect.stringContaining('4 of 5') });
+  });
+
+  it('a resume by hand is still possible once they are spent', () => {
+    const plan = planRun({
+      request: resume,
+      checkpoint: checkpointAt(NOW),
+      unfinishedRun: null,
+      parkedRun: failedAfter(3),
+      now: NOW,
+      overlapMs: FIVE_MIN,
+    });
+
+    expect(plan).toMatchObject({ kind: 'resume', from: 'parked', automatic: false });
+  });
+});
+
 describe('planRun, resume', () => {
   it('resumes the failed full resync with its saved cursor and counts', () => {
     const failed = unfinished();
@@ -239,6 +285,7 @@ describe('planRun, resume', () => {
       kind: 'resume',
       from: 'run',
       run: failed,
+      automatic: false,
       reason: 'resuming failed full resync full-http-20261125T140000Z-7f3a at page 7',
     });
   });
@@ -265,6 +312,7 @@ describe('planRun, resume', () => {
       kind: 'resume',
       from: 'parked',
       run: parked,
+      automatic: false,
       reason: 'resuming parked failed full resync full-http-20261125T140000Z-7f3a at page 7',
     });
   });

@@ -108,7 +108,7 @@ export class OrderTooLargeError extends OrderSyncError {
 }
 
 /** The attributes getVersions reads: enough to classify an incoming version (`deleted_at`: a tombstone's). */
-export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind', 'digest', 'read_at'] as const;
+export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind', 'digest', 'read_at', 'inferred'] as const;
 
 export function orderToItem(write: OrderWrite): OrderItem {
   const { order } = write;
@@ -319,11 +319,11 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
 /** Read back the version attributes only (a projected BatchGet or Scan). */
 export function itemToStoredVersion(item: Record<string, unknown>): StoredVersion {
   const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> &
-    Partial<Pick<OrderItem, 'digest' | 'read_at'>> & { deleted_at?: string };
+    Partial<Pick<OrderItem, 'digest' | 'read_at'>> & { deleted_at?: string; inferred?: boolean };
   const deletedAt = stored.deleted_at ?? null;
   return {
     id: stored.id,
-    // A tombstone's version is its deletion: only a version made after it may replace it.
+    // A tombstone's version is its deletion: only a version made after it may replace it (unless it was inferred).
     updatedAt: deletedAt ?? stored.updated_at,
     deletedAt,
     writeTag: stored.write_tag ?? null,
@@ -331,5 +331,6 @@ export function itemToStoredVersion(item: Record<string, unknown>): StoredVersio
     // Absent on a tombstone and on an item written before digests were kept.
     digest: stored.digest ?? null,
     readAt: stored.read_at ?? null,
+    ...(stored.inferred === true ? { inferred: true } : {}),
   };
 }

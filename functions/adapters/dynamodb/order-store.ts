@@ -25,10 +25,11 @@ const BATCH_GET_MAX_KEYS = 100;
  * whose lease expired, a run that went on meanwhile). Of two versions with one `updated_at` (a source that stamps
  * whole seconds), the one read later is the newer: the write lands over a version of its `updated_at` read before it
  * (or stored before read times were kept). A tombstone (`deleted_at`, docs/design.md "Deletions") is
- * replaced only by a version made after the deletion, as an insert (the counter gains the order back); a write
- * classified over a live version never lands over a tombstone (it would bring the order back uncounted).
+ * replaced only by a version made after the deletion, as an insert (the counter gains the order back), or by any
+ * version when reconciliation inferred it (`inferred`); a write classified over a live version never lands over a
+ * tombstone (it would bring the order back uncounted).
  */
-const WRITE_OVER_NOTHING = 'attribute_not_exists(#id) OR #deleted_at < :updated_at';
+const WRITE_OVER_NOTHING = 'attribute_not_exists(#id) OR #deleted_at < :updated_at OR #inferred = :inferred';
 const WRITE_OVER_OLDER =
   'attribute_not_exists(#deleted_at) AND (#updated_at < :updated_at OR ' +
   '(#updated_at = :updated_at AND (attribute_not_exists(#read_at) OR #read_at < :read_at)))';
@@ -120,8 +121,8 @@ export class DynamoOrderStore implements OrderStore {
       ConditionExpression: replaces === null ? WRITE_OVER_NOTHING : WRITE_OVER_OLDER,
       ...(replaces === null
         ? {
-            ExpressionAttributeNames: { '#id': 'id', '#deleted_at': 'deleted_at' },
-            ExpressionAttributeValues: { ':updated_at': item.updated_at },
+            ExpressionAttributeNames: { '#id': 'id', '#deleted_at': 'deleted_at', '#inferred': 'inferred' },
+            ExpressionAttributeValues: { ':updated_at': item.updated_at, ':inferred': true },
           }
         : {
             ExpressionAttributeNames: { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at', '#read_at': 'read_at' },

@@ -2,6 +2,7 @@
 // size, so no invocation nears the Lambda time limit.
 import { classifyPage } from '../classify';
 import { addCounts, counterChangeBy, countsOfWrite, ZERO_COUNTS } from '../counts';
+import { markAfterPage } from '../cursor-walk';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
 import type { Clock, Log, OrderSource, OrderStore, QuarantineStore, RunMetrics, SourcePage, SyncStateStore } from '../ports';
@@ -48,6 +49,14 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     cursor: run.cursor,
     limit: deps.settings.pageSize,
     caller: state.leaseOwner,
+  });
+  // Before anything is written: a page that leads back to a cursor already followed fails the run, naming the breach.
+  const cursorMark = markAfterPage({
+    mark: run.cursorMark,
+    cursor: run.cursor,
+    nextCursor: fetched.nextCursor,
+    step: run.pages,
+    feed: 'orders',
   });
   const page = withUnstorableRejected(fetched, deps.orders);
   const ids = page.orders.map((order) => order.id);
@@ -105,6 +114,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   const progress: RunProgress = {
     ...saved,
     cursor: page.nextCursor,
+    cursorMark,
     pages: saved.pages + 1,
     counts: addCounts(saved.counts, counts),
     maxRecordTime: maxInstant(saved.maxRecordTime, classified.maxRecordTime),
@@ -165,7 +175,8 @@ function withUnstorableRejected(page: SourcePage, store: Pick<OrderStore, 'unsto
   const orders = page.orders.filter((order, index) => {
     const problem = store.unstorable(order);
     if (problem === null) return true;
-    unstorable.push({ id: order.id, raw: order.raw, field: '(order)', message: problem, position: index - unstorableAt.length });
+    const position = index - unstorableAt.length;
+    unstorable.push({ id: order.id, raw: order.raw, field: '(order)', message: problem, position, updatedAt: order.updatedAt });
     unstorableAt.push(index);
     return false;
   });

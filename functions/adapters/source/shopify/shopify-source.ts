@@ -1,9 +1,12 @@
 // The OrderSource a Shopify deployment runs: a full resync walks a bulk operation (start, poll, read the result one
 // byte range a page), incremental windows walk the paged `orders` query. The run's cursor says where the walk
 // stands, so a retried, continued or resumed page goes on from the last saved place; no step ever sleeps: a page
-// that finds the export not ready asks the state machine to wait (`waitSeconds`).
+// that finds the export not ready asks the state machine to wait (`waitSeconds`). While the result is read the
+// cursor holds the operation's id and a byte offset, never the result's signed URL: the cursor is saved in the
+// sync-state table (and kept while a stopped run is parked), and that URL opens every order of the shop to whoever
+// holds it; the bulk export asks Shopify for it when a step needs it.
 import { SourceRequestError, type OrderSyncError } from '../../../core/errors';
-import { epochMsOf, instantFromEpochMs } from '../../../core/instant';
+import { instantFromEpochMs } from '../../../core/instant';
 import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { BulkOperationFailedError, BulkResultExpiredError, type BulkOrderExport } from './bulk-export';
@@ -17,8 +20,6 @@ export type BulkPlace =
       phase: 'reading';
       restarts: number;
       operationId: string;
-      url: string;
-      urlExpiresAtMs: number | null;
       offset: number;
       /** When the export started (absent in cursors issued before it was kept): the read time of its orders. */
       startedAtMs?: number;
@@ -55,7 +56,14 @@ export function encodeBulkPlace(place: BulkPlace): string {
 export function decodeBulkPlace(cursor: string): BulkPlace {
   try {
     const place = JSON.parse(Buffer.from(cursor.slice(BULK_PREFIX.length), 'base64url').toString('utf8')) as BulkPlace;
-    if (['starting', 'exporting', 'reading'].includes(place.phase) && Number.isInteger(place.restarts)) return place;
+    if (Number.isInteger(place.restarts)) {
+      const { restarts } = place;
+      if (place.phase === 'starting') return { phase: 'starting', restarts, blockedSinceMs: place.blockedSinceMs };
+      if (place.phase === 'exporting')
+        return { phase: 'exporting', restarts, operationId: place.operationId, startedAtMs: place.startedAtMs };
+      // Field by field: a cursor saved by an earlier version also held the result's URL, which is not carried on.
+      if (place.phase === 'reading') return { phase: 'reading', restarts, operationId: place.operationId, offset: place.offset };
+    }
   } catch {
     // refused below
   }
@@ -148,38 +156,23 @@ export class ShopifySource implements OrderSource {
       bytes: status.fileSize,
     });
     // An empty window completes with no file: nothing to read.
-    if (status.url === null) return { orders: [], rejected: [], nextCursor: null, stats };
-    const urlExpiresAtMs = status.urlExpiresAt === null ? null : epochMsOf(status.urlExpiresAt);
+    if (!status.hasResult) return { orders: [], rejected: [], nextCursor: null, stats };
     return this.page(
       [],
-      {
-        phase: 'reading',
-        restarts: place.restarts,
-        operationId: place.operationId,
-        url: status.url,
-        urlExpiresAtMs,
-        offset: 0,
-        startedAtMs: place.startedAtMs,
-      },
+      { phase: 'reading', restarts: place.restarts, operationId: place.operationId, offset: 0, startedAtMs: place.startedAtMs },
       stats,
       0,
     );
   }
 
   private async read(bulk: BulkOrderExport, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage> {
-    // readRange refuses a URL past its signature's expiry (BulkResultExpiredError) before it reaches storage.
-    const range = await bulk.readRange({ url: place.url, offset: place.offset, maxBytes: this.options.rangeBytes });
-    const merged = {
-      ...stats,
-      requests: stats.requests + range.stats.requests,
-      throttled: stats.throttled + range.stats.throttled,
-      retried: stats.retried + range.stats.retried,
-    };
+    // A result gone for good (EXPIRED, no URL that storage accepts) is BulkResultExpiredError: restarted by bulkPage.
+    const range = await bulk.readRange({ operationId: place.operationId, offset: place.offset, maxBytes: this.options.rangeBytes }, stats);
     // The file holds the orders as they were when the export ran, not when a page reads them (perhaps days later, for
     // a parked resync): of two versions with one updated_at, one read since the export started is the newer.
     const readAt = place.startedAtMs === undefined ? {} : { readAt: instantFromEpochMs(place.startedAtMs) };
-    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats: merged, ...readAt };
-    return { ...this.page(range.orders, { ...place, offset: range.nextOffset }, merged, 0, range.rejected), ...readAt };
+    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats, ...readAt };
+    return { ...this.page(range.orders, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
   }
 
   /**
