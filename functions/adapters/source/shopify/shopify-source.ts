@@ -62,7 +62,10 @@ export function decodeBulkPlace(cursor: string): BulkPlace {
       if (place.phase === 'exporting')
         return { phase: 'exporting', restarts, operationId: place.operationId, startedAtMs: place.startedAtMs };
       // Field by field: a cursor saved by an earlier version also held the result's URL, which is not carried on.
-      if (place.phase === 'reading') return { phase: 'reading', restarts, operationId: place.operationId, offset: place.offset };
+      if (place.phase === 'reading') {
+        const { operationId, offset, startedAtMs } = place;
+        return { phase: 'reading', restarts, operationId, offset, ...(startedAtMs === undefined ? {} : { startedAtMs }) };
+      }
     }
   } catch {
     // refused below
