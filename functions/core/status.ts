@@ -5,7 +5,7 @@ import { epochMsOf, instantFromEpochMs } from './instant';
 import type { Instant } from './order';
 import type { Clock, QuarantineStore, SyncStateStore } from './ports';
 import { QUARANTINE_LISTED, type QuarantineSummary } from './quarantine';
-import type { RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
+import type { DeepLookbackFinding, RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
 
 export interface SyncStatus {
   orders: {
@@ -21,6 +21,11 @@ export interface SyncStatus {
     };
     running: RunningView | null;
     last_run: LastRunView | null;
+    /**
+     * The last deep lookback (an incremental run reaching back LOOKBACK_SECONDS): when it committed, how far back it
+     * read, and `found`: the orders it stored that every ordinary window had missed (above 0: the source lags).
+     */
+    last_deep_lookback: { run_id: string; at: Instant; reached_from: Instant; ordinary_from: Instant; found: number } | null;
     /** The full resync that `POST /api/sync/orders/full?resume=true` would continue: the parked one, or a failed one. */
     resumable: { run_id: string; pages: number; orders_fetched: number; error: string | null } | null;
     /** Orders set aside because they broke the contract: `count` is all of them, `orders` the newest 20. */
@@ -73,6 +78,8 @@ export interface LastRunView {
   pages: number;
   counts: RunCounts;
   error: { name: string; message: string; page: number } | null;
+  /** A deep lookback: the orders it found that ordinary windows had missed. */
+  deep_lookback: { ordinary_from: Instant; found: number } | null;
 }
 
 const NO_QUARANTINE: QuarantineSummary = { count: 0, newest: [] };
@@ -122,8 +129,12 @@ export function describeStatus(state: SyncState, nowMs: number, quarantine: Quar
             error: state.lastRun.error
               ? { name: state.lastRun.error.name, message: state.lastRun.error.message, page: state.lastRun.error.page }
               : null,
+            deep_lookback: state.lastRun.lookback
+              ? { ordinary_from: state.lastRun.lookback.ordinaryFrom, found: state.lastRun.lookback.found }
+              : null,
           }
         : null,
+      last_deep_lookback: deepLookbackView(checkpoint?.lastDeepLookback ?? null),
       resumable: resumableView(state.parked?.run ?? (run && run.mode === 'full' && (run.status === 'failed' || !lease) ? run : null)),
       quarantined: {
         count: quarantine.count,
@@ -141,6 +152,18 @@ export function describeStatus(state: SyncState, nowMs: number, quarantine: Quar
       },
     },
   };
+}
+
+function deepLookbackView(finding: DeepLookbackFinding | null): SyncStatus['orders']['last_deep_lookback'] {
+  return (
+    finding && {
+      run_id: finding.runId,
+      at: finding.at,
+      reached_from: finding.reachedFrom,
+      ordinary_from: finding.ordinaryFrom,
+      found: finding.found,
+    }
+  );
 }
 
 function resumableView(run: RunProgress | null): SyncStatus['orders']['resumable'] {

@@ -5,7 +5,7 @@ import { counterChangeBy, idsCountedBy, ZERO_COUNTS } from '../counts';
 import { executionNameFor, newRunId, writeTagFor } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
 import { ownSavedRun, runningFrom } from '../lease';
-import { plannedMode, planRun, type RunPlan } from '../plan';
+import { plannedMode, planRun, type LookbackSettings, type RunPlan } from '../plan';
 import { isWalked, stepOf } from '../run-phase';
 import { describeError } from '../run-outcome';
 import type { BegunRunSave, Clock, Log, OrderSource, OrderStore, SyncStateStore } from '../ports';
@@ -14,7 +14,8 @@ import type { Lease, ParkedRun, RunProgress, SyncState, Window } from '../run-ty
 import { sourceClockOffsetMs } from '../source-clock';
 
 export interface BeginDeps {
-  settings: { stream: string; leaseMs: number; overlapMs: number; maxPagesPerPart: number };
+  /** `lookback`: the periodic deep lookback (absent: none). */
+  settings: { stream: string; leaseMs: number; overlapMs: number; maxPagesPerPart: number; lookback?: LookbackSettings };
   state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'releaseLease' | 'saveBegunRun' | 'saveProgress'>;
   /** Read only: the stored versions of the orders a replaced, parked or discarded run's unsaved page wrote. */
   orders: Pick<OrderStore, 'getVersions'>;
@@ -40,7 +41,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
   const { input } = event;
   if ('continueRun' in input) return continueRun(deps, input.continueRun, event.executionName);
 
-  const { stream, leaseMs, overlapMs, maxPagesPerPart } = deps.settings;
+  const { stream, leaseMs, overlapMs, maxPagesPerPart, lookback } = deps.settings;
   const nowMs = deps.clock();
   const now = instantFromEpochMs(nowMs);
   const current = await deps.state.get(stream);
@@ -56,6 +57,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
       parkedRun: current.parked?.run ?? null,
       now: instantFromEpochMs(nowMs + sourceClockSkewMs),
       overlapMs,
+      ...(lookback ? { lookback } : {}),
     });
   } catch (error) {
     // A trigger took the lease for us: give it back, or the stream stays blocked until the lease expires.
@@ -92,6 +94,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
             pages: 0,
             counts: { ...ZERO_COUNTS },
             maxRecordTime: null,
+            ...(plan.lookback ? { lookback: { ordinaryFrom: plan.lookback.ordinaryFrom, found: 0 } } : {}),
             expectedTotal: plan.mode === 'full' ? await expectedTotal(deps, plan.window) : null,
             sourceClockSkewMs: current.checkpoint?.sourceClockSkewMs ?? null,
             startedAt: now,
