@@ -77,7 +77,11 @@ export function planRun(args: {
   lookback?: LookbackSettings;
 }): RunPlan {
   const { request, checkpoint, unfinishedRun, parkedRun = null, now, overlapMs, lookback } = args;
-  for (const [name, ms] of [['overlap', overlapMs], ['lookback', lookback?.reachMs ?? 0], ['lookback period', lookback?.everyMs ?? 0]] as const) {
+  for (const [name, ms] of [
+    ['overlap', overlapMs],
+    ['lookback', lookback?.reachMs ?? 0],
+    ['lookback period', lookback?.everyMs ?? 0],
+  ] as const) {
     if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`${name} must be a whole number of milliseconds >= 0, got ${ms}`);
   }
 
@@ -117,7 +121,8 @@ export function planRun(args: {
     };
   }
   const overlap = overlapMs === 0 ? 'with no overlap' : `minus ${durationText(overlapMs)} overlap`;
-  const next = deepDueAt === null ? '' : `; next deep lookback (${durationText(lookback!.reachMs)}) due at ${new Date(deepDueAt).toISOString()}`;
+  const next =
+    deepDueAt === null ? '' : `; next deep lookback (${durationText(lookback!.reachMs)}) due at ${new Date(deepDueAt).toISOString()}`;
   return {
     kind: 'new',
     mode: 'incremental',

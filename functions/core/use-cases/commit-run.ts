@@ -71,7 +71,11 @@ export async function commitRun(deps: CommitDeps, state: RunState): Promise<RunO
  * What the checkpoint keeps of deep lookbacks: a full run or a deep one moves the next one's due time (its window
  * reached back that far); a deep one's finding replaces the last; other runs carry both over.
  */
-function lookbackOf(progress: RunProgress, previous: Checkpoint | null, now: Instant): Pick<Checkpoint, 'lookedBackTo' | 'lastDeepLookback'> {
+function lookbackOf(
+  progress: RunProgress,
+  previous: Checkpoint | null,
+  now: Instant,
+): Pick<Checkpoint, 'lookedBackTo' | 'lastDeepLookback'> {
   const reachedBack = progress.mode === 'full' || progress.lookback !== undefined;
   return {
     lookedBackTo: reachedBack ? progress.window.to : (previous?.lookedBackTo ?? null),
