@@ -147,7 +147,10 @@ export function deepLookbackUsage(
   return {
     transitions: usage.transitions + TRANSITIONS_PER_PAGE * extraPages,
     invocations: { ...usage.invocations, 'sync-page': (usage.invocations['sync-page'] ?? 0) + extraPages },
-    billedMs: { ...usage.billedMs, 'sync-page': (usage.billedMs['sync-page'] ?? 0) + perOrder(usage.billedMs['sync-page'] ?? 0) * extraOrders },
+    billedMs: {
+      ...usage.billedMs,
+      'sync-page': (usage.billedMs['sync-page'] ?? 0) + perOrder(usage.billedMs['sync-page'] ?? 0) * extraOrders,
+    },
     readUnits: usage.readUnits + perOrder(measured.orderReadUnits) * extraOrders,
     writeUnits: usage.writeUnits + 2 * measured.stateWriteUnitsPerWrite * extraPages,
     schedulerInvocations: usage.schedulerInvocations,

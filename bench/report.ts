@@ -259,7 +259,11 @@ function deepLookbackCost(
     },
     { orders, pageSize: noChange.pageSize },
   );
-  const cost = deepLookbackMonthlyCost(projectCost(deepUsage, sizing, prices), projectCost(usage, sizing, prices), LOOKBACK_EVERY_SECONDS_DEFAULT);
+  const cost = deepLookbackMonthlyCost(
+    projectCost(deepUsage, sizing, prices),
+    projectCost(usage, sizing, prices),
+    LOOKBACK_EVERY_SECONDS_DEFAULT,
+  );
   const pages = Math.max(1, Math.ceil(orders / noChange.pageSize));
   return {
     what:
