@@ -45,7 +45,6 @@ describe('a change visible 20 s after its updated_at, OVERLAP_SECONDS=5, a deep 
     expect((await storedVersions(stack)).has(late)).toBe(false);
 
     const deep = await run('incremental');
-    console.log(JSON.stringify({ stampedAt, ordinary: ordinary.map((o) => [o.window, o.counts]), deep: [deep.window, deep.counts, deep.lookback] }));
 
     expect(deep.lookback).toEqual({ ordinaryFrom: expect.any(String), found: 1 });
     expect(deep.window.from! <= stampedAt && stampedAt < deep.lookback!.ordinaryFrom).toBe(true);
