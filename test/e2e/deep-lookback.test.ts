@@ -4,17 +4,17 @@
 import type { RunOutcome } from '../../functions/core/run-types';
 import { describeStatus } from '../../functions/core/status';
 import { lastOf, runChain, storedVersions, syncState } from '../support/e2e';
-import { startReliabilityStack, type ReliabilityStack } from '../support/reliability';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const LOOKBACK_EVERY_SECONDS = 600;
 
 describe('a change visible 20 s after its updated_at, OVERLAP_SECONDS=5, a deep lookback of 2 min every 10 min', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   /** How far the source's clock is ahead of ours. */
   let sourceAheadMs = 0;
 
   beforeAll(async () => {
-    stack = await startReliabilityStack({
+    stack = await startE2eStack({
       fake: { orders: 200, seed: 23, clock: () => Date.now() + sourceAheadMs },
       env: { PAGE_SIZE: '100', OVERLAP_SECONDS: '5', LOOKBACK_SECONDS: '120', LOOKBACK_EVERY_SECONDS: String(LOOKBACK_EVERY_SECONDS) },
     });
@@ -30,12 +30,12 @@ describe('a change visible 20 s after its updated_at, OVERLAP_SECONDS=5, a deep 
   it('is missed by the ordinary windows, stored by the next deep lookback, and the status shows the finding', async () => {
     await run('full');
     // Created now, visible only once the source's clock is 20 s further (the pages of two runs measure the jump).
-    const late = stack.fake!.mutate({ creates: 1 }).created[0]!;
-    const stampedAt = stack.fake!.truth().find((order) => order.id === late)!.updated_at;
-    stack.fake!.holdBack([late], true);
+    const late = stack.fake.mutate({ creates: 1 }).created[0]!;
+    const stampedAt = stack.fake.truth().find((order) => order.id === late)!.updated_at;
+    stack.fake.holdBack([late], true);
     sourceAheadMs = 20_000;
     const ordinary = [await run('incremental'), await run('incremental')];
-    stack.fake!.holdBack([late], false);
+    stack.fake.holdBack([late], false);
     // Jumps on past the lookback's period: the run after next is a deep one (the next one measures the jump).
     sourceAheadMs = 20_000 + LOOKBACK_EVERY_SECONDS * 1000;
     ordinary.push(await run('incremental'));

@@ -4,9 +4,10 @@
 import type { StoredOrder } from '../../functions/adapters/dynamodb/order-item';
 import type { RunOutcome } from '../../functions/core/run-types';
 import type { FakeOrdersApi } from '../../local/fakes/orders-api';
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
+import type { LocalStack } from '../../local/aws/stack';
 import { orderGid, referenceIdOf } from '../../local/fakes/shopify/translate';
 import { lastOf, runChain, storedVersions, stores } from '../support/e2e';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 150;
 const LINE_ITEMS = 1_600;
@@ -50,21 +51,19 @@ describe.each([
   ['the reference source', 'http'],
   ['Shopify', 'shopify'],
 ] as const)('an order too big to store flat, on %s', (_, kind) => {
-  let stack: LocalStack;
+  let stack: E2eStack;
   let shop: FakeOrdersApi;
   let hugeId: string;
 
   beforeAll(async () => {
     const fakeShop = { orders: ORDERS, seed: 41 };
-    stack = await startLocalStack({
-      retryIntervalMs: 0,
-      functionLogLevel: 'ERROR',
+    stack = await startE2eStack({
       ...(kind === 'http'
         ? { fake: fakeShop }
-        : { fakeShopify: { shop: fakeShop, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 }, bulkRate: 1e6 } }),
-      env: { PAGE_SIZE: '50', ...(kind === 'shopify' ? { SHOPIFY_API_VERSION: '2025-10' } : {}) },
+        : { shopify: { shop: fakeShop, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 }, bulkRate: 1e6 } }),
+      env: { PAGE_SIZE: '50' },
     });
-    shop = kind === 'http' ? stack.fake! : stack.fakeShopify!.shop;
+    shop = stack.fake;
     hugeId = shop.truth()[ORDERS / 2]!.id;
     makeHuge(shop, hugeId);
   });
