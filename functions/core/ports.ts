@@ -182,7 +182,7 @@ export interface OrderStore {
    * tag is not this run's (`${runId}#…`) are answered: the ones the run did not write. Memory stays flat: one page.
    */
   scanUnwritten(runId: string, request: { cursor: string | null; limit: number }): Promise<UnwrittenPage>;
-  /** Why this order cannot be stored (too big for an item even compressed), or null: such an order is quarantined. */
+  /** Why this order cannot be stored (too big for an item even compressed and trimmed), or null: such an order is quarantined. */
   unstorable(order: Order): string | null;
 }
 
