@@ -353,9 +353,16 @@ function encodedRaw(raw: Record<string, unknown>): EncodedRaw {
 
 /**
  * The write metadata at its longest, to size an order before its write is known: a run id is well under 150
- * characters (execution-name.ts), its write tag that plus the page.
+ * characters (execution-name.ts), its write tag that plus the page; a digest is 22 characters (order-digest.ts).
  */
-const SIZING_WRITE = { syncedAt: '2000-01-01T00:00:00.000000Z', writeTag: 'w'.repeat(200), kind: 'inserted', replaces: null } as const;
+const SIZING_WRITE = {
+  syncedAt: '2000-01-01T00:00:00.000000Z',
+  readAt: '2000-01-01T00:00:00.000000Z',
+  digest: 'd'.repeat(22),
+  writeTag: 'w'.repeat(200),
+  kind: 'inserted',
+  replaces: null,
+} as const;
 
 /**
  * Why this order cannot be an item (its raw order too big even compressed, or the item too big even with its flat
