@@ -99,6 +99,12 @@ export interface FakeOrdersApi {
   /** Serves the order with these fields replaced (undefined removes one): bad data for the reliability tests. null clears. */
   corruptOrder(id: string, patch: Record<string, unknown> | null): void;
   /**
+   * Serves the order with these fields replaced too (added to its earlier patches), its updated_at unchanged: a second
+   * version stamped in the same second as one a sync may have read already, as a source that stamps whole seconds
+   * (Shopify) serves it. `updated_at` in the patch is a RangeError.
+   */
+  reviseInSameSecond(id: string, patch: Record<string, unknown>): void;
+  /**
    * Every page that holds this order is answered without an `orders` array (a request failure, not an order's:
    * InvalidPageError, which fails the run as a permanent error); false serves it normally again.
    */
@@ -534,6 +540,11 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
       if (index === null) throw new RangeError(`no order ${id} in the fake shop`);
       if (patch === null) corruptions.delete(index);
       else corruptions.set(index, patch);
+    },
+    reviseInSameSecond(id, patch) {
+      const index = existingIndex(id);
+      if ('updated_at' in patch) throw new RangeError('reviseInSameSecond: a revision in the same second keeps its updated_at');
+      corruptions.set(index, { ...corruptions.get(index), ...patch });
     },
     setLiveRate,
     setLiveDeletionShare(share) {
