@@ -3,10 +3,15 @@
 import { z } from 'zod';
 import { ConfigError } from './core/errors';
 import {
+  FULL_RESYNC_AUTO_RESUMES_DEFAULT,
+  FULL_RESYNC_AUTO_RESUMES_MAX,
   LEASE_SECONDS_DEFAULT,
   MAX_PAGES_PER_EXECUTION_DEFAULT,
   MAX_PAGES_PER_EXECUTION_LIMIT,
   OVERLAP_SECONDS_DEFAULT,
+  LOOKBACK_EVERY_SECONDS_DEFAULT,
+  LOOKBACK_SECONDS_DEFAULT,
+  LOOKBACK_SECONDS_MAX,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
 } from './core/limits';
@@ -76,7 +81,12 @@ const envSchema = z
       .default('true')
       .transform((raw) => raw === 'true'),
     OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, OVERLAP_SECONDS_DEFAULT),
+    /** The periodic deep lookback: how far it reaches back before the watermark (0: never), and how often. */
+    LOOKBACK_SECONDS: positiveInt('LOOKBACK_SECONDS', 0, LOOKBACK_SECONDS_MAX, LOOKBACK_SECONDS_DEFAULT),
+    LOOKBACK_EVERY_SECONDS: positiveInt('LOOKBACK_EVERY_SECONDS', 1, LOOKBACK_SECONDS_MAX, LOOKBACK_EVERY_SECONDS_DEFAULT),
     LEASE_SECONDS: positiveInt('LEASE_SECONDS', 1, 86_400, LEASE_SECONDS_DEFAULT),
+    /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
+    FULL_RESYNC_AUTO_RESUMES: positiveInt('FULL_RESYNC_AUTO_RESUMES', 0, FULL_RESYNC_AUTO_RESUMES_MAX, FULL_RESYNC_AUTO_RESUMES_DEFAULT),
     MAX_PAGES_PER_EXECUTION: positiveInt('MAX_PAGES_PER_EXECUTION', 1, MAX_PAGES_PER_EXECUTION_LIMIT, MAX_PAGES_PER_EXECUTION_DEFAULT),
     STATE_MACHINE_ARN: optionalText,
     /** Local stack only: DynamoDB's API (dynalite) and the local Step Functions endpoint. */

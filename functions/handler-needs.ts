@@ -31,7 +31,15 @@ export type TableVariable = 'ORDERS_TABLE' | 'SYNC_STATE_TABLE' | 'QUARANTINE_TA
 
 /** The run settings (functions/config.ts parses them): each function gets those its composition reads. */
 export type SettingVariable =
-  'STREAM' | 'PAGE_SIZE' | 'OVERLAP_SECONDS' | 'LEASE_SECONDS' | 'MAX_PAGES_PER_EXECUTION' | 'RECONCILE_AFTER_FULL_RESYNC';
+  | 'STREAM'
+  | 'PAGE_SIZE'
+  | 'OVERLAP_SECONDS'
+  | 'LOOKBACK_SECONDS'
+  | 'LOOKBACK_EVERY_SECONDS'
+  | 'LEASE_SECONDS'
+  | 'MAX_PAGES_PER_EXECUTION'
+  | 'RECONCILE_AFTER_FULL_RESYNC'
+  | 'FULL_RESYNC_AUTO_RESUMES';
 
 /** The state machine: the Step Functions actions on it and its executions. */
 export type StateMachineActions = ReadonlyArray<'states:StartExecution' | 'states:ListExecutions' | 'states:DescribeExecution'>;
@@ -48,13 +56,14 @@ export interface HandlerNeeds {
 /** The handler modules, one per function (functions/handlers/<name>.ts, each exporting `handler`). */
 export type HandlerName = 'begin' | 'sync-page' | 'commit' | 'record-failure' | 'api' | 'scheduled-trigger';
 
-/** What a trigger reads to take the lease for its run. */
-const LEASE: readonly SettingVariable[] = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS'];
+/** What a trigger reads to take the lease for its run (and plan it as begin will: a failed resync resumed or not). */
+const LEASE: readonly SettingVariable[] = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
 
 export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   // The lease, the checkpoint, the /orders/count of a full run; a replaced or parked run's unsaved page: its stored versions.
   begin: {
-    settings: [...LEASE, 'MAX_PAGES_PER_EXECUTION'],
+    // The deep lookback is planned here: the triggers plan only to name the run.
+    settings: [...LEASE, 'MAX_PAGES_PER_EXECUTION', 'LOOKBACK_SECONDS', 'LOOKBACK_EVERY_SECONDS'],
     tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'batchRead' },
     source: true,
   },

@@ -58,6 +58,7 @@ export class OrderSyncStack extends Stack {
       sortKey: { name: q.sortKey, type: q.type as dynamodb.AttributeType },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: q.ttlAttribute,
       // The orders set aside, with the only copy of their payload we hold: kept with the orders they belong to.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -180,6 +181,7 @@ export class OrderSyncStack extends Stack {
       stateMachine,
       watermarkLagAlarmSeconds: settings.watermarkLagAlarmSeconds,
       scheduleEnabled: settings.scheduleEnabled,
+      fullResyncAutoResumes: settings.fullResyncAutoResumes,
       steps: { begin, syncPage, commit, recordFailure, api, scheduledTrigger },
     });
 
@@ -273,9 +275,12 @@ export function runSettings(settings: InfraSettings): Record<SettingVariable, st
     STREAM: settings.stream,
     PAGE_SIZE: String(settings.pageSize),
     OVERLAP_SECONDS: String(settings.overlapSeconds),
+    LOOKBACK_SECONDS: String(settings.lookbackSeconds),
+    LOOKBACK_EVERY_SECONDS: String(settings.lookbackEverySeconds),
     LEASE_SECONDS: String(settings.leaseSeconds),
     MAX_PAGES_PER_EXECUTION: String(settings.maxPagesPerExecution),
     RECONCILE_AFTER_FULL_RESYNC: String(settings.reconcileAfterFullResync),
+    FULL_RESYNC_AUTO_RESUMES: String(settings.fullResyncAutoResumes),
   };
 }
 

@@ -1,10 +1,15 @@
 // Every deploy-time setting of the stack: read from CDK context once, with defaults, and checked at synth so a
 // wrong value stops `cdk synth` with a message naming the context key, what it accepts and what it got.
 import {
+  FULL_RESYNC_AUTO_RESUMES_DEFAULT,
+  FULL_RESYNC_AUTO_RESUMES_MAX,
   LEASE_SECONDS_DEFAULT,
   MAX_PAGES_PER_EXECUTION_DEFAULT,
   MAX_PAGES_PER_EXECUTION_LIMIT,
   OVERLAP_SECONDS_DEFAULT,
+  LOOKBACK_EVERY_SECONDS_DEFAULT,
+  LOOKBACK_SECONDS_DEFAULT,
+  LOOKBACK_SECONDS_MAX,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
 } from '../functions/core/limits';
@@ -20,6 +25,10 @@ export interface InfraSettings {
   shopifyApiVersion: string;
   pageSize: number;
   overlapSeconds: number;
+  /** The periodic deep lookback: an incremental window reaches back this far (0: never) ... */
+  lookbackSeconds: number;
+  /** ... once every this many seconds. */
+  lookbackEverySeconds: number;
   leaseSeconds: number;
   maxPagesPerExecution: number;
   /** EventBridge Scheduler expression: `rate(5 minutes)`, `cron(...)`. */
@@ -27,6 +36,8 @@ export interface InfraSettings {
   scheduleEnabled: boolean;
   /** A full resync checks the live orders it did not write against the source before it commits (deletions the feed lost). */
   reconcileAfterFullResync: boolean;
+  /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
+  fullResyncAutoResumes: number;
   notificationEmail: string | undefined;
   /** Use an existing secret instead of creating one (name or full ARN; at most one of the two). */
   sourceTokenSecretName: string | undefined;
@@ -40,7 +51,7 @@ export interface InfraSettings {
 export { MAX_PAGES_PER_EXECUTION_LIMIT } from '../functions/core/limits';
 
 /** A page step's Lambda timeout (seconds); the lease must outlive a page step with all its retries. */
-export const PAGE_STEP_TIMEOUT_SECONDS = 60;
+export { PAGE_STEP_TIMEOUT_SECONDS } from '../functions/core/limits';
 
 export class ContextError extends Error {
   override readonly name = 'ContextError';
@@ -70,11 +81,14 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
     shopifyApiVersion: read.text('shopifyApiVersion', '2025-10', /^\d{4}-(01|04|07|10)$/, 'a Shopify API version like "2025-10"'),
     pageSize: read.integer('pageSize', PAGE_SIZE_DEFAULT, 1, PAGE_SIZE_MAX),
     overlapSeconds: read.integer('overlapSeconds', OVERLAP_SECONDS_DEFAULT, 0, 86_400),
+    lookbackSeconds: read.integer('lookbackSeconds', LOOKBACK_SECONDS_DEFAULT, 0, LOOKBACK_SECONDS_MAX),
+    lookbackEverySeconds: read.integer('lookbackEverySeconds', LOOKBACK_EVERY_SECONDS_DEFAULT, 1, LOOKBACK_SECONDS_MAX),
     leaseSeconds: read.integer('leaseSeconds', LEASE_SECONDS_DEFAULT, pageStepWorstCaseSeconds, 86_400),
     maxPagesPerExecution: read.integer('maxPagesPerExecution', MAX_PAGES_PER_EXECUTION_DEFAULT, 1, MAX_PAGES_PER_EXECUTION_LIMIT),
     scheduleRate,
     scheduleEnabled: read.boolean('scheduleEnabled', true),
     reconcileAfterFullResync: read.boolean('reconcileAfterFullResync', true),
+    fullResyncAutoResumes: read.integer('fullResyncAutoResumes', FULL_RESYNC_AUTO_RESUMES_DEFAULT, 0, FULL_RESYNC_AUTO_RESUMES_MAX),
     notificationEmail: read.optionalText('notificationEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
     sourceTokenSecretName: read.optionalText('sourceTokenSecretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
     sourceTokenSecretArn: read.optionalText(

@@ -210,10 +210,27 @@ export class InMemoryOrderStore implements OrderStore {
       const write = this.items.get(id);
       const tombstone = this.tombstones.get(id);
       if (write)
-        versions.set(id, { id, updatedAt: write.order.updatedAt, deletedAt: null, writeTag: write.writeTag, writeKind: write.kind });
+        versions.set(id, {
+          id,
+          updatedAt: write.order.updatedAt,
+          deletedAt: null,
+          writeTag: write.writeTag,
+          writeKind: write.kind,
+          digest: write.digest,
+          readAt: write.readAt,
+        });
       if (tombstone) {
-        const { deletedAt, writeTag, kind } = tombstone;
-        versions.set(id, { id, updatedAt: deletedAt, deletedAt, writeTag, writeKind: kind });
+        const { deletedAt, writeTag, kind, inferred } = tombstone;
+        versions.set(id, {
+          id,
+          updatedAt: deletedAt,
+          deletedAt,
+          writeTag,
+          writeKind: kind,
+          digest: null,
+          readAt: null,
+          ...(inferred ? { inferred } : {}),
+        });
       }
     }
     return versions;
@@ -226,14 +243,15 @@ export class InMemoryOrderStore implements OrderStore {
     const refusedIds: string[] = [];
     for (const write of writes) {
       // The DynamoDB store's conditions: over nothing (or a tombstone deleted before the version) when the write saw
-      // nothing, else over an older live version only.
+      // nothing, else over an older live version only, or one of the same updated_at read before this one.
       const { id, updatedAt } = write.order;
       const stored = this.items.get(id);
       const tombstone = this.tombstones.get(id);
       const lands =
         write.replaces === null
-          ? stored === undefined && (tombstone === undefined || tombstone.deletedAt < updatedAt)
-          : stored !== undefined && stored.order.updatedAt < updatedAt;
+          ? stored === undefined && (tombstone === undefined || tombstone.deletedAt < updatedAt || tombstone.inferred === true)
+          : stored !== undefined &&
+            (stored.order.updatedAt < updatedAt || (stored.order.updatedAt === updatedAt && stored.readAt < write.readAt));
       if (!lands) {
         refusedIds.push(id);
         continue;
@@ -283,6 +301,8 @@ export class InMemoryOrderStore implements OrderStore {
 /** The quarantine as the DynamoDB table keeps it: one entry per stream and key; a batch with a key twice is refused. */
 export class InMemoryQuarantineStore implements QuarantineStore {
   readonly entries = new Map<string, QuarantineEntry>();
+  /** What the DynamoDB store's first-seen markers hold: each entry as first seen by a run, kept after its release. */
+  readonly firstSeen = new Map<string, QuarantineEntry>();
   /** apply calls, for tests that count writes. */
   applyCalls = 0;
 
@@ -291,7 +311,8 @@ export class InMemoryQuarantineStore implements QuarantineStore {
     const found = new Map<string, QuarantineMark>();
     for (const key of keys) {
       const entry = this.entries.get(`${stream}|${key}`);
-      if (entry) found.set(key, { firstSeenAt: entry.firstSeenAt, firstSeenRun: entry.firstSeenRun });
+      if (entry)
+        found.set(key, { firstSeenAt: entry.firstSeenAt, firstSeenRun: entry.firstSeenRun, rejectedUpdatedAt: entry.rejectedUpdatedAt });
     }
     return found;
   }
@@ -300,6 +321,9 @@ export class InMemoryQuarantineStore implements QuarantineStore {
     refuseDuplicates([...change.put.map((entry) => entry.key), ...change.release], 'BatchWriteItem');
     this.applyCalls++;
     for (const entry of change.put) this.entries.set(`${stream}|${entry.key}`, structuredClone(entry));
+    for (const entry of change.put.filter((one) => one.firstSeenRun === one.lastSeenRun)) {
+      this.firstSeen.set(`${stream}|${entry.firstSeenAt}|${entry.key}`, structuredClone({ ...entry, lastSeenAt: entry.firstSeenAt }));
+    }
     for (const key of change.release) this.entries.delete(`${stream}|${key}`);
   }
 
@@ -310,9 +334,8 @@ export class InMemoryQuarantineStore implements QuarantineStore {
   }
 
   async firstSeenBetween(stream: string, span: { after: Instant | null; until: Instant }, limit: number): Promise<QuarantineSummary> {
-    const inSpan = this.ofStream(stream).filter(
-      (entry) => (span.after === null || entry.firstSeenAt > span.after) && entry.firstSeenAt <= span.until,
-    );
+    const markers = [...this.firstSeen.entries()].filter(([at]) => at.startsWith(`${stream}|`)).map(([, entry]) => entry);
+    const inSpan = markers.filter((entry) => (span.after === null || entry.firstSeenAt > span.after) && entry.firstSeenAt <= span.until);
     const newest = inSpan
       .sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || shownId(a).localeCompare(shownId(b)))
       .slice(0, limit);

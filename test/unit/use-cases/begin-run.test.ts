@@ -3,6 +3,7 @@
 import { RunInProgressError } from '../../../functions/core/errors';
 import type { RunState, SkippedRun } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
+import { orderWrite } from '../../support/order-factory';
 import { aCheckpoint, aLease, aRunProgress, aRunState } from '../../support/run-factory';
 import { STREAM, T0, useCaseWorld } from '../../support/use-case-harness';
 
@@ -66,6 +67,20 @@ describe('begin', () => {
     expect((await world.state.get(STREAM)).lease).toEqual(holder);
   });
 
+  it("refuses an execution started by hand with a running run's id: it names another execution than the lease's", async () => {
+    const world = useCaseWorld();
+    const running = aRunProgress({ runId: 'full-http-running', pages: 3, cursor: 'c3', executionName: 'full-http-running-p1' });
+    const lease = aLease({ owner: 'full-http-running', executionName: 'full-http-running-p1', expiresAt: T0 + 60_000 });
+    world.state.put(STREAM, { lease, run: running });
+
+    const joining = beginRun(world.deps.begin, start({ mode: 'full', trigger: 'cli', runId: 'full-http-running' }, 'by-hand-p1'));
+
+    await expect(joining).rejects.toThrow(/already running \(execution full-http-running-p1\)/);
+    const after = await world.state.get(STREAM);
+    expect(after.lease).toEqual(lease);
+    expect(after.run).toEqual(running);
+  });
+
   it('resumes a failed full resync at its saved page, with its run id and counts, as a running run', async () => {
     const world = useCaseWorld();
     const failed = aRunProgress({
@@ -102,10 +117,10 @@ describe('begin', () => {
     world.state.put(STREAM, { run: dead, pendingIds: ['ord_0000001', 'ord_0000002', 'ord_0000003'], orderCount: 8 });
     const [first, second, third] = world.shop.orders;
     await world.orders.putOrders([
-      { order: first!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt },
-      { order: second!, kind: 'updated', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt },
+      orderWrite({ order: first!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt }),
+      orderWrite({ order: second!, kind: 'updated', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt }),
       // Rewritten since by another page: not the dead page's insert.
-      { order: third!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#1', syncedAt: dead.updatedAt },
+      orderWrite({ order: third!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#1', syncedAt: dead.updatedAt }),
     ]);
 
     await beginRun(world.deps.begin, start({ mode: 'full', trigger: 'http' }));
