@@ -3,7 +3,7 @@
 // naming it (a scheduled one skips), and the one run commits an exact copy.
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { RunInProgressError } from '../../functions/core/errors';
-import type { ExecutionStatus, StartedExecution } from '../../functions/core/ports';
+import type { ExecutionState, StartedExecution } from '../../functions/core/ports';
 import type { RunState, SkippedRun } from '../../functions/core/run-state';
 import { beginRun } from '../../functions/core/use-cases/begin-run';
 import { commitRun } from '../../functions/core/use-cases/commit-run';
@@ -40,8 +40,8 @@ class RecordingStarter {
       startDate: '2026-01-01T12:00:00.000Z',
     };
   }
-  async status(name: string): Promise<ExecutionStatus | null> {
-    return this.started.includes(name) ? 'RUNNING' : null;
+  async status(name: string): Promise<ExecutionState | null> {
+    return this.started.includes(name) ? { status: 'RUNNING', stoppedAtMs: null } : null;
   }
 }
 
@@ -50,7 +50,7 @@ it('20 triggers at once from the schedule and HTTP start exactly one run; the ot
   const starter = new RecordingStarter();
   let suffix = 0;
   const deps: StartDeps = {
-    settings: { stream: STREAM, leaseMs: 15 * 60_000, overlapMs: 5 * 60_000 },
+    settings: { stream: STREAM, leaseMs: 15 * 60_000, overlapMs: 5 * 60_000, stepTimeoutMs: 5 * 60_000 },
     state,
     starter,
     clock: world.now,
