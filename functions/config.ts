@@ -9,6 +9,9 @@ import {
   MAX_PAGES_PER_EXECUTION_DEFAULT,
   MAX_PAGES_PER_EXECUTION_LIMIT,
   OVERLAP_SECONDS_DEFAULT,
+  LOOKBACK_EVERY_SECONDS_DEFAULT,
+  LOOKBACK_SECONDS_DEFAULT,
+  LOOKBACK_SECONDS_MAX,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
 } from './core/limits';
@@ -78,6 +81,9 @@ const envSchema = z
       .default('true')
       .transform((raw) => raw === 'true'),
     OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, OVERLAP_SECONDS_DEFAULT),
+    /** The periodic deep lookback: how far it reaches back before the watermark (0: never), and how often. */
+    LOOKBACK_SECONDS: positiveInt('LOOKBACK_SECONDS', 0, LOOKBACK_SECONDS_MAX, LOOKBACK_SECONDS_DEFAULT),
+    LOOKBACK_EVERY_SECONDS: positiveInt('LOOKBACK_EVERY_SECONDS', 1, LOOKBACK_SECONDS_MAX, LOOKBACK_EVERY_SECONDS_DEFAULT),
     LEASE_SECONDS: positiveInt('LEASE_SECONDS', 1, 86_400, LEASE_SECONDS_DEFAULT),
     /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
     FULL_RESYNC_AUTO_RESUMES: positiveInt('FULL_RESYNC_AUTO_RESUMES', 0, FULL_RESYNC_AUTO_RESUMES_MAX, FULL_RESYNC_AUTO_RESUMES_DEFAULT),

@@ -34,6 +34,8 @@ export type SettingVariable =
   | 'STREAM'
   | 'PAGE_SIZE'
   | 'OVERLAP_SECONDS'
+  | 'LOOKBACK_SECONDS'
+  | 'LOOKBACK_EVERY_SECONDS'
   | 'LEASE_SECONDS'
   | 'MAX_PAGES_PER_EXECUTION'
   | 'RECONCILE_AFTER_FULL_RESYNC'
@@ -60,7 +62,8 @@ const LEASE: readonly SettingVariable[] = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_S
 export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   // The lease, the checkpoint, the /orders/count of a full run; a replaced or parked run's unsaved page: its stored versions.
   begin: {
-    settings: [...LEASE, 'MAX_PAGES_PER_EXECUTION'],
+    // The deep lookback is planned here: the triggers plan only to name the run.
+    settings: [...LEASE, 'MAX_PAGES_PER_EXECUTION', 'LOOKBACK_SECONDS', 'LOOKBACK_EVERY_SECONDS'],
     tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'batchRead' },
     source: true,
   },

@@ -275,6 +275,8 @@ export function runSettings(settings: InfraSettings): Record<SettingVariable, st
     STREAM: settings.stream,
     PAGE_SIZE: String(settings.pageSize),
     OVERLAP_SECONDS: String(settings.overlapSeconds),
+    LOOKBACK_SECONDS: String(settings.lookbackSeconds),
+    LOOKBACK_EVERY_SECONDS: String(settings.lookbackEverySeconds),
     LEASE_SECONDS: String(settings.leaseSeconds),
     MAX_PAGES_PER_EXECUTION: String(settings.maxPagesPerExecution),
     RECONCILE_AFTER_FULL_RESYNC: String(settings.reconcileAfterFullResync),

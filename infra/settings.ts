@@ -7,6 +7,9 @@ import {
   MAX_PAGES_PER_EXECUTION_DEFAULT,
   MAX_PAGES_PER_EXECUTION_LIMIT,
   OVERLAP_SECONDS_DEFAULT,
+  LOOKBACK_EVERY_SECONDS_DEFAULT,
+  LOOKBACK_SECONDS_DEFAULT,
+  LOOKBACK_SECONDS_MAX,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
 } from '../functions/core/limits';
@@ -22,6 +25,10 @@ export interface InfraSettings {
   shopifyApiVersion: string;
   pageSize: number;
   overlapSeconds: number;
+  /** The periodic deep lookback: an incremental window reaches back this far (0: never) ... */
+  lookbackSeconds: number;
+  /** ... once every this many seconds. */
+  lookbackEverySeconds: number;
   leaseSeconds: number;
   maxPagesPerExecution: number;
   /** EventBridge Scheduler expression: `rate(5 minutes)`, `cron(...)`. */
@@ -74,6 +81,8 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
     shopifyApiVersion: read.text('shopifyApiVersion', '2025-10', /^\d{4}-(01|04|07|10)$/, 'a Shopify API version like "2025-10"'),
     pageSize: read.integer('pageSize', PAGE_SIZE_DEFAULT, 1, PAGE_SIZE_MAX),
     overlapSeconds: read.integer('overlapSeconds', OVERLAP_SECONDS_DEFAULT, 0, 86_400),
+    lookbackSeconds: read.integer('lookbackSeconds', LOOKBACK_SECONDS_DEFAULT, 0, LOOKBACK_SECONDS_MAX),
+    lookbackEverySeconds: read.integer('lookbackEverySeconds', LOOKBACK_EVERY_SECONDS_DEFAULT, 1, LOOKBACK_SECONDS_MAX),
     leaseSeconds: read.integer('leaseSeconds', LEASE_SECONDS_DEFAULT, pageStepWorstCaseSeconds, 86_400),
     maxPagesPerExecution: read.integer('maxPagesPerExecution', MAX_PAGES_PER_EXECUTION_DEFAULT, 1, MAX_PAGES_PER_EXECUTION_LIMIT),
     scheduleRate,

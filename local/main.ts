@@ -26,6 +26,7 @@ import { printedOperations, type OperationsSink } from './aws/operations';
 import { startLocalStack, type LocalStack } from './aws/stack';
 import { synthesizeAssembly } from './aws/assembly';
 import { DEFAULT_BULK_RATE } from './fakes/shopify/bulk';
+import { runSettingsFrom } from './run-settings';
 import type { ExecutionRecord } from './aws/state-machine/local-state-machine';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
@@ -52,7 +53,9 @@ const USAGE = `usage: npm start [-- options]
   --bucket-size N            fake Shopify: cost bucket points (default 10000, Shopify Plus; Standard: 2000)
   --restore-rate N           fake Shopify: points restored per second (default 1000, Shopify Plus; Standard: 100)
   Ports may be 0 (any free port). A real source instead of the fake: ORDERS_API_URL=... ORDERS_API_TOKEN=... npm start,
-  or a Shopify shop: SOURCE_KIND=shopify SHOPIFY_SHOP_DOMAIN=... SHOPIFY_API_VERSION=... ORDERS_API_TOKEN=... npm start`;
+  or a Shopify shop: SOURCE_KIND=shopify SHOPIFY_SHOP_DOMAIN=... SHOPIFY_API_VERSION=... ORDERS_API_TOKEN=... npm start.
+  OVERLAP_SECONDS, LOOKBACK_SECONDS, LOOKBACK_EVERY_SECONDS, LEASE_SECONDS and RECONCILE_AFTER_FULL_RESYNC in the
+  environment reach the functions (docs/configuration.md)`;
 
 /** Signals this soon after the first are echoes of the same Ctrl-C (npm and tsx relay it, late on a loaded machine), not a second one. */
 const SIGNAL_ECHO_MS = 5_000;
@@ -80,6 +83,8 @@ interface StartOptions {
   fakeShopify: { bulkRate: number; bucket: { maximumAvailable?: number; restoreRate?: number } };
   /** A real source: ORDERS_API_URL, or a Shopify shop (SOURCE_KIND=shopify). */
   source?: { url: string; token: string; kind: 'http' | 'shopify'; apiVersion?: string };
+  /** OVERLAP_SECONDS, LOOKBACK_SECONDS, ... from our environment, for the functions (run-settings.ts). */
+  runSettings: Record<string, string>;
 }
 
 function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'help' {
@@ -134,6 +139,12 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
   if (!shopify && Boolean(env.ORDERS_API_URL) !== Boolean(env.ORDERS_API_TOKEN)) {
     throw new UsageError('a real source needs both ORDERS_API_URL and ORDERS_API_TOKEN (neither: the fake shop)');
   }
+  let runSettings: Record<string, string>;
+  try {
+    runSettings = runSettingsFrom(env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   const fakeKind = flags.source ?? 'http';
   if (fakeKind !== 'http' && fakeKind !== 'shopify')
     throw new UsageError(`--source must be http or shopify, got "${fakeKind}"\n\n${USAGE}`);
@@ -170,6 +181,7 @@ function optionsFrom(args: string[], env: NodeJS.ProcessEnv): StartOptions | 'he
       fakeOrdersApi: port(flags['fake-port'] ?? env.FAKE_ORDERS_API_PORT, '--fake-port', LOCAL_PORTS.fakeOrdersApi),
     },
     fakeKind,
+    runSettings,
     fakeShopify: {
       bulkRate: positiveNumber(flags['bulk-rate'], '--bulk-rate', DEFAULT_BULK_RATE),
       bucket: {
@@ -284,6 +296,7 @@ async function main(args: string[]): Promise<number> {
             : { fake: { ...fakeShop(options, historyEndsAtMs), port: options.ports.fakeOrdersApi } }),
         env: {
           SFN_ENDPOINT: sfn.url,
+          ...options.runSettings,
           ...(options.pageSize ? { PAGE_SIZE: String(options.pageSize) } : {}),
           ...(options.pagesPerExecution ? { MAX_PAGES_PER_EXECUTION: String(options.pagesPerExecution) } : {}),
         },

@@ -27,6 +27,11 @@ export const OVERLAP_SECONDS_DEFAULT = 300;
 export const FULL_RESYNC_AUTO_RESUMES_DEFAULT = 3;
 export const FULL_RESYNC_AUTO_RESUMES_MAX = 100;
 export const LEASE_SECONDS_DEFAULT = 900;
+/** The periodic deep lookback (docs/design.md "Deep lookback"): how far it reaches back before the watermark, and how often. */
+export const LOOKBACK_SECONDS_DEFAULT = 86_400;
+export const LOOKBACK_EVERY_SECONDS_DEFAULT = 3_600;
+/** Both lookback settings at most 30 days. */
+export const LOOKBACK_SECONDS_MAX = 30 * 86_400;
 
 /** The most ids one existence check may ask about: `GET /orders?ids=` takes 1..250 (docs/source-contract.md). */
 export const EXISTING_IDS_MAX = 250;

@@ -2,9 +2,15 @@
 // window to sync (full or incremental) or the unfinished full resync to resume. Pure: begin calls it under the lease.
 import { NothingToResumeError, RETRYABLE_ERROR_NAMES } from './errors';
 import { FULL_RESYNC_AUTO_RESUMES_DEFAULT } from './limits';
-import { addMs, maxInstant } from './instant';
+import { addMs, epochMsOf, maxInstant } from './instant';
 import type { Instant } from './order';
 import type { Checkpoint, RunProgress, SyncMode, Window } from './run-types';
+
+/** The periodic deep lookback: every `everyMs`, an incremental window starts `reachMs` before the watermark. */
+export interface LookbackSettings {
+  reachMs: number;
+  everyMs: number;
+}
 
 export interface RunRequest {
   mode: SyncMode;
@@ -13,7 +19,8 @@ export interface RunRequest {
 }
 
 export type RunPlan =
-  | { kind: 'new'; mode: SyncMode; window: Window; reason: string }
+  /** `ordinaryFrom`: a deep lookback's, where an ordinary window would have started (watermark − overlap). */
+  | { kind: 'new'; mode: SyncMode; window: Window; reason: string; lookback?: { ordinaryFrom: Instant } }
   /** `from`: where the resumed run was, the stream's run slot or parked beside it; `automatic`: not asked for. */
   | { kind: 'resume'; run: RunProgress; from: 'run' | 'parked'; automatic: boolean; reason: string };
 
@@ -56,7 +63,10 @@ function fullPlan(now: Instant, reason: string): RunPlan {
  *   throttling) is resumed instead, what failed it has likely passed: at most `autoResumes` times in a row (a source
  *   that keeps failing one page would hold the lease through its retries on every tick), then it stays parked until
  *   resumed by hand;
- * - incremental with no checkpoint yet: a full run, resuming the first one if it was cut off.
+ * - incremental with no checkpoint yet: a full run, resuming the first one if it was cut off;
+ * - a deep lookback: an incremental run whose window starts `lookback.reachMs` before the watermark instead of the
+ *   overlap, once `lookback.everyMs` have passed since the last window that reached back that far (a deep or a full
+ *   run), so a change that became visible later than one overlap after its `updated_at` still reaches the copy.
  */
 export function planRun(args: {
   request: RunRequest;
@@ -68,10 +78,25 @@ export function planRun(args: {
   overlapMs: number;
   /** How many times in a row a full resync failed on a transient error is resumed by itself (default 3). */
   autoResumes?: number;
+  /** Absent: no deep lookback (the triggers, which plan only to name the run). */
+  lookback?: LookbackSettings;
 }): RunPlan {
-  const { request, checkpoint, unfinishedRun, parkedRun = null, now, overlapMs, autoResumes = FULL_RESYNC_AUTO_RESUMES_DEFAULT } = args;
-  if (!Number.isInteger(overlapMs) || overlapMs < 0) {
-    throw new RangeError(`overlap must be a whole number of milliseconds >= 0, got ${overlapMs}`);
+  const {
+    request,
+    checkpoint,
+    unfinishedRun,
+    parkedRun = null,
+    now,
+    overlapMs,
+    autoResumes = FULL_RESYNC_AUTO_RESUMES_DEFAULT,
+    lookback,
+  } = args;
+  for (const [name, ms] of [
+    ['overlap', overlapMs],
+    ['lookback', lookback?.reachMs ?? 0],
+    ['lookback period', lookback?.everyMs ?? 0],
+  ] as const) {
+    if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`${name} must be a whole number of milliseconds >= 0, got ${ms}`);
   }
 
   const resumable = resumableOf(unfinishedRun, parkedRun);
@@ -97,10 +122,35 @@ export function planRun(args: {
   }
 
   const { watermark } = checkpoint;
-  const window: Window = { from: addMs(watermark, -overlapMs), to: maxInstant(now, watermark) };
-  const overlap = overlapMs === 0 ? 'with no overlap' : `minus ${durationText(overlapMs)} overlap`;
+  const to = maxInstant(now, watermark);
+  const ordinaryFrom = addMs(watermark, -overlapMs);
   const clockNote = watermark > now ? ` (the watermark is ahead of our clock ${now})` : '';
-  return { kind: 'new', mode: 'incremental', window, reason: `incremental from watermark ${watermark} ${overlap}${clockNote}` };
+  const deepDueAt = lookback && lookback.reachMs > overlapMs ? deepLookbackDueAt(checkpoint, lookback) : null;
+  if (deepDueAt !== null && deepDueAt <= epochMsOf(now)) {
+    return {
+      kind: 'new',
+      mode: 'incremental',
+      window: { from: addMs(watermark, -lookback!.reachMs), to },
+      lookback: { ordinaryFrom },
+      reason:
+        `incremental from watermark ${watermark} minus ${durationText(lookback!.reachMs)}: a deep lookback ` +
+        `(every ${durationText(lookback!.everyMs)}; the overlap is ${durationText(overlapMs)})${clockNote}`,
+    };
+  }
+  const overlap = overlapMs === 0 ? 'with no overlap' : `minus ${durationText(overlapMs)} overlap`;
+  const next =
+    deepDueAt === null ? '' : `; next deep lookback (${durationText(lookback!.reachMs)}) due at ${new Date(deepDueAt).toISOString()}`;
+  return {
+    kind: 'new',
+    mode: 'incremental',
+    window: { from: ordinaryFrom, to },
+    reason: `incremental from watermark ${watermark} ${overlap}${clockNote}${next}`,
+  };
+}
+
+/** When the next deep lookback is due (epoch ms): one period after the last window that reached back that far; now when none did. */
+function deepLookbackDueAt(checkpoint: Checkpoint, lookback: LookbackSettings): number {
+  return checkpoint.lookedBackTo ? epochMsOf(checkpoint.lookedBackTo) + lookback.everyMs : Number.NEGATIVE_INFINITY;
 }
 
 /** Whether the next tick resumes this failed full resync by itself: its automatic resumes are not all spent. */

@@ -7,7 +7,7 @@ import { resumesAutomatically, transientErrorOf } from './plan';
 import type { Instant } from './order';
 import type { Clock, QuarantineStore, SyncStateStore } from './ports';
 import { QUARANTINE_LISTED, type QuarantineSummary } from './quarantine';
-import type { RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
+import type { DeepLookbackFinding, RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
 
 export interface SyncStatus {
   orders: {
@@ -23,6 +23,11 @@ export interface SyncStatus {
     };
     running: RunningView | null;
     last_run: LastRunView | null;
+    /**
+     * The last deep lookback (an incremental run reaching back LOOKBACK_SECONDS): when it committed, how far back it
+     * read, and `found`: the orders it stored that every ordinary window had missed (above 0: the source lags).
+     */
+    last_deep_lookback: { run_id: string; at: Instant; reached_from: Instant; ordinary_from: Instant; found: number } | null;
     /** The full resync that `POST /api/sync/orders/full?resume=true` would continue: the parked one, or a failed one. */
     resumable: {
       run_id: string;
@@ -84,6 +89,8 @@ export interface LastRunView {
   pages: number;
   counts: RunCounts;
   error: { name: string; message: string; page: number } | null;
+  /** A deep lookback: the orders it found that ordinary windows had missed. */
+  deep_lookback: { ordinary_from: Instant; found: number } | null;
 }
 
 const NO_QUARANTINE: QuarantineSummary = { count: 0, newest: [] };
@@ -139,8 +146,12 @@ export function describeStatus(
             error: state.lastRun.error
               ? { name: state.lastRun.error.name, message: state.lastRun.error.message, page: state.lastRun.error.page }
               : null,
+            deep_lookback: state.lastRun.lookback
+              ? { ordinary_from: state.lastRun.lookback.ordinaryFrom, found: state.lastRun.lookback.found }
+              : null,
           }
         : null,
+      last_deep_lookback: deepLookbackView(checkpoint?.lastDeepLookback ?? null),
       resumable: resumableView(
         state.parked?.run ?? (run && run.mode === 'full' && (run.status === 'failed' || !lease) ? run : null),
         autoResumes,
@@ -161,6 +172,18 @@ export function describeStatus(
       },
     },
   };
+}
+
+function deepLookbackView(finding: DeepLookbackFinding | null): SyncStatus['orders']['last_deep_lookback'] {
+  return (
+    finding && {
+      run_id: finding.runId,
+      at: finding.at,
+      reached_from: finding.reachedFrom,
+      ordinary_from: finding.ordinaryFrom,
+      found: finding.found,
+    }
+  );
 }
 
 function resumableView(run: RunProgress | null, autoResumes: number): SyncStatus['orders']['resumable'] {

@@ -36,6 +36,7 @@ const runProgressSchema = z.object({
     deleted: count.default(0),
   }),
   maxRecordTime: instant.nullable(),
+  lookback: z.object({ ordinaryFrom: instant, found: count }).optional(),
   expectedTotal: count.nullable(),
   sourceClockSkewMs: z.number().int().nullable(),
   startedAt: instant,

@@ -16,6 +16,7 @@ export const beginDeps = once((): BeginDeps => {
       overlapMs: cfg.OVERLAP_SECONDS * 1000,
       maxPagesPerPart: cfg.MAX_PAGES_PER_EXECUTION,
       autoResumes: cfg.FULL_RESYNC_AUTO_RESUMES,
+      lookback: { reachMs: cfg.LOOKBACK_SECONDS * 1000, everyMs: cfg.LOOKBACK_EVERY_SECONDS * 1000 },
     },
     state: syncStateStore(cfg, client),
     orders: orderStore(cfg, client),

@@ -62,6 +62,13 @@ export function formatStatus(status: SyncStatus, nowMs: number): string {
       `                execution ${orders.last_run.execution}, finished ${ago(orders.last_run.finished_at, nowMs)} (${orders.last_run.trigger})`,
     );
   }
+  if (orders.last_deep_lookback) {
+    const deep = orders.last_deep_lookback;
+    lines.push(
+      `deep lookback   ${ago(deep.at, nowMs)} from ${deep.reached_from}: ${count(deep.found)} orders ordinary windows had missed` +
+        (deep.found > 0 ? ' (the source makes changes visible late)' : ''),
+    );
+  }
   if (orders.resumable) {
     const resumable = orders.resumable;
     lines.push(

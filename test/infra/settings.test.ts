@@ -23,13 +23,14 @@ describe('context validation at synth', () => {
   it('names every wrong key at once', () => {
     let error: unknown;
     try {
-      settingsFrom({ overlapSeconds: -1, maxPagesPerExecution: 5000, sourceKind: 'ftp', scheduleEnabled: 'yes' });
+      settingsFrom({ overlapSeconds: -1, lookbackEverySeconds: 0, maxPagesPerExecution: 5000, sourceKind: 'ftp', scheduleEnabled: 'yes' });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ContextError);
     const message = (error as Error).message;
     expect(message).toContain('context overlapSeconds must be 0..86400, got -1');
+    expect(message).toContain('context lookbackEverySeconds must be 1..2592000, got 0');
     expect(message).toContain('context maxPagesPerExecution must be 1..1000, got 5000');
     expect(message).toContain('context sourceKind must be one of http, shopify, got "ftp"');
     expect(message).toContain('context scheduleEnabled must be true or false, got "yes"');
@@ -62,6 +63,8 @@ describe('context validation at synth', () => {
         sourceKind: 'http',
         pageSize: 250,
         overlapSeconds: 300,
+        lookbackSeconds: 86_400,
+        lookbackEverySeconds: 3_600,
         leaseSeconds: 900,
         maxPagesPerExecution: 500,
         fullResyncAutoResumes: 3,

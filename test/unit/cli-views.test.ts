@@ -37,6 +37,7 @@ function lastRun(overrides: Partial<LastRunView> = {}): LastRunView {
     pages: 1,
     counts: { fetched: 42, inserted: 40, updated: 2, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
     error: null,
+    deep_lookback: null,
     ...overrides,
   };
 }
@@ -49,6 +50,7 @@ function status(orders: Partial<SyncStatus['orders']> = {}): SyncStatus {
       metadata: { last_sync_time: null, last_record_time: null, records_synced: 0, is_full_sync: false, updated_at: null, watermark: null },
       running: null,
       last_run: null,
+      last_deep_lookback: null,
       resumable: null,
       quarantined: { count: 0, orders: [] },
       ...orders,
@@ -158,6 +160,28 @@ describe('formatStatus', () => {
     expect(lines.at(-1)).toMatch(
       /^ {16}ord_0000112 total_price: order ord_0000112: field "total_price" must be a decimal string, got number 12\.5 \(seen .* · copy behind: holds 2025-12-24T10:00:00\.000000Z\)$/,
     );
+  });
+
+  it('the last deep lookback: when, how far back, and what it found that ordinary windows had missed', () => {
+    const deep = {
+      run_id: 'inc-schedule-b',
+      at: '2026-01-01T11:00:00.000000Z',
+      reached_from: '2025-12-31T11:00:00.000000Z',
+      ordinary_from: '2026-01-01T10:55:00.000000Z',
+    };
+
+    expect(
+      formatStatus(status({ last_deep_lookback: { ...deep, found: 3 } }), NOW)
+        .split('\n')
+        .at(-1),
+    ).toBe(
+      'deep lookback   1h00m ago from 2025-12-31T11:00:00.000000Z: 3 orders ordinary windows had missed (the source makes changes visible late)',
+    );
+    expect(
+      formatStatus(status({ last_deep_lookback: { ...deep, found: 0 } }), NOW)
+        .split('\n')
+        .at(-1),
+    ).toBe('deep lookback   1h00m ago from 2025-12-31T11:00:00.000000Z: 0 orders ordinary windows had missed');
   });
 
   it('a store never synced: nothing stored, never, no watermark, nothing running', () => {

@@ -44,6 +44,105 @@ const incremental: RunRequest = { mode: 'incremental', resume: false };
 const full: RunRequest = { mode: 'full', resume: false };
 const resume: RunRequest = { mode: 'full', resume: true };
 
+describe('planRun, the periodic deep lookback', () => {
+  const WATERMARK = '2026-11-25T15:00:00.000000Z';
+  const LOOKBACK = { reachMs: 86_400_000, everyMs: 3_600_000 };
+  const lookedBackTo = (instant: string | null): Checkpoint => ({ ...checkpointAt(WATERMARK), lookedBackTo: instant });
+
+  it('reaches back the lookback instead of the overlap once a period has passed since the last deep window', () => {
+    const plan = planRun({
+      request: incremental,
+      checkpoint: lookedBackTo('2026-11-25T14:01:02.345000Z'),
+      unfinishedRun: null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+      lookback: LOOKBACK,
+    });
+
+    expect(plan).toEqual({
+      kind: 'new',
+      mode: 'incremental',
+      window: { from: '2026-11-24T15:00:00.000000Z', to: NOW },
+      lookback: { ordinaryFrom: '2026-11-25T14:55:00.000000Z' },
+      reason: `incremental from watermark ${WATERMARK} minus 1440 min: a deep lookback (every 60 min; the overlap is 5 min)`,
+    });
+  });
+
+  it('keeps the overlap until the period has passed, and says when the next deep lookback is due', () => {
+    const plan = planRun({
+      request: incremental,
+      checkpoint: lookedBackTo('2026-11-25T14:01:02.346000Z'),
+      unfinishedRun: null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+      lookback: LOOKBACK,
+    });
+
+    expect(plan).toMatchObject({ window: { from: '2026-11-25T14:55:00.000000Z', to: NOW } });
+    expect(plan).not.toHaveProperty('lookback');
+    expect(plan.reason).toBe(
+      `incremental from watermark ${WATERMARK} minus 5 min overlap; next deep lookback (1440 min) due at 2026-11-25T15:01:02.346Z`,
+    );
+  });
+
+  it('is due at once for a checkpoint that never looked back', () => {
+    const plan = planRun({
+      request: incremental,
+      checkpoint: lookedBackTo(null),
+      unfinishedRun: null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+      lookback: LOOKBACK,
+    });
+
+    expect(plan).toMatchObject({
+      window: { from: '2026-11-24T15:00:00.000000Z' },
+      lookback: { ordinaryFrom: '2026-11-25T14:55:00.000000Z' },
+    });
+  });
+
+  it('never reaches back less than the overlap: a lookback of 0 (or not beyond the overlap) is none', () => {
+    for (const reachMs of [0, FIVE_MIN]) {
+      const plan = planRun({
+        request: incremental,
+        checkpoint: lookedBackTo(null),
+        unfinishedRun: null,
+        now: NOW,
+        overlapMs: FIVE_MIN,
+        lookback: { reachMs, everyMs: 1000 },
+      });
+      expect(plan).toMatchObject({ window: { from: '2026-11-25T14:55:00.000000Z' } });
+      expect(plan).not.toHaveProperty('lookback');
+    }
+  });
+
+  it('does not change a full run', () => {
+    const plan = planRun({
+      request: full,
+      checkpoint: lookedBackTo(null),
+      unfinishedRun: null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+      lookback: LOOKBACK,
+    });
+
+    expect(plan).toEqual({ kind: 'new', mode: 'full', window: { from: null, to: NOW }, reason: 'full resync requested' });
+  });
+
+  it('refuses a lookback that is not a whole number of milliseconds', () => {
+    expect(() =>
+      planRun({
+        request: incremental,
+        checkpoint: lookedBackTo(null),
+        unfinishedRun: null,
+        now: NOW,
+        overlapMs: 0,
+        lookback: { reachMs: 1.5, everyMs: 1 },
+      }),
+    ).toThrow('lookback must be a whole number of milliseconds >= 0, got 1.5');
+  });
+});
+
 describe('planRun, incremental', () => {
   it('syncs from the watermark minus the overlap up to now', () => {
     const plan = planRun({

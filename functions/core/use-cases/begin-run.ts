@@ -5,7 +5,7 @@ import { counterChangeBy, idsCountedBy, ZERO_COUNTS } from '../counts';
 import { executionNameFor, newRunId, writeTagFor } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
 import { ownSavedRun, runningFrom } from '../lease';
-import { plannedMode, planRun, type RunPlan } from '../plan';
+import { plannedMode, planRun, type LookbackSettings, type RunPlan } from '../plan';
 import { isWalked, stepOf } from '../run-phase';
 import { describeError } from '../run-outcome';
 import type { BegunRunSave, Clock, Log, OrderSource, OrderStore, SyncStateStore } from '../ports';
@@ -14,8 +14,15 @@ import type { Lease, ParkedRun, RunProgress, SyncState, Window } from '../run-ty
 import { sourceClockOffsetMs } from '../source-clock';
 
 export interface BeginDeps {
-  /** `autoResumes`: how many times in a row a full resync failed on a transient error is resumed by itself. */
-  settings: { stream: string; leaseMs: number; overlapMs: number; maxPagesPerPart: number; autoResumes?: number };
+  /** `autoResumes`: how many times in a row a full resync failed on a transient error is resumed by itself; `lookback`: the periodic deep lookback (absent: none). */
+  settings: {
+    stream: string;
+    leaseMs: number;
+    overlapMs: number;
+    maxPagesPerPart: number;
+    autoResumes?: number;
+    lookback?: LookbackSettings;
+  };
   state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'releaseLease' | 'saveBegunRun' | 'saveProgress'>;
   /** Read only: the stored versions of the orders a replaced, parked or discarded run's unsaved page wrote. */
   orders: Pick<OrderStore, 'getVersions'>;
@@ -41,7 +48,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
   const { input } = event;
   if ('continueRun' in input) return continueRun(deps, input.continueRun, event.executionName);
 
-  const { stream, leaseMs, overlapMs, maxPagesPerPart } = deps.settings;
+  const { stream, leaseMs, overlapMs, maxPagesPerPart, lookback } = deps.settings;
   const nowMs = deps.clock();
   const now = instantFromEpochMs(nowMs);
   const current = await deps.state.get(stream);
@@ -64,6 +71,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
       now: instantFromEpochMs(nowMs + sourceClockSkewMs),
       overlapMs,
       autoResumes: deps.settings.autoResumes,
+      ...(lookback ? { lookback } : {}),
     });
   } catch (error) {
     // A trigger took the lease for us: give it back, or the stream stays blocked until the lease expires.
@@ -109,6 +117,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
             pages: 0,
             counts: { ...ZERO_COUNTS },
             maxRecordTime: null,
+            ...(plan.lookback ? { lookback: { ordinaryFrom: plan.lookback.ordinaryFrom, found: 0 } } : {}),
             expectedTotal: plan.mode === 'full' ? await expectedTotal(deps, plan.window) : null,
             sourceClockSkewMs: current.checkpoint?.sourceClockSkewMs ?? null,
             startedAt: now,

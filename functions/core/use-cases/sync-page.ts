@@ -5,7 +5,8 @@ import { addCounts, counterChangeBy, countsOfWrite, ZERO_COUNTS } from '../count
 import { markAfterPage } from '../cursor-walk';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
-import type { Clock, Log, OrderSource, OrderStore, QuarantineStore, RunMetrics, SourcePage, SyncStateStore } from '../ports';
+import type { Instant } from '../order';
+import type { Clock, Log, OrderSource, OrderStore, QuarantineStore, RunMetrics, SourcePage, StoredVersion, SyncStateStore } from '../ports';
 import { orderKey, planQuarantine, quarantineKey, shownId, type RejectedOrder } from '../quarantine';
 import { after, afterPhase, type PhasePlan } from '../run-phase';
 import type { RunState } from '../run-state';
@@ -35,14 +36,15 @@ export interface SyncPageDeps {
  *    a newer one); a write refused because another one got there first is classified again, and tried once more;
  * 4. set the page's rejected orders (and those too big to store) aside in the quarantine, and release the held ones
  *    the page holds valid, now stored: one batched read of the page's keys, batched writes;
- * 5. save the page's result: cursor, counts, the order counter and the lease, in one conditional write; the counter
- *    leaves out the inserts it got when the run was parked (the claim's settled ids).
+ * 5. save the page's result: cursor, counts (a deep lookback's finding too), the order counter and the lease, in one
+ *    conditional write; the counter leaves out the inserts it got when the run was parked (the claim's settled ids).
  * Safe to run twice: a retry recognises its own writes by their write tag and counts them the same way, quarantine
  * writes are keyed puts and deletes, and a page already saved is not saved again.
  */
 export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<RunState> {
   if (state.done) return state;
   const { run } = state;
+  const askedAt = instantFromEpochMs(deps.clock());
   const fetched = await deps.source.fetchPage({
     window: run.window,
     cursor: run.cursor,
@@ -80,12 +82,14 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     deps.quarantine.find(state.stream, [...new Set([...ids.map(orderKey), ...page.rejected.map(quarantineKey)])]),
   ]);
   const writeTag = writeTagFor(run.runId, saved.pages);
-  const classified = classifyPage(page.orders, stored, writeTag);
+  // Of two versions with one updated_at, the one read later wins: a zombie or a retry that read earlier loses.
+  const readAt = fetched.readAt ?? askedAt;
+  const classified = classifyPage(page.orders, stored, writeTag, readAt);
   const quarantined = { ...ZERO_COUNTS, fetched: page.rejected.length, quarantined: page.rejected.length };
   const syncedAtMs = deps.clock();
   const syncedAt = instantFromEpochMs(syncedAtMs);
   const versions = new Map(stored);
-  const refusals = await writeOrders(deps, classified.writes, { versions, writeTag, syncedAt });
+  const refusals = await writeOrders(deps, classified.writes, { versions, writeTag, syncedAt, readAt });
   const counts = addCounts(addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag)), quarantined);
   // The page counts an order as inserted exactly when its stored version ends tagged as this page's insert.
   const insertsSettled = counterChangeBy(claim.settledIds, versions, writeTag);
@@ -108,8 +112,10 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     });
   }
 
+  const lateFound = run.lookback ? foundLate([...ids, ...leftThePage], versions, writeTag, run.lookback.ordinaryFrom) : 0;
   const progress: RunProgress = {
     ...saved,
+    ...(saved.lookback ? { lookback: { ...saved.lookback, found: saved.lookback.found + lateFound } } : {}),
     cursor: page.nextCursor,
     cursorMark,
     pages: saved.pages + 1,
@@ -136,6 +142,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     runId: run.runId,
     page: saved.pages,
     ...counts,
+    ...(run.lookback ? { foundLate: lateFound } : {}),
     released: plan.release.length,
     requests: page.stats.requests,
     throttled: page.stats.throttled,
@@ -152,6 +159,18 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     quarantinedIds,
   });
   return after(state, progress, page.waitSeconds);
+}
+
+/**
+ * A deep lookback's finding on one page: the orders this page stored (inserted or updated, as their write tag says,
+ * so a retried page counts the same) whose `updated_at` is older than an ordinary window's start. Those changes
+ * became visible after every ordinary window that could have held them had passed.
+ */
+function foundLate(ids: readonly string[], versions: ReadonlyMap<string, StoredVersion>, writeTag: string, ordinaryFrom: Instant): number {
+  return [...new Set(ids)].filter((id) => {
+    const version = versions.get(id);
+    return version?.deletedAt === null && version.writeTag === writeTag && version.updatedAt < ordinaryFrom;
+  }).length;
 }
 
 /** Which steps follow the order pages with these deps: the feed and reconciliation when the source can serve them. */

@@ -99,10 +99,22 @@ export interface FakeOrdersApi {
   /** Serves the order with these fields replaced (undefined removes one): bad data for the reliability tests. null clears. */
   corruptOrder(id: string, patch: Record<string, unknown> | null): void;
   /**
+   * Serves the order with these fields replaced too (added to its earlier patches), its updated_at unchanged: a second
+   * version stamped in the same second as one a sync may have read already, as a source that stamps whole seconds
+   * (Shopify) serves it. `updated_at` in the patch is a RangeError.
+   */
+  reviseInSameSecond(id: string, patch: Record<string, unknown>): void;
+  /**
    * Every page that holds this order is answered without an `orders` array (a request failure, not an order's:
    * InvalidPageError, which fails the run as a permanent error); false serves it normally again.
    */
   breakPagesOf(id: string, broken: boolean): void;
+  /**
+   * Serves these orders as a lagging replica (or search index) would: left out of `/orders` pages and `?ids=` while
+   * held back, their `updated_at` unchanged, then served again (false): a change that becomes visible later than its
+   * updated_at. truth() holds them throughout.
+   */
+  holdBack(ids: readonly string[], held: boolean): void;
   /** Changes per second in the background (0 stops them). */
   setLiveRate(changesPerSecond: number): void;
   /** Of the live changes, the share that deletes an order (0..1). */
@@ -152,6 +164,8 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
   });
   let faults = checkedFaults({ ...NO_FAULTS, ...options.faults });
   const scripted: ScriptedOutcome[] = [];
+  /** Orders not visible yet (holdBack). */
+  const heldBack = new Set<number>();
   /** Orders whose pages are answered without an orders array (breakPagesOf). */
   const pageBreakers = new Set<number>();
   const faultRandom = new SeededRandom(hash32(seed, 0xfa17));
@@ -312,7 +326,8 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     const cutShort = pageLimit < limit && indices.length === pageLimit;
     const nextCursor =
       last !== undefined && (more || cutShort) ? encodeCursor({ updatedMicros: table.updatedMicros[last]!, index: last }, filters) : null;
-    const body = pageBody(indices, nextCursor);
+    // The cursor goes past a held-back order as it would past any other: the walk does not meet it again.
+    const body = pageBody(heldBack.size === 0 ? indices : indices.filter((index) => !heldBack.has(index)), nextCursor);
     if (outcome === 'wrong-shape' || indices.some((index) => pageBreakers.has(index)))
       return JSON.stringify({ data: { orders: [] }, next: null });
     if (outcome === 'cursor-type') return body.replace(/"next_cursor":(null|"[^"]*")\}$/, '"next_cursor":12345}');
@@ -352,7 +367,7 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
     if (ids.some((id) => id === '')) throw new BadRequest('ids must be a comma-separated list of order ids, with no empty one');
     const existing = [...new Set(ids)]
       .map((id) => indexOfOrderId(id, table.size))
-      .filter((index): index is number => index !== null && !table.isDeleted(index));
+      .filter((index): index is number => index !== null && !table.isDeleted(index) && !heldBack.has(index));
     return pageBody(existing, null);
   }
 
@@ -514,11 +529,22 @@ export async function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Pr
       if (broken) pageBreakers.add(index);
       else pageBreakers.delete(index);
     },
+    holdBack(ids, held) {
+      for (const index of ids.map(existingIndex)) {
+        if (held) heldBack.add(index);
+        else heldBack.delete(index);
+      }
+    },
     corruptOrder(id, patch) {
       const index = indexOfOrderId(id, table.size);
       if (index === null) throw new RangeError(`no order ${id} in the fake shop`);
       if (patch === null) corruptions.delete(index);
       else corruptions.set(index, patch);
+    },
+    reviseInSameSecond(id, patch) {
+      const index = existingIndex(id);
+      if ('updated_at' in patch) throw new RangeError('reviseInSameSecond: a revision in the same second keeps its updated_at');
+      corruptions.set(index, { ...corruptions.get(index), ...patch });
     },
     setLiveRate,
     setLiveDeletionShare(share) {

@@ -16,7 +16,9 @@ import {
   RUNNING_BULK_OPERATIONS_COST,
   MAX_CONNECTION_FIRST,
   MAX_SINGLE_QUERY_COST,
-  orderLineItemsCost,
+  ORDER_CONNECTIONS,
+  orderConnectionsCost,
+  type OrderConnection,
   orderNodeCost,
   ORDERS_COUNT_COST,
   orderDeletionsCost,
@@ -30,7 +32,11 @@ import { hash32, SeededRandom } from '../orders-api/random';
 import { createBulkOperations, type FakeBulkOperations } from './bulk';
 import {
   lineItemNodes,
-  lineItemsConnection,
+  LIST_LENGTHS_FIELD,
+  listConnection,
+  type ListLengths,
+  orderChildren,
+  orderFields,
   opaque,
   orderGid,
   orderNode,
@@ -87,8 +93,14 @@ export interface FakeShopify {
   shop: FakeOrdersApi;
   /** Every order's gid and updated_at (Instants in whole seconds, as Shopify stores them), sorted; only the window's when given (as Shopify's filter would). */
   truth(window?: { from?: Instant | null; to?: Instant | null }): Array<{ id: string; updated_at: Instant }>;
-  /** The order's node with every line item, or undefined. */
+  /** The order's node with every line item, discount application and shipping line, or undefined. */
   order(gid: string): Fields | undefined;
+  /**
+   * Gives the order at least these many discount applications, shipping lines and refunds (each added one worth
+   * zero), served paged as Shopify pages them; null serves the derived ones again. Its updated_at does not move
+   * (a change within its second): mutate() the order for a sync to see it as changed.
+   */
+  setListLengths(gid: string, lengths: ListLengths | null): void;
   script(...outcomes: ShopifyOutcome[]): void;
   /** Shares (0..1) of requests answered 5xx or dropped. */
   setFaults(faults: { errorRate?: number; dropRate?: number }): void;
@@ -180,7 +192,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
       shop
         .truth(window)
         .map((version) => shop.order(version.id))
-        .filter((order): order is Fields => order !== undefined && visible(orderNode(order, 0))),
+        .filter((order): order is Fields => order !== undefined && visible(orderNode(order, { lineItems: 0 }))),
     windowOf,
     origin: () => origin,
     error: (message, code) => new GraphqlError(message, code),
@@ -218,8 +230,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
           intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST),
           intIn(variables.lineItems, 'lineItems', 1, MAX_CONNECTION_FIRST),
         );
-      case 'OrderLineItems':
-        return orderLineItemsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
+      case 'OrderConnections':
+        return orderConnectionsCost(connectionFirsts(variables));
       case 'OrdersCount':
         return ORDERS_COUNT_COST;
       case 'AccessScopes':
@@ -240,7 +252,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         return ordersExistCost(variables.ids.length);
       default:
         throw new GraphqlError(
-          `the fake serves OrdersPage, OrderLineItems, OrdersCount, AccessScopes, OrderDeletions, OrdersExist and the bulk operations, not ${JSON.stringify(operation)}`,
+          `the fake serves OrdersPage, OrderConnections, OrdersCount, AccessScopes, OrderDeletions, OrdersExist and the bulk operations, not ${JSON.stringify(operation)}`,
           'undefinedField',
         );
     }
@@ -282,7 +294,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     if (answer.statusCode === 400) throw new GraphqlError('Invalid cursor for current pagination sort.', 'BAD_USER_INPUT');
     if (answer.statusCode !== 200) throw new GraphqlError(`shop answered ${answer.statusCode}`, 'INTERNAL_SERVER_ERROR');
     const page = JSON.parse(text) as { orders: Fields[]; next_cursor: string | null };
-    const nodes = page.orders.map((order) => orderNode(order, lineItems)).filter(visible);
+    const nodes = page.orders.map((order) => orderNode(order, { lineItems })).filter(visible);
     const hasNextPage = page.next_cursor !== null;
     const endCursor = hasNextPage ? opaque({ r: page.next_cursor }) : nodes.length > 0 ? opaque({ end: true }) : null;
     // Actual cost counts what came back: each order, its money bags and customer, the line items returned.
@@ -290,24 +302,42 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     return { data: { orders: { nodes, pageInfo: { hasNextPage, endCursor } } }, actual };
   }
 
-  function orderLineItems(variables: Fields): { data: Fields; actual: number } {
+  /** The `first` of each connection an OrderConnections request includes (`with…: true`), checked as Shopify would. */
+  function connectionFirsts(variables: Fields): Partial<Record<OrderConnection, number>> {
+    const firsts: Partial<Record<OrderConnection, number>> = {};
+    for (const name of ORDER_CONNECTIONS) {
+      const suffix = name.charAt(0).toUpperCase() + name.slice(1);
+      const included = variables[`with${suffix}`];
+      if (typeof included !== 'boolean')
+        throw new GraphqlError(`Variable $with${suffix} of type Boolean! was not provided.`, 'INVALID_VARIABLE');
+      const first = intIn(variables[`${name}First`], `${name}First`, 1, MAX_CONNECTION_FIRST);
+      if (included) firsts[name] = first;
+    }
+    return firsts;
+  }
+
+  /** One order's own fields and a slice of each connection asked for, from that connection's cursor. */
+  function orderConnections(variables: Fields): { data: Fields; actual: number } {
     requireOrdersScope('order');
     const referenceId = referenceIdOf(variables.id);
     const order = referenceId === null ? undefined : shop.order(referenceId);
-    if (order === undefined) return { data: { order: null }, actual: 1 };
-    const node = orderNode(order, 1);
-    if (!visible(node)) return { data: { order: null }, actual: 1 };
-    let after = 0;
-    if (variables.after !== null && variables.after !== undefined) {
-      const decoded = unwrap(String(variables.after)) as Fields | undefined;
-      if (!Number.isInteger(decoded?.li)) throw new GraphqlError('Invalid cursor for current pagination sort.', 'BAD_USER_INPUT');
-      after = decoded!.li as number;
+    if (order === undefined || !visible(orderNode(order, { lineItems: 0 }))) return { data: { order: null }, actual: 1 };
+    const lists: Record<OrderConnection, Fields[]> = { lineItems: lineItemNodes(order), ...orderChildren(order) };
+    const node: Fields = orderFields(order);
+    const returned: Partial<Record<OrderConnection, number>> = {};
+    for (const [name, first] of Object.entries(connectionFirsts(variables)) as Array<[OrderConnection, number]>) {
+      let after = 0;
+      const cursor = variables[`${name}After`];
+      if (cursor !== null && cursor !== undefined) {
+        const decoded = unwrap(String(cursor)) as Fields | undefined;
+        if (!Number.isInteger(decoded?.li)) throw new GraphqlError('Invalid cursor for current pagination sort.', 'BAD_USER_INPUT');
+        after = decoded!.li as number;
+      }
+      const slice = listConnection(lists[name], first, after);
+      node[name] = slice;
+      returned[name] = (slice.nodes as unknown[]).length;
     }
-    const lineItems = lineItemsConnection(lineItemNodes(order), variables.first as number, after);
-    return {
-      data: { order: { id: node.id, updatedAt: node.updatedAt, lineItems } },
-      actual: orderLineItemsCost((lineItems.nodes as unknown[]).length),
-    };
+    return { data: { order: node }, actual: orderConnectionsCost(returned) };
   }
 
   /**
@@ -354,7 +384,7 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     const nodes = (variables.ids as unknown[]).map((gid) => {
       const referenceId = referenceIdOf(gid);
       const order = referenceId === null ? undefined : shop.order(referenceId);
-      return order === undefined || !visible(orderNode(order, 0)) ? null : { __typename: 'Order', id: gid };
+      return order === undefined || !visible(orderNode(order, { lineItems: 0 })) ? null : { __typename: 'Order', id: gid };
     });
     return { data: { nodes }, actual: 1 + nodes.length };
   }
@@ -382,8 +412,8 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
         return { data: bulk.running(apiVersion), actual: RUNNING_BULK_OPERATIONS_COST };
       case 'OrdersPage':
         return ordersPage(variables);
-      case 'OrderLineItems':
-        return orderLineItems(variables);
+      case 'OrderConnections':
+        return orderConnections(variables);
       case 'OrderDeletions':
         return orderDeletions(variables);
       case 'OrdersExist':
@@ -527,7 +557,13 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}): Promis
     order(gid) {
       const referenceId = referenceIdOf(gid);
       const order = referenceId === null ? undefined : shop.order(referenceId);
-      return order === undefined ? undefined : orderNode(order, MAX_CONNECTION_FIRST * 100);
+      const all = Number.MAX_SAFE_INTEGER;
+      return order === undefined ? undefined : orderNode(order, { lineItems: all, discountApplications: all, shippingLines: all });
+    },
+    setListLengths(gid, lengths) {
+      const referenceId = referenceIdOf(gid);
+      if (referenceId === null) throw new RangeError(`setListLengths: ${gid} is not an order gid`);
+      shop.reviseInSameSecond(referenceId, { [LIST_LENGTHS_FIELD]: lengths ?? undefined });
     },
     script(...outcomes) {
       scripted.push(...outcomes);
