@@ -16,6 +16,7 @@ const everyField: Required<RunProgress> = {
   cursorMark: { digest: '0123456789abcdef0123456789abcdef', step: 4 },
   // The bound on automatic resumes of a failed full resync.
   autoResumes: 2,
+  lookback: { ordinaryFrom: '2026-01-01T11:50:00.000000Z', found: 3 },
   error: { name: 'SourceUnavailableError', message: '503 on page 4', page: 4, at: '2026-01-01T12:00:00.000000Z' },
   status: 'failed',
 };
