@@ -21,7 +21,7 @@ export class SyncMetrics extends Metrics {
   }
 
   override publishStoredMetrics(): this {
-    // Begin and the HTTP API emit no metric: Powertools would warn on every such invocation.
+    // Begin (but for a parked resync) and the HTTP API emit no metric: Powertools would warn on every such invocation.
     if (!this.hasStoredMetrics() || this.#sink) {
       const emf = this.hasStoredMetrics() && this.#sink ? this.serializeMetrics() : undefined;
       this.clearMetrics();
