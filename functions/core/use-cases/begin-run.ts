@@ -5,10 +5,11 @@ import { counterChangeBy, idsCountedBy, ZERO_COUNTS } from '../counts';
 import { executionNameFor, newRunId, writeTagFor } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
 import { ownSavedRun, runningFrom } from '../lease';
-import { plannedMode, planRun, type LookbackSettings, type RunPlan } from '../plan';
+import { FULL_RESYNC_AUTO_RESUMES_DEFAULT } from '../limits';
+import { plannedMode, planRun, resumesAutomatically, transientErrorOf, type LookbackSettings, type RunPlan } from '../plan';
 import { isWalked, stepOf } from '../run-phase';
 import { describeError } from '../run-outcome';
-import type { BegunRunSave, Clock, Log, OrderSource, OrderStore, SyncStateStore } from '../ports';
+import type { BegunRunSave, Clock, Log, OrderSource, OrderStore, RunMetrics, SyncStateStore } from '../ports';
 import type { BeginEvent, RunState, SkippedRun } from '../run-state';
 import type { Lease, ParkedRun, RunProgress, SyncState, Window } from '../run-types';
 import { sourceClockOffsetMs } from '../source-clock';
@@ -30,6 +31,8 @@ export interface BeginDeps {
   source: Pick<OrderSource, 'count'>;
   clock: Clock;
   log: Log;
+  /** Told when a failed full resync is parked with its automatic resumes spent (absent: not told). */
+  metrics?: Pick<RunMetrics, 'autoResumesSpent'>;
 }
 
 /**
@@ -130,6 +133,8 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
     const saved =
       current.run?.runId !== leaseOwner &&
       (await deps.state.saveBegunRun(stream, leaseOwner, planned, await beginSave(deps, current, plan, nowMs + leaseMs)));
+    // Only once the park is saved: a begin whose save lost its condition parked nothing.
+    if (saved) tellAutoResumesSpent(deps, current, plan);
     // Not saved: an earlier attempt of this begin (it died after its save) planned the run first. Its window is the
     // run's, or the pages would be fetched up to one bound and the watermark set to another.
     const run = saved ? planned : ((await deps.state.get(stream)).run ?? planned);
@@ -181,6 +186,24 @@ async function continueRun(deps: BeginDeps, handedOver: RunState, executionName:
     maxPagesPerPart: deps.settings.maxPagesPerPart,
     nextExecutionName: executionNameFor(handedOver.leaseOwner, part + 1),
   };
+}
+
+/**
+ * A failed full resync parked now although it failed on a transient error: its automatic resumes are spent, and the
+ * tick that parks it is an incremental run that succeeds, so no failed execution tells anyone; this metric does.
+ */
+function tellAutoResumesSpent(deps: BeginDeps, current: SyncState, plan: RunPlan): void {
+  const run = current.run;
+  if (!run || plan.kind !== 'new' || plan.mode !== 'incremental' || run.mode !== 'full' || run.status !== 'failed') return;
+  if (transientErrorOf(run) === null) return;
+  if (resumesAutomatically(run, deps.settings.autoResumes ?? FULL_RESYNC_AUTO_RESUMES_DEFAULT)) return;
+  deps.metrics?.autoResumesSpent({
+    stream: deps.settings.stream,
+    runId: run.runId,
+    page: run.pages,
+    autoResumes: run.autoResumes ?? 0,
+    error: run.error?.name ?? 'error',
+  });
 }
 
 /**
