@@ -34,4 +34,9 @@ export const SYNC_METRICS = {
    * became visible more than one overlap after their updated_at). Above 0, the source lags more than the overlap.
    */
   lateChangesFound: 'LateChangesFound',
+  /**
+   * Emitted by begin (1) when it parks a full resync whose automatic resumes are spent (FULL_RESYNC_AUTO_RESUMES):
+   * the failed-execution alarm does not fire then (the tick is an incremental run that succeeds), this one's alarm does.
+   */
+  fullResyncAutoResumesSpent: 'FullResyncAutoResumesSpent',
 } as const;

@@ -2,7 +2,7 @@
 // core's RunMetrics port over it. The local stack diverts the flushes to a sink so a developer reads one line per run.
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EmfOutput } from '@aws-lambda-powertools/metrics/types';
-import type { DeletionStepReport, PageReport, RunMetrics } from './core/ports';
+import type { AutoResumesSpentReport, DeletionStepReport, PageReport, RunMetrics } from './core/ports';
 import type { RunOutcome } from './core/run-types';
 import { SYNC_METRICS } from './metric-names';
 
@@ -21,7 +21,7 @@ export class SyncMetrics extends Metrics {
   }
 
   override publishStoredMetrics(): this {
-    // Begin and the HTTP API emit no metric: Powertools would warn on every such invocation.
+    // Begin (but for a parked resync) and the HTTP API emit no metric: Powertools would warn on every such invocation.
     if (!this.hasStoredMetrics() || this.#sink) {
       const emf = this.hasStoredMetrics() && this.#sink ? this.serializeMetrics() : undefined;
       this.clearMetrics();
@@ -100,6 +100,18 @@ export class PowertoolsRunMetrics implements RunMetrics {
       // The run's own totals (a resumed run's include its earlier attempt): to read beside the summed page metrics.
       counts: JSON.stringify(report.counts),
       ...(report.error ? { error: report.error.name } : {}),
+    });
+  }
+
+  autoResumesSpent(report: AutoResumesSpentReport): void {
+    this.count(SYNC_METRICS.fullResyncAutoResumesSpent, 1);
+    this.metadata({
+      report: 'auto-resumes-spent',
+      stream: report.stream,
+      runId: report.runId,
+      page: String(report.page),
+      autoResumes: String(report.autoResumes),
+      error: report.error,
     });
   }
 

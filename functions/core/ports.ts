@@ -350,6 +350,18 @@ export interface PageReport {
   quarantinedIds: string[];
 }
 
+/** The full resync begin parked beside an incremental run after its last automatic resume failed. */
+export interface AutoResumesSpentReport {
+  stream: string;
+  /** The parked resync's run id (what `resume=true` picks up). */
+  runId: string;
+  /** The pages it had saved. */
+  page: number;
+  autoResumes: number;
+  /** The name of the error it last failed on. */
+  error: string;
+}
+
 /** One step after the order pages (a deletion feed page, a reconciliation step) that the run saved. */
 export interface DeletionStepReport {
   stream: string;
@@ -375,4 +387,6 @@ export interface RunMetrics {
   deletionStep(report: DeletionStepReport): void;
   /** A run that ended; `watermarkLagSeconds`: now minus the new watermark, at commit (how far the copy is behind). */
   run(outcome: RunOutcome, extra?: { watermarkLagSeconds?: number }): void;
+  /** A failed full resync begin parked for good: its automatic resumes are spent, only a resume by hand goes on with it. */
+  autoResumesSpent(report: AutoResumesSpentReport): void;
 }

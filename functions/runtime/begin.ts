@@ -1,7 +1,8 @@
-// Begin's composition: the sync-state item, the orders table (stored versions only), the source.
+// Begin's composition: the sync-state item, the orders table (stored versions only), the source, the metrics.
 import { config } from '../config';
 import type { BeginDeps } from '../core/use-cases/begin-run';
 import { log } from '../logger';
+import { PowertoolsRunMetrics } from '../metrics';
 import { once } from './once';
 import { orderSource } from './source';
 import { documentClient, orderStore, syncStateStore } from './stores';
@@ -23,5 +24,6 @@ export const beginDeps = once((): BeginDeps => {
     source: orderSource(cfg),
     clock: Date.now,
     log,
+    metrics: new PowertoolsRunMetrics(),
   };
 });

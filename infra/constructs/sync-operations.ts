@@ -1,5 +1,6 @@
 // What the people who run order-sync get without looking: one notification topic, a readable message for every
-// failed, timed-out or aborted execution, alarms on failures, on watermark lag and on quarantined orders, and a dashboard.
+// failed, timed-out or aborted execution, alarms on failures, on watermark lag, on quarantined orders and on a full
+// resync parked with its automatic resumes spent, and a dashboard.
 // (The message naming newly quarantined orders is the state machine's own: infra/constructs/sync-state-machine.ts.)
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -151,6 +152,21 @@ export class SyncOperations extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     quarantinedOrdersAlarm.addAlarmAction(alarmAction);
+
+    // The tick that parks a resync whose automatic resumes are spent is an incremental run that succeeds: no failed
+    // execution says so, begin's metric does.
+    const autoResumesSpentAlarm = new cloudwatch.Alarm(this, 'FullResyncAutoResumesSpent', {
+      alarmDescription:
+        `order-sync ${this.stream}: a full resync that kept failing on a transient error was resumed ${watched.fullResyncAutoResumes} times by the schedule and is now parked; ` +
+        'incremental runs go on, but the resync waits for a hand. GET /api/sync/status (orders.resumable) or npm run status shows its error and page. ' +
+        'Fix the cause, then resume it: npm run sync -- --resume, or POST /api/sync/orders/full?resume=true.',
+      metric: syncMetric(SYNC_METRICS.fullResyncAutoResumesSpent, cloudwatch.Stats.SUM),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    autoResumesSpentAlarm.addAlarmAction(alarmAction);
 
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${stack.stackName}-${this.stream}`,

@@ -1,4 +1,4 @@
-// What operators get: the notification topic, the failure rule and its readable message, the two alarms, the
+// What operators get: the notification topic, the failure rule and its readable message, the alarms, the
 // dashboard, and a stack that passes cdk-nag's AwsSolutions pack with every accepted finding argued for.
 import { App, Validations } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
@@ -111,6 +111,26 @@ describe('alarms', () => {
     // The ids themselves come in the state machine's own message (test/infra/state-machine.test.ts).
     expect(description.asString()).toContain('sends its id, field and error to this topic');
     expect(description.asString()).toContain('quarantinedIds');
+  });
+
+  it('alarms into the topic when a full resync is parked with its automatic resumes spent, saying how to resume it', () => {
+    const description = new Capture();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: SYNC_METRICS.namespace,
+      MetricName: SYNC_METRICS.fullResyncAutoResumesSpent,
+      Dimensions: [{ Name: 'service', Value: SYNC_METRICS.service }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId }],
+      AlarmDescription: description,
+    });
+    expect(description.asString()).toContain('resumed 3 times');
+    expect(description.asString()).toContain('npm run sync -- --resume');
+    expect(description.asString()).toContain('POST /api/sync/orders/full?resume=true');
   });
 });
 

@@ -2,6 +2,7 @@
 // loopback server that answers from a script: what it settles itself (429, 5xx, 408, network errors, unexpected
 // statuses), what it leaves to the connector's verdict, the token's check and redaction, and the counts.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { inspect } from 'node:util';
 import { ConfigError, InvalidPageError, SourceThrottledError, SourceUnavailableError } from '../../functions/core/errors';
 import type { SourceCallStats } from '../../functions/core/ports';
 import { HttpClient, retryAfterMs, type HttpClientOptions, type Verdict } from '../../functions/adapters/source/http-client';
@@ -102,6 +103,29 @@ describe('HttpClient', () => {
       `the test API failed 2 times in a row (last: HTTP 502: upstream refused [redacted]): GET ${server.url}/thing`,
     );
     expect(error.detail).toEqual({ status: 502, url: `${server.url}/thing`, attempts: 2 });
+  });
+
+  it('raises SourceUnavailableError after network errors with no trace of the token, in its message nor in a cause', async () => {
+    // A network exception that quotes what it was sent (a proxy echoing a header, a URL with a token in it).
+    const leaky = new Error(`connect ECONNRESET while sending Bearer ${TOKEN}`, {
+      cause: new Error(`at ${server.url}/thing?token=${TOKEN}`),
+    });
+    // The module object the client calls through (an `import *` here would be a copy).
+    const send = jest.spyOn(jest.requireActual<typeof import('undici')>('undici'), 'request').mockRejectedValue(leaky);
+    try {
+      const { client } = clientFor({ maxAttempts: 2 });
+
+      const error = (await client.call(call(), stats(), okOnly).catch((e: unknown) => e)) as SourceUnavailableError;
+
+      expect(error).toBeInstanceOf(SourceUnavailableError);
+      expect(send).toHaveBeenCalledTimes(2);
+      expect(error.message).toContain('Error: connect ECONNRESET while sending Bearer [redacted]');
+      // What a logger prints of the error, causes included.
+      expect(inspect(error, { depth: 10 })).not.toContain(TOKEN);
+      expect(JSON.stringify(error)).not.toContain(TOKEN);
+    } finally {
+      send.mockRestore();
+    }
   });
 
   it('retries what the connector calls transient, as it retries a 5xx', async () => {

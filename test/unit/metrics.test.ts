@@ -112,6 +112,29 @@ describe('PowertoolsRunMetrics', () => {
     }
   });
 
+  it('a full resync parked with its automatic resumes spent is one FullResyncAutoResumesSpent, the run named in metadata', () => {
+    const { target, flushes, port } = capturedMetrics();
+
+    port.autoResumesSpent({
+      stream: 'orders',
+      runId: 'full-http-20261125T150102Z-7f3a',
+      page: 7,
+      autoResumes: 3,
+      error: 'SourceUnavailableError',
+    });
+    target.publishStoredMetrics();
+
+    expect(metricValues(flushes[0]!)).toEqual([[SYNC_METRICS.fullResyncAutoResumesSpent, 1]]);
+    expect(metricUnits(flushes[0]!)[SYNC_METRICS.fullResyncAutoResumesSpent]).toBe('Count');
+    expect(flushes[0]!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service']]);
+    expect(flushes[0]).toMatchObject({
+      runId: 'full-http-20261125T150102Z-7f3a',
+      page: '7',
+      autoResumes: '3',
+      error: 'SourceUnavailableError',
+    });
+  });
+
   it('reports no watermark lag for a failed run, and names its error', () => {
     const { target, flushes, port } = capturedMetrics();
     const failed = run({

@@ -142,14 +142,16 @@ export class HttpClient {
     const { api, logger } = this.options;
     let failures = 0;
     let throttleWaitedMs = 0;
-    const retryLater = async (problem: string, status: number | undefined, cause?: unknown): Promise<void> => {
+    // `problem` is already redacted. No cause: a network exception's message or URL could carry the token (or a
+    // signed URL) unredacted into any log that prints causes; its redacted text is in the message.
+    const retryLater = async (problem: string, status: number | undefined): Promise<void> => {
       failures++;
       if (failures >= this.maxAttempts) {
-        throw new SourceUnavailableError(
-          `${api} failed ${failures} times in a row (last: ${problem}): ${call.shown}`,
-          { ...(status !== undefined ? { status } : {}), url: call.detailUrl, attempts: failures },
-          { cause },
-        );
+        throw new SourceUnavailableError(`${api} failed ${failures} times in a row (last: ${problem}): ${call.shown}`, {
+          ...(status !== undefined ? { status } : {}),
+          url: call.detailUrl,
+          attempts: failures,
+        });
       }
       stats.retried++;
       const delayMs = backoffDelayMs(failures, this.backoff, this.random);
@@ -180,7 +182,7 @@ export class HttpClient {
         answer = await this.send(call, token);
       } catch (error) {
         // An exception's text is the source's words too (a proxy's reset reason, a header it echoed).
-        await retryLater(quoteSource(describeNetworkError(error, this.options.timeoutMs), [token]), undefined, error);
+        await retryLater(quoteSource(describeNetworkError(error, this.options.timeoutMs), [token]), undefined);
         continue;
       }
       const exchange = { answer, token, sentAt, receivedAt: this.clock() };

@@ -5,10 +5,11 @@ import { counterChangeBy, idsCountedBy, ZERO_COUNTS } from '../counts';
 import { executionNameFor, newRunId, writeTagFor } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
 import { ownSavedRun, runningFrom } from '../lease';
-import { plannedMode, planRun, type LookbackSettings, type RunPlan } from '../plan';
+import { FULL_RESYNC_AUTO_RESUMES_DEFAULT } from '../limits';
+import { plannedMode, planRun, resumesAutomatically, transientErrorOf, type LookbackSettings, type RunPlan } from '../plan';
 import { isWalked, stepOf } from '../run-phase';
 import { describeError } from '../run-outcome';
-import type { BegunRunSave, Clock, Log, OrderSource, OrderStore, SyncStateStore } from '../ports';
+import type { BegunRunSave, Clock, Log, OrderSource, OrderStore, RunMetrics, SyncStateStore } from '../ports';
 import type { BeginEvent, RunState, SkippedRun } from '../run-state';
 import type { Lease, ParkedRun, RunProgress, SyncState, Window } from '../run-types';
 import { sourceClockOffsetMs } from '../source-clock';
@@ -30,6 +31,8 @@ export interface BeginDeps {
   source: Pick<OrderSource, 'count'>;
   clock: Clock;
   log: Log;
+  /** Told when a failed full resync is parked with its automatic resumes spent (absent: not told). */
+  metrics?: Pick<RunMetrics, 'autoResumesSpent'>;
 }
 
 /**
@@ -130,6 +133,8 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
     const saved =
       current.run?.runId !== leaseOwner &&
       (await deps.state.saveBegunRun(stream, leaseOwner, planned, await beginSave(deps, current, plan, nowMs + leaseMs)));
+    // Only once the park is saved: a begin whose save lost its condition parked nothing.
+    if (saved) tellAutoResumesSpent(deps, current, plan);
     // Not saved: an earlier attempt of this begin (it died after its save) planned the run first. Its window is the
     // run's, or the pages would be fetched up to one bound and the watermark set to another.
     const run = saved ? planned : ((await deps.state.get(stream)).run ?? planned);
@@ -159,9 +164,13 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
 /** Continue-as-new: the saved run, now in execution `executionName` (part + 1), its lease renewed. */
 async function continueRun(deps: BeginDeps, handedOver: RunState, executionName: string): Promise<RunState> {
   const nowMs = deps.clock();
-  const saved = ownSavedRun(await deps.state.get(handedOver.stream), handedOver.leaseOwner, handedOver.run.runId, nowMs);
+  const current = await deps.state.get(handedOver.stream);
+  const saved = ownSavedRun(current, handedOver.leaseOwner, handedOver.run.runId, nowMs);
   // From the handed-over state, not the saved one: a retried begin (its first attempt saved) names the same part.
   const part = handedOver.run.part + 1;
+  // The state machine names the next part for the run; an execution started by hand with a copy of a hand-over's
+  // input must not join the run (two executions would page it at once).
+  if (executionName !== executionNameFor(handedOver.leaseOwner, part)) throw new RunInProgressError(runningFrom(current.lease!));
   const run: RunProgress = { ...saved, executionName, part, updatedAt: instantFromEpochMs(nowMs) };
   await deps.state.saveProgress(handedOver.stream, handedOver.leaseOwner, run, {
     expectedPages: saved.pages,
@@ -177,6 +186,24 @@ async function continueRun(deps: BeginDeps, handedOver: RunState, executionName:
     maxPagesPerPart: deps.settings.maxPagesPerPart,
     nextExecutionName: executionNameFor(handedOver.leaseOwner, part + 1),
   };
+}
+
+/**
+ * A failed full resync parked now although it failed on a transient error: its automatic resumes are spent, and the
+ * tick that parks it is an incremental run that succeeds, so no failed execution tells anyone; this metric does.
+ */
+function tellAutoResumesSpent(deps: BeginDeps, current: SyncState, plan: RunPlan): void {
+  const run = current.run;
+  if (!run || plan.kind !== 'new' || plan.mode !== 'incremental' || run.mode !== 'full' || run.status !== 'failed') return;
+  if (transientErrorOf(run) === null) return;
+  if (resumesAutomatically(run, deps.settings.autoResumes ?? FULL_RESYNC_AUTO_RESUMES_DEFAULT)) return;
+  deps.metrics?.autoResumesSpent({
+    stream: deps.settings.stream,
+    runId: run.runId,
+    page: run.pages,
+    autoResumes: run.autoResumes ?? 0,
+    error: run.error?.name ?? 'error',
+  });
 }
 
 /**

@@ -2,6 +2,7 @@
 // resumes it a bounded number of times, then parks it; incremental runs go on, the status says it waits for a hand,
 // and a resume by hand finishes it with the counter exact.
 import { SourceUnavailableError } from '../../../functions/core/errors';
+import type { AutoResumesSpentReport } from '../../../functions/core/ports';
 import type { RunState } from '../../../functions/core/run-state';
 import { describeStatus } from '../../../functions/core/status';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
@@ -52,24 +53,35 @@ describe('a full resync failing on a transient error every time', () => {
       if (!mended && request.window.from === null && request.cursor !== null) throw new SourceUnavailableError('503 on page 1');
       return fetchPage(request);
     };
+    // The notification's metric, by the begin that emitted it: the first, failing resync is begin 0, the ticks 1 to 5.
+    const spent: Array<{ begin: number; report: AutoResumesSpentReport }> = [];
+    let begins = 0;
+    world.deps.begin.metrics = { autoResumesSpent: (report) => spent.push({ begin: begins, report }) };
     expect(await execute(world, await begin(world, { mode: 'full', trigger: 'http', runId: FULL_RUN }))).toBe('failed');
 
     const resumedBy: Array<{ runId: string; autoResumes: number | undefined }> = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
       world.advance(5 * 60_000);
+      begins++;
       const state = await tick(world);
       resumedBy.push({ runId: state.run.runId, autoResumes: state.run.autoResumes });
       expect(await execute(world, state)).toBe('failed');
     }
     world.advance(5 * 60_000);
+    begins++;
     const fourth = await tick(world);
     const fourthEnds = await execute(world, fourth);
     world.advance(5 * 60_000);
+    begins++;
     const fifth = await tick(world);
     await execute(world, fifth);
 
     expect(resumedBy).toEqual([1, 2, 3].map((autoResumes) => ({ runId: FULL_RUN, autoResumes })));
     expect([fourth.run.mode, fourthEnds, fifth.run.mode]).toEqual(['incremental', 'committed', 'incremental']);
+    // Once, by the tick that parks it: not by the automatic resumes, nor by the ordinary incremental run after.
+    expect(spent).toEqual([
+      { begin: 4, report: { stream: STREAM, runId: FULL_RUN, page: 1, autoResumes: 3, error: 'SourceUnavailableError' } },
+    ]);
     const parked = await world.state.get(STREAM);
     expect(parked.parked?.run).toMatchObject({ runId: FULL_RUN, pages: 1, autoResumes: 3, status: 'failed' });
     expect(describeStatus(parked, world.now()).orders.resumable).toEqual({
@@ -102,6 +114,35 @@ describe('a full resync failing on a transient error every time', () => {
     await recordFailure(world.deps.recordFailure, { ...state, error: { Error: 'SourceThrottledError', Cause: '{}' } });
 
     expect(describeStatus(await world.state.get(STREAM), world.now()).orders.resumable).toMatchObject({ resumes: 'next-tick' });
+    const spent: AutoResumesSpentReport[] = [];
+    world.deps.begin.metrics = { autoResumesSpent: (report) => spent.push(report) };
     expect((await tick(world)).run).toMatchObject({ runId: FULL_RUN, autoResumes: 1 });
+    expect(spent).toEqual([]);
+  });
+
+  it('with no automatic resume allowed (FULL_RESYNC_AUTO_RESUMES=0), the tick that parks it tells so at once', async () => {
+    const world = useCaseWorld({ orders: 10, pageSize: 4 });
+    world.deps.begin.settings.autoResumes = 0;
+    world.state.put(STREAM, { checkpoint: aCheckpoint({ watermark: '2026-01-01T11:55:00.000000Z' }) });
+    const state = await begin(world, { mode: 'full', trigger: 'http', runId: FULL_RUN });
+    await recordFailure(world.deps.recordFailure, { ...state, error: { Error: 'SourceThrottledError', Cause: '{}' } });
+    const spent: AutoResumesSpentReport[] = [];
+    world.deps.begin.metrics = { autoResumesSpent: (report) => spent.push(report) };
+
+    expect((await tick(world)).run.mode).toBe('incremental');
+    expect(spent).toEqual([{ stream: STREAM, runId: FULL_RUN, page: 0, autoResumes: 0, error: 'SourceThrottledError' }]);
+  });
+
+  it('a full resync that failed on an error no tick resumes is parked without this metric (its failure notified already)', async () => {
+    const world = useCaseWorld({ orders: 10, pageSize: 4 });
+    world.state.put(STREAM, { checkpoint: aCheckpoint({ watermark: '2026-01-01T11:55:00.000000Z' }) });
+    const state = await begin(world, { mode: 'full', trigger: 'http', runId: FULL_RUN });
+    await recordFailure(world.deps.recordFailure, { ...state, error: { Error: 'SourceContractError', Cause: '{}' } });
+    const spent: AutoResumesSpentReport[] = [];
+    world.deps.begin.metrics = { autoResumesSpent: (report) => spent.push(report) };
+
+    expect((await tick(world)).run.mode).toBe('incremental');
+    expect((await world.state.get(STREAM)).parked?.run.runId).toBe(FULL_RUN);
+    expect(spent).toEqual([]);
   });
 });

@@ -153,4 +153,15 @@ describe('begin', () => {
       expiresAt: T0 + 15 * 60_000,
     });
   });
+
+  it("refuses an execution started by hand with a copy of a hand-over's input: it is not the run's next part", async () => {
+    const world = useCaseWorld();
+    const handedOver = aRunState({ run: { pages: 500, cursor: 'c500' }, pagesInPart: 500 });
+    world.state.put(STREAM, { lease: aLease({ expiresAt: T0 + 60_000 }), run: handedOver.run });
+    const before = await world.state.get(STREAM);
+
+    await expect(beginRun(world.deps.begin, start({ continueRun: handedOver }, 'by-hand-copy'))).rejects.toThrow(RunInProgressError);
+
+    expect(await world.state.get(STREAM)).toEqual(before);
+  });
 });
