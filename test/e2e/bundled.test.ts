@@ -12,7 +12,7 @@ import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { roleIdOfFunction, functionIdByDescription, type Resources } from '../infra/template-helpers';
 import { localStackProcess, npmRun, type StackProcess } from './npm-start-support';
 
-const ORDERS = 1_500;
+const ORDERS = 600;
 const PAGE_SIZE = 100;
 
 let workDir: string;
@@ -30,7 +30,7 @@ describe('the functions run from the bundles of a cloud assembly', () => {
     stack = await startE2eStack({
       code: { kind: 'assembly', dir: assemblyDir },
       fake: { orders: ORDERS, seed: 41 },
-      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '6' },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '3' },
     });
   }, 120_000);
   afterAll(() => stack?.stop());

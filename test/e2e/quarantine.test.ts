@@ -31,7 +31,7 @@ function spreadIds(truth: ReadonlyArray<{ id: string }>): string[] {
 }
 
 describe('quarantine through the HTTP connector', () => {
-  const ORDERS = 3_000;
+  const ORDERS = 600;
   let stack: E2eStack;
   /** What the operators' topic got, as the local stack records it. */
   const notifications: Array<{ text: string; subject: string | undefined; execution: string }> = [];
@@ -39,7 +39,7 @@ describe('quarantine through the HTTP connector', () => {
   beforeAll(async () => {
     stack = await startE2eStack({
       fake: { orders: ORDERS, seed: 1414 },
-      env: { PAGE_SIZE: '250' },
+      env: { PAGE_SIZE: '100' },
       operations: { notification: (text, execution, subject) => void notifications.push({ text, subject, execution: execution.name }) },
     });
   });
@@ -110,7 +110,7 @@ describe('quarantine through the HTTP connector', () => {
 });
 
 describe('quarantine through the Shopify connector', () => {
-  const ORDERS = 2_000;
+  const ORDERS = 600;
   let fake: FakeShopify;
   let stack: E2eStack;
 

@@ -1,14 +1,14 @@
 // Bad input from the source (a malformed order, a wrong type, a page that is not JSON, orders near and beyond
-// DynamoDB's item limit) and over HTTP (every route): stored whole, quarantined (a bad order: the run goes on), or
-// refused with an error that says what was wrong, and nothing half-committed (checkpoint unchanged, no order of the
-// failing page written).
+// DynamoDB's item limit): stored whole, quarantined (a bad order: the run goes on), or refused with an error that says
+// what was wrong, and nothing half-committed (checkpoint unchanged, no order of the failing page written). Bad input
+// over HTTP: test/integration/http-api-server.test.ts.
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { StoredVersion } from '../../functions/core/ports';
 import type { RunOutcome } from '../../functions/core/run-types';
 import type { SyncStatus } from '../../functions/core/status';
 import { storedVersions, syncState } from '../support/e2e';
-import { callApi, expectExactCopy, invokeApi, runToEnd } from '../support/reliability';
+import { expectExactCopy, invokeApi, runToEnd } from '../support/reliability';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 600;
@@ -170,79 +170,3 @@ describe('bad input from the source', () => {
 function sameVersion(a: StoredVersion | undefined, b: StoredVersion | undefined): boolean {
   return a?.updatedAt === b?.updatedAt && a?.writeTag === b?.writeTag;
 }
-
-describe('bad input over HTTP, on every route', () => {
-  let stack: E2eStack;
-
-  beforeAll(async () => {
-    stack = await startE2eStack({ withTriggers: true, fake: { orders: 200, seed: 72 }, env: { PAGE_SIZE: '100' } });
-  });
-  afterAll(() => stack?.stop());
-
-  it.each([
-    [
-      'POST',
-      '/api/sync/orders?full=true',
-      400,
-      'invalid_parameter',
-      'unknown parameter "full": POST /api/sync/orders accepts force_full=true|false, resume=true|false',
-    ],
-    ['POST', '/api/sync/orders?force_full=maybe', 400, 'invalid_parameter', 'parameter "force_full" must be true or false, got "maybe"'],
-    ['POST', '/api/sync/orders?force_full=true&force_full=false', 400, 'invalid_parameter', 'parameter "force_full" given more than once'],
-    [
-      'POST',
-      '/api/sync/orders?resume=true',
-      400,
-      'invalid_parameter',
-      'parameter "resume" applies to full resyncs only: use POST /api/sync/orders/full?resume=true',
-    ],
-    [
-      'POST',
-      '/api/sync/orders/full?force_full=true',
-      400,
-      'invalid_parameter',
-      'unknown parameter "force_full": POST /api/sync/orders/full accepts resume=true|false',
-    ],
-    ['POST', '/api/sync/orders/full?resume=yes', 400, 'invalid_parameter', 'parameter "resume" must be true or false, got "yes"'],
-    ['POST', '/api/sync/orders/full?resume=true', 409, 'nothing_to_resume', 'nothing to resume: there is no unfinished run'],
-    [
-      'GET',
-      '/api/sync/status?verbose=true',
-      400,
-      'invalid_parameter',
-      'unknown parameter "verbose": GET /api/sync/status accepts no parameters',
-    ],
-    ['GET', '/api/sync/orders', 405, 'method_not_allowed', '/api/sync/orders accepts POST, not GET'],
-    ['PUT', '/api/sync/orders/full', 405, 'method_not_allowed', '/api/sync/orders/full accepts POST, not PUT'],
-    ['POST', '/api/sync/status', 405, 'method_not_allowed', '/api/sync/status accepts GET, not POST'],
-    [
-      'GET',
-      '/api/sync/products',
-      404,
-      'not_found',
-      'no route GET /api/sync/products; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
-    ],
-  ])('%s %s → %i %s', async (method, path, status, code, message) => {
-    const executionsBefore = stack.machine.list().length;
-
-    const answer = await callApi(stack, method, path);
-
-    expect(answer.status).toBe(status);
-    expect(answer.body).toEqual({ error: { code, message } });
-    if (status === 405) expect(answer.headers.get('allow')).toBe(message.includes('accepts GET') ? 'GET' : 'POST');
-    // Refused before anything started: no execution, no lease.
-    expect(stack.machine.list()).toHaveLength(executionsBefore);
-    expect((await syncState(stack)).lease).toBeNull();
-  });
-
-  it('a request body is ignored: a trigger runs what its path and query say', async () => {
-    const answer = await callApi(stack, 'POST', '/api/sync/orders', JSON.stringify({ force_full: false, mode: 'nonsense', resume: true }));
-
-    expect(answer.status).toBe(202);
-    // No checkpoint yet: the incremental trigger runs full, as planned, whatever the body said.
-    expect(answer.body).toMatchObject({ message: 'full sync started', mode: 'full', status_url: '/api/sync/status' });
-    const [last] = (await stack.machine.waitForChain(answer.body.execution.arn)).slice(-1);
-    expect(last!.status).toBe('SUCCEEDED');
-    await expectExactCopy(stack);
-  });
-});

@@ -5,7 +5,7 @@ import { syncState, pageOfPayload } from '../support/e2e';
 import { expectExactCopy, runToEnd } from '../support/reliability';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
-const ORDERS = 2_000;
+const ORDERS = 600;
 const PAGE_SIZE = 100;
 
 describe('a source that throttles, fails, stalls and drops connections', () => {

@@ -3,7 +3,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { handler } from '../../functions/handlers/api';
 import { startHttpApiServer, type HttpApiServer } from '../../local/aws/http-api-server';
-import { copyDifferences } from '../support/e2e';
+import { copyDifferences, syncState } from '../support/e2e';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 400;
@@ -24,9 +24,23 @@ describe('the local HTTP API', () => {
   });
 
   it('starts a full resync with POST /api/sync/orders/full (202), which runs to the end; the status route then shows it', async () => {
+    stack.fake.setFaults({ latencyMs: 100 });
     const response = await fetch(`${api.url}/api/sync/orders/full`, { method: 'POST' });
     const accepted = (await response.json()) as Record<string, any>;
-    const chain = await stack.machine.waitForChain(accepted.execution.arn);
+    // While it runs, the status shows its progress growing (each page slowed, so the polls see several).
+    const seen: number[] = [];
+    let finished = false;
+    const chainEnded = stack.machine.waitForChain(accepted.execution.arn).finally(() => (finished = true));
+    while (!finished) {
+      const running = ((await (await fetch(`${api.url}/api/sync/status`)).json()) as Record<string, any>).orders.running;
+      if (running && running.orders_fetched > 0) {
+        seen.push(running.orders_fetched);
+        expect(running).toMatchObject({ mode: 'full', trigger: 'http', expected_total: ORDERS });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const chain = await chainEnded;
+    stack.fake.resetFaults();
     const status = await fetch(`${api.url}/api/sync/status`);
     const body = (await status.json()) as Record<string, any>;
 
@@ -35,8 +49,15 @@ describe('the local HTTP API', () => {
     expect(accepted).toMatchObject({
       mode: 'full',
       status_url: '/api/sync/status',
-      execution: { name: expect.stringMatching(/^full-http-.*-p1$/) },
+      execution: {
+        name: expect.stringMatching(/^full-http-\d{8}T\d{6}Z-[0-9a-f]{4}-p1$/),
+        arn: expect.stringContaining(':execution:OrderSync-orders:full-http-'),
+        console_url: expect.stringContaining('console.aws.amazon.com/states/home'),
+      },
     });
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(seen).size).toBeGreaterThanOrEqual(3);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
     // Started by the handler's own SFNClient, through the endpoint, on the local machine.
     expect(stack.machine.describe(accepted.execution.arn).name).toBe(accepted.execution.name);
     expect(chain.at(-1)).toMatchObject({
@@ -46,7 +67,8 @@ describe('the local HTTP API', () => {
     expect(status.status).toBe(200);
     expect(body.orders).toMatchObject({
       count: ORDERS,
-      metadata: { records_synced: ORDERS, is_full_sync: true },
+      last_synced: expect.any(String),
+      metadata: { records_synced: ORDERS, is_full_sync: true, last_sync_time: body.orders.last_synced },
       running: null,
       last_run: { status: 'succeeded', mode: 'full', execution: accepted.execution.name },
     });
@@ -54,7 +76,7 @@ describe('the local HTTP API', () => {
   });
 
   it('refuses a trigger while a run holds the lease with 409 naming the running execution', async () => {
-    stack.fake!.setFaults({ latencyMs: 50 });
+    stack.fake.setFaults({ latencyMs: 50 });
     try {
       const first = (await (await fetch(`${api.url}/api/sync/orders?force_full=true`, { method: 'POST' })).json()) as Record<string, any>;
       const second = await fetch(`${api.url}/api/sync/orders`, { method: 'POST' });
@@ -63,25 +85,103 @@ describe('the local HTTP API', () => {
 
       expect(second.status).toBe(409);
       expect(refused.error).toMatchObject({ code: 'run_in_progress', running: { execution: first.execution.name, mode: 'full' } });
+      expect(refused.error.message).toContain(first.execution.name);
     } finally {
-      stack.fake!.resetFaults();
+      stack.fake.resetFaults();
     }
   });
 
-  it('answers bad parameters with 400, unknown routes with 404 and wrong methods with 405, as the handler decides', async () => {
-    const maybe = await fetch(`${api.url}/api/sync/orders?force_full=maybe`, { method: 'POST' });
-    const twice = await fetch(`${api.url}/api/sync/orders?force_full=true&force_full=false`, { method: 'POST' });
-    const nowhere = await fetch(`${api.url}/api/nowhere`);
-    const wrongMethod = await fetch(`${api.url}/api/sync/status`, { method: 'DELETE' });
+  it('ignores a request body: a trigger runs what its path and query say', async () => {
+    // Read, this body would make the run full, or refuse it (resume applies to full resyncs only).
+    const response = await fetch(`${api.url}/api/sync/orders`, {
+      method: 'POST',
+      body: JSON.stringify({ force_full: true, mode: 'nonsense', resume: true }),
+    });
+    const accepted = (await response.json()) as Record<string, any>;
 
-    expect(maybe.status).toBe(400);
-    expect(((await maybe.json()) as any).error.message).toBe('parameter "force_full" must be true or false, got "maybe"');
+    expect(response.status).toBe(202);
+    expect(accepted).toMatchObject({ message: 'incremental sync started', mode: 'incremental', status_url: '/api/sync/status' });
+    expect((await stack.machine.waitForChain(accepted.execution.arn)).at(-1)!.status).toBe('SUCCEEDED');
+    expect(await copyDifferences(stack)).toMatchObject({ missing: [], stale: [], extra: [] });
+  });
+
+  it.each([
+    [
+      'POST',
+      '/api/sync/orders?full=true',
+      400,
+      'invalid_parameter',
+      'unknown parameter "full": POST /api/sync/orders accepts force_full=true|false, resume=true|false',
+    ],
+    ['POST', '/api/sync/orders?force_full=maybe', 400, 'invalid_parameter', 'parameter "force_full" must be true or false, got "maybe"'],
     // Repeated parameters reach the handler as API Gateway passes them: multiValueQueryStringParameters.
-    expect(twice.status).toBe(400);
-    expect(((await twice.json()) as any).error.message).toContain('given more than once');
-    expect(nowhere.status).toBe(404);
-    expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.get('allow')).toBe('GET');
+    ['POST', '/api/sync/orders?force_full=true&force_full=false', 400, 'invalid_parameter', 'parameter "force_full" given more than once'],
+    [
+      'POST',
+      '/api/sync/orders?resume=true',
+      400,
+      'invalid_parameter',
+      'parameter "resume" applies to full resyncs only: use POST /api/sync/orders/full?resume=true',
+    ],
+    [
+      'POST',
+      '/api/sync/orders?since=yesterday',
+      400,
+      'invalid_parameter',
+      'unknown parameter "since": POST /api/sync/orders accepts force_full=true|false, resume=true|false',
+    ],
+    [
+      'POST',
+      '/api/sync/orders/full?force_full=true',
+      400,
+      'invalid_parameter',
+      'unknown parameter "force_full": POST /api/sync/orders/full accepts resume=true|false',
+    ],
+    ['POST', '/api/sync/orders/full?resume=yes', 400, 'invalid_parameter', 'parameter "resume" must be true or false, got "yes"'],
+    ['POST', '/api/sync/orders/full?resume=true', 409, 'nothing_to_resume', 'nothing to resume: there is no unfinished run'],
+    [
+      'GET',
+      '/api/sync/status?verbose=true',
+      400,
+      'invalid_parameter',
+      'unknown parameter "verbose": GET /api/sync/status accepts no parameters',
+    ],
+    ['GET', '/api/sync/orders', 405, 'method_not_allowed', '/api/sync/orders accepts POST, not GET'],
+    ['PUT', '/api/sync/orders/full', 405, 'method_not_allowed', '/api/sync/orders/full accepts POST, not PUT'],
+    ['POST', '/api/sync/status', 405, 'method_not_allowed', '/api/sync/status accepts GET, not POST'],
+    ['DELETE', '/api/sync/status', 405, 'method_not_allowed', '/api/sync/status accepts GET, not DELETE'],
+    [
+      'GET',
+      '/api/sync/products',
+      404,
+      'not_found',
+      'no route GET /api/sync/products; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
+    ],
+    [
+      'POST',
+      '/api/sync/products',
+      404,
+      'not_found',
+      'no route POST /api/sync/products; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
+    ],
+    [
+      'GET',
+      '/api/nowhere',
+      404,
+      'not_found',
+      'no route GET /api/nowhere; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
+    ],
+  ])('refuses %s %s → %i %s, saying what was wrong, starting nothing', async (method, path, status, code, message) => {
+    const executionsBefore = stack.machine.list().length;
+
+    const response = await fetch(`${api.url}${path}`, { method });
+
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error: { code, message } });
+    if (status === 405) expect(response.headers.get('allow')).toBe(message.includes('accepts GET') ? 'GET' : 'POST');
+    // Refused before anything started: no execution, no lease.
+    expect(stack.machine.list()).toHaveLength(executionsBefore);
+    expect((await syncState(stack)).lease).toBeNull();
   });
 
   it('builds the proxy event API Gateway would, and answers 502 when the handler returns nothing', async () => {

@@ -15,7 +15,7 @@ import {
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { settleInterruptedRun } from '../../local/aws/interrupted-run';
-import type { SfnEndpoint } from '../../local/aws/sfn-endpoint';
+import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
 import { copyDifferences, syncState } from '../support/e2e';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
@@ -31,15 +31,15 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
 
   beforeAll(async () => {
     stack = await startE2eStack({
-      withTriggers: true,
       fake: { orders: ORDERS, seed: 11 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
     });
-    endpoint = stack.sfn!;
+    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition, iam: () => stack.iam });
     sfn = new SFNClient({ region: 'us-east-1', endpoint: endpoint.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   });
   afterAll(async () => {
     sfn?.destroy();
+    await endpoint?.stop();
     await stack?.stop();
   });
 

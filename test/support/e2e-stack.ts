@@ -1,8 +1,6 @@
 // The one way an end-to-end test file starts the whole local stack: the fake shop (orders API or Shopify), the stack
 // over it (dynalite behind IAM, the interpreter, each function in its own environment), and on request the Step
-// Functions endpoint and the HTTP API on loopback. Stopped whole by `stack.stop()`.
-import type { APIGatewayProxyResult } from 'aws-lambda';
-import { startHttpApiServer, type HttpApiServer } from '../../local/aws/http-api-server';
+// Functions endpoint the API function and the schedule start executions through. Stopped whole by `stack.stop()`.
 import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/aws/stack';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../../local/fakes/orders-api';
@@ -13,7 +11,7 @@ export interface E2eStackOptions extends Omit<LocalStackOptions, 'fake' | 'fakeS
   fake?: FakeOrdersApiOptions;
   /** Run the fake Shopify (GraphQL Admin API) over this shop instead of the fake orders API. */
   shopify?: FakeShopifyOptions & { apiVersion?: string };
-  /** Start the local Step Functions endpoint and the HTTP API server (trigger scenarios). */
+  /** Start the local Step Functions endpoint, for the API function and the schedule to start executions (triggers). */
   withTriggers?: boolean;
 }
 
@@ -26,8 +24,6 @@ export interface E2eStack extends LocalStack {
   onFunctionWarning(listener: (line: Record<string, unknown>) => void): () => void;
   /** The Step Functions API on loopback, which the API handler's and the schedule's SFN client talk to. */
   sfn?: SfnEndpoint;
-  /** The HTTP API on loopback (API Gateway proxy events to the real middy handler). */
-  api?: HttpApiServer;
 }
 
 /**
@@ -84,11 +80,6 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     late.stack = started;
     stoppers.push(() => started.stop());
 
-    const api = withTriggers
-      ? await startHttpApiServer({ handler: (event) => started.functions.invoke('api', event) as Promise<APIGatewayProxyResult> })
-      : undefined;
-    if (api) stoppers.push(() => api.stop());
-
     return {
       ...started,
       fake,
@@ -98,7 +89,6 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
         return () => warningListeners.delete(listener);
       },
       ...(sfn ? { sfn } : {}),
-      ...(api ? { api } : {}),
       stop: stopAll,
     };
   } catch (error) {

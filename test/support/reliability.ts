@@ -96,18 +96,6 @@ export async function warningsDuring<T>(
   }
 }
 
-/** An HTTP request to the API on loopback: status, headers and parsed JSON body. */
-export async function callApi(
-  stack: E2eStack,
-  method: string,
-  pathAndQuery: string,
-  body?: string,
-): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(`${stack.api!.url}${pathAndQuery}`, { method, ...(body !== undefined ? { body } : {}) });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
-}
-
 /** The stack's API function invoked with an API Gateway proxy event (for many calls at once without sockets). */
 export async function invokeApi(
   stack: LocalStack,

@@ -20,6 +20,8 @@ export class InMemoryShop implements OrderSource {
   orders: Order[];
   countFails = false;
   pageRequests = 0;
+  /** The shop's clock minus ours, as its pages' Date header would show it; unknown (no header) when undefined. */
+  clockSkewMs: number | undefined = undefined;
   /** Orders the shop serves broken: the connector rejects them with this field and message. */
   readonly broken = new Map<string, { field: string; message: string }>();
 
@@ -65,7 +67,8 @@ export class InMemoryShop implements OrderSource {
         });
       } else orders.push(order);
     }
-    return { orders, rejected, nextCursor, stats: { requests: 1, throttled: 0, retried: 0 } };
+    const clock = this.clockSkewMs === undefined ? {} : { clockSkewMs: this.clockSkewMs };
+    return { orders, rejected, nextCursor, stats: { requests: 1, throttled: 0, retried: 0, ...clock } };
   }
 
   async count(window: Window): Promise<number> {
