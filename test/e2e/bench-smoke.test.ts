@@ -157,6 +157,7 @@ describe('the bench at smoke size', () => {
       `one full resync of ${ORDERS} orders`,
       expect.stringContaining('a month of incremental runs'),
       expect.stringContaining('a month of no-change incremental runs'),
+      expect.stringContaining('a month of deep lookbacks'),
       `one full resync of the unchanged shop (${ORDERS} orders), reconciliation off`,
       `one full resync of the unchanged shop (${ORDERS} orders), reconciliation on`,
     ]);
