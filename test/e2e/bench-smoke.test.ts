@@ -4,7 +4,7 @@
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { ensureTables } from '../../functions/adapters/dynamodb/tables';
 import { metrics } from '../../functions/metrics';
-import { localTemplate, startLocalStack, type LocalStack } from '../../local/aws/stack';
+import { localTemplate } from '../../local/aws/stack';
 import { definitionFromTemplate, LOCAL_REGION } from '../../local/aws/state-machine/definition';
 import { functionSizing } from '../../bench/cost';
 import { totalUnits } from '../../bench/instrument';
@@ -19,6 +19,7 @@ import {
   type PhaseResult,
 } from '../../bench/phases';
 import { buildReport, renderReport, type BenchReport } from '../../bench/report';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 3_000;
 const PAGE_SIZE = 250;
@@ -31,7 +32,7 @@ const STORE_ONLY_TABLES = {
 };
 
 describe('the bench at smoke size', () => {
-  let stack: LocalStack;
+  let stack: E2eStack;
   let meter: PhaseMeter;
   let phases: PhaseResult[];
   let report: BenchReport;
@@ -39,12 +40,11 @@ describe('the bench at smoke size', () => {
   beforeAll(async () => {
     metrics.divertTo(() => undefined);
     meter = new PhaseMeter({ ordersInShop: ORDERS, pageSize: PAGE_SIZE });
-    stack = await startLocalStack({
+    stack = await startE2eStack({
       fake: { orders: ORDERS, seed: 11, historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
       hooks: meter.invocations.hooks,
       functionPreload: FUNCTION_METERS,
-      retryIntervalMs: 0,
     });
     meter.attach(stack.functions);
     const client = createDynamoClient({ region: LOCAL_REGION, endpoint: stack.dynamodbEndpoint });

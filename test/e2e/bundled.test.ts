@@ -7,8 +7,8 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeAssembly } from '../../local/aws/assembly';
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { copyDifferences, lastOf, runChain } from '../support/e2e';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { roleIdOfFunction, functionIdByDescription, type Resources } from '../infra/template-helpers';
 import { localStackProcess, npmRun, type StackProcess } from './npm-start-support';
 
@@ -25,13 +25,12 @@ beforeAll(() => {
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 describe('the functions run from the bundles of a cloud assembly', () => {
-  let stack: LocalStack;
+  let stack: E2eStack;
   beforeAll(async () => {
-    stack = await startLocalStack({
+    stack = await startE2eStack({
       code: { kind: 'assembly', dir: assemblyDir },
       fake: { orders: ORDERS, seed: 41 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '6' },
-      retryIntervalMs: 0,
     });
   }, 120_000);
   afterAll(() => stack?.stop());

@@ -3,18 +3,18 @@
 // reconciliation, which the test also turns off to see the copy keep them. Synthesized definition, real handlers,
 // dynalite, the fake orders API over HTTP.
 import type { RunOutcome } from '../../functions/core/run-types';
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
-import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
+import type { FakeShopify } from '../../local/fakes/shopify';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { copyDifferences, runChain, lastOf, storedVersions, stores, syncState } from '../support/e2e';
 
 const ORDERS = 2_000;
 const PAGE_SIZE = 250;
 
 describe('deleted orders', () => {
-  let stack: LocalStack;
+  let stack: E2eStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ fake: { orders: ORDERS, seed: 15 }, env: { PAGE_SIZE: String(PAGE_SIZE) }, retryIntervalMs: 0 });
+    stack = await startE2eStack({ fake: { orders: ORDERS, seed: 15 }, env: { PAGE_SIZE: String(PAGE_SIZE) } });
   });
   afterAll(() => stack?.stop());
 
@@ -116,25 +116,17 @@ describe('deleted orders', () => {
 describe('deleted orders on Shopify (order destroy events, nodes(ids:) for reconciliation)', () => {
   const SHOP_ORDERS = 400;
   let fake: FakeShopify;
-  let stack: LocalStack;
+  let stack: E2eStack;
 
   beforeAll(async () => {
-    fake = await startFakeShopify({
-      shop: { orders: SHOP_ORDERS, seed: 16 },
-      bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
-      bulkRate: 1e6,
-    });
-    stack = await startLocalStack({
-      source: { url: fake.url, token: fake.token },
-      env: { SOURCE_KIND: 'shopify', SHOPIFY_SHOP_DOMAIN: fake.url, SHOPIFY_API_VERSION: '2025-10', PAGE_SIZE: '100' },
-      retryIntervalMs: 0,
+    stack = await startE2eStack({
+      shopify: { shop: { orders: SHOP_ORDERS, seed: 16 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 }, bulkRate: 1e6 },
+      env: { PAGE_SIZE: '100' },
       waitMs: 0,
     });
+    fake = stack.fakeShopify!;
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await fake?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   async function run(mode: 'full' | 'incremental'): Promise<RunOutcome> {
     const last = lastOf(await runChain(stack, { mode, trigger: 'test' }));

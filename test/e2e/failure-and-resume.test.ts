@@ -1,6 +1,6 @@
 // A full resync that meets a permanent source failure ends failed with the error on the run, the checkpoint where it
 // was and the lease released; a resume goes on from the failed page, not from the first.
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { copyDifferences, lastOf, runChain, syncState } from '../support/e2e';
 
 const ORDERS = 1_000;
@@ -8,13 +8,12 @@ const PAGE_SIZE = 50;
 const FAILING_PAGE = 7;
 
 describe('a full resync that fails at page 7, then resumes', () => {
-  let stack: LocalStack;
+  let stack: E2eStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
+    stack = await startE2eStack({
       fake: { orders: ORDERS, seed: 11 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '5' },
-      retryIntervalMs: 0,
     });
   });
   afterAll(() => stack?.stop());

@@ -1,6 +1,6 @@
 // The first sync of a shop runs full as a chain of executions (continue-as-new); the next one fetches only what
 // changed since the watermark. Synthesized definition, real handlers, dynalite, fake orders API over HTTP.
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { copyDifferences, HISTORY_EVENT_LIMIT, lastOf, runChain, storedVersions, syncState } from '../support/e2e';
 
 // 4,000: each new order is one conditional put now, and dynalite serves them one at a time (10,000 took over a minute).
@@ -9,13 +9,12 @@ const PAGE_SIZE = 50;
 const PAGES_PER_EXECUTION = 8;
 
 describe('a full sync, then an incremental one', () => {
-  let stack: LocalStack;
+  let stack: E2eStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
+    stack = await startE2eStack({
       fake: { orders: ORDERS, seed: 7 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
-      retryIntervalMs: 0,
     });
   });
   afterAll(() => stack?.stop());

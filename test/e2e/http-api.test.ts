@@ -1,9 +1,8 @@
 // The HTTP API as AWS runs it, on the local stack: the api function's SFN client starts executions through the local
 // Step Functions endpoint, and the executions run the synthesized definition with the real step handlers.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { apiEvent, callApi } from '../support/api-events';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { copyDifferences, syncState } from '../support/e2e';
 import { tickSchedule } from '../support/reliability';
 
@@ -12,26 +11,20 @@ const ORDERS = 4_000;
 const PAGE_SIZE = 50;
 
 describe('the HTTP API on the local stack', () => {
-  let stack: LocalStack;
-  let endpoint: SfnEndpoint;
+  let stack: E2eStack;
   // The stack's api function, in its own environment and signing as its role.
   const call = (method: string, path: string, query: Record<string, string> = {}) =>
     callApi((event) => stack.functions.invoke('api', event) as Promise<APIGatewayProxyResult>, apiEvent(method, path, query));
   const status = async () => (await call('GET', '/api/sync/status')).body;
 
   beforeAll(async () => {
-    // The endpoint listens first, so its URL is in the functions' environment (SFN_ENDPOINT).
-    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition, iam: () => stack.iam });
-    stack = await startLocalStack({
+    stack = await startE2eStack({
+      withTriggers: true,
       fake: { orders: ORDERS, seed: 3 },
-      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '50', SFN_ENDPOINT: endpoint.url },
-      retryIntervalMs: 0,
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '50' },
     });
   });
-  afterAll(async () => {
-    await endpoint?.stop();
-    await stack?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   const waitForRun = async (executionArn: string) => stack.machine.waitForChain(executionArn);
 

@@ -9,7 +9,7 @@ import { startDeps } from '../../functions/runtime/start';
 import { epochMsOf } from '../../functions/core/instant';
 import type { RunMetricsReport } from '../../local/aws/run-metrics';
 import { metricValues } from '../../local/aws/run-metrics';
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 import { lastOf, storedVersions, syncState } from '../support/e2e';
 
@@ -20,17 +20,16 @@ const PAGES_PER_EXECUTION = 4;
 const FAILING_PAGE = 5;
 
 describe('operations: a full resync fails in its second execution, then resumes', () => {
-  let stack: LocalStack;
+  let stack: E2eStack;
   const notifications: Array<{ text: string; execution: ExecutionRecord }> = [];
   const flushes: EmfOutput[] = [];
   const runReports: RunMetricsReport[] = [];
   let faultsScripted = false;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
+    stack = await startE2eStack({
       fake: { orders: ORDERS, seed: 23, faults: { retryAfterSeconds: 0 } },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
-      retryIntervalMs: 0,
       hooks: {
         // The first page meets one rate limit and one 503, so the source metrics have something to count.
         before: (functionName) => {

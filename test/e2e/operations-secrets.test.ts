@@ -2,7 +2,7 @@
 // output or history, not in any step's payload or result, not in a metric or a notification, through a full run
 // with retries and continue-as-new, an incremental run, a failed run and a run refused for a wrong token.
 import { randomBytes } from 'node:crypto';
-import type { LocalStack } from '../../local/aws/stack';
+import type { E2eStack } from '../support/e2e-stack';
 import { lastOf, runChain } from '../support/e2e';
 
 // Distinctive, so a hit can only be the token itself.
@@ -10,7 +10,7 @@ const TOKEN = `tok_${randomBytes(12).toString('hex')}_SECRET`;
 const WRONG_TOKEN = `tok_${randomBytes(12).toString('hex')}_WRONG`;
 
 describe('the source token in a whole run', () => {
-  let stack: LocalStack;
+  let stack: E2eStack;
   /** Everything an operator or a log reader could ever see, as text. */
   const seen: string[] = [];
   const stepPayloads: string[] = [];
@@ -20,7 +20,7 @@ describe('the source token in a whole run', () => {
     // Every line the code can log. The logger takes its level when its module loads (and each invocation goes back
     // to it), so the functions are loaded only now, after the level is set.
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-    const { startLocalStack } = require('../../local/aws/stack') as typeof import('../../local/aws/stack');
+    const { startE2eStack } = require('../support/e2e-stack') as typeof import('../support/e2e-stack');
     // The logger writes INFO and DEBUG to stdout, WARN and ERROR to stderr.
     for (const stream of [process.stdout, process.stderr]) {
       const spy = jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -36,10 +36,12 @@ describe('the source token in a whole run', () => {
       restoreOutput.push(() => spy.mockRestore());
     }
 
-    stack = await startLocalStack({
+    stack = await startE2eStack({
       fake: { orders: 400, seed: 31, token: TOKEN, faults: { retryAfterSeconds: 0 } },
       env: { PAGE_SIZE: '50', MAX_PAGES_PER_EXECUTION: '3' },
-      retryIntervalMs: 0,
+      // Every line each function writes, at DEBUG.
+      functionLogLevel: 'DEBUG',
+      functionLogs: (line) => void seen.push(line.text),
       hooks: {
         before: (functionName, payload) => void stepPayloads.push(JSON.stringify({ functionName, payload })),
         after: (functionName, payload, result) => void stepPayloads.push(JSON.stringify({ functionName, payload, result })),

@@ -1,6 +1,6 @@
 // A page step that dies after writing its orders (its answer, the page's result, is lost) is retried by the state
 // machine; the retry recognises its own writes, so the run ends exactly as a run without the crash.
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { copyDifferences, lastOf, runChain, syncState, pageOfPayload } from '../support/e2e';
 
 const ORDERS = 600;
@@ -16,14 +16,13 @@ class SimulatedCrash extends Error {
 }
 
 describe('a page step that crashes after writing its page', () => {
-  let stack: LocalStack;
+  let stack: E2eStack;
   const crashes: number[] = [];
 
   beforeAll(async () => {
-    stack = await startLocalStack({
+    stack = await startE2eStack({
       fake: { orders: ORDERS, seed: 5 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '4' },
-      retryIntervalMs: 0,
       hooks: {
         // The real step runs to its end (orders written); its answer never reaches the state machine.
         after: (functionName, payload) => {

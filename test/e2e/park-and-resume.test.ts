@@ -7,23 +7,16 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { checkpointToItem } from '../../functions/adapters/dynamodb/sync-state-item';
 import { runChain, syncState } from '../support/e2e';
-import {
-  dieBeforeSavingPage,
-  expectExactCopy,
-  invokeApi,
-  tickSchedule,
-  startReliabilityStack,
-  waitUntil,
-  type ReliabilityStack,
-} from '../support/reliability';
+import { dieBeforeSavingPage, expectExactCopy, invokeApi, tickSchedule, waitUntil } from '../support/reliability';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 1_200;
 const PAGE_SIZE = 50;
 const WALK_PAGES = ORDERS / PAGE_SIZE;
 const TICKS = 3;
 
-function startParkStack(seed: number): Promise<ReliabilityStack> {
-  return startReliabilityStack({
+function startParkStack(seed: number): Promise<E2eStack> {
+  return startE2eStack({
     withTriggers: true,
     fake: { orders: ORDERS, seed },
     env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '8' },
@@ -34,7 +27,7 @@ function startParkStack(seed: number): Promise<ReliabilityStack> {
  * A stream that has a checkpoint (incremental runs go on from it) and an empty copy, as after moving to a new orders
  * table: the full resync inserts every order, so its unsaved page has inserts for the counter to get right.
  */
-async function checkpointWithAnEmptyCopy(stack: ReliabilityStack): Promise<void> {
+async function checkpointWithAnEmptyCopy(stack: E2eStack): Promise<void> {
   const now = stack.fake!.now();
   const checkpoint = {
     watermark: now,
@@ -63,7 +56,7 @@ async function checkpointWithAnEmptyCopy(stack: ReliabilityStack): Promise<void>
 }
 
 /** Page requests the source has answered so far. */
-function pagesServed(stack: ReliabilityStack): number {
+function pagesServed(stack: E2eStack): number {
   return Object.values(stack.fake!.stats().byRoute['/orders'] ?? {}).reduce((sum, count) => sum + count, 0);
 }
 
@@ -72,7 +65,7 @@ function pagesServed(stack: ReliabilityStack): number {
  * page and of pages it has not walked yet); each tick syncs incrementally beside the parked resync, which the status
  * keeps showing. The last tick runs after the changes stop, so it leaves the copy exact but for the resync's part.
  */
-async function ticksBesideTheParkedResync(stack: ReliabilityStack, parkedRunId: string): Promise<void> {
+async function ticksBesideTheParkedResync(stack: E2eStack, parkedRunId: string): Promise<void> {
   for (let tick = 1; tick <= TICKS; tick++) {
     const pending = (await syncState(stack)).parked?.pendingIds ?? (await syncState(stack)).pendingIds;
     const ahead = stack
@@ -94,7 +87,7 @@ async function ticksBesideTheParkedResync(stack: ReliabilityStack, parkedRunId: 
 }
 
 /** Resume over HTTP; the chain's outcome and the pages the source served for it. */
-async function resume(stack: ReliabilityStack): Promise<{ output: Record<string, unknown>; pages: number }> {
+async function resume(stack: E2eStack): Promise<{ output: Record<string, unknown>; pages: number }> {
   const before = pagesServed(stack);
   const accepted = await invokeApi(stack, 'POST', '/api/sync/orders/full', { resume: 'true' });
   expect(accepted.statusCode).toBe(202);
@@ -104,10 +97,7 @@ async function resume(stack: ReliabilityStack): Promise<{ output: Record<string,
 }
 
 /** The resumed run kept its id and went on from its saved page: in all, about one walk's pages. */
-async function expectResumedToAnExactCopy(
-  stack: ReliabilityStack,
-  cut: { runId: string; savedPages: number; pagesServed: number },
-): Promise<void> {
+async function expectResumedToAnExactCopy(stack: E2eStack, cut: { runId: string; savedPages: number; pagesServed: number }): Promise<void> {
   const resumed = await resume(stack);
   expect(resumed.output).toMatchObject({ runId: cut.runId, mode: 'full', status: 'succeeded' });
   expect(resumed.pages).toBeLessThanOrEqual(WALK_PAGES - cut.savedPages + 1);
@@ -118,7 +108,7 @@ async function expectResumedToAnExactCopy(
 }
 
 describe('a full resync stopped by hand, parked while the schedule goes on, then resumed', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   beforeAll(async () => {
     stack = await startParkStack(61);
     await checkpointWithAnEmptyCopy(stack);
@@ -162,7 +152,7 @@ describe('a full resync stopped by hand, parked while the schedule goes on, then
 });
 
 describe('a full resync failed on a permanent error, parked while the schedule goes on, then resumed', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   beforeAll(async () => {
     stack = await startParkStack(62);
     await checkpointWithAnEmptyCopy(stack);
@@ -189,7 +179,7 @@ describe('a full resync failed on a permanent error, parked while the schedule g
 });
 
 describe('a full resync whose page step kept timing out after writing its orders, parked, then resumed', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   beforeAll(async () => {
     stack = await startParkStack(63);
     await checkpointWithAnEmptyCopy(stack);

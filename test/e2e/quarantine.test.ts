@@ -5,8 +5,8 @@
 // the four once, in the message the state machine publishes after the full resync's commit.
 import type { RunOutcome } from '../../functions/core/run-types';
 import type { SyncStatus } from '../../functions/core/status';
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
-import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
+import type { FakeShopify } from '../../local/fakes/shopify';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { orderGid } from '../../local/fakes/shopify/translate';
 import { storedVersions, syncState } from '../support/e2e';
 import { compareCopy, exactCopyOf, invokeApi, runToEnd } from '../support/reliability';
@@ -19,7 +19,7 @@ const BREACHES: ReadonlyArray<Record<string, unknown>> = [
   { created_at: 'yesterday' },
 ];
 
-async function status(stack: LocalStack): Promise<SyncStatus> {
+async function status(stack: E2eStack): Promise<SyncStatus> {
   const answer = await invokeApi(stack, 'GET', '/api/sync/status');
   expect(answer.statusCode).toBe(200);
   return JSON.parse(answer.body) as SyncStatus;
@@ -32,15 +32,14 @@ function spreadIds(truth: ReadonlyArray<{ id: string }>): string[] {
 
 describe('quarantine through the HTTP connector', () => {
   const ORDERS = 3_000;
-  let stack: LocalStack;
+  let stack: E2eStack;
   /** What the operators' topic got, as the local stack records it. */
   const notifications: Array<{ text: string; subject: string | undefined; execution: string }> = [];
 
   beforeAll(async () => {
-    stack = await startLocalStack({
+    stack = await startE2eStack({
       fake: { orders: ORDERS, seed: 1414 },
       env: { PAGE_SIZE: '250' },
-      retryIntervalMs: 0,
       operations: { notification: (text, execution, subject) => void notifications.push({ text, subject, execution: execution.name }) },
     });
   });
@@ -113,25 +112,21 @@ describe('quarantine through the HTTP connector', () => {
 describe('quarantine through the Shopify connector', () => {
   const ORDERS = 2_000;
   let fake: FakeShopify;
-  let stack: LocalStack;
+  let stack: E2eStack;
 
   beforeAll(async () => {
-    fake = await startFakeShopify({
-      shop: { orders: ORDERS, seed: 1415 },
-      bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
-      // The export at once: what is tested is the quarantine, not the wait for Shopify's export.
-      bulkRate: 1e6,
+    stack = await startE2eStack({
+      shopify: {
+        shop: { orders: ORDERS, seed: 1415 },
+        bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
+        // The export at once: what is tested is the quarantine, not the wait for Shopify's export.
+        bulkRate: 1e6,
+      },
+      env: { PAGE_SIZE: '100' },
     });
-    stack = await startLocalStack({
-      source: { url: fake.url, token: fake.token },
-      env: { SOURCE_KIND: 'shopify', SHOPIFY_SHOP_DOMAIN: fake.url, SHOPIFY_API_VERSION: '2025-10', PAGE_SIZE: '100' },
-      retryIntervalMs: 0,
-    });
+    fake = stack.fakeShopify!;
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await fake?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   /** Every order of the shop stored at its version, but `except`. */
   async function expectStoredExactly(except: readonly string[]): Promise<void> {

@@ -8,7 +8,8 @@ import type { StoredVersion } from '../../functions/core/ports';
 import type { RunOutcome } from '../../functions/core/run-types';
 import type { SyncStatus } from '../../functions/core/status';
 import { storedVersions, syncState } from '../support/e2e';
-import { callApi, expectExactCopy, invokeApi, runToEnd, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
+import { callApi, expectExactCopy, invokeApi, runToEnd } from '../support/reliability';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 600;
 const PAGE_SIZE = 50;
@@ -28,10 +29,10 @@ function bulkyLineItems(bytes: number): Array<Record<string, unknown>> {
 }
 
 describe('bad input from the source', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
 
   beforeAll(async () => {
-    stack = await startReliabilityStack({ fake: { orders: ORDERS, seed: 71 }, env: { PAGE_SIZE: String(PAGE_SIZE) } });
+    stack = await startE2eStack({ fake: { orders: ORDERS, seed: 71 }, env: { PAGE_SIZE: String(PAGE_SIZE) } });
     expect((await runToEnd(stack, { mode: 'incremental', trigger: 'test' })).status).toBe('SUCCEEDED');
   });
   afterAll(() => stack?.stop());
@@ -171,10 +172,10 @@ function sameVersion(a: StoredVersion | undefined, b: StoredVersion | undefined)
 }
 
 describe('bad input over HTTP, on every route', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
 
   beforeAll(async () => {
-    stack = await startReliabilityStack({ withTriggers: true, fake: { orders: 200, seed: 72 }, env: { PAGE_SIZE: '100' } });
+    stack = await startE2eStack({ withTriggers: true, fake: { orders: 200, seed: 72 }, env: { PAGE_SIZE: '100' } });
   });
   afterAll(() => stack?.stop());
 

@@ -1,7 +1,8 @@
 // Orders change at hundreds per second while runs page through them (single and bulk updates, new orders): no
 // order that stays inside a run's window is lost, and once the changes stop one incremental run makes the copy exact.
 import type { RunOutcome } from '../../functions/core/run-types';
-import { expectExactCopy, startReliabilityStack, runToEnd, storedOrders, type ReliabilityStack } from '../support/reliability';
+import { expectExactCopy, runToEnd, storedOrders } from '../support/reliability';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { syncState, pageOfPayload } from '../support/e2e';
 
 const ORDERS = 3_000;
@@ -11,11 +12,11 @@ const LIVE_RATE = 300;
 const BULK = 350;
 
 describe('orders changing at hundreds per second while runs page through them', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   const bulkAtPage = new Map<number, number>();
 
   beforeAll(async () => {
-    stack = await startReliabilityStack({
+    stack = await startE2eStack({
       fake: { orders: ORDERS, seed: 21 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '8' },
       hooks: {

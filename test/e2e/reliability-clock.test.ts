@@ -2,7 +2,8 @@
 // source's clock, as the page steps measure it from the source's Date header. Whatever the skew, the copy ends exact;
 // a run planned before the skew was known (the first one, or after the clock moved) says so in its log.
 import type { RunOutcome } from '../../functions/core/run-types';
-import { expectExactCopy, runToEnd, startReliabilityStack, warningsDuring, type ReliabilityStack } from '../support/reliability';
+import { expectExactCopy, runToEnd, warningsDuring } from '../support/reliability';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { pageOfPayload } from '../support/e2e';
 
 const ORDERS = 1_200;
@@ -13,7 +14,7 @@ const SKEW_WARNING = 'the source clock differs from the one this run planned wit
  * A full run (orders change during it), more changes after it, then one incremental run. Returns the ids changed
  * after the full run and the warnings both runs logged.
  */
-async function fullThenChangesThenIncremental(stack: ReliabilityStack) {
+async function fullThenChangesThenIncremental(stack: E2eStack) {
   const { warnings } = await warningsDuring(stack, async () => {
     const full = await runToEnd(stack, { mode: 'full', trigger: 'test' });
     expect(full.status).toBe('SUCCEEDED');
@@ -34,10 +35,10 @@ async function fullThenChangesThenIncremental(stack: ReliabilityStack) {
 }
 
 /** A stack whose source clock is off by `clockOffsetMs`, with orders changing while its full run pages. */
-function stackWithSourceClock(clockOffsetMs: number, seed: number): () => ReliabilityStack {
-  let stack: ReliabilityStack;
+function stackWithSourceClock(clockOffsetMs: number, seed: number): () => E2eStack {
+  let stack: E2eStack;
   beforeAll(async () => {
-    stack = await startReliabilityStack({
+    stack = await startE2eStack({
       fake: { orders: ORDERS, seed, clockOffsetMs },
       env: { PAGE_SIZE: '100', MAX_PAGES_PER_EXECUTION: '5' },
       hooks: {
@@ -89,10 +90,10 @@ describe('a source clock ahead of ours by 3 min, default 5 min overlap', () => {
 });
 
 describe('a source clock behind ours by more than the overlap (10 min against 5 min)', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
 
   beforeAll(async () => {
-    stack = await startReliabilityStack({
+    stack = await startE2eStack({
       fake: { orders: ORDERS, seed: 32, clockOffsetMs: -10 * MINUTE },
       env: { PAGE_SIZE: '100' },
     });

@@ -2,14 +2,8 @@
 // page changes, commit after committing. (A whole execution stopped by hand: reliability-lease.test.ts.)
 // (test/e2e/page-retry.test.ts covers the plain page crash with nothing changing.)
 import type { RunOutcome } from '../../functions/core/run-types';
-import {
-  dieBeforeSavingPage,
-  expectExactCopy,
-  invokeApi,
-  runToEnd,
-  startReliabilityStack,
-  type ReliabilityStack,
-} from '../support/reliability';
+import { dieBeforeSavingPage, expectExactCopy, invokeApi, runToEnd } from '../support/reliability';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { pageOfPayload } from '../support/e2e';
 
 const ORDERS = 1_500;
@@ -34,14 +28,14 @@ interface CrashPlan {
 
 /** A local stack whose steps can be made to die once, after their write, as `crashOnce` plans it. */
 function crashingStack(seed: number) {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   let crash: CrashPlan | null = null;
   const crashed: string[] = [];
   const matches = (plan: CrashPlan | null, functionName: string, payload: unknown): plan is CrashPlan =>
     plan !== null && plan.functionName === functionName && (plan.page === undefined || pageOfPayload(payload) === plan.page);
 
   beforeAll(async () => {
-    stack = await startReliabilityStack({
+    stack = await startE2eStack({
       withTriggers: true,
       fake: { orders: ORDERS, seed },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '6', LEASE_SECONDS: String(LEASE_SECONDS) },
@@ -90,7 +84,7 @@ describe('a page step that dies between its write and its save while an order of
 
 describe('steps that die after their write', () => {
   const { stack: current, crashOnce, crashed } = crashingStack(51);
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   beforeAll(() => {
     stack = current();
   });

@@ -2,13 +2,14 @@
 // connections, short and empty pages. Runs retry (in the step, then in the state machine) and the copy ends exact.
 import type { RunOutcome } from '../../functions/core/run-types';
 import { syncState, pageOfPayload } from '../support/e2e';
-import { expectExactCopy, runToEnd, startReliabilityStack, type ReliabilityStack } from '../support/reliability';
+import { expectExactCopy, runToEnd } from '../support/reliability';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 2_000;
 const PAGE_SIZE = 100;
 
 describe('a source that throttles, fails, stalls and drops connections', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   /** The page step (of any run) before which the source goes down, once. */
   let downBeforePage: number | null = null;
   /** How many answers of this status (or "dropped") the source gave, over every route. */
@@ -16,7 +17,7 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
     Object.values(stack.fake!.stats().byRoute).reduce((sum, statuses) => sum + (statuses[status] ?? 0), 0);
 
   beforeAll(async () => {
-    stack = await startReliabilityStack({
+    stack = await startE2eStack({
       fake: { orders: ORDERS, seed: 41 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: '6' },
       hooks: {

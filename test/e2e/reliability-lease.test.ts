@@ -2,17 +2,8 @@
 // every trigger was refused, but once its execution is ABORTED the next trigger (DescribeExecution through the local
 // Step Functions endpoint) takes the lease over at once, and a resume goes on from the saved page to an exact copy.
 import { syncState } from '../support/e2e';
-import {
-  dieBeforeSavingPage,
-  expectExactCopy,
-  invokeApi,
-  tickSchedule,
-  runToEnd,
-  startReliabilityStack,
-  waitUntil,
-  warningsDuring,
-  type ReliabilityStack,
-} from '../support/reliability';
+import { dieBeforeSavingPage, expectExactCopy, invokeApi, tickSchedule, runToEnd, waitUntil, warningsDuring } from '../support/reliability';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 1_500;
 const PAGE_SIZE = 50;
@@ -21,8 +12,8 @@ const PAGES_PER_EXECUTION = 6;
 const LEASE_SECONDS = 900;
 
 /** A stack with triggers (HTTP API, Step Functions endpoint) over a shop of ORDERS orders, several parts per run. */
-function startLeaseStack(seed: number): Promise<ReliabilityStack> {
-  return startReliabilityStack({
+function startLeaseStack(seed: number): Promise<E2eStack> {
+  return startE2eStack({
     withTriggers: true,
     fake: { orders: ORDERS, seed },
     env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION), LEASE_SECONDS: String(LEASE_SECONDS) },
@@ -30,7 +21,7 @@ function startLeaseStack(seed: number): Promise<ReliabilityStack> {
 }
 
 describe('an execution stopped by hand in the middle of a full resync', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   beforeAll(async () => {
     stack = await startLeaseStack(53);
   });
@@ -102,7 +93,7 @@ describe('an execution stopped by hand in the middle of a full resync', () => {
 });
 
 describe('a full resync stopped by hand, then replaced by a new one instead of resumed', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   beforeAll(async () => {
     stack = await startLeaseStack(54);
   });
@@ -131,7 +122,7 @@ describe('a full resync stopped by hand, then replaced by a new one instead of r
 });
 
 describe('a full resync whose page step died between its write and its save, then replaced by a new one', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
   beforeAll(async () => {
     stack = await startLeaseStack(55);
   });

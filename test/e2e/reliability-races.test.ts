@@ -2,16 +2,17 @@
 // racing each other into begin: exactly one run happens, the others are refused (409) or skipped, the copy is exact.
 import type { RunOutcome } from '../../functions/core/run-types';
 import { syncState } from '../support/e2e';
-import { expectExactCopy, invokeApi, startReliabilityStack, tickSchedule, type ReliabilityStack } from '../support/reliability';
+import { expectExactCopy, invokeApi, tickSchedule } from '../support/reliability';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 1_000;
 const AT_ONCE = 20;
 
 describe('many triggers at once', () => {
-  let stack: ReliabilityStack;
+  let stack: E2eStack;
 
   beforeAll(async () => {
-    stack = await startReliabilityStack({
+    stack = await startE2eStack({
       withTriggers: true,
       fake: { orders: ORDERS, seed: 61 },
       env: { PAGE_SIZE: '100', MAX_PAGES_PER_EXECUTION: '4' },

@@ -3,8 +3,9 @@
 // range a page), fails in the middle of the result file and resumes from the saved range; the next one pages.
 import { decodeBulkPlace } from '../../functions/adapters/source/shopify/shopify-source';
 import type { RunState } from '../../functions/core/run-state';
-import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
+import type { FakeShopify } from '../../local/fakes/shopify';
+import type { LocalStack } from '../../local/aws/stack';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { lastOf, runChain, storedVersions, syncState } from '../support/e2e';
 
 const ORDERS = 2_000;
@@ -31,28 +32,19 @@ async function differences(stack: LocalStack, fake: FakeShopify) {
 
 describe('a Shopify shop: a full sync through a bulk export, resumed in the middle of its result, then an incremental one', () => {
   let fake: FakeShopify;
-  let stack: LocalStack;
+  let stack: E2eStack;
   /** The bulk places SyncPage steps were given, and whether to fail the one at FAILING_RANGE. */
   const places: Array<ReturnType<typeof decodeBulkPlace> | null> = [];
   let failRange = true;
 
   beforeAll(async () => {
-    fake = await startFakeShopify({
-      shop: { orders: ORDERS, seed: 17 },
-      bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
-      bulkRate: 1e6,
-    });
-    stack = await startLocalStack({
-      source: { url: fake.url, token: fake.token },
+    stack = await startE2eStack({
+      shopify: { shop: { orders: ORDERS, seed: 17 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 }, bulkRate: 1e6 },
       env: {
-        SOURCE_KIND: 'shopify',
-        SHOPIFY_SHOP_DOMAIN: fake.url,
-        SHOPIFY_API_VERSION: '2025-10',
         SHOPIFY_BULK_RANGE_BYTES: String(RANGE_BYTES),
         PAGE_SIZE: String(PAGE_SIZE),
         MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION),
       },
-      retryIntervalMs: 0,
       // No waitMs: the Wait state waits what the page asked (SecondsPath), 2 s after the export starts.
       hooks: {
         before: (functionName, payload) => {
@@ -68,11 +60,9 @@ describe('a Shopify shop: a full sync through a bulk export, resumed in the midd
         },
       },
     });
+    fake = stack.fakeShopify!;
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await fake?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it('exports the shop in bulk, waits for the export in the state machine, and fails in the middle of the file with its place saved', async () => {
     const chain = await runChain(stack, { mode: 'incremental', trigger: 'test' });

@@ -3,31 +3,23 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { handler } from '../../functions/handlers/api';
 import { startHttpApiServer, type HttpApiServer } from '../../local/aws/http-api-server';
-import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
 import { copyDifferences } from '../support/e2e';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 400;
 const PAGE_SIZE = 50;
 
 describe('the local HTTP API', () => {
-  let stack: LocalStack;
-  let endpoint: SfnEndpoint;
+  let stack: E2eStack;
   let api: HttpApiServer;
 
   beforeAll(async () => {
-    // The endpoint listens first, so its URL is in the functions' env (SFN_ENDPOINT) when the stack sets it.
-    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition, iam: () => stack.iam });
-    stack = await startLocalStack({
-      fake: { orders: ORDERS, seed: 5 },
-      env: { PAGE_SIZE: String(PAGE_SIZE), SFN_ENDPOINT: endpoint.url },
-      retryIntervalMs: 0,
-    });
+    // With the Step Functions endpoint, whose URL the stack sets in this process's env (SFN_ENDPOINT) for the handler.
+    stack = await startE2eStack({ withTriggers: true, fake: { orders: ORDERS, seed: 5 }, env: { PAGE_SIZE: String(PAGE_SIZE) } });
     api = await startHttpApiServer({ handler });
   });
   afterAll(async () => {
     await api?.stop();
-    await endpoint?.stop();
     await stack?.stop();
   });
 

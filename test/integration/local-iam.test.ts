@@ -1,18 +1,21 @@
-// IAM in the local stack: the synthesized template's roles evaluated by a real policy evaluator, and enforced where
+// IAM in the local stack: the synthesized template's roles evaluated by our policy evaluator, and enforced where
 // the functions' calls arrive (the DynamoDB proxy in front of dynalite, the local Step Functions API), answered with
-// AWS's AccessDeniedException and its wording. A key that names no role is the local operator's.
+// AWS's AccessDeniedException and its wording. A key that names no role is the local operator's. Mutations of the
+// template (a grant removed or narrowed, a Deny added, Not- forms, a Condition) are each decided as AWS would.
 import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ensureTables } from '../../functions/adapters/dynamodb/tables';
-import { synthTemplate, type CloudFormationTemplate } from '../../infra/synth';
+import type { CloudFormationTemplate } from '../../infra/synth';
 import { startDynaliteServer, type DynaliteServer } from '../../local/aws/dynalite-server';
 import { startDynamoIamProxy, type DynamoIamProxy } from '../../local/aws/iam/dynamodb-iam-proxy';
 import { LocalIam, type Principal } from '../../local/aws/iam/local-iam';
+import { UnsupportedPolicyError } from '../../local/aws/iam/policy-evaluator';
 import { templateResources, type TemplateResources } from '../../local/aws/iam/template-resources';
 import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
+import { localTemplate } from '../../local/aws/stack';
 import { definitionFromTemplate } from '../../local/aws/state-machine/definition';
 import { LocalStateMachine } from '../../local/aws/state-machine/local-state-machine';
-import { functionIdByDescription, roleIdOfFunction } from '../infra/template-helpers';
+import { functionIdByDescription, resourcesOfType, roleIdOfFunction } from '../infra/template-helpers';
 
 const TABLES = { ordersTable: 'orders', syncStateTable: 'sync-state', quarantineTable: 'quarantine' };
 const ORDERS_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
@@ -25,7 +28,7 @@ let iam: LocalIam;
 let sessions: Record<'begin' | 'syncPage' | 'commit' | 'api', Principal>;
 
 beforeAll(() => {
-  template = synthTemplate();
+  template = localTemplate();
   resources = templateResources(template, TABLES);
   iam = new LocalIam(template, resources);
   const session = (description: string): Principal => {
@@ -74,6 +77,112 @@ describe('the policy evaluator over the synthesized roles', () => {
     await expect(iam.authorize(machine, 'lambda:InvokeFunction', [apiFunction])).rejects.toThrow(
       /lambda:InvokeFunction on resource: .*ApiFunction/,
     );
+  });
+});
+
+describe('mutations of the synthesized template, decided as AWS would', () => {
+  type PolicyStatement = Record<string, unknown>;
+  const ordersTableArn = () => ({ 'Fn::GetAtt': [template.Outputs.OrdersTableName.Value.Ref as string, 'Arn'] });
+  /** The sync-page role's policy, its statements changed by `change`, read as the local stack reads the template. */
+  const policyId = () =>
+    Object.entries(resourcesOfType(template, 'AWS::IAM::Policy')).find(([, policy]) =>
+      JSON.stringify(policy.Properties.Roles).includes(sessions.syncPage.roleId),
+    )![0];
+  const withSyncPagePolicy = (change: (statements: PolicyStatement[]) => PolicyStatement[]): LocalIam => {
+    const mutated = structuredClone(template);
+    const document = mutated.Resources[policyId()].Properties.PolicyDocument;
+    document.Statement = change(document.Statement as PolicyStatement[]);
+    return new LocalIam(mutated, templateResources(mutated, TABLES));
+  };
+  /** The statement granting dynamodb:PutItem on the orders table. */
+  const isOrdersGrant = (statement: PolicyStatement) => JSON.stringify(statement).includes('dynamodb:PutItem');
+  const denial = (action: string, resource: string, why: string) => ({
+    name: 'AccessDeniedException',
+    message:
+      `User: arn:aws:sts::123456789012:assumed-role/${sessions.syncPage.roleId}/${sessions.syncPage.session} is not authorized to perform: ` +
+      `${action} on resource: ${resource} ${why}`,
+  });
+  const QUARANTINE_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/quarantine';
+
+  it('an action removed: denied, as no policy allows it; the rest of the statement still allowed', async () => {
+    await expect(iam.authorize(sessions.syncPage, 'dynamodb:PutItem', [ORDERS_ARN])).resolves.toBeUndefined();
+    const short = withSyncPagePolicy((statements) =>
+      statements.map((statement) => ({
+        ...statement,
+        Action: [statement.Action].flat().filter((action) => action !== 'dynamodb:PutItem'),
+      })),
+    );
+    await expect(short.authorize(sessions.syncPage, 'dynamodb:PutItem', [ORDERS_ARN])).rejects.toMatchObject(
+      denial('dynamodb:PutItem', ORDERS_ARN, 'because no identity-based policy allows the dynamodb:PutItem action'),
+    );
+    await expect(short.authorize(sessions.syncPage, 'dynamodb:Scan', [ORDERS_ARN])).resolves.toBeUndefined();
+  });
+
+  it('a Deny added: denied explicitly though an Allow grants it; what it does not name still allowed', async () => {
+    const guarded = withSyncPagePolicy((statements) => [
+      ...statements,
+      { Effect: 'Deny', Action: 'dynamodb:Put*', Resource: ordersTableArn() },
+    ]);
+    await expect(guarded.authorize(sessions.syncPage, 'dynamodb:PutItem', [ORDERS_ARN])).rejects.toMatchObject(
+      denial('dynamodb:PutItem', ORDERS_ARN, 'with an explicit deny in an identity-based policy'),
+    );
+    await expect(guarded.authorize(sessions.syncPage, 'dynamodb:BatchGetItem', [ORDERS_ARN])).resolves.toBeUndefined();
+    // A batch is denied on the first resource denied.
+    await expect(guarded.authorize(sessions.syncPage, 'dynamodb:PutItem', [ORDERS_ARN, QUARANTINE_ARN])).rejects.toThrow(
+      `on resource: ${ORDERS_ARN} with an explicit deny`,
+    );
+  });
+
+  it('a resource narrowed (a Fn::Join of the table ARN): the table denied, the index it names allowed', async () => {
+    const narrowed = withSyncPagePolicy((statements) =>
+      statements.map((statement) =>
+        isOrdersGrant(statement) ? { ...statement, Resource: { 'Fn::Join': ['', [ordersTableArn(), '/index/byDate']] } } : statement,
+      ),
+    );
+    await expect(narrowed.authorize(sessions.syncPage, 'dynamodb:PutItem', [ORDERS_ARN])).rejects.toMatchObject(
+      denial('dynamodb:PutItem', ORDERS_ARN, 'because no identity-based policy allows the dynamodb:PutItem action'),
+    );
+    await expect(narrowed.authorize(sessions.syncPage, 'dynamodb:PutItem', [`${ORDERS_ARN}/index/byDate`])).resolves.toBeUndefined();
+  });
+
+  it('NotAction: a Deny of all but reads leaves the role read-only', async () => {
+    const readOnly = withSyncPagePolicy((statements) => [
+      ...statements,
+      { Effect: 'Deny', NotAction: ['dynamodb:Get*', 'dynamodb:BatchGet*', 'dynamodb:Scan'], Resource: '*' },
+    ]);
+    await expect(readOnly.authorize(sessions.syncPage, 'dynamodb:BatchGetItem', [ORDERS_ARN])).resolves.toBeUndefined();
+    await expect(readOnly.authorize(sessions.syncPage, 'dynamodb:GetItem', [SYNC_STATE_ARN])).resolves.toBeUndefined();
+    await expect(readOnly.authorize(sessions.syncPage, 'dynamodb:UpdateItem', [SYNC_STATE_ARN])).rejects.toMatchObject(
+      denial('dynamodb:UpdateItem', SYNC_STATE_ARN, 'with an explicit deny in an identity-based policy'),
+    );
+  });
+
+  it('NotResource: an Allow on every table but orders moves the grant off orders', async () => {
+    await expect(iam.authorize(sessions.syncPage, 'dynamodb:PutItem', [QUARANTINE_ARN])).rejects.toThrow(/not authorized/);
+    const elsewhere = withSyncPagePolicy((statements) =>
+      statements.map((statement) =>
+        isOrdersGrant(statement) ? { Effect: 'Allow', Action: 'dynamodb:PutItem', NotResource: ordersTableArn() } : statement,
+      ),
+    );
+    await expect(elsewhere.authorize(sessions.syncPage, 'dynamodb:PutItem', [QUARANTINE_ARN])).resolves.toBeUndefined();
+    await expect(elsewhere.authorize(sessions.syncPage, 'dynamodb:PutItem', [ORDERS_ARN])).rejects.toMatchObject(
+      denial('dynamodb:PutItem', ORDERS_ARN, 'because no identity-based policy allows the dynamodb:PutItem action'),
+    );
+  });
+
+  it('a Condition (or a Principal) is refused when the template is read, naming the policy and the statement', () => {
+    const statements = template.Resources[policyId()].Properties.PolicyDocument.Statement as PolicyStatement[];
+    const index = statements.findIndex(isOrdersGrant);
+    const conditioned = () =>
+      withSyncPagePolicy((statements) =>
+        statements.map((statement) =>
+          isOrdersGrant(statement) ? { ...statement, Condition: { Bool: { 'aws:SecureTransport': 'true' } } } : statement,
+        ),
+      );
+    expect(conditioned).toThrow(UnsupportedPolicyError);
+    expect(conditioned).toThrow(`cannot evaluate policy ${policyId()}, Statement[${index}]: a Condition is not evaluated locally`);
+    const withPrincipal = () => withSyncPagePolicy((original) => [...original, { ...original[0], Principal: '*' }]);
+    expect(withPrincipal).toThrow(`Statement[${statements.length}]: an identity policy names no Principal`);
   });
 });
 

@@ -15,32 +15,31 @@ import {
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { settleInterruptedRun } from '../../local/aws/interrupted-run';
-import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
-import { startLocalStack, type LocalStack } from '../../local/aws/stack';
+import type { SfnEndpoint } from '../../local/aws/sfn-endpoint';
 import { copyDifferences, syncState } from '../support/e2e';
+import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 const ORDERS = 600;
 const PAGE_SIZE = 50;
 const PAGES_PER_EXECUTION = 5;
 
 describe('the local Step Functions endpoint, through the real SFNClient', () => {
-  let stack: LocalStack;
+  let stack: E2eStack;
   let endpoint: SfnEndpoint;
   let sfn: SFNClient;
   let chainArns: string[] = [];
 
   beforeAll(async () => {
-    stack = await startLocalStack({
+    stack = await startE2eStack({
+      withTriggers: true,
       fake: { orders: ORDERS, seed: 11 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
-      retryIntervalMs: 0,
     });
-    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition, iam: () => stack.iam });
+    endpoint = stack.sfn!;
     sfn = new SFNClient({ region: 'us-east-1', endpoint: endpoint.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   });
   afterAll(async () => {
     sfn?.destroy();
-    await endpoint?.stop();
     await stack?.stop();
   });
 
@@ -227,7 +226,7 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
   });
 });
 
-function stateStore(stack: LocalStack) {
+function stateStore(stack: E2eStack) {
   const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
   return { state: new DynamoSyncStateStore({ client, tableName: stack.tables.syncStateTable }), close: () => client.destroy() };
 }

@@ -1,77 +1,15 @@
-// Reliability suite helpers: a local stack sized for fast fault scenarios (optionally with the local Step Functions
-// endpoint and the HTTP API on loopback), and the one check every scenario ends with: the copy equals the source.
+// Reliability suite helpers over an e2e stack (./e2e-stack): the one check every scenario ends with (the copy equals
+// the source), the functions' warnings, calls to the API and the schedule, and a page step that dies on cue.
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { log } from '../../functions/logger';
 import type { StoredOrder } from '../../functions/adapters/dynamodb/order-item';
 import type { ExecutionInput } from '../../functions/core/run-state';
 import type { SyncState } from '../../functions/core/run-types';
-import { startHttpApiServer, type HttpApiServer } from '../../local/aws/http-api-server';
-import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/aws/stack';
+import type { LocalStack } from '../../local/aws/stack';
+import type { E2eStack } from './e2e-stack';
 import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 import { apiEvent } from './api-events';
 import { copyDifferences, lastOf, runChain, stores, syncState } from './e2e';
-
-export interface ReliabilityStack extends LocalStack {
-  /** Calls `listener` with each warning a function logs, until the returned function is called. */
-  onFunctionWarning(listener: (line: Record<string, unknown>) => void): () => void;
-  /** The Step Functions API on loopback, which the API handler's and the schedule's SFN client talk to. */
-  sfn?: SfnEndpoint;
-  /** The HTTP API on loopback (API Gateway proxy events to the real middy handler). */
-  api?: HttpApiServer;
-}
-
-export interface ReliabilityStackOptions extends LocalStackOptions {
-  /** Start the local Step Functions endpoint and the HTTP API server (trigger scenarios). */
-  withTriggers?: boolean;
-}
-
-/** A local stack with no wait between state machine retries, stopped whole by `stop()`. */
-export async function startReliabilityStack(options: ReliabilityStackOptions = {}): Promise<ReliabilityStack> {
-  const { withTriggers, ...stackOptions } = options;
-  let stack: LocalStack | undefined;
-  const warningListeners = new Set<(line: Record<string, unknown>) => void>();
-  const sfn = withTriggers
-    ? await startSfnEndpoint({ machine: () => stack!.machine, definition: () => stack!.definition, iam: () => stack!.iam })
-    : undefined;
-  try {
-    stack = await startLocalStack({
-      retryIntervalMs: 0,
-      // The functions' warnings, for warningsDuring; nothing is printed.
-      functionLogLevel: 'WARN',
-      functionLogs: (line) => {
-        for (const text of line.text.split('\n')) {
-          if (!text.startsWith('{')) continue;
-          const parsed = JSON.parse(text) as Record<string, unknown>;
-          if (parsed.level === 'WARN') for (const listener of warningListeners) listener(parsed);
-        }
-      },
-      ...stackOptions,
-      env: { ...(sfn ? { SFN_ENDPOINT: sfn.url } : {}), ...stackOptions.env },
-    });
-  } catch (error) {
-    await sfn?.stop();
-    throw error;
-  }
-  const started = stack;
-  const api = withTriggers
-    ? await startHttpApiServer({ handler: (event) => started.functions.invoke('api', event) as Promise<APIGatewayProxyResult> })
-    : undefined;
-  return {
-    ...started,
-    onFunctionWarning(listener) {
-      warningListeners.add(listener);
-      return () => warningListeners.delete(listener);
-    },
-    ...(sfn ? { sfn } : {}),
-    ...(api ? { api } : {}),
-    stop: async () => {
-      await api?.stop();
-      await started.stop();
-      await sfn?.stop();
-    },
-  };
-}
 
 /** Run an execution chain to its end and return its last execution. */
 export async function runToEnd(stack: LocalStack, input: ExecutionInput): Promise<ExecutionRecord> {
@@ -132,7 +70,7 @@ export async function expectExactCopy(stack: LocalStack): Promise<SyncState> {
  * lines) and by a handler called in this process (the real logger's Log port, observed, not replaced).
  */
 export async function warningsDuring<T>(
-  stack: ReliabilityStack,
+  stack: E2eStack,
   action: () => Promise<T>,
 ): Promise<{ result: T; warnings: Array<[string, Record<string, unknown> | undefined]> }> {
   const fromFunctions: Array<[string, Record<string, unknown> | undefined]> = [];
@@ -155,7 +93,7 @@ export async function warningsDuring<T>(
 
 /** An HTTP request to the API on loopback: status, headers and parsed JSON body. */
 export async function callApi(
-  stack: ReliabilityStack,
+  stack: E2eStack,
   method: string,
   pathAndQuery: string,
   body?: string,

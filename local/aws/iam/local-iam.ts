@@ -1,8 +1,8 @@
 // IAM for the local stack: each role of the synthesized template with its policies (Refs resolved as the local
-// stack resolves them), the credentials that identify it locally, and a real policy evaluator
-// (@cloud-copilot/iam-simulate) deciding each call the way AWS words the answer.
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+// stack resolves them), the credentials that identify it locally, and our policy evaluator (policy-evaluator.ts)
+// deciding each call, answered in AWS's words.
 import type { CloudFormationTemplate } from '../../../infra/synth';
+import { PolicyEvaluator, type NamedPolicy } from './policy-evaluator';
 import { LOCAL_ACCOUNT, type TemplateResources } from './template-resources';
 
 /**
@@ -57,30 +57,29 @@ export class AccessDeniedError extends Error {
 type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
 
 export class LocalIam {
-  private readonly policiesByRole: Map<string, Array<{ name: string; policy: unknown }>>;
-  private readonly decisions = new Map<string, Promise<'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied'>>();
+  private readonly evaluatorByRole: Map<string, PolicyEvaluator>;
 
-  constructor(
-    template: CloudFormationTemplate,
-    private readonly resources: TemplateResources,
-  ) {
-    this.policiesByRole = rolePolicies(template, resources);
+  /** Reads every role's policies: throws UnsupportedPolicyError, naming the statement, on one it cannot evaluate. */
+  constructor(template: CloudFormationTemplate, resources: TemplateResources) {
+    this.evaluatorByRole = new Map(
+      [...rolePolicies(template, resources)].map(([roleId, policies]) => [roleId, new PolicyEvaluator(policies)]),
+    );
   }
 
   /** The role names the template defines (logical ids). */
   roles(): string[] {
-    return [...this.policiesByRole.keys()];
+    return [...this.evaluatorByRole.keys()];
   }
 
   /** The credentials `session` of `roleId` signs with locally. */
   credentialsOf(principal: Principal): RoleCredentials {
-    if (!this.policiesByRole.has(principal.roleId)) throw new Error(`the template has no role ${principal.roleId}`);
+    if (!this.evaluatorByRole.has(principal.roleId)) throw new Error(`the template has no role ${principal.roleId}`);
     return { accessKeyId: principal.roleId, secretAccessKey: 'local', sessionToken: `${SESSION_TOKEN_PREFIX}${principal.session}` };
   }
 
   /** Who signed a request: a role session, or the operator (null: everything allowed). */
   identify(accessKeyId: string | undefined, sessionToken: string | undefined): Principal | null {
-    if (accessKeyId === undefined || !this.policiesByRole.has(accessKeyId)) return null;
+    if (accessKeyId === undefined || !this.evaluatorByRole.has(accessKeyId)) return null;
     const session = sessionToken?.startsWith(SESSION_TOKEN_PREFIX) ? sessionToken.slice(SESSION_TOKEN_PREFIX.length) : 'local';
     return { roleId: accessKeyId, session };
   }
@@ -90,70 +89,38 @@ export class LocalIam {
     return `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/${principal.roleId}/${principal.session}`;
   }
 
-  /** Resolves when the role's policies allow `action` on every one of `resources`; else throws AccessDeniedError. */
+  /** Resolves when the role's policies allow `action` on every one of `resources`; else rejects with AccessDeniedError. */
   async authorize(principal: Principal | null, action: string, resources: readonly string[]): Promise<void> {
     if (principal === null) return;
+    const evaluator = this.evaluatorByRole.get(principal.roleId);
+    if (!evaluator) throw new Error(`the template has no role ${principal.roleId}`);
     for (const resource of resources) {
-      const decision = await this.decide(principal.roleId, action, resource);
+      const decision = evaluator.decide(action, resource);
       if (decision !== 'Allowed') {
         throw new AccessDeniedError(this.principalArn(principal), action, resource, decision === 'ExplicitlyDenied');
       }
     }
   }
-
-  /** The same question, answered once per role, action and resource: the policies do not change while the stack runs. */
-  private decide(roleId: string, action: string, resource: string): Promise<'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied'> {
-    const key = `${roleId} ${action} ${resource}`;
-    let decision = this.decisions.get(key);
-    if (!decision) {
-      decision = this.simulate(roleId, action, resource);
-      this.decisions.set(key, decision);
-    }
-    return decision;
-  }
-
-  private async simulate(roleId: string, action: string, resource: string): Promise<'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied'> {
-    const result = await runSimulation(
-      {
-        request: {
-          principal: this.resources.arnOf(roleId),
-          action,
-          resource: { resource, accountId: LOCAL_ACCOUNT },
-          contextVariables: {},
-        },
-        identityPolicies: this.policiesByRole.get(roleId) ?? [],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-      },
-      {},
-    );
-    if (result.resultType === 'error') {
-      throw new Error(`cannot evaluate ${action} on ${resource} for ${roleId}: ${result.errors.message} ${JSON.stringify(result.errors)}`);
-    }
-    if (result.resultType !== 'single') throw new Error(`expected one decision for ${action} on ${resource}, got ${result.resultType}`);
-    const outcome = result.overallResult;
-    return outcome === 'Allowed' ? 'Allowed' : outcome === 'ExplicitlyDenied' ? 'ExplicitlyDenied' : 'ImplicitlyDenied';
-  }
 }
 
 /** Each role's identity policies: the AWS::IAM::Policy resources attached to it, its inline Policies, its managed ones. */
-function rolePolicies(
-  template: CloudFormationTemplate,
-  resources: TemplateResources,
-): Map<string, Array<{ name: string; policy: unknown }>> {
+function rolePolicies(template: CloudFormationTemplate, resources: TemplateResources): Map<string, NamedPolicy[]> {
   const all = (template.Resources ?? {}) as Resources;
-  const byRole = new Map<string, Array<{ name: string; policy: unknown }>>();
+  const byRole = new Map<string, NamedPolicy[]>();
   for (const [roleId, role] of Object.entries(all)) {
     if (role.Type !== 'AWS::IAM::Role') continue;
-    const policies: Array<{ name: string; policy: unknown }> = [];
+    const policies: NamedPolicy[] = [];
     for (const inline of (role.Properties?.Policies ?? []) as Array<{ PolicyName: string; PolicyDocument: unknown }>) {
-      policies.push({ name: inline.PolicyName, policy: resolvedDocument(inline.PolicyDocument, resources) });
+      policies.push({
+        name: `${roleId}/${inline.PolicyName}`,
+        document: resolvedDocument(`${roleId}/${inline.PolicyName}`, inline.PolicyDocument, resources),
+      });
     }
     for (const managed of (role.Properties?.ManagedPolicyArns ?? []) as unknown[]) {
       const arn = resources.resolve(managed);
       const document = MANAGED_POLICIES[arn];
       // Unknown AWS managed policies are not evaluated: nothing of this stack relies on one.
-      if (document) policies.push({ name: arn.split('/').pop()!, policy: document });
+      if (document) policies.push({ name: arn, document });
     }
     byRole.set(roleId, policies);
   }
@@ -161,22 +128,28 @@ function rolePolicies(
     if (policy.Type !== 'AWS::IAM::Policy' && policy.Type !== 'AWS::IAM::ManagedPolicy') continue;
     for (const role of (policy.Properties?.Roles ?? []) as Array<{ Ref?: string }>) {
       if (typeof role?.Ref !== 'string') continue;
-      byRole.get(role.Ref)?.push({ name: policyId, policy: resolvedDocument(policy.Properties?.PolicyDocument, resources) });
+      byRole.get(role.Ref)?.push({ name: policyId, document: resolvedDocument(policyId, policy.Properties?.PolicyDocument, resources) });
     }
   }
   return byRole;
 }
 
-/** The document with every Resource (and NotResource) resolved to a local ARN. */
+/** The document with every Resource (and NotResource) resolved to a local ARN; the rest left for the evaluator to judge. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an IAM policy document from the template: untyped JSON
-function resolvedDocument(document: any, resources: TemplateResources): unknown {
-  const statements = [document?.Statement ?? []].flat() as Array<Record<string, unknown>>;
+function resolvedDocument(name: string, document: any, resources: TemplateResources): unknown {
+  if (document?.Statement === undefined) return document;
   return {
-    Version: document?.Version ?? '2012-10-17',
-    Statement: statements.map((statement) => {
+    ...document,
+    Statement: [document.Statement].flat().map((statement: unknown, index: number) => {
+      if (typeof statement !== 'object' || statement === null) return statement;
       const resolved: Record<string, unknown> = { ...statement };
       for (const field of ['Resource', 'NotResource'] as const) {
-        if (statement[field] !== undefined) resolved[field] = [statement[field]].flat().map((value) => resources.resolve(value));
+        if (resolved[field] === undefined) continue;
+        try {
+          resolved[field] = [resolved[field]].flat().map((value) => resources.resolve(value));
+        } catch (error) {
+          throw new Error(`policy ${name}, Statement[${index}]: ${(error as Error).message}`, { cause: error });
+        }
       }
       return resolved;
     }),

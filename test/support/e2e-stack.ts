@@ -1,0 +1,108 @@
+// The one way an end-to-end test file starts the whole local stack: the fake shop (orders API or Shopify), the stack
+// over it (dynalite behind IAM, the interpreter, each function in its own environment), and on request the Step
+// Functions endpoint and the HTTP API on loopback. Stopped whole by `stack.stop()`.
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { startHttpApiServer, type HttpApiServer } from '../../local/aws/http-api-server';
+import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/aws/stack';
+import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../../local/fakes/orders-api';
+import { startFakeShopify, type FakeShopify, type FakeShopifyOptions } from '../../local/fakes/shopify';
+
+export interface E2eStackOptions extends Omit<LocalStackOptions, 'fake' | 'fakeShopify' | 'source'> {
+  /** The fake orders API's shop (the default source). */
+  fake?: FakeOrdersApiOptions;
+  /** Run the fake Shopify (GraphQL Admin API) over this shop instead of the fake orders API. */
+  shopify?: FakeShopifyOptions & { apiVersion?: string };
+  /** Start the local Step Functions endpoint and the HTTP API server (trigger scenarios). */
+  withTriggers?: boolean;
+}
+
+export interface E2eStack extends LocalStack {
+  /** The fake shop's controls and ground truth (beneath the fake Shopify when it runs). */
+  fake: FakeOrdersApi;
+  /** Present when the stack runs the fake Shopify. */
+  fakeShopify?: FakeShopify;
+  /** Calls `listener` with each warning a function logs, until the returned function is called. */
+  onFunctionWarning(listener: (line: Record<string, unknown>) => void): () => void;
+  /** The Step Functions API on loopback, which the API handler's and the schedule's SFN client talk to. */
+  sfn?: SfnEndpoint;
+  /** The HTTP API on loopback (API Gateway proxy events to the real middy handler). */
+  api?: HttpApiServer;
+}
+
+/**
+ * The fake shop and the local stack over it, with no wait between state machine retries (`retryIntervalMs: 0`) and
+ * the functions' warnings kept for `onFunctionWarning` (nothing printed) unless the options say otherwise.
+ */
+export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
+  const { withTriggers, fake: fakeOptions, shopify: shopifyOptions, ...stackOptions } = options;
+  const stoppers: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stopOne of stoppers.splice(0).reverse()) await stopOne();
+  };
+  try {
+    let fake: FakeOrdersApi;
+    let fakeShopify: FakeShopify | undefined;
+    let source: NonNullable<LocalStackOptions['source']>;
+    if (shopifyOptions) {
+      const { apiVersion, ...shopOptions } = shopifyOptions;
+      const started = await startFakeShopify(shopOptions);
+      stoppers.push(() => started.stop());
+      fakeShopify = started;
+      fake = started.shop;
+      source = { url: started.url, token: started.token, kind: 'shopify', apiVersion: apiVersion ?? '2025-10' };
+    } else {
+      const started = await startFakeOrdersApi(fakeOptions);
+      stoppers.push(() => started.stop());
+      fake = started;
+      source = { url: started.url, token: started.token };
+    }
+
+    // The endpoint listens before the stack starts, so its URL is in the functions' environment (SFN_ENDPOINT).
+    const late: { stack?: LocalStack } = {};
+    const sfn = withTriggers
+      ? await startSfnEndpoint({ machine: () => late.stack!.machine, definition: () => late.stack!.definition, iam: () => late.stack!.iam })
+      : undefined;
+    if (sfn) stoppers.push(() => sfn.stop());
+
+    const warningListeners = new Set<(line: Record<string, unknown>) => void>();
+    const started = await startLocalStack({
+      retryIntervalMs: 0,
+      // The functions' warnings, for onFunctionWarning; nothing is printed.
+      functionLogLevel: 'WARN',
+      functionLogs: (line) => {
+        for (const text of line.text.split('\n')) {
+          if (!text.startsWith('{')) continue;
+          const parsed = JSON.parse(text) as Record<string, unknown>;
+          if (parsed.level === 'WARN') for (const listener of warningListeners) listener(parsed);
+        }
+      },
+      ...stackOptions,
+      source,
+      env: { ...(sfn ? { SFN_ENDPOINT: sfn.url } : {}), ...stackOptions.env },
+    });
+    late.stack = started;
+    stoppers.push(() => started.stop());
+
+    const api = withTriggers
+      ? await startHttpApiServer({ handler: (event) => started.functions.invoke('api', event) as Promise<APIGatewayProxyResult> })
+      : undefined;
+    if (api) stoppers.push(() => api.stop());
+
+    return {
+      ...started,
+      fake,
+      ...(fakeShopify ? { fakeShopify } : {}),
+      onFunctionWarning(listener) {
+        warningListeners.add(listener);
+        return () => warningListeners.delete(listener);
+      },
+      ...(sfn ? { sfn } : {}),
+      ...(api ? { api } : {}),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
