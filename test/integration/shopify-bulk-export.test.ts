@@ -1,6 +1,7 @@
 // The Shopify bulk export against the fake Shopify over loopback: start, poll and read a JSONL result range by range
 // (a resume from the middle, an order whose children straddle a range boundary), an operation already running (ours
-// adopted, another query waited for with a bound), FAILED / CANCELED / EXPIRED named, an expired result URL.
+// adopted, another query waited for with a bound), FAILED / CANCELED / EXPIRED named, an expired result URL; the
+// result's signed URL asked of Shopify when a read needs it (and again when storage refuses it), never handed out.
 import {
   BulkOperationBusyError,
   BulkOperationFailedError,
@@ -15,6 +16,7 @@ import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/sho
 import { InvalidPageError, SourceAuthError } from '../../functions/core/errors';
 import type { Order } from '../../functions/core/order';
 import type { Window } from '../../functions/core/run-types';
+import { request } from 'undici';
 import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
 import { answerProblems } from '../support/shopify-schema';
 import { walkWindow } from '../support/fake-api-walk';
@@ -23,7 +25,7 @@ let now: number;
 let fake: FakeShopify;
 const sources: ShopifyOrdersSource[] = [];
 
-function exporter(options: { apiVersion?: string; maxBlockedMs?: number; on?: FakeShopify } = {}): ShopifyBulkExport {
+function exporter(options: { apiVersion?: string; maxBlockedMs?: number; on?: FakeShopify; clock?: () => number } = {}): ShopifyBulkExport {
   const on = options.on ?? fake;
   const apiVersion = options.apiVersion ?? '2025-10';
   const source = new ShopifyOrdersSource({
@@ -34,7 +36,7 @@ function exporter(options: { apiVersion?: string; maxBlockedMs?: number; on?: Fa
     clock: () => now,
   });
   sources.push(source);
-  return new ShopifyBulkExport({ source, apiVersion, clock: () => now, maxBlockedMs: options.maxBlockedMs });
+  return new ShopifyBulkExport({ source, apiVersion, clock: options.clock ?? (() => now), maxBlockedMs: options.maxBlockedMs });
 }
 
 /** Starts an export of the window and moves the clock until it completes. */
@@ -49,11 +51,16 @@ async function completed(bulk: ShopifyBulkExport, window: Window): Promise<BulkS
   throw new Error('never completed');
 }
 
-async function readAll(bulk: ShopifyBulkExport, url: string, maxBytes: number, from = 0): Promise<{ orders: Order[]; ranges: number }> {
+async function readAll(
+  bulk: ShopifyBulkExport,
+  operationId: string,
+  maxBytes: number,
+  from = 0,
+): Promise<{ orders: Order[]; ranges: number }> {
   const orders: Order[] = [];
   let offset = from;
   for (let ranges = 1; ; ranges++) {
-    const range = await bulk.readRange({ url, offset, maxBytes });
+    const range = await bulk.readRange({ operationId, offset, maxBytes });
     orders.push(...range.orders);
     expect(range.nextOffset).toBeGreaterThanOrEqual(offset);
     offset = range.nextOffset;
@@ -84,14 +91,15 @@ describe('a bulk export of a window', () => {
     const id = (started as { operationId: string }).operationId;
     now += 2_000;
     const running = await bulk.poll(id);
-    expect(running).toMatchObject({ status: 'RUNNING', done: false, url: null, rootObjectCount: 200 });
+    expect(running).toMatchObject({ status: 'RUNNING', done: false, hasResult: false, rootObjectCount: 200 });
     now += 2_000; // 400 orders at 100 a second
     const done = await bulk.poll(id);
-    expect(done).toMatchObject({ status: 'COMPLETED', done: true, rootObjectCount: 400 });
+    expect(done).toMatchObject({ status: 'COMPLETED', done: true, hasResult: true, rootObjectCount: 400 });
+    expect(JSON.stringify(done)).not.toMatch(/X-Goog-Signature|bulk-results/);
     expect(done.fileSize).toBe(fake.bulk.result(id)!.byteLength);
     expect(Date.parse(done.urlExpiresAt!) - now).toBeGreaterThan(6.9 * 86_400_000);
 
-    const { orders, ranges } = await readAll(bulk, done.url!, 64 * 1024);
+    const { orders, ranges } = await readAll(bulk, id, 64 * 1024);
 
     expect(ranges).toBeGreaterThan(3);
     expect(orders.map((order) => ({ id: order.id, updated_at: order.updatedAt }))).toEqual(fake.truth(window));
@@ -111,7 +119,7 @@ describe('a bulk export of a window', () => {
     const seen: Order[] = [];
     let offset = 0;
     for (let i = 0; i < 3; i++) {
-      const range = await first.readRange({ url: done.url!, offset, maxBytes: 20_000 });
+      const range = await first.readRange({ operationId: done.operationId, offset, maxBytes: 20_000 });
       seen.push(...range.orders);
       offset = range.nextOffset;
     }
@@ -120,7 +128,7 @@ describe('a bulk export of a window', () => {
     expect(result[offset - 1]).toBe(0x0a);
     expect(JSON.parse(result.subarray(offset, result.indexOf(0x0a, offset)).toString()).__parentId).toBeUndefined();
 
-    const rest = await readAll(exporter(), done.url!, 20_000, offset);
+    const rest = await readAll(exporter(), done.operationId, 20_000, offset);
 
     expect([...seen, ...rest.orders].map((order) => order.id)).toEqual(fake.truth(window).map((order) => order.id));
   });
@@ -146,16 +154,16 @@ describe('a bulk export of a window', () => {
     const maxBytes = big.start - before.start + Math.floor((bigEnd - big.start) / 2);
 
     const bulk = exporter();
-    const cut = await bulk.readRange({ url: done.url!, offset: before.start, maxBytes });
+    const cut = await bulk.readRange({ operationId: done.operationId, offset: before.start, maxBytes });
 
     expect(cut.orders.map((order) => order.id)).toEqual([before.id]);
     expect(cut.nextOffset).toBe(big.start);
     expect(cut.done).toBe(false);
-    const next = await bulk.readRange({ url: done.url!, offset: cut.nextOffset, maxBytes: bigEnd - big.start + 10 });
+    const next = await bulk.readRange({ operationId: done.operationId, offset: cut.nextOffset, maxBytes: bigEnd - big.start + 10 });
     expect(next.orders[0]!.id).toBe(big.id);
     expect(next.orders[0]!.lineItems).toHaveLength((fake.order(big.id)!.lineItems as { nodes: unknown[] }).nodes.length);
     // A range too small for even one order grows until the order fits, rather than never moving.
-    const grown = await bulk.readRange({ url: done.url!, offset: big.start, maxBytes: 100 });
+    const grown = await bulk.readRange({ operationId: done.operationId, offset: big.start, maxBytes: 100 });
     expect(grown.orders[0]!.id).toBe(big.id);
     expect(grown.nextOffset).toBeGreaterThanOrEqual(bigEnd);
   });
@@ -176,20 +184,115 @@ describe('a bulk export of a window', () => {
   });
 });
 
+/** The BulkOperation queries the fake has answered since call number `since`. */
+function urlQueries(since = 0): number {
+  return fake
+    .calls()
+    .slice(since)
+    .filter((call) => call.operation === 'BulkOperation').length;
+}
+
+describe("the result's signed URL", () => {
+  it('stays inside the export: a new process asks Shopify for it (node(id:)) at its first read, a warm one reuses it', async () => {
+    const window = { from: null, to: fake.shop.now() };
+    const done = await completed(exporter(), window);
+    const reader = exporter();
+    const before = fake.calls().length;
+
+    const first = await reader.readRange({ operationId: done.operationId, offset: 0, maxBytes: 20_000 });
+    expect(urlQueries(before)).toBe(1);
+    expect(first.stats.requests).toBe(2); // the URL, then the range
+    const second = await reader.readRange({ operationId: done.operationId, offset: first.nextOffset, maxBytes: 20_000 });
+
+    expect(urlQueries(before)).toBe(1);
+    expect(second.stats.requests).toBe(1);
+    expect(JSON.stringify([first, second])).not.toMatch(/X-Goog|bulk-results/);
+  });
+
+  it('a kept URL about to lapse is replaced by a fresh one before the read, and the read goes on from its offset', async () => {
+    await fake.stop();
+    fake = await startFakeShopify({
+      shop: { orders: 400, seed: 8 },
+      clock: () => now,
+      bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
+      bulkRate: 100,
+      bulkUrlTtlMs: 3_600_000,
+    });
+    const window = { from: null, to: fake.shop.now() };
+    const bulk = exporter();
+    const done = await completed(bulk, window);
+    const first = await bulk.readRange({ operationId: done.operationId, offset: 0, maxBytes: 20_000 });
+    now += 2 * 3_600_000;
+    const before = fake.calls().length;
+
+    const rest = await readAll(bulk, done.operationId, 20_000, first.nextOffset);
+
+    expect(urlQueries(before)).toBe(1);
+    expect([...first.orders, ...rest.orders].map((order) => order.id)).toEqual(fake.truth(window).map((order) => order.id));
+    expect(fake.bulk.urlsIssued().length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a kept URL that storage refuses (our clock behind storage's: it looked valid) is asked for again once, and the read goes on", async () => {
+    await fake.stop();
+    fake = await startFakeShopify({
+      shop: { orders: 400, seed: 8 },
+      clock: () => now,
+      bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
+      bulkRate: 100,
+      bulkUrlTtlMs: 3_600_000,
+    });
+    const behindMs = 3 * 3_600_000;
+    const bulk = exporter({ clock: () => now - behindMs });
+    const done = await completed(bulk, { from: null, to: fake.shop.now() });
+    const first = await bulk.readRange({ operationId: done.operationId, offset: 0, maxBytes: 20_000 });
+    now += 2 * 3_600_000;
+    const before = fake.calls().length;
+
+    const second = await bulk.readRange({ operationId: done.operationId, offset: first.nextOffset, maxBytes: 20_000 });
+
+    expect(urlQueries(before)).toBe(1);
+    expect(second.orders.length).toBeGreaterThan(0);
+    expect(second.stats.requests).toBe(3); // the refused range, the new URL, the range again
+  });
+
+  it('is refused by storage unsigned or with a wrong signature (403), past its lifetime (400 ExpiredToken), and only then', async () => {
+    await fake.stop();
+    fake = await startFakeShopify({ shop: { orders: 50, seed: 8 }, clock: () => now, bulkRate: 1e6, bulkUrlTtlMs: 3_600_000 });
+    await completed(exporter(), { from: null, to: fake.shop.now() });
+    const signed = new URL(fake.bulk.list()[0]!.url!);
+    const answer = async (url: URL) => {
+      const response = await request(url, { headers: { range: 'bytes=0-9' } });
+      const text = await response.body.text();
+      return `${response.statusCode} ${/<Code>([^<]+)/.exec(text)?.[1] ?? ''}`.trim();
+    };
+    const changed = (name: string, value: string | null) => {
+      const url = new URL(signed);
+      if (value === null) url.searchParams.delete(name);
+      else url.searchParams.set(name, value);
+      return url;
+    };
+
+    expect(await answer(signed)).toBe('206');
+    expect(await answer(new URL(signed.pathname, signed.origin))).toBe('403 AccessDenied');
+    expect(await answer(changed('X-Goog-Signature', null))).toBe('403 AccessDenied');
+    expect(await answer(changed('X-Goog-Signature', '0'.repeat(64)))).toBe('403 SignatureDoesNotMatch');
+    expect(await answer(changed('X-Goog-Expires', '604800'))).toBe('403 SignatureDoesNotMatch');
+    now += 3_600_000;
+    expect(await answer(signed)).toBe('400 ExpiredToken');
+  });
+});
+
 describe('an export result that is gone', () => {
-  it("an expired result URL is named, on poll (EXPIRED) and on read, and a read past the URL's signature never reaches storage", async () => {
+  it('a result past its 7 days is named, on read and on poll (EXPIRED): a new export is needed', async () => {
     const bulk = exporter();
     const done = await completed(bulk, { from: null, to: fake.shop.now() });
-    const later = now + 7 * 86_400_000 + 1_000;
-    const saved = now;
-    now = later;
-    await expect(bulk.readRange({ url: done.url!, offset: 0, maxBytes: 10_000 })).rejects.toThrow(BulkResultExpiredError);
-    await expect(bulk.poll(done.operationId)).rejects.toThrow(/has EXPIRED/);
-    now = saved;
-    fake.bulk.end(done.operationId, 'EXPIRED');
-    const error = await bulk.readRange({ url: done.url!, offset: 0, maxBytes: 10_000 }).catch((e: unknown) => e);
+    now += 7 * 86_400_000 + 1_000;
+
+    const error = await bulk.readRange({ operationId: done.operationId, offset: 0, maxBytes: 10_000 }).catch((e: unknown) => e);
+
     expect(error).toBeInstanceOf(BulkResultExpiredError);
-    expect((error as Error).message).toMatch(/storage answered 400 ExpiredToken.*needs a new export/);
+    expect((error as Error).message).toMatch(/has EXPIRED.*a new export is needed/);
+    await expect(bulk.poll(done.operationId)).rejects.toThrow(/has EXPIRED/);
   });
 
   it.each([
@@ -212,6 +315,8 @@ describe('an export result that is gone', () => {
     expect(error).toBeInstanceOf(type);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).name).toBe(type.name);
+    // Partial data has a signed URL too: the error says there is some, never where.
+    expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toMatch(/X-Goog|bulk-results/);
   });
 });
 

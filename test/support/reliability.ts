@@ -1,6 +1,11 @@
 // Reliability suite helpers over an e2e stack (./e2e-stack): the one check every scenario ends with (the copy equals
-// the source), the functions' warnings, calls to the API and the schedule, and a page step that dies on cue.
+// the source), the functions' warnings, calls to the API and the schedule, a checkpoint seeded, and a page step that
+// dies on cue.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { checkpointToItem } from '../../functions/adapters/dynamodb/sync-state-item';
+import type { Instant } from '../../functions/core/order';
 import { log } from '../../functions/logger';
 import type { StoredOrder } from '../../functions/adapters/dynamodb/order-item';
 import type { ExecutionInput } from '../../functions/core/run-state';
@@ -118,6 +123,37 @@ export async function tickSchedule(stack: LocalStack): Promise<Record<string, un
   return (await stack.functions.invoke('scheduled-trigger', { mode: 'incremental', trigger: 'schedule' })) as Record<string, unknown> & {
     started: boolean;
   };
+}
+
+/**
+ * Gives the stream a checkpoint at the source's now, its copy left as it is (empty, as after moving to a new orders
+ * table): the next tick runs incrementally beside an unfinished full resync, which it parks, instead of resuming it.
+ */
+export async function seedCheckpoint(stack: LocalStack, now: Instant): Promise<void> {
+  const checkpoint = {
+    watermark: now,
+    lastSyncTime: now,
+    lastRecordTime: null,
+    recordsSynced: 0,
+    isFullSync: false,
+    createdAt: now,
+    updatedAt: now,
+    sourceClockSkewMs: null,
+  };
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: stack.tables.syncStateTable,
+        Key: { stream: 'orders' },
+        UpdateExpression: 'SET #checkpoint = :checkpoint',
+        ExpressionAttributeNames: { '#checkpoint': 'checkpoint' },
+        ExpressionAttributeValues: { ':checkpoint': checkpointToItem(checkpoint) },
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Polls until `check` is true; fails naming `what` after the deadline (never hangs). */

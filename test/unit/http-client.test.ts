@@ -98,7 +98,9 @@ describe('HttpClient', () => {
     const error = (await client.call(call(), stats(), okOnly).catch((e: unknown) => e)) as SourceUnavailableError;
 
     expect(error).toBeInstanceOf(SourceUnavailableError);
-    expect(error.message).toBe(`the test API failed 2 times in a row (last: HTTP 502: upstream refused [token]): GET ${server.url}/thing`);
+    expect(error.message).toBe(
+      `the test API failed 2 times in a row (last: HTTP 502: upstream refused [redacted]): GET ${server.url}/thing`,
+    );
     expect(error.detail).toEqual({ status: 502, url: `${server.url}/thing`, attempts: 2 });
   });
 

@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 import { ConfigError, InvalidPageError, SourceThrottledError, SourceUnavailableError } from '../../core/errors';
 import type { Log, SourceCallStats } from '../../core/ports';
 import { backoffDelayMs, type BackoffSettings } from '../backoff';
+import { quoteSource } from './quote';
 
 /** The knobs a connector's options pass through to its client. */
 export interface HttpClientSettings {
@@ -33,7 +34,7 @@ export interface HttpClientOptions extends HttpClientSettings {
   /** The request headers that carry the token. */
   credentials: (token: string) => Record<string, string>;
   timeoutMs: number;
-  /** The part of an error body worth quoting (default: its start). Redacted by the client. */
+  /** The part of an error body worth quoting (default: all of it). The client redacts it, then cuts it to length. */
   quoteBody?: (text: string) => string;
 }
 
@@ -76,17 +77,9 @@ export type Verdict<T> = { done: T } | { retry: string } | { throttled: { waitMs
 const DEFAULTS = { maxAttempts: 5, maxThrottleWaitMs: 30_000, backoff: { baseMs: 200, capMs: 5_000 } };
 /** Retry-After when a 429 gives none. */
 export const DEFAULT_RETRY_AFTER_MS = 1_000;
-/** Of an error body, at most this much goes into an error message. */
-const MESSAGE_CHARS = 300;
-
 export function header(headers: Answer['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** The start of a text, for quoting in a message. */
-export function clipped(text: string): string {
-  return text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS)}…` : text;
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110); null when absent or unreadable. */
@@ -116,6 +109,8 @@ export class HttpClient {
   private readonly maxThrottleWaitMs: number;
   private readonly backoff: BackoffSettings;
   private readonly random: () => number;
+  /** The token last sent, for quoting what the source said outside an answer's body (quoteText). */
+  private lastToken: string | null = null;
 
   constructor(private readonly options: HttpClientOptions) {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts);
@@ -131,10 +126,15 @@ export class HttpClient {
     await this.agent.close();
   }
 
-  /** The part of an answer's body worth quoting, with every occurrence of the token blanked. */
+  /** The part of an answer's body worth quoting: the token blanked, then cut to length (quote.ts). */
   quote({ answer, token }: Pick<Exchange, 'answer' | 'token'>): string {
-    const text = (this.options.quoteBody ?? clipped)(answer.text);
-    return token.length >= 4 ? text.split(token).join('[token]') : text;
+    const { quoteBody } = this.options;
+    return quoteSource(quoteBody ? quoteBody(answer.text) : answer.text, [token]);
+  }
+
+  /** A text the source sent inside its data (a user error, a field), fit to quote: the token blanked, then cut. */
+  quoteText(text: string): string {
+    return quoteSource(text, [this.lastToken]);
   }
 
   /** Sends `call` until `read` settles an answer, retrying what is transient and waiting out throttling. */
@@ -179,7 +179,8 @@ export class HttpClient {
       try {
         answer = await this.send(call, token);
       } catch (error) {
-        await retryLater(describeNetworkError(error, this.options.timeoutMs), undefined, error);
+        // An exception's text is the source's words too (a proxy's reset reason, a header it echoed).
+        await retryLater(quoteSource(describeNetworkError(error, this.options.timeoutMs), [token]), undefined, error);
         continue;
       }
       const exchange = { answer, token, sentAt, receivedAt: this.clock() };
@@ -213,6 +214,7 @@ export class HttpClient {
     const { token: given, api, tokenHint } = this.options;
     const token = typeof given === 'string' ? given : await given();
     if (token === '' || /[\r\n]/.test(token)) throw new ConfigError(`${api} token is empty or spans lines: ${tokenHint}`);
+    this.lastToken = token;
     return token;
   }
 

@@ -8,7 +8,7 @@ import { parseInstant } from '../../core/instant';
 import { screenOrder, type RejectedOrder } from '../../core/quarantine';
 import type { Window } from '../../core/run-types';
 import { validateOrder } from '../../core/validate-order';
-import { clipped, header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from './http-client';
+import { header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from './http-client';
 import { RateLimitPacer } from './rate-limit-pacer';
 
 export interface HttpOrdersSourceOptions extends HttpClientSettings {
@@ -19,7 +19,7 @@ export interface HttpOrdersSourceOptions extends HttpClientSettings {
 /** One request, answer and body included, unless the options say otherwise. */
 const TIMEOUT_MS_DEFAULT = 10_000;
 
-/** The contract's error body `{"error":{"code","message"}}`, or the start of whatever the server sent instead. */
+/** The contract's error body `{"error":{"code","message"}}`, or whatever the server sent instead (the client redacts and cuts it). */
 function serverMessage(text: string): string {
   try {
     const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
@@ -28,7 +28,7 @@ function serverMessage(text: string): string {
   } catch {
     // not JSON: quote it as it came
   }
-  return clipped(text);
+  return text;
 }
 
 /** A header that holds a whole number, or undefined. */

@@ -1,9 +1,11 @@
 // The fake Shopify's bulk operations: bulkOperationRunQuery over the orders of a window, RUNNING until the export
 // rate has covered them, then a JSONL result (children after their parent with `__parentId` when grouped) served
 // with HTTP Range at a signed, expiring URL; the concurrency limit of the API version; and FAILED, CANCELED and
-// EXPIRED on demand for tests.
+// EXPIRED on demand for tests. Storage checks each URL as Google Cloud Storage checks a V4 signed one: no signature
+// 403 AccessDenied, a wrong one 403 SignatureDoesNotMatch, past X-Goog-Date + X-Goog-Expires 400 ExpiredToken, so
+// only a URL the fake issued opens a result, and only for as long as it said.
 // Shapes from https://shopify.dev/docs/api/usage/bulk-operations/queries and objects/BulkOperation (read Dec 2026).
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hasConcurrentBulkQueries } from '../../../functions/adapters/source/shopify/queries';
 import type { Instant } from '../../../functions/core/order';
@@ -21,6 +23,8 @@ type Fields = Record<string, unknown>;
 export const DEFAULT_BULK_RATE = 200;
 /** The result URL expires 7 days after the operation completes (BulkOperation.url). */
 export const RESULT_TTL_MS = 7 * 86_400_000;
+/** The signature's query parameters (GCS V4); a URL without them is refused. */
+const SIGNED_PARAMS = ['X-Goog-Date', 'X-Goog-Expires', 'X-Goog-Signature'] as const;
 
 export type BulkStatus = 'CREATED' | 'RUNNING' | 'CANCELING' | 'COMPLETED' | 'CANCELED' | 'FAILED' | 'EXPIRED';
 export type BulkErrorCode = 'ACCESS_DENIED' | 'INTERNAL_SERVER_ERROR' | 'TIMEOUT';
@@ -62,6 +66,8 @@ export interface FakeBulkOperations {
   startOther(options?: { query?: string; durationMs?: number }): string;
   /** The JSONL result of a completed operation (for tests to find line boundaries). */
   result(id: string): Buffer | null;
+  /** Every result URL the fake has answered (BulkOperation.url and partialDataUrl), oldest first: what must not leak. */
+  urlsIssued(): readonly string[];
 }
 
 export interface BulkDeps {
@@ -74,6 +80,11 @@ export interface BulkDeps {
   origin(): string;
   error(message: string, code?: string): Error;
   rate?: number;
+  /**
+   * How long a result URL works from the moment it is answered, at most until the result expires (default: until
+   * then, 7 days after completion). Shorter makes a URL kept across steps lapse while the result is still there.
+   */
+  urlTtlMs?: number;
 }
 
 const RESULT_PATH = /^\/bulk-results\/(\d+)\.jsonl$/;
@@ -100,6 +111,39 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
 } {
   let rate = deps.rate ?? DEFAULT_BULK_RATE;
   const operations: Operation[] = [];
+  // Storage's signing key: a URL signs for its path, date and lifetime, so changing any of them breaks it.
+  const signingKey = randomBytes(32);
+  const issued: string[] = [];
+
+  function signature(path: string, date: string, expires: string): string {
+    return createHmac('sha256', signingKey).update(`${path}\n${date}\n${expires}`).digest('hex');
+  }
+
+  /** Why storage refuses a URL, or null when its signature is ours and still valid. */
+  function refusal(target: URL): { status: number; code: string; message: string } | null {
+    const params = target.searchParams;
+    if (SIGNED_PARAMS.some((name) => !params.has(name))) {
+      return { status: 403, code: 'AccessDenied', message: 'Anonymous caller does not have storage.objects.get access to the object.' };
+    }
+    const [date, expires, given] = SIGNED_PARAMS.map((name) => params.get(name)!);
+    const expected = Buffer.from(signature(target.pathname, date!, expires!));
+    const got = Buffer.from(given!);
+    if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+      return {
+        status: 403,
+        code: 'SignatureDoesNotMatch',
+        message: 'The request signature we calculated does not match the signature you provided.',
+      };
+    }
+    const signedAt = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date!);
+    const seconds = Number(expires);
+    if (signedAt === null || !Number.isSafeInteger(seconds))
+      return { status: 400, code: 'AuthorizationQueryParametersError', message: 'Invalid argument.' };
+    const [, y, mo, d, h, mi, sec] = signedAt.map(Number) as number[];
+    if (deps.clock() >= Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!) + seconds * 1000)
+      return { status: 400, code: 'ExpiredToken', message: 'Invalid argument.' };
+    return null;
+  }
 
   function byId(id: unknown): Operation | undefined {
     const match = typeof id === 'string' ? GID.exec(id) : null;
@@ -152,12 +196,17 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
     if (op.status === 'COMPLETED' && op.urlExpiresAtMs !== null && now >= op.urlExpiresAtMs) op.status = 'EXPIRED';
   }
 
+  /** A URL signed now, working until the result expires or for urlTtlMs, whichever comes first. */
   function url(op: Operation, data: Buffer | null): string | null {
     if (data === null || op.urlExpiresAtMs === null || op.status === 'EXPIRED') return null;
-    const signedAt = op.completedAtMs ?? deps.clock();
-    const expires = Math.round((op.urlExpiresAtMs - signedAt) / 1000);
-    const signature = createHash('sha256').update(`${op.number}:${signedAt}:${expires}`).digest('hex').slice(0, 32);
-    return `${deps.origin()}/bulk-results/${op.number}.jsonl?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Date=${googDate(signedAt)}&X-Goog-Expires=${expires}&X-Goog-Signature=${signature}`;
+    const signedAtMs = Math.floor(deps.clock() / 1000) * 1000;
+    const untilMs = Math.min(op.urlExpiresAtMs, deps.urlTtlMs === undefined ? Number.POSITIVE_INFINITY : signedAtMs + deps.urlTtlMs);
+    const expires = String(Math.max(0, Math.floor((untilMs - signedAtMs) / 1000)));
+    const path = `/bulk-results/${op.number}.jsonl`;
+    const date = googDate(signedAtMs);
+    const signed = `${deps.origin()}${path}?X-Goog-Algorithm=GOOG4-HMAC-SHA256&X-Goog-Date=${date}&X-Goog-Expires=${expires}&X-Goog-Signature=${signature(path, date, expires)}`;
+    issued.push(signed);
+    return signed;
   }
 
   function view(op: Operation): Fields {
@@ -264,6 +313,9 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
       if (op !== undefined) advance(op);
       return op?.result ?? null;
     },
+    urlsIssued() {
+      return [...issued];
+    },
 
     run(variables, apiVersion) {
       const query = variables.query;
@@ -318,13 +370,14 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
       const op = operations[Number(match[1]) - 1];
       const data = op === undefined ? null : op.status === 'FAILED' ? op.partial : op.result;
       if (op !== undefined) advance(op);
-      if (op === undefined || data === null) {
-        sendStorageError(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+      const refused = refusal(target);
+      if (refused !== null) {
+        sendStorageError(res, refused.status, refused.code, refused.message);
         return true;
       }
-      if (op.urlExpiresAtMs === null || deps.clock() >= op.urlExpiresAtMs || op.status === 'EXPIRED') {
-        // What Google Cloud Storage answers for a V4 signed URL past X-Goog-Expires.
-        sendStorageError(res, 400, 'ExpiredToken', 'Invalid argument.');
+      // A result past its 7 days (or ended EXPIRED by a test) is deleted from storage, whatever URL still signs for it.
+      if (op === undefined || data === null || op.urlExpiresAtMs === null || deps.clock() >= op.urlExpiresAtMs || op.status === 'EXPIRED') {
+        sendStorageError(res, 404, 'NoSuchKey', 'The specified key does not exist.');
         return true;
       }
       const range = /^bytes=(\d*)-(\d*)$/.exec(String(req.headers.range ?? ''));

@@ -37,6 +37,8 @@ export interface FakeShopifyOptions {
   port?: number;
   /** Orders a bulk export covers per second (default DEFAULT_BULK_RATE, see bulk.ts). */
   bulkRate?: number;
+  /** How long a bulk result URL works from when it is answered (default: until the result expires, see bulk.ts). */
+  bulkUrlTtlMs?: number;
 }
 
 export interface RecordedCall {
@@ -78,6 +80,7 @@ export class FakeShopify {
     this.bulkOperations = createBulkOperations({
       clock,
       rate: options.bulkRate,
+      ...(options.bulkUrlTtlMs !== undefined ? { urlTtlMs: options.bulkUrlTtlMs } : {}),
       ordersIn: (window) =>
         this.shop
           .truth(window)

@@ -3,6 +3,10 @@
 // validated by the same mapShopifyOrder as the paged query. Every call is short: the state machine waits between
 // polls, and a range that stops inside an order hands back the offset of that order's first byte.
 //
+// The result's URL is signed: whoever holds it reads every order of the shop, with no credential, until it expires.
+// So it never leaves this object's memory: a run's cursor keeps the operation's id and a byte offset, and readRange
+// asks Shopify (`node(id:)`) for the URL when it holds none that still works, and once more when storage refuses one.
+//
 // Sources (read Dec 2026): https://shopify.dev/docs/api/usage/bulk-operations/queries (JSONL, __parentId, limits,
 // URL valid 7 days), objects/BulkOperation (status, errorCode, url, partialDataUrl), the 2026-01 release notes
 // (five concurrent bulk queries, groupObjects default false, bulkOperations query). Result URLs are Google Cloud
@@ -14,6 +18,7 @@ import type { Order } from '../../../core/order';
 import type { SourceCallStats } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { describeNetworkError } from '../http-client';
+import { quoteSource } from '../quote';
 import { screenOrder, type RejectedOrder } from '../../../core/quarantine';
 import { assemble } from './bulk-jsonl';
 import { mapShopifyOrder } from './map-order';
@@ -47,7 +52,7 @@ type Fields = Record<string, unknown>;
 
 export interface ShopifyBulkExportOptions {
   /** The connector whose graphql() and scope check the export sends through (one transport, one cost bucket). */
-  source: Pick<ShopifyOrdersSource, 'graphql' | 'checkScopes'>;
+  source: Pick<ShopifyOrdersSource, 'graphql' | 'checkScopes' | 'quote'>;
   apiVersion: string;
   /** How long start() accepts being blocked by another bulk query of the app (default 30 min). */
   maxBlockedMs?: number;
@@ -59,6 +64,8 @@ export interface ShopifyBulkExportOptions {
 }
 
 const IN_FLIGHT = new Set(['CREATED', 'RUNNING', 'CANCELING']);
+/** Result URLs kept in memory: one run reads one result at a time; a few cover restarts. */
+const KEPT_URLS = 5;
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -71,6 +78,18 @@ function newStats(): SourceCallStats {
 function count(value: unknown): number {
   const n = typeof value === 'string' ? Number(value) : value;
   return Number.isSafeInteger(n) && (n as number) >= 0 ? (n as number) : 0;
+}
+
+/** The parts of a signed URL that open the result: the URL, its query, its signature (to blank in what is quoted). */
+function urlSecrets(url: string): string[] {
+  try {
+    const { href, search, searchParams } = new URL(url);
+    return [url, href, search, searchParams.get('X-Goog-Signature'), searchParams.get('X-Amz-Signature')].filter(
+      (part): part is string => part !== null && part !== '',
+    );
+  } catch {
+    return [url];
+  }
 }
 
 /** When a GCS V4 signed URL stops working: X-Goog-Date (`20261201T220000Z`) + X-Goog-Expires seconds; null when it does not say. */
@@ -93,6 +112,8 @@ export class ShopifyBulkExport implements BulkOrderExport {
   private readonly timeoutMs: number;
   private readonly maxOrderBytes: number;
   private readonly clock: () => number;
+  /** Operation id → the result URL Shopify last offered: in this process's memory only, never returned. */
+  private readonly resultUrls = new Map<string, string>();
 
   constructor(private readonly options: ShopifyBulkExportOptions) {
     this.maxBlockedMs = options.maxBlockedMs ?? 30 * 60_000;
@@ -132,7 +153,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
     }
     if (userErrors.length > 0) {
       throw new SourceRequestError(
-        `Shopify refused the bulk export (${userErrors.map((error) => `${String(error.code)}: ${String(error.message)}`).join('; ')})`,
+        `Shopify refused the bulk export (${this.options.source.quote(userErrors.map((error) => `${String(error.code)}: ${String(error.message)}`).join('; '))})`,
       );
     }
     const operation = payload.bulkOperation;
@@ -149,8 +170,8 @@ export class ShopifyBulkExport implements BulkOrderExport {
       throw new InvalidPageError(`Shopify answered bulk operation ${operationId} without a status`);
     const status = op.status;
     const errorCode = typeof op.errorCode === 'string' ? op.errorCode : null;
-    const partialDataUrl = typeof op.partialDataUrl === 'string' ? op.partialDataUrl : null;
-    const detail = { operationId, status, errorCode, partialDataUrl };
+    const hasPartialData = typeof op.partialDataUrl === 'string';
+    const detail = { operationId, status, errorCode, hasPartialData };
     if (status === 'FAILED') {
       if (errorCode === 'ACCESS_DENIED') {
         throw new SourceAuthError(
@@ -162,7 +183,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
           ? ': the export ran out of time; a narrower window (or groupObjects false, if the reader allowed it) would be lighter'
           : '';
       // Partial data cannot prove which orders are missing, so it is never taken as the copy: the run starts over.
-      const partial = partialDataUrl
+      const partial = hasPartialData
         ? ' (Shopify kept partial data, which a full resync cannot use: it cannot tell which orders are missing)'
         : '';
       throw new BulkOperationFailedError(
@@ -187,11 +208,12 @@ export class ShopifyBulkExport implements BulkOrderExport {
       throw new InvalidPageError(`Shopify's bulk export ${operationId} COMPLETED with ${String(op.objectCount)} objects but no result URL`);
     }
     const expiry = url === null ? null : signedUrlExpiry(url);
+    if (status === 'COMPLETED' && url !== null) this.keepUrl(operationId, url);
     return {
       operationId,
       status,
       done: status === 'COMPLETED',
-      url,
+      hasResult: status === 'COMPLETED' && url !== null,
       urlExpiresAt: expiry === null ? null : instantFromEpochMs(expiry),
       objectCount: count(op.objectCount),
       rootObjectCount: count(op.rootObjectCount),
@@ -199,14 +221,57 @@ export class ShopifyBulkExport implements BulkOrderExport {
     };
   }
 
-  async readRange({ url, offset, maxBytes }: { url: string; offset: number; maxBytes: number }): Promise<BulkRange> {
+  async readRange(
+    { operationId, offset, maxBytes }: { operationId: string; offset: number; maxBytes: number },
+    stats = newStats(),
+  ): Promise<BulkRange> {
     if (!Number.isSafeInteger(offset) || offset < 0)
       throw new SourceRequestError(`a result offset must be a non-negative integer, got ${offset}`);
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
       throw new SourceRequestError(`maxBytes must be a positive integer, got ${maxBytes}`);
+    const kept = this.resultUrls.get(operationId);
+    const url = kept !== undefined && !this.lapsing(kept) ? kept : await this.askUrl(operationId, stats);
+    try {
+      return await this.readFrom(url, offset, maxBytes, stats);
+    } catch (error) {
+      if (!(error instanceof BulkResultExpiredError) || url !== kept) throw error;
+      // Storage refused a URL kept from an earlier step before its signature said it would (a shorter lifetime, a
+      // rotated key): Shopify may offer a new one for the same result. Refused again, the result is gone.
+      this.resultUrls.delete(operationId);
+      return await this.readFrom(await this.askUrl(operationId, stats), offset, maxBytes, stats);
+    }
+  }
+
+  /** The URL Shopify offers now for a completed operation's result; BulkResultExpiredError when it offers none. */
+  private async askUrl(operationId: string, stats: SourceCallStats): Promise<string> {
+    this.resultUrls.delete(operationId);
+    // FAILED, CANCELED and EXPIRED throw their named errors here.
+    const status = await this.poll(operationId, stats);
+    const url = this.resultUrls.get(operationId);
+    if (url === undefined) {
+      throw new BulkResultExpiredError(
+        `Shopify offers no result for bulk export ${operationId} (${status.status}, no URL): a resume needs a new export`,
+      );
+    }
+    return url;
+  }
+
+  /** Whether a URL's signature ends before one read could finish with it (then a new one is asked for first). */
+  private lapsing(url: string): boolean {
+    const expiry = signedUrlExpiry(url);
+    return expiry !== null && this.clock() + this.timeoutMs >= expiry;
+  }
+
+  private keepUrl(operationId: string, url: string): void {
+    this.resultUrls.delete(operationId);
+    this.resultUrls.set(operationId, url);
+    // A Map iterates in insertion order: the first key is the URL asked for longest ago.
+    if (this.resultUrls.size > KEPT_URLS) this.resultUrls.delete(this.resultUrls.keys().next().value!);
+  }
+
+  private async readFrom(url: string, offset: number, maxBytes: number, stats: SourceCallStats): Promise<BulkRange> {
     const expiry = signedUrlExpiry(url);
     if (expiry !== null && this.clock() >= expiry) throw this.expired(url, `its signature expired at ${instantFromEpochMs(expiry)}`);
-    const stats = newStats();
     for (let want = maxBytes; ; want = Math.min(want * 2, this.maxOrderBytes)) {
       const got = await this.fetchRange(url, offset, want, stats);
       if (got === null) return { orders: [], rejected: [], nextOffset: offset, done: true, fileSize: offset, stats };
@@ -288,9 +353,9 @@ export class ShopifyBulkExport implements BulkOrderExport {
       });
     } catch (error) {
       throw new SourceUnavailableError(
-        `the bulk result did not answer (${describeNetworkError(error, this.timeoutMs)}): ${shown}`,
+        `the bulk result did not answer (${quoteSource(describeNetworkError(error, this.timeoutMs), urlSecrets(url))}): ${shown}`,
+        // No cause: the socket layer's error is not ours to vouch for, and a logged cause could carry the signed URL.
         {},
-        { cause: error },
       );
     }
     const { statusCode } = response;
@@ -308,8 +373,9 @@ export class ShopifyBulkExport implements BulkOrderExport {
     }
     if (statusCode === 416) return null;
     if (statusCode === 400 || statusCode === 403 || statusCode === 404) {
+      // 400 ExpiredToken (GCS), 403 AccessDenied or SignatureDoesNotMatch, 404 NoSuchKey: this URL no longer opens the result.
       const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? `HTTP ${statusCode}`;
-      throw this.expired(url, `storage answered ${statusCode} ${code}`);
+      throw this.expired(url, `storage answered ${statusCode} ${quoteSource(code, urlSecrets(url))}`);
     }
     if (statusCode >= 500 || statusCode === 408 || statusCode === 429) {
       throw new SourceUnavailableError(`the bulk result answered ${statusCode}: ${shown}`, { status: statusCode });

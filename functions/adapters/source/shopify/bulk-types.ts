@@ -15,14 +15,18 @@ export type BulkStart =
    */
   | { kind: 'blocked'; blockingOperationIds: string[]; blockedSinceMs: number };
 
-/** An operation still running, or completed with its result's URL. FAILED, CANCELED and EXPIRED are thrown. */
+/**
+ * An operation still running, or completed. FAILED, CANCELED and EXPIRED are thrown. The result's URL is not here:
+ * it opens every order of the shop to whoever holds it, so it stays inside the export (readRange asks for it).
+ */
 export interface BulkStatus {
   operationId: string;
   status: 'CREATED' | 'RUNNING' | 'CANCELING' | 'COMPLETED';
   /** COMPLETED: the result can be read. */
   done: boolean;
-  url: string | null;
-  /** When `url` stops working (from its signature), null when not known. */
+  /** Done with a result to read (an empty window completes with none). */
+  hasResult: boolean;
+  /** When the result URL Shopify offers now stops working (from its signature), null when not known. */
   urlExpiresAt: Instant | null;
   /** Objects written so far (orders and their children), and orders among them. */
   objectCount: number;
@@ -41,6 +45,7 @@ export interface BulkRange {
   /** Nothing is left after nextOffset. */
   done: boolean;
   fileSize: number;
+  /** The requests of the read (the `stats` given, counted on), a request for the result's URL included. */
   stats: SourceCallStats;
 }
 
@@ -48,8 +53,11 @@ export interface BulkOrderExport {
   /** `stats`, when given, counts the requests made (for the page's logs and metrics). */
   start(request: { window: Window; blockedSinceMs?: number | null }, stats?: SourceCallStats): Promise<BulkStart>;
   poll(operationId: string, stats?: SourceCallStats): Promise<BulkStatus>;
-  /** One bounded read of the result: from `offset` (an order's first byte, 0 at first), about `maxBytes` long. */
-  readRange(request: { url: string; offset: number; maxBytes: number }): Promise<BulkRange>;
+  /**
+   * One bounded read of a completed operation's result: from `offset` (an order's first byte, 0 at first), about
+   * `maxBytes` long. The export asks Shopify for the result's URL when it holds none that still works.
+   */
+  readRange(request: { operationId: string; offset: number; maxBytes: number }, stats?: SourceCallStats): Promise<BulkRange>;
 }
 
 // ---------------------------------------------------------------- errors (new: named for Step Functions' Catch)
@@ -59,7 +67,7 @@ export class BulkOperationFailedError extends OrderSyncError {
   readonly retryable = false;
   constructor(
     message: string,
-    readonly detail: { operationId: string; status: string; errorCode: string | null; partialDataUrl: string | null },
+    readonly detail: { operationId: string; status: string; errorCode: string | null; hasPartialData: boolean },
   ) {
     super(message);
   }

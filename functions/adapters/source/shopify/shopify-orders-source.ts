@@ -16,7 +16,8 @@ import type { Order } from '../../../core/order';
 import type { OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
 import { screenOrder, type RejectedOrder } from '../../../core/quarantine';
 import type { Window } from '../../../core/run-types';
-import { clipped, DEFAULT_RETRY_AFTER_MS, header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from '../http-client';
+import { DEFAULT_RETRY_AFTER_MS, header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from '../http-client';
+import { quoteSource } from '../quote';
 import { mapShopifyOrder } from './map-order';
 import { connection, decodeCursor, encodeCursor, graphqlEndpoint, isFields, type Fields, type WalkCursor } from './shopify-graphql';
 
@@ -249,6 +250,11 @@ export class ShopifyOrdersSource implements OrderSource {
     return { requested, status: this.bucket };
   }
 
+  /** A text Shopify sent inside its data (a user error's message), fit to quote in an error: the token blanked, then cut. */
+  quote(text: string): string {
+    return this.client.quoteText(text);
+  }
+
   /** Posts one GraphQL operation until it answers data, retrying what is transient and waiting out throttling (bulk-export.ts sends through it too). */
   async graphql(operationName: string, query: string, variables: Fields, cost: number, stats: SourceCallStats): Promise<unknown> {
     const shown = `POST ${this.endpoint.href} (${operationName})`;
@@ -280,7 +286,8 @@ export class ShopifyOrdersSource implements OrderSource {
       const { requested, status: bucket } = this.noteCost(parsed, receivedAt);
       const errors = isFields(parsed) && Array.isArray(parsed.errors) ? parsed.errors.filter(isFields) : [];
       const codes = errors.map((error) => (isFields(error.extensions) ? error.extensions.code : undefined));
-      const messages = errors.map((error) => String(error.message)).join('; ');
+      // Shopify's words, redacted before they are cut (a message may echo the request, and so the token).
+      const messages = quoteSource(errors.map((error) => String(error.message)).join('; '), [exchange.token]);
       if (codes.includes('THROTTLED')) {
         const need = requested ?? cost;
         const waitMs =
@@ -290,22 +297,25 @@ export class ShopifyOrdersSource implements OrderSource {
         return { throttled: { waitMs, why: `THROTTLED: needs ${need} points, ${bucket?.currentlyAvailable ?? '?'} available` } };
       }
       if (codes.includes('ACCESS_DENIED')) {
-        const required = errors.map((error) => (isFields(error.extensions) ? error.extensions.requiredAccess : undefined)).filter(Boolean);
+        const required = errors
+          .map((error) => (isFields(error.extensions) ? error.extensions.requiredAccess : undefined))
+          .filter(Boolean)
+          .map((access) => quoteSource(String(access), [exchange.token]));
         throw new SourceAuthError(
-          `Shopify denied access (ACCESS_DENIED: ${clipped(messages)})${required.length ? `; required: ${required.join(', ')}` : ''}: ` +
+          `Shopify denied access (ACCESS_DENIED: ${messages})${required.length ? `; required: ${required.join(', ')}` : ''}: ` +
             `grant the app that scope (read_orders to read orders, read_all_orders for orders older than 60 days) and reinstall it: ${shown}`,
         );
       }
-      if (codes.includes('INTERNAL_SERVER_ERROR')) return { retry: `INTERNAL_SERVER_ERROR: ${clipped(messages)}` };
+      if (codes.includes('INTERNAL_SERVER_ERROR')) return { retry: `INTERNAL_SERVER_ERROR: ${messages}` };
       if (codes.includes('MAX_COST_EXCEEDED')) {
         throw new SourceRequestError(
-          `Shopify refused the query as too costly (MAX_COST_EXCEEDED: ${clipped(messages)}): lower lineItemsPerOrder: ${shown}`,
+          `Shopify refused the query as too costly (MAX_COST_EXCEEDED: ${messages}): lower lineItemsPerOrder: ${shown}`,
         );
       }
       if (errors.length > 0 || (isFields(parsed) && parsed.errors !== undefined && !Array.isArray(parsed.errors))) {
         // Partial data with errors is refused: an order missing fields must not be stored as if whole.
         throw new SourceRequestError(
-          `Shopify answered GraphQL errors (${clipped(messages || JSON.stringify((parsed as Fields).errors))}): ${shown}`,
+          `Shopify answered GraphQL errors (${messages || quoteSource(JSON.stringify((parsed as Fields).errors), [exchange.token])}): ${shown}`,
         );
       }
       if (!isFields(parsed) || !isFields(parsed.data)) throw new InvalidPageError(`Shopify answered 200 without a data object: ${shown}`);

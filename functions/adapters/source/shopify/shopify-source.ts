@@ -1,9 +1,11 @@
 // The OrderSource a Shopify deployment runs: a full resync walks a bulk operation (start, poll, read the result one
 // byte range a page), incremental windows walk the paged `orders` query. The run's cursor says where the walk
 // stands, so a retried, continued or resumed page goes on from the last saved place; no step ever sleeps: a page
-// that finds the export not ready asks the state machine to wait (`waitSeconds`).
+// that finds the export not ready asks the state machine to wait (`waitSeconds`). While the result is read the
+// cursor holds the operation's id and a byte offset, never the result's signed URL: the cursor is saved in the
+// sync-state table (and kept while a stopped run is parked), and that URL opens every order of the shop to whoever
+// holds it; the bulk export asks Shopify for it when a step needs it.
 import { SourceRequestError, type OrderSyncError } from '../../../core/errors';
-import { epochMsOf } from '../../../core/instant';
 import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { BulkOperationFailedError, BulkResultExpiredError, type BulkOrderExport } from './bulk-export';
@@ -13,7 +15,7 @@ import type { ShopifyDeletions } from './shopify-deletions';
 export type BulkPlace =
   | { phase: 'starting'; restarts: number; blockedSinceMs: number | null }
   | { phase: 'exporting'; restarts: number; operationId: string; startedAtMs: number }
-  | { phase: 'reading'; restarts: number; operationId: string; url: string; urlExpiresAtMs: number | null; offset: number };
+  | { phase: 'reading'; restarts: number; operationId: string; offset: number };
 
 export interface ShopifySourceOptions {
   /** The paged connector: incremental windows, counts, and full windows when bulk is off. */
@@ -46,7 +48,14 @@ export function encodeBulkPlace(place: BulkPlace): string {
 export function decodeBulkPlace(cursor: string): BulkPlace {
   try {
     const place = JSON.parse(Buffer.from(cursor.slice(BULK_PREFIX.length), 'base64url').toString('utf8')) as BulkPlace;
-    if (['starting', 'exporting', 'reading'].includes(place.phase) && Number.isInteger(place.restarts)) return place;
+    if (Number.isInteger(place.restarts)) {
+      const { restarts } = place;
+      if (place.phase === 'starting') return { phase: 'starting', restarts, blockedSinceMs: place.blockedSinceMs };
+      if (place.phase === 'exporting')
+        return { phase: 'exporting', restarts, operationId: place.operationId, startedAtMs: place.startedAtMs };
+      // Field by field: a cursor saved by an earlier version also held the result's URL, which is not carried on.
+      if (place.phase === 'reading') return { phase: 'reading', restarts, operationId: place.operationId, offset: place.offset };
+    }
   } catch {
     // refused below
   }
@@ -139,27 +148,15 @@ export class ShopifySource implements OrderSource {
       bytes: status.fileSize,
     });
     // An empty window completes with no file: nothing to read.
-    if (status.url === null) return { orders: [], rejected: [], nextCursor: null, stats };
-    const urlExpiresAtMs = status.urlExpiresAt === null ? null : epochMsOf(status.urlExpiresAt);
-    return this.page(
-      [],
-      { phase: 'reading', restarts: place.restarts, operationId: place.operationId, url: status.url, urlExpiresAtMs, offset: 0 },
-      stats,
-      0,
-    );
+    if (!status.hasResult) return { orders: [], rejected: [], nextCursor: null, stats };
+    return this.page([], { phase: 'reading', restarts: place.restarts, operationId: place.operationId, offset: 0 }, stats, 0);
   }
 
   private async read(bulk: BulkOrderExport, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage> {
-    // readRange refuses a URL past its signature's expiry (BulkResultExpiredError) before it reaches storage.
-    const range = await bulk.readRange({ url: place.url, offset: place.offset, maxBytes: this.options.rangeBytes });
-    const merged = {
-      ...stats,
-      requests: stats.requests + range.stats.requests,
-      throttled: stats.throttled + range.stats.throttled,
-      retried: stats.retried + range.stats.retried,
-    };
-    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats: merged };
-    return this.page(range.orders, { ...place, offset: range.nextOffset }, merged, 0, range.rejected);
+    // A result gone for good (EXPIRED, no URL that storage accepts) is BulkResultExpiredError: restarted by bulkPage.
+    const range = await bulk.readRange({ operationId: place.operationId, offset: place.offset, maxBytes: this.options.rangeBytes }, stats);
+    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats };
+    return this.page(range.orders, { ...place, offset: range.nextOffset }, stats, 0, range.rejected);
   }
 
   /**
