@@ -126,6 +126,49 @@ export function projectCost(usage: RunUsage, sizing: Record<string, FunctionSizi
   return { ...parts, gbSeconds, total };
 }
 
+/** Step Functions transitions one more page adds: the SyncPage task and the Choice after it. */
+export const TRANSITIONS_PER_PAGE = 2;
+
+/**
+ * A deep lookback's usage, from a measured no-change incremental run: the same run, reading `orders` unchanged orders
+ * instead of the measured run's (`measured.orders` in `measured.pages` pages). Per order it adds what the measured run
+ * spent per order (the orders and quarantine read units, the page step's billed time); per page, one page step, its
+ * transitions, and the page's two sync-state writes (claim and save) at the measured run's units per write.
+ */
+export function deepLookbackUsage(
+  measured: { usage: RunUsage; orders: number; pages: number; orderReadUnits: number; stateWriteUnitsPerWrite: number },
+  lookback: { orders: number; pageSize: number },
+): RunUsage {
+  const pages = Math.max(1, Math.ceil(lookback.orders / lookback.pageSize));
+  const extraPages = Math.max(0, pages - measured.pages);
+  const perOrder = (total: number) => (measured.orders > 0 ? total / measured.orders : 0);
+  const extraOrders = Math.max(0, lookback.orders - measured.orders);
+  const { usage } = measured;
+  return {
+    transitions: usage.transitions + TRANSITIONS_PER_PAGE * extraPages,
+    invocations: { ...usage.invocations, 'sync-page': (usage.invocations['sync-page'] ?? 0) + extraPages },
+    billedMs: {
+      ...usage.billedMs,
+      'sync-page': (usage.billedMs['sync-page'] ?? 0) + perOrder(usage.billedMs['sync-page'] ?? 0) * extraOrders,
+    },
+    readUnits: usage.readUnits + perOrder(measured.orderReadUnits) * extraOrders,
+    writeUnits: usage.writeUnits + 2 * measured.stateWriteUnitsPerWrite * extraPages,
+    schedulerInvocations: usage.schedulerInvocations,
+  };
+}
+
+/**
+ * What deep lookbacks add in a month: each replaces one ordinary run (the scheduled tick it falls on), so the cost
+ * is the deep run's minus the ordinary one's, once per LOOKBACK_EVERY_SECONDS.
+ */
+export function deepLookbackMonthlyCost(deepRun: CostBreakdown, ordinaryRun: CostBreakdown, everySeconds: number): CostBreakdown {
+  const runs = (30 * 86_400) / everySeconds;
+  const added = Object.fromEntries(
+    Object.keys(deepRun).map((key) => [key, (deepRun[key as keyof CostBreakdown] - ordinaryRun[key as keyof CostBreakdown]) * runs]),
+  );
+  return added as unknown as CostBreakdown;
+}
+
 export function scaleCost(cost: CostBreakdown, times: number): CostBreakdown {
   return Object.fromEntries(Object.entries(cost).map(([key, value]) => [key, value * times])) as unknown as CostBreakdown;
 }

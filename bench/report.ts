@@ -2,14 +2,18 @@
 // costs, and the one table it prints. Pure: the same report object is printed and written as JSON.
 import {
   describePrices,
+  deepLookbackMonthlyCost,
+  deepLookbackUsage,
   projectCost,
   RUNS_PER_MONTH_EVERY_5_MINUTES,
   scaleCost,
   US_EAST_1_PRICES,
   type CostBreakdown,
+  type RunUsage,
   type FunctionSizing,
   type Prices,
 } from './cost';
+import { LOOKBACK_EVERY_SECONDS_DEFAULT, LOOKBACK_SECONDS_DEFAULT } from '../functions/core/limits';
 import { totalUnits } from './instrument';
 import type { PhaseName, PhaseResult } from './phases';
 
@@ -195,6 +199,8 @@ export function buildReport(input: {
     });
   }
 
+  if (incremental && noChange) costs.push(deepLookbackCost(incremental, noChange, usageOf(noChange, 1), input.sizing, prices));
+
   const unchangedOff = phaseOf(phases, 'unchanged full resync, no reconciliation');
   const unchanged = phaseOf(phases, 'unchanged full resync');
   let reconciliation: BenchReport['reconciliation'];
@@ -226,6 +232,45 @@ export function buildReport(input: {
     prices,
     sizing: input.sizing,
     notes: input.notes ?? [],
+  };
+}
+
+/**
+ * The deep lookback's month (its defaults: every LOOKBACK_EVERY_SECONDS, LOOKBACK_SECONDS back), from the measured
+ * no-change run: it re-reads the orders changed within the lookback, taken as the measured incremental run's changes
+ * per 5 minutes over the whole lookback, all unchanged by then.
+ */
+function deepLookbackCost(
+  incremental: PhaseResult,
+  noChange: PhaseResult,
+  usage: RunUsage,
+  sizing: Record<string, FunctionSizing>,
+  prices: Prices,
+): BenchReport['costs'][number] {
+  const orders = incremental.orders * (LOOKBACK_SECONDS_DEFAULT / 300);
+  const stateWrites = noChange.dynamo.calls.UpdateCommand ?? 0;
+  const deepUsage = deepLookbackUsage(
+    {
+      usage,
+      orders: noChange.orders,
+      pages: noChange.pages,
+      orderReadUnits: (noChange.dynamo.readUnits.orders ?? 0) + (noChange.dynamo.readUnits.quarantine ?? 0),
+      stateWriteUnitsPerWrite: stateWrites > 0 ? (noChange.dynamo.writeUnits['sync-state'] ?? 0) / stateWrites : 0,
+    },
+    { orders, pageSize: noChange.pageSize },
+  );
+  const cost = deepLookbackMonthlyCost(
+    projectCost(deepUsage, sizing, prices),
+    projectCost(usage, sizing, prices),
+    LOOKBACK_EVERY_SECONDS_DEFAULT,
+  );
+  const pages = Math.max(1, Math.ceil(orders / noChange.pageSize));
+  return {
+    what:
+      `a month of deep lookbacks beyond the ordinary runs they replace, every ${LOOKBACK_EVERY_SECONDS_DEFAULT / 60} min reaching back ` +
+      `${LOOKBACK_SECONDS_DEFAULT / 3600} h (${(30 * 86_400) / LOOKBACK_EVERY_SECONDS_DEFAULT} runs, each re-reading ${orders} unchanged orders in ${pages} pages: ` +
+      `${incremental.orders} changes per 5 min)`,
+    cost,
   };
 }
 

@@ -55,7 +55,12 @@ const envSchema = z
     /** A full resync checks the live orders it did not write against the source before it commits (docs/design.md "Deletions"). */
     RECONCILE_AFTER_FULL_RESYNC: setting(SETTINGS.reconcileAfterFullResync),
     OVERLAP_SECONDS: setting(SETTINGS.overlapSeconds),
+    /** The periodic deep lookback: how far it reaches back before the watermark (0: never), and how often. */
+    LOOKBACK_SECONDS: setting(SETTINGS.lookbackSeconds),
+    LOOKBACK_EVERY_SECONDS: setting(SETTINGS.lookbackEverySeconds),
     LEASE_SECONDS: setting(SETTINGS.leaseSeconds),
+    /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
+    FULL_RESYNC_AUTO_RESUMES: setting(SETTINGS.fullResyncAutoResumes),
     MAX_PAGES_PER_EXECUTION: setting(SETTINGS.maxPagesPerExecution),
     STATE_MACHINE_ARN: optionalText,
     /** Local stack only: DynamoDB's API (dynalite) and the local Step Functions endpoint. */

@@ -35,9 +35,12 @@ export const RUN_SETTINGS = [
   'stream',
   'pageSize',
   'overlapSeconds',
+  'lookbackSeconds',
+  'lookbackEverySeconds',
   'leaseSeconds',
   'maxPagesPerExecution',
   'reconcileAfterFullResync',
+  'fullResyncAutoResumes',
 ] as const satisfies readonly SettingName[];
 
 /** A run setting by its environment variable. */
@@ -58,13 +61,14 @@ export interface HandlerNeeds {
 /** The handler modules, one per function (functions/handlers/<name>.ts, each exporting `handler`). */
 export type HandlerName = 'begin' | 'sync-page' | 'commit' | 'record-failure' | 'api' | 'scheduled-trigger';
 
-/** What a trigger reads to take the lease for its run. */
-const LEASE: readonly SettingVariable[] = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS'];
+/** What a trigger reads to take the lease for its run (and plan it as begin will: a failed resync resumed or not). */
+const LEASE: readonly SettingVariable[] = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
 
 export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   // The lease, the checkpoint, the /orders/count of a full run; a replaced or parked run's unsaved page: its stored versions.
   begin: {
-    settings: [...LEASE, 'MAX_PAGES_PER_EXECUTION'],
+    // The deep lookback is planned here: the triggers plan only to name the run.
+    settings: [...LEASE, 'MAX_PAGES_PER_EXECUTION', 'LOOKBACK_SECONDS', 'LOOKBACK_EVERY_SECONDS'],
     tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'batchRead' },
     source: true,
   },

@@ -29,4 +29,9 @@ export const SYNC_METRICS = {
   sourceRetries: 'SourceRetries',
   /** Per run, when it commits or fails: from the run's start (the first start, for a resumed run). */
   runDuration: 'RunDurationSeconds',
+  /**
+   * Per deep lookback, when it commits: the orders it stored that every ordinary window had missed (their change
+   * became visible more than one overlap after their updated_at). Above 0, the source lags more than the overlap.
+   */
+  lateChangesFound: 'LateChangesFound',
 } as const;

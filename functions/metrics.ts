@@ -87,6 +87,7 @@ export class PowertoolsRunMetrics implements RunMetrics {
     if (extra.watermarkLagSeconds !== undefined) {
       this.target.addMetric(SYNC_METRICS.watermarkLag, MetricUnit.Seconds, extra.watermarkLagSeconds);
     }
+    if (report.lookback && report.status === 'succeeded') this.count(SYNC_METRICS.lateChangesFound, report.lookback.found);
     this.metadata({
       report: 'run',
       stream: report.stream,

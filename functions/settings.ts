@@ -3,7 +3,12 @@
 // (functions/config.ts), `npm start`'s flags and a docs test all read this list. Plain TypeScript and zod: no AWS.
 import { z } from 'zod';
 import {
+  FULL_RESYNC_AUTO_RESUMES_DEFAULT,
+  FULL_RESYNC_AUTO_RESUMES_MAX,
   LEASE_SECONDS_DEFAULT,
+  LOOKBACK_EVERY_SECONDS_DEFAULT,
+  LOOKBACK_SECONDS_DEFAULT,
+  LOOKBACK_SECONDS_MAX,
   MAX_PAGES_PER_EXECUTION_DEFAULT,
   MAX_PAGES_PER_EXECUTION_LIMIT,
   OVERLAP_SECONDS_DEFAULT,
@@ -104,6 +109,16 @@ export const SETTINGS = {
     env: 'OVERLAP_SECONDS',
     doc: 'how far an incremental window reaches back before the watermark',
   }),
+  lookbackSeconds: integer(0, LOOKBACK_SECONDS_MAX, LOOKBACK_SECONDS_DEFAULT, {
+    context: 'lookbackSeconds',
+    env: 'LOOKBACK_SECONDS',
+    doc: 'how far the periodic deep lookback reaches back before the watermark (0: never)',
+  }),
+  lookbackEverySeconds: integer(1, LOOKBACK_SECONDS_MAX, LOOKBACK_EVERY_SECONDS_DEFAULT, {
+    context: 'lookbackEverySeconds',
+    env: 'LOOKBACK_EVERY_SECONDS',
+    doc: 'how often an incremental run is a deep lookback',
+  }),
   // The stack asks more of it (a page step's worst case with every retry, infra/settings.ts): a function takes any.
   leaseSeconds: integer(1, 86_400, LEASE_SECONDS_DEFAULT, {
     context: 'leaseSeconds',
@@ -120,6 +135,11 @@ export const SETTINGS = {
     context: 'reconcileAfterFullResync',
     env: 'RECONCILE_AFTER_FULL_RESYNC',
     doc: 'a full resync checks the live orders it did not write against the source before it commits',
+  }),
+  fullResyncAutoResumes: integer(0, FULL_RESYNC_AUTO_RESUMES_MAX, FULL_RESYNC_AUTO_RESUMES_DEFAULT, {
+    context: 'fullResyncAutoResumes',
+    env: 'FULL_RESYNC_AUTO_RESUMES',
+    doc: 'how many times in a row the schedule resumes a full resync that failed on a transient error',
   }),
   shopifyBulkResync: boolean(true, {
     env: 'SHOPIFY_BULK_RESYNC',

@@ -59,6 +59,7 @@ export class OrderSyncStack extends Stack {
       sortKey: { name: q.sortKey, type: q.type as dynamodb.AttributeType },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: q.ttlAttribute,
       // The orders set aside, with the only copy of their payload we hold: kept with the orders they belong to.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -181,6 +182,7 @@ export class OrderSyncStack extends Stack {
       stateMachine,
       watermarkLagAlarmSeconds: settings.watermarkLagAlarmSeconds,
       scheduleEnabled: settings.scheduleEnabled,
+      fullResyncAutoResumes: settings.fullResyncAutoResumes,
       steps: { begin, syncPage, commit, recordFailure, api, scheduledTrigger },
     });
 

@@ -13,6 +13,10 @@ export interface InfraSettings {
   shopifyApiVersion: string;
   pageSize: number;
   overlapSeconds: number;
+  /** The periodic deep lookback: an incremental window reaches back this far (0: never) ... */
+  lookbackSeconds: number;
+  /** ... once every this many seconds. */
+  lookbackEverySeconds: number;
   leaseSeconds: number;
   maxPagesPerExecution: number;
   /** EventBridge Scheduler expression: `rate(5 minutes)`, `cron(...)`. */
@@ -20,6 +24,8 @@ export interface InfraSettings {
   scheduleEnabled: boolean;
   /** A full resync checks the live orders it did not write against the source before it commits (deletions the feed lost). */
   reconcileAfterFullResync: boolean;
+  /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
+  fullResyncAutoResumes: number;
   notificationEmail: string | undefined;
   /** Use an existing secret instead of creating one (name or full ARN; at most one of the two). */
   sourceTokenSecretName: string | undefined;
@@ -33,7 +39,7 @@ export interface InfraSettings {
 export { MAX_PAGES_PER_EXECUTION_LIMIT } from '../functions/core/limits';
 
 /** A page step's Lambda timeout (seconds); the lease must outlive a page step with all its retries. */
-export const PAGE_STEP_TIMEOUT_SECONDS = 60;
+export { PAGE_STEP_TIMEOUT_SECONDS } from '../functions/core/limits';
 
 export class ContextError extends Error {
   override readonly name = 'ContextError';
@@ -63,11 +69,14 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
     shopifyApiVersion: read.setting('shopifyApiVersion'),
     pageSize: read.setting('pageSize'),
     overlapSeconds: read.setting('overlapSeconds'),
+    lookbackSeconds: read.setting('lookbackSeconds'),
+    lookbackEverySeconds: read.setting('lookbackEverySeconds'),
     leaseSeconds: read.setting('leaseSeconds'),
     maxPagesPerExecution: read.setting('maxPagesPerExecution'),
     scheduleRate,
     scheduleEnabled: read.setting('scheduleEnabled'),
     reconcileAfterFullResync: read.setting('reconcileAfterFullResync'),
+    fullResyncAutoResumes: read.setting('fullResyncAutoResumes'),
     notificationEmail: read.optionalText('notificationEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
     sourceTokenSecretName: read.optionalText('sourceTokenSecretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
     sourceTokenSecretArn: read.optionalText(

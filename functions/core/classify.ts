@@ -25,8 +25,11 @@ function classifyOne(order: Order, stored: StoredVersion | undefined, writeTag: 
   if (stored.writeTag === writeTag && (stored.writeKind === 'inserted' || stored.writeKind === 'updated')) {
     return { outcome: stored.writeKind, write: newer };
   }
-  // A tombstone: a version made after the deletion brings the order back (a source that undid it); any other is stale.
-  if (stored.deletedAt !== null) return newer ? { outcome: 'inserted', write: true } : { outcome: 'stale', write: false };
+  // A tombstone: a version made after the deletion brings the order back (a source that undid it); any other is stale,
+  // but over a tombstone reconciliation inferred (a lagging replica's wrong "absent"), any version seen live is the truth.
+  if (stored.deletedAt !== null) {
+    return newer || stored.inferred === true ? { outcome: 'inserted', write: true } : { outcome: 'stale', write: false };
+  }
   if (newer) return { outcome: 'updated', write: true };
   return { outcome: order.updatedAt === stored.updatedAt ? 'unchanged' : 'stale', write: false };
 }

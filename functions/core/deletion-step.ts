@@ -2,9 +2,21 @@
 // claim the ids under the lease, write tombstones tagged with the step, count the live orders turned into tombstones
 // exactly once (a retry recognises its own writes by their tag), save the phase's cursor with the counter's change.
 import { addCounts, counterChangeBy, ZERO_COUNTS } from './counts';
+import type { CursorMark } from './cursor-walk';
 import { writeTagFor } from './execution-name';
 import { instantFromEpochMs } from './instant';
-import type { Clock, Deletion, Log, OrderStore, RunMetrics, SourceCallStats, StoredVersion, SyncStateStore } from './ports';
+import type {
+  Clock,
+  Deletion,
+  Log,
+  OrderStore,
+  QuarantineStore,
+  RunMetrics,
+  SourceCallStats,
+  StoredVersion,
+  SyncStateStore,
+} from './ports';
+import { orderKey } from './quarantine';
 import { after, afterPhase, stepOf, type PhasePlan } from './run-phase';
 import type { RunState } from './run-state';
 import type { RunPhase, RunProgress } from './run-types';
@@ -14,6 +26,8 @@ export interface DeletionStepDeps {
   settings: { leaseMs: number };
   state: Pick<SyncStateStore, 'get' | 'claimPage' | 'saveProgress'>;
   orders: Pick<OrderStore, 'getVersions' | 'putTombstones'>;
+  /** An order deleted at the source leaves the quarantine with its tombstone. */
+  quarantine: Pick<QuarantineStore, 'find' | 'apply'>;
   clock: Clock;
   log: Log;
   metrics?: RunMetrics;
@@ -27,6 +41,8 @@ export interface DeletionStepInput {
   deletionsOf: (versions: ReadonlyMap<string, StoredVersion>) => Promise<{ deletions: Deletion[]; stats: SourceCallStats }>;
   /** The phase's cursor after this step; null: the phase is done. */
   nextCursor: string | null;
+  /** The deletion feed's walk mark after this step (cursor-walk.ts); absent for reconciliation (its cursor is ours). */
+  cursorMark?: CursorMark;
   plan: PhasePlan;
 }
 
@@ -53,6 +69,7 @@ export async function runDeletionStep(deps: DeletionStepDeps, state: RunState, i
   const { deletions, stats } = await input.deletionsOf(versions);
   const syncedAt = instantFromEpochMs(deps.clock());
   await writeTombstones(deps, deletions, { versions, writeTag, syncedAt });
+  await releaseDeleted(deps, state.stream, deletions, versions);
   const deleted = deletedBy(allIds, versions, writeTag);
   // The counter already lost the ids settled when the run was parked (their tombstones carry this step's tag).
   const settledChange = counterChangeBy(claim.settledIds, versions, writeTag);
@@ -61,6 +78,7 @@ export async function runDeletionStep(deps: DeletionStepDeps, state: RunState, i
     ...saved,
     deletionSteps: (saved.deletionSteps ?? 0) + 1,
     phaseCursor: input.nextCursor,
+    cursorMark: input.cursorMark,
     counts: addCounts(saved.counts, { ...ZERO_COUNTS, deleted }),
     updatedAt: syncedAt,
     ...(input.nextCursor === null ? afterPhase(input.phase, saved.mode, input.plan) : {}),
@@ -93,4 +111,19 @@ export async function runDeletionStep(deps: DeletionStepDeps, state: RunState, i
     source: stats,
   });
   return after(state, progress);
+}
+
+/** Quarantine entries of the orders now stored as tombstones leave the quarantine (nothing to wait for any more). */
+async function releaseDeleted(
+  deps: Pick<DeletionStepDeps, 'quarantine' | 'log'>,
+  stream: string,
+  deletions: readonly Deletion[],
+  versions: ReadonlyMap<string, StoredVersion>,
+): Promise<void> {
+  const keys = [...new Set(deletions.filter(({ id }) => versions.get(id)?.deletedAt != null).map(({ id }) => orderKey(id)))];
+  if (keys.length === 0) return;
+  const held = await deps.quarantine.find(stream, keys);
+  if (held.size === 0) return;
+  await deps.quarantine.apply(stream, { put: [], release: [...held.keys()] });
+  deps.log.info('quarantined orders deleted at the source leave the quarantine', { keys: [...held.keys()] });
 }

@@ -41,6 +41,14 @@ export class InvalidPageError extends OrderSyncError {
   readonly retryable = false;
 }
 
+/**
+ * The source broke its contract in a way no retry mends (a next_cursor it already gave, an existence answer that is not
+ * complete): the run fails, names the breach, and writes nothing from that answer.
+ */
+export class SourceContractError extends OrderSyncError {
+  readonly retryable = false;
+}
+
 /** One order broke the rules of docs/source-contract.md "Order". Names the order and the field. */
 export class InvalidOrderError extends OrderSyncError {
   readonly retryable = false;

@@ -40,6 +40,17 @@ export function ownSavedRun(current: SyncState, leaseOwner: string, runId: strin
 export interface EndedExecution {
   executionName: string;
   status: ExecutionStatus;
+  /** When it ended (epoch ms); null when Step Functions did not say. */
+  stoppedAtMs: number | null;
+}
+
+/**
+ * When no step of an ended execution can still run: a Lambda invocation outlives the execution that started it by up
+ * to its timeout, and a step still running writes orders and claims (its conditional writes keep versions right, but
+ * the counter would miss its inserts). Null when the execution did not say when it ended: never, then (expiry remains).
+ */
+export function stepsSettledAt(ended: EndedExecution, stepTimeoutMs: number): number | null {
+  return ended.stoppedAtMs === null ? null : ended.stoppedAtMs + stepTimeoutMs;
 }
 
 /**
@@ -63,15 +74,15 @@ export async function findEndedExecution(
       part = run.part;
       executionName = run.executionName;
     }
-    let status = await deps.starter.status(executionName);
-    if (status === null) return null;
-    while (status !== 'RUNNING' && status !== 'PENDING_REDRIVE') {
+    let state = await deps.starter.status(executionName);
+    if (state === null) return null;
+    while (state.status !== 'RUNNING' && state.status !== 'PENDING_REDRIVE') {
       const nextName = executionNameFor(lease.owner, part + 1);
       const next = await deps.starter.status(nextName);
-      if (next === null) return status === 'SUCCEEDED' ? null : { executionName, status };
+      if (next === null) return state.status === 'SUCCEEDED' ? null : { executionName, ...state };
       part += 1;
       executionName = nextName;
-      status = next;
+      state = next;
     }
     return null;
   } catch (error) {

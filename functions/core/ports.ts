@@ -50,6 +50,11 @@ export interface SourceCallStats {
 export interface Deletion {
   id: string;
   deletedAt: Instant;
+  /**
+   * Inferred by reconciliation (the source no longer answered the id), not reported by the source's deletion feed:
+   * its tombstone gives way to any later sighting of the order live in a page.
+   */
+  inferred?: boolean;
 }
 
 export interface DeletedPageRequest {
@@ -100,6 +105,8 @@ export interface StoredVersion {
   /** `${runId}#${step}` of the write that stored this version: lets a retried step recognise its own writes. */
   writeTag: string | null;
   writeKind: WriteKind | null;
+  /** A tombstone reconciliation inferred (Deletion.inferred): any version a page sees live replaces it. */
+  inferred?: boolean;
 }
 
 export interface OrderWrite {
@@ -118,6 +125,8 @@ export interface OrderWrite {
 export interface TombstoneWrite {
   id: string;
   deletedAt: Instant;
+  /** Inferred by reconciliation, not reported by the source (Deletion.inferred). */
+  inferred?: boolean;
   kind: 'deleted' | 'deleted-absent';
   replaces: Instant | null;
   writeTag: string;
@@ -157,7 +166,7 @@ export interface OrderStore {
    * tag is not this run's (`${runId}#…`) are answered: the ones the run did not write. Memory stays flat: one page.
    */
   scanUnwritten(runId: string, request: { cursor: string | null; limit: number }): Promise<UnwrittenPage>;
-  /** Why this order cannot be stored (too big for an item even compressed), or null: such an order is quarantined. */
+  /** Why this order cannot be stored (too big for an item even compressed and trimmed), or null: such an order is quarantined. */
   unstorable(order: Order): string | null;
 }
 
@@ -284,11 +293,17 @@ export interface StartedExecution {
 /** An execution's status as Step Functions reports it (PENDING_REDRIVE: failed, and may be redriven). */
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
+/** An execution as Step Functions describes it: its status, and when it ended (epoch ms; null while it runs). */
+export interface ExecutionState {
+  status: ExecutionStatus;
+  stoppedAtMs: number | null;
+}
+
 /** Starts an execution of the sync state machine (AWS Step Functions, or the local runner's endpoint). */
 export interface ExecutionStarter {
   start(name: string, input: unknown): Promise<StartedExecution>;
-  /** The status of this state machine's execution of that name; null when there is none. Throws when it cannot tell. */
-  status(name: string): Promise<ExecutionStatus | null>;
+  /** The state of this state machine's execution of that name; null when there is none. Throws when it cannot tell. */
+  status(name: string): Promise<ExecutionState | null>;
 }
 
 // ---------------------------------------------------------------- logging and time

@@ -3,6 +3,7 @@
 // leaves the quarantine when the source sends it valid. Here: what the connectors reject and what a page step writes.
 import { createHash } from 'node:crypto';
 import { InvalidOrderError } from './errors';
+import { isInstantString, toInstant } from './instant';
 import type { Instant, Order } from './order';
 
 /** One order of a page that the connector could not take: what the source sent, and why not. */
@@ -20,6 +21,11 @@ export interface RejectedOrder {
    * versions of one order (it changed while the source paged), the later one decides.
    */
   position: number;
+  /**
+   * The rejected version's `updated_at` when it can be read (null: it cannot, the field at fault is that one): an
+   * older valid version (a days-old export snapshot) must not release it.
+   */
+  updatedAt?: Instant | null;
 }
 
 /** A quarantined order as the store keeps it. */
@@ -36,12 +42,18 @@ export interface QuarantineEntry {
   lastSeenRun: string;
   /** The older valid version the orders table holds of it: the copy is behind on this order. Null when none. */
   storedUpdatedAt: Instant | null;
+  /** The rejected version's `updated_at` (null: unreadable): only a valid version at least as new releases the entry. */
+  rejectedUpdatedAt: Instant | null;
 }
 
-/** What the page step needs to know of a held entry to keep it exact: when it was first seen, by which run. */
+/**
+ * What the page step needs to know of a held entry to keep it exact: when it was first seen, by which run, and the
+ * rejected version's `updated_at` (null: unknown, or an entry written before it was kept).
+ */
 export interface QuarantineMark {
   firstSeenAt: Instant;
   firstSeenRun: string;
+  rejectedUpdatedAt: Instant | null;
 }
 
 /** How many quarantined orders the status lists, and a notification names: the newest. */
@@ -105,10 +117,17 @@ export function screenOrder(
     return { order: accept(input) };
   } catch (error) {
     if (!(error instanceof InvalidOrderError)) throw error;
-    return {
-      rejected: { id: error.orderId === '' ? null : error.orderId, raw: input, field: error.field, message: error.message, position },
-    };
+    const id = error.orderId === '' ? null : error.orderId;
+    return { rejected: { id, raw: input, field: error.field, message: error.message, position, updatedAt: updatedAtOf(input) } };
   }
+}
+
+/** The `updated_at` (`updatedAt` for Shopify's nodes) of a payload, when it is a valid timestamp; else null. */
+export function updatedAtOf(raw: unknown): Instant | null {
+  if (raw === null || typeof raw !== 'object') return null;
+  const record = raw as Record<string, unknown>;
+  const value = record.updated_at ?? record.updatedAt;
+  return typeof value === 'string' && isInstantString(value) ? toInstant(value) : null;
 }
 
 export function orderKey(id: string): string {
@@ -132,17 +151,28 @@ export function shownId(entry: Pick<QuarantineEntry, 'key' | 'id'>): string {
   return entry.id ?? entry.key.replace(/^payload#/, 'payload-sha256:');
 }
 
+/** A valid version later in the page supersedes the rejected one (the source fixed it while we paged). */
+function supersededInPage(rejected: RejectedOrder, lastValidIndex: ReadonlyMap<string, number>): boolean {
+  const validAt = rejected.id === null ? undefined : lastValidIndex.get(rejected.id);
+  return validAt !== undefined && validAt >= rejected.position;
+}
+
 export interface QuarantinePlan {
   /** Entries to write (one per key: the page's last rejected version of it). */
   put: QuarantineEntry[];
-  /** Keys to release: held entries whose order the page holds valid, later than any rejected version of it. */
+  /**
+   * Keys to release: held entries whose order the page holds valid, later than any rejected version of it in the
+   * page, and whose stored version is now at least as new as the rejected one.
+   */
   release: string[];
 }
 
 /**
  * What one page does to the quarantine. Every rejected order of the page is (re)quarantined, keeping when it was
- * first seen; a held order that the page holds valid (its last version in the page) is released. `storedUpdatedAt`
- * names the newest valid version the orders table holds once the page's writes are done.
+ * first seen, unless the held entry is of a newer rejected version (an old snapshot does not replace it); a held
+ * order that the page holds valid (its last version in the page) is released once the stored version is at least as
+ * new as the rejected one: an older valid version (a resumed export's days-old snapshot) leaves it held.
+ * `storedUpdatedAt` names the newest valid version the orders table holds once the page's writes are done.
  */
 export function planQuarantine(input: {
   orders: readonly Order[];
@@ -159,10 +189,10 @@ export function planQuarantine(input: {
 
   const put: QuarantineEntry[] = [];
   for (const [key, rejected] of lastRejected) {
-    const validAt = rejected.id === null ? undefined : lastValidIndex.get(rejected.id);
-    // A valid version later in the page supersedes it (the source fixed it while we paged).
-    if (validAt !== undefined && validAt >= rejected.position) continue;
+    if (supersededInPage(rejected, lastValidIndex)) continue;
     const mark = input.held.get(key);
+    const updatedAt = rejected.updatedAt ?? null;
+    if (updatedAt !== null && mark?.rejectedUpdatedAt != null && updatedAt < mark.rejectedUpdatedAt) continue;
     put.push({
       key,
       id: rejected.id,
@@ -174,9 +204,16 @@ export function planQuarantine(input: {
       lastSeenAt: input.now,
       lastSeenRun: input.runId,
       storedUpdatedAt: rejected.id === null ? null : input.storedUpdatedAt(rejected.id),
+      rejectedUpdatedAt: updatedAt,
     });
   }
-  const putKeys = new Set(put.map((entry) => entry.key));
-  const release = [...lastValidIndex.keys()].map(orderKey).filter((key) => input.held.has(key) && !putKeys.has(key));
-  return { put, release };
+  // Rejected in the page and not superseded by a later valid version there: held, whatever was put.
+  const staying = new Set([...lastRejected].filter(([, rejected]) => !supersededInPage(rejected, lastValidIndex)).map(([key]) => key));
+  const release = [...lastValidIndex.keys()].filter((id) => {
+    const mark = input.held.get(orderKey(id));
+    if (!mark || staying.has(orderKey(id))) return false;
+    const stored = input.storedUpdatedAt(id);
+    return mark.rejectedUpdatedAt === null || (stored !== null && stored >= mark.rejectedUpdatedAt);
+  });
+  return { put, release: release.map(orderKey) };
 }

@@ -25,6 +25,7 @@ export function outcomeOf(
     executionName: progress.executionName,
     ...(ended.watermark ? { watermark: ended.watermark } : {}),
     orderCount: ended.orderCount,
+    ...(progress.lookback ? { lookback: progress.lookback } : {}),
     ...(progress.error ? { error: progress.error } : {}),
   };
 }

@@ -1,4 +1,5 @@
 // The vocabulary of a sync run, as docs/design.md uses it: watermark, overlap, window, cursor, lease, run, page.
+import type { CursorMark } from './cursor-walk';
 import type { Instant } from './order';
 import type { NewlyQuarantined } from './quarantine';
 
@@ -32,6 +33,35 @@ export interface Checkpoint {
    * source sends none. The next window is planned on the source's clock: its `updated_at` stamps are what it filters.
    */
   sourceClockSkewMs: number | null;
+  /**
+   * The upper bound of the last window that reached back at least the deep lookback (a deep incremental run, or a
+   * full run): the next deep lookback is due one LOOKBACK_EVERY_SECONDS after it. Absent: one is due now.
+   */
+  lookedBackTo?: Instant | null;
+  /** What the last deep lookback found (absent or null: none committed yet). */
+  lastDeepLookback?: DeepLookbackFinding | null;
+}
+
+/**
+ * A deep incremental run's finding: the orders it inserted or updated whose `updated_at` is older than where an
+ * ordinary window would have started (watermark − overlap). They are changes that became visible late, which every
+ * ordinary window had missed: a count above 0 says the source lags (a replica, a search index) more than the overlap.
+ */
+export interface DeepLookbackFinding {
+  runId: string;
+  /** When the deep run committed. */
+  at: Instant;
+  /** Where its window started (watermark − lookback) and where an ordinary one would have (watermark − overlap). */
+  reachedFrom: Instant;
+  ordinaryFrom: Instant;
+  /** Orders stored by the deep run that ordinary windows had missed. */
+  found: number;
+}
+
+/** A deep run's reach, saved with its progress; `found` grows page by page. */
+export interface DeepLookback {
+  ordinaryFrom: Instant;
+  found: number;
 }
 
 export interface RunCounts {
@@ -93,9 +123,15 @@ export interface RunProgress {
   deletionSteps?: number;
   /** Every step is done: commit is next. */
   walked?: boolean;
+  /** Automatic resumes of this full resync since it was last started or resumed by hand (absent: 0). */
+  autoResumes?: number;
+  /** The order pages' or the deletion feed's cursor the walk keeps to catch a source that loops (cursor-walk.ts). */
+  cursorMark?: CursorMark;
   counts: RunCounts;
   /** Newest `updated_at` seen in this run. */
   maxRecordTime: Instant | null;
+  /** A deep lookback (an incremental run reaching back LOOKBACK_SECONDS instead of the overlap); absent otherwise. */
+  lookback?: DeepLookback;
   /** Orders the source said the window holds, when it was asked (full runs): for progress and ETA. */
   expectedTotal: number | null;
   /** The source's clock minus ours (ms), as the latest page measured it; null until a page says. */
@@ -130,6 +166,8 @@ export interface RunOutcome {
   watermark?: Instant;
   /** The stream's order count after the run. */
   orderCount: number;
+  /** A deep lookback: where an ordinary window would have started, and the orders it found that ordinary ones missed. */
+  lookback?: DeepLookback;
   /** A committed run only, when orders were quarantined since the previous commit: the state machine announces them. */
   newlyQuarantined?: NewlyQuarantined;
   error?: RunError;

@@ -2,10 +2,12 @@
 // run in flight with its rate and ETA, the last run's result or error, and the orders held in quarantine.
 import { ZERO_COUNTS } from './counts';
 import { epochMsOf, instantFromEpochMs } from './instant';
+import { FULL_RESYNC_AUTO_RESUMES_DEFAULT } from './limits';
+import { resumesAutomatically, transientErrorOf } from './plan';
 import type { Instant } from './order';
 import type { Clock, QuarantineStore, SyncStateStore } from './ports';
 import { QUARANTINE_LISTED, type QuarantineSummary } from './quarantine';
-import type { RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
+import type { DeepLookbackFinding, RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
 
 export interface SyncStatus {
   orders: {
@@ -21,8 +23,22 @@ export interface SyncStatus {
     };
     running: RunningView | null;
     last_run: LastRunView | null;
+    /**
+     * The last deep lookback (an incremental run reaching back LOOKBACK_SECONDS): when it committed, how far back it
+     * read, and `found`: the orders it stored that every ordinary window had missed (above 0: the source lags).
+     */
+    last_deep_lookback: { run_id: string; at: Instant; reached_from: Instant; ordinary_from: Instant; found: number } | null;
     /** The full resync that `POST /api/sync/orders/full?resume=true` would continue: the parked one, or a failed one. */
-    resumable: { run_id: string; pages: number; orders_fetched: number; error: string | null } | null;
+    resumable: {
+      run_id: string;
+      pages: number;
+      orders_fetched: number;
+      error: string | null;
+      /** Times the schedule resumed it by itself since it was last started or resumed by hand. */
+      auto_resumes: number;
+      /** `next-tick`: it failed on a transient error and the next scheduled run resumes it; `by-hand`: only a resume request does. */
+      resumes: 'next-tick' | 'by-hand';
+    } | null;
     /** Orders set aside because they broke the contract: `count` is all of them, `orders` the newest 20. */
     quarantined: { count: number; orders: QuarantinedView[] };
   };
@@ -73,12 +89,15 @@ export interface LastRunView {
   pages: number;
   counts: RunCounts;
   error: { name: string; message: string; page: number } | null;
+  /** A deep lookback: the orders it found that ordinary windows had missed. */
+  deep_lookback: { ordinary_from: Instant; found: number } | null;
 }
 
 const NO_QUARANTINE: QuarantineSummary = { count: 0, newest: [] };
 
 export interface StatusDeps {
-  settings: { stream: string };
+  /** `autoResumes`: how many times in a row a failed full resync is resumed by itself (FULL_RESYNC_AUTO_RESUMES). */
+  settings: { stream: string; autoResumes?: number };
   state: Pick<SyncStateStore, 'get'>;
   quarantine: Pick<QuarantineStore, 'summary'>;
   clock: Clock;
@@ -88,10 +107,15 @@ export interface StatusDeps {
 export async function readStatus(deps: StatusDeps): Promise<SyncStatus> {
   const { stream } = deps.settings;
   const [state, quarantine] = await Promise.all([deps.state.get(stream), deps.quarantine.summary(stream, QUARANTINE_LISTED)]);
-  return describeStatus(state, deps.clock(), quarantine);
+  return describeStatus(state, deps.clock(), quarantine, deps.settings.autoResumes);
 }
 
-export function describeStatus(state: SyncState, nowMs: number, quarantine: QuarantineSummary = NO_QUARANTINE): SyncStatus {
+export function describeStatus(
+  state: SyncState,
+  nowMs: number,
+  quarantine: QuarantineSummary = NO_QUARANTINE,
+  autoResumes = FULL_RESYNC_AUTO_RESUMES_DEFAULT,
+): SyncStatus {
   const checkpoint = state.checkpoint;
   const run = state.run;
   const lease = state.lease && state.lease.expiresAt > nowMs ? state.lease : null;
@@ -122,9 +146,16 @@ export function describeStatus(state: SyncState, nowMs: number, quarantine: Quar
             error: state.lastRun.error
               ? { name: state.lastRun.error.name, message: state.lastRun.error.message, page: state.lastRun.error.page }
               : null,
+            deep_lookback: state.lastRun.lookback
+              ? { ordinary_from: state.lastRun.lookback.ordinaryFrom, found: state.lastRun.lookback.found }
+              : null,
           }
         : null,
-      resumable: resumableView(state.parked?.run ?? (run && run.mode === 'full' && (run.status === 'failed' || !lease) ? run : null)),
+      last_deep_lookback: deepLookbackView(checkpoint?.lastDeepLookback ?? null),
+      resumable: resumableView(
+        state.parked?.run ?? (run && run.mode === 'full' && (run.status === 'failed' || !lease) ? run : null),
+        autoResumes,
+      ),
       quarantined: {
         count: quarantine.count,
         orders: quarantine.newest.slice(0, QUARANTINE_LISTED).map((entry) => ({
@@ -143,8 +174,29 @@ export function describeStatus(state: SyncState, nowMs: number, quarantine: Quar
   };
 }
 
-function resumableView(run: RunProgress | null): SyncStatus['orders']['resumable'] {
-  return run && { run_id: run.runId, pages: run.pages, orders_fetched: run.counts.fetched, error: run.error?.message ?? null };
+function deepLookbackView(finding: DeepLookbackFinding | null): SyncStatus['orders']['last_deep_lookback'] {
+  return (
+    finding && {
+      run_id: finding.runId,
+      at: finding.at,
+      reached_from: finding.reachedFrom,
+      ordinary_from: finding.ordinaryFrom,
+      found: finding.found,
+    }
+  );
+}
+
+function resumableView(run: RunProgress | null, autoResumes: number): SyncStatus['orders']['resumable'] {
+  if (!run) return null;
+  const nextTick = run.status === 'failed' && transientErrorOf(run) !== null && resumesAutomatically(run, autoResumes);
+  return {
+    run_id: run.runId,
+    pages: run.pages,
+    orders_fetched: run.counts.fetched,
+    error: run.error?.message ?? null,
+    auto_resumes: run.autoResumes ?? 0,
+    resumes: nextTick ? 'next-tick' : 'by-hand',
+  };
 }
 
 function runningView(state: SyncState, nowMs: number): RunningView {

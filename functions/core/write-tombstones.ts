@@ -22,7 +22,14 @@ export async function writeTombstones(
     const refused = new Set(refusedIds);
     for (const write of writes) {
       if (refused.has(write.id)) continue;
-      versions.set(write.id, { id: write.id, updatedAt: write.deletedAt, deletedAt: write.deletedAt, writeTag, writeKind: write.kind });
+      versions.set(write.id, {
+        id: write.id,
+        updatedAt: write.deletedAt,
+        deletedAt: write.deletedAt,
+        writeTag,
+        writeKind: write.kind,
+        ...(write.inferred ? { inferred: true } : {}),
+      });
     }
     if (refusedIds.length === 0) return;
     deps.log.warn('tombstone writes refused: another write stored these orders after our read', { ids: refusedIds, round });
@@ -38,7 +45,7 @@ export async function writeTombstones(
 }
 
 function tombstoneFor(deletion: Deletion, stored: StoredVersion | undefined, writeTag: string, syncedAt: string): TombstoneWrite[] {
-  const base = { id: deletion.id, deletedAt: deletion.deletedAt, writeTag, syncedAt };
+  const base = { id: deletion.id, deletedAt: deletion.deletedAt, writeTag, syncedAt, ...(deletion.inferred ? { inferred: true } : {}) };
   if (stored === undefined) return [{ ...base, kind: 'deleted-absent', replaces: null }];
   if (stored.deletedAt !== null || stored.updatedAt > deletion.deletedAt) return [];
   return [{ ...base, kind: 'deleted', replaces: stored.updatedAt }];

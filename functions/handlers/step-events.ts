@@ -23,6 +23,8 @@ const runProgressSchema = z.object({
   phaseCursor: z.string().nullable().optional(),
   deletionSteps: count.optional(),
   walked: z.boolean().optional(),
+  autoResumes: count.optional(),
+  cursorMark: z.object({ digest: z.string().min(1), step: count }).optional(),
   // quarantined and deleted default to 0: a run in flight when they were deployed hands over counts without them.
   counts: z.object({
     fetched: count,
@@ -34,6 +36,7 @@ const runProgressSchema = z.object({
     deleted: count.default(0),
   }),
   maxRecordTime: instant.nullable(),
+  lookback: z.object({ ordinaryFrom: instant, found: count }).optional(),
   expectedTotal: count.nullable(),
   sourceClockSkewMs: z.number().int().nullable(),
   startedAt: instant,

@@ -15,6 +15,8 @@ export const beginDeps = once((): BeginDeps => {
       leaseMs: cfg.LEASE_SECONDS * 1000,
       overlapMs: cfg.OVERLAP_SECONDS * 1000,
       maxPagesPerPart: cfg.MAX_PAGES_PER_EXECUTION,
+      autoResumes: cfg.FULL_RESYNC_AUTO_RESUMES,
+      lookback: { reachMs: cfg.LOOKBACK_SECONDS * 1000, everyMs: cfg.LOOKBACK_EVERY_SECONDS * 1000 },
     },
     state: syncStateStore(cfg, client),
     orders: orderStore(cfg, client),

@@ -3,6 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { localEndpointCredentials } from '../adapters/aws/local-credentials';
 import { SfnExecutionStarter } from '../adapters/aws/sfn-execution-starter';
 import { config, required } from '../config';
+import { PAGE_STEP_TIMEOUT_SECONDS } from '../core/limits';
 import type { StartDeps } from '../core/use-cases/start-run';
 import { log } from '../logger';
 import { traced } from '../tracer';
@@ -19,7 +20,13 @@ export const startDeps = once((): StartDeps => {
     }),
   );
   return {
-    settings: { stream: cfg.STREAM, leaseMs: cfg.LEASE_SECONDS * 1000, overlapMs: cfg.OVERLAP_SECONDS * 1000 },
+    settings: {
+      stream: cfg.STREAM,
+      leaseMs: cfg.LEASE_SECONDS * 1000,
+      overlapMs: cfg.OVERLAP_SECONDS * 1000,
+      stepTimeoutMs: PAGE_STEP_TIMEOUT_SECONDS * 1000,
+      autoResumes: cfg.FULL_RESYNC_AUTO_RESUMES,
+    },
     state: syncStateStore(cfg, documentClient(cfg)),
     starter: new SfnExecutionStarter(sfn, STATE_MACHINE_ARN),
     clock: Date.now,

@@ -8,7 +8,7 @@ export const statusDeps = once((): StatusDeps => {
   const cfg = config();
   const client = documentClient(cfg);
   return {
-    settings: { stream: cfg.STREAM },
+    settings: { stream: cfg.STREAM, autoResumes: cfg.FULL_RESYNC_AUTO_RESUMES },
     state: syncStateStore(cfg, client),
     quarantine: quarantineStore(cfg, client),
     clock: Date.now,

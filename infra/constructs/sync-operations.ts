@@ -36,6 +36,8 @@ export interface WatchedProps {
   watermarkLagAlarmSeconds: number;
   /** Whether the schedule runs: without it no commit is expected, so a missing lag metric is not an alarm. */
   scheduleEnabled: boolean;
+  /** How many times in a row the schedule resumes a full resync failed on a transient error (the message says it). */
+  fullResyncAutoResumes: number;
   steps: Record<string, lambda.IFunction>;
 }
 
@@ -99,7 +101,7 @@ export class SyncOperations extends Construct {
               `Error: ${detail('error')}`,
               `Cause: ${detail('cause')}`,
               `Execution: ${consoleLink}`,
-              `A full resync that failed on a transient error (SourceUnavailableError, SourceThrottledError, StoreWriteError) is resumed by the next scheduled run; after any other, fix the cause and POST /api/sync/orders/full?resume=true. GET /api/sync/status shows the error.`,
+              `A full resync that failed on a transient error (SourceUnavailableError, SourceThrottledError, StoreWriteError) is resumed by the next scheduled run, at most ${watched.fullResyncAutoResumes} times in a row; after that, and after any other error, it stays parked while incremental runs go on: fix the cause and POST /api/sync/orders/full?resume=true. GET /api/sync/status shows the error, and resumable.resumes says "next-tick" or "by-hand".`,
             ].join('\n'),
           ),
         }),

@@ -62,11 +62,20 @@ export function formatStatus(status: SyncStatus, nowMs: number): string {
       `                execution ${orders.last_run.execution}, finished ${ago(orders.last_run.finished_at, nowMs)} (${orders.last_run.trigger})`,
     );
   }
+  if (orders.last_deep_lookback) {
+    const deep = orders.last_deep_lookback;
+    lines.push(
+      `deep lookback   ${ago(deep.at, nowMs)} from ${deep.reached_from}: ${count(deep.found)} orders ordinary windows had missed` +
+        (deep.found > 0 ? ' (the source makes changes visible late)' : ''),
+    );
+  }
   if (orders.resumable) {
     const resumable = orders.resumable;
     lines.push(
       `resumable       full resync ${resumable.run_id} stopped after ${count(resumable.pages)} pages (${count(resumable.orders_fetched)} orders); ` +
-        'continue it with: npm run sync -- --resume',
+        (resumable.resumes === 'next-tick'
+          ? `the next scheduled run resumes it (automatic resume ${resumable.auto_resumes + 1}), or: npm run sync -- --resume`
+          : `${resumable.auto_resumes > 0 ? `parked after ${resumable.auto_resumes} automatic resumes; ` : ''}continue it with: npm run sync -- --resume`),
     );
   }
   const quarantined = orders.quarantined;

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { readSetting, settingsWith } from '../../functions/settings';
 import { LOCAL_PORTS, parseFlags, positiveNumber, UsageError } from '../cli/common';
 import { DEFAULT_BULK_RATE } from '../fakes/shopify/bulk';
+import { runSettingsFrom } from '../run-settings';
 
 const SETTING_FLAGS = settingsWith('flag');
 
@@ -29,7 +30,9 @@ ${SETTING_FLAGS.map((setting) => `  ${`--${setting.flag} N`.padEnd(27)}${setting
   --bucket-size N            fake Shopify: cost bucket points (default 10000, Shopify Plus; Standard: 2000)
   --restore-rate N           fake Shopify: points restored per second (default 1000, Shopify Plus; Standard: 100)
   Ports may be 0 (any free port). A real source instead of the fake: ORDERS_API_URL=... ORDERS_API_TOKEN=... npm start,
-  or a Shopify shop: SOURCE_KIND=shopify SHOPIFY_SHOP_DOMAIN=... SHOPIFY_API_VERSION=... ORDERS_API_TOKEN=... npm start`;
+  or a Shopify shop: SOURCE_KIND=shopify SHOPIFY_SHOP_DOMAIN=... SHOPIFY_API_VERSION=... ORDERS_API_TOKEN=... npm start.
+  OVERLAP_SECONDS, LOOKBACK_SECONDS, LOOKBACK_EVERY_SECONDS, LEASE_SECONDS and RECONCILE_AFTER_FULL_RESYNC in the
+  environment reach the functions (docs/configuration.md)`;
 
 /** The source the functions read: a fake this process serves, or a real one from the environment. */
 export interface RealSource {
@@ -51,7 +54,10 @@ export interface FakeShopOptions {
 }
 
 export interface StartOptions {
-  /** The run settings given as flags, by their function variable (PAGE_SIZE=...): the functions' environment on top of the template's. */
+  /**
+   * The run settings given as flags or in our environment (run-settings.ts), by their function variable (PAGE_SIZE=...):
+   * the functions' environment on top of the template's. A flag wins over the environment.
+   */
   settings: Record<string, string>;
   scheduleSeconds?: number;
   schedule: boolean;
@@ -107,7 +113,12 @@ export function startOptions(args: string[], env: NodeJS.ProcessEnv): StartOptio
     return parsed;
   };
   const port = (value: string | undefined, name: string, fallback: number) => whole(value, name, 0, 65_535) ?? fallback;
-  const settings: Record<string, string> = {};
+  let settings: Record<string, string>;
+  try {
+    settings = runSettingsFrom(env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   for (const setting of SETTING_FLAGS) {
     const raw = textOf(setting.flag!);
     if (raw === undefined) continue;

@@ -1,30 +1,38 @@
-// What a newcomer does, as child processes: `npm start` (a small fake shop, free ports), then `npm run sync -- --full`,
-// `npm run status`, `npm run executions`; Ctrl-C (SIGINT to the process group, as a terminal sends it) stops it all.
+// What a newcomer does, as child processes: `npm start` (a small fake shop, free ports, run settings in its
+// environment), then `npm run sync -- --full`, `npm run status`, `npm run executions`, an incremental `npm run sync`;
+// Ctrl-C (SIGINT to the process group, as a terminal sends it) stops it all.
 import { localStackProcess, npmRun, portIsFree, type StackProcess } from './npm-start-support';
 
 const ORDERS = 2_000;
 const PAGE_SIZE = 50;
 const PAGES_PER_EXECUTION = 15;
+/** Not the defaults (300, 86400, 3600): the functions must get these from npm start's environment. */
+const RUN_SETTINGS = { OVERLAP_SECONDS: '5', LOOKBACK_SECONDS: '120', LOOKBACK_EVERY_SECONDS: '7200' };
 
 describe('npm start, then the CLI, then Ctrl-C', () => {
   let stack: StackProcess;
 
   beforeAll(async () => {
-    stack = await localStackProcess('npm', [
-      '--orders',
-      String(ORDERS),
-      '--page-size',
-      String(PAGE_SIZE),
-      '--pages-per-execution',
-      String(PAGES_PER_EXECUTION),
-      // Each page takes at least 150 ms, as from a remote API: a run lasts seconds, so of two syncs started together
-      // the second meets the first still running even on a loaded machine.
-      '--live-rate',
-      '0',
-      '--no-schedule',
-      '--latency',
-      '150',
-    ]);
+    stack = await localStackProcess(
+      'npm',
+      [
+        '--orders',
+        String(ORDERS),
+        '--page-size',
+        String(PAGE_SIZE),
+        '--pages-per-execution',
+        String(PAGES_PER_EXECUTION),
+        // Each page takes at least 150 ms, as from a remote API: a run lasts seconds, so of two syncs started together
+        // the second meets the first still running even on a loaded machine.
+        '--live-rate',
+        '0',
+        '--no-schedule',
+        '--latency',
+        '150',
+      ],
+      undefined,
+      RUN_SETTINGS,
+    );
   });
   afterAll(() => stack?.kill());
 
@@ -98,6 +106,21 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
     expect(both.map((result) => result.code).sort()).toEqual([0, 1]);
     expect(winner!.stdout).toContain('✔ full run succeeded');
     expect(refused!.stderr).toContain(`refused (409): a full sync is already running (execution ${running})`);
+  });
+
+  it('runs the functions with OVERLAP_SECONDS, LOOKBACK_SECONDS and LOOKBACK_EVERY_SECONDS from its environment', async () => {
+    const status = JSON.parse((await npmRun(['status', '--', '--api-url', stack.urls.httpApi, '--json'])).stdout);
+    const watermark: string = status.orders.metadata.watermark;
+
+    const sync = await npmRun(['sync', '--', '--api-url', stack.urls.httpApi, '--poll', '0.2']);
+
+    expect(sync.code).toBe(0);
+    // The full resync reached back to the start: the next deep lookback is due one period after its window's end.
+    const dueAt = new Date(Date.parse(watermark) + 7200_000).toISOString();
+    await stack.waitForOutput(/✔ incremental run \S+ committed/);
+    expect(stack.output()).toContain(
+      `begins: incremental from watermark ${watermark} minus 5 s overlap; next deep lookback (2 min) due at ${dueAt}`,
+    );
   });
 
   it('stops everything on Ctrl-C: the stack says so, no process of the group is left, every port is free', async () => {

@@ -12,7 +12,15 @@ import { resourcesOfType, roleIdOfFunction, type Resources } from './template-he
 const DYNAMODB_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchGetItem', 'BatchWriteItem', 'Query', 'Scan'].map(
   (name) => `dynamodb:${name}`,
 );
-const SETTINGS: SettingVariable[] = ['STREAM', 'PAGE_SIZE', 'OVERLAP_SECONDS', 'LEASE_SECONDS', 'MAX_PAGES_PER_EXECUTION'];
+const SETTINGS: SettingVariable[] = [
+  'STREAM',
+  'PAGE_SIZE',
+  'OVERLAP_SECONDS',
+  'LOOKBACK_SECONDS',
+  'LOOKBACK_EVERY_SECONDS',
+  'LEASE_SECONDS',
+  'MAX_PAGES_PER_EXECUTION',
+];
 const STATES_ACTIONS = ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution', 'states:StopExecution'];
 const TABLES = { ORDERS_TABLE: 'orders', SYNC_STATE_TABLE: 'sync-state', QUARANTINE_TABLE: 'quarantine' } as const;
 /** Where a call can go on each table: the table itself, and its indexes (none for orders and sync state). */

@@ -57,6 +57,9 @@ describe('notifications', () => {
     expect(text).toContain('ended <detail-status>');
     expect(text).toContain('Error: <detail-error>');
     expect(text).toContain('console.aws.amazon.com/states');
+    // A full resync failing on a transient error: resumed by the schedule a bounded number of times, then parked.
+    expect(text).toContain('at most 3 times in a row');
+    expect(text).toContain('it stays parked while incremental runs go on');
     expect(text).not.toContain('<aws.events.event>'); // never the raw event
   });
 });

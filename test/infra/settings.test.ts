@@ -16,18 +16,23 @@ describe('context validation at synth', () => {
     expect(settingsFrom({ pageSize: '50' }).pageSize).toBe(50);
     expect(() => settingsFrom({ pageSize: 'fifty' })).toThrow('context pageSize must be a whole number from 1 to 250, got "fifty"');
     expect(() => settingsFrom({ pageSize: 2.5 })).toThrow('context pageSize must be a whole number from 1 to 250, got 2.5');
+    expect(() => settingsFrom({ fullResyncAutoResumes: -1 })).toThrow(
+      'context fullResyncAutoResumes must be a whole number from 0 to 100, got -1',
+    );
+    expect(settingsFrom({ fullResyncAutoResumes: '0' }).fullResyncAutoResumes).toBe(0);
   });
 
   it('names every wrong key at once', () => {
     let error: unknown;
     try {
-      settingsFrom({ overlapSeconds: -1, maxPagesPerExecution: 5000, sourceKind: 'ftp', scheduleEnabled: 'yes' });
+      settingsFrom({ overlapSeconds: -1, lookbackEverySeconds: 0, maxPagesPerExecution: 5000, sourceKind: 'ftp', scheduleEnabled: 'yes' });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ContextError);
     const message = (error as Error).message;
     expect(message).toContain('context overlapSeconds must be a whole number from 0 to 86400, got -1');
+    expect(message).toContain('context lookbackEverySeconds must be a whole number from 1 to 2592000, got 0');
     expect(message).toContain('context maxPagesPerExecution must be a whole number from 1 to 1000, got 5000');
     expect(message).toContain('context sourceKind must be one of http, shopify, got "ftp"');
     expect(message).toContain('context scheduleEnabled must be true or false, got "yes"');
@@ -60,8 +65,11 @@ describe('context validation at synth', () => {
         sourceKind: 'http',
         pageSize: 250,
         overlapSeconds: 300,
+        lookbackSeconds: 86_400,
+        lookbackEverySeconds: 3_600,
         leaseSeconds: 900,
         maxPagesPerExecution: 500,
+        fullResyncAutoResumes: 3,
         scheduleRate: 'rate(5 minutes)',
         scheduleEnabled: true,
         notificationEmail: undefined,

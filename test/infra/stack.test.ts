@@ -61,6 +61,8 @@ describe('stateful parts', () => {
         ],
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        // The first-seen markers commit reads expire; the entries carry no such attribute.
+        TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
         GlobalSecondaryIndexes: [
           Match.objectLike({
             IndexName: 'newest',
@@ -143,10 +145,19 @@ describe('every function', () => {
 
   it('holds only what its handler reads: its settings, tables, source and machine, and the runtime settings', () => {
     const runtime = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL', 'NODE_OPTIONS'];
-    const lease = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS'];
+    const lease = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
     const source = ['SOURCE_KIND', 'ORDERS_API_URL', 'ORDERS_API_TOKEN_SECRET_ARN'];
     const expected: Record<FunctionKey, string[]> = {
-      begin: [...runtime, ...lease, 'MAX_PAGES_PER_EXECUTION', 'ORDERS_TABLE', 'SYNC_STATE_TABLE', ...source],
+      begin: [
+        ...runtime,
+        ...lease,
+        'MAX_PAGES_PER_EXECUTION',
+        'LOOKBACK_SECONDS',
+        'LOOKBACK_EVERY_SECONDS',
+        'ORDERS_TABLE',
+        'SYNC_STATE_TABLE',
+        ...source,
+      ],
       syncPage: [
         ...runtime,
         'PAGE_SIZE',
@@ -163,7 +174,15 @@ describe('every function', () => {
       api: [...runtime, ...lease, 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE', 'STATE_MACHINE_ARN'],
       scheduledTrigger: [...runtime, ...lease, 'SYNC_STATE_TABLE', 'STATE_MACHINE_ARN'],
     };
-    const values = { STREAM: 'orders', PAGE_SIZE: '250', OVERLAP_SECONDS: '300', LEASE_SECONDS: '900', MAX_PAGES_PER_EXECUTION: '500' };
+    const values = {
+      STREAM: 'orders',
+      PAGE_SIZE: '250',
+      OVERLAP_SECONDS: '300',
+      LOOKBACK_SECONDS: '86400',
+      LOOKBACK_EVERY_SECONDS: '3600',
+      LEASE_SECONDS: '900',
+      MAX_PAGES_PER_EXECUTION: '500',
+    };
     for (const [key, id] of Object.entries(fnIds) as Array<[FunctionKey, string]>) {
       const variables = json.Resources[id].Properties.Environment.Variables;
       expect([key, Object.keys(variables).sort()]).toEqual([key, expected[key].sort()]);

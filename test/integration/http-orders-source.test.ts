@@ -340,6 +340,8 @@ describe('the HTTP orders source, failing with named errors', () => {
           field: 'total_price',
           message: `order ${victim}: field "total_price" must be a decimal string, got number 12.5`,
           position: 7,
+          // The rejected version's, so that only a valid version at least as new releases it.
+          updatedAt: api.truth(everything).find((order) => order.id === victim)!.updated_at,
         },
       ]);
     } finally {

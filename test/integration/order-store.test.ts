@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { OrderTooLargeError, RAW_GZIP_THRESHOLD_BYTES } from '../../functions/adapters/dynamodb/order-item';
+import { itemBytes, MAX_ITEM_BYTES, OrderTooLargeError, RAW_GZIP_THRESHOLD_BYTES } from '../../functions/adapters/dynamodb/order-item';
+import { decodeRawJson } from '../../functions/adapters/dynamodb/raw-payload';
 import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
 import { classifyPage } from '../../functions/core/classify';
 import { StoreWriteError } from '../../functions/core/errors';
@@ -300,6 +301,97 @@ describe('an order too big for DynamoDB even compressed', () => {
   });
 });
 
+/**
+ * An order of 1,600 line items with 255-character titles, with the details a Shopify order has: its raw JSON
+ * compresses well, but stored flat its line items alone are over 400 KB.
+ */
+function orderWithHugeDetails(id: string): Order {
+  const lineItems = Array.from({ length: 1600 }, (_, n) =>
+    rawLineItem({ id: `li_${n}`, sku: `SKU-${n}`, title: `${n} `.padEnd(255, 'Handmade ceramic mug, glazed '), price: '0.00' }),
+  );
+  lineItems[0]!.price = '119.95';
+  const order = validateOrder(rawOrder({ id, line_items: lineItems }));
+  const details: NonNullable<Order['details']> = {
+    currentTotalPrice: '129.95',
+    currentSubtotalPrice: '119.95',
+    currentTotalTax: '10.00',
+    currentTotalDiscounts: '0.00',
+    totalDiscounts: '0.00',
+    totalRefunded: '0.00',
+    totalShipping: '0.00',
+    currentTotalShipping: '0.00',
+    refunds: [{ id: 'ref_1', createdAt: null, amount: '0.00' }],
+    discountCodes: [],
+    discountApplications: [],
+    shippingLines: [],
+    taxLines: [{ title: 'VAT', rate: 0.2, price: '10.00' }],
+    billingAddress: null,
+    shippingAddress: null,
+    tags: ['wholesale'],
+    note: null,
+  };
+  return { ...order, details };
+}
+
+describe('an order whose flat details would not fit a DynamoDB item', () => {
+  it('dynalite refuses such an item as DynamoDB does (the 400 KB limit counts names and values)', async () => {
+    const { tableName } = await freshStore();
+    const order = orderWithHugeDetails(orderIdOf(1));
+    const item = {
+      id: order.id,
+      raw_gz: new Uint8Array(1000),
+      line_items: order.lineItems.map((line) => ({ id: line.id, title: line.title, quantity: line.quantity, price: line.price })),
+    };
+    expect(itemBytes(item)).toBeGreaterThan(MAX_ITEM_BYTES);
+
+    await expect(dynamo.client.send(new PutCommand({ TableName: tableName, Item: item }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringMatching(/Item size has exceeded the maximum allowed size/),
+    });
+  });
+
+  it('is stored with its line items left out, saying so, its totals exact and its raw order whole', async () => {
+    const { store, tableName } = await freshStore();
+    const huge = orderWithHugeDetails(orderIdOf(1));
+    const small = { ...validateOrder(rawOrder({ id: orderIdOf(2) })), details: huge.details };
+    expect(store.unstorable(huge)).toBeNull();
+
+    await store.putOrders([writeOf(huge), writeOf(small)]);
+
+    const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: huge.id } }));
+    expect(item).toMatchObject({
+      trimmed_details: ['line_items'],
+      line_item_count: 1600,
+      total_price: '129.95',
+      current_total_price: '129.95',
+    });
+    expect(item?.line_items).toBeUndefined();
+    expect(item?.tax_lines).toEqual([{ title: 'VAT', rate: 0.2, price: '10.00' }]);
+    expect(decodeRawJson(item!)).toEqual(huge.raw);
+    const stored = await store.readOrder(huge.id);
+    expect(stored?.trimmedDetails).toEqual(['line_items']);
+    // The small order of the same page keeps every detail.
+    const { Item: smallItem } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: small.id } }));
+    expect(smallItem?.trimmed_details).toBeUndefined();
+    expect(smallItem?.line_items).toHaveLength(1);
+  });
+
+  it('an order too big even trimmed is unstorable, with that reason', async () => {
+    const { store } = await freshStore();
+    // The customer's name is no detail to trim: stored flat beside a raw order that compresses badly, it cannot fit.
+    const tooBig = validateOrder(
+      rawOrder({
+        id: orderIdOf(2),
+        attachment: randomBytes(290 * 1024).toString('base64'),
+        customer: { id: 'cus_1', email: null, name: randomBytes(60 * 1024).toString('base64') },
+      }),
+    );
+
+    expect(store.unstorable(tooBig)).toMatch(/^order ord_0000002: \d+ bytes as an item, still \d+ with its flat details trimmed/);
+    await expect(store.putOrders([writeOf(tooBig)])).rejects.toThrow(OrderTooLargeError);
+  });
+});
+
 describe('scanning the whole table', () => {
   it('pages past DynamoDB’s 1 MB scan limit and yields every order once', async () => {
     const { store } = await freshStore();
@@ -448,6 +540,20 @@ describe('tombstones in the orders store', () => {
     const afterDeletion = validateOrder(rawOrder({ updated_at: '2025-01-05T00:00:01Z', total_price: '4.00' }));
     expect(await store.putOrders([writeOf(afterDeletion, 'run-f#0', 'inserted', null)])).toEqual({ refusedIds: [] });
     expect(await store.readOrder(live.id)).toMatchObject({ totalPrice: '4.00' });
+  });
+
+  it('inferred by reconciliation, it says so and gives way to any version a page sees live, even one made before it', async () => {
+    const { store, tableName } = await freshStore();
+    await store.putOrders([writeOf(live)]);
+    await store.putTombstones([{ ...tombstoneOf(live.updatedAt), inferred: true }]);
+    expect((await store.getVersions([live.id])).get(live.id)).toMatchObject({ deletedAt, inferred: true });
+
+    expect(await store.putOrders([writeOf(live, 'run-g#0', 'inserted', null)])).toEqual({ refusedIds: [] });
+
+    const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: live.id } }));
+    expect(item).not.toHaveProperty('deleted_at');
+    expect(item).not.toHaveProperty('inferred');
+    expect(await store.readOrder(live.id)).toMatchObject({ updatedAt: live.updatedAt, writeTag: 'run-g#0' });
   });
 
   it('is refused over a live version made after the deletion', async () => {

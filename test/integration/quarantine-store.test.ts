@@ -30,6 +30,7 @@ function entry(id: string, seenAt: string, overrides: Partial<QuarantineEntry> =
     lastSeenAt: seenAt,
     lastSeenRun: 'run-1',
     storedUpdatedAt: null,
+    rejectedUpdatedAt: '2026-01-01T11:00:00.000000Z',
     ...overrides,
   };
 }
@@ -44,7 +45,7 @@ describe.each(STORES)('the quarantine store, %s', (_, freshStore) => {
     await store.apply('orders', { put: [entry('ord_1', at(5), { firstSeenAt: at(1), lastSeenRun: 'run-2' })], release: [] });
 
     expect(await store.find('orders', ['order#ord_1', 'order#ord_2'])).toEqual(
-      new Map([['order#ord_1', { firstSeenAt: at(1), firstSeenRun: 'run-1' }]]),
+      new Map([['order#ord_1', { firstSeenAt: at(1), firstSeenRun: 'run-1', rejectedUpdatedAt: '2026-01-01T11:00:00.000000Z' }]]),
     );
     const summary = await store.summary('orders', 20);
     expect(summary.count).toBe(1);
@@ -94,6 +95,16 @@ describe.each(STORES)('the quarantine store, %s', (_, freshStore) => {
     expect(await store.firstSeenBetween('orders', { after: at(7), until: at(9) }, 20)).toEqual({ count: 0, newest: [] });
   });
 
+  it('counts an entry first seen in the span and released since: it was set aside then', async () => {
+    const store = await freshStore();
+    await store.apply('orders', { put: [entry('ord_1', at(3)), entry('ord_2', at(4))], release: [] });
+    await store.apply('orders', { put: [], release: ['order#ord_1'] });
+
+    const span = await store.firstSeenBetween('orders', { after: at(2), until: at(6) }, 20);
+
+    expect(span).toMatchObject({ count: 2, newest: [{ id: 'ord_2' }, { id: 'ord_1' }] });
+  });
+
   it('releases by key (a key not held is no error), and a released key is found no more', async () => {
     const store = await freshStore();
     await store.apply('orders', { put: [entry('ord_1', at(1)), entry('ord_2', at(2))], release: [] });
@@ -131,6 +142,30 @@ describe.each(STORES)('the quarantine store, %s', (_, freshStore) => {
     await store.apply('orders', { put: [entry('ord_big', at(1), { raw: huge, field: '(order)' })], release: [] });
 
     expect((await store.summary('orders', 20)).newest[0]).toMatchObject({ id: 'ord_big', rawKept: false });
+  });
+});
+
+describe('the DynamoDB quarantine store, what a commit reads', () => {
+  it('reads only the entries first seen in the span, whatever else the quarantine holds', async () => {
+    const tableName = (await createTestTables(dynamo.endpoint)).quarantineTable;
+    let scanned = 0;
+    const counting = {
+      send: async (command: Parameters<typeof dynamo.client.send>[0]) => {
+        const answer = (await dynamo.client.send(command as never)) as { ScannedCount?: number };
+        scanned += answer.ScannedCount ?? 0;
+        return answer;
+      },
+    };
+    const store = new DynamoQuarantineStore({ client: counting as never, tableName });
+    const earlier = Array.from({ length: 300 }, (_, n) => entry(`ord_old_${n}`, at(1)));
+    for (let n = 0; n < earlier.length; n += 100) await store.apply('orders', { put: earlier.slice(n, n + 100), release: [] });
+    await store.apply('orders', { put: [entry('ord_new_1', at(5)), entry('ord_new_2', at(5))], release: [] });
+    scanned = 0;
+
+    const span = await store.firstSeenBetween('orders', { after: at(2), until: at(6) }, 20);
+
+    expect(span.count).toBe(2);
+    expect(scanned).toBe(2);
   });
 });
 

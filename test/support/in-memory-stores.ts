@@ -212,8 +212,8 @@ export class InMemoryOrderStore implements OrderStore {
       if (write)
         versions.set(id, { id, updatedAt: write.order.updatedAt, deletedAt: null, writeTag: write.writeTag, writeKind: write.kind });
       if (tombstone) {
-        const { deletedAt, writeTag, kind } = tombstone;
-        versions.set(id, { id, updatedAt: deletedAt, deletedAt, writeTag, writeKind: kind });
+        const { deletedAt, writeTag, kind, inferred } = tombstone;
+        versions.set(id, { id, updatedAt: deletedAt, deletedAt, writeTag, writeKind: kind, ...(inferred ? { inferred } : {}) });
       }
     }
     return versions;
@@ -232,7 +232,7 @@ export class InMemoryOrderStore implements OrderStore {
       const tombstone = this.tombstones.get(id);
       const lands =
         write.replaces === null
-          ? stored === undefined && (tombstone === undefined || tombstone.deletedAt < updatedAt)
+          ? stored === undefined && (tombstone === undefined || tombstone.deletedAt < updatedAt || tombstone.inferred === true)
           : stored !== undefined && stored.order.updatedAt < updatedAt;
       if (!lands) {
         refusedIds.push(id);
@@ -283,6 +283,8 @@ export class InMemoryOrderStore implements OrderStore {
 /** The quarantine as the DynamoDB table keeps it: one entry per stream and key; a batch with a key twice is refused. */
 export class InMemoryQuarantineStore implements QuarantineStore {
   readonly entries = new Map<string, QuarantineEntry>();
+  /** What the DynamoDB store's first-seen markers hold: each entry as first seen by a run, kept after its release. */
+  readonly firstSeen = new Map<string, QuarantineEntry>();
   /** apply calls, for tests that count writes. */
   applyCalls = 0;
 
@@ -291,7 +293,8 @@ export class InMemoryQuarantineStore implements QuarantineStore {
     const found = new Map<string, QuarantineMark>();
     for (const key of keys) {
       const entry = this.entries.get(`${stream}|${key}`);
-      if (entry) found.set(key, { firstSeenAt: entry.firstSeenAt, firstSeenRun: entry.firstSeenRun });
+      if (entry)
+        found.set(key, { firstSeenAt: entry.firstSeenAt, firstSeenRun: entry.firstSeenRun, rejectedUpdatedAt: entry.rejectedUpdatedAt });
     }
     return found;
   }
@@ -300,6 +303,9 @@ export class InMemoryQuarantineStore implements QuarantineStore {
     refuseDuplicates([...change.put.map((entry) => entry.key), ...change.release], 'BatchWriteItem');
     this.applyCalls++;
     for (const entry of change.put) this.entries.set(`${stream}|${entry.key}`, structuredClone(entry));
+    for (const entry of change.put.filter((one) => one.firstSeenRun === one.lastSeenRun)) {
+      this.firstSeen.set(`${stream}|${entry.firstSeenAt}|${entry.key}`, structuredClone({ ...entry, lastSeenAt: entry.firstSeenAt }));
+    }
     for (const key of change.release) this.entries.delete(`${stream}|${key}`);
   }
 
@@ -310,9 +316,8 @@ export class InMemoryQuarantineStore implements QuarantineStore {
   }
 
   async firstSeenBetween(stream: string, span: { after: Instant | null; until: Instant }, limit: number): Promise<QuarantineSummary> {
-    const inSpan = this.ofStream(stream).filter(
-      (entry) => (span.after === null || entry.firstSeenAt > span.after) && entry.firstSeenAt <= span.until,
-    );
+    const markers = [...this.firstSeen.entries()].filter(([at]) => at.startsWith(`${stream}|`)).map(([, entry]) => entry);
+    const inSpan = markers.filter((entry) => (span.after === null || entry.firstSeenAt > span.after) && entry.firstSeenAt <= span.until);
     const newest = inSpan
       .sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || shownId(a).localeCompare(shownId(b)))
       .slice(0, limit);

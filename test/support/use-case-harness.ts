@@ -55,8 +55,15 @@ export class InMemoryShop implements OrderSource {
     const rejected: RejectedOrder[] = [];
     for (const order of served) {
       const broken = this.broken.get(order.id);
-      if (broken) rejected.push({ id: order.id, raw: { ...order.raw, broken: broken.field }, ...broken, position: orders.length });
-      else orders.push(order);
+      if (broken) {
+        rejected.push({
+          id: order.id,
+          raw: { ...order.raw, broken: broken.field },
+          ...broken,
+          position: orders.length,
+          updatedAt: order.updatedAt,
+        });
+      } else orders.push(order);
     }
     return { orders, rejected, nextCursor, stats: { requests: 1, throttled: 0, retried: 0 } };
   }

@@ -1,8 +1,9 @@
 // The bench's arithmetic: billed state transitions from an execution's history, the source calls a run needs,
 // and the projected cost from counted usage at the printed prices.
-import { projectCost, scaleCost, type Prices } from '../../bench/cost';
+import { deepLookbackMonthlyCost, deepLookbackUsage, projectCost, scaleCost, type Prices } from '../../bench/cost';
+import type { PhaseResult } from '../../bench/phases';
 import { stateTransitions } from '../../bench/phases';
-import { expectedSourceCalls } from '../../bench/report';
+import { buildReport, expectedSourceCalls, reportFindings, type BenchSettings, type Machine } from '../../bench/report';
 
 const at = new Date(0);
 const event = (type: string) => ({ id: 0, previousEventId: 0, type, timestamp: at });
@@ -92,5 +93,101 @@ describe('projected cost', () => {
         prices,
       ),
     ).toThrow('no memory size known for function commit');
+  });
+});
+
+describe('the deep lookback’s cost', () => {
+  const prices: Prices = {
+    source: 'test prices',
+    stepFunctionsPerTransition: 0.001,
+    lambdaPerRequest: 0.01,
+    lambdaPerGbSecond: { arm64: 1, x86_64: 1 },
+    dynamoPerWriteUnit: 0.1,
+    dynamoPerReadUnit: 0.05,
+    schedulerPerInvocation: 0.5,
+  };
+  const sizing = {
+    begin: { logicalId: 'Begin', memoryMb: 1024, architecture: 'arm64' as const },
+    'sync-page': { logicalId: 'SyncPage', memoryMb: 1024, architecture: 'arm64' as const },
+    commit: { logicalId: 'Commit', memoryMb: 1024, architecture: 'arm64' as const },
+  };
+  /** A measured no-change run: one page of 100 unchanged orders. */
+  const measured = {
+    usage: {
+      transitions: 6,
+      invocations: { begin: 1, 'sync-page': 1, commit: 1 },
+      billedMs: { begin: 10, 'sync-page': 20, commit: 10 },
+      readUnits: 203,
+      writeUnits: 12,
+      schedulerInvocations: 1,
+    },
+    orders: 100,
+    pages: 1,
+    orderReadUnits: 200,
+    stateWriteUnitsPerWrite: 2,
+  };
+
+  it('re-reads the lookback’s orders: per order what the measured run spent, per extra page one step, 2 transitions and 2 state writes', () => {
+    const usage = deepLookbackUsage(measured, { orders: 1_000, pageSize: 250 });
+
+    expect(usage).toEqual({
+      transitions: 6 + 2 * 3,
+      invocations: { begin: 1, 'sync-page': 4, commit: 1 },
+      billedMs: { begin: 10, 'sync-page': 20 + 0.2 * 900, commit: 10 },
+      readUnits: 203 + 2 * 900,
+      writeUnits: 12 + 2 * 2 * 3,
+      schedulerInvocations: 1,
+    });
+  });
+
+  it('costs per month what each deep run adds over the ordinary run it replaces, once per period', () => {
+    const ordinary = projectCost(measured.usage, sizing, prices);
+    const deep = projectCost(deepLookbackUsage(measured, { orders: 1_000, pageSize: 250 }), sizing, prices);
+
+    const month = deepLookbackMonthlyCost(deep, ordinary, 3_600);
+
+    expect(month.total).toBeCloseTo((deep.total - ordinary.total) * 720);
+    expect(month.dynamoReads).toBeCloseTo(1_800 * 0.05 * 720);
+    expect(month.scheduler).toBe(0);
+  });
+
+  it('is printed beside the other cost lines, from the measured incremental and no-change runs', () => {
+    const phase = (name: 'incremental' | 'no-change incremental', counts: Record<string, number>) =>
+      ({
+        phase: name,
+        orders: 100,
+        pageSize: 250,
+        pages: 1,
+        apiCalls: 2,
+        wallMs: 1_000,
+        partsMs: {},
+        counts: { fetched: 100, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0, ...counts },
+        transitions: 6,
+        invocations: { begin: 1, 'sync-page': 1, commit: 1 },
+        billedMs: { begin: 10, 'sync-page': 20, commit: 10 },
+        dynamo: {
+          calls: { UpdateCommand: 6 },
+          readUnits: { 'sync-state': 3, orders: 100, quarantine: 100 },
+          writeUnits: { 'sync-state': 12 },
+          itemsWritten: 0,
+          keysRead: 200,
+        },
+      }) as unknown as PhaseResult;
+
+    const report = buildReport({
+      settings: { orders: 300_000, pageSize: 250 } as BenchSettings,
+      machine: {} as Machine,
+      phases: [phase('incremental', { updated: 100 }), phase('no-change incremental', { unchanged: 100 })],
+      sizing,
+      prices,
+    });
+
+    const lines = reportFindings(report).filter((line) => line.includes('a month of'));
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(
+      /^ {2}a month of deep lookbacks beyond the ordinary runs they replace, every 60 min reaching back 24 h \(720 runs, each re-reading 28800 unchanged orders in 116 pages: 100 changes per 5 min\): \$[\d,.]+ = Step Functions/,
+    );
+    const deep = report.costs.find((cost) => cost.what.startsWith('a month of deep lookbacks'))!;
+    expect(deep.cost.total).toBeGreaterThan(0);
   });
 });

@@ -37,6 +37,7 @@ function lastRun(overrides: Partial<LastRunView> = {}): LastRunView {
     pages: 1,
     counts: { fetched: 42, inserted: 40, updated: 2, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
     error: null,
+    deep_lookback: null,
     ...overrides,
   };
 }
@@ -49,6 +50,7 @@ function status(orders: Partial<SyncStatus['orders']> = {}): SyncStatus {
       metadata: { last_sync_time: null, last_record_time: null, records_synced: 0, is_full_sync: false, updated_at: null, watermark: null },
       running: null,
       last_run: null,
+      last_deep_lookback: null,
       resumable: null,
       quarantined: { count: 0, orders: [] },
       ...orders,
@@ -160,6 +162,28 @@ describe('formatStatus', () => {
     );
   });
 
+  it('the last deep lookback: when, how far back, and what it found that ordinary windows had missed', () => {
+    const deep = {
+      run_id: 'inc-schedule-b',
+      at: '2026-01-01T11:00:00.000000Z',
+      reached_from: '2025-12-31T11:00:00.000000Z',
+      ordinary_from: '2026-01-01T10:55:00.000000Z',
+    };
+
+    expect(
+      formatStatus(status({ last_deep_lookback: { ...deep, found: 3 } }), NOW)
+        .split('\n')
+        .at(-1),
+    ).toBe(
+      'deep lookback   1h00m ago from 2025-12-31T11:00:00.000000Z: 3 orders ordinary windows had missed (the source makes changes visible late)',
+    );
+    expect(
+      formatStatus(status({ last_deep_lookback: { ...deep, found: 0 } }), NOW)
+        .split('\n')
+        .at(-1),
+    ).toBe('deep lookback   1h00m ago from 2025-12-31T11:00:00.000000Z: 0 orders ordinary windows had missed');
+  });
+
   it('a store never synced: nothing stored, never, no watermark, nothing running', () => {
     expect(formatStatus(status(), NOW)).toBe(
       ['orders stored   0', 'last synced     never', 'watermark       -', 'newest order    -', 'running         nothing'].join('\n'),
@@ -224,7 +248,14 @@ describe('formatStatus', () => {
           counts: { fetched: 120_000, inserted: 120_000, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
           error: { name: 'SourceUnavailableError', message: 'HTTP 503 after 5 tries', page: 480 },
         }),
-        resumable: { run_id: 'full-http-z', pages: 480, orders_fetched: 120_000, error: 'SourceUnavailableError' },
+        resumable: {
+          run_id: 'full-http-z',
+          pages: 480,
+          orders_fetched: 120_000,
+          error: 'SourceUnavailableError',
+          auto_resumes: 3,
+          resumes: 'by-hand',
+        },
       }),
       NOW,
     );
@@ -237,7 +268,7 @@ describe('formatStatus', () => {
       'last run        full run FAILED: 480 pages, 120,000 orders (120,000 new, 0 changed, 0 unchanged) in 30m00s (67 orders/s)',
       '                error at page 480: SourceUnavailableError: HTTP 503 after 5 tries',
       '                execution full-http-z-p1, finished 30m00s ago (http)',
-      'resumable       full resync full-http-z stopped after 480 pages (120,000 orders); continue it with: npm run sync -- --resume',
+      'resumable       full resync full-http-z stopped after 480 pages (120,000 orders); parked after 3 automatic resumes; continue it with: npm run sync -- --resume',
     ]);
   });
 

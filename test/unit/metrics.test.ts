@@ -100,6 +100,18 @@ describe('PowertoolsRunMetrics', () => {
     expect(emf).not.toHaveProperty('error');
   });
 
+  it('a committed deep lookback adds LateChangesFound: the orders it found that ordinary windows had missed, 0 included', () => {
+    for (const found of [3, 0]) {
+      const { target, flushes, port } = capturedMetrics();
+
+      port.run(run({ mode: 'incremental', lookback: { ordinaryFrom: '2026-01-01T11:55:00.000000Z', found } }), WATERMARK_LAG);
+      target.publishStoredMetrics();
+
+      expect(Object.fromEntries(metricValues(flushes[0]!))).toMatchObject({ [SYNC_METRICS.lateChangesFound]: found });
+      expect(metricUnits(flushes[0]!)[SYNC_METRICS.lateChangesFound]).toBe('Count');
+    }
+  });
+
   it('reports no watermark lag for a failed run, and names its error', () => {
     const { target, flushes, port } = capturedMetrics();
     const failed = run({

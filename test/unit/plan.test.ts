@@ -44,6 +44,105 @@ const incremental: RunRequest = { mode: 'incremental', resume: false };
 const full: RunRequest = { mode: 'full', resume: false };
 const resume: RunRequest = { mode: 'full', resume: true };
 
+describe('planRun, the periodic deep lookback', () => {
+  const WATERMARK = '2026-11-25T15:00:00.000000Z';
+  const LOOKBACK = { reachMs: 86_400_000, everyMs: 3_600_000 };
+  const lookedBackTo = (instant: string | null): Checkpoint => ({ ...checkpointAt(WATERMARK), lookedBackTo: instant });
+
+  it('reaches back the lookback instead of the overlap once a period has passed since the last deep window', () => {
+    const plan = planRun({
+      request: incremental,
+      checkpoint: lookedBackTo('2026-11-25T14:01:02.345000Z'),
+      unfinishedRun: null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+      lookback: LOOKBACK,
+    });
+
+    expect(plan).toEqual({
+      kind: 'new',
+      mode: 'incremental',
+      window: { from: '2026-11-24T15:00:00.000000Z', to: NOW },
+      lookback: { ordinaryFrom: '2026-11-25T14:55:00.000000Z' },
+      reason: `incremental from watermark ${WATERMARK} minus 1440 min: a deep lookback (every 60 min; the overlap is 5 min)`,
+    });
+  });
+
+  it('keeps the overlap until the period has passed, and says when the next deep lookback is due', () => {
+    const plan = planRun({
+      request: incremental,
+      checkpoint: lookedBackTo('2026-11-25T14:01:02.346000Z'),
+      unfinishedRun: null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+      lookback: LOOKBACK,
+    });
+
+    expect(plan).toMatchObject({ window: { from: '2026-11-25T14:55:00.000000Z', to: NOW } });
+    expect(plan).not.toHaveProperty('lookback');
+    expect(plan.reason).toBe(
+      `incremental from watermark ${WATERMARK} minus 5 min overlap; next deep lookback (1440 min) due at 2026-11-25T15:01:02.346Z`,
+    );
+  });
+
+  it('is due at once for a checkpoint that never looked back', () => {
+    const plan = planRun({
+      request: incremental,
+      checkpoint: lookedBackTo(null),
+      unfinishedRun: null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+      lookback: LOOKBACK,
+    });
+
+    expect(plan).toMatchObject({
+      window: { from: '2026-11-24T15:00:00.000000Z' },
+      lookback: { ordinaryFrom: '2026-11-25T14:55:00.000000Z' },
+    });
+  });
+
+  it('never reaches back less than the overlap: a lookback of 0 (or not beyond the overlap) is none', () => {
+    for (const reachMs of [0, FIVE_MIN]) {
+      const plan = planRun({
+        request: incremental,
+        checkpoint: lookedBackTo(null),
+        unfinishedRun: null,
+        now: NOW,
+        overlapMs: FIVE_MIN,
+        lookback: { reachMs, everyMs: 1000 },
+      });
+      expect(plan).toMatchObject({ window: { from: '2026-11-25T14:55:00.000000Z' } });
+      expect(plan).not.toHaveProperty('lookback');
+    }
+  });
+
+  it('does not change a full run', () => {
+    const plan = planRun({
+      request: full,
+      checkpoint: lookedBackTo(null),
+      unfinishedRun: null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+      lookback: LOOKBACK,
+    });
+
+    expect(plan).toEqual({ kind: 'new', mode: 'full', window: { from: null, to: NOW }, reason: 'full resync requested' });
+  });
+
+  it('refuses a lookback that is not a whole number of milliseconds', () => {
+    expect(() =>
+      planRun({
+        request: incremental,
+        checkpoint: lookedBackTo(null),
+        unfinishedRun: null,
+        now: NOW,
+        overlapMs: 0,
+        lookback: { reachMs: 1.5, everyMs: 1 },
+      }),
+    ).toThrow('lookback must be a whole number of milliseconds >= 0, got 1.5');
+  });
+});
+
 describe('planRun, incremental', () => {
   it('syncs from the watermark minus the overlap up to now', () => {
     const plan = planRun({
@@ -124,7 +223,8 @@ describe('planRun, incremental', () => {
         kind: 'resume',
         from: 'run',
         run: failed,
-        reason: `the last full resync failed on a transient ${name}: resuming failed full resync full-http-20261125T140000Z-7f3a at page 7`,
+        automatic: true,
+        reason: `the last full resync failed on a transient ${name} (automatic resume 1 of 3): resuming failed full resync full-http-20261125T140000Z-7f3a at page 7`,
       });
     },
   );
@@ -166,6 +266,7 @@ describe('planRun, incremental', () => {
       kind: 'resume',
       from: 'run',
       run: cutOff,
+      automatic: false,
       reason: 'no checkpoint yet: resuming failed full resync full-http-20261125T140000Z-7f3a at page 7',
     });
   });
@@ -229,6 +330,50 @@ describe('planRun, incremental beside a parked full resync', () => {
   });
 });
 
+describe('planRun, automatic resumes of a full resync failed on a transient error', () => {
+  const failedAfter = (autoResumes: number) =>
+    unfinished({ autoResumes, error: { name: 'SourceUnavailableError', message: '503 on page 7', page: 7, at: NOW } });
+  const tick = (run: ReturnType<typeof unfinished>, where: 'run' | 'parked', autoResumes?: number) =>
+    planRun({
+      request: incremental,
+      checkpoint: checkpointAt('2026-11-25T14:56:00.000000Z'),
+      unfinishedRun: where === 'run' ? run : null,
+      parkedRun: where === 'parked' ? run : null,
+      now: NOW,
+      overlapMs: FIVE_MIN,
+      ...(autoResumes === undefined ? {} : { autoResumes }),
+    });
+
+  it.each([0, 1, 2])('are tried while fewer than 3 were (%i so far)', (sofar) => {
+    expect(tick(failedAfter(sofar), 'run')).toMatchObject({ kind: 'resume', automatic: true });
+  });
+
+  it.each(['run', 'parked'] as const)(
+    'stop after 3: the tick runs incremental and the resync (in the %s slot) waits for a hand',
+    (where) => {
+      expect(tick(failedAfter(3), where)).toMatchObject({ kind: 'new', mode: 'incremental' });
+    },
+  );
+
+  it('follow the setting: 0 never resumes by itself, 5 resumes a fourth time', () => {
+    expect(tick(failedAfter(0), 'run', 0)).toMatchObject({ kind: 'new', mode: 'incremental' });
+    expect(tick(failedAfter(3), 'run', 5)).toMatchObject({ kind: 'resume', automatic: true, reason: expect.stringContaining('4 of 5') });
+  });
+
+  it('a resume by hand is still possible once they are spent', () => {
+    const plan = planRun({
+      request: resume,
+      checkpoint: checkpointAt(NOW),
+      unfinishedRun: null,
+      parkedRun: failedAfter(3),
+      now: NOW,
+      overlapMs: FIVE_MIN,
+    });
+
+    expect(plan).toMatchObject({ kind: 'resume', from: 'parked', automatic: false });
+  });
+});
+
 describe('planRun, resume', () => {
   it('resumes the failed full resync with its saved cursor and counts', () => {
     const failed = unfinished();
@@ -239,6 +384,7 @@ describe('planRun, resume', () => {
       kind: 'resume',
       from: 'run',
       run: failed,
+      automatic: false,
       reason: 'resuming failed full resync full-http-20261125T140000Z-7f3a at page 7',
     });
   });
@@ -265,6 +411,7 @@ describe('planRun, resume', () => {
       kind: 'resume',
       from: 'parked',
       run: parked,
+      automatic: false,
       reason: 'resuming parked failed full resync full-http-20261125T140000Z-7f3a at page 7',
     });
   });

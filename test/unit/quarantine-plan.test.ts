@@ -5,7 +5,7 @@ import { planQuarantine, type QuarantineMark, type RejectedOrder } from '../../f
 import { order } from '../support/order-factory';
 
 const NOW = '2026-01-01T12:00:00.000000Z';
-const EARLIER: QuarantineMark = { firstSeenAt: '2026-01-01T11:00:00.000000Z', firstSeenRun: 'full-test-r1' };
+const EARLIER: QuarantineMark = { firstSeenAt: '2026-01-01T11:00:00.000000Z', firstSeenRun: 'full-test-r1', rejectedUpdatedAt: null };
 
 function rejected(id: string, field: string, position: number): RejectedOrder {
   return { id, raw: { id, broken: field }, field, message: `order ${id}: field "${field}" is broken`, position };

@@ -79,7 +79,14 @@ describe('describeStatus', () => {
   it('does not show an expired lease as running, and offers its abandoned full run for resume', () => {
     const status = describeStatus(state({ lease: { ...lease, expiresAt: NOW - 1 }, run }), NOW);
     expect(status.orders.running).toBeNull();
-    expect(status.orders.resumable).toEqual({ run_id: run.runId, pages: 10, orders_fetched: 1200, error: null });
+    expect(status.orders.resumable).toEqual({
+      run_id: run.runId,
+      pages: 10,
+      orders_fetched: 1200,
+      error: null,
+      auto_resumes: 0,
+      resumes: 'by-hand',
+    });
   });
 
   it('shows the last run with its error', () => {
@@ -149,6 +156,13 @@ describe('describeStatus', () => {
       NOW,
     );
     expect(status.orders.running).toMatchObject({ run_id: incremental.runId, mode: 'incremental' });
-    expect(status.orders.resumable).toEqual({ run_id: run.runId, pages: 10, orders_fetched: 1200, error: 'order ord_1: total_price' });
+    expect(status.orders.resumable).toEqual({
+      run_id: run.runId,
+      pages: 10,
+      orders_fetched: 1200,
+      error: 'order ord_1: total_price',
+      auto_resumes: 0,
+      resumes: 'by-hand',
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Starts and describes executions of the sync state machine through the Step Functions API (AWS, or the local endpoint).
 import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { ExecutionStarter, ExecutionStatus, StartedExecution } from '../../core/ports';
+import type { ExecutionStarter, ExecutionState, StartedExecution } from '../../core/ports';
 
 export class SfnExecutionStarter implements ExecutionStarter {
   constructor(
@@ -19,11 +19,11 @@ export class SfnExecutionStarter implements ExecutionStarter {
     };
   }
 
-  async status(name: string): Promise<ExecutionStatus | null> {
+  async status(name: string): Promise<ExecutionState | null> {
     try {
       const answer = await this.client.send(new DescribeExecutionCommand({ executionArn: this.executionArnOf(name) }));
       if (!answer.status) throw new Error(`DescribeExecution answered no status for execution ${name}`);
-      return answer.status;
+      return { status: answer.status, stoppedAtMs: answer.stopDate ? answer.stopDate.getTime() : null };
     } catch (error) {
       if (error instanceof ExecutionDoesNotExist || (error as Error).name === 'ExecutionDoesNotExist') return null;
       throw error;

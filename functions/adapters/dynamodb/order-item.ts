@@ -1,5 +1,6 @@
 // The orders table's item: what a dashboard reads (snake_case, exact money strings, Instants), and the
-// source's raw order kept whole, gzip-compressed when it is big. Pure mapping both ways.
+// source's raw order kept whole, gzip-compressed when it is big; flat details trimmed when the whole item would not
+// fit DynamoDB's 400 KB. Pure mapping both ways.
 import type { Order, OrderAddress, OrderDetails } from '../../core/order';
 import type { OrderWrite, StoredVersion, WriteKind } from '../../core/ports';
 import { OrderSyncError } from '../../core/errors';
@@ -84,6 +85,11 @@ export interface OrderItem {
     variant_id: string | null;
     product_id: string | null;
   }>;
+  /**
+   * The flat detail attributes left out because the whole item would not fit DynamoDB's 400 KB (largest first):
+   * their content is in the raw order, which is always kept whole. Absent when nothing was trimmed.
+   */
+  trimmed_details?: TrimmableDetail[];
   /** The source's order as JSON, when it is small enough ... */
   raw?: string;
   /** ... else the same JSON gzip-compressed. Exactly one of the two is present. */
@@ -96,17 +102,94 @@ export interface StoredOrder extends Omit<Order, 'lineItems'> {
   syncedAt: string;
   writeTag: string | null;
   writeKind: WriteKind | null;
+  /** The flat details the item left out (lists read as empty here; the raw order has them); empty when none. */
+  trimmedDetails: TrimmableDetail[];
 }
 
-/** An order that cannot fit DynamoDB's 400 KB item even compressed: retrying will not help. */
+/** An order that cannot fit DynamoDB's 400 KB item even compressed and trimmed: retrying will not help. */
 export class OrderTooLargeError extends OrderSyncError {
   readonly retryable = false;
 }
 
+/** DynamoDB's item limit, which counts attribute names and values alike. */
+export const MAX_ITEM_BYTES = 400 * 1024;
+
+/**
+ * The flat details an item may leave out when it would not fit, largest first: lists a dashboard can also read from
+ * the raw order. The totals, the addresses and the version are never trimmed, so the money a dashboard sums is exact.
+ */
+const TRIMMABLE_DETAILS = [
+  'line_items',
+  'refunds',
+  'discount_applications',
+  'shipping_lines',
+  'tax_lines',
+  'discount_codes',
+  'tags',
+  'note',
+] as const;
+export type TrimmableDetail = (typeof TRIMMABLE_DETAILS)[number];
+
+/**
+ * An attribute value's size as DynamoDB counts it (docs: "Item sizes and formats"): a string its UTF-8 bytes, a
+ * binary its bytes, a number up to 21 bytes (counted here as its decimal digits plus one, an upper bound for the
+ * integers and decimal strings we store), null and booleans 1, a list or map 3 bytes plus 1 per element plus the
+ * elements (and a map's names).
+ */
+function attributeBytes(value: unknown): number {
+  if (value === undefined) return 0;
+  if (value === null || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (typeof value === 'number') return String(value).length + 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) return value.reduce((sum: number, element) => sum + 1 + attributeBytes(element), 3);
+  return Object.entries(value as Record<string, unknown>).reduce(
+    (sum, [name, inner]) => (inner === undefined ? sum : sum + 1 + Buffer.byteLength(name, 'utf8') + attributeBytes(inner)),
+    3,
+  );
+}
+
+/** The whole item's size as DynamoDB counts it against its 400 KB: every attribute's name and value. */
+export function itemBytes(item: object): number {
+  return Object.entries(item).reduce(
+    (sum, [name, value]) => (value === undefined ? sum : sum + Buffer.byteLength(name, 'utf8') + attributeBytes(value)),
+    0,
+  );
+}
+
+/**
+ * The item as it fits: untouched when it does, else without its largest flat details, one at a time, until it
+ * does (the item names what it left out). OrderTooLargeError when even the untrimmable rest does not fit.
+ */
+function fitted(item: OrderItem): OrderItem {
+  let bytes = itemBytes(item);
+  if (bytes <= MAX_ITEM_BYTES) return item;
+  const untrimmed = bytes;
+  const trimmed: TrimmableDetail[] = [];
+  const kept: Record<string, unknown> = { ...item };
+  const bySize = TRIMMABLE_DETAILS.filter((name) => kept[name] !== undefined)
+    .map((name) => ({ name, bytes: Buffer.byteLength(name, 'utf8') + attributeBytes(kept[name]) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  for (const detail of bySize) {
+    delete kept[detail.name];
+    trimmed.push(detail.name);
+    bytes = itemBytes({ ...kept, trimmed_details: trimmed });
+    if (bytes <= MAX_ITEM_BYTES) return { ...(kept as unknown as OrderItem), trimmed_details: trimmed };
+  }
+  throw new OrderTooLargeError(
+    `order ${item.id}: ${untrimmed} bytes as an item, still ${bytes} with its flat details trimmed, ` +
+      'more than a DynamoDB item can hold (400 KB)',
+  );
+}
+
 /** The attributes getVersions reads: enough to classify an incoming version (`deleted_at`: a tombstone's). */
-export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind'] as const;
+export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind', 'inferred'] as const;
 
 export function orderToItem(write: OrderWrite): OrderItem {
+  return fitted(untrimmedItem(write));
+}
+
+function untrimmedItem(write: OrderWrite): OrderItem {
   const { order } = write;
   return {
     id: order.id,
@@ -262,10 +345,26 @@ function encodedRaw(raw: Record<string, unknown>): EncodedRaw {
   return encoded;
 }
 
-/** Why this order cannot be an item (its raw order too big even compressed), or null. */
-export function unstorableReason(order: Pick<Order, 'id' | 'raw'>): string | null {
+/**
+ * The write metadata at its longest, to size an order before its write is known: a run id is well under 150
+ * characters (execution-name.ts), its write tag that plus the page.
+ */
+const SIZING_WRITE = { syncedAt: '2000-01-01T00:00:00.000000Z', writeTag: 'w'.repeat(200), kind: 'inserted', replaces: null } as const;
+
+/**
+ * Why this order cannot be an item (its raw order too big even compressed, or the item too big even with its flat
+ * details trimmed), or null.
+ */
+export function unstorableReason(order: Order): string | null {
   const encoded = encodedRaw(order.raw);
-  return 'tooLarge' in encoded ? tooLargeMessage(order.id, encoded.tooLarge) : null;
+  if ('tooLarge' in encoded) return tooLargeMessage(order.id, encoded.tooLarge);
+  try {
+    fitted(untrimmedItem({ ...SIZING_WRITE, order }));
+    return null;
+  } catch (error) {
+    if (error instanceof OrderTooLargeError) return error.message;
+    throw error;
+  }
 }
 
 function encodeRaw(orderId: string, raw: Record<string, unknown>): Pick<OrderItem, 'raw' | 'raw_gz'> {
@@ -305,6 +404,7 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
     syncedAt: stored.synced_at,
     writeTag: stored.write_tag ?? null,
     writeKind: stored.write_kind ?? null,
+    trimmedDetails: stored.trimmed_details ?? [],
     ...(details ? { details } : {}),
     raw: decodeRaw(stored),
   };
@@ -312,14 +412,18 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
 
 /** Read back the version attributes only (a projected BatchGet or Scan). */
 export function itemToStoredVersion(item: Record<string, unknown>): StoredVersion {
-  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> & { deleted_at?: string };
+  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> & {
+    deleted_at?: string;
+    inferred?: boolean;
+  };
   const deletedAt = stored.deleted_at ?? null;
   return {
     id: stored.id,
-    // A tombstone's version is its deletion: only a version made after it may replace it.
+    // A tombstone's version is its deletion: only a version made after it may replace it (unless it was inferred).
     updatedAt: deletedAt ?? stored.updated_at,
     deletedAt,
     writeTag: stored.write_tag ?? null,
     writeKind: stored.write_kind ?? null,
+    ...(stored.inferred === true ? { inferred: true } : {}),
   };
 }

@@ -23,10 +23,11 @@ const BATCH_GET_MAX_KEYS = 100;
 /**
  * A write lands over no stored item (or one older), never over a newer version, whoever stored it (a zombie step
  * whose lease expired, a run that went on meanwhile). A tombstone (`deleted_at`, docs/design.md "Deletions") is
- * replaced only by a version made after the deletion, as an insert (the counter gains the order back); a write
- * classified over a live version never lands over a tombstone (it would bring the order back uncounted).
+ * replaced only by a version made after the deletion, as an insert (the counter gains the order back), or by any
+ * version when reconciliation inferred it (`inferred`); a write classified over a live version never lands over a
+ * tombstone (it would bring the order back uncounted).
  */
-const WRITE_OVER_NOTHING = 'attribute_not_exists(#id) OR #deleted_at < :updated_at';
+const WRITE_OVER_NOTHING = 'attribute_not_exists(#id) OR #deleted_at < :updated_at OR #inferred = :inferred';
 const WRITE_OVER_OLDER = 'attribute_not_exists(#deleted_at) AND #updated_at < :updated_at';
 /** A tombstone lands over nothing, or over a live version not newer than the deletion; never over a tombstone. */
 const TOMBSTONE_OVER_NOTHING = 'attribute_not_exists(#id)';
@@ -115,8 +116,11 @@ export class DynamoOrderStore implements OrderStore {
       Item: { ...item },
       ConditionExpression: replaces === null ? WRITE_OVER_NOTHING : WRITE_OVER_OLDER,
       ExpressionAttributeNames:
-        replaces === null ? { '#id': 'id', '#deleted_at': 'deleted_at' } : { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at' },
-      ExpressionAttributeValues: { ':updated_at': item.updated_at },
+        replaces === null
+          ? { '#id': 'id', '#deleted_at': 'deleted_at', '#inferred': 'inferred' }
+          : { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at' },
+      ExpressionAttributeValues:
+        replaces === null ? { ':updated_at': item.updated_at, ':inferred': true } : { ':updated_at': item.updated_at },
     });
     return this.sendConditional(request);
   }

@@ -1,10 +1,12 @@
 // QuarantineStore on DynamoDB: the quarantine table (tables.ts), one item per order set aside per stream. A page's
 // look-up is one round of BatchGetItem, its changes BatchWriteItem puts and deletes; the status reads the `newest`
-// index, which holds no payload, for the count and the newest entries.
+// index, which holds no payload, for the count and the newest entries. Beside each entry first seen, a small marker
+// keyed by when (`first#<first seen>#<key>`): commit reads the markers of its span, never the whole quarantine.
 import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { StoreWriteError } from '../../core/errors';
 import type { QuarantineStore } from '../../core/ports';
+import { epochMsOf } from '../../core/instant';
 import type { Instant } from '../../core/order';
 import {
   shownId,
@@ -18,6 +20,30 @@ import { decodeRawJson, encodeRawJson } from './raw-payload';
 import { QUARANTINE_TABLE_KEY } from './tables';
 
 const BATCH_GET_MAX_KEYS = 100;
+/** How long a first-seen marker is kept (DynamoDB's TTL removes it): far longer than any gap between two commits. */
+const MARKER_TTL_SECONDS = 90 * 86_400;
+
+/**
+ * The sort key of the marker of an entry first seen at `firstSeenAt`: markers sort by when, before every entry key
+ * (`order#…`, `payload#…`), and `first#<instant>$` bounds every marker of that instant (`$` sorts after `#`).
+ */
+const markerKey = (firstSeenAt: Instant, key: string) => `first#${firstSeenAt}#${key}`;
+const markersThrough = (instant: Instant) => `first#${instant}$`;
+
+/** A marker as stored: what commit announces of an entry first seen, without its payload; not in the `newest` index. */
+interface MarkerItem {
+  stream: string;
+  key: string;
+  marker_of: string;
+  id: string | null;
+  field: string;
+  message: string;
+  first_seen_at: string;
+  stored_updated_at: string | null;
+  raw_kept: boolean;
+  /** Epoch seconds (QUARANTINE_TABLE_KEY.ttlAttribute): DynamoDB's TTL deletes the marker then. */
+  expires_at: number;
+}
 const BATCH_WRITE_MAX_ITEMS = 25;
 
 export interface DynamoQuarantineStoreOptions {
@@ -39,6 +65,8 @@ export interface QuarantineItem {
   last_seen_at: string;
   last_seen_run: string;
   stored_updated_at: string | null;
+  /** The rejected version's updated_at (null: unreadable; absent on entries written before it was kept). */
+  rejected_updated_at?: string | null;
   /** The payload as sent (`raw`) or gzip-compressed (`raw_gz`); neither when it was too big even compressed ... */
   raw?: string;
   raw_gz?: Uint8Array;
@@ -50,8 +78,6 @@ export interface QuarantineItem {
 
 type Key = { stream: string; key: string };
 
-/** What itemToView reads of an item: the status's view, never the payload. */
-const VIEW_ATTRIBUTES = ['key', 'id', 'field', 'message', 'first_seen_at', 'last_seen_at', 'stored_updated_at', 'raw_kept'] as const;
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Key } };
 
 export function entryToItem(stream: string, entry: QuarantineEntry): QuarantineItem {
@@ -68,6 +94,7 @@ export function entryToItem(stream: string, entry: QuarantineEntry): QuarantineI
     last_seen_at: entry.lastSeenAt,
     last_seen_run: entry.lastSeenRun,
     stored_updated_at: entry.storedUpdatedAt,
+    rejected_updated_at: entry.rejectedUpdatedAt,
     ...('tooLarge' in encoded ? {} : encoded),
     raw_kept: !('tooLarge' in encoded),
     raw_bytes: Buffer.byteLength(json, 'utf8'),
@@ -86,6 +113,35 @@ export function itemToView(item: Record<string, unknown>): QuarantinedOrderView 
     firstSeenAt: stored.first_seen_at,
     storedUpdatedAt: stored.stored_updated_at ?? null,
     rawKept: stored.raw_kept,
+  };
+}
+
+function markerOf(item: QuarantineItem): MarkerItem {
+  return {
+    stream: item.stream,
+    key: markerKey(item.first_seen_at, item.key),
+    marker_of: item.key,
+    id: item.id,
+    field: item.field,
+    message: item.message,
+    first_seen_at: item.first_seen_at,
+    stored_updated_at: item.stored_updated_at,
+    raw_kept: item.raw_kept,
+    expires_at: Math.floor(epochMsOf(item.first_seen_at) / 1000) + MARKER_TTL_SECONDS,
+  };
+}
+
+function markerToView(item: Record<string, unknown>): QuarantinedOrderView {
+  const marker = item as unknown as MarkerItem;
+  return {
+    id: shownId({ key: marker.marker_of, id: marker.id ?? null }),
+    idFromPayload: marker.id == null,
+    field: marker.field,
+    message: marker.message,
+    seenAt: marker.first_seen_at,
+    firstSeenAt: marker.first_seen_at,
+    storedUpdatedAt: marker.stored_updated_at ?? null,
+    rawKept: marker.raw_kept,
   };
 }
 
@@ -129,21 +185,35 @@ export class DynamoQuarantineStore implements QuarantineStore {
         [this.tableName]: {
           Keys: keys,
           ConsistentRead: true,
-          ProjectionExpression: '#key, #first_seen_at, #first_seen_run',
-          ExpressionAttributeNames: { '#key': 'key', '#first_seen_at': 'first_seen_at', '#first_seen_run': 'first_seen_run' },
+          ProjectionExpression: '#key, #first_seen_at, #first_seen_run, #rejected_updated_at',
+          ExpressionAttributeNames: {
+            '#key': 'key',
+            '#first_seen_at': 'first_seen_at',
+            '#first_seen_run': 'first_seen_run',
+            '#rejected_updated_at': 'rejected_updated_at',
+          },
         },
       },
     });
     const answer = await this.transient(`reading ${keys.length} quarantine keys`, () => this.client.send(request));
     for (const item of answer.Responses?.[this.tableName] ?? []) {
-      found.set(String(item.key), { firstSeenAt: String(item.first_seen_at), firstSeenRun: String(item.first_seen_run) });
+      found.set(String(item.key), {
+        firstSeenAt: String(item.first_seen_at),
+        firstSeenRun: String(item.first_seen_run),
+        rejectedUpdatedAt: typeof item.rejected_updated_at === 'string' ? item.rejected_updated_at : null,
+      });
     }
     return (answer.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
   }
 
   async apply(stream: string, change: { put: readonly QuarantineEntry[]; release: readonly string[] }): Promise<void> {
+    const items = change.put.map((entry) => entryToItem(stream, entry));
     const requests: WriteRequest[] = [
-      ...change.put.map((entry): WriteRequest => ({ PutRequest: { Item: { ...entryToItem(stream, entry) } } })),
+      ...items.map((item): WriteRequest => ({ PutRequest: { Item: { ...item } } })),
+      // First seen by this run (a retry, or a later page of the run, writes the same marker again: one key).
+      ...items
+        .filter((item) => item.first_seen_run === item.last_seen_run)
+        .map((item): WriteRequest => ({ PutRequest: { Item: { ...markerOf(item) } } })),
       ...change.release.map((key): WriteRequest => ({ DeleteRequest: { Key: { stream, key } } })),
     ];
     const left = await mapWithConcurrency(chunk(requests, BATCH_WRITE_MAX_ITEMS), 4, (requestsOfChunk) =>
@@ -180,37 +250,38 @@ export class DynamoQuarantineStore implements QuarantineStore {
   }
 
   /**
-   * The stream's entries first seen in the span, read from the table itself: the index is eventually consistent, and a
-   * commit right after its last page must see that page's entries. Each read reads a whole item (payloads included),
-   * so it costs what the quarantine weighs: one commit's look, a handful of read units for a handful of entries.
+   * The entries first seen in the span, from their markers, read from the table itself (the index is eventually
+   * consistent, and a commit right after its last page must see that page's entries): a key range of small items, so
+   * the read costs what was quarantined in the span, whatever the quarantine holds. An entry released since still
+   * counts: it was set aside in the span. Memory stays `limit` views.
    */
   async firstSeenBetween(stream: string, span: { after: Instant | null; until: Instant }, limit: number): Promise<QuarantineSummary> {
-    const views: QuarantinedOrderView[] = [];
+    let newest: QuarantinedOrderView[] = [];
+    let count = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
-      const answer = await this.transient(`reading the quarantine of ${stream}`, () =>
+      const answer = await this.transient(`reading the quarantine markers of ${stream}`, () =>
         this.client.send(
           new QueryCommand({
             TableName: this.tableName,
-            KeyConditionExpression: '#stream = :stream',
-            FilterExpression: span.after === null ? '#first_seen_at <= :until' : '#first_seen_at > :after AND #first_seen_at <= :until',
-            ProjectionExpression: VIEW_ATTRIBUTES.map((name) => `#${name}`).join(', '),
-            ExpressionAttributeNames: Object.fromEntries(['stream', ...VIEW_ATTRIBUTES].map((name) => [`#${name}`, name])),
+            KeyConditionExpression: '#stream = :stream AND #key BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#stream': 'stream', '#key': 'key' },
             ExpressionAttributeValues: {
               ':stream': stream,
-              ':until': span.until,
-              ...(span.after === null ? {} : { ':after': span.after }),
+              ':from': span.after === null ? 'first#' : markersThrough(span.after),
+              ':to': markersThrough(span.until),
             },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
           }),
         ),
       );
-      views.push(...(answer.Items ?? []).map(itemToView));
+      const views = (answer.Items ?? []).map(markerToView);
+      count += views.length;
+      newest = [...newest, ...views].sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || a.id.localeCompare(b.id)).slice(0, limit);
       startKey = answer.LastEvaluatedKey;
     } while (startKey);
-    const newest = views.sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt) || a.id.localeCompare(b.id)).slice(0, limit);
-    return { count: views.length, newest };
+    return { count, newest };
   }
 
   /** Every entry counted through the index, page by page (its items hold no payload: some 3,000 a page). */
@@ -239,7 +310,7 @@ export class DynamoQuarantineStore implements QuarantineStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      yield* (answer.Items ?? []) as QuarantineItem[];
+      yield* ((answer.Items ?? []) as QuarantineItem[]).filter((item) => !('marker_of' in item));
       startKey = answer.LastEvaluatedKey;
     } while (startKey);
   }

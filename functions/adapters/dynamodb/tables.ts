@@ -24,6 +24,8 @@ export const QUARANTINE_TABLE_KEY = {
   partitionKey: 'stream',
   sortKey: 'key',
   type: 'S',
+  /** Epoch seconds after which DynamoDB deletes the item: only the first-seen markers carry it (quarantine-store.ts). */
+  ttlAttribute: 'expires_at',
   newestIndex: {
     name: 'newest',
     sortKey: 'last_seen_at',

@@ -9,10 +9,19 @@ export interface TombstoneItem {
   synced_at: string;
   write_tag: string;
   write_kind: TombstoneWrite['kind'];
+  /** Inferred by reconciliation: a page that sees the order live replaces it (order-store.ts WRITE_OVER_NOTHING). */
+  inferred?: true;
 }
 
 export function tombstoneToItem(write: TombstoneWrite): TombstoneItem {
-  return { id: write.id, deleted_at: write.deletedAt, synced_at: write.syncedAt, write_tag: write.writeTag, write_kind: write.kind };
+  return {
+    id: write.id,
+    deleted_at: write.deletedAt,
+    synced_at: write.syncedAt,
+    write_tag: write.writeTag,
+    write_kind: write.kind,
+    ...(write.inferred ? { inferred: true as const } : {}),
+  };
 }
 
 /** A tombstone as readers (tests, audits) see it. */

@@ -1,6 +1,6 @@
 // The OrderSource over the reference HTTP contract (docs/source-contract.md): one GET per page through the shared
 // client (retries, throttling), paced to the X-RateLimit budget, every order validated before it is returned (or rejected).
-import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError } from '../../core/errors';
+import { ConfigError, InvalidPageError, SourceAuthError, SourceContractError, SourceRequestError } from '../../core/errors';
 import { EXISTING_IDS_MAX, PAGE_SIZE_MAX } from '../../core/limits';
 import type { Order } from '../../core/order';
 import type { DeletedPage, DeletedPageRequest, Deletion, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../core/ports';
@@ -15,6 +15,12 @@ export interface HttpOrdersSourceOptions extends HttpClientSettings {
   /** Where the API lives, e.g. `https://shop.example.com/api/` (`/orders` is appended). */
   baseUrl: string;
 }
+
+/**
+ * The longest URL an existence check sends: 250 UUID-like ids make some 10 KB of URL, which common servers and
+ * proxies answer 414 (their request line limits are 4-8 KB), so the check is split into requests within this.
+ */
+export const EXISTING_URL_MAX_CHARS = 4_000;
 
 /** One request, answer and body included, unless the options say otherwise. */
 const TIMEOUT_MS_DEFAULT = 10_000;
@@ -116,24 +122,71 @@ export class HttpOrdersSource implements OrderSource {
     return { deletions, nextCursor: nextCursorOf(body.next_cursor, this.shown(url)), stats };
   }
 
+  /**
+   * Which of these ids the API still has: `?ids=`, the ids percent-encoded, in as many requests as keep each URL
+   * within EXISTING_URL_MAX_CHARS. An answer that is not complete (a next_cursor, an id not asked) is a breach of the
+   * contract: SourceContractError, and the caller tombstones nothing.
+   */
   async existing(ids: readonly string[]): Promise<{ ids: Set<string>; stats: SourceCallStats }> {
     if (ids.length < 1 || ids.length > EXISTING_IDS_MAX || ids.some((id) => id === '' || id.includes(','))) {
       throw new SourceRequestError(`an existence check takes 1..${EXISTING_IDS_MAX} order ids with no comma, got ${ids.length}`);
     }
-    const url = new URL(this.ordersUrl);
-    url.searchParams.set('ids', ids.join(','));
     const stats: SourceCallStats = { requests: 0, throttled: 0, retried: 0 };
-    const body = (await this.getJson(url, stats)) as { orders?: unknown } | null;
-    if (typeof body !== 'object' || body === null || !Array.isArray(body.orders)) {
-      throw new InvalidPageError(`the orders API answered an ids check without an "orders" array: GET ${this.shown(url)}`);
-    }
-    // Only the ids matter here: an order that exists is not deleted, whatever else it holds (a bad one is quarantined by the pages).
     const found = new Set<string>();
-    for (const order of body.orders as unknown[]) {
-      const id = (order as { id?: unknown } | null)?.id;
-      if (typeof id === 'string' && id !== '') found.add(id);
+    for (const batch of this.existenceBatches(ids)) {
+      const url = this.existenceUrl(batch);
+      const body = (await this.getJson(url, stats)) as { orders?: unknown; next_cursor?: unknown } | null;
+      if (typeof body !== 'object' || body === null || !Array.isArray(body.orders)) {
+        throw new InvalidPageError(`the orders API answered an ids check without an "orders" array: GET ${this.shown(url)}`);
+      }
+      if (body.next_cursor != null) {
+        throw new SourceContractError(
+          `the orders API broke its contract: it answered an ids check of ${batch.length} ids with a next_cursor, so the answer ` +
+            `is not complete (?ids= answers every asked id in one page); nothing is tombstoned: GET ${this.shown(url)}`,
+        );
+      }
+      // Only the ids matter here: an order that exists is not deleted, whatever else it holds (a bad one is quarantined by the pages).
+      const asked = new Set(batch);
+      for (const order of body.orders as unknown[]) {
+        const id = (order as { id?: unknown } | null)?.id;
+        if (typeof id !== 'string' || id === '') continue;
+        if (!asked.has(id)) {
+          throw new SourceContractError(
+            `the orders API broke its contract: it answered an ids check with order ${JSON.stringify(id).slice(0, 80)}, ` +
+              `which it was not asked about; nothing is tombstoned: GET ${this.shown(url)}`,
+          );
+        }
+        found.add(id);
+      }
     }
     return { ids: found, stats };
+  }
+
+  /** The ids in order, cut so that each request's URL stays within EXISTING_URL_MAX_CHARS (one id alone may pass it). */
+  private existenceBatches(ids: readonly string[]): string[][] {
+    const batches: string[][] = [];
+    let batch: string[] = [];
+    let length = this.existenceUrl([]).href.length;
+    for (const id of ids) {
+      const added = encodeURIComponent(id).length + (batch.length > 0 ? 1 : 0);
+      if (batch.length > 0 && length + added > EXISTING_URL_MAX_CHARS) {
+        batches.push(batch);
+        batch = [];
+        length = this.existenceUrl([]).href.length;
+      }
+      length += encodeURIComponent(id).length + (batch.length > 0 ? 1 : 0);
+      batch.push(id);
+    }
+    if (batch.length > 0) batches.push(batch);
+    return batches;
+  }
+
+  /** `/orders?ids=a,b,c`: each id percent-encoded, the commas between them literal. */
+  private existenceUrl(ids: readonly string[]): URL {
+    const url = new URL(this.ordersUrl);
+    const idsParam = `ids=${ids.map(encodeURIComponent).join(',')}`;
+    url.search = url.search ? `${url.search}&${idsParam}` : idsParam;
+    return url;
   }
 
   async count(window: Window): Promise<number> {

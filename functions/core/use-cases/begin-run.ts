@@ -5,7 +5,7 @@ import { counterChangeBy, idsCountedBy, ZERO_COUNTS } from '../counts';
 import { executionNameFor, newRunId, writeTagFor } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
 import { ownSavedRun, runningFrom } from '../lease';
-import { plannedMode, planRun, type RunPlan } from '../plan';
+import { plannedMode, planRun, type LookbackSettings, type RunPlan } from '../plan';
 import { isWalked, stepOf } from '../run-phase';
 import { describeError } from '../run-outcome';
 import type { BegunRunSave, Clock, Log, OrderSource, OrderStore, SyncStateStore } from '../ports';
@@ -14,7 +14,15 @@ import type { Lease, ParkedRun, RunProgress, SyncState, Window } from '../run-ty
 import { sourceClockOffsetMs } from '../source-clock';
 
 export interface BeginDeps {
-  settings: { stream: string; leaseMs: number; overlapMs: number; maxPagesPerPart: number };
+  /** `autoResumes`: how many times in a row a full resync failed on a transient error is resumed by itself; `lookback`: the periodic deep lookback (absent: none). */
+  settings: {
+    stream: string;
+    leaseMs: number;
+    overlapMs: number;
+    maxPagesPerPart: number;
+    autoResumes?: number;
+    lookback?: LookbackSettings;
+  };
   state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'releaseLease' | 'saveBegunRun' | 'saveProgress'>;
   /** Read only: the stored versions of the orders a replaced, parked or discarded run's unsaved page wrote. */
   orders: Pick<OrderStore, 'getVersions'>;
@@ -40,10 +48,16 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
   const { input } = event;
   if ('continueRun' in input) return continueRun(deps, input.continueRun, event.executionName);
 
-  const { stream, leaseMs, overlapMs, maxPagesPerPart } = deps.settings;
+  const { stream, leaseMs, overlapMs, maxPagesPerPart, lookback } = deps.settings;
   const nowMs = deps.clock();
   const now = instantFromEpochMs(nowMs);
   const current = await deps.state.get(stream);
+  // A run id proves nothing by itself: the trigger that took the lease named the execution it started, and an
+  // execution started by hand with the same run id must not join that run (nor give its lease back).
+  const joined = current.lease;
+  if (input.runId && joined && joined.owner === input.runId && joined.expiresAt > nowMs && joined.executionName !== event.executionName) {
+    throw new RunInProgressError(runningFrom(joined));
+  }
   // The window is planned on the source's clock (the one that stamps updated_at), as the last run measured it.
   const sourceClockSkewMs = sourceClockOffsetMs(current.checkpoint?.sourceClockSkewMs ?? null);
   let plan: RunPlan;
@@ -56,6 +70,8 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
       parkedRun: current.parked?.run ?? null,
       now: instantFromEpochMs(nowMs + sourceClockSkewMs),
       overlapMs,
+      autoResumes: deps.settings.autoResumes,
+      ...(lookback ? { lookback } : {}),
     });
   } catch (error) {
     // A trigger took the lease for us: give it back, or the stream stays blocked until the lease expires.
@@ -82,7 +98,16 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
   try {
     const planned: RunProgress =
       plan.kind === 'resume'
-        ? { ...plan.run, status: 'running', error: undefined, executionName: event.executionName, part: 1, updatedAt: now }
+        ? {
+            ...plan.run,
+            status: 'running',
+            error: undefined,
+            // Counted for the bound on automatic resumes; a resume by hand starts the count again.
+            autoResumes: plan.automatic ? (plan.run.autoResumes ?? 0) + 1 : 0,
+            executionName: event.executionName,
+            part: 1,
+            updatedAt: now,
+          }
         : {
             runId: leaseOwner,
             mode: plan.mode,
@@ -92,6 +117,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
             pages: 0,
             counts: { ...ZERO_COUNTS },
             maxRecordTime: null,
+            ...(plan.lookback ? { lookback: { ordinaryFrom: plan.lookback.ordinaryFrom, found: 0 } } : {}),
             expectedTotal: plan.mode === 'full' ? await expectedTotal(deps, plan.window) : null,
             sourceClockSkewMs: current.checkpoint?.sourceClockSkewMs ?? null,
             startedAt: now,
@@ -194,11 +220,16 @@ async function beginSave(deps: BeginDeps, current: SyncState, plan: RunPlan, lea
   if (inSlot && plan.mode === 'incremental' && inSlot.run.mode === 'full') {
     const settling = await unsettledWrites(deps, inSlot);
     parked = { ...inSlot, settledIds: [...inSlot.settledIds, ...settling.ids] };
-    deps.log.info(`full resync ${inSlot.run.runId} parked at page ${inSlot.run.pages}: resume it with resume=true`, {
-      parkedRunId: inSlot.run.runId,
-      page: inSlot.run.pages,
-      settledInserts: settling.ids.length,
-    });
+    const fields = { parkedRunId: inSlot.run.runId, page: inSlot.run.pages, settledInserts: settling.ids.length };
+    if (inSlot.run.status === 'failed' && (inSlot.run.autoResumes ?? 0) > 0) {
+      deps.log.warn(
+        `full resync ${inSlot.run.runId} parked at page ${inSlot.run.pages} after ${inSlot.run.autoResumes} automatic resumes ` +
+          `failed (${inSlot.run.error?.name ?? 'error'}): it stays parked until resumed by hand with resume=true`,
+        { ...fields, autoResumes: inSlot.run.autoResumes, error: inSlot.run.error?.message },
+      );
+    } else {
+      deps.log.info(`full resync ${inSlot.run.runId} parked at page ${inSlot.run.pages}: resume it with resume=true`, fields);
+    }
     orderCountDelta += settling.counterChange;
   } else if (inSlot) {
     orderCountDelta += await replacedInserts(deps, inSlot, 'replaced');

@@ -5,7 +5,8 @@ import { newlyQuarantinedOf, QUARANTINE_LISTED } from '../quarantine';
 import { outcomeOf } from '../run-outcome';
 import type { Clock, Log, QuarantineStore, RunMetrics, SyncStateStore } from '../ports';
 import type { RunState } from '../run-state';
-import type { Checkpoint, RunOutcome } from '../run-types';
+import type { Instant } from '../order';
+import type { Checkpoint, RunOutcome, RunProgress } from '../run-types';
 import { watermarkOf } from '../source-clock';
 
 export interface CommitDeps {
@@ -41,6 +42,7 @@ export async function commitRun(deps: CommitDeps, state: RunState): Promise<RunO
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
     sourceClockSkewMs: progress.sourceClockSkewMs,
+    ...lookbackOf(progress, previous, now),
   };
   const firstSeen = await deps.quarantine.firstSeenBetween(
     state.stream,
@@ -55,5 +57,36 @@ export async function commitRun(deps: CommitDeps, state: RunState): Promise<RunO
   await deps.state.commit(state.stream, state.leaseOwner, checkpoint, outcome);
   deps.log.info('run committed', { ...outcome });
   deps.metrics?.run(outcome, { watermarkLagSeconds: (nowMs - epochMsOf(checkpoint.watermark)) / 1000 });
+  if (progress.lookback && progress.lookback.found > 0) {
+    deps.log.warn('the deep lookback found changes every ordinary window had missed: the source makes changes visible late', {
+      runId: progress.runId,
+      found: progress.lookback.found,
+      ordinaryFrom: progress.lookback.ordinaryFrom,
+    });
+  }
   return outcome;
+}
+
+/**
+ * What the checkpoint keeps of deep lookbacks: a full run or a deep one moves the next one's due time (its window
+ * reached back that far); a deep one's finding replaces the last; other runs carry both over.
+ */
+function lookbackOf(
+  progress: RunProgress,
+  previous: Checkpoint | null,
+  now: Instant,
+): Pick<Checkpoint, 'lookedBackTo' | 'lastDeepLookback'> {
+  const reachedBack = progress.mode === 'full' || progress.lookback !== undefined;
+  return {
+    lookedBackTo: reachedBack ? progress.window.to : (previous?.lookedBackTo ?? null),
+    lastDeepLookback: progress.lookback
+      ? {
+          runId: progress.runId,
+          at: now,
+          reachedFrom: progress.window.from ?? progress.lookback.ordinaryFrom,
+          ordinaryFrom: progress.lookback.ordinaryFrom,
+          found: progress.lookback.found,
+        }
+      : (previous?.lastDeepLookback ?? null),
+  };
 }

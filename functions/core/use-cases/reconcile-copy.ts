@@ -2,6 +2,7 @@
 // did not write are checked against the source, a bounded page of them per invocation, and those it no longer has
 // become tombstones. This is what finds deletions the feed no longer lists (past its retention).
 import { runDeletionStep } from '../deletion-step';
+import { SourceContractError } from '../errors';
 import { EXISTING_IDS_MAX } from '../limits';
 import { instantFromEpochMs } from '../instant';
 import type { SourceCallStats } from '../ports';
@@ -30,9 +31,20 @@ export async function reconcileCopy(deps: SyncPageDeps, state: RunState): Promis
       );
       if (live.length === 0) return { deletions: [], stats: NO_CALLS };
       const askedAtMs = deps.clock() + (run.sourceClockSkewMs ?? 0);
-      const found = await existing(live.map(({ id }) => id));
+      const asked = live.map(({ id }) => id);
+      const found = await existing(asked);
+      const askedIds = new Set(asked);
+      const unasked = [...found.ids].filter((id) => !askedIds.has(id));
+      if (unasked.length > 0) {
+        throw new SourceContractError(
+          `the source broke its contract: its existence answer names ${unasked.length} orders it was not asked about ` +
+            `(${unasked.slice(0, 3).join(', ')}${unasked.length > 3 ? ', …' : ''}), so it cannot be trusted; nothing is tombstoned`,
+        );
+      }
       const deletedAt = instantFromEpochMs(askedAtMs);
-      return { deletions: live.filter(({ id }) => !found.ids.has(id)).map(({ id }) => ({ id, deletedAt })), stats: found.stats };
+      // Inferred, not reported: a later page that sees the order live wins over the tombstone.
+      const deletions = live.filter(({ id }) => !found.ids.has(id)).map(({ id }) => ({ id, deletedAt, inferred: true }));
+      return { deletions, stats: found.stats };
     },
     nextCursor: scanned.nextCursor,
     plan: phasePlan(deps),

@@ -2,14 +2,15 @@
 import { RunInProgressError } from '../errors';
 import { executionNameFor, newRunId } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
-import { findEndedExecution, runningFrom } from '../lease';
+import { findEndedExecution, runningFrom, stepsSettledAt } from '../lease';
 import { plannedMode, planRun } from '../plan';
 import type { Clock, ExecutionStarter, Log, SyncStateStore } from '../ports';
 import type { ExecutionInput } from '../run-state';
 import type { Lease, SyncMode, Trigger } from '../run-types';
 
 export interface StartDeps {
-  settings: { stream: string; leaseMs: number; overlapMs: number };
+  /** `stepTimeoutMs`: a page step's Lambda timeout, how long a step may outlive its stopped execution. */
+  settings: { stream: string; leaseMs: number; overlapMs: number; stepTimeoutMs: number; autoResumes?: number };
   state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'takeOverLease' | 'releaseLease'>;
   starter: ExecutionStarter;
   clock: Clock;
@@ -40,7 +41,8 @@ export interface StartedRun {
  * 1. refuse at once when a live lease is held by a run with an execution still running, or that we cannot tell
  *    (RunInProgressError), or when a resume has nothing to resume (planning names the run for what it will do);
  * 2. take the lease for the new run (taking it over from a run whose executions have all ended: stopped, timed
- *    out), so two triggers arriving together cannot both start one;
+ *    out; when a step of it had claimed a page it never saved, only once that step's Lambda timeout has passed since
+ *    the end, so no late write escapes the counter), so two triggers arriving together cannot both start one;
  * 3. start the first execution with a name that says mode, trigger and time; give the lease back if that fails.
  */
 export async function startRun(deps: StartDeps, request: StartRequest): Promise<StartedRun> {
@@ -51,6 +53,17 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
   const held = current.lease && current.lease.expiresAt > nowMs ? current.lease : null;
   const ended = held ? await findEndedExecution(deps, held, current.run) : null;
   if (held && !ended) throw new RunInProgressError(runningFrom(held));
+  // A step of the dead run between its claim and its save (claimed ids pending) may still be writing orders the
+  // counter would miss; a step that has not claimed yet can write nothing once the lease is another's.
+  const settledAt = ended ? stepsSettledAt(ended, deps.settings.stepTimeoutMs) : null;
+  if (held && ended && current.pendingIds.length > 0 && (settledAt === null || nowMs < settledAt)) {
+    deps.log.info(`the run holding the lease ended ${ended.status}, but a step of it may still run: its lease is kept`, {
+      runId: held.owner,
+      execution: ended.executionName,
+      stepsSettledAt: settledAt === null ? 'unknown (lease expiry)' : instantFromEpochMs(settledAt),
+    });
+    throw new RunInProgressError(runningFrom(held));
+  }
 
   const plan = planRun({
     request,
@@ -59,6 +72,7 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
     parkedRun: current.parked?.run ?? null,
     now,
     overlapMs,
+    autoResumes: deps.settings.autoResumes,
   });
   const mode = plannedMode(plan);
   const parked = current.parked?.run;

@@ -1,5 +1,6 @@
 // Use case "sync deletions": after the order pages, one page of the source's deletion feed per invocation, for the
 // run's window (the same overlap as the pages), each listed order turned into a tombstone.
+import { markAfterPage } from '../cursor-walk';
 import { runDeletionStep } from '../deletion-step';
 import type { DeletedPage } from '../ports';
 import type { RunState } from '../run-state';
@@ -14,8 +15,16 @@ export async function syncDeletions(deps: SyncPageDeps, state: RunState): Promis
   const { run } = state;
   const fetchDeleted = deps.source.fetchDeleted!.bind(deps.source);
   const page: DeletedPage = await fetchDeleted({ window: run.window, cursor: run.phaseCursor ?? null, limit: deps.settings.pageSize });
+  const cursorMark = markAfterPage({
+    mark: run.cursorMark,
+    cursor: run.phaseCursor ?? null,
+    nextCursor: page.nextCursor,
+    step: run.deletionSteps ?? 0,
+    feed: 'deletion feed',
+  });
   return runDeletionStep(deps, state, {
     phase: 'deletions',
+    cursorMark,
     ids: page.deletions.map((deletion) => deletion.id),
     deletionsOf: async () => ({ deletions: page.deletions, stats: page.stats }),
     nextCursor: page.nextCursor,

@@ -2,9 +2,11 @@
 // size, so no invocation nears the Lambda time limit.
 import { classifyPage } from '../classify';
 import { addCounts, counterChangeBy, countsOfWrite, ZERO_COUNTS } from '../counts';
+import { markAfterPage } from '../cursor-walk';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
-import type { Clock, Log, OrderSource, OrderStore, QuarantineStore, RunMetrics, SourcePage, SyncStateStore } from '../ports';
+import type { Instant } from '../order';
+import type { Clock, Log, OrderSource, OrderStore, QuarantineStore, RunMetrics, SourcePage, StoredVersion, SyncStateStore } from '../ports';
 import { orderKey, planQuarantine, quarantineKey, shownId, type RejectedOrder } from '../quarantine';
 import { after, afterPhase, type PhasePlan } from '../run-phase';
 import type { RunState } from '../run-state';
@@ -34,8 +36,8 @@ export interface SyncPageDeps {
  *    a newer one); a write refused because another one got there first is classified again, and tried once more;
  * 4. set the page's rejected orders (and those too big to store) aside in the quarantine, and release the held ones
  *    the page holds valid, now stored: one batched read of the page's keys, batched writes;
- * 5. save the page's result: cursor, counts, the order counter and the lease, in one conditional write; the counter
- *    leaves out the inserts it got when the run was parked (the claim's settled ids).
+ * 5. save the page's result: cursor, counts (a deep lookback's finding too), the order counter and the lease, in one
+ *    conditional write; the counter leaves out the inserts it got when the run was parked (the claim's settled ids).
  * Safe to run twice: a retry recognises its own writes by their write tag and counts them the same way, quarantine
  * writes are keyed puts and deletes, and a page already saved is not saved again.
  */
@@ -47,6 +49,14 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     cursor: run.cursor,
     limit: deps.settings.pageSize,
     caller: state.leaseOwner,
+  });
+  // Before anything is written: a page that leads back to a cursor already followed fails the run, naming the breach.
+  const cursorMark = markAfterPage({
+    mark: run.cursorMark,
+    cursor: run.cursor,
+    nextCursor: fetched.nextCursor,
+    step: run.pages,
+    feed: 'orders',
   });
   const page = withUnstorableRejected(fetched, deps.orders);
   const ids = page.orders.map((order) => order.id);
@@ -99,9 +109,12 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     });
   }
 
+  const lateFound = run.lookback ? foundLate([...ids, ...leftThePage], versions, writeTag, run.lookback.ordinaryFrom) : 0;
   const progress: RunProgress = {
     ...saved,
+    ...(saved.lookback ? { lookback: { ...saved.lookback, found: saved.lookback.found + lateFound } } : {}),
     cursor: page.nextCursor,
+    cursorMark,
     pages: saved.pages + 1,
     counts: addCounts(saved.counts, counts),
     maxRecordTime: maxInstant(saved.maxRecordTime, classified.maxRecordTime),
@@ -126,6 +139,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     runId: run.runId,
     page: saved.pages,
     ...counts,
+    ...(run.lookback ? { foundLate: lateFound } : {}),
     released: plan.release.length,
     requests: page.stats.requests,
     throttled: page.stats.throttled,
@@ -142,6 +156,18 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     quarantinedIds,
   });
   return after(state, progress, page.waitSeconds);
+}
+
+/**
+ * A deep lookback's finding on one page: the orders this page stored (inserted or updated, as their write tag says,
+ * so a retried page counts the same) whose `updated_at` is older than an ordinary window's start. Those changes
+ * became visible after every ordinary window that could have held them had passed.
+ */
+function foundLate(ids: readonly string[], versions: ReadonlyMap<string, StoredVersion>, writeTag: string, ordinaryFrom: Instant): number {
+  return [...new Set(ids)].filter((id) => {
+    const version = versions.get(id);
+    return version?.deletedAt === null && version.writeTag === writeTag && version.updatedAt < ordinaryFrom;
+  }).length;
 }
 
 /** Which steps follow the order pages with these deps: the feed and reconciliation when the source can serve them. */
@@ -162,7 +188,8 @@ function withUnstorableRejected(page: SourcePage, store: Pick<OrderStore, 'unsto
   const orders = page.orders.filter((order, index) => {
     const problem = store.unstorable(order);
     if (problem === null) return true;
-    unstorable.push({ id: order.id, raw: order.raw, field: '(order)', message: problem, position: index - unstorableAt.length });
+    const position = index - unstorableAt.length;
+    unstorable.push({ id: order.id, raw: order.raw, field: '(order)', message: problem, position, updatedAt: order.updatedAt });
     unstorableAt.push(index);
     return false;
   });

@@ -1,5 +1,5 @@
 // The ExecutionStarter port over the in-process local state machine (no HTTP hop): for tests and the bench.
-import type { ExecutionStarter, ExecutionStatus, StartedExecution } from '../../../functions/core/ports';
+import type { ExecutionStarter, ExecutionState, StartedExecution } from '../../../functions/core/ports';
 import { StepFunctionsApiError, type LocalStateMachine } from './local-state-machine';
 
 export class LocalExecutionStarter implements ExecutionStarter {
@@ -10,9 +10,10 @@ export class LocalExecutionStarter implements ExecutionStarter {
     return { executionArn: record.executionArn, executionName: record.name, startDate: record.startDate.toISOString() };
   }
 
-  async status(name: string): Promise<ExecutionStatus | null> {
+  async status(name: string): Promise<ExecutionState | null> {
     try {
-      return this.machine.describe(`${this.machine.arn.replace(':stateMachine:', ':execution:')}:${name}`).status;
+      const record = this.machine.describe(`${this.machine.arn.replace(':stateMachine:', ':execution:')}:${name}`);
+      return { status: record.status, stoppedAtMs: record.stopDate ? record.stopDate.getTime() : null };
     } catch (error) {
       if (error instanceof StepFunctionsApiError && error.code === 'ExecutionDoesNotExist') return null;
       throw error;

@@ -138,6 +138,12 @@ export class FakeOrdersApi {
    * InvalidPageError, which fails the run as a permanent error); false serves it normally again.
    */
   breakPagesOf = (id: string, broken: boolean): void => this.shop.breakPagesOf(id, broken);
+  /**
+   * Serves these orders as a lagging replica (or search index) would: left out of `/orders` pages and `?ids=` while
+   * held back, their `updated_at` unchanged, then served again (false): a change that becomes visible later than its
+   * updated_at. truth() holds them throughout.
+   */
+  holdBack = (ids: readonly string[], held: boolean): void => this.shop.holdBack(ids, held);
   /** Changes per second in the background (0 stops them). */
   setLiveRate = (changesPerSecond: number): void => this.live.setRate(changesPerSecond);
   /** Of the live changes, the share that deletes an order (0..1). */

@@ -55,7 +55,9 @@ export class OrderRoutes {
     const cutShort = pageLimit < limit && indices.length === pageLimit;
     const nextCursor =
       last !== undefined && (more || cutShort) ? encodeCursor({ updatedMicros: table.updatedMicros[last]!, index: last }, filters) : null;
-    const body = this.pageBody(indices, nextCursor);
+    // The cursor goes past a held-back order as it would past any other: the walk does not meet it again.
+    const { heldBack } = this.shop;
+    const body = this.pageBody(heldBack.size === 0 ? indices : indices.filter((index) => !heldBack.has(index)), nextCursor);
     if (outcome === 'wrong-shape' || indices.some((index) => this.shop.pageBreakers.has(index)))
       return JSON.stringify({ data: { orders: [] }, next: null });
     if (outcome === 'cursor-type') return body.replace(/"next_cursor":(null|"[^"]*")\}$/, '"next_cursor":12345}');
@@ -88,7 +90,7 @@ export class OrderRoutes {
     const { table } = this.shop;
     const existing = [...new Set(ids)]
       .map((id) => indexOfOrderId(id, table.size))
-      .filter((index): index is number => index !== null && !table.isDeleted(index));
+      .filter((index): index is number => index !== null && !table.isDeleted(index) && !this.shop.heldBack.has(index));
     return this.pageBody(existing, null);
   }
 

@@ -40,6 +40,8 @@ export class Shop {
   readonly feed = new DeletionFeed();
   readonly seed: number;
   readonly sourceNowMs: () => number;
+  /** Orders not visible yet (holdBack). */
+  readonly heldBack = new Set<number>();
   /** Orders whose pages are answered without an orders array (breakPagesOf). */
   readonly pageBreakers = new Set<number>();
   /** Orders changed or created since start (a bulk update counts each of its orders). */
@@ -133,6 +135,14 @@ export class Shop {
     const index = this.indexOf(id);
     if (broken) this.pageBreakers.add(index);
     else this.pageBreakers.delete(index);
+  }
+
+  /** Leaves these orders out of what the API serves while `held` (a lagging replica); truth() keeps them. */
+  holdBack(ids: readonly string[], held: boolean): void {
+    for (const index of ids.map((id) => this.existingIndex(id))) {
+      if (held) this.heldBack.add(index);
+      else this.heldBack.delete(index);
+    }
   }
 
   truth(window: { from?: Instant | null; to?: Instant | null } = {}): OrderVersion[] {

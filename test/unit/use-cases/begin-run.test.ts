@@ -66,6 +66,20 @@ describe('begin', () => {
     expect((await world.state.get(STREAM)).lease).toEqual(holder);
   });
 
+  it("refuses an execution started by hand with a running run's id: it names another execution than the lease's", async () => {
+    const world = useCaseWorld();
+    const running = aRunProgress({ runId: 'full-http-running', pages: 3, cursor: 'c3', executionName: 'full-http-running-p1' });
+    const lease = aLease({ owner: 'full-http-running', executionName: 'full-http-running-p1', expiresAt: T0 + 60_000 });
+    world.state.put(STREAM, { lease, run: running });
+
+    const joining = beginRun(world.deps.begin, start({ mode: 'full', trigger: 'cli', runId: 'full-http-running' }, 'by-hand-p1'));
+
+    await expect(joining).rejects.toThrow(/already running \(execution full-http-running-p1\)/);
+    const after = await world.state.get(STREAM);
+    expect(after.lease).toEqual(lease);
+    expect(after.run).toEqual(running);
+  });
+
   it('resumes a failed full resync at its saved page, with its run id and counts, as a running run', async () => {
     const world = useCaseWorld();
     const failed = aRunProgress({

@@ -1,5 +1,6 @@
 // The steps after the order pages, over in-memory ports: the deletion feed and a full resync's reconciliation turn
 // deleted orders into tombstones, and a step that died after writing them, retried, counts each deletion once.
+import { SourceContractError } from '../../../functions/core/errors';
 import type { OrderSource, SourceCallStats } from '../../../functions/core/ports';
 import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
@@ -100,5 +101,91 @@ describe('the deletion steps', () => {
     const saved = await world.state.get(STREAM);
     expect(saved.lease?.executionName).toBe(state.nextExecutionName);
     expect(saved.run).toMatchObject({ part: 2 });
+  });
+
+  it('an existence answer naming an id not asked about fails the step with a contract error and tombstones nothing', async () => {
+    const { world, deps } = worldWithDeletions([], new Set());
+    let state = await begunFullRun(world);
+    while (!state.done) state = await syncStep(deps, state);
+    await commitRun(world.deps.commit, state);
+    state = (await beginRun(world.deps.begin, {
+      input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' },
+      executionName: 'full-test-r2-p1',
+      executionArn: 'arn',
+    })) as RunState;
+    world.shop.orders = world.shop.orders.slice(0, 5); // five gone, as the source says of them: but its answer is bad
+    const lying: SyncPageDeps = {
+      ...deps,
+      source: { ...deps.source, existing: async (ids) => ({ ids: new Set([...ids.slice(0, 1), 'ord_elsewhere']), stats: STATS }) },
+    };
+    while (state.run.phase !== 'reconcile') state = await syncStep(lying, state);
+
+    await expect(syncStep(lying, state)).rejects.toThrow(SourceContractError);
+    await expect(syncStep(lying, state)).rejects.toThrow(/names 1 orders it was not asked about \(ord_elsewhere\)/);
+    expect(world.orders.tombstones.size).toBe(0);
+    expect((await world.state.get(STREAM)).orderCount).toBe(10);
+  });
+
+  it('a tombstone reconciliation inferred gives way to the order seen live in a later page, even at its old version', async () => {
+    const { world, deps, sourceWith } = worldWithDeletions([], new Set());
+    let state = await begunFullRun(world);
+    while (!state.done) state = await syncStep(deps, state);
+    await commitRun(world.deps.commit, state);
+    const [lagging] = [...world.orders.items.keys()].sort();
+    world.advance(60_000);
+    // A second full resync: a lagging replica says one order is gone, though the shop still has it.
+    const wrong: SyncPageDeps = { ...deps, source: sourceWith([], new Set([lagging!])) };
+    state = (await beginRun(world.deps.begin, {
+      input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' },
+      executionName: 'full-test-r2-p1',
+      executionArn: 'arn',
+    })) as RunState;
+    while (!state.done) state = await syncStep(wrong, state);
+    await commitRun(world.deps.commit, state);
+    expect(world.orders.tombstones.get(lagging!)).toMatchObject({ inferred: true });
+    expect((await world.state.get(STREAM)).orderCount).toBe(9);
+    world.advance(60_000);
+
+    // The next run pages over the order, unchanged (its updated_at older than the inferred deletion).
+    state = (await beginRun(world.deps.begin, {
+      input: { mode: 'full', trigger: 'test', runId: 'full-test-r3' },
+      executionName: 'full-test-r3-p1',
+      executionArn: 'arn',
+    })) as RunState;
+    while (!state.done) state = await syncStep(deps, state);
+
+    expect(world.orders.items.has(lagging!)).toBe(true);
+    expect(world.orders.tombstones.has(lagging!)).toBe(false);
+    expect(state.run.counts).toMatchObject({ inserted: 1, unchanged: 9, stale: 0 });
+    expect((await world.state.get(STREAM)).orderCount).toBe(10);
+  });
+
+  it('a tombstone the deletion feed reported still outranks an older version a page shows', async () => {
+    const { world, deps, sourceWith } = worldWithDeletions([], new Set());
+    let state = await begunFullRun(world);
+    while (!state.done) state = await syncStep(deps, state);
+    await commitRun(world.deps.commit, state);
+    const [deleted] = [...world.orders.items.keys()].sort();
+    world.advance(60_000);
+    state = (await beginRun(world.deps.begin, {
+      input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' },
+      executionName: 'full-test-r2-p1',
+      executionArn: 'arn',
+    })) as RunState;
+    while (!state.done) state = await syncStep({ ...deps, source: sourceWith([deleted!], new Set()) }, state);
+    await commitRun(world.deps.commit, state);
+    world.advance(60_000);
+    // The shop still pages the old version (its deletion reported after it): the feed's word stands.
+    state = (await beginRun(world.deps.begin, {
+      input: { mode: 'full', trigger: 'test', runId: 'full-test-r3' },
+      executionName: 'full-test-r3-p1',
+      executionArn: 'arn',
+    })) as RunState;
+    while (!state.done) state = await syncStep(deps, state);
+
+    expect(world.orders.tombstones.get(deleted!)?.inferred).toBeUndefined();
+    expect(world.orders.items.has(deleted!)).toBe(false);
+    expect(state.run.counts).toMatchObject({ stale: 1, inserted: 0 });
+    expect((await world.state.get(STREAM)).orderCount).toBe(9);
   });
 });

@@ -124,10 +124,12 @@ describe('a full resync cut off mid-page, parked while incremental runs go on, t
     const world = useCaseWorld({ orders: 10, pageSize: 4 });
     await cutOffFullResync(world);
     world.advance(60_000);
-    const input = { mode: 'incremental', trigger: 'schedule', runId: 'incremental-schedule-r' };
+    const input = { mode: 'incremental', trigger: 'schedule', runId: 'incremental-schedule-r' } as const;
+    // A retried begin is the same execution's: the lease names it.
+    const event = { input, executionName: 'incremental-schedule-r-p1', executionArn: 'arn:incremental-schedule-r-p1' };
 
-    await begin(world, input);
-    const retried = await begin(world, input);
+    await beginRun(world.deps.begin, event);
+    const retried = (await beginRun(world.deps.begin, event)) as RunState;
     await toTheEnd(world, retried);
 
     const state = await world.state.get(STREAM);

@@ -2,7 +2,7 @@
 // and a trigger that finds the lease held asks Step Functions whether the holder still runs: a run whose executions
 // have all ended (stopped by hand, timed out) gives its lease up at once; a running one, or one it cannot tell, keeps it.
 import { NothingToResumeError, RunInProgressError } from '../../../functions/core/errors';
-import type { ExecutionStatus, StartedExecution } from '../../../functions/core/ports';
+import type { ExecutionState, ExecutionStatus, StartedExecution } from '../../../functions/core/ports';
 import type { Lease, RunProgress } from '../../../functions/core/run-types';
 import { startRun, type StartDeps } from '../../../functions/core/use-cases/start-run';
 import { InMemorySyncStateStore } from '../../support/in-memory-stores';
@@ -11,6 +11,7 @@ import { aCheckpoint, aRunProgress } from '../../support/run-factory';
 const STREAM = 'orders';
 const T0 = Date.parse('2025-02-01T12:00:00Z');
 const LEASE_MS = 15 * 60_000;
+const STEP_TIMEOUT_MS = 60_000;
 const HOLDER = 'full-http-20250201T110000Z-aaaa';
 const HOLDER_LEASE: Lease = { owner: HOLDER, executionName: `${HOLDER}-p1`, mode: 'full', trigger: 'http', expiresAt: T0 + 5 * 60_000 };
 
@@ -23,6 +24,8 @@ class FakeStarter {
   readonly asked: string[] = [];
   readonly started: string[] = [];
   failStart: Error | null = null;
+  /** When every ended execution ended: long enough ago that no step of it can still run, unless a test says. */
+  stoppedAtMs: number | null = T0 - 10 * 60_000;
   constructor(private readonly executions: Record<string, ExecutionStatus | Error>) {}
   async start(name: string): Promise<StartedExecution> {
     if (this.failStart) throw this.failStart;
@@ -34,11 +37,12 @@ class FakeStarter {
       startDate: '2025-02-01T12:00:00.000Z',
     };
   }
-  async status(name: string): Promise<ExecutionStatus | null> {
+  async status(name: string): Promise<ExecutionState | null> {
     this.asked.push(name);
     const status = this.executions[name];
     if (status instanceof Error) throw status;
-    return status ?? null;
+    if (status === undefined) return null;
+    return { status, stoppedAtMs: status === 'RUNNING' || status === 'PENDING_REDRIVE' ? null : this.stoppedAtMs };
   }
 }
 
@@ -46,22 +50,27 @@ function setUp(
   executions: Record<string, ExecutionStatus | Error>,
   run: RunProgress | null = savedRun(1),
   lease: Lease | null = HOLDER_LEASE,
+  pendingIds: string[] = [],
 ) {
   const store = new InMemorySyncStateStore();
-  store.put(STREAM, { lease, run, orderCount: 450 });
+  store.put(STREAM, { lease, run, orderCount: 450, pendingIds });
   const leaseNow = async () => (await store.get(STREAM)).lease;
   const starter = new FakeStarter(executions);
   const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
   let suffix = 0;
+  let nowMs = T0;
   const deps: StartDeps = {
-    settings: { stream: STREAM, leaseMs: LEASE_MS, overlapMs: 60_000 },
+    settings: { stream: STREAM, leaseMs: LEASE_MS, overlapMs: 60_000, stepTimeoutMs: STEP_TIMEOUT_MS },
     state: store,
     starter,
-    clock: () => T0,
+    clock: () => nowMs,
     log: { debug() {}, info() {}, error() {}, warn: (message, fields) => warnings.push([message, fields]) },
     random: () => `b${(suffix += 1)}`,
   };
-  return { store, starter, warnings, deps, leaseNow };
+  const advance = (ms: number) => {
+    nowMs += ms;
+  };
+  return { store, starter, warnings, deps, leaseNow, advance };
 }
 
 const resume = { mode: 'full', trigger: 'http', resume: true } as const;
@@ -105,6 +114,42 @@ describe('a trigger that finds the lease held', () => {
 
     expect(await leaseNow()).toEqual(HOLDER_LEASE);
     expect(starter.started).toEqual([]);
+  });
+
+  it.each(['ABORTED', 'TIMED_OUT'] as const)(
+    'by a run %s a moment ago with a claimed page unsaved is refused until its step timeout has passed since (that step may still write)',
+    async (status) => {
+      const { starter, deps, leaseNow, advance } = setUp({ [`${HOLDER}-p1`]: status }, savedRun(1), HOLDER_LEASE, ['ord_1', 'ord_2']);
+      starter.stoppedAtMs = T0 - 1_000;
+
+      await expect(startRun(deps, resume)).rejects.toThrow(RunInProgressError);
+      expect(await leaseNow()).toEqual(HOLDER_LEASE);
+      advance(STEP_TIMEOUT_MS - 1_001);
+      await expect(startRun(deps, resume)).rejects.toThrow(RunInProgressError);
+      advance(1);
+      const started = await startRun(deps, resume);
+
+      expect((await leaseNow())?.owner).toBe(started.runId);
+      expect(starter.started).toEqual([started.executionName]);
+    },
+  );
+
+  it('by a run stopped a moment ago with no claimed page unsaved takes it over at once: no step of it can write any more', async () => {
+    const { starter, deps, leaseNow } = setUp({ [`${HOLDER}-p1`]: 'ABORTED' });
+    starter.stoppedAtMs = T0 - 1_000;
+
+    const started = await startRun(deps, resume);
+
+    expect((await leaseNow())?.owner).toBe(started.runId);
+  });
+
+  it('with a claimed page unsaved, is refused when the ended execution does not say when it ended: expiry stays the way out', async () => {
+    const { starter, deps, leaseNow } = setUp({ [`${HOLDER}-p1`]: 'ABORTED' }, savedRun(1), HOLDER_LEASE, ['ord_1']);
+    starter.stoppedAtMs = null;
+
+    await expect(startRun(deps, resume)).rejects.toThrow(RunInProgressError);
+
+    expect(await leaseNow()).toEqual(HOLDER_LEASE);
   });
 
   it('is refused when Step Functions cannot be asked, with a warning saying why', async () => {
