@@ -298,8 +298,8 @@ export function storeOnly(
         const startedAt = performance.now();
         const writeTag = writeTagFor('bench-store-only', pages);
         const stored = await store.getVersions(page.orders.map((order) => order.id));
-        const { writes } = classifyPage(page.orders, stored, writeTag);
-        await store.putOrders(writes.map((write) => ({ ...write, writeTag, syncedAt })));
+        const { writes } = classifyPage(page.orders, stored, writeTag, syncedAt);
+        await store.putOrders(writes.map((write) => ({ ...write, writeTag, syncedAt, readAt: syncedAt })));
         measuredMs += performance.now() - startedAt;
         orders += page.orders.length;
         pages++;

@@ -33,6 +33,11 @@ export interface SourcePage {
    * still running, or another export holding its slot). The state machine waits (a Wait state): no step sleeps.
    */
   waitSeconds?: number;
+  /**
+   * When the source was asked for this page, if earlier than the page step's own fetch (a page read ahead): the read
+   * time that orders two versions stamped in one second. Absent: the page step's clock when it asked.
+   */
+  readAt?: Instant;
 }
 
 export interface SourceCallStats {
@@ -105,6 +110,10 @@ export interface StoredVersion {
   /** `${runId}#${step}` of the write that stored this version: lets a retried step recognise its own writes. */
   writeTag: string | null;
   writeKind: WriteKind | null;
+  /** The stored version's digest (core/order-digest.ts); null on a tombstone and on an item written before digests. */
+  digest: string | null;
+  /** When the stored version was read from the source: of two versions with one `updated_at`, the later read wins. */
+  readAt: Instant | null;
   /** A tombstone reconciliation inferred (Deletion.inferred): any version a page sees live replaces it. */
   inferred?: boolean;
 }
@@ -112,8 +121,15 @@ export interface StoredVersion {
 export interface OrderWrite {
   order: Order;
   kind: 'inserted' | 'updated';
-  /** The stored `updated_at` the classification saw (null: none stored): the write lands only over an older one. */
+  /**
+   * The stored `updated_at` the classification saw (null: none stored): the write lands only over an older version,
+   * or over one of the same `updated_at` read before `readAt`.
+   */
   replaces: Instant | null;
+  /** orderDigest(order). */
+  digest: string;
+  /** When the page that holds this version was read from the source. */
+  readAt: Instant;
   writeTag: string;
   syncedAt: Instant;
 }

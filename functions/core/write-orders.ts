@@ -15,16 +15,16 @@ import type { RunCounts } from './run-types';
 export async function writeOrders(
   deps: { orders: OrderStore; log: Log },
   writes: ClassifiedPage['writes'],
-  { versions, writeTag, syncedAt }: { versions: Map<string, StoredVersion>; writeTag: string; syncedAt: Instant },
+  { versions, writeTag, syncedAt, readAt }: { versions: Map<string, StoredVersion>; writeTag: string; syncedAt: Instant; readAt: Instant },
 ): Promise<RunCounts> {
   let change: RunCounts = { ...ZERO_COUNTS };
   let pending = writes;
   for (let round = 1; pending.length > 0; round++) {
-    const { refusedIds } = await deps.orders.putOrders(pending.map((write) => ({ ...write, writeTag, syncedAt })));
+    const { refusedIds } = await deps.orders.putOrders(pending.map((write) => ({ ...write, writeTag, syncedAt, readAt })));
     const refusedSet = new Set(refusedIds);
-    for (const { order, kind } of pending) {
+    for (const { order, kind, digest } of pending) {
       if (!refusedSet.has(order.id))
-        versions.set(order.id, { id: order.id, updatedAt: order.updatedAt, deletedAt: null, writeTag, writeKind: kind });
+        versions.set(order.id, { id: order.id, updatedAt: order.updatedAt, deletedAt: null, writeTag, writeKind: kind, digest, readAt });
     }
     if (refusedIds.length === 0) break;
     const refused = pending.filter(({ order }) => refusedSet.has(order.id));
@@ -44,6 +44,7 @@ export async function writeOrders(
       refused.map(({ order }) => order),
       storedNow,
       writeTag,
+      readAt,
     );
     change = addCounts(change, { ...again.counts, fetched: 0 });
     pending = again.writes;

@@ -28,6 +28,8 @@ export async function writeTombstones(
         deletedAt: write.deletedAt,
         writeTag,
         writeKind: write.kind,
+        digest: null,
+        readAt: null,
         ...(write.inferred ? { inferred: true } : {}),
       });
     }

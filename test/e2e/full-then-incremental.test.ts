@@ -1,7 +1,16 @@
 // The first sync of a shop runs full as a chain of executions (continue-as-new); the next one fetches only what
 // changed since the watermark. Synthesized definition, real handlers, dynalite, fake orders API over HTTP.
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
-import { copyDifferences, HISTORY_EVENT_LIMIT, lastOf, runChain, storedVersions, syncState } from '../support/e2e';
+import {
+  copyDifferences,
+  HISTORY_EVENT_LIMIT,
+  lastOf,
+  runChain,
+  storedOrder,
+  storedVersions,
+  syncState,
+  thousandMore,
+} from '../support/e2e';
 
 // 4,000: each new order is one conditional put now, and dynalite serves them one at a time (10,000 took over a minute).
 const ORDERS = 4_000;
@@ -91,5 +100,23 @@ describe('a full sync, then an incremental one', () => {
     expect(state.checkpoint).toMatchObject({ watermark: window.to, isFullSync: false, recordsSynced: 120 + insideOverlap });
     expect(state.checkpoint!.createdAt).toBe(before.checkpoint!.createdAt);
     expect(state.orderCount).toBe(ORDERS + 20);
+  });
+
+  it('stores a version made in the second of the one it read, with the same updated_at: counted updated, its total exact', async () => {
+    // The last order the incremental run stored changes again within its updated_at second (the fake keeps the stamp).
+    const { id, updated_at } = stack.fake!.truth().at(-1)!;
+    const total = thousandMore(stack.fake!.order(id)!.total_price);
+    stack.fake!.reviseInSameSecond(id, { total_price: total });
+
+    const chain = await runChain(stack, { mode: 'incremental', trigger: 'schedule' });
+
+    const summary = chain[0]!.output as Record<string, any>;
+    const fetched = stack.fake!.truth(summary.window).length;
+    expect(summary).toMatchObject({
+      status: 'succeeded',
+      counts: { fetched, inserted: 0, updated: 1, unchanged: fetched - 1, stale: 0, quarantined: 0, deleted: 0 },
+      orderCount: ORDERS + 20,
+    });
+    expect(await storedOrder(stack, id)).toMatchObject({ updatedAt: updated_at, totalPrice: total });
   });
 });

@@ -6,7 +6,8 @@ import type { RunState } from '../../functions/core/run-state';
 import type { FakeShopify } from '../../local/fakes/shopify';
 import type { LocalStack } from '../../local/aws/stack';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
-import { lastOf, runChain, storedVersions, syncState } from '../support/e2e';
+import { lastOf, runChain, storedOrder, storedVersions, syncState, thousandMore } from '../support/e2e';
+import { referenceIdOf } from '../../local/fakes/shopify/translate';
 
 const ORDERS = 2_000;
 const PAGE_SIZE = 50;
@@ -129,5 +130,23 @@ describe('a Shopify shop: a full sync through a bulk export, resumed in the midd
     const state = await syncState(stack);
     expect(state.checkpoint).toMatchObject({ watermark: summary.window.to, isFullSync: false });
     expect(state.orderCount).toBe(ORDERS + 15);
+  });
+
+  it('stores a version made in the second of the one it read (Shopify stamps whole seconds): counted updated, its total exact', async () => {
+    const { id, updated_at } = fake.truth().at(-1)!;
+    const referenceId = referenceIdOf(id)!;
+    const total = thousandMore(fake.shop.order(referenceId)!.total_price);
+    fake.shop.reviseInSameSecond(referenceId, { total_price: total });
+
+    const chain = await runChain(stack, { mode: 'incremental', trigger: 'schedule' });
+
+    const summary = chain[0]!.output as { window: { from: string; to: string } };
+    const fetched = fake.truth(summary.window).length;
+    expect(chain[0]!.output).toMatchObject({
+      status: 'succeeded',
+      counts: { fetched, inserted: 0, updated: 1, unchanged: fetched - 1, stale: 0, quarantined: 0, deleted: 0 },
+      orderCount: ORDERS + 15,
+    });
+    expect(await storedOrder(stack, id)).toMatchObject({ updatedAt: updated_at, totalPrice: total });
   });
 });

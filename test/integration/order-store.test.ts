@@ -9,11 +9,13 @@ import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store'
 import { classifyPage } from '../../functions/core/classify';
 import { StoreWriteError } from '../../functions/core/errors';
 import type { Order } from '../../functions/core/order';
+import { orderDigest } from '../../functions/core/order-digest';
 import type { OrderWrite } from '../../functions/core/ports';
 import { validateOrder } from '../../functions/core/validate-order';
 import { createTestTables, useDynalite } from '../support/dynalite';
 import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';
 import { startFakeShopify } from '../../local/fakes/shopify';
+import { referenceIdOf, wholeSecond } from '../../local/fakes/shopify/translate';
 import { orderIdOf, rawLineItem, rawOrder, rawOrders } from '../support/order-factory';
 
 const dynamo = useDynalite();
@@ -31,8 +33,14 @@ async function freshStore(options: { send?: DynamoDBDocumentClient['send']; maxA
 
 const SYNCED_AT = '2025-02-01T00:00:00.000000Z';
 
-function writeOf(order: Order, writeTag = 'run-a#0', kind: OrderWrite['kind'] = 'inserted', replaces: string | null = null): OrderWrite {
-  return { order, kind, replaces, writeTag, syncedAt: SYNCED_AT };
+function writeOf(
+  order: Order,
+  writeTag = 'run-a#0',
+  kind: OrderWrite['kind'] = 'inserted',
+  replaces: string | null = null,
+  readAt = SYNCED_AT,
+): OrderWrite {
+  return { order, kind, replaces, writeTag, syncedAt: SYNCED_AT, digest: orderDigest(order), readAt };
 }
 
 /** `count` valid orders, ord_0000001.., all updated at `updatedAt`. */
@@ -92,6 +100,8 @@ describe('a page written to the orders store', () => {
       synced_at: SYNCED_AT,
       write_tag: 'run-a#3',
       write_kind: 'inserted',
+      digest: orderDigest(order),
+      read_at: SYNCED_AT,
       raw: JSON.stringify(order.raw),
     });
     const stored = await store.readOrder(order.id);
@@ -138,6 +148,50 @@ describe('a page written to the orders store', () => {
     }
   });
 
+  it('stores a Shopify order with 30 discount applications, 5 shipping lines and 12 refunds whole, as an incremental run reads it', async () => {
+    const { store } = await freshStore();
+    const fake = await startFakeShopify({ shop: { orders: 40, seed: 3 }, bucket: { maximumAvailable: 1e7, restoreRate: 1e7 } });
+    try {
+      // Shopify stamps whole seconds: the window starts at the watermark's second, as the overlap would.
+      const watermark = wholeSecond(fake.shop.now());
+      const [target] = fake.truth();
+      fake.setListLengths(target!.id, { discountApplications: 30, shippingLines: 5, refunds: 12 });
+      fake.shop.mutate({ updates: [referenceIdOf(target!.id)!] });
+      const source = new ShopifyOrdersSource({ shopDomain: fake.url, apiVersion: '2025-10', token: fake.token });
+      const since = fake.calls().length;
+
+      const page = await source.fetchPage({ window: { from: watermark, to: fake.shop.now() }, cursor: null, limit: 50 });
+      await source.close();
+      const classified = classifyPage(page.orders, await store.getVersions(page.orders.map((o) => o.id)), 'run-i#0', SYNCED_AT);
+      await store.putOrders(classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-i#0', kind, replaces)));
+
+      expect(page.rejected).toEqual([]);
+      expect(page.orders.map((o) => o.id)).toEqual([target!.id]);
+      const stored = await store.readOrder(target!.id);
+      expect(stored?.details).toMatchObject({
+        discountApplications: expect.arrayContaining([expect.objectContaining({ title: 'Goodwill 29' })]),
+        shippingLines: expect.arrayContaining([expect.objectContaining({ title: 'Extra parcel 4' })]),
+      });
+      expect([
+        stored?.details?.discountApplications.length,
+        stored?.details?.shippingLines.length,
+        stored?.details?.refunds.length,
+      ]).toEqual([30, 5, 12]);
+      expect(stored?.raw).toEqual(fake.order(target!.id));
+      // The paged query read 5 discount applications and 2 shipping lines; follow-ups read the rest, each under the cost limit.
+      const followUps = fake
+        .calls()
+        .slice(since)
+        .filter((call) => call.operation === 'OrderConnections');
+      expect(followUps.map((call) => [call.variables.withDiscountApplications, call.variables.withShippingLines])).toEqual([
+        [true, false],
+        [false, true],
+      ]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
   it('comes back from getVersions in one call per 100 ids: stored ids with their version, unknown ids absent', async () => {
     const { store } = await freshStore();
     const page = ordersOf(250);
@@ -153,6 +207,8 @@ describe('a page written to the orders store', () => {
       updatedAt: '2025-01-15T08:31:07.456000Z',
       writeTag: 'run-a#0',
       writeKind: 'inserted',
+      digest: orderDigest(page[249]!),
+      readAt: SYNCED_AT,
     });
     expect(unknownIds.some((id) => versions.has(id))).toBe(false);
   });
@@ -164,7 +220,7 @@ describe('a page written to the orders store', () => {
     // The same instant written in another offset is the same version, not a newer one.
     const stale = validateOrder(rawOrder({ updated_at: '2025-01-15T11:00:00+01:00', total_price: '100.00' }));
 
-    const classified = classifyPage([stale], await store.getVersions([stale.id]), 'run-old#7');
+    const classified = classifyPage([stale], await store.getVersions([stale.id]), 'run-old#7', SYNCED_AT);
     await store.putOrders(classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-old#7', kind, replaces)));
 
     expect(classified.counts.stale).toBe(1);
@@ -179,7 +235,7 @@ describe('a page written to the orders store', () => {
     await store.putOrders([writeOf(validateOrder(rawOrder({ total_price: '1.00' })), 'run-a#0')]);
     const newer = validateOrder(rawOrder({ updated_at: '2025-03-01T00:00:00Z', total_price: '2.00' }));
 
-    const classified = classifyPage([newer], await store.getVersions([newer.id]), 'run-b#0');
+    const classified = classifyPage([newer], await store.getVersions([newer.id]), 'run-b#0', SYNCED_AT);
     await store.putOrders(classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-b#0', kind, replaces)));
 
     expect(classified.counts.updated).toBe(1);
@@ -210,6 +266,53 @@ describe('a page written to the orders store', () => {
     await store.putOrders([writeOf(newer), writeOf(older)]);
 
     expect((await store.readOrder(newer.id))?.totalPrice).toBe('2.00');
+  });
+});
+
+describe('two versions with one updated_at (a source that stamps whole seconds changed the order twice in a second)', () => {
+  const SECOND = '2025-01-15T08:31:07Z';
+  const first = validateOrder(rawOrder({ updated_at: SECOND, total_price: '129.95', financial_status: 'paid' }));
+  const second = validateOrder(rawOrder({ updated_at: SECOND, total_price: '129.95', financial_status: 'refunded' }));
+  const READ_EARLY = '2025-01-15T08:31:07.400000Z';
+  const READ_LATE = '2025-01-15T08:31:08.100000Z';
+
+  it('the later read replaces the earlier one, classified as updated', async () => {
+    const { store } = await freshStore();
+    await store.putOrders([writeOf(first, 'run-a#0', 'inserted', null, READ_EARLY)]);
+
+    const classified = classifyPage([second], await store.getVersions([second.id]), 'run-b#0', READ_LATE);
+    const result = await store.putOrders(
+      classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-b#0', kind, replaces, READ_LATE)),
+    );
+
+    expect(classified.counts).toMatchObject({ updated: 1, unchanged: 0, stale: 0 });
+    expect(result.refusedIds).toEqual([]);
+    expect(await store.readOrder(second.id)).toMatchObject({ financialStatus: 'refunded', writeTag: 'run-b#0', writeKind: 'updated' });
+    expect((await store.getVersions([second.id])).get(second.id)).toMatchObject({ digest: orderDigest(second), readAt: READ_LATE });
+  });
+
+  it('an earlier read written after a later one (a zombie step) is refused, and the later stays', async () => {
+    const { store } = await freshStore();
+    await store.putOrders([writeOf(first, 'run-a#0', 'inserted', null, '2025-01-15T08:31:07.100000Z')]);
+    // The zombie read the paid version early and classified it; the live run read the refund later and stored it first.
+    await store.putOrders([writeOf(second, 'run-live#3', 'updated', first.updatedAt, READ_LATE)]);
+
+    const result = await store.putOrders([writeOf(first, 'run-zombie#9', 'updated', first.updatedAt, READ_EARLY)]);
+
+    expect(result.refusedIds).toEqual([first.id]);
+    expect(await store.readOrder(first.id)).toMatchObject({ financialStatus: 'refunded', writeTag: 'run-live#3' });
+    // Classified again against what is stored now, the zombie's version is stale: it would not be tried again.
+    const again = classifyPage([first], await store.getVersions([first.id]), 'run-zombie#9', READ_EARLY);
+    expect(again).toMatchObject({ writes: [], counts: { stale: 1, updated: 0 } });
+  });
+
+  it('the same content read again is unchanged, and not written', async () => {
+    const { store } = await freshStore();
+    await store.putOrders([writeOf(first, 'run-a#0', 'inserted', null, READ_EARLY)]);
+
+    const classified = classifyPage([first], await store.getVersions([first.id]), 'run-b#0', READ_LATE);
+
+    expect(classified).toMatchObject({ writes: [], counts: { unchanged: 1 } });
   });
 });
 
@@ -522,6 +625,8 @@ describe('tombstones in the orders store', () => {
       deletedAt,
       writeTag: 'run-d#7',
       writeKind: 'deleted',
+      digest: null,
+      readAt: null,
     });
     expect(await scanIds(store)).toEqual([]);
   });

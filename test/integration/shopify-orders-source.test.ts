@@ -118,11 +118,50 @@ describe('the Shopify connector, on a healthy shop', () => {
     const followUps = fake
       .calls()
       .slice(since)
-      .filter((call) => call.operation === 'OrderLineItems');
+      .filter((call) => call.operation === 'OrderConnections');
     const perOrder = new Map<unknown, number>();
     for (const call of followUps) perOrder.set(call.variables.id, (perOrder.get(call.variables.id) ?? 0) + 1);
     expect(Math.max(...perOrder.values())).toBeGreaterThan(1);
     expect(walk.orders.some((order) => order.lineItems.length > 100)).toBe(true);
+  });
+
+  it('reads an order again from its start when it changes within its second between the page query and a follow-up', async () => {
+    const source = sourceFor({ lineItemsPerOrder: 2, lineItemsPerRequest: 3 });
+    const firstFive = fake.truth(everything).slice(0, 5);
+    const target = firstFive.find(({ id }) => (fake.order(id)!.lineItems as { nodes: unknown[] }).nodes.length > 2)!;
+    expect(target).toBeDefined();
+    const referenceId = referenceIdOf(target.id)!;
+    const [whole, fraction] = String(fake.shop.order(referenceId)!.total_price).split('.');
+    const revisedTotal = `${Number(whole) + 1000}.${fraction}`;
+    // The shop changes the order right after answering the page query: same updatedAt, another total.
+    const graphql = source.graphql.bind(source);
+    let revised = false;
+    source.graphql = async (...args) => {
+      const data = await graphql(...args);
+      if (args[0] === 'OrdersPage' && !revised) {
+        revised = true;
+        fake.shop.reviseInSameSecond(referenceId, { total_price: revisedTotal });
+      }
+      return data;
+    };
+    const since = fake.calls().length;
+
+    try {
+      const page = await source.fetchPage({ window: everything, cursor: null, limit: 5 });
+
+      const order = page.orders.find(({ id }) => id === target.id)!;
+      expect(order).toMatchObject({ updatedAt: target.updated_at, totalPrice: revisedTotal });
+      expect(order.raw).toEqual(fake.order(target.id));
+      const reads = fake
+        .calls()
+        .slice(since)
+        .filter(
+          (call) => call.operation === 'OrderConnections' && call.variables.id === target.id && call.variables.lineItemsAfter === null,
+        );
+      expect(reads).toHaveLength(1);
+    } finally {
+      fake.shop.corruptOrder(referenceId, null);
+    }
   });
 
   it('maps an order without a customer (guest checkout) to customer null', async () => {

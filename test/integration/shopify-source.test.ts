@@ -5,6 +5,7 @@
 import { ShopifyBulkExport } from '../../functions/adapters/source/shopify/bulk-export';
 import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';
 import { decodeBulkPlace, MAX_EXPORT_RESTARTS, ShopifySource } from '../../functions/adapters/source/shopify/shopify-source';
+import { instantFromEpochMs } from '../../functions/core/instant';
 import type { SourcePage } from '../../functions/core/ports';
 import type { Window } from '../../functions/core/run-types';
 import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
@@ -85,12 +86,16 @@ describe('a full window', () => {
     // The cursors (saved in the sync state) hold the operation and an offset, never the result's signed URL.
     const reading = pages.map((page) => page.nextCursor).filter((next) => next !== null && decodeBulkPlace(next).phase === 'reading');
     expect(reading.map((next) => Object.keys(decodeBulkPlace(next!)).sort())).toEqual(
-      reading.map(() => ['offset', 'operationId', 'phase', 'restarts']),
+      reading.map(() => ['offset', 'operationId', 'phase', 'restarts', 'startedAtMs']),
     );
     const signatures = fake.bulk.urlsIssued().map((url) => new URL(url).searchParams.get('X-Goog-Signature')!);
     expect(signatures.length).toBeGreaterThan(0);
     const cursors = pages.map((page) => `${page.nextCursor} ${Buffer.from(page.nextCursor?.slice(5) ?? '', 'base64url').toString()}`);
     expect(cursors.filter((text) => signatures.some((signature) => text.includes(signature.slice(0, 16))))).toEqual([]);
+    // Every page of the file was read when the export started (what orders it against a later read of the same second).
+    const exportStarted = (decodeBulkPlace(pages[0]!.nextCursor!) as { startedAtMs: number }).startedAtMs;
+    const withOrders = pages.filter((page) => page.orders.length > 0);
+    expect(withOrders.map((page) => page.readAt)).toEqual(withOrders.map(() => instantFromEpochMs(exportStarted)));
   });
 
   it('a cursor saved by an earlier version, with the result URL in it, reads on from its offset and is saved again without it', async () => {

@@ -71,6 +71,27 @@ describe('the HTTP client', () => {
     expect(error.message).toContain('HTTP 502: aaaa');
     expect(leakedParts(error.message, TOKEN)).toEqual([]);
   });
+
+  it.each(PLACES)('an exception with the token at character %i in its text: the error quotes it and no part of the token', async (at) => {
+    const client = new HttpClient({
+      api: 'the test API',
+      token: TOKEN,
+      tokenHint: 'check TEST_TOKEN',
+      // The request fails before an answer, with the source's words in the exception (as a proxy's reset reason may).
+      credentials: () => {
+        throw new Error(saying(at));
+      },
+      timeoutMs: 2_000,
+      maxAttempts: 1,
+    });
+    closers.push(() => client.close());
+    const call = { method: 'GET' as const, url: new URL(`${server.url}/thing`), shown: 'GET /thing', detailUrl: `${server.url}/thing` };
+
+    const error = await failure(client.call(call, { requests: 0, throttled: 0, retried: 0 }, () => undefined));
+
+    expect(error.message).toContain('(last: Error: aaaa');
+    expect(leakedParts(error.message, TOKEN)).toEqual([]);
+  });
 });
 
 describe('the orders API connector', () => {

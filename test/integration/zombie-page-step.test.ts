@@ -9,7 +9,7 @@ import type { RunState } from '../../functions/core/run-state';
 import { beginRun } from '../../functions/core/use-cases/begin-run';
 import { syncPage } from '../../functions/core/use-cases/sync-page';
 import { createTestTables, useDynalite } from '../support/dynalite';
-import { order } from '../support/order-factory';
+import { order, orderWrite } from '../support/order-factory';
 import { aLease } from '../support/run-factory';
 import { InMemoryQuarantineStore } from '../support/in-memory-stores';
 import { InMemoryShop, STREAM, T0 } from '../support/use-case-harness';
@@ -52,7 +52,7 @@ it('a step whose lease expired writes an older version of an order: refused, the
     await read([newer.id]).then(async (seen) => {
       expect(seen.size).toBe(0);
       await orders.putOrders([
-        { order: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt },
+        orderWrite({ order: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt }),
       ]);
     });
     return versions;

@@ -45,6 +45,22 @@ export async function syncState(stack: LocalStack, stream = 'orders'): Promise<S
   }
 }
 
+/** The stored order (null: absent or a tombstone). */
+export async function storedOrder(stack: LocalStack, id: string) {
+  const { orders, close } = stores(stack);
+  try {
+    return await orders.readOrder(id);
+  } finally {
+    close();
+  }
+}
+
+/** A money string made 1000 larger, its decimals kept: another total of the same shape. */
+export function thousandMore(amount: unknown): string {
+  const [whole, fraction] = String(amount).split('.');
+  return fraction === undefined ? String(Number(whole) + 1000) : `${Number(whole) + 1000}.${fraction}`;
+}
+
 /** Every stored order's version: id → updated_at and the tag of the write that stored it. */
 export async function storedVersions(stack: LocalStack): Promise<Map<string, StoredVersion>> {
   const { orders, close } = stores(stack);

@@ -210,10 +210,27 @@ export class InMemoryOrderStore implements OrderStore {
       const write = this.items.get(id);
       const tombstone = this.tombstones.get(id);
       if (write)
-        versions.set(id, { id, updatedAt: write.order.updatedAt, deletedAt: null, writeTag: write.writeTag, writeKind: write.kind });
+        versions.set(id, {
+          id,
+          updatedAt: write.order.updatedAt,
+          deletedAt: null,
+          writeTag: write.writeTag,
+          writeKind: write.kind,
+          digest: write.digest,
+          readAt: write.readAt,
+        });
       if (tombstone) {
         const { deletedAt, writeTag, kind, inferred } = tombstone;
-        versions.set(id, { id, updatedAt: deletedAt, deletedAt, writeTag, writeKind: kind, ...(inferred ? { inferred } : {}) });
+        versions.set(id, {
+          id,
+          updatedAt: deletedAt,
+          deletedAt,
+          writeTag,
+          writeKind: kind,
+          digest: null,
+          readAt: null,
+          ...(inferred ? { inferred } : {}),
+        });
       }
     }
     return versions;
@@ -226,14 +243,15 @@ export class InMemoryOrderStore implements OrderStore {
     const refusedIds: string[] = [];
     for (const write of writes) {
       // The DynamoDB store's conditions: over nothing (or a tombstone deleted before the version) when the write saw
-      // nothing, else over an older live version only.
+      // nothing, else over an older live version only, or one of the same updated_at read before this one.
       const { id, updatedAt } = write.order;
       const stored = this.items.get(id);
       const tombstone = this.tombstones.get(id);
       const lands =
         write.replaces === null
           ? stored === undefined && (tombstone === undefined || tombstone.deletedAt < updatedAt || tombstone.inferred === true)
-          : stored !== undefined && stored.order.updatedAt < updatedAt;
+          : stored !== undefined &&
+            (stored.order.updatedAt < updatedAt || (stored.order.updatedAt === updatedAt && stored.readAt < write.readAt));
       if (!lands) {
         refusedIds.push(id);
         continue;

@@ -1,6 +1,8 @@
 // Valid raw source orders in the shape of docs/source-contract.md "Order", for any test: override what the story is about.
 // An override whose value is `undefined` removes that field (to test a missing field).
-import type { Order } from '../../functions/core/order';
+import type { Instant, Order } from '../../functions/core/order';
+import { orderDigest } from '../../functions/core/order-digest';
+import type { OrderWrite } from '../../functions/core/ports';
 import { validateOrder } from '../../functions/core/validate-order';
 
 export interface RawCustomer {
@@ -89,4 +91,9 @@ export function rawOrders(count: number, each: (n: number) => Overrides = () => 
 /** A validated Order (what a connector hands the core), built from rawOrder(overrides). */
 export function order(overrides: Overrides = {}): Order {
   return validateOrder(rawOrder(overrides));
+}
+
+/** A write of this order as the page step makes it: its digest computed, read when it was synced unless told. */
+export function orderWrite(write: Omit<OrderWrite, 'digest' | 'readAt'> & { readAt?: Instant }): OrderWrite {
+  return { ...write, digest: orderDigest(write.order), readAt: write.readAt ?? write.syncedAt };
 }

@@ -91,7 +91,25 @@ describe("the fake Shopify's answers", () => {
     };
     const long = page.orders.nodes.find((node) => node.lineItems.pageInfo.hasNextPage)!;
     expect(long).toBeDefined();
-    cases.push(['OrderLineItems', { id: long.id, first: 3, after: long.lineItems.pageInfo.endCursor }]);
+    const connections = (slices: Record<string, { first: number; after: string | null }>) => {
+      const variables: Record<string, unknown> = { id: long.id };
+      for (const name of ['lineItems', 'discountApplications', 'shippingLines']) {
+        variables[`with${name.charAt(0).toUpperCase()}${name.slice(1)}`] = slices[name] !== undefined;
+        variables[`${name}First`] = slices[name]?.first ?? 1;
+        variables[`${name}After`] = slices[name]?.after ?? null;
+      }
+      return variables;
+    };
+    // A follow-up from where the page stopped, and the order read again with every connection from its start.
+    cases.push(['OrderConnections', connections({ lineItems: { first: 3, after: long.lineItems.pageInfo.endCursor } })]);
+    cases.push([
+      'OrderConnections',
+      connections({
+        lineItems: { first: 2, after: null },
+        discountApplications: { first: 5, after: null },
+        shippingLines: { first: 2, after: null },
+      }),
+    ]);
     for (const [operation, variables] of cases) {
       const data = await post(version, operation, variables);
       expect([operation, answerProblems(SHOPIFY_DOCUMENTS[operation]!, version, data, variables)]).toEqual([operation, []]);

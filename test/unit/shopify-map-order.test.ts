@@ -277,11 +277,6 @@ describe('mapShopifyOrder', () => {
       'discountApplications.nodes[0].__typename',
       /must be one of code/,
     ],
-    [
-      { discountApplications: { nodes: [], pageInfo: { hasNextPage: true, endCursor: 'n' } } },
-      'discountApplications',
-      /more than the 5 the paged query reads/,
-    ],
     [{ billingAddress: { countryCodeV2: 7 } }, 'billingAddress.countryCodeV2', /must be a string or null/],
     [{ tags: 'vip, gift' }, 'tags', /must be an array/],
     [{ displayFulfillmentStatus: 'LOST' }, 'displayFulfillmentStatus', /no mapping for "LOST"/],

@@ -30,6 +30,10 @@ export interface OrderItem {
   synced_at: string;
   write_tag: string;
   write_kind: 'inserted' | 'updated';
+  /** The digest of what the version holds: an equal updated_at with another digest is another version. */
+  digest: string;
+  /** When the version was read from the source (fixed-width Instant): of two with one updated_at, the later read wins. */
+  read_at: string;
   // The fields beyond the reference contract (docs/source-contract.md) (Order.details), present only for sources that have them (Shopify), flat so a
   // dashboard reads, filters and projects them without parsing `raw`. Money: exact decimal strings, order currency.
   current_total_price?: string;
@@ -183,7 +187,7 @@ function fitted(item: OrderItem): OrderItem {
 }
 
 /** The attributes getVersions reads: enough to classify an incoming version (`deleted_at`: a tombstone's). */
-export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind', 'inferred'] as const;
+export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind', 'digest', 'read_at', 'inferred'] as const;
 
 export function orderToItem(write: OrderWrite): OrderItem {
   return fitted(untrimmedItem(write));
@@ -211,6 +215,8 @@ function untrimmedItem(write: OrderWrite): OrderItem {
     synced_at: write.syncedAt,
     write_tag: write.writeTag,
     write_kind: write.kind,
+    digest: write.digest,
+    read_at: write.readAt,
     ...(order.details ? detailAttributes(order) : {}),
     ...encodeRaw(order.id, order.raw),
   };
@@ -347,9 +353,16 @@ function encodedRaw(raw: Record<string, unknown>): EncodedRaw {
 
 /**
  * The write metadata at its longest, to size an order before its write is known: a run id is well under 150
- * characters (execution-name.ts), its write tag that plus the page.
+ * characters (execution-name.ts), its write tag that plus the page; a digest is 22 characters (order-digest.ts).
  */
-const SIZING_WRITE = { syncedAt: '2000-01-01T00:00:00.000000Z', writeTag: 'w'.repeat(200), kind: 'inserted', replaces: null } as const;
+const SIZING_WRITE = {
+  syncedAt: '2000-01-01T00:00:00.000000Z',
+  readAt: '2000-01-01T00:00:00.000000Z',
+  digest: 'd'.repeat(22),
+  writeTag: 'w'.repeat(200),
+  kind: 'inserted',
+  replaces: null,
+} as const;
 
 /**
  * Why this order cannot be an item (its raw order too big even compressed, or the item too big even with its flat
@@ -412,10 +425,8 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
 
 /** Read back the version attributes only (a projected BatchGet or Scan). */
 export function itemToStoredVersion(item: Record<string, unknown>): StoredVersion {
-  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> & {
-    deleted_at?: string;
-    inferred?: boolean;
-  };
+  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> &
+    Partial<Pick<OrderItem, 'digest' | 'read_at'>> & { deleted_at?: string; inferred?: boolean };
   const deletedAt = stored.deleted_at ?? null;
   return {
     id: stored.id,
@@ -424,6 +435,9 @@ export function itemToStoredVersion(item: Record<string, unknown>): StoredVersio
     deletedAt,
     writeTag: stored.write_tag ?? null,
     writeKind: stored.write_kind ?? null,
+    // Absent on a tombstone and on an item written before digests were kept.
+    digest: stored.digest ?? null,
+    readAt: stored.read_at ?? null,
     ...(stored.inferred === true ? { inferred: true } : {}),
   };
 }

@@ -22,13 +22,17 @@ const BATCH_GET_MAX_KEYS = 100;
 
 /**
  * A write lands over no stored item (or one older), never over a newer version, whoever stored it (a zombie step
- * whose lease expired, a run that went on meanwhile). A tombstone (`deleted_at`, docs/design.md "Deletions") is
+ * whose lease expired, a run that went on meanwhile). Of two versions with one `updated_at` (a source that stamps
+ * whole seconds), the one read later is the newer: the write lands over a version of its `updated_at` read before it
+ * (or stored before read times were kept). A tombstone (`deleted_at`, docs/design.md "Deletions") is
  * replaced only by a version made after the deletion, as an insert (the counter gains the order back), or by any
  * version when reconciliation inferred it (`inferred`); a write classified over a live version never lands over a
  * tombstone (it would bring the order back uncounted).
  */
 const WRITE_OVER_NOTHING = 'attribute_not_exists(#id) OR #deleted_at < :updated_at OR #inferred = :inferred';
-const WRITE_OVER_OLDER = 'attribute_not_exists(#deleted_at) AND #updated_at < :updated_at';
+const WRITE_OVER_OLDER =
+  'attribute_not_exists(#deleted_at) AND (#updated_at < :updated_at OR ' +
+  '(#updated_at = :updated_at AND (attribute_not_exists(#read_at) OR #read_at < :read_at)))';
 /** A tombstone lands over nothing, or over a live version not newer than the deletion; never over a tombstone. */
 const TOMBSTONE_OVER_NOTHING = 'attribute_not_exists(#id)';
 const TOMBSTONE_OVER_LIVE = 'attribute_not_exists(#deleted_at) AND #updated_at <= :deleted_at';
@@ -115,12 +119,15 @@ export class DynamoOrderStore implements OrderStore {
       TableName: this.tableName,
       Item: { ...item },
       ConditionExpression: replaces === null ? WRITE_OVER_NOTHING : WRITE_OVER_OLDER,
-      ExpressionAttributeNames:
-        replaces === null
-          ? { '#id': 'id', '#deleted_at': 'deleted_at', '#inferred': 'inferred' }
-          : { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at' },
-      ExpressionAttributeValues:
-        replaces === null ? { ':updated_at': item.updated_at, ':inferred': true } : { ':updated_at': item.updated_at },
+      ...(replaces === null
+        ? {
+            ExpressionAttributeNames: { '#id': 'id', '#deleted_at': 'deleted_at', '#inferred': 'inferred' },
+            ExpressionAttributeValues: { ':updated_at': item.updated_at, ':inferred': true },
+          }
+        : {
+            ExpressionAttributeNames: { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at', '#read_at': 'read_at' },
+            ExpressionAttributeValues: { ':updated_at': item.updated_at, ':read_at': item.read_at },
+          }),
     });
     return this.sendConditional(request);
   }
@@ -242,12 +249,19 @@ function projection(attributes: readonly string[]): { ProjectionExpression: stri
   };
 }
 
-/** One write per order id (two puts of one key would race each other): the newest version, the last one on a tie. */
+/**
+ * One write per order id (two puts of one key would race each other): the newest version, the later read on a tie,
+ * the last one on a tie of both.
+ */
 function newestPerId(writes: readonly OrderWrite[]): OrderWrite[] {
   const byId = new Map<string, OrderWrite>();
   for (const write of writes) {
     const kept = byId.get(write.order.id);
-    if (!kept || kept.order.updatedAt <= write.order.updatedAt) byId.set(write.order.id, write);
+    const newer =
+      !kept ||
+      kept.order.updatedAt < write.order.updatedAt ||
+      (kept.order.updatedAt === write.order.updatedAt && kept.readAt <= write.readAt);
+    if (newer) byId.set(write.order.id, write);
   }
   return [...byId.values()];
 }

@@ -5,6 +5,7 @@
 // else (a cold start, another window or chain, a retry of an earlier page, a read-ahead that failed or is too old)
 // fetches as if there were no read-ahead.
 import type { Log, OrderSource, PageRequest, SourcePage } from '../../core/ports';
+import { instantFromEpochMs } from '../../core/instant';
 import type { Window } from '../../core/run-types';
 
 /** A held page older than this (counted from when its fetch began) is dropped and fetched again. */
@@ -67,7 +68,8 @@ export class ReadAheadSource implements OrderSource {
   /** The page a read-ahead fetched; null when it failed (the caller fetches it again, and fails if that fails). */
   private async pageOf(held: HeldPage): Promise<SourcePage | null> {
     const outcome = await held.outcome;
-    if ('page' in outcome) return outcome.page;
+    // The page was read when its fetch began, not when it is handed over: that is what orders two same-second versions.
+    if ('page' in outcome) return { ...outcome.page, readAt: outcome.page.readAt ?? instantFromEpochMs(held.startedAtMs) };
     const error = outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error);
     this.options.log.info('read-ahead page failed; fetching it again', { error });
     return null;

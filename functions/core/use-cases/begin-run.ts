@@ -159,9 +159,13 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
 /** Continue-as-new: the saved run, now in execution `executionName` (part + 1), its lease renewed. */
 async function continueRun(deps: BeginDeps, handedOver: RunState, executionName: string): Promise<RunState> {
   const nowMs = deps.clock();
-  const saved = ownSavedRun(await deps.state.get(handedOver.stream), handedOver.leaseOwner, handedOver.run.runId, nowMs);
+  const current = await deps.state.get(handedOver.stream);
+  const saved = ownSavedRun(current, handedOver.leaseOwner, handedOver.run.runId, nowMs);
   // From the handed-over state, not the saved one: a retried begin (its first attempt saved) names the same part.
   const part = handedOver.run.part + 1;
+  // The state machine names the next part for the run; an execution started by hand with a copy of a hand-over's
+  // input must not join the run (two executions would page it at once).
+  if (executionName !== executionNameFor(handedOver.leaseOwner, part)) throw new RunInProgressError(runningFrom(current.lease!));
   const run: RunProgress = { ...saved, executionName, part, updatedAt: instantFromEpochMs(nowMs) };
   await deps.state.saveProgress(handedOver.stream, handedOver.leaseOwner, run, {
     expectedPages: saved.pages,

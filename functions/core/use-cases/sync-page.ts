@@ -44,6 +44,7 @@ export interface SyncPageDeps {
 export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<RunState> {
   if (state.done) return state;
   const { run } = state;
+  const askedAt = instantFromEpochMs(deps.clock());
   const fetched = await deps.source.fetchPage({
     window: run.window,
     cursor: run.cursor,
@@ -81,12 +82,14 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     deps.quarantine.find(state.stream, [...new Set([...ids.map(orderKey), ...page.rejected.map(quarantineKey)])]),
   ]);
   const writeTag = writeTagFor(run.runId, saved.pages);
-  const classified = classifyPage(page.orders, stored, writeTag);
+  // Of two versions with one updated_at, the one read later wins: a zombie or a retry that read earlier loses.
+  const readAt = fetched.readAt ?? askedAt;
+  const classified = classifyPage(page.orders, stored, writeTag, readAt);
   const quarantined = { ...ZERO_COUNTS, fetched: page.rejected.length, quarantined: page.rejected.length };
   const syncedAtMs = deps.clock();
   const syncedAt = instantFromEpochMs(syncedAtMs);
   const versions = new Map(stored);
-  const refusals = await writeOrders(deps, classified.writes, { versions, writeTag, syncedAt });
+  const refusals = await writeOrders(deps, classified.writes, { versions, writeTag, syncedAt, readAt });
   const counts = addCounts(addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag)), quarantined);
   // The page counts an order as inserted exactly when its stored version ends tagged as this page's insert.
   const insertsSettled = counterChangeBy(claim.settledIds, versions, writeTag);

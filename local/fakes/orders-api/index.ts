@@ -134,6 +134,12 @@ export class FakeOrdersApi {
   /** Serves the order with these fields replaced (undefined removes one): bad data for the reliability tests. null clears. */
   corruptOrder = (id: string, patch: Record<string, unknown> | null): void => this.shop.corruptOrder(id, patch);
   /**
+   * Serves the order with these fields replaced too (added to its earlier patches), its updated_at unchanged: a second
+   * version stamped in the same second as one a sync may have read already, as a source that stamps whole seconds
+   * (Shopify) serves it. `updated_at` in the patch is a RangeError.
+   */
+  reviseInSameSecond = (id: string, patch: Record<string, unknown>): void => this.shop.reviseInSameSecond(id, patch);
+  /**
    * Every page that holds this order is answered without an `orders` array (a request failure, not an order's:
    * InvalidPageError, which fails the run as a permanent error); false serves it normally again.
    */

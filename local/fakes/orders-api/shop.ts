@@ -131,6 +131,13 @@ export class Shop {
     else this.corruptions.set(index, patch);
   }
 
+  /** Adds these fields to the order's patches, its updated_at unchanged: a second version stamped in the same second. */
+  reviseInSameSecond(id: string, patch: Record<string, unknown>): void {
+    const index = this.existingIndex(id);
+    if ('updated_at' in patch) throw new RangeError('reviseInSameSecond: a revision in the same second keeps its updated_at');
+    this.corruptions.set(index, { ...this.corruptions.get(index), ...patch });
+  }
+
   breakPagesOf(id: string, broken: boolean): void {
     const index = this.indexOf(id);
     if (broken) this.pageBreakers.add(index);

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent } from 'undici';
-import { MAX_CONNECTION_FIRST, MAX_SINGLE_QUERY_COST } from '../../../functions/adapters/source/shopify/queries';
+import { MAX_SINGLE_QUERY_COST } from '../../../functions/adapters/source/shopify/queries';
 import type { Instant } from '../../../functions/core/order';
 import { listenOnLoopback, type Listening } from '../../loopback';
 import { FakeOrdersApi, type FakeOrdersApiOptions } from '../orders-api';
@@ -15,7 +15,7 @@ import { hash32, SeededRandom } from '../orders-api/random';
 import { CostBucket, type BucketSettings } from './bucket';
 import { createBulkOperations, type BulkEngine, type FakeBulkOperations } from './bulk';
 import { GraphqlError, ShopifyOperations, windowOf, type Fields } from './operations';
-import { orderGid, orderNode, referenceIdOf, secondCeiling, wholeSecond } from './translate';
+import { LIST_LENGTHS_FIELD, orderGid, orderNode, referenceIdOf, secondCeiling, wholeSecond, type ListLengths } from './translate';
 
 export type { BucketSettings } from './bucket';
 export { windowOf } from './operations';
@@ -85,7 +85,7 @@ export class FakeShopify {
         this.shop
           .truth(window)
           .map((version) => this.shop.order(version.id))
-          .filter((order): order is Fields => order !== undefined && this.operations.visible(orderNode(order, 0))),
+          .filter((order): order is Fields => order !== undefined && this.operations.visible(orderNode(order, { lineItems: 0 }))),
       windowOf,
       origin: () => this.url,
       error: (message, code) => new GraphqlError(message, code),
@@ -144,11 +144,22 @@ export class FakeShopify {
     };
     return this.shop.truth(bounds).map((version) => ({ id: orderGid(version.id), updated_at: wholeSecond(version.updated_at) }));
   };
-  /** The order's node with every line item, or undefined. */
+  /** The order's node with every line item, discount application and shipping line, or undefined. */
   order = (gid: string): Fields | undefined => {
     const referenceId = referenceIdOf(gid);
     const order = referenceId === null ? undefined : this.shop.order(referenceId);
-    return order === undefined ? undefined : orderNode(order, MAX_CONNECTION_FIRST * 100);
+    const all = Number.MAX_SAFE_INTEGER;
+    return order === undefined ? undefined : orderNode(order, { lineItems: all, discountApplications: all, shippingLines: all });
+  };
+  /**
+   * Gives the order at least these many discount applications, shipping lines and refunds (each added one worth
+   * zero), served paged as Shopify pages them; null serves the derived ones again. Its updated_at does not move
+   * (a change within its second): mutate() the order for a sync to see it as changed.
+   */
+  setListLengths = (gid: string, lengths: ListLengths | null): void => {
+    const referenceId = referenceIdOf(gid);
+    if (referenceId === null) throw new RangeError(`setListLengths: ${gid} is not an order gid`);
+    this.shop.reviseInSameSecond(referenceId, { [LIST_LENGTHS_FIELD]: lengths ?? undefined });
   };
   script = (...outcomes: ShopifyOutcome[]): void => {
     this.scripted.push(...outcomes);

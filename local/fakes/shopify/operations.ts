@@ -8,7 +8,9 @@ import {
   RUN_BULK_EXPORT_COST,
   RUNNING_BULK_OPERATIONS_COST,
   MAX_CONNECTION_FIRST,
-  orderLineItemsCost,
+  ORDER_CONNECTIONS,
+  orderConnectionsCost,
+  type OrderConnection,
   orderNodeCost,
   ORDERS_COUNT_COST,
   orderDeletionsCost,
@@ -21,8 +23,10 @@ import type { FakeOrdersApi } from '../orders-api';
 import type { BulkEngine } from './bulk';
 import {
   lineItemNodes,
-  lineItemsConnection,
+  listConnection,
   opaque,
+  orderChildren,
+  orderFields,
   orderGid,
   orderNode,
   referenceIdOf,
@@ -96,8 +100,8 @@ export class ShopifyOperations {
           intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST),
           intIn(variables.lineItems, 'lineItems', 1, MAX_CONNECTION_FIRST),
         );
-      case 'OrderLineItems':
-        return orderLineItemsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
+      case 'OrderConnections':
+        return orderConnectionsCost(this.connectionFirsts(variables));
       case 'OrdersCount':
         return ORDERS_COUNT_COST;
       case 'AccessScopes':
@@ -118,7 +122,7 @@ export class ShopifyOperations {
         return ordersExistCost(variables.ids.length);
       default:
         throw new GraphqlError(
-          `the fake serves OrdersPage, OrderLineItems, OrdersCount, AccessScopes, OrderDeletions, OrdersExist and the bulk operations, not ${JSON.stringify(operation)}`,
+          `the fake serves OrdersPage, OrderConnections, OrdersCount, AccessScopes, OrderDeletions, OrdersExist and the bulk operations, not ${JSON.stringify(operation)}`,
           'undefinedField',
         );
     }
@@ -162,7 +166,7 @@ export class ShopifyOperations {
     if (answer.statusCode === 400) throw new GraphqlError('Invalid cursor for current pagination sort.', 'BAD_USER_INPUT');
     if (answer.statusCode !== 200) throw new GraphqlError(`shop answered ${answer.statusCode}`, 'INTERNAL_SERVER_ERROR');
     const page = JSON.parse(text) as { orders: Fields[]; next_cursor: string | null };
-    const nodes = page.orders.map((order) => orderNode(order, lineItems)).filter((node) => this.visible(node));
+    const nodes = page.orders.map((order) => orderNode(order, { lineItems })).filter((node) => this.visible(node));
     const hasNextPage = page.next_cursor !== null;
     const endCursor = hasNextPage ? opaque({ r: page.next_cursor }) : nodes.length > 0 ? opaque({ end: true }) : null;
     // Actual cost counts what came back: each order, its money bags and customer, the line items returned.
@@ -170,24 +174,42 @@ export class ShopifyOperations {
     return { data: { orders: { nodes, pageInfo: { hasNextPage, endCursor } } }, actual };
   }
 
-  private orderLineItems(variables: Fields): { data: Fields; actual: number } {
+  /** The `first` of each connection an OrderConnections request includes (`with…: true`), checked as Shopify would. */
+  private connectionFirsts(variables: Fields): Partial<Record<OrderConnection, number>> {
+    const firsts: Partial<Record<OrderConnection, number>> = {};
+    for (const name of ORDER_CONNECTIONS) {
+      const suffix = name.charAt(0).toUpperCase() + name.slice(1);
+      const included = variables[`with${suffix}`];
+      if (typeof included !== 'boolean')
+        throw new GraphqlError(`Variable $with${suffix} of type Boolean! was not provided.`, 'INVALID_VARIABLE');
+      const first = intIn(variables[`${name}First`], `${name}First`, 1, MAX_CONNECTION_FIRST);
+      if (included) firsts[name] = first;
+    }
+    return firsts;
+  }
+
+  /** One order's own fields and a slice of each connection asked for, from that connection's cursor. */
+  private orderConnections(variables: Fields): { data: Fields; actual: number } {
     this.requireOrdersScope('order');
     const referenceId = referenceIdOf(variables.id);
     const order = referenceId === null ? undefined : this.shop.order(referenceId);
-    if (order === undefined) return { data: { order: null }, actual: 1 };
-    const node = orderNode(order, 1);
-    if (!this.visible(node)) return { data: { order: null }, actual: 1 };
-    let after = 0;
-    if (variables.after !== null && variables.after !== undefined) {
-      const decoded = unwrap(String(variables.after)) as Fields | undefined;
-      if (!Number.isInteger(decoded?.li)) throw new GraphqlError('Invalid cursor for current pagination sort.', 'BAD_USER_INPUT');
-      after = decoded!.li as number;
+    if (order === undefined || !this.visible(orderNode(order, { lineItems: 0 }))) return { data: { order: null }, actual: 1 };
+    const lists: Record<OrderConnection, Fields[]> = { lineItems: lineItemNodes(order), ...orderChildren(order) };
+    const node: Fields = orderFields(order);
+    const returned: Partial<Record<OrderConnection, number>> = {};
+    for (const [name, first] of Object.entries(this.connectionFirsts(variables)) as Array<[OrderConnection, number]>) {
+      let after = 0;
+      const cursor = variables[`${name}After`];
+      if (cursor !== null && cursor !== undefined) {
+        const decoded = unwrap(String(cursor)) as Fields | undefined;
+        if (!Number.isInteger(decoded?.li)) throw new GraphqlError('Invalid cursor for current pagination sort.', 'BAD_USER_INPUT');
+        after = decoded!.li as number;
+      }
+      const slice = listConnection(lists[name], first, after);
+      node[name] = slice;
+      returned[name] = (slice.nodes as unknown[]).length;
     }
-    const lineItems = lineItemsConnection(lineItemNodes(order), variables.first as number, after);
-    return {
-      data: { order: { id: node.id, updatedAt: node.updatedAt, lineItems } },
-      actual: orderLineItemsCost((lineItems.nodes as unknown[]).length),
-    };
+    return { data: { order: node }, actual: orderConnectionsCost(returned) };
   }
 
   /**
@@ -234,7 +256,7 @@ export class ShopifyOperations {
     const nodes = (variables.ids as unknown[]).map((gid) => {
       const referenceId = referenceIdOf(gid);
       const order = referenceId === null ? undefined : this.shop.order(referenceId);
-      return order === undefined || !this.visible(orderNode(order, 0)) ? null : { __typename: 'Order', id: gid };
+      return order === undefined || !this.visible(orderNode(order, { lineItems: 0 })) ? null : { __typename: 'Order', id: gid };
     });
     return { data: { nodes }, actual: 1 + nodes.length };
   }
@@ -257,8 +279,8 @@ export class ShopifyOperations {
         return { data: this.bulk.running(apiVersion), actual: RUNNING_BULK_OPERATIONS_COST };
       case 'OrdersPage':
         return this.ordersPage(variables);
-      case 'OrderLineItems':
-        return this.orderLineItems(variables);
+      case 'OrderConnections':
+        return this.orderConnections(variables);
       case 'OrderDeletions':
         return this.orderDeletions(variables);
       case 'OrdersExist':

@@ -5,6 +5,7 @@
 // Field shapes follow https://shopify.dev/docs/api/admin-graphql/latest/objects/Order and objects/LineItem.
 import { addMs, isInstantString, toInstant } from '../../../functions/core/instant';
 import type { Instant } from '../../../functions/core/order';
+import { PAGED_DISCOUNT_APPLICATIONS, PAGED_SHIPPING_LINES } from '../../../functions/adapters/source/shopify/queries';
 import { hash32 } from '../orders-api/random';
 
 type Fields = Record<string, unknown>;
@@ -93,6 +94,25 @@ const COUNTRIES = [
  * (partially_refunded); shipping that a discount makes free (a code, or an automatic discount), so the totals the
  * reference order states still add up; one tax line carrying the order's tax.
  */
+/**
+ * The field of a fake-orders-API order (set through FakeShopify.setListLengths) that asks for longer lists than the
+ * derived ones: `{ discountApplications?, shippingLines?, refunds? }`, each a length; the added entries are worth zero,
+ * so the order's totals stay as they are.
+ */
+export const LIST_LENGTHS_FIELD = 'x_fake_shopify_list_lengths';
+
+export interface ListLengths {
+  discountApplications?: number;
+  shippingLines?: number;
+  refunds?: number;
+}
+
+/** `list` made `length` long (when longer) by `extra(i)` entries, i counting from 1. */
+function lengthened(list: Fields[], length: number | undefined, extra: (i: number) => Fields): Fields[] {
+  const added = Math.max(0, (length ?? 0) - list.length);
+  return [...list, ...Array.from({ length: added }, (_, index) => extra(index + 1))];
+}
+
 function revenueFields(order: Fields): { fields: Fields; discountApplications: Fields[]; shippingLines: Fields[] } {
   const currency = order.currency;
   const orderNumber = Number(order.order_number);
@@ -141,6 +161,8 @@ function revenueFields(order: Fields): { fields: Fields; discountApplications: F
     : [];
   const place = (salt: number): Fields => ({ ...COUNTRIES[hash32(orderNumber, salt) % COUNTRIES.length]! });
   const updatedAt = dateTime(order.updated_at);
+  const lengths = (order[LIST_LENGTHS_FIELD] ?? {}) as ListLengths;
+  const zero = decimal(0, d);
   return {
     fields: {
       currentTotalPriceSet: moneyBag(decimal(total.units - refunded, d), currency),
@@ -165,7 +187,7 @@ function revenueFields(order: Fields): { fields: Fields; discountApplications: F
               },
             ]
           : [],
-      refunds:
+      refunds: lengthened(
         refunded > 0
           ? [
               {
@@ -175,12 +197,28 @@ function revenueFields(order: Fields): { fields: Fields; discountApplications: F
               },
             ]
           : [],
+        lengths.refunds,
+        (i) => ({ id: `gid://shopify/Refund/${orderNumber * 1000 + i}`, createdAt: updatedAt, totalRefundedSet: moneyBag(zero, currency) }),
+      ),
       // Guest orders and some others have no billing address; every order with something to ship has a shipping one.
       billingAddress: h % 10 === 0 ? null : place(0xb111),
       shippingAddress: hasLines ? place(0x5417) : null,
     },
-    discountApplications,
-    shippingLines,
+    discountApplications: lengthened(discountApplications, lengths.discountApplications, (i) => ({
+      __typename: 'ManualDiscountApplication',
+      allocationMethod: 'ACROSS',
+      targetType: 'LINE_ITEM',
+      value: { __typename: 'MoneyV2', amount: zero, currencyCode: currency },
+      title: `Goodwill ${i}`,
+    })),
+    shippingLines: lengthened(shippingLines, lengths.shippingLines, (i) => ({
+      id: `gid://shopify/ShippingLine/${orderNumber * 1000 + i}`,
+      title: `Extra parcel ${i}`,
+      code: null,
+      source: 'shopify',
+      originalPriceSet: moneyBag(zero, currency),
+      discountedPriceSet: moneyBag(zero, currency),
+    })),
   };
 }
 
@@ -204,16 +242,11 @@ export function lineItemNodes(order: Fields): Fields[] {
   });
 }
 
-/** A slice of line items as a connection: `after` is the index to start at, cursors are opaque indices. */
-export function lineItemsConnection(all: readonly Fields[], first: number, after: number): Fields {
+/** A slice of a list as a connection: `after` is the index to start at, cursors are opaque indices. */
+export function listConnection(all: readonly Fields[], first: number, after: number): Fields {
   const nodes = all.slice(after, after + first);
   const next = after + nodes.length;
   return { nodes, pageInfo: { hasNextPage: next < all.length, endCursor: nodes.length > 0 ? opaque({ li: next }) : null } };
-}
-
-/** A whole list as a connection: the bulk export's view, and the paged query's when it asks for at least that many. */
-function wholeConnection(nodes: readonly Fields[]): Fields {
-  return { nodes, pageInfo: { hasNextPage: false, endCursor: nodes.length > 0 ? opaque({ li: nodes.length }) : null } };
 }
 
 /** The Order node's own fields (its connections aside), as ORDER_FIELDS selects them. */
@@ -257,13 +290,20 @@ export function orderChildren(order: Fields): { discountApplications: Fields[]; 
   return { discountApplications, shippingLines };
 }
 
-/** The Order node of a fake-orders-API order, as the paged query selects it, with its first `lineItemsFirst` line items. */
-export function orderNode(order: Fields, lineItemsFirst: number): Fields {
+/** How many nodes of each connection a node holds (from the first): the paged query's, unless asked otherwise. */
+export interface ConnectionFirsts {
+  lineItems: number;
+  discountApplications?: number;
+  shippingLines?: number;
+}
+
+/** The Order node of a fake-orders-API order, as the paged query selects it: each connection's first nodes. */
+export function orderNode(order: Fields, firsts: ConnectionFirsts): Fields {
   const { discountApplications, shippingLines } = orderChildren(order);
   return {
     ...orderFields(order),
-    lineItems: lineItemsConnection(lineItemNodes(order), lineItemsFirst, 0),
-    discountApplications: wholeConnection(discountApplications),
-    shippingLines: wholeConnection(shippingLines),
+    lineItems: listConnection(lineItemNodes(order), firsts.lineItems, 0),
+    discountApplications: listConnection(discountApplications, firsts.discountApplications ?? PAGED_DISCOUNT_APPLICATIONS, 0),
+    shippingLines: listConnection(shippingLines, firsts.shippingLines ?? PAGED_SHIPPING_LINES, 0),
   };
 }

@@ -3,6 +3,7 @@
 import { RunInProgressError } from '../../../functions/core/errors';
 import type { RunState, SkippedRun } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
+import { orderWrite } from '../../support/order-factory';
 import { aCheckpoint, aLease, aRunProgress, aRunState } from '../../support/run-factory';
 import { STREAM, T0, useCaseWorld } from '../../support/use-case-harness';
 
@@ -116,10 +117,10 @@ describe('begin', () => {
     world.state.put(STREAM, { run: dead, pendingIds: ['ord_0000001', 'ord_0000002', 'ord_0000003'], orderCount: 8 });
     const [first, second, third] = world.shop.orders;
     await world.orders.putOrders([
-      { order: first!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt },
-      { order: second!, kind: 'updated', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt },
+      orderWrite({ order: first!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt }),
+      orderWrite({ order: second!, kind: 'updated', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt }),
       // Rewritten since by another page: not the dead page's insert.
-      { order: third!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#1', syncedAt: dead.updatedAt },
+      orderWrite({ order: third!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#1', syncedAt: dead.updatedAt }),
     ]);
 
     await beginRun(world.deps.begin, start({ mode: 'full', trigger: 'http' }));
@@ -151,5 +152,16 @@ describe('begin', () => {
       executionName: handedOver.nextExecutionName,
       expiresAt: T0 + 15 * 60_000,
     });
+  });
+
+  it("refuses an execution started by hand with a copy of a hand-over's input: it is not the run's next part", async () => {
+    const world = useCaseWorld();
+    const handedOver = aRunState({ run: { pages: 500, cursor: 'c500' }, pagesInPart: 500 });
+    world.state.put(STREAM, { lease: aLease({ expiresAt: T0 + 60_000 }), run: handedOver.run });
+    const before = await world.state.get(STREAM);
+
+    await expect(beginRun(world.deps.begin, start({ continueRun: handedOver }, 'by-hand-copy'))).rejects.toThrow(RunInProgressError);
+
+    expect(await world.state.get(STREAM)).toEqual(before);
   });
 });

@@ -239,6 +239,27 @@ describe('a trigger that finds the lease free', () => {
     expect((await startRun(deps, { mode: 'incremental', trigger: 'schedule', resume: false })).mode).toBe('incremental');
   });
 
+  it("names a tick for what begin will do with a failed full resync: resumed while the setting's automatic resumes last", async () => {
+    const failed = aRunProgress({
+      runId: HOLDER,
+      pages: 9,
+      status: 'failed',
+      autoResumes: 3,
+      error: { name: 'SourceUnavailableError', message: '503', page: 9, at: '2025-02-01T11:50:00.000000Z' },
+    });
+    const tickWith = async (autoResumes: number) => {
+      const { store, deps } = setUp({}, null, null);
+      store.put(STREAM, { checkpoint: aCheckpoint(), run: failed });
+      return startRun(
+        { ...deps, settings: { ...deps.settings, autoResumes } },
+        { mode: 'incremental', trigger: 'schedule', resume: false },
+      );
+    };
+
+    expect((await tickWith(5)).mode).toBe('full');
+    expect((await tickWith(3)).mode).toBe('incremental');
+  });
+
   it('beside a parked full resync: a tick runs incremental, a new full resync says it discards the parked one, a resume resumes it', async () => {
     const parked = { run: aRunProgress({ runId: HOLDER, pages: 9, status: 'failed' }), pendingIds: [], settledIds: [] };
     const started = async (request: Parameters<typeof startRun>[1]) => {

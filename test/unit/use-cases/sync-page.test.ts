@@ -1,10 +1,11 @@
 // Use case "sync page", over in-memory ports: one page fetched, written and saved with its claim, exact counts, a
 // retry that counts nothing twice (even for an order that left the page between attempts), and a lost lease.
 import { LeaseLostError } from '../../../functions/core/errors';
+import { instantFromEpochMs } from '../../../functions/core/instant';
 import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { syncPage } from '../../../functions/core/use-cases/sync-page';
-import { order } from '../../support/order-factory';
+import { order, orderWrite } from '../../support/order-factory';
 import { aLease } from '../../support/run-factory';
 import { begunFullRun, STREAM, useCaseWorld } from '../../support/use-case-harness';
 
@@ -73,14 +74,14 @@ describe('sync page', () => {
     const world = useCaseWorld({ orders: 4, pageSize: 4 });
     const [same, newer] = world.shop.orders;
     await world.orders.putOrders([
-      { order: same!, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: same!.updatedAt },
-      {
+      orderWrite({ order: same!, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: same!.updatedAt }),
+      orderWrite({
         order: { ...newer!, updatedAt: '2026-01-01T11:59:00.000000Z' },
         kind: 'inserted',
         replaces: null,
         writeTag: 'old#0',
         syncedAt: same!.updatedAt,
-      },
+      }),
     ]);
     const begun = await begunFullRun(world);
 
@@ -157,7 +158,13 @@ describe('sync page', () => {
           world.now(),
         );
         await world.orders.putOrders([
-          { order: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt },
+          orderWrite({
+            order: newer,
+            kind: 'inserted',
+            replaces: null,
+            writeTag: 'incremental-schedule-next#0',
+            syncedAt: newer.updatedAt,
+          }),
         ]);
       });
 
@@ -171,13 +178,43 @@ describe('sync page', () => {
       expect(world.lines.some((line) => line.message.startsWith('order writes refused'))).toBe(true);
     });
 
+    it('loses to a later read of the same updated_at (a second version of that second): its write counts stale', async () => {
+      const world = useCaseWorld({ orders: 10, pageSize: 4 });
+      const begun = await begunFullRun(world);
+      const target = world.shop.orders[1]!;
+      // Three versions stamped in one second: the copy holds the first (read a minute ago), the page reads the second,
+      // and another run reads the third after the page's read and stores it first.
+      const readBefore = instantFromEpochMs(world.now() - 60_000);
+      const first = { ...target, totalPrice: '1.00' };
+      await world.orders.putOrders([
+        orderWrite({ order: first, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: readBefore }),
+      ]);
+      const refunded = { ...target, financialStatus: 'refunded' as const };
+      afterTheRead(world, async () => {
+        world.advance(1_000);
+        const readLater = instantFromEpochMs(world.now());
+        const { refusedIds } = await world.orders.putOrders([
+          orderWrite({ order: refunded, kind: 'updated', replaces: target.updatedAt, writeTag: 'other#0', syncedAt: readLater }),
+        ]);
+        expect(refusedIds).toEqual([]);
+      });
+
+      const after = await syncPage(world.deps.syncPage, begun);
+
+      expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 1, quarantined: 0, deleted: 0 });
+      expect(world.orders.items.get(target.id)).toMatchObject({ order: { financialStatus: 'refunded' }, writeTag: 'other#0' });
+      expect(world.lines.some((line) => line.message.startsWith('order writes refused'))).toBe(true);
+    });
+
     it('counts a write refused by a newer version as stale, and the counter only what it inserted', async () => {
       const world = useCaseWorld({ orders: 10, pageSize: 4 });
       const begun = await begunFullRun(world);
       const target = world.shop.orders[1]!;
       afterTheRead(world, async () => {
         const newer = order({ id: target.id, updated_at: '2026-01-01T12:40:00Z' });
-        await world.orders.putOrders([{ order: newer, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: newer.updatedAt }]);
+        await world.orders.putOrders([
+          orderWrite({ order: newer, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: newer.updatedAt }),
+        ]);
       });
 
       const after = await syncPage(world.deps.syncPage, begun);
@@ -193,7 +230,9 @@ describe('sync page', () => {
       const target = world.shop.orders[1]!;
       afterTheRead(world, async () => {
         const older = order({ id: target.id, updated_at: '2026-01-01T10:00:00Z' });
-        await world.orders.putOrders([{ order: older, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: older.updatedAt }]);
+        await world.orders.putOrders([
+          orderWrite({ order: older, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: older.updatedAt }),
+        ]);
       });
 
       const after = await syncPage(world.deps.syncPage, begun);

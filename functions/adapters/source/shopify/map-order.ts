@@ -9,7 +9,6 @@
 import { InvalidOrderError } from '../../../core/errors';
 import type { FinancialStatus, FulfillmentStatus, Order } from '../../../core/order';
 import { validateSourceOrder } from '../../../core/validate-order';
-import { PAGED_DISCOUNT_APPLICATIONS, PAGED_SHIPPING_LINES } from './queries';
 
 type Fields = Record<string, unknown>;
 
@@ -164,17 +163,10 @@ export function toOrdersApiShape(node: unknown): Fields {
   const lineItems = isFields(node.lineItems) ? node.lineItems.nodes : undefined;
   const customer = node.customer;
   const list = (value: unknown): unknown => (Array.isArray(value) ? value.map((item) => (isFields(item) ? item : {})) : value);
-  const nodesOf = (field: string, pagedMax: number): unknown => {
+  // The connector reads every connection to its end (follow-up queries, or the bulk export): its nodes are the whole list.
+  const nodesOf = (field: string): unknown => {
     const connection = node[field];
-    if (!isFields(connection)) return connection;
-    if (isFields(connection.pageInfo) && connection.pageInfo.hasNextPage === true) {
-      throw new InvalidOrderError(
-        id,
-        field,
-        `has more than the ${pagedMax} the paged query reads; a full resync (bulk export) reads them all`,
-      );
-    }
-    return connection.nodes;
+    return isFields(connection) ? connection.nodes : connection;
   };
   const address = (value: unknown): unknown =>
     isFields(value)
@@ -187,8 +179,8 @@ export function toOrdersApiShape(node: unknown): Fields {
           zip: value.zip,
         }
       : value;
-  const discountApplications = nodesOf('discountApplications', PAGED_DISCOUNT_APPLICATIONS);
-  const shippingLines = nodesOf('shippingLines', PAGED_SHIPPING_LINES);
+  const discountApplications = nodesOf('discountApplications');
+  const shippingLines = nodesOf('shippingLines');
   const details = {
     current_total_price: inOrderCurrency(node.currentTotalPriceSet, 'currentTotalPriceSet.shopMoney.currencyCode'),
     current_subtotal_price: inOrderCurrency(node.currentSubtotalPriceSet, 'currentSubtotalPriceSet.shopMoney.currencyCode'),

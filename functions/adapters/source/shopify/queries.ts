@@ -58,7 +58,10 @@ export const ORDER_FIELDS = `id name number email createdAt updatedAt cancelledA
       billingAddress { ${ADDRESS} } shippingAddress { ${ADDRESS} }
       customer { id displayName }`;
 
-/** Discount applications and shipping lines one paged order carries; more fail the order by name (the bulk query reads all). */
+/**
+ * Discount applications and shipping lines the page query reads with each order; an order with more gets the rest by
+ * OrderConnections follow-ups. Refunds and tax lines are plain lists, read whole by the page query.
+ */
 export const PAGED_DISCOUNT_APPLICATIONS = 5;
 export const PAGED_SHIPPING_LINES = 2;
 
@@ -79,11 +82,30 @@ export const ORDERS_PAGE_QUERY = `query OrdersPage($first: Int!, $after: String,
   }
 }`;
 
-/** The rest of one order's line items, when it has more than the page query asked for; updatedAt tells whether it changed meanwhile. */
-export const ORDER_LINE_ITEMS_QUERY = `query OrderLineItems($id: ID!, $first: Int!, $after: String) {
+/** The connections of an Order the connector reads to their end, by the names OrderConnections' variables use. */
+export const ORDER_CONNECTIONS = ['lineItems', 'discountApplications', 'shippingLines'] as const;
+export type OrderConnection = (typeof ORDER_CONNECTIONS)[number];
+
+/**
+ * One order by id: its own fields (compared with the page's node, so a change between the queries shows even when
+ * `updatedAt` stays in its second) and the next slice of the connections asked for (`with…: true`), each from its
+ * own cursor. With every connection from its start it reads the order again as the page query did.
+ */
+export const ORDER_CONNECTIONS_QUERY = `query OrderConnections($id: ID!,
+  $withLineItems: Boolean!, $lineItemsFirst: Int!, $lineItemsAfter: String,
+  $withDiscountApplications: Boolean!, $discountApplicationsFirst: Int!, $discountApplicationsAfter: String,
+  $withShippingLines: Boolean!, $shippingLinesFirst: Int!, $shippingLinesAfter: String) {
   order(id: $id) {
-    id updatedAt
-    lineItems(first: $first, after: $after) { nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }
+    ${ORDER_FIELDS}
+    lineItems(first: $lineItemsFirst, after: $lineItemsAfter) @include(if: $withLineItems) {
+      nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor }
+    }
+    discountApplications(first: $discountApplicationsFirst, after: $discountApplicationsAfter) @include(if: $withDiscountApplications) {
+      nodes { ${DISCOUNT_APPLICATION_FIELDS} } pageInfo { hasNextPage endCursor }
+    }
+    shippingLines(first: $shippingLinesFirst, after: $shippingLinesAfter) @include(if: $withShippingLines) {
+      nodes { ${SHIPPING_LINE_FIELDS} } pageInfo { hasNextPage endCursor }
+    }
   }
 }`;
 
@@ -186,17 +208,20 @@ function connectionCost(first: number, nodeCost: number): number {
   return 2 + first * nodeCost + PAGE_INFO_COST;
 }
 
-/**
- * One Order node as OrdersPage selects it: the order, eleven money bags, tax lines and refunds (each with a money
- * bag), two addresses, the customer, and its first line items, discount applications and shipping lines.
- */
+/** The order's own fields: eleven money bags, tax lines and refunds (each with a money bag), two addresses, the customer. */
+const ORDER_OWN_FIELDS_COST = 1 + 11 * MONEY_BAG_COST + 2 * ASSUMED_LIST_LENGTH * (1 + MONEY_BAG_COST) + 2 + 1;
+
+/** What one node of each connection costs. */
+export const CONNECTION_NODE_COST: Readonly<Record<OrderConnection, number>> = {
+  lineItems: LINE_ITEM_COST,
+  discountApplications: DISCOUNT_APPLICATION_COST,
+  shippingLines: SHIPPING_LINE_COST,
+};
+
+/** One Order node as OrdersPage selects it: its own fields and its first line items, discount applications and shipping lines. */
 export function orderNodeCost(lineItemsFirst: number): number {
   return (
-    1 +
-    11 * MONEY_BAG_COST +
-    2 * ASSUMED_LIST_LENGTH * (1 + MONEY_BAG_COST) +
-    2 +
-    1 +
+    ORDER_OWN_FIELDS_COST +
     connectionCost(lineItemsFirst, LINE_ITEM_COST) +
     connectionCost(PAGED_DISCOUNT_APPLICATIONS, DISCOUNT_APPLICATION_COST) +
     connectionCost(PAGED_SHIPPING_LINES, SHIPPING_LINE_COST)
@@ -207,8 +232,16 @@ export function ordersPageCost(first: number, lineItemsFirst: number): number {
   return connectionCost(first, orderNodeCost(lineItemsFirst));
 }
 
-export function orderLineItemsCost(first: number): number {
-  return 1 + connectionCost(first, LINE_ITEM_COST);
+/** One OrderConnections request: the order's own fields and the connections it includes, `first` nodes each. */
+export function orderConnectionsCost(firsts: Partial<Record<OrderConnection, number>>): number {
+  return (
+    1 +
+    ORDER_OWN_FIELDS_COST +
+    ORDER_CONNECTIONS.reduce(
+      (sum, name) => sum + (firsts[name] === undefined ? 0 : connectionCost(firsts[name], CONNECTION_NODE_COST[name])),
+      0,
+    )
+  );
 }
 
 export const ORDERS_COUNT_COST = 1;
@@ -282,7 +315,7 @@ export function deletionsFilter(window: Window): string {
  */
 export const SHOPIFY_DOCUMENTS: Readonly<Record<string, string>> = {
   OrdersPage: ORDERS_PAGE_QUERY,
-  OrderLineItems: ORDER_LINE_ITEMS_QUERY,
+  OrderConnections: ORDER_CONNECTIONS_QUERY,
   OrdersCount: ORDERS_COUNT_QUERY,
   AccessScopes: ACCESS_SCOPES_QUERY,
   OrdersBulkExport: ORDERS_BULK_EXPORT_QUERY,

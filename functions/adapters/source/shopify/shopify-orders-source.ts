@@ -1,5 +1,5 @@
 // The OrderSource over Shopify's GraphQL Admin API: one page of the window is one or more `orders` requests
-// (sized under the single-query cost limit), each order completed with its remaining line items, paced by the
+// (sized under the single-query cost limit), each order completed with the rest of its lists, paced by the
 // cost bucket Shopify reports, transient failures retried here, every order mapped and validated.
 //
 // Sources (read Nov 2026):
@@ -10,7 +10,7 @@
 //   extensions.cost {requestedQueryCost, actualQueryCost, throttleStatus {maximumAvailable, currentlyAvailable,
 //   restoreRate}}: https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
 // - read_orders, and read_all_orders for orders older than 60 days: https://shopify.dev/docs/api/usage/access-scopes
-import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError } from '../../../core/errors';
+import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError, SourceUnavailableError } from '../../../core/errors';
 import { PAGE_SIZE_MAX } from '../../../core/limits';
 import type { Order } from '../../../core/order';
 import type { OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
@@ -27,8 +27,12 @@ import {
   ACCESS_SCOPES_QUERY,
   MAX_CONNECTION_FIRST,
   maxOrdersPerRequest,
-  ORDER_LINE_ITEMS_QUERY,
-  orderLineItemsCost,
+  ORDER_CONNECTIONS,
+  ORDER_CONNECTIONS_QUERY,
+  orderConnectionsCost,
+  PAGED_DISCOUNT_APPLICATIONS,
+  PAGED_SHIPPING_LINES,
+  type OrderConnection,
   ORDERS_COUNT_COST,
   ORDERS_COUNT_QUERY,
   ORDERS_PAGE_QUERY,
@@ -70,6 +74,18 @@ const DEFAULTS = {
   maxRequestsPerPage: 40,
   maxPageMs: 20_000,
 };
+/** Discount applications or shipping lines per follow-up query (100 shipping lines cost 503 points, under the 1000 a query may). */
+const FOLLOW_UP_FIRST = 100;
+/** Reads of one order's lists that each met a change within its second, before the page is tried again. */
+const MAX_ORDER_READS = 3;
+
+/** The order's own fields as text (its connections left out): equal for two reads of one version. */
+function ownFieldsOf(order: Fields): string {
+  const own: Fields = { ...order };
+  for (const name of ORDER_CONNECTIONS) delete own[name];
+  return JSON.stringify(own);
+}
+
 const TOKEN_HINT = 'check the Shopify Admin API access token (ORDERS_API_TOKEN_SECRET_ARN in AWS, ORDERS_API_TOKEN locally)';
 
 export class ShopifyOrdersSource implements OrderSource {
@@ -130,7 +146,7 @@ export class ShopifyOrdersSource implements OrderSource {
       const page = connection(isFields(data) ? data.orders : undefined, 'an orders page');
       let lastUpdatedAt = position?.u ?? null;
       for (const node of page.nodes) {
-        const whole = await this.withAllLineItems(node, stats);
+        const whole = await this.wholeOrder(node, stats);
         if (whole === null) continue;
         const screened = screenOrder(whole, mapShopifyOrder, orders.length);
         // A node the mapping cannot take is the page's rejected one (quarantined by the core); the sort is checked on the others.
@@ -195,35 +211,95 @@ export class ShopifyOrdersSource implements OrderSource {
   }
 
   /**
-   * The node with every line item (follow-up `order(id) { lineItems }` queries when the page query got only the
-   * first ones), or null when the order changed or vanished meanwhile: a changed order has a later updatedAt, so
-   * the walk meets it again further on or it has left the window; either way skipping it loses nothing.
+   * The node with every line item, discount application and shipping line: OrderConnections follow-ups, one
+   * connection at a time from where the page query stopped, while any has a next page. Each follow-up reads the
+   * order's own fields again: another `updatedAt` means the order changed meanwhile, and the walk meets the new
+   * version further on (or it has left the window), so the node is skipped (null, as for a vanished order); the
+   * same `updatedAt` with other fields is a change within the second, which the walk will not meet again, so the
+   * order is read again from its start (at most MAX_ORDER_READS times, then a transient error: the step retries).
    */
-  private async withAllLineItems(node: unknown, stats: SourceCallStats): Promise<unknown> {
-    if (!isFields(node) || !isFields(node.lineItems)) return node;
-    let items = connection(node.lineItems, `order ${String(node.id)}'s lineItems`);
-    if (!items.hasNextPage) return node;
-    const all = [...items.nodes];
-    while (items.hasNextPage) {
-      const variables = { id: node.id, first: this.lineItemsPerRequest, after: items.endCursor };
-      const data = await this.graphql(
-        'OrderLineItems',
-        ORDER_LINE_ITEMS_QUERY,
-        variables,
-        orderLineItemsCost(this.lineItemsPerRequest),
-        stats,
-      );
-      const order = isFields(data) ? data.order : undefined;
-      if (order === null || (isFields(order) && order.updatedAt !== undefined && order.updatedAt !== node.updatedAt)) {
-        this.options.logger?.info('Shopify order changed while its line items were read: the walk meets its new version later', {
+  private async wholeOrder(node: unknown, stats: SourceCallStats): Promise<unknown> {
+    if (!isFields(node)) return node;
+    let current: Fields = node;
+    for (let read = 1; ; read++) {
+      const completed = await this.completeConnections(current, stats);
+      if (completed.kind === 'whole') return completed.node;
+      if (completed.kind === 'gone') {
+        this.options.logger?.info('Shopify order changed while its lists were read: the walk meets its new version later', {
           orderId: node.id,
         });
         return null;
       }
-      items = connection(isFields(order) ? order.lineItems : undefined, `order ${String(node.id)}'s lineItems`);
-      all.push(...items.nodes);
+      if (read === MAX_ORDER_READS) {
+        throw new SourceUnavailableError(
+          `Shopify order ${String(node.id)} changed within its updatedAt second on each of ${read} reads of its lists: try the page again`,
+        );
+      }
+      const again = await this.orderConnections(node.id, this.firstSlices(), stats);
+      if (again === null || again.updatedAt !== node.updatedAt) return null;
+      current = again;
     }
-    return { ...node, lineItems: { nodes: all, pageInfo: { hasNextPage: false, endCursor: items.endCursor } } };
+  }
+
+  /** The connections the page query reads, and how many nodes of each: OrderConnections with all of them reads the order anew. */
+  private firstSlices(): Partial<Record<OrderConnection, { first: number; after: string | null }>> {
+    return {
+      lineItems: { first: this.lineItemsPerOrder, after: null },
+      discountApplications: { first: PAGED_DISCOUNT_APPLICATIONS, after: null },
+      shippingLines: { first: PAGED_SHIPPING_LINES, after: null },
+    };
+  }
+
+  private async completeConnections(
+    node: Fields,
+    stats: SourceCallStats,
+  ): Promise<{ kind: 'whole'; node: Fields } | { kind: 'gone' } | { kind: 'changed' }> {
+    const lists = new Map(
+      ORDER_CONNECTIONS.filter((name) => node[name] !== undefined).map((name) => [
+        name,
+        connection(node[name], `order ${String(node.id)}'s ${name}`),
+      ]),
+    );
+    const ownFields = ownFieldsOf(node);
+    for (const [name, list] of lists) {
+      while (list.hasNextPage) {
+        const first = name === 'lineItems' ? this.lineItemsPerRequest : FOLLOW_UP_FIRST;
+        const order = await this.orderConnections(node.id, { [name]: { first, after: list.endCursor } }, stats);
+        if (order === null || order.updatedAt !== node.updatedAt) return { kind: 'gone' };
+        if (ownFieldsOf(order) !== ownFields) return { kind: 'changed' };
+        const slice = connection(order[name], `order ${String(node.id)}'s ${name}`);
+        list.nodes.push(...slice.nodes);
+        list.hasNextPage = slice.hasNextPage;
+        list.endCursor = slice.endCursor;
+      }
+    }
+    const whole: Fields = { ...node };
+    for (const [name, list] of lists) whole[name] = { nodes: list.nodes, pageInfo: { hasNextPage: false, endCursor: list.endCursor } };
+    return { kind: 'whole', node: whole };
+  }
+
+  /** One OrderConnections request: the order (null when it is gone) with these slices of its connections. */
+  private async orderConnections(
+    id: unknown,
+    slices: Partial<Record<OrderConnection, { first: number; after: string | null }>>,
+    stats: SourceCallStats,
+  ): Promise<Fields | null> {
+    const variables: Fields = { id };
+    const firsts: Partial<Record<OrderConnection, number>> = {};
+    for (const name of ORDER_CONNECTIONS) {
+      const slice = slices[name];
+      const suffix = name.charAt(0).toUpperCase() + name.slice(1);
+      variables[`with${suffix}`] = slice !== undefined;
+      // A skipped connection's first is still a required Int: 1, never read.
+      variables[`${name}First`] = slice?.first ?? 1;
+      variables[`${name}After`] = slice?.after ?? null;
+      if (slice !== undefined) firsts[name] = slice.first;
+    }
+    const data = await this.graphql('OrderConnections', ORDER_CONNECTIONS_QUERY, variables, orderConnectionsCost(firsts), stats);
+    const order = isFields(data) ? data.order : undefined;
+    if (order === null) return null;
+    if (!isFields(order)) throw new InvalidPageError(`Shopify answered OrderConnections for ${String(id)} without an order`);
+    return order;
   }
 
   /** Waits until the bucket Shopify last reported has refilled enough for `cost`: slowing down beats being throttled. */

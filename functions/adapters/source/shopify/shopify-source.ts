@@ -6,6 +6,7 @@
 // sync-state table (and kept while a stopped run is parked), and that URL opens every order of the shop to whoever
 // holds it; the bulk export asks Shopify for it when a step needs it.
 import { SourceRequestError, type OrderSyncError } from '../../../core/errors';
+import { instantFromEpochMs } from '../../../core/instant';
 import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { BulkOperationFailedError, BulkResultExpiredError, type BulkOrderExport } from './bulk-export';
@@ -15,7 +16,14 @@ import type { ShopifyDeletions } from './shopify-deletions';
 export type BulkPlace =
   | { phase: 'starting'; restarts: number; blockedSinceMs: number | null }
   | { phase: 'exporting'; restarts: number; operationId: string; startedAtMs: number }
-  | { phase: 'reading'; restarts: number; operationId: string; offset: number };
+  | {
+      phase: 'reading';
+      restarts: number;
+      operationId: string;
+      offset: number;
+      /** When the export started (absent in cursors issued before it was kept): the read time of its orders. */
+      startedAtMs?: number;
+    };
 
 export interface ShopifySourceOptions {
   /** The paged connector: incremental windows, counts, and full windows when bulk is off. */
@@ -54,7 +62,10 @@ export function decodeBulkPlace(cursor: string): BulkPlace {
       if (place.phase === 'exporting')
         return { phase: 'exporting', restarts, operationId: place.operationId, startedAtMs: place.startedAtMs };
       // Field by field: a cursor saved by an earlier version also held the result's URL, which is not carried on.
-      if (place.phase === 'reading') return { phase: 'reading', restarts, operationId: place.operationId, offset: place.offset };
+      if (place.phase === 'reading') {
+        const { operationId, offset, startedAtMs } = place;
+        return { phase: 'reading', restarts, operationId, offset, ...(startedAtMs === undefined ? {} : { startedAtMs }) };
+      }
     }
   } catch {
     // refused below
@@ -149,14 +160,22 @@ export class ShopifySource implements OrderSource {
     });
     // An empty window completes with no file: nothing to read.
     if (!status.hasResult) return { orders: [], rejected: [], nextCursor: null, stats };
-    return this.page([], { phase: 'reading', restarts: place.restarts, operationId: place.operationId, offset: 0 }, stats, 0);
+    return this.page(
+      [],
+      { phase: 'reading', restarts: place.restarts, operationId: place.operationId, offset: 0, startedAtMs: place.startedAtMs },
+      stats,
+      0,
+    );
   }
 
   private async read(bulk: BulkOrderExport, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage> {
     // A result gone for good (EXPIRED, no URL that storage accepts) is BulkResultExpiredError: restarted by bulkPage.
     const range = await bulk.readRange({ operationId: place.operationId, offset: place.offset, maxBytes: this.options.rangeBytes }, stats);
-    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats };
-    return this.page(range.orders, { ...place, offset: range.nextOffset }, stats, 0, range.rejected);
+    // The file holds the orders as they were when the export ran, not when a page reads them (perhaps days later, for
+    // a parked resync): of two versions with one updated_at, one read since the export started is the newer.
+    const readAt = place.startedAtMs === undefined ? {} : { readAt: instantFromEpochMs(place.startedAtMs) };
+    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats, ...readAt };
+    return { ...this.page(range.orders, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
   }
 
   /**
