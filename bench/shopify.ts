@@ -10,6 +10,7 @@ import { decodeBulkPlace } from '../functions/adapters/source/shopify/shopify-so
 import type { RunState } from '../functions/core/run-state';
 import type { RunOutcome } from '../functions/core/run-types';
 import { startLocalStack } from '../local/aws/stack';
+import { FakeShopify } from '../local/fakes/shopify';
 import { DEFAULT_BULK_RATE } from '../local/fakes/shopify/bulk';
 
 /** Shopify's Standard plan: 100 points restored a second, 2,000 at most (https://shopify.dev/docs/api/usage/limits). */
@@ -44,8 +45,13 @@ export interface ShopifyResyncFigures {
 
 async function resync(pathKind: 'paged' | 'bulk', orders: number, settings: ShopifyBenchSettings): Promise<ShopifyResyncFigures> {
   let firstReadAt: number | null = null;
+  const fake = await new FakeShopify({
+    shop: { orders, seed: settings.seed },
+    bucket: STANDARD_PLAN_BUDGET,
+    bulkRate: settings.bulkRate,
+  }).start();
   const stack = await startLocalStack({
-    fakeShopify: { shop: { orders, seed: settings.seed }, bucket: STANDARD_PLAN_BUDGET, bulkRate: settings.bulkRate },
+    source: { url: fake.url, token: fake.token, kind: 'shopify' },
     // The paged query asks 975 points for 9 orders (5 line items each): a page of 250 would wait minutes for a
     // Standard plan's budget, past the page step's 60 s timeout. 27 orders (3 requests) keep a page near 25 s.
     env: { SHOPIFY_BULK_RESYNC: String(pathKind === 'bulk'), PAGE_SIZE: String(PAGED_PAGE_SIZE) },
@@ -82,13 +88,14 @@ async function resync(pathKind: 'paged' | 'bulk', orders: number, settings: Shop
       seconds,
       ordersPerSecond: orders / seconds,
       pages: outcome.pages,
-      graphqlRequests: stack.fakeShopify!.calls().length,
+      graphqlRequests: fake.calls().length,
       ...(exportSeconds === undefined ? {} : { exportSeconds, readSeconds }),
       projected300kSeconds,
       exact: outcome.counts.inserted === orders && outcome.orderCount === orders,
     };
   } finally {
     await stack.stop();
+    await fake.stop();
   }
 }
 

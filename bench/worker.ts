@@ -9,6 +9,7 @@ import { ensureTables, type TableNames } from '../functions/adapters/dynamodb/ta
 import { metrics } from '../functions/metrics';
 import type { FaultSettings, FakeApiStats } from '../local/fakes/orders-api';
 import { localTemplate, startLocalStack } from '../local/aws/stack';
+import { resetRuntime } from '../functions/runtime/once';
 import { definitionFromTemplate, LOCAL_REGION } from '../local/aws/state-machine/definition';
 import { functionSizing, type FunctionName, type FunctionSizing } from './cost';
 import { forkService, type ChildService } from './ipc';
@@ -144,6 +145,9 @@ async function run(request: WorkerRequest): Promise<WorkerAnswer> {
       warm: true,
     });
     meter.attach(stack.functions);
+    // The triggers' path runs in this process (syncPhases' startDeps): it reads the stack as the operator would.
+    Object.assign(process.env, stack.operatorEnvironment);
+    resetRuntime();
     try {
       const results = await syncPhases(meter, stack, fake.control, {
         pageSize: request.pageSize,

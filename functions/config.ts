@@ -2,32 +2,18 @@
 // with errors that name the variable and what it accepts.
 import { z } from 'zod';
 import { ConfigError } from './core/errors';
-import {
-  FULL_RESYNC_AUTO_RESUMES_DEFAULT,
-  FULL_RESYNC_AUTO_RESUMES_MAX,
-  LEASE_SECONDS_DEFAULT,
-  MAX_PAGES_PER_EXECUTION_DEFAULT,
-  MAX_PAGES_PER_EXECUTION_LIMIT,
-  OVERLAP_SECONDS_DEFAULT,
-  LOOKBACK_EVERY_SECONDS_DEFAULT,
-  LOOKBACK_SECONDS_DEFAULT,
-  LOOKBACK_SECONDS_MAX,
-  PAGE_SIZE_DEFAULT,
-  PAGE_SIZE_MAX,
-} from './core/limits';
+import { readSetting, SETTINGS, type Setting } from './settings';
 
-const positiveInt = (name: string, min: number, max: number, fallback: number) =>
+/** A variable of functions/settings.ts: the same type, range and default as its CDK context key and its flag. */
+const setting = <T>(spec: Setting<T>) =>
   z
     .string()
     .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined || raw === '') return fallback;
-      const value = Number(raw);
-      if (!Number.isInteger(value) || value < min || value > max) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${raw}"` });
-        return z.NEVER;
-      }
-      return value;
+    .transform((raw, ctx): T => {
+      const read = readSetting(spec, raw, spec.env!);
+      if (read.ok) return read.value;
+      ctx.addIssue({ code: 'custom', message: read.problem });
+      return z.NEVER;
     });
 
 const url = (name: string) =>
@@ -45,49 +31,37 @@ const optionalText = z
 const envSchema = z
   .object({
     AWS_REGION: z.string().default('us-east-1'),
-    STREAM: z
-      .string()
-      .regex(/^[a-z][a-z0-9_-]*$/, 'STREAM must be a lower-case name like "orders"')
-      .default('orders'),
+    STREAM: setting(SETTINGS.stream),
     ORDERS_TABLE: optionalText,
     SYNC_STATE_TABLE: optionalText,
     QUARANTINE_TABLE: optionalText,
-    SOURCE_KIND: z.enum(['http', 'shopify'], { message: 'SOURCE_KIND must be "http" or "shopify"' }).default('http'),
+    SOURCE_KIND: setting(SETTINGS.sourceKind),
     ORDERS_API_URL: url('ORDERS_API_URL'),
     /** Local development only. In AWS the token lives in Secrets Manager (ORDERS_API_TOKEN_SECRET_ARN). */
     ORDERS_API_TOKEN: optionalText,
     ORDERS_API_TOKEN_SECRET_ARN: optionalText,
     SHOPIFY_SHOP_DOMAIN: optionalText,
-    SHOPIFY_API_VERSION: z.string().default('2025-10'),
+    SHOPIFY_API_VERSION: setting(SETTINGS.shopifyApiVersion),
     /** Full resyncs on Shopify through a bulk operation (true), or through the paged orders query like incremental runs. */
-    SHOPIFY_BULK_RESYNC: z
-      .enum(['true', 'false'], { message: 'SHOPIFY_BULK_RESYNC must be "true" or "false"' })
-      .default('true')
-      .transform((raw) => raw === 'true'),
+    SHOPIFY_BULK_RESYNC: setting(SETTINGS.shopifyBulkResync),
     /** Bytes of the bulk result one page step reads (about 1 MiB: some hundreds of orders). */
-    SHOPIFY_BULK_RANGE_BYTES: positiveInt('SHOPIFY_BULK_RANGE_BYTES', 1_024, 64 * 1024 * 1024, 1024 * 1024),
+    SHOPIFY_BULK_RANGE_BYTES: setting(SETTINGS.shopifyBulkRangeBytes),
     /**
      * The SyncPage function fetches the next page while it stores this one (HTTP source only), and its next
      * invocation takes it from memory: "false" fetches each page in its own step, after the previous page is stored.
      */
-    SOURCE_READ_AHEAD: z
-      .enum(['true', 'false'], { message: 'SOURCE_READ_AHEAD must be "true" or "false"' })
-      .default('true')
-      .transform((raw) => raw === 'true'),
-    PAGE_SIZE: positiveInt('PAGE_SIZE', 1, PAGE_SIZE_MAX, PAGE_SIZE_DEFAULT),
+    SOURCE_READ_AHEAD: setting(SETTINGS.sourceReadAhead),
+    PAGE_SIZE: setting(SETTINGS.pageSize),
     /** A full resync checks the live orders it did not write against the source before it commits (docs/design.md "Deletions"). */
-    RECONCILE_AFTER_FULL_RESYNC: z
-      .enum(['true', 'false'], { message: 'RECONCILE_AFTER_FULL_RESYNC must be "true" or "false"' })
-      .default('true')
-      .transform((raw) => raw === 'true'),
-    OVERLAP_SECONDS: positiveInt('OVERLAP_SECONDS', 0, 86_400, OVERLAP_SECONDS_DEFAULT),
+    RECONCILE_AFTER_FULL_RESYNC: setting(SETTINGS.reconcileAfterFullResync),
+    OVERLAP_SECONDS: setting(SETTINGS.overlapSeconds),
     /** The periodic deep lookback: how far it reaches back before the watermark (0: never), and how often. */
-    LOOKBACK_SECONDS: positiveInt('LOOKBACK_SECONDS', 0, LOOKBACK_SECONDS_MAX, LOOKBACK_SECONDS_DEFAULT),
-    LOOKBACK_EVERY_SECONDS: positiveInt('LOOKBACK_EVERY_SECONDS', 1, LOOKBACK_SECONDS_MAX, LOOKBACK_EVERY_SECONDS_DEFAULT),
-    LEASE_SECONDS: positiveInt('LEASE_SECONDS', 1, 86_400, LEASE_SECONDS_DEFAULT),
+    LOOKBACK_SECONDS: setting(SETTINGS.lookbackSeconds),
+    LOOKBACK_EVERY_SECONDS: setting(SETTINGS.lookbackEverySeconds),
+    LEASE_SECONDS: setting(SETTINGS.leaseSeconds),
     /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
-    FULL_RESYNC_AUTO_RESUMES: positiveInt('FULL_RESYNC_AUTO_RESUMES', 0, FULL_RESYNC_AUTO_RESUMES_MAX, FULL_RESYNC_AUTO_RESUMES_DEFAULT),
-    MAX_PAGES_PER_EXECUTION: positiveInt('MAX_PAGES_PER_EXECUTION', 1, MAX_PAGES_PER_EXECUTION_LIMIT, MAX_PAGES_PER_EXECUTION_DEFAULT),
+    FULL_RESYNC_AUTO_RESUMES: setting(SETTINGS.fullResyncAutoResumes),
+    MAX_PAGES_PER_EXECUTION: setting(SETTINGS.maxPagesPerExecution),
     STATE_MACHINE_ARN: optionalText,
     /** Local stack only: DynamoDB's API (dynalite) and the local Step Functions endpoint. */
     DYNAMODB_ENDPOINT: url('DYNAMODB_ENDPOINT'),

@@ -3,6 +3,7 @@
 // each (infra/constructs/sync-function.ts `bindNeeds`); an infra test checks every role against it with a real policy
 // evaluator, and the local stack enforces the roles on every call. Plain data: no CDK import.
 import { QUARANTINE_TABLE_KEY } from './adapters/dynamodb/tables';
+import type { SETTINGS, SettingName } from './settings';
 
 /**
  * What a function does with a table. Named by use, each the smallest set of DynamoDB actions that use needs, on the
@@ -29,17 +30,21 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
 /** The variables that name the stack's tables. */
 export type TableVariable = 'ORDERS_TABLE' | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE';
 
-/** The run settings (functions/config.ts parses them): each function gets those its composition reads. */
-export type SettingVariable =
-  | 'STREAM'
-  | 'PAGE_SIZE'
-  | 'OVERLAP_SECONDS'
-  | 'LOOKBACK_SECONDS'
-  | 'LOOKBACK_EVERY_SECONDS'
-  | 'LEASE_SECONDS'
-  | 'MAX_PAGES_PER_EXECUTION'
-  | 'RECONCILE_AFTER_FULL_RESYNC'
-  | 'FULL_RESYNC_AUTO_RESUMES';
+/** The run settings (functions/settings.ts defines them, functions/config.ts parses them): each function gets those its composition reads. */
+export const RUN_SETTINGS = [
+  'stream',
+  'pageSize',
+  'overlapSeconds',
+  'lookbackSeconds',
+  'lookbackEverySeconds',
+  'leaseSeconds',
+  'maxPagesPerExecution',
+  'reconcileAfterFullResync',
+  'fullResyncAutoResumes',
+] as const satisfies readonly SettingName[];
+
+/** A run setting by its environment variable. */
+export type SettingVariable = NonNullable<(typeof SETTINGS)[(typeof RUN_SETTINGS)[number]]['env']>;
 
 /** The state machine: the Step Functions actions on it and its executions. */
 export type StateMachineActions = ReadonlyArray<'states:StartExecution' | 'states:ListExecutions' | 'states:DescribeExecution'>;

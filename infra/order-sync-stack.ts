@@ -9,7 +9,8 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ORDERS_TABLE_KEY, QUARANTINE_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
-import { HANDLER_NEEDS, type SettingVariable } from '../functions/handler-needs';
+import { HANDLER_NEEDS, RUN_SETTINGS, type SettingVariable } from '../functions/handler-needs';
+import { SETTINGS } from '../functions/settings';
 import { API_ROUTES } from '../functions/handlers/api-routes';
 import { SYNC_METRICS } from '../functions/metric-names';
 import { SyncFunction } from './constructs/sync-function';
@@ -271,17 +272,7 @@ export function functionEnvironment(settings: InfraSettings): Record<string, str
 
 /** The run settings (functions/config.ts parses them): each function gets those its handler reads (HANDLER_NEEDS). */
 export function runSettings(settings: InfraSettings): Record<SettingVariable, string> {
-  return {
-    STREAM: settings.stream,
-    PAGE_SIZE: String(settings.pageSize),
-    OVERLAP_SECONDS: String(settings.overlapSeconds),
-    LOOKBACK_SECONDS: String(settings.lookbackSeconds),
-    LOOKBACK_EVERY_SECONDS: String(settings.lookbackEverySeconds),
-    LEASE_SECONDS: String(settings.leaseSeconds),
-    MAX_PAGES_PER_EXECUTION: String(settings.maxPagesPerExecution),
-    RECONCILE_AFTER_FULL_RESYNC: String(settings.reconcileAfterFullResync),
-    FULL_RESYNC_AUTO_RESUMES: String(settings.fullResyncAutoResumes),
-  };
+  return Object.fromEntries(RUN_SETTINGS.map((name) => [SETTINGS[name].env, String(settings[name])])) as Record<SettingVariable, string>;
 }
 
 /** The source's settings, for the functions that read the source (the token: only its secret's ARN, bound with it). */

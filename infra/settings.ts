@@ -1,18 +1,6 @@
 // Every deploy-time setting of the stack: read from CDK context once, with defaults, and checked at synth so a
 // wrong value stops `cdk synth` with a message naming the context key, what it accepts and what it got.
-import {
-  FULL_RESYNC_AUTO_RESUMES_DEFAULT,
-  FULL_RESYNC_AUTO_RESUMES_MAX,
-  LEASE_SECONDS_DEFAULT,
-  MAX_PAGES_PER_EXECUTION_DEFAULT,
-  MAX_PAGES_PER_EXECUTION_LIMIT,
-  OVERLAP_SECONDS_DEFAULT,
-  LOOKBACK_EVERY_SECONDS_DEFAULT,
-  LOOKBACK_SECONDS_DEFAULT,
-  LOOKBACK_SECONDS_MAX,
-  PAGE_SIZE_DEFAULT,
-  PAGE_SIZE_MAX,
-} from '../functions/core/limits';
+import { readSetting, SETTINGS, type SettingName, type SettingValue } from '../functions/settings';
 
 /** What the stack is built from. Defaults hold for every key but the shop's own (URL, domain, email). */
 export interface InfraSettings {
@@ -64,13 +52,13 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
   const problems: string[] = [];
   const read = new Reader(context, problems);
 
-  const sourceKind = read.oneOf('sourceKind', ['http', 'shopify'] as const, 'http');
+  const sourceKind = read.setting('sourceKind');
   const scheduleRate = read.text('scheduleRate', 'rate(5 minutes)');
   const scheduleProblem = scheduleExpressionProblem(scheduleRate);
   if (scheduleProblem) problems.push(`context scheduleRate ${scheduleProblem}, got "${scheduleRate}"`);
 
   const settings: InfraSettings = {
-    stream: read.text('stream', 'orders', /^[a-z][a-z0-9_-]*$/, 'a lower-case name like "orders"'),
+    stream: read.setting('stream'),
     sourceKind,
     ordersApiUrl: read.text('ordersApiUrl', 'https://orders-api.example.com'),
     shopifyShopDomain: read.optionalText(
@@ -78,17 +66,17 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
       /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/,
       'a shop domain like "my-shop.myshopify.com"',
     ),
-    shopifyApiVersion: read.text('shopifyApiVersion', '2025-10', /^\d{4}-(01|04|07|10)$/, 'a Shopify API version like "2025-10"'),
-    pageSize: read.integer('pageSize', PAGE_SIZE_DEFAULT, 1, PAGE_SIZE_MAX),
-    overlapSeconds: read.integer('overlapSeconds', OVERLAP_SECONDS_DEFAULT, 0, 86_400),
-    lookbackSeconds: read.integer('lookbackSeconds', LOOKBACK_SECONDS_DEFAULT, 0, LOOKBACK_SECONDS_MAX),
-    lookbackEverySeconds: read.integer('lookbackEverySeconds', LOOKBACK_EVERY_SECONDS_DEFAULT, 1, LOOKBACK_SECONDS_MAX),
-    leaseSeconds: read.integer('leaseSeconds', LEASE_SECONDS_DEFAULT, pageStepWorstCaseSeconds, 86_400),
-    maxPagesPerExecution: read.integer('maxPagesPerExecution', MAX_PAGES_PER_EXECUTION_DEFAULT, 1, MAX_PAGES_PER_EXECUTION_LIMIT),
+    shopifyApiVersion: read.setting('shopifyApiVersion'),
+    pageSize: read.setting('pageSize'),
+    overlapSeconds: read.setting('overlapSeconds'),
+    lookbackSeconds: read.setting('lookbackSeconds'),
+    lookbackEverySeconds: read.setting('lookbackEverySeconds'),
+    leaseSeconds: read.setting('leaseSeconds'),
+    maxPagesPerExecution: read.setting('maxPagesPerExecution'),
     scheduleRate,
-    scheduleEnabled: read.boolean('scheduleEnabled', true),
-    reconcileAfterFullResync: read.boolean('reconcileAfterFullResync', true),
-    fullResyncAutoResumes: read.integer('fullResyncAutoResumes', FULL_RESYNC_AUTO_RESUMES_DEFAULT, 0, FULL_RESYNC_AUTO_RESUMES_MAX),
+    scheduleEnabled: read.setting('scheduleEnabled'),
+    reconcileAfterFullResync: read.setting('reconcileAfterFullResync'),
+    fullResyncAutoResumes: read.setting('fullResyncAutoResumes'),
     notificationEmail: read.optionalText('notificationEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
     sourceTokenSecretName: read.optionalText('sourceTokenSecretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
     sourceTokenSecretArn: read.optionalText(
@@ -96,10 +84,16 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
       /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/,
       'a complete secret ARN (ending in the 6-character suffix)',
     ),
-    logLevel: read.oneOf('logLevel', ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const, 'INFO'),
-    logRetentionDays: read.oneOf('logRetentionDays', [7, 14, 30, 60, 90, 180, 365] as const, 30),
+    logLevel: read.setting('logLevel'),
+    logRetentionDays: read.setting('logRetentionDays'),
     watermarkLagAlarmSeconds: 0,
   };
+  // A function takes any lease; the stack's must outlive a page step with all its retries.
+  if (settings.leaseSeconds < pageStepWorstCaseSeconds) {
+    problems.push(
+      `context leaseSeconds must be at least ${pageStepWorstCaseSeconds} (a page step with every retry), got ${settings.leaseSeconds}`,
+    );
+  }
   const defaultLag = 3 * (scheduleProblem ? 300 : (schedulePeriodSeconds(scheduleRate) ?? 300)) + settings.overlapSeconds;
   settings.watermarkLagAlarmSeconds = read.integer('watermarkLagAlarmSeconds', defaultLag, 60, 7 * 86_400);
 
@@ -181,29 +175,18 @@ class Reader {
     if (value === undefined || value === null) return fallback;
     const number = typeof value === 'string' ? Number(value) : value;
     if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
-      this.problems.push(`context ${key} must be ${min}..${max}, got ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+      this.problems.push(`context ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
       return fallback;
     }
     return number;
   }
 
-  boolean(key: string, fallback: boolean): boolean {
-    const value = this.raw(key);
-    if (value === undefined || value === null) return fallback;
-    if (value === true || value === 'true') return true;
-    if (value === false || value === 'false') return false;
-    this.problems.push(`context ${key} must be true or false, got ${JSON.stringify(value)}`);
-    return fallback;
-  }
-
-  oneOf<const T extends readonly (string | number)[]>(key: string, accepted: T, fallback: T[number]): T[number] {
-    const value = this.raw(key);
-    if (value === undefined || value === null) return fallback;
-    const match = accepted.find((candidate) => String(candidate) === String(value));
-    if (match === undefined) {
-      this.problems.push(`context ${key} must be one of ${accepted.join(', ')}, got ${JSON.stringify(value)}`);
-      return fallback;
-    }
-    return match;
+  /** A setting of functions/settings.ts, under its context key. */
+  setting<N extends SettingName>(name: N): SettingValue<N> {
+    const setting = SETTINGS[name];
+    const read = readSetting<SettingValue<N>>(setting as never, this.raw(setting.context ?? name), `context ${setting.context ?? name}`);
+    if (read.ok) return read.value;
+    this.problems.push(read.problem);
+    return setting.default as SettingValue<N>;
   }
 }

@@ -1,17 +1,15 @@
-// The whole product on one machine: dynalite behind an IAM-checking proxy, the fake orders API or fake Shopify (or a
-// real source), and the synthesized state machine run by the local interpreter, each function in its own environment
-// with its template's variables and role. Tests, `npm start` and the bench all use it.
+// AWS on one machine, and nothing else: dynalite behind an IAM-checking proxy, the local Secrets Manager and the
+// synthesized state machine run by the local interpreter, each function in its own worker with its template's
+// variables and role and the overrides it is given. The source (a fake or a real one) is started by the caller and
+// passed as an endpoint. It writes no global environment. Tests, `npm start` and the bench all use it.
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { startDynaliteServer } from './dynalite-server';
 import { ensureTables, type TableNames } from '../../functions/adapters/dynamodb/tables';
-import { resetRuntime } from '../../functions/runtime/once';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CACHE_ROOT, contentHash } from '../content-hash';
 import { STATE_MACHINE_LOGICAL_ID, type CloudFormationTemplate } from '../../infra/synth';
-import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../fakes/orders-api';
-import { startFakeShopify, type FakeShopify, type FakeShopifyOptions } from '../fakes/shopify';
 import { assemblyTemplate } from './assembly';
 import { sourceTokenSecrets, stackFunctions, StackFunctions, type CodeSource } from './functions/stack-functions';
 import { startSecretsEndpoint, type SecretsEndpoint } from './secrets-endpoint';
@@ -26,7 +24,19 @@ import { syncTaskBindings, type InvokeHooks } from './state-machine/task-binding
 import { startLocalOperations, type OperationsSink } from './operations';
 import type { EmfOutput } from '../../functions/metrics';
 
+/** The orders source the functions read: the reference contract's (`ORDERS_API_URL`), or a Shopify shop (`url` its SHOPIFY_SHOP_DOMAIN). */
+export interface SourceEndpoint {
+  url: string;
+  token: string;
+  kind?: 'http' | 'shopify';
+  apiVersion?: string;
+}
+
 export interface LocalStackOptions {
+  /** The source's address and token: the local Secrets Manager holds the token, the functions' variables the address. */
+  source: SourceEndpoint;
+  /** The template to run (default: the synthesized one, cached); with an assembly (`code`), the assembly's. */
+  template?: CloudFormationTemplate;
   /** LevelDB folder for dynalite (data survives restarts); in memory when absent. */
   dataDir?: string;
   /** The port of the DynamoDB API the functions and the CLI use (the IAM-checking proxy in front of dynalite). */
@@ -36,11 +46,6 @@ export interface LocalStackOptions {
   /** The functions' code: the TypeScript handlers (default), or the bundles of a cloud assembly (its template too). */
   code?: CodeSource;
   tables?: TableNames;
-  /** A real source: the reference contract's (`ORDERS_API_URL`), or a Shopify shop (`url` its SHOPIFY_SHOP_DOMAIN); a fake when absent. */
-  source?: { url: string; token: string; kind?: 'http' | 'shopify'; apiVersion?: string };
-  fake?: FakeOrdersApiOptions;
-  /** Run the fake Shopify (GraphQL Admin API over the same seeded shop) instead of the fake orders API. */
-  fakeShopify?: FakeShopifyOptions & { apiVersion?: string };
   /**
    * The functions' settings, as CDK context would set them (PAGE_SIZE, OVERLAP_SECONDS, LEASE_SECONDS, ...): each
    * reaches the functions whose template has it. SFN_ENDPOINT: the local Step Functions API, for every function.
@@ -74,11 +79,12 @@ export interface LocalStack {
   /** The DynamoDB API as the functions see it: every call checked against the signer's role. */
   dynamodbEndpoint: string;
   tables: TableNames;
-  /** Present when the stack runs a fake shop: the fake orders API, or the shop beneath the fake Shopify. */
-  fake?: FakeOrdersApi;
-  /** Present when the stack runs the fake Shopify. */
-  fakeShopify?: FakeShopify;
   sourceUrl: string;
+  /**
+   * What a handler module called in this process (as the operator, signing with the local key) would need in its
+   * environment to reach this stack. The stack sets it nowhere: a caller that runs handlers in-process applies it.
+   */
+  operatorEnvironment: Record<string, string>;
   machine: LocalStateMachine;
   /** The synthesized definition the machine runs, with its ARN and name (DescribeStateMachine answers with it). */
   definition: LocalDefinition;
@@ -99,7 +105,7 @@ export interface LocalStack {
    * the interpreter from going on; the Task in flight still completes and saves its page). Dynalite stays up.
    */
   stopExecutions(): Promise<void>;
-  /** Stops everything it started, newest first (running executions and their steps, the fake, dynalite). */
+  /** Stops everything it started, newest first (running executions and their steps, dynalite). */
   stop(): Promise<void>;
 }
 
@@ -136,14 +142,14 @@ function cachedTemplateText(): string {
   return text;
 }
 
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne();
   };
   try {
     const code = options.code ?? { kind: 'source' };
-    const template = code.kind === 'assembly' ? assemblyTemplate(code.dir) : localTemplate();
+    const template = code.kind === 'assembly' ? assemblyTemplate(code.dir) : (options.template ?? localTemplate());
     const tables = options.tables ?? { ordersTable: 'orders', syncStateTable: 'sync-state', quarantineTable: 'quarantine' };
     const resources = templateResources(template, tables);
     const iam = new LocalIam(template, resources);
@@ -169,26 +175,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       client.destroy();
     }
 
-    let fake: FakeOrdersApi | undefined;
-    let fakeShopify: FakeShopify | undefined;
-    let source = options.source;
-    if (!source && options.fakeShopify) {
-      const started = await startFakeShopify(options.fakeShopify);
-      fakeShopify = started;
-      fake = started.shop;
-      stoppers.push(() => started.stop());
-      source = { url: started.url, token: started.token, kind: 'shopify', apiVersion: options.fakeShopify.apiVersion };
-    } else if (!source) {
-      fake = await startFakeOrdersApi(options.fake);
-      const started = fake;
-      stoppers.push(() => started.stop());
-      source = { url: started.url, token: started.token };
-    }
-
+    const { source } = options;
     const localDefinition = definitionFromTemplate(template);
     const { definition, stateMachineArn } = localDefinition;
-    // For tests that call a handler module in this process (as the operator: it signs with the local key).
-    Object.assign(process.env, {
+    const operatorEnvironment: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
       ORDERS_TABLE: tables.ordersTable,
       SYNC_STATE_TABLE: tables.syncStateTable,
@@ -200,9 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(source.kind === 'shopify' ? { SHOPIFY_SHOP_DOMAIN: source.url, SHOPIFY_API_VERSION: source.apiVersion ?? '2025-10' } : {}),
       STATE_MACHINE_ARN: stateMachineArn,
       ...options.env,
-    });
-    delete process.env.ORDERS_API_TOKEN_SECRET_ARN;
-    resetRuntime();
+    };
 
     const operations = startLocalOperations(template, options.operations);
     stoppers.push(async () => operations.stop());
@@ -264,9 +252,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       dynamodbEndpoint: proxy.endpoint,
       tables,
-      ...(fake ? { fake } : {}),
-      ...(fakeShopify ? { fakeShopify } : {}),
       sourceUrl: source.url,
+      operatorEnvironment,
       machine,
       definition: localDefinition,
       template,

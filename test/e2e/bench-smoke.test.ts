@@ -41,6 +41,8 @@ describe('the bench at smoke size', () => {
     metrics.divertTo(() => undefined);
     meter = new PhaseMeter({ ordersInShop: ORDERS, pageSize: PAGE_SIZE });
     stack = await startE2eStack({
+      // The triggers' path (syncPhases' startDeps) runs in this process, as the operator's.
+      inProcessHandlers: true,
       fake: { orders: ORDERS, seed: 11, historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
       hooks: meter.invocations.hooks,

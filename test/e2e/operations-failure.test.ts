@@ -28,6 +28,8 @@ describe('operations: a full resync fails in its second execution, then resumes'
 
   beforeAll(async () => {
     stack = await startE2eStack({
+      // The trigger's path (startDeps) runs in this process, as the operator's.
+      inProcessHandlers: true,
       fake: { orders: ORDERS, seed: 23, faults: { retryAfterSeconds: 0 } },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
       hooks: {

@@ -9,14 +9,16 @@ const settingsFrom = (context: Record<string, unknown>) => readSettings((key) =>
 
 describe('context validation at synth', () => {
   it('refuses a page size outside 1..250, naming the value', () => {
-    expect(() => synthTemplate({ pageSize: 900 })).toThrow('context pageSize must be 1..250, got 900');
+    expect(() => synthTemplate({ pageSize: 900 })).toThrow('context pageSize must be a whole number from 1 to 250, got 900');
   });
 
   it('reads numbers given as strings on the command line (-c pageSize=50) and rejects non-numbers', () => {
     expect(settingsFrom({ pageSize: '50' }).pageSize).toBe(50);
-    expect(() => settingsFrom({ pageSize: 'fifty' })).toThrow('context pageSize must be 1..250, got fifty');
-    expect(() => settingsFrom({ pageSize: 2.5 })).toThrow('context pageSize must be 1..250, got 2.5');
-    expect(() => settingsFrom({ fullResyncAutoResumes: -1 })).toThrow('context fullResyncAutoResumes must be 0..100, got -1');
+    expect(() => settingsFrom({ pageSize: 'fifty' })).toThrow('context pageSize must be a whole number from 1 to 250, got "fifty"');
+    expect(() => settingsFrom({ pageSize: 2.5 })).toThrow('context pageSize must be a whole number from 1 to 250, got 2.5');
+    expect(() => settingsFrom({ fullResyncAutoResumes: -1 })).toThrow(
+      'context fullResyncAutoResumes must be a whole number from 0 to 100, got -1',
+    );
     expect(settingsFrom({ fullResyncAutoResumes: '0' }).fullResyncAutoResumes).toBe(0);
   });
 
@@ -29,9 +31,9 @@ describe('context validation at synth', () => {
     }
     expect(error).toBeInstanceOf(ContextError);
     const message = (error as Error).message;
-    expect(message).toContain('context overlapSeconds must be 0..86400, got -1');
-    expect(message).toContain('context lookbackEverySeconds must be 1..2592000, got 0');
-    expect(message).toContain('context maxPagesPerExecution must be 1..1000, got 5000');
+    expect(message).toContain('context overlapSeconds must be a whole number from 0 to 86400, got -1');
+    expect(message).toContain('context lookbackEverySeconds must be a whole number from 1 to 2592000, got 0');
+    expect(message).toContain('context maxPagesPerExecution must be a whole number from 1 to 1000, got 5000');
     expect(message).toContain('context sourceKind must be one of http, shopify, got "ftp"');
     expect(message).toContain('context scheduleEnabled must be true or false, got "yes"');
   });

@@ -316,7 +316,7 @@ describe('the lease outlives a page step with all its retries', () => {
     expect(worstCase).toBeGreaterThan(12 * PAGE_STEP_TIMEOUT_SECONDS);
     expect(worstCase).toBeLessThanOrEqual(900); // the default lease holds
     expect(() => synthTemplate({ leaseSeconds: worstCase - 1 })).toThrow(
-      `context leaseSeconds must be ${worstCase}..86400, got ${worstCase - 1}`,
+      `context leaseSeconds must be at least ${worstCase} (a page step with every retry), got ${worstCase - 1}`,
     );
   });
 });

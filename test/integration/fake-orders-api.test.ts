@@ -2,7 +2,7 @@
 // errors, realistic data, live changes, bad data on demand, and a compact memory footprint.
 import { request } from 'undici';
 import { validateOrder } from '../../functions/core/validate-order';
-import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fakes/orders-api';
+import { FakeOrdersApi, startFakeOrdersApi } from '../../local/fakes/orders-api';
 
 interface Answer {
   status: number;
@@ -363,5 +363,26 @@ describe('the fake orders API deleting orders', () => {
     expect(deleted.length).toBeGreaterThan(10);
     expect(api.truth().length).toBe(api.stats().orders - deleted.length);
     expect((await walkFeed('', 250)).map((entry) => entry.id)).toEqual(deleted.map((entry) => entry.id));
+  });
+});
+
+describe('the fake as an object', () => {
+  it('has no address before start(), serves the same shop between start() and stop(), and nothing after', async () => {
+    const fake = new FakeOrdersApi({ orders: 12, seed: 4 });
+    expect(() => fake.url).toThrow('the fake orders API is not started: call start() first');
+    // Its controls work before it listens: the shop is there from construction.
+    fake.deleteOrders([fake.truth()[0]!.id]);
+
+    await fake.start();
+    const url = fake.url;
+    try {
+      await expect(fake.start()).rejects.toThrow('the fake orders API is already started');
+      expect((await get(fake, '/orders/count')).body).toEqual({ count: 11 });
+    } finally {
+      await fake.stop();
+    }
+
+    expect(() => fake.url).toThrow('not started');
+    await expect(request(`${url}/orders/count`)).rejects.toThrow();
   });
 });

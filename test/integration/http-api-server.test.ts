@@ -14,8 +14,13 @@ describe('the local HTTP API', () => {
   let api: HttpApiServer;
 
   beforeAll(async () => {
-    // With the Step Functions endpoint, whose URL the stack sets in this process's env (SFN_ENDPOINT) for the handler.
-    stack = await startE2eStack({ withTriggers: true, fake: { orders: ORDERS, seed: 5 }, env: { PAGE_SIZE: String(PAGE_SIZE) } });
+    // With the Step Functions endpoint; the handler runs in this process, which takes the stack's operator environment.
+    stack = await startE2eStack({
+      withTriggers: true,
+      inProcessHandlers: true,
+      fake: { orders: ORDERS, seed: 5 },
+      env: { PAGE_SIZE: String(PAGE_SIZE) },
+    });
     api = await startHttpApiServer({ handler });
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@
 // over it (dynalite behind IAM, the interpreter, each function in its own environment), and on request the Step
 // Functions endpoint the API function and the schedule start executions through. Stopped whole by `stack.stop()`.
 import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
+import { resetRuntime } from '../../functions/runtime/once';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/aws/stack';
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../../local/fakes/orders-api';
 import { startFakeShopify, type FakeShopify, type FakeShopifyOptions } from '../../local/fakes/shopify';
@@ -13,6 +14,11 @@ export interface E2eStackOptions extends Omit<LocalStackOptions, 'fake' | 'fakeS
   shopify?: FakeShopifyOptions & { apiVersion?: string };
   /** Start the local Step Functions endpoint, for the API function and the schedule to start executions (triggers). */
   withTriggers?: boolean;
+  /**
+   * The test calls a handler module or a use case in this process, as the operator: this process's environment gets
+   * the stack's operatorEnvironment, and the compositions are rebuilt from it. The stack itself writes no environment.
+   */
+  inProcessHandlers?: boolean;
 }
 
 export interface E2eStack extends LocalStack {
@@ -31,7 +37,7 @@ export interface E2eStack extends LocalStack {
  * the functions' warnings kept for `onFunctionWarning` (nothing printed) unless the options say otherwise.
  */
 export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
-  const { withTriggers, fake: fakeOptions, shopify: shopifyOptions, ...stackOptions } = options;
+  const { withTriggers, inProcessHandlers, fake: fakeOptions, shopify: shopifyOptions, ...stackOptions } = options;
   const stoppers: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne();
@@ -79,6 +85,11 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     });
     late.stack = started;
     stoppers.push(() => started.stop());
+    if (inProcessHandlers) {
+      Object.assign(process.env, started.operatorEnvironment);
+      delete process.env.ORDERS_API_TOKEN_SECRET_ARN;
+      resetRuntime();
+    }
 
     return {
       ...started,

@@ -7,6 +7,7 @@ import type { StoredVersion } from '../../functions/core/ports';
 import type { SyncState } from '../../functions/core/run-types';
 import type { ExecutionInput } from '../../functions/core/run-state';
 import type { LocalStack } from '../../local/aws/stack';
+import type { E2eStack } from './e2e-stack';
 import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 
 /** The Standard workflow history limit. */
@@ -74,9 +75,9 @@ export async function storedVersions(stack: LocalStack): Promise<Map<string, Sto
 
 /** What differs between the synced copy and the source: missing ids, stale versions, extra (live, not at the source) ids. */
 export async function copyDifferences(
-  stack: LocalStack,
+  stack: E2eStack,
 ): Promise<{ missing: string[]; stale: string[]; extra: string[]; sourceCount: number }> {
-  const truth = stack.fake!.truth();
+  const truth = stack.fake.truth();
   const stored = await storedVersions(stack);
   // A tombstone is no order of the copy: a deleted order the copy kept live is `extra`.
   for (const [id, version] of stored) if (version.deletedAt !== null) stored.delete(id);

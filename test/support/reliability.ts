@@ -46,12 +46,12 @@ export interface CopyComparison {
 }
 
 /** The whole synced copy against the source's ground truth: versions, field values and counters. */
-export async function compareCopy(stack: LocalStack): Promise<CopyComparison> {
+export async function compareCopy(stack: E2eStack): Promise<CopyComparison> {
   const versions = await copyDifferences(stack);
   const stored = await storedOrders(stack);
   const differentFields: string[] = [];
   for (const [id, order] of stored) {
-    const served = stack.fake!.order(id);
+    const served = stack.fake.order(id);
     if (served !== undefined && JSON.stringify(order.raw) !== JSON.stringify(served)) differentFields.push(id);
   }
   const state = await syncState(stack);
@@ -64,7 +64,7 @@ export function exactCopyOf(sourceCount: number): CopyComparison {
 }
 
 /** Asserts the copy equals the source (every order at its latest version and fields, nothing extra, counter exact). */
-export async function expectExactCopy(stack: LocalStack): Promise<SyncState> {
+export async function expectExactCopy(stack: E2eStack): Promise<SyncState> {
   const comparison = await compareCopy(stack);
   expect(comparison).toEqual(exactCopyOf(comparison.sourceCount));
   return syncState(stack);

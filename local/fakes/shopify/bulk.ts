@@ -411,3 +411,6 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
     },
   };
 }
+
+/** The bulk operations as the fake's server and operations use them (tests see FakeBulkOperations). */
+export type BulkEngine = ReturnType<typeof createBulkOperations>;

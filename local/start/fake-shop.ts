@@ -1,0 +1,63 @@
+// The fake shop `npm start` serves when no real source is set: the fake orders API or the fake Shopify over the same
+// seeded shop, which comes back the same after a restart (its seed and history's end are kept in the data dir).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeOrdersApi } from '../fakes/orders-api';
+import { FakeShopify } from '../fakes/shopify';
+import type { FakeShopOptions, RealSource } from './options';
+
+export interface RunningFakeShop {
+  /** What the functions read: the fake's address and token. */
+  source: RealSource;
+  /** The banner's line: where it listens, its orders and its pace. */
+  describe(): string;
+  stop(): Promise<void>;
+}
+
+export async function startFakeShop(options: FakeShopOptions, dataDir: string, say: (line: string) => void): Promise<RunningFakeShop> {
+  const shop = {
+    orders: options.orders,
+    seed: options.seed,
+    liveRate: options.liveRate,
+    historyEndsAtMs: historyEnd(dataDir, options.orders, options.seed, say),
+    faults: { latencyMs: options.latencyMs },
+  };
+  const pace = `${options.liveRate} changes/s (seed ${options.seed})`;
+  if (options.kind === 'shopify') {
+    const fake = new FakeShopify({ shop, port: options.port, bulkRate: options.shopify.bulkRate, bucket: options.shopify.bucket });
+    await fake.start();
+    const { bucket, bulkRate } = options.shopify;
+    return {
+      source: { url: fake.url, token: fake.token, kind: 'shopify' },
+      describe: () =>
+        `${fake.url}  fake Shopify: ${fake.shop.stats().orders.toLocaleString('en-US')} orders, ${pace}, ` +
+        `bucket ${bucket.maximumAvailable ?? 10_000} points +${bucket.restoreRate ?? 1_000}/s, bulk exports at ${bulkRate} orders/s`,
+      stop: () => fake.stop(),
+    };
+  }
+  const fake = new FakeOrdersApi({ ...shop, port: options.port });
+  await fake.start();
+  return {
+    source: { url: fake.url, token: fake.token, kind: 'http' },
+    describe: () => `${fake.url}  fake shop: ${fake.stats().orders.toLocaleString('en-US')} orders, ${pace}`,
+    stop: () => fake.stop(),
+  };
+}
+
+/**
+ * The fake shop is generated from a seed and the moment its history ends; kept in the data dir, the same shop
+ * comes back after a restart, so the stored copy, its checkpoint and a saved cursor still describe it.
+ */
+function historyEnd(dataDir: string, orders: number, seed: number, say: (line: string) => void): number {
+  const file = join(dataDir, 'fake-shop.json');
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { orders: number; seed: number; historyEndsAtMs: number };
+    if (saved.orders === orders && saved.seed === seed) return saved.historyEndsAtMs;
+    say(
+      `the fake shop changed (${saved.orders} orders, seed ${saved.seed} before): the stored copy describes the old one; --reset starts clean`,
+    );
+  }
+  const historyEndsAtMs = Date.now();
+  writeFileSync(file, JSON.stringify({ orders, seed, historyEndsAtMs }, null, 2));
+  return historyEndsAtMs;
+}
