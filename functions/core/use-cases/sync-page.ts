@@ -52,13 +52,11 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     caller: state.leaseOwner,
   });
   // Before anything is written: a page that leads back to a cursor already followed fails the run, naming the breach.
-  const cursorMark = markAfterPage({
-    mark: run.cursorMark,
-    cursor: run.cursor,
-    nextCursor: fetched.nextCursor,
-    step: run.pages,
-    feed: 'orders',
-  });
+  // A source not ready yet (a bulk export still running: `waitSeconds`) is asked again at the same cursor by design.
+  const cursorMark =
+    fetched.waitSeconds !== undefined
+      ? run.cursorMark
+      : markAfterPage({ mark: run.cursorMark, cursor: run.cursor, nextCursor: fetched.nextCursor, step: run.pages, feed: 'orders' });
   const page = withUnstorableRejected(fetched, deps.orders);
   const ids = page.orders.map((order) => order.id);
   const claimedAtMs = deps.clock();

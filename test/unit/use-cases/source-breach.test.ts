@@ -62,6 +62,24 @@ describe('a next_cursor the walk already followed', () => {
     expect(JSON.stringify(saved).length).toBeLessThan(2000);
   });
 
+  it('a source that is not ready yet (a bulk export running: waitSeconds) is asked again at the same cursor: no breach', async () => {
+    const world = useCaseWorld({ orders: 0, pageSize: 4 });
+    let polls = 0;
+    const fetchPage = async ({ cursor }: PageRequest): Promise<SourcePage> => {
+      if (cursor === null) return { orders: [], rejected: [], nextCursor: 'waiting', stats: STATS };
+      polls++;
+      return polls < 4
+        ? { orders: [], rejected: [], nextCursor: 'waiting', stats: STATS, waitSeconds: 5 }
+        : { orders: [], rejected: [], nextCursor: null, stats: STATS };
+    };
+    const deps: SyncPageDeps = { ...world.deps.syncPage, source: { fetchPage } };
+
+    const { state } = await walk(deps, await begunFullRun(world), 20);
+
+    expect(polls).toBe(4);
+    expect(state.run.cursor).toBeNull();
+  });
+
   it('empty pages each with a new cursor are what the contract allows: the walk goes on to the end', async () => {
     const next: Record<string, string | null> = { start: 'e1' };
     for (let i = 1; i < 40; i++) next[`e${i}`] = `e${i + 1}`;
