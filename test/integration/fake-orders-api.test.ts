@@ -141,6 +141,20 @@ describe('the fake orders API', () => {
     expect(answer.body.error.message).toMatch(message);
   });
 
+  it('leads on from an empty page with a new cursor (never one the walk followed), and the walk still loses nothing', async () => {
+    const first = await get(api, `/orders?${WHOLE_HISTORY}&limit=100`);
+    api.script('empty', 'empty');
+    const empty = await get(api, `/orders?${WHOLE_HISTORY}&limit=100&cursor=${first.body.next_cursor}`);
+    const again = await get(api, `/orders?${WHOLE_HISTORY}&limit=100&cursor=${empty.body.next_cursor}`);
+    const next = await get(api, `/orders?${WHOLE_HISTORY}&limit=100&cursor=${again.body.next_cursor}`);
+
+    expect(empty.body.orders).toEqual([]);
+    expect(again.body.orders).toEqual([]);
+    expect(new Set([first.body.next_cursor, empty.body.next_cursor, again.body.next_cursor]).size).toBe(3);
+    const direct = await get(api, `/orders?${WHOLE_HISTORY}&limit=100&cursor=${first.body.next_cursor}`);
+    expect(next.body.orders.map((order: any) => order.id)).toEqual(direct.body.orders.map((order: any) => order.id));
+  });
+
   it('answers a missing or wrong token with 401 unauthorized', async () => {
     const missing = await get(api, '/orders', { token: null });
     const wrong = await get(api, '/orders/count', { token: 'not-the-token' });

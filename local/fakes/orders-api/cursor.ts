@@ -22,10 +22,15 @@ export function filtersHash(filters: Filters, scope: CursorScope = 'orders'): st
     .slice(0, 16);
 }
 
-/** A cursor for the walk standing after `position` (null: before the first order, as an empty first page leaves it). */
-export function encodeCursor(position: Position | null, filters: Filters, scope: CursorScope = 'orders'): string {
+/**
+ * A cursor for the walk standing after `position` (null: before the first order, as an empty first page leaves it).
+ * `serial` tells apart cursors of one position: an empty page leads on with a new cursor, as the contract requires.
+ */
+export function encodeCursor(position: Position | null, filters: Filters, scope: CursorScope = 'orders', serial?: number): string {
   const body = position === null ? { u: null, i: null } : { u: microsToInstant(position.updatedMicros), i: orderIdOf(position.index) };
-  return Buffer.from(JSON.stringify({ ...body, f: filtersHash(filters, scope) })).toString('base64url');
+  return Buffer.from(JSON.stringify({ ...body, f: filtersHash(filters, scope), ...(serial === undefined ? {} : { s: serial }) })).toString(
+    'base64url',
+  );
 }
 
 export type DecodedCursor = { ok: true; position: Position | null; filtersHash: string } | { ok: false; problem: string };

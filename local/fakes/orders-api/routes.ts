@@ -22,6 +22,9 @@ export class BadRequest extends Error {
 export const ROUTES = ['/orders', '/orders/count', '/orders/deleted'] as const;
 
 export class OrderRoutes {
+  /** Empty pages served so far: each one's cursor is new although the walk stands where it stood. */
+  private emptyPagesServed = 0;
+
   constructor(
     private readonly shop: Shop,
     /** The fault knobs now, for the empty and short pages they ask for. */
@@ -46,7 +49,8 @@ export class OrderRoutes {
     const limit = limitOf(query);
     const after = this.cursorPosition(query, filters, 'orders');
     if (outcome === 'empty' || (outcome === undefined && this.faultRandom.chance(faults.emptyPageRate))) {
-      return this.pageBody([], encodeCursor(after, filters));
+      this.emptyPagesServed += 1;
+      return this.pageBody([], encodeCursor(after, filters, 'orders', this.emptyPagesServed));
     }
     const short = outcome === 'short' || (outcome === undefined && this.faultRandom.chance(faults.shortPageRate));
     const pageLimit = short && limit > 1 ? 1 + this.faultRandom.int(limit - 1) : limit;
