@@ -5,8 +5,8 @@ import { emptyCopy, syncState } from '../support/e2e';
 import { dieBeforeSavingPage, expectExactCopy, invokeApi, tickSchedule, runToEnd, waitUntil, warningsDuring } from '../support/reliability';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
-const ORDERS = 1_500;
-const PAGE_SIZE = 50;
+const ORDERS = 750;
+const PAGE_SIZE = 25;
 const PAGES_PER_EXECUTION = 6;
 /** The default lease: nothing in this test may wait for it to expire. */
 const LEASE_SECONDS = 900;
