@@ -7,8 +7,9 @@ import type { FakeShopify } from '../../local/fakes/shopify';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { copyDifferences, runChain, lastOf, storedVersions, stores, syncState } from '../support/e2e';
 
-const ORDERS = 2_000;
-const PAGE_SIZE = 250;
+// Enough pages for deletions to land mid-resync; the scenarios do not grow with the shop.
+const ORDERS = 600;
+const PAGE_SIZE = 100;
 
 describe('deleted orders', () => {
   let stack: E2eStack;

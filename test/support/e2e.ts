@@ -1,6 +1,8 @@
 // End-to-end test helpers over the local stack: run an execution chain to its end, read the synced copy and the
 // sync state, and compare the copy with the fake source's ground truth.
+import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
+import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
 import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { StoredVersion } from '../../functions/core/ports';
@@ -59,6 +61,47 @@ export async function storedOrder(stack: LocalStack, id: string) {
 export function thousandMore(amount: unknown): string {
   const [whole, fraction] = String(amount).split('.');
   return fraction === undefined ? String(Number(whole) + 1000) : `${Number(whole) + 1000}.${fraction}`;
+}
+
+/**
+ * Deletes every order, tombstone and stream state: the stack's tables as a fresh stack's, so a file's next scenario
+ * can start from an empty copy without starting another stack. Nothing may be running.
+ */
+export async function emptyCopy(stack: LocalStack): Promise<void> {
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  const tables = [
+    { name: stack.tables.ordersTable, key: ORDERS_TABLE_KEY.partitionKey },
+    { name: stack.tables.syncStateTable, key: SYNC_STATE_TABLE_KEY.partitionKey },
+  ];
+  try {
+    for (const { name, key } of tables) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: name,
+            ProjectionExpression: '#key',
+            ExpressionAttributeNames: { '#key': key },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        const keys = page.Items ?? [];
+        for (let at = 0; at < keys.length; at += 25) {
+          let requests: NonNullable<NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]> = keys
+            .slice(at, at + 25)
+            .map((item) => ({ DeleteRequest: { Key: { [key]: item[key] } } }));
+          // dynalite processes a whole batch; the loop is for an answer that says otherwise.
+          while (requests.length > 0) {
+            const answer = await client.send(new BatchWriteCommand({ RequestItems: { [name]: requests } }));
+            requests = answer.UnprocessedItems?.[name] ?? [];
+          }
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    }
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Every stored order's version: id → updated_at and the tag of the write that stored it. */
