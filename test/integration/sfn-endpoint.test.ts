@@ -19,8 +19,9 @@ import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint
 import { copyDifferences, syncState } from '../support/e2e';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
-const ORDERS = 600;
-const PAGE_SIZE = 50;
+// Twelve small pages: a chain of three executions, each page cheap to write.
+const ORDERS = 120;
+const PAGE_SIZE = 10;
 const PAGES_PER_EXECUTION = 5;
 
 describe('the local Step Functions endpoint, through the real SFNClient', () => {
