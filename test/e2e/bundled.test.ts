@@ -10,10 +10,10 @@ import { synthesizeAssembly } from '../../local/aws/assembly';
 import { copyDifferences, lastOf, runChain } from '../support/e2e';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import { roleIdOfFunction, functionIdByDescription, type Resources } from '../infra/template-helpers';
-import { localStackProcess, npmRun, type StackProcess } from './npm-start-support';
+import { localStackProcess, npmRun, syncStatus, type StackProcess } from './npm-start-support';
 
-const ORDERS = 600;
-const PAGE_SIZE = 100;
+const ORDERS = 300;
+const PAGE_SIZE = 50;
 
 let workDir: string;
 let assemblyDir: string;
@@ -89,7 +89,7 @@ describe('npm start -- --bundled --cdk-out DIR, SyncPage role without dynamodb:P
       '--cdk-out',
       broken,
       '--orders',
-      '300',
+      '100',
       '--page-size',
       String(PAGE_SIZE),
       '--no-schedule',
@@ -109,8 +109,7 @@ describe('npm start -- --bundled --cdk-out DIR, SyncPage role without dynamodb:P
   it('fails the full resync; the status names AccessDenied and dynamodb:PutItem', async () => {
     const sync = await npmRun(['sync', '--', '--full', '--api-url', running.urls.httpApi, '--poll', '0.2']);
     expect(sync.code).not.toBe(0);
-    const status = await npmRun(['status', '--', '--api-url', running.urls.httpApi, '--json']);
-    const error = JSON.parse(status.stdout).orders.last_run.error as { name: string; message: string };
+    const error = (await syncStatus(running.urls.httpApi)).orders.last_run.error as { name: string; message: string };
     expect(error.name).toBe('AccessDeniedException');
     expect(error.message).toMatch(
       /assumed-role\/SyncPageFunctionServiceRole\w+\/SyncPageFunction\w+ is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table\/orders/,

@@ -1,12 +1,14 @@
 // The stack killed mid-resync (SIGKILL: no clean stop), started again on the same data: the dead run's lease does
 // not block anything, and `npm run sync -- --resume` finishes the resync from its saved page, exact counts.
 import { rmSync } from 'node:fs';
-import { localStackProcess, npmRun, type StackProcess } from './npm-start-support';
+import { localStackProcess, npmRun, syncStatus, type StackProcess } from './npm-start-support';
 
-const ORDERS = 6_000;
+const ORDERS = 1_000;
 const PAGE_SIZE = 20;
 const PAGES = ORDERS / PAGE_SIZE;
-const SHOP = ['--orders', String(ORDERS), '--page-size', String(PAGE_SIZE), '--live-rate', '0', '--no-schedule'];
+// Each page takes at least 100 ms, as from a remote API: the 29 pages after page 21 take seconds, so the crash lands
+// mid-run even on a quiet machine, with a shop of 50 pages rather than hundreds.
+const SHOP = ['--orders', String(ORDERS), '--page-size', String(PAGE_SIZE), '--live-rate', '0', '--no-schedule', '--latency', '100'];
 
 describe('killed mid-resync, started again, resumed', () => {
   const started: StackProcess[] = [];
@@ -29,9 +31,9 @@ describe('killed mid-resync, started again, resumed', () => {
 
     const second = await localStackProcess('tsx', SHOP, dataDir);
     started.push(second);
-    const before = JSON.parse((await npmRun(['status', '--', '--api-url', second.urls.httpApi, '--json'])).stdout);
+    const before = await syncStatus(second.urls.httpApi);
     const resume = await npmRun(['sync', '--', '--resume', '--api-url', second.urls.httpApi, '--poll', '0.2']);
-    const after = JSON.parse((await npmRun(['status', '--', '--api-url', second.urls.httpApi, '--json'])).stdout);
+    const after = await syncStatus(second.urls.httpApi);
     const ended = await second.interrupt();
 
     expect(trigger.code).toBe(0);
@@ -73,7 +75,7 @@ describe('killed mid-resync, started again, resumed', () => {
     // On a failure, the end of the stack's output says why it did not stop cleanly (a forced exit names its reason).
     expect({ ...ended, output: ended.code === 0 ? '' : second.output().slice(-2000) }).toEqual({ code: 0, signal: null, output: '' });
     expect(second.output()).toContain('stopped: servers closed, dynalite data saved');
-    // Two stack processes (each synthesizing the template and starting six function environments) and four CLI
+    // Two stack processes (each synthesizing the template and starting six function environments) and two CLI
     // runs: a loaded machine needs more than the default minute.
   }, 180_000);
 });

@@ -55,8 +55,9 @@ export async function localStackProcess(
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  // 'close', not 'exit': the last lines (the stack's "stopped: ...") may still be in the pipes when the child exits.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
 
   const groupAlive = () => {
@@ -152,6 +153,16 @@ export function npmRun(args: string[], deadlineMs = 60_000): Promise<CommandResu
       },
     );
   });
+}
+
+/**
+ * The status route's JSON, as `npm run status -- --json` prints it, fetched in-process: a CLI run costs a second of CPU
+ * (npm and tsx starting), and npm-start.test.ts runs the command itself.
+ */
+export async function syncStatus(httpApi: string): Promise<any> {
+  const answer = await fetch(`${httpApi}/api/sync/status`);
+  if (!answer.ok) throw new Error(`GET ${httpApi}/api/sync/status answered ${answer.status}: ${await answer.text()}`);
+  return answer.json();
 }
 
 /** Nothing listens there any more: a connection is refused. */

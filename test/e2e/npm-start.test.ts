@@ -1,11 +1,14 @@
 // What a newcomer does, as child processes: `npm start` (a small fake shop, free ports, run settings in its
 // environment), then `npm run sync -- --full`, `npm run status`, `npm run executions`, an incremental `npm run sync`;
 // Ctrl-C (SIGINT to the process group, as a terminal sends it) stops it all.
-import { localStackProcess, npmRun, portIsFree, type StackProcess } from './npm-start-support';
+import { localStackProcess, npmRun, portIsFree, syncStatus, type StackProcess } from './npm-start-support';
 
-const ORDERS = 2_000;
-const PAGE_SIZE = 50;
-const PAGES_PER_EXECUTION = 15;
+const ORDERS = 600;
+const PAGE_SIZE = 30;
+const PAGES = ORDERS / PAGE_SIZE;
+/** 20 pages at 9 per execution: three parts. */
+const PAGES_PER_EXECUTION = 9;
+const COUNT = ORDERS.toLocaleString('en-US');
 /** Not the defaults (300, 86400, 3600): the functions must get these from npm start's environment. */
 const RUN_SETTINGS = { OVERLAP_SECONDS: '5', LOOKBACK_SECONDS: '120', LOOKBACK_EVERY_SECONDS: '7200' };
 
@@ -22,8 +25,8 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
         String(PAGE_SIZE),
         '--pages-per-execution',
         String(PAGES_PER_EXECUTION),
-        // Each page takes at least 150 ms, as from a remote API: a run lasts seconds, so of two syncs started together
-        // the second meets the first still running even on a loaded machine.
+        // Each page takes at least 150 ms, as from a remote API: a run of 20 pages lasts seconds, so of two syncs
+        // started together the second meets the first still running even on a loaded machine.
         '--live-rate',
         '0',
         '--no-schedule',
@@ -53,14 +56,12 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
 
     expect(sync.code).toBe(0);
     expect(sync.stdout).toMatch(/^▶ full sync started: run full-http-\S+, execution full-http-\S+-p1$/m);
-    expect(sync.stdout).toContain(
-      `✔ full run succeeded: ${ORDERS / PAGE_SIZE} pages, ${ORDERS.toLocaleString('en-US')} orders (${ORDERS.toLocaleString('en-US')} new, 0 changed, 0 unchanged)`,
-    );
-    expect(sync.stdout).toMatch(new RegExp(`stored\\s+${ORDERS.toLocaleString('en-US')} orders`));
+    expect(sync.stdout).toContain(`✔ full run succeeded: ${PAGES} pages, ${COUNT} orders (${COUNT} new, 0 changed, 0 unchanged)`);
+    expect(sync.stdout).toMatch(new RegExp(`stored\\s+${COUNT} orders`));
     await stack.waitForOutput(/✔ full run \S+ committed/);
     // One readable line per page and per event, not the handlers' JSON.
-    expect(stack.output()).toMatch(/ page 40: 50 orders: 50 new, 0 changed, 0 unchanged, last page/);
-    expect(stack.output()).toMatch(/continues as a new execution \(part 2\) after 15 pages/);
+    expect(stack.output()).toMatch(new RegExp(` page ${PAGES}: ${PAGE_SIZE} orders: ${PAGE_SIZE} new, 0 changed, 0 unchanged, last page`));
+    expect(stack.output()).toMatch(new RegExp(`continues as a new execution \\(part 2\\) after ${PAGES_PER_EXECUTION} pages`));
     expect(stack.output()).not.toContain('{"level":');
   });
 
@@ -71,19 +72,19 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
     const executionsJson = await npmRun(['executions', '--', '--sfn-endpoint', stack.urls.sfn, '--json']);
 
     expect(readable.code).toBe(0);
-    expect(readable.stdout).toMatch(new RegExp(`orders stored\\s+${ORDERS.toLocaleString('en-US')}`));
-    expect(readable.stdout).toMatch(/last run\s+full run succeeded: 40 pages/);
+    expect(readable.stdout).toMatch(new RegExp(`orders stored\\s+${COUNT}`));
+    expect(readable.stdout).toMatch(new RegExp(`last run\\s+full run succeeded: ${PAGES} pages`));
     expect(JSON.parse(json.stdout).orders).toMatchObject({
       count: ORDERS,
       running: null,
-      last_run: { status: 'succeeded', pages: ORDERS / PAGE_SIZE },
+      last_run: { status: 'succeeded', pages: PAGES },
     });
     expect(executions.code).toBe(0);
     expect(executions.stdout.split('\n')[0]).toMatch(
       /^NAME\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+PAGES\s+ORDERS\s+NEW\s+CHANGED\s+NOTE$/,
     );
     const listed = JSON.parse(executionsJson.stdout) as Array<{ name: string; status: string; output: any }>;
-    // 40 pages at 15 per execution: three parts, newest first; the last commits with the run's counts.
+    // Three parts, newest first; the last commits with the run's counts.
     expect(listed.map((execution) => [execution.name.replace(/^full-http-\d{8}T\d{6}Z-[0-9a-f]{4}-/, ''), execution.status])).toEqual([
       ['p3', 'SUCCEEDED'],
       ['p2', 'SUCCEEDED'],
@@ -91,10 +92,12 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
     ]);
     expect(listed[0]!.output).toMatchObject({
       status: 'succeeded',
-      pages: ORDERS / PAGE_SIZE,
+      pages: PAGES,
       counts: { fetched: ORDERS, inserted: ORDERS },
     });
-    expect(executions.stdout).toMatch(/-p3\s+SUCCEEDED\s+.*\s+40\s+2,000\s+2,000\s+0\s+committed; watermark/);
+    expect(executions.stdout).toMatch(
+      new RegExp(`-p3\\s+SUCCEEDED\\s+.*\\s+${PAGES}\\s+${COUNT}\\s+${COUNT}\\s+0\\s+committed; watermark`),
+    );
   });
 
   it('runs exactly one of two resyncs triggered together; the other exits 1 with the 409 naming the running execution', async () => {
@@ -109,7 +112,7 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
   });
 
   it('runs the functions with OVERLAP_SECONDS, LOOKBACK_SECONDS and LOOKBACK_EVERY_SECONDS from its environment', async () => {
-    const status = JSON.parse((await npmRun(['status', '--', '--api-url', stack.urls.httpApi, '--json'])).stdout);
+    const status = await syncStatus(stack.urls.httpApi);
     const watermark: string = status.orders.metadata.watermark;
 
     const sync = await npmRun(['sync', '--', '--api-url', stack.urls.httpApi, '--poll', '0.2']);
