@@ -43,11 +43,15 @@ export class Started {
   }
 }
 
-/** Resolves at the first Ctrl-C or SIGTERM. */
+/**
+ * Resolves at the first Ctrl-C or SIGTERM. The listeners stay: with `once`, a signal echoed right after the first (a
+ * wrapper such as tsx or npm relaying Ctrl-C to its process group) found none, and Node's default killed the process
+ * before the clean stop began (exit 130, nothing said).
+ */
 export function stopSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
   });
 }
 

@@ -3,12 +3,9 @@
 // scheduled tick; several ticks run incremental syncs while the source changes, rewriting orders of the resync's
 // unsaved page among others; the resume goes on from the resync's last saved page with its run id, the source serves
 // about one walk's pages in all, and the copy and the order counter end exact.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import { checkpointToItem } from '../../functions/adapters/dynamodb/sync-state-item';
 import { PAGE_TIMEOUT_RETRY } from '../../infra/constructs/sync-state-machine';
 import { runChain, syncState } from '../support/e2e';
-import { dieBeforeSavingPage, expectExactCopy, invokeApi, tickSchedule, waitUntil } from '../support/reliability';
+import { dieBeforeSavingPage, expectExactCopy, invokeApi, seedCheckpoint, tickSchedule, waitUntil } from '../support/reliability';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 // A dozen pages over three executions are enough to cut a resync in its second execution and resume it.
@@ -24,38 +21,6 @@ function startParkStack(seed: number): Promise<E2eStack> {
     fake: { orders: ORDERS, seed },
     env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(MAX_PAGES_PER_EXECUTION) },
   });
-}
-
-/**
- * A stream that has a checkpoint (incremental runs go on from it) and an empty copy, as after moving to a new orders
- * table: the full resync inserts every order, so its unsaved page has inserts for the counter to get right.
- */
-async function checkpointWithAnEmptyCopy(stack: E2eStack): Promise<void> {
-  const now = stack.fake!.now();
-  const checkpoint = {
-    watermark: now,
-    lastSyncTime: now,
-    lastRecordTime: null,
-    recordsSynced: 0,
-    isFullSync: false,
-    createdAt: now,
-    updatedAt: now,
-    sourceClockSkewMs: null,
-  };
-  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: stack.tables.syncStateTable,
-        Key: { stream: 'orders' },
-        UpdateExpression: 'SET #checkpoint = :checkpoint',
-        ExpressionAttributeNames: { '#checkpoint': 'checkpoint' },
-        ExpressionAttributeValues: { ':checkpoint': checkpointToItem(checkpoint) },
-      }),
-    );
-  } finally {
-    client.destroy();
-  }
 }
 
 /** Page requests the source has answered so far. */
@@ -116,7 +81,7 @@ describe('a full resync stopped by hand, parked while the schedule goes on, then
   let stack: E2eStack;
   beforeAll(async () => {
     stack = await startParkStack(61);
-    await checkpointWithAnEmptyCopy(stack);
+    await seedCheckpoint(stack, stack.fake!.now());
   });
   afterAll(() => stack?.stop());
 
@@ -160,7 +125,7 @@ describe('a full resync whose page step kept timing out after writing its orders
   let stack: E2eStack;
   beforeAll(async () => {
     stack = await startParkStack(63);
-    await checkpointWithAnEmptyCopy(stack);
+    await seedCheckpoint(stack, stack.fake!.now());
   });
   afterAll(() => stack?.stop());
 
