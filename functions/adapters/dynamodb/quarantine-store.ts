@@ -104,15 +104,24 @@ export function entryToItem(stream: string, entry: QuarantineEntry): QuarantineI
 
 export function itemToView(item: Record<string, unknown>): QuarantinedOrderView {
   const stored = item as unknown as QuarantineItem;
+  return viewOf(stored.key, stored, stored.last_seen_at);
+}
+
+/** The view of an entry, from its item or its first-seen marker (which names the entry's key and holds the same fields). */
+function viewOf(
+  key: string,
+  fields: Pick<QuarantineItem, 'id' | 'field' | 'message' | 'first_seen_at' | 'stored_updated_at' | 'raw_kept'>,
+  seenAt: QuarantineItem['last_seen_at'],
+): QuarantinedOrderView {
   return {
-    id: shownId({ key: stored.key, id: stored.id ?? null }),
-    idFromPayload: stored.id == null,
-    field: stored.field,
-    message: stored.message,
-    seenAt: stored.last_seen_at,
-    firstSeenAt: stored.first_seen_at,
-    storedUpdatedAt: stored.stored_updated_at ?? null,
-    rawKept: stored.raw_kept,
+    id: shownId({ key, id: fields.id ?? null }),
+    idFromPayload: fields.id == null,
+    field: fields.field,
+    message: fields.message,
+    seenAt,
+    firstSeenAt: fields.first_seen_at,
+    storedUpdatedAt: fields.stored_updated_at ?? null,
+    rawKept: fields.raw_kept,
   };
 }
 
@@ -133,16 +142,7 @@ function markerOf(item: QuarantineItem): MarkerItem {
 
 function markerToView(item: Record<string, unknown>): QuarantinedOrderView {
   const marker = item as unknown as MarkerItem;
-  return {
-    id: shownId({ key: marker.marker_of, id: marker.id ?? null }),
-    idFromPayload: marker.id == null,
-    field: marker.field,
-    message: marker.message,
-    seenAt: marker.first_seen_at,
-    firstSeenAt: marker.first_seen_at,
-    storedUpdatedAt: marker.stored_updated_at ?? null,
-    rawKept: marker.raw_kept,
-  };
+  return viewOf(marker.marker_of, marker, marker.first_seen_at);
 }
 
 /** The payload a quarantine item kept; undefined when it was too big to keep. */
