@@ -49,15 +49,30 @@ export class SourceContractError extends OrderSyncError {
   readonly retryable = false;
 }
 
-/** One order broke the rules of docs/source-contract.md "Order". Names the order and the field. */
-export class InvalidOrderError extends OrderSyncError {
+/**
+ * One record (an order, a product, a customer) broke the rules of its stream in docs/source-contract.md. Names the
+ * record by its noun and id, and the field.
+ */
+export class InvalidRecordError extends OrderSyncError {
   readonly retryable = false;
   constructor(
-    readonly orderId: string,
+    readonly noun: string,
+    readonly recordId: string,
     readonly field: string,
     problem: string,
   ) {
-    super(`order ${orderId || '(no id)'}: field "${field}" ${problem}`);
+    super(`${noun} ${recordId || '(no id)'}: field "${field}" ${problem}`);
+  }
+}
+
+/** One order broke the rules of docs/source-contract.md "Order". Names the order and the field. */
+export class InvalidOrderError extends InvalidRecordError {
+  constructor(orderId: string, field: string, problem: string) {
+    super('order', orderId, field, problem);
+  }
+
+  get orderId(): string {
+    return this.recordId;
   }
 }
 
