@@ -291,6 +291,31 @@ describe('the fake source API across its streams', () => {
   });
 });
 
+describe('the fake source API started with live changes of one stream', () => {
+  it('changes and deletes that stream from start() until stop(), and no other', async () => {
+    const api = await startFakeOrdersApi({
+      orders: 20,
+      products: 20,
+      customers: 50,
+      seed: 8,
+      liveByStream: { customers: { rate: 400, deletionShare: 0.5 } },
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } finally {
+      await api.stop();
+    }
+    const { streams } = api.stats();
+    const changed = streams.customers.changes;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    expect(changed).toBeGreaterThan(20);
+    expect(streams.customers.deleted).toBeGreaterThan(5);
+    expect(api.stats().streams.customers.changes).toBe(changed);
+    expect([streams.orders.changes, streams.products.changes, streams.products.deleted]).toEqual([0, 0, 0]);
+  });
+});
+
 describe('the fake source API rate budget, one for every stream of the token', () => {
   it('counts every request whatever its stream or route, and reports the 429s of all of them', async () => {
     const secondStart = Date.UTC(2026, 10, 20, 9, 0, 0);

@@ -157,8 +157,6 @@ export class FakeOrdersApi {
     };
     this.faults = checkedFaults({ ...NO_FAULTS, ...options.faults });
     this.faultRandom = new SeededRandom(hash32(seed, 0xfa17));
-    const liveOf = (stream: StreamName): LiveSettings =>
-      stream === 'orders' ? { rate: options.liveRate, deletionShare: options.liveDeletionShare } : (options.liveByStream?.[stream] ?? {});
     const shops = {} as Record<StreamName, Shop>;
     const live = {} as Record<StreamName, LiveChanges>;
     const routes = {} as Record<StreamName, StreamRoutes>;
@@ -173,7 +171,7 @@ export class FakeOrdersApi {
         historyDays: options.historyDays ?? 730,
       });
       shops[stream] = shop;
-      live[stream] = new LiveChanges(shop, clock, liveOf(stream).deletionShare ?? 0);
+      live[stream] = new LiveChanges(shop, clock, liveSettingsOf(options, stream).deletionShare ?? 0);
       routes[stream] = new StreamRoutes(stream, shop, () => this.faults, this.faultRandom);
       controls[stream] = controlsOf(shop, live[stream]);
     }
@@ -189,9 +187,7 @@ export class FakeOrdersApi {
     const server = createServer((req, res) => this.receive(req, res));
     server.keepAliveTimeout = 5000;
     this.listening = await listenOnLoopback(server, { port: this.options.port });
-    this.live.orders.setRate(this.options.liveRate ?? 0);
-    this.live.products.setRate(this.options.liveByStream?.products?.rate ?? 0);
-    this.live.customers.setRate(this.options.liveByStream?.customers?.rate ?? 0);
+    for (const stream of STREAM_NAMES) this.live[stream].setRate(liveSettingsOf(this.options, stream).rate ?? 0);
     return this;
   }
 
@@ -369,6 +365,11 @@ export class FakeOrdersApi {
 /** Starts a fake orders API: `new FakeOrdersApi(options).start()`. */
 export function startFakeOrdersApi(options: FakeOrdersApiOptions = {}): Promise<FakeOrdersApi> {
   return new FakeOrdersApi(options).start();
+}
+
+function liveSettingsOf(options: FakeOrdersApiOptions, stream: StreamName): LiveSettings {
+  if (stream === 'orders') return { rate: options.liveRate, deletionShare: options.liveDeletionShare };
+  return options.liveByStream?.[stream] ?? {};
 }
 
 function controlsOf(shop: Shop, live: LiveChanges): StreamControls {
