@@ -2,7 +2,7 @@
 // sync state, and compare the copy with the fake source's ground truth.
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
+import { COPY_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
 import { DynamoRecordStore } from '../../functions/adapters/dynamodb/record-store';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { StoredVersion } from '../../functions/core/ports';
@@ -70,7 +70,7 @@ export function thousandMore(amount: unknown): string {
 export async function emptyCopy(stack: LocalStack): Promise<void> {
   const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
   const tables = [
-    { name: stack.tables.ordersTable, key: ORDERS_TABLE_KEY.partitionKey },
+    { name: stack.tables.ordersTable, key: COPY_TABLE_KEY.partitionKey },
     { name: stack.tables.syncStateTable, key: SYNC_STATE_TABLE_KEY.partitionKey },
   ];
   try {
