@@ -18,7 +18,7 @@ import { SyncFunction } from './constructs/sync-function';
 import { PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './constructs/sync-state-machine';
 import { PAGE_STEP_TIMEOUT_SECONDS, readSettings, type InfraSettings } from './settings';
 import { SyncOperations } from './constructs/sync-operations';
-import { copyTableId, copyTableOutput } from './copy-tables';
+import { copyTableId, copyTableOutput } from './stream-ids';
 import { readEnabledStreams } from './enabled-streams';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 
@@ -30,7 +30,7 @@ export const SCHEDULE_INPUT = { mode: 'incremental', trigger: 'schedule' } as co
 
 export class OrderSyncStack extends Stack {
   readonly settings: InfraSettings;
-  /** The streams this stack syncs (context `streams`): each has its copy table, alarms and dashboard. */
+  /** The streams this stack syncs (context `streams`): each has its copy table, its alarms and its dashboard row. */
   readonly streams: readonly StreamName[];
   readonly operations: SyncOperations;
 
@@ -130,10 +130,7 @@ export class OrderSyncStack extends Stack {
     // ---------------------------------------------------------------- state machine
     // The operators' topic first: the state machine publishes the orders it quarantines to it. What watches the
     // machine (rule, alarms, dashboard) is added once the machine and every function exist, below.
-    this.operations = new SyncOperations(this, 'Operations', {
-      stream: settings.stream,
-      notificationEmail: settings.notificationEmail,
-    });
+    this.operations = new SyncOperations(this, 'Operations', { notificationEmail: settings.notificationEmail });
     const stateMachineName = `${this.stackName}-${settings.stream}`;
     const sync = new SyncStateMachine(this, 'Sync', {
       stateMachineName,
@@ -191,6 +188,7 @@ export class OrderSyncStack extends Stack {
     // ---------------------------------------------------------------- operations
     this.operations.watch({
       stateMachine,
+      streams: this.streams,
       watermarkLagAlarmSeconds: settings.watermarkLagAlarmSeconds,
       scheduleEnabled: settings.scheduleEnabled,
       fullResyncAutoResumes: settings.fullResyncAutoResumes,

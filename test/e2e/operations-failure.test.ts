@@ -95,14 +95,14 @@ describe('operations: a full resync fails in its second execution, then resumes'
 
     expect(stored.size).toBe(FAILING_PAGE * PAGE_SIZE);
     expect(pages).toHaveLength(FAILING_PAGE);
-    expect(sum(pages, SYNC_METRICS.ordersInserted)).toBe(stored.size);
-    expect(sum(pages, SYNC_METRICS.ordersInserted)).toBe(state.orderCount);
+    expect(sum(pages, SYNC_METRICS.recordsInserted)).toBe(stored.size);
+    expect(sum(pages, SYNC_METRICS.recordsInserted)).toBe(state.orderCount);
     expect(sum(pages, SYNC_METRICS.pages)).toBe(run.pages);
-    expect(sum(pages, SYNC_METRICS.ordersFetched)).toBe(run.counts.fetched);
+    expect(sum(pages, SYNC_METRICS.recordsFetched)).toBe(run.counts.fetched);
     for (const [name, count] of [
-      [SYNC_METRICS.ordersUpdated, run.counts.updated],
-      [SYNC_METRICS.ordersUnchanged, run.counts.unchanged],
-      [SYNC_METRICS.ordersStale, run.counts.stale],
+      [SYNC_METRICS.recordsUpdated, run.counts.updated],
+      [SYNC_METRICS.recordsUnchanged, run.counts.unchanged],
+      [SYNC_METRICS.recordsStale, run.counts.stale],
     ] as const) {
       expect(sum(pages, name)).toBe(count);
     }
@@ -124,7 +124,7 @@ describe('operations: a full resync fails in its second execution, then resumes'
       mode: 'full',
       error: 'InvalidPageError',
       executionName: notifications[0]!.execution.name,
-      pageTotals: { [SYNC_METRICS.ordersInserted]: stored.size, [SYNC_METRICS.pages]: FAILING_PAGE },
+      pageTotals: { [SYNC_METRICS.recordsInserted]: stored.size, [SYNC_METRICS.pages]: FAILING_PAGE },
     });
     expect(ended[0]!.runValues[SYNC_METRICS.runDuration]).toBeGreaterThanOrEqual(0);
     // The watermark did not move: no lag is reported for a failed run.
@@ -141,7 +141,7 @@ describe('operations: a full resync fails in its second execution, then resumes'
     expect(notifications).toHaveLength(1);
     const state = await syncState(stack);
     expect((await storedVersions(stack)).size).toBe(ORDERS);
-    expect(sum(pageFlushes(failedRunId), SYNC_METRICS.ordersInserted)).toBe(ORDERS);
+    expect(sum(pageFlushes(failedRunId), SYNC_METRICS.recordsInserted)).toBe(ORDERS);
     expect(sum(pageFlushes(failedRunId), SYNC_METRICS.pages)).toBe(ORDERS / PAGE_SIZE);
 
     const committed = lastOf(runReports);

@@ -2,7 +2,7 @@
 // the state machine, the functions and roles under their logical ids, all in the local account and region.
 import type { TableNames } from '../../../functions/adapters/dynamodb/tables';
 import { STREAM_NAMES, type StreamName } from '../../../functions/core/stream';
-import { copyTableOutput } from '../../../infra/copy-tables';
+import { copyTableOutput } from '../../../infra/stream-ids';
 import { LOCAL_PLACEHOLDERS, type CloudFormationTemplate } from '../../../infra/synth';
 
 export const LOCAL_ACCOUNT = LOCAL_PLACEHOLDERS.account;
