@@ -112,9 +112,9 @@ describe('operations: a full resync fails in its second execution, then resumes'
     // The alarms and dashboard read exactly this namespace and dimension set.
     for (const emf of pages) {
       expect(emf._aws.CloudWatchMetrics).toEqual([
-        expect.objectContaining({ Namespace: SYNC_METRICS.namespace, Dimensions: [['service']] }),
+        expect.objectContaining({ Namespace: SYNC_METRICS.namespace, Dimensions: [['service', 'stream']] }),
       ]);
-      expect(emf.service).toBe(SYNC_METRICS.service);
+      expect(emf).toMatchObject({ service: SYNC_METRICS.service, stream: 'orders' });
     }
 
     const ended = runReports.filter((report) => report.runId === run.runId);
