@@ -8,6 +8,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { STREAM_NAMES, type StreamName } from '../../core/stream';
 
 /**
  * A copy table (orders, products, customers: one per stream): one item per record, keyed by the source's record id.
@@ -53,6 +54,11 @@ export const LOCAL_TABLE_NAMES: TableNames = {
   quarantineTable: 'quarantine',
 };
 
+/** The stream's copy table among `names` (`ordersTable`, `productsTable`, `customersTable`). */
+export function copyTableName(names: TableNames, stream: StreamName): string {
+  return names[`${stream}Table`];
+}
+
 type TableKey = typeof COPY_TABLE_KEY | typeof SYNC_STATE_TABLE_KEY;
 
 function tableInput(tableName: string, key: TableKey): CreateTableCommandInput {
@@ -94,9 +100,7 @@ function quarantineTableInput(tableName: string): CreateTableCommandInput {
 /** CreateTable inputs for every table (on-demand capacity, as the CDK stack declares them). */
 export function createTableInputs(names: TableNames): CreateTableCommandInput[] {
   return [
-    tableInput(names.ordersTable, COPY_TABLE_KEY),
-    tableInput(names.productsTable, COPY_TABLE_KEY),
-    tableInput(names.customersTable, COPY_TABLE_KEY),
+    ...STREAM_NAMES.map((stream) => tableInput(copyTableName(names, stream), COPY_TABLE_KEY)),
     tableInput(names.syncStateTable, SYNC_STATE_TABLE_KEY),
     quarantineTableInput(names.quarantineTable),
   ];

@@ -1,7 +1,7 @@
 // What the template's Refs and Fn::GetAtt Arns stand for in the local stack: the tables under their local names,
 // the state machine, the functions and roles under their logical ids, all in the local account and region.
-import type { TableNames } from '../../../functions/adapters/dynamodb/tables';
-import { STREAM_NAMES, type StreamName } from '../../../functions/core/stream';
+import { copyTableName, type TableNames } from '../../../functions/adapters/dynamodb/tables';
+import { STREAM_NAMES } from '../../../functions/core/stream';
 import { copyTableOutput } from '../../../infra/stream-ids';
 import { LOCAL_PLACEHOLDERS, type CloudFormationTemplate } from '../../../infra/synth';
 
@@ -30,14 +30,9 @@ export function templateResources(template: CloudFormationTemplate, tables: Loca
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template: untyped JSON
   const resources = (template.Resources ?? {}) as Record<string, { Type: string; Properties?: Record<string, any> }>;
   const tableByLogicalId = new Map<string, string>();
-  const copyTables: Record<StreamName, string> = {
-    orders: tables.ordersTable,
-    products: tables.productsTable,
-    customers: tables.customersTable,
-  };
   const outputs: Array<[output: string, name: string, required: boolean]> = [
     // A stream the template does not enable has no copy table in it, nor its output.
-    ...STREAM_NAMES.map((stream): [string, string, boolean] => [copyTableOutput(stream), copyTables[stream], false]),
+    ...STREAM_NAMES.map((stream): [string, string, boolean] => [copyTableOutput(stream), copyTableName(tables, stream), false]),
     ['SyncStateTableName', tables.syncStateTable, true],
     ['QuarantineTableName', tables.quarantineTable, true],
   ];
