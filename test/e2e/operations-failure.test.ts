@@ -81,7 +81,7 @@ describe('operations: a full resync fails in its second execution, then resumes'
     expect(text).toContain(
       `Execution: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${failed.executionArn}`,
     );
-    expect(text).toContain('POST /api/sync/orders/full?resume=true');
+    expect(text).toContain('POST /api/sync/<stream>/full?resume=true (the stream the execution name starts with)');
     // Never the raw event: no execution input or run state in the message.
     expect(text).not.toContain('"continueRun"');
     expect(text).not.toContain('"cursor"');

@@ -49,7 +49,7 @@ describe('the failure notification', () => {
     const lines = text.split('\n');
     // The CDK's multi-line text: each line a JSON string, as the SNS message shows it.
     for (const line of lines) expect(line).toMatch(/^".*"$/);
-    expect(lines[0]).toBe(`"order-sync orders: execution ${NAME} ended FAILED."`);
+    expect(lines[0]).toBe(`"order-sync: execution ${NAME} ended FAILED."`);
     expect(text).toContain('"Error: SyncFailed"');
     expect(text).toContain('Cause: order ord_0000042: field "total_price" must be a decimal string');
     expect(text).toContain(
