@@ -3,7 +3,7 @@
 // each (infra/constructs/sync-function.ts `bindNeeds`); an infra test checks every role against it with a real policy
 // evaluator, and the local stack enforces the roles on every call. Plain data: no CDK import.
 import { QUARANTINE_TABLE_KEY } from './adapters/dynamodb/tables';
-import type { StreamName } from './core/stream';
+import type { CopyTableVariable } from './streams';
 import type { SETTINGS, SettingName } from './settings';
 
 /**
@@ -28,19 +28,12 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
   query: { actions: ['dynamodb:Query'] },
 };
 
-/** The variable that names a stream's copy table: `ORDERS_TABLE`, `PRODUCTS_TABLE`, `CUSTOMERS_TABLE`. */
-export type CopyTableVariable = `${Uppercase<StreamName>}_TABLE`;
-
-export function copyTableVariable(stream: StreamName): CopyTableVariable {
-  return `${stream.toUpperCase() as Uppercase<StreamName>}_TABLE`;
-}
-
 /** The variables that name the stack's tables: one copy table per stream, and the sync-state and quarantine tables all streams share. */
 export type TableVariable = CopyTableVariable | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE';
 
 /** The run settings (functions/settings.ts defines them, functions/config.ts parses them): each function gets those its composition reads. */
 export const RUN_SETTINGS = [
-  'stream',
+  'streams',
   'pageSize',
   'overlapSeconds',
   'lookbackSeconds',
@@ -73,7 +66,7 @@ export interface HandlerNeeds {
 export type HandlerName = 'begin' | 'sync-page' | 'commit' | 'record-failure' | 'api' | 'scheduled-trigger';
 
 /** What a trigger reads to take the lease for its run (and plan it as begin will: a failed resync resumed or not). */
-const LEASE: readonly SettingVariable[] = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
+const LEASE: readonly SettingVariable[] = ['STREAMS', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
 
 export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   // The lease, the checkpoint, the count of a full run; a replaced or parked run's unsaved page: its stored versions.

@@ -19,7 +19,6 @@ import { PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './con
 import { PAGE_STEP_TIMEOUT_SECONDS, readSettings, type InfraSettings } from './settings';
 import { SyncOperations } from './constructs/sync-operations';
 import { copyTableId, copyTableOutput } from './stream-ids';
-import { readEnabledStreams } from './enabled-streams';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 
 /** Logical id of the state machine resource: the local runner reads its DefinitionString from the template. */
@@ -41,7 +40,7 @@ export class OrderSyncStack extends Stack {
       worstCaseStepSeconds(PAGE_STEP_TIMEOUT_SECONDS, PAGE_STEP_RETRIES),
     );
     this.settings = settings;
-    this.streams = readEnabledStreams((key) => this.node.tryGetContext(key));
+    this.streams = settings.streams;
     const logRetention = settings.logRetentionDays as logs.RetentionDays;
 
     // ---------------------------------------------------------------- stateful
@@ -131,7 +130,7 @@ export class OrderSyncStack extends Stack {
     // The operators' topic first: the state machine publishes the orders it quarantines to it. What watches the
     // machine (rule, alarms, dashboard) is added once the machine and every function exist, below.
     this.operations = new SyncOperations(this, 'Operations', { notificationEmail: settings.notificationEmail });
-    const stateMachineName = `${this.stackName}-${settings.stream}`;
+    const stateMachineName = `${this.stackName}-sync`;
     const sync = new SyncStateMachine(this, 'Sync', {
       stateMachineName,
       steps: { begin, syncPage, commit, recordFailure },
@@ -174,7 +173,7 @@ export class OrderSyncStack extends Stack {
       }),
     );
     const schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `Incremental ${settings.stream} sync`,
+      description: `Incremental sync of ${settings.streams.join(', ')}`,
       schedule: scheduler.ScheduleExpression.expression(settings.scheduleRate),
       enabled: settings.scheduleEnabled,
       target: new schedulerTargets.LambdaInvoke(scheduledTrigger, {
@@ -227,7 +226,7 @@ export class OrderSyncStack extends Stack {
     }
     // A generated placeholder, never a literal: no token (real or fake) is ever written into the template.
     return new secretsmanager.Secret(this, 'SourceToken', {
-      description: `Token of the ${settings.stream} source API. Replace the generated placeholder with the real token.`,
+      description: `Token of the shop's source API. Replace the generated placeholder with the real token.`,
       generateSecretString: { passwordLength: 32, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });

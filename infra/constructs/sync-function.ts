@@ -11,10 +11,9 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { StreamName } from '../../functions/core/stream';
+import { copyTableVariable, type CopyTableVariable } from '../../functions/streams';
 import {
-  copyTableVariable,
   TABLE_ACCESS,
-  type CopyTableVariable,
   type HandlerName,
   type HandlerNeeds,
   type SettingVariable,

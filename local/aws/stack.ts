@@ -6,7 +6,7 @@ import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { startDynaliteServer } from './dynalite-server';
 import { copyTableName, ensureTables, LOCAL_TABLE_NAMES, type TableNames } from '../../functions/adapters/dynamodb/tables';
 import { STREAM_NAMES } from '../../functions/core/stream';
-import { copyTableVariable } from '../../functions/handler-needs';
+import { copyTableVariable } from '../../functions/streams';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

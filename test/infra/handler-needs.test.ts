@@ -5,13 +5,13 @@ import { LOCAL_TABLE_NAMES, QUARANTINE_TABLE_KEY } from '../../functions/adapter
 import {
   HANDLER_NEEDS,
   TABLE_ACCESS,
-  type CopyTableVariable,
   type HandlerName,
   type HandlerNeeds,
   type SettingVariable,
   type TableAccess,
   type TableVariable,
 } from '../../functions/handler-needs';
+import type { CopyTableVariable } from '../../functions/streams';
 import { HANDLER_METADATA_KEY } from '../../infra/handler-entry';
 import { synthTemplate, type CloudFormationTemplate } from '../../infra/synth';
 import { LocalIam } from '../../local/aws/iam/local-iam';
@@ -22,7 +22,7 @@ const DYNAMODB_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Bat
   (name) => `dynamodb:${name}`,
 );
 const SETTINGS: SettingVariable[] = [
-  'STREAM',
+  'STREAMS',
   'PAGE_SIZE',
   'OVERLAP_SECONDS',
   'LOOKBACK_SECONDS',
@@ -195,7 +195,7 @@ describe('the copy tables of the enabled streams only', () => {
 
   it('stops the synth on a stream name it does not know, naming the context key', () => {
     expect(() => synthTemplate({ streams: 'orders,refunds' })).toThrow(
-      'context streams must be a comma-separated list of orders, products, customers, got "orders,refunds"',
+      'context streams must be a comma-separated list of orders, products, customers (at least one, each once), got "orders,refunds"',
     );
   });
 });
