@@ -2,7 +2,8 @@
 // sync state, and compare the copy with the fake source's ground truth.
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
+import { COPY_TABLE_KEY, copyTableName, SYNC_STATE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
+import { STREAM_NAMES, type StreamName } from '../../functions/core/stream';
 import { DynamoRecordStore } from '../../functions/adapters/dynamodb/record-store';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { StoredVersion } from '../../functions/core/ports';
@@ -64,13 +65,13 @@ export function thousandMore(amount: unknown): string {
 }
 
 /**
- * Deletes every order, tombstone and stream state: the stack's tables as a fresh stack's, so a file's next scenario
+ * Deletes every stream's records and tombstones and every stream state: the stack's tables as a fresh stack's, so a file's next scenario
  * can start from an empty copy without starting another stack. Nothing may be running.
  */
 export async function emptyCopy(stack: LocalStack): Promise<void> {
   const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
   const tables = [
-    { name: stack.tables.ordersTable, key: ORDERS_TABLE_KEY.partitionKey },
+    ...STREAM_NAMES.map((stream) => ({ name: copyTableName(stack.tables, stream), key: COPY_TABLE_KEY.partitionKey })),
     { name: stack.tables.syncStateTable, key: SYNC_STATE_TABLE_KEY.partitionKey },
   ];
   try {
@@ -102,6 +103,25 @@ export async function emptyCopy(stack: LocalStack): Promise<void> {
   } finally {
     client.destroy();
   }
+}
+
+/** The ids of every item in the stream's copy table (live records and tombstones), sorted. */
+export async function copyTableIds(stack: LocalStack, stream: StreamName): Promise<string[]> {
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  const ids: string[] = [];
+  try {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({ TableName: copyTableName(stack.tables, stream), ProjectionExpression: 'id', ExclusiveStartKey: startKey }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.id));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  } finally {
+    client.destroy();
+  }
+  return ids.sort();
 }
 
 /** Every stored order's version: id → updated_at and the tag of the write that stored it. */
