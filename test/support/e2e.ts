@@ -10,6 +10,7 @@ import type { StoredVersion } from '../../functions/core/ports';
 import type { SyncState } from '../../functions/core/run-types';
 import type { ExecutionInput } from '../../functions/core/run-state';
 import type { LocalStack } from '../../local/aws/stack';
+import { bindingOf } from '../../functions/streams';
 import type { E2eStack } from './e2e-stack';
 import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 
@@ -124,14 +125,15 @@ export async function copyTableIds(stack: LocalStack, stream: StreamName): Promi
   return ids.sort();
 }
 
-/** Every stored order's version: id → updated_at and the tag of the write that stored it. */
-export async function storedVersions(stack: LocalStack): Promise<Map<string, StoredVersion>> {
-  const { orders, close } = stores(stack);
+/** Every stored record's version of the stream (orders by default): id → updated_at and the tag of the write that stored it. */
+export async function storedVersions(stack: LocalStack, stream: StreamName = 'orders'): Promise<Map<string, StoredVersion>> {
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  const copy = new DynamoRecordStore({ client, tableName: copyTableName(stack.tables, stream), items: bindingOf(stream).items });
   const versions = new Map<string, StoredVersion>();
   try {
-    for await (const version of orders.scanVersions()) versions.set(version.id, version);
+    for await (const version of copy.scanVersions()) versions.set(version.id, version);
   } finally {
-    close();
+    client.destroy();
   }
   return versions;
 }
@@ -139,9 +141,10 @@ export async function storedVersions(stack: LocalStack): Promise<Map<string, Sto
 /** What differs between the synced copy and the source: missing ids, stale versions, extra (live, not at the source) ids. */
 export async function copyDifferences(
   stack: E2eStack,
+  stream: StreamName = 'orders',
 ): Promise<{ missing: string[]; stale: string[]; extra: string[]; sourceCount: number }> {
-  const truth = stack.fake.truth();
-  const stored = await storedVersions(stack);
+  const truth = stack.fake.stream(stream).truth();
+  const stored = await storedVersions(stack, stream);
   // A tombstone is no order of the copy: a deleted order the copy kept live is `extra`.
   for (const [id, version] of stored) if (version.deletedAt !== null) stored.delete(id);
   const missing: string[] = [];
