@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isInstantString } from '../core/instant';
 import { InvalidInputError } from '../core/errors';
+import { withPosition } from '../core/run-position';
 
 const instant = z.string().refine(isInstantString, { message: 'must be an RFC 3339 timestamp' });
 const mode = z.enum(['full', 'incremental']);
@@ -17,8 +18,10 @@ const runProgressSchema = z.object({
   mode,
   trigger,
   window: z.object({ from: instant.nullable(), to: instant }),
-  cursor: z.string().nullable(),
+  position: z.object({ phase: z.enum(['records', 'deletions', 'reconcile', 'done']), cursor: z.string().nullable(), step: count }).optional(),
   pages: count,
+  // Where a run handed over by the version before the position was (core/run-position.ts withPosition reads them).
+  cursor: z.string().nullable().optional(),
   phase: z.enum(['deletions', 'reconcile']).optional(),
   phaseCursor: z.string().nullable().optional(),
   deletionSteps: count.optional(),
@@ -45,7 +48,7 @@ const runProgressSchema = z.object({
   part: z.number().int().min(1),
   status: z.enum(['running', 'failed']),
   error: runError.optional(),
-});
+}).transform(withPosition);
 
 export const runStateSchema = z.object({
   stream: z.string().min(1),

@@ -81,7 +81,7 @@ describe('a full resync stopped by hand, or whose page step died', () => {
       .fake!.requests()
       .slice(requestsBefore)
       .find((request) => request.path === '/orders');
-    expect(firstPageRequest?.query.cursor).toBe(stopped.run!.cursor);
+    expect(firstPageRequest?.query.cursor).toBe(stopped.run!.position.cursor);
     expect(last!.output).toMatchObject({ runId: started.run_id, status: 'succeeded', mode: 'full' });
     // The resumed full run's window ended when it began: changes made since are the next incremental run's.
     await runToEnd(stack, { mode: 'incremental', trigger: 'test' });

@@ -7,11 +7,8 @@ import { aRunProgress, aRunState } from '../support/run-factory';
 
 /** A run with every optional field set: `Required` makes a field added to RunProgress fail to compile here until set. */
 const everyField: Required<RunProgress> = {
-  ...aRunProgress({ runId: 'full-http-20260101T115800Z-f001', cursor: 'cursor-after-page-4', pages: 4 }),
-  phase: 'deletions',
-  phaseCursor: 'deleted-cursor-2',
-  deletionSteps: 2,
-  walked: true,
+  ...aRunProgress({ runId: 'full-http-20260101T115800Z-f001', pages: 4 }),
+  position: { phase: 'deletions', cursor: 'deleted-cursor-2', step: 6 },
   // The walk's loop check (cursor-walk.ts): lost between steps, a loop longer than one page is never caught.
   cursorMark: { digest: '0123456789abcdef0123456789abcdef', step: 4 },
   // The bound on automatic resumes of a failed full resync.

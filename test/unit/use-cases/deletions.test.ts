@@ -56,14 +56,14 @@ describe('the deletion steps', () => {
   it('a feed step that died after writing its tombstones, retried, counts each deletion once', async () => {
     const { world, deps, sourceWith } = worldWithDeletions([], new Set());
     let state = await begunFullRun(world);
-    while (state.run.phase !== 'deletions') state = await syncStep(deps, state);
+    while (state.run.position.phase !== 'deletions') state = await syncStep(deps, state);
     const ids = [...world.orders.items.keys()].sort();
     const dying: SyncPageDeps = {
       ...deps,
       source: sourceWith(ids.slice(0, 2), new Set()),
       state: {
         get: (stream) => world.state.get(stream),
-        claimPage: (...args) => world.state.claimPage(...args),
+        claim: (...args) => world.state.claim(...args),
         saveProgress: async () => {
           throw new Error('the step died before saving');
         },
@@ -81,7 +81,7 @@ describe('the deletion steps', () => {
   it('continue-as-new in the middle of the deletion steps saves the next part and names it on the lease', async () => {
     const { world, deps, sourceWith } = worldWithDeletions([], new Set());
     let state = await begunFullRun(world);
-    while (state.run.phase !== 'deletions') state = await syncStep(deps, state);
+    while (state.run.position.phase !== 'deletions') state = await syncStep(deps, state);
     const ids = [...world.orders.items.keys()].sort();
     // A feed of two pages: the run is between them, one deletion step done.
     const twoPages: SyncPageDeps = {
@@ -118,7 +118,7 @@ describe('the deletion steps', () => {
       ...deps,
       source: { ...deps.source, existing: async (ids) => ({ ids: new Set([...ids.slice(0, 1), 'ord_elsewhere']), stats: STATS }) },
     };
-    while (state.run.phase !== 'reconcile') state = await syncStep(lying, state);
+    while (state.run.position.phase !== 'reconcile') state = await syncStep(lying, state);
 
     await expect(syncStep(lying, state)).rejects.toThrow(SourceContractError);
     await expect(syncStep(lying, state)).rejects.toThrow(/names 1 orders it was not asked about \(ord_elsewhere\)/);

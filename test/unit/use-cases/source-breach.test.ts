@@ -77,7 +77,7 @@ describe('a next_cursor the walk already followed', () => {
     const { state } = await walk(deps, await begunFullRun(world), 20);
 
     expect(polls).toBe(4);
-    expect(state.run.cursor).toBeNull();
+    expect(state.run.position.cursor).toBeNull();
   });
 
   it('empty pages each with a new cursor are what the contract allows: the walk goes on to the end', async () => {
