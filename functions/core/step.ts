@@ -71,12 +71,15 @@ export async function runStep(deps: StepDeps, state: RunState, read: PhaseRead):
   const { runId, position } = state.run;
   if (savedBy !== 'now') {
     const noun = stepNoun(position.phase);
-    deps.log.info(savedBy === 'earlier attempt' ? `${noun} already synced by an earlier attempt` : `${noun} saved by a concurrent attempt`, {
-      runId,
-      phase: position.phase,
-      step: position.step,
-      ...(position.phase === 'records' ? { page: state.run.pages } : {}),
-    });
+    deps.log.info(
+      savedBy === 'earlier attempt' ? `${noun} already synced by an earlier attempt` : `${noun} saved by a concurrent attempt`,
+      {
+        runId,
+        phase: position.phase,
+        step: position.step,
+        ...(position.phase === 'records' ? { page: state.run.pages } : {}),
+      },
+    );
   }
   return after(state, progress, waitSeconds);
 }

@@ -147,7 +147,8 @@ export class InMemorySyncStateStore implements SyncStateStore {
       };
     }
     if (!live) throw leaseLostError(stream, owner, item.lease);
-    if (item.run?.runId === at.runId && item.run.position.step > at.step) return { kind: 'already-saved', progress: structuredClone(item.run) };
+    if (item.run?.runId === at.runId && item.run.position.step > at.step)
+      return { kind: 'already-saved', progress: structuredClone(item.run) };
     throw new LeaseLostError(
       `stream ${stream}: run ${at.runId} expected its saved progress at step ${at.step}, but the saved run is ` +
         (item.run ? `${item.run.runId} at step ${item.run.position.step}` : 'absent'),

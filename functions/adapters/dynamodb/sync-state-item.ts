@@ -64,7 +64,8 @@ export function itemToSyncState(stream: string, item: Stored | undefined): SyncS
 
 /** A saved run, given its position when it was saved before the position existed (a stack updated mid-run). */
 const progressOf = (run: SavedProgress | null): RunProgress | null => run && withPosition(run);
-const parkedOf = (parked: (Omit<ParkedRun, "run"> & { run: SavedProgress }) | null): ParkedRun | null => parked && { ...parked, run: withPosition(parked.run) };
+const parkedOf = (parked: (Omit<ParkedRun, 'run'> & { run: SavedProgress }) | null): ParkedRun | null =>
+  parked && { ...parked, run: withPosition(parked.run) };
 
 /** A set of record ids (a string set; absent when empty, as DynamoDB stores no empty set). */
 function idSetOf(item: Stored | undefined, name: string): string[] {

@@ -6,15 +6,7 @@ import { leaseLostError } from '../../core/lease';
 import { runAt } from '../../core/run-position';
 import type { BegunRunSave, LeaseAttempt, RunAt, StepClaim, SyncStateStore } from '../../core/ports';
 import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../core/run-types';
-import {
-  checkpointToItem,
-  itemToSyncState,
-  leaseToItem,
-  outcomeToItem,
-  parkedToItem,
-  runToItem,
-  SYNC_ATTRIBUTES,
-} from './sync-state-item';
+import { checkpointToItem, itemToSyncState, leaseToItem, outcomeToItem, parkedToItem, runToItem, SYNC_ATTRIBUTES } from './sync-state-item';
 
 export interface DynamoSyncStateStoreOptions {
   /** The document client, built once per process (client.ts). Only its `send` is used. */
@@ -103,13 +95,15 @@ export class DynamoSyncStateStore implements SyncStateStore {
       values[`${placeholder}_step`] = expected.step;
       return `${path}.#run_id = ${placeholder}_id AND ${path}.#position.#step = ${placeholder}_step`;
     };
-    const written = await this.withPositions(stream, () => this.conditionalUpdate(stream, {
-      UpdateExpression: `SET ${sets.join(', ')} ADD #order_count :order_count_delta${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-      ConditionExpression:
-        `#lease.#owner = :owner AND ${slotHolds('#run', ':expected_run', save.expectedRun)} AND ` +
-        slotHolds('#parked.#run', ':expected_parked', save.expectedParked),
-      ExpressionAttributeValues: values,
-    }));
+    const written = await this.withPositions(stream, () =>
+      this.conditionalUpdate(stream, {
+        UpdateExpression: `SET ${sets.join(', ')} ADD #order_count :order_count_delta${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression:
+          `#lease.#owner = :owner AND ${slotHolds('#run', ':expected_run', save.expectedRun)} AND ` +
+          slotHolds('#parked.#run', ':expected_parked', save.expectedParked),
+        ExpressionAttributeValues: values,
+      }),
+    );
     if (written) return true;
 
     const state = await this.get(stream);
@@ -172,7 +166,8 @@ export class DynamoSyncStateStore implements SyncStateStore {
         stream,
         {
           UpdateExpression: `SET #lease.#expires_at = :expires_at${ids.length > 0 ? ' ADD #pending_ids :ids' : ''}`,
-          ConditionExpression: '#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id AND #run.#position.#step = :step',
+          ConditionExpression:
+            '#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id AND #run.#position.#step = :step',
           ExpressionAttributeValues: {
             ':expires_at': options.leaseExpiresAt,
             ':owner': owner,
@@ -246,7 +241,8 @@ export class DynamoSyncStateStore implements SyncStateStore {
     );
     const item = answer.Item;
     const runItem = item?.[SYNC_ATTRIBUTES.run] as Record<string, unknown> | undefined;
-    const parkedRunItem = (item?.[SYNC_ATTRIBUTES.parked] as Record<string, unknown> | undefined)?.run as Record<string, unknown> | undefined;
+    const parkedRunItem = (item?.[SYNC_ATTRIBUTES.parked] as Record<string, unknown> | undefined)?.run as
+      Record<string, unknown> | undefined;
     const state = itemToSyncState(stream, item);
     const sets: string[] = [];
     const conditions: string[] = [];
@@ -316,4 +312,3 @@ export function slotsChanged(state: SyncState, save: BegunRunSave): string {
     `but the stream now has run ${at(runAt(state.run))} and parked ${at(runAt(state.parked?.run))}`
   );
 }
-

@@ -46,8 +46,8 @@ export async function reconcileCopy(deps: StepDeps, state: RunState): Promise<Ru
       return { deletions, stats: found.stats };
     },
     nextCursor: scanned.nextCursor,
-    // Its cursor is the copy's own scan, not a source's: no walk to watch.
-    cursorMark: run.cursorMark,
+    // Its cursor is the copy's own scan, not a source's: no walk to watch, the feed's mark is done with.
+    cursorMark: undefined,
   });
 }
 

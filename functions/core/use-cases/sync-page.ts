@@ -63,7 +63,10 @@ export async function syncPage(deps: StepDeps, state: RunState): Promise<RunStat
       const syncedAt = instantFromEpochMs(deps.clock());
       const versions = new Map(stored);
       const refusals = await writeRecords(deps, classified.writes, { versions, writeTag, syncedAt, readAt });
-      const counts = addCounts(addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag)), quarantined);
+      const counts = addCounts(
+        addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag)),
+        quarantined,
+      );
       // The page counts a record as inserted exactly when its stored version ends tagged as this step's insert.
       const insertsSettled = counterChangeBy(settledIds, versions, writeTag);
       // After the records: a record leaves the quarantine only once its valid version is stored.

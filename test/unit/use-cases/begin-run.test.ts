@@ -69,7 +69,12 @@ describe('begin', () => {
 
   it("refuses an execution started by hand with a running run's id: it names another execution than the lease's", async () => {
     const world = useCaseWorld();
-    const running = aRunProgress({ runId: 'full-http-running', pages: 3, position: { phase: 'records', cursor: 'c3', step: 3 }, executionName: 'full-http-running-p1' });
+    const running = aRunProgress({
+      runId: 'full-http-running',
+      pages: 3,
+      position: { phase: 'records', cursor: 'c3', step: 3 },
+      executionName: 'full-http-running-p1',
+    });
     const lease = aLease({ owner: 'full-http-running', executionName: 'full-http-running-p1', expiresAt: T0 + 60_000 });
     world.state.put(STREAM, { lease, run: running });
 

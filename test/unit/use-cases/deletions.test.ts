@@ -92,12 +92,13 @@ describe('the deletion steps', () => {
       },
     };
     state = await syncStep(twoPages, state);
-    expect(state.run).toMatchObject({ phase: 'deletions', deletionSteps: 1, phaseCursor: 'more' });
+    // Three record pages, then one feed page: step 4, the feed's cursor.
+    expect(state.run).toMatchObject({ pages: 3, position: { phase: 'deletions', cursor: 'more', step: 4 } });
 
     const event = { input: { continueRun: state }, executionName: state.nextExecutionName, executionArn: 'arn' };
     const continued = (await beginRun(world.deps.begin, event)) as RunState;
 
-    expect(continued.run).toMatchObject({ part: 2, deletionSteps: 1, executionName: state.nextExecutionName });
+    expect(continued.run).toMatchObject({ part: 2, position: state.run.position, executionName: state.nextExecutionName });
     const saved = await world.state.get(STREAM);
     expect(saved.lease?.executionName).toBe(state.nextExecutionName);
     expect(saved.run).toMatchObject({ part: 2 });

@@ -42,7 +42,7 @@ describe('a next_cursor the walk already followed', () => {
 
     await expect(failure).rejects.toThrow(SourceContractError);
     await expect(failure).rejects.toThrow(/orders page 1 answered a next_cursor the walk already followed at page 1/);
-    expect((await world.state.get(STREAM)).run).toMatchObject({ pages: 1, cursor: 'c1' });
+    expect((await world.state.get(STREAM)).run).toMatchObject({ pages: 1, position: { phase: 'records', cursor: 'c1', step: 1 } });
   });
 
   it('a loop of several pages after a tail is caught within a few times its length, and the run keeps one mark', async () => {
