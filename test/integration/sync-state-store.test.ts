@@ -1,6 +1,8 @@
 // The sync-state store's contract: the lease that keeps runs apart, progress saved exactly once per page, a page's
 // claim, and the run's last write (commit, failure) safe to retry. Run against a real DynamoDB API (dynalite) and
 // against the in-memory store the use-case unit tests use, so that fake refuses exactly what DynamoDB refuses.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { leaseToItem, runToItem } from '../../functions/adapters/dynamodb/sync-state-item';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
 import type { BegunRunSave, SyncStateStore } from '../../functions/core/ports';
@@ -554,5 +556,85 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       await expect(failure).rejects.toThrow(LeaseLostError);
       expect((await store.get(STREAM)).lease?.owner).toBe('run-b');
     });
+  });
+});
+
+// The previous version saved where a run was in five fields (cursor, phase, phaseCursor, deletionSteps, walked). A
+// stack updated while a run is unfinished or a full resync is parked finds those in the item: the run carries on.
+describe('the sync-state store on DynamoDB, holding a run saved before the position existed', () => {
+  const timing = { nowMs: T0 + MINUTE, leaseExpiresAt: T0 + 10 * MINUTE };
+
+  /** A progress as the previous version wrote it (snake_case, no position). */
+  function oldRunItem(runId: string, pages: number, where: Record<string, unknown>): Record<string, unknown> {
+    const { position: _none, ...rest } = progressOf(runId, pages);
+    return runToItem({ ...rest, ...where } as unknown as RunProgress);
+  }
+
+  async function storeHolding(
+    item: Record<string, unknown>,
+  ): Promise<{ store: DynamoSyncStateStore; raw: () => Promise<Record<string, unknown>> }> {
+    const { syncStateTable } = await createTestTables(dynamo.endpoint);
+    await dynamo.client.send(new PutCommand({ TableName: syncStateTable, Item: { stream: STREAM, ...item } }));
+    const raw = async () =>
+      (await dynamo.client.send(new GetCommand({ TableName: syncStateTable, Key: { stream: STREAM }, ConsistentRead: true }))).Item!;
+    return { store: new DynamoSyncStateStore({ client: dynamo.client, tableName: syncStateTable }), raw };
+  }
+
+  it('reads an unfinished run in the deletion feed at its step, and claims and saves its next step there', async () => {
+    const { store, raw } = await storeHolding({
+      lease: leaseToItem(leaseFor('run-a')),
+      run: oldRunItem('run-a', 3, { cursor: null, phase: 'deletions', phaseCursor: 'feed-1', deletionSteps: 1, walked: false }),
+      order_count: 750,
+      pending_ids: new Set(['ord_1']),
+    });
+
+    const read = await store.get(STREAM);
+    const claim = await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 4 }, ['ord_2'], timing);
+    const next = { ...read.run!, position: { phase: 'deletions' as const, cursor: 'feed-2', step: 5 } };
+    const saved = await store.saveProgress(STREAM, 'run-a', next, {
+      expectedStep: 4,
+      orderCountDelta: -1,
+      leaseExpiresAt: timing.leaseExpiresAt,
+    });
+
+    expect(read.run).toEqual({ ...progressOf('run-a', 3), position: { phase: 'deletions', cursor: 'feed-1', step: 4 } });
+    expect(read.pendingIds).toEqual(['ord_1']);
+    expect(claim).toMatchObject({ kind: 'claimed', earlierAttemptIds: ['ord_1'], progress: read.run });
+    expect(saved).toBe(true);
+    expect(await store.get(STREAM)).toMatchObject({ run: next, orderCount: 749, pendingIds: [] });
+    const run = (await raw()).run as Record<string, unknown>;
+    expect(Object.keys(run).filter((key) => ['cursor', 'phase', 'phase_cursor', 'deletion_steps', 'walked'].includes(key))).toEqual([]);
+  });
+
+  it('reads a parked resync at its record page, and a resume of it holds against that step', async () => {
+    const parked = { run: oldRunItem('run-a', 7, { cursor: 'c7', status: 'failed' }), pending_ids: ['ord_1'], settled_ids: [] };
+    const { store } = await storeHolding({ lease: leaseToItem(leaseFor('run-c')), parked, order_count: 1750 });
+
+    const read = await store.get(STREAM);
+    const resumed = { ...read.parked!.run, status: 'running' as const, executionName: 'run-c-p1' };
+    const saved = await store.saveBegunRun(
+      STREAM,
+      'run-c',
+      resumed,
+      begun({ expectedParked: { runId: 'run-a', step: 7 }, pendingIds: ['ord_1'] }),
+    );
+
+    expect(read.parked).toEqual({
+      run: { ...progressOf('run-a', 7, { status: 'failed' }), position: { phase: 'records', cursor: 'c7', step: 7 } },
+      pendingIds: ['ord_1'],
+      settledIds: [],
+    });
+    expect(saved).toBe(true);
+    expect(await store.get(STREAM)).toMatchObject({ run: resumed, parked: null, pendingIds: ['ord_1'] });
+  });
+
+  it('reads a walked run as done, and still refuses a claim by a run without the lease', async () => {
+    const { store } = await storeHolding({
+      lease: leaseToItem(leaseFor('run-b')),
+      run: oldRunItem('run-a', 3, { cursor: null, deletionSteps: 2, walked: true }),
+    });
+
+    expect((await store.get(STREAM)).run?.position).toEqual({ phase: 'done', cursor: null, step: 5 });
+    await expect(store.claim(STREAM, 'run-a', { runId: 'run-a', step: 5 }, [], timing)).rejects.toThrow(LeaseLostError);
   });
 });

@@ -32,4 +32,23 @@ describe('the step events', () => {
     const handedOver = { input: { continueRun: state }, executionName: 'exec-p2', executionArn: 'arn:exec-p2' };
     expect(parseStepEvent(beginEventSchema, handedOver, 'Begin')).toEqual(handedOver);
   });
+
+  it('give a run handed over by the version before the position its position, at the same step', () => {
+    const { position: _none, ...rest } = everyField;
+    const oldRun = {
+      ...rest,
+      pages: 4,
+      cursor: null,
+      phase: 'deletions',
+      phaseCursor: 'deleted-cursor-2',
+      deletionSteps: 2,
+      walked: false,
+    };
+    const handedOver = { input: { continueRun: { ...state, run: oldRun } }, executionName: 'exec-p2', executionArn: 'arn:exec-p2' };
+
+    expect(parseStepEvent(beginEventSchema, handedOver, 'Begin')).toEqual({
+      ...handedOver,
+      input: { continueRun: { ...state, run: everyField } },
+    });
+  });
 });
