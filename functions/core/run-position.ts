@@ -1,5 +1,5 @@
-// Where a run is (docs/design.md "The position"): its phase, the phase's cursor and the step number, moved on by each
-// step's save; and the progress a run saved before the position existed, read into it.
+// Where a run is (docs/design.md "SyncPage: the looped step"): its phase, the phase's cursor and the step number,
+// moved on by each step's save; and the progress a run saved before the position existed, read into it.
 import type { RunAt } from './ports';
 import type { RunState } from './run-state';
 import type { RunPhase, RunPosition, RunProgress, SyncMode } from './run-types';

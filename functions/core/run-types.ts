@@ -1,4 +1,5 @@
-// The vocabulary of a sync run, as docs/design.md's glossary uses it: window, watermark, overlap, lease, run, part, position, step, page.
+// The vocabulary of a sync run, as docs/design.md's glossary uses it: window, watermark, overlap, lease, run, part,
+// phase, position, step, page.
 import type { CursorMark } from './cursor-walk';
 import type { Instant } from './order';
 import type { NewlyQuarantined } from './quarantine';
@@ -82,9 +83,9 @@ export interface RunCounts {
 }
 
 /**
- * The part of the run a step works on (docs/design.md "The looped step"): the record pages, then the deletion feed,
- * then (a full run, when reconciliation is on) the copy's unwritten records checked against the source; `done`: every
- * step is taken, commit is next.
+ * The part of the run a step works on (docs/design.md "SyncPage: the looped step"): the record pages, then the
+ * deletion feed, then (a full run, when reconciliation is on) the copy's unwritten records checked against the source;
+ * `done`: every step is taken, commit is next.
  */
 export type RunPhase = 'records' | 'deletions' | 'reconcile' | 'done';
 

@@ -1,5 +1,5 @@
-// The looped step's one protocol (docs/design.md "The looped step"), whatever the phase: claim the ids under the
-// lease at the run's step, write tagged `<runId>#<step>`, save the new position, counts and counter in one
+// The looped step's one protocol (docs/design.md "SyncPage: the looped step"), whatever the phase: claim the ids
+// under the lease at the run's step, write tagged `<runId>#<step>`, save the new position, counts and counter in one
 // conditional write. A phase supplies only what it read and how it writes; every step leaves through one exit.
 import { addCounts } from './counts';
 import type { CursorMark } from './cursor-walk';

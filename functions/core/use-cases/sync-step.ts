@@ -1,5 +1,5 @@
-// The state machine's looped step: the run's next step, by the phase its position names (docs/design.md "The looped
-// step"): a record page, a deletion feed page, or a reconciliation step. Each is bounded, so no invocation nears
+// The state machine's looped step: the run's next step, by the phase its position names (docs/design.md "SyncPage:
+// the looped step"): a record page, a deletion feed page, or a reconciliation step. Each is bounded, so no invocation nears
 // Lambda's limit; all go through step.ts's one protocol.
 import type { RunState } from '../run-state';
 import type { StepDeps } from '../step';
