@@ -52,6 +52,8 @@ const runProgressSchema = z
     status: z.enum(['running', 'failed']),
     error: runError.optional(),
   })
+  // A run has a position, or the cursor that held it before (null before the first page: present all the same).
+  .refine((run) => run.position !== undefined || run.cursor !== undefined, { message: 'Required', path: ['position'] })
   .transform(withPosition);
 
 export const runStateSchema = z.object({

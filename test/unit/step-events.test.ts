@@ -51,4 +51,12 @@ describe('the step events', () => {
       input: { continueRun: { ...state, run: everyField } },
     });
   });
+
+  it('refuse a run with neither a position nor the cursor an earlier version saved, naming the field', () => {
+    const { position: _none, ...withoutPosition } = everyField;
+
+    expect(() => parseStepEvent(runStateSchema, { ...state, run: withoutPosition }, 'SyncPage')).toThrow(
+      'SyncPage: invalid input: run.position: Required',
+    );
+  });
 });
