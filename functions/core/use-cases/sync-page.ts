@@ -12,9 +12,6 @@ import { runStep, type StepDeps, type StepResult } from '../step';
 import { warnOnClockSkewChange } from '../source-clock';
 import { writeRecords } from '../write-records';
 
-/** The looped step's deps (the state machine's SyncPage state runs every phase's step). */
-export type SyncPageDeps = StepDeps;
-
 /**
  * Step "sync page", the record phase's step (the protocol is step.ts's: claim, write, save):
  * 1. fetch the page at the run's cursor (validated and normalised by the connector);

@@ -6,7 +6,7 @@ import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { commitRun } from '../../../functions/core/use-cases/commit-run';
 import { syncStep } from '../../../functions/core/use-cases/sync-step';
-import type { SyncPageDeps } from '../../../functions/core/use-cases/sync-page';
+import type { StepDeps } from '../../../functions/core/step';
 import { begunFullRun, STREAM, useCaseWorld } from '../../support/use-case-harness';
 
 const STATS: SourceCallStats = { requests: 1, throttled: 0, retried: 0 };
@@ -20,7 +20,7 @@ function worldWithDeletions(feed: string[], gone: Set<string>) {
     fetchDeleted: async () => ({ deletions: feedIds.map((id) => ({ id, deletedAt: DELETED_AT })), nextCursor: null, stats: STATS }),
     existing: async (ids) => ({ ids: new Set(ids.filter((id) => !goneIds.has(id))), stats: STATS }),
   });
-  const deps: SyncPageDeps = {
+  const deps: StepDeps = {
     ...world.deps.syncPage,
     source: sourceWith(feed, gone),
     settings: { ...world.deps.syncPage.settings, reconcile: true },
@@ -38,7 +38,7 @@ describe('the deletion steps', () => {
     expect(ids).toHaveLength(10);
 
     // A second full run: one order in the feed, two more gone from the source (past the feed's retention).
-    const second: SyncPageDeps = { ...deps, source: sourceWith([ids[0]!], new Set(ids.slice(0, 3))) };
+    const second: StepDeps = { ...deps, source: sourceWith([ids[0]!], new Set(ids.slice(0, 3))) };
     const feedGone = new Set(ids.slice(0, 3));
     world.shop.orders = world.shop.orders.filter((order) => !feedGone.has(order.id));
     state = (await beginRun(world.deps.begin, {
@@ -58,7 +58,7 @@ describe('the deletion steps', () => {
     let state = await begunFullRun(world);
     while (state.run.position.phase !== 'deletions') state = await syncStep(deps, state);
     const ids = [...world.orders.items.keys()].sort();
-    const dying: SyncPageDeps = {
+    const dying: StepDeps = {
       ...deps,
       source: sourceWith(ids.slice(0, 2), new Set()),
       state: {
@@ -84,7 +84,7 @@ describe('the deletion steps', () => {
     while (state.run.position.phase !== 'deletions') state = await syncStep(deps, state);
     const ids = [...world.orders.items.keys()].sort();
     // A feed of two pages: the run is between them, one deletion step done.
-    const twoPages: SyncPageDeps = {
+    const twoPages: StepDeps = {
       ...deps,
       source: {
         ...sourceWith(ids.slice(0, 1), new Set()),
@@ -115,7 +115,7 @@ describe('the deletion steps', () => {
       executionArn: 'arn',
     })) as RunState;
     world.shop.orders = world.shop.orders.slice(0, 5); // five gone, as the source says of them: but its answer is bad
-    const lying: SyncPageDeps = {
+    const lying: StepDeps = {
       ...deps,
       source: { ...deps.source, existing: async (ids) => ({ ids: new Set([...ids.slice(0, 1), 'ord_elsewhere']), stats: STATS }) },
     };
@@ -135,7 +135,7 @@ describe('the deletion steps', () => {
     const [lagging] = [...world.orders.items.keys()].sort();
     world.advance(60_000);
     // A second full resync: a lagging replica says one order is gone, though the shop still has it.
-    const wrong: SyncPageDeps = { ...deps, source: sourceWith([], new Set([lagging!])) };
+    const wrong: StepDeps = { ...deps, source: sourceWith([], new Set([lagging!])) };
     state = (await beginRun(world.deps.begin, {
       input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' },
       executionName: 'full-test-r2-p1',
