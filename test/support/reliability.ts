@@ -106,11 +106,18 @@ export async function invokeApi(
   return (await stack.functions.invoke('api', apiEvent(method, path, query))) as APIGatewayProxyResult;
 }
 
-/** The stack's scheduled-trigger function invoked as the schedule invokes it. */
-export async function tickSchedule(stack: LocalStack): Promise<Record<string, unknown> & { started: boolean }> {
-  return (await stack.functions.invoke('scheduled-trigger', { mode: 'incremental', trigger: 'schedule' })) as Record<string, unknown> & {
-    started: boolean;
-  };
+/**
+ * The stack's scheduled-trigger function invoked as the schedule invokes it (it starts every enabled stream): what it
+ * answered for `stream`.
+ */
+export async function tickSchedule(stack: LocalStack, stream = 'orders'): Promise<Record<string, unknown> & { started: boolean }> {
+  const answers = (await stack.functions.invoke('scheduled-trigger', { mode: 'incremental', trigger: 'schedule' })) as Record<
+    string,
+    Record<string, unknown> & { started: boolean }
+  >;
+  const answer = answers[stream];
+  if (!answer) throw new Error(`the schedule tick answered no ${stream} stream: ${JSON.stringify(answers)}`);
+  return answer;
 }
 
 /**
