@@ -182,7 +182,8 @@ export function dieBeforeSavingPage(
     matches: ({ operation, request, values }) =>
       operation === 'UpdateItem' &&
       request.TableName === stack.tables.syncStateTable &&
-      values[':expected_pages'] === page &&
+      // A record page's step is its page number (record pages come first).
+      values[':expected_step'] === page &&
       (values[':run'] as { pages?: number } | undefined)?.pages === page + 1,
     errorName: options.errorName ?? 'StoreWriteError',
     message: `the page step of page ${page} died between its write and its save`,
