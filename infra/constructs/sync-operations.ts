@@ -33,6 +33,11 @@ export interface SyncOperationsProps {
 /** What the operations watch, once it exists: the state machine, and the functions the dashboard shows. */
 export interface WatchedProps {
   stateMachine: sfn.IStateMachine;
+  /**
+   * The Express machine of incremental runs: it sends no execution status events, so its failed and timed-out
+   * executions alarm through its metrics, and the alarm says where their trail is (its log group).
+   */
+  expressStateMachine?: sfn.IStateMachine;
   /** Lag above this (seconds) for three periods in a row alarms. */
   watermarkLagAlarmSeconds: number;
   /** Whether the schedule runs: without it no commit is expected, so a missing lag metric is not an alarm. */
@@ -120,6 +125,29 @@ export class SyncOperations extends Construct {
     });
     failedExecutionsAlarm.addAlarmAction(alarmAction);
 
+    if (watched.expressStateMachine) {
+      const express = watched.expressStateMachine;
+      const sum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+      const failedExpressAlarm = new cloudwatch.Alarm(this, 'FailedExpressExecutions', {
+        alarmDescription:
+          `order-sync ${this.stream}: an incremental run's Express execution failed or timed out in the last 5 minutes. ` +
+          'Express executions have no history to describe: their trail (states, errors, causes) is in the Express machine\'s ' +
+          'log group (stack output ExpressExecutionsLogGroup), the run\'s error in GET /api/sync/status (last run), the steps\' lines ' +
+          'in the functions\' logs under the run id. A run cut at 5 minutes keeps its lease until the next trigger takes it over.',
+        metric: new cloudwatch.MathExpression({
+          expression: 'failed + timedOut',
+          usingMetrics: { failed: express.metricFailed(sum), timedOut: express.metricTimedOut(sum) },
+          period: Duration.minutes(5),
+          label: 'Express executions failed or timed out',
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      failedExpressAlarm.addAlarmAction(alarmAction);
+    }
+
     const lag = syncMetric(SYNC_METRICS.watermarkLag, cloudwatch.Stats.MAXIMUM);
     const watermarkLagAlarm = new cloudwatch.Alarm(this, 'WatermarkLag', {
       alarmDescription:
@@ -182,6 +210,13 @@ export class SyncOperations extends Construct {
           executions('failed', watched.stateMachine.metricFailed()),
           executions('timed out', watched.stateMachine.metricTimedOut()),
           executions('aborted', watched.stateMachine.metricAborted()),
+          ...(watched.expressStateMachine
+            ? [
+                executions('incremental (Express) succeeded', watched.expressStateMachine.metricSucceeded()),
+                executions('incremental (Express) failed', watched.expressStateMachine.metricFailed()),
+                executions('incremental (Express) timed out', watched.expressStateMachine.metricTimedOut()),
+              ]
+            : []),
         ],
         width: 12,
       }),

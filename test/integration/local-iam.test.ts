@@ -210,7 +210,7 @@ describe('enforced at the local endpoints', () => {
     await ensureTables(dynamoAs('operator'), TABLES);
     const definition = definitionFromTemplate(template);
     const machine = new LocalStateMachine({ definition: definition.definition, stateMachineArn: definition.stateMachineArn, tasks: {} });
-    sfnEndpoint = await startSfnEndpoint({ machine: () => machine, definition: () => definition, iam: () => iam });
+    sfnEndpoint = await startSfnEndpoint({ machine: () => machine, iam: () => iam });
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();

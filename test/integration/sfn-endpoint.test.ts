@@ -35,7 +35,7 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
       fake: { orders: ORDERS, seed: 11 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
     });
-    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition, iam: () => stack.iam });
+    endpoint = await startSfnEndpoint({ machine: () => stack.machine, iam: () => stack.iam });
     sfn = new SFNClient({ region: 'us-east-1', endpoint: endpoint.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   });
   afterAll(async () => {
