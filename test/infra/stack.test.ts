@@ -269,7 +269,7 @@ describe('least privilege, function by function', () => {
     expect(grants('commit').get('dynamodb:Query')).toEqual([arnOf(ids.quarantineTable)]);
   });
 
-  it('api: starts executions of both machines, lists and describes the Standard one\'s only (AWS does neither for Express), the sync-state item', () => {
+  it("api: starts executions of both machines, lists and describes the Standard one's only (AWS does neither for Express), the sync-state item", () => {
     const api = grants('api');
     expect([...api.keys()].sort()).toEqual(
       [...X_RAY, ...syncStateRW, 'dynamodb:Query', 'states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'].sort(),
@@ -284,7 +284,7 @@ describe('least privilege, function by function', () => {
     expect(api.get('dynamodb:GetItem')).toEqual([arnOf(ids.syncStateTable)]);
   });
 
-  it('scheduled trigger: takes the lease on the sync-state item, starts either machine, describes only the Standard one\'s executions (is the lease holder still running?); nothing else', () => {
+  it("scheduled trigger: takes the lease on the sync-state item, starts either machine, describes only the Standard one's executions (is the lease holder still running?); nothing else", () => {
     const trigger = grants('scheduledTrigger');
     expect([...trigger.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, 'states:StartExecution', 'states:DescribeExecution'].sort());
     expect(trigger.get('states:StartExecution')!.sort()).toEqual([ref(ids.stateMachine), ref(ids.expressStateMachine)].sort());

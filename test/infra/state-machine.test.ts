@@ -348,17 +348,27 @@ describe('the Express machine of incremental runs', () => {
     expressStates = express.States;
   });
 
-  it('is the same definition: every state but the page loop\'s exit as in the Standard machine, which it hands over to', () => {
-    expect(Object.keys(expressStates).sort()).toEqual(Object.keys(states).filter((name) => name !== 'WaitForSource').sort());
+  it("is the same definition: every state but the page loop's exit as in the Standard machine, which it hands over to", () => {
+    expect(Object.keys(expressStates).sort()).toEqual(
+      Object.keys(states)
+        .filter((name) => name !== 'WaitForSource')
+        .sort(),
+    );
     for (const name of Object.keys(expressStates).filter((name) => name !== 'MorePages?')) {
       expect([name, expressStates[name]]).toEqual([name, states[name]]);
     }
     // The hand-over: continue-as-new starts the next part on the Standard machine, named by the run.
-    expect(expressStates.ContinueAsNew.Parameters.StateMachineArn).toBe(`arn:aws:states:us-east-1:123456789012:stateMachine:${STACK_NAME}-orders`);
+    expect(expressStates.ContinueAsNew.Parameters.StateMachineArn).toBe(
+      `arn:aws:states:us-east-1:123456789012:stateMachine:${STACK_NAME}-orders`,
+    );
   });
 
-  it('hands the run over at the part\'s page budget, after its Express budget of page steps, or when the source asks for time', () => {
-    const pages = expressPagesPerPart({ begin: timeoutOf('BeginFunction'), page: timeoutOf('SyncPageFunction'), commit: timeoutOf('CommitFunction') });
+  it("hands the run over at the part's page budget, after its Express budget of page steps, or when the source asks for time", () => {
+    const pages = expressPagesPerPart({
+      begin: timeoutOf('BeginFunction'),
+      page: timeoutOf('SyncPageFunction'),
+      commit: timeoutOf('CommitFunction'),
+    });
     expect(pages).toBe(3);
     expect(expressStates['MorePages?']).toEqual({
       Type: 'Choice',
@@ -388,7 +398,9 @@ describe('the Express machine of incremental runs', () => {
     const worstCase = timeouts.begin + pages * timeouts.page + timeouts.commit + EXPRESS_MARGIN_SECONDS;
     expect(worstCase).toBeLessThanOrEqual(EXPRESS_MAX_SECONDS);
     expect(worstCase + timeouts.page).toBeGreaterThan(EXPRESS_MAX_SECONDS); // one page more would not fit
-    expect(() => expressPagesPerPart({ begin: 100, page: 120, commit: 30 })).toThrow(/cannot hold Begin \(100 s\), one page step \(120 s\)/);
+    expect(() => expressPagesPerPart({ begin: 100, page: 120, commit: 30 })).toThrow(
+      /cannot hold Begin \(100 s\), one page step \(120 s\)/,
+    );
   });
 
   it('is an EXPRESS machine of 5 minutes, logging every event without data to a log group of its own, traced', () => {
@@ -401,7 +413,8 @@ describe('the Express machine of incremental runs', () => {
       }),
     );
     expect(express.TimeoutSeconds).toBe(EXPRESS_MAX_SECONDS);
-    const groupOf = (id: string) => json.Resources[id].Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    const groupOf = (id: string) =>
+      json.Resources[id].Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
     expect(json.Resources[groupOf(EXPRESS_STATE_MACHINE_LOGICAL_ID)].Type).toBe('AWS::Logs::LogGroup');
     expect(groupOf(EXPRESS_STATE_MACHINE_LOGICAL_ID)).not.toBe(groupOf(STATE_MACHINE_LOGICAL_ID));
     expect(JSON.stringify(json.Outputs.ExpressExecutionsLogGroup.Value)).toContain(groupOf(EXPRESS_STATE_MACHINE_LOGICAL_ID));

@@ -253,7 +253,11 @@ describe('the Express machine through the endpoint, as AWS runs it', () => {
     sfn = new SFNClient({ region: 'us-east-1', endpoint: endpoint.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     // The copy's first full resync, on the Standard machine.
     const full = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: stack.machine.arn, name: 'seed', input: JSON.stringify({ mode: 'full', trigger: 'test' }) }),
+      new StartExecutionCommand({
+        stateMachineArn: stack.machine.arn,
+        name: 'seed',
+        input: JSON.stringify({ mode: 'full', trigger: 'test' }),
+      }),
     );
     expect((await stack.machine.waitForChain(full.executionArn!)).at(-1)!.status).toBe('SUCCEEDED');
   });
@@ -264,7 +268,9 @@ describe('the Express machine through the endpoint, as AWS runs it', () => {
   });
 
   it('runs a short incremental run to its commit, then answers for it nothing but its start: no describe, history, stop or list', async () => {
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'tick', input: incremental }));
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'tick', input: incremental }),
+    );
     const chain = await stack.machine.waitForChain(started.executionArn!);
 
     expect(started.executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:express:OrderSync-orders-express:tick:[0-9a-f-]{36}$/);
@@ -276,7 +282,11 @@ describe('the Express machine through the endpoint, as AWS runs it', () => {
       sfn.send(new GetExecutionHistoryCommand({ executionArn: arn })),
       sfn.send(new StopExecutionCommand({ executionArn: arn })),
     ]) {
-      await expect(refused).rejects.toMatchObject({ name: 'InvalidArn', message: expect.stringContaining('EXPRESS'), $metadata: { httpStatusCode: 400 } });
+      await expect(refused).rejects.toMatchObject({
+        name: 'InvalidArn',
+        message: expect.stringContaining('EXPRESS'),
+        $metadata: { httpStatusCode: 400 },
+      });
     }
     await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.machine.expressArn }))).rejects.toMatchObject({
       name: 'StateMachineTypeNotSupported',
@@ -288,8 +298,12 @@ describe('the Express machine through the endpoint, as AWS runs it', () => {
   });
 
   it('starts a second execution under a name already used: Express names are not unique, nor its starts idempotent', async () => {
-    const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'again', input: incremental }));
-    const second = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'again', input: incremental }));
+    const first = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'again', input: incremental }),
+    );
+    const second = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'again', input: incremental }),
+    );
 
     expect(second.executionArn).not.toBe(first.executionArn);
     const ended = await Promise.all([stack.machine.waitFor(first.executionArn!), stack.machine.waitFor(second.executionArn!)]);
@@ -299,9 +313,16 @@ describe('the Express machine through the endpoint, as AWS runs it', () => {
   });
 
   it('hands an incremental run that outgrows its page steps over to the Standard machine, which takes it to the end', async () => {
-    stack.fake.mutate({ updates: stack.fake.truth().slice(0, 45).map((order) => order.id) });
+    stack.fake.mutate({
+      updates: stack.fake
+        .truth()
+        .slice(0, 45)
+        .map((order) => order.id),
+    });
 
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'busy-tick', input: incremental }));
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'busy-tick', input: incremental }),
+    );
     const chain = await stack.machine.waitForChain(started.executionArn!);
 
     // 45 changes at 10 a page, then the deletion feed: 6 steps; Express takes 3, the Standard parts the rest.

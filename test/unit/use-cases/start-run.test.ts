@@ -221,7 +221,13 @@ describe('a trigger that finds the lease held by an incremental run on the Expre
     expiresAt: lastWrittenAt + LEASE_MS,
   };
   const endedBy = lastWrittenAt + TRIGGER_START_SLACK_MS + EXPRESS_EXECUTION_MAX_MS;
-  const incrementalRun = aRunProgress({ runId: INCREMENTAL, mode: 'incremental', trigger: 'schedule', executionName: `${INCREMENTAL}-p1`, part: 1 });
+  const incrementalRun = aRunProgress({
+    runId: INCREMENTAL,
+    mode: 'incremental',
+    trigger: 'schedule',
+    executionName: `${INCREMENTAL}-p1`,
+    part: 1,
+  });
   const full = { mode: 'full', trigger: 'http', resume: false } as const;
 
   it('is refused until its execution has surely ended (5 minutes after its latest possible start), then taken over', async () => {
