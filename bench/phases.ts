@@ -17,6 +17,7 @@ import type { Change, FakeApiStats, FakeOrdersApi } from '../local/fakes/orders-
 import type { LocalStack } from '../local/aws/stack';
 import type { StackFunctions } from '../local/aws/functions/stack-functions';
 import type { FunctionMeterSnapshot } from './function-meters';
+import { expressBilledMs, type ExpressUsage } from './cost';
 import { LOCAL_REGION } from '../local/aws/state-machine/definition';
 import { LocalExecutionStarter } from '../local/aws/state-machine/local-execution-starter';
 import type { ExecutionRecord } from '../local/aws/state-machine/local-state-machine';
@@ -81,7 +82,16 @@ export interface PhaseResult {
   throttledCalls: number;
   pages: number;
   executions: number;
+  /** Every state transition of the phase's executions, Standard and Express. */
   transitions: number;
+  /** Of `transitions`, those of Standard executions: what Step Functions bills per transition (absent: all). */
+  standardTransitions?: number;
+  /** The Express executions of the phase and their billed duration (each rounded up to 100 ms). */
+  express?: ExpressUsage;
+  /** History events of every execution: what the state machines log (level ALL). */
+  logEvents?: number;
+  /** The stream the phase synced (absent: orders). */
+  stream?: string;
   /** Per function: begin, sync-page, commit, scheduled-trigger, api. */
   invocations: Record<string, number>;
   billedMs: Record<string, number>;
@@ -177,7 +187,7 @@ export class PhaseMeter {
       throttledCalls: (await fake.throttled()) - throttledBefore,
       pages: outcome.pages,
       executions: chain.length,
-      transitions: chain.reduce((sum, execution) => sum + stateTransitions(execution), 0),
+      ...billedUsage(chain),
       invocations: countsSince(invocations.count, invocationsBefore.count),
       billedMs: countsSince(invocations.billedMs, invocationsBefore.billedMs),
       dynamo: tallySince(countedAfter.dynamo, countedBefore.dynamo),
@@ -226,6 +236,30 @@ export const FUNCTION_METERS = require.resolve('./function-meters');
 
 function withoutKeys(values: Record<string, number>, keys: readonly string[]): Record<string, number> {
   return Object.fromEntries(Object.entries(values).filter(([key]) => !keys.includes(key)));
+}
+
+/**
+ * What Step Functions bills a chain of executions for: transitions of the Standard ones, requests and duration of the
+ * Express ones (locally measured, so on dynalite's pace: pessimistic), and the events both log.
+ */
+export function billedUsage(
+  chain: ReadonlyArray<Pick<ExecutionRecord, 'events' | 'type' | 'startDate' | 'stopDate'>>,
+): Pick<PhaseResult, 'transitions' | 'standardTransitions' | 'express' | 'logEvents'> {
+  const express = chain.filter((execution) => execution.type === 'EXPRESS');
+  return {
+    transitions: chain.reduce((sum, execution) => sum + stateTransitions(execution), 0),
+    standardTransitions: chain
+      .filter((execution) => execution.type !== 'EXPRESS')
+      .reduce((sum, execution) => sum + stateTransitions(execution), 0),
+    express: {
+      executions: express.length,
+      billedMs: express.reduce(
+        (sum, execution) => sum + expressBilledMs((execution.stopDate ?? execution.startDate).getTime() - execution.startDate.getTime()),
+        0,
+      ),
+    },
+    logEvents: chain.reduce((sum, execution) => sum + execution.events.length, 0),
+  };
 }
 
 /**
