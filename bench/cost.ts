@@ -171,6 +171,11 @@ export const TRANSITIONS_PER_PAGE = 2;
 /** The transitions of a Standard part besides its pages: Begin, Skipped?, Commit, AnyNewlyQuarantined?, Done. */
 export const STANDARD_PART_TRANSITIONS = 5;
 
+/** History events (so log events) one more page adds: the Task's five, the Choice's two. */
+export const LOG_EVENTS_PER_PAGE = 7;
+/** Those of a Standard part besides its pages: started, two Tasks of five, three states of two, succeeded. */
+export const LOG_EVENTS_PER_STANDARD_PART = 18;
+
 /**
  * A deep lookback's usage, from a measured no-change incremental run: the same run, reading `orders` unchanged orders
  * instead of the measured run's (`measured.orders` in `measured.pages` pages). Per order it adds what the measured run
@@ -192,6 +197,7 @@ export function deepLookbackUsage(
   return {
     ...usage,
     transitions: usage.transitions + TRANSITIONS_PER_PAGE * extraPages + handedOver,
+    logEvents: (usage.logEvents ?? 0) + LOG_EVENTS_PER_PAGE * extraPages + (handedOver ? LOG_EVENTS_PER_STANDARD_PART : 0),
     invocations: { ...usage.invocations, 'sync-page': (usage.invocations['sync-page'] ?? 0) + extraPages },
     billedMs: {
       ...usage.billedMs,

@@ -205,7 +205,12 @@ export function buildReport(input: {
     const line = (what: 'noChange' | 'changed', total: number) => ({
       name: `three streams' 5-minute incremental runs, a month, ${what === 'noChange' ? 'no change' : `${incremental!.orders} changes a run (in ${streamsMonth.changedStream})`} <= $${MONTHLY_TARGETS[what].toFixed(2)}`,
       pass: total <= MONTHLY_TARGETS[what],
-      detail: `$${total.toFixed(2)} (${streamsMonth.perStream.map((one) => `${one.stream} $${one[what].total.toFixed(2)}`).join(' + ')})`,
+      detail: `$${total.toFixed(2)} (${streamsMonth.perStream
+        .map((one) => {
+          const cost = what === 'changed' && one.stream === streamsMonth.changedStream ? one.changed : one.noChange;
+          return `${one.stream} $${cost.total.toFixed(2)}`;
+        })
+        .join(' + ')})`,
     });
     checks.push(line('noChange', streamsMonth.noChange.total), line('changed', streamsMonth.changed.total));
   }
@@ -369,7 +374,7 @@ export function phaseTable(phases: readonly PhaseResult[]): string[] {
     String(Math.round(phase.orders / Math.max(phase.wallMs / 1000, 0.001))),
     String(phase.apiCalls),
     String(phase.pages),
-    String(phase.executions),
+    phase.express?.executions ? `${phase.executions} (${phase.express.executions} Express)` : String(phase.executions),
     String(phase.transitions),
     String(sum(phase.invocations) - (phase.invocations['scheduled-trigger'] ?? 0) - (phase.invocations.api ?? 0)),
     String(Math.round(totalUnits(phase.dynamo.readUnits))),

@@ -208,12 +208,26 @@ describe('the deep lookback’s cost', () => {
 
     expect(usage).toEqual({
       transitions: 6 + 2 * 3,
+      logEvents: 7 * 3,
       invocations: { begin: 1, 'sync-page': 4, commit: 1 },
       billedMs: { begin: 10, 'sync-page': 20 + 0.2 * 900, commit: 10 },
       readUnits: 203 + 2 * 900,
       writeUnits: 12 + 2 * 2 * 3,
       schedulerInvocations: 1,
     });
+  });
+
+  it('measured on Express, the extra pages run on the Standard machine it hands over to: its own part and its pages billed', () => {
+    const onExpress = {
+      ...measured,
+      usage: { ...measured.usage, transitions: 0, express: { executions: 1, billedMs: 400 }, logEvents: 32 },
+    };
+
+    const usage = deepLookbackUsage(onExpress, { orders: 1_000, pageSize: 250 });
+
+    expect(usage.transitions).toBe(2 * 3 + 5);
+    expect(usage.logEvents).toBe(32 + 7 * 3 + 18);
+    expect(usage.express).toEqual({ executions: 1, billedMs: 400 });
   });
 
   it('costs per month what each deep run adds over the ordinary run it replaces, once per period', () => {
