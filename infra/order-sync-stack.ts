@@ -156,7 +156,11 @@ export class OrderSyncStack extends Stack {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     const bindMachine = (trigger: SyncFunction) =>
-      trigger.bindStateMachine({ standard: stateMachine, express: expressStateMachine }, HANDLER_NEEDS[trigger.handlerName].stateMachine ?? [], executionsArn);
+      trigger.bindStateMachine(
+        { standard: stateMachine, express: expressStateMachine },
+        HANDLER_NEEDS[trigger.handlerName].stateMachine ?? [],
+        executionsArn,
+      );
 
     // ---------------------------------------------------------------- HTTP API
     // The API answers within API Gateway's 29 s: a lease check, a StartExecution, a status read. 512 MB for a
@@ -205,7 +209,10 @@ export class OrderSyncStack extends Stack {
 
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, 'ApiUrl', { value: restApi.url, description: 'Base URL of the sync API (IAM-signed requests)' });
-    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'Full resyncs, and runs handed over by Express' });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: stateMachine.stateMachineArn,
+      description: 'Full resyncs, and runs handed over by Express',
+    });
     new CfnOutput(this, 'ExpressStateMachineArn', {
       value: expressStateMachine.stateMachineArn,
       description: 'Incremental runs (Express: no execution history; their trail is in the ExpressExecutionsLogGroup)',

@@ -119,7 +119,11 @@ export class SyncFunction extends nodejs.NodejsFunction {
    * `executionsArn`); the Express machine's in EXPRESS_STATE_MACHINE_ARN and StartExecution on it, the one action
    * Express executions take (no Describe, no List: AWS answers neither for Express).
    */
-  bindStateMachine(machines: { standard: sfn.IStateMachine; express: sfn.IStateMachine }, actions: StateMachineActions, executionsArn: string): this {
+  bindStateMachine(
+    machines: { standard: sfn.IStateMachine; express: sfn.IStateMachine },
+    actions: StateMachineActions,
+    executionsArn: string,
+  ): this {
     this.addEnvironment('STATE_MACHINE_ARN', machines.standard.stateMachineArn);
     const onMachine = actions.filter((action) => action !== 'states:DescribeExecution');
     if (onMachine.length > 0) machines.standard.grant(this, ...onMachine);

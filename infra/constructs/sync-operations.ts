@@ -131,9 +131,9 @@ export class SyncOperations extends Construct {
       const failedExpressAlarm = new cloudwatch.Alarm(this, 'FailedExpressExecutions', {
         alarmDescription:
           `order-sync ${this.stream}: an incremental run's Express execution failed or timed out in the last 5 minutes. ` +
-          'Express executions have no history to describe: their trail (states, errors, causes) is in the Express machine\'s ' +
-          'log group (stack output ExpressExecutionsLogGroup), the run\'s error in GET /api/sync/status (last run), the steps\' lines ' +
-          'in the functions\' logs under the run id. A run cut at 5 minutes keeps its lease until the next trigger takes it over.',
+          "Express executions have no history to describe: their trail (states, errors, causes) is in the Express machine's " +
+          "log group (stack output ExpressExecutionsLogGroup), the run's error in GET /api/sync/status (last run), the steps' lines " +
+          "in the functions' logs under the run id. A run cut at 5 minutes keeps its lease until the next trigger takes it over.",
         metric: new cloudwatch.MathExpression({
           expression: 'failed + timedOut',
           usingMetrics: { failed: express.metricFailed(sum), timedOut: express.metricTimedOut(sum) },

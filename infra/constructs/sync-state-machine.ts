@@ -178,7 +178,11 @@ export interface StepTimeouts {
  * Express's 5 minutes. A retried step can still outlast them: then the execution ends at 5 minutes with its lease
  * held, and the next trigger takes the lease over (core/lease.ts) and replans from the checkpoint, which never moved.
  */
-export function expressPagesPerPart(timeouts: StepTimeouts, maxSeconds = EXPRESS_MAX_SECONDS, marginSeconds = EXPRESS_MARGIN_SECONDS): number {
+export function expressPagesPerPart(
+  timeouts: StepTimeouts,
+  maxSeconds = EXPRESS_MAX_SECONDS,
+  marginSeconds = EXPRESS_MARGIN_SECONDS,
+): number {
   const pages = Math.floor((maxSeconds - marginSeconds - timeouts.begin - timeouts.commit) / timeouts.page);
   if (pages < 1) {
     throw new RangeError(

@@ -128,7 +128,7 @@ function expressNote(expressName: string, aws: boolean): string {
     '  npm run status                          the last run, its counts or its error',
     aws
       ? '  aws logs tail <ExpressExecutionsLogGroup> --since 1h   every event of each execution (stack output ExpressExecutionsLogGroup)'
-      : '  npm start\'s output                     one line as each execution ends (in AWS: the ExpressExecutionsLogGroup log group)',
+      : "  npm start's output                     one line as each execution ends (in AWS: the ExpressExecutionsLogGroup log group)",
   ].join('\n');
 }
 

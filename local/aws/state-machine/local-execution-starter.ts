@@ -8,7 +8,10 @@ export class LocalExecutionStarter implements ExecutionStarter {
   constructor(private readonly machine: LocalStateMachine) {}
 
   async start(name: string, input: unknown): Promise<StartedExecution> {
-    const stateMachineArn = machineFor(input, { standard: this.machine.arn, ...(this.machine.expressArn ? { express: this.machine.expressArn } : {}) });
+    const stateMachineArn = machineFor(input, {
+      standard: this.machine.arn,
+      ...(this.machine.expressArn ? { express: this.machine.expressArn } : {}),
+    });
     const record = this.machine.start(name, input, undefined, stateMachineArn);
     return { executionArn: record.executionArn, executionName: record.name, startDate: record.startDate.toISOString() };
   }

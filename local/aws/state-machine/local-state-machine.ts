@@ -100,7 +100,10 @@ export class LocalStateMachine {
     this.host(options, 'STANDARD', options.definition);
     const express = options.express;
     if (express) {
-      const timeoutSeconds = Math.min(express.timeoutSeconds ?? express.definition.TimeoutSeconds ?? EXPRESS_MAX_SECONDS, EXPRESS_MAX_SECONDS);
+      const timeoutSeconds = Math.min(
+        express.timeoutSeconds ?? express.definition.TimeoutSeconds ?? EXPRESS_MAX_SECONDS,
+        EXPRESS_MAX_SECONDS,
+      );
       this.host(express, 'EXPRESS', { ...express.definition, TimeoutSeconds: timeoutSeconds });
     }
   }
