@@ -165,14 +165,14 @@ describe('the flow, by the state names the local runner binds', () => {
     const continueAsNew = states.ContinueAsNew;
     expect(continueAsNew.Resource).toBe('arn:aws:states:::states:startExecution'); // request-response: no waiting
     expect(continueAsNew.Parameters).toEqual({
-      StateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${STACK_NAME}-orders`,
+      StateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${STACK_NAME}-sync`,
       'Name.$': '$.nextExecutionName',
       Input: { 'continueRun.$': '$', 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id' },
     });
     expect(continueAsNew.ResultPath).toBeNull();
     expect(continueAsNew.Next).toBe('HandedOver');
     expect(states.HandedOver.Type).toBe('Succeed');
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: `${STACK_NAME}-orders` });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: `${STACK_NAME}-sync` });
   });
 
   it('records a failure, then fails the execution with the caught cause', () => {
@@ -306,7 +306,7 @@ describe('the state machine resource', () => {
             { Ref: 'AWS::Region' },
             ':',
             { Ref: 'AWS::AccountId' },
-            `:stateMachine:${STACK_NAME}-orders`,
+            `:stateMachine:${STACK_NAME}-sync`,
           ],
         ],
       }),
@@ -359,7 +359,7 @@ describe('the Express machine of incremental runs', () => {
     }
     // The hand-over: continue-as-new starts the next part on the Standard machine, named by the run.
     expect(expressStates.ContinueAsNew.Parameters.StateMachineArn).toBe(
-      `arn:aws:states:us-east-1:123456789012:stateMachine:${STACK_NAME}-orders`,
+      `arn:aws:states:us-east-1:123456789012:stateMachine:${STACK_NAME}-sync`,
     );
   });
 
@@ -406,7 +406,7 @@ describe('the Express machine of incremental runs', () => {
   it('is an EXPRESS machine of 5 minutes, logging every event without data to a log group of its own, traced', () => {
     expect(properties()).toEqual(
       expect.objectContaining({
-        StateMachineName: `${STACK_NAME}-orders-express`,
+        StateMachineName: `${STACK_NAME}-sync-express`,
         StateMachineType: 'EXPRESS',
         TracingConfiguration: { Enabled: true },
         LoggingConfiguration: expect.objectContaining({ Level: 'ALL', IncludeExecutionData: false }),
@@ -424,7 +424,7 @@ describe('the Express machine of incremental runs', () => {
     const grants = grantsOfRole(json, properties().RoleArn['Fn::GetAtt'][0]);
     const started = grants.get('states:StartExecution')!;
     expect(started).toHaveLength(1);
-    expect(started[0]).toContain(`:stateMachine:${STACK_NAME}-orders"`);
+    expect(started[0]).toContain(`:stateMachine:${STACK_NAME}-sync"`);
     expect(grants.get('lambda:InvokeFunction')!.filter((resource) => !resource.includes(':*'))).toHaveLength(4);
     expect(grants.get('sns:Publish')).toEqual([JSON.stringify({ Ref: logicalId(json, 'AWS::SNS::Topic') })]);
   });

@@ -84,8 +84,8 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
     expect(failed.executions).toEqual([]);
     expect(failed.nextToken).toBeUndefined();
     expect(succeeded.executions!.map((execution) => execution.name)).toEqual([
-      expect.stringMatching(/^full-test-.*-p3$/),
-      expect.stringMatching(/^full-test-.*-p2$/),
+      expect.stringMatching(/^orders-full-test-.*-p3$/),
+      expect.stringMatching(/^orders-full-test-.*-p2$/),
       'first-full',
     ]);
   });
@@ -273,7 +273,7 @@ describe('the Express machine through the endpoint, as AWS runs it', () => {
     );
     const chain = await stack.machine.waitForChain(started.executionArn!);
 
-    expect(started.executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:express:OrderSync-orders-express:tick:[0-9a-f-]{36}$/);
+    expect(started.executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:express:OrderSync-sync-express:tick:[0-9a-f-]{36}$/);
     expect(chain.map((execution) => [execution.type, execution.status])).toEqual([['EXPRESS', 'SUCCEEDED']]);
     expect(chain[0]!.output).toMatchObject({ status: 'succeeded', mode: 'incremental' });
     const arn = started.executionArn!;

@@ -2,8 +2,8 @@
 import { machineFor } from '../../functions/adapters/aws/sfn-execution-starter';
 
 const machines = {
-  standard: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSync-orders',
-  express: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSync-orders-express',
+  standard: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSync-sync',
+  express: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSync-sync-express',
 };
 
 describe('the machine a run starts on', () => {
