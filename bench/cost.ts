@@ -255,18 +255,24 @@ export interface StreamsMonth {
   perStream: Array<{ stream: string; measuredOn: string; noChange: CostBreakdown; changed: CostBreakdown }>;
   /** Every stream's no-change runs. */
   noChange: CostBreakdown;
-  /** `changedStream`'s changed runs beside the other streams' no-change runs: "100 changes a run" across the streams. */
+  /**
+   * "100 changes a run" across the streams, wherever they fall: for each stream, its changed runs beside the other
+   * streams' no-change runs.
+   */
+  changedIn: Array<{ stream: string; cost: CostBreakdown }>;
+  /** The dearest of `changedIn`: what the target is checked against. */
   changed: CostBreakdown;
+  /** The stream whose changes cost the most. */
   changedStream: string;
 }
 
 /** A month of 5-minute incremental runs of every stream: each stream alone, and the streams together. */
 export function streamsMonthlyCost(
   streams: readonly StreamRuns[],
-  changedStream: string,
   sizing: Record<string, FunctionSizing>,
   prices: Prices = US_EAST_1_PRICES,
 ): StreamsMonth {
+  if (streams.length === 0) throw new Error('no stream runs to cost');
   const month = (usage: RunUsage) => scaleCost(projectCost(usage, sizing, prices), RUNS_PER_MONTH_EVERY_5_MINUTES);
   const perStream = streams.map((runs) => ({
     stream: runs.stream,
@@ -274,12 +280,17 @@ export function streamsMonthlyCost(
     noChange: month(runs.noChange),
     changed: month(runs.changed),
   }));
-  if (!perStream.some((one) => one.stream === changedStream)) throw new Error(`no runs of stream ${changedStream} to change`);
+  const changedIn = perStream.map((changing) => ({
+    stream: changing.stream,
+    cost: sumCosts(perStream.map((one) => (one === changing ? one.changed : one.noChange))),
+  }));
+  const dearest = changedIn.reduce((worst, one) => (one.cost.total > worst.cost.total ? one : worst));
   return {
     perStream,
     noChange: sumCosts(perStream.map((one) => one.noChange)),
-    changed: sumCosts(perStream.map((one) => (one.stream === changedStream ? one.changed : one.noChange))),
-    changedStream,
+    changedIn,
+    changed: dearest.cost,
+    changedStream: dearest.stream,
   };
 }
 

@@ -300,26 +300,32 @@ describe("a month of the three streams' incremental runs", () => {
   });
   const month = (usage: RunUsage) => projectCost(usage, sizing, US_EAST_1_PRICES).total * RUNS_PER_MONTH_EVERY_5_MINUTES;
 
-  it("adds each stream's month; with changes, the changed stream's changed runs beside the others' unchanged ones", () => {
+  it("adds each stream's month; with changes, each stream's changed runs beside the others' unchanged ones, the dearest checked", () => {
     const streams = ['orders', 'products', 'customers'].map((stream) => ({
       stream,
       noChange: run(16),
-      changed: run(216),
+      changed: run(stream === 'products' ? 416 : 216),
       measuredOn: stream,
     }));
 
-    const result = streamsMonthlyCost(streams, 'orders', sizing, US_EAST_1_PRICES);
+    const result = streamsMonthlyCost(streams, sizing, US_EAST_1_PRICES);
 
     expect(result.perStream.map((one) => one.noChange.total)).toEqual(
       [month(run(16)), month(run(16)), month(run(16))].map((value) => expect.closeTo(value, 9)),
     );
     expect(result.noChange.total).toBeCloseTo(3 * month(run(16)), 9);
-    expect(result.changed.total).toBeCloseTo(month(run(216)) + 2 * month(run(16)), 9);
+    expect(result.changedIn.map((one) => [one.stream, one.cost.total])).toEqual([
+      ['orders', expect.closeTo(month(run(216)) + 2 * month(run(16)), 9)],
+      ['products', expect.closeTo(month(run(416)) + 2 * month(run(16)), 9)],
+      ['customers', expect.closeTo(month(run(216)) + 2 * month(run(16)), 9)],
+    ]);
+    expect(result.changedStream).toBe('products');
+    expect(result.changed.total).toBeCloseTo(month(run(416)) + 2 * month(run(16)), 9);
     expect(result.changed.dynamoWrites).toBeCloseTo(
-      (216 + 2 * 16) * RUNS_PER_MONTH_EVERY_5_MINUTES * US_EAST_1_PRICES.dynamoPerWriteUnit,
+      (416 + 2 * 16) * RUNS_PER_MONTH_EVERY_5_MINUTES * US_EAST_1_PRICES.dynamoPerWriteUnit,
       9,
     );
-    expect(() => streamsMonthlyCost(streams, 'refunds', sizing)).toThrow('no runs of stream refunds to change');
+    expect(() => streamsMonthlyCost([], sizing)).toThrow('no stream runs to cost');
   });
 
   const phase = (name: 'incremental' | 'no-change incremental', writeUnits: number, stream?: string) =>
@@ -370,7 +376,7 @@ describe("a month of the three streams' incremental runs", () => {
     expect(lines).toContainEqual(
       expect.stringMatching(/^ {2}the three streams together, no change: \$[\d.]+ = Step Functions \$[\d.]+ \(Standard \$0\.0+, Express /),
     );
-    expect(lines).toContainEqual(expect.stringContaining(`(target <= $${MONTHLY_TARGETS.changed.toFixed(2)})`));
+    expect(lines).toContainEqual(expect.stringContaining(`(the dearest: target <= $${MONTHLY_TARGETS.changed.toFixed(2)})`));
   });
 
   it("uses a stream's own measured runs when the bench ran them", () => {
