@@ -36,7 +36,7 @@ function pacerOnSimulatedClock(marginMs = 0) {
     }
     return left;
   };
-  return { clock, waits, send, sendTo };
+  return { clock, waits, send, sendTo, pacer };
 }
 
 /** The most send times any 1000 ms holds. */
@@ -51,6 +51,18 @@ describe('RateLimitPacer', () => {
     for (let i = 0; i < 20; i++) await send(10, {});
 
     expect(waits).toEqual([]);
+  });
+
+  it('tells the shared send slots: no spacing while the source announces no budget; unknown before it answers and after a 429', () => {
+    const { pacer } = pacerOnSimulatedClock(10);
+
+    expect(pacer.spacingMs()).toBeNull();
+    pacer.observe(0, { refused: false });
+    expect(pacer.spacingMs()).toBe(0);
+    pacer.observe(10, { refused: true });
+    expect(pacer.spacingMs()).toBeNull();
+    pacer.observe(20, { limit: 4, remaining: 3, refused: false });
+    expect(pacer.spacingMs()).toBe(Math.ceil((1000 + 19) / 4)); // the 10 ms margin doubled by the 429, less 1 ms
   });
 
   it('keeps every 1000 ms to the announced limit, sending the next request as soon as the oldest leaves the window', async () => {

@@ -33,6 +33,12 @@ export interface BudgetAnswer {
 export class RateLimitPacer {
   /** Requests per window, as the source last announced it (null until it has). */
   private limit: number | null = null;
+  /**
+   * The source answered without announcing a budget (no X-RateLimit headers, not a 429): nothing to space requests
+   * by, so the shared send slots must not hold them a second apart for ever (a second is only the guess of a client
+   * that has not heard from the source yet). A 429 takes it back.
+   */
+  private unannounced = false;
   /** Send times of the requests the source may still be counting, oldest first: ours, and others' it told us of. */
   private readonly booked: number[] = [];
   private readonly baseMarginMs: number;
@@ -43,9 +49,13 @@ export class RateLimitPacer {
     this.marginMs = this.baseMarginMs;
   }
 
-  /** The spacing of requests that keeps to the budget learnt so far (null: not learnt yet), for the shared send slots. */
+  /**
+   * The spacing of requests that keeps to the budget learnt so far, for the shared send slots: null when not learnt
+   * yet, 0 when the source announces none.
+   */
   spacingMs(): number | null {
-    return this.limit === null ? null : spacingFor(this.limit, this.marginMs);
+    if (this.limit !== null) return spacingFor(this.limit, this.marginMs);
+    return this.unannounced ? 0 : null;
   }
 
   /** Waits until one more request fits the budget, then books it as sent now: call it right before sending. */
@@ -71,6 +81,7 @@ export class RateLimitPacer {
     // A 429 although we paced: most likely the source counts our requests less evenly than the margin allows for.
     this.marginMs = refused ? Math.min(MARGIN_MS_MAX, 2 * this.marginMs) : Math.max(this.baseMarginMs, this.marginMs - 1);
     if (limit !== undefined && limit < 1) limit = undefined;
+    this.unannounced = !refused && limit === undefined && remaining === undefined;
     if (remaining === undefined) {
       if (limit !== undefined) this.limit = limit;
       return;
