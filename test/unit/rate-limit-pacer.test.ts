@@ -53,14 +53,16 @@ describe('RateLimitPacer', () => {
     expect(waits).toEqual([]);
   });
 
-  it('tells the shared send slots: no spacing while the source announces no budget; unknown before it answers and after a 429', () => {
+  it('tells the shared send slots: unknown before the source answers, no spacing while it announces no budget, a second after its 429', () => {
     const { pacer } = pacerOnSimulatedClock(10);
 
     expect(pacer.spacingMs()).toBeNull();
     pacer.observe(0, { refused: false });
     expect(pacer.spacingMs()).toBe(0);
     pacer.observe(10, { refused: true });
-    expect(pacer.spacingMs()).toBeNull();
+    expect(pacer.spacingMs()).toBe(1000);
+    pacer.observe(1010, { refused: false });
+    expect(pacer.spacingMs()).toBe(1000);
     pacer.observe(20, { limit: 4, remaining: 3, refused: false });
     expect(pacer.spacingMs()).toBe(Math.ceil((1000 + 19) / 4)); // the 10 ms margin doubled by the 429, less 1 ms
   });

@@ -10,6 +10,8 @@ const WINDOW_MS = 1000;
  * varies from request to request. A few ms of slack per window costs far less than a 429 (a second of Retry-After).
  */
 const MARGIN_MS_DEFAULT = 10;
+/** The spacing after a 429 from a source that announces no budget: a request a second, until headers say more. */
+const UNANNOUNCED_REFUSED_SPACING_MS = 1000;
 /** A 429 doubles the margin up to this; every answer that is not a 429 takes 1 ms off, down to the start value. */
 const MARGIN_MS_MAX = 200;
 
@@ -34,11 +36,11 @@ export class RateLimitPacer {
   /** Requests per window, as the source last announced it (null until it has). */
   private limit: number | null = null;
   /**
-   * The source answered without announcing a budget (no X-RateLimit headers, not a 429): nothing to space requests
-   * by, so the shared send slots must not hold them a second apart for ever (a second is only the guess of a client
-   * that has not heard from the source yet). A 429 takes it back.
+   * The spacing while the source announces no budget (its last answer had no X-RateLimit headers): none after an
+   * answer (the shared send slots must not hold requests a second apart for ever: a second is only the guess of a
+   * client that has not heard from the source yet), a second from its first 429 on. Null: not answered yet.
    */
-  private unannounced = false;
+  private unannouncedSpacingMs: number | null = null;
   /** Send times of the requests the source may still be counting, oldest first: ours, and others' it told us of. */
   private readonly booked: number[] = [];
   private readonly baseMarginMs: number;
@@ -54,8 +56,7 @@ export class RateLimitPacer {
    * yet, 0 when the source announces none.
    */
   spacingMs(): number | null {
-    if (this.limit !== null) return spacingFor(this.limit, this.marginMs);
-    return this.unannounced ? 0 : null;
+    return this.limit !== null ? spacingFor(this.limit, this.marginMs) : this.unannouncedSpacingMs;
   }
 
   /** Waits until one more request fits the budget, then books it as sent now: call it right before sending. */
@@ -81,7 +82,9 @@ export class RateLimitPacer {
     // A 429 although we paced: most likely the source counts our requests less evenly than the margin allows for.
     this.marginMs = refused ? Math.min(MARGIN_MS_MAX, 2 * this.marginMs) : Math.max(this.baseMarginMs, this.marginMs - 1);
     if (limit !== undefined && limit < 1) limit = undefined;
-    this.unannounced = !refused && limit === undefined && remaining === undefined;
+    // Once refused, a second holds: the next good answer does not say the source would take more.
+    if (limit === undefined && remaining === undefined)
+      this.unannouncedSpacingMs = refused ? UNANNOUNCED_REFUSED_SPACING_MS : (this.unannouncedSpacingMs ?? 0);
     if (remaining === undefined) {
       if (limit !== undefined) this.limit = limit;
       return;
