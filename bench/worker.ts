@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createDynamoClient } from '../functions/adapters/dynamodb/client';
 import { ensureTables, LOCAL_TABLE_NAMES, type TableNames } from '../functions/adapters/dynamodb/tables';
+import { STREAM_NAMES } from '../functions/core/stream';
 import { metrics } from '../functions/metrics';
 import type { FaultSettings, FakeApiStats } from '../local/fakes/orders-api';
 import { localTemplate, startLocalStack } from '../local/aws/stack';
@@ -142,6 +143,8 @@ async function run(request: WorkerRequest): Promise<WorkerAnswer> {
       env: {
         PAGE_SIZE: String(request.pageSize),
         MAX_PAGES_PER_EXECUTION: String(request.maxPagesPerExecution),
+        // Every stream: the orders first, then the products' and customers' own runs (syncPhases).
+        STREAMS: STREAM_NAMES.join(','),
       },
       hooks: meter.invocations.hooks,
       functionPreload: FUNCTION_METERS,

@@ -49,7 +49,7 @@ describe('the bench at smoke size', () => {
       // The triggers' path (syncPhases' startDeps) runs in this process, as the operator's.
       inProcessHandlers: true,
       fake: { orders: ORDERS, ...OTHER_STREAMS, seed: 11, historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS },
-      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION), STREAMS: 'orders,products,customers' },
       hooks: meter.invocations.hooks,
       functionPreload: FUNCTION_METERS,
     });

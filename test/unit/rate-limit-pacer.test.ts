@@ -45,26 +45,28 @@ function busiestSecond(sends: number[]): number {
 }
 
 describe('RateLimitPacer', () => {
+  it('tells the shared send slots its spacing: unknown before any answer, none without a budget, the budget once announced', async () => {
+    const announced = pacerOnSimulatedClock(10);
+    const silent = pacerOnSimulatedClock(10);
+    expect(announced.pacer.spacingMs()).toBeNull();
+
+    await silent.send(10, {});
+    await announced.send(10, { limit: 4, remaining: 3 });
+
+    expect(silent.pacer.spacingMs()).toBe(0);
+    // 4 a second with 10 ms of slack: one every 253 ms.
+    expect(announced.pacer.spacingMs()).toBe(253);
+    // A source that stops announcing its budget has lifted it.
+    await announced.send(10, {});
+    expect(announced.pacer.spacingMs()).toBe(0);
+  });
+
   it('never waits while the source announces no budget', async () => {
     const { waits, send } = pacerOnSimulatedClock();
 
     for (let i = 0; i < 20; i++) await send(10, {});
 
     expect(waits).toEqual([]);
-  });
-
-  it('tells the shared send slots: unknown before the source answers, no spacing while it announces no budget, a second after its 429', () => {
-    const { pacer } = pacerOnSimulatedClock(10);
-
-    expect(pacer.spacingMs()).toBeNull();
-    pacer.observe(0, { refused: false });
-    expect(pacer.spacingMs()).toBe(0);
-    pacer.observe(10, { refused: true });
-    expect(pacer.spacingMs()).toBe(1000);
-    pacer.observe(1010, { refused: false });
-    expect(pacer.spacingMs()).toBe(1000);
-    pacer.observe(20, { limit: 4, remaining: 3, refused: false });
-    expect(pacer.spacingMs()).toBe(Math.ceil((1000 + 19) / 4)); // the 10 ms margin doubled by the 429, less 1 ms
   });
 
   it('keeps every 1000 ms to the announced limit, sending the next request as soon as the oldest leaves the window', async () => {

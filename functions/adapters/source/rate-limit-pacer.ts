@@ -10,8 +10,6 @@ const WINDOW_MS = 1000;
  * varies from request to request. A few ms of slack per window costs far less than a 429 (a second of Retry-After).
  */
 const MARGIN_MS_DEFAULT = 10;
-/** The spacing after a 429 from a source that announces no budget: a request a second, until headers say more. */
-const UNANNOUNCED_REFUSED_SPACING_MS = 1000;
 /** A 429 doubles the margin up to this; every answer that is not a 429 takes 1 ms off, down to the start value. */
 const MARGIN_MS_MAX = 200;
 
@@ -35,12 +33,8 @@ export interface BudgetAnswer {
 export class RateLimitPacer {
   /** Requests per window, as the source last announced it (null until it has). */
   private limit: number | null = null;
-  /**
-   * The spacing while the source announces no budget (its last answer had no X-RateLimit headers): none after an
-   * answer (the shared send slots must not hold requests a second apart for ever: a second is only the guess of a
-   * client that has not heard from the source yet), a second from its first 429 on. Null: not answered yet.
-   */
-  private unannouncedSpacingMs: number | null = null;
+  /** Whether any answer was observed (with or without a budget). */
+  private answered = false;
   /** Send times of the requests the source may still be counting, oldest first: ours, and others' it told us of. */
   private readonly booked: number[] = [];
   private readonly baseMarginMs: number;
@@ -52,11 +46,12 @@ export class RateLimitPacer {
   }
 
   /**
-   * The spacing of requests that keeps to the budget learnt so far, for the shared send slots: null when not learnt
-   * yet, 0 when the source announces none.
+   * The spacing of requests that keeps to the budget learnt so far, for the shared send slots: 0 once an answer came
+   * without a budget (a source that announces none is not paced), null before any answer.
    */
   spacingMs(): number | null {
-    return this.limit !== null ? spacingFor(this.limit, this.marginMs) : this.unannouncedSpacingMs;
+    if (this.limit !== null) return spacingFor(this.limit, this.marginMs);
+    return this.answered ? 0 : null;
   }
 
   /** Waits until one more request fits the budget, then books it as sent now: call it right before sending. */
@@ -79,14 +74,14 @@ export class RateLimitPacer {
    * window that just began), our bookings stand: they are what keeps a sliding window.
    */
   observe(sentAt: number, { limit, remaining, refused }: BudgetAnswer): void {
+    this.answered = true;
     // A 429 although we paced: most likely the source counts our requests less evenly than the margin allows for.
     this.marginMs = refused ? Math.min(MARGIN_MS_MAX, 2 * this.marginMs) : Math.max(this.baseMarginMs, this.marginMs - 1);
     if (limit !== undefined && limit < 1) limit = undefined;
-    // Once refused, a second holds: the next good answer does not say the source would take more.
-    if (limit === undefined && remaining === undefined)
-      this.unannouncedSpacingMs = refused ? UNANNOUNCED_REFUSED_SPACING_MS : (this.unannouncedSpacingMs ?? 0);
     if (remaining === undefined) {
+      // An answer that is not a 429 and announces no budget: the source no longer limits us (its budget was lifted).
       if (limit !== undefined) this.limit = limit;
+      else if (!refused) this.limit = null;
       return;
     }
     // Without X-RateLimit-Limit: the budget is at least this request plus what is left, and the first request of a
