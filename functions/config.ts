@@ -66,6 +66,8 @@ const envSchema = z
     FULL_RESYNC_AUTO_RESUMES: setting(SETTINGS.fullResyncAutoResumes),
     MAX_PAGES_PER_EXECUTION: setting(SETTINGS.maxPagesPerExecution),
     STATE_MACHINE_ARN: optionalText,
+    /** The Express machine incremental runs start on (the triggers); full resyncs start on STATE_MACHINE_ARN. */
+    EXPRESS_STATE_MACHINE_ARN: optionalText,
     /** Local stack only: DynamoDB's API (dynalite) and the local Step Functions endpoint. */
     DYNAMODB_ENDPOINT: url('DYNAMODB_ENDPOINT'),
     SFN_ENDPOINT: url('SFN_ENDPOINT'),
