@@ -1,0 +1,163 @@
+// Mapping Shopify Product and Customer nodes onto the reference contract's product and customer, and the cost of their
+// paged queries: pure functions, no server. The sample nodes are checked against the Admin API schemas first, so the
+// mapping is tested on what Shopify can send.
+import {
+  customersPageCost,
+  CUSTOMERS_PAGE_QUERY,
+  MAX_CUSTOMERS_PER_REQUEST,
+} from '../../functions/adapters/source/shopify/customers/queries';
+import { toCustomerShape } from '../../functions/adapters/source/shopify/customers/map-customer';
+import { toProductShape } from '../../functions/adapters/source/shopify/products/map-product';
+import { maxProductsPerRequest, productsPageCost, PRODUCTS_PAGE_QUERY } from '../../functions/adapters/source/shopify/products/queries';
+import { MAX_SINGLE_QUERY_COST } from '../../functions/adapters/source/shopify/queries';
+import { InvalidRecordError } from '../../functions/core/errors';
+import { answerProblems, SUPPORTED_API_VERSIONS } from '../support/shopify-schema';
+
+function productNode(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'gid://shopify/Product/42',
+    title: 'Ceramic Mug',
+    vendor: 'Acme',
+    productType: 'Kitchen',
+    status: 'ACTIVE',
+    tags: ['gift', 'kitchen'],
+    createdAt: '2024-03-02T09:00:00Z',
+    updatedAt: '2025-01-15T10:31:07Z',
+    variants: {
+      nodes: [
+        { id: 'gid://shopify/ProductVariant/101', sku: 'SKU-1', title: 'Blue / 350 ml', price: '29.99', inventoryQuantity: -2 },
+        { id: 'gid://shopify/ProductVariant/102', sku: '', title: 'Red / 350 ml', price: '1234567890123.10', inventoryQuantity: null },
+      ],
+      pageInfo: { hasNextPage: false, endCursor: 'abc' },
+    },
+    ...overrides,
+  };
+}
+
+function customerNode(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'gid://shopify/Customer/42',
+    firstName: 'Ana',
+    lastName: 'Lima',
+    state: 'ENABLED',
+    tags: ['vip'],
+    numberOfOrders: '7',
+    amountSpent: { amount: '912.40', currencyCode: 'BRL' },
+    defaultEmailAddress: { emailAddress: 'ana@example.com' },
+    createdAt: '2023-11-20T18:02:11Z',
+    updatedAt: '2025-01-15T10:31:07Z',
+    ...overrides,
+  };
+}
+
+function problem(map: (node: unknown) => unknown, node: unknown): InvalidRecordError {
+  try {
+    map(node);
+  } catch (error) {
+    if (error instanceof InvalidRecordError) return error;
+    throw error;
+  }
+  throw new Error('the node mapped');
+}
+
+describe('the sample nodes', () => {
+  it.each(SUPPORTED_API_VERSIONS)('are what the page queries can answer in %s', (version) => {
+    const page = (root: string, nodes: unknown[]) => ({ [root]: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } });
+    const variables = { first: 2, after: null, query: '', variants: 2 };
+    expect(answerProblems(PRODUCTS_PAGE_QUERY, version, page('products', [productNode()]), variables)).toEqual([]);
+    expect(answerProblems(CUSTOMERS_PAGE_QUERY, version, page('customers', [customerNode()]), variables)).toEqual([]);
+  });
+});
+
+describe('a Shopify Product', () => {
+  it("maps onto the contract's product: ids as Shopify gives them, money as its decimal strings, empty strings as null", () => {
+    expect(toProductShape(productNode())).toEqual({
+      id: 'gid://shopify/Product/42',
+      title: 'Ceramic Mug',
+      vendor: 'Acme',
+      product_type: 'Kitchen',
+      status: 'active',
+      tags: ['gift', 'kitchen'],
+      variants: [
+        { id: 'gid://shopify/ProductVariant/101', sku: 'SKU-1', title: 'Blue / 350 ml', price: '29.99', inventory_quantity: -2 },
+        { id: 'gid://shopify/ProductVariant/102', sku: null, title: 'Red / 350 ml', price: '1234567890123.10', inventory_quantity: null },
+      ],
+      created_at: '2024-03-02T09:00:00Z',
+      updated_at: '2025-01-15T10:31:07Z',
+    });
+    expect(toProductShape(productNode({ vendor: '', productType: '' }))).toMatchObject({ vendor: null, product_type: null });
+  });
+
+  it.each([
+    ['ACTIVE', 'active'],
+    ['UNLISTED', 'active'],
+    ['DRAFT', 'draft'],
+    ['ARCHIVED', 'archived'],
+  ])('status %s reads as %s', (status, expected) => {
+    expect(toProductShape(productNode({ status })).status).toBe(expected);
+  });
+
+  it('an unknown status, a missing id or a node that is not an object is rejected naming the field', () => {
+    expect(problem(toProductShape, productNode({ status: 'RETIRED' })).message).toMatch(
+      /^product gid:\/\/shopify\/Product\/42: field "status" has no mapping for "RETIRED"/,
+    );
+    expect(problem(toProductShape, productNode({ id: '' })).field).toBe('id');
+    expect(problem(toProductShape, ['x']).field).toBe('(product)');
+  });
+
+  it('a bulk node (variants reassembled as nodes, no pageInfo) maps the same as a paged one', () => {
+    const paged = productNode();
+    const bulk = { ...paged, variants: { nodes: (paged.variants as { nodes: unknown[] }).nodes } };
+    expect(toProductShape(bulk)).toEqual(toProductShape(paged));
+  });
+});
+
+describe('a Shopify Customer', () => {
+  it("maps onto the contract's customer: numberOfOrders (an UnsignedInt64 string) as an integer, amountSpent as total_spent and currency", () => {
+    expect(toCustomerShape(customerNode())).toEqual({
+      id: 'gid://shopify/Customer/42',
+      email: 'ana@example.com',
+      first_name: 'Ana',
+      last_name: 'Lima',
+      state: 'enabled',
+      orders_count: 7,
+      total_spent: '912.40',
+      currency: 'BRL',
+      tags: ['vip'],
+      created_at: '2023-11-20T18:02:11Z',
+      updated_at: '2025-01-15T10:31:07Z',
+    });
+  });
+
+  it('a customer without an email address or names maps them to null', () => {
+    expect(toCustomerShape(customerNode({ defaultEmailAddress: null, firstName: null, lastName: null }))).toMatchObject({
+      email: null,
+      first_name: null,
+      last_name: null,
+    });
+  });
+
+  it.each(['ENABLED', 'DISABLED', 'INVITED', 'DECLINED'])('state %s reads lower-cased', (state) => {
+    expect(toCustomerShape(customerNode({ state })).state).toBe(state.toLowerCase());
+  });
+
+  it('an unknown state is rejected naming the field; a count past a safe integer is left for the validator to name', () => {
+    expect(problem(toCustomerShape, customerNode({ state: 'BANNED' })).message).toMatch(
+      /^customer gid:\/\/shopify\/Customer\/42: field "state" has no mapping for "BANNED"/,
+    );
+    expect(toCustomerShape(customerNode({ numberOfOrders: '18446744073709551615' })).orders_count).toBe('18446744073709551615');
+  });
+});
+
+describe('the cost of a page', () => {
+  it('stays under the single-query limit at the most products or customers one request asks for', () => {
+    for (const variants of [1, 10, 100, 250]) {
+      const most = maxProductsPerRequest(variants);
+      expect(most).toBeGreaterThan(0);
+      expect(productsPageCost(most, variants)).toBeLessThanOrEqual(MAX_SINGLE_QUERY_COST);
+      if (most < 250) expect(productsPageCost(most + 1, variants)).toBeGreaterThan(MAX_SINGLE_QUERY_COST);
+    }
+    expect(MAX_CUSTOMERS_PER_REQUEST).toBe(250);
+    expect(customersPageCost(MAX_CUSTOMERS_PER_REQUEST)).toBeLessThanOrEqual(MAX_SINGLE_QUERY_COST);
+  });
+});
