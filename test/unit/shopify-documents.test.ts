@@ -122,6 +122,40 @@ describe("the fake Shopify's answers", () => {
     }
   });
 
+  it.each(SUPPORTED_API_VERSIONS)('conform to the Admin API %s schema for the products and customers documents', async (version) => {
+    const [, deletedProduct] = fake.products.truth().slice(-2);
+    const [keptCustomer, deletedCustomer] = fake.customers.truth().slice(-2);
+    if (fake.products.node(deletedProduct!.id) !== undefined) fake.products.delete([deletedProduct!.id]);
+    if (fake.customers.node(deletedCustomer!.id) !== undefined) fake.customers.delete([deletedCustomer!.id]);
+    const window = { from: null, to: fake.shop.now() };
+    const query = queries.windowFilter(window);
+    const productsVariables = { first: 50, after: null, query, variants: 2 };
+    const page = (await post(version, 'ProductsPage', productsVariables)) as {
+      products: { nodes: Array<{ id: string; variants: { pageInfo: { hasNextPage: boolean; endCursor: string } } }> };
+    };
+    const long = page.products.nodes.find((node) => node.variants.pageInfo.hasNextPage)!;
+    expect(long).toBeDefined();
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['ProductsPage', productsVariables],
+      ['ProductConnections', { id: long.id, withVariants: true, variantsFirst: 3, variantsAfter: long.variants.pageInfo.endCursor }],
+      ['ProductConnections', { id: long.id, withVariants: false, variantsFirst: 1, variantsAfter: null }],
+      ['ProductsCount', { query }],
+      ['ProductDeletions', { first: 5, after: null, query: queries.deletionsFilter(window, 'PRODUCT') }],
+      ['ProductsExist', { ids: [long.id, deletedProduct!.id] }],
+      ['CustomersPage', { first: 50, after: null, query }],
+      ['CustomersCount', { query }],
+      ['CustomersExist', { ids: [keptCustomer!.id, deletedCustomer!.id] }],
+    ];
+    for (const [operation, variables] of cases) {
+      const data = await post(version, operation, variables);
+      expect([operation, answerProblems(ALL_SHOPIFY_DOCUMENTS[operation]!, version, data, variables)]).toEqual([operation, []]);
+    }
+    const deletions = (await post(version, 'ProductDeletions', cases[4]![1])) as { events: { nodes: Array<{ subjectId: string }> } };
+    expect(deletions.events.nodes.map((node) => node.subjectId)).toContain(deletedProduct!.id);
+    const exist = (await post(version, 'CustomersExist', cases[8]![1])) as { nodes: unknown[] };
+    expect(exist.nodes).toEqual([{ __typename: 'Customer', id: keptCustomer!.id }, null]);
+  });
+
   it.each(SUPPORTED_API_VERSIONS)(
     'conform to the Admin API %s schema for the bulk operation documents, running and completed',
     async (version) => {
