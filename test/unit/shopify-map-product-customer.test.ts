@@ -6,8 +6,8 @@ import {
   CUSTOMERS_PAGE_QUERY,
   MAX_CUSTOMERS_PER_REQUEST,
 } from '../../functions/adapters/source/shopify/customers/queries';
-import { toCustomerShape } from '../../functions/adapters/source/shopify/customers/map-customer';
-import { toProductShape } from '../../functions/adapters/source/shopify/products/map-product';
+import { mapShopifyCustomer, toCustomerShape } from '../../functions/adapters/source/shopify/customers/map-customer';
+import { mapShopifyProduct, toProductShape } from '../../functions/adapters/source/shopify/products/map-product';
 import { maxProductsPerRequest, productsPageCost, PRODUCTS_PAGE_QUERY } from '../../functions/adapters/source/shopify/products/queries';
 import { MAX_SINGLE_QUERY_COST } from '../../functions/adapters/source/shopify/queries';
 import { InvalidRecordError } from '../../functions/core/errors';
@@ -50,7 +50,7 @@ function customerNode(overrides: Record<string, unknown> = {}): Record<string, u
   };
 }
 
-function problem(map: (node: unknown) => unknown, node: unknown): InvalidRecordError {
+function problem(map: (node: unknown) => unknown, node?: unknown): InvalidRecordError {
   try {
     map(node);
   } catch (error) {
@@ -146,6 +146,55 @@ describe('a Shopify Customer', () => {
       /^customer gid:\/\/shopify\/Customer\/42: field "state" has no mapping for "BANNED"/,
     );
     expect(toCustomerShape(customerNode({ numberOfOrders: '18446744073709551615' })).orders_count).toBe('18446744073709551615');
+  });
+});
+
+describe("through the stream's validator", () => {
+  it('a product and a customer become the stream records, the Shopify node kept whole as raw', () => {
+    const product = mapShopifyProduct(productNode());
+    expect(product).toMatchObject({ id: 'gid://shopify/Product/42', vendor: 'Acme', productType: 'Kitchen', status: 'active' });
+    expect(product.variants[1]).toEqual({
+      id: 'gid://shopify/ProductVariant/102',
+      sku: null,
+      title: 'Red / 350 ml',
+      price: '1234567890123.10',
+      inventoryQuantity: null,
+    });
+    expect(product.raw).toEqual(productNode());
+    const customer = mapShopifyCustomer(customerNode());
+    expect(customer).toMatchObject({ email: 'ana@example.com', ordersCount: 7, totalSpent: '912.40', currency: 'BRL', state: 'enabled' });
+    expect(customer.raw).toEqual(customerNode());
+  });
+
+  it.each([
+    ['a product without variants', () => mapShopifyProduct(productNode({ variants: { nodes: [] } })), 'variants.nodes'],
+    [
+      'a variant price that is not a decimal',
+      () =>
+        mapShopifyProduct(
+          productNode({
+            variants: { nodes: [{ id: 'gid://shopify/ProductVariant/1', sku: 'A', title: 'T', price: 'free', inventoryQuantity: 1 }] },
+          }),
+        ),
+      'variants.nodes[0].price',
+    ],
+    ['an empty title', () => mapShopifyProduct(productNode({ title: '' })), 'title'],
+    ['a broken updatedAt', () => mapShopifyProduct(productNode({ updatedAt: 'yesterday' })), 'updatedAt'],
+    ['a count past a safe integer', () => mapShopifyCustomer(customerNode({ numberOfOrders: '18446744073709551615' })), 'numberOfOrders'],
+    [
+      'an amount that is not a decimal',
+      () => mapShopifyCustomer(customerNode({ amountSpent: { amount: 1.5, currencyCode: 'USD' } })),
+      'amountSpent.amount',
+    ],
+    [
+      'no currency',
+      () => mapShopifyCustomer(customerNode({ amountSpent: { amount: '1.50', currencyCode: null } })),
+      'amountSpent.currencyCode',
+    ],
+  ])('%s is rejected naming the Shopify field', (_, map, field) => {
+    const error = problem(map, undefined);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(`field "${field}"`);
   });
 });
 

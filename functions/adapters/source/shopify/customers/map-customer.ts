@@ -4,6 +4,9 @@
 // Field meanings: https://shopify.dev/docs/api/admin-graphql/latest/objects/Customer (numberOfOrders is an
 // UnsignedInt64, written as a string; amountSpent a MoneyV2), enums/CustomerState (read Dec 2026).
 import { InvalidRecordError } from '../../../../core/errors';
+import type { Customer } from '../../../../core/streams/customers/customer';
+import { validateCustomer } from '../../../../core/streams/customers/validate-customer';
+import { throughValidator } from '../map-record';
 import { isFields, type Fields } from '../shopify-graphql';
 
 /** CustomerState → the contract's state: the same four, lower-cased. Any other value fails the customer. */
@@ -68,3 +71,6 @@ export function toCustomerShape(node: unknown): Fields {
     updated_at: node.updatedAt,
   };
 }
+
+/** The validated Customer of a Shopify node; `raw` is the node itself. Errors name the Shopify field. */
+export const mapShopifyCustomer: (node: unknown) => Customer = throughValidator(toCustomerShape, validateCustomer, customerSourceField);

@@ -5,6 +5,9 @@
 // Field meanings: https://shopify.dev/docs/api/admin-graphql/latest/objects/Product, objects/ProductVariant,
 // enums/ProductStatus (read Dec 2026).
 import { InvalidRecordError } from '../../../../core/errors';
+import type { Product } from '../../../../core/streams/products/product';
+import { validateProduct } from '../../../../core/streams/products/validate-product';
+import { throughValidator } from '../map-record';
 import { isFields, type Fields } from '../shopify-graphql';
 
 /**
@@ -79,3 +82,6 @@ export function toProductShape(node: unknown): Fields {
     updated_at: node.updatedAt,
   };
 }
+
+/** The validated Product of a Shopify node; `raw` is the node itself. Errors name the Shopify field. */
+export const mapShopifyProduct: (node: unknown) => Product = throughValidator(toProductShape, validateProduct, productSourceField);
