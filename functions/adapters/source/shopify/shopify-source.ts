@@ -86,7 +86,8 @@ export class ShopifySource implements OrderSource {
     this.clock = options.clock ?? Date.now;
     const { deletions } = options;
     if (deletions) {
-      this.fetchDeleted = (request) => deletions.fetchDeleted(request);
+      // A stream without a deletion feed on Shopify (customers) finds deletions by reconciliation alone.
+      if (deletions.hasFeed) this.fetchDeleted = (request) => deletions.fetchDeleted(request);
       this.existing = (ids) => deletions.existing(ids);
     }
   }
@@ -174,8 +175,8 @@ export class ShopifySource implements OrderSource {
     // The file holds the orders as they were when the export ran, not when a page reads them (perhaps days later, for
     // a parked resync): of two versions with one updated_at, one read since the export started is the newer.
     const readAt = place.startedAtMs === undefined ? {} : { readAt: instantFromEpochMs(place.startedAtMs) };
-    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats, ...readAt };
-    return { ...this.page(range.orders, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
+    if (range.done) return { orders: range.records, rejected: range.rejected, nextCursor: null, stats, ...readAt };
+    return { ...this.page(range.records, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
   }
 
   /**

@@ -1,6 +1,7 @@
 // What the Shopify connector needs to know of one stream (orders, products, customers): its documents, what they cost,
 // the connections it reads to their end, the scopes it needs, its bulk export, its deletions and how a node becomes the
 // stream's record. The paged walk, the bulk export and the deletion reads are the same code for every stream.
+import { SourceAuthError } from '../../../core/errors';
 import type { SyncRecord } from '../../../core/record';
 import type { Window } from '../../../core/run-types';
 import type { StreamName } from '../../../core/stream';
@@ -61,4 +62,16 @@ export interface ShopifyStream<R extends SyncRecord> {
   exist: ShopifyDocument & { typename: string };
   /** The validated record of a node; InvalidRecordError (naming the Shopify field) when it cannot be taken. */
   map(node: unknown): R;
+}
+
+/** How a missing scope is fixed, as every scope error says it. */
+export const SCOPE_FIX = "add it to the app's access scopes (and reinstall the app so the token gets it)";
+
+/** The scope check of a stream that needs `read_<what>` (or `write_<what>`) only. */
+export function readScopeCheck(what: string): (granted: ReadonlySet<string>) => void {
+  return (granted) => {
+    if (!granted.has(`read_${what}`) && !granted.has(`write_${what}`)) {
+      throw new SourceAuthError(`the Shopify token lacks the read_${what} scope, needed to read ${what} at all: ${SCOPE_FIX}`);
+    }
+  };
 }

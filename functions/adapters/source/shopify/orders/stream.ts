@@ -19,7 +19,7 @@ import {
   PAGED_DISCOUNT_APPLICATIONS,
   PAGED_SHIPPING_LINES,
 } from '../queries';
-import type { ShopifyStream } from '../shopify-stream';
+import { SCOPE_FIX, type ShopifyStream } from '../shopify-stream';
 
 export interface ShopifyOrdersSettings {
   /** Line items fetched with each order in the page query (default 5: most orders have fewer, and each costs 7 points of every order's requested cost). */
@@ -30,7 +30,6 @@ export interface ShopifyOrdersSettings {
 
 /** Discount applications or shipping lines per follow-up query (100 shipping lines cost 503 points, under the 1000 a query may). */
 const FOLLOW_UP_FIRST = 100;
-const FIX = "add it to the app's access scopes (and reinstall the app so the token gets it)";
 
 /**
  * read_orders to see orders at all, and read_all_orders because without it Shopify hides orders created more than 60
@@ -38,23 +37,14 @@ const FIX = "add it to the app's access scopes (and reinstall the app so the tok
  */
 function checkOrderScopes(granted: ReadonlySet<string>): void {
   if (!granted.has('read_orders') && !granted.has('write_orders')) {
-    throw new SourceAuthError(`the Shopify token lacks the read_orders scope, needed to read orders at all: ${FIX}`);
+    throw new SourceAuthError(`the Shopify token lacks the read_orders scope, needed to read orders at all: ${SCOPE_FIX}`);
   }
   if (!granted.has('read_all_orders')) {
     throw new SourceAuthError(
       `the Shopify token lacks the read_all_orders scope: without it Shopify silently hides orders created more than 60 days ago, ` +
-        `so the copy would miss them (and every change to them); request "Read all orders" access for the app, then ${FIX}`,
+        `so the copy would miss them (and every change to them); request "Read all orders" access for the app, then ${SCOPE_FIX}`,
     );
   }
-}
-
-/** A scope check for a stream that needs `read_<what>` (or `write_<what>`) only. */
-export function readScopeCheck(what: string): (granted: ReadonlySet<string>) => void {
-  return (granted) => {
-    if (!granted.has(`read_${what}`) && !granted.has(`write_${what}`)) {
-      throw new SourceAuthError(`the Shopify token lacks the read_${what} scope, needed to read ${what} at all: ${FIX}`);
-    }
-  };
 }
 
 /** A bulk child line's place in the order node, by its __typename. */
