@@ -1,5 +1,5 @@
-// The OrderSource a Shopify deployment runs: a full resync walks a bulk operation (start, poll, read the result one
-// byte range a page), incremental windows walk the paged `orders` query. The run's cursor says where the walk
+// The source a Shopify deployment runs for one stream: a full resync walks a bulk operation (start, poll, read the
+// result one byte range a page), incremental windows walk the stream's paged query. The run's cursor says where the walk
 // stands, so a retried, continued or resumed page goes on from the last saved place; no step ever sleeps: a page
 // that finds the export not ready asks the state machine to wait (`waitSeconds`). While the result is read the
 // cursor holds the operation's id and a byte offset, never the result's signed URL: the cursor is saved in the
@@ -7,9 +7,11 @@
 // holds it; the bulk export asks Shopify for it when a step needs it.
 import { SourceRequestError, type OrderSyncError } from '../../../core/errors';
 import { instantFromEpochMs } from '../../../core/instant';
+import type { Order } from '../../../core/order';
 import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
+import type { SyncRecord } from '../../../core/record';
 import type { Window } from '../../../core/run-types';
-import { BulkOperationFailedError, BulkResultExpiredError, type BulkOrderExport } from './bulk-export';
+import { BulkOperationFailedError, BulkResultExpiredError, type BulkExport } from './bulk-export';
 import type { ShopifyDeletions } from './shopify-deletions';
 
 /** Where a bulk walk stands; `restarts`: new exports this run has started after one failed or expired. */
@@ -25,13 +27,13 @@ export type BulkPlace =
       startedAtMs?: number;
     };
 
-export interface ShopifySourceOptions {
+export interface ShopifySourceOptions<R extends SyncRecord = Order> {
   /** The paged connector: incremental windows, counts, and full windows when bulk is off. */
   paged: OrderSource;
   /** The bulk export over the same connector; absent: full resyncs page too (SHOPIFY_BULK_RESYNC=false). */
-  bulk?: BulkOrderExport;
-  /** Deleted orders (the `events` feed, `nodes(ids:)`); absent: runs skip the deletion steps. */
-  deletions?: ShopifyDeletions;
+  bulk?: BulkExport<R>;
+  /** Deleted records (the `events` feed where the stream has one, `nodes(ids:)`); absent: runs skip the deletion steps. */
+  deletions?: ShopifyDeletions<R>;
   /** Bytes of the result one page reads (SHOPIFY_BULK_RANGE_BYTES). */
   rangeBytes: number;
   clock?: () => number;
@@ -77,12 +79,12 @@ function noStats(): SourceCallStats {
   return { requests: 0, throttled: 0, retried: 0 };
 }
 
-export class ShopifySource implements OrderSource {
+export class ShopifySource<R extends SyncRecord = Order> implements OrderSource {
   private readonly clock: () => number;
   readonly fetchDeleted?: OrderSource['fetchDeleted'];
   readonly existing?: OrderSource['existing'];
 
-  constructor(private readonly options: ShopifySourceOptions) {
+  constructor(private readonly options: ShopifySourceOptions<R>) {
     this.clock = options.clock ?? Date.now;
     const { deletions } = options;
     if (deletions) {
@@ -120,7 +122,7 @@ export class ShopifySource implements OrderSource {
   }
 
   private async start(
-    bulk: BulkOrderExport,
+    bulk: BulkExport<R>,
     window: Window,
     place: BulkPlace & { phase: 'starting' },
     stats: SourceCallStats,
@@ -141,7 +143,7 @@ export class ShopifySource implements OrderSource {
     return this.page([], next, stats, FIRST_POLL_SECONDS);
   }
 
-  private async poll(bulk: BulkOrderExport, place: BulkPlace & { phase: 'exporting' }, stats: SourceCallStats): Promise<SourcePage> {
+  private async poll(bulk: BulkExport<R>, place: BulkPlace & { phase: 'exporting' }, stats: SourceCallStats): Promise<SourcePage> {
     const status = await bulk.poll(place.operationId, stats);
     if (!status.done) {
       const ageSeconds = (this.clock() - place.startedAtMs) / 1000;
@@ -169,14 +171,16 @@ export class ShopifySource implements OrderSource {
     );
   }
 
-  private async read(bulk: BulkOrderExport, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage> {
+  private async read(bulk: BulkExport<R>, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage> {
     // A result gone for good (EXPIRED, no URL that storage accepts) is BulkResultExpiredError: restarted by bulkPage.
     const range = await bulk.readRange({ operationId: place.operationId, offset: place.offset, maxBytes: this.options.rangeBytes }, stats);
     // The file holds the orders as they were when the export ran, not when a page reads them (perhaps days later, for
     // a parked resync): of two versions with one updated_at, one read since the export started is the newer.
     const readAt = place.startedAtMs === undefined ? {} : { readAt: instantFromEpochMs(place.startedAtMs) };
-    if (range.done) return { orders: range.records, rejected: range.rejected, nextCursor: null, stats, ...readAt };
-    return { ...this.page(range.records, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
+    // engine-rename: SourcePage<R> with `records`
+    const records = range.records as unknown as Order[];
+    if (range.done) return { orders: records, rejected: range.rejected, nextCursor: null, stats, ...readAt };
+    return { ...this.page(records, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
   }
 
   /**
