@@ -2,7 +2,7 @@
 // operationName): their requested cost, the scope each needs, and their answers from the catalogues.
 import { CUSTOMER_NODE_COST, customersPageCost } from '../../../functions/adapters/source/shopify/customers/queries';
 import { productConnectionsCost, productNodeCost, productsPageCost } from '../../../functions/adapters/source/shopify/products/queries';
-import { MAX_CONNECTION_FIRST, orderDeletionsCost, ordersExistCost } from '../../../functions/adapters/source/shopify/queries';
+import { MAX_CONNECTION_FIRST, deletionEventsCost, existCheckCost } from '../../../functions/adapters/source/shopify/queries';
 import { epochMsOf, toInstant } from '../../../functions/core/instant';
 import type { Catalogue, CatalogueStream } from './catalogue';
 import { GraphqlError, windowOf, type Fields } from './operations';
@@ -66,13 +66,13 @@ export class CatalogueOperations {
       case 'CustomersPage':
         return customersPageCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
       case 'ProductDeletions':
-        return orderDeletionsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
+        return deletionEventsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
       case 'ProductsExist':
       case 'CustomersExist':
         if (!Array.isArray(variables.ids) || variables.ids.length > MAX_CONNECTION_FIRST) {
           throw new GraphqlError(`ids must be a list of at most ${MAX_CONNECTION_FIRST} ids`, 'BAD_USER_INPUT');
         }
-        return ordersExistCost(variables.ids.length);
+        return existCheckCost(variables.ids.length);
       default:
         return 1;
     }

@@ -13,8 +13,8 @@ import {
   type OrderConnection,
   orderNodeCost,
   ORDERS_COUNT_COST,
-  orderDeletionsCost,
-  ordersExistCost,
+  deletionEventsCost,
+  existCheckCost,
   ordersPageCost,
 } from '../../../functions/adapters/source/shopify/queries';
 import type { Instant } from '../../../functions/core/order';
@@ -117,12 +117,12 @@ export class ShopifyOperations {
       case 'RunningBulkOperations':
         return RUNNING_BULK_OPERATIONS_COST;
       case 'OrderDeletions':
-        return orderDeletionsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
+        return deletionEventsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
       case 'OrdersExist':
         if (!Array.isArray(variables.ids) || variables.ids.length > MAX_CONNECTION_FIRST) {
           throw new GraphqlError(`ids must be a list of at most ${MAX_CONNECTION_FIRST} ids`, 'BAD_USER_INPUT');
         }
-        return ordersExistCost(variables.ids.length);
+        return existCheckCost(variables.ids.length);
       default:
         throw new GraphqlError(
           `the fake serves the orders, products and customers documents of the connector and the bulk operations, not ${JSON.stringify(operation)}`,

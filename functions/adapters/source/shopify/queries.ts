@@ -292,12 +292,12 @@ export const ORDERS_EXIST_QUERY = `query OrdersExist($ids: [ID!]!) {
 }`;
 
 /** A connection of `first` events (2 for the connection, 1 a node). */
-export function orderDeletionsCost(first: number): number {
+export function deletionEventsCost(first: number): number {
   return 2 + first;
 }
 
 /** One point a node asked for, one for the query. */
-export function ordersExistCost(ids: number): number {
+export function existCheckCost(ids: number): number {
   return 1 + ids;
 }
 

@@ -6,7 +6,7 @@ import { parseInstant } from '../../../core/instant';
 import { EXISTING_IDS_MAX } from '../../../core/limits';
 import type { DeletedPage, DeletedPageRequest, Deletion, SourceCallStats } from '../../../core/ports';
 import type { SyncRecord } from '../../../core/record';
-import { deletionsFilter, MAX_CONNECTION_FIRST, orderDeletionsCost, ordersExistCost } from './queries';
+import { deletionsFilter, MAX_CONNECTION_FIRST, deletionEventsCost, existCheckCost } from './queries';
 import { connection, isFields } from './shopify-graphql';
 import type { ShopifyPagedSource } from './shopify-paged-source';
 
@@ -26,7 +26,7 @@ export class ShopifyDeletions<R extends SyncRecord = SyncRecord> {
     await this.shopify.checkScopes(stats);
     const first = Math.min(Math.max(1, limit), MAX_CONNECTION_FIRST);
     const variables = { first, after: cursor, query: deletionsFilter(window, feed.subjectType) };
-    const data = await this.shopify.graphql(feed.operation, feed.document, variables, orderDeletionsCost(first), stats);
+    const data = await this.shopify.graphql(feed.operation, feed.document, variables, deletionEventsCost(first), stats);
     const page = connection(isFields(data) ? data.events : undefined, 'an events page');
     const deletions: Deletion[] = [];
     for (const node of page.nodes) {
@@ -52,7 +52,7 @@ export class ShopifyDeletions<R extends SyncRecord = SyncRecord> {
     }
     const stats: SourceCallStats = { requests: 0, throttled: 0, retried: 0 };
     await this.shopify.checkScopes(stats);
-    const data = await this.shopify.graphql(exist.operation, exist.document, { ids }, ordersExistCost(ids.length), stats);
+    const data = await this.shopify.graphql(exist.operation, exist.document, { ids }, existCheckCost(ids.length), stats);
     const nodes = isFields(data) ? data.nodes : undefined;
     if (!Array.isArray(nodes)) throw new InvalidPageError('Shopify answered nodes(ids:) without a nodes array');
     const found = new Set<string>();
