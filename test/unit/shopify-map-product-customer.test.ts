@@ -10,7 +10,10 @@ import { mapShopifyCustomer, toCustomerShape } from '../../functions/adapters/so
 import { mapShopifyProduct, toProductShape } from '../../functions/adapters/source/shopify/products/map-product';
 import { maxProductsPerRequest, productsPageCost, PRODUCTS_PAGE_QUERY } from '../../functions/adapters/source/shopify/products/queries';
 import { MAX_SINGLE_QUERY_COST } from '../../functions/adapters/source/shopify/queries';
-import { InvalidRecordError } from '../../functions/core/errors';
+import { assemble } from '../../functions/adapters/source/shopify/bulk-jsonl';
+import { shopifyCustomersStream } from '../../functions/adapters/source/shopify/customers/stream';
+import { shopifyProductsStream } from '../../functions/adapters/source/shopify/products/stream';
+import { InvalidPageError, InvalidRecordError } from '../../functions/core/errors';
 import { answerProblems, SUPPORTED_API_VERSIONS } from '../support/shopify-schema';
 
 function productNode(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -208,5 +211,44 @@ describe('the cost of a page', () => {
     }
     expect(MAX_CUSTOMERS_PER_REQUEST).toBe(250);
     expect(customersPageCost(MAX_CUSTOMERS_PER_REQUEST)).toBeLessThanOrEqual(MAX_SINGLE_QUERY_COST);
+  });
+});
+
+describe('a bulk result of products or customers', () => {
+  const products = shopifyProductsStream();
+  const line = (value: unknown) => `${JSON.stringify(value)}\n`;
+  const { variants, ...own } = productNode();
+  const [first, second] = (variants as { nodes: Array<Record<string, unknown>> }).nodes;
+  const child = (variant: Record<string, unknown>) => line({ __typename: 'ProductVariant', ...variant, __parentId: own.id });
+  const text = line(own) + child(first!) + child(second!) + line({ ...own, id: 'gid://shopify/Product/43' });
+
+  it('reassembles each product with its variant lines, mapped the same as a paged node', () => {
+    const { nodes } = assemble(Buffer.from(text), true, 0, products);
+    expect(nodes).toHaveLength(2);
+    expect(mapShopifyProduct(nodes[0]).variants).toEqual(mapShopifyProduct(productNode()).variants);
+    expect(nodes[1]).toEqual({ ...own, id: 'gid://shopify/Product/43', variants: { nodes: [] } });
+  });
+
+  it('leaves a product whose variants may go on past the range for the next range, which starts at its first byte', () => {
+    const cut = Buffer.from(text.slice(0, text.indexOf(child(second!)) + 10));
+    expect(assemble(cut, false, 0, products)).toEqual({ nodes: [], consumed: 0 });
+    // The next product's line, whole, closes the first; the next, not known to be whole, waits for the next range.
+    const next = assemble(Buffer.from(text), false, 0, products);
+    expect(next.nodes.map((node) => node.id)).toEqual([own.id]);
+    expect(next.consumed).toBe(Buffer.byteLength(text.slice(0, text.lastIndexOf(line({ ...own, id: 'gid://shopify/Product/43' })))));
+  });
+
+  it('refuses a child it does not know, naming the product', () => {
+    const stray = line(own) + line({ __typename: 'LineItem', id: 'x', __parentId: own.id });
+    expect(() => assemble(Buffer.from(stray), true, 0, products)).toThrow(InvalidPageError);
+    expect(() => assemble(Buffer.from(line({ __typename: 'ProductVariant', id: 'x', __parentId: own.id })), true, 0, products)).toThrow(
+      /must start at a product's first byte/,
+    );
+  });
+
+  it('reads customer lines, which have no children, one node each', () => {
+    const customers = line(customerNode()) + line(customerNode({ id: 'gid://shopify/Customer/43' }));
+    const { nodes } = assemble(Buffer.from(customers), true, 0, shopifyCustomersStream());
+    expect(nodes.map((node) => mapShopifyCustomer(node).id)).toEqual(['gid://shopify/Customer/42', 'gid://shopify/Customer/43']);
   });
 });
