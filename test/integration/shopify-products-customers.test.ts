@@ -40,8 +40,8 @@ async function walk<R extends SyncRecord>(
   source: ShopifySource<R>,
   window: Window,
   limit = 50,
-): Promise<{ records: R[]; pages: SourcePage[] }> {
-  const pages: SourcePage[] = [];
+): Promise<{ records: R[]; pages: SourcePage<R>[] }> {
+  const pages: SourcePage<R>[] = [];
   let cursor: string | null = null;
   do {
     const page = await source.fetchPage({ window, cursor, limit });
@@ -50,7 +50,7 @@ async function walk<R extends SyncRecord>(
     cursor = page.nextCursor;
   } while (cursor !== null && pages.length < 500);
   expect(cursor).toBeNull();
-  return { records: pages.flatMap((page) => page.orders as unknown as R[]), pages };
+  return { records: pages.flatMap((page) => page.records), pages };
 }
 
 const versions = (records: SyncRecord[]) => records.map((record) => ({ id: record.id, updatedAt: record.updatedAt }));
@@ -132,7 +132,7 @@ describe('an incremental window', () => {
     let cursor: string | null = null;
     do {
       const page = await source.fetchPage({ window, cursor, limit: 10 });
-      seen.push(...(page.orders as unknown as Product[]));
+      seen.push(...page.records);
       cursor = page.nextCursor;
       now += 1_000; // three changes a second land between pages
     } while (cursor !== null);
@@ -237,7 +237,7 @@ it('a products export and an orders export started together take turns for the o
     const run = runs.filter((candidate) => !candidate.done).sort((a, b) => a.dueAt - b.dueAt)[0]!;
     now = Math.max(now, run.dueAt);
     const page = await run.source.fetchPage({ window, cursor: run.cursor, limit: 100 });
-    run.records.push(...(page.orders as unknown as SyncRecord[]));
+    run.records.push(...page.records);
     if (page.nextCursor !== null && decodeBulkPlace(page.nextCursor).phase === 'starting') run.blocked++;
     run.cursor = page.nextCursor;
     run.done = page.nextCursor === null;

@@ -18,7 +18,7 @@ import type { SourceCallStats } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { describeNetworkError } from '../http-client';
 import { quoteSource } from '../quote';
-import { screenOrder, type RejectedOrder } from '../../../core/quarantine';
+import { screenRecord, type RejectedRecord } from '../../../core/quarantine';
 import type { Order } from '../../../core/order';
 import type { SyncRecord } from '../../../core/record';
 import { assemble } from './bulk-jsonl';
@@ -281,12 +281,11 @@ export class ShopifyBulkExport<R extends SyncRecord = Order> implements BulkExpo
       if (nodes.length > 0 || atEnd) {
         // The same mapping and validation as the paged query: a node it cannot take is set aside as there.
         const records: R[] = [];
-        const rejected: RejectedOrder[] = [];
+        const rejected: RejectedRecord[] = [];
         for (const node of nodes) {
-          // engine-rename: screenRecord takes any stream's mapping
-          const screened = screenOrder(node, stream.map as unknown as (node: unknown) => Order, records.length);
+          const screened = screenRecord(node, stream.map, records.length);
           if ('rejected' in screened) rejected.push(screened.rejected);
-          else records.push(screened.order as unknown as R);
+          else records.push(screened.record);
         }
         const nextOffset = offset + consumed;
         return { records, rejected, nextOffset, done: atEnd && nextOffset >= got.fileSize, fileSize: got.fileSize, stats };

@@ -4,7 +4,7 @@ import { OrderSyncError, SourceUnavailableError } from '../../../core/errors';
 import type { Instant, Order } from '../../../core/order';
 import type { SyncRecord } from '../../../core/record';
 import type { SourceCallStats } from '../../../core/ports';
-import type { RejectedOrder } from '../../../core/quarantine';
+import type { RejectedRecord } from '../../../core/quarantine';
 import type { Window } from '../../../core/run-types';
 
 export type BulkStart =
@@ -40,7 +40,7 @@ export interface BulkRange<R extends SyncRecord = Order> {
   /** The complete records of the range, mapped and validated, in file order. */
   records: R[];
   /** The range's records the mapping could not take (quarantined by the core), with their place in the range. */
-  rejected: RejectedOrder[];
+  rejected: RejectedRecord[];
   /** Where the next range starts: the first byte of the first record not returned (the file's size when done). */
   nextOffset: number;
   /** Nothing is left after nextOffset. */

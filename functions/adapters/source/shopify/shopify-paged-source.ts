@@ -13,9 +13,8 @@
 // - access scopes (read_orders and read_all_orders, read_products, read_customers): https://shopify.dev/docs/api/usage/access-scopes
 import { InvalidPageError, SourceAuthError, SourceRequestError, SourceUnavailableError } from '../../../core/errors';
 import { PAGE_SIZE_MAX } from '../../../core/limits';
-import type { Order } from '../../../core/order';
-import type { PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
-import { screenOrder, type RejectedOrder } from '../../../core/quarantine';
+import type { PageRequest, RecordSource, SourceCallStats, SourcePage } from '../../../core/ports';
+import { screenRecord, type RejectedRecord } from '../../../core/quarantine';
 import type { SyncRecord } from '../../../core/record';
 import type { Window } from '../../../core/run-types';
 import { DEFAULT_RETRY_AFTER_MS, header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from '../http-client';
@@ -66,7 +65,7 @@ type Slices = Record<string, { first: number; after: string | null }>;
 
 const TOKEN_HINT = 'check the Shopify Admin API access token (ORDERS_API_TOKEN_SECRET_ARN in AWS, ORDERS_API_TOKEN locally)';
 
-export class ShopifyPagedSource<R extends SyncRecord> {
+export class ShopifyPagedSource<R extends SyncRecord> implements RecordSource<R> {
   private readonly endpoint: URL;
   private readonly client: HttpClient;
   private readonly maxRequestsPerPage: number;
@@ -90,7 +89,7 @@ export class ShopifyPagedSource<R extends SyncRecord> {
     this.maxPageMs = options.maxPageMs ?? DEFAULTS.maxPageMs;
   }
 
-  async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
+  async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage<R>> {
     if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_SIZE_MAX) {
       throw new SourceRequestError(`page size must be an integer in 1..${PAGE_SIZE_MAX}, got ${limit}`);
     }
@@ -100,7 +99,7 @@ export class ShopifyPagedSource<R extends SyncRecord> {
     let position: WalkCursor | null = cursor === null ? null : decodeCursor(cursor);
     const { stream } = this;
     const records: R[] = [];
-    const rejected: RejectedOrder[] = [];
+    const rejected: RejectedRecord[] = [];
     // A page holds `limit` nodes, the rejected ones included.
     const taken = () => records.length + rejected.length;
     const startedAt = this.client.clock();
@@ -115,14 +114,13 @@ export class ShopifyPagedSource<R extends SyncRecord> {
       for (const node of page.nodes) {
         const whole = await this.wholeRecord(node, stats);
         if (whole === null) continue;
-        // engine-rename: screenRecord takes any stream's mapping
-        const screened = screenOrder(whole, stream.map as unknown as (node: unknown) => Order, records.length);
+        const screened = screenRecord(whole, stream.map, records.length);
         // A node the mapping cannot take is the page's rejected one (quarantined by the core); the sort is checked on the others.
         if ('rejected' in screened) {
           rejected.push(screened.rejected);
           continue;
         }
-        const record = screened.order as unknown as R;
+        const { record } = screened;
         // sortKey UPDATED_AT is the one ordering the walk relies on: a page that breaks it is not what the docs promise.
         if (lastUpdatedAt !== null && record.updatedAt < lastUpdatedAt) {
           throw new InvalidPageError(
@@ -132,15 +130,10 @@ export class ShopifyPagedSource<R extends SyncRecord> {
         lastUpdatedAt = record.updatedAt;
         records.push(record);
       }
-      if (!page.hasNextPage) return this.sourcePage(records, rejected, null, stats);
+      if (!page.hasNextPage) return { records, rejected, nextCursor: null, stats };
       position = { c: page.endCursor!, u: lastUpdatedAt };
     }
-    return this.sourcePage(records, rejected, encodeCursor(position!), stats);
-  }
-
-  // engine-rename: SourcePage<R> with `records`
-  private sourcePage(records: R[], rejected: RejectedOrder[], nextCursor: string | null, stats: SourceCallStats): SourcePage {
-    return { orders: records as unknown as Order[], rejected, nextCursor, stats };
+    return { records, rejected, nextCursor: encodeCursor(position!), stats };
   }
 
   async count(window: Window): Promise<number> {

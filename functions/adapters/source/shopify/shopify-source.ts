@@ -8,7 +8,7 @@
 import { SourceRequestError, type OrderSyncError } from '../../../core/errors';
 import { instantFromEpochMs } from '../../../core/instant';
 import type { Order } from '../../../core/order';
-import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
+import type { Log, PageRequest, RecordSource, SourceCallStats, SourcePage } from '../../../core/ports';
 import type { SyncRecord } from '../../../core/record';
 import type { Window } from '../../../core/run-types';
 import { BulkOperationFailedError, BulkResultExpiredError, type BulkExport } from './bulk-export';
@@ -29,7 +29,7 @@ export type BulkPlace =
 
 export interface ShopifySourceOptions<R extends SyncRecord = Order> {
   /** The paged connector: incremental windows, counts, and full windows when bulk is off. */
-  paged: OrderSource;
+  paged: RecordSource<R>;
   /** The bulk export over the same connector; absent: full resyncs page too (SHOPIFY_BULK_RESYNC=false). */
   bulk?: BulkExport<R>;
   /** Deleted records (the `events` feed where the stream has one, `nodes(ids:)`); absent: runs skip the deletion steps. */
@@ -79,10 +79,10 @@ function noStats(): SourceCallStats {
   return { requests: 0, throttled: 0, retried: 0 };
 }
 
-export class ShopifySource<R extends SyncRecord = Order> implements OrderSource {
+export class ShopifySource<R extends SyncRecord = Order> implements RecordSource<R> {
   private readonly clock: () => number;
-  readonly fetchDeleted?: OrderSource['fetchDeleted'];
-  readonly existing?: OrderSource['existing'];
+  readonly fetchDeleted?: RecordSource['fetchDeleted'];
+  readonly existing?: RecordSource['existing'];
 
   constructor(private readonly options: ShopifySourceOptions<R>) {
     this.clock = options.clock ?? Date.now;
@@ -94,7 +94,7 @@ export class ShopifySource<R extends SyncRecord = Order> implements OrderSource 
     }
   }
 
-  async fetchPage(request: PageRequest): Promise<SourcePage> {
+  async fetchPage(request: PageRequest): Promise<SourcePage<R>> {
     const { window, cursor } = request;
     // A run goes on the way it began: a bulk cursor stays bulk, a paged one paged, whatever the setting says now.
     if (cursor?.startsWith(BULK_PREFIX)) return this.bulkPage(window, decodeBulkPlace(cursor));
@@ -107,7 +107,7 @@ export class ShopifySource<R extends SyncRecord = Order> implements OrderSource 
     return this.options.paged.count(window);
   }
 
-  private async bulkPage(window: Window, place: BulkPlace): Promise<SourcePage> {
+  private async bulkPage(window: Window, place: BulkPlace): Promise<SourcePage<R>> {
     const bulk = this.options.bulk;
     if (!bulk) throw new SourceRequestError('this run began as a Shopify bulk export, but the connector was built without one');
     const stats = noStats();
@@ -126,7 +126,7 @@ export class ShopifySource<R extends SyncRecord = Order> implements OrderSource 
     window: Window,
     place: BulkPlace & { phase: 'starting' },
     stats: SourceCallStats,
-  ): Promise<SourcePage> {
+  ): Promise<SourcePage<R>> {
     const started = await bulk.start({ window, blockedSinceMs: place.blockedSinceMs }, stats);
     if (started.kind === 'blocked') {
       this.options.logger?.info('Shopify bulk export waits: another bulk query of the app holds the slot', {
@@ -143,7 +143,7 @@ export class ShopifySource<R extends SyncRecord = Order> implements OrderSource 
     return this.page([], next, stats, FIRST_POLL_SECONDS);
   }
 
-  private async poll(bulk: BulkExport<R>, place: BulkPlace & { phase: 'exporting' }, stats: SourceCallStats): Promise<SourcePage> {
+  private async poll(bulk: BulkExport<R>, place: BulkPlace & { phase: 'exporting' }, stats: SourceCallStats): Promise<SourcePage<R>> {
     const status = await bulk.poll(place.operationId, stats);
     if (!status.done) {
       const ageSeconds = (this.clock() - place.startedAtMs) / 1000;
@@ -162,7 +162,7 @@ export class ShopifySource<R extends SyncRecord = Order> implements OrderSource 
       bytes: status.fileSize,
     });
     // An empty window completes with no file: nothing to read.
-    if (!status.hasResult) return { orders: [], rejected: [], nextCursor: null, stats };
+    if (!status.hasResult) return { records: [], rejected: [], nextCursor: null, stats };
     return this.page(
       [],
       { phase: 'reading', restarts: place.restarts, operationId: place.operationId, offset: 0, startedAtMs: place.startedAtMs },
@@ -171,23 +171,21 @@ export class ShopifySource<R extends SyncRecord = Order> implements OrderSource 
     );
   }
 
-  private async read(bulk: BulkExport<R>, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage> {
+  private async read(bulk: BulkExport<R>, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage<R>> {
     // A result gone for good (EXPIRED, no URL that storage accepts) is BulkResultExpiredError: restarted by bulkPage.
     const range = await bulk.readRange({ operationId: place.operationId, offset: place.offset, maxBytes: this.options.rangeBytes }, stats);
     // The file holds the orders as they were when the export ran, not when a page reads them (perhaps days later, for
     // a parked resync): of two versions with one updated_at, one read since the export started is the newer.
     const readAt = place.startedAtMs === undefined ? {} : { readAt: instantFromEpochMs(place.startedAtMs) };
-    // engine-rename: SourcePage<R> with `records`
-    const records = range.records as unknown as Order[];
-    if (range.done) return { orders: records, rejected: range.rejected, nextCursor: null, stats, ...readAt };
-    return { ...this.page(records, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
+    if (range.done) return { records: range.records, rejected: range.rejected, nextCursor: null, stats, ...readAt };
+    return { ...this.page(range.records, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
   }
 
   /**
    * The export failed, was canceled, or its result is gone (a resume past the URL's 7 days): start a new one over the
    * same window from its first byte. Orders already stored come again and count as unchanged, so counts stay exact.
    */
-  private restart(place: BulkPlace, error: OrderSyncError, stats: SourceCallStats): SourcePage {
+  private restart(place: BulkPlace, error: OrderSyncError, stats: SourceCallStats): SourcePage<R> {
     if (place.restarts >= MAX_EXPORT_RESTARTS) {
       // The same error (its name is what Catch and the run's record show), saying what was tried.
       error.message = `${error.message} (after ${place.restarts} new exports in this run; request a new full resync once Shopify's export works again)`;
@@ -207,12 +205,12 @@ export class ShopifySource<R extends SyncRecord = Order> implements OrderSource 
   }
 
   private page(
-    orders: SourcePage['orders'],
+    records: R[],
     next: BulkPlace,
     stats: SourceCallStats,
     waitSeconds: number,
-    rejected: SourcePage['rejected'] = [],
-  ): SourcePage {
-    return { orders, rejected, nextCursor: encodeBulkPlace(next), stats, ...(waitSeconds > 0 ? { waitSeconds } : {}) };
+    rejected: SourcePage<R>['rejected'] = [],
+  ): SourcePage<R> {
+    return { records, rejected, nextCursor: encodeBulkPlace(next), stats, ...(waitSeconds > 0 ? { waitSeconds } : {}) };
   }
 }
