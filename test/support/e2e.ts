@@ -6,6 +6,8 @@ import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../../functions/adapters
 import { DynamoRecordStore } from '../../functions/adapters/dynamodb/record-store';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { StoredVersion } from '../../functions/core/ports';
+import type { StreamName } from '../../functions/core/stream';
+import { bindingOf, copyTableVariable } from '../../functions/streams';
 import type { SyncState } from '../../functions/core/run-types';
 import type { ExecutionInput } from '../../functions/core/run-state';
 import type { LocalStack } from '../../local/aws/stack';
@@ -104,16 +106,37 @@ export async function emptyCopy(stack: LocalStack): Promise<void> {
   }
 }
 
-/** Every stored order's version: id → updated_at and the tag of the write that stored it. */
-export async function storedVersions(stack: LocalStack): Promise<Map<string, StoredVersion>> {
-  const { orders, close } = stores(stack);
+/** The stream's copy table as the functions find it (its variable in the stack's environment), through its item mapping. */
+function copyStore(stack: LocalStack, stream: StreamName) {
+  const variable = copyTableVariable(stream);
+  const tableName = stack.operatorEnvironment[variable];
+  if (tableName === undefined) throw new Error(`the local stack's environment names no ${variable} for the ${stream} copy`);
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  return { store: new DynamoRecordStore({ client, tableName, items: bindingOf(stream).items }), close: () => client.destroy() };
+}
+
+/** Every stored record's version (tombstones included) in the stream's copy: id → updated_at and the tag of the write that stored it. */
+export async function storedVersions(stack: LocalStack, stream: StreamName = 'orders'): Promise<Map<string, StoredVersion>> {
+  const { store, close } = copyStore(stack, stream);
   const versions = new Map<string, StoredVersion>();
   try {
-    for await (const version of orders.scanVersions()) versions.set(version.id, version);
+    for await (const version of store.scanVersions()) versions.set(version.id, version);
   } finally {
     close();
   }
   return versions;
+}
+
+/** Every live record of the stream's copy as its item mapping reads it back (the flat fields, the raw payload). */
+export async function storedRecords<Stored>(stack: LocalStack, stream: StreamName): Promise<Stored[]> {
+  const { store, close } = copyStore(stack, stream);
+  const records: Stored[] = [];
+  try {
+    for await (const record of store.scanAll()) records.push(record as Stored);
+  } finally {
+    close();
+  }
+  return records;
 }
 
 /** What differs between the synced copy and the source: missing ids, stale versions, extra (live, not at the source) ids. */
