@@ -2,6 +2,7 @@
 // the token from the environment (local) or Secrets Manager (AWS, cached, re-read after rotation).
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cachedSecret } from '../adapters/aws/secret';
+import { DynamoSendSlots } from '../adapters/dynamodb/send-slots-store';
 import { HttpSource } from '../adapters/source/http-source';
 import { ReadAheadSource } from '../adapters/source/read-ahead-source';
 import { SHOPIFY_STREAMS, shopifyStreamSource } from '../adapters/source/shopify/streams';
@@ -13,6 +14,7 @@ import { log } from '../logger';
 import type { StreamName } from '../core/stream';
 import { bindingOf } from '../streams';
 import { traced } from '../tracer';
+import { documentClient } from './stores';
 
 /** The token getter: the environment locally, Secrets Manager (cached, re-read after rotation) in AWS. */
 function sourceToken(cfg: Config): () => Promise<string> {
@@ -43,7 +45,9 @@ export function recordSource(cfg: Config, stream: StreamName): RecordSource {
     return source;
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
-  return new HttpSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log, stream: bindingOf(stream).model });
+  // Every stream's steps reserve their send times from one item: the token's budget is one, whatever the streams.
+  const sendSlots = new DynamoSendSlots({ client: documentClient(cfg), tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE });
+  return new HttpSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log, stream: bindingOf(stream).model, sendSlots });
 }
 
 /**

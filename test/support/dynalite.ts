@@ -36,11 +36,13 @@ export function useDynalite(): TestDynamo {
   return dynamo;
 }
 
-/** Both tables under names no other test uses, created and ACTIVE. */
+/** Every table under names no other test uses, created and ACTIVE. */
 export async function createTestTables(endpoint: string): Promise<TableNames> {
   const suffix = randomUUID().slice(0, 8);
   const names: TableNames = {
     ordersTable: `orders-${suffix}`,
+    productsTable: `products-${suffix}`,
+    customersTable: `customers-${suffix}`,
     syncStateTable: `sync-state-${suffix}`,
     quarantineTable: `quarantine-${suffix}`,
   };

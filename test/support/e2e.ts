@@ -2,12 +2,12 @@
 // sync state, and compare the copy with the fake source's ground truth.
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
+import { COPY_TABLE_KEY, copyTableName, SYNC_STATE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
+import { STREAM_NAMES, type StreamName } from '../../functions/core/stream';
 import { DynamoRecordStore } from '../../functions/adapters/dynamodb/record-store';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { StoredVersion } from '../../functions/core/ports';
-import type { StreamName } from '../../functions/core/stream';
-import { bindingOf, copyTableVariable } from '../../functions/streams';
+import { bindingOf } from '../../functions/streams';
 import type { SyncState } from '../../functions/core/run-types';
 import type { ExecutionInput } from '../../functions/core/run-state';
 import type { LocalStack } from '../../local/aws/stack';
@@ -66,13 +66,13 @@ export function thousandMore(amount: unknown): string {
 }
 
 /**
- * Deletes every order, tombstone and stream state: the stack's tables as a fresh stack's, so a file's next scenario
+ * Deletes every stream's records and tombstones and every stream state: the stack's tables as a fresh stack's, so a file's next scenario
  * can start from an empty copy without starting another stack. Nothing may be running.
  */
 export async function emptyCopy(stack: LocalStack): Promise<void> {
   const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
   const tables = [
-    { name: stack.tables.ordersTable, key: ORDERS_TABLE_KEY.partitionKey },
+    ...STREAM_NAMES.map((stream) => ({ name: copyTableName(stack.tables, stream), key: COPY_TABLE_KEY.partitionKey })),
     { name: stack.tables.syncStateTable, key: SYNC_STATE_TABLE_KEY.partitionKey },
   ];
   try {
@@ -106,11 +106,28 @@ export async function emptyCopy(stack: LocalStack): Promise<void> {
   }
 }
 
-/** The stream's copy table as the functions find it (its variable in the stack's environment), through its item mapping. */
+/** The ids of every item in the stream's copy table (live records and tombstones), sorted. */
+export async function copyTableIds(stack: LocalStack, stream: StreamName): Promise<string[]> {
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  const ids: string[] = [];
+  try {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({ TableName: copyTableName(stack.tables, stream), ProjectionExpression: 'id', ExclusiveStartKey: startKey }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.id));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  } finally {
+    client.destroy();
+  }
+  return ids.sort();
+}
+
+/** The stream's copy table, through its item mapping. */
 function copyStore(stack: LocalStack, stream: StreamName) {
-  const variable = copyTableVariable(stream);
-  const tableName = stack.operatorEnvironment[variable];
-  if (tableName === undefined) throw new Error(`the local stack's environment names no ${variable} for the ${stream} copy`);
+  const tableName = copyTableName(stack.tables, stream);
   const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
   return { store: new DynamoRecordStore({ client, tableName, items: bindingOf(stream).items }), close: () => client.destroy() };
 }
