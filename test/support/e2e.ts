@@ -159,9 +159,10 @@ export async function storedRecords<Stored>(stack: LocalStack, stream: StreamNam
 /** What differs between the synced copy and the source: missing ids, stale versions, extra (live, not at the source) ids. */
 export async function copyDifferences(
   stack: E2eStack,
+  stream: StreamName = 'orders',
 ): Promise<{ missing: string[]; stale: string[]; extra: string[]; sourceCount: number }> {
-  const truth = stack.fake.truth();
-  const stored = await storedVersions(stack);
+  const truth = stack.fake.stream(stream).truth();
+  const stored = await storedVersions(stack, stream);
   // A tombstone is no order of the copy: a deleted order the copy kept live is `extra`.
   for (const [id, version] of stored) if (version.deletedAt !== null) stored.delete(id);
   const missing: string[] = [];
