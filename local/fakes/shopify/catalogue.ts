@@ -32,6 +32,8 @@ export interface CatalogueOptions {
   clock: () => number;
   /** How far back the generated history goes (default 400 days). */
   historyDays?: number;
+  /** Where the generated history ends (default: the clock at construction): kept, the same catalogue comes back after a restart. */
+  historyEndsAtMs?: number;
 }
 
 const TYPENAME: Readonly<Record<CatalogueStream, string>> = { products: 'Product', customers: 'Customer' };
@@ -68,7 +70,7 @@ export class Catalogue {
     this.stream = options.stream;
     this.clock = options.clock;
     this.random = new SeededRandom(hash32(options.seed, options.stream === 'products' ? 0x9a0d : 0xc057));
-    const now = options.clock();
+    const now = options.historyEndsAtMs ?? options.clock();
     const span = (options.historyDays ?? 400) * DAY_MS;
     for (let number = 1; number <= options.count; number++) {
       const createdMs = wholeSecond(now - span + Math.floor(this.random.next() * span * 0.9));
@@ -77,7 +79,7 @@ export class Catalogue {
       this.entries.set(number, { number, createdMs, updatedMs: Math.max(createdMs, updatedMs), version: 0, patch: null });
     }
     this.nextNumber = options.count + 1;
-    this.liveSinceMs = now;
+    this.liveSinceMs = options.clock();
   }
 
   gid(number: number): string {

@@ -98,8 +98,10 @@ export class FakeShopify {
     this.bucket = new CostBucket(clock, options.bucket);
     this.faultRandom = new SeededRandom(hash32(seed, 0x5f17));
     const shopClock = (): number => epochMsOf(this.shop.now());
-    this.products = new Catalogue({ stream: 'products', count: options.products ?? 100, seed, clock: shopClock });
-    this.customers = new Catalogue({ stream: 'customers', count: options.customers ?? 100, seed, clock: shopClock });
+    // The orders' history end, when the shop's is kept (npm start's data dir), ends the catalogues' too.
+    const history = options.shop?.historyEndsAtMs === undefined ? {} : { historyEndsAtMs: options.shop.historyEndsAtMs };
+    this.products = new Catalogue({ stream: 'products', count: options.products ?? 100, seed, clock: shopClock, ...history });
+    this.customers = new Catalogue({ stream: 'customers', count: options.customers ?? 100, seed, clock: shopClock, ...history });
     this.bulkOperations = createBulkOperations({
       clock,
       rate: options.bulkRate,
