@@ -76,7 +76,8 @@ describe('products and customers on a Shopify shop: full resyncs taking turns fo
     stack = await startE2eStack({
       shopify: {
         shop: { orders: 20, seed: 23 },
-        bulkRate: 40,
+        // Slow exports (some 10 s and 7 s), so the second stream surely finds the slot taken, however slow its start.
+        bulkRate: 25,
         products: PRODUCTS,
         customers: CUSTOMERS,
         bucket: { maximumAvailable: 1e7, restoreRate: 1e7 },
