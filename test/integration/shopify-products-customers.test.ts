@@ -20,7 +20,10 @@ let now: number;
 let fake: FakeShopify;
 const closers: Array<{ close(): Promise<void> }> = [];
 
-function sourceOf<R extends SyncRecord>(stream: 'products' | 'customers', options: { bulk?: boolean } = {}): ShopifySource<R> {
+function sourceOf<R extends SyncRecord>(
+  stream: 'products' | 'customers',
+  options: { bulk?: boolean; sleep?: (ms: number) => Promise<void> } = {},
+): ShopifySource<R> {
   const descriptor = (stream === 'products' ? SHOPIFY_STREAMS.products({ variantsPerProduct: 4 }) : SHOPIFY_STREAMS.customers()) as never;
   const { source, paged } = shopifyStreamSource<R>(descriptor, {
     shopDomain: fake.url,
@@ -30,6 +33,7 @@ function sourceOf<R extends SyncRecord>(stream: 'products' | 'customers', option
     clock: () => now,
     bulkResync: options.bulk ?? true,
     rangeBytes: 8 * 1024,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
   });
   closers.push(paged as ShopifyPagedSource<R>);
   return source;
@@ -191,6 +195,41 @@ it('a node the mapping refuses is set aside naming the Shopify field, and the re
   const rejected = pages.flatMap((page) => page.rejected);
   expect(rejected.map((entry) => [entry.id, entry.field])).toEqual([[broken, 'variants.nodes[0].price']]);
   expect(records).toHaveLength(129);
+});
+
+it("goes on in smaller requests when the shop's one bucket is drained by others as fast as it refills (other streams at once)", async () => {
+  const fullRequest = SHOPIFY_STREAMS.products({ variantsPerProduct: 4 }).page.cost(100);
+  // Enough for a variants follow-up (255 points), not for a full page request.
+  const othersLeave = 300;
+  expect(fullRequest).toBeGreaterThan(2 * othersLeave);
+  fake.setBucket({ maximumAvailable: 2000, restoreRate: 100, currentlyAvailable: othersLeave });
+  // Whatever refills while the connector waits, the other streams' steps take, down to what they leave.
+  const sleep = async (ms: number) => {
+    now += ms;
+    fake.setBucket({ currentlyAvailable: othersLeave });
+  };
+  const since = fake.calls().length;
+
+  const page = await sourceOf<Product>('products', { bulk: false, sleep }).fetchPage({
+    window: { from: null, to: fake.shop.now() },
+    cursor: null,
+    limit: 100,
+  });
+
+  expect(versions(page.records)).toEqual(truthOf(fake.products).slice(0, 100));
+  const pageCalls = fake
+    .calls()
+    .slice(since)
+    .filter((call) => call.operation === 'ProductsPage');
+  // Once THROTTLED it waits for the whole request and tries it again; THROTTLED again, it asks for what is left.
+  expect(pageCalls.slice(0, 2).map((call) => [call.variables.first, call.outcome])).toEqual([
+    [100, 'THROTTLED'],
+    [100, 'THROTTLED'],
+  ]);
+  const served = pageCalls.filter((call) => call.outcome === '200');
+  expect(served.length).toBeGreaterThan(1);
+  for (const call of served) expect(call.requestedQueryCost).toBeLessThanOrEqual(othersLeave + 1);
+  expect(page.stats.throttled).toBeLessThan(pageCalls.length);
 });
 
 it('a token without read_products or read_customers fails naming the scope', async () => {

@@ -106,9 +106,11 @@ export class ShopifyPagedSource<R extends SyncRecord> implements RecordSource<R>
     // Past the time budget a page ends with what it has (at least one request's worth), its cursor going on from there.
     const inBudget = (requests: number) => requests === 0 || this.client.clock() - startedAt < this.maxPageMs;
     for (let requests = 0; requests < this.maxRequestsPerPage && taken() < limit && inBudget(requests); requests++) {
-      const first = Math.min(limit - taken(), stream.page.maxPerRequest);
-      const variables = { first, after: position?.c ?? null, query, ...stream.page.variables };
-      const data = await this.graphql(stream.page.operation, stream.page.document, variables, stream.page.cost(first), stats);
+      const want = Math.min(limit - taken(), stream.page.maxPerRequest);
+      const after = position?.c ?? null;
+      const variables = (first: number): Fields => ({ first, after, query, ...stream.page.variables });
+      const { operation, document, cost } = stream.page;
+      const data = await this.graphql(operation, document, variables(want), cost(want), stats, { want, cost, variables });
       const page = connection(isFields(data) ? data[stream.page.root] : undefined, `a ${stream.page.root} page`);
       let lastUpdatedAt = position?.u ?? null;
       for (const node of page.nodes) {
@@ -254,14 +256,20 @@ export class ShopifyPagedSource<R extends SyncRecord> implements RecordSource<R>
     return record;
   }
 
+  /** What the bucket Shopify last reported holds now, refilled since (null: unknown, or it does not refill). */
+  private available(): number | null {
+    const bucket = this.bucket;
+    if (bucket === null || bucket.restoreRate <= 0) return null;
+    const refilled = bucket.currentlyAvailable + (bucket.restoreRate * (this.client.clock() - bucket.atMs)) / 1000;
+    return Math.min(bucket.maximumAvailable, refilled);
+  }
+
   /** Waits until the bucket Shopify last reported has refilled enough for `cost`: slowing down beats being throttled. */
   private async pace(cost: number, shown: string): Promise<void> {
-    const bucket = this.bucket;
-    if (bucket === null || bucket.restoreRate <= 0 || cost > bucket.maximumAvailable) return;
-    const refilled = bucket.currentlyAvailable + (bucket.restoreRate * (this.client.clock() - bucket.atMs)) / 1000;
-    const available = Math.min(bucket.maximumAvailable, refilled);
+    const available = this.available();
+    if (available === null || cost > this.bucket!.maximumAvailable) return;
     if (available >= cost) return;
-    const waitMs = Math.ceil(((cost - available) / bucket.restoreRate) * 1000);
+    const waitMs = Math.ceil(((cost - available) / this.bucket!.restoreRate) * 1000);
     this.options.logger?.info('Shopify cost bucket nearly empty: waiting for it to refill', { waitMs, cost, available, call: shown });
     await this.client.sleep(waitMs);
   }
@@ -283,23 +291,65 @@ export class ShopifyPagedSource<R extends SyncRecord> implements RecordSource<R>
     return this.client.quoteText(text);
   }
 
-  /** Posts one GraphQL operation until it answers data, retrying what is transient and waiting out throttling (bulk-export.ts sends through it too). */
-  async graphql(operationName: string, query: string, variables: Fields, cost: number, stats: SourceCallStats): Promise<unknown> {
+  /** The most records (1..want) a page request may ask for with what the bucket holds now. */
+  private affordable(want: number, cost: (first: number) => number): number {
+    const available = this.available();
+    let first = want;
+    if (available === null) return first;
+    while (first > 1 && cost(first) > available) first--;
+    return first;
+  }
+
+  /**
+   * Posts one GraphQL operation until it answers data, retrying what is transient and waiting out throttling
+   * (bulk-export.ts sends through it too). `shrink`: the request asks for up to `want` records, `first` of them at
+   * `cost(first)` with `variables(first)`. THROTTLED once, it waits for its whole cost and goes again as it was (alone
+   * on the bucket, that is the quickest); THROTTLED again, something else drains the shop's one bucket (another
+   * stream's steps, another app), and a request waiting for the whole of its cost (near the 1000 points a query may
+   * cost, a full page of products) could be outrun until the client gives up: it waits for one record's worth and asks
+   * only for what the bucket holds then. The records it does not ask for are the next request's.
+   */
+  async graphql(
+    operationName: string,
+    query: string,
+    variables: Fields,
+    cost: number,
+    stats: SourceCallStats,
+    shrink?: { want: number; cost(first: number): number; variables(first: number): Fields },
+  ): Promise<unknown> {
     const shown = `POST ${this.endpoint.href} (${operationName})`;
+    const throttledBefore = stats.throttled;
+    const contended = () => shrink !== undefined && stats.throttled - throttledBefore >= 2;
+    let sent = { variables, cost };
+    const bodyNow = (): string => {
+      if (contended()) {
+        const first = this.affordable(shrink!.want, shrink!.cost);
+        sent = { variables: shrink!.variables(first), cost: shrink!.cost(first) };
+      }
+      return JSON.stringify({ query, variables: sent.variables, operationName });
+    };
     const call = {
       method: 'POST' as const,
       url: this.endpoint,
       shown,
       detailUrl: this.endpoint.href,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables, operationName }),
-      pace: () => this.pace(cost, shown),
+      // Read at each send, after pace: a request sent again under contention is sized then.
+      get body(): string {
+        return bodyNow();
+      },
+      pace: () => this.pace(contended() ? shrink!.cost(1) : sent.cost, shown),
     };
-    return this.client.call(call, stats, (exchange) => this.read(exchange, cost, shown));
+    // A THROTTLED answer that is not the request's first asks for one record's worth of wait (the next send shrinks).
+    const throttledNeed = () => (shrink !== undefined && stats.throttled - throttledBefore >= 1 ? shrink.cost(1) : undefined);
+    return this.client.call(call, stats, (exchange) => this.read(exchange, sent.cost, shown, throttledNeed()));
   }
 
-  /** Shopify's statuses and GraphQL error codes; 429, 5xx and 408 the client handles. */
-  private read(exchange: Exchange, cost: number, shown: string): Verdict<unknown> {
+  /**
+   * Shopify's statuses and GraphQL error codes; 429, 5xx and 408 the client handles. `throttledNeed`: the points a
+   * request sent again after THROTTLED needs (default: what Shopify says this one requested).
+   */
+  private read(exchange: Exchange, cost: number, shown: string, throttledNeed?: number): Verdict<unknown> {
     const { answer, receivedAt } = exchange;
     const { status } = answer;
     if (status === 200) {
@@ -317,7 +367,7 @@ export class ShopifyPagedSource<R extends SyncRecord> implements RecordSource<R>
       // Shopify's words, redacted before they are cut (a message may echo the request, and so the token).
       const messages = quoteSource(errors.map((error) => String(error.message)).join('; '), [exchange.token]);
       if (codes.includes('THROTTLED')) {
-        const need = requested ?? cost;
+        const need = throttledNeed ?? requested ?? cost;
         const waitMs =
           bucket && bucket.restoreRate > 0
             ? Math.max(1, Math.ceil(((need - bucket.currentlyAvailable) / bucket.restoreRate) * 1000))
