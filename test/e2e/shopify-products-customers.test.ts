@@ -84,12 +84,13 @@ describe('products and customers on a Shopify shop: full resyncs taking turns fo
       },
       // Short Wait states (a blocked export's 30 s wait, the polls): the order of the steps is the point, not the time.
       waitMs: 300,
-      env: { PAGE_SIZE: '50', SHOPIFY_BULK_RANGE_BYTES: String(32 * 1024) },
+      env: { STREAMS: 'orders,products,customers', PAGE_SIZE: '50', SHOPIFY_BULK_RANGE_BYTES: String(32 * 1024) },
       hooks: {
         before: (functionName, payload) => {
           if (functionName !== 'sync-page') return;
           const { stream, run } = payload as RunState;
-          places[stream]?.push(run.cursor?.startsWith('bulk:') ? decodeBulkPlace(run.cursor) : null);
+          const { cursor } = run.position;
+          places[stream]?.push(cursor?.startsWith('bulk:') ? decodeBulkPlace(cursor) : null);
           const running = fake.bulk.list().filter((operation) => operation.status === 'CREATED' || operation.status === 'RUNNING');
           mostRunning = Math.max(mostRunning, running.length);
         },
