@@ -1,15 +1,16 @@
 // The measured phases: walk the source alone, write through the orders store alone, then a full resync and two
 // incremental runs through the local state machine. Each phase is measured the same way (PhaseMeter), whichever
 // process layout runs it: the bench's child processes, or one process in the smoke test.
+import type { Order } from '../functions/core/order';
 import { performance } from 'node:perf_hooks';
 import { createDocumentClient } from '../functions/adapters/dynamodb/client';
-import { DynamoOrderStore } from '../functions/adapters/dynamodb/order-store';
-import { HttpOrdersSource } from '../functions/adapters/source/http-orders-source';
+import { DynamoRecordStore } from '../functions/adapters/dynamodb/record-store';
+import { HttpSource } from '../functions/adapters/source/http-source';
 import { classifyPage } from '../functions/core/classify';
 import { writeTagFor } from '../functions/core/execution-name';
 import { instantFromEpochMs } from '../functions/core/instant';
 import type { Instant } from '../functions/core/order';
-import type { OrderSource, SourcePage } from '../functions/core/ports';
+import type { RecordSource, SourcePage } from '../functions/core/ports';
 import type { RunOutcome } from '../functions/core/run-types';
 import { startRun, type StartDeps } from '../functions/core/use-cases/start-run';
 import type { SyncMode, Trigger, Window } from '../functions/core/run-types';
@@ -249,10 +250,10 @@ function fullWindow(): Window {
   return { from: null, to: instantFromEpochMs(Date.now()) as Instant };
 }
 
-async function* walkPages(source: OrderSource, window: Window, pageSize: number): AsyncGenerator<SourcePage> {
+async function* walkPages(source: RecordSource<Order>, window: Window, pageSize: number): AsyncGenerator<SourcePage<Order>> {
   let cursor: string | null = null;
   do {
-    const page: SourcePage = await source.fetchPage({ window, cursor, limit: pageSize });
+    const page: SourcePage<Order> = await source.fetchPage({ window, cursor, limit: pageSize });
     yield page;
     cursor = page.nextCursor;
   } while (cursor !== null);
@@ -261,12 +262,12 @@ async function* walkPages(source: OrderSource, window: Window, pageSize: number)
 /** 1. Every page of the source through the HTTP connector (validation included); nothing written. */
 export function sourceOnly(meter: PhaseMeter, fake: FakeControl, pageSize: number): Promise<PhaseResult> {
   return meter.measure('source only', fake, async () => {
-    const source = new HttpOrdersSource({ baseUrl: fake.url, token: fake.token });
+    const source = new HttpSource({ baseUrl: fake.url, token: fake.token });
     let orders = 0;
     let pages = 0;
     try {
       for await (const page of walkPages(source, fullWindow(), pageSize)) {
-        orders += page.orders.length;
+        orders += page.records.length;
         pages++;
       }
     } finally {
@@ -277,7 +278,7 @@ export function sourceOnly(meter: PhaseMeter, fake: FakeControl, pageSize: numbe
 }
 
 /**
- * 2. The same orders through the orders store as the page step writes them (getVersions, classify, putOrders
+ * 2. The same orders through the orders store as the page step writes them (getVersions, classify, putRecords
  * per page). Pages are fetched one at a time outside the measured time, so memory stays flat.
  */
 export function storeOnly(
@@ -286,9 +287,9 @@ export function storeOnly(
   options: { pageSize: number; dynamodbEndpoint: string; ordersTable: string },
 ): Promise<PhaseResult> {
   return meter.measure('store only', fake, async () => {
-    const source = new HttpOrdersSource({ baseUrl: fake.url, token: fake.token });
+    const source = new HttpSource({ baseUrl: fake.url, token: fake.token });
     const client = createDocumentClient({ region: LOCAL_REGION, endpoint: options.dynamodbEndpoint });
-    const store = new DynamoOrderStore({ client, tableName: options.ordersTable });
+    const store = new DynamoRecordStore({ client, tableName: options.ordersTable });
     const syncedAt = instantFromEpochMs(Date.now());
     let orders = 0;
     let pages = 0;
@@ -297,11 +298,11 @@ export function storeOnly(
       for await (const page of walkPages(source, fullWindow(), options.pageSize)) {
         const startedAt = performance.now();
         const writeTag = writeTagFor('bench-store-only', pages);
-        const stored = await store.getVersions(page.orders.map((order) => order.id));
-        const { writes } = classifyPage(page.orders, stored, writeTag, syncedAt);
-        await store.putOrders(writes.map((write) => ({ ...write, writeTag, syncedAt, readAt: syncedAt })));
+        const stored = await store.getVersions(page.records.map((order) => order.id));
+        const { writes } = classifyPage(page.records, stored, writeTag, syncedAt);
+        await store.putRecords(writes.map((write) => ({ ...write, writeTag, syncedAt, readAt: syncedAt })));
         measuredMs += performance.now() - startedAt;
-        orders += page.orders.length;
+        orders += page.records.length;
         pages++;
       }
     } finally {

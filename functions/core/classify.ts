@@ -1,14 +1,15 @@
-// Sorts one page of orders against what the store holds: which to write (new or changed) and the exact
+// Sorts one page of records against what the store holds: which to write (new or changed) and the exact
 // counts. Pure; Instants compare as strings because their form is fixed width.
-import type { Instant, Order } from './order';
-import { orderDigest } from './order-digest';
+import type { Instant } from './order';
+import type { SyncRecord } from './record';
+import { recordDigest } from './record-digest';
 import type { StoredVersion } from './ports';
 import { ZERO_COUNTS } from './counts';
 import type { RunCounts } from './run-types';
 
-export interface ClassifiedPage {
-  /** At most one write per order id, in the order the ids first appear in the page. */
-  writes: Array<{ order: Order; kind: 'inserted' | 'updated'; replaces: Instant | null; digest: string }>;
+export interface ClassifiedPage<R extends SyncRecord = SyncRecord> {
+  /** At most one write per record id, in the record the ids first appear in the page. */
+  writes: Array<{ record: R; kind: 'inserted' | 'updated'; replaces: Instant | null; digest: string }>;
   /** fetched = inserted + updated + unchanged + stale, always (quarantined: 0, the page step counts those). */
   counts: RunCounts;
   /** Newest updatedAt in the page; null for an empty page. */
@@ -17,9 +18,9 @@ export interface ClassifiedPage {
 
 type Outcome = 'inserted' | 'updated' | 'unchanged' | 'stale';
 
-/** An incoming version of an order, with what tells it from another of the same `updated_at`. */
-interface Incoming {
-  order: Order;
+/** An incoming version of a record, with what tells it from another of the same `updated_at`. */
+interface Incoming<R extends SyncRecord = SyncRecord> {
+  record: R;
   digest: string;
 }
 
@@ -30,13 +31,13 @@ interface Incoming {
  * a digest (written before digests were kept) is taken as the same content when the `updated_at` matches.
  */
 function compare(incoming: Incoming, readAt: Instant, stored: StoredVersion): 'newer' | 'same' | 'older' {
-  const { updatedAt } = incoming.order;
+  const { updatedAt } = incoming.record;
   if (updatedAt !== stored.updatedAt) return updatedAt > stored.updatedAt ? 'newer' : 'older';
   if (stored.digest === null || stored.digest === incoming.digest) return 'same';
   return stored.readAt === null || stored.readAt < readAt ? 'newer' : 'older';
 }
 
-/** What to do with the newest incoming version of an order, given what the store holds of it. */
+/** What to do with the newest incoming version of a record, given what the store holds of it. */
 function classifyOne(
   incoming: Incoming,
   readAt: Instant,
@@ -44,10 +45,10 @@ function classifyOne(
   writeTag: string,
 ): { outcome: Outcome; write: boolean } {
   if (stored === undefined) return { outcome: 'inserted', write: true };
-  // A tombstone: a version made after the deletion brings the order back (a source that undid it); any other is stale,
+  // A tombstone: a version made after the deletion brings the record back (a source that undid it); any other is stale,
   // but over a tombstone reconciliation inferred (a lagging replica's wrong "absent"), any version seen live is the truth.
   if (stored.deletedAt !== null) {
-    return incoming.order.updatedAt > stored.updatedAt || stored.inferred === true
+    return incoming.record.updatedAt > stored.updatedAt || stored.inferred === true
       ? { outcome: 'inserted', write: true }
       : { outcome: 'stale', write: false };
   }
@@ -66,38 +67,41 @@ function classifyOne(
  * paged) keeps its newest version, the later one on a tie of `updated_at` with other content; the copy it supersedes
  * counts as stale (older or other content) or unchanged (the same version), never as a write.
  */
-export function classifyPage(
-  orders: readonly Order[],
+export function classifyPage<R extends SyncRecord>(
+  records: readonly R[],
   stored: ReadonlyMap<string, StoredVersion>,
   writeTag: string,
   readAt: Instant,
-): ClassifiedPage {
-  const counts: RunCounts = { ...ZERO_COUNTS, fetched: orders.length };
+): ClassifiedPage<R> {
+  const counts: RunCounts = { ...ZERO_COUNTS, fetched: records.length };
   let maxRecordTime: Instant | null = null;
-  const newestById = new Map<string, Incoming>();
-  for (const order of orders) {
-    if (maxRecordTime === null || order.updatedAt > maxRecordTime) maxRecordTime = order.updatedAt;
-    const incoming = { order, digest: orderDigest(order) };
-    const seen = newestById.get(order.id);
+  const newestById = new Map<string, Incoming<R>>();
+  for (const record of records) {
+    if (maxRecordTime === null || record.updatedAt > maxRecordTime) maxRecordTime = record.updatedAt;
+    const incoming = { record, digest: recordDigest(record) };
+    const seen = newestById.get(record.id);
     if (seen === undefined) {
-      newestById.set(order.id, incoming);
-    } else if (order.updatedAt > seen.order.updatedAt || (order.updatedAt === seen.order.updatedAt && incoming.digest !== seen.digest)) {
+      newestById.set(record.id, incoming);
+    } else if (
+      record.updatedAt > seen.record.updatedAt ||
+      (record.updatedAt === seen.record.updatedAt && incoming.digest !== seen.digest)
+    ) {
       counts.stale++;
-      newestById.set(order.id, incoming);
+      newestById.set(record.id, incoming);
     } else {
-      counts[order.updatedAt === seen.order.updatedAt ? 'unchanged' : 'stale']++;
+      counts[record.updatedAt === seen.record.updatedAt ? 'unchanged' : 'stale']++;
     }
   }
 
-  const writes: ClassifiedPage['writes'] = [];
+  const writes: ClassifiedPage<R>['writes'] = [];
   for (const incoming of newestById.values()) {
-    const storedVersion = stored.get(incoming.order.id);
+    const storedVersion = stored.get(incoming.record.id);
     const { outcome, write } = classifyOne(incoming, readAt, storedVersion, writeTag);
     counts[outcome]++;
     // Over a tombstone the write replaces no live version: it lands over nothing or a tombstone deleted before it.
     const replaces = storedVersion?.deletedAt === null ? storedVersion.updatedAt : null;
     if (write)
-      writes.push({ order: incoming.order, kind: outcome === 'inserted' ? 'inserted' : 'updated', replaces, digest: incoming.digest });
+      writes.push({ record: incoming.record, kind: outcome === 'inserted' ? 'inserted' : 'updated', replaces, digest: incoming.digest });
   }
   return { writes, counts, maxRecordTime };
 }

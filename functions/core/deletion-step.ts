@@ -9,14 +9,14 @@ import type {
   Clock,
   Deletion,
   Log,
-  OrderStore,
+  RecordStore,
   QuarantineStore,
   RunMetrics,
   SourceCallStats,
   StoredVersion,
   SyncStateStore,
 } from './ports';
-import { orderKey } from './quarantine';
+import { recordKey } from './quarantine';
 import { after, afterPhase, stepOf, type PhasePlan } from './run-phase';
 import type { RunState } from './run-state';
 import type { RunPhase, RunProgress } from './run-types';
@@ -25,7 +25,7 @@ import { deletedBy, writeTombstones } from './write-tombstones';
 export interface DeletionStepDeps {
   settings: { leaseMs: number };
   state: Pick<SyncStateStore, 'get' | 'claimPage' | 'saveProgress'>;
-  orders: Pick<OrderStore, 'getVersions' | 'putTombstones'>;
+  records: Pick<RecordStore, 'getVersions' | 'putTombstones'>;
   /** An order deleted at the source leaves the quarantine with its tombstone. */
   quarantine: Pick<QuarantineStore, 'find' | 'apply'>;
   clock: Clock;
@@ -65,7 +65,7 @@ export async function runDeletionStep(deps: DeletionStepDeps, state: RunState, i
   // An earlier attempt of this step may have written tombstones for ids this attempt no longer sees (a scan skips
   // tombstones): their versions count too.
   const allIds = [...new Set([...input.ids, ...claim.earlierAttemptIds])];
-  const versions = new Map(await deps.orders.getVersions(allIds));
+  const versions = new Map(await deps.records.getVersions(allIds));
   const { deletions, stats } = await input.deletionsOf(versions);
   const syncedAt = instantFromEpochMs(deps.clock());
   await writeTombstones(deps, deletions, { versions, writeTag, syncedAt });
@@ -93,7 +93,7 @@ export async function runDeletionStep(deps: DeletionStepDeps, state: RunState, i
     deps.log.info('step saved by a concurrent attempt', { runId: run.runId, phase: input.phase, step });
     return after(state, (await deps.state.get(state.stream)).run ?? progress);
   }
-  deps.log.info(input.phase === 'deletions' ? 'deletion feed page synced' : 'orders reconciled', {
+  deps.log.info(input.phase === 'deletions' ? 'deletion feed page synced' : 'records reconciled', {
     runId: run.runId,
     step,
     checked: input.ids.length,
@@ -120,10 +120,10 @@ async function releaseDeleted(
   deletions: readonly Deletion[],
   versions: ReadonlyMap<string, StoredVersion>,
 ): Promise<void> {
-  const keys = [...new Set(deletions.filter(({ id }) => versions.get(id)?.deletedAt != null).map(({ id }) => orderKey(id)))];
+  const keys = [...new Set(deletions.filter(({ id }) => versions.get(id)?.deletedAt != null).map(({ id }) => recordKey(id)))];
   if (keys.length === 0) return;
   const held = await deps.quarantine.find(stream, keys);
   if (held.size === 0) return;
   await deps.quarantine.apply(stream, { put: [], release: [...held.keys()] });
-  deps.log.info('quarantined orders deleted at the source leave the quarantine', { keys: [...held.keys()] });
+  deps.log.info('quarantined records deleted at the source leave the quarantine', { keys: [...held.keys()] });
 }

@@ -1,6 +1,7 @@
 // The interfaces the sync core owns and the adapters (DynamoDB stores, source connectors) implement.
-import type { Instant, Order } from './order';
-import type { QuarantineEntry, QuarantineMark, QuarantineSummary, RejectedOrder } from './quarantine';
+import type { Instant } from './order';
+import type { SyncRecord } from './record';
+import type { QuarantineEntry, QuarantineMark, QuarantineSummary, RejectedRecord } from './quarantine';
 import type { Checkpoint, Lease, ParkedRun, RunCounts, RunOutcome, RunPhase, RunProgress, SyncMode, SyncState, Window } from './run-types';
 
 // ---------------------------------------------------------------- source
@@ -19,11 +20,11 @@ export interface PageRequest {
   caller?: string;
 }
 
-export interface SourcePage {
-  /** Validated and normalised: a connector never returns an order the core has not checked. */
-  orders: Order[];
-  /** The page's orders that broke the contract (or could not be mapped), with their payload and error: quarantined. */
-  rejected: RejectedOrder[];
+export interface SourcePage<R extends SyncRecord = SyncRecord> {
+  /** Validated and normalised: a connector never returns a record the core has not checked. */
+  records: R[];
+  /** The page's records that broke the contract (or could not be mapped), with their payload and error: quarantined. */
+  rejected: RejectedRecord[];
   /** null only on the last page; a short or empty page may still carry one. */
   nextCursor: string | null;
   /** What fetching this page took, for logs and metrics. */
@@ -76,11 +77,11 @@ export interface DeletedPage {
   stats: SourceCallStats;
 }
 
-/** A connector to the shop: the reference HTTP contract (docs/source-contract.md), Shopify, ... */
-export interface OrderSource {
+/** A connector to one stream of the shop: the reference HTTP contract (docs/source-contract.md), Shopify, ... */
+export interface RecordSource<R extends SyncRecord = SyncRecord> {
   /** Fetch one page of the window. Throws the named errors of core/errors.ts. */
-  fetchPage(request: PageRequest): Promise<SourcePage>;
-  /** How many orders the window holds right now (for progress and ETA only). */
+  fetchPage(request: PageRequest): Promise<SourcePage<R>>;
+  /** How many records the window holds right now (for progress and ETA only). */
   count(window: Window): Promise<number>;
   /**
    * One page of the deletion feed: orders deleted in the window, ascending by (deleted_at, id). Absent: the source
@@ -110,7 +111,7 @@ export interface StoredVersion {
   /** `${runId}#${step}` of the write that stored this version: lets a retried step recognise its own writes. */
   writeTag: string | null;
   writeKind: WriteKind | null;
-  /** The stored version's digest (core/order-digest.ts); null on a tombstone and on an item written before digests. */
+  /** The stored version's digest (core/record-digest.ts); null on a tombstone and on an item written before digests. */
   digest: string | null;
   /** When the stored version was read from the source: of two versions with one `updated_at`, the later read wins. */
   readAt: Instant | null;
@@ -118,15 +119,15 @@ export interface StoredVersion {
   inferred?: boolean;
 }
 
-export interface OrderWrite {
-  order: Order;
+export interface RecordWrite<R extends SyncRecord = SyncRecord> {
+  record: R;
   kind: 'inserted' | 'updated';
   /**
    * The stored `updated_at` the classification saw (null: none stored): the write lands only over an older version,
    * or over one of the same `updated_at` read before `readAt`.
    */
   replaces: Instant | null;
-  /** orderDigest(order). */
+  /** recordDigest(record). */
   digest: string;
   /** When the page that holds this version was read from the source. */
   readAt: Instant;
@@ -156,12 +157,12 @@ export interface UnwrittenPage {
   nextCursor: string | null;
 }
 
-/** What putOrders could not write: another write stored the order after the version read (its id, once each). */
+/** What putRecords could not write: another write stored the order after the version read (its id, once each). */
 export interface PutResult {
   refusedIds: string[];
 }
 
-export interface OrderStore {
+export interface RecordStore<R extends SyncRecord = SyncRecord> {
   /** The stored versions of these ids (at most one page's worth), in one round of batched reads. */
   getVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>>;
   /**
@@ -171,7 +172,7 @@ export interface OrderStore {
    * the version was made. A refused write is not an error: its id is answered. Throws StoreWriteError when a write
    * cannot be made (throttling, the service down).
    */
-  putOrders(writes: readonly OrderWrite[]): Promise<PutResult>;
+  putRecords(writes: readonly RecordWrite<R>[]): Promise<PutResult>;
   /**
    * Write these tombstones, each conditional: over nothing (`replaces` null), or over a live version whose
    * `updated_at` is not after the deletion; never over a tombstone (a repeat is refused, so it is idempotent).
@@ -183,7 +184,7 @@ export interface OrderStore {
    */
   scanUnwritten(runId: string, request: { cursor: string | null; limit: number }): Promise<UnwrittenPage>;
   /** Why this order cannot be stored (too big for an item even compressed and trimmed), or null: such an order is quarantined. */
-  unstorable(order: Order): string | null;
+  unstorable(record: R): string | null;
 }
 
 // ---------------------------------------------------------------- quarantine store

@@ -2,12 +2,13 @@
 // beside the stream's state with its raw payload and its error, so the rest of its page and of the run goes on; it
 // leaves the quarantine when the source sends it valid. Here: what the connectors reject and what a page step writes.
 import { createHash } from 'node:crypto';
-import { InvalidOrderError } from './errors';
+import { InvalidRecordError } from './errors';
 import { isInstantString, toInstant } from './instant';
-import type { Instant, Order } from './order';
+import type { Instant } from './order';
+import type { SyncRecord } from './record';
 
 /** One order of a page that the connector could not take: what the source sent, and why not. */
-export interface RejectedOrder {
+export interface RejectedRecord {
   /** The order's id; null when it has none usable (it is then keyed by its payload). */
   id: string | null;
   /** The payload as the source sent it (for Shopify, the Order node). */
@@ -107,17 +108,17 @@ export function newlyQuarantinedOf(firstSeen: QuarantineSummary): NewlyQuarantin
   return { count: firstSeen.count, orders, listing: lines.join('\n') };
 }
 
-/** The order if `accept` takes it; else, when it throws InvalidOrderError, the rejection (any other error passes). */
-export function screenOrder(
+/** The record if `accept` takes it; else, when it throws InvalidRecordError, the rejection (any other error passes). */
+export function screenRecord<R extends SyncRecord>(
   input: unknown,
-  accept: (input: unknown) => Order,
+  accept: (input: unknown) => R,
   position: number,
-): { order: Order } | { rejected: RejectedOrder } {
+): { record: R } | { rejected: RejectedRecord } {
   try {
-    return { order: accept(input) };
+    return { record: accept(input) };
   } catch (error) {
-    if (!(error instanceof InvalidOrderError)) throw error;
-    const id = error.orderId === '' ? null : error.orderId;
+    if (!(error instanceof InvalidRecordError)) throw error;
+    const id = error.recordId === '' ? null : error.recordId;
     return { rejected: { id, raw: input, field: error.field, message: error.message, position, updatedAt: updatedAtOf(input) } };
   }
 }
@@ -130,8 +131,8 @@ export function updatedAtOf(raw: unknown): Instant | null {
   return typeof value === 'string' && isInstantString(value) ? toInstant(value) : null;
 }
 
-export function orderKey(id: string): string {
-  return `order#${id}`;
+export function recordKey(id: string): string {
+  return `id#${id}`;
 }
 
 /** The digest that names an order with no usable id: the same payload, the same key, so a retry finds its entry. */
@@ -142,8 +143,8 @@ export function payloadDigest(raw: unknown): string {
     .slice(0, 32);
 }
 
-export function quarantineKey(rejected: Pick<RejectedOrder, 'id' | 'raw'>): string {
-  return rejected.id === null ? `payload#${payloadDigest(rejected.raw)}` : orderKey(rejected.id);
+export function quarantineKey(rejected: Pick<RejectedRecord, 'id' | 'raw'>): string {
+  return rejected.id === null ? `payload#${payloadDigest(rejected.raw)}` : recordKey(rejected.id);
 }
 
 /** How the status names an entry: its order id, or the key derived from its payload. */
@@ -152,7 +153,7 @@ export function shownId(entry: Pick<QuarantineEntry, 'key' | 'id'>): string {
 }
 
 /** A valid version later in the page supersedes the rejected one (the source fixed it while we paged). */
-function supersededInPage(rejected: RejectedOrder, lastValidIndex: ReadonlyMap<string, number>): boolean {
+function supersededInPage(rejected: RejectedRecord, lastValidIndex: ReadonlyMap<string, number>): boolean {
   const validAt = rejected.id === null ? undefined : lastValidIndex.get(rejected.id);
   return validAt !== undefined && validAt >= rejected.position;
 }
@@ -175,16 +176,16 @@ export interface QuarantinePlan {
  * `storedUpdatedAt` names the newest valid version the orders table holds once the page's writes are done.
  */
 export function planQuarantine(input: {
-  orders: readonly Order[];
-  rejected: readonly RejectedOrder[];
+  records: readonly SyncRecord[];
+  rejected: readonly RejectedRecord[];
   held: ReadonlyMap<string, QuarantineMark>;
   storedUpdatedAt: (id: string) => Instant | null;
   runId: string;
   now: Instant;
 }): QuarantinePlan {
   const lastValidIndex = new Map<string, number>();
-  input.orders.forEach((order, index) => lastValidIndex.set(order.id, index));
-  const lastRejected = new Map<string, RejectedOrder>();
+  input.records.forEach((record, index) => lastValidIndex.set(record.id, index));
+  const lastRejected = new Map<string, RejectedRecord>();
   for (const rejected of input.rejected) lastRejected.set(quarantineKey(rejected), rejected);
 
   const put: QuarantineEntry[] = [];
@@ -210,10 +211,10 @@ export function planQuarantine(input: {
   // Rejected in the page and not superseded by a later valid version there: held, whatever was put.
   const staying = new Set([...lastRejected].filter(([, rejected]) => !supersededInPage(rejected, lastValidIndex)).map(([key]) => key));
   const release = [...lastValidIndex.keys()].filter((id) => {
-    const mark = input.held.get(orderKey(id));
-    if (!mark || staying.has(orderKey(id))) return false;
+    const mark = input.held.get(recordKey(id));
+    if (!mark || staying.has(recordKey(id))) return false;
     const stored = input.storedUpdatedAt(id);
     return mark.rejectedUpdatedAt === null || (stored !== null && stored >= mark.rejectedUpdatedAt);
   });
-  return { put, release: release.map(orderKey) };
+  return { put, release: release.map(recordKey) };
 }

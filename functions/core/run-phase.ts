@@ -14,8 +14,8 @@ export function isWalked(run: Pick<RunProgress, 'walked'>): boolean {
 }
 
 /** What the run's next step does. A run saved before phases existed, its pages done, goes on with the feed. */
-export function phaseOf(run: Pick<RunProgress, 'phase' | 'pages' | 'cursor'>): 'orders' | RunPhase {
-  return run.phase ?? (run.pages > 0 && run.cursor === null ? 'deletions' : 'orders');
+export function phaseOf(run: Pick<RunProgress, 'phase' | 'pages' | 'cursor'>): 'records' | RunPhase {
+  return run.phase ?? (run.pages > 0 && run.cursor === null ? 'deletions' : 'records');
 }
 
 /** Which steps a run takes after its order pages: the feed when the source has one, reconciliation (full runs) when on. */
@@ -26,14 +26,14 @@ export interface PhasePlan {
 
 /** The progress fields once `finished` is done: the next phase from its start, or walked when none is left. */
 export function afterPhase(
-  finished: 'orders' | RunPhase,
+  finished: 'records' | RunPhase,
   mode: SyncMode,
   plan: PhasePlan,
 ): Pick<RunProgress, 'phase' | 'phaseCursor' | 'walked'> {
   const order: RunPhase[] = [];
   if (plan.deletionFeed) order.push('deletions');
   if (plan.reconcile && mode === 'full') order.push('reconcile');
-  const next = finished === 'orders' ? order[0] : order[order.indexOf(finished) + 1];
+  const next = finished === 'records' ? order[0] : order[order.indexOf(finished) + 1];
   return next === undefined ? { phase: undefined, phaseCursor: null, walked: true } : { phase: next, phaseCursor: null, walked: false };
 }
 

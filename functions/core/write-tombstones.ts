@@ -1,6 +1,6 @@
 // Turning deleted orders into tombstones: each write conditional on what the store held when it was classified, so a
 // tombstone never lands over a version made after the deletion, and a repeat (a retried step) writes nothing.
-import type { Deletion, Log, OrderStore, StoredVersion, TombstoneWrite } from './ports';
+import type { Deletion, Log, RecordStore, StoredVersion, TombstoneWrite } from './ports';
 
 /**
  * Write a tombstone for each deletion, classified against `versions` (which must hold every stored version of these
@@ -10,7 +10,7 @@ import type { Deletion, Log, OrderStore, StoredVersion, TombstoneWrite } from '.
  * is classified again against what is stored now, and tried once more.
  */
 export async function writeTombstones(
-  deps: { orders: Pick<OrderStore, 'getVersions' | 'putTombstones'>; log: Log },
+  deps: { records: Pick<RecordStore, 'getVersions' | 'putTombstones'>; log: Log },
   deletions: readonly Deletion[],
   { versions, writeTag, syncedAt }: { versions: Map<string, StoredVersion>; writeTag: string; syncedAt: string },
 ): Promise<void> {
@@ -18,7 +18,7 @@ export async function writeTombstones(
   for (let round = 1; pending.length > 0; round++) {
     const writes = pending.flatMap((deletion) => tombstoneFor(deletion, versions.get(deletion.id), writeTag, syncedAt));
     if (writes.length === 0) return;
-    const { refusedIds } = await deps.orders.putTombstones(writes);
+    const { refusedIds } = await deps.records.putTombstones(writes);
     const refused = new Set(refusedIds);
     for (const write of writes) {
       if (refused.has(write.id)) continue;
@@ -34,9 +34,9 @@ export async function writeTombstones(
       });
     }
     if (refusedIds.length === 0) return;
-    deps.log.warn('tombstone writes refused: another write stored these orders after our read', { ids: refusedIds, round });
+    deps.log.warn('tombstone writes refused: another write stored these records after our read', { ids: refusedIds, round });
     if (round === 2) return;
-    const storedNow = await deps.orders.getVersions(refusedIds);
+    const storedNow = await deps.records.getVersions(refusedIds);
     for (const id of refusedIds) {
       const version = storedNow.get(id);
       if (version) versions.set(id, version);

@@ -20,7 +20,7 @@ export const beginDeps = once((): BeginDeps => {
       lookback: { reachMs: cfg.LOOKBACK_SECONDS * 1000, everyMs: cfg.LOOKBACK_EVERY_SECONDS * 1000 },
     },
     state: syncStateStore(cfg, client),
-    orders: orderStore(cfg, client),
+    records: orderStore(cfg, client),
     source: orderSource(cfg),
     clock: Date.now,
     log,

@@ -2,7 +2,7 @@
 // the token from the environment (local) or Secrets Manager (AWS, cached, re-read after rotation).
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cachedSecret } from '../adapters/aws/secret';
-import { HttpOrdersSource } from '../adapters/source/http-orders-source';
+import { HttpSource } from '../adapters/source/http-source';
 import { ReadAheadSource } from '../adapters/source/read-ahead-source';
 import { ShopifyBulkExport } from '../adapters/source/shopify/bulk-export';
 import { ShopifyDeletions } from '../adapters/source/shopify/shopify-deletions';
@@ -10,7 +10,7 @@ import { ShopifyOrdersSource } from '../adapters/source/shopify/shopify-orders-s
 import { ShopifySource } from '../adapters/source/shopify/shopify-source';
 import { required, type Config } from '../config';
 import { ConfigError } from '../core/errors';
-import type { OrderSource } from '../core/ports';
+import type { RecordSource } from '../core/ports';
 import { log } from '../logger';
 import { traced } from '../tracer';
 
@@ -26,7 +26,7 @@ function sourceToken(cfg: Config): () => Promise<string> {
   throw new ConfigError('missing configuration: ORDERS_API_TOKEN_SECRET_ARN (AWS) or ORDERS_API_TOKEN (local) must be set');
 }
 
-export function orderSource(cfg: Config): OrderSource {
+export function orderSource(cfg: Config): RecordSource {
   if (cfg.SOURCE_KIND === 'shopify') {
     const { SHOPIFY_SHOP_DOMAIN } = required(cfg, 'SHOPIFY_SHOP_DOMAIN');
     const apiVersion = cfg.SHOPIFY_API_VERSION;
@@ -37,7 +37,7 @@ export function orderSource(cfg: Config): OrderSource {
     return new ShopifySource({ paged, ...(bulk ? { bulk } : {}), deletions, rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES, logger: log });
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
-  return new HttpOrdersSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });
+  return new HttpSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });
 }
 
 /**
@@ -46,7 +46,7 @@ export function orderSource(cfg: Config): OrderSource {
  * pages can start or restart an export, and its paged queries spend a points budget that a page read ahead and
  * then dropped would waste.
  */
-export function pageStepSource(cfg: Config): OrderSource {
+export function pageStepSource(cfg: Config): RecordSource {
   const source = orderSource(cfg);
   if (cfg.SOURCE_KIND !== 'http' || !cfg.SOURCE_READ_AHEAD) return source;
   return new ReadAheadSource(source, { clock: Date.now, log });

@@ -2,7 +2,7 @@
 // no such variable fails at cold start naming it.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/client';
-import { DynamoOrderStore } from '../adapters/dynamodb/order-store';
+import { DynamoRecordStore } from '../adapters/dynamodb/record-store';
 import { DynamoQuarantineStore } from '../adapters/dynamodb/quarantine-store';
 import { DynamoSyncStateStore } from '../adapters/dynamodb/sync-state-store';
 import { required, type Config } from '../config';
@@ -18,8 +18,8 @@ export function syncStateStore(cfg: Config, client: DynamoDBDocumentClient): Dyn
   return new DynamoSyncStateStore({ client, tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE });
 }
 
-export function orderStore(cfg: Config, client: DynamoDBDocumentClient): DynamoOrderStore {
-  return new DynamoOrderStore({ client, tableName: required(cfg, 'ORDERS_TABLE').ORDERS_TABLE });
+export function orderStore(cfg: Config, client: DynamoDBDocumentClient): DynamoRecordStore {
+  return new DynamoRecordStore({ client, tableName: required(cfg, 'ORDERS_TABLE').ORDERS_TABLE });
 }
 
 export function quarantineStore(cfg: Config, client: DynamoDBDocumentClient): DynamoQuarantineStore {

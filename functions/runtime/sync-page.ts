@@ -18,7 +18,7 @@ export const syncPageDeps = once((): SyncPageDeps => {
       reconcile: cfg.RECONCILE_AFTER_FULL_RESYNC,
     },
     state: syncStateStore(cfg, client),
-    orders: orderStore(cfg, client),
+    records: orderStore(cfg, client),
     quarantine: quarantineStore(cfg, client),
     source: pageStepSource(cfg),
     clock: Date.now,

@@ -65,7 +65,7 @@ describe('deleted orders', () => {
     const { orders, close } = stores(stack);
     try {
       expect((await orders.getVersions([deleted[0]!])).get(deleted[0]!)).toMatchObject({ deletedAt, updatedAt: deletedAt });
-      expect(await orders.readOrder(deleted[0]!)).toBeNull();
+      expect(await orders.readRecord(deleted[0]!)).toBeNull();
     } finally {
       close();
     }

@@ -25,10 +25,10 @@ function makeHuge(shop: FakeOrdersApi, id: string): void {
   shop.corruptOrder(id, { line_items: lineItems });
 }
 
-async function readOrder(stack: LocalStack, id: string): Promise<StoredOrder | null> {
+async function readRecord(stack: LocalStack, id: string): Promise<StoredOrder | null> {
   const { orders, close } = stores(stack);
   try {
-    return await orders.readOrder(id);
+    return await orders.readRecord(id);
   } finally {
     close();
   }
@@ -77,7 +77,7 @@ describe.each([
 
     expect(full.counts).toMatchObject({ fetched: ORDERS, inserted: ORDERS, quarantined: 0 });
     expect(await differences(stack, truth)).toEqual({ wrong: [], extra: 0 });
-    const stored = (await readOrder(stack, storedId()))!;
+    const stored = (await readRecord(stack, storedId()))!;
     const served = shop.order(hugeId)!;
     expect(stored).toMatchObject({ lineItemCount: LINE_ITEMS, totalPrice: served.total_price, subtotalPrice: served.subtotal_price });
     // On Shopify the flat line items are what does not fit; the reference source stores line items in raw only.
@@ -95,6 +95,6 @@ describe.each([
 
     expect(incremental.counts).toMatchObject({ updated: 11, quarantined: 0 });
     expect(await differences(stack, truth)).toEqual({ wrong: [], extra: 0 });
-    expect((await readOrder(stack, storedId()))?.lineItemCount).toBe(LINE_ITEMS);
+    expect((await readRecord(stack, storedId()))?.lineItemCount).toBe(LINE_ITEMS);
   });
 });

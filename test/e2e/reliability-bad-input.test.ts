@@ -141,7 +141,7 @@ describe('bad input from the source', () => {
       (id) => stack.fake!.corruptOrder(id, { line_items: bulkyLineItems(700 * 1024) }),
       60,
     );
-    expect(entry).toMatchObject({ field: '(order)', raw_kept: false });
+    expect(entry).toMatchObject({ field: '(record)', raw_kept: false });
     expect(entry.message).toMatch(
       new RegExp(`^order ${badId}: raw order is \\d+ bytes \\(\\d+ gzip-compressed\\), more than a DynamoDB item can hold`),
     );

@@ -3,7 +3,7 @@
 // id not asked) refused as a breach of the contract.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EXISTING_URL_MAX_CHARS, HttpOrdersSource } from '../../functions/adapters/source/http-orders-source';
+import { EXISTING_URL_MAX_CHARS, HttpSource } from '../../functions/adapters/source/http-source';
 import { SourceContractError } from '../../functions/core/errors';
 
 type Answer = (asked: string[]) => { orders: Array<{ id: string }>; next_cursor: string | null };
@@ -12,7 +12,7 @@ let server: Server;
 let baseUrl: string;
 let answer: Answer;
 const requested: string[] = [];
-const sources: HttpOrdersSource[] = [];
+const sources: HttpSource[] = [];
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -33,8 +33,8 @@ beforeEach(() => {
   answer = (asked) => ({ orders: asked.map((id) => ({ id })), next_cursor: null });
 });
 
-function source(): HttpOrdersSource {
-  const created = new HttpOrdersSource({ baseUrl, token: 'test-token', backoff: { baseMs: 1, capMs: 5 }, timeoutMs: 2_000 });
+function source(): HttpSource {
+  const created = new HttpSource({ baseUrl, token: 'test-token', backoff: { baseMs: 1, capMs: 5 }, timeoutMs: 2_000 });
   sources.push(created);
   return created;
 }

@@ -1,7 +1,8 @@
 // The HTTP orders source against the fake orders API over loopback: the window on the wire, validated
 // pages, every fault knob survived, and every error class raised with a message that says what to fix.
+import type { Order } from '../../functions/core/order';
 import { request } from 'undici';
-import { HttpOrdersSource, type HttpOrdersSourceOptions } from '../../functions/adapters/source/http-orders-source';
+import { HttpSource, type HttpSourceOptions } from '../../functions/adapters/source/http-source';
 import {
   InvalidPageError,
   SourceAuthError,
@@ -13,13 +14,13 @@ import type { Window } from '../../functions/core/run-types';
 import { startFakeOrdersApi, type FakeOrdersApi, type FaultSettings } from '../../local/fakes/orders-api';
 import { walkWindow } from '../support/fake-api-walk';
 
-const sources: HttpOrdersSource[] = [];
+const sources: HttpSource[] = [];
 let api: FakeOrdersApi;
 let everything: Window;
 
 /** A source on the fake with quick retries; `waits` records every pause it asks for. */
-function sourceFor(options: Partial<HttpOrdersSourceOptions> = {}): HttpOrdersSource {
-  const source = new HttpOrdersSource({
+function sourceFor(options: Partial<HttpSourceOptions<Order>> = {}): HttpSource {
+  const source = new HttpSource({
     baseUrl: api.url,
     token: api.token,
     backoff: { baseMs: 1, capMs: 5 },
@@ -69,8 +70,8 @@ describe('the HTTP orders source, on a healthy API', () => {
 
     expect(fullQuery).toEqual({ updated_at_max: everything.to, limit: '10' });
     expect(windowQuery).toEqual({ updated_at_min: window.from, updated_at_max: window.to, limit: '250' });
-    expect(page.orders.map((order) => order.id)).toEqual(api.truth(window).map((order) => order.id));
-    expect(page.orders[0]!.updatedAt).toBe(window.from);
+    expect(page.records.map((order) => order.id)).toEqual(api.truth(window).map((order) => order.id));
+    expect(page.records[0]!.updatedAt).toBe(window.from);
   });
 
   it('counts the orders of a window', async () => {
@@ -82,7 +83,7 @@ describe('the HTTP orders source, on a healthy API', () => {
 
   it('reads the source clock skew from the Date header', async () => {
     const ahead = await startFakeOrdersApi({ orders: 20, seed: 2, clockOffsetMs: 90_000 });
-    const source = new HttpOrdersSource({ baseUrl: ahead.url, token: ahead.token });
+    const source = new HttpSource({ baseUrl: ahead.url, token: ahead.token });
     try {
       const page = await source.fetchPage({ window: { from: null, to: ahead.now() }, cursor: null, limit: 5 });
 
@@ -137,9 +138,9 @@ describe('the HTTP orders source, through every fault knob', () => {
     const first = await source.fetchPage({ window: everything, cursor: null, limit: 50 });
     const second = await source.fetchPage({ window: everything, cursor: first.nextCursor, limit: 50 });
 
-    expect(first.orders).toEqual([]);
+    expect(first.records).toEqual([]);
     expect(first.nextCursor).not.toBeNull();
-    expect(second.orders.map((order) => order.id)).toEqual(
+    expect(second.records.map((order) => order.id)).toEqual(
       api
         .truth(everything)
         .slice(0, 50)
@@ -153,7 +154,7 @@ describe('the HTTP orders source, through every fault knob', () => {
     const patient = await sourceFor({ timeoutMs: 2_000 }).fetchPage({ window: everything, cursor: null, limit: 5 });
     const hasty = sourceFor({ timeoutMs: 30, maxAttempts: 2 }).fetchPage({ window: everything, cursor: null, limit: 5 });
 
-    expect(patient.orders).toHaveLength(5);
+    expect(patient.records).toHaveLength(5);
     await expect(hasty).rejects.toThrow(SourceUnavailableError);
     await expect(hasty).rejects.toThrow(/the orders API failed 2 times in a row \(last: no answer within 30 ms\): GET /);
   });
@@ -163,7 +164,7 @@ describe('the HTTP orders source, through every fault knob', () => {
 
     const page = await sourceFor({ timeoutMs: 1_000 }).fetchPage({ window: everything, cursor: null, limit: 5 });
 
-    expect(page.orders).toHaveLength(5);
+    expect(page.records).toHaveLength(5);
     expect(page.stats).toMatchObject({ requests: 2, retried: 1 });
   });
 
@@ -171,8 +172,8 @@ describe('the HTTP orders source, through every fault knob', () => {
     let limited: FakeOrdersApi;
     let now: number;
     let waits: number[];
-    const limitedSource = (): HttpOrdersSource => {
-      const source = new HttpOrdersSource({
+    const limitedSource = (): HttpSource => {
+      const source = new HttpSource({
         baseUrl: limited.url,
         token: limited.token,
         clock: () => now,
@@ -235,7 +236,7 @@ describe('the HTTP orders source, through every fault knob', () => {
 
       const page = await limitedSource().fetchPage({ window: { from: null, to: limited.now() }, cursor: null, limit: 5 });
 
-      expect(page.orders).toHaveLength(5);
+      expect(page.records).toHaveLength(5);
       expect(page.stats).toMatchObject({ requests: 2, throttled: 1, retried: 0 });
       expect(waits[0]).toBe(1000);
       expect(limited.stats().byRoute['/orders']).toEqual({ '200': 1, '429': 1 });
@@ -331,8 +332,8 @@ describe('the HTTP orders source, failing with named errors', () => {
     try {
       const page = await sourceFor().fetchPage({ window: everything, cursor: null, limit: 50 });
 
-      expect(page.orders).toHaveLength(49);
-      expect(page.orders.map((order) => order.id)).not.toContain(victim);
+      expect(page.records).toHaveLength(49);
+      expect(page.records.map((order) => order.id)).not.toContain(victim);
       expect(page.rejected).toEqual([
         {
           id: victim,

@@ -5,12 +5,12 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { BatchGetCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { itemBytes, MAX_ITEM_BYTES, OrderTooLargeError, RAW_GZIP_THRESHOLD_BYTES } from '../../functions/adapters/dynamodb/order-item';
 import { decodeRawJson } from '../../functions/adapters/dynamodb/raw-payload';
-import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
+import { DynamoRecordStore } from '../../functions/adapters/dynamodb/record-store';
 import { classifyPage } from '../../functions/core/classify';
 import { StoreWriteError } from '../../functions/core/errors';
 import type { Order } from '../../functions/core/order';
-import { orderDigest } from '../../functions/core/order-digest';
-import type { OrderWrite } from '../../functions/core/ports';
+import { recordDigest } from '../../functions/core/record-digest';
+import type { RecordWrite } from '../../functions/core/ports';
 import { validateOrder } from '../../functions/core/validate-order';
 import { createTestTables, useDynalite } from '../support/dynalite';
 import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';
@@ -23,7 +23,7 @@ const dynamo = useDynalite();
 /** A store on fresh tables; `send` lets a test put a fault injector between the store and the SDK. */
 async function freshStore(options: { send?: DynamoDBDocumentClient['send']; maxAttempts?: number } = {}) {
   const { ordersTable } = await createTestTables(dynamo.endpoint);
-  const store = new DynamoOrderStore({
+  const store = new DynamoRecordStore({
     client: options.send ? { send: options.send } : dynamo.client,
     tableName: ordersTable,
     retry: { baseMs: 1, capMs: 5, ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}) },
@@ -36,11 +36,11 @@ const SYNCED_AT = '2025-02-01T00:00:00.000000Z';
 function writeOf(
   order: Order,
   writeTag = 'run-a#0',
-  kind: OrderWrite['kind'] = 'inserted',
+  kind: RecordWrite['kind'] = 'inserted',
   replaces: string | null = null,
   readAt = SYNCED_AT,
-): OrderWrite {
-  return { order, kind, replaces, writeTag, syncedAt: SYNCED_AT, digest: orderDigest(order), readAt };
+): RecordWrite<Order> {
+  return { record: order, kind, replaces, writeTag, syncedAt: SYNCED_AT, digest: recordDigest(order), readAt };
 }
 
 /** `count` valid orders, ord_0000001.., all updated at `updatedAt`. */
@@ -66,7 +66,7 @@ function hugeOrder(id: string, bytes: number): Order {
   return validateOrder(rawOrder({ id, line_items: lineItems }));
 }
 
-async function scanIds(store: DynamoOrderStore): Promise<string[]> {
+async function scanIds(store: DynamoRecordStore): Promise<string[]> {
   const ids: string[] = [];
   for await (const stored of store.scanAll()) ids.push(stored.id);
   return ids.sort();
@@ -77,7 +77,7 @@ describe('a page written to the orders store', () => {
     const { store, tableName } = await freshStore();
     const order = validateOrder(rawOrder({ total_price: '0.10', unknown_field: { kept: true } }));
 
-    await store.putOrders([writeOf(order, 'run-a#3', 'inserted')]);
+    await store.putRecords([writeOf(order, 'run-a#3', 'inserted')]);
 
     const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: order.id } }));
     expect(item).toEqual({
@@ -103,11 +103,11 @@ describe('a page written to the orders store', () => {
       synced_at: SYNCED_AT,
       write_tag: 'run-a#3',
       write_kind: 'inserted',
-      digest: orderDigest(order),
+      digest: recordDigest(order),
       read_at: SYNCED_AT,
       raw: JSON.stringify(order.raw),
     });
-    const stored = await store.readOrder(order.id);
+    const stored = await store.readRecord(order.id);
     expect(stored?.raw).toEqual(order.raw);
     expect(stored?.customer).toEqual(order.customer);
   });
@@ -122,7 +122,7 @@ describe('a page written to the orders store', () => {
       }),
     );
 
-    await store.putOrders([writeOf(order)]);
+    await store.putRecords([writeOf(order)]);
 
     const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: order.id } }));
     expect(item).toMatchObject({
@@ -130,7 +130,7 @@ describe('a page written to the orders store', () => {
       total_shipping: '4.90',
       refunds: [{ id: 'ref_1', created_at: '2025-01-16T09:00:00.000000Z', amount: '20.00' }],
     });
-    const stored = await store.readOrder(order.id);
+    const stored = await store.readRecord(order.id);
     expect([stored?.totalDiscounts, stored?.totalShipping, stored?.refunds]).toEqual([
       order.totalDiscounts,
       order.totalShipping,
@@ -146,12 +146,12 @@ describe('a page written to the orders store', () => {
       const source = new ShopifyOrdersSource({ shopDomain: fake.url, apiVersion: '2025-10', token: fake.token });
       const page = await source.fetchPage({ window: { from: null, to: fake.shop.now() }, cursor: null, limit: 40 });
       await source.close();
-      const order = page.orders.find(
+      const order = page.records.find(
         (o) => o.details!.refunds.length > 0 && o.details!.taxLines.length > 0 && o.details!.billingAddress !== null,
       )!;
       expect(order).toBeDefined();
 
-      await store.putOrders([writeOf(order)]);
+      await store.putRecords([writeOf(order)]);
 
       const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: order.id } }));
       const d = order.details!;
@@ -169,7 +169,7 @@ describe('a page written to the orders store', () => {
           expect.objectContaining({ id: li.id, product_id: li.productId, variant_id: li.variantId, discounted_total: li.discountedTotal }),
         ),
       });
-      const stored = await store.readOrder(order.id);
+      const stored = await store.readRecord(order.id);
       expect(stored?.details).toEqual(d);
       expect(stored?.financialStatus).toBe(order.financialStatus);
     } finally {
@@ -191,12 +191,12 @@ describe('a page written to the orders store', () => {
 
       const page = await source.fetchPage({ window: { from: watermark, to: fake.shop.now() }, cursor: null, limit: 50 });
       await source.close();
-      const classified = classifyPage(page.orders, await store.getVersions(page.orders.map((o) => o.id)), 'run-i#0', SYNCED_AT);
-      await store.putOrders(classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-i#0', kind, replaces)));
+      const classified = classifyPage(page.records, await store.getVersions(page.records.map((o) => o.id)), 'run-i#0', SYNCED_AT);
+      await store.putRecords(classified.writes.map(({ record: order, kind, replaces }) => writeOf(order, 'run-i#0', kind, replaces)));
 
       expect(page.rejected).toEqual([]);
-      expect(page.orders.map((o) => o.id)).toEqual([target!.id]);
-      const stored = await store.readOrder(target!.id);
+      expect(page.records.map((o) => o.id)).toEqual([target!.id]);
+      const stored = await store.readRecord(target!.id);
       expect(stored?.details).toMatchObject({
         discountApplications: expect.arrayContaining([expect.objectContaining({ title: 'Goodwill 29' })]),
         shippingLines: expect.arrayContaining([expect.objectContaining({ title: 'Extra parcel 4' })]),
@@ -224,7 +224,7 @@ describe('a page written to the orders store', () => {
   it('comes back from getVersions in one call per 100 ids: stored ids with their version, unknown ids absent', async () => {
     const { store } = await freshStore();
     const page = ordersOf(250);
-    await store.putOrders(page.map((order) => writeOf(order, 'run-a#0')));
+    await store.putRecords(page.map((order) => writeOf(order, 'run-a#0')));
     const unknownIds = [orderIdOf(900), orderIdOf(901)];
 
     const versions = await store.getVersions([...page.map((order) => order.id), ...unknownIds]);
@@ -236,24 +236,24 @@ describe('a page written to the orders store', () => {
       updatedAt: '2025-01-15T08:31:07.456000Z',
       writeTag: 'run-a#0',
       writeKind: 'inserted',
-      digest: orderDigest(page[249]!),
+      digest: recordDigest(page[249]!),
       readAt: SYNCED_AT,
     });
     expect(unknownIds.some((id) => versions.has(id))).toBe(false);
   });
 
-  it('never lets a stale order overwrite a newer one: getVersions + classifyPage + putOrders, as the page step runs them', async () => {
+  it('never lets a stale order overwrite a newer one: getVersions + classifyPage + putRecords, as the page step runs them', async () => {
     const { store } = await freshStore();
     const newer = validateOrder(rawOrder({ updated_at: '2025-01-15T10:00:00.000001Z', total_price: '200.00' }));
-    await store.putOrders([writeOf(newer, 'run-new#0')]);
+    await store.putRecords([writeOf(newer, 'run-new#0')]);
     // The same instant written in another offset is the same version, not a newer one.
     const stale = validateOrder(rawOrder({ updated_at: '2025-01-15T11:00:00+01:00', total_price: '100.00' }));
 
     const classified = classifyPage([stale], await store.getVersions([stale.id]), 'run-old#7', SYNCED_AT);
-    await store.putOrders(classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-old#7', kind, replaces)));
+    await store.putRecords(classified.writes.map(({ record: order, kind, replaces }) => writeOf(order, 'run-old#7', kind, replaces)));
 
     expect(classified.counts.stale).toBe(1);
-    const stored = await store.readOrder(newer.id);
+    const stored = await store.readRecord(newer.id);
     expect(stored?.totalPrice).toBe('200.00');
     expect(stored?.updatedAt).toBe('2025-01-15T10:00:00.000001Z');
     expect(stored?.writeTag).toBe('run-new#0');
@@ -261,24 +261,24 @@ describe('a page written to the orders store', () => {
 
   it('is written again as a newer version when the source sends one', async () => {
     const { store } = await freshStore();
-    await store.putOrders([writeOf(validateOrder(rawOrder({ total_price: '1.00' })), 'run-a#0')]);
+    await store.putRecords([writeOf(validateOrder(rawOrder({ total_price: '1.00' })), 'run-a#0')]);
     const newer = validateOrder(rawOrder({ updated_at: '2025-03-01T00:00:00Z', total_price: '2.00' }));
 
     const classified = classifyPage([newer], await store.getVersions([newer.id]), 'run-b#0', SYNCED_AT);
-    await store.putOrders(classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-b#0', kind, replaces)));
+    await store.putRecords(classified.writes.map(({ record: order, kind, replaces }) => writeOf(order, 'run-b#0', kind, replaces)));
 
     expect(classified.counts.updated).toBe(1);
-    expect(await store.readOrder(newer.id)).toMatchObject({ totalPrice: '2.00', writeTag: 'run-b#0', writeKind: 'updated' });
+    expect(await store.readRecord(newer.id)).toMatchObject({ totalPrice: '2.00', writeTag: 'run-b#0', writeKind: 'updated' });
   });
 
   it('written twice (a retried page) leaves exactly the same items: the second time every write is refused', async () => {
     const { store } = await freshStore();
     const writes = ordersOf(60).map((order) => writeOf(order, 'run-a#4'));
-    expect(await store.putOrders(writes)).toEqual({ refusedIds: [] });
+    expect(await store.putRecords(writes)).toEqual({ refusedIds: [] });
     const once = [];
     for await (const stored of store.scanAll()) once.push(stored);
 
-    const again = await store.putOrders(writes);
+    const again = await store.putRecords(writes);
 
     expect(again.refusedIds).toHaveLength(60);
     const twice = [];
@@ -292,9 +292,9 @@ describe('a page written to the orders store', () => {
     const older = validateOrder(rawOrder({ updated_at: '2025-01-01T00:00:00Z', total_price: '1.00' }));
     const newer = validateOrder(rawOrder({ updated_at: '2025-01-02T00:00:00Z', total_price: '2.00' }));
 
-    await store.putOrders([writeOf(newer), writeOf(older)]);
+    await store.putRecords([writeOf(newer), writeOf(older)]);
 
-    expect((await store.readOrder(newer.id))?.totalPrice).toBe('2.00');
+    expect((await store.readRecord(newer.id))?.totalPrice).toBe('2.00');
   });
 });
 
@@ -307,29 +307,29 @@ describe('two versions with one updated_at (a source that stamps whole seconds c
 
   it('the later read replaces the earlier one, classified as updated', async () => {
     const { store } = await freshStore();
-    await store.putOrders([writeOf(first, 'run-a#0', 'inserted', null, READ_EARLY)]);
+    await store.putRecords([writeOf(first, 'run-a#0', 'inserted', null, READ_EARLY)]);
 
     const classified = classifyPage([second], await store.getVersions([second.id]), 'run-b#0', READ_LATE);
-    const result = await store.putOrders(
-      classified.writes.map(({ order, kind, replaces }) => writeOf(order, 'run-b#0', kind, replaces, READ_LATE)),
+    const result = await store.putRecords(
+      classified.writes.map(({ record: order, kind, replaces }) => writeOf(order, 'run-b#0', kind, replaces, READ_LATE)),
     );
 
     expect(classified.counts).toMatchObject({ updated: 1, unchanged: 0, stale: 0 });
     expect(result.refusedIds).toEqual([]);
-    expect(await store.readOrder(second.id)).toMatchObject({ financialStatus: 'refunded', writeTag: 'run-b#0', writeKind: 'updated' });
-    expect((await store.getVersions([second.id])).get(second.id)).toMatchObject({ digest: orderDigest(second), readAt: READ_LATE });
+    expect(await store.readRecord(second.id)).toMatchObject({ financialStatus: 'refunded', writeTag: 'run-b#0', writeKind: 'updated' });
+    expect((await store.getVersions([second.id])).get(second.id)).toMatchObject({ digest: recordDigest(second), readAt: READ_LATE });
   });
 
   it('an earlier read written after a later one (a zombie step) is refused, and the later stays', async () => {
     const { store } = await freshStore();
-    await store.putOrders([writeOf(first, 'run-a#0', 'inserted', null, '2025-01-15T08:31:07.100000Z')]);
+    await store.putRecords([writeOf(first, 'run-a#0', 'inserted', null, '2025-01-15T08:31:07.100000Z')]);
     // The zombie read the paid version early and classified it; the live run read the refund later and stored it first.
-    await store.putOrders([writeOf(second, 'run-live#3', 'updated', first.updatedAt, READ_LATE)]);
+    await store.putRecords([writeOf(second, 'run-live#3', 'updated', first.updatedAt, READ_LATE)]);
 
-    const result = await store.putOrders([writeOf(first, 'run-zombie#9', 'updated', first.updatedAt, READ_EARLY)]);
+    const result = await store.putRecords([writeOf(first, 'run-zombie#9', 'updated', first.updatedAt, READ_EARLY)]);
 
     expect(result.refusedIds).toEqual([first.id]);
-    expect(await store.readOrder(first.id)).toMatchObject({ financialStatus: 'refunded', writeTag: 'run-live#3' });
+    expect(await store.readRecord(first.id)).toMatchObject({ financialStatus: 'refunded', writeTag: 'run-live#3' });
     // Classified again against what is stored now, the zombie's version is stale: it would not be tried again.
     const again = classifyPage([first], await store.getVersions([first.id]), 'run-zombie#9', READ_EARLY);
     expect(again).toMatchObject({ writes: [], counts: { stale: 1, updated: 0 } });
@@ -337,7 +337,7 @@ describe('two versions with one updated_at (a source that stamps whole seconds c
 
   it('the same content read again is unchanged, and not written', async () => {
     const { store } = await freshStore();
-    await store.putOrders([writeOf(first, 'run-a#0', 'inserted', null, READ_EARLY)]);
+    await store.putRecords([writeOf(first, 'run-a#0', 'inserted', null, READ_EARLY)]);
 
     const classified = classifyPage([first], await store.getVersions([first.id]), 'run-b#0', READ_LATE);
 
@@ -351,24 +351,24 @@ describe('a write that another write overtook (a zombie step: its lease expired,
 
   it('is refused when it would put an older version over a newer one it never saw', async () => {
     const { store } = await freshStore();
-    await store.putOrders([writeOf(validateOrder(rawOrder({ updated_at: '2024-12-01T00:00:00Z' })), 'run-a#0')]);
+    await store.putRecords([writeOf(validateOrder(rawOrder({ updated_at: '2024-12-01T00:00:00Z' })), 'run-a#0')]);
     // The zombie read 2024-12-01 and classified its version as newer; the live run then stored a newer one.
-    await store.putOrders([writeOf(newer, 'run-live#3', 'updated', '2024-12-01T00:00:00.000000Z')]);
+    await store.putRecords([writeOf(newer, 'run-live#3', 'updated', '2024-12-01T00:00:00.000000Z')]);
 
-    const result = await store.putOrders([writeOf(older, 'run-zombie#9', 'updated', '2024-12-01T00:00:00.000000Z')]);
+    const result = await store.putRecords([writeOf(older, 'run-zombie#9', 'updated', '2024-12-01T00:00:00.000000Z')]);
 
     expect(result.refusedIds).toEqual([older.id]);
-    expect(await store.readOrder(older.id)).toMatchObject({ totalPrice: '2.00', writeTag: 'run-live#3' });
+    expect(await store.readRecord(older.id)).toMatchObject({ totalPrice: '2.00', writeTag: 'run-live#3' });
   });
 
   it('as an insert, is refused over any stored version, even an older one: it saw none, so it is classified again', async () => {
     const { store } = await freshStore();
-    await store.putOrders([writeOf(older, 'run-live#3')]);
+    await store.putRecords([writeOf(older, 'run-live#3')]);
 
-    const result = await store.putOrders([writeOf(newer, 'run-zombie#9', 'inserted', null)]);
+    const result = await store.putRecords([writeOf(newer, 'run-zombie#9', 'inserted', null)]);
 
     expect(result.refusedIds).toEqual([newer.id]);
-    expect(await store.readOrder(newer.id)).toMatchObject({ totalPrice: '1.00', writeTag: 'run-live#3', writeKind: 'inserted' });
+    expect(await store.readRecord(newer.id)).toMatchObject({ totalPrice: '1.00', writeTag: 'run-live#3', writeKind: 'inserted' });
   });
 
   it('over a tombstone (deleted_at) older than the write, lands; over a newer tombstone, is refused', async () => {
@@ -379,9 +379,9 @@ describe('a write that another write overtook (a zombie step: its lease expired,
       );
     await tombstone('2025-01-01T12:00:00.000000Z');
 
-    expect(await store.putOrders([writeOf(older, 'run-a#0', 'inserted', null)])).toEqual({ refusedIds: [older.id] });
-    expect(await store.putOrders([writeOf(newer, 'run-a#0', 'inserted', null)])).toEqual({ refusedIds: [] });
-    expect(await store.readOrder(newer.id)).toMatchObject({ totalPrice: '2.00' });
+    expect(await store.putRecords([writeOf(older, 'run-a#0', 'inserted', null)])).toEqual({ refusedIds: [older.id] });
+    expect(await store.putRecords([writeOf(newer, 'run-a#0', 'inserted', null)])).toEqual({ refusedIds: [] });
+    expect(await store.readRecord(newer.id)).toMatchObject({ totalPrice: '2.00' });
   });
 });
 
@@ -395,12 +395,12 @@ describe('orders far bigger than usual', () => {
     const rawJson = JSON.stringify(huge.raw);
     expect(rawJson.length).toBeGreaterThanOrEqual(bytes);
 
-    await store.putOrders([writeOf(huge), writeOf(validateOrder(rawOrder({ id: orderIdOf(2) })))]);
+    await store.putRecords([writeOf(huge), writeOf(validateOrder(rawOrder({ id: orderIdOf(2) })))]);
 
     const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: huge.id } }));
     expect(item?.raw).toBeUndefined();
     expect(item?.raw_gz).toBeInstanceOf(Uint8Array);
-    const stored = await store.readOrder(huge.id);
+    const stored = await store.readRecord(huge.id);
     expect(JSON.stringify(stored?.raw)).toBe(rawJson);
     expect(stored?.lineItemCount).toBe(huge.lineItems.length);
     expect(await scanIds(store)).toEqual([orderIdOf(1), orderIdOf(2)]);
@@ -410,7 +410,7 @@ describe('orders far bigger than usual', () => {
     const { store, tableName } = await freshStore();
     const large = hugeOrder(orderIdOf(1), RAW_GZIP_THRESHOLD_BYTES - 2048);
 
-    await store.putOrders([writeOf(large)]);
+    await store.putRecords([writeOf(large)]);
 
     const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: large.id } }));
     expect(item?.raw).toBe(JSON.stringify(large.raw));
@@ -425,7 +425,7 @@ describe('an order too big for DynamoDB even compressed', () => {
     const tooBig = validateOrder(rawOrder({ id: orderIdOf(2), attachment: randomBytes(600 * 1024).toString('base64') }));
     const page = [validateOrder(rawOrder({ id: orderIdOf(1) })), tooBig, validateOrder(rawOrder({ id: orderIdOf(3) }))];
 
-    const attempt = store.putOrders(page.map((order) => writeOf(order)));
+    const attempt = store.putRecords(page.map((order) => writeOf(order)));
 
     await expect(attempt).rejects.toThrow(OrderTooLargeError);
     await expect(attempt).rejects.toThrow(/^order ord_0000002: raw order is \d+ bytes/);
@@ -488,7 +488,7 @@ describe('an order whose flat details would not fit a DynamoDB item', () => {
     const small = { ...validateOrder(rawOrder({ id: orderIdOf(2) })), details: huge.details };
     expect(store.unstorable(huge)).toBeNull();
 
-    await store.putOrders([writeOf(huge), writeOf(small)]);
+    await store.putRecords([writeOf(huge), writeOf(small)]);
 
     const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: huge.id } }));
     expect(item).toMatchObject({
@@ -500,7 +500,7 @@ describe('an order whose flat details would not fit a DynamoDB item', () => {
     expect(item?.line_items).toBeUndefined();
     expect(item?.tax_lines).toEqual([{ title: 'VAT', rate: 0.2, price: '10.00' }]);
     expect(decodeRawJson(item!)).toEqual(huge.raw);
-    const stored = await store.readOrder(huge.id);
+    const stored = await store.readRecord(huge.id);
     expect(stored?.trimmedDetails).toEqual(['line_items']);
     // The small order of the same page keeps every detail.
     const { Item: smallItem } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: small.id } }));
@@ -520,7 +520,7 @@ describe('an order whose flat details would not fit a DynamoDB item', () => {
     );
 
     expect(store.unstorable(tooBig)).toMatch(/^order ord_0000002: \d+ bytes as an item, still \d+ with its flat details trimmed/);
-    await expect(store.putOrders([writeOf(tooBig)])).rejects.toThrow(OrderTooLargeError);
+    await expect(store.putRecords([writeOf(tooBig)])).rejects.toThrow(OrderTooLargeError);
   });
 });
 
@@ -529,7 +529,7 @@ describe('scanning the whole table', () => {
     const { store } = await freshStore();
     // ~1.3 KB each: 1,200 orders are more than one 1 MB scan page.
     const orders = rawOrders(1200, () => ({ note: 'x'.repeat(800) })).map(validateOrder);
-    await store.putOrders(orders.map((order) => writeOf(order)));
+    await store.putRecords(orders.map((order) => writeOf(order)));
 
     const ids = await scanIds(store);
     const versions = [];
@@ -578,9 +578,9 @@ describe('a store under DynamoDB throttling (unprocessed keys)', () => {
   it('retries unprocessed keys so getVersions still answers for the whole page', async () => {
     const page = ordersOf(250);
     const { store: writer, tableName } = await freshStore();
-    await writer.putOrders(page.map((order) => writeOf(order)));
+    await writer.putRecords(page.map((order) => writeOf(order)));
     const throttled = throttlingClient((call, ids) => new Set(call <= 3 ? ids.slice(0, ids.length / 2) : []));
-    const reader = new DynamoOrderStore({ client: { send: throttled.send }, tableName, retry: { baseMs: 1, capMs: 5 } });
+    const reader = new DynamoRecordStore({ client: { send: throttled.send }, tableName, retry: { baseMs: 1, capMs: 5 } });
 
     const versions = await reader.getVersions(page.map((order) => order.id));
 
@@ -599,18 +599,18 @@ describe('a store whose DynamoDB calls fail outright', () => {
     }) as unknown as DynamoDBDocumentClient['send'];
     const { store } = await freshStore({ send: throttledSend });
 
-    const write = store.putOrders(ordersOf(30).map((order) => writeOf(order)));
+    const write = store.putRecords(ordersOf(30).map((order) => writeOf(order)));
     const read = store.getVersions([orderIdOf(1)]);
 
     await expect(write).rejects.toThrow(StoreWriteError);
-    await expect(write).rejects.toThrow(/^writing order ord_\d+ in orders-\w+ failed: ProvisionedThroughputExceededException/);
+    await expect(write).rejects.toThrow(/^writing item ord_\d+ in orders-\w+ failed: ProvisionedThroughputExceededException/);
     await expect(read).rejects.toThrow(StoreWriteError);
   });
 
   it('lets a request DynamoDB rejects as invalid through unchanged: retrying it would not help', async () => {
-    const missingTable = new DynamoOrderStore({ client: dynamo.client, tableName: 'no-such-table' });
+    const missingTable = new DynamoRecordStore({ client: dynamo.client, tableName: 'no-such-table' });
 
-    const write = missingTable.putOrders(ordersOf(1).map((order) => writeOf(order)));
+    const write = missingTable.putRecords(ordersOf(1).map((order) => writeOf(order)));
 
     await expect(write).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await expect(write).rejects.not.toBeInstanceOf(StoreWriteError);
@@ -635,7 +635,7 @@ describe('tombstones in the orders store', () => {
 
   it('replaces a live order not newer than the deletion with an item that holds no order field, once', async () => {
     const { store, tableName } = await freshStore();
-    await store.putOrders([writeOf(live)]);
+    await store.putRecords([writeOf(live)]);
 
     expect(await store.putTombstones([tombstoneOf(live.updatedAt)])).toEqual({ refusedIds: [] });
     expect(await store.putTombstones([tombstoneOf(live.updatedAt, 'deleted', 'run-e#0')])).toEqual({ refusedIds: [live.id] });
@@ -665,35 +665,35 @@ describe('tombstones in the orders store', () => {
     await store.putTombstones([tombstoneOf(null, 'deleted-absent')]);
     const olderButNewerThanLive = validateOrder(rawOrder({ updated_at: '2025-01-04T23:59:59Z', total_price: '3.00' }));
 
-    expect(await store.putOrders([writeOf(olderButNewerThanLive, 'zombie#1', 'inserted', null)])).toEqual({ refusedIds: [live.id] });
-    expect(await store.putOrders([writeOf(olderButNewerThanLive, 'zombie#1', 'updated', live.updatedAt)])).toEqual({
+    expect(await store.putRecords([writeOf(olderButNewerThanLive, 'zombie#1', 'inserted', null)])).toEqual({ refusedIds: [live.id] });
+    expect(await store.putRecords([writeOf(olderButNewerThanLive, 'zombie#1', 'updated', live.updatedAt)])).toEqual({
       refusedIds: [live.id],
     });
     expect((await store.getVersions([live.id])).get(live.id)?.deletedAt).toBe(deletedAt);
 
     const afterDeletion = validateOrder(rawOrder({ updated_at: '2025-01-05T00:00:01Z', total_price: '4.00' }));
-    expect(await store.putOrders([writeOf(afterDeletion, 'run-f#0', 'inserted', null)])).toEqual({ refusedIds: [] });
-    expect(await store.readOrder(live.id)).toMatchObject({ totalPrice: '4.00' });
+    expect(await store.putRecords([writeOf(afterDeletion, 'run-f#0', 'inserted', null)])).toEqual({ refusedIds: [] });
+    expect(await store.readRecord(live.id)).toMatchObject({ totalPrice: '4.00' });
   });
 
   it('inferred by reconciliation, it says so and gives way to any version a page sees live, even one made before it', async () => {
     const { store, tableName } = await freshStore();
-    await store.putOrders([writeOf(live)]);
+    await store.putRecords([writeOf(live)]);
     await store.putTombstones([{ ...tombstoneOf(live.updatedAt), inferred: true }]);
     expect((await store.getVersions([live.id])).get(live.id)).toMatchObject({ deletedAt, inferred: true });
 
-    expect(await store.putOrders([writeOf(live, 'run-g#0', 'inserted', null)])).toEqual({ refusedIds: [] });
+    expect(await store.putRecords([writeOf(live, 'run-g#0', 'inserted', null)])).toEqual({ refusedIds: [] });
 
     const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: live.id } }));
     expect(item).not.toHaveProperty('deleted_at');
     expect(item).not.toHaveProperty('inferred');
-    expect(await store.readOrder(live.id)).toMatchObject({ updatedAt: live.updatedAt, writeTag: 'run-g#0' });
+    expect(await store.readRecord(live.id)).toMatchObject({ updatedAt: live.updatedAt, writeTag: 'run-g#0' });
   });
 
   it('is refused over a live version made after the deletion', async () => {
     const { store } = await freshStore();
     const newer = validateOrder(rawOrder({ updated_at: '2025-02-01T00:00:00Z' }));
-    await store.putOrders([writeOf(newer)]);
+    await store.putRecords([writeOf(newer)]);
     expect(await store.putTombstones([tombstoneOf(live.updatedAt)])).toEqual({ refusedIds: [live.id] });
     expect(await store.putTombstones([tombstoneOf(null, 'deleted-absent')])).toEqual({ refusedIds: [live.id] });
   });
@@ -701,8 +701,8 @@ describe('tombstones in the orders store', () => {
   it('scanUnwritten pages the live orders another run wrote, skipping tombstones and this run own writes', async () => {
     const { store } = await freshStore();
     const orders = ordersOf(30);
-    await store.putOrders(orders.slice(0, 20).map((order) => writeOf(order, 'old-run#3')));
-    await store.putOrders(orders.slice(20).map((order) => writeOf(order, 'this-run#0')));
+    await store.putRecords(orders.slice(0, 20).map((order) => writeOf(order, 'old-run#3')));
+    await store.putRecords(orders.slice(20).map((order) => writeOf(order, 'this-run#0')));
     await store.putTombstones(
       orders.slice(0, 5).map((order) => ({ ...tombstoneOf(order.updatedAt), id: order.id, deletedAt: '2099-01-01T00:00:00.000000Z' })),
     );

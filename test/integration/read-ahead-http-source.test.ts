@@ -1,9 +1,9 @@
 // The HTTP source with read-ahead (as the SyncPage function composes it) against the fake orders API in real time:
 // a walk whose every page is followed by some work (the page step's store) fetches each next page during that
 // work, so the walk takes about the work's time, not the work's plus the source's; and asks for each page once.
-import { HttpOrdersSource } from '../../functions/adapters/source/http-orders-source';
+import { HttpSource } from '../../functions/adapters/source/http-source';
 import { ReadAheadSource } from '../../functions/adapters/source/read-ahead-source';
-import type { OrderSource } from '../../functions/core/ports';
+import type { RecordSource } from '../../functions/core/ports';
 import { startFakeOrdersApi, type FakeOrdersApi } from '../../local/fakes/orders-api';
 
 const LATENCY_MS = 400;
@@ -13,7 +13,7 @@ const LIMIT = 25;
 const ORDERS = PAGES * LIMIT - 5;
 
 /** Walks the whole window as the page steps do: fetch a page, then store it (here: wait), then the next. */
-async function walkStoringEachPage(source: OrderSource, api: FakeOrdersApi): Promise<{ orders: string[]; pages: number }> {
+async function walkStoringEachPage(source: RecordSource, api: FakeOrdersApi): Promise<{ orders: string[]; pages: number }> {
   const window = { from: null, to: api.now() };
   let cursor: string | null = null;
   const orders: string[] = [];
@@ -21,7 +21,7 @@ async function walkStoringEachPage(source: OrderSource, api: FakeOrdersApi): Pro
   do {
     const page = await source.fetchPage({ window, cursor, limit: LIMIT });
     await new Promise((resolve) => setTimeout(resolve, STORE_MS));
-    orders.push(...page.orders.map((order) => order.id));
+    orders.push(...page.records.map((order) => order.id));
     pages++;
     cursor = page.nextCursor;
   } while (cursor !== null);
@@ -30,11 +30,11 @@ async function walkStoringEachPage(source: OrderSource, api: FakeOrdersApi): Pro
 
 describe('the HTTP source read ahead', () => {
   let api: FakeOrdersApi;
-  let http: HttpOrdersSource;
+  let http: HttpSource;
 
   beforeAll(async () => {
     api = await startFakeOrdersApi({ orders: ORDERS, seed: 7, faults: { latencyMs: LATENCY_MS } });
-    http = new HttpOrdersSource({ baseUrl: api.url, token: api.token });
+    http = new HttpSource({ baseUrl: api.url, token: api.token });
   });
   afterAll(async () => {
     await http.close();

@@ -98,7 +98,7 @@ describe('the Shopify connector, on a healthy shop', () => {
       .calls()
       .slice(since)
       .filter((call) => call.operation === 'OrdersPage');
-    expect(page.orders).toHaveLength(250);
+    expect(page.records).toHaveLength(250);
     expect(page.nextCursor).not.toBeNull();
     expect(pageCalls.length).toBeGreaterThan(1);
     expect(pageCalls.every((call) => call.requestedQueryCost! <= MAX_SINGLE_QUERY_COST && call.outcome === '200')).toBe(true);
@@ -149,7 +149,7 @@ describe('the Shopify connector, on a healthy shop', () => {
     try {
       const page = await source.fetchPage({ window: everything, cursor: null, limit: 5 });
 
-      const order = page.orders.find(({ id }) => id === target.id)!;
+      const order = page.records.find(({ id }) => id === target.id)!;
       expect(order).toMatchObject({ updatedAt: target.updated_at, totalPrice: revisedTotal });
       expect(order.raw).toEqual(fake.order(target.id));
       const reads = fake
@@ -188,7 +188,7 @@ describe('the Shopify connector, through faults', () => {
 
     const page = await source.fetchPage({ window: everything, cursor: null, limit: 5 });
 
-    expect(page.orders.map((order) => order.id)).toEqual(
+    expect(page.records.map((order) => order.id)).toEqual(
       fake
         .truth(everything)
         .slice(0, 5)
@@ -213,7 +213,7 @@ describe('the Shopify connector, through faults', () => {
 
     const page = await source.fetchPage({ window: everything, cursor: null, limit: 5 });
 
-    expect(page.orders).toHaveLength(5);
+    expect(page.records).toHaveLength(5);
     expect(page.stats).toMatchObject({ requests: 2, retried: 1 });
   });
 
@@ -285,8 +285,8 @@ describe('the Shopify connector and the cost bucket, on a clock that moves only 
     const first = await source.fetchPage({ window, cursor: null, limit: 250 });
     const walk = await walkWindow(source, window, 250);
 
-    expect(first.orders.length).toBeGreaterThan(0);
-    expect(first.orders.length).toBeLessThan(250);
+    expect(first.records.length).toBeGreaterThan(0);
+    expect(first.records.length).toBeLessThan(250);
     expect(first.nextCursor).not.toBeNull();
     // No page spent much more than its budget waiting: the budget is checked before each request's own wait.
     expect(Math.max(...waits)).toBeLessThan(20_000);
@@ -302,7 +302,7 @@ describe('the Shopify connector and the cost bucket, on a clock that moves only 
 
     const page = await source.fetchPage({ window: { from: null, to: limited.shop.now() }, cursor: null, limit: 2 });
 
-    expect(page.orders).toHaveLength(2);
+    expect(page.records).toHaveLength(2);
     expect(page.stats).toMatchObject({ requests: 2, throttled: 1, retried: 0 });
     expect(operations(since, limited)).toEqual(['OrdersPage THROTTLED', 'OrdersPage 200']);
     const requested = limited.calls()[since]!.requestedQueryCost!;
@@ -381,8 +381,8 @@ describe('the Shopify connector, failing with named errors', () => {
     try {
       const page = await sourceFor().fetchPage({ window: everything, cursor: null, limit: 10 });
 
-      expect(page.orders.map((order) => order.id)).not.toContain(victim);
-      expect(page.orders.length + page.rejected.length).toBe(10);
+      expect(page.records.map((order) => order.id)).not.toContain(victim);
+      expect(page.records.length + page.rejected.length).toBe(10);
       expect(page.rejected).toEqual([
         expect.objectContaining({
           id: victim,

@@ -2,6 +2,7 @@
 // page by page (start, polls that ask the state machine to wait, one byte range a page), an incremental window and
 // a run begun paged keep the paged query, and an export whose result is gone or that failed is started anew, a
 // bounded number of times.
+import type { Order } from '../../functions/core/order';
 import { ShopifyBulkExport } from '../../functions/adapters/source/shopify/bulk-export';
 import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';
 import { decodeBulkPlace, MAX_EXPORT_RESTARTS, ShopifySource } from '../../functions/adapters/source/shopify/shopify-source';
@@ -28,7 +29,7 @@ function source(options: { bulk?: boolean; rangeBytes?: number } = {}): ShopifyS
 }
 
 /** One page, the clock moved on by what the page asked to wait. */
-async function step(shopify: ShopifySource, window: Window, cursor: string | null): Promise<SourcePage> {
+async function step(shopify: ShopifySource, window: Window, cursor: string | null): Promise<SourcePage<Order>> {
   const page = await shopify.fetchPage({ window, cursor, limit: 250 });
   now += (page.waitSeconds ?? 0) * 1000;
   return page;
@@ -74,11 +75,11 @@ describe('a full window', () => {
     // 300 orders at 50 a second: 6 s of export, polled every 2 s or more.
     const polls = pages.filter((page, i) => i > 0 && phases[i] === 'exporting');
     expect(polls.length).toBeGreaterThanOrEqual(1);
-    expect(polls.every((page) => page.waitSeconds! >= 2 && page.orders.length === 0)).toBe(true);
+    expect(polls.every((page) => page.waitSeconds! >= 2 && page.records.length === 0)).toBe(true);
     expect(phases.filter((phase) => phase === 'reading').length).toBeGreaterThan(3);
     expect(phases.at(-1)).toBe('end');
     expect(pages.filter((page) => phases[pages.indexOf(page)] === 'reading').every((page) => page.waitSeconds === undefined)).toBe(true);
-    expect(pages.flatMap((page) => page.orders).map((order) => ({ id: order.id, updated_at: order.updatedAt }))).toEqual(
+    expect(pages.flatMap((page) => page.records).map((order) => ({ id: order.id, updated_at: order.updatedAt }))).toEqual(
       fake.truth(window),
     );
     expect(fake.bulk.list()).toHaveLength(1);
@@ -94,7 +95,7 @@ describe('a full window', () => {
     expect(cursors.filter((text) => signatures.some((signature) => text.includes(signature.slice(0, 16))))).toEqual([]);
     // Every page of the file was read when the export started (what orders it against a later read of the same second).
     const exportStarted = (decodeBulkPlace(pages[0]!.nextCursor!) as { startedAtMs: number }).startedAtMs;
-    const withOrders = pages.filter((page) => page.orders.length > 0);
+    const withOrders = pages.filter((page) => page.records.length > 0);
     expect(withOrders.map((page) => page.readAt)).toEqual(withOrders.map(() => instantFromEpochMs(exportStarted)));
   });
 
@@ -110,7 +111,7 @@ describe('a full window', () => {
 
     const page = await step(source(), window, earlier);
 
-    expect(page.orders.length).toBeGreaterThan(0);
+    expect(page.records.length).toBeGreaterThan(0);
     expect(decodeBulkPlace(page.nextCursor!)).toEqual({ ...place, offset: expect.any(Number) });
     expect(Buffer.from(page.nextCursor!.slice(5), 'base64url').toString()).not.toContain('storage.example');
   });
@@ -125,7 +126,7 @@ describe('a full window', () => {
       window,
       50,
     );
-    expect([...first.orders, ...rest.orders].map((order) => order.id)).toEqual(fake.truth(window).map((order) => order.id));
+    expect([...first.records, ...rest.orders].map((order) => order.id)).toEqual(fake.truth(window).map((order) => order.id));
     expect(fake.bulk.list()).toHaveLength(0);
   });
 });
@@ -144,7 +145,7 @@ describe('an export that cannot be used', () => {
     const seen: string[] = [];
     for (let read = 0; read < ranges;) {
       const page = await step(shopify, window, cursor);
-      seen.push(...page.orders.map((order) => order.id));
+      seen.push(...page.records.map((order) => order.id));
       if (cursor !== null && decodeBulkPlace(cursor).phase === 'reading') read++;
       cursor = page.nextCursor!;
     }
@@ -160,7 +161,7 @@ describe('an export that cannot be used', () => {
 
     const restarted = await step(source(), window, cursor);
 
-    expect(restarted.orders).toEqual([]);
+    expect(restarted.records).toEqual([]);
     expect(decodeBulkPlace(restarted.nextCursor!)).toEqual({ phase: 'starting', restarts: 1, blockedSinceMs: null });
     expect(warnings).toEqual([expect.stringMatching(/^Shopify bulk export unusable at byte \d+ of its result: starting a new export/)]);
     const rest = await walkWindow(

@@ -3,7 +3,7 @@
 // a bulk export's user errors, against a loopback server that answers from a script.
 import { createServer } from 'node:http';
 import { HttpClient } from '../../functions/adapters/source/http-client';
-import { HttpOrdersSource } from '../../functions/adapters/source/http-orders-source';
+import { HttpSource } from '../../functions/adapters/source/http-source';
 import { QUOTE_CHARS } from '../../functions/adapters/source/quote';
 import { ShopifyBulkExport } from '../../functions/adapters/source/shopify/bulk-export';
 import { ShopifyOrdersSource } from '../../functions/adapters/source/shopify/shopify-orders-source';
@@ -96,7 +96,7 @@ describe('the HTTP client', () => {
 
 describe('the orders API connector', () => {
   it.each(PLACES)('a 401 error message with the token at character %i quotes no part of it', async (at) => {
-    const source = new HttpOrdersSource({ baseUrl: server.url, token: TOKEN, timeoutMs: 2_000 });
+    const source = new HttpSource({ baseUrl: server.url, token: TOKEN, timeoutMs: 2_000 });
     answer = () => ({ status: 401, body: JSON.stringify({ error: { code: 'unauthorized', message: saying(at) } }) });
 
     const error = await failure(source.count({ from: null, to: '2026-12-01T00:00:00.000000Z' }));

@@ -1,7 +1,7 @@
 // A zombie page step against DynamoDB (dynalite): it read the stored versions, froze past its lease, and a new run took
 // the stream over and stored a newer version of one of its orders; when the zombie wakes and writes its older version,
 // the conditional put refuses it, the newer version stays, and the zombie cannot save its page either.
-import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
+import { DynamoRecordStore } from '../../functions/adapters/dynamodb/record-store';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { LeaseLostError } from '../../functions/core/errors';
 import type { Log } from '../../functions/core/ports';
@@ -20,7 +20,7 @@ const LEASE_MS = 15 * 60_000;
 it('a step whose lease expired writes an older version of an order: refused, the newer one stays, the step cannot save', async () => {
   const tables = await createTestTables(dynamo.endpoint);
   const state = new DynamoSyncStateStore({ client: dynamo.client, tableName: tables.syncStateTable });
-  const orders = new DynamoOrderStore({ client: dynamo.client, tableName: tables.ordersTable });
+  const orders = new DynamoRecordStore({ client: dynamo.client, tableName: tables.ordersTable });
   const shop = new InMemoryShop(8);
   let nowMs = T0;
   const warnings: string[] = [];
@@ -29,7 +29,7 @@ it('a step whose lease expired writes an older version of an order: refused, the
   const begin = {
     settings: { stream: STREAM, leaseMs: LEASE_MS, overlapMs: 300_000, maxPagesPerPart: 500 },
     state,
-    orders,
+    records: orders,
     source: shop,
     clock,
     log,
@@ -51,8 +51,8 @@ it('a step whose lease expired writes an older version of an order: refused, the
     await state.acquireLease(STREAM, aLease({ owner: 'incremental-schedule-next', expiresAt: nowMs + LEASE_MS }), nowMs);
     await read([newer.id]).then(async (seen) => {
       expect(seen.size).toBe(0);
-      await orders.putOrders([
-        orderWrite({ order: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt }),
+      await orders.putRecords([
+        orderWrite({ record: newer, kind: 'inserted', replaces: null, writeTag: 'incremental-schedule-next#0', syncedAt: newer.updatedAt }),
       ]);
     });
     return versions;
@@ -62,7 +62,7 @@ it('a step whose lease expired writes an older version of an order: refused, the
   const pageDeps = {
     settings: { pageSize: 4, leaseMs: LEASE_MS, overlapMs: 300_000 },
     state,
-    orders,
+    records: orders,
     quarantine,
     source: shop,
     clock,
@@ -71,12 +71,12 @@ it('a step whose lease expired writes an older version of an order: refused, the
 
   await expect(syncPage(pageDeps, zombie)).rejects.toThrow(LeaseLostError);
 
-  expect(await orders.readOrder(target.id)).toMatchObject({
+  expect(await orders.readRecord(target.id)).toMatchObject({
     updatedAt: newer.updatedAt,
     totalPrice: '999.00',
     writeTag: 'incremental-schedule-next#0',
   });
-  expect((await orders.readOrder(shop.orders[0]!.id))?.writeTag).toBe('full-test-zombie#0');
-  expect(warnings).toContainEqual(expect.stringContaining('order writes refused'));
+  expect((await orders.readRecord(shop.orders[0]!.id))?.writeTag).toBe('full-test-zombie#0');
+  expect(warnings).toContainEqual(expect.stringContaining('record writes refused'));
   expect((await state.get(STREAM)).run).toMatchObject({ runId: 'full-test-zombie', pages: 0 });
 });

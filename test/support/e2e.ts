@@ -3,7 +3,7 @@
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
-import { DynamoOrderStore } from '../../functions/adapters/dynamodb/order-store';
+import { DynamoRecordStore } from '../../functions/adapters/dynamodb/record-store';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { StoredVersion } from '../../functions/core/ports';
 import type { SyncState } from '../../functions/core/run-types';
@@ -32,7 +32,7 @@ export async function runChain(stack: LocalStack, input: ExecutionInput, name?: 
 export function stores(stack: LocalStack) {
   const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
   return {
-    orders: new DynamoOrderStore({ client, tableName: stack.tables.ordersTable }),
+    orders: new DynamoRecordStore({ client, tableName: stack.tables.ordersTable }),
     state: new DynamoSyncStateStore({ client, tableName: stack.tables.syncStateTable }),
     close: () => client.destroy(),
   };
@@ -51,7 +51,7 @@ export async function syncState(stack: LocalStack, stream = 'orders'): Promise<S
 export async function storedOrder(stack: LocalStack, id: string) {
   const { orders, close } = stores(stack);
   try {
-    return await orders.readOrder(id);
+    return await orders.readRecord(id);
   } finally {
     close();
   }

@@ -1,8 +1,8 @@
-// Walks a window of an OrderSource to its end, as the sync does page by page: for the source's tests and
+// Walks a window of a RecordSource<Order> to its end, as the sync does page by page: for the source's tests and
 // any test that wants every order of a window from the fake orders API; and the live walk both connectors' tests
 // share (docs/source-contract.md's promise while the shop changes orders).
 import type { Instant, Order } from '../../functions/core/order';
-import type { OrderSource, SourceCallStats } from '../../functions/core/ports';
+import type { RecordSource, SourceCallStats } from '../../functions/core/ports';
 import type { Window } from '../../functions/core/run-types';
 
 export interface Walk {
@@ -15,15 +15,15 @@ export interface Walk {
 }
 
 /** Fetches pages until next_cursor is null; fails after `maxPages` so a broken walk cannot loop forever. */
-export async function walkWindow(source: OrderSource, window: Window, limit: number, maxPages = 10_000): Promise<Walk> {
+export async function walkWindow(source: RecordSource<Order>, window: Window, limit: number, maxPages = 10_000): Promise<Walk> {
   const walk: Walk = { orders: [], pages: 0, shortPages: 0, stats: { requests: 0, throttled: 0, retried: 0 } };
   let cursor: string | null = null;
   do {
     if (walk.pages === maxPages) throw new Error(`walk did not end within ${maxPages} pages`);
     const page = await source.fetchPage({ window, cursor, limit });
     walk.pages++;
-    walk.orders.push(...page.orders);
-    if (page.nextCursor !== null && page.orders.length < limit) walk.shortPages++;
+    walk.orders.push(...page.records);
+    if (page.nextCursor !== null && page.records.length < limit) walk.shortPages++;
     walk.stats.requests += page.stats.requests;
     walk.stats.throttled += page.stats.throttled;
     walk.stats.retried += page.stats.retried;
@@ -55,7 +55,7 @@ export interface LiveWalkCase {
  * second, loses no order that stays inside the window (duplicates allowed) and returns nothing outside it.
  */
 export async function expectLiveWalkLosesNothing(
-  source: OrderSource,
+  source: RecordSource<Order>,
   shop: LiveShop,
   { clockOffsetMs, fromIndex, liveRate = 400 }: LiveWalkCase,
 ): Promise<void> {
@@ -66,7 +66,7 @@ export async function expectLiveWalkLosesNothing(
   // The shop as it was when the walk sent its last request: an order placed after that (the live timer can
   // still fire before setLiveRate(0) below) was never promised to this walk.
   let beforeLastRequest = new Set<string>();
-  const recordingSource: OrderSource = {
+  const recordingSource: RecordSource<Order> = {
     fetchPage: (request) => {
       beforeLastRequest = new Set(shop.truth(window).map((order) => order.id));
       return source.fetchPage(request);

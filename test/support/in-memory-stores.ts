@@ -12,8 +12,8 @@ import type { Instant, Order } from '../../functions/core/order';
 import type {
   BegunRunSave,
   LeaseAttempt,
-  OrderStore,
-  OrderWrite,
+  RecordStore,
+  RecordWrite,
   PageClaim,
   PutResult,
   QuarantineStore,
@@ -197,11 +197,11 @@ export class InMemorySyncStateStore implements SyncStateStore {
 }
 
 /** Orders as the DynamoDB store keeps them: the newest write per id, with its version, write tag and kind; tombstones apart. */
-export class InMemoryOrderStore implements OrderStore {
-  readonly items = new Map<string, OrderWrite>();
+export class InMemoryRecordStore implements RecordStore<Order> {
+  readonly items = new Map<string, RecordWrite>();
   /** Deleted orders, by id (an id is in `items` or here, never both). */
   readonly tombstones = new Map<string, TombstoneWrite>();
-  /** putOrders calls that wrote something. */
+  /** putRecords calls that wrote something. */
   writeCalls = 0;
 
   async getVersions(ids: readonly string[]): Promise<Map<string, StoredVersion>> {
@@ -212,7 +212,7 @@ export class InMemoryOrderStore implements OrderStore {
       if (write)
         versions.set(id, {
           id,
-          updatedAt: write.order.updatedAt,
+          updatedAt: write.record.updatedAt,
           deletedAt: null,
           writeTag: write.writeTag,
           writeKind: write.kind,
@@ -236,22 +236,22 @@ export class InMemoryOrderStore implements OrderStore {
     return versions;
   }
 
-  async putOrders(writes: readonly OrderWrite[]): Promise<PutResult> {
-    const tooBig = writes.map((write) => unstorableReason(write.order)).find((problem) => problem !== null);
+  async putRecords(writes: readonly RecordWrite<Order>[]): Promise<PutResult> {
+    const tooBig = writes.map((write) => unstorableReason(write.record)).find((problem) => problem !== null);
     if (tooBig) throw new Error(`the in-memory order store refuses what DynamoDB cannot hold: ${tooBig}`);
     if (writes.length > 0) this.writeCalls++;
     const refusedIds: string[] = [];
     for (const write of writes) {
       // The DynamoDB store's conditions: over nothing (or a tombstone deleted before the version) when the write saw
       // nothing, else over an older live version only, or one of the same updated_at read before this one.
-      const { id, updatedAt } = write.order;
+      const { id, updatedAt } = write.record;
       const stored = this.items.get(id);
       const tombstone = this.tombstones.get(id);
       const lands =
         write.replaces === null
           ? stored === undefined && (tombstone === undefined || tombstone.deletedAt < updatedAt || tombstone.inferred === true)
           : stored !== undefined &&
-            (stored.order.updatedAt < updatedAt || (stored.order.updatedAt === updatedAt && stored.readAt < write.readAt));
+            (stored.record.updatedAt < updatedAt || (stored.record.updatedAt === updatedAt && stored.readAt < write.readAt));
       if (!lands) {
         refusedIds.push(id);
         continue;
@@ -268,7 +268,7 @@ export class InMemoryOrderStore implements OrderStore {
       const stored = this.items.get(write.id);
       const lands =
         !this.tombstones.has(write.id) &&
-        (write.replaces === null ? stored === undefined : stored !== undefined && stored.order.updatedAt <= write.deletedAt);
+        (write.replaces === null ? stored === undefined : stored !== undefined && stored.record.updatedAt <= write.deletedAt);
       if (!lands) {
         refusedIds.push(write.id);
         continue;

@@ -1,8 +1,8 @@
 // Valid raw source orders in the shape of docs/source-contract.md "Order", for any test: override what the story is about.
 // An override whose value is `undefined` removes that field (to test a missing field).
 import type { Instant, Order } from '../../functions/core/order';
-import { orderDigest } from '../../functions/core/order-digest';
-import type { OrderWrite } from '../../functions/core/ports';
+import { recordDigest } from '../../functions/core/record-digest';
+import type { RecordWrite } from '../../functions/core/ports';
 import { validateOrder } from '../../functions/core/validate-order';
 
 export interface RawCustomer {
@@ -94,6 +94,6 @@ export function order(overrides: Overrides = {}): Order {
 }
 
 /** A write of this order as the page step makes it: its digest computed, read when it was synced unless told. */
-export function orderWrite(write: Omit<OrderWrite, 'digest' | 'readAt'> & { readAt?: Instant }): OrderWrite {
-  return { ...write, digest: orderDigest(write.order), readAt: write.readAt ?? write.syncedAt };
+export function orderWrite(write: Omit<RecordWrite<Order>, 'digest' | 'readAt'> & { readAt?: Instant }): RecordWrite<Order> {
+  return { ...write, digest: recordDigest(write.record), readAt: write.readAt ?? write.syncedAt };
 }

@@ -1,22 +1,22 @@
 // The use cases' unit-test world: in-memory stores with the real conditions, a shop in memory that pages like the
 // reference API (sorted by updated_at then id, keyset cursor), a clock the test moves, and the log lines captured.
 import type { Order } from '../../functions/core/order';
-import type { Log, OrderSource, PageRequest, SourcePage } from '../../functions/core/ports';
+import type { Log, RecordSource, PageRequest, SourcePage } from '../../functions/core/ports';
 import type { Window } from '../../functions/core/run-types';
 import type { RunState } from '../../functions/core/run-state';
 import { beginRun, type BeginDeps } from '../../functions/core/use-cases/begin-run';
 import type { CommitDeps } from '../../functions/core/use-cases/commit-run';
 import type { RecordFailureDeps } from '../../functions/core/use-cases/record-failure';
 import type { SyncPageDeps } from '../../functions/core/use-cases/sync-page';
-import type { RejectedOrder } from '../../functions/core/quarantine';
-import { InMemoryOrderStore, InMemoryQuarantineStore, InMemorySyncStateStore } from './in-memory-stores';
+import type { RejectedRecord } from '../../functions/core/quarantine';
+import { InMemoryRecordStore, InMemoryQuarantineStore, InMemorySyncStateStore } from './in-memory-stores';
 import { order, orderIdOf } from './order-factory';
 
 export const STREAM = 'orders';
 export const T0 = Date.parse('2026-01-01T12:00:00Z');
 
 /** A shop in memory: its orders, paged in (updated_at, id) order within the window; the cursor is the last key. */
-export class InMemoryShop implements OrderSource {
+export class InMemoryShop implements RecordSource<Order> {
   orders: Order[];
   countFails = false;
   pageRequests = 0;
@@ -46,7 +46,7 @@ export class InMemoryShop implements OrderSource {
     this.change(id, updatedAt);
   }
 
-  async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
+  async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage<Order>> {
     this.pageRequests++;
     const inWindow = this.inWindow(window);
     const after = cursor === null ? inWindow : inWindow.filter((o) => `${o.updatedAt}|${o.id}` > cursor);
@@ -54,7 +54,7 @@ export class InMemoryShop implements OrderSource {
     const last = served[served.length - 1];
     const nextCursor = after.length > limit && last ? `${last.updatedAt}|${last.id}` : null;
     const orders: Order[] = [];
-    const rejected: RejectedOrder[] = [];
+    const rejected: RejectedRecord[] = [];
     for (const order of served) {
       const broken = this.broken.get(order.id);
       if (broken) {
@@ -68,7 +68,7 @@ export class InMemoryShop implements OrderSource {
       } else orders.push(order);
     }
     const clock = this.clockSkewMs === undefined ? {} : { clockSkewMs: this.clockSkewMs };
-    return { orders, rejected, nextCursor, stats: { requests: 1, throttled: 0, retried: 0, ...clock } };
+    return { records: orders, rejected, nextCursor, stats: { requests: 1, throttled: 0, retried: 0, ...clock } };
   }
 
   async count(window: Window): Promise<number> {
@@ -100,7 +100,7 @@ export function useCaseWorld(options: { orders?: number; pageSize?: number } = {
     error: (message, fields) => lines.push({ level: 'error', message, fields }),
   };
   const state = new InMemorySyncStateStore();
-  const orders = new InMemoryOrderStore();
+  const records = new InMemoryRecordStore();
   const quarantine = new InMemoryQuarantineStore();
   const shop = new InMemoryShop(options.orders ?? 10);
   const clock = () => nowMs;
@@ -109,7 +109,7 @@ export function useCaseWorld(options: { orders?: number; pageSize?: number } = {
   const begin: BeginDeps = {
     settings: { stream: STREAM, leaseMs, overlapMs, maxPagesPerPart: 500 },
     state,
-    orders,
+    records,
     source: shop,
     clock,
     log,
@@ -117,7 +117,7 @@ export function useCaseWorld(options: { orders?: number; pageSize?: number } = {
   const syncPage: SyncPageDeps = {
     settings: { pageSize: options.pageSize ?? 4, leaseMs, overlapMs },
     state,
-    orders,
+    records,
     quarantine,
     source: shop,
     clock,
@@ -127,7 +127,7 @@ export function useCaseWorld(options: { orders?: number; pageSize?: number } = {
   const recordFailure: RecordFailureDeps = { state, clock, log };
   return {
     state,
-    orders,
+    orders: records,
     quarantine,
     shop,
     lines,

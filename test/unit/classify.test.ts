@@ -2,7 +2,7 @@
 // with exact counts, even for duplicates inside a page and for a page step that runs twice.
 import { classifyPage } from '../../functions/core/classify';
 import type { Order } from '../../functions/core/order';
-import { orderDigest } from '../../functions/core/order-digest';
+import { recordDigest } from '../../functions/core/record-digest';
 import type { StoredVersion } from '../../functions/core/ports';
 import { order as orderOf, orderIdOf } from '../support/order-factory';
 
@@ -29,15 +29,15 @@ function storedAt(n: number, updatedAt: string, write: Partial<StoredVersion> = 
       writeTag: 'incremental-schedule-20261125T140000Z-0000#0',
       writeKind: 'updated',
       // What orderAt(n, updatedAt) holds, read before READ.
-      digest: orderDigest(orderAt(n, updatedAt)),
+      digest: recordDigest(orderAt(n, updatedAt)),
       readAt: READ_BEFORE,
       ...write,
     },
   ];
 }
 
-function idsOf(writes: ReadonlyArray<{ order: Order; kind: string }>): Array<[string, string, string]> {
-  return writes.map(({ order, kind }) => [order.id, kind, order.updatedAt]);
+function idsOf(writes: ReadonlyArray<{ record: Order; kind: string }>): Array<[string, string, string]> {
+  return writes.map(({ record, kind }) => [record.id, kind, record.updatedAt]);
 }
 
 describe('classifyPage', () => {
@@ -61,7 +61,7 @@ describe('classifyPage', () => {
     // As text, both incoming timestamps would look different from what is stored; as instants,
     // the first is older (08:30Z < 09:00Z) and the second is the same moment (08:30Z).
     const sameMoment = orderOf({ id: orderIdOf(2), updated_at: '2025-01-15T08:30:00Z' });
-    const stored = new Map([storedAt(1, T2), storedAt(2, '2025-01-15T08:30:00.000000Z', { digest: orderDigest(sameMoment) })]);
+    const stored = new Map([storedAt(1, T2), storedAt(2, '2025-01-15T08:30:00.000000Z', { digest: recordDigest(sameMoment) })]);
     const page = [
       orderOf({ id: orderIdOf(1), updated_at: '2025-01-15T10:30:00+02:00' }),
       orderOf({ id: orderIdOf(2), updated_at: '2025-01-15T07:30:00.000-01:00' }),
@@ -167,7 +167,7 @@ describe('classifyPage with two versions of one updated_at (a source that stamps
     const classified = classifyPage([refundedAt(1)], new Map([storedAt(1, T2)]), TAG, READ);
 
     expect(idsOf(classified.writes)).toEqual([[orderIdOf(1), 'updated', T2]]);
-    expect(classified.writes[0]).toMatchObject({ replaces: T2, digest: orderDigest(refundedAt(1)) });
+    expect(classified.writes[0]).toMatchObject({ replaces: T2, digest: recordDigest(refundedAt(1)) });
     expect(classified.counts).toMatchObject({ fetched: 1, updated: 1, unchanged: 0, stale: 0 });
   });
 
@@ -198,7 +198,7 @@ describe('classifyPage with two versions of one updated_at (a source that stamps
   it('keeps the later of two copies of one updated_at in a page, and counts the other stale', () => {
     const classified = classifyPage([orderAt(1, T2), refundedAt(1)], new Map(), TAG, READ);
 
-    expect(classified.writes.map(({ digest }) => digest)).toEqual([orderDigest(refundedAt(1))]);
+    expect(classified.writes.map(({ digest }) => digest)).toEqual([recordDigest(refundedAt(1))]);
     expect(classified.counts).toMatchObject({ fetched: 2, inserted: 1, stale: 1 });
   });
 });
@@ -216,7 +216,7 @@ describe('classifyPage over a tombstone', () => {
 
   it('writes a version made after the deletion as an insert over no live version (the counter gains it back)', () => {
     const classified = classifyPage([orderAt(1, T3)], new Map([tombstone(1, T2)]), 'run-b#0', READ);
-    expect(classified.writes.map(({ order, kind, replaces }) => [order.id, kind, replaces])).toEqual([[orderIdOf(1), 'inserted', null]]);
+    expect(classified.writes.map(({ record, kind, replaces }) => [record.id, kind, replaces])).toEqual([[orderIdOf(1), 'inserted', null]]);
     expect(classified.counts).toMatchObject({ inserted: 1, stale: 0 });
   });
 });

@@ -1,6 +1,7 @@
 // The read-ahead over a source (functions/adapters/source/read-ahead-source.ts), on the in-memory shop that pages
 // like the reference API: the next page is asked for as soon as a page comes back, the next call gets it from
 // memory, and anything but exactly that call (another page, a failure, a page held too long) fetches as before.
+import type { Order } from '../../functions/core/order';
 import { ReadAheadSource, READ_AHEAD_MAX_AGE_MS } from '../../functions/adapters/source/read-ahead-source';
 import type { PageRequest, SourcePage } from '../../functions/core/ports';
 import type { Window } from '../../functions/core/run-types';
@@ -16,11 +17,11 @@ class RecordingShop extends InMemoryShop {
   emptying: number[] = [];
   waitSeconds = 0;
 
-  override async fetchPage(request: PageRequest): Promise<SourcePage> {
+  override async fetchPage(request: PageRequest): Promise<SourcePage<Order>> {
     this.asked.push(request.cursor);
     if (this.failing.includes(this.asked.length)) throw new Error('the source is down for a moment');
     if (this.emptying.includes(this.asked.length)) {
-      return { orders: [], rejected: [], nextCursor: request.cursor, stats: { requests: 1, throttled: 0, retried: 0 } };
+      return { records: [], rejected: [], nextCursor: request.cursor, stats: { requests: 1, throttled: 0, retried: 0 } };
     }
     const page = await super.fetchPage(request);
     return this.waitSeconds > 0 ? { ...page, waitSeconds: this.waitSeconds } : page;
@@ -59,7 +60,9 @@ describe('ReadAheadSource', () => {
     expect(third.nextCursor).toBeNull();
     const plainFirst = await plain.fetchPage({ window: WINDOW, cursor: null, limit: 4 });
     const plainSecond = await plain.fetchPage({ window: WINDOW, cursor: plainFirst.nextCursor, limit: 4 });
-    expect([first, second].map((p) => p.orders.map((o) => o.id))).toEqual([plainFirst, plainSecond].map((p) => p.orders.map((o) => o.id)));
+    expect([first, second].map((p) => p.records.map((o) => o.id))).toEqual(
+      [plainFirst, plainSecond].map((p) => p.records.map((o) => o.id)),
+    );
   });
 
   it('serves the page as the source answered it when it was read ahead (keyset paging: a snapshot like any other)', async () => {
@@ -70,7 +73,7 @@ describe('ReadAheadSource', () => {
     shop.change('ord_0000005', '2026-01-01T11:30:00Z'); // moves from page 2 to the end of the window
     const second = await page(first.nextCursor);
 
-    expect(second.orders.map((o) => o.id)).toContain('ord_0000005');
+    expect(second.records.map((o) => o.id)).toContain('ord_0000005');
   });
 
   it('keeps what it read ahead through a retry of the page before it: the retry fetches its own page, nothing more', async () => {
@@ -81,8 +84,8 @@ describe('ReadAheadSource', () => {
     const second = await page(again.nextCursor);
     await settle();
 
-    expect(again.orders.map((o) => o.id)).toEqual(first.orders.map((o) => o.id));
-    expect(second.orders).toHaveLength(4);
+    expect(again.records.map((o) => o.id)).toEqual(first.records.map((o) => o.id));
+    expect(second.records).toHaveLength(4);
     expect(shop.asked).toEqual([null, first.nextCursor, null, second.nextCursor]);
     expect(lines).toEqual([]);
   });
@@ -109,9 +112,9 @@ describe('ReadAheadSource', () => {
     const empty = await page(first.nextCursor);
     const second = await page(empty.nextCursor);
 
-    expect(empty.orders).toEqual([]);
+    expect(empty.records).toEqual([]);
     expect(empty.nextCursor).toBe(first.nextCursor);
-    expect(second.orders).toHaveLength(4);
+    expect(second.records).toHaveLength(4);
     expect(shop.asked.slice(0, 3)).toEqual([null, first.nextCursor, first.nextCursor]);
   });
 
@@ -142,7 +145,7 @@ describe('ReadAheadSource', () => {
     const first = await page(null);
     const second = await page(first.nextCursor);
 
-    expect(second.orders).toHaveLength(4);
+    expect(second.records).toHaveLength(4);
     expect(shop.asked.slice(0, 3)).toEqual([null, first.nextCursor, first.nextCursor]);
     expect(lines.map((line) => line.message)).toEqual(['read-ahead page failed; fetching it again']);
     expect(lines[0]!.fields).toEqual({ error: 'Error: the source is down for a moment' });

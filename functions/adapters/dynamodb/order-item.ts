@@ -2,14 +2,14 @@
 // source's raw order kept whole, gzip-compressed when it is big; flat details trimmed when the whole item would not
 // fit DynamoDB's 400 KB. Pure mapping both ways.
 import type { Order, OrderAddress, OrderDetails, Refund } from '../../core/order';
-import type { OrderWrite, StoredVersion, WriteKind } from '../../core/ports';
+import type { RecordWrite, WriteKind } from '../../core/ports';
+import { versionAttributes, type ItemMapping, type VersionAttributes } from './item-mapping';
 import { OrderSyncError } from '../../core/errors';
 import { decodeRawJson, encodeRawJson, tooLargeMessage, type EncodedRaw } from './raw-payload';
 
 export { RAW_GZIP_THRESHOLD_BYTES } from './raw-payload';
 
-export interface OrderItem {
-  id: string;
+export interface OrderItem extends VersionAttributes {
   order_number: number;
   status: string;
   /** null: the source reported none (Shopify's nullable displayFinancialStatus). */
@@ -31,16 +31,7 @@ export interface OrderItem {
   customer_name: string | null;
   line_item_count: number;
   created_at: string;
-  /** Fixed-width Instant: DynamoDB string comparison is instant comparison. */
-  updated_at: string;
   cancelled_at: string | null;
-  synced_at: string;
-  write_tag: string;
-  write_kind: 'inserted' | 'updated';
-  /** The digest of what the version holds: an equal updated_at with another digest is another version. */
-  digest: string;
-  /** When the version was read from the source (fixed-width Instant): of two with one updated_at, the later read wins. */
-  read_at: string;
   // The fields beyond the reference contract (docs/source-contract.md) (Order.details), present only for sources that have them (Shopify), flat so a
   // dashboard reads, filters and projects them without parsing `raw`. Money: exact decimal strings, order currency.
   current_total_price?: string;
@@ -183,17 +174,13 @@ function fitted(item: OrderItem): OrderItem {
   );
 }
 
-/** The attributes getVersions reads: enough to classify an incoming version (`deleted_at`: a tombstone's). */
-export const VERSION_ATTRIBUTES = ['id', 'updated_at', 'deleted_at', 'write_tag', 'write_kind', 'digest', 'read_at', 'inferred'] as const;
-
-export function orderToItem(write: OrderWrite): OrderItem {
+export function orderToItem(write: RecordWrite<Order>): OrderItem {
   return fitted(untrimmedItem(write));
 }
 
-function untrimmedItem(write: OrderWrite): OrderItem {
-  const { order } = write;
+function untrimmedItem(write: RecordWrite<Order>): OrderItem {
+  const { record: order } = write;
   return {
-    id: order.id,
     order_number: order.orderNumber,
     status: order.status,
     financial_status: order.financialStatus,
@@ -210,13 +197,8 @@ function untrimmedItem(write: OrderWrite): OrderItem {
     customer_name: order.customer?.name ?? null,
     line_item_count: order.lineItems.length,
     created_at: order.createdAt,
-    updated_at: order.updatedAt,
     cancelled_at: order.cancelledAt,
-    synced_at: write.syncedAt,
-    write_tag: write.writeTag,
-    write_kind: write.kind,
-    digest: write.digest,
-    read_at: write.readAt,
+    ...versionAttributes(write),
     ...(order.details ? detailAttributes(order) : {}),
     ...encodeRaw(order.id, order.raw),
   };
@@ -373,7 +355,7 @@ export function unstorableReason(order: Order): string | null {
   const encoded = encodedRaw(order.raw);
   if ('tooLarge' in encoded) return tooLargeMessage(order.id, encoded.tooLarge);
   try {
-    fitted(untrimmedItem({ ...SIZING_WRITE, order }));
+    fitted(untrimmedItem({ ...SIZING_WRITE, record: order }));
     return null;
   } catch (error) {
     if (error instanceof OrderTooLargeError) return error.message;
@@ -427,21 +409,9 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
   };
 }
 
-/** Read back the version attributes only (a projected BatchGet or Scan). */
-export function itemToStoredVersion(item: Record<string, unknown>): StoredVersion {
-  const stored = item as unknown as Pick<OrderItem, 'id' | 'updated_at' | 'write_tag' | 'write_kind'> &
-    Partial<Pick<OrderItem, 'digest' | 'read_at'>> & { deleted_at?: string; inferred?: boolean };
-  const deletedAt = stored.deleted_at ?? null;
-  return {
-    id: stored.id,
-    // A tombstone's version is its deletion: only a version made after it may replace it (unless it was inferred).
-    updatedAt: deletedAt ?? stored.updated_at,
-    deletedAt,
-    writeTag: stored.write_tag ?? null,
-    writeKind: stored.write_kind ?? null,
-    // Absent on a tombstone and on an item written before digests were kept.
-    digest: stored.digest ?? null,
-    readAt: stored.read_at ?? null,
-    ...(stored.inferred === true ? { inferred: true } : {}),
-  };
-}
+/** The orders stream's item mapping. */
+export const ORDER_ITEMS: ItemMapping<Order, StoredOrder> = {
+  toItem: orderToItem,
+  unstorable: unstorableReason,
+  fromItem: itemToStoredOrder,
+};

@@ -1,10 +1,11 @@
-// Reads the next page while the page step stores this one: an OrderSource over another that, as soon as a page
+// Reads the next page while the page step stores this one: a RecordSource over another that, as soon as a page
 // comes back with a cursor, starts fetching the page after it and holds that one fetch (at most one page) for the
 // next call. The SyncPage function keeps it in module scope, so a warm function's next invocation, which asks for
 // exactly that page for the same caller (the chain of executions), gets it without waiting for the source. Anything
 // else (a cold start, another window or chain, a retry of an earlier page, a read-ahead that failed or is too old)
 // fetches as if there were no read-ahead.
-import type { Log, OrderSource, PageRequest, SourcePage } from '../../core/ports';
+import type { Log, RecordSource, PageRequest, SourcePage } from '../../core/ports';
+import type { SyncRecord } from '../../core/record';
 import { instantFromEpochMs } from '../../core/instant';
 import type { Window } from '../../core/run-types';
 
@@ -19,22 +20,22 @@ export interface ReadAheadSourceOptions {
 }
 
 /** The one fetch ahead: the request it answers, when it began, and its outcome (never a rejected promise). */
-interface HeldPage {
+interface HeldPage<R extends SyncRecord> {
   key: string;
   startedAtMs: number;
-  outcome: Promise<{ page: SourcePage } | { error: unknown }>;
+  outcome: Promise<{ page: SourcePage<R> } | { error: unknown }>;
 }
 
-export class ReadAheadSource implements OrderSource {
-  private held: HeldPage | null = null;
+export class ReadAheadSource<R extends SyncRecord = SyncRecord> implements RecordSource<R> {
+  private held: HeldPage<R> | null = null;
   private readonly maxAgeMs: number;
   // The deletion feed and the existence check go straight to the source, and exist exactly when the source has them
   // (a source without them makes the run skip those steps).
-  readonly fetchDeleted?: OrderSource['fetchDeleted'];
-  readonly existing?: OrderSource['existing'];
+  readonly fetchDeleted?: RecordSource['fetchDeleted'];
+  readonly existing?: RecordSource['existing'];
 
   constructor(
-    private readonly source: OrderSource,
+    private readonly source: RecordSource<R>,
     private readonly options: ReadAheadSourceOptions,
   ) {
     this.maxAgeMs = options.maxAgeMs ?? READ_AHEAD_MAX_AGE_MS;
@@ -42,7 +43,7 @@ export class ReadAheadSource implements OrderSource {
     if (source.existing) this.existing = source.existing.bind(source);
   }
 
-  async fetchPage(request: PageRequest): Promise<SourcePage> {
+  async fetchPage(request: PageRequest): Promise<SourcePage<R>> {
     const held = this.held;
     this.held = null;
     const fresh = held !== null && this.options.clock() - held.startedAtMs <= this.maxAgeMs;
@@ -66,7 +67,7 @@ export class ReadAheadSource implements OrderSource {
   }
 
   /** The page a read-ahead fetched; null when it failed (the caller fetches it again, and fails if that fails). */
-  private async pageOf(held: HeldPage): Promise<SourcePage | null> {
+  private async pageOf(held: HeldPage<R>): Promise<SourcePage<R> | null> {
     const outcome = await held.outcome;
     // The page was read when its fetch began, not when it is handed over: that is what orders two same-second versions.
     if ('page' in outcome) return { ...outcome.page, readAt: outcome.page.readAt ?? instantFromEpochMs(held.startedAtMs) };

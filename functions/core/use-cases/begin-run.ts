@@ -9,7 +9,7 @@ import { FULL_RESYNC_AUTO_RESUMES_DEFAULT } from '../limits';
 import { plannedMode, planRun, resumesAutomatically, transientErrorOf, type LookbackSettings, type RunPlan } from '../plan';
 import { isWalked, stepOf } from '../run-phase';
 import { describeError } from '../run-outcome';
-import type { BegunRunSave, Clock, Log, OrderSource, OrderStore, RunMetrics, SyncStateStore } from '../ports';
+import type { BegunRunSave, Clock, Log, RecordSource, RecordStore, RunMetrics, SyncStateStore } from '../ports';
 import type { BeginEvent, RunState, SkippedRun } from '../run-state';
 import type { Lease, ParkedRun, RunProgress, SyncState, Window } from '../run-types';
 import { sourceClockOffsetMs } from '../source-clock';
@@ -26,9 +26,9 @@ export interface BeginDeps {
   };
   state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'releaseLease' | 'saveBegunRun' | 'saveProgress'>;
   /** Read only: the stored versions of the orders a replaced, parked or discarded run's unsaved page wrote. */
-  orders: Pick<OrderStore, 'getVersions'>;
+  records: Pick<RecordStore, 'getVersions'>;
   /** Only for the window's order count (progress and ETA of a full run). */
-  source: Pick<OrderSource, 'count'>;
+  source: Pick<RecordSource, 'count'>;
   clock: Clock;
   log: Log;
   /** Told when a failed full resync is parked with its automatic resumes spent (absent: not told). */
@@ -274,7 +274,7 @@ const runAt = (run: RunProgress | null) => (run ? { runId: run.runId, pages: run
  */
 async function unsettledWrites(deps: BeginDeps, unfinished: ParkedRun): Promise<{ ids: string[]; counterChange: number }> {
   if (unfinished.pendingIds.length === 0) return { ids: [], counterChange: 0 };
-  const stored = await deps.orders.getVersions(unfinished.pendingIds);
+  const stored = await deps.records.getVersions(unfinished.pendingIds);
   const settled = new Set(unfinished.settledIds);
   const writeTag = writeTagFor(unfinished.run.runId, stepOf(unfinished.run));
   const ids = idsCountedBy(unfinished.pendingIds, stored, writeTag).filter((id) => !settled.has(id));
@@ -285,7 +285,7 @@ async function unsettledWrites(deps: BeginDeps, unfinished: ParkedRun): Promise<
 async function replacedInserts(deps: BeginDeps, unfinished: ParkedRun, what: 'replaced' | 'discarded'): Promise<number> {
   const inserted = (await unsettledWrites(deps, unfinished)).counterChange;
   if (inserted !== 0) {
-    deps.log.info(`orders inserted by the ${what} run's unsaved page are counted`, {
+    deps.log.info(`records inserted by the ${what} run's unsaved page are counted`, {
       [`${what}RunId`]: unfinished.run.runId,
       page: unfinished.run.pages,
       inserted,
@@ -299,7 +299,7 @@ async function expectedTotal(deps: BeginDeps, window: Window): Promise<number | 
     return await deps.source.count(window);
   } catch (error) {
     // The count only feeds progress and ETA: a run does not fail for it.
-    deps.log.warn('could not count the orders of the window; progress will show no ETA', { error: describeError(error) });
+    deps.log.warn('could not count the records of the window; progress will show no ETA', { error: describeError(error) });
     return null;
   }
 }

@@ -21,7 +21,7 @@ import { phasePlan, type SyncPageDeps } from './sync-page';
 export async function reconcileCopy(deps: SyncPageDeps, state: RunState): Promise<RunState> {
   const { run } = state;
   const existing = deps.source.existing!.bind(deps.source);
-  const scanned = await deps.orders.scanUnwritten(run.runId, { cursor: run.phaseCursor ?? null, limit: EXISTING_IDS_MAX });
+  const scanned = await deps.records.scanUnwritten(run.runId, { cursor: run.phaseCursor ?? null, limit: EXISTING_IDS_MAX });
   return runDeletionStep(deps, state, {
     phase: 'reconcile',
     ids: scanned.versions.map((version) => version.id),

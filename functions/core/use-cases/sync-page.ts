@@ -6,21 +6,31 @@ import { markAfterPage } from '../cursor-walk';
 import { writeTagFor } from '../execution-name';
 import { instantFromEpochMs, maxInstant } from '../instant';
 import type { Instant } from '../order';
-import type { Clock, Log, OrderSource, OrderStore, QuarantineStore, RunMetrics, SourcePage, StoredVersion, SyncStateStore } from '../ports';
-import { orderKey, planQuarantine, quarantineKey, shownId, type RejectedOrder } from '../quarantine';
+import type {
+  Clock,
+  Log,
+  RecordSource,
+  RecordStore,
+  QuarantineStore,
+  RunMetrics,
+  SourcePage,
+  StoredVersion,
+  SyncStateStore,
+} from '../ports';
+import { recordKey, planQuarantine, quarantineKey, shownId, type RejectedRecord } from '../quarantine';
 import { after, afterPhase, type PhasePlan } from '../run-phase';
 import type { RunState } from '../run-state';
 import type { RunProgress } from '../run-types';
 import { warnOnClockSkewChange } from '../source-clock';
-import { writeOrders } from '../write-orders';
+import { writeRecords } from '../write-records';
 
 export interface SyncPageDeps {
   /** `reconcile`: a full run checks the live orders it did not write against the source before it commits. */
   settings: { pageSize: number; leaseMs: number; overlapMs: number; reconcile?: boolean };
   state: Pick<SyncStateStore, 'get' | 'claimPage' | 'saveProgress'>;
-  orders: OrderStore;
+  records: RecordStore;
   quarantine: Pick<QuarantineStore, 'find' | 'apply'>;
-  source: Pick<OrderSource, 'fetchPage' | 'fetchDeleted' | 'existing'>;
+  source: Pick<RecordSource, 'fetchPage' | 'fetchDeleted' | 'existing'>;
   clock: Clock;
   log: Log;
   metrics?: RunMetrics;
@@ -56,9 +66,9 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   const cursorMark =
     fetched.waitSeconds !== undefined
       ? run.cursorMark
-      : markAfterPage({ mark: run.cursorMark, cursor: run.cursor, nextCursor: fetched.nextCursor, step: run.pages, feed: 'orders' });
-  const page = withUnstorableRejected(fetched, deps.orders);
-  const ids = page.orders.map((order) => order.id);
+      : markAfterPage({ mark: run.cursorMark, cursor: run.cursor, nextCursor: fetched.nextCursor, step: run.pages, feed: state.stream });
+  const page = withUnstorableRejected(fetched, deps.records);
+  const ids = page.records.map((record) => record.id);
   const claimedAtMs = deps.clock();
   const claim = await deps.state.claimPage(state.stream, state.leaseOwner, run.runId, run.pages, ids, {
     nowMs: claimedAtMs,
@@ -76,24 +86,24 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   const leftThePage = claim.earlierAttemptIds.filter((id) => !inPage.has(id));
   const rejectedIds = page.rejected.flatMap((rejected) => (rejected.id === null ? [] : [rejected.id]));
   const [stored, held] = await Promise.all([
-    deps.orders.getVersions([...ids, ...leftThePage, ...rejectedIds]),
-    deps.quarantine.find(state.stream, [...new Set([...ids.map(orderKey), ...page.rejected.map(quarantineKey)])]),
+    deps.records.getVersions([...ids, ...leftThePage, ...rejectedIds]),
+    deps.quarantine.find(state.stream, [...new Set([...ids.map(recordKey), ...page.rejected.map(quarantineKey)])]),
   ]);
   const writeTag = writeTagFor(run.runId, saved.pages);
   // Of two versions with one updated_at, the one read later wins: a zombie or a retry that read earlier loses.
   const readAt = fetched.readAt ?? askedAt;
-  const classified = classifyPage(page.orders, stored, writeTag, readAt);
+  const classified = classifyPage(page.records, stored, writeTag, readAt);
   const quarantined = { ...ZERO_COUNTS, fetched: page.rejected.length, quarantined: page.rejected.length };
   const syncedAtMs = deps.clock();
   const syncedAt = instantFromEpochMs(syncedAtMs);
   const versions = new Map(stored);
-  const refusals = await writeOrders(deps, classified.writes, { versions, writeTag, syncedAt, readAt });
+  const refusals = await writeRecords(deps, classified.writes, { versions, writeTag, syncedAt, readAt });
   const counts = addCounts(addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag)), quarantined);
   // The page counts an order as inserted exactly when its stored version ends tagged as this page's insert.
   const insertsSettled = counterChangeBy(claim.settledIds, versions, writeTag);
   // After the orders: an order leaves the quarantine only once its valid version is stored.
   const plan = planQuarantine({
-    orders: page.orders,
+    records: page.records,
     rejected: page.rejected,
     held,
     storedUpdatedAt: (id) => versions.get(id)?.updatedAt ?? null,
@@ -103,10 +113,10 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
   if (plan.put.length > 0 || plan.release.length > 0) await deps.quarantine.apply(state.stream, plan);
   const quarantinedIds = plan.put.map(shownId);
   if (quarantinedIds.length > 0) {
-    deps.log.warn('orders quarantined', {
+    deps.log.warn('records quarantined', {
       runId: run.runId,
       page: saved.pages,
-      orders: plan.put.map((entry) => ({ id: shownId(entry), field: entry.field, message: entry.message })),
+      records: plan.put.map((entry) => ({ id: shownId(entry), field: entry.field, message: entry.message })),
     });
   }
 
@@ -121,7 +131,7 @@ export async function syncPage(deps: SyncPageDeps, state: RunState): Promise<Run
     maxRecordTime: maxInstant(saved.maxRecordTime, classified.maxRecordTime),
     sourceClockSkewMs: page.stats.clockSkewMs ?? saved.sourceClockSkewMs,
     updatedAt: syncedAt,
-    ...(page.nextCursor === null ? afterPhase('orders', run.mode, phasePlan(deps)) : {}),
+    ...(page.nextCursor === null ? afterPhase('records', run.mode, phasePlan(deps)) : {}),
   };
   const savedNow = await deps.state.saveProgress(state.stream, state.leaseOwner, progress, {
     expectedPages: saved.pages,
@@ -183,14 +193,14 @@ export function phasePlan(deps: Pick<SyncPageDeps, 'settings' | 'source'>): Phas
  * The page with the orders the store cannot hold (too big even compressed) moved to its rejected ones; positions
  * (valid orders before a rejected one) recounted over the orders that stay.
  */
-function withUnstorableRejected(page: SourcePage, store: Pick<OrderStore, 'unstorable'>): SourcePage {
+function withUnstorableRejected(page: SourcePage, store: Pick<RecordStore, 'unstorable'>): SourcePage {
   const unstorableAt: number[] = [];
-  const unstorable: RejectedOrder[] = [];
-  const orders = page.orders.filter((order, index) => {
-    const problem = store.unstorable(order);
+  const unstorable: RejectedRecord[] = [];
+  const records = page.records.filter((record, index) => {
+    const problem = store.unstorable(record);
     if (problem === null) return true;
     const position = index - unstorableAt.length;
-    unstorable.push({ id: order.id, raw: order.raw, field: '(order)', message: problem, position, updatedAt: order.updatedAt });
+    unstorable.push({ id: record.id, raw: record.raw, field: '(record)', message: problem, position, updatedAt: record.updatedAt });
     unstorableAt.push(index);
     return false;
   });
@@ -199,5 +209,5 @@ function withUnstorableRejected(page: SourcePage, store: Pick<OrderStore, 'unsto
     ...rejected,
     position: rejected.position - unstorableAt.filter((index) => index < rejected.position).length,
   }));
-  return { ...page, orders, rejected: [...recounted, ...unstorable] };
+  return { ...page, records, rejected: [...recounted, ...unstorable] };
 }

@@ -1,6 +1,6 @@
 // One-off: the fake's memory at a given number of orders, and how fast one client walks it.
 // `npx tsx --expose-gc local/fakes/orders-api/measure-memory.ts 1000000`
-import { HttpOrdersSource } from '../../../functions/adapters/source/http-orders-source';
+import { HttpSource } from '../../../functions/adapters/source/http-source';
 import { PAGE_SIZE_MAX } from '../../../functions/core/limits';
 import { startFakeOrdersApi } from './index';
 
@@ -17,14 +17,14 @@ async function main(): Promise<void> {
   const builtMs = Date.now() - startedAt;
   gc?.();
   const after = process.memoryUsage();
-  const source = new HttpOrdersSource({ baseUrl: api.url, token: api.token });
+  const source = new HttpSource({ baseUrl: api.url, token: api.token });
   const window = { from: null, to: api.now() };
   const walkStarted = Date.now();
   let cursor: string | null = null;
   let fetched = 0;
   for (let page = 0; page < walkPages; page++) {
     const result = await source.fetchPage({ window, cursor, limit: PAGE_SIZE_MAX });
-    fetched += result.orders.length;
+    fetched += result.records.length;
     cursor = result.nextCursor;
     if (cursor === null) break;
   }

@@ -73,7 +73,7 @@ describe('daily sales of contract orders', () => {
   it('counts an order as the orders item stores it and reads it back', () => {
     for (const source of orders) {
       const item = orderToItem(
-        orderWrite({ order: source, kind: 'inserted', replaces: null, writeTag: 'run#0', syncedAt: '2026-03-10T00:00:00.000000Z' }),
+        orderWrite({ record: source, kind: 'inserted', replaces: null, writeTag: 'run#0', syncedAt: '2026-03-10T00:00:00.000000Z' }),
       );
       const stored = itemToStoredOrder(item as unknown as Record<string, unknown>);
 

@@ -116,11 +116,11 @@ describe('begin', () => {
     const dead = aRunProgress({ runId: 'full-http-dead', pages: 2, status: 'failed' });
     world.state.put(STREAM, { run: dead, pendingIds: ['ord_0000001', 'ord_0000002', 'ord_0000003'], orderCount: 8 });
     const [first, second, third] = world.shop.orders;
-    await world.orders.putOrders([
-      orderWrite({ order: first!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt }),
-      orderWrite({ order: second!, kind: 'updated', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt }),
+    await world.orders.putRecords([
+      orderWrite({ record: first!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt }),
+      orderWrite({ record: second!, kind: 'updated', replaces: null, writeTag: 'full-http-dead#2', syncedAt: dead.updatedAt }),
       // Rewritten since by another page: not the dead page's insert.
-      orderWrite({ order: third!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#1', syncedAt: dead.updatedAt }),
+      orderWrite({ record: third!, kind: 'inserted', replaces: null, writeTag: 'full-http-dead#1', syncedAt: dead.updatedAt }),
     ]);
 
     await beginRun(world.deps.begin, start({ mode: 'full', trigger: 'http' }));

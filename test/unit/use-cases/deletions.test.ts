@@ -1,7 +1,7 @@
 // The steps after the order pages, over in-memory ports: the deletion feed and a full resync's reconciliation turn
 // deleted orders into tombstones, and a step that died after writing them, retried, counts each deletion once.
 import { SourceContractError } from '../../../functions/core/errors';
-import type { OrderSource, SourceCallStats } from '../../../functions/core/ports';
+import type { RecordSource, SourceCallStats } from '../../../functions/core/ports';
 import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { commitRun } from '../../../functions/core/use-cases/commit-run';
@@ -15,7 +15,7 @@ const DELETED_AT = '2099-01-01T00:00:00.000000Z';
 function worldWithDeletions(feed: string[], gone: Set<string>) {
   const world = useCaseWorld({ orders: 10, pageSize: 4 });
   /** The world's shop, with this deletion feed and these orders gone. */
-  const sourceWith = (feedIds: string[], goneIds: Set<string>): Pick<OrderSource, 'fetchPage' | 'fetchDeleted' | 'existing'> => ({
+  const sourceWith = (feedIds: string[], goneIds: Set<string>): Pick<RecordSource, 'fetchPage' | 'fetchDeleted' | 'existing'> => ({
     fetchPage: (request) => world.shop.fetchPage(request),
     fetchDeleted: async () => ({ deletions: feedIds.map((id) => ({ id, deletedAt: DELETED_AT })), nextCursor: null, stats: STATS }),
     existing: async (ids) => ({ ids: new Set(ids.filter((id) => !goneIds.has(id))), stats: STATS }),

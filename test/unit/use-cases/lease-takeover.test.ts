@@ -1,7 +1,8 @@
 // Taking over the lease of a run whose execution was stopped, over in-memory ports (issue 24, item 3): a page step of
 // that execution may still be running and writing; the next trigger waits until none can be, so the counter is exact.
+import type { Order } from '../../../functions/core/order';
 import { RunInProgressError } from '../../../functions/core/errors';
-import type { ExecutionStarter, ExecutionState, OrderWrite } from '../../../functions/core/ports';
+import type { ExecutionStarter, ExecutionState, RecordWrite } from '../../../functions/core/ports';
 import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { commitRun } from '../../../functions/core/use-cases/commit-run';
@@ -50,8 +51,8 @@ describe('a trigger after an execution was stopped while its page step ran', () 
     const writeHeld = new Promise<void>((resolve) => (releaseWrite = resolve));
     let atWrite!: () => void;
     const reachedWrite = new Promise<void>((resolve) => (atWrite = resolve));
-    const put = world.orders.putOrders.bind(world.orders);
-    world.orders.putOrders = async (writes: readonly OrderWrite[]) => {
+    const put = world.orders.putRecords.bind(world.orders);
+    world.orders.putRecords = async (writes: readonly RecordWrite<Order>[]) => {
       atWrite();
       await writeHeld;
       return put(writes);
@@ -63,7 +64,7 @@ describe('a trigger after an execution was stopped while its page step ran', () 
 
     await expect(startRun(start, { mode: 'full', trigger: 'http', resume: true })).rejects.toThrow(RunInProgressError);
 
-    world.orders.putOrders = put;
+    world.orders.putRecords = put;
     releaseWrite();
     await lateStep;
     world.advance(STEP_TIMEOUT_MS);

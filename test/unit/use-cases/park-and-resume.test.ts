@@ -48,9 +48,9 @@ async function cutOffFullResync(world: World): Promise<void> {
   world.state.put(STREAM, { checkpoint: aCheckpoint({ watermark: '2026-01-01T11:55:00.000000Z' }) });
   let state = await begin(world, { mode: 'full', trigger: 'http', runId: FULL_RUN });
   state = await syncPage(world.deps.syncPage, state);
-  const put = world.orders.putOrders.bind(world.orders);
-  world.orders.putOrders = async (writes) => {
-    world.orders.putOrders = put;
+  const put = world.orders.putRecords.bind(world.orders);
+  world.orders.putRecords = async (writes) => {
+    world.orders.putRecords = put;
     await put(writes.slice(0, 2));
     throw new Error('the page step died in the middle of its writes');
   };
@@ -116,7 +116,7 @@ describe('a full resync cut off mid-page, parked while incremental runs go on, t
     expect(world.orders.items.size).toBe(11);
     await expectCounterExact(world);
     for (const stored of world.orders.items.values()) {
-      expect(stored.order.updatedAt).toBe(world.shop.orders.find((o) => o.id === stored.order.id)!.updatedAt);
+      expect(stored.record.updatedAt).toBe(world.shop.orders.find((o) => o.id === stored.record.id)!.updatedAt);
     }
   });
 

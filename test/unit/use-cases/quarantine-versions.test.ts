@@ -1,7 +1,7 @@
 // The quarantine against versions, over in-memory ports (issue 24, item 4): an entry remembers the rejected version's
 // updated_at, so an older valid version (a resumed export's days-old snapshot) does not release it, a version at least
 // as new does; and an order deleted at the source leaves the quarantine.
-import type { OrderSource } from '../../../functions/core/ports';
+import type { RecordSource } from '../../../functions/core/ports';
 import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { commitRun } from '../../../functions/core/use-cases/commit-run';
@@ -11,7 +11,7 @@ import { STREAM, useCaseWorld } from '../../support/use-case-harness';
 
 type World = ReturnType<typeof useCaseWorld>;
 const BROKEN = 'ord_0000002';
-const ENTRY = `${STREAM}|order#${BROKEN}`;
+const ENTRY = `${STREAM}|id#${BROKEN}`;
 
 let runs = 0;
 async function fullRun(world: World, deps: SyncPageDeps = world.deps.syncPage): Promise<void> {
@@ -39,7 +39,7 @@ describe('a quarantine entry and the versions that follow it', () => {
     world.shop.fixOrder(BROKEN, '2026-01-01T11:10:00.000000Z');
     await fullRun(world);
     const heldAfterOlder = world.quarantine.entries.has(ENTRY);
-    const storedAfterOlder = world.orders.items.get(BROKEN)?.order.updatedAt;
+    const storedAfterOlder = world.orders.items.get(BROKEN)?.record.updatedAt;
     world.shop.fixOrder(BROKEN, '2026-01-01T11:30:00.000000Z');
     await fullRun(world);
 
@@ -67,7 +67,7 @@ describe('a quarantine entry and the versions that follow it', () => {
     expect(world.quarantine.entries.has(ENTRY)).toBe(true);
 
     world.shop.orders = world.shop.orders.filter((order) => order.id !== BROKEN);
-    const withFeed: Pick<OrderSource, 'fetchPage' | 'fetchDeleted'> = {
+    const withFeed: Pick<RecordSource, 'fetchPage' | 'fetchDeleted'> = {
       fetchPage: (request) => world.shop.fetchPage(request),
       fetchDeleted: async () => ({
         deletions: [{ id: BROKEN, deletedAt: '2026-01-01T11:45:00.000000Z' }],

@@ -14,7 +14,7 @@ const STATS = { requests: 1, throttled: 0, retried: 0 };
 function loopingWorld(next: Record<string, string | null>, firstOrders = 0) {
   const world = useCaseWorld({ orders: firstOrders, pageSize: 4 });
   const fetchPage = async ({ cursor }: PageRequest): Promise<SourcePage> => ({
-    orders: cursor === null ? world.shop.orders : [],
+    records: cursor === null ? world.shop.orders : [],
     rejected: [],
     nextCursor: next[cursor ?? 'start'] ?? null,
     stats: STATS,
@@ -66,11 +66,11 @@ describe('a next_cursor the walk already followed', () => {
     const world = useCaseWorld({ orders: 0, pageSize: 4 });
     let polls = 0;
     const fetchPage = async ({ cursor }: PageRequest): Promise<SourcePage> => {
-      if (cursor === null) return { orders: [], rejected: [], nextCursor: 'waiting', stats: STATS };
+      if (cursor === null) return { records: [], rejected: [], nextCursor: 'waiting', stats: STATS };
       polls++;
       return polls < 4
-        ? { orders: [], rejected: [], nextCursor: 'waiting', stats: STATS, waitSeconds: 5 }
-        : { orders: [], rejected: [], nextCursor: null, stats: STATS };
+        ? { records: [], rejected: [], nextCursor: 'waiting', stats: STATS, waitSeconds: 5 }
+        : { records: [], rejected: [], nextCursor: null, stats: STATS };
     };
     const deps: SyncPageDeps = { ...world.deps.syncPage, source: { fetchPage } };
 

@@ -52,7 +52,7 @@ function changeAtSource(world: World, skewMs: number, updates: number, creates: 
 }
 
 async function expectExactCopy(world: World): Promise<void> {
-  const stored = [...world.orders.items.values()].map((write) => [write.order.id, write.order.updatedAt]).sort();
+  const stored = [...world.orders.items.values()].map((write) => [write.record.id, write.record.updatedAt]).sort();
   const served = world.shop.orders.map((served) => [served.id, served.updatedAt]).sort();
   expect(stored).toEqual(served);
   expect((await world.state.get(STREAM)).orderCount).toBe(world.shop.orders.length);

@@ -73,10 +73,10 @@ describe('sync page', () => {
   it('counts an order already stored at the same version as unchanged, and an older one from the source as stale', async () => {
     const world = useCaseWorld({ orders: 4, pageSize: 4 });
     const [same, newer] = world.shop.orders;
-    await world.orders.putOrders([
-      orderWrite({ order: same!, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: same!.updatedAt }),
+    await world.orders.putRecords([
+      orderWrite({ record: same!, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: same!.updatedAt }),
       orderWrite({
-        order: { ...newer!, updatedAt: '2026-01-01T11:59:00.000000Z' },
+        record: { ...newer!, updatedAt: '2026-01-01T11:59:00.000000Z' },
         kind: 'inserted',
         replaces: null,
         writeTag: 'old#0',
@@ -88,7 +88,7 @@ describe('sync page', () => {
     const after = await syncPage(world.deps.syncPage, begun);
 
     expect(after.run.counts).toEqual({ fetched: 4, inserted: 2, updated: 0, unchanged: 1, stale: 1, quarantined: 0, deleted: 0 });
-    expect(world.orders.items.get(newer!.id)!.order.updatedAt).toBe('2026-01-01T11:59:00.000000Z');
+    expect(world.orders.items.get(newer!.id)!.record.updatedAt).toBe('2026-01-01T11:59:00.000000Z');
   });
 
   it('whose lease was taken over: LeaseLostError before any order is written', async () => {
@@ -157,9 +157,9 @@ describe('sync page', () => {
           aLease({ owner: 'incremental-schedule-next', expiresAt: world.now() + 60_000 }),
           world.now(),
         );
-        await world.orders.putOrders([
+        await world.orders.putRecords([
           orderWrite({
-            order: newer,
+            record: newer,
             kind: 'inserted',
             replaces: null,
             writeTag: 'incremental-schedule-next#0',
@@ -171,11 +171,11 @@ describe('sync page', () => {
       await expect(syncPage(world.deps.syncPage, zombie)).rejects.toThrow(LeaseLostError);
 
       expect(world.orders.items.get(target.id)).toMatchObject({
-        order: { updatedAt: newer.updatedAt, totalPrice: '999.00' },
+        record: { updatedAt: newer.updatedAt, totalPrice: '999.00' },
         writeTag: 'incremental-schedule-next#0',
       });
       expect(world.orders.items.size).toBe(4);
-      expect(world.lines.some((line) => line.message.startsWith('order writes refused'))).toBe(true);
+      expect(world.lines.some((line) => line.message.startsWith('record writes refused'))).toBe(true);
     });
 
     it('loses to a later read of the same updated_at (a second version of that second): its write counts stale', async () => {
@@ -186,15 +186,15 @@ describe('sync page', () => {
       // and another run reads the third after the page's read and stores it first.
       const readBefore = instantFromEpochMs(world.now() - 60_000);
       const first = { ...target, totalPrice: '1.00' };
-      await world.orders.putOrders([
-        orderWrite({ order: first, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: readBefore }),
+      await world.orders.putRecords([
+        orderWrite({ record: first, kind: 'inserted', replaces: null, writeTag: 'old#0', syncedAt: readBefore }),
       ]);
       const refunded = { ...target, financialStatus: 'refunded' as const };
       afterTheRead(world, async () => {
         world.advance(1_000);
         const readLater = instantFromEpochMs(world.now());
-        const { refusedIds } = await world.orders.putOrders([
-          orderWrite({ order: refunded, kind: 'updated', replaces: target.updatedAt, writeTag: 'other#0', syncedAt: readLater }),
+        const { refusedIds } = await world.orders.putRecords([
+          orderWrite({ record: refunded, kind: 'updated', replaces: target.updatedAt, writeTag: 'other#0', syncedAt: readLater }),
         ]);
         expect(refusedIds).toEqual([]);
       });
@@ -202,8 +202,8 @@ describe('sync page', () => {
       const after = await syncPage(world.deps.syncPage, begun);
 
       expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 0, unchanged: 0, stale: 1, quarantined: 0, deleted: 0 });
-      expect(world.orders.items.get(target.id)).toMatchObject({ order: { financialStatus: 'refunded' }, writeTag: 'other#0' });
-      expect(world.lines.some((line) => line.message.startsWith('order writes refused'))).toBe(true);
+      expect(world.orders.items.get(target.id)).toMatchObject({ record: { financialStatus: 'refunded' }, writeTag: 'other#0' });
+      expect(world.lines.some((line) => line.message.startsWith('record writes refused'))).toBe(true);
     });
 
     it('counts a write refused by a newer version as stale, and the counter only what it inserted', async () => {
@@ -212,8 +212,8 @@ describe('sync page', () => {
       const target = world.shop.orders[1]!;
       afterTheRead(world, async () => {
         const newer = order({ id: target.id, updated_at: '2026-01-01T12:40:00Z' });
-        await world.orders.putOrders([
-          orderWrite({ order: newer, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: newer.updatedAt }),
+        await world.orders.putRecords([
+          orderWrite({ record: newer, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: newer.updatedAt }),
         ]);
       });
 
@@ -230,8 +230,8 @@ describe('sync page', () => {
       const target = world.shop.orders[1]!;
       afterTheRead(world, async () => {
         const older = order({ id: target.id, updated_at: '2026-01-01T10:00:00Z' });
-        await world.orders.putOrders([
-          orderWrite({ order: older, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: older.updatedAt }),
+        await world.orders.putRecords([
+          orderWrite({ record: older, kind: 'inserted', replaces: null, writeTag: 'other#0', syncedAt: older.updatedAt }),
         ]);
       });
 
@@ -239,7 +239,7 @@ describe('sync page', () => {
 
       expect(after.run.counts).toEqual({ fetched: 4, inserted: 3, updated: 1, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 });
       expect(world.orders.items.get(target.id)).toMatchObject({
-        order: { updatedAt: target.updatedAt },
+        record: { updatedAt: target.updatedAt },
         kind: 'updated',
         writeTag: `${begun.run.runId}#0`,
       });
@@ -268,7 +268,7 @@ describe('sync page, quarantine', () => {
       count: 1,
       newest: [{ id: 'ord_0000002', field: 'total_price', idFromPayload: false, storedUpdatedAt: null }],
     });
-    const entry = world.quarantine.entries.get(`${STREAM}|order#ord_0000002`)!;
+    const entry = world.quarantine.entries.get(`${STREAM}|id#ord_0000002`)!;
     expect(entry).toMatchObject({
       firstSeenRun: 'full-test-r1',
       lastSeenRun: 'full-test-r1',
@@ -281,7 +281,7 @@ describe('sync page, quarantine', () => {
     world.shop.broken.set('ord_0000003', { field: 'created_at', message: 'order ord_0000003: field "created_at" is not a timestamp' });
     let first = await begunFullRun(world);
     while (!first.done) first = await syncPage(world.deps.syncPage, first);
-    const firstSeen = world.quarantine.entries.get(`${STREAM}|order#ord_0000003`)!;
+    const firstSeen = world.quarantine.entries.get(`${STREAM}|id#ord_0000003`)!;
     world.advance(60_000);
 
     const event = {
@@ -295,7 +295,7 @@ describe('sync page, quarantine', () => {
 
     expect(second.run.counts).toEqual({ fetched: 6, inserted: 0, updated: 0, unchanged: 5, stale: 0, quarantined: 1, deleted: 0 });
     expect((await world.quarantine.summary(STREAM, 20)).count).toBe(1);
-    expect(world.quarantine.entries.get(`${STREAM}|order#ord_0000003`)).toMatchObject({
+    expect(world.quarantine.entries.get(`${STREAM}|id#ord_0000003`)).toMatchObject({
       firstSeenAt: firstSeen.firstSeenAt,
       firstSeenRun: 'full-test-r1',
       lastSeenRun: 'full-test-r2',
@@ -344,7 +344,7 @@ describe('sync page, quarantine', () => {
     while (!second.done) second = await syncPage(world.deps.syncPage, second);
 
     expect(second.run.counts).toEqual({ fetched: 4, inserted: 1, updated: 0, unchanged: 3, stale: 0, quarantined: 0, deleted: 0 });
-    expect(world.orders.items.get('ord_0000004')?.order.updatedAt).toBe('2026-01-01T11:30:00.000000Z');
+    expect(world.orders.items.get('ord_0000004')?.record.updatedAt).toBe('2026-01-01T11:30:00.000000Z');
     expect(await world.quarantine.summary(STREAM, 20)).toEqual({ count: 0, newest: [] });
     expect((await world.state.get(STREAM)).orderCount).toBe(4);
   });
@@ -353,7 +353,7 @@ describe('sync page, quarantine', () => {
     const world = useCaseWorld({ orders: 4, pageSize: 4 });
     let first = await begunFullRun(world);
     while (!first.done) first = await syncPage(world.deps.syncPage, first);
-    const storedAt = world.orders.items.get('ord_0000002')!.order.updatedAt;
+    const storedAt = world.orders.items.get('ord_0000002')!.record.updatedAt;
     world.shop.breakOrder('ord_0000002', 'total_price', '2026-01-01T11:40:00Z');
     await world.state.releaseLease(STREAM, 'full-test-r1');
 
@@ -365,7 +365,7 @@ describe('sync page, quarantine', () => {
     let second = (await beginRun(world.deps.begin, event)) as RunState;
     while (!second.done) second = await syncPage(world.deps.syncPage, second);
 
-    expect(world.orders.items.get('ord_0000002')!.order.updatedAt).toBe(storedAt);
+    expect(world.orders.items.get('ord_0000002')!.record.updatedAt).toBe(storedAt);
     expect((await world.quarantine.summary(STREAM, 20)).newest).toEqual([
       expect.objectContaining({ id: 'ord_0000002', storedUpdatedAt: storedAt }),
     ]);
@@ -388,7 +388,7 @@ describe('sync page, quarantine', () => {
 
     expect(state.run.counts).toEqual({ fetched: 3, inserted: 2, updated: 0, unchanged: 0, stale: 0, quarantined: 1, deleted: 0 });
     const [entry] = (await world.quarantine.summary(STREAM, 20)).newest;
-    expect(entry).toMatchObject({ id: big.id, field: '(order)', rawKept: false });
+    expect(entry).toMatchObject({ id: big.id, field: '(record)', rawKept: false });
     expect(entry!.message).toMatch(/raw order is \d+ bytes \(\d+ gzip-compressed\), more than a DynamoDB item can hold/);
   });
 

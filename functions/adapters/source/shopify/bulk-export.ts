@@ -19,7 +19,7 @@ import type { SourceCallStats } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { describeNetworkError } from '../http-client';
 import { quoteSource } from '../quote';
-import { screenOrder, type RejectedOrder } from '../../../core/quarantine';
+import { screenRecord, type RejectedRecord } from '../../../core/quarantine';
 import { assemble } from './bulk-jsonl';
 import { mapShopifyOrder } from './map-order';
 import {
@@ -281,11 +281,11 @@ export class ShopifyBulkExport implements BulkOrderExport {
       if (nodes.length > 0 || atEnd) {
         // The same mapping and validation as the paged query: a node it cannot take is set aside as there.
         const orders: Order[] = [];
-        const rejected: RejectedOrder[] = [];
+        const rejected: RejectedRecord[] = [];
         for (const node of nodes) {
-          const screened = screenOrder(node, mapShopifyOrder, orders.length);
+          const screened = screenRecord(node, mapShopifyOrder, orders.length);
           if ('rejected' in screened) rejected.push(screened.rejected);
-          else orders.push(screened.order);
+          else orders.push(screened.record);
         }
         const nextOffset = offset + consumed;
         return { orders, rejected, nextOffset, done: atEnd && nextOffset >= got.fileSize, fileSize: got.fileSize, stats };

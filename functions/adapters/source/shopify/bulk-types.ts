@@ -3,7 +3,7 @@
 import { OrderSyncError, SourceUnavailableError } from '../../../core/errors';
 import type { Instant, Order } from '../../../core/order';
 import type { SourceCallStats } from '../../../core/ports';
-import type { RejectedOrder } from '../../../core/quarantine';
+import type { RejectedRecord } from '../../../core/quarantine';
 import type { Window } from '../../../core/run-types';
 
 export type BulkStart =
@@ -39,7 +39,7 @@ export interface BulkRange {
   /** The complete orders of the range, mapped and validated, in file order. */
   orders: Order[];
   /** The range's orders the mapping could not take (quarantined by the core), with their place in the range. */
-  rejected: RejectedOrder[];
+  rejected: RejectedRecord[];
   /** Where the next range starts: the first byte of the first order not returned (the file's size when done). */
   nextOffset: number;
   /** Nothing is left after nextOffset. */

@@ -14,7 +14,7 @@ import type { Window } from '../../../core/run-types';
 export const MAX_SINGLE_QUERY_COST = 1000;
 /**
  * Shopify's own limit: `first` may not exceed 250 on any connection (orders, lineItems). Not our page maximum
- * (PAGE_SIZE_MAX, core/limits.ts), which bounds a page of the OrderSource port however many requests it takes.
+ * (PAGE_SIZE_MAX, core/limits.ts), which bounds a page of the RecordSource port however many requests it takes.
  */
 export const MAX_CONNECTION_FIRST = 250;
 

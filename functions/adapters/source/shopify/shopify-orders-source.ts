@@ -1,4 +1,4 @@
-// The OrderSource over Shopify's GraphQL Admin API: one page of the window is one or more `orders` requests
+// The RecordSource over Shopify's GraphQL Admin API: one page of the window is one or more `orders` requests
 // (sized under the single-query cost limit), each order completed with the rest of its lists, paced by the
 // cost bucket Shopify reports, transient failures retried here, every order mapped and validated.
 //
@@ -13,8 +13,8 @@
 import { ConfigError, InvalidPageError, SourceAuthError, SourceRequestError, SourceUnavailableError } from '../../../core/errors';
 import { PAGE_SIZE_MAX } from '../../../core/limits';
 import type { Order } from '../../../core/order';
-import type { OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
-import { screenOrder, type RejectedOrder } from '../../../core/quarantine';
+import type { RecordSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
+import { screenRecord, type RejectedRecord } from '../../../core/quarantine';
 import type { Window } from '../../../core/run-types';
 import { DEFAULT_RETRY_AFTER_MS, header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from '../http-client';
 import { quoteSource } from '../quote';
@@ -88,7 +88,7 @@ function ownFieldsOf(order: Fields): string {
 
 const TOKEN_HINT = 'check the Shopify Admin API access token (ORDERS_API_TOKEN_SECRET_ARN in AWS, ORDERS_API_TOKEN locally)';
 
-export class ShopifyOrdersSource implements OrderSource {
+export class ShopifyOrdersSource implements RecordSource<Order> {
   private readonly endpoint: URL;
   private readonly client: HttpClient;
   private readonly lineItemsPerOrder: number;
@@ -124,7 +124,7 @@ export class ShopifyOrdersSource implements OrderSource {
       throw new ConfigError(`lineItemsPerOrder ${this.lineItemsPerOrder} makes one order cost more than a query may`);
   }
 
-  async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
+  async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage<Order>> {
     if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_SIZE_MAX) {
       throw new SourceRequestError(`page size must be an integer in 1..${PAGE_SIZE_MAX}, got ${limit}`);
     }
@@ -133,7 +133,7 @@ export class ShopifyOrdersSource implements OrderSource {
     const query = windowFilter(window);
     let position: WalkCursor | null = cursor === null ? null : decodeCursor(cursor);
     const orders: Order[] = [];
-    const rejected: RejectedOrder[] = [];
+    const rejected: RejectedRecord[] = [];
     // A page holds `limit` nodes, the rejected ones included.
     const taken = () => orders.length + rejected.length;
     const startedAt = this.client.clock();
@@ -148,13 +148,13 @@ export class ShopifyOrdersSource implements OrderSource {
       for (const node of page.nodes) {
         const whole = await this.wholeOrder(node, stats);
         if (whole === null) continue;
-        const screened = screenOrder(whole, mapShopifyOrder, orders.length);
+        const screened = screenRecord(whole, mapShopifyOrder, orders.length);
         // A node the mapping cannot take is the page's rejected one (quarantined by the core); the sort is checked on the others.
         if ('rejected' in screened) {
           rejected.push(screened.rejected);
           continue;
         }
-        const { order } = screened;
+        const { record: order } = screened;
         // sortKey UPDATED_AT is the one ordering the walk relies on: a page that breaks it is not what the docs promise.
         if (lastUpdatedAt !== null && order.updatedAt < lastUpdatedAt) {
           throw new InvalidPageError(
@@ -164,10 +164,10 @@ export class ShopifyOrdersSource implements OrderSource {
         lastUpdatedAt = order.updatedAt;
         orders.push(order);
       }
-      if (!page.hasNextPage) return { orders, rejected, nextCursor: null, stats };
+      if (!page.hasNextPage) return { records: orders, rejected, nextCursor: null, stats };
       position = { c: page.endCursor!, u: lastUpdatedAt };
     }
-    return { orders, rejected, nextCursor: encodeCursor(position!), stats };
+    return { records: orders, rejected, nextCursor: encodeCursor(position!), stats };
   }
 
   async count(window: Window): Promise<number> {

@@ -1,13 +1,14 @@
-// The OrderSource a Shopify deployment runs: a full resync walks a bulk operation (start, poll, read the result one
+// The RecordSource a Shopify deployment runs: a full resync walks a bulk operation (start, poll, read the result one
 // byte range a page), incremental windows walk the paged `orders` query. The run's cursor says where the walk
 // stands, so a retried, continued or resumed page goes on from the last saved place; no step ever sleeps: a page
 // that finds the export not ready asks the state machine to wait (`waitSeconds`). While the result is read the
 // cursor holds the operation's id and a byte offset, never the result's signed URL: the cursor is saved in the
 // sync-state table (and kept while a stopped run is parked), and that URL opens every order of the shop to whoever
 // holds it; the bulk export asks Shopify for it when a step needs it.
+import type { Order } from '../../../core/order';
 import { SourceRequestError, type OrderSyncError } from '../../../core/errors';
 import { instantFromEpochMs } from '../../../core/instant';
-import type { Log, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
+import type { Log, RecordSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { BulkOperationFailedError, BulkResultExpiredError, type BulkOrderExport } from './bulk-export';
 import type { ShopifyDeletions } from './shopify-deletions';
@@ -27,7 +28,7 @@ export type BulkPlace =
 
 export interface ShopifySourceOptions {
   /** The paged connector: incremental windows, counts, and full windows when bulk is off. */
-  paged: OrderSource;
+  paged: RecordSource<Order>;
   /** The bulk export over the same connector; absent: full resyncs page too (SHOPIFY_BULK_RESYNC=false). */
   bulk?: BulkOrderExport;
   /** Deleted orders (the `events` feed, `nodes(ids:)`); absent: runs skip the deletion steps. */
@@ -77,10 +78,10 @@ function noStats(): SourceCallStats {
   return { requests: 0, throttled: 0, retried: 0 };
 }
 
-export class ShopifySource implements OrderSource {
+export class ShopifySource implements RecordSource<Order> {
   private readonly clock: () => number;
-  readonly fetchDeleted?: OrderSource['fetchDeleted'];
-  readonly existing?: OrderSource['existing'];
+  readonly fetchDeleted?: RecordSource['fetchDeleted'];
+  readonly existing?: RecordSource['existing'];
 
   constructor(private readonly options: ShopifySourceOptions) {
     this.clock = options.clock ?? Date.now;
@@ -91,7 +92,7 @@ export class ShopifySource implements OrderSource {
     }
   }
 
-  async fetchPage(request: PageRequest): Promise<SourcePage> {
+  async fetchPage(request: PageRequest): Promise<SourcePage<Order>> {
     const { window, cursor } = request;
     // A run goes on the way it began: a bulk cursor stays bulk, a paged one paged, whatever the setting says now.
     if (cursor?.startsWith(BULK_PREFIX)) return this.bulkPage(window, decodeBulkPlace(cursor));
@@ -104,7 +105,7 @@ export class ShopifySource implements OrderSource {
     return this.options.paged.count(window);
   }
 
-  private async bulkPage(window: Window, place: BulkPlace): Promise<SourcePage> {
+  private async bulkPage(window: Window, place: BulkPlace): Promise<SourcePage<Order>> {
     const bulk = this.options.bulk;
     if (!bulk) throw new SourceRequestError('this run began as a Shopify bulk export, but the connector was built without one');
     const stats = noStats();
@@ -123,7 +124,7 @@ export class ShopifySource implements OrderSource {
     window: Window,
     place: BulkPlace & { phase: 'starting' },
     stats: SourceCallStats,
-  ): Promise<SourcePage> {
+  ): Promise<SourcePage<Order>> {
     const started = await bulk.start({ window, blockedSinceMs: place.blockedSinceMs }, stats);
     if (started.kind === 'blocked') {
       this.options.logger?.info('Shopify bulk export waits: another bulk query of the app holds the slot', {
@@ -140,7 +141,7 @@ export class ShopifySource implements OrderSource {
     return this.page([], next, stats, FIRST_POLL_SECONDS);
   }
 
-  private async poll(bulk: BulkOrderExport, place: BulkPlace & { phase: 'exporting' }, stats: SourceCallStats): Promise<SourcePage> {
+  private async poll(bulk: BulkOrderExport, place: BulkPlace & { phase: 'exporting' }, stats: SourceCallStats): Promise<SourcePage<Order>> {
     const status = await bulk.poll(place.operationId, stats);
     if (!status.done) {
       const ageSeconds = (this.clock() - place.startedAtMs) / 1000;
@@ -159,7 +160,7 @@ export class ShopifySource implements OrderSource {
       bytes: status.fileSize,
     });
     // An empty window completes with no file: nothing to read.
-    if (!status.hasResult) return { orders: [], rejected: [], nextCursor: null, stats };
+    if (!status.hasResult) return { records: [], rejected: [], nextCursor: null, stats };
     return this.page(
       [],
       { phase: 'reading', restarts: place.restarts, operationId: place.operationId, offset: 0, startedAtMs: place.startedAtMs },
@@ -168,13 +169,13 @@ export class ShopifySource implements OrderSource {
     );
   }
 
-  private async read(bulk: BulkOrderExport, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage> {
+  private async read(bulk: BulkOrderExport, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage<Order>> {
     // A result gone for good (EXPIRED, no URL that storage accepts) is BulkResultExpiredError: restarted by bulkPage.
     const range = await bulk.readRange({ operationId: place.operationId, offset: place.offset, maxBytes: this.options.rangeBytes }, stats);
     // The file holds the orders as they were when the export ran, not when a page reads them (perhaps days later, for
     // a parked resync): of two versions with one updated_at, one read since the export started is the newer.
     const readAt = place.startedAtMs === undefined ? {} : { readAt: instantFromEpochMs(place.startedAtMs) };
-    if (range.done) return { orders: range.orders, rejected: range.rejected, nextCursor: null, stats, ...readAt };
+    if (range.done) return { records: range.orders, rejected: range.rejected, nextCursor: null, stats, ...readAt };
     return { ...this.page(range.orders, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
   }
 
@@ -182,7 +183,7 @@ export class ShopifySource implements OrderSource {
    * The export failed, was canceled, or its result is gone (a resume past the URL's 7 days): start a new one over the
    * same window from its first byte. Orders already stored come again and count as unchanged, so counts stay exact.
    */
-  private restart(place: BulkPlace, error: OrderSyncError, stats: SourceCallStats): SourcePage {
+  private restart(place: BulkPlace, error: OrderSyncError, stats: SourceCallStats): SourcePage<Order> {
     if (place.restarts >= MAX_EXPORT_RESTARTS) {
       // The same error (its name is what Catch and the run's record show), saying what was tried.
       error.message = `${error.message} (after ${place.restarts} new exports in this run; request a new full resync once Shopify's export works again)`;
@@ -202,12 +203,12 @@ export class ShopifySource implements OrderSource {
   }
 
   private page(
-    orders: SourcePage['orders'],
+    records: SourcePage<Order>['records'],
     next: BulkPlace,
     stats: SourceCallStats,
     waitSeconds: number,
-    rejected: SourcePage['rejected'] = [],
-  ): SourcePage {
-    return { orders, rejected, nextCursor: encodeBulkPlace(next), stats, ...(waitSeconds > 0 ? { waitSeconds } : {}) };
+    rejected: SourcePage<Order>['rejected'] = [],
+  ): SourcePage<Order> {
+    return { records, rejected, nextCursor: encodeBulkPlace(next), stats, ...(waitSeconds > 0 ? { waitSeconds } : {}) };
   }
 }

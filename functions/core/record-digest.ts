@@ -1,9 +1,9 @@
-// What an order holds, as one short stable hash: two reads with one `updated_at` are the same version only when their
+// What a record holds, as one short stable hash: two reads with one `updated_at` are the same version only when their
 // digests match (a source may stamp two versions in one second).
 import { createHash } from 'node:crypto';
-import type { Order } from './order';
+import type { SyncRecord } from './record';
 
-/** JSON with every object's keys sorted: the same content gives the same text whatever order a mapping built it in. */
+/** JSON with every object's keys sorted: the same content gives the same text whatever record a mapping built it in. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
@@ -16,10 +16,10 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * The digest of the normalised order (its `raw` left out: the paged and the bulk Shopify queries shape the same order
+ * The digest of the normalised record (its `raw` left out: the paged and the bulk Shopify queries shape the same record
  * differently, and only what the copy stores flat tells versions apart). SHA-256, base64url, first 16 bytes.
  */
-export function orderDigest(order: Order): string {
-  const { raw: _raw, ...normalised } = order;
+export function recordDigest(record: SyncRecord): string {
+  const { raw: _raw, ...normalised } = record;
   return createHash('sha256').update(canonicalJson(normalised)).digest('base64url').slice(0, 22);
 }

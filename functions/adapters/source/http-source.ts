@@ -1,19 +1,24 @@
-// The OrderSource over the reference HTTP contract (docs/source-contract.md): one GET per page through the shared
-// client (retries, throttling), paced to the X-RateLimit budget, every order validated before it is returned (or rejected).
+// The RecordSource over the reference HTTP contract (docs/source-contract.md): one GET per page through the shared
+// client (retries, throttling), paced to the X-RateLimit budget, every record validated by its stream's model before
+// it is returned (or rejected). One instance serves one stream's endpoints (`/orders`, `/products`, `/customers`).
 import { ConfigError, InvalidPageError, SourceAuthError, SourceContractError, SourceRequestError } from '../../core/errors';
 import { EXISTING_IDS_MAX, PAGE_SIZE_MAX } from '../../core/limits';
-import type { Order } from '../../core/order';
-import type { DeletedPage, DeletedPageRequest, Deletion, OrderSource, PageRequest, SourceCallStats, SourcePage } from '../../core/ports';
+import type { DeletedPage, DeletedPageRequest, Deletion, RecordSource, PageRequest, SourceCallStats, SourcePage } from '../../core/ports';
 import { parseInstant } from '../../core/instant';
-import { screenOrder, type RejectedOrder } from '../../core/quarantine';
+import { screenRecord, type RejectedRecord } from '../../core/quarantine';
 import type { Window } from '../../core/run-types';
-import { validateOrder } from '../../core/validate-order';
+import type { Order } from '../../core/order';
+import type { SyncRecord } from '../../core/record';
+import type { StreamModel } from '../../core/stream';
+import { ORDERS } from '../../core/streams/orders/orders-stream';
 import { header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from './http-client';
 import { RateLimitPacer } from './rate-limit-pacer';
 
-export interface HttpOrdersSourceOptions extends HttpClientSettings {
-  /** Where the API lives, e.g. `https://shop.example.com/api/` (`/orders` is appended). */
+export interface HttpSourceOptions<R extends SyncRecord> extends HttpClientSettings {
+  /** Where the API lives, e.g. `https://shop.example.com/api/` (the stream's path, `/orders`, is appended). */
   baseUrl: string;
+  /** The stream whose endpoints this source reads (its name is the path and the page's array); default: orders. */
+  stream?: StreamModel<R>;
 }
 
 /**
@@ -43,30 +48,36 @@ function wholeHeader(answer: Exchange['answer'], name: string): number | undefin
   return text !== undefined && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
 }
 
-export class HttpOrdersSource implements OrderSource {
-  private readonly ordersUrl: URL;
+export class HttpSource<R extends SyncRecord = Order> implements RecordSource<R> {
+  private readonly stream: StreamModel<R>;
+  /** What errors call the API: `the orders API`. */
+  private readonly api: string;
+  private readonly recordsUrl: URL;
   private readonly countUrl: URL;
   private readonly deletedUrl: URL;
   private readonly client: HttpClient;
   /** Keeps to the budget the X-RateLimit headers announce, so the source need not throttle us. */
   private readonly pacer: RateLimitPacer;
 
-  constructor(options: HttpOrdersSourceOptions) {
+  constructor(options: HttpSourceOptions<R>) {
+    this.stream = options.stream ?? (ORDERS as unknown as StreamModel<R>);
+    const path = this.stream.name;
+    this.api = `the ${path} API`;
     let base: URL;
     try {
       base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     } catch {
-      throw new ConfigError(`the orders API base URL is not a URL: "${options.baseUrl}"`);
+      throw new ConfigError(`the source API base URL is not a URL: "${options.baseUrl}"`);
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new ConfigError(`the orders API base URL must be http(s), got ${base.protocol}`);
+      throw new ConfigError(`the source API base URL must be http(s), got ${base.protocol}`);
     }
-    this.ordersUrl = new URL('orders', base);
-    this.countUrl = new URL('orders/count', base);
-    this.deletedUrl = new URL('orders/deleted', base);
+    this.recordsUrl = new URL(path, base);
+    this.countUrl = new URL(`${path}/count`, base);
+    this.deletedUrl = new URL(`${path}/deleted`, base);
     this.client = new HttpClient({
       ...options,
-      api: 'the orders API',
+      api: this.api,
       tokenHint: 'check ORDERS_API_TOKEN / the secret',
       credentials: (token) => ({ authorization: `Bearer ${token}` }),
       timeoutMs: options.timeoutMs ?? TIMEOUT_MS_DEFAULT,
@@ -75,34 +86,35 @@ export class HttpOrdersSource implements OrderSource {
     this.pacer = new RateLimitPacer({ clock: this.client.clock, sleep: this.client.sleep });
   }
 
-  async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage> {
+  async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage<R>> {
     if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_SIZE_MAX) {
       throw new SourceRequestError(`page size must be an integer in 1..${PAGE_SIZE_MAX}, got ${limit}`);
     }
-    const url = this.withWindow(this.ordersUrl, window);
+    const url = this.withWindow(this.recordsUrl, window);
     url.searchParams.set('limit', String(limit));
     if (cursor !== null) url.searchParams.set('cursor', cursor);
     const stats: SourceCallStats = { requests: 0, throttled: 0, retried: 0 };
     const body = await this.getJson(url, stats);
-    const page = body as { orders?: unknown; next_cursor?: unknown };
-    if (typeof body !== 'object' || body === null || !Array.isArray(page.orders)) {
-      throw new InvalidPageError(`the orders API answered a page without an "orders" array: GET ${this.shown(url)}`);
+    const page = body as Record<string, unknown>;
+    const list = typeof body === 'object' && body !== null ? page[this.stream.name] : undefined;
+    if (!Array.isArray(list)) {
+      throw new InvalidPageError(`${this.api} answered a page without an "${this.stream.name}" array: GET ${this.shown(url)}`);
     }
     const nextCursor = page.next_cursor ?? null;
     if (nextCursor !== null && (typeof nextCursor !== 'string' || nextCursor === '')) {
       throw new InvalidPageError(
-        `the orders API answered a page whose next_cursor is ${typeof nextCursor === 'string' ? 'empty' : `a ${typeof nextCursor}`}, not a string or null: GET ${this.shown(url)}`,
+        `${this.api} answered a page whose next_cursor is ${typeof nextCursor === 'string' ? 'empty' : `a ${typeof nextCursor}`}, not a string or null: GET ${this.shown(url)}`,
       );
     }
-    // An order that breaks the contract is the page's rejected one (quarantined by the core), never a failed page.
-    const orders: Order[] = [];
-    const rejected: RejectedOrder[] = [];
-    for (const input of page.orders as unknown[]) {
-      const screened = screenOrder(input, validateOrder, orders.length);
-      if ('order' in screened) orders.push(screened.order);
+    // A record that breaks the contract is the page's rejected one (quarantined by the core), never a failed page.
+    const records: R[] = [];
+    const rejected: RejectedRecord[] = [];
+    for (const input of list as unknown[]) {
+      const screened = screenRecord(input, this.stream.validate, records.length);
+      if ('record' in screened) records.push(screened.record);
       else rejected.push(screened.rejected);
     }
-    return { orders, rejected, nextCursor, stats };
+    return { records, rejected, nextCursor, stats };
   }
 
   async fetchDeleted({ window, cursor, limit }: DeletedPageRequest): Promise<DeletedPage> {
@@ -116,10 +128,10 @@ export class HttpOrdersSource implements OrderSource {
     const stats: SourceCallStats = { requests: 0, throttled: 0, retried: 0 };
     const body = (await this.getJson(url, stats)) as { deleted?: unknown; next_cursor?: unknown } | null;
     if (typeof body !== 'object' || body === null || !Array.isArray(body.deleted)) {
-      throw new InvalidPageError(`the orders API answered a deletion feed page without a "deleted" array: GET ${this.shown(url)}`);
+      throw new InvalidPageError(`${this.api} answered a deletion feed page without a "deleted" array: GET ${this.shown(url)}`);
     }
-    const deletions = (body.deleted as unknown[]).map((entry, index) => deletionOf(entry, `${this.shown(url)} (entry ${index})`));
-    return { deletions, nextCursor: nextCursorOf(body.next_cursor, this.shown(url)), stats };
+    const deletions = (body.deleted as unknown[]).map((entry, index) => deletionOf(entry, this.api, `${this.shown(url)} (entry ${index})`));
+    return { deletions, nextCursor: nextCursorOf(body.next_cursor, this.api, this.shown(url)), stats };
   }
 
   /**
@@ -129,30 +141,33 @@ export class HttpOrdersSource implements OrderSource {
    */
   async existing(ids: readonly string[]): Promise<{ ids: Set<string>; stats: SourceCallStats }> {
     if (ids.length < 1 || ids.length > EXISTING_IDS_MAX || ids.some((id) => id === '' || id.includes(','))) {
-      throw new SourceRequestError(`an existence check takes 1..${EXISTING_IDS_MAX} order ids with no comma, got ${ids.length}`);
+      throw new SourceRequestError(
+        `an existence check takes 1..${EXISTING_IDS_MAX} ${this.stream.noun} ids with no comma, got ${ids.length}`,
+      );
     }
     const stats: SourceCallStats = { requests: 0, throttled: 0, retried: 0 };
     const found = new Set<string>();
     for (const batch of this.existenceBatches(ids)) {
       const url = this.existenceUrl(batch);
-      const body = (await this.getJson(url, stats)) as { orders?: unknown; next_cursor?: unknown } | null;
-      if (typeof body !== 'object' || body === null || !Array.isArray(body.orders)) {
-        throw new InvalidPageError(`the orders API answered an ids check without an "orders" array: GET ${this.shown(url)}`);
+      const body = (await this.getJson(url, stats)) as Record<string, unknown> | null;
+      const list = typeof body === 'object' && body !== null ? body[this.stream.name] : undefined;
+      if (body === null || !Array.isArray(list)) {
+        throw new InvalidPageError(`${this.api} answered an ids check without an "${this.stream.name}" array: GET ${this.shown(url)}`);
       }
       if (body.next_cursor != null) {
         throw new SourceContractError(
-          `the orders API broke its contract: it answered an ids check of ${batch.length} ids with a next_cursor, so the answer ` +
+          `${this.api} broke its contract: it answered an ids check of ${batch.length} ids with a next_cursor, so the answer ` +
             `is not complete (?ids= answers every asked id in one page); nothing is tombstoned: GET ${this.shown(url)}`,
         );
       }
-      // Only the ids matter here: an order that exists is not deleted, whatever else it holds (a bad one is quarantined by the pages).
+      // Only the ids matter here: a record that exists is not deleted, whatever else it holds (a bad one is quarantined by the pages).
       const asked = new Set(batch);
-      for (const order of body.orders as unknown[]) {
-        const id = (order as { id?: unknown } | null)?.id;
+      for (const record of list as unknown[]) {
+        const id = (record as { id?: unknown } | null)?.id;
         if (typeof id !== 'string' || id === '') continue;
         if (!asked.has(id)) {
           throw new SourceContractError(
-            `the orders API broke its contract: it answered an ids check with order ${JSON.stringify(id).slice(0, 80)}, ` +
+            `${this.api} broke its contract: it answered an ids check with ${this.stream.noun} ${JSON.stringify(id).slice(0, 80)}, ` +
               `which it was not asked about; nothing is tombstoned: GET ${this.shown(url)}`,
           );
         }
@@ -181,9 +196,9 @@ export class HttpOrdersSource implements OrderSource {
     return batches;
   }
 
-  /** `/orders?ids=a,b,c`: each id percent-encoded, the commas between them literal. */
+  /** `/<stream>?ids=a,b,c`: each id percent-encoded, the commas between them literal. */
   private existenceUrl(ids: readonly string[]): URL {
-    const url = new URL(this.ordersUrl);
+    const url = new URL(this.recordsUrl);
     const idsParam = `ids=${ids.map(encodeURIComponent).join(',')}`;
     url.search = url.search ? `${url.search}&${idsParam}` : idsParam;
     return url;
@@ -194,7 +209,7 @@ export class HttpOrdersSource implements OrderSource {
     const body = (await this.getJson(url, { requests: 0, throttled: 0, retried: 0 })) as { count?: unknown } | null;
     const count = body?.count;
     if (!Number.isSafeInteger(count) || (count as number) < 0) {
-      throw new InvalidPageError(`the orders API answered a count that is not a non-negative integer: GET ${this.shown(url)}`);
+      throw new InvalidPageError(`${this.api} answered a count that is not a non-negative integer: GET ${this.shown(url)}`);
     }
     return count as number;
   }
@@ -252,17 +267,17 @@ export class HttpOrdersSource implements OrderSource {
       } catch {
         const contentType = header(answer.headers, 'content-type') ?? 'no content-type';
         throw new InvalidPageError(
-          `the orders API answered 200 with a body that is not JSON (${contentType}, ${answer.text.length} chars): ${shown}`,
+          `${this.api} answered 200 with a body that is not JSON (${contentType}, ${answer.text.length} chars): ${shown}`,
         );
       }
     }
     if (status === 401 || status === 403) {
       throw new SourceAuthError(
-        `the orders API refused the token (${status}): check ORDERS_API_TOKEN / the secret (server said: ${this.client.quote(exchange)}): ${shown}`,
+        `${this.api} refused the token (${status}): check ORDERS_API_TOKEN / the secret (server said: ${this.client.quote(exchange)}): ${shown}`,
       );
     }
-    if (status === 400) throw new SourceRequestError(`the orders API rejected the request (400 ${this.client.quote(exchange)}): ${shown}`);
-    if (status === 404) throw new SourceRequestError(`the orders API has no such route (404): check the base URL: ${shown}`);
+    if (status === 400) throw new SourceRequestError(`${this.api} rejected the request (400 ${this.client.quote(exchange)}): ${shown}`);
+    if (status === 404) throw new SourceRequestError(`${this.api} has no such route (404): check the base URL: ${shown}`);
     return undefined;
   }
 }
@@ -273,20 +288,20 @@ function checkLimit(limit: number): void {
   }
 }
 
-function nextCursorOf(value: unknown, shown: string): string | null {
+function nextCursorOf(value: unknown, api: string, shown: string): string | null {
   const nextCursor = value ?? null;
   if (nextCursor !== null && (typeof nextCursor !== 'string' || nextCursor === '')) {
-    throw new InvalidPageError(`the orders API answered a next_cursor that is not a non-empty string or null: GET ${shown}`);
+    throw new InvalidPageError(`${api} answered a next_cursor that is not a non-empty string or null: GET ${shown}`);
   }
   return nextCursor;
 }
 
-/** One feed entry `{id, deleted_at}`; a broken one fails the page (the feed cannot be quarantined, it is not an order). */
-function deletionOf(entry: unknown, shown: string): Deletion {
+/** One feed entry `{id, deleted_at}`; a broken one fails the page (the feed cannot be quarantined, it is not a record). */
+function deletionOf(entry: unknown, api: string, shown: string): Deletion {
   const { id, deleted_at: deletedAt } = (entry ?? {}) as { id?: unknown; deleted_at?: unknown };
   const parsed = typeof deletedAt === 'string' ? parseInstant(deletedAt) : null;
   if (typeof id !== 'string' || id === '' || !parsed?.ok) {
-    throw new InvalidPageError(`the orders API answered a deletion without a string id and an RFC 3339 deleted_at: GET ${shown}`);
+    throw new InvalidPageError(`${api} answered a deletion without a string id and an RFC 3339 deleted_at: GET ${shown}`);
   }
   return { id, deletedAt: parsed.instant };
 }

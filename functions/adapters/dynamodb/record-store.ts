@@ -1,21 +1,15 @@
-// OrderStore on DynamoDB: a page's version check as one round of BatchGetItem, its upsert as parallel conditional
+// RecordStore on DynamoDB: a page's version check as one round of BatchGetItem, its upsert as parallel conditional
 // PutItem calls (BatchWriteItem takes no condition), so no write puts an older version over a newer one; plus
 // readers for tests, the CLI and audits.
 import { BatchGetCommand, GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StoreWriteError } from '../../core/errors';
 import type { Order } from '../../core/order';
-import type { OrderStore, OrderWrite, PutResult, StoredVersion, TombstoneWrite, UnwrittenPage } from '../../core/ports';
+import type { SyncRecord } from '../../core/record';
+import type { RecordStore, RecordWrite, PutResult, StoredVersion, TombstoneWrite, UnwrittenPage } from '../../core/ports';
 import { itemToStoredTombstone, tombstoneToItem, type StoredTombstone } from './tombstone-item';
 import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
-import {
-  itemToStoredOrder,
-  itemToStoredVersion,
-  orderToItem,
-  unstorableReason,
-  VERSION_ATTRIBUTES,
-  type OrderItem,
-  type StoredOrder,
-} from './order-item';
+import { itemToStoredVersion, VERSION_ATTRIBUTES, type ItemMapping, type VersionAttributes } from './item-mapping';
+import { ORDER_ITEMS, type StoredOrder } from './order-item';
 
 /** DynamoDB's limits per call. */
 const BATCH_GET_MAX_KEYS = 100;
@@ -39,11 +33,13 @@ const TOMBSTONE_OVER_LIVE = 'attribute_not_exists(#deleted_at) AND #updated_at <
 /** Scan calls one reconciliation step makes at most, looking for a page of live orders the run did not write. */
 const SCAN_CALLS_PER_STEP = 20;
 
-export interface DynamoOrderStoreOptions {
+export interface DynamoRecordStoreOptions<R extends SyncRecord, Stored> {
   /** The document client, built once per process (client.ts). Only its `send` is used. */
   client: Pick<DynamoDBDocumentClient, 'send'>;
   tableName: string;
-  /** PutItem calls in flight at once for one putOrders (default 16). */
+  /** The stream's item mapping (default: the orders stream's). */
+  items?: ItemMapping<R, Stored>;
+  /** PutItem calls in flight at once for one putRecords (default 16). */
   writeConcurrency?: number;
   /** Retrying unprocessed keys. */
   retry?: Partial<RetryPolicy>;
@@ -51,14 +47,16 @@ export interface DynamoOrderStoreOptions {
 
 type Key = { id: string };
 
-export class DynamoOrderStore implements OrderStore {
+export class DynamoRecordStore<R extends SyncRecord = Order, Stored = StoredOrder> implements RecordStore<R> {
   private readonly client: Pick<DynamoDBDocumentClient, 'send'>;
   readonly tableName: string;
+  private readonly items: ItemMapping<R, Stored>;
   private readonly writeConcurrency: number;
   private readonly retry: RetryPolicy;
 
-  constructor(options: DynamoOrderStoreOptions) {
+  constructor(options: DynamoRecordStoreOptions<R, Stored>) {
     this.client = options.client;
+    this.items = options.items ?? (ORDER_ITEMS as unknown as ItemMapping<R, Stored>);
     this.tableName = options.tableName;
     this.writeConcurrency = options.writeConcurrency ?? 16;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -76,7 +74,7 @@ export class DynamoOrderStore implements OrderStore {
     if (leftCount > 0) {
       // Named as a store failure so a step's Retry treats it as transient, like a write that could not finish.
       throw new StoreWriteError(
-        `${leftCount} of ${keys.length} order versions could not be read from ${this.tableName}: ` +
+        `${leftCount} of ${keys.length} item versions could not be read from ${this.tableName}: ` +
           `DynamoDB left them unprocessed after ${this.retry.maxAttempts} attempts`,
       );
     }
@@ -91,7 +89,7 @@ export class DynamoOrderStore implements OrderStore {
         [this.tableName]: { Keys: keys, ConsistentRead: true, ...projection(VERSION_ATTRIBUTES) },
       },
     });
-    const answer = await this.transient(`reading ${keys.length} order versions`, () => this.client.send(request));
+    const answer = await this.transient(`reading ${keys.length} item versions`, () => this.client.send(request));
     for (const item of answer.Responses?.[this.tableName] ?? []) {
       const version = itemToStoredVersion(item);
       versions.set(version.id, version);
@@ -99,22 +97,22 @@ export class DynamoOrderStore implements OrderStore {
     return (answer.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Key[];
   }
 
-  unstorable(order: Order): string | null {
-    return unstorableReason(order);
+  unstorable(record: R): string | null {
+    return this.items.unstorable(record);
   }
 
-  async putOrders(writes: readonly OrderWrite[]): Promise<PutResult> {
+  async putRecords(writes: readonly RecordWrite<R>[]): Promise<PutResult> {
     // Every item is built (and checked for size) before the first write: a page that cannot be stored
     // fails whole instead of half-written.
-    const puts = newestPerId(writes).map((write) => ({ item: orderToItem(write), replaces: write.replaces }));
+    const puts = newestPerId(writes).map((write) => ({ item: this.items.toItem(write), replaces: write.replaces }));
     const written = await mapWithConcurrency(puts, this.writeConcurrency, ({ item, replaces }) =>
-      this.transient(`writing order ${item.id}`, () => this.conditionalPut(item, replaces)),
+      this.transient(`writing item ${item.id}`, () => this.conditionalPut(item, replaces)),
     );
     return { refusedIds: puts.filter((_, index) => !written[index]).map(({ item }) => item.id) };
   }
 
   /** One conditional PutItem; false when the stored version refused it. */
-  private async conditionalPut(item: OrderItem, replaces: string | null): Promise<boolean> {
+  private async conditionalPut(item: VersionAttributes, replaces: string | null): Promise<boolean> {
     const request = new PutCommand({
       TableName: this.tableName,
       Item: { ...item },
@@ -203,15 +201,15 @@ export class DynamoOrderStore implements OrderStore {
     }
   }
 
-  /** The stored order, raw included (decompressed when it was stored gzip-compressed); null when absent or deleted (a tombstone). */
-  async readOrder(id: string): Promise<StoredOrder | null> {
+  /** The stored record, raw included (decompressed when it was stored gzip-compressed); null when absent or deleted (a tombstone). */
+  async readRecord(id: string): Promise<Stored | null> {
     const answer = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }));
-    return answer.Item && answer.Item.deleted_at === undefined ? itemToStoredOrder(answer.Item) : null;
+    return answer.Item && answer.Item.deleted_at === undefined ? this.items.fromItem(answer.Item) : null;
   }
 
-  /** Every stored live order (tombstones left out), page by page (Scan's 1 MB pages): memory stays flat. */
-  async *scanAll(): AsyncGenerator<StoredOrder> {
-    for await (const item of this.scanItems()) if (item.deleted_at === undefined) yield itemToStoredOrder(item);
+  /** Every stored live record (tombstones left out), page by page (Scan's 1 MB pages): memory stays flat. */
+  async *scanAll(): AsyncGenerator<Stored> {
+    for await (const item of this.scanItems()) if (item.deleted_at === undefined) yield this.items.fromItem(item);
   }
 
   /** Every tombstone: the deleted orders the copy keeps by id. */
@@ -253,15 +251,15 @@ function projection(attributes: readonly string[]): { ProjectionExpression: stri
  * One write per order id (two puts of one key would race each other): the newest version, the later read on a tie,
  * the last one on a tie of both.
  */
-function newestPerId(writes: readonly OrderWrite[]): OrderWrite[] {
-  const byId = new Map<string, OrderWrite>();
+function newestPerId<R extends SyncRecord>(writes: readonly RecordWrite<R>[]): RecordWrite<R>[] {
+  const byId = new Map<string, RecordWrite<R>>();
   for (const write of writes) {
-    const kept = byId.get(write.order.id);
+    const kept = byId.get(write.record.id);
     const newer =
       !kept ||
-      kept.order.updatedAt < write.order.updatedAt ||
-      (kept.order.updatedAt === write.order.updatedAt && kept.readAt <= write.readAt);
-    if (newer) byId.set(write.order.id, write);
+      kept.record.updatedAt < write.record.updatedAt ||
+      (kept.record.updatedAt === write.record.updatedAt && kept.readAt <= write.readAt);
+    if (newer) byId.set(write.record.id, write);
   }
   return [...byId.values()];
 }
