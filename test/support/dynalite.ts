@@ -36,13 +36,14 @@ export function useDynalite(): TestDynamo {
   return dynamo;
 }
 
-/** Both tables under names no other test uses, created and ACTIVE. */
-export async function createTestTables(endpoint: string): Promise<TableNames> {
+/** The tables under names no other test uses, created and ACTIVE. */
+export async function createTestTables(endpoint: string): Promise<Required<TableNames>> {
   const suffix = randomUUID().slice(0, 8);
-  const names: TableNames = {
+  const names: Required<TableNames> = {
     ordersTable: `orders-${suffix}`,
     syncStateTable: `sync-state-${suffix}`,
     quarantineTable: `quarantine-${suffix}`,
+    dailySalesTable: `daily-sales-${suffix}`,
   };
   const client = createDynamoClient({ region: TEST_REGION, endpoint });
   try {

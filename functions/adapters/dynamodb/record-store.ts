@@ -240,7 +240,10 @@ export class DynamoRecordStore<R extends SyncRecord = Order, Stored = StoredOrde
 }
 
 /** A ProjectionExpression through placeholders, so no attribute name can clash with a reserved word. */
-function projection(attributes: readonly string[]): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
+export function projection(attributes: readonly string[]): {
+  ProjectionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+} {
   return {
     ProjectionExpression: attributes.map((_, index) => `#p${index}`).join(', '),
     ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#p${index}`, name])),

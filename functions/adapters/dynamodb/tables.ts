@@ -33,13 +33,38 @@ export const QUARANTINE_TABLE_KEY = {
   },
 } as const;
 
+/**
+ * Daily sales (docs/design.md "Daily sales"): per order and day an entry (`scope` `orders#day#<day>`, `key` the order
+ * id) and per day and currency a totals row (`scope` `orders#totals`, `key` `<day>#<currency>`), so a day's entries
+ * and a range of totals are each one Query.
+ */
+export const DAILY_SALES_TABLE_KEY = { partitionKey: 'scope', sortKey: 'key', type: 'S' } as const;
+
 export interface TableNames {
   ordersTable: string;
   syncStateTable: string;
   quarantineTable: string;
+  /** Absent where the daily sales are not kept (a stack or test without them). */
+  dailySalesTable?: string;
 }
 
 type TableKey = typeof ORDERS_TABLE_KEY | typeof SYNC_STATE_TABLE_KEY;
+
+function dailySalesTableInput(tableName: string): CreateTableCommandInput {
+  const key = DAILY_SALES_TABLE_KEY;
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: key.partitionKey, AttributeType: key.type },
+      { AttributeName: key.sortKey, AttributeType: key.type },
+    ],
+    KeySchema: [
+      { AttributeName: key.partitionKey, KeyType: 'HASH' },
+      { AttributeName: key.sortKey, KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
 
 function tableInput(tableName: string, key: TableKey): CreateTableCommandInput {
   return {
@@ -83,6 +108,7 @@ export function createTableInputs(names: TableNames): CreateTableCommandInput[] 
     tableInput(names.ordersTable, ORDERS_TABLE_KEY),
     tableInput(names.syncStateTable, SYNC_STATE_TABLE_KEY),
     quarantineTableInput(names.quarantineTable),
+    ...(names.dailySalesTable === undefined ? [] : [dailySalesTableInput(names.dailySalesTable)]),
   ];
 }
 

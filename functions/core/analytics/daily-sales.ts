@@ -12,6 +12,22 @@ export type SalesOrder = Pick<
   'currency' | 'status' | 'createdAt' | 'cancelledAt' | 'subtotalPrice' | 'totalTax' | 'totalDiscounts' | 'totalShipping' | 'refunds'
 >;
 
+/** Only what the daily sales read of an order (a whole order or stored order holds much more). */
+export function salesFieldsOf(order: SalesOrder): SalesOrder {
+  const { currency, status, createdAt, cancelledAt, subtotalPrice, totalTax, totalDiscounts, totalShipping, refunds } = order;
+  return {
+    currency,
+    status,
+    createdAt,
+    cancelledAt,
+    subtotalPrice,
+    totalTax,
+    totalDiscounts,
+    totalShipping,
+    refunds: refunds.map((r) => ({ ...r })),
+  };
+}
+
 /**
  * The additive figures of one day and currency; net and total sales follow from them (netSalesOf, totalSalesOf).
  * Money as exact decimal strings at the scale of the amounts summed.
