@@ -67,3 +67,26 @@ export function dayPartOf(order: SalesOrder | null, day: LocalDay, zone: string)
   const found = contributionOf(order, zone).find((sales) => sales.day === day);
   return found ? { currency: found.currency, figures: found.figures } : null;
 }
+
+/**
+ * The entries a write puts before its order: one per day the version adds to, and an empty one for each day the
+ * version it replaces added to and this one does not (for a deletion, `order` null: an empty one for each of them),
+ * so the replaced version's entries cannot go on counting.
+ */
+export function salesEntriesOf(
+  write: { orderId: string; order: SalesOrder | null; version: SalesVersion; writeTag: string },
+  replacedDays: readonly LocalDay[],
+  zone: string,
+): SalesEntry[] {
+  const { orderId, version, writeTag } = write;
+  const entries: SalesEntry[] = contributionOf(write.order, zone).map(({ day, currency, figures }) => ({
+    day,
+    orderId,
+    part: { currency, figures },
+    version,
+    writeTag,
+  }));
+  const days = new Set(entries.map((entry) => entry.day));
+  for (const day of new Set(replacedDays)) if (!days.has(day)) entries.push({ day, orderId, part: null, version, writeTag });
+  return entries;
+}
