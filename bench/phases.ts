@@ -335,7 +335,7 @@ export async function syncPhases(
   options: SyncPhasesOptions,
 ): Promise<PhaseResult[]> {
   // The triggers' own path (lease first, then StartExecution), with the local machine as the starter.
-  const deps: StartDeps = { ...startDeps(), starter: new LocalExecutionStarter(stack.machine) };
+  const deps: StartDeps = { ...startDeps('orders'), starter: new LocalExecutionStarter(stack.machine) };
   const results = [await runChain(meter, stack, fake, deps, 'full resync', 'full', 'http')];
   if (options.fullOnly) return results;
 

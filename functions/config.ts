@@ -31,8 +31,11 @@ const optionalText = z
 const envSchema = z
   .object({
     AWS_REGION: z.string().default('us-east-1'),
-    STREAM: setting(SETTINGS.stream),
+    STREAMS: setting(SETTINGS.streams),
+    /** The copy tables, one per stream (functions/streams.ts names each stream's). */
     ORDERS_TABLE: optionalText,
+    PRODUCTS_TABLE: optionalText,
+    CUSTOMERS_TABLE: optionalText,
     SYNC_STATE_TABLE: optionalText,
     QUARANTINE_TABLE: optionalText,
     SOURCE_KIND: setting(SETTINGS.sourceKind),

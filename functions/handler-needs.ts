@@ -32,7 +32,7 @@ export type TableVariable = 'ORDERS_TABLE' | 'SYNC_STATE_TABLE' | 'QUARANTINE_TA
 
 /** The run settings (functions/settings.ts defines them, functions/config.ts parses them): each function gets those its composition reads. */
 export const RUN_SETTINGS = [
-  'stream',
+  'streams',
   'pageSize',
   'overlapSeconds',
   'lookbackSeconds',
@@ -62,7 +62,7 @@ export interface HandlerNeeds {
 export type HandlerName = 'begin' | 'sync-page' | 'commit' | 'record-failure' | 'api' | 'scheduled-trigger';
 
 /** What a trigger reads to take the lease for its run (and plan it as begin will: a failed resync resumed or not). */
-const LEASE: readonly SettingVariable[] = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
+const LEASE: readonly SettingVariable[] = ['STREAMS', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
 
 export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   // The lease, the checkpoint, the /orders/count of a full run; a replaced or parked run's unsaved page: its stored versions.

@@ -2,6 +2,7 @@
 // range as a zod schema, its default and its doc. The stack's context (infra/settings.ts), the functions' environment
 // (functions/config.ts), `npm start`'s flags and a docs test all read this list. Plain TypeScript and zod: no AWS.
 import { z } from 'zod';
+import { STREAM_NAMES, type StreamName } from './core/stream';
 import {
   FULL_RESYNC_AUTO_RESUMES_DEFAULT,
   FULL_RESYNC_AUTO_RESUMES_MAX,
@@ -82,11 +83,34 @@ function choice<const T extends readonly [number, ...number[]], const N extends 
   return { ...names, kind: 'integer', schema, accepts: `one of ${values.join(', ')}`, default: fallback };
 }
 
+/** A comma-separated list of stream names (a JSON array in cdk.json): at least one, each once, each known. */
+function streamList<const N extends Names>(names: N): Spec<StreamName[]> & N {
+  const list = z
+    .array(z.enum(STREAM_NAMES))
+    .min(1)
+    .refine((streams) => new Set(streams).size === streams.length, { message: 'a stream named twice' });
+  const schema = z.union([
+    list,
+    z
+      .string()
+      .transform((raw) => raw.split(',').map((name) => name.trim()))
+      .pipe(list),
+  ]);
+  return {
+    ...names,
+    kind: 'text',
+    schema: schema as unknown as z.ZodType<StreamName[]>,
+    accepts: `a comma-separated list of ${STREAM_NAMES.join(', ')} (at least one, each once)`,
+    default: [...STREAM_NAMES],
+  };
+}
+
 export const SETTINGS = {
-  stream: text(/^[a-z][a-z0-9_-]*$/, 'a lower-case name like "orders"', 'orders', {
-    context: 'stream',
-    env: 'STREAM',
-    doc: "the stream's key in the sync-state table; also in the state machine's name",
+  streams: streamList({
+    context: 'streams',
+    env: 'STREAMS',
+    flag: 'streams',
+    doc: 'the streams synced (each its own lease, checkpoint, copy table, quarantine and schedule); a stream not listed answers 404',
   }),
   sourceKind: oneOf(['http', 'shopify'], 'http', {
     context: 'sourceKind',

@@ -120,10 +120,11 @@ export class OrderSyncStack extends Stack {
     // The operators' topic first: the state machine publishes the orders it quarantines to it. What watches the
     // machine (rule, alarms, dashboard) is added once the machine and every function exist, below.
     this.operations = new SyncOperations(this, 'Operations', {
-      stream: settings.stream,
+      // One set of alarms and one dashboard for the enabled streams together, until each stream has its own.
+      stream: settings.streams.join('-'),
       notificationEmail: settings.notificationEmail,
     });
-    const stateMachineName = `${this.stackName}-${settings.stream}`;
+    const stateMachineName = `${this.stackName}-sync`;
     const sync = new SyncStateMachine(this, 'Sync', {
       stateMachineName,
       steps: { begin, syncPage, commit, recordFailure },
@@ -166,7 +167,7 @@ export class OrderSyncStack extends Stack {
       }),
     );
     const schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `Incremental ${settings.stream} sync`,
+      description: `Incremental sync of ${settings.streams.join(', ')}`,
       schedule: scheduler.ScheduleExpression.expression(settings.scheduleRate),
       enabled: settings.scheduleEnabled,
       target: new schedulerTargets.LambdaInvoke(scheduledTrigger, {
@@ -216,7 +217,7 @@ export class OrderSyncStack extends Stack {
     }
     // A generated placeholder, never a literal: no token (real or fake) is ever written into the template.
     return new secretsmanager.Secret(this, 'SourceToken', {
-      description: `Token of the ${settings.stream} source API. Replace the generated placeholder with the real token.`,
+      description: `Token of the shop's source API. Replace the generated placeholder with the real token.`,
       generateSecretString: { passwordLength: 32, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -1,11 +1,12 @@
 // Every deploy-time setting of the stack: read from CDK context once, with defaults, and checked at synth so a
 // wrong value stops `cdk synth` with a message naming the context key, what it accepts and what it got.
+import type { StreamName } from '../functions/core/stream';
 import { readSetting, SETTINGS, type SettingName, type SettingValue } from '../functions/settings';
 
 /** What the stack is built from. Defaults hold for every key but the shop's own (URL, domain, email). */
 export interface InfraSettings {
-  /** The stream the state machine syncs ("orders"): STREAM in every function. */
-  stream: string;
+  /** The streams synced (STREAMS in every function): each its own copy table, lease, checkpoint and alarms. */
+  streams: StreamName[];
   sourceKind: 'http' | 'shopify';
   /** Base URL of the reference orders API (docs/source-contract.md); unused when sourceKind is shopify. */
   ordersApiUrl: string;
@@ -58,7 +59,7 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
   if (scheduleProblem) problems.push(`context scheduleRate ${scheduleProblem}, got "${scheduleRate}"`);
 
   const settings: InfraSettings = {
-    stream: read.setting('stream'),
+    streams: read.setting('streams'),
     sourceKind,
     ordersApiUrl: read.text('ordersApiUrl', 'https://orders-api.example.com'),
     shopifyShopDomain: read.optionalText(

@@ -1,8 +1,9 @@
 // Names for a run, its Step Functions executions and its page writes, made to read as a sync log:
-// `full-http-20261125T150102Z-7f3a` is a run, `…-p2` its second execution, `…#7` the write of page 7.
+// `products-full-http-20261125T150102Z-7f3a` is a run, `…-p2` its second execution, `…#7` the write of step 7.
 import { randomBytes } from 'node:crypto';
 import type { Instant } from './order';
 import type { SyncMode, Trigger } from './run-types';
+import type { StreamName } from './stream';
 
 /** Step Functions execution names: 1..80 characters; we keep to the ones that are safe everywhere. */
 const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -20,13 +21,13 @@ function compactTime(now: Instant): string {
 }
 
 /**
- * A new run id: mode, trigger, start time to the second and 4 random hex characters (two runs started in
+ * A new run id: stream, mode, trigger, start time to the second and 4 random hex characters (two runs started in
  * the same second by the same trigger still differ). `random` is for tests: it must return 1..8 letters or digits.
  */
-export function newRunId(mode: SyncMode, trigger: Trigger, now: Instant, random: () => string = randomHex4): string {
+export function newRunId(stream: StreamName, mode: SyncMode, trigger: Trigger, now: Instant, random: () => string = randomHex4): string {
   const suffix = random();
   if (!RANDOM_SUFFIX.test(suffix)) throw new RangeError(`run id suffix must be 1..8 letters or digits, got "${suffix}"`);
-  return `${mode}-${trigger}-${compactTime(now)}-${suffix}`;
+  return `${stream}-${mode}-${trigger}-${compactTime(now)}-${suffix}`;
 }
 
 /** The name of part `part` of a run (continue-as-new starts the next part); a valid Step Functions name. */

@@ -6,42 +6,48 @@ import { FULL_RESYNC_AUTO_RESUMES_DEFAULT } from './limits';
 import { resumesAutomatically, transientErrorOf } from './plan';
 import type { Instant } from './order';
 import type { Clock, QuarantineStore, SyncStateStore } from './ports';
+import type { StreamName } from './stream';
 import { QUARANTINE_LISTED, type QuarantineSummary } from './quarantine';
 import type { DeepLookbackFinding, RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
 
-export interface SyncStatus {
-  orders: {
-    count: number;
-    last_synced: Instant | null;
-    metadata: {
-      last_sync_time: Instant | null;
-      last_record_time: Instant | null;
-      records_synced: number;
-      is_full_sync: boolean;
-      updated_at: Instant | null;
-      watermark: Instant | null;
-    };
-    running: RunningView | null;
-    last_run: LastRunView | null;
-    /**
-     * The last deep lookback (an incremental run reaching back LOOKBACK_SECONDS): when it committed, how far back it
-     * read, and `found`: the orders it stored that every ordinary window had missed (above 0: the source lags).
-     */
-    last_deep_lookback: { run_id: string; at: Instant; reached_from: Instant; ordinary_from: Instant; found: number } | null;
-    /** The full resync that `POST /api/sync/orders/full?resume=true` would continue: the parked one, or a failed one. */
-    resumable: {
-      run_id: string;
-      pages: number;
-      orders_fetched: number;
-      error: string | null;
-      /** Times the schedule resumed it by itself since it was last started or resumed by hand. */
-      auto_resumes: number;
-      /** `next-tick`: it failed on a transient error and the next scheduled run resumes it; `by-hand`: only a resume request does. */
-      resumes: 'next-tick' | 'by-hand';
-    } | null;
-    /** Orders set aside because they broke the contract: `count` is all of them, `orders` the newest 20. */
-    quarantined: { count: number; orders: QuarantinedView[] };
+/**
+ * The status route's answer: a section per enabled stream, each of the seed's `orders` shape. The type names every
+ * stream; the answer holds the enabled ones only (`STREAMS`), so a reader that may meet a narrowed deployment checks.
+ */
+export type SyncStatus = Record<StreamName, StreamStatus>;
+
+/** One stream's section: the seed's shape, key for key, whatever the stream (`orders_fetched` counts its records). */
+export interface StreamStatus {
+  count: number;
+  last_synced: Instant | null;
+  metadata: {
+    last_sync_time: Instant | null;
+    last_record_time: Instant | null;
+    records_synced: number;
+    is_full_sync: boolean;
+    updated_at: Instant | null;
+    watermark: Instant | null;
   };
+  running: RunningView | null;
+  last_run: LastRunView | null;
+  /**
+   * The last deep lookback (an incremental run reaching back LOOKBACK_SECONDS): when it committed, how far back it
+   * read, and `found`: the orders it stored that every ordinary window had missed (above 0: the source lags).
+   */
+  last_deep_lookback: { run_id: string; at: Instant; reached_from: Instant; ordinary_from: Instant; found: number } | null;
+  /** The full resync that `POST /api/sync/orders/full?resume=true` would continue: the parked one, or a failed one. */
+  resumable: {
+    run_id: string;
+    pages: number;
+    orders_fetched: number;
+    error: string | null;
+    /** Times the schedule resumed it by itself since it was last started or resumed by hand. */
+    auto_resumes: number;
+    /** `next-tick`: it failed on a transient error and the next scheduled run resumes it; `by-hand`: only a resume request does. */
+    resumes: 'next-tick' | 'by-hand';
+  } | null;
+  /** Records set aside because they broke the contract: `count` is all of them, `orders` the newest 20. */
+  quarantined: { count: number; orders: QuarantinedView[] };
 }
 
 export interface QuarantinedView {
@@ -104,77 +110,76 @@ export interface StatusDeps {
 }
 
 /** The status of the stream: its state and its quarantine, read together. */
-export async function readStatus(deps: StatusDeps): Promise<SyncStatus> {
+export async function readStatus(deps: StatusDeps): Promise<StreamStatus> {
   const { stream } = deps.settings;
   const [state, quarantine] = await Promise.all([deps.state.get(stream), deps.quarantine.summary(stream, QUARANTINE_LISTED)]);
   return describeStatus(state, deps.clock(), quarantine, deps.settings.autoResumes);
 }
 
+/** One stream's section of the status route, from its state, its quarantine and the auto-resume setting. */
 export function describeStatus(
   state: SyncState,
   nowMs: number,
   quarantine: QuarantineSummary = NO_QUARANTINE,
   autoResumes = FULL_RESYNC_AUTO_RESUMES_DEFAULT,
-): SyncStatus {
+): StreamStatus {
   const checkpoint = state.checkpoint;
   const run = state.run;
   const lease = state.lease && state.lease.expiresAt > nowMs ? state.lease : null;
   return {
-    orders: {
-      count: state.orderCount,
-      last_synced: checkpoint?.lastSyncTime ?? null,
-      metadata: {
-        last_sync_time: checkpoint?.lastSyncTime ?? null,
-        last_record_time: checkpoint?.lastRecordTime ?? null,
-        records_synced: checkpoint?.recordsSynced ?? 0,
-        is_full_sync: checkpoint?.isFullSync ?? false,
-        updated_at: checkpoint?.updatedAt ?? null,
-        watermark: checkpoint?.watermark ?? null,
-      },
-      running: lease && run?.status === 'running' ? runningView(state, nowMs) : lease ? startingView(state) : null,
-      last_run: state.lastRun
-        ? {
-            run_id: state.lastRun.runId,
-            status: state.lastRun.status,
-            mode: state.lastRun.mode,
-            trigger: state.lastRun.trigger,
-            execution: state.lastRun.executionName,
-            started_at: state.lastRun.startedAt,
-            finished_at: state.lastRun.finishedAt,
-            pages: state.lastRun.pages,
-            counts: state.lastRun.counts,
-            error: state.lastRun.error
-              ? { name: state.lastRun.error.name, message: state.lastRun.error.message, page: state.lastRun.error.page }
-              : null,
-            deep_lookback: state.lastRun.lookback
-              ? { ordinary_from: state.lastRun.lookback.ordinaryFrom, found: state.lastRun.lookback.found }
-              : null,
-          }
-        : null,
-      last_deep_lookback: deepLookbackView(checkpoint?.lastDeepLookback ?? null),
-      resumable: resumableView(
-        state.parked?.run ?? (run && run.mode === 'full' && (run.status === 'failed' || !lease) ? run : null),
-        autoResumes,
-      ),
-      quarantined: {
-        count: quarantine.count,
-        orders: quarantine.newest.slice(0, QUARANTINE_LISTED).map((entry) => ({
-          id: entry.id,
-          id_from_payload: entry.idFromPayload,
-          field: entry.field,
-          message: entry.message,
-          seen_at: entry.seenAt,
-          first_seen_at: entry.firstSeenAt,
-          behind: entry.storedUpdatedAt !== null,
-          stored_updated_at: entry.storedUpdatedAt,
-          raw_kept: entry.rawKept,
-        })),
-      },
+    count: state.orderCount,
+    last_synced: checkpoint?.lastSyncTime ?? null,
+    metadata: {
+      last_sync_time: checkpoint?.lastSyncTime ?? null,
+      last_record_time: checkpoint?.lastRecordTime ?? null,
+      records_synced: checkpoint?.recordsSynced ?? 0,
+      is_full_sync: checkpoint?.isFullSync ?? false,
+      updated_at: checkpoint?.updatedAt ?? null,
+      watermark: checkpoint?.watermark ?? null,
+    },
+    running: lease && run?.status === 'running' ? runningView(state, nowMs) : lease ? startingView(state) : null,
+    last_run: state.lastRun
+      ? {
+          run_id: state.lastRun.runId,
+          status: state.lastRun.status,
+          mode: state.lastRun.mode,
+          trigger: state.lastRun.trigger,
+          execution: state.lastRun.executionName,
+          started_at: state.lastRun.startedAt,
+          finished_at: state.lastRun.finishedAt,
+          pages: state.lastRun.pages,
+          counts: state.lastRun.counts,
+          error: state.lastRun.error
+            ? { name: state.lastRun.error.name, message: state.lastRun.error.message, page: state.lastRun.error.page }
+            : null,
+          deep_lookback: state.lastRun.lookback
+            ? { ordinary_from: state.lastRun.lookback.ordinaryFrom, found: state.lastRun.lookback.found }
+            : null,
+        }
+      : null,
+    last_deep_lookback: deepLookbackView(checkpoint?.lastDeepLookback ?? null),
+    resumable: resumableView(
+      state.parked?.run ?? (run && run.mode === 'full' && (run.status === 'failed' || !lease) ? run : null),
+      autoResumes,
+    ),
+    quarantined: {
+      count: quarantine.count,
+      orders: quarantine.newest.slice(0, QUARANTINE_LISTED).map((entry) => ({
+        id: entry.id,
+        id_from_payload: entry.idFromPayload,
+        field: entry.field,
+        message: entry.message,
+        seen_at: entry.seenAt,
+        first_seen_at: entry.firstSeenAt,
+        behind: entry.storedUpdatedAt !== null,
+        stored_updated_at: entry.storedUpdatedAt,
+        raw_kept: entry.rawKept,
+      })),
     },
   };
 }
 
-function deepLookbackView(finding: DeepLookbackFinding | null): SyncStatus['orders']['last_deep_lookback'] {
+function deepLookbackView(finding: DeepLookbackFinding | null): StreamStatus['last_deep_lookback'] {
   return (
     finding && {
       run_id: finding.runId,
@@ -186,7 +191,7 @@ function deepLookbackView(finding: DeepLookbackFinding | null): SyncStatus['orde
   );
 }
 
-function resumableView(run: RunProgress | null, autoResumes: number): SyncStatus['orders']['resumable'] {
+function resumableView(run: RunProgress | null, autoResumes: number): StreamStatus['resumable'] {
   if (!run) return null;
   const nextTick = run.status === 'failed' && transientErrorOf(run) !== null && resumesAutomatically(run, autoResumes);
   return {

@@ -2,33 +2,51 @@
 // read the status. Paths kept from the system this replaces, so its dashboard keeps working.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { InvalidInputError } from '../core/errors';
+import { isStreamName, type StreamName } from '../core/stream';
 import { readStatus } from '../core/status';
 import { startRun, type StartedRun } from '../core/use-cases/start-run';
 import { config } from '../config';
 import { startDeps } from '../runtime/start';
 import { statusDeps } from '../runtime/status';
 import { API_ROUTES, apiRouteKey, type ApiRouteKey } from './api-routes';
-import { json, jsonErrors, parseQuery, route, type RouteHandler } from './http';
+import { HttpError, json, jsonErrors, parseQuery, route, type RouteHandler } from './http';
 import { lambdaHandler } from './lambda-handler';
 
 const STATUS_PATH = '/api/sync/status';
 
-async function triggerOrders(event: APIGatewayProxyEvent) {
-  const query = parseQuery(event, { force_full: 'boolean', resume: 'boolean' }, 'POST /api/sync/orders');
+async function triggerSync(event: APIGatewayProxyEvent) {
+  const stream = streamOf(event);
+  const query = parseQuery(event, { force_full: 'boolean', resume: 'boolean' }, `POST /api/sync/${stream}`);
   if (query.resume) {
-    throw new InvalidInputError('parameter "resume" applies to full resyncs only: use POST /api/sync/orders/full?resume=true');
+    throw new InvalidInputError(`parameter "resume" applies to full resyncs only: use POST /api/sync/${stream}/full?resume=true`);
   }
-  return accepted(await startRun(startDeps(), { mode: query.force_full ? 'full' : 'incremental', trigger: 'http', resume: false }), false);
+  const mode = query.force_full ? 'full' : 'incremental';
+  return accepted(await startRun(startDeps(stream), { mode, trigger: 'http', resume: false }), false);
 }
 
 async function triggerFull(event: APIGatewayProxyEvent) {
-  const query = parseQuery(event, { resume: 'boolean' }, 'POST /api/sync/orders/full');
-  return accepted(await startRun(startDeps(), { mode: 'full', trigger: 'http', resume: query.resume }), query.resume);
+  const stream = streamOf(event);
+  const query = parseQuery(event, { resume: 'boolean' }, `POST /api/sync/${stream}/full`);
+  return accepted(await startRun(startDeps(stream), { mode: 'full', trigger: 'http', resume: query.resume }), query.resume);
 }
 
 async function status(event: APIGatewayProxyEvent) {
   parseQuery(event, {}, `GET ${STATUS_PATH}`);
-  return json(200, await readStatus(statusDeps()));
+  const streams = config().STREAMS;
+  const sections = await Promise.all(streams.map((stream) => readStatus(statusDeps(stream))));
+  return json(200, Object.fromEntries(streams.map((stream, index) => [stream, sections[index]])));
+}
+
+/** The `{stream}` of the path, when this deployment syncs it; else 404 naming the streams it does. */
+function streamOf(event: APIGatewayProxyEvent): StreamName {
+  const name = event.pathParameters?.stream ?? '';
+  const enabled = config().STREAMS;
+  if (!isStreamName(name) || !enabled.includes(name)) {
+    throw new HttpError(404, 'unknown_stream', `no stream "${name}" here: the streams synced are ${enabled.join(', ')}`, {
+      streams: enabled,
+    });
+  }
+  return name;
 }
 
 function accepted(run: StartedRun, resume: boolean) {
@@ -54,8 +72,8 @@ function accepted(run: StartedRun, resume: boolean) {
 // The router serves API_ROUTES, the list the stack deploys, so no test ties the two: tsc (run by `npm test`) refuses
 // this Record if it misses a route of the list or holds one outside it.
 const ROUTE_HANDLERS: Record<ApiRouteKey, RouteHandler> = {
-  'POST /api/sync/orders': triggerOrders,
-  'POST /api/sync/orders/full': triggerFull,
+  'POST /api/sync/{stream}': triggerSync,
+  'POST /api/sync/{stream}/full': triggerFull,
   [`GET ${STATUS_PATH}`]: status,
 };
 

@@ -2,6 +2,7 @@
 // and one error middleware that shows client errors (4xx) and hides the rest behind a generic 500.
 import type { MiddlewareObj } from '@middy/core';
 import httpRouterHandler, { type Method } from '@middy/http-router';
+import { matchesRoutePath } from './api-routes';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { InvalidInputError, NothingToResumeError, OrderSyncError, RunInProgressError } from '../core/errors';
 import { logger } from '../logger';
@@ -39,7 +40,7 @@ export function route(routes: readonly Route[]): (event: APIGatewayProxyEvent, c
     notFoundResponse: ({ method, path }) => {
       // The router matches a path with or without one trailing slash; so does this.
       const bare = path.length > 1 ? path.replace(/\/$/, '') : path;
-      const allowed = routes.filter((known) => known.path === bare).map((known) => known.method);
+      const allowed = routes.filter((known) => matchesRoutePath(known.path, bare)).map((known) => known.method);
       if (allowed.length === 0) throw new HttpError(404, 'not_found', `no route ${method} ${bare}; routes: ${routeList}`);
       const allow = allowed.join(', ');
       throw new HttpError(405, 'method_not_allowed', `${bare} accepts ${allow}, not ${method}`, {}, { allow });

@@ -1,6 +1,7 @@
 // Step "SyncPage": the run's next step (an order page, a deletion feed page, a reconciliation step), its cursor and
 // counts saved. One bounded step per invocation, whatever the shop's size.
 import { syncStep } from '../core/use-cases/sync-step';
+import { enabledStream } from '../runtime/once';
 import { syncPageDeps } from '../runtime/sync-page';
 import { lambdaHandler, logRunKeys } from './lambda-handler';
 import { parseStepEvent, runStateSchema } from './step-events';
@@ -8,7 +9,7 @@ import { parseStepEvent, runStateSchema } from './step-events';
 export async function syncPage(event: unknown) {
   const run = parseStepEvent(runStateSchema, event, 'SyncPage');
   logRunKeys(run);
-  return syncStep(syncPageDeps(), run);
+  return syncStep(syncPageDeps(enabledStream(run.stream)), run);
 }
 
 export const handler = lambdaHandler(syncPage);

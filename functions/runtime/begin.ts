@@ -1,18 +1,19 @@
-// Begin's composition: the sync-state item, the orders table (stored versions only), the source, the metrics.
+// Begin's composition, per stream: the sync-state item, the stream's copy table (stored versions only), its source,
+// the metrics.
 import { config } from '../config';
 import type { BeginDeps } from '../core/use-cases/begin-run';
 import { log } from '../logger';
 import { PowertoolsRunMetrics } from '../metrics';
-import { once } from './once';
-import { orderSource } from './source';
-import { documentClient, orderStore, syncStateStore } from './stores';
+import { oncePerStream } from './once';
+import { recordSource } from './source';
+import { documentClient, recordStore, syncStateStore } from './stores';
 
-export const beginDeps = once((): BeginDeps => {
+export const beginDeps = oncePerStream((stream): BeginDeps => {
   const cfg = config();
   const client = documentClient(cfg);
   return {
     settings: {
-      stream: cfg.STREAM,
+      stream,
       leaseMs: cfg.LEASE_SECONDS * 1000,
       overlapMs: cfg.OVERLAP_SECONDS * 1000,
       maxPagesPerPart: cfg.MAX_PAGES_PER_EXECUTION,
@@ -20,8 +21,8 @@ export const beginDeps = once((): BeginDeps => {
       lookback: { reachMs: cfg.LOOKBACK_SECONDS * 1000, everyMs: cfg.LOOKBACK_EVERY_SECONDS * 1000 },
     },
     state: syncStateStore(cfg, client),
-    records: orderStore(cfg, client),
-    source: orderSource(cfg),
+    records: recordStore(cfg, client, stream),
+    source: recordSource(cfg, stream),
     clock: Date.now,
     log,
     metrics: new PowertoolsRunMetrics(),

@@ -12,6 +12,8 @@ import { required, type Config } from '../config';
 import { ConfigError } from '../core/errors';
 import type { RecordSource } from '../core/ports';
 import { log } from '../logger';
+import type { StreamName } from '../core/stream';
+import { bindingOf } from '../streams';
 import { traced } from '../tracer';
 
 /** The token getter: the environment locally, Secrets Manager (cached, re-read after rotation) in AWS. */
@@ -26,8 +28,10 @@ function sourceToken(cfg: Config): () => Promise<string> {
   throw new ConfigError('missing configuration: ORDERS_API_TOKEN_SECRET_ARN (AWS) or ORDERS_API_TOKEN (local) must be set');
 }
 
-export function orderSource(cfg: Config): RecordSource {
+/** The stream's source: the reference contract's endpoints for it, or Shopify's operations for it. */
+export function recordSource(cfg: Config, stream: StreamName): RecordSource {
   if (cfg.SOURCE_KIND === 'shopify') {
+    if (stream !== 'orders') throw new ConfigError(`the ${stream} stream is not built for Shopify in this version`);
     const { SHOPIFY_SHOP_DOMAIN } = required(cfg, 'SHOPIFY_SHOP_DOMAIN');
     const apiVersion = cfg.SHOPIFY_API_VERSION;
     const paged = new ShopifyOrdersSource({ shopDomain: SHOPIFY_SHOP_DOMAIN, apiVersion, token: sourceToken(cfg), logger: log });
@@ -37,7 +41,7 @@ export function orderSource(cfg: Config): RecordSource {
     return new ShopifySource({ paged, ...(bulk ? { bulk } : {}), deletions, rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES, logger: log });
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
-  return new HttpSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log });
+  return new HttpSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log, stream: bindingOf(stream).model });
 }
 
 /**
@@ -46,8 +50,8 @@ export function orderSource(cfg: Config): RecordSource {
  * pages can start or restart an export, and its paged queries spend a points budget that a page read ahead and
  * then dropped would waste.
  */
-export function pageStepSource(cfg: Config): RecordSource {
-  const source = orderSource(cfg);
+export function pageStepSource(cfg: Config, stream: StreamName): RecordSource {
+  const source = recordSource(cfg, stream);
   if (cfg.SOURCE_KIND !== 'http' || !cfg.SOURCE_READ_AHEAD) return source;
   return new ReadAheadSource(source, { clock: Date.now, log });
 }

@@ -7,10 +7,10 @@ import { PAGE_STEP_TIMEOUT_SECONDS } from '../core/limits';
 import type { StartDeps } from '../core/use-cases/start-run';
 import { log } from '../logger';
 import { traced } from '../tracer';
-import { once } from './once';
+import { oncePerStream } from './once';
 import { documentClient, syncStateStore } from './stores';
 
-export const startDeps = once((): StartDeps => {
+export const startDeps = oncePerStream((stream): StartDeps => {
   const cfg = config();
   const { STATE_MACHINE_ARN } = required(cfg, 'STATE_MACHINE_ARN');
   const sfn = traced(
@@ -21,7 +21,7 @@ export const startDeps = once((): StartDeps => {
   );
   return {
     settings: {
-      stream: cfg.STREAM,
+      stream,
       leaseMs: cfg.LEASE_SECONDS * 1000,
       overlapMs: cfg.OVERLAP_SECONDS * 1000,
       stepTimeoutMs: PAGE_STEP_TIMEOUT_SECONDS * 1000,

@@ -6,6 +6,9 @@ import { DynamoRecordStore } from '../adapters/dynamodb/record-store';
 import { DynamoQuarantineStore } from '../adapters/dynamodb/quarantine-store';
 import { DynamoSyncStateStore } from '../adapters/dynamodb/sync-state-store';
 import { required, type Config } from '../config';
+import type { SyncRecord } from '../core/record';
+import type { StreamName } from '../core/stream';
+import { bindingOf, copyTableVariable } from '../streams';
 import { traced } from '../tracer';
 
 export function documentClient(cfg: Config): DynamoDBDocumentClient {
@@ -18,8 +21,10 @@ export function syncStateStore(cfg: Config, client: DynamoDBDocumentClient): Dyn
   return new DynamoSyncStateStore({ client, tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE });
 }
 
-export function orderStore(cfg: Config, client: DynamoDBDocumentClient): DynamoRecordStore {
-  return new DynamoRecordStore({ client, tableName: required(cfg, 'ORDERS_TABLE').ORDERS_TABLE });
+/** The stream's copy table, through its item mapping. */
+export function recordStore(cfg: Config, client: DynamoDBDocumentClient, stream: StreamName): DynamoRecordStore<SyncRecord, unknown> {
+  const variable = copyTableVariable(stream);
+  return new DynamoRecordStore({ client, tableName: required(cfg, variable)[variable], items: bindingOf(stream).items });
 }
 
 export function quarantineStore(cfg: Config, client: DynamoDBDocumentClient): DynamoQuarantineStore {

@@ -1,13 +1,14 @@
-// SyncPage's composition: the sync-state item, the orders and quarantine tables, the source, the run metrics.
+// SyncPage's composition, per stream: the sync-state item, the stream's copy table, the quarantine, the stream's
+// source, the run metrics.
 import { config } from '../config';
 import type { SyncPageDeps } from '../core/use-cases/sync-page';
 import { log } from '../logger';
 import { PowertoolsRunMetrics } from '../metrics';
-import { once } from './once';
+import { oncePerStream } from './once';
 import { pageStepSource } from './source';
-import { documentClient, orderStore, quarantineStore, syncStateStore } from './stores';
+import { documentClient, quarantineStore, recordStore, syncStateStore } from './stores';
 
-export const syncPageDeps = once((): SyncPageDeps => {
+export const syncPageDeps = oncePerStream((stream): SyncPageDeps => {
   const cfg = config();
   const client = documentClient(cfg);
   return {
@@ -18,9 +19,9 @@ export const syncPageDeps = once((): SyncPageDeps => {
       reconcile: cfg.RECONCILE_AFTER_FULL_RESYNC,
     },
     state: syncStateStore(cfg, client),
-    records: orderStore(cfg, client),
+    records: recordStore(cfg, client, stream),
     quarantine: quarantineStore(cfg, client),
-    source: pageStepSource(cfg),
+    source: pageStepSource(cfg, stream),
     clock: Date.now,
     log,
     metrics: new PowertoolsRunMetrics(),

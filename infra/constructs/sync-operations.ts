@@ -97,7 +97,7 @@ export class SyncOperations extends Construct {
         new eventsTargets.SnsTopic(this.topic, {
           message: events.RuleTargetInput.fromMultilineText(
             [
-              `order-sync ${this.stream}: execution ${detail('name')} ended ${detail('status')}.`,
+              `order-sync: execution ${detail('name')} ended ${detail('status')}.`,
               `(The execution name says mode, trigger, time and part.)`,
               `Error: ${detail('error')}`,
               `Cause: ${detail('cause')}`,

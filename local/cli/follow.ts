@@ -1,5 +1,5 @@
 // Follows one run through the status route until it ends, whatever way it ends, or until a deadline.
-import type { LastRunView, RunningView, SyncStatus } from '../../functions/core/status';
+import type { LastRunView, RunningView, StreamStatus } from '../../functions/core/status';
 
 /** Where the run stands in one status answer. */
 export type RunPhase =
@@ -12,16 +12,17 @@ export type RunPhase =
  * A run's executions are named `<lease owner>-p<part>`, and the 202 answer's run_id is that lease owner (for a
  * resume too, whose progress keeps the original run id): so the execution name, not the run id, says it is ours.
  */
-export function phaseOf(status: SyncStatus, runId: string): RunPhase {
+export function phaseOf(status: StreamStatus, runId: string): RunPhase {
   const ours = (execution: string | null | undefined) => execution?.startsWith(`${runId}-p`) ?? false;
-  const { running, last_run: lastRun } = status.orders;
+  const { running, last_run: lastRun } = status;
   if (lastRun && ours(lastRun.execution)) return { phase: 'ended', lastRun };
   if (running && (ours(running.execution) || running.run_id === runId)) return { phase: 'running', running };
   return { phase: 'gone' };
 }
 
 export interface FollowOptions {
-  readStatus: () => Promise<SyncStatus>;
+  /** The run's stream's section of the status route. */
+  readStatus: () => Promise<StreamStatus>;
   runId: string;
   deadlineMs: number;
   pollMs: number;
@@ -30,8 +31,8 @@ export interface FollowOptions {
 }
 
 export type FollowOutcome =
-  | { outcome: 'ended'; lastRun: LastRunView; status: SyncStatus }
-  | { outcome: 'gone'; status: SyncStatus }
+  | { outcome: 'ended'; lastRun: LastRunView; status: StreamStatus }
+  | { outcome: 'gone'; status: StreamStatus }
   | { outcome: 'deadline'; running: RunningView | null };
 
 /** Polls until the run has ended (succeeded or failed), is gone, or the deadline passes: never waits forever. */

@@ -1,6 +1,7 @@
-// `npm run sync [-- --full | --resume]`: triggers a run through the HTTP API, follows it to the end with a progress
-// line, prints its summary. Exits 1 when the run fails or the trigger is refused (409: another run holds the lease).
+// `npm run sync [-- --stream NAME] [--full | --resume]`: triggers a stream's run through the HTTP API, follows it to
+// the end with a progress line, prints its summary. Exits 1 when the run fails or the trigger is refused (409: another run holds the lease).
 import type { SyncStatus } from '../../functions/core/status';
+import { isStreamName, STREAM_NAMES } from '../../functions/core/stream';
 import {
   API_TARGET_FLAGS,
   API_TARGET_USAGE,
@@ -16,12 +17,13 @@ import {
   UsageError,
 } from './common';
 import { followRun } from './follow';
-import { lastRunLine, progressLine, runErrorLine } from './views';
+import { lastRunLine, progressLine, resumeFlags, runErrorLine } from './views';
 
 const USAGE = `usage: npm run sync [-- options]
   (no flag)          an incremental sync (the first one runs full)
-  --full             a full resync of every order
-  --resume           continue the interrupted or failed full resync from its saved page
+  --stream NAME      the stream to sync: ${STREAM_NAMES.join(', ')} (default orders)
+  --full             a full resync of every record of the stream
+  --resume           continue the stream's interrupted or failed full resync from its saved page
   --no-follow        trigger and return at once
   --timeout SECONDS  stop following after this long (default 3600; the run goes on)
   --poll SECONDS     how often to read the status route (default 1)
@@ -31,6 +33,7 @@ async function main(args: string[]): Promise<number> {
   const flags = parseFlags(
     args,
     {
+      stream: { type: 'string' },
       full: { type: 'boolean' },
       resume: { type: 'boolean' },
       'no-follow': { type: 'boolean' },
@@ -50,7 +53,11 @@ async function main(args: string[]): Promise<number> {
   const timeoutMs = positiveNumber(flags.timeout, '--timeout', 3600) * 1000;
   const pollMs = positiveNumber(flags.poll, '--poll', 1) * 1000;
 
-  const route = flags.resume ? '/api/sync/orders/full?resume=true' : flags.full ? '/api/sync/orders/full' : '/api/sync/orders';
+  const stream = flags.stream ?? 'orders';
+  if (!isStreamName(stream))
+    throw new UsageError(`--stream: no stream "${stream}"; the streams are ${STREAM_NAMES.join(', ')}\n\n${USAGE}`);
+  const base = `/api/sync/${stream}`;
+  const route = flags.resume ? `${base}/full?resume=true` : flags.full ? `${base}/full` : base;
   const answer = await callApi(target, 'POST', route);
   if (answer.status === 409) {
     const running = answer.body?.error?.running;
@@ -67,12 +74,14 @@ async function main(args: string[]): Promise<number> {
     readStatus: async () => {
       const status = await callApi(target, 'GET', '/api/sync/status');
       if (status.status !== 200) throw new CliError(`the status route answered ${status.status}: ${errorMessage(status)}`);
-      return status.body as SyncStatus;
+      const section = (status.body as Partial<SyncStatus>)[stream];
+      if (!section) throw new CliError(`the status route has no ${stream} section: is the stream enabled (STREAMS)?`);
+      return section;
     },
     runId: accepted.run_id,
     deadlineMs: timeoutMs,
     pollMs,
-    onProgress: (running) => progress.show(progressLine(running)),
+    onProgress: (running) => progress.show(progressLine(running, stream)),
   });
   progress.end();
 
@@ -84,13 +93,13 @@ async function main(args: string[]): Promise<number> {
   }
   const { lastRun, status } = followed;
   if (lastRun.status === 'failed') {
-    const resumable = status.orders.resumable ? '\n  continue it with: npm run sync -- --resume' : '';
-    throw new CliError(`${lastRunLine(lastRun)}\n  ${runErrorLine(lastRun)}${resumable}`);
+    const resumable = status.resumable ? `\n  continue it with: npm run sync -- ${resumeFlags(stream)}` : '';
+    throw new CliError(`${lastRunLine(lastRun, stream)}\n  ${runErrorLine(lastRun)}${resumable}`);
   }
-  console.log(`✔ ${lastRunLine(lastRun)}`);
+  console.log(`✔ ${lastRunLine(lastRun, stream)}`);
   console.log(`  execution  ${lastRun.execution}`);
-  console.log(`  watermark  ${status.orders.metadata.watermark ?? '-'}`);
-  console.log(`  stored     ${count(status.orders.count)} orders`);
+  console.log(`  watermark  ${status.metadata.watermark ?? '-'}`);
+  console.log(`  stored     ${count(status.count)} ${stream}`);
   return 0;
 }
 

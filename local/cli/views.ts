@@ -1,16 +1,18 @@
 // How the CLI shows the status route and the executions to a person: pure functions from the API's answers to text.
-import type { LastRunView, RunningView, SyncStatus } from '../../functions/core/status';
+import type { LastRunView, RunningView, StreamStatus, SyncStatus } from '../../functions/core/status';
+import { STREAM_NAMES, type StreamName } from '../../functions/core/stream';
+import { bindingOf } from '../../functions/streams';
 import { ago, count, duration, table } from './common';
 
 const BAR_WIDTH = 24;
 
-/** One line of progress: a bar when the run's total is known (full runs), then pages, orders, rate and ETA. */
-export function progressLine(running: RunningView): string {
+/** One line of progress: a bar when the run's total is known (full runs), then pages, records, rate and ETA. */
+export function progressLine(running: RunningView, records: string = 'orders'): string {
   if (running.started_at === null) return `starting ${running.mode} run (execution ${running.execution})…`;
   const parts = [`page ${count(running.pages)}`];
   const total = running.expected_total;
-  parts.push(total ? `${count(running.orders_fetched)}/${count(total)} orders` : `${count(running.orders_fetched)} orders`);
-  if (running.orders_per_second !== null) parts.push(`${count(Math.round(running.orders_per_second))} orders/s`);
+  parts.push(total ? `${count(running.orders_fetched)}/${count(total)} ${records}` : `${count(running.orders_fetched)} ${records}`);
+  if (running.orders_per_second !== null) parts.push(`${count(Math.round(running.orders_per_second))} ${records}/s`);
   if (running.eta_seconds !== null) parts.push(`ETA ${duration(running.eta_seconds)}`);
   if (!total) return parts.join(' · ');
   const done = Math.min(1, running.orders_fetched / total);
@@ -27,11 +29,11 @@ function countsText(counts: LastRunView['counts']): string {
 }
 
 /** The last run in one line: how it ended, its pages and counts, how long it took. */
-export function lastRunLine(run: LastRunView): string {
+export function lastRunLine(run: LastRunView, records: string = 'orders'): string {
   const seconds = (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000;
-  const rate = seconds > 0 && run.counts.fetched > 0 ? ` (${count(Math.round(run.counts.fetched / seconds))} orders/s)` : '';
+  const rate = seconds > 0 && run.counts.fetched > 0 ? ` (${count(Math.round(run.counts.fetched / seconds))} ${records}/s)` : '';
   const what = `${run.mode} run ${run.status === 'succeeded' ? 'succeeded' : 'FAILED'}`;
-  return `${what}: ${count(run.pages)} pages, ${count(run.counts.fetched)} orders (${countsText(run.counts)}) in ${duration(seconds)}${rate}`;
+  return `${what}: ${count(run.pages)} pages, ${count(run.counts.fetched)} ${records} (${countsText(run.counts)}) in ${duration(seconds)}${rate}`;
 }
 
 /** A failed run's error: where it stopped and why. */
@@ -39,50 +41,57 @@ export function runErrorLine(run: LastRunView): string | null {
   return run.error ? `error at page ${count(run.error.page)}: ${run.error.name}: ${run.error.message}` : null;
 }
 
-/** The status route, readable. */
-export function formatStatus(status: SyncStatus, nowMs: number): string {
-  const { orders } = status;
-  const meta = orders.metadata;
+/** The status route, readable: a block per stream the answer holds, in the streams' order. */
+export function formatStatus(status: Partial<SyncStatus>, nowMs: number): string {
+  return STREAM_NAMES.flatMap((stream) => {
+    const section = status[stream];
+    return section ? [formatStreamStatus(stream, section, nowMs)] : [];
+  }).join('\n\n');
+}
+
+function formatStreamStatus(stream: StreamName, section: StreamStatus, nowMs: number): string {
+  const noun = bindingOf(stream).model.noun;
+  const meta = section.metadata;
   const lines = [
-    `orders stored   ${count(orders.count)}`,
-    `last synced     ${orders.last_synced ? `${orders.last_synced} (${ago(orders.last_synced, nowMs)}), ${meta.is_full_sync ? 'full' : 'incremental'}, ${count(meta.records_synced)} orders fetched` : 'never'}`,
+    `${stream} stored`.padEnd(16) + count(section.count),
+    `last synced     ${section.last_synced ? `${section.last_synced} (${ago(section.last_synced, nowMs)}), ${meta.is_full_sync ? 'full' : 'incremental'}, ${count(meta.records_synced)} ${stream} fetched` : 'never'}`,
     `watermark       ${meta.watermark ?? '-'}`,
-    `newest order    ${meta.last_record_time ?? '-'}`,
+    `newest ${noun}`.padEnd(16) + (meta.last_record_time ?? '-'),
   ];
-  if (orders.running) {
-    const running = orders.running;
+  if (section.running) {
+    const running = section.running;
     lines.push(`running         ${running.mode} run ${running.run_id} (${running.trigger}), execution ${running.execution}`);
-    lines.push(`                ${progressLine(running)}`);
+    lines.push(`                ${progressLine(running, stream)}`);
   } else lines.push('running         nothing');
-  if (orders.last_run) {
-    lines.push(`last run        ${lastRunLine(orders.last_run)}`);
-    const error = runErrorLine(orders.last_run);
+  if (section.last_run) {
+    lines.push(`last run        ${lastRunLine(section.last_run, stream)}`);
+    const error = runErrorLine(section.last_run);
     if (error) lines.push(`                ${error}`);
     lines.push(
-      `                execution ${orders.last_run.execution}, finished ${ago(orders.last_run.finished_at, nowMs)} (${orders.last_run.trigger})`,
+      `                execution ${section.last_run.execution}, finished ${ago(section.last_run.finished_at, nowMs)} (${section.last_run.trigger})`,
     );
   }
-  if (orders.last_deep_lookback) {
-    const deep = orders.last_deep_lookback;
+  if (section.last_deep_lookback) {
+    const deep = section.last_deep_lookback;
     lines.push(
-      `deep lookback   ${ago(deep.at, nowMs)} from ${deep.reached_from}: ${count(deep.found)} orders ordinary windows had missed` +
+      `deep lookback   ${ago(deep.at, nowMs)} from ${deep.reached_from}: ${count(deep.found)} ${stream} ordinary windows had missed` +
         (deep.found > 0 ? ' (the source makes changes visible late)' : ''),
     );
   }
-  if (orders.resumable) {
-    const resumable = orders.resumable;
+  if (section.resumable) {
+    const resumable = section.resumable;
     lines.push(
-      `resumable       full resync ${resumable.run_id} stopped after ${count(resumable.pages)} pages (${count(resumable.orders_fetched)} orders); ` +
+      `resumable       full resync ${resumable.run_id} stopped after ${count(resumable.pages)} pages (${count(resumable.orders_fetched)} ${stream}); ` +
         (resumable.resumes === 'next-tick'
-          ? `the next scheduled run resumes it (automatic resume ${resumable.auto_resumes + 1}), or: npm run sync -- --resume`
-          : `${resumable.auto_resumes > 0 ? `parked after ${resumable.auto_resumes} automatic resumes; ` : ''}continue it with: npm run sync -- --resume`),
+          ? `the next scheduled run resumes it (automatic resume ${resumable.auto_resumes + 1}), or: npm run sync -- ${resumeFlags(stream)}`
+          : `${resumable.auto_resumes > 0 ? `parked after ${resumable.auto_resumes} automatic resumes; ` : ''}continue it with: npm run sync -- ${resumeFlags(stream)}`),
     );
   }
-  const quarantined = orders.quarantined;
+  const quarantined = section.quarantined;
   if (quarantined && quarantined.count > 0) {
     const shown = quarantined.orders.length < quarantined.count ? ` (the newest ${quarantined.orders.length})` : '';
     lines.push(
-      `quarantined     ${count(quarantined.count)} orders set aside, not stored${shown}; fix them at the source, the next run stores them:`,
+      `quarantined     ${count(quarantined.count)} ${stream} set aside, not stored${shown}; fix them at the source, the next run stores them:`,
     );
     for (const order of quarantined.orders) {
       const behind = order.behind ? ` · copy behind: holds ${order.stored_updated_at}` : '';
@@ -91,6 +100,11 @@ export function formatStatus(status: SyncStatus, nowMs: number): string {
     }
   }
   return lines.join('\n');
+}
+
+/** The sync command's flags that resume a stream's parked or failed full resync. */
+export function resumeFlags(stream: StreamName): string {
+  return stream === 'orders' ? '--resume' : `--stream ${stream} --resume`;
 }
 
 /** What ListExecutions and DescribeExecution say of one execution. */

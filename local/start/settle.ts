@@ -2,7 +2,8 @@
 // start (the last session was killed) and at Ctrl-C (after the executions stopped).
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
-import { SETTINGS } from '../../functions/settings';
+import type { StreamName } from '../../functions/core/stream';
+import { readSetting, SETTINGS } from '../../functions/settings';
 import type { CloudFormationTemplate } from '../../infra/synth';
 import { settleInterruptedRun, type SettledRun } from '../aws/interrupted-run';
 import type { LocalStack } from '../aws/stack';
@@ -12,18 +13,23 @@ export async function settleStackRun(stack: LocalStack, why: string): Promise<Se
   const client = createDocumentClient({ region: LOCAL_REGION, endpoint: stack.dynamodbEndpoint });
   try {
     const store = new DynamoSyncStateStore({ client, tableName: stack.tables.syncStateTable });
-    return await settleInterruptedRun(store, streamOf(stack.template), Date.now(), why);
+    let settled: SettledRun | null = null;
+    for (const stream of streamsOf(stack.template)) settled = (await settleInterruptedRun(store, stream, Date.now(), why)) ?? settled;
+    return settled;
   } finally {
     client.destroy();
   }
 }
 
-/** The stream the template's functions sync (their STREAM), or the setting's default. */
-export function streamOf(template: CloudFormationTemplate): string {
+/** The streams the template's functions sync (their STREAMS), or the setting's default. */
+export function streamsOf(template: CloudFormationTemplate): StreamName[] {
   for (const resource of Object.values(template.Resources ?? {})) {
-    const stream = (resource as { Properties?: { Environment?: { Variables?: Record<string, unknown> } } }).Properties?.Environment
-      ?.Variables?.[SETTINGS.stream.env];
-    if (typeof stream === 'string') return stream;
+    const streams = (resource as { Properties?: { Environment?: { Variables?: Record<string, unknown> } } }).Properties?.Environment
+      ?.Variables?.[SETTINGS.streams.env];
+    if (typeof streams === 'string') {
+      const read = readSetting(SETTINGS.streams, streams, SETTINGS.streams.env);
+      if (read.ok) return read.value;
+    }
   }
-  return SETTINGS.stream.default;
+  return SETTINGS.streams.default;
 }

@@ -51,7 +51,7 @@ describe('a change visible 20 s after its updated_at, OVERLAP_SECONDS=5, a deep 
     expect(deep.counts).toMatchObject({ inserted: 1, updated: 0 });
     expect((await storedVersions(stack)).get(late)?.updatedAt).toBe(stampedAt);
     const status = describeStatus(await syncState(stack), Date.now());
-    expect(status.orders.last_deep_lookback).toMatchObject({ run_id: deep.runId, found: 1 });
-    expect(status.orders.last_run?.deep_lookback).toEqual({ ordinary_from: deep.lookback!.ordinaryFrom, found: 1 });
+    expect(status.last_deep_lookback).toMatchObject({ run_id: deep.runId, found: 1 });
+    expect(status.last_run?.deep_lookback).toEqual({ ordinary_from: deep.lookback!.ordinaryFrom, found: 1 });
   });
 });

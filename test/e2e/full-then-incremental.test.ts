@@ -35,7 +35,7 @@ describe('a full sync, then an incremental one', () => {
     // After the pages, one page of the deletion feed and one reconciliation step: steps of the execution's budget too.
     expect(chain.map((execution) => execution.status)).toEqual(Array(Math.ceil((pages + 2) / PAGES_PER_EXECUTION)).fill('SUCCEEDED'));
     expect(chain.slice(1).map((execution) => execution.name)).toEqual(
-      chain.slice(1).map((_, index) => expect.stringMatching(new RegExp(`^full-test-\\d{8}T\\d{6}Z-[0-9a-f]{4}-p${index + 2}$`))),
+      chain.slice(1).map((_, index) => expect.stringMatching(new RegExp(`^orders-full-test-\\d{8}T\\d{6}Z-[0-9a-f]{4}-p${index + 2}$`))),
     );
     for (const execution of chain) expect(execution.events.length).toBeLessThan(HISTORY_EVENT_LIMIT / 10);
 

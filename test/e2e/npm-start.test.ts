@@ -85,7 +85,9 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
     );
     const listed = JSON.parse(executionsJson.stdout) as Array<{ name: string; status: string; output: any }>;
     // Three parts, newest first; the last commits with the run's counts.
-    expect(listed.map((execution) => [execution.name.replace(/^full-http-\d{8}T\d{6}Z-[0-9a-f]{4}-/, ''), execution.status])).toEqual([
+    expect(
+      listed.map((execution) => [execution.name.replace(/^orders-full-http-\d{8}T\d{6}Z-[0-9a-f]{4}-/, ''), execution.status]),
+    ).toEqual([
       ['p3', 'SUCCEEDED'],
       ['p2', 'SUCCEEDED'],
       ['p1', 'SUCCEEDED'],

@@ -52,7 +52,7 @@ describe('operations: a full resync fails in its second execution, then resumes'
   /** Start a run as the HTTP API does (execution names say mode, trigger and time) and wait for its chain. */
   async function triggerFullSync(resume: boolean): Promise<ExecutionRecord[]> {
     const started = await startRun(
-      { ...startDeps(), starter: new LocalExecutionStarter(stack.machine) },
+      { ...startDeps('orders'), starter: new LocalExecutionStarter(stack.machine) },
       { mode: 'full', trigger: 'test', resume },
     );
     return stack.machine.waitForChain(started.executionArn);
@@ -74,7 +74,7 @@ describe('operations: a full resync fails in its second execution, then resumes'
     expect(notifications).toHaveLength(1);
     const { text, execution } = notifications[0]!;
     expect(execution.executionArn).toBe(failed.executionArn);
-    expect(failed.name).toMatch(/^full-test-\d{8}T\d{6}Z-[0-9a-f]{4}-p2$/);
+    expect(failed.name).toMatch(/^orders-full-test-\d{8}T\d{6}Z-[0-9a-f]{4}-p2$/);
     expect(text).toContain(`execution ${failed.name} ended FAILED`);
     expect(text).toContain('Error: SyncFailed');
     expect(text).toMatch(/Cause: [^\n]*without an "orders" array/);

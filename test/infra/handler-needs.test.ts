@@ -13,7 +13,7 @@ const DYNAMODB_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Bat
   (name) => `dynamodb:${name}`,
 );
 const SETTINGS: SettingVariable[] = [
-  'STREAM',
+  'STREAMS',
   'PAGE_SIZE',
   'OVERLAP_SECONDS',
   'LOOKBACK_SECONDS',

@@ -61,7 +61,7 @@ describe('context validation at synth', () => {
   it('keeps the defaults the design names when nothing is set', () => {
     expect(settingsFrom({})).toEqual(
       expect.objectContaining({
-        stream: 'orders',
+        streams: ['orders', 'products', 'customers'],
         sourceKind: 'http',
         pageSize: 250,
         overlapSeconds: 300,

@@ -19,15 +19,7 @@ const X_RAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 const THIS_MACHINES_EXECUTIONS = JSON.stringify({
   'Fn::Join': [
     '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ':states:',
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      ':execution:OrderSync-orders:*',
-    ],
+    ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:OrderSync-sync:*'],
   ],
 });
 
@@ -145,7 +137,7 @@ describe('every function', () => {
 
   it('holds only what its handler reads: its settings, tables, source and machine, and the runtime settings', () => {
     const runtime = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL', 'NODE_OPTIONS'];
-    const lease = ['STREAM', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
+    const lease = ['STREAMS', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
     const source = ['SOURCE_KIND', 'ORDERS_API_URL', 'ORDERS_API_TOKEN_SECRET_ARN'];
     const expected: Record<FunctionKey, string[]> = {
       begin: [
@@ -308,7 +300,7 @@ describe('HTTP API', () => {
       expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(fnIds.api);
     }
     const pathParts = Object.values(resourcesOfType(json, 'AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
-    expect(pathParts.sort()).toEqual(['api', 'full', 'orders', 'status', 'sync']);
+    expect(pathParts.sort()).toEqual(['api', 'full', 'status', 'sync', '{stream}']);
     expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST']);
   });
 

@@ -149,14 +149,14 @@ describe('the flow, by the state names the local runner binds', () => {
     const continueAsNew = states.ContinueAsNew;
     expect(continueAsNew.Resource).toBe('arn:aws:states:::states:startExecution'); // request-response: no waiting
     expect(continueAsNew.Parameters).toEqual({
-      StateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${STACK_NAME}-orders`,
+      StateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${STACK_NAME}-sync`,
       'Name.$': '$.nextExecutionName',
       Input: { 'continueRun.$': '$', 'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id' },
     });
     expect(continueAsNew.ResultPath).toBeNull();
     expect(continueAsNew.Next).toBe('HandedOver');
     expect(states.HandedOver.Type).toBe('Succeed');
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: `${STACK_NAME}-orders` });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: `${STACK_NAME}-sync` });
   });
 
   it('records a failure, then fails the execution with the caught cause', () => {
@@ -290,7 +290,7 @@ describe('the state machine resource', () => {
             { Ref: 'AWS::Region' },
             ':',
             { Ref: 'AWS::AccountId' },
-            `:stateMachine:${STACK_NAME}-orders`,
+            `:stateMachine:${STACK_NAME}-sync`,
           ],
         ],
       }),

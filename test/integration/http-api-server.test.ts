@@ -55,8 +55,8 @@ describe('the local HTTP API', () => {
       mode: 'full',
       status_url: '/api/sync/status',
       execution: {
-        name: expect.stringMatching(/^full-http-\d{8}T\d{6}Z-[0-9a-f]{4}-p1$/),
-        arn: expect.stringContaining(':execution:OrderSync-orders:full-http-'),
+        name: expect.stringMatching(/^orders-full-http-\d{8}T\d{6}Z-[0-9a-f]{4}-p1$/),
+        arn: expect.stringContaining(':execution:OrderSync-sync:full-http-'),
         console_url: expect.stringContaining('console.aws.amazon.com/states/home'),
       },
     });

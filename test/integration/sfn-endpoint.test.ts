@@ -82,8 +82,8 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
     expect(failed.executions).toEqual([]);
     expect(failed.nextToken).toBeUndefined();
     expect(succeeded.executions!.map((execution) => execution.name)).toEqual([
-      expect.stringMatching(/^full-test-.*-p3$/),
-      expect.stringMatching(/^full-test-.*-p2$/),
+      expect.stringMatching(/^orders-full-test-.*-p3$/),
+      expect.stringMatching(/^orders-full-test-.*-p2$/),
       'first-full',
     ]);
   });

@@ -35,7 +35,7 @@ class RecordingStarter {
   async start(name: string): Promise<StartedExecution> {
     this.started.push(name);
     return {
-      executionArn: `arn:aws:states:us-east-1:123456789012:execution:OrderSync-orders:${name}`,
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:OrderSync-sync:${name}`,
       executionName: name,
       startDate: '2026-01-01T12:00:00.000Z',
     };

@@ -1,12 +1,14 @@
-// Walks a window of a RecordSource<Order> to its end, as the sync does page by page: for the source's tests and
-// any test that wants every order of a window from the fake orders API; and the live walk both connectors' tests
-// share (docs/source-contract.md's promise while the shop changes orders).
+// Walks a window of a RecordSource (orders by default, any stream's records) to its end, as the sync does page by
+// page: for the source's tests and any test that wants every record of a window from the fake source API; and the live
+// walk both connectors' tests share (docs/source-contract.md's promise while the shop changes records).
 import type { Instant, Order } from '../../functions/core/order';
 import type { RecordSource, SourceCallStats } from '../../functions/core/ports';
+import type { SyncRecord } from '../../functions/core/record';
 import type { Window } from '../../functions/core/run-types';
 
-export interface Walk {
-  orders: Order[];
+export interface Walk<R extends SyncRecord = Order> {
+  /** The records of every page, in the order served (the orders of the orders stream, the products of products, ...). */
+  orders: R[];
   pages: number;
   /** Pages that came back empty or shorter than the limit while still carrying a cursor. */
   shortPages: number;
@@ -15,8 +17,13 @@ export interface Walk {
 }
 
 /** Fetches pages until next_cursor is null; fails after `maxPages` so a broken walk cannot loop forever. */
-export async function walkWindow(source: RecordSource<Order>, window: Window, limit: number, maxPages = 10_000): Promise<Walk> {
-  const walk: Walk = { orders: [], pages: 0, shortPages: 0, stats: { requests: 0, throttled: 0, retried: 0 } };
+export async function walkWindow<R extends SyncRecord = Order>(
+  source: RecordSource<R>,
+  window: Window,
+  limit: number,
+  maxPages = 10_000,
+): Promise<Walk<R>> {
+  const walk: Walk<R> = { orders: [], pages: 0, shortPages: 0, stats: { requests: 0, throttled: 0, retried: 0 } };
   let cursor: string | null = null;
   do {
     if (walk.pages === maxPages) throw new Error(`walk did not end within ${maxPages} pages`);
@@ -54,8 +61,8 @@ export interface LiveWalkCase {
  * docs/source-contract.md's promise, end to end: a walk that keeps its filters, while the shop changes hundreds of orders a
  * second, loses no order that stays inside the window (duplicates allowed) and returns nothing outside it.
  */
-export async function expectLiveWalkLosesNothing(
-  source: RecordSource<Order>,
+export async function expectLiveWalkLosesNothing<R extends SyncRecord>(
+  source: RecordSource<R>,
   shop: LiveShop,
   { clockOffsetMs, fromIndex, liveRate = 400 }: LiveWalkCase,
 ): Promise<void> {
@@ -66,7 +73,7 @@ export async function expectLiveWalkLosesNothing(
   // The shop as it was when the walk sent its last request: an order placed after that (the live timer can
   // still fire before setLiveRate(0) below) was never promised to this walk.
   let beforeLastRequest = new Set<string>();
-  const recordingSource: RecordSource<Order> = {
+  const recordingSource: RecordSource<R> = {
     fetchPage: (request) => {
       beforeLastRequest = new Set(shop.truth(window).map((order) => order.id));
       return source.fetchPage(request);

@@ -42,7 +42,7 @@ export interface RawOrder {
 /** Any field may be replaced by anything (bad input included) or removed with `undefined`. */
 export type Overrides = Record<string, unknown>;
 
-function applyOverrides<T extends object>(base: T, overrides: Overrides): T {
+export function applyOverrides<T extends object>(base: T, overrides: Overrides): T {
   const result: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete result[key];

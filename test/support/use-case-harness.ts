@@ -12,7 +12,7 @@ import type { RejectedRecord } from '../../functions/core/quarantine';
 import { InMemoryRecordStore, InMemoryQuarantineStore, InMemorySyncStateStore } from './in-memory-stores';
 import { order, orderIdOf } from './order-factory';
 
-export const STREAM = 'orders';
+export const STREAM = 'orders' as const;
 export const T0 = Date.parse('2026-01-01T12:00:00Z');
 
 /** A shop in memory: its orders, paged in (updated_at, id) order within the window; the cursor is the last key. */

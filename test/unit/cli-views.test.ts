@@ -42,7 +42,7 @@ function lastRun(overrides: Partial<LastRunView> = {}): LastRunView {
   };
 }
 
-function status(orders: Partial<SyncStatus['orders']> = {}): SyncStatus {
+function status(orders: Partial<SyncStatus['orders']> = {}): Partial<SyncStatus> {
   return {
     orders: {
       count: 0,

@@ -4,22 +4,22 @@ import { executionNameFor, newRunId, writeTagFor } from '../../functions/core/ex
 const NOW = '2026-11-25T15:01:02.345678Z';
 
 describe('newRunId', () => {
-  it('reads as mode, trigger, UTC time to the second and a random suffix', () => {
-    expect(newRunId('full', 'http', NOW, () => '7f3a')).toBe('full-http-20261125T150102Z-7f3a');
-    expect(newRunId('incremental', 'schedule', NOW, () => '0000')).toBe('incremental-schedule-20261125T150102Z-0000');
+  it('reads as stream, mode, trigger, UTC time to the second and a random suffix', () => {
+    expect(newRunId('orders', 'full', 'http', NOW, () => '7f3a')).toBe('orders-full-http-20261125T150102Z-7f3a');
+    expect(newRunId('products', 'incremental', 'schedule', NOW, () => '0000')).toBe('products-incremental-schedule-20261125T150102Z-0000');
   });
 
   it('draws 4 random hex characters by default, different across calls', () => {
-    const ids = new Set(Array.from({ length: 50 }, () => newRunId('full', 'cli', NOW)));
+    const ids = new Set(Array.from({ length: 50 }, () => newRunId('customers', 'full', 'cli', NOW)));
 
-    for (const id of ids) expect(id).toMatch(/^full-cli-20261125T150102Z-[0-9a-f]{4}$/);
+    for (const id of ids) expect(id).toMatch(/^customers-full-cli-20261125T150102Z-[0-9a-f]{4}$/);
     expect(ids.size).toBeGreaterThan(1);
   });
 
   it('refuses a time that is not an Instant and a suffix that would break the name', () => {
-    expect(() => newRunId('full', 'http', '2026-11-25 15:01', () => '7f3a')).toThrow(RangeError);
-    expect(() => newRunId('full', 'http', NOW, () => 'a/b')).toThrow(RangeError);
-    expect(() => newRunId('full', 'http', NOW, () => '')).toThrow(RangeError);
+    expect(() => newRunId('orders', 'full', 'http', '2026-11-25 15:01', () => '7f3a')).toThrow(RangeError);
+    expect(() => newRunId('orders', 'full', 'http', NOW, () => 'a/b')).toThrow(RangeError);
+    expect(() => newRunId('orders', 'full', 'http', NOW, () => '')).toThrow(RangeError);
   });
 });
 
@@ -30,7 +30,7 @@ describe('executionNameFor', () => {
   });
 
   it('fits the longest run id we make, with room for thousands of parts', () => {
-    const longestRunId = newRunId('incremental', 'schedule', NOW, () => 'ffffffff');
+    const longestRunId = newRunId('customers', 'incremental', 'schedule', NOW, () => 'ffffffff');
 
     expect(executionNameFor(longestRunId, 99_999).length).toBeLessThanOrEqual(80);
   });

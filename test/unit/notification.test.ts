@@ -6,12 +6,12 @@ import { failureRuleOf, notificationFor, statusChangeOf, transformInput, type Fa
 import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 
 const NAME = 'full-http-20261125T150102Z-7f3a-p2';
-const ARN = `arn:aws:states:us-east-1:123456789012:execution:OrderSync-orders:${NAME}`;
+const ARN = `arn:aws:states:us-east-1:123456789012:execution:OrderSync-sync:${NAME}`;
 
 function ended(overrides: Partial<ExecutionRecord> = {}): ExecutionRecord {
   return {
     executionArn: ARN,
-    stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSync-orders',
+    stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSync-sync',
     name: NAME,
     status: 'FAILED',
     input: { continueRun: { runId: 'full-http-20261125T150102Z-7f3a', cursor: 'c_123' } },
@@ -49,7 +49,7 @@ describe('the failure notification', () => {
     const lines = text.split('\n');
     // The CDK's multi-line text: each line a JSON string, as the SNS message shows it.
     for (const line of lines) expect(line).toMatch(/^".*"$/);
-    expect(lines[0]).toBe(`"order-sync orders: execution ${NAME} ended FAILED."`);
+    expect(lines[0]).toBe(`"order-sync: execution ${NAME} ended FAILED."`);
     expect(text).toContain('"Error: SyncFailed"');
     expect(text).toContain('Cause: order ord_0000042: field "total_price" must be a decimal string');
     expect(text).toContain(

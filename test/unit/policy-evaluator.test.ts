@@ -48,8 +48,8 @@ describe('deciding a call', () => {
     expect(decide(allow('arn:aws:dynamodb:*:123456789012:table/order?'), 'dynamodb:Query', TABLE)).toBe('Allowed');
     expect(decide(allow('arn:aws:dynamodb:us-east-1:123456789012:table/order?'), 'dynamodb:Query', `${TABLE}s`)).toBe('ImplicitlyDenied');
     // A * that ends a segment runs on past colons (an execution ARN under its machine); one inside a segment does not.
-    const executions = 'arn:aws:states:us-east-1:123456789012:execution:OrderSync-orders:*';
-    expect(decide(allow(executions), 'dynamodb:Query', 'arn:aws:states:us-east-1:123456789012:execution:OrderSync-orders:run-1')).toBe(
+    const executions = 'arn:aws:states:us-east-1:123456789012:execution:OrderSync-sync:*';
+    expect(decide(allow(executions), 'dynamodb:Query', 'arn:aws:states:us-east-1:123456789012:execution:OrderSync-sync:run-1')).toBe(
       'Allowed',
     );
     expect(

@@ -37,7 +37,7 @@ const state = aSyncState;
 describe('describeStatus', () => {
   it('keeps the seed shape key for key, from the checkpoint', () => {
     const status = describeStatus(state({ checkpoint, orderCount: 314_200 }), NOW);
-    expect(status.orders).toMatchObject({
+    expect(status).toMatchObject({
       count: 314_200,
       last_synced: checkpoint.lastSyncTime,
       metadata: {
@@ -54,13 +54,13 @@ describe('describeStatus', () => {
   });
 
   it('shows a never-synced stream with nulls and zeros', () => {
-    expect(describeStatus(state({}), NOW).orders).toMatchObject({ count: 0, last_synced: null, metadata: { records_synced: 0 } });
+    expect(describeStatus(state({}), NOW)).toMatchObject({ count: 0, last_synced: null, metadata: { records_synced: 0 } });
   });
 
   it('shows the run in flight with its rate and an ETA from the expected total', () => {
     const status = describeStatus(state({ lease, run }), NOW);
     // 1200 orders in 120 s = 10/s; 2400 left → 240 s.
-    expect(status.orders.running).toMatchObject({
+    expect(status.running).toMatchObject({
       run_id: 'full-http-x',
       execution: 'full-http-x-p1',
       pages: 10,
@@ -73,13 +73,13 @@ describe('describeStatus', () => {
 
   it('shows a run whose trigger took the lease but whose plan is not saved yet', () => {
     const status = describeStatus(state({ lease }), NOW);
-    expect(status.orders.running).toMatchObject({ run_id: lease.owner, mode: 'full', started_at: null, pages: 0 });
+    expect(status.running).toMatchObject({ run_id: lease.owner, mode: 'full', started_at: null, pages: 0 });
   });
 
   it('does not show an expired lease as running, and offers its abandoned full run for resume', () => {
     const status = describeStatus(state({ lease: { ...lease, expiresAt: NOW - 1 }, run }), NOW);
-    expect(status.orders.running).toBeNull();
-    expect(status.orders.resumable).toEqual({
+    expect(status.running).toBeNull();
+    expect(status.resumable).toEqual({
       run_id: run.runId,
       pages: 10,
       orders_fetched: 1200,
@@ -97,11 +97,11 @@ describe('describeStatus', () => {
       error: { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 7, at: '2026-01-01T11:59:00.000000Z' },
     });
     const status = describeStatus(state({ lastRun, run: { ...run, status: 'failed' } }), NOW);
-    expect(status.orders.last_run).toMatchObject({
+    expect(status.last_run).toMatchObject({
       status: 'failed',
       error: { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 7 },
     });
-    expect(status.orders.resumable).toMatchObject({ run_id: run.runId, pages: 10 });
+    expect(status.resumable).toMatchObject({ run_id: run.runId, pages: 10 });
   });
 
   it('lists the quarantine: its count, the newest entries with id, field, message and when seen; behind when an older version is stored', () => {
@@ -118,9 +118,9 @@ describe('describeStatus', () => {
 
     const status = describeStatus(state({}), NOW, { count: 31, newest });
 
-    expect(status.orders.quarantined.count).toBe(31);
-    expect(status.orders.quarantined.orders).toHaveLength(20);
-    expect(status.orders.quarantined.orders[0]).toEqual({
+    expect(status.quarantined.count).toBe(31);
+    expect(status.quarantined.orders).toHaveLength(20);
+    expect(status.quarantined.orders[0]).toEqual({
       id: 'ord_0',
       id_from_payload: false,
       field: 'total_price',
@@ -131,8 +131,8 @@ describe('describeStatus', () => {
       stored_updated_at: '2025-12-24T10:00:00.000000Z',
       raw_kept: true,
     });
-    expect(status.orders.quarantined.orders[1]).toMatchObject({ id: 'ord_1', behind: false });
-    expect(describeStatus(state({}), NOW).orders.quarantined).toEqual({ count: 0, orders: [] });
+    expect(status.quarantined.orders[1]).toMatchObject({ id: 'ord_1', behind: false });
+    expect(describeStatus(state({}), NOW).quarantined).toEqual({ count: 0, orders: [] });
   });
 
   it('offers the parked full resync for resume while an incremental run runs beside it', () => {
@@ -155,8 +155,8 @@ describe('describeStatus', () => {
       }),
       NOW,
     );
-    expect(status.orders.running).toMatchObject({ run_id: incremental.runId, mode: 'incremental' });
-    expect(status.orders.resumable).toEqual({
+    expect(status.running).toMatchObject({ run_id: incremental.runId, mode: 'incremental' });
+    expect(status.resumable).toEqual({
       run_id: run.runId,
       pages: 10,
       orders_fetched: 1200,

@@ -1,5 +1,6 @@
 // Use case "begin": the state machine's first step. Plans the run under the lease, or picks up the run the previous
 // execution handed over (continue-as-new).
+import type { StreamName } from '../stream';
 import { RunInProgressError } from '../errors';
 import { counterChangeBy, idsCountedBy, ZERO_COUNTS } from '../counts';
 import { executionNameFor, newRunId, writeTagFor } from '../execution-name';
@@ -17,7 +18,7 @@ import { sourceClockOffsetMs } from '../source-clock';
 export interface BeginDeps {
   /** `autoResumes`: how many times in a row a full resync failed on a transient error is resumed by itself; `lookback`: the periodic deep lookback (absent: none). */
   settings: {
-    stream: string;
+    stream: StreamName;
     leaseMs: number;
     overlapMs: number;
     maxPagesPerPart: number;
@@ -81,7 +82,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
     if (input.runId) await deps.state.releaseLease(stream, input.runId);
     throw error;
   }
-  const leaseOwner = input.runId ?? newRunId(plannedMode(plan), input.trigger, now);
+  const leaseOwner = input.runId ?? newRunId(stream, plannedMode(plan), input.trigger, now);
   const lease: Lease = {
     owner: leaseOwner,
     executionName: event.executionName,

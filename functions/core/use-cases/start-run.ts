@@ -1,4 +1,5 @@
 // Use case "start a run": what a trigger (the HTTP API, the schedule, the CLI) does to start a sync.
+import type { StreamName } from '../stream';
 import { RunInProgressError } from '../errors';
 import { executionNameFor, newRunId } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
@@ -10,7 +11,7 @@ import type { Lease, SyncMode, Trigger } from '../run-types';
 
 export interface StartDeps {
   /** `stepTimeoutMs`: a page step's Lambda timeout, how long a step may outlive its stopped execution. */
-  settings: { stream: string; leaseMs: number; overlapMs: number; stepTimeoutMs: number; autoResumes?: number };
+  settings: { stream: StreamName; leaseMs: number; overlapMs: number; stepTimeoutMs: number; autoResumes?: number };
   state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'takeOverLease' | 'releaseLease'>;
   starter: ExecutionStarter;
   clock: Clock;
@@ -77,7 +78,7 @@ export async function startRun(deps: StartDeps, request: StartRequest): Promise<
   const mode = plannedMode(plan);
   const parked = current.parked?.run;
   const discardsParked = parked && plan.kind === 'new' && plan.mode === 'full' ? { runId: parked.runId, pages: parked.pages } : null;
-  const runId = newRunId(mode, request.trigger, now, deps.random);
+  const runId = newRunId(stream, mode, request.trigger, now, deps.random);
   const executionName = executionNameFor(runId, 1);
   const lease: Lease = { owner: runId, executionName, mode, trigger: request.trigger, expiresAt: nowMs + leaseMs };
   // Taking over is conditional on the dead run still holding the lease: when another trigger took it first, the

@@ -1,20 +1,20 @@
-// The fake shop's deletion feed (docs/source-contract.md "GET /orders/deleted"): an append-only list of (deleted_at,
-// order index), ascending, keyset-paged like /orders, with a retention edge a test moves to drop old entries.
-import type { Position } from './order-table';
+// One stream's deletion feed (docs/source-contract.md "GET /orders/deleted"): an append-only list of (deleted_at,
+// record index), ascending, keyset-paged like /orders, with a retention edge a test moves to drop old entries.
+import type { Position } from './record-table';
 
 export class DeletionFeed {
   private readonly indices: number[] = [];
   private readonly micros: number[] = [];
   /** Entries before this one are past the feed's retention: gone from the feed. */
   private start = 0;
-  /** When each deleted order was deleted, kept after the feed drops it (the truth for tests). */
+  /** When each deleted record was deleted, kept after the feed drops it (the truth for tests). */
   readonly deletedAt = new Map<number, number>();
 
   get newestMicros(): number {
     return this.micros.length === 0 ? 0 : this.micros[this.micros.length - 1]!;
   }
 
-  /** Records these orders deleted at `atMicros` (later than every earlier deletion), in id order. */
+  /** Records these records deleted at `atMicros` (later than every earlier deletion), in id order. */
   append(indices: readonly number[], atMicros: number): void {
     if (atMicros <= this.newestMicros) throw new RangeError('a deletion must land after every earlier one');
     for (const index of [...indices].sort((a, b) => a - b)) {

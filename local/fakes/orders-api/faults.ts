@@ -12,13 +12,13 @@ export type ScriptedOutcome =
   | 'drop'
   /** Never answer (the client's timeout must fire). */
   | 'hang'
-  /** A page shorter than asked, still with a next_cursor (only /orders). */
+  /** A page shorter than asked, still with a next_cursor (only a stream's pages: /orders, /products, /customers). */
   | 'short'
-  /** An empty page that still carries a next_cursor (only /orders). */
+  /** An empty page that still carries a next_cursor (only a stream's pages). */
   | 'empty'
-  /** A 200 whose body is an HTML error page. */
+  /** A 200 whose body is an HTML error page (only a stream's pages). */
   | 'not-json'
-  /** A 200 JSON body without an `orders` array. */
+  /** A 200 JSON body without the stream's array (`orders`, ...). */
   | 'wrong-shape'
   /** A 200 page whose next_cursor is a number. */
   | 'cursor-type';

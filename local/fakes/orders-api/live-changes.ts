@@ -1,9 +1,9 @@
-// Live mode: a shop's steady trickle of orders placed, changed and (a share of them, when asked) deleted, with an
+// Live mode: one stream's steady trickle of records made, changed and (a share of them, when asked) deleted, with an
 // occasional bulk update, made in the background while the fake runs.
 import type { Shop } from './shop';
 
 const LIVE_TICK_MS = 20;
-/** One change in this many is a bulk update of BULK_SIZE orders. */
+/** One change in this many is a bulk update of BULK_SIZE records. */
 const BULK_EVERY = 400;
 const BULK_SIZE = 150;
 
@@ -51,7 +51,7 @@ export class LiveChanges {
     this.lastTick = now;
     for (; this.due >= 1 && table.size > 0; this.due--) {
       this.made++;
-      // Live changes leave an order whose pages are broken alone (breakPagesOf): only the test moves it into a window.
+      // Live changes leave a record whose pages are broken alone (breakPagesOf): only the test moves it into a window.
       if (this.made % BULK_EVERY === 0) {
         const bulk = Array.from({ length: Math.min(BULK_SIZE, table.size) }, () => this.shop.random.int(table.size));
         shop.applyChange(

@@ -1,9 +1,9 @@
-// Runs the fake orders API on its own: `npx tsx local/fakes/orders-api/main.ts --orders 10000 --port 4010 --live-rate 20`.
+// Runs the fake source API on its own: `npx tsx local/fakes/orders-api/main.ts --orders 10000 --port 4010 --live-rate 20`.
 // Prints the URL and the token (a fake's token: printing it is the point), and stops on Ctrl-C.
 import { parseArgs } from 'node:util';
 import { startFakeOrdersApi } from './index';
 
-const USAGE = `options: --orders N --port P --seed S --live-rate CHANGES_PER_S --token T --clock-offset-ms MS
+const USAGE = `options: --orders N --products N --customers N --port P --seed S --live-rate CHANGES_PER_S --token T --clock-offset-ms MS
          --latency-ms MS --rate-limit REQUESTS_PER_S --rate-window fixed|sliding --error-rate 0..1 --drop-rate 0..1
          --short-page-rate 0..1 --empty-page-rate 0..1`;
 
@@ -20,6 +20,8 @@ function number(values: Record<string, string | boolean | undefined>, name: stri
 async function main(): Promise<void> {
   const names = [
     'orders',
+    'products',
+    'customers',
     'port',
     'seed',
     'live-rate',
@@ -47,6 +49,8 @@ async function main(): Promise<void> {
   );
   const api = await startFakeOrdersApi({
     orders: number(values, 'orders') ?? 10_000,
+    products: number(values, 'products'),
+    customers: number(values, 'customers'),
     port: number(values, 'port') ?? 4010,
     seed: number(values, 'seed') ?? 1,
     liveRate: number(values, 'live-rate') ?? 0,
@@ -54,8 +58,10 @@ async function main(): Promise<void> {
     ...(typeof values.token === 'string' ? { token: values.token } : {}),
     faults,
   });
-  const { orders } = api.stats();
-  console.log(`fake orders API: ${api.url} (${orders} orders)`);
+  const { streams } = api.stats();
+  console.log(
+    `fake source API: ${api.url} (${streams.orders.records} orders, ${streams.products.records} products, ${streams.customers.records} customers)`,
+  );
   console.log(`ORDERS_API_URL=${api.url}`);
   console.log(`ORDERS_API_TOKEN=${api.token}`);
   const stop = (): void => {

@@ -1,7 +1,11 @@
 // Builds one order's JSON object from the table's compact state: every field not stored is a pure
-// function of (seed, order, version), so the same order renders the same way until it changes.
-import type { OrderTable } from './order-table';
-import { createdDigitsOf } from './order-table';
+// function of (seed, order, version), so the same order renders the same way until it changes. Its buyer is one of the
+// shop's seeded customers and its line items name seeded products and variants (render-customer.ts, render-product.ts).
+import { customerEmailOf, customerNameOf, CUSTOMER_IDS } from './render-customer';
+import { PRODUCT_IDS, productTitleOf, variantCountOf, variantIdOf, variantSkuOf } from './render-product';
+import { RecordIds } from './record-ids';
+import type { RecordTable } from './record-table';
+import { createdDigitsOf } from './record-table';
 import { hash32, unit } from './random';
 import { OFFSETS, packStyle, renderMicros } from './time';
 
@@ -47,19 +51,15 @@ const FULFILLMENT = [null, null, 'partial', 'fulfilled', 'fulfilled'] as const;
 const TAGS = ['gift', 'vip', 'wholesale', 'pré-venda', 'repeat'];
 
 // Salts: which derived field a hash is for.
-const SALT = { currency: 1, customer: 2, lineCount: 3, lineItem: 4, status: 5, extra: 6, tax: 7, createdOffset: 8 } as const;
+const SALT = { currency: 1, customer: 2, lineCount: 3, lineItem: 4, status: 5, extra: 6, tax: 7, createdOffset: 8, product: 9 } as const;
 
-/** The id of the order at `index`: index 0 is `ord_0000001` (7 digits, so string order is index order). */
-export function orderIdOf(index: number): string {
-  return `ord_${String(index + 1).padStart(7, '0')}`;
-}
+/** Index 0 is `ord_0000001`. */
+export const ORDER_IDS = new RecordIds('ord');
 
-/** The index of an id this fake issued, or null. */
-export function indexOfOrderId(id: string, size: number): number | null {
-  const match = /^ord_(\d{7,})$/.exec(id);
-  if (!match) return null;
-  const index = Number(match[1]) - 1;
-  return index >= 0 && index < size ? index : null;
+/** The seeded products and customers an order's line items and buyer are drawn from (count 0: none). */
+export interface OrderReferences {
+  products: { seed: number; count: number };
+  customers: { seed: number; count: number };
 }
 
 /** Integer minor units → the decimal string of that currency ("1234" → "12.34", JPY "1234"). */
@@ -78,7 +78,7 @@ function lineCountOf(seed: number, index: number): number {
   return 1 + (h % 5);
 }
 
-export function renderOrder(table: OrderTable, seed: number, index: number): Record<string, unknown> {
+export function renderOrder(table: RecordTable, seed: number, index: number, references: OrderReferences): Record<string, unknown> {
   const version = table.version[index]!;
   const currency = CURRENCIES[hash32(seed, index, SALT.currency) % CURRENCIES.length]!;
   const lineItems: Array<Record<string, unknown>> = [];
@@ -88,12 +88,30 @@ export function renderOrder(table: OrderTable, seed: number, index: number): Rec
     const quantity = 1 + (h % 4);
     const unitPrice = currency.decimals === 0 ? 100 + (h % 9000) : 99 + ((h >>> 4) % 19900);
     subtotal += quantity * unitPrice;
+    const { products } = references;
+    if (h % 20 === 0 || products.count === 0) {
+      // A custom item: no product behind it.
+      lineItems.push({
+        id: `li_${index + 1}_${j + 1}`,
+        sku: null,
+        title: TITLES[(h >>> 12) % TITLES.length],
+        quantity,
+        price: money(quantity * unitPrice, currency.decimals),
+        product_id: null,
+        variant_id: null,
+      });
+      continue;
+    }
+    const product = hash32(seed, index, SALT.lineItem, j, SALT.product) % products.count;
+    const variant = (h >>> 8) % variantCountOf(products.seed, product);
     lineItems.push({
       id: `li_${index + 1}_${j + 1}`,
-      sku: h % 20 === 0 ? null : `SKU-${(h >>> 8) % 5000}`,
-      title: TITLES[(h >>> 12) % TITLES.length],
+      sku: variantSkuOf(products.seed, product, variant),
+      title: productTitleOf(products.seed, product),
       quantity,
       price: money(quantity * unitPrice, currency.decimals),
+      product_id: PRODUCT_IDS.idOf(product),
+      variant_id: variantIdOf(product, variant),
     });
   }
   const tax = Math.round((subtotal * (hash32(seed, index, SALT.tax) % 2000)) / 10_000);
@@ -109,18 +127,25 @@ export function renderOrder(table: OrderTable, seed: number, index: number): Rec
   });
 
   const customerHash = hash32(seed, index, SALT.customer);
-  const name = NAMES[customerHash % NAMES.length]!;
+  const { customers } = references;
+  const buyer = (customerHash >>> 3) % Math.max(1, customers.count);
   const customer =
-    customerHash % 7 === 0
+    customerHash % 7 === 0 || customers.count === 0
       ? null // guest checkout
       : {
-          id: `cus_${(customerHash >>> 3) % 100_000}`,
-          email: customerHash % 11 === 0 ? null : `customer${(customerHash >>> 3) % 100_000}@example.com`,
-          name: customerHash % 13 === 0 ? null : name,
+          id: CUSTOMER_IDS.idOf(buyer),
+          // What the buyer gave at checkout: now and then nothing, or another name than their account's.
+          email: customerHash % 11 === 0 ? null : customerEmailOf(customers.seed, buyer),
+          name:
+            customerHash % 13 === 0
+              ? null
+              : customerHash % 5 === 0
+                ? NAMES[customerHash % NAMES.length]!
+                : customerNameOf(customers.seed, buyer),
         };
 
   const order: Record<string, unknown> = {
-    id: orderIdOf(index),
+    id: ORDER_IDS.idOf(index),
     order_number: 1001 + index,
     status,
     financial_status: financialStatus,

@@ -15,11 +15,14 @@ export class RequestLog {
   received = 0;
   /** Answers per route and status ("200", "429", "dropped", "hung"). */
   readonly byRoute: Record<string, Record<string, number>> = {};
+  /** 429 answers, whatever the route. */
+  throttled = 0;
   private readonly recorded: RecordedRequest[] = [];
 
   record(path: string, query: URLSearchParams, authorized: boolean, outcome: RecordedRequest['outcome']): void {
     const route = (this.byRoute[path] ??= {});
     route[String(outcome)] = (route[String(outcome)] ?? 0) + 1;
+    if (outcome === 429) this.throttled++;
     this.recorded.push({ path, query: Object.fromEntries(query), authorized, outcome });
     if (this.recorded.length > RECORDED_REQUESTS) this.recorded.shift();
   }

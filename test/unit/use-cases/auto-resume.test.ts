@@ -84,7 +84,7 @@ describe('a full resync failing on a transient error every time', () => {
     ]);
     const parked = await world.state.get(STREAM);
     expect(parked.parked?.run).toMatchObject({ runId: FULL_RUN, pages: 1, autoResumes: 3, status: 'failed' });
-    expect(describeStatus(parked, world.now()).orders.resumable).toEqual({
+    expect(describeStatus(parked, world.now()).resumable).toEqual({
       run_id: FULL_RUN,
       pages: 1,
       orders_fetched: 4,
@@ -113,7 +113,7 @@ describe('a full resync failing on a transient error every time', () => {
     const state = await begin(world, { mode: 'full', trigger: 'http', runId: FULL_RUN });
     await recordFailure(world.deps.recordFailure, { ...state, error: { Error: 'SourceThrottledError', Cause: '{}' } });
 
-    expect(describeStatus(await world.state.get(STREAM), world.now()).orders.resumable).toMatchObject({ resumes: 'next-tick' });
+    expect(describeStatus(await world.state.get(STREAM), world.now()).resumable).toMatchObject({ resumes: 'next-tick' });
     const spent: AutoResumesSpentReport[] = [];
     world.deps.begin.metrics = { autoResumesSpent: (report) => spent.push(report) };
     expect((await tick(world)).run).toMatchObject({ runId: FULL_RUN, autoResumes: 1 });

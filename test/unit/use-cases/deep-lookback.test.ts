@@ -63,14 +63,14 @@ describe('a change that becomes visible 20 s after its updated_at, with a 5 s ov
     expect(deep.counts).toMatchObject({ fetched: 1, inserted: 1, updated: 0 });
     expect((await w.orders.getVersions([late.id])).get(late.id)?.updatedAt).toBe(late.updatedAt);
     const status = describeStatus(await w.state.get(STREAM), w.now());
-    expect(status.orders.last_deep_lookback).toEqual({
+    expect(status.last_deep_lookback).toEqual({
       run_id: deep.runId,
       at: instantFromEpochMs(w.now()),
       reached_from: at(32 - 60),
       ordinary_from: at(27),
       found: 1,
     });
-    expect(status.orders.last_run?.deep_lookback).toEqual({ ordinary_from: at(27), found: 1 });
+    expect(status.last_run?.deep_lookback).toEqual({ ordinary_from: at(27), found: 1 });
     expect(w.lines).toContainEqual(
       expect.objectContaining({
         level: 'warn',
@@ -83,7 +83,7 @@ describe('a change that becomes visible 20 s after its updated_at, with a 5 s ov
     const after = await runToCommit(w, 'incremental');
     expect(after.lookback).toBeUndefined();
     expect(after.window.from).toBe(at(32 + LOOKBACK.everyMs / 1000 - 5));
-    expect(describeStatus(await w.state.get(STREAM), w.now()).orders.last_deep_lookback?.found).toBe(1);
+    expect(describeStatus(await w.state.get(STREAM), w.now()).last_deep_lookback?.found).toBe(1);
   });
 
   it('a deep lookback that finds nothing late says 0; what ordinary windows would have stored is no finding', async () => {

@@ -77,7 +77,7 @@ describe('a full resync cut off mid-page, parked while incremental runs go on, t
     expect([...state.parked!.settledIds].sort()).toEqual([5, 6].map(orderIdOf));
     expect(state.orderCount).toBe(6);
     await expectCounterExact(world);
-    expect(describeStatus(state, world.now()).orders.resumable).toMatchObject({ run_id: FULL_RUN, pages: 1 });
+    expect(describeStatus(state, world.now()).resumable).toMatchObject({ run_id: FULL_RUN, pages: 1 });
     expect(world.lines).toContainEqual(
       expect.objectContaining({ message: expect.stringContaining(`full resync ${FULL_RUN} parked at page 1`) }),
     );

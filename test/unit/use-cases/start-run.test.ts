@@ -32,7 +32,7 @@ class FakeStarter {
     this.started.push(name);
     this.executions[name] = 'RUNNING';
     return {
-      executionArn: `arn:aws:states:us-east-1:123456789012:execution:OrderSync-orders:${name}`,
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:OrderSync-sync:${name}`,
       executionName: name,
       startDate: '2025-02-01T12:00:00.000Z',
     };
@@ -209,13 +209,13 @@ describe('a trigger that finds the lease held', () => {
 });
 
 describe('a trigger that finds the lease free', () => {
-  it('takes it for the new run and starts its first execution, named for mode, trigger and time', async () => {
+  it('takes it for the new run and starts its first execution, named for stream, mode, trigger and time', async () => {
     const { starter, deps, leaseNow } = setUp({}, null, null);
 
     const started = await startRun(deps, { mode: 'full', trigger: 'http', resume: false });
 
-    expect(started.runId).toBe('full-http-20250201T120000Z-b1');
-    expect(started.executionName).toBe('full-http-20250201T120000Z-b1-p1');
+    expect(started.runId).toBe('orders-full-http-20250201T120000Z-b1');
+    expect(started.executionName).toBe('orders-full-http-20250201T120000Z-b1-p1');
     expect(starter.started).toEqual([started.executionName]);
     expect(await leaseNow()).toEqual({
       owner: started.runId,

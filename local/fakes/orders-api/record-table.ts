@@ -1,11 +1,12 @@
-// The fake shop's orders as compact columns (a few bytes per order) plus an append-only index sorted by
-// (updated_at, id): what keyset paging walks. Order JSON is never stored; render.ts builds it on demand.
+// One stream's records (orders, products, customers) as compact columns (a few bytes per record) plus an append-only
+// index sorted by (updated_at, id): what keyset paging walks. JSON is never stored; the stream's renderer builds it on
+// demand.
 import { SeededRandom } from './random';
 import { MICROS_PER_SECOND, OFFSETS, packStyle, truncateMicros, unitMicros } from './time';
 
 const DAY_MICROS = 86_400 * MICROS_PER_SECOND;
 
-/** Where a walk stands: after the order at (updatedMicros, index); null for the start of the walk. */
+/** Where a walk stands: after the record at (updatedMicros, index); null for the start of the walk. */
 export interface Position {
   updatedMicros: number;
   index: number;
@@ -13,8 +14,8 @@ export interface Position {
 
 export interface GenerateOptions {
   seed: number;
-  orders: number;
-  /** The generated history ends before this updated_at (source time, epoch µs): a window up to it holds every order. */
+  records: number;
+  /** The generated history ends before this updated_at (source time, epoch µs): a window up to it holds every record. */
   historyEndsAtMicros: number;
   /** How far back the history goes. */
   historyDays: number;
@@ -28,28 +29,28 @@ function grown<T extends Float64Array | Uint32Array | Uint8Array>(array: T, minL
   return next;
 }
 
-export class OrderTable {
-  /** Orders in the shop; index i is order id `ord_${i + 1}` (7 digits, so string order = index order). */
+export class RecordTable {
+  /** Records in the stream; index i is id `<prefix>_${i + 1}` (record-ids.ts: 7 digits, so string order = index order). */
   size = 0;
   updatedMicros = new Float64Array(0);
   createdMicros = new Float64Array(0);
-  /** How updated_at (and cancelled_at) are written: packed TimestampStyle. */
+  /** How updated_at (and an order's cancelled_at) are written: packed TimestampStyle. */
   updatedStyle = new Uint8Array(0);
   /** Bumped by every change; rendered fields (statuses, notes) derive from it. */
   version = new Uint32Array(0);
 
-  // The sorted index: entry p says "order logOrder[p] had updated_at logMicros[p]". A change appends a new
+  // The sorted index: entry p says "record logOrder[p] had updated_at logMicros[p]". A change appends a new
   // entry (changes always get an updated_at later than any before) and leaves the old one stale; an entry
-  // is current when its time is still the order's time. Stale entries are dropped by compaction.
+  // is current when its time is still the record's time. Stale entries are dropped by compaction.
   private logOrder = new Uint32Array(0);
   private logMicros = new Float64Array(0);
   private logLength = 0;
-  /** The newest updated_at in the shop: a change always lands strictly after it, as docs/source-contract.md "GET /orders" says. */
+  /** The newest updated_at in the shop: a change always lands strictly after it, as docs/source-contract.md "GET /orders" says of every stream. */
   maxUpdatedMicros = 0;
 
-  static generate(options: GenerateOptions): OrderTable {
-    const table = new OrderTable();
-    const n = options.orders;
+  static generate(options: GenerateOptions): RecordTable {
+    const table = new RecordTable();
+    const n = options.records;
     const random = new SeededRandom(options.seed);
     table.reserve(n);
     table.reserveLog(n);
@@ -57,7 +58,7 @@ export class OrderTable {
     const end = options.historyEndsAtMicros;
     const span = options.historyDays * DAY_MICROS;
     const start = end - span;
-    // Bulk updates (a price rule, a status sweep): about 30% of orders share an updated_at with ~200 others,
+    // Bulk updates (a price rule, a status sweep): about 30% of records share an updated_at with ~200 others,
     // so ties straddle page boundaries. Their times are whole seconds, which every written precision can hold.
     const bulkTimes = Array.from(
       { length: Math.max(1, Math.round((n * 0.3) / 200)) },
@@ -71,7 +72,7 @@ export class OrderTable {
       if (random.chance(0.3) && firstBulk < bulkTimes.length) {
         updated = bulkTimes[firstBulk + random.int(bulkTimes.length - firstBulk)]!;
       } else if (random.chance(0.8)) {
-        // Most orders change a few times after checkout (payment, fulfilment): days later, rarely months.
+        // Most records change a few times after they are made (an order paid, then fulfilled): days later, rarely months.
         const delay = -Math.log(1 - random.next()) * 3 * DAY_MICROS;
         updated = Math.max(created, truncateMicros(Math.min(end - 1, created + delay), digits));
       }
@@ -93,11 +94,11 @@ export class OrderTable {
     return table;
   }
 
-  private reserve(orders: number): void {
-    this.updatedMicros = grown(this.updatedMicros, orders);
-    this.createdMicros = grown(this.createdMicros, orders);
-    this.updatedStyle = grown(this.updatedStyle, orders);
-    this.version = grown(this.version, orders);
+  private reserve(records: number): void {
+    this.updatedMicros = grown(this.updatedMicros, records);
+    this.createdMicros = grown(this.createdMicros, records);
+    this.updatedStyle = grown(this.updatedStyle, records);
+    this.version = grown(this.version, records);
   }
 
   private reserveLog(entries: number): void {
@@ -109,7 +110,7 @@ export class OrderTable {
     return this.updatedMicros[this.logOrder[p]!] === this.logMicros[p];
   }
 
-  /** First log entry whose key is >= (micros, index) (index -1: any order at that time). */
+  /** First log entry whose key is >= (micros, index) (index -1: any record at that time). */
   private lowerBound(micros: number, index: number): number {
     let lo = 0;
     let hi = this.logLength;
@@ -123,8 +124,8 @@ export class OrderTable {
   }
 
   /**
-   * Up to `limit` orders after `after` with minMicros <= updated_at < maxMicros, ascending by (updated_at, id),
-   * and whether any order follows them in that range.
+   * Up to `limit` records after `after` with minMicros <= updated_at < maxMicros, ascending by (updated_at, id),
+   * and whether any record follows them in that range.
    */
   page(after: Position | null, minMicros: number | null, maxMicros: number | null, limit: number): { indices: number[]; more: boolean } {
     let p = minMicros === null ? 0 : this.lowerBound(minMicros, -1);
@@ -139,7 +140,7 @@ export class OrderTable {
     return { indices, more: false };
   }
 
-  /** How many orders have minMicros <= updated_at < maxMicros right now. */
+  /** How many records have minMicros <= updated_at < maxMicros right now. */
   count(minMicros: number | null, maxMicros: number | null): number {
     let counted = 0;
     for (let p = minMicros === null ? 0 : this.lowerBound(minMicros, -1); p < this.logLength; p++) {
@@ -149,20 +150,20 @@ export class OrderTable {
     return counted;
   }
 
-  /** Whether the order was deleted: it is gone from pages and counts (its updated_at is NaN, so no entry is current). */
+  /** Whether the record was deleted: it is gone from pages and counts (its updated_at is NaN, so no entry is current). */
   isDeleted(index: number): boolean {
     return Number.isNaN(this.updatedMicros[index]);
   }
 
-  /** Deletes these orders: their index entries stop being current, compaction drops them. */
+  /** Deletes these records: their index entries stop being current, compaction drops them. */
   delete(indices: readonly number[]): void {
     for (const index of indices) {
-      if (index < 0 || index >= this.size) throw new RangeError(`no order at index ${index}`);
+      if (index < 0 || index >= this.size) throw new RangeError(`no record at index ${index}`);
       this.updatedMicros[index] = Number.NaN;
     }
   }
 
-  /** Every order's index in (updated_at, id) order. */
+  /** Every record's index in (updated_at, id) order. */
   *sortedIndices(): Generator<number> {
     for (let p = 0; p < this.logLength; p++) if (this.isCurrent(p)) yield this.logOrder[p]!;
   }
@@ -174,8 +175,8 @@ export class OrderTable {
   }
 
   /**
-   * Applies one change at `micros` to existing orders (`updates`) and to `creates` new ones, all sharing
-   * that updated_at (one order alone, or a bulk). Returns the new orders' indices.
+   * Applies one change at `micros` to existing records (`updates`) and to `creates` new ones, all sharing
+   * that updated_at (one record alone, or a bulk). Returns the new records' indices.
    */
   change(updates: readonly number[], creates: number, micros: number, style: number, createdStyleSeed: number): number[] {
     if (micros <= this.maxUpdatedMicros) throw new RangeError('a change must land after every earlier updated_at');
@@ -193,8 +194,8 @@ export class OrderTable {
     const touched = [...new Set([...updates, ...created])].sort((a, b) => a - b);
     this.reserveLog(this.logLength + touched.length);
     for (const index of touched) {
-      if (index >= this.size) throw new RangeError(`no order at index ${index}`);
-      if (this.isDeleted(index)) throw new RangeError(`order at index ${index} was deleted: it cannot change`);
+      if (index >= this.size) throw new RangeError(`no record at index ${index}`);
+      if (this.isDeleted(index)) throw new RangeError(`record at index ${index} was deleted: it cannot change`);
       if (!isNew.has(index)) this.version[index]! += 1;
       this.updatedMicros[index] = micros;
       this.updatedStyle[index] = style;
@@ -228,7 +229,7 @@ export class OrderTable {
   }
 }
 
-/** created_at's precision is not stored: it is derived from the seed and the order, and never changes. */
+/** created_at's precision is not stored: it is derived from the seed and the record, and never changes. */
 export function createdDigitsOf(seed: number, index: number): number {
   return (Math.imul(seed ^ index, 0x9e3779b1) >>> 29) % 7;
 }
