@@ -65,6 +65,9 @@ const envSchema = z
     /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
     FULL_RESYNC_AUTO_RESUMES: setting(SETTINGS.fullResyncAutoResumes),
     MAX_PAGES_PER_EXECUTION: setting(SETTINGS.maxPagesPerExecution),
+    /** The daily sales table (docs/design.md "Daily sales"), and the zone its days are counted in. */
+    DAILY_SALES_TABLE: optionalText,
+    SHOP_TIME_ZONE: setting(SETTINGS.shopTimeZone),
     STATE_MACHINE_ARN: optionalText,
     /** Local stack only: DynamoDB's API (dynalite) and the local Step Functions endpoint. */
     DYNAMODB_ENDPOINT: url('DYNAMODB_ENDPOINT'),

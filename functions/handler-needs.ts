@@ -28,7 +28,7 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
 };
 
 /** The variables that name the stack's tables. */
-export type TableVariable = 'ORDERS_TABLE' | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE';
+export type TableVariable = 'ORDERS_TABLE' | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE' | 'DAILY_SALES_TABLE';
 
 /** The run settings (functions/settings.ts defines them, functions/config.ts parses them): each function gets those its composition reads. */
 export const RUN_SETTINGS = [
@@ -41,6 +41,7 @@ export const RUN_SETTINGS = [
   'maxPagesPerExecution',
   'reconcileAfterFullResync',
   'fullResyncAutoResumes',
+  'shopTimeZone',
 ] as const satisfies readonly SettingName[];
 
 /** A run setting by its environment variable. */
@@ -81,10 +82,11 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   commit: { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'query' } },
   'record-failure': { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite' } },
   // A trigger takes the lease for its run, starts the execution, and asks whether the lease holder's execution still
-  // runs; the API's status reads the item and the quarantine's newest entries.
+  // runs; the API's status reads the item and the quarantine's newest entries; its daily sales one Query of the
+  // totals (in the zone they are counted in) and the orders stream's watermark.
   api: {
-    settings: LEASE,
-    tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'queryNewest' },
+    settings: [...LEASE, 'SHOP_TIME_ZONE'],
+    tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'queryNewest', DAILY_SALES_TABLE: 'query' },
     stateMachine: ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'],
   },
   'scheduled-trigger': {

@@ -17,6 +17,7 @@ import { SyncFunction } from './constructs/sync-function';
 import { PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './constructs/sync-state-machine';
 import { PAGE_STEP_TIMEOUT_SECONDS, readSettings, type InfraSettings } from './settings';
 import { SyncOperations } from './constructs/sync-operations';
+import { DailySalesTable } from './constructs/daily-sales-table';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 
 /** Logical id of the state machine resource: the local runner reads its DefinitionString from the template. */
@@ -70,6 +71,7 @@ export class OrderSyncStack extends Stack {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...q.newestIndex.projected],
     });
+    const dailySales = new DailySalesTable(this, 'DailySales');
     const sourceToken = this.sourceTokenSecret(settings);
 
     // ---------------------------------------------------------------- functions
@@ -78,7 +80,12 @@ export class OrderSyncStack extends Stack {
     const baseEnvironment = functionEnvironment(settings);
     const bindable = {
       settings: runSettings(settings),
-      tables: { ORDERS_TABLE: ordersTable, SYNC_STATE_TABLE: syncStateTable, QUARANTINE_TABLE: quarantineTable },
+      tables: {
+        ORDERS_TABLE: ordersTable,
+        SYNC_STATE_TABLE: syncStateTable,
+        QUARANTINE_TABLE: quarantineTable,
+        DAILY_SALES_TABLE: dailySales.table,
+      },
       source: { environment: sourceEnvironment(settings), tokenSecret: sourceToken },
     };
     const fn = (id: string, props: Omit<ConstructorParameters<typeof SyncFunction>[2], 'baseEnvironment' | 'logRetention'>) =>
@@ -193,6 +200,7 @@ export class OrderSyncStack extends Stack {
     new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName });
     new CfnOutput(this, 'SyncStateTableName', { value: syncStateTable.tableName });
     new CfnOutput(this, 'QuarantineTableName', { value: quarantineTable.tableName });
+    new CfnOutput(this, 'DailySalesTableName', { value: dailySales.table.tableName });
     new CfnOutput(this, 'SourceTokenSecretName', {
       value: sourceToken.secretName,
       description: 'Put the orders API token here: aws secretsmanager put-secret-value --secret-id <name> --secret-string <token>',

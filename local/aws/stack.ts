@@ -150,7 +150,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const code = options.code ?? { kind: 'source' };
     const template = code.kind === 'assembly' ? assemblyTemplate(code.dir) : (options.template ?? localTemplate());
-    const tables = options.tables ?? { ordersTable: 'orders', syncStateTable: 'sync-state', quarantineTable: 'quarantine' };
+    const tables = options.tables ?? {
+      ordersTable: 'orders',
+      syncStateTable: 'sync-state',
+      quarantineTable: 'quarantine',
+      dailySalesTable: 'daily-sales',
+    };
     const resources = templateResources(template, tables);
     const iam = new LocalIam(template, resources);
 
@@ -183,6 +188,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ORDERS_TABLE: tables.ordersTable,
       SYNC_STATE_TABLE: tables.syncStateTable,
       QUARANTINE_TABLE: tables.quarantineTable,
+      ...(tables.dailySalesTable ? { DAILY_SALES_TABLE: tables.dailySalesTable } : {}),
       DYNAMODB_ENDPOINT: proxy.endpoint,
       SOURCE_KIND: source.kind ?? 'http',
       ORDERS_API_URL: source.url,

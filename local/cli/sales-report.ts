@@ -1,14 +1,18 @@
 // `npm run report`: the daily-sales route's answer as a person reads it: a table of the figures, then a bar per day of
-// net sales for each currency. Pure functions from the answer to text; the command wires them to the API.
+// net sales for each currency. Pure functions from the answer to text, and the command that asks the API for it.
 import { formatMoney } from '../../functions/core/analytics/currency';
 import { compareDecimals, magnitudeRatio } from '../../functions/core/analytics/decimal';
 import { parseDayRange, type DayRange } from '../../functions/core/analytics/daily-sales-range';
 import type { DailySalesResponse, DailySalesRow } from '../../functions/core/analytics/daily-sales-response';
 import { eachDay } from '../../functions/core/analytics/local-day';
 import { InvalidInputError } from '../../functions/core/errors';
-import { parseFlags, UsageError } from './common';
+import { API_TARGET_FLAGS, API_TARGET_USAGE, apiTargetFrom, callApi, CliError, errorMessage, parseFlags, UsageError } from './common';
 
-export const REPORT_USAGE = 'usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD   (both days included, at most 366 days)';
+export const REPORT_USAGE = `usage: npm run report -- --from YYYY-MM-DD --to YYYY-MM-DD [options]   (both days included, at most 366 days)
+  --json             the route's JSON, for scripts
+${API_TARGET_USAGE}`;
+
+const REPORT_FLAGS = { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, ...API_TARGET_FLAGS } as const;
 
 /** The longest bar, in terminal cells. */
 const BAR_WIDTH = 40;
@@ -31,15 +35,24 @@ const COLUMNS: ReadonlyArray<[header: string, cell: (row: DailySalesRow) => stri
 /** Day and currency read left to right; the figures line up on their last digit. */
 const LEFT_ALIGNED = 2;
 
-/** The report's range from its flags; a bad one is a usage error naming the problem. */
-export function parseReportArgs(args: string[]): DayRange {
-  const flags = parseFlags(args, { from: { type: 'string' }, to: { type: 'string' } }, REPORT_USAGE);
+/** The report's range and the API to ask from its flags; a bad range is a usage error naming the problem. */
+export function parseReportArgs(args: string[]): { range: DayRange; flags: ReturnType<typeof parseFlags<typeof REPORT_FLAGS>> } {
+  const flags = parseFlags(args, REPORT_FLAGS, REPORT_USAGE);
   try {
-    return parseDayRange({ from: flags.from, to: flags.to });
+    return { range: parseDayRange({ from: flags.from, to: flags.to }), flags };
   } catch (error) {
     if (error instanceof InvalidInputError) throw new UsageError(`--${error.message}\n\n${REPORT_USAGE}`);
     throw error;
   }
+}
+
+/** The report of the days the flags name, from GET /api/analytics/daily-sales: the text to print (or its JSON). */
+export async function dailySalesReport(args: string[]): Promise<string> {
+  const { range, flags } = parseReportArgs(args);
+  const query = new URLSearchParams({ from: range.from, to: range.to });
+  const answer = await callApi(apiTargetFrom(flags), 'GET', `/api/analytics/daily-sales?${query}`);
+  if (answer.status !== 200) throw new CliError(`the daily sales route answered ${answer.status}: ${errorMessage(answer)}`);
+  return flags.json ? JSON.stringify(answer.body, null, 2) : formatDailySales(answer.body as DailySalesResponse);
 }
 
 function salesTable(rows: readonly DailySalesRow[]): string {

@@ -20,14 +20,21 @@ const SETTINGS: SettingVariable[] = [
   'LOOKBACK_EVERY_SECONDS',
   'LEASE_SECONDS',
   'MAX_PAGES_PER_EXECUTION',
+  'SHOP_TIME_ZONE',
 ];
 const STATES_ACTIONS = ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution', 'states:StopExecution'];
-const TABLES = { ORDERS_TABLE: 'orders', SYNC_STATE_TABLE: 'sync-state', QUARANTINE_TABLE: 'quarantine' } as const;
+const TABLES = {
+  ORDERS_TABLE: 'orders',
+  SYNC_STATE_TABLE: 'sync-state',
+  QUARANTINE_TABLE: 'quarantine',
+  DAILY_SALES_TABLE: 'daily-sales',
+} as const;
 /** Where a call can go on each table: the table itself, and its indexes (none for orders and sync state). */
 const INDEXES: Record<TableVariable, string[]> = {
   ORDERS_TABLE: [],
   SYNC_STATE_TABLE: [],
   QUARANTINE_TABLE: [QUARANTINE_TABLE_KEY.newestIndex.name],
+  DAILY_SALES_TABLE: [],
 };
 
 /** Where each function's role and its handler's needs disagree, one line each (empty: they agree). */
@@ -36,6 +43,7 @@ async function gapsOf(template: CloudFormationTemplate): Promise<string[]> {
     ordersTable: TABLES.ORDERS_TABLE,
     syncStateTable: TABLES.SYNC_STATE_TABLE,
     quarantineTable: TABLES.QUARANTINE_TABLE,
+    dailySalesTable: TABLES.DAILY_SALES_TABLE,
   });
   const iam = new LocalIam(template, resources);
   const gaps: string[] = [];

@@ -25,7 +25,7 @@ const THIS_MACHINES_EXECUTIONS = JSON.stringify({
 
 let json: CloudFormationTemplate;
 let template: Template;
-let ids: Record<'ordersTable' | 'syncStateTable' | 'quarantineTable' | 'secret' | 'stateMachine', string>;
+let ids: Record<'ordersTable' | 'syncStateTable' | 'quarantineTable' | 'dailySalesTable' | 'secret' | 'stateMachine', string>;
 let fnIds: Record<FunctionKey, string>;
 
 beforeAll(() => {
@@ -35,6 +35,7 @@ beforeAll(() => {
     ordersTable: logicalId(json, 'AWS::DynamoDB::Table', 'OrdersTable'),
     syncStateTable: logicalId(json, 'AWS::DynamoDB::Table', 'SyncStateTable'),
     quarantineTable: logicalId(json, 'AWS::DynamoDB::Table', 'QuarantineTable'),
+    dailySalesTable: logicalId(json, 'AWS::DynamoDB::Table', 'DailySales'),
     secret: logicalId(json, 'AWS::SecretsManager::Secret'),
     stateMachine: logicalId(json, 'AWS::StepFunctions::StateMachine'),
   };
@@ -88,6 +89,21 @@ describe('stateful parts', () => {
       });
       expect(json.Resources[id].DeletionPolicy).toBe('Retain');
     }
+  });
+
+  it("keeps the daily sales keyed by scope and key (a day's entries, a range of totals: one Query each), retained", () => {
+    expect(json.Resources[ids.dailySalesTable]).toMatchObject({
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'scope', KeyType: 'HASH' },
+          { AttributeName: 'key', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    expect(json.Outputs.DailySalesTableName.Value).toEqual({ Ref: ids.dailySalesTable });
   });
 
   it('creates the token secret with a generated placeholder, never a literal value', () => {
@@ -163,7 +179,7 @@ describe('every function', () => {
       ],
       commit: [...runtime, 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE'],
       recordFailure: [...runtime, 'SYNC_STATE_TABLE'],
-      api: [...runtime, ...lease, 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE', 'STATE_MACHINE_ARN'],
+      api: [...runtime, ...lease, 'SHOP_TIME_ZONE', 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE', 'DAILY_SALES_TABLE', 'STATE_MACHINE_ARN'],
       scheduledTrigger: [...runtime, ...lease, 'SYNC_STATE_TABLE', 'STATE_MACHINE_ARN'],
     };
     const values = {
@@ -174,6 +190,7 @@ describe('every function', () => {
       LOOKBACK_EVERY_SECONDS: '3600',
       LEASE_SECONDS: '900',
       MAX_PAGES_PER_EXECUTION: '500',
+      SHOP_TIME_ZONE: 'UTC',
     };
     for (const [key, id] of Object.entries(fnIds) as Array<[FunctionKey, string]>) {
       const variables = json.Resources[id].Properties.Environment.Variables;
@@ -264,10 +281,14 @@ describe('least privilege, function by function', () => {
     expect([...api.keys()].sort()).toEqual(
       [...X_RAY, ...syncStateRW, 'dynamodb:Query', 'states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'].sort(),
     );
-    // The status counts the quarantine through its index: Query on that index only, never the payloads.
-    expect(api.get('dynamodb:Query')).toEqual([
-      JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.quarantineTable, 'Arn'] }, '/index/newest']] }),
-    ]);
+    // The status counts the quarantine through its index: Query on that index only, never the payloads; the daily
+    // sales route reads its totals with one Query of the table.
+    expect(api.get('dynamodb:Query')?.sort()).toEqual(
+      [
+        JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.quarantineTable, 'Arn'] }, '/index/newest']] }),
+        arnOf(ids.dailySalesTable),
+      ].sort(),
+    );
     expect(api.get('states:StartExecution')).toEqual([ref(ids.stateMachine)]);
     expect(api.get('states:ListExecutions')).toEqual([ref(ids.stateMachine)]);
     expect(api.get('states:DescribeExecution')).toEqual([THIS_MACHINES_EXECUTIONS]);
@@ -291,22 +312,22 @@ describe('least privilege, function by function', () => {
 });
 
 describe('HTTP API', () => {
-  it('serves the three routes of the system it replaces, each IAM-authorised, through the api function', () => {
+  it('serves the three routes of the system it replaces and the daily sales, each IAM-authorised, through the api function', () => {
     const methods = Object.values(resourcesOfType(json, 'AWS::ApiGateway::Method'));
-    expect(methods).toHaveLength(3);
+    expect(methods).toHaveLength(4);
     for (const method of methods) {
       expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
       expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
       expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(fnIds.api);
     }
     const pathParts = Object.values(resourcesOfType(json, 'AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
-    expect(pathParts.sort()).toEqual(['api', 'full', 'status', 'sync', '{stream}']);
-    expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST']);
+    expect(pathParts.sort()).toEqual(['analytics', 'api', 'daily-sales', 'full', 'status', 'sync', '{stream}']);
+    expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST', 'POST']);
   });
 
   it('lets API Gateway invoke the api function from the deployed stage only (no console test invoke)', () => {
     const permissions = Object.values(resourcesOfType(json, 'AWS::Lambda::Permission'));
-    expect(permissions).toHaveLength(3);
+    expect(permissions).toHaveLength(4);
     for (const permission of permissions) {
       expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
       expect(JSON.stringify(permission.Properties.SourceArn)).not.toContain('test-invoke-stage');

@@ -110,7 +110,7 @@ describe('the daily-sales report', () => {
 
 describe('the report command’s flags', () => {
   it('reads --from and --to', () => {
-    expect(parseReportArgs(['--from', '2026-03-01', '--to', '2026-03-31'])).toEqual({ from: '2026-03-01', to: '2026-03-31' });
+    expect(parseReportArgs(['--from', '2026-03-01', '--to', '2026-03-31']).range).toEqual({ from: '2026-03-01', to: '2026-03-31' });
   });
 
   it.each([

@@ -32,6 +32,7 @@ export function templateResources(template: CloudFormationTemplate, tables: Loca
     ['OrdersTableName', tables.ordersTable],
     ['SyncStateTableName', tables.syncStateTable],
     ['QuarantineTableName', tables.quarantineTable],
+    ...(tables.dailySalesTable === undefined ? [] : [['DailySalesTableName', tables.dailySalesTable] as const]),
   ] as const;
   for (const [output, name] of outputs) {
     const ref = template.Outputs?.[output]?.Value?.Ref;
