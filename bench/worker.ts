@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createDynamoClient } from '../functions/adapters/dynamodb/client';
-import { ensureTables, type TableNames } from '../functions/adapters/dynamodb/tables';
+import { ensureTables, LOCAL_TABLE_NAMES, type TableNames } from '../functions/adapters/dynamodb/tables';
 import { metrics } from '../functions/metrics';
 import type { FaultSettings, FakeApiStats } from '../local/fakes/orders-api';
 import { localTemplate, startLocalStack } from '../local/aws/stack';
@@ -47,7 +47,7 @@ export interface WorkerAnswer {
   dynaliteDiskBytes?: number;
 }
 
-const TABLES: TableNames = { ordersTable: 'orders', syncStateTable: 'sync-state', quarantineTable: 'quarantine' };
+const TABLES: TableNames = LOCAL_TABLE_NAMES;
 
 async function folderBytes(folder: string): Promise<number> {
   let total = 0;

@@ -3,6 +3,7 @@
 // each (infra/constructs/sync-function.ts `bindNeeds`); an infra test checks every role against it with a real policy
 // evaluator, and the local stack enforces the roles on every call. Plain data: no CDK import.
 import { QUARANTINE_TABLE_KEY } from './adapters/dynamodb/tables';
+import type { CopyTableVariable } from './streams';
 import type { SETTINGS, SettingName } from './settings';
 
 /**
@@ -10,7 +11,7 @@ import type { SETTINGS, SettingName } from './settings';
  * table itself (none of these calls goes to an index) or, for `queryNewest`, on the one index it reads:
  * - `readWrite`: the sync-state item's reads and conditional writes (lease, claim, progress, checkpoint);
  * - `batchRead`: stored versions only (BatchGetItem): Begin counts what a replaced or parked run's unsaved page inserted;
- * - `conditionalPut`: one page of orders (BatchGetItem their stored versions, a conditional PutItem per new or changed
+ * - `conditionalPut`: one page of records (BatchGetItem their stored versions, a conditional PutItem per new or changed
  *   one or tombstone) and reconciliation's bounded Scan of the table;
  * - `batchReadWrite`: the quarantine's look-up, puts and releases of one page (BatchGetItem, BatchWriteItem);
  * - `queryNewest`: the status's count and newest entries (Query on the `newest` index, which holds no payload);
@@ -27,8 +28,11 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
   query: { actions: ['dynamodb:Query'] },
 };
 
-/** The variables that name the stack's tables. */
-export type TableVariable = 'ORDERS_TABLE' | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE' | 'DAILY_SALES_TABLE';
+/**
+ * The variables that name the stack's tables: one copy table per stream, the sync-state and quarantine tables all
+ * streams share, and the daily sales (of the orders stream).
+ */
+export type TableVariable = CopyTableVariable | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE' | 'DAILY_SALES_TABLE';
 
 /** The run settings (functions/settings.ts defines them, functions/config.ts parses them): each function gets those its composition reads. */
 export const RUN_SETTINGS = [
@@ -52,7 +56,10 @@ export type StateMachineActions = ReadonlyArray<'states:StartExecution' | 'state
 
 export interface HandlerNeeds {
   settings: readonly SettingVariable[];
-  tables: Partial<Record<TableVariable, TableAccess>>;
+  /** The shared tables. */
+  tables: Partial<Record<Exclude<TableVariable, CopyTableVariable>, TableAccess>>;
+  /** What the function does on every enabled stream's copy table (a step serves whichever stream its run is of). */
+  copyTables?: TableAccess;
   /** The source: its settings, the token's secret ARN in the environment, and read access to that secret. */
   source?: true;
   /** STATE_MACHINE_ARN and these actions. */
@@ -66,19 +73,21 @@ export type HandlerName = 'begin' | 'sync-page' | 'commit' | 'record-failure' | 
 const LEASE: readonly SettingVariable[] = ['STREAMS', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
 
 export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
-  // The lease, the checkpoint, the /orders/count of a full run; a replaced or parked run's unsaved page: its stored versions.
+  // The lease, the checkpoint, the count of a full run; a replaced or parked run's unsaved page: its stored versions.
   begin: {
     // The deep lookback is planned here: the triggers plan only to name the run.
     settings: [...LEASE, 'MAX_PAGES_PER_EXECUTION', 'LOOKBACK_SECONDS', 'LOOKBACK_EVERY_SECONDS'],
-    tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'batchRead' },
+    tables: { SYNC_STATE_TABLE: 'readWrite' },
+    copyTables: 'batchRead',
     source: true,
   },
   'sync-page': {
     settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC'],
-    tables: { SYNC_STATE_TABLE: 'readWrite', ORDERS_TABLE: 'conditionalPut', QUARANTINE_TABLE: 'batchReadWrite' },
+    tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'batchReadWrite' },
+    copyTables: 'conditionalPut',
     source: true,
   },
-  // The run's state names its stream and lease: no setting. Commit names the orders quarantined since the last commit.
+  // The run's state names its stream and lease: no setting. Commit names the records quarantined since the last commit.
   commit: { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'query' } },
   'record-failure': { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite' } },
   // A trigger takes the lease for its run, starts the execution, and asks whether the lease holder's execution still

@@ -11,9 +11,28 @@ export type { EmfOutput };
 /** Receives each flush instead of stdout (the local stack, tests). */
 export type EmfSink = (emf: EmfOutput) => void;
 
-/** Powertools Metrics whose flushes can go to a sink, and which says nothing when an invocation emitted nothing. */
+/**
+ * Powertools Metrics whose flushes can go to a sink, which says nothing when an invocation emitted nothing, and whose
+ * every flush is of one stream (its `stream` dimension).
+ */
 export class SyncMetrics extends Metrics {
   #sink: EmfSink | undefined;
+  /** The `stream` dimension of the metrics stored since the last flush. */
+  #stream: string | undefined;
+
+  /** The next metrics are `stream`'s: another stream's stored metrics are flushed first, under their own dimension. */
+  forStream(stream: string): this {
+    if (this.#stream === stream) return this;
+    if (this.#stream !== undefined) this.publishStoredMetrics();
+    this.addDimension(SYNC_METRICS.streamDimension, stream);
+    this.#stream = stream;
+    return this;
+  }
+
+  override clearDimensions(): void {
+    super.clearDimensions();
+    this.#stream = undefined;
+  }
 
   /** Send every flush to `sink` instead of stdout; `undefined` sends them to stdout again. */
   divertTo(sink: EmfSink | undefined): void {
@@ -38,44 +57,44 @@ export class SyncMetrics extends Metrics {
 export const metrics = new SyncMetrics({ namespace: SYNC_METRICS.namespace, serviceName: SYNC_METRICS.service });
 
 /**
- * The core's RunMetrics port. Only the `service` dimension (the alarms' dimension set); what identifies the run
- * (run id, stream, mode, page, execution) goes in as EMF metadata: searchable in Logs Insights, no extra metrics.
+ * The core's RunMetrics port. The `service` and `stream` dimensions only (the alarms' dimension set); what identifies
+ * the run (run id, mode, page, execution) goes in as EMF metadata: searchable in Logs Insights, no extra metrics.
  */
 export class PowertoolsRunMetrics implements RunMetrics {
-  constructor(private readonly target: Metrics = metrics) {}
+  constructor(private readonly target: SyncMetrics = metrics) {}
 
   page(report: PageReport): void {
     const { counts, source } = report;
-    this.count(SYNC_METRICS.ordersFetched, counts.fetched);
-    this.count(SYNC_METRICS.ordersInserted, counts.inserted);
-    this.count(SYNC_METRICS.ordersUpdated, counts.updated);
-    this.count(SYNC_METRICS.ordersUnchanged, counts.unchanged);
-    this.count(SYNC_METRICS.ordersStale, counts.stale);
-    this.count(SYNC_METRICS.ordersQuarantined, counts.quarantined);
+    this.target.forStream(report.stream);
+    this.count(SYNC_METRICS.recordsFetched, counts.fetched);
+    this.count(SYNC_METRICS.recordsInserted, counts.inserted);
+    this.count(SYNC_METRICS.recordsUpdated, counts.updated);
+    this.count(SYNC_METRICS.recordsUnchanged, counts.unchanged);
+    this.count(SYNC_METRICS.recordsStale, counts.stale);
+    this.count(SYNC_METRICS.recordsQuarantined, counts.quarantined);
     this.count(SYNC_METRICS.pages, 1);
     this.count(SYNC_METRICS.sourceRequests, source.requests);
     this.count(SYNC_METRICS.sourceThrottles, source.throttled);
     this.count(SYNC_METRICS.sourceRetries, source.retried);
     this.metadata({
       report: 'page',
-      stream: report.stream,
       runId: report.runId,
       mode: report.mode,
       page: String(report.page),
-      // The ids beside the OrdersQuarantined metric, for Logs Insights: metadata, never a dimension.
+      // The ids beside the RecordsQuarantined metric, for Logs Insights: metadata, never a dimension.
       ...(report.quarantinedIds.length > 0 ? { quarantinedIds: report.quarantinedIds.join(' ') } : {}),
     });
   }
 
   deletionStep(report: DeletionStepReport): void {
-    this.count(SYNC_METRICS.ordersDeleted, report.deleted);
-    if (report.phase === 'reconcile') this.count(SYNC_METRICS.ordersChecked, report.checked);
+    this.target.forStream(report.stream);
+    this.count(SYNC_METRICS.recordsDeleted, report.deleted);
+    if (report.phase === 'reconcile') this.count(SYNC_METRICS.recordsChecked, report.checked);
     this.count(SYNC_METRICS.sourceRequests, report.source.requests);
     this.count(SYNC_METRICS.sourceThrottles, report.source.throttled);
     this.count(SYNC_METRICS.sourceRetries, report.source.retried);
     this.metadata({
       report: report.phase,
-      stream: report.stream,
       runId: report.runId,
       mode: report.mode,
       step: String(report.step),
@@ -83,14 +102,15 @@ export class PowertoolsRunMetrics implements RunMetrics {
   }
 
   run(report: RunOutcome, extra: { watermarkLagSeconds?: number } = {}): void {
+    this.target.forStream(report.stream);
     this.target.addMetric(SYNC_METRICS.runDuration, MetricUnit.Seconds, report.durationSeconds);
     if (extra.watermarkLagSeconds !== undefined) {
       this.target.addMetric(SYNC_METRICS.watermarkLag, MetricUnit.Seconds, extra.watermarkLagSeconds);
     }
     if (report.lookback && report.status === 'succeeded') this.count(SYNC_METRICS.lateChangesFound, report.lookback.found);
+    if (report.status === 'failed') this.count(SYNC_METRICS.runsFailed, 1);
     this.metadata({
       report: 'run',
-      stream: report.stream,
       runId: report.runId,
       mode: report.mode,
       trigger: report.trigger,
@@ -104,10 +124,10 @@ export class PowertoolsRunMetrics implements RunMetrics {
   }
 
   autoResumesSpent(report: AutoResumesSpentReport): void {
+    this.target.forStream(report.stream);
     this.count(SYNC_METRICS.fullResyncAutoResumesSpent, 1);
     this.metadata({
       report: 'auto-resumes-spent',
-      stream: report.stream,
       runId: report.runId,
       page: String(report.page),
       autoResumes: String(report.autoResumes),

@@ -8,7 +8,8 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ORDERS_TABLE_KEY, QUARANTINE_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
+import { COPY_TABLE_KEY, QUARANTINE_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
+import type { StreamName } from '../functions/core/stream';
 import { HANDLER_NEEDS, RUN_SETTINGS, type SettingVariable } from '../functions/handler-needs';
 import { SETTINGS } from '../functions/settings';
 import { API_ROUTES } from '../functions/handlers/api-routes';
@@ -18,6 +19,7 @@ import { PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './con
 import { PAGE_STEP_TIMEOUT_SECONDS, readSettings, type InfraSettings } from './settings';
 import { SyncOperations } from './constructs/sync-operations';
 import { DailySalesTable } from './constructs/daily-sales-table';
+import { copyTableId, copyTableOutput } from './stream-ids';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 
 /** Logical id of the state machine resource: the local runner reads its DefinitionString from the template. */
@@ -28,6 +30,8 @@ export const SCHEDULE_INPUT = { mode: 'incremental', trigger: 'schedule' } as co
 
 export class OrderSyncStack extends Stack {
   readonly settings: InfraSettings;
+  /** The streams this stack syncs (context `streams`): each has its copy table, its alarms and its dashboard row. */
+  readonly streams: readonly StreamName[];
   readonly operations: SyncOperations;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -37,21 +41,26 @@ export class OrderSyncStack extends Stack {
       worstCaseStepSeconds(PAGE_STEP_TIMEOUT_SECONDS, PAGE_STEP_RETRIES),
     );
     this.settings = settings;
+    this.streams = settings.streams;
     const logRetention = settings.logRetentionDays as logs.RetentionDays;
 
     // ---------------------------------------------------------------- stateful
-    const ordersTable = new dynamodb.Table(this, 'OrdersTable', {
-      partitionKey: { name: ORDERS_TABLE_KEY.partitionKey, type: ORDERS_TABLE_KEY.type as dynamodb.AttributeType },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // The copy of the shop's orders outlives the stack: rebuilding it is a 300k-order resync.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // One copy table per enabled stream, all alike.
+    const copyTables: Partial<Record<StreamName, dynamodb.Table>> = {};
+    for (const stream of this.streams) {
+      copyTables[stream] = new dynamodb.Table(this, copyTableId(stream), {
+        partitionKey: { name: COPY_TABLE_KEY.partitionKey, type: COPY_TABLE_KEY.type as dynamodb.AttributeType },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        // The copy of the shop's records outlives the stack: rebuilding it is a resync of 300k orders.
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    }
     const syncStateTable = new dynamodb.Table(this, 'SyncStateTable', {
       partitionKey: { name: SYNC_STATE_TABLE_KEY.partitionKey, type: SYNC_STATE_TABLE_KEY.type as dynamodb.AttributeType },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Its checkpoint and order counter describe the retained orders table: keep them together.
+      // Its checkpoints and counters describe the retained copy tables: keep them together.
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const q = QUARANTINE_TABLE_KEY;
@@ -61,7 +70,7 @@ export class OrderSyncStack extends Stack {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: q.ttlAttribute,
-      // The orders set aside, with the only copy of their payload we hold: kept with the orders they belong to.
+      // The records set aside, with the only copy of their payload we hold: kept with the copies they belong to.
       removalPolicy: RemovalPolicy.RETAIN,
     });
     quarantineTable.addGlobalSecondaryIndex({
@@ -80,12 +89,8 @@ export class OrderSyncStack extends Stack {
     const baseEnvironment = functionEnvironment(settings);
     const bindable = {
       settings: runSettings(settings),
-      tables: {
-        ORDERS_TABLE: ordersTable,
-        SYNC_STATE_TABLE: syncStateTable,
-        QUARANTINE_TABLE: quarantineTable,
-        DAILY_SALES_TABLE: dailySales.table,
-      },
+      tables: { SYNC_STATE_TABLE: syncStateTable, QUARANTINE_TABLE: quarantineTable, DAILY_SALES_TABLE: dailySales.table },
+      copyTables,
       source: { environment: sourceEnvironment(settings), tokenSecret: sourceToken },
     };
     const fn = (id: string, props: Omit<ConstructorParameters<typeof SyncFunction>[2], 'baseEnvironment' | 'logRetention'>) =>
@@ -126,11 +131,7 @@ export class OrderSyncStack extends Stack {
     // ---------------------------------------------------------------- state machine
     // The operators' topic first: the state machine publishes the orders it quarantines to it. What watches the
     // machine (rule, alarms, dashboard) is added once the machine and every function exist, below.
-    this.operations = new SyncOperations(this, 'Operations', {
-      // One set of alarms and one dashboard for the enabled streams together, until each stream has its own.
-      stream: settings.streams.join('-'),
-      notificationEmail: settings.notificationEmail,
-    });
+    this.operations = new SyncOperations(this, 'Operations', { notificationEmail: settings.notificationEmail });
     const stateMachineName = `${this.stackName}-sync`;
     const sync = new SyncStateMachine(this, 'Sync', {
       stateMachineName,
@@ -188,6 +189,7 @@ export class OrderSyncStack extends Stack {
     // ---------------------------------------------------------------- operations
     this.operations.watch({
       stateMachine,
+      streams: this.streams,
       watermarkLagAlarmSeconds: settings.watermarkLagAlarmSeconds,
       scheduleEnabled: settings.scheduleEnabled,
       fullResyncAutoResumes: settings.fullResyncAutoResumes,
@@ -197,7 +199,9 @@ export class OrderSyncStack extends Stack {
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, 'ApiUrl', { value: restApi.url, description: 'Base URL of the sync API (IAM-signed requests)' });
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
-    new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName });
+    for (const [stream, table] of Object.entries(copyTables) as Array<[StreamName, dynamodb.Table]>) {
+      new CfnOutput(this, copyTableOutput(stream), { value: table.tableName, description: `The copy of the shop's ${stream}` });
+    }
     new CfnOutput(this, 'SyncStateTableName', { value: syncStateTable.tableName });
     new CfnOutput(this, 'QuarantineTableName', { value: quarantineTable.tableName });
     new CfnOutput(this, 'DailySalesTableName', { value: dailySales.table.tableName });

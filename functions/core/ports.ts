@@ -433,7 +433,7 @@ export interface DeletionStepReport {
  */
 export interface RunMetrics {
   page(report: PageReport): void;
-  /** A deletion step the run saved (summed, OrdersDeleted gives the orders deleted from the copy). */
+  /** A deletion step the run saved (summed, RecordsDeleted gives the orders deleted from the copy). */
   deletionStep(report: DeletionStepReport): void;
   /** A run that ended; `watermarkLagSeconds`: now minus the new watermark, at commit (how far the copy is behind). */
   run(outcome: RunOutcome, extra?: { watermarkLagSeconds?: number }): void;

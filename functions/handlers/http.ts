@@ -35,17 +35,37 @@ export interface Route {
 /** middy's router, whose miss we split: an unknown path is 404, a known path with another method 405 with Allow. */
 export function route(routes: readonly Route[]): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
   const routeList = routes.map((known) => `${known.method} ${known.path}`).join(', ');
-  return httpRouterHandler({
+  /** The methods a path accepts: a literal path's own routes first (`/api/sync/status` is not a `{stream}`), as API Gateway picks. */
+  const allowedOn = (path: string): Method[] => {
+    const literal = routes.filter((known) => known.path === path);
+    return (literal.length > 0 ? literal : routes.filter((known) => matchesRoutePath(known.path, path))).map((known) => known.method);
+  };
+  const notAllowed = (method: string, path: string): HttpError => {
+    const allow = allowedOn(path).join(', ');
+    return new HttpError(405, 'method_not_allowed', `${path} accepts ${allow}, not ${method}`, {}, { allow });
+  };
+  const router = httpRouterHandler({
     routes: [...routes],
     notFoundResponse: ({ method, path }) => {
       // The router matches a path with or without one trailing slash; so does this.
-      const bare = path.length > 1 ? path.replace(/\/$/, '') : path;
-      const allowed = routes.filter((known) => matchesRoutePath(known.path, bare)).map((known) => known.method);
-      if (allowed.length === 0) throw new HttpError(404, 'not_found', `no route ${method} ${bare}; routes: ${routeList}`);
-      const allow = allowed.join(', ');
-      throw new HttpError(405, 'method_not_allowed', `${bare} accepts ${allow}, not ${method}`, {}, { allow });
+      const bare = bareOf(path);
+      if (allowedOn(bare).length === 0) throw new HttpError(404, 'not_found', `no route ${method} ${bare}; routes: ${routeList}`);
+      throw notAllowed(method, bare);
     },
   });
+  return async (event, context) => {
+    // The router would take POST /api/sync/status for a `{stream}`; a literal path with other methods is a 405.
+    const bare = bareOf(event.path ?? '');
+    const literal = allowedOn(bare);
+    if (routes.some((known) => known.path === bare) && !literal.includes(event.httpMethod as Method)) {
+      throw notAllowed(event.httpMethod, bare);
+    }
+    return router(event, context);
+  };
+}
+
+function bareOf(path: string): string {
+  return path.length > 1 ? path.replace(/\/$/, '') : path;
 }
 
 /** A boolean query flag: only `true` or `false` (absent = false). */

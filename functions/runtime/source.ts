@@ -2,6 +2,7 @@
 // the token from the environment (local) or Secrets Manager (AWS, cached, re-read after rotation).
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cachedSecret } from '../adapters/aws/secret';
+import { DynamoSendSlots } from '../adapters/dynamodb/send-slots-store';
 import { HttpSource } from '../adapters/source/http-source';
 import { ReadAheadSource } from '../adapters/source/read-ahead-source';
 import { ShopifyBulkExport } from '../adapters/source/shopify/bulk-export';
@@ -15,6 +16,7 @@ import { log } from '../logger';
 import type { StreamName } from '../core/stream';
 import { bindingOf } from '../streams';
 import { traced } from '../tracer';
+import { documentClient } from './stores';
 
 /** The token getter: the environment locally, Secrets Manager (cached, re-read after rotation) in AWS. */
 function sourceToken(cfg: Config): () => Promise<string> {
@@ -41,7 +43,9 @@ export function recordSource(cfg: Config, stream: StreamName): RecordSource {
     return new ShopifySource({ paged, ...(bulk ? { bulk } : {}), deletions, rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES, logger: log });
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
-  return new HttpSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log, stream: bindingOf(stream).model });
+  // Every stream's steps reserve their send times from one item: the token's budget is one, whatever the streams.
+  const sendSlots = new DynamoSendSlots({ client: documentClient(cfg), tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE });
+  return new HttpSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log, stream: bindingOf(stream).model, sendSlots });
 }
 
 /**

@@ -10,6 +10,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { StreamName } from '../../functions/core/stream';
+import { copyTableVariable, type CopyTableVariable } from '../../functions/streams';
 import {
   TABLE_ACCESS,
   type HandlerName,
@@ -40,7 +42,9 @@ export interface SyncFunctionProps {
 export interface BindableResources {
   /** The run settings' values, from the stack's settings. */
   settings: Record<SettingVariable, string>;
-  tables: Record<TableVariable, dynamodb.ITable>;
+  tables: Record<Exclude<TableVariable, CopyTableVariable>, dynamodb.ITable>;
+  /** The copy table of each enabled stream (and only those). */
+  copyTables: Partial<Record<StreamName, dynamodb.ITable>>;
   source: { environment: Record<string, string>; tokenSecret: secretsmanager.ISecret };
 }
 
@@ -89,8 +93,13 @@ export class SyncFunction extends nodejs.NodejsFunction {
   /** Everything the handler's needs (functions/handler-needs.ts) name but the state machine: tables, source. */
   bindNeeds(needs: HandlerNeeds, resources: BindableResources): this {
     for (const name of needs.settings) this.addEnvironment(name, resources.settings[name]);
-    for (const [variable, access] of Object.entries(needs.tables) as Array<[TableVariable, TableAccess]>) {
+    for (const [variable, access] of Object.entries(needs.tables) as Array<[keyof BindableResources['tables'], TableAccess]>) {
       this.bindTable(resources.tables[variable], variable, access);
+    }
+    if (needs.copyTables) {
+      for (const [stream, table] of Object.entries(resources.copyTables) as Array<[StreamName, dynamodb.ITable]>) {
+        this.bindTable(table, copyTableVariable(stream), needs.copyTables);
+      }
     }
     if (needs.source) {
       for (const [name, value] of Object.entries(resources.source.environment)) this.addEnvironment(name, value);

@@ -1,6 +1,7 @@
 // What the people who run order-sync get without looking: one notification topic, a readable message for every
-// failed, timed-out or aborted execution, alarms on failures, on watermark lag, on quarantined orders and on a full
-// resync parked with its automatic resumes spent, and a dashboard.
+// failed, timed-out or aborted execution, an alarm on failed executions, and for each enabled stream alarms on its
+// failed runs, its watermark lag, its quarantined records and its full resync parked with its automatic resumes
+// spent; and a dashboard with a row per stream.
 // (The message naming newly quarantined orders is the state machine's own: infra/constructs/sync-state-machine.ts.)
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -14,7 +15,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { StreamName } from '../../functions/core/stream';
 import { SYNC_METRICS } from '../../functions/metric-names';
+import { streamTitle } from '../stream-ids';
 
 /**
  * The metrics the functions emit (Powertools Metrics, EMF) that alarms and the dashboard read. Defined beside the
@@ -26,13 +29,14 @@ export { SYNC_METRICS };
 export const NOTIFIED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 export interface SyncOperationsProps {
-  stream: string;
   notificationEmail: string | undefined;
 }
 
 /** What the operations watch, once it exists: the state machine, and the functions the dashboard shows. */
 export interface WatchedProps {
   stateMachine: sfn.IStateMachine;
+  /** The enabled streams: each gets its own alarms and its row on the dashboard. */
+  streams: readonly StreamName[];
   /** Lag above this (seconds) for three periods in a row alarms. */
   watermarkLagAlarmSeconds: number;
   /** Whether the schedule runs: without it no commit is expected, so a missing lag metric is not an alarm. */
@@ -49,16 +53,14 @@ export interface WatchedProps {
  */
 export class SyncOperations extends Construct {
   readonly topic: sns.Topic;
-  private readonly stream: string;
 
   constructor(scope: Construct, id: string, props: SyncOperationsProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.stream = props.stream;
 
     // A customer managed key: EventBridge and CloudWatch alarms cannot publish to a topic under the AWS managed key.
     const topicKey = new kms.Key(this, 'TopicKey', {
-      description: `order-sync ${props.stream} notifications`,
+      description: 'order-sync notifications',
       enableKeyRotation: true,
     });
     for (const service of ['events.amazonaws.com', 'cloudwatch.amazonaws.com']) {
@@ -72,7 +74,7 @@ export class SyncOperations extends Construct {
       );
     }
     this.topic = new sns.Topic(this, 'Notifications', {
-      displayName: `order-sync ${props.stream}`,
+      displayName: 'order-sync',
       masterKey: topicKey,
       enforceSSL: true,
     });
@@ -87,7 +89,7 @@ export class SyncOperations extends Construct {
     const detail = (field: string) => events.EventField.fromPath(`$.detail.${field}`);
     const consoleLink = `https://${stack.region}.console.aws.amazon.com/states/home?region=${stack.region}#/v2/executions/details/${detail('executionArn')}`;
     new events.Rule(this, 'ExecutionEndedBadly', {
-      description: `order-sync ${this.stream}: an execution failed, timed out or was aborted`,
+      description: 'order-sync: an execution failed, timed out or was aborted',
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
@@ -98,11 +100,11 @@ export class SyncOperations extends Construct {
           message: events.RuleTargetInput.fromMultilineText(
             [
               `order-sync: execution ${detail('name')} ended ${detail('status')}.`,
-              `(The execution name says mode, trigger, time and part.)`,
+              `(The execution name says stream, mode, trigger, time and part.)`,
               `Error: ${detail('error')}`,
               `Cause: ${detail('cause')}`,
               `Execution: ${consoleLink}`,
-              `A full resync that failed on a transient error (SourceUnavailableError, SourceThrottledError, StoreWriteError) is resumed by the next scheduled run, at most ${watched.fullResyncAutoResumes} times in a row; after that, and after any other error, it stays parked while incremental runs go on: fix the cause and POST /api/sync/orders/full?resume=true. GET /api/sync/status shows the error, and resumable.resumes says "next-tick" or "by-hand".`,
+              `A full resync that failed on a transient error (SourceUnavailableError, SourceThrottledError, StoreWriteError) is resumed by the next scheduled run, at most ${watched.fullResyncAutoResumes} times in a row; after that, and after any other error, it stays parked while incremental runs go on: fix the cause and POST /api/sync/<stream>/full?resume=true (the stream the execution name starts with). GET /api/sync/status shows the error in that stream's section, and its resumable.resumes says "next-tick" or "by-hand".`,
             ].join('\n'),
           ),
         }),
@@ -111,7 +113,9 @@ export class SyncOperations extends Construct {
 
     const alarmAction = new cloudwatchActions.SnsAction(this.topic);
     const failedExecutionsAlarm = new cloudwatch.Alarm(this, 'FailedExecutions', {
-      alarmDescription: `order-sync ${this.stream}: a sync execution failed in the last 5 minutes (see the notification for its error)`,
+      alarmDescription:
+        'order-sync: a sync execution of any stream failed in the last 5 minutes (see the notification for its error; ' +
+        "the execution name starts with its stream, whose own FailedRuns alarm fires when the run's failure was recorded)",
       metric: watched.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -120,92 +124,64 @@ export class SyncOperations extends Construct {
     });
     failedExecutionsAlarm.addAlarmAction(alarmAction);
 
-    const lag = syncMetric(SYNC_METRICS.watermarkLag, cloudwatch.Stats.MAXIMUM);
-    const watermarkLagAlarm = new cloudwatch.Alarm(this, 'WatermarkLag', {
-      alarmDescription:
-        `order-sync ${this.stream}: the copy is more than ${watched.watermarkLagAlarmSeconds} s behind the shop ` +
-        '(about three missed schedule periods), or no run has committed for 15 minutes',
-      metric: lag,
-      threshold: watched.watermarkLagAlarmSeconds,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      // No commit at all is the worst lag: with the schedule on, silence alarms too.
-      treatMissingData: watched.scheduleEnabled ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    watermarkLagAlarm.addAlarmAction(alarmAction);
-
-    // A CloudWatch alarm's message carries no data, so the ids come another way: the commit after an order is first
-    // quarantined names it, and the state machine publishes that to this topic (NotifyQuarantined). The alarm says
-    // where else they are: the status lists them, and each page's metric flush carries them (EMF `quarantinedIds`).
-    const quarantined = syncMetric(SYNC_METRICS.ordersQuarantined, cloudwatch.Stats.SUM);
-    const quarantinedOrdersAlarm = new cloudwatch.Alarm(this, 'QuarantinedOrders', {
-      alarmDescription:
-        `order-sync ${this.stream}: orders were quarantined in the last 5 minutes (they broke the source contract, or are too big to store; the rest of the stream goes on). ` +
-        'The first commit after an order is quarantined sends its id, field and error to this topic in its own message. ' +
-        'All of them: GET /api/sync/status (orders.quarantined) or npm run status; in Logs Insights: ' +
-        `filter quarantinedIds like /./ | fields runId, page, quarantinedIds (log group of the sync-page function). ` +
-        'Fix the orders at the source: the next run that meets them valid stores them and empties the quarantine.',
-      metric: quarantined,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    quarantinedOrdersAlarm.addAlarmAction(alarmAction);
-
-    // The tick that parks a resync whose automatic resumes are spent is an incremental run that succeeds: no failed
-    // execution says so, begin's metric does.
-    const autoResumesSpentAlarm = new cloudwatch.Alarm(this, 'FullResyncAutoResumesSpent', {
-      alarmDescription:
-        `order-sync ${this.stream}: a full resync that kept failing on a transient error was resumed ${watched.fullResyncAutoResumes} times by the schedule and is now parked; ` +
-        'incremental runs go on, but the resync waits for a hand. GET /api/sync/status (orders.resumable) or npm run status shows its error and page. ' +
-        'Fix the cause, then resume it: npm run sync -- --resume, or POST /api/sync/orders/full?resume=true.',
-      metric: syncMetric(SYNC_METRICS.fullResyncAutoResumesSpent, cloudwatch.Stats.SUM),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    autoResumesSpentAlarm.addAlarmAction(alarmAction);
+    for (const stream of watched.streams) this.watchStream(stream, watched, alarmAction);
 
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${stack.stackName}-${this.stream}`,
+      dashboardName: stack.stackName,
       defaultInterval: Duration.hours(24),
     });
     const executions = (label: string, metric: cloudwatch.Metric) =>
       metric.with({ label, statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
+    const perStream = (name: string, statistic: string) =>
+      watched.streams.map((stream) => syncMetric(stream, name, statistic).with({ label: stream }));
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Runs and their outcome (executions)',
+        title: 'Runs and their outcome (executions, all streams)',
         left: [
           executions('succeeded', watched.stateMachine.metricSucceeded()),
           executions('failed', watched.stateMachine.metricFailed()),
           executions('timed out', watched.stateMachine.metricTimedOut()),
           executions('aborted', watched.stateMachine.metricAborted()),
         ],
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Orders synced',
-        left: [SYNC_METRICS.ordersInserted, SYNC_METRICS.ordersUpdated, SYNC_METRICS.ordersUnchanged, SYNC_METRICS.ordersStale].map(
-          (name) => syncMetric(name, cloudwatch.Stats.SUM),
+        right: perStream(SYNC_METRICS.runsFailed, cloudwatch.Stats.SUM).map((metric) =>
+          metric.with({ label: `${metric.label} runs failed` }),
         ),
-        right: [syncMetric(SYNC_METRICS.pages, cloudwatch.Stats.SUM), quarantined],
         width: 12,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Watermark lag (s)',
-        left: [lag],
+        title: 'Watermark lag (s), per stream',
+        left: perStream(SYNC_METRICS.watermarkLag, cloudwatch.Stats.MAXIMUM),
         leftAnnotations: [{ value: watched.watermarkLagAlarmSeconds, label: 'alarm' }],
-        width: 8,
+        width: 12,
       }),
+    );
+    // A row per stream: what its pages did.
+    dashboard.addWidgets(
+      ...watched.streams.map(
+        (stream) =>
+          new cloudwatch.GraphWidget({
+            title: `${streamTitle(stream)} synced`,
+            left: [SYNC_METRICS.recordsInserted, SYNC_METRICS.recordsUpdated, SYNC_METRICS.recordsUnchanged, SYNC_METRICS.recordsStale].map(
+              (name) => syncMetric(stream, name, cloudwatch.Stats.SUM),
+            ),
+            right: [
+              syncMetric(stream, SYNC_METRICS.pages, cloudwatch.Stats.SUM),
+              syncMetric(stream, SYNC_METRICS.recordsQuarantined, cloudwatch.Stats.SUM),
+            ],
+            width: Math.floor(24 / watched.streams.length),
+          }),
+      ),
+    );
+    dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Source throttles and retries',
-        left: [
-          syncMetric(SYNC_METRICS.sourceThrottles, cloudwatch.Stats.SUM),
-          syncMetric(SYNC_METRICS.sourceRetries, cloudwatch.Stats.SUM),
-        ],
-        width: 8,
+        title: 'Source throttles and retries, per stream (one budget for all)',
+        left: perStream(SYNC_METRICS.sourceThrottles, cloudwatch.Stats.SUM).map((metric) =>
+          metric.with({ label: `${metric.label} throttles` }),
+        ),
+        right: perStream(SYNC_METRICS.sourceRetries, cloudwatch.Stats.SUM).map((metric) =>
+          metric.with({ label: `${metric.label} retries` }),
+        ),
+        width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Step duration p95 (ms) and errors',
@@ -213,17 +189,80 @@ export class SyncOperations extends Construct {
         right: Object.entries(watched.steps).map(([name, fn]) =>
           fn.metricErrors({ statistic: cloudwatch.Stats.SUM, label: `${name} errors` }),
         ),
-        width: 8,
+        width: 12,
       }),
     );
   }
+
+  /** One stream's alarms, on its own metrics (the `stream` dimension): a stream in trouble names itself. */
+  private watchStream(stream: StreamName, watched: WatchedProps, alarmAction: cloudwatch.IAlarmAction): void {
+    const title = streamTitle(stream);
+    const alarm = (id: string, props: cloudwatch.AlarmProps) =>
+      new cloudwatch.Alarm(this, `${title}${id}`, props).addAlarmAction(alarmAction);
+
+    // record-failure counts the run it records: the execution alarm above fires too, for whatever stream.
+    alarm('FailedRuns', {
+      alarmDescription:
+        `order-sync ${stream}: a ${stream} run failed in the last 5 minutes (the execution's notification has its error). ` +
+        `GET /api/sync/status (${stream}.lastRun) or npm run status shows it; the other streams go on.`,
+      metric: syncMetric(stream, SYNC_METRICS.runsFailed, cloudwatch.Stats.SUM),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    alarm('WatermarkLag', {
+      alarmDescription:
+        `order-sync ${stream}: the ${stream} copy is more than ${watched.watermarkLagAlarmSeconds} s behind the shop ` +
+        `(about three missed schedule periods), or no ${stream} run has committed for 15 minutes`,
+      metric: syncMetric(stream, SYNC_METRICS.watermarkLag, cloudwatch.Stats.MAXIMUM),
+      threshold: watched.watermarkLagAlarmSeconds,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      // No commit at all is the worst lag: with the schedule on, silence alarms too.
+      treatMissingData: watched.scheduleEnabled ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // A CloudWatch alarm's message carries no data, so the ids come another way: the commit after a record is first
+    // quarantined names it, and the state machine publishes that to this topic (NotifyQuarantined). The alarm says
+    // where else they are: the status lists them, and each page's metric flush carries them (EMF `quarantinedIds`).
+    alarm('Quarantined', {
+      alarmDescription:
+        `order-sync ${stream}: ${stream} were quarantined in the last 5 minutes (they broke the source contract, or are too big to store; the rest of the stream goes on). ` +
+        'The first commit after a record is quarantined sends its id, field and error to this topic in its own message. ' +
+        `All of them: GET /api/sync/status (${stream}.quarantined) or npm run status; in Logs Insights: ` +
+        `filter stream = '${stream}' and quarantinedIds like /./ | fields runId, page, quarantinedIds (log group of the sync-page function). ` +
+        'Fix the records at the source: the next run that meets them valid stores them and empties the quarantine.',
+      metric: syncMetric(stream, SYNC_METRICS.recordsQuarantined, cloudwatch.Stats.SUM),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // The tick that parks a resync whose automatic resumes are spent is an incremental run that succeeds: no failed
+    // execution says so, begin's metric does.
+    alarm('FullResyncAutoResumesSpent', {
+      alarmDescription:
+        `order-sync ${stream}: a ${stream} full resync that kept failing on a transient error was resumed ${watched.fullResyncAutoResumes} times by the schedule and is now parked; ` +
+        `incremental runs go on, but the resync waits for a hand. GET /api/sync/status (${stream}.resumable) or npm run status shows its error and page. ` +
+        `Fix the cause, then resume it: npm run sync -- --stream ${stream} --resume, or POST /api/sync/${stream}/full?resume=true.`,
+      metric: syncMetric(stream, SYNC_METRICS.fullResyncAutoResumesSpent, cloudwatch.Stats.SUM),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
 }
 
-function syncMetric(metricName: string, statistic: string): cloudwatch.Metric {
+/** One stream's metric: exactly the dimension set the functions emit (functions/metrics.ts). */
+function syncMetric(stream: StreamName, metricName: string, statistic: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: SYNC_METRICS.namespace,
     metricName,
-    dimensionsMap: { service: SYNC_METRICS.service },
+    dimensionsMap: { service: SYNC_METRICS.service, [SYNC_METRICS.streamDimension]: stream },
     statistic,
     period: Duration.minutes(5),
   });

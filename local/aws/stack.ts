@@ -4,7 +4,9 @@
 // passed as an endpoint. It writes no global environment. Tests, `npm start` and the bench all use it.
 import { createDynamoClient } from '../../functions/adapters/dynamodb/client';
 import { startDynaliteServer } from './dynalite-server';
-import { ensureTables, type TableNames } from '../../functions/adapters/dynamodb/tables';
+import { copyTableName, ensureTables, LOCAL_TABLE_NAMES, type TableNames } from '../../functions/adapters/dynamodb/tables';
+import { STREAM_NAMES } from '../../functions/core/stream';
+import { copyTableVariable } from '../../functions/streams';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -150,12 +152,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const code = options.code ?? { kind: 'source' };
     const template = code.kind === 'assembly' ? assemblyTemplate(code.dir) : (options.template ?? localTemplate());
-    const tables = options.tables ?? {
-      ordersTable: 'orders',
-      syncStateTable: 'sync-state',
-      quarantineTable: 'quarantine',
-      dailySalesTable: 'daily-sales',
-    };
+    const tables = options.tables ?? LOCAL_TABLE_NAMES;
     const resources = templateResources(template, tables);
     const iam = new LocalIam(template, resources);
 
@@ -185,7 +182,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { definition, stateMachineArn } = localDefinition;
     const operatorEnvironment: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
-      ORDERS_TABLE: tables.ordersTable,
+      ...Object.fromEntries(STREAM_NAMES.map((stream) => [copyTableVariable(stream), copyTableName(tables, stream)])),
       SYNC_STATE_TABLE: tables.syncStateTable,
       QUARANTINE_TABLE: tables.quarantineTable,
       ...(tables.dailySalesTable ? { DAILY_SALES_TABLE: tables.dailySalesTable } : {}),

@@ -28,6 +28,8 @@ const PAGES_PER_EXECUTION = 5;
 const CHANGED = 100;
 const STORE_ONLY_TABLES = {
   ordersTable: 'bench-store-only-orders',
+  productsTable: 'bench-store-only-products',
+  customersTable: 'bench-store-only-customers',
   syncStateTable: 'bench-store-only-sync',
   quarantineTable: 'bench-store-only-quarantine',
 };

@@ -81,7 +81,7 @@ describe('operations: a full resync fails in its second execution, then resumes'
     expect(text).toContain(
       `Execution: https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${failed.executionArn}`,
     );
-    expect(text).toContain('POST /api/sync/orders/full?resume=true');
+    expect(text).toContain('POST /api/sync/<stream>/full?resume=true (the stream the execution name starts with)');
     // Never the raw event: no execution input or run state in the message.
     expect(text).not.toContain('"continueRun"');
     expect(text).not.toContain('"cursor"');
@@ -95,14 +95,14 @@ describe('operations: a full resync fails in its second execution, then resumes'
 
     expect(stored.size).toBe(FAILING_PAGE * PAGE_SIZE);
     expect(pages).toHaveLength(FAILING_PAGE);
-    expect(sum(pages, SYNC_METRICS.ordersInserted)).toBe(stored.size);
-    expect(sum(pages, SYNC_METRICS.ordersInserted)).toBe(state.orderCount);
+    expect(sum(pages, SYNC_METRICS.recordsInserted)).toBe(stored.size);
+    expect(sum(pages, SYNC_METRICS.recordsInserted)).toBe(state.orderCount);
     expect(sum(pages, SYNC_METRICS.pages)).toBe(run.pages);
-    expect(sum(pages, SYNC_METRICS.ordersFetched)).toBe(run.counts.fetched);
+    expect(sum(pages, SYNC_METRICS.recordsFetched)).toBe(run.counts.fetched);
     for (const [name, count] of [
-      [SYNC_METRICS.ordersUpdated, run.counts.updated],
-      [SYNC_METRICS.ordersUnchanged, run.counts.unchanged],
-      [SYNC_METRICS.ordersStale, run.counts.stale],
+      [SYNC_METRICS.recordsUpdated, run.counts.updated],
+      [SYNC_METRICS.recordsUnchanged, run.counts.unchanged],
+      [SYNC_METRICS.recordsStale, run.counts.stale],
     ] as const) {
       expect(sum(pages, name)).toBe(count);
     }
@@ -112,9 +112,9 @@ describe('operations: a full resync fails in its second execution, then resumes'
     // The alarms and dashboard read exactly this namespace and dimension set.
     for (const emf of pages) {
       expect(emf._aws.CloudWatchMetrics).toEqual([
-        expect.objectContaining({ Namespace: SYNC_METRICS.namespace, Dimensions: [['service']] }),
+        expect.objectContaining({ Namespace: SYNC_METRICS.namespace, Dimensions: [['service', 'stream']] }),
       ]);
-      expect(emf.service).toBe(SYNC_METRICS.service);
+      expect(emf).toMatchObject({ service: SYNC_METRICS.service, stream: 'orders' });
     }
 
     const ended = runReports.filter((report) => report.runId === run.runId);
@@ -124,7 +124,7 @@ describe('operations: a full resync fails in its second execution, then resumes'
       mode: 'full',
       error: 'InvalidPageError',
       executionName: notifications[0]!.execution.name,
-      pageTotals: { [SYNC_METRICS.ordersInserted]: stored.size, [SYNC_METRICS.pages]: FAILING_PAGE },
+      pageTotals: { [SYNC_METRICS.recordsInserted]: stored.size, [SYNC_METRICS.pages]: FAILING_PAGE },
     });
     expect(ended[0]!.runValues[SYNC_METRICS.runDuration]).toBeGreaterThanOrEqual(0);
     // The watermark did not move: no lag is reported for a failed run.
@@ -141,7 +141,7 @@ describe('operations: a full resync fails in its second execution, then resumes'
     expect(notifications).toHaveLength(1);
     const state = await syncState(stack);
     expect((await storedVersions(stack)).size).toBe(ORDERS);
-    expect(sum(pageFlushes(failedRunId), SYNC_METRICS.ordersInserted)).toBe(ORDERS);
+    expect(sum(pageFlushes(failedRunId), SYNC_METRICS.recordsInserted)).toBe(ORDERS);
     expect(sum(pageFlushes(failedRunId), SYNC_METRICS.pages)).toBe(ORDERS / PAGE_SIZE);
 
     const committed = lastOf(runReports);

@@ -1,8 +1,17 @@
 // Each function's role, evaluated by a real policy evaluator over the synthesized template, against what its handler
 // uses (functions/handler-needs.ts): every action a need asks is allowed on the very resource its variable names,
 // every other table, secret and machine action denied. A role one grant short of its handler fails here, not in AWS.
-import { QUARANTINE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
-import { HANDLER_NEEDS, TABLE_ACCESS, type HandlerName, type SettingVariable, type TableVariable } from '../../functions/handler-needs';
+import { LOCAL_TABLE_NAMES, QUARANTINE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
+import {
+  HANDLER_NEEDS,
+  TABLE_ACCESS,
+  type HandlerName,
+  type HandlerNeeds,
+  type SettingVariable,
+  type TableAccess,
+  type TableVariable,
+} from '../../functions/handler-needs';
+import type { CopyTableVariable } from '../../functions/streams';
 import { HANDLER_METADATA_KEY } from '../../infra/handler-entry';
 import { synthTemplate, type CloudFormationTemplate } from '../../infra/synth';
 import { LocalIam } from '../../local/aws/iam/local-iam';
@@ -23,28 +32,37 @@ const SETTINGS: SettingVariable[] = [
   'SHOP_TIME_ZONE',
 ];
 const STATES_ACTIONS = ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution', 'states:StopExecution'];
-const TABLES = {
-  ORDERS_TABLE: 'orders',
-  SYNC_STATE_TABLE: 'sync-state',
-  QUARANTINE_TABLE: 'quarantine',
-  DAILY_SALES_TABLE: 'daily-sales',
-} as const;
-/** Where a call can go on each table: the table itself, and its indexes (none for orders and sync state). */
+const TABLES: Record<TableVariable, string> = {
+  ORDERS_TABLE: LOCAL_TABLE_NAMES.ordersTable,
+  PRODUCTS_TABLE: LOCAL_TABLE_NAMES.productsTable,
+  CUSTOMERS_TABLE: LOCAL_TABLE_NAMES.customersTable,
+  SYNC_STATE_TABLE: LOCAL_TABLE_NAMES.syncStateTable,
+  QUARANTINE_TABLE: LOCAL_TABLE_NAMES.quarantineTable,
+  DAILY_SALES_TABLE: LOCAL_TABLE_NAMES.dailySalesTable!,
+};
+const COPY_TABLES: readonly TableVariable[] = ['ORDERS_TABLE', 'PRODUCTS_TABLE', 'CUSTOMERS_TABLE'] satisfies CopyTableVariable[];
+/** Where a call can go on each table: the table itself, and its indexes (only the quarantine has one). */
 const INDEXES: Record<TableVariable, string[]> = {
   ORDERS_TABLE: [],
+  PRODUCTS_TABLE: [],
+  CUSTOMERS_TABLE: [],
   SYNC_STATE_TABLE: [],
   QUARANTINE_TABLE: [QUARANTINE_TABLE_KEY.newestIndex.name],
   DAILY_SALES_TABLE: [],
 };
 
+/** What the handler does on the table `variable` names, when that table is in the stack (a copy table: its stream is enabled). */
+function accessOf(needs: HandlerNeeds, variable: TableVariable, inStack: boolean): TableAccess | undefined {
+  if (!inStack) return undefined;
+  return COPY_TABLES.includes(variable) ? needs.copyTables : needs.tables[variable as keyof HandlerNeeds['tables']];
+}
+
 /** Where each function's role and its handler's needs disagree, one line each (empty: they agree). */
 async function gapsOf(template: CloudFormationTemplate): Promise<string[]> {
-  const resources = templateResources(template, {
-    ordersTable: TABLES.ORDERS_TABLE,
-    syncStateTable: TABLES.SYNC_STATE_TABLE,
-    quarantineTable: TABLES.QUARANTINE_TABLE,
-    dailySalesTable: TABLES.DAILY_SALES_TABLE,
-  });
+  const resources = templateResources(template, LOCAL_TABLE_NAMES);
+  const tablesInStack = new Set(
+    Object.keys(resourcesOfType(template, 'AWS::DynamoDB::Table')).map((logicalId) => resources.resolve({ Ref: logicalId })),
+  );
   const iam = new LocalIam(template, resources);
   const gaps: string[] = [];
   const decide = async (
@@ -73,7 +91,8 @@ async function gapsOf(template: CloudFormationTemplate): Promise<string[]> {
     const principal = { roleId: roleIdOfFunction(template, functionId), session: functionId };
     const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
     for (const variable of Object.keys(TABLES) as TableVariable[]) {
-      const access = needs.tables[variable];
+      // A stream not enabled has no table: every call on the name it would have is denied, and no function names it.
+      const access = accessOf(needs, variable, tablesInStack.has(TABLES[variable]));
       if (access === undefined && variable in variables) gaps.push(`${handler}: has ${variable} but does not use that table`);
       if (access !== undefined && !(variable in variables)) gaps.push(`${handler}: uses ${variable} but the function has no such variable`);
       const tableArn = `arn:aws:dynamodb:us-east-1:123456789012:table/${variable in variables ? resources.resolve(variables[variable]) : TABLES[variable]}`;
@@ -131,8 +150,55 @@ describe("each function's role against what its handler uses", () => {
         Action: [statement.Action].flat().filter((action) => action !== 'dynamodb:BatchGetItem'),
       })).filter((statement: { Action: string[] }) => statement.Action.length > 0);
     }
-    expect(await gapsOf(short)).toEqual([
-      'begin: dynamodb:BatchGetItem on arn:aws:dynamodb:us-east-1:123456789012:table/orders is denied, its handler needs it',
+    expect(await gapsOf(short)).toEqual(
+      ['orders', 'products', 'customers'].map(
+        (table) => `begin: dynamodb:BatchGetItem on arn:aws:dynamodb:us-east-1:123456789012:table/${table} is denied, its handler needs it`,
+      ),
+    );
+  });
+
+  it("finds a page step that cannot write one stream's copy: sync-page's grant on the products table taken away", async () => {
+    const short = structuredClone(template);
+    const syncPageRole = roleIdOfFunction(
+      short,
+      Object.keys(short.Resources).find((id) => short.Resources[id].Metadata?.[HANDLER_METADATA_KEY] === 'sync-page')!,
+    );
+    const productsTableId = Object.keys(resourcesOfType(short, 'AWS::DynamoDB::Table')).find((id) => id.startsWith('ProductsTable'))!;
+    for (const policy of Object.values(resourcesOfType(short, 'AWS::IAM::Policy'))) {
+      if (!JSON.stringify(policy.Properties.Roles).includes(syncPageRole)) continue;
+      const document = policy.Properties.PolicyDocument;
+      // CDK folds the three copy tables into one statement: take only the products table out of its resources.
+      document.Statement = document.Statement.map((statement: { Resource: unknown }) => ({
+        ...statement,
+        Resource: [statement.Resource].flat().filter((resource) => !JSON.stringify(resource).includes(productsTableId)),
+      })).filter((statement: { Resource: unknown[] }) => statement.Resource.length > 0);
+    }
+    expect(await gapsOf(short)).toEqual(
+      DYNAMODB_ACTIONS.filter((action) => TABLE_ACCESS.conditionalPut.actions.includes(action)).map(
+        (action) => `sync-page: ${action} on arn:aws:dynamodb:us-east-1:123456789012:table/products is denied, its handler needs it`,
+      ),
+    );
+  });
+});
+
+describe('the copy tables of the enabled streams only', () => {
+  it('builds no table, variable or grant for a stream the context leaves out', async () => {
+    const twoStreams = synthTemplate({ streams: 'orders,customers' });
+    const tableIds = Object.keys(resourcesOfType(twoStreams, 'AWS::DynamoDB::Table'));
+    expect(tableIds.filter((id) => /^(Orders|Products|Customers)Table/.test(id)).sort()).toEqual([
+      expect.stringMatching(/^CustomersTable/),
+      expect.stringMatching(/^OrdersTable/),
     ]);
+    expect(Object.keys(twoStreams.Outputs ?? {}).filter((name) => name.endsWith('TableName'))).toEqual(
+      expect.not.arrayContaining(['ProductsTableName']),
+    );
+    // Every role still matches its handler's needs, on the two tables there are (the products name: denied to all).
+    expect(await gapsOf(twoStreams)).toEqual([]);
+  });
+
+  it('stops the synth on a stream name it does not know, naming the context key', () => {
+    expect(() => synthTemplate({ streams: 'orders,refunds' })).toThrow(
+      'context streams must be a comma-separated list of orders, products, customers (at least one, each once), got "orders,refunds"',
+    );
   });
 });

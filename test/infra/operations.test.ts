@@ -65,7 +65,19 @@ describe('notifications', () => {
 });
 
 describe('alarms', () => {
-  it('alarms into the topic on any failed execution', () => {
+  const streamDimensions = (stream: string) => [
+    { Name: 'service', Value: SYNC_METRICS.service },
+    { Name: 'stream', Value: stream },
+  ];
+  /** The alarms on one metric, by the stream their dimension names. */
+  const alarmsOn = (metricName: string, of: CloudFormationTemplate = json) =>
+    new Map(
+      Object.values(resourcesOfType(of, 'AWS::CloudWatch::Alarm'))
+        .filter((alarm) => alarm.Properties.MetricName === metricName)
+        .map((alarm) => [alarm.Properties.Dimensions.find((d: { Name: string }) => d.Name === 'stream')?.Value, alarm.Properties]),
+    );
+
+  it('alarms into the topic on any failed execution, whatever its stream', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/States',
       MetricName: 'ExecutionsFailed',
@@ -76,78 +88,100 @@ describe('alarms', () => {
     });
   });
 
-  it('alarms when the watermark lags three schedule periods behind, or nothing commits at all', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: SYNC_METRICS.namespace,
-      MetricName: SYNC_METRICS.watermarkLag,
-      Dimensions: [{ Name: 'service', Value: SYNC_METRICS.service }],
-      Threshold: 3 * 300 + 300,
-      EvaluationPeriods: 3,
-      TreatMissingData: 'breaching',
-      AlarmActions: [{ Ref: topicId }],
-    });
-    const hourly = Template.fromJSON(synthTemplate({ scheduleRate: 'rate(1 hour)', scheduleEnabled: false }));
-    hourly.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: SYNC_METRICS.watermarkLag,
-      Threshold: 3 * 3600 + 300,
-      TreatMissingData: 'notBreaching',
-    });
+  it("alarms per stream, on that stream's metrics only: failed runs, watermark lag, quarantined records, auto-resumes spent", () => {
+    for (const metricName of [
+      SYNC_METRICS.runsFailed,
+      SYNC_METRICS.watermarkLag,
+      SYNC_METRICS.recordsQuarantined,
+      SYNC_METRICS.fullResyncAutoResumesSpent,
+    ]) {
+      const alarms = alarmsOn(metricName);
+      expect([...alarms.keys()].sort()).toEqual(['customers', 'orders', 'products']);
+      for (const [stream, alarm] of alarms) {
+        // Exactly the dimension set the functions emit (test/unit/metrics.test.ts): any other set matches no data.
+        expect(alarm).toMatchObject({
+          Namespace: SYNC_METRICS.namespace,
+          Dimensions: streamDimensions(stream),
+          AlarmActions: [{ Ref: topicId }],
+        });
+        expect(alarm.AlarmDescription).toMatch(new RegExp(`^order-sync ${stream}: `));
+      }
+    }
   });
 
-  it('alarms into the topic when any order is quarantined, saying where its id, field and error are', () => {
-    const description = new Capture();
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: SYNC_METRICS.namespace,
-      MetricName: SYNC_METRICS.ordersQuarantined,
-      Dimensions: [{ Name: 'service', Value: SYNC_METRICS.service }],
-      Statistic: 'Sum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: topicId }],
-      AlarmDescription: description,
-    });
-    expect(description.asString()).toContain('GET /api/sync/status (orders.quarantined)');
-    // The ids themselves come in the state machine's own message (test/infra/state-machine.test.ts).
-    expect(description.asString()).toContain('sends its id, field and error to this topic');
-    expect(description.asString()).toContain('quarantinedIds');
+  it("alarms on a stream's failed runs: any in 5 minutes", () => {
+    for (const alarm of alarmsOn(SYNC_METRICS.runsFailed).values()) {
+      expect(alarm).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(alarm).toMatchObject({ TreatMissingData: 'notBreaching' });
+    }
+    expect(alarmsOn(SYNC_METRICS.runsFailed).get('customers')!.AlarmDescription).toContain('GET /api/sync/status (customers.lastRun)');
   });
 
-  it('alarms into the topic when a full resync is parked with its automatic resumes spent, saying how to resume it', () => {
-    const description = new Capture();
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: SYNC_METRICS.namespace,
-      MetricName: SYNC_METRICS.fullResyncAutoResumesSpent,
-      Dimensions: [{ Name: 'service', Value: SYNC_METRICS.service }],
-      Statistic: 'Sum',
-      Period: 300,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      EvaluationPeriods: 1,
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: topicId }],
-      AlarmDescription: description,
-    });
-    expect(description.asString()).toContain('resumed 3 times');
-    expect(description.asString()).toContain('npm run sync -- --resume');
-    expect(description.asString()).toContain('POST /api/sync/orders/full?resume=true');
+  it("alarms when a stream's watermark lags three schedule periods behind, or nothing of it commits at all", () => {
+    for (const alarm of alarmsOn(SYNC_METRICS.watermarkLag).values()) {
+      expect(alarm).toMatchObject({ Statistic: 'Maximum', Threshold: 3 * 300 + 300, EvaluationPeriods: 3, TreatMissingData: 'breaching' });
+    }
+    const hourly = synthTemplate({ scheduleRate: 'rate(1 hour)', scheduleEnabled: false });
+    for (const alarm of alarmsOn(SYNC_METRICS.watermarkLag, hourly).values()) {
+      expect(alarm).toMatchObject({ Threshold: 3 * 3600 + 300, TreatMissingData: 'notBreaching' });
+    }
+  });
+
+  it("alarms when any of a stream's records is quarantined, saying where its id, field and error are", () => {
+    for (const [stream, alarm] of alarmsOn(SYNC_METRICS.recordsQuarantined)) {
+      expect(alarm).toMatchObject({ Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      expect(alarm).toMatchObject({ TreatMissingData: 'notBreaching' });
+      expect(alarm.AlarmDescription).toContain(`GET /api/sync/status (${stream}.quarantined)`);
+      // The ids themselves come in the state machine's own message (test/infra/state-machine.test.ts).
+      expect(alarm.AlarmDescription).toContain('sends its id, field and error to this topic');
+      expect(alarm.AlarmDescription).toContain(`filter stream = '${stream}' and quarantinedIds like /./`);
+    }
+  });
+
+  it("alarms when a stream's full resync is parked with its automatic resumes spent, saying how to resume that stream's", () => {
+    for (const [stream, alarm] of alarmsOn(SYNC_METRICS.fullResyncAutoResumesSpent)) {
+      expect(alarm).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      expect(alarm.AlarmDescription).toContain('resumed 3 times');
+      expect(alarm.AlarmDescription).toContain(`npm run sync -- --stream ${stream} --resume`);
+      expect(alarm.AlarmDescription).toContain(`POST /api/sync/${stream}/full?resume=true`);
+    }
+  });
+
+  it('builds the alarms of the enabled streams only', () => {
+    const ordersOnly = synthTemplate({ streams: 'orders' });
+    const streamAlarms = Object.values(resourcesOfType(ordersOnly, 'AWS::CloudWatch::Alarm')).filter(
+      (alarm) => alarm.Properties.Namespace === SYNC_METRICS.namespace,
+    );
+    expect(streamAlarms).toHaveLength(4);
+    for (const alarm of streamAlarms) expect(alarm.Properties.Dimensions).toEqual(streamDimensions('orders'));
   });
 });
 
 describe('dashboard', () => {
-  it('shows runs and outcomes, orders synced, watermark lag, source throttles, step durations', () => {
+  it("shows runs and outcomes, each stream's records synced, watermark lag and throttles per stream, step durations", () => {
     const body = Object.values(resourcesOfType(json, 'AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody;
     const text = JSON.stringify(body);
-    for (const title of ['Runs and their outcome', 'Orders synced', 'Watermark lag', 'Source throttles', 'Step duration'])
+    for (const title of [
+      'Runs and their outcome',
+      'Orders synced',
+      'Products synced',
+      'Customers synced',
+      'Watermark lag',
+      'Source throttles',
+      'Step duration',
+    ])
       expect(text).toContain(title);
     for (const metric of [
       'ExecutionsFailed',
-      SYNC_METRICS.ordersInserted,
+      SYNC_METRICS.recordsInserted,
       SYNC_METRICS.watermarkLag,
       SYNC_METRICS.sourceThrottles,
       'Duration',
     ])
       expect(text).toContain(metric);
+    // Every stream metric on it is one stream's: [namespace, name, "service", "order-sync", "stream", <stream>].
+    for (const stream of ['orders', 'products', 'customers'])
+      expect(text).toContain(`\\"${SYNC_METRICS.watermarkLag}\\",\\"service\\",\\"order-sync\\",\\"stream\\",\\"${stream}\\"`);
   });
 });
 

@@ -25,7 +25,12 @@ const THIS_MACHINES_EXECUTIONS = JSON.stringify({
 
 let json: CloudFormationTemplate;
 let template: Template;
-let ids: Record<'ordersTable' | 'syncStateTable' | 'quarantineTable' | 'dailySalesTable' | 'secret' | 'stateMachine', string>;
+let ids: Record<
+  'ordersTable' | 'productsTable' | 'customersTable' | 'syncStateTable' | 'quarantineTable' | 'dailySalesTable' | 'secret' | 'stateMachine',
+  string
+>;
+/** The three streams' copy tables' ARNs, as a role's statement names them (sorted). */
+let copyTableArns: string[];
 let fnIds: Record<FunctionKey, string>;
 
 beforeAll(() => {
@@ -33,12 +38,15 @@ beforeAll(() => {
   template = Template.fromJSON(json);
   ids = {
     ordersTable: logicalId(json, 'AWS::DynamoDB::Table', 'OrdersTable'),
+    productsTable: logicalId(json, 'AWS::DynamoDB::Table', 'ProductsTable'),
+    customersTable: logicalId(json, 'AWS::DynamoDB::Table', 'CustomersTable'),
     syncStateTable: logicalId(json, 'AWS::DynamoDB::Table', 'SyncStateTable'),
     quarantineTable: logicalId(json, 'AWS::DynamoDB::Table', 'QuarantineTable'),
     dailySalesTable: logicalId(json, 'AWS::DynamoDB::Table', 'DailySales'),
     secret: logicalId(json, 'AWS::SecretsManager::Secret'),
     stateMachine: logicalId(json, 'AWS::StepFunctions::StateMachine'),
   };
+  copyTableArns = [ids.ordersTable, ids.productsTable, ids.customersTable].map(arnOf).sort();
   fnIds = Object.fromEntries(
     Object.entries(FUNCTIONS).map(([key, description]) => [key, functionIdByDescription(json, description)]),
   ) as Record<FunctionKey, string>;
@@ -106,6 +114,23 @@ describe('stateful parts', () => {
     expect(json.Outputs.DailySalesTableName.Value).toEqual({ Ref: ids.dailySalesTable });
   });
 
+  it('gives each stream a copy table alike the orders table (which keeps its logical id), each named in an output', () => {
+    // The orders table's id is what CloudFormation knows it by: a new id would be a new, empty table.
+    expect(ids.ordersTable).toBe('OrdersTable315BB997');
+    const orders = json.Resources[ids.ordersTable];
+    expect(orders.Properties.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    for (const [stream, id] of [
+      ['Products', ids.productsTable],
+      ['Customers', ids.customersTable],
+    ] as const) {
+      const table = json.Resources[id];
+      // Same key, billing, point-in-time recovery, encryption (none set: DynamoDB's default key) and removal policy.
+      expect({ ...table, Metadata: undefined }).toEqual({ ...orders, Metadata: undefined });
+      expect(json.Outputs[`${stream}TableName`].Value).toEqual({ Ref: id });
+    }
+    expect(json.Outputs.OrdersTableName.Value).toEqual({ Ref: ids.ordersTable });
+  });
+
   it('creates the token secret with a generated placeholder, never a literal value', () => {
     const secret = json.Resources[ids.secret].Properties;
     expect(secret.SecretString).toBeUndefined();
@@ -155,6 +180,7 @@ describe('every function', () => {
     const runtime = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL', 'NODE_OPTIONS'];
     const lease = ['STREAMS', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'FULL_RESYNC_AUTO_RESUMES'];
     const source = ['SOURCE_KIND', 'ORDERS_API_URL', 'ORDERS_API_TOKEN_SECRET_ARN'];
+    const copyTables = ['ORDERS_TABLE', 'PRODUCTS_TABLE', 'CUSTOMERS_TABLE'];
     const expected: Record<FunctionKey, string[]> = {
       begin: [
         ...runtime,
@@ -162,7 +188,7 @@ describe('every function', () => {
         'MAX_PAGES_PER_EXECUTION',
         'LOOKBACK_SECONDS',
         'LOOKBACK_EVERY_SECONDS',
-        'ORDERS_TABLE',
+        ...copyTables,
         'SYNC_STATE_TABLE',
         ...source,
       ],
@@ -172,7 +198,7 @@ describe('every function', () => {
         'LEASE_SECONDS',
         'OVERLAP_SECONDS',
         'RECONCILE_AFTER_FULL_RESYNC',
-        'ORDERS_TABLE',
+        ...copyTables,
         'SYNC_STATE_TABLE',
         'QUARANTINE_TABLE',
         ...source,
@@ -200,6 +226,8 @@ describe('every function', () => {
       );
       for (const [name, value] of Object.entries(values)) if (name in variables) expect(variables[name]).toBe(value);
       if ('ORDERS_TABLE' in variables) expect(variables.ORDERS_TABLE).toEqual({ Ref: ids.ordersTable });
+      if ('PRODUCTS_TABLE' in variables) expect(variables.PRODUCTS_TABLE).toEqual({ Ref: ids.productsTable });
+      if ('CUSTOMERS_TABLE' in variables) expect(variables.CUSTOMERS_TABLE).toEqual({ Ref: ids.customersTable });
       if ('SOURCE_KIND' in variables)
         expect(variables).toMatchObject({ SOURCE_KIND: 'http', ORDERS_API_TOKEN_SECRET_ARN: { Ref: ids.secret } });
       if ('STATE_MACHINE_ARN' in variables) expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: ids.stateMachine });
@@ -234,7 +262,7 @@ describe('least privilege, function by function', () => {
   const syncStateRW = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
   const secretRead = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
 
-  it('sync page: batch read/write of orders and of the quarantine, the sync-state item, the token; nothing else', () => {
+  it("sync page: batch read/write of every stream's copy and of the quarantine, the sync-state item, the token; nothing else", () => {
     const page = grants('syncPage');
     expect([...page.keys()].sort()).toEqual(
       [
@@ -248,22 +276,22 @@ describe('least privilege, function by function', () => {
       ].sort(),
     );
     expect(page.get('dynamodb:BatchWriteItem')).toEqual([arnOf(ids.quarantineTable)]);
-    // Reconciliation's scan of the copy: the orders table only.
-    expect(page.get('dynamodb:Scan')).toEqual([arnOf(ids.ordersTable)]);
-    expect(page.get('dynamodb:BatchGetItem')?.sort()).toEqual([arnOf(ids.ordersTable), arnOf(ids.quarantineTable)].sort());
-    expect(page.get('dynamodb:PutItem')).toEqual([arnOf(ids.ordersTable)]);
+    // Reconciliation's scan of the copy: the copy tables only.
+    expect(page.get('dynamodb:Scan')?.sort()).toEqual(copyTableArns);
+    expect(page.get('dynamodb:BatchGetItem')?.sort()).toEqual([...copyTableArns, arnOf(ids.quarantineTable)].sort());
+    expect(page.get('dynamodb:PutItem')?.sort()).toEqual(copyTableArns);
     expect(page.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
     expect(page.get('secretsmanager:GetSecretValue')).toEqual([ref(ids.secret)]);
     expect(page.get('xray:PutTraceSegments')).toEqual([JSON.stringify('*')]);
   });
 
-  it('begin: the sync-state item, the token (for the count call), and only reads of stored versions on the orders table', () => {
+  it('begin: the sync-state item, the token (for the count call), and only reads of stored versions on the copy tables', () => {
     const begin = grants('begin');
     expect([...begin.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, 'dynamodb:BatchGetItem', ...secretRead].sort());
     expect(begin.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
     // Begin reads the versions of a replaced or parked run's claimed ids (begin-run.ts insertsOf...): without this
     // grant, that Begin is refused in AWS on every trigger that replaces or parks an unfinished run.
-    expect(begin.get('dynamodb:BatchGetItem')).toEqual([arnOf(ids.ordersTable)]);
+    expect(begin.get('dynamodb:BatchGetItem')?.sort()).toEqual(copyTableArns);
   });
 
   it('commit and record-failure: the sync-state item, no token; commit also queries the quarantine table (not its index)', () => {
@@ -380,6 +408,8 @@ describe('outputs', () => {
         'ApiUrl',
         'StateMachineArn',
         'OrdersTableName',
+        'ProductsTableName',
+        'CustomersTableName',
         'SyncStateTableName',
         'SourceTokenSecretName',
         'ExecutionsConsoleUrl',

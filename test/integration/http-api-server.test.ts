@@ -56,7 +56,7 @@ describe('the local HTTP API', () => {
       status_url: '/api/sync/status',
       execution: {
         name: expect.stringMatching(/^orders-full-http-\d{8}T\d{6}Z-[0-9a-f]{4}-p1$/),
-        arn: expect.stringContaining(':execution:OrderSync-sync:full-http-'),
+        arn: expect.stringContaining(':execution:OrderSync-sync:orders-full-http-'),
         console_url: expect.stringContaining('console.aws.amazon.com/states/home'),
       },
     });
@@ -155,26 +155,14 @@ describe('the local HTTP API', () => {
     ['PUT', '/api/sync/orders/full', 405, 'method_not_allowed', '/api/sync/orders/full accepts POST, not PUT'],
     ['POST', '/api/sync/status', 405, 'method_not_allowed', '/api/sync/status accepts GET, not POST'],
     ['DELETE', '/api/sync/status', 405, 'method_not_allowed', '/api/sync/status accepts GET, not DELETE'],
-    [
-      'GET',
-      '/api/sync/products',
-      404,
-      'not_found',
-      'no route GET /api/sync/products; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
-    ],
-    [
-      'POST',
-      '/api/sync/products',
-      404,
-      'not_found',
-      'no route POST /api/sync/products; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
-    ],
+    ['GET', '/api/sync/products', 405, 'method_not_allowed', '/api/sync/products accepts POST, not GET'],
+    ['POST', '/api/sync/invoices', 404, 'unknown_stream', 'no stream "invoices" here: the streams synced are orders, products, customers'],
     [
       'GET',
       '/api/nowhere',
       404,
       'not_found',
-      'no route GET /api/nowhere; routes: POST /api/sync/orders, POST /api/sync/orders/full, GET /api/sync/status',
+      'no route GET /api/nowhere; routes: POST /api/sync/{stream}, POST /api/sync/{stream}/full, GET /api/sync/status',
     ],
   ])('refuses %s %s → %i %s, saying what was wrong, starting nothing', async (method, path, status, code, message) => {
     const executionsBefore = stack.machine.list().length;
@@ -182,7 +170,8 @@ describe('the local HTTP API', () => {
     const response = await fetch(`${api.url}${path}`, { method });
 
     expect(response.status).toBe(status);
-    expect(await response.json()).toEqual({ error: { code, message } });
+    const details = code === 'unknown_stream' ? { streams: ['orders', 'products', 'customers'] } : {};
+    expect(await response.json()).toEqual({ error: { code, message, ...details } });
     if (status === 405) expect(response.headers.get('allow')).toBe(message.includes('accepts GET') ? 'GET' : 'POST');
     // Refused before anything started: no execution, no lease.
     expect(stack.machine.list()).toHaveLength(executionsBefore);

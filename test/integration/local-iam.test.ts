@@ -4,7 +4,7 @@
 // template (a grant removed or narrowed, a Deny added, Not- forms, a Condition) are each decided as AWS would.
 import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { ensureTables } from '../../functions/adapters/dynamodb/tables';
+import { ensureTables, LOCAL_TABLE_NAMES } from '../../functions/adapters/dynamodb/tables';
 import type { CloudFormationTemplate } from '../../infra/synth';
 import { startDynaliteServer, type DynaliteServer } from '../../local/aws/dynalite-server';
 import { startDynamoIamProxy, type DynamoIamProxy } from '../../local/aws/iam/dynamodb-iam-proxy';
@@ -17,7 +17,7 @@ import { definitionFromTemplate } from '../../local/aws/state-machine/definition
 import { LocalStateMachine } from '../../local/aws/state-machine/local-state-machine';
 import { functionIdByDescription, resourcesOfType, roleIdOfFunction } from '../infra/template-helpers';
 
-const TABLES = { ordersTable: 'orders', syncStateTable: 'sync-state', quarantineTable: 'quarantine' };
+const TABLES = LOCAL_TABLE_NAMES;
 const ORDERS_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
 const SYNC_STATE_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/sync-state';
 
@@ -219,7 +219,7 @@ describe('enforced at the local endpoints', () => {
     await dynalite?.stop();
   });
 
-  const put = (id: string) => new PutItemCommand({ TableName: 'orders', Item: { id: { S: id } } });
+  const put = (id: string, TableName = 'orders') => new PutItemCommand({ TableName, Item: { id: { S: id } } });
 
   it('DynamoDB: a call the role may not make is answered 400 AccessDeniedException and never reaches dynalite', async () => {
     const denied = dynamoAs(sessions.commit).send(put('o-1'));
@@ -240,8 +240,26 @@ describe('enforced at the local endpoints', () => {
     await dynamoAs(sessions.syncPage).send(put('o-2'));
     const stored = await dynamoAs(sessions.commit).send(new GetItemCommand({ TableName: 'sync-state', Key: { stream: { S: 'none' } } }));
     expect(stored.Item).toBeUndefined();
-    expect((await dynamoAs('operator').send(new ListTablesCommand({}))).TableNames).toEqual(['orders', 'quarantine', 'sync-state']);
+    expect((await dynamoAs('operator').send(new ListTablesCommand({}))).TableNames).toEqual([
+      'customers',
+      'daily-sales',
+      'orders',
+      'products',
+      'quarantine',
+      'sync-state',
+    ]);
     await expect(dynamoAs(sessions.syncPage).send(new ListTablesCommand({}))).rejects.toThrow(/dynamodb:ListTables on resource: \*/);
+  });
+
+  it("DynamoDB: every stream's copy table is the page step's to write, and no other step's", async () => {
+    for (const table of [TABLES.productsTable, TABLES.customersTable]) {
+      await dynamoAs(sessions.syncPage).send(put('p-1', table));
+      await expect(dynamoAs(sessions.begin).send(put('p-2', table))).rejects.toThrow(
+        new RegExp(`dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/${table} because`),
+      );
+      const stored = await dynamoAs('operator').send(new GetItemCommand({ TableName: table, Key: { id: { S: 'p-1' } } }));
+      expect(stored.Item).toEqual({ id: { S: 'p-1' } });
+    }
   });
 
   it('Step Functions: StartExecution is denied to a role without it, allowed to the api role', async () => {

@@ -36,11 +36,13 @@ export function useDynalite(): TestDynamo {
   return dynamo;
 }
 
-/** The tables under names no other test uses, created and ACTIVE. */
+/** Every table under names no other test uses, created and ACTIVE. */
 export async function createTestTables(endpoint: string): Promise<Required<TableNames>> {
   const suffix = randomUUID().slice(0, 8);
   const names: Required<TableNames> = {
     ordersTable: `orders-${suffix}`,
+    productsTable: `products-${suffix}`,
+    customersTable: `customers-${suffix}`,
     syncStateTable: `sync-state-${suffix}`,
     quarantineTable: `quarantine-${suffix}`,
     dailySalesTable: `daily-sales-${suffix}`,

@@ -2,13 +2,15 @@
 // sync state, and compare the copy with the fake source's ground truth.
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
-import { ORDERS_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
+import { COPY_TABLE_KEY, copyTableName, SYNC_STATE_TABLE_KEY } from '../../functions/adapters/dynamodb/tables';
+import { STREAM_NAMES, type StreamName } from '../../functions/core/stream';
 import { DynamoRecordStore } from '../../functions/adapters/dynamodb/record-store';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { StoredVersion } from '../../functions/core/ports';
 import type { SyncState } from '../../functions/core/run-types';
 import type { ExecutionInput } from '../../functions/core/run-state';
 import type { LocalStack } from '../../local/aws/stack';
+import { bindingOf } from '../../functions/streams';
 import type { E2eStack } from './e2e-stack';
 import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 
@@ -64,13 +66,13 @@ export function thousandMore(amount: unknown): string {
 }
 
 /**
- * Deletes every order, tombstone and stream state: the stack's tables as a fresh stack's, so a file's next scenario
+ * Deletes every stream's records and tombstones and every stream state: the stack's tables as a fresh stack's, so a file's next scenario
  * can start from an empty copy without starting another stack. Nothing may be running.
  */
 export async function emptyCopy(stack: LocalStack): Promise<void> {
   const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
   const tables = [
-    { name: stack.tables.ordersTable, key: ORDERS_TABLE_KEY.partitionKey },
+    ...STREAM_NAMES.map((stream) => ({ name: copyTableName(stack.tables, stream), key: COPY_TABLE_KEY.partitionKey })),
     { name: stack.tables.syncStateTable, key: SYNC_STATE_TABLE_KEY.partitionKey },
   ];
   try {
@@ -104,14 +106,34 @@ export async function emptyCopy(stack: LocalStack): Promise<void> {
   }
 }
 
-/** Every stored order's version: id → updated_at and the tag of the write that stored it. */
-export async function storedVersions(stack: LocalStack): Promise<Map<string, StoredVersion>> {
-  const { orders, close } = stores(stack);
+/** The ids of every item in the stream's copy table (live records and tombstones), sorted. */
+export async function copyTableIds(stack: LocalStack, stream: StreamName): Promise<string[]> {
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  const ids: string[] = [];
+  try {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({ TableName: copyTableName(stack.tables, stream), ProjectionExpression: 'id', ExclusiveStartKey: startKey }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.id));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  } finally {
+    client.destroy();
+  }
+  return ids.sort();
+}
+
+/** Every stored record's version of the stream (orders by default): id → updated_at and the tag of the write that stored it. */
+export async function storedVersions(stack: LocalStack, stream: StreamName = 'orders'): Promise<Map<string, StoredVersion>> {
+  const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
+  const copy = new DynamoRecordStore({ client, tableName: copyTableName(stack.tables, stream), items: bindingOf(stream).items });
   const versions = new Map<string, StoredVersion>();
   try {
-    for await (const version of orders.scanVersions()) versions.set(version.id, version);
+    for await (const version of copy.scanVersions()) versions.set(version.id, version);
   } finally {
-    close();
+    client.destroy();
   }
   return versions;
 }
@@ -119,9 +141,10 @@ export async function storedVersions(stack: LocalStack): Promise<Map<string, Sto
 /** What differs between the synced copy and the source: missing ids, stale versions, extra (live, not at the source) ids. */
 export async function copyDifferences(
   stack: E2eStack,
+  stream: StreamName = 'orders',
 ): Promise<{ missing: string[]; stale: string[]; extra: string[]; sourceCount: number }> {
-  const truth = stack.fake.truth();
-  const stored = await storedVersions(stack);
+  const truth = stack.fake.stream(stream).truth();
+  const stored = await storedVersions(stack, stream);
   // A tombstone is no order of the copy: a deleted order the copy kept live is `extra`.
   for (const [id, version] of stored) if (version.deletedAt !== null) stored.delete(id);
   const missing: string[] = [];

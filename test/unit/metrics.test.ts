@@ -1,5 +1,5 @@
-// The metrics adapter: what one page and one run put into CloudWatch (names, units, the one `service` dimension the
-// alarms match), that a step emitting nothing prints nothing, and that the handler wrapper flushes once per call.
+// The metrics adapter: what one page and one run put into CloudWatch (names, units, the `service` and `stream`
+// dimensions every stream's alarms match), that a step emitting nothing prints nothing, and that the handler wrapper flushes once per call.
 import type { Context } from 'aws-lambda';
 import { lambdaHandler } from '../../functions/handlers/lambda-handler';
 import { SYNC_METRICS } from '../../functions/metric-names';
@@ -61,15 +61,16 @@ describe('PowertoolsRunMetrics', () => {
 
     expect(flushes).toHaveLength(1);
     const emf = flushes[0]!;
-    expect(emf._aws.CloudWatchMetrics).toEqual([expect.objectContaining({ Namespace: 'OrderSync', Dimensions: [['service']] })]);
+    expect(emf._aws.CloudWatchMetrics).toEqual([expect.objectContaining({ Namespace: 'OrderSync', Dimensions: [['service', 'stream']] })]);
     expect(emf.service).toBe('order-sync');
+    expect(emf.stream).toBe('orders');
     expect(Object.fromEntries(metricValues(emf))).toEqual({
-      [SYNC_METRICS.ordersFetched]: 252,
-      [SYNC_METRICS.ordersInserted]: 200,
-      [SYNC_METRICS.ordersUpdated]: 40,
-      [SYNC_METRICS.ordersUnchanged]: 9,
-      [SYNC_METRICS.ordersStale]: 1,
-      [SYNC_METRICS.ordersQuarantined]: 2,
+      [SYNC_METRICS.recordsFetched]: 252,
+      [SYNC_METRICS.recordsInserted]: 200,
+      [SYNC_METRICS.recordsUpdated]: 40,
+      [SYNC_METRICS.recordsUnchanged]: 9,
+      [SYNC_METRICS.recordsStale]: 1,
+      [SYNC_METRICS.recordsQuarantined]: 2,
       [SYNC_METRICS.pages]: 1,
       [SYNC_METRICS.sourceRequests]: 4,
       [SYNC_METRICS.sourceThrottles]: 2,
@@ -126,7 +127,7 @@ describe('PowertoolsRunMetrics', () => {
 
     expect(metricValues(flushes[0]!)).toEqual([[SYNC_METRICS.fullResyncAutoResumesSpent, 1]]);
     expect(metricUnits(flushes[0]!)[SYNC_METRICS.fullResyncAutoResumesSpent]).toBe('Count');
-    expect(flushes[0]!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service']]);
+    expect(flushes[0]!._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['service', 'stream']]);
     expect(flushes[0]).toMatchObject({
       runId: 'full-http-20261125T150102Z-7f3a',
       page: '7',
@@ -135,7 +136,7 @@ describe('PowertoolsRunMetrics', () => {
     });
   });
 
-  it('reports no watermark lag for a failed run, and names its error', () => {
+  it('reports no watermark lag for a failed run, counts it in RunsFailed, and names its error', () => {
     const { target, flushes, port } = capturedMetrics();
     const failed = run({
       status: 'failed',
@@ -145,8 +146,29 @@ describe('PowertoolsRunMetrics', () => {
     port.run(failed);
     target.publishStoredMetrics();
 
-    expect(metricValues(flushes[0]!).map(([name]) => name)).toEqual([SYNC_METRICS.runDuration]);
+    expect(Object.fromEntries(metricValues(flushes[0]!))).toEqual({ [SYNC_METRICS.runDuration]: 12.5, [SYNC_METRICS.runsFailed]: 1 });
     expect(flushes[0]).toMatchObject({ status: 'failed', error: 'InvalidOrderError' });
+    // A run that commits is no failure.
+    port.run(run(), WATERMARK_LAG);
+    target.publishStoredMetrics();
+    expect(metricValues(flushes[1]!).map(([name]) => name)).not.toContain(SYNC_METRICS.runsFailed);
+  });
+
+  it("names each flush's stream in its dimension; another stream's report in the same invocation gets a flush of its own", () => {
+    const { target, flushes, port } = capturedMetrics();
+
+    port.page(page({ stream: 'products', counts: { ...page().counts, quarantined: 1 } }));
+    port.page(page({ stream: 'products', page: 4 }));
+    port.run(run({ stream: 'customers', status: 'failed' }));
+    target.publishStoredMetrics();
+
+    expect(flushes.map((emf) => [emf.stream, emf._aws.CloudWatchMetrics[0]!.Dimensions])).toEqual([
+      ['products', [['service', 'stream']]],
+      ['customers', [['service', 'stream']]],
+    ]);
+    // Both products pages in the products flush (CloudWatch sums the values), nothing of them in the customers one.
+    expect(Object.fromEntries(metricValues(flushes[0]!))).toMatchObject({ [SYNC_METRICS.pages]: 2, [SYNC_METRICS.recordsQuarantined]: 1 });
+    expect(Object.fromEntries(metricValues(flushes[1]!))).toEqual({ [SYNC_METRICS.runDuration]: 12.5, [SYNC_METRICS.runsFailed]: 1 });
   });
 
   it('prints an EMF line on stdout in Lambda (no sink), and nothing at all when a step emitted nothing', async () => {
@@ -162,7 +184,7 @@ describe('PowertoolsRunMetrics', () => {
     expect(quiet).toBe('');
     const lines = printed.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ OrdersInserted: 200, _aws: { CloudWatchMetrics: [{ Namespace: 'OrderSync' }] } });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ RecordsInserted: 200, _aws: { CloudWatchMetrics: [{ Namespace: 'OrderSync' }] } });
   });
 });
 
@@ -230,7 +252,7 @@ describe('the local run line', () => {
 
     expect(reports).toHaveLength(1);
     expect(reports[0]!.pageTotals).toMatchObject({
-      [SYNC_METRICS.ordersInserted]: 400,
+      [SYNC_METRICS.recordsInserted]: 400,
       [SYNC_METRICS.pages]: 2,
       [SYNC_METRICS.sourceThrottles]: 4,
     });
@@ -240,7 +262,7 @@ describe('the local run line', () => {
     );
   });
 
-  it('adds the deletion steps to the run: OrdersDeleted, OrdersChecked and their source requests, no page', () => {
+  it('adds the deletion steps to the run: RecordsDeleted, RecordsChecked and their source requests, no page', () => {
     const target = new SyncMetrics({ namespace: SYNC_METRICS.namespace, serviceName: SYNC_METRICS.service });
     const port = new PowertoolsRunMetrics(target);
     const reports: RunMetricsReport[] = [];
@@ -254,8 +276,8 @@ describe('the local run line', () => {
 
     expect(reports[0]!.pageTotals).toMatchObject({
       [SYNC_METRICS.pages]: 1,
-      [SYNC_METRICS.ordersDeleted]: 5,
-      [SYNC_METRICS.ordersChecked]: 250,
+      [SYNC_METRICS.recordsDeleted]: 5,
+      [SYNC_METRICS.recordsChecked]: 250,
       [SYNC_METRICS.sourceRequests]: 4 + 2,
     });
     expect(formatRunMetrics(reports[0]!)).toMatch(/ · deleted 5 · checked 250 · /);

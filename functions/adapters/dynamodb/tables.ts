@@ -8,9 +8,13 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { STREAM_NAMES, type StreamName } from '../../core/stream';
 
-/** Orders: one item per order, keyed by the source's order id. `type` is DynamoDB's (and CDK's AttributeType) code. */
-export const ORDERS_TABLE_KEY = { partitionKey: 'id', type: 'S' } as const;
+/**
+ * A copy table (orders, products, customers: one per stream): one item per record, keyed by the source's record id.
+ * `type` is DynamoDB's (and CDK's AttributeType) code.
+ */
+export const COPY_TABLE_KEY = { partitionKey: 'id', type: 'S' } as const;
 
 /** Sync state: one item per stream (`orders`, later `products`, ...). */
 export const SYNC_STATE_TABLE_KEY = { partitionKey: 'stream', type: 'S' } as const;
@@ -42,13 +46,30 @@ export const DAILY_SALES_TABLE_KEY = { partitionKey: 'scope', sortKey: 'key', ty
 
 export interface TableNames {
   ordersTable: string;
+  productsTable: string;
+  customersTable: string;
   syncStateTable: string;
   quarantineTable: string;
   /** Absent where the daily sales are not kept (a stack or test without them). */
   dailySalesTable?: string;
 }
 
-type TableKey = typeof ORDERS_TABLE_KEY | typeof SYNC_STATE_TABLE_KEY;
+/** The names the local stack and the bench give the tables. */
+export const LOCAL_TABLE_NAMES: TableNames = {
+  ordersTable: 'orders',
+  productsTable: 'products',
+  customersTable: 'customers',
+  syncStateTable: 'sync-state',
+  quarantineTable: 'quarantine',
+  dailySalesTable: 'daily-sales',
+};
+
+/** The stream's copy table among `names` (`ordersTable`, `productsTable`, `customersTable`). */
+export function copyTableName(names: TableNames, stream: StreamName): string {
+  return names[`${stream}Table`];
+}
+
+type TableKey = typeof COPY_TABLE_KEY | typeof SYNC_STATE_TABLE_KEY;
 
 function dailySalesTableInput(tableName: string): CreateTableCommandInput {
   const key = DAILY_SALES_TABLE_KEY;
@@ -105,7 +126,7 @@ function quarantineTableInput(tableName: string): CreateTableCommandInput {
 /** CreateTable inputs for every table (on-demand capacity, as the CDK stack declares them). */
 export function createTableInputs(names: TableNames): CreateTableCommandInput[] {
   return [
-    tableInput(names.ordersTable, ORDERS_TABLE_KEY),
+    ...STREAM_NAMES.map((stream) => tableInput(copyTableName(names, stream), COPY_TABLE_KEY)),
     tableInput(names.syncStateTable, SYNC_STATE_TABLE_KEY),
     quarantineTableInput(names.quarantineTable),
     ...(names.dailySalesTable === undefined ? [] : [dailySalesTableInput(names.dailySalesTable)]),

@@ -13,12 +13,15 @@ import type { StreamModel } from '../../core/stream';
 import { ORDERS } from '../../core/streams/orders/orders-stream';
 import { header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from './http-client';
 import { RateLimitPacer } from './rate-limit-pacer';
+import type { SendSlots } from './send-slots';
 
 export interface HttpSourceOptions<R extends SyncRecord> extends HttpClientSettings {
   /** Where the API lives, e.g. `https://shop.example.com/api/` (the stream's path, `/orders`, is appended). */
   baseUrl: string;
   /** The stream whose endpoints this source reads (its name is the path and the page's array); default: orders. */
   stream?: StreamModel<R>;
+  /** The send times every stream on this token reserves from (absent: this source paces itself alone). */
+  sendSlots?: SendSlots;
 }
 
 /**
@@ -58,6 +61,7 @@ export class HttpSource<R extends SyncRecord = Order> implements RecordSource<R>
   private readonly client: HttpClient;
   /** Keeps to the budget the X-RateLimit headers announce, so the source need not throttle us. */
   private readonly pacer: RateLimitPacer;
+  private readonly sendSlots: SendSlots | undefined;
 
   constructor(options: HttpSourceOptions<R>) {
     this.stream = options.stream ?? (ORDERS as unknown as StreamModel<R>);
@@ -84,6 +88,7 @@ export class HttpSource<R extends SyncRecord = Order> implements RecordSource<R>
       quoteBody: serverMessage,
     });
     this.pacer = new RateLimitPacer({ clock: this.client.clock, sleep: this.client.sleep });
+    this.sendSlots = options.sendSlots;
   }
 
   async fetchPage({ window, cursor, limit }: PageRequest): Promise<SourcePage<R>> {
@@ -242,7 +247,14 @@ export class HttpSource<R extends SyncRecord = Order> implements RecordSource<R>
   private async getJson(url: URL, stats: SourceCallStats): Promise<unknown> {
     const shownUrl = this.shown(url);
     const shown = `GET ${shownUrl}`;
-    const pace = (): Promise<void> => this.pacer.take();
+    const pace = async (): Promise<void> => {
+      if (this.sendSlots) {
+        const { clock, sleep } = this.client;
+        const slotMs = await this.sendSlots.reserve(clock(), this.pacer.spacingMs());
+        if (slotMs > clock()) await sleep(slotMs - clock());
+      }
+      await this.pacer.take();
+    };
     return this.client.call({ method: 'GET', url, shown, detailUrl: shownUrl, pace }, stats, (exchange) =>
       this.read(exchange, stats, shown),
     );

@@ -1,6 +1,8 @@
 // Paces requests to the per-second budget a source announces (X-RateLimit-Limit, X-RateLimit-Remaining): no
 // 1000 ms ever holds more than `limit` requests, which keeps to a sliding window and therefore to a fixed one.
 
+import { spacingFor } from './send-slots';
+
 /** The span the budget is counted over. */
 const WINDOW_MS = 1000;
 /**
@@ -39,6 +41,11 @@ export class RateLimitPacer {
   constructor(private readonly options: RateLimitPacerOptions) {
     this.baseMarginMs = options.marginMs ?? MARGIN_MS_DEFAULT;
     this.marginMs = this.baseMarginMs;
+  }
+
+  /** The spacing of requests that keeps to the budget learnt so far (null: not learnt yet), for the shared send slots. */
+  spacingMs(): number | null {
+    return this.limit === null ? null : spacingFor(this.limit, this.marginMs);
   }
 
   /** Waits until one more request fits the budget, then books it as sent now: call it right before sending. */

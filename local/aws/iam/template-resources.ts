@@ -1,6 +1,8 @@
 // What the template's Refs and Fn::GetAtt Arns stand for in the local stack: the tables under their local names,
 // the state machine, the functions and roles under their logical ids, all in the local account and region.
-import type { TableNames } from '../../../functions/adapters/dynamodb/tables';
+import { copyTableName, type TableNames } from '../../../functions/adapters/dynamodb/tables';
+import { STREAM_NAMES } from '../../../functions/core/stream';
+import { copyTableOutput } from '../../../infra/stream-ids';
 import { LOCAL_PLACEHOLDERS, type CloudFormationTemplate } from '../../../infra/synth';
 
 export const LOCAL_ACCOUNT = LOCAL_PLACEHOLDERS.account;
@@ -23,21 +25,25 @@ export interface TemplateResources {
   arnOf(logicalId: string): string;
 }
 
-/** The table names come from the stack's outputs (OrdersTableName, ...), the rest from the resources. */
+/** The table names come from the stack's outputs (OrdersTableName, ProductsTableName, ...), the rest from the resources. */
 export function templateResources(template: CloudFormationTemplate, tables: LocalTableNames): TemplateResources {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template: untyped JSON
   const resources = (template.Resources ?? {}) as Record<string, { Type: string; Properties?: Record<string, any> }>;
   const tableByLogicalId = new Map<string, string>();
-  const outputs = [
-    ['OrdersTableName', tables.ordersTable],
-    ['SyncStateTableName', tables.syncStateTable],
-    ['QuarantineTableName', tables.quarantineTable],
-    ...(tables.dailySalesTable === undefined ? [] : [['DailySalesTableName', tables.dailySalesTable] as const]),
-  ] as const;
-  for (const [output, name] of outputs) {
+  const outputs: Array<[output: string, name: string, required: boolean]> = [
+    // A stream the template does not enable has no copy table in it, nor its output.
+    ...STREAM_NAMES.map((stream): [string, string, boolean] => [copyTableOutput(stream), copyTableName(tables, stream), false]),
+    ['SyncStateTableName', tables.syncStateTable, true],
+    ['QuarantineTableName', tables.quarantineTable, true],
+    ...(tables.dailySalesTable === undefined ? [] : [['DailySalesTableName', tables.dailySalesTable, false] as [string, string, boolean]]),
+  ];
+  for (const [output, name, required] of outputs) {
     const ref = template.Outputs?.[output]?.Value?.Ref;
-    if (typeof ref !== 'string') throw new Error(`the template has no ${output} output naming its table`);
-    tableByLogicalId.set(ref, name);
+    if (typeof ref === 'string') tableByLogicalId.set(ref, name);
+    else if (required) throw new Error(`the template has no ${output} output naming its table`);
+  }
+  if (!STREAM_NAMES.some((stream) => template.Outputs?.[copyTableOutput(stream)])) {
+    throw new Error(`the template has no copy table output (${STREAM_NAMES.map(copyTableOutput).join(', ')})`);
   }
   const arn = (service: string, resource: string, region = LOCAL_REGION) =>
     `arn:${PARTITION}:${service}:${region}:${LOCAL_ACCOUNT}:${resource}`;
