@@ -58,7 +58,7 @@ async function resync(pathKind: 'paged' | 'bulk', orders: number, settings: Shop
     retryIntervalMs: 0,
     hooks: {
       before: (functionName, payload) => {
-        const cursor = functionName === 'sync-page' ? (payload as RunState).run.cursor : null;
+        const cursor = functionName === 'sync-page' ? (payload as RunState).run.position.cursor : null;
         if (firstReadAt === null && cursor?.startsWith('bulk:') && decodeBulkPlace(cursor).phase === 'reading')
           firstReadAt = performance.now();
       },

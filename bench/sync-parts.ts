@@ -16,7 +16,7 @@ export function timeSyncParts(sections: Sections): () => void {
       'get',
       'acquireLease',
       'releaseLease',
-      'claimPage',
+      'claim',
       'saveProgress',
       'commit',
       'recordFailure',

@@ -5,7 +5,7 @@ import type { LocalDay } from './analytics/local-day';
 import type { SalesEntry, SalesVersion } from './analytics/sales-entry';
 import type { SyncRecord } from './record';
 import type { QuarantineEntry, QuarantineMark, QuarantineSummary, RejectedRecord } from './quarantine';
-import type { Checkpoint, Lease, ParkedRun, RunCounts, RunOutcome, RunPhase, RunProgress, SyncMode, SyncState, Window } from './run-types';
+import type { Checkpoint, Lease, ParkedRun, RunCounts, RunOutcome, RunProgress, SyncMode, SyncState, Window } from './run-types';
 
 // ---------------------------------------------------------------- source
 
@@ -257,22 +257,22 @@ export interface OrderSalesReader {
 
 export type LeaseAttempt = { acquired: true } | { acquired: false; holder: Lease };
 
-/** What a page step learns from its claim: the run's saved progress, or that the page was saved already. */
-export type PageClaim =
+/** What a step learns from its claim: the run's saved progress, or that the step was saved already. */
+export type StepClaim =
   | {
       kind: 'claimed';
       progress: RunProgress;
-      /** Ids an earlier attempt of this same page claimed (it died before saving the page's result). */
+      /** Ids an earlier attempt of this same step claimed (it died before saving the step's result). */
       earlierAttemptIds: string[];
       /** Of those, the ones whose insert the order counter already holds (settled when the run was parked). */
       settledIds: string[];
     }
   | { kind: 'already-saved'; progress: RunProgress };
 
-/** Which run a slot of the stream's item held when begin read it: a save holds only if it still does. */
+/** A run at a step: what a claim or a save expects the stream's item to hold, and holds only if it still does. */
 export interface RunAt {
   runId: string;
-  pages: number;
+  step: number;
 }
 
 /** Begin's save: the run it begins, what happens to the runs it found, and the counter's share of that. */
@@ -314,34 +314,31 @@ export interface SyncStateStore {
    */
   saveBegunRun(stream: string, owner: string, progress: RunProgress, save: BegunRunSave): Promise<boolean>;
   /**
-   * Save the run's progress, extend the lease and add `orderCountDelta` to the order counter in one
-   * conditional write: only while `owner` holds the lease and the saved progress still has `expectedPages` pages
-   * and `expectedDeletionSteps` steps after them (absent: 0).
-   * Throws LeaseLostError when the lease is not ours; returns false (writing nothing) when the
-   * progress has already moved past `expectedPages` (a retried page that had already been saved).
+   * Save the run's progress, extend the lease and add `orderCountDelta` to the order counter in one conditional
+   * write: only while `owner` holds the lease and the saved progress is still at `expectedStep`.
+   * Throws LeaseLostError when the lease is not ours; returns false (writing nothing) when the progress has already
+   * moved past `expectedStep` (a retried step that had already been saved).
    */
   saveProgress(
     stream: string,
     owner: string,
     progress: RunProgress,
-    options: { expectedPages: number; expectedDeletionSteps?: number; orderCountDelta: number; leaseExpiresAt: number },
+    options: { expectedStep: number; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean>;
   /**
-   * Before a page step writes its orders, in one conditional write: check that `owner` holds a live lease and the
-   * run's saved progress is at `page`, renew the lease, and add the ids the page is about to write to the claimed
-   * ids, so that a retry of a step that died after writing can count what it wrote even when the source answers
-   * differently the second time. The page's own saveProgress (or commit, or recordFailure) clears them. A step after
-   * the order pages (the deletion feed, reconciliation) claims the same way, at `page` and `deletionSteps`.
-   * Throws LeaseLostError when the lease is not ours; `already-saved` when the progress has moved past `page`.
+   * Before a step writes (records or tombstones), in one conditional write: check that `owner` holds a live lease and
+   * the run's saved progress is at `at.step`, renew the lease, and add the ids the step is about to write to the
+   * claimed ids, so that a retry of a step that died after writing can count what it wrote even when the source
+   * answers differently the second time. The step's own saveProgress (or commit, or recordFailure) clears them.
+   * Throws LeaseLostError when the lease is not ours; `already-saved` when the progress has moved past `at.step`.
    */
-  claimPage(
+  claim(
     stream: string,
     owner: string,
-    runId: string,
-    page: number,
+    at: RunAt,
     ids: readonly string[],
-    options: { nowMs: number; leaseExpiresAt: number; deletionSteps?: number },
-  ): Promise<PageClaim>;
+    options: { nowMs: number; leaseExpiresAt: number },
+  ): Promise<StepClaim>;
   /** Write the checkpoint and the run's outcome, clear the run and release the lease: one conditional write (a parked run stays). */
   commit(stream: string, owner: string, checkpoint: Checkpoint, outcome: RunOutcome): Promise<void>;
   /** Keep the failed run's progress (status failed, with its error), record its outcome, release the lease. */
@@ -412,13 +409,13 @@ export interface AutoResumesSpentReport {
   error: string;
 }
 
-/** One step after the order pages (a deletion feed page, a reconciliation step) that the run saved. */
+/** One step after the record pages (a deletion feed page, a reconciliation step) that the run saved. */
 export interface DeletionStepReport {
   stream: string;
   runId: string;
   mode: SyncMode;
-  phase: RunPhase;
-  /** The step's number in the run (order pages first), as its write tag says. */
+  phase: 'deletions' | 'reconcile';
+  /** The step's number in the run (record pages first), as its write tag says. */
   step: number;
   /** Live orders the step turned into tombstones. */
   deleted: number;

@@ -13,12 +13,15 @@ export interface RunState {
   /** Who holds the lease for this chain of executions (equals run.runId except for a resumed run). */
   leaseOwner: string;
   run: RunProgress;
-  /** Pages done in this execution: at maxPagesPerPart the state machine continues as a new execution. */
+  /**
+   * Steps taken in this execution, all phases (the name is older than the phases; the state machine's Choice and
+   * executions in flight read it): at maxPagesPerPart the state machine continues as a new execution.
+   */
   pagesInPart: number;
   maxPagesPerPart: number;
-  /** The last page has been synced: next step is commit. */
+  /** The run's position is `done`: every phase is through, commit is next. */
   done: boolean;
-  /** Whole seconds the state machine waits before the next page (the last page's source asked for it); absent: none. */
+  /** Whole seconds the state machine waits before the next step (the last page's source asked for it); absent: none. */
   waitSeconds?: number;
   /** Name for the next execution of the chain. */
   nextExecutionName: string;

@@ -1,4 +1,5 @@
-// The vocabulary of a sync run, as docs/design.md uses it: watermark, overlap, window, cursor, lease, run, page.
+// The vocabulary of a sync run, as docs/design.md's glossary uses it: window, watermark, overlap, lease, run, part,
+// phase, position, step, page.
 import type { CursorMark } from './cursor-walk';
 import type { Instant } from './order';
 import type { NewlyQuarantined } from './quarantine';
@@ -82,15 +83,25 @@ export interface RunCounts {
 }
 
 /**
- * What a run does after its order pages (docs/design.md "Deletions"): walk the deletion feed for its window, then
- * (a full run, when reconciliation is on) check the live orders it did not write against the source.
+ * The part of the run a step works on (docs/design.md "SyncPage: the looped step"): the record pages, then the
+ * deletion feed, then (a full run, when reconciliation is on) the copy's unwritten records checked against the source;
+ * `done`: every step is taken, commit is next.
  */
-export type RunPhase = 'deletions' | 'reconcile';
+export type RunPhase = 'records' | 'deletions' | 'reconcile' | 'done';
+
+/** Where the run is: the one thing a step reads to know what to do next, and the one thing its save moves on. */
+export interface RunPosition {
+  phase: RunPhase;
+  /** The phase's cursor for its next step; null before the phase's first step (and once it is done). */
+  cursor: string | null;
+  /** Steps taken so far, all phases together: it tags a step's writes (`<runId>#<step>`) and guards its save. */
+  step: number;
+}
 
 export interface RunError {
   name: string;
   message: string;
-  /** The page (0-based count of pages done) the run was on when it failed. */
+  /** The record page (0-based count of record pages done) the run was on when it failed. */
   page: number;
   at: Instant;
 }
@@ -111,21 +122,15 @@ export interface RunProgress {
   mode: SyncMode;
   trigger: Trigger;
   window: Window;
-  /** Cursor for the next page; null before the first page and after the last. */
-  cursor: string | null;
-  /** Order pages done so far. */
+  position: RunPosition;
+  /** Record pages done so far (a tally for the status and the outcome, not a position: `position.step` is). */
   pages: number;
-  /** After the order pages (absent: still in them, or a run saved before deletions existed). */
-  phase?: RunPhase;
-  /** The phase's cursor: the deletion feed's, then the copy scan's; null before the phase's first step. */
-  phaseCursor?: string | null;
-  /** Steps done after the order pages (feed pages, then reconciliation steps); absent: 0. */
-  deletionSteps?: number;
-  /** Every step is done: commit is next. */
-  walked?: boolean;
   /** Automatic resumes of this full resync since it was last started or resumed by hand (absent: 0). */
   autoResumes?: number;
-  /** The order pages' or the deletion feed's cursor the walk keeps to catch a source that loops (cursor-walk.ts). */
+  /**
+   * The cursor walk's mark, kept beside the position: the record pages' or the deletion feed's cursor it watches to
+   * catch a source that loops (cursor-walk.ts). Not part of the position: a step's guard and write tag ignore it.
+   */
   cursorMark?: CursorMark;
   counts: RunCounts;
   /** Newest `updated_at` seen in this run. */
@@ -179,7 +184,7 @@ export interface RunOutcome {
  */
 export interface ParkedRun {
   run: RunProgress;
-  /** Ids its page `run.pages` claimed before writing, its result never saved. */
+  /** Ids its step `run.position.step` claimed before writing, its result never saved. */
   pendingIds: string[];
   /** Of those, the ones that page inserted, already added to the order counter when the run was parked. */
   settledIds: string[];
@@ -194,9 +199,9 @@ export interface SyncState {
   lastRun: RunOutcome | null;
   /** Exact number of orders stored for this stream. */
   orderCount: number;
-  /** Ids the saved run's page `run.pages` claimed before writing its orders (claimPage): begun, its result not saved yet. */
+  /** Ids the saved run's step `run.position.step` claimed before writing (claim): begun, its result not saved yet. */
   pendingIds: string[];
-  /** Of those, the ones whose insert the order counter holds already (a resumed parked run): the page must not count them. */
+  /** Of those, the ones whose insert the order counter holds already (a resumed parked run): the step must not count them. */
   settledIds: string[];
   /** The unfinished full resync parked beside the stream's state, which a resume continues. */
   parked: ParkedRun | null;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isInstantString } from '../core/instant';
 import { InvalidInputError } from '../core/errors';
+import { withPosition } from '../core/run-position';
 
 const instant = z.string().refine(isInstantString, { message: 'must be an RFC 3339 timestamp' });
 const mode = z.enum(['full', 'incremental']);
@@ -12,40 +13,48 @@ const count = z.number().int().min(0);
 const runError = z.object({ name: z.string(), message: z.string(), page: count, at: instant });
 
 /** The run's progress as the steps save it (core/run-types.ts RunProgress). */
-const runProgressSchema = z.object({
-  runId: z.string().min(1),
-  mode,
-  trigger,
-  window: z.object({ from: instant.nullable(), to: instant }),
-  cursor: z.string().nullable(),
-  pages: count,
-  phase: z.enum(['deletions', 'reconcile']).optional(),
-  phaseCursor: z.string().nullable().optional(),
-  deletionSteps: count.optional(),
-  walked: z.boolean().optional(),
-  autoResumes: count.optional(),
-  cursorMark: z.object({ digest: z.string().min(1), step: count }).optional(),
-  // quarantined and deleted default to 0: a run in flight when they were deployed hands over counts without them.
-  counts: z.object({
-    fetched: count,
-    inserted: count,
-    updated: count,
-    unchanged: count,
-    stale: count,
-    quarantined: count.default(0),
-    deleted: count.default(0),
-  }),
-  maxRecordTime: instant.nullable(),
-  lookback: z.object({ ordinaryFrom: instant, found: count }).optional(),
-  expectedTotal: count.nullable(),
-  sourceClockSkewMs: z.number().int().nullable(),
-  startedAt: instant,
-  updatedAt: instant,
-  executionName: z.string().min(1),
-  part: z.number().int().min(1),
-  status: z.enum(['running', 'failed']),
-  error: runError.optional(),
-});
+const runProgressSchema = z
+  .object({
+    runId: z.string().min(1),
+    mode,
+    trigger,
+    window: z.object({ from: instant.nullable(), to: instant }),
+    position: z
+      .object({ phase: z.enum(['records', 'deletions', 'reconcile', 'done']), cursor: z.string().nullable(), step: count })
+      .optional(),
+    pages: count,
+    // Where a run handed over by the version before the position was (core/run-position.ts withPosition reads them).
+    cursor: z.string().nullable().optional(),
+    phase: z.enum(['deletions', 'reconcile']).optional(),
+    phaseCursor: z.string().nullable().optional(),
+    deletionSteps: count.optional(),
+    walked: z.boolean().optional(),
+    autoResumes: count.optional(),
+    cursorMark: z.object({ digest: z.string().min(1), step: count }).optional(),
+    // quarantined and deleted default to 0: a run in flight when they were deployed hands over counts without them.
+    counts: z.object({
+      fetched: count,
+      inserted: count,
+      updated: count,
+      unchanged: count,
+      stale: count,
+      quarantined: count.default(0),
+      deleted: count.default(0),
+    }),
+    maxRecordTime: instant.nullable(),
+    lookback: z.object({ ordinaryFrom: instant, found: count }).optional(),
+    expectedTotal: count.nullable(),
+    sourceClockSkewMs: z.number().int().nullable(),
+    startedAt: instant,
+    updatedAt: instant,
+    executionName: z.string().min(1),
+    part: z.number().int().min(1),
+    status: z.enum(['running', 'failed']),
+    error: runError.optional(),
+  })
+  // A run has a position, or the cursor that held it before (null before the first page: present all the same).
+  .refine((run) => run.position !== undefined || run.cursor !== undefined, { message: 'Required', path: ['position'] })
+  .transform(withPosition);
 
 export const runStateSchema = z.object({
   stream: z.string().min(1),

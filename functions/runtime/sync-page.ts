@@ -1,14 +1,14 @@
 // SyncPage's composition, per stream: the sync-state item, the stream's copy table, the quarantine, the stream's
 // source, the run metrics.
 import { config } from '../config';
-import type { SyncPageDeps } from '../core/use-cases/sync-page';
+import type { StepDeps } from '../core/step';
 import { log } from '../logger';
 import { PowertoolsRunMetrics } from '../metrics';
 import { oncePerStream } from './once';
 import { pageStepSource } from './source';
 import { documentClient, quarantineStore, recordStore, syncStateStore } from './stores';
 
-export const syncPageDeps = oncePerStream((stream): SyncPageDeps => {
+export const syncPageDeps = oncePerStream((stream): StepDeps => {
   const cfg = config();
   const client = documentClient(cfg);
   return {

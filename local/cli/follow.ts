@@ -2,22 +2,22 @@
 import type { LastRunView, RunningView, StreamStatus } from '../../functions/core/status';
 
 /** Where the run stands in one status answer. */
-export type RunPhase =
-  | { phase: 'running'; running: RunningView }
-  | { phase: 'ended'; lastRun: LastRunView }
+export type RunSighting =
+  | { seen: 'running'; running: RunningView }
+  | { seen: 'ended'; lastRun: LastRunView }
   /** Neither running nor recorded: its execution ended before the run began (Begin failed), or was stopped. */
-  | { phase: 'gone' };
+  | { seen: 'gone' };
 
 /**
  * A run's executions are named `<lease owner>-p<part>`, and the 202 answer's run_id is that lease owner (for a
  * resume too, whose progress keeps the original run id): so the execution name, not the run id, says it is ours.
  */
-export function phaseOf(status: StreamStatus, runId: string): RunPhase {
+export function sightingOf(status: StreamStatus, runId: string): RunSighting {
   const ours = (execution: string | null | undefined) => execution?.startsWith(`${runId}-p`) ?? false;
   const { running, last_run: lastRun } = status;
-  if (lastRun && ours(lastRun.execution)) return { phase: 'ended', lastRun };
-  if (running && (ours(running.execution) || running.run_id === runId)) return { phase: 'running', running };
-  return { phase: 'gone' };
+  if (lastRun && ours(lastRun.execution)) return { seen: 'ended', lastRun };
+  if (running && (ours(running.execution) || running.run_id === runId)) return { seen: 'running', running };
+  return { seen: 'gone' };
 }
 
 export interface FollowOptions {
@@ -43,12 +43,12 @@ export async function followRun(options: FollowOptions): Promise<FollowOutcome> 
   let goneOnce = false;
   for (;;) {
     const status = await options.readStatus();
-    const phase = phaseOf(status, options.runId);
-    if (phase.phase === 'ended') return { outcome: 'ended', lastRun: phase.lastRun, status };
-    if (phase.phase === 'running') {
+    const sighting = sightingOf(status, options.runId);
+    if (sighting.seen === 'ended') return { outcome: 'ended', lastRun: sighting.lastRun, status };
+    if (sighting.seen === 'running') {
       goneOnce = false;
-      lastRunning = phase.running;
-      options.onProgress(phase.running);
+      lastRunning = sighting.running;
+      options.onProgress(sighting.running);
     } else {
       // Seen twice in a row: the status item is read consistently, but a second look costs one poll only.
       if (goneOnce) return { outcome: 'gone', status };

@@ -17,7 +17,7 @@ describe("each stream's copy table", () => {
   beforeAll(async () => {
     stack = await startE2eStack({
       fake: { orders: COUNTS.orders, products: COUNTS.products, customers: COUNTS.customers, seed: 11 },
-      env: { PAGE_SIZE: '25' },
+      env: { PAGE_SIZE: '25', STREAMS: 'orders,products,customers' },
       operations: { emf: (emf) => flushes.push(emf) },
     });
   });

@@ -54,7 +54,7 @@ describe('a full resync that fails at page 7, then resumes', () => {
       .slice(requestsBefore)
       .filter((request) => request.path === '/orders');
     expect(pageRequests).toHaveLength(ORDERS / PAGE_SIZE - FAILING_PAGE);
-    expect(pageRequests[0]!.query.cursor).toBe(failed.cursor);
+    expect(pageRequests[0]!.query.cursor).toBe(failed.position.cursor);
 
     const summary = lastOf(chain).output as Record<string, any>;
     expect(summary).toMatchObject({

@@ -23,7 +23,7 @@ describe('killed mid-resync, started again, resumed', () => {
     started.push(first);
     dataDir = first.dataDir;
     const trigger = await npmRun(['sync', '--', '--full', '--no-follow', '--api-url', first.urls.httpApi]);
-    const runId = /run (full-http-\S+),/.exec(trigger.stdout)?.[1];
+    const runId = /run (orders-full-http-\S+),/.exec(trigger.stdout)?.[1];
     // Page 21 logged: its step saved its own result before logging it.
     await first.waitForOutput(/ page 21: /);
     await first.crash();

@@ -55,7 +55,7 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
     const sync = await npmRun(['sync', '--', '--full', '--api-url', stack.urls.httpApi, '--poll', '0.2']);
 
     expect(sync.code).toBe(0);
-    expect(sync.stdout).toMatch(/^▶ full sync started: run full-http-\S+, execution full-http-\S+-p1$/m);
+    expect(sync.stdout).toMatch(/^▶ full sync started: run orders-full-http-\S+, execution orders-full-http-\S+-p1$/m);
     expect(sync.stdout).toContain(`✔ full run succeeded: ${PAGES} pages, ${COUNT} orders (${COUNT} new, 0 changed, 0 unchanged)`);
     expect(sync.stdout).toMatch(new RegExp(`stored\\s+${COUNT} orders`));
     await stack.waitForOutput(/✔ full run \S+ committed/);

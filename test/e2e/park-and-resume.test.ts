@@ -96,7 +96,7 @@ describe('a full resync stopped by hand, parked while the schedule goes on, then
 
     await ticksBesideTheParkedResync(stack, started.run_id);
 
-    expect((await syncState(stack)).parked?.run).toMatchObject({ runId: started.run_id, pages: stopped.pages, cursor: stopped.cursor });
+    expect((await syncState(stack)).parked?.run).toMatchObject({ runId: started.run_id, pages: stopped.pages, position: stopped.position });
     await expectResumedToAnExactCopy(stack, { runId: started.run_id, savedPages: stopped.pages, pagesServed: servedByTheCutRun });
   }, 90_000);
 

@@ -132,7 +132,7 @@ describe('a source that throttles, fails, stalls and drops connections', () => {
       .fake!.requests()
       .slice(requestsBefore)
       .find((request) => request.path === '/orders');
-    expect(firstPage?.query.cursor).toBe(afterFailure.run!.cursor);
+    expect(firstPage?.query.cursor).toBe(afterFailure.run!.position.cursor);
     expect((await syncState(stack)).run).toBeNull();
     await expectExactCopy(stack);
   });

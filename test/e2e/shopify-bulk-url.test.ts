@@ -87,7 +87,7 @@ describe("a Shopify bulk export's result URL, through a resync stopped while rea
   }
 
   async function readingPlace(): Promise<{ offset: number } | null> {
-    const cursor = (await syncState(stack)).run?.cursor;
+    const cursor = (await syncState(stack)).run?.position.cursor;
     const place = cursor?.startsWith('bulk:') ? decodeBulkPlace(cursor) : null;
     return place?.phase === 'reading' ? place : null;
   }
@@ -103,14 +103,14 @@ describe("a Shopify bulk export's result URL, through a resync stopped while rea
     await seeTablesAndStatus('while the result is read');
     await stack.stopExecutions();
     const stopped = (await syncState(stack)).run!;
-    const stoppedAt = decodeBulkPlace(stopped.cursor!);
+    const stoppedAt = decodeBulkPlace(stopped.position.cursor!);
     expect(stoppedAt).toMatchObject({ phase: 'reading' });
 
     const tick = await tickSchedule(stack);
     expect(tick).toMatchObject({ started: true, mode: 'incremental' });
     await stack.machine.waitForChain(String(tick.executionArn));
     const parked = (await syncState(stack)).parked!;
-    expect(parked.run).toMatchObject({ runId: started.run_id, cursor: stopped.cursor });
+    expect(parked.run).toMatchObject({ runId: started.run_id, position: stopped.position });
     await seeTablesAndStatus('while the resync is parked');
 
     const resumed = await invokeApi(stack, 'POST', '/api/sync/orders/full', { resume: 'true' });

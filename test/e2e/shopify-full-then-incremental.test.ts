@@ -50,7 +50,7 @@ describe('a Shopify shop: a full sync through a bulk export, resumed in the midd
       hooks: {
         before: (functionName, payload) => {
           if (functionName !== 'sync-page') return;
-          const cursor = (payload as RunState).run.cursor;
+          const cursor = (payload as RunState).run.position.cursor;
           const place = cursor?.startsWith('bulk:') ? decodeBulkPlace(cursor) : null;
           places.push(place);
           const reading = places.filter((seen) => seen?.phase === 'reading');
@@ -74,7 +74,7 @@ describe('a Shopify shop: a full sync through a bulk export, resumed in the midd
     expect(places.map((place) => place?.phase ?? null).slice(0, 3)).toEqual([null, 'exporting', 'reading']);
     const state = await syncState(stack);
     expect(state.run).toMatchObject({ mode: 'full', status: 'failed', error: { name: 'SimulatedFailure' } });
-    const saved = decodeBulkPlace(state.run!.cursor!);
+    const saved = decodeBulkPlace(state.run!.position.cursor!);
     expect(saved).toMatchObject({ phase: 'reading', restarts: 0 });
     expect((saved as { offset: number }).offset).toBeGreaterThan(0);
     expect(state.orderCount).toBe(state.run!.counts.inserted);
@@ -91,7 +91,7 @@ describe('a Shopify shop: a full sync through a bulk export, resumed in the midd
     const chain = await runChain(stack, { mode: 'full', trigger: 'test', resume: true });
 
     expect(chain.map((execution) => execution.status)).toEqual(chain.map(() => 'SUCCEEDED'));
-    expect(places[before]).toEqual(decodeBulkPlace(failed.cursor!));
+    expect(places[before]).toEqual(decodeBulkPlace(failed.position.cursor!));
     expect(lastOf(chain).output).toMatchObject({
       status: 'succeeded',
       mode: 'full',

@@ -1,6 +1,8 @@
 // The sync-state store's contract: the lease that keeps runs apart, progress saved exactly once per page, a page's
 // claim, and the run's last write (commit, failure) safe to retry. Run against a real DynamoDB API (dynalite) and
 // against the in-memory store the use-case unit tests use, so that fake refuses exactly what DynamoDB refuses.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { leaseToItem, runToItem } from '../../functions/adapters/dynamodb/sync-state-item';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
 import type { BegunRunSave, SyncStateStore } from '../../functions/core/ports';
@@ -36,7 +38,7 @@ function progressOf(runId: string, pages: number, overrides: Partial<RunProgress
     mode: 'full',
     trigger: 'http',
     window: { from: null, to: '2025-02-01T00:00:00.000000Z' },
-    cursor: pages === 0 ? null : `cursor-after-page-${pages}`,
+    position: { phase: 'records', cursor: pages === 0 ? null : `cursor-after-page-${pages}`, step: pages },
     pages,
     counts: { fetched: pages * 250, inserted: pages * 250, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
     maxRecordTime: pages === 0 ? null : '2025-01-31T23:59:59.999999Z',
@@ -86,7 +88,7 @@ async function runningAt(store: SyncStateStore, owner: string, pages: number): P
   await store.saveBegunRun(STREAM, owner, progressOf(owner, 0), begun({ expectedRun: null }));
   for (let page = 1; page <= pages; page++) {
     await store.saveProgress(STREAM, owner, progressOf(owner, page), {
-      expectedPages: page - 1,
+      expectedStep: page - 1,
       orderCountDelta: 250,
       leaseExpiresAt: T0 + 5 * MINUTE,
     });
@@ -201,7 +203,7 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       await runningAt(store, 'run-a', 2);
 
       await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2, { executionName: 'run-a-p2', part: 2 }), {
-        expectedPages: 2,
+        expectedStep: 2,
         orderCountDelta: 0,
         leaseExpiresAt: T0 + 6 * MINUTE,
       });
@@ -212,10 +214,15 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
     it('saved twice for the same page (a retried page step) writes once: the second save returns false, the counter is unchanged', async () => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 2);
-      const page3 = { expectedPages: 2, orderCountDelta: 250, leaseExpiresAt: T0 + 5 * MINUTE };
+      const page3 = { expectedStep: 2, orderCountDelta: 250, leaseExpiresAt: T0 + 5 * MINUTE };
 
       const first = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3), page3);
-      const retried = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3, { cursor: 'another' }), page3);
+      const retried = await store.saveProgress(
+        STREAM,
+        'run-a',
+        progressOf('run-a', 3, { position: { phase: 'records', cursor: 'another', step: 3 } }),
+        page3,
+      );
 
       expect([first, retried]).toEqual([true, false]);
       const state = await store.get(STREAM);
@@ -223,13 +230,13 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       expect(state.orderCount).toBe(750);
     });
 
-    it('with an expectedPages the run has already moved past returns false and changes nothing', async () => {
+    it('with an expectedStep the run has already moved past returns false and changes nothing', async () => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 3);
       const before = await store.get(STREAM);
 
       const saved = await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2), {
-        expectedPages: 1,
+        expectedStep: 1,
         orderCountDelta: 250,
         leaseExpiresAt: T0 + 60 * MINUTE,
       });
@@ -238,13 +245,13 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       expect(await store.get(STREAM)).toEqual(before);
     });
 
-    it('with an expectedPages ahead of the saved run throws NothingToResumeError and changes nothing', async () => {
+    it('with an expectedStep ahead of the saved run throws NothingToResumeError and changes nothing', async () => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 1);
       const before = await store.get(STREAM);
 
       const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 6), {
-        expectedPages: 5,
+        expectedStep: 5,
         orderCountDelta: 250,
         leaseExpiresAt: T0,
       });
@@ -260,7 +267,7 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       const before = await store.get(STREAM);
 
       const save = store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2), {
-        expectedPages: 1,
+        expectedStep: 1,
         orderCountDelta: 250,
         leaseExpiresAt: T0 + 30 * MINUTE,
       });
@@ -275,7 +282,10 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
     /** run-a failed at page 2 after claiming ord_1..3 of that page; run-b holds the lease. */
     async function failedWithClaim(store: SyncStateStore): Promise<void> {
       await runningAt(store, 'run-a', 2);
-      await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2', 'ord_3'], { nowMs: T0, leaseExpiresAt: T0 + 5 * MINUTE });
+      await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 2 }, ['ord_1', 'ord_2', 'ord_3'], {
+        nowMs: T0,
+        leaseExpiresAt: T0 + 5 * MINUTE,
+      });
       await store.recordFailure(STREAM, 'run-a', failedAt2, resultOf('run-a', 'failed'));
       await store.acquireLease(STREAM, leaseFor('run-b'), T0);
     }
@@ -288,7 +298,7 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
         STREAM,
         'run-b',
         progressOf('run-b', 0),
-        begun({ expectedRun: { runId: 'run-a', pages: 2 }, orderCountDelta: 2 }),
+        begun({ expectedRun: { runId: 'run-a', step: 2 }, orderCountDelta: 2 }),
       );
 
       expect(saved).toBe(true);
@@ -310,7 +320,7 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
         STREAM,
         'run-b',
         progressOf('run-b', 0, { mode: 'incremental' }),
-        begun({ expectedRun: { runId: 'run-a', pages: 2 }, parked, orderCountDelta: 2 }),
+        begun({ expectedRun: { runId: 'run-a', step: 2 }, parked, orderCountDelta: 2 }),
       );
       const parkedState = await store.get(STREAM);
       await store.commit(STREAM, 'run-b', CHECKPOINT, resultOf('run-b'));
@@ -320,7 +330,7 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
         STREAM,
         'run-c',
         resumed,
-        begun({ expectedParked: { runId: 'run-a', pages: 2 }, pendingIds: parked.pendingIds, settledIds: parked.settledIds }),
+        begun({ expectedParked: { runId: 'run-a', step: 2 }, pendingIds: parked.pendingIds, settledIds: parked.settledIds }),
       );
 
       expect(parkedState).toMatchObject({ run: { runId: 'run-b' }, parked, orderCount: 502, pendingIds: [] });
@@ -328,13 +338,16 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       expect(state).toMatchObject({ run: resumed, parked: null, orderCount: 502, checkpoint: CHECKPOINT });
       expect([...state.pendingIds].sort()).toEqual(parked.pendingIds);
       expect([...state.settledIds].sort()).toEqual(parked.settledIds);
-      const claim = await store.claimPage(STREAM, 'run-c', 'run-a', 2, ['ord_4'], { nowMs: T0, leaseExpiresAt: T0 + 5 * MINUTE });
+      const claim = await store.claim(STREAM, 'run-c', { runId: 'run-a', step: 2 }, ['ord_4'], {
+        nowMs: T0,
+        leaseExpiresAt: T0 + 5 * MINUTE,
+      });
       expect(claim.kind === 'claimed' && [...claim.settledIds].sort()).toEqual(['ord_1', 'ord_2']);
       await store.saveProgress(
         STREAM,
         'run-c',
-        { ...resumed, pages: 3 },
-        { expectedPages: 2, orderCountDelta: 1, leaseExpiresAt: T0 + 5 * MINUTE },
+        { ...resumed, pages: 3, position: { ...resumed.position, step: 3 } },
+        { expectedStep: 2, orderCountDelta: 1, leaseExpiresAt: T0 + 5 * MINUTE },
       );
       expect(await store.get(STREAM)).toMatchObject({ pendingIds: [], settledIds: [], orderCount: 503 });
     });
@@ -348,24 +361,24 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
         STREAM,
         'run-b',
         progressOf('run-b', 0),
-        begun({ expectedRun: { runId: 'run-a', pages: 1 }, orderCountDelta: 2 }),
+        begun({ expectedRun: { runId: 'run-a', step: 1 }, orderCountDelta: 2 }),
       );
       const parkedGone = store.saveBegunRun(
         STREAM,
         'run-b',
         progressOf('run-b', 0),
-        begun({ expectedRun: { runId: 'run-a', pages: 2 }, expectedParked: { runId: 'run-z', pages: 4 } }),
+        begun({ expectedRun: { runId: 'run-a', step: 2 }, expectedParked: { runId: 'run-z', step: 4 } }),
       );
 
       await expect(staleRead).rejects.toThrow(NothingToResumeError);
-      await expect(parkedGone).rejects.toThrow(/parked run-z at page 4, but the stream now has run run-a at page 2 and parked none/);
+      await expect(parkedGone).rejects.toThrow(/parked run-z at step 4, but the stream now has run run-a at step 2 and parked none/);
       expect(await store.get(STREAM)).toEqual(before);
     });
 
     it('retried after it saved (a retried begin), returns false; by a run without the lease, LeaseLostError', async () => {
       const store = await freshStore();
       await failedWithClaim(store);
-      const save = begun({ expectedRun: { runId: 'run-a', pages: 2 }, orderCountDelta: 2 });
+      const save = begun({ expectedRun: { runId: 'run-a', step: 2 }, orderCountDelta: 2 });
       await store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0), save);
 
       const retried = await store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0), save);
@@ -384,7 +397,7 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 2);
 
-      const claim = await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2'], timing);
+      const claim = await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 2 }, ['ord_1', 'ord_2'], timing);
 
       expect(claim).toEqual({ kind: 'claimed', progress: progressOf('run-a', 2), earlierAttemptIds: [], settledIds: [] });
       expect((await store.get(STREAM)).lease!.expiresAt).toBe(timing.leaseExpiresAt);
@@ -393,10 +406,10 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
     it('claimed again for the same page (the step died after writing), answers the ids the earlier attempt claimed', async () => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 2);
-      await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1', 'ord_2'], timing);
+      await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 2 }, ['ord_1', 'ord_2'], timing);
 
-      const retry = await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_2', 'ord_3'], timing);
-      const again = await store.claimPage(STREAM, 'run-a', 'run-a', 2, [], timing);
+      const retry = await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 2 }, ['ord_2', 'ord_3'], timing);
+      const again = await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 2 }, [], timing);
 
       expect(retry.kind === 'claimed' && [...retry.earlierAttemptIds].sort()).toEqual(['ord_1', 'ord_2']);
       expect(again.kind === 'claimed' && [...again.earlierAttemptIds].sort()).toEqual(['ord_1', 'ord_2', 'ord_3']);
@@ -405,15 +418,15 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
     it('forgets the claimed ids once the page is saved, and answers already-saved to a late retry of that page', async () => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 2);
-      await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
+      await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 2 }, ['ord_1'], timing);
       await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 3), {
-        expectedPages: 2,
+        expectedStep: 2,
         orderCountDelta: 1,
         leaseExpiresAt: timing.leaseExpiresAt,
       });
 
-      const late = await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
-      const next = await store.claimPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], timing);
+      const late = await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 2 }, ['ord_1'], timing);
+      const next = await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 3 }, ['ord_9'], timing);
 
       expect(late).toEqual({ kind: 'already-saved', progress: progressOf('run-a', 3) });
       expect(next).toMatchObject({ kind: 'claimed', earlierAttemptIds: [] });
@@ -422,10 +435,10 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
     it('keeps the claimed ids through a save that stays on the page (a new execution of the run) and through a failure', async () => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 2);
-      await store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], timing);
+      await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 2 }, ['ord_1'], timing);
 
       await store.saveProgress(STREAM, 'run-a', progressOf('run-a', 2, { executionName: 'run-a-p2', part: 2 }), {
-        expectedPages: 2,
+        expectedStep: 2,
         orderCountDelta: 0,
         leaseExpiresAt: timing.leaseExpiresAt,
       });
@@ -438,7 +451,7 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 1);
 
-      const claim = store.claimPage(STREAM, 'run-a', 'run-a', 3, ['ord_9'], timing);
+      const claim = store.claim(STREAM, 'run-a', { runId: 'run-a', step: 3 }, ['ord_9'], timing);
 
       await expect(claim).rejects.toThrow(/expected its saved progress at step 3, but the saved run is run-a at step 1/);
       expect(await store.get(STREAM)).toMatchObject({ run: progressOf('run-a', 1), orderCount: 250, pendingIds: [] });
@@ -449,7 +462,10 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       await runningAt(store, 'run-a', 2);
       await store.acquireLease(STREAM, leaseFor('run-b', T0 + 20 * MINUTE), T0 + 6 * MINUTE);
 
-      const claim = store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 6 * MINUTE, leaseExpiresAt: T0 + 16 * MINUTE });
+      const claim = store.claim(STREAM, 'run-a', { runId: 'run-a', step: 2 }, ['ord_1'], {
+        nowMs: T0 + 6 * MINUTE,
+        leaseExpiresAt: T0 + 16 * MINUTE,
+      });
 
       await expect(claim).rejects.toThrow(LeaseLostError);
       await expect(claim).rejects.toThrow(/run run-a no longer holds the lease; run run-b \(execution run-b-p1, full\) holds it now/);
@@ -461,7 +477,10 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       const store = await freshStore();
       await runningAt(store, 'run-a', 2);
 
-      const claim = store.claimPage(STREAM, 'run-a', 'run-a', 2, ['ord_1'], { nowMs: T0 + 5 * MINUTE, leaseExpiresAt: T0 + 15 * MINUTE });
+      const claim = store.claim(STREAM, 'run-a', { runId: 'run-a', step: 2 }, ['ord_1'], {
+        nowMs: T0 + 5 * MINUTE,
+        leaseExpiresAt: T0 + 15 * MINUTE,
+      });
 
       await expect(claim).rejects.toThrow(/expired at 2025-02-01T00:05:00.000Z/);
     });
@@ -537,5 +556,85 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       await expect(failure).rejects.toThrow(LeaseLostError);
       expect((await store.get(STREAM)).lease?.owner).toBe('run-b');
     });
+  });
+});
+
+// The previous version saved where a run was in five fields (cursor, phase, phaseCursor, deletionSteps, walked). A
+// stack updated while a run is unfinished or a full resync is parked finds those in the item: the run carries on.
+describe('the sync-state store on DynamoDB, holding a run saved before the position existed', () => {
+  const timing = { nowMs: T0 + MINUTE, leaseExpiresAt: T0 + 10 * MINUTE };
+
+  /** A progress as the previous version wrote it (snake_case, no position). */
+  function oldRunItem(runId: string, pages: number, where: Record<string, unknown>): Record<string, unknown> {
+    const { position: _none, ...rest } = progressOf(runId, pages);
+    return runToItem({ ...rest, ...where } as unknown as RunProgress);
+  }
+
+  async function storeHolding(
+    item: Record<string, unknown>,
+  ): Promise<{ store: DynamoSyncStateStore; raw: () => Promise<Record<string, unknown>> }> {
+    const { syncStateTable } = await createTestTables(dynamo.endpoint);
+    await dynamo.client.send(new PutCommand({ TableName: syncStateTable, Item: { stream: STREAM, ...item } }));
+    const raw = async () =>
+      (await dynamo.client.send(new GetCommand({ TableName: syncStateTable, Key: { stream: STREAM }, ConsistentRead: true }))).Item!;
+    return { store: new DynamoSyncStateStore({ client: dynamo.client, tableName: syncStateTable }), raw };
+  }
+
+  it('reads an unfinished run in the deletion feed at its step, and claims and saves its next step there', async () => {
+    const { store, raw } = await storeHolding({
+      lease: leaseToItem(leaseFor('run-a')),
+      run: oldRunItem('run-a', 3, { cursor: null, phase: 'deletions', phaseCursor: 'feed-1', deletionSteps: 1, walked: false }),
+      order_count: 750,
+      pending_ids: new Set(['ord_1']),
+    });
+
+    const read = await store.get(STREAM);
+    const claim = await store.claim(STREAM, 'run-a', { runId: 'run-a', step: 4 }, ['ord_2'], timing);
+    const next = { ...read.run!, position: { phase: 'deletions' as const, cursor: 'feed-2', step: 5 } };
+    const saved = await store.saveProgress(STREAM, 'run-a', next, {
+      expectedStep: 4,
+      orderCountDelta: -1,
+      leaseExpiresAt: timing.leaseExpiresAt,
+    });
+
+    expect(read.run).toEqual({ ...progressOf('run-a', 3), position: { phase: 'deletions', cursor: 'feed-1', step: 4 } });
+    expect(read.pendingIds).toEqual(['ord_1']);
+    expect(claim).toMatchObject({ kind: 'claimed', earlierAttemptIds: ['ord_1'], progress: read.run });
+    expect(saved).toBe(true);
+    expect(await store.get(STREAM)).toMatchObject({ run: next, orderCount: 749, pendingIds: [] });
+    const run = (await raw()).run as Record<string, unknown>;
+    expect(Object.keys(run).filter((key) => ['cursor', 'phase', 'phase_cursor', 'deletion_steps', 'walked'].includes(key))).toEqual([]);
+  });
+
+  it('reads a parked resync at its record page, and a resume of it holds against that step', async () => {
+    const parked = { run: oldRunItem('run-a', 7, { cursor: 'c7', status: 'failed' }), pending_ids: ['ord_1'], settled_ids: [] };
+    const { store } = await storeHolding({ lease: leaseToItem(leaseFor('run-c')), parked, order_count: 1750 });
+
+    const read = await store.get(STREAM);
+    const resumed = { ...read.parked!.run, status: 'running' as const, executionName: 'run-c-p1' };
+    const saved = await store.saveBegunRun(
+      STREAM,
+      'run-c',
+      resumed,
+      begun({ expectedParked: { runId: 'run-a', step: 7 }, pendingIds: ['ord_1'] }),
+    );
+
+    expect(read.parked).toEqual({
+      run: { ...progressOf('run-a', 7, { status: 'failed' }), position: { phase: 'records', cursor: 'c7', step: 7 } },
+      pendingIds: ['ord_1'],
+      settledIds: [],
+    });
+    expect(saved).toBe(true);
+    expect(await store.get(STREAM)).toMatchObject({ run: resumed, parked: null, pendingIds: ['ord_1'] });
+  });
+
+  it('reads a walked run as done, and still refuses a claim by a run without the lease', async () => {
+    const { store } = await storeHolding({
+      lease: leaseToItem(leaseFor('run-b')),
+      run: oldRunItem('run-a', 3, { cursor: null, deletionSteps: 2, walked: true }),
+    });
+
+    expect((await store.get(STREAM)).run?.position).toEqual({ phase: 'done', cursor: null, step: 5 });
+    await expect(store.claim(STREAM, 'run-a', { runId: 'run-a', step: 5 }, [], timing)).rejects.toThrow(LeaseLostError);
   });
 });

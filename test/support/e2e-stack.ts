@@ -81,7 +81,9 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       },
       ...stackOptions,
       source,
-      env: { ...(sfn ? { SFN_ENDPOINT: sfn.url } : {}), ...stackOptions.env },
+      // The orders stream alone unless the test says otherwise: a tick then starts the run the test follows, and no
+      // other stream's runs share the machine with it. The streams' own tests set STREAMS.
+      env: { STREAMS: 'orders', ...(sfn ? { SFN_ENDPOINT: sfn.url } : {}), ...stackOptions.env },
     });
     late.stack = started;
     stoppers.push(() => started.stop());

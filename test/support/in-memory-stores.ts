@@ -2,7 +2,6 @@
 // what the DynamoDB one refuses (test/integration/sync-state-store.test.ts runs the same contract against both), the
 // order store keeps versions and write tags as DynamoDB items do and refuses the same too-big orders, and the
 // quarantine store refuses what a batched DynamoDB call refuses (test/integration/quarantine-store.test.ts).
-import { stepOf } from '../../functions/core/run-phase';
 import { LeaseLostError, NothingToResumeError } from '../../functions/core/errors';
 import { leaseLostError } from '../../functions/core/lease';
 import { unstorableReason } from '../../functions/adapters/dynamodb/order-item';
@@ -21,10 +20,10 @@ import type {
   LeaseAttempt,
   RecordStore,
   RecordWrite,
-  PageClaim,
   PutResult,
   QuarantineStore,
   RunAt,
+  StepClaim,
   StoredVersion,
   SyncStateStore,
   TombstoneWrite,
@@ -50,7 +49,7 @@ function emptyItem(): Item {
 
 /** Whether a slot holds the run a save expects there (null: empty), as the DynamoDB condition reads it. */
 const holds = (run: RunProgress | null | undefined, expected: RunAt | null): boolean =>
-  expected === null ? !run : run?.runId === expected.runId && run.pages === expected.pages;
+  expected === null ? !run : run?.runId === expected.runId && run.position.step === expected.step;
 
 export class InMemorySyncStateStore implements SyncStateStore {
   private readonly items = new Map<string, Item>();
@@ -108,13 +107,12 @@ export class InMemorySyncStateStore implements SyncStateStore {
     stream: string,
     owner: string,
     progress: RunProgress,
-    options: { expectedPages: number; expectedDeletionSteps?: number; orderCountDelta: number; leaseExpiresAt: number },
+    options: { expectedStep: number; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean> {
     const item = this.item(stream);
-    const expectedStep = options.expectedPages + (options.expectedDeletionSteps ?? 0);
-    const atExpected = item.run?.pages === options.expectedPages && (item.run.deletionSteps ?? 0) === (options.expectedDeletionSteps ?? 0);
-    if (item.lease?.owner === owner && item.run?.runId === progress.runId && atExpected) {
-      const clearsPendingIds = stepOf(progress) !== expectedStep;
+    const { expectedStep } = options;
+    if (item.lease?.owner === owner && item.run?.runId === progress.runId && item.run.position.step === expectedStep) {
+      const clearsPendingIds = progress.position.step !== expectedStep;
       this.write(stream, {
         ...item,
         run: structuredClone(progress),
@@ -126,25 +124,23 @@ export class InMemorySyncStateStore implements SyncStateStore {
       return true;
     }
     if (item.lease?.owner !== owner) throw leaseLostError(stream, owner, item.lease);
-    if (item.run?.runId === progress.runId && stepOf(item.run) > expectedStep) return false;
+    if (item.run?.runId === progress.runId && item.run.position.step > expectedStep) return false;
     throw new NothingToResumeError(
       `stream ${stream}: run ${progress.runId} expected its saved progress at step ${expectedStep}, ` +
-        `but the saved run is ${item.run ? `${item.run.runId} at step ${stepOf(item.run)}` : 'absent'}`,
+        `but the saved run is ${item.run ? `${item.run.runId} at step ${item.run.position.step}` : 'absent'}`,
     );
   }
 
-  async claimPage(
+  async claim(
     stream: string,
     owner: string,
-    runId: string,
-    page: number,
+    at: RunAt,
     ids: readonly string[],
-    options: { nowMs: number; leaseExpiresAt: number; deletionSteps?: number },
-  ): Promise<PageClaim> {
+    options: { nowMs: number; leaseExpiresAt: number },
+  ): Promise<StepClaim> {
     const item = this.item(stream);
     const live = item.lease?.owner === owner && item.lease.expiresAt > options.nowMs;
-    const steps = options.deletionSteps ?? 0;
-    if (live && item.run?.runId === runId && item.run.pages === page && (item.run.deletionSteps ?? 0) === steps) {
+    if (live && item.run?.runId === at.runId && item.run.position.step === at.step) {
       this.write(stream, {
         ...item,
         lease: { ...item.lease!, expiresAt: options.leaseExpiresAt },
@@ -158,10 +154,11 @@ export class InMemorySyncStateStore implements SyncStateStore {
       };
     }
     if (!live) throw leaseLostError(stream, owner, item.lease);
-    if (item.run?.runId === runId && stepOf(item.run) > page + steps) return { kind: 'already-saved', progress: structuredClone(item.run) };
+    if (item.run?.runId === at.runId && item.run.position.step > at.step)
+      return { kind: 'already-saved', progress: structuredClone(item.run) };
     throw new LeaseLostError(
-      `stream ${stream}: run ${runId} expected its saved progress at step ${page + steps}, but the saved run is ` +
-        (item.run ? `${item.run.runId} at step ${stepOf(item.run)}` : 'absent'),
+      `stream ${stream}: run ${at.runId} expected its saved progress at step ${at.step}, but the saved run is ` +
+        (item.run ? `${item.run.runId} at step ${item.run.position.step}` : 'absent'),
     );
   }
 

@@ -1,6 +1,7 @@
 // Reliability suite helpers over an e2e stack (./e2e-stack): the one check every scenario ends with (the copy equals
 // the source), the functions' warnings, calls to the API and the schedule, a checkpoint seeded, and a page step that
 // dies on cue.
+import type { StreamName } from '../../functions/core/stream';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client';
@@ -106,11 +107,21 @@ export async function invokeApi(
   return (await stack.functions.invoke('api', apiEvent(method, path, query))) as APIGatewayProxyResult;
 }
 
-/** The stack's scheduled-trigger function invoked as the schedule invokes it. */
-export async function tickSchedule(stack: LocalStack): Promise<Record<string, unknown> & { started: boolean }> {
-  return (await stack.functions.invoke('scheduled-trigger', { mode: 'incremental', trigger: 'schedule' })) as Record<string, unknown> & {
-    started: boolean;
-  };
+/** What one stream's start answered to a tick. */
+export type StreamTick = Record<string, unknown> & { started: boolean };
+
+/** The stack's scheduled-trigger function invoked as the schedule invokes it: what the orders stream's start answered. */
+export async function tickSchedule(stack: LocalStack): Promise<StreamTick> {
+  const ticks = await tickEveryStream(stack);
+  if (!ticks.orders) throw new Error(`the tick started no orders run: ${JSON.stringify(ticks)}`);
+  return ticks.orders;
+}
+
+/** The stack's scheduled-trigger function invoked as the schedule invokes it: each enabled stream's answer. */
+export async function tickEveryStream(stack: LocalStack): Promise<Partial<Record<StreamName, StreamTick>>> {
+  return (await stack.functions.invoke('scheduled-trigger', { mode: 'incremental', trigger: 'schedule' })) as Partial<
+    Record<StreamName, StreamTick>
+  >;
 }
 
 /**
@@ -171,7 +182,8 @@ export function dieBeforeSavingPage(
     matches: ({ operation, request, values }) =>
       operation === 'UpdateItem' &&
       request.TableName === stack.tables.syncStateTable &&
-      values[':expected_pages'] === page &&
+      // A record page's step is its page number (record pages come first).
+      values[':expected_step'] === page &&
       (values[':run'] as { pages?: number } | undefined)?.pages === page + 1,
     errorName: options.errorName ?? 'StoreWriteError',
     message: `the page step of page ${page} died between its write and its save`,

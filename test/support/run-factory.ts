@@ -13,7 +13,8 @@ export function aRunProgress(overrides: Partial<RunProgress> = {}): RunProgress 
     mode: 'full',
     trigger: 'http',
     window: { from: null, to: STARTED_AT },
-    cursor: null,
+    // A run N record pages in is at step N unless a test says where it is.
+    position: { phase: 'records', cursor: null, step: overrides.pages ?? 0 },
     pages: 0,
     counts: { fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
     maxRecordTime: null,

@@ -7,7 +7,7 @@ import type { RunState } from '../../functions/core/run-state';
 import { beginRun, type BeginDeps } from '../../functions/core/use-cases/begin-run';
 import type { CommitDeps } from '../../functions/core/use-cases/commit-run';
 import type { RecordFailureDeps } from '../../functions/core/use-cases/record-failure';
-import type { SyncPageDeps } from '../../functions/core/use-cases/sync-page';
+import type { StepDeps } from '../../functions/core/step';
 import type { RejectedRecord } from '../../functions/core/quarantine';
 import { InMemoryRecordStore, InMemoryQuarantineStore, InMemorySyncStateStore } from './in-memory-stores';
 import { order, orderIdOf } from './order-factory';
@@ -114,7 +114,7 @@ export function useCaseWorld(options: { orders?: number; pageSize?: number } = {
     clock,
     log,
   };
-  const syncPage: SyncPageDeps = {
+  const syncPage: StepDeps = {
     settings: { pageSize: options.pageSize ?? 4, leaseMs, overlapMs },
     state,
     records,

@@ -25,7 +25,7 @@ function unfinished(overrides: Partial<RunProgress> = {}): RunProgress {
     mode: 'full',
     trigger: 'http',
     window: { from: null, to: '2026-11-25T14:00:00.000000Z' },
-    cursor: 'cursor-after-page-7',
+    position: { phase: 'records', cursor: 'cursor-after-page-7', step: 7 },
     pages: 7,
     counts: { fetched: 1750, inserted: 1750, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
     maxRecordTime: '2026-11-25T13:59:00.000000Z',

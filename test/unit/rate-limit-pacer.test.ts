@@ -36,7 +36,7 @@ function pacerOnSimulatedClock(marginMs = 0) {
     }
     return left;
   };
-  return { clock, waits, send, sendTo };
+  return { clock, waits, send, sendTo, pacer };
 }
 
 /** The most send times any 1000 ms holds. */
@@ -45,6 +45,22 @@ function busiestSecond(sends: number[]): number {
 }
 
 describe('RateLimitPacer', () => {
+  it('tells the shared send slots its spacing: unknown before any answer, none without a budget, the budget once announced', async () => {
+    const announced = pacerOnSimulatedClock(10);
+    const silent = pacerOnSimulatedClock(10);
+    expect(announced.pacer.spacingMs()).toBeNull();
+
+    await silent.send(10, {});
+    await announced.send(10, { limit: 4, remaining: 3 });
+
+    expect(silent.pacer.spacingMs()).toBe(0);
+    // 4 a second with 10 ms of slack: one every 253 ms.
+    expect(announced.pacer.spacingMs()).toBe(253);
+    // A source that stops announcing its budget has lifted it.
+    await announced.send(10, {});
+    expect(announced.pacer.spacingMs()).toBe(0);
+  });
+
   it('never waits while the source announces no budget', async () => {
     const { waits, send } = pacerOnSimulatedClock();
 

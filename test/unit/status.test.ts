@@ -20,7 +20,7 @@ const run: RunProgress = {
   mode: 'full',
   trigger: 'http',
   window: { from: null, to: '2026-01-01T11:58:00.000000Z' },
-  cursor: 'c',
+  position: { phase: 'records', cursor: 'c', step: 10 },
   pages: 10,
   counts: { fetched: 1200, inserted: 1000, updated: 100, unchanged: 100, stale: 0, quarantined: 0, deleted: 0 },
   maxRecordTime: null,

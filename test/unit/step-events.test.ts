@@ -7,11 +7,8 @@ import { aRunProgress, aRunState } from '../support/run-factory';
 
 /** A run with every optional field set: `Required` makes a field added to RunProgress fail to compile here until set. */
 const everyField: Required<RunProgress> = {
-  ...aRunProgress({ runId: 'full-http-20260101T115800Z-f001', cursor: 'cursor-after-page-4', pages: 4 }),
-  phase: 'deletions',
-  phaseCursor: 'deleted-cursor-2',
-  deletionSteps: 2,
-  walked: true,
+  ...aRunProgress({ runId: 'full-http-20260101T115800Z-f001', pages: 4 }),
+  position: { phase: 'deletions', cursor: 'deleted-cursor-2', step: 6 },
   // The walk's loop check (cursor-walk.ts): lost between steps, a loop longer than one page is never caught.
   cursorMark: { digest: '0123456789abcdef0123456789abcdef', step: 4 },
   // The bound on automatic resumes of a failed full resync.
@@ -34,5 +31,32 @@ describe('the step events', () => {
 
     const handedOver = { input: { continueRun: state }, executionName: 'exec-p2', executionArn: 'arn:exec-p2' };
     expect(parseStepEvent(beginEventSchema, handedOver, 'Begin')).toEqual(handedOver);
+  });
+
+  it('give a run handed over by the version before the position its position, at the same step', () => {
+    const { position: _none, ...rest } = everyField;
+    const oldRun = {
+      ...rest,
+      pages: 4,
+      cursor: null,
+      phase: 'deletions',
+      phaseCursor: 'deleted-cursor-2',
+      deletionSteps: 2,
+      walked: false,
+    };
+    const handedOver = { input: { continueRun: { ...state, run: oldRun } }, executionName: 'exec-p2', executionArn: 'arn:exec-p2' };
+
+    expect(parseStepEvent(beginEventSchema, handedOver, 'Begin')).toEqual({
+      ...handedOver,
+      input: { continueRun: { ...state, run: everyField } },
+    });
+  });
+
+  it('refuse a run with neither a position nor the cursor an earlier version saved, naming the field', () => {
+    const { position: _none, ...withoutPosition } = everyField;
+
+    expect(() => parseStepEvent(runStateSchema, { ...state, run: withoutPosition }, 'SyncPage')).toThrow(
+      'SyncPage: invalid input: run.position: Required',
+    );
   });
 });

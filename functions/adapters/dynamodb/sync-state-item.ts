@@ -1,5 +1,6 @@
 // The sync-state table's item, one per stream: the camelCase run vocabulary (core/run-types.ts) stored as
 // snake_case maps. The one place where the two spellings meet.
+import { withPosition, type SavedProgress } from '../../core/run-position';
 import type { Checkpoint, Lease, ParkedRun, RunOutcome, RunProgress, SyncState } from '../../core/run-types';
 
 /** Top-level attributes of a stream's item. */
@@ -10,7 +11,7 @@ export const SYNC_ATTRIBUTES = {
   run: 'run',
   lastRun: 'last_run',
   orderCount: 'order_count',
-  /** The ids the page step in flight claimed before writing (a string set), cleared once that page's result is saved. */
+  /** The ids the step in flight claimed before writing (a string set), cleared once that step's result is saved. */
   pendingIds: 'pending_ids',
   /** Of those, the ids whose insert the order counter holds already (a string set; a resumed parked run's). */
   settledIds: 'settled_ids',
@@ -52,16 +53,21 @@ export function itemToSyncState(stream: string, item: Stored | undefined): SyncS
     stream,
     checkpoint: attribute<Checkpoint>(SYNC_ATTRIBUTES.checkpoint),
     lease: attribute<Lease>(SYNC_ATTRIBUTES.lease),
-    run: attribute<RunProgress>(SYNC_ATTRIBUTES.run),
+    run: progressOf(attribute<SavedProgress>(SYNC_ATTRIBUTES.run)),
     lastRun: attribute<RunOutcome>(SYNC_ATTRIBUTES.lastRun),
     orderCount: Number(item?.[SYNC_ATTRIBUTES.orderCount] ?? 0),
     pendingIds: idSetOf(item, SYNC_ATTRIBUTES.pendingIds),
     settledIds: idSetOf(item, SYNC_ATTRIBUTES.settledIds),
-    parked: attribute<ParkedRun>(SYNC_ATTRIBUTES.parked),
+    parked: parkedOf(attribute<ParkedRun>(SYNC_ATTRIBUTES.parked)),
   };
 }
 
-/** A set of order ids (a string set; absent when empty, as DynamoDB stores no empty set). */
+/** A saved run, given its position when it was saved before the position existed (a stack updated mid-run). */
+const progressOf = (run: SavedProgress | null): RunProgress | null => run && withPosition(run);
+const parkedOf = (parked: (Omit<ParkedRun, 'run'> & { run: SavedProgress }) | null): ParkedRun | null =>
+  parked && { ...parked, run: withPosition(parked.run) };
+
+/** A set of record ids (a string set; absent when empty, as DynamoDB stores no empty set). */
 function idSetOf(item: Stored | undefined, name: string): string[] {
   const ids = item?.[name];
   return ids instanceof Set ? [...(ids as Set<string>)] : [];

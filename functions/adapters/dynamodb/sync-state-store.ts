@@ -1,10 +1,10 @@
 // SyncStateStore on DynamoDB: each method is ONE conditional write on the stream's item (dynalite has no
 // transactions, and none is needed), so a run whose lease was taken over can no longer change anything.
-import { stepOf } from '../../core/run-phase';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { LeaseLostError, NothingToResumeError } from '../../core/errors';
 import { leaseLostError } from '../../core/lease';
-import type { BegunRunSave, LeaseAttempt, PageClaim, RunAt, SyncStateStore } from '../../core/ports';
+import { runAt } from '../../core/run-position';
+import type { BegunRunSave, LeaseAttempt, RunAt, StepClaim, SyncStateStore } from '../../core/ports';
 import type { Checkpoint, Lease, RunOutcome, RunProgress, SyncState } from '../../core/run-types';
 import { checkpointToItem, itemToSyncState, leaseToItem, outcomeToItem, parkedToItem, runToItem, SYNC_ATTRIBUTES } from './sync-state-item';
 
@@ -92,16 +92,18 @@ export class DynamoSyncStateStore implements SyncStateStore {
     const slotHolds = (path: string, placeholder: string, expected: RunAt | null) => {
       if (expected === null) return `attribute_not_exists(${path})`;
       values[`${placeholder}_id`] = expected.runId;
-      values[`${placeholder}_pages`] = expected.pages;
-      return `${path}.#run_id = ${placeholder}_id AND ${path}.#pages = ${placeholder}_pages`;
+      values[`${placeholder}_step`] = expected.step;
+      return `${path}.#run_id = ${placeholder}_id AND ${path}.#position.#step = ${placeholder}_step`;
     };
-    const written = await this.conditionalUpdate(stream, {
-      UpdateExpression: `SET ${sets.join(', ')} ADD #order_count :order_count_delta${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-      ConditionExpression:
-        `#lease.#owner = :owner AND ${slotHolds('#run', ':expected_run', save.expectedRun)} AND ` +
-        slotHolds('#parked.#run', ':expected_parked', save.expectedParked),
-      ExpressionAttributeValues: values,
-    });
+    const written = await this.withPositions(stream, () =>
+      this.conditionalUpdate(stream, {
+        UpdateExpression: `SET ${sets.join(', ')} ADD #order_count :order_count_delta${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression:
+          `#lease.#owner = :owner AND ${slotHolds('#run', ':expected_run', save.expectedRun)} AND ` +
+          slotHolds('#parked.#run', ':expected_parked', save.expectedParked),
+        ExpressionAttributeValues: values,
+      }),
+    );
     if (written) return true;
 
     const state = await this.get(stream);
@@ -115,68 +117,68 @@ export class DynamoSyncStateStore implements SyncStateStore {
     stream: string,
     owner: string,
     progress: RunProgress,
-    options: { expectedPages: number; expectedDeletionSteps?: number; orderCountDelta: number; leaseExpiresAt: number },
+    options: { expectedStep: number; orderCountDelta: number; leaseExpiresAt: number },
   ): Promise<boolean> {
-    const { expectedPages, expectedDeletionSteps = 0 } = options;
-    const expectedStep = expectedPages + expectedDeletionSteps;
-    // A save that moves past a step clears what claimPage recorded for it; one that keeps the step (a new execution
+    const { expectedStep } = options;
+    // A save that moves past a step clears what claim recorded for it; one that keeps the step (a new execution
     // of the run) keeps it, for the retry of that step.
-    const clearsPendingIds = stepOf(progress) !== expectedStep;
-    const written = await this.conditionalUpdate(stream, {
-      UpdateExpression:
-        // The lease names the run's current execution (a new one after continue-as-new), as 409 answers and the status show.
-        'SET #run = :run, #lease.#expires_at = :expires_at, #lease.#execution_name = :execution_name ADD #order_count :order_count_delta' +
-        (clearsPendingIds ? ' REMOVE #pending_ids, #settled_ids' : ''),
-      ConditionExpression: `#lease.#owner = :owner AND #run.#run_id = :run_id AND #run.#pages = :expected_pages AND ${deletionStepsAre(':expected_steps', expectedDeletionSteps)}`,
-      ExpressionAttributeValues: {
-        ':expected_steps': expectedDeletionSteps,
-        ':run': runToItem(progress),
-        ':expires_at': options.leaseExpiresAt,
-        ':execution_name': progress.executionName,
-        ':order_count_delta': options.orderCountDelta,
-        ':owner': owner,
-        ':run_id': progress.runId,
-        ':expected_pages': expectedPages,
-      },
-    });
+    const clearsPendingIds = progress.position.step !== expectedStep;
+    const written = await this.withPositions(stream, () =>
+      this.conditionalUpdate(stream, {
+        UpdateExpression:
+          // The lease names the run's current execution (a new one after continue-as-new), as 409 answers and the status show.
+          'SET #run = :run, #lease.#expires_at = :expires_at, #lease.#execution_name = :execution_name ADD #order_count :order_count_delta' +
+          (clearsPendingIds ? ' REMOVE #pending_ids, #settled_ids' : ''),
+        ConditionExpression: '#lease.#owner = :owner AND #run.#run_id = :run_id AND #run.#position.#step = :expected_step',
+        ExpressionAttributeValues: {
+          ':run': runToItem(progress),
+          ':expires_at': options.leaseExpiresAt,
+          ':execution_name': progress.executionName,
+          ':order_count_delta': options.orderCountDelta,
+          ':owner': owner,
+          ':run_id': progress.runId,
+          ':expected_step': expectedStep,
+        },
+      }),
+    );
     if (written) return true;
 
     const state = await this.get(stream);
     if (state.lease?.owner !== owner) throw leaseLostError(stream, owner, state.lease);
     const saved = state.run;
-    if (saved?.runId === progress.runId && stepOf(saved) > expectedStep) return false;
+    if (saved?.runId === progress.runId && saved.position.step > expectedStep) return false;
     throw new NothingToResumeError(
       `stream ${stream}: run ${progress.runId} expected its saved progress at step ${expectedStep}, but the saved run is ` +
-        (saved ? `${saved.runId} at step ${stepOf(saved)}` : 'absent'),
+        (saved ? `${saved.runId} at step ${saved.position.step}` : 'absent'),
     );
   }
 
-  async claimPage(
+  async claim(
     stream: string,
     owner: string,
-    runId: string,
-    page: number,
+    at: RunAt,
     ids: readonly string[],
-    options: { nowMs: number; leaseExpiresAt: number; deletionSteps?: number },
-  ): Promise<PageClaim> {
+    options: { nowMs: number; leaseExpiresAt: number },
+  ): Promise<StepClaim> {
     // The ids go into a string set: a retry adds its own to an earlier attempt's.
-    const { deletionSteps = 0 } = options;
-    const before = await this.conditionalUpdate(
-      stream,
-      {
-        UpdateExpression: `SET #lease.#expires_at = :expires_at${ids.length > 0 ? ' ADD #pending_ids :ids' : ''}`,
-        ConditionExpression: `#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id AND #run.#pages = :page AND ${deletionStepsAre(':steps', deletionSteps)}`,
-        ExpressionAttributeValues: {
-          ':steps': deletionSteps,
-          ':expires_at': options.leaseExpiresAt,
-          ':owner': owner,
-          ':now': options.nowMs,
-          ':run_id': runId,
-          ':page': page,
-          ...(ids.length > 0 ? { ':ids': new Set(ids) } : {}),
+    const before = await this.withPositions(stream, () =>
+      this.conditionalUpdate(
+        stream,
+        {
+          UpdateExpression: `SET #lease.#expires_at = :expires_at${ids.length > 0 ? ' ADD #pending_ids :ids' : ''}`,
+          ConditionExpression:
+            '#lease.#owner = :owner AND #lease.#expires_at > :now AND #run.#run_id = :run_id AND #run.#position.#step = :step',
+          ExpressionAttributeValues: {
+            ':expires_at': options.leaseExpiresAt,
+            ':owner': owner,
+            ':now': options.nowMs,
+            ':run_id': at.runId,
+            ':step': at.step,
+            ...(ids.length > 0 ? { ':ids': new Set(ids) } : {}),
+          },
         },
-      },
-      'ALL_OLD',
+        'ALL_OLD',
+      ),
     );
     if (before) {
       const state = itemToSyncState(stream, before);
@@ -184,10 +186,10 @@ export class DynamoSyncStateStore implements SyncStateStore {
     }
     const state = await this.get(stream);
     if (state.lease?.owner !== owner || state.lease.expiresAt <= options.nowMs) throw leaseLostError(stream, owner, state.lease);
-    if (state.run?.runId === runId && stepOf(state.run) > page + deletionSteps) return { kind: 'already-saved', progress: state.run };
+    if (state.run?.runId === at.runId && state.run.position.step > at.step) return { kind: 'already-saved', progress: state.run };
     throw new LeaseLostError(
-      `stream ${stream}: run ${runId} expected its saved progress at step ${page + deletionSteps}, but the saved run is ` +
-        (state.run ? `${state.run.runId} at step ${stepOf(state.run)}` : 'absent'),
+      `stream ${stream}: run ${at.runId} expected its saved progress at step ${at.step}, but the saved run is ` +
+        (state.run ? `${state.run.runId} at step ${state.run.position.step}` : 'absent'),
     );
   }
 
@@ -219,6 +221,52 @@ export class DynamoSyncStateStore implements SyncStateStore {
     throw leaseLostError(stream, owner, state.lease);
   }
 
+  /**
+   * A write whose condition reads a run's position, done again once when it did not hold because the item keeps a run
+   * saved before the position existed (a stack updated mid-run): that run is given its position first.
+   */
+  private async withPositions<T>(stream: string, write: () => Promise<T>): Promise<T> {
+    const written = await write();
+    if (written !== false && written !== null) return written;
+    return (await this.givePositions(stream)) ? write() : written;
+  }
+
+  /**
+   * Give the run and the parked run of the stream's item their position (core/run-position.ts withPosition) where
+   * they were saved without one, in one write conditional on the item being as read. True when it wrote.
+   */
+  private async givePositions(stream: string): Promise<boolean> {
+    const answer = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [SYNC_ATTRIBUTES.stream]: stream }, ConsistentRead: true }),
+    );
+    const item = answer.Item;
+    const runItem = item?.[SYNC_ATTRIBUTES.run] as Record<string, unknown> | undefined;
+    const parkedRunItem = (item?.[SYNC_ATTRIBUTES.parked] as Record<string, unknown> | undefined)?.run as
+      Record<string, unknown> | undefined;
+    const state = itemToSyncState(stream, item);
+    const sets: string[] = [];
+    const conditions: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (runItem && runItem.position === undefined && state.run) {
+      sets.push('#run = :run');
+      conditions.push('attribute_not_exists(#run.#position) AND #run.#updated_at = :run_updated_at');
+      values[':run'] = runToItem(state.run);
+      values[':run_updated_at'] = runItem.updated_at;
+    }
+    if (parkedRunItem && parkedRunItem.position === undefined && state.parked) {
+      sets.push('#parked.#run = :parked_run');
+      conditions.push('attribute_not_exists(#parked.#run.#position) AND #parked.#run.#updated_at = :parked_updated_at');
+      values[':parked_run'] = runToItem(state.parked.run);
+      values[':parked_updated_at'] = parkedRunItem.updated_at;
+    }
+    if (sets.length === 0) return false;
+    return this.conditionalUpdate(stream, {
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeValues: values,
+    });
+  }
+
   /** One conditional UpdateItem; false when its condition did not hold (nothing was written). */
   private async conditionalUpdate(stream: string, update: Update): Promise<boolean>;
   /** The same, answering the item as it was before the write (null when nothing was written). */
@@ -247,12 +295,6 @@ export class DynamoSyncStateStore implements SyncStateStore {
   }
 }
 
-/** The saved run has taken `steps` steps after its order pages (a run saved before deletions existed has none). */
-function deletionStepsAre(placeholder: string, steps: number): string {
-  const holds = `#run.#deletion_steps = ${placeholder}`;
-  return steps === 0 ? `(attribute_not_exists(#run.#deletion_steps) OR ${holds})` : holds;
-}
-
 /**
  * Every `#name` placeholder in the expressions mapped to its stored attribute (`#expires_at` → `expires_at`):
  * all names go through placeholders (`stream`, `owner`, ... are DynamoDB reserved words), and DynamoDB
@@ -264,9 +306,9 @@ function attributeNamesIn(expressions: string): Record<string, string> {
 
 /** Why begin's save did not hold: a slot no longer holds the run begin read there. */
 export function slotsChanged(state: SyncState, save: BegunRunSave): string {
-  const at = (run: RunAt | null | undefined) => (run ? `${run.runId} at page ${run.pages}` : 'none');
+  const at = (run: RunAt | null | undefined) => (run ? `${run.runId} at step ${run.step}` : 'none');
   return (
     `it read run ${at(save.expectedRun)} and parked ${at(save.expectedParked)}, ` +
-    `but the stream now has run ${at(state.run)} and parked ${at(state.parked?.run)}`
+    `but the stream now has run ${at(runAt(state.run))} and parked ${at(runAt(state.parked?.run))}`
   );
 }

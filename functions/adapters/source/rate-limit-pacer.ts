@@ -33,6 +33,8 @@ export interface BudgetAnswer {
 export class RateLimitPacer {
   /** Requests per window, as the source last announced it (null until it has). */
   private limit: number | null = null;
+  /** Whether any answer was observed (with or without a budget). */
+  private answered = false;
   /** Send times of the requests the source may still be counting, oldest first: ours, and others' it told us of. */
   private readonly booked: number[] = [];
   private readonly baseMarginMs: number;
@@ -43,9 +45,13 @@ export class RateLimitPacer {
     this.marginMs = this.baseMarginMs;
   }
 
-  /** The spacing of requests that keeps to the budget learnt so far (null: not learnt yet), for the shared send slots. */
+  /**
+   * The spacing of requests that keeps to the budget learnt so far, for the shared send slots: 0 once an answer came
+   * without a budget (a source that announces none is not paced), null before any answer.
+   */
   spacingMs(): number | null {
-    return this.limit === null ? null : spacingFor(this.limit, this.marginMs);
+    if (this.limit !== null) return spacingFor(this.limit, this.marginMs);
+    return this.answered ? 0 : null;
   }
 
   /** Waits until one more request fits the budget, then books it as sent now: call it right before sending. */
@@ -68,11 +74,14 @@ export class RateLimitPacer {
    * window that just began), our bookings stand: they are what keeps a sliding window.
    */
   observe(sentAt: number, { limit, remaining, refused }: BudgetAnswer): void {
+    this.answered = true;
     // A 429 although we paced: most likely the source counts our requests less evenly than the margin allows for.
     this.marginMs = refused ? Math.min(MARGIN_MS_MAX, 2 * this.marginMs) : Math.max(this.baseMarginMs, this.marginMs - 1);
     if (limit !== undefined && limit < 1) limit = undefined;
     if (remaining === undefined) {
+      // An answer that is not a 429 and announces no budget: the source no longer limits us (its budget was lifted).
       if (limit !== undefined) this.limit = limit;
+      else if (!refused) this.limit = null;
       return;
     }
     // Without X-RateLimit-Limit: the budget is at least this request plus what is left, and the first request of a

@@ -8,7 +8,7 @@ import { instantFromEpochMs } from '../instant';
 import { ownSavedRun, runningFrom } from '../lease';
 import { FULL_RESYNC_AUTO_RESUMES_DEFAULT } from '../limits';
 import { plannedMode, planRun, resumesAutomatically, transientErrorOf, type LookbackSettings, type RunPlan } from '../plan';
-import { isWalked, stepOf } from '../run-phase';
+import { runAt, START } from '../run-position';
 import { describeError } from '../run-outcome';
 import type { BegunRunSave, Clock, Log, RecordSource, RecordStore, RunMetrics, SyncStateStore } from '../ports';
 import type { BeginEvent, RunState, SkippedRun } from '../run-state';
@@ -117,7 +117,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
             mode: plan.mode,
             trigger: input.trigger,
             window: plan.window,
-            cursor: null,
+            position: START,
             pages: 0,
             counts: { ...ZERO_COUNTS },
             maxRecordTime: null,
@@ -152,7 +152,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
       run,
       pagesInPart: 0,
       maxPagesPerPart,
-      done: isWalked(run),
+      done: run.position.phase === 'done',
       nextExecutionName: executionNameFor(leaseOwner, 2),
     };
   } catch (error) {
@@ -174,8 +174,7 @@ async function continueRun(deps: BeginDeps, handedOver: RunState, executionName:
   if (executionName !== executionNameFor(handedOver.leaseOwner, part)) throw new RunInProgressError(runningFrom(current.lease!));
   const run: RunProgress = { ...saved, executionName, part, updatedAt: instantFromEpochMs(nowMs) };
   await deps.state.saveProgress(handedOver.stream, handedOver.leaseOwner, run, {
-    expectedPages: saved.pages,
-    expectedDeletionSteps: saved.deletionSteps ?? 0,
+    expectedStep: saved.position.step,
     orderCountDelta: 0,
     leaseExpiresAt: nowMs + deps.settings.leaseMs,
   });
@@ -265,8 +264,6 @@ async function beginSave(deps: BeginDeps, current: SyncState, plan: RunPlan, lea
   return { ...expected, parked, pendingIds: [], settledIds: [], orderCountDelta };
 }
 
-const runAt = (run: RunProgress | null) => (run ? { runId: run.runId, pages: run.pages } : null);
-
 /**
  * The orders an unfinished run (failed, stopped, or interrupted) inserted (or turned into tombstones) on the step it
  * had claimed but whose result it never saved, and that the counter does not hold yet: the claim recorded their ids
@@ -277,7 +274,7 @@ async function unsettledWrites(deps: BeginDeps, unfinished: ParkedRun): Promise<
   if (unfinished.pendingIds.length === 0) return { ids: [], counterChange: 0 };
   const stored = await deps.records.getVersions(unfinished.pendingIds);
   const settled = new Set(unfinished.settledIds);
-  const writeTag = writeTagFor(unfinished.run.runId, stepOf(unfinished.run));
+  const writeTag = writeTagFor(unfinished.run.runId, unfinished.run.position.step);
   const ids = idsCountedBy(unfinished.pendingIds, stored, writeTag).filter((id) => !settled.has(id));
   return { ids, counterChange: counterChangeBy(ids, stored, writeTag) };
 }

@@ -1,33 +1,26 @@
-// Use case "sync deletions": after the order pages, one page of the source's deletion feed per invocation, for the
-// run's window (the same overlap as the pages), each listed order turned into a tombstone.
+// Use case "sync deletions": the deletion feed's step. After the record pages, one page of the source's deletion
+// feed per invocation, for the run's window (the same overlap as the pages), each listed record turned into a tombstone.
 import { markAfterPage } from '../cursor-walk';
-import { runDeletionStep } from '../deletion-step';
-import type { DeletedPage } from '../ports';
 import type { RunState } from '../run-state';
-import { phasePlan, type SyncPageDeps } from './sync-page';
+import type { StepDeps } from '../step';
+import { runTombstoneStep } from '../tombstone-step';
 
 /**
- * Step "sync deletions": fetch the feed page at the phase's cursor, then as a page step does: claim its ids, write
+ * Step "sync deletions": fetch the feed page at the run's cursor, then as every step does: claim its ids, write
  * tombstones tagged with the step (over a live version not newer than the deletion, or over nothing, so a late page
- * cannot bring the order in), count the live orders deleted, save the cursor and the counter in one conditional write.
+ * cannot bring the record in), count the live records deleted, save the position and the counter in one conditional write.
  */
-export async function syncDeletions(deps: SyncPageDeps, state: RunState): Promise<RunState> {
+export async function syncDeletions(deps: StepDeps, state: RunState): Promise<RunState> {
   const { run } = state;
-  const fetchDeleted = deps.source.fetchDeleted!.bind(deps.source);
-  const page: DeletedPage = await fetchDeleted({ window: run.window, cursor: run.phaseCursor ?? null, limit: deps.settings.pageSize });
-  const cursorMark = markAfterPage({
-    mark: run.cursorMark,
-    cursor: run.phaseCursor ?? null,
-    nextCursor: page.nextCursor,
-    step: run.deletionSteps ?? 0,
-    feed: 'deletion feed',
-  });
-  return runDeletionStep(deps, state, {
+  const { cursor, step } = run.position;
+  // The walk numbers the feed's own pages (its errors name them so): the phase follows the record pages.
+  const feedPage = step - run.pages;
+  const page = await deps.source.fetchDeleted!({ window: run.window, cursor, limit: deps.settings.pageSize });
+  return runTombstoneStep(deps, state, {
     phase: 'deletions',
-    cursorMark,
     ids: page.deletions.map((deletion) => deletion.id),
     deletionsOf: async () => ({ deletions: page.deletions, stats: page.stats }),
     nextCursor: page.nextCursor,
-    plan: phasePlan(deps),
+    cursorMark: markAfterPage({ mark: run.cursorMark, cursor, nextCursor: page.nextCursor, step: feedPage, feed: 'deletion feed' }),
   });
 }

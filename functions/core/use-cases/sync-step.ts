@@ -1,15 +1,22 @@
-// The state machine's looped step: the run's next step, whichever phase it is in (docs/design.md "Deletions"): an
-// order page, a deletion feed page, or a reconciliation step. Each is bounded, so no invocation nears Lambda's limit.
-import { phaseOf } from '../run-phase';
+// The state machine's looped step: the run's next step, by the phase its position names (docs/design.md "SyncPage:
+// the looped step"): a record page, a deletion feed page, or a reconciliation step. Each is bounded, so no invocation nears
+// Lambda's limit; all go through step.ts's one protocol.
 import type { RunState } from '../run-state';
+import type { StepDeps } from '../step';
 import { reconcileCopy } from './reconcile-copy';
 import { syncDeletions } from './sync-deletions';
-import { syncPage, type SyncPageDeps } from './sync-page';
+import { syncPage } from './sync-page';
 
-export async function syncStep(deps: SyncPageDeps, state: RunState): Promise<RunState> {
+export async function syncStep(deps: StepDeps, state: RunState): Promise<RunState> {
   if (state.done) return state;
-  const phase = phaseOf(state.run);
-  if (phase === 'deletions') return syncDeletions(deps, state);
-  if (phase === 'reconcile') return reconcileCopy(deps, state);
-  return syncPage(deps, state);
+  switch (state.run.position.phase) {
+    case 'done':
+      return state;
+    case 'records':
+      return syncPage(deps, state);
+    case 'deletions':
+      return syncDeletions(deps, state);
+    case 'reconcile':
+      return reconcileCopy(deps, state);
+  }
 }

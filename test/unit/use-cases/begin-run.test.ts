@@ -69,7 +69,12 @@ describe('begin', () => {
 
   it("refuses an execution started by hand with a running run's id: it names another execution than the lease's", async () => {
     const world = useCaseWorld();
-    const running = aRunProgress({ runId: 'full-http-running', pages: 3, cursor: 'c3', executionName: 'full-http-running-p1' });
+    const running = aRunProgress({
+      runId: 'full-http-running',
+      pages: 3,
+      position: { phase: 'records', cursor: 'c3', step: 3 },
+      executionName: 'full-http-running-p1',
+    });
     const lease = aLease({ owner: 'full-http-running', executionName: 'full-http-running-p1', expiresAt: T0 + 60_000 });
     world.state.put(STREAM, { lease, run: running });
 
@@ -85,7 +90,7 @@ describe('begin', () => {
     const world = useCaseWorld();
     const failed = aRunProgress({
       pages: 6,
-      cursor: 'c6',
+      position: { phase: 'records', cursor: 'c6', step: 6 },
       counts: { fetched: 24, inserted: 24, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
       status: 'failed',
     });
@@ -103,7 +108,7 @@ describe('begin', () => {
     expect(begun.run).toMatchObject({
       runId: failed.runId,
       pages: 6,
-      cursor: 'c6',
+      position: { phase: 'records', cursor: 'c6', step: 6 },
       counts: failed.counts,
       status: 'running',
       executionName: EXECUTION,
@@ -141,7 +146,7 @@ describe('begin', () => {
 
   it('continues a handed-over run in the next execution: part 2 saved and named on the lease', async () => {
     const world = useCaseWorld();
-    const handedOver = aRunState({ run: { pages: 500, cursor: 'c500' }, pagesInPart: 500 });
+    const handedOver = aRunState({ run: { pages: 500, position: { phase: 'records', cursor: 'c500', step: 500 } }, pagesInPart: 500 });
     world.state.put(STREAM, { lease: aLease({ expiresAt: T0 + 60_000 }), run: handedOver.run });
 
     const continued = (await beginRun(world.deps.begin, start({ continueRun: handedOver }, handedOver.nextExecutionName))) as RunState;
@@ -156,7 +161,7 @@ describe('begin', () => {
 
   it("refuses an execution started by hand with a copy of a hand-over's input: it is not the run's next part", async () => {
     const world = useCaseWorld();
-    const handedOver = aRunState({ run: { pages: 500, cursor: 'c500' }, pagesInPart: 500 });
+    const handedOver = aRunState({ run: { pages: 500, position: { phase: 'records', cursor: 'c500', step: 500 } }, pagesInPart: 500 });
     world.state.put(STREAM, { lease: aLease({ expiresAt: T0 + 60_000 }), run: handedOver.run });
     const before = await world.state.get(STREAM);
 

@@ -6,7 +6,7 @@ import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { commitRun } from '../../../functions/core/use-cases/commit-run';
 import { syncStep } from '../../../functions/core/use-cases/sync-step';
-import type { SyncPageDeps } from '../../../functions/core/use-cases/sync-page';
+import type { StepDeps } from '../../../functions/core/step';
 import { begunFullRun, STREAM, useCaseWorld } from '../../support/use-case-harness';
 
 const STATS: SourceCallStats = { requests: 1, throttled: 0, retried: 0 };
@@ -20,7 +20,7 @@ function worldWithDeletions(feed: string[], gone: Set<string>) {
     fetchDeleted: async () => ({ deletions: feedIds.map((id) => ({ id, deletedAt: DELETED_AT })), nextCursor: null, stats: STATS }),
     existing: async (ids) => ({ ids: new Set(ids.filter((id) => !goneIds.has(id))), stats: STATS }),
   });
-  const deps: SyncPageDeps = {
+  const deps: StepDeps = {
     ...world.deps.syncPage,
     source: sourceWith(feed, gone),
     settings: { ...world.deps.syncPage.settings, reconcile: true },
@@ -38,7 +38,7 @@ describe('the deletion steps', () => {
     expect(ids).toHaveLength(10);
 
     // A second full run: one order in the feed, two more gone from the source (past the feed's retention).
-    const second: SyncPageDeps = { ...deps, source: sourceWith([ids[0]!], new Set(ids.slice(0, 3))) };
+    const second: StepDeps = { ...deps, source: sourceWith([ids[0]!], new Set(ids.slice(0, 3))) };
     const feedGone = new Set(ids.slice(0, 3));
     world.shop.orders = world.shop.orders.filter((order) => !feedGone.has(order.id));
     state = (await beginRun(world.deps.begin, {
@@ -56,14 +56,14 @@ describe('the deletion steps', () => {
   it('a feed step that died after writing its tombstones, retried, counts each deletion once', async () => {
     const { world, deps, sourceWith } = worldWithDeletions([], new Set());
     let state = await begunFullRun(world);
-    while (state.run.phase !== 'deletions') state = await syncStep(deps, state);
+    while (state.run.position.phase !== 'deletions') state = await syncStep(deps, state);
     const ids = [...world.orders.items.keys()].sort();
-    const dying: SyncPageDeps = {
+    const dying: StepDeps = {
       ...deps,
       source: sourceWith(ids.slice(0, 2), new Set()),
       state: {
         get: (stream) => world.state.get(stream),
-        claimPage: (...args) => world.state.claimPage(...args),
+        claim: (...args) => world.state.claim(...args),
         saveProgress: async () => {
           throw new Error('the step died before saving');
         },
@@ -81,10 +81,10 @@ describe('the deletion steps', () => {
   it('continue-as-new in the middle of the deletion steps saves the next part and names it on the lease', async () => {
     const { world, deps, sourceWith } = worldWithDeletions([], new Set());
     let state = await begunFullRun(world);
-    while (state.run.phase !== 'deletions') state = await syncStep(deps, state);
+    while (state.run.position.phase !== 'deletions') state = await syncStep(deps, state);
     const ids = [...world.orders.items.keys()].sort();
     // A feed of two pages: the run is between them, one deletion step done.
-    const twoPages: SyncPageDeps = {
+    const twoPages: StepDeps = {
       ...deps,
       source: {
         ...sourceWith(ids.slice(0, 1), new Set()),
@@ -92,12 +92,13 @@ describe('the deletion steps', () => {
       },
     };
     state = await syncStep(twoPages, state);
-    expect(state.run).toMatchObject({ phase: 'deletions', deletionSteps: 1, phaseCursor: 'more' });
+    // Three record pages, then one feed page: step 4, the feed's cursor.
+    expect(state.run).toMatchObject({ pages: 3, position: { phase: 'deletions', cursor: 'more', step: 4 } });
 
     const event = { input: { continueRun: state }, executionName: state.nextExecutionName, executionArn: 'arn' };
     const continued = (await beginRun(world.deps.begin, event)) as RunState;
 
-    expect(continued.run).toMatchObject({ part: 2, deletionSteps: 1, executionName: state.nextExecutionName });
+    expect(continued.run).toMatchObject({ part: 2, position: state.run.position, executionName: state.nextExecutionName });
     const saved = await world.state.get(STREAM);
     expect(saved.lease?.executionName).toBe(state.nextExecutionName);
     expect(saved.run).toMatchObject({ part: 2 });
@@ -114,11 +115,11 @@ describe('the deletion steps', () => {
       executionArn: 'arn',
     })) as RunState;
     world.shop.orders = world.shop.orders.slice(0, 5); // five gone, as the source says of them: but its answer is bad
-    const lying: SyncPageDeps = {
+    const lying: StepDeps = {
       ...deps,
       source: { ...deps.source, existing: async (ids) => ({ ids: new Set([...ids.slice(0, 1), 'ord_elsewhere']), stats: STATS }) },
     };
-    while (state.run.phase !== 'reconcile') state = await syncStep(lying, state);
+    while (state.run.position.phase !== 'reconcile') state = await syncStep(lying, state);
 
     await expect(syncStep(lying, state)).rejects.toThrow(SourceContractError);
     await expect(syncStep(lying, state)).rejects.toThrow(/names 1 orders it was not asked about \(ord_elsewhere\)/);
@@ -134,7 +135,7 @@ describe('the deletion steps', () => {
     const [lagging] = [...world.orders.items.keys()].sort();
     world.advance(60_000);
     // A second full resync: a lagging replica says one order is gone, though the shop still has it.
-    const wrong: SyncPageDeps = { ...deps, source: sourceWith([], new Set([lagging!])) };
+    const wrong: StepDeps = { ...deps, source: sourceWith([], new Set([lagging!])) };
     state = (await beginRun(world.deps.begin, {
       input: { mode: 'full', trigger: 'test', runId: 'full-test-r2' },
       executionName: 'full-test-r2-p1',

@@ -105,7 +105,13 @@ describe('a full resync cut off mid-page, parked while incremental runs go on, t
 
     world.advance(60_000);
     const resumed = await begin(world, { mode: 'full', trigger: 'http', resume: true, runId: 'full-http-resumer' });
-    expect(resumed.run).toMatchObject({ runId: FULL_RUN, window: failed.window, pages: 1, cursor: failed.cursor, counts: failed.counts });
+    expect(resumed.run).toMatchObject({
+      runId: FULL_RUN,
+      window: failed.window,
+      pages: 1,
+      position: failed.position,
+      counts: failed.counts,
+    });
     expect((await world.state.get(STREAM)).parked).toBeNull();
     await toTheEnd(world, resumed);
 

@@ -6,7 +6,7 @@ import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { commitRun } from '../../../functions/core/use-cases/commit-run';
 import { syncStep } from '../../../functions/core/use-cases/sync-step';
-import type { SyncPageDeps } from '../../../functions/core/use-cases/sync-page';
+import type { StepDeps } from '../../../functions/core/step';
 import { STREAM, useCaseWorld } from '../../support/use-case-harness';
 
 type World = ReturnType<typeof useCaseWorld>;
@@ -14,7 +14,7 @@ const BROKEN = 'ord_0000002';
 const ENTRY = `${STREAM}|id#${BROKEN}`;
 
 let runs = 0;
-async function fullRun(world: World, deps: SyncPageDeps = world.deps.syncPage): Promise<void> {
+async function fullRun(world: World, deps: StepDeps = world.deps.syncPage): Promise<void> {
   runs++;
   const runId = `full-test-q${runs}`;
   let state = (await beginRun(world.deps.begin, {

@@ -34,7 +34,7 @@ describe('record failure', () => {
 
     const state = await world.state.get(STREAM);
     const error = { name: 'SourceAuthError', message: 'the orders API refused the token (401)', page: 2, at: expect.any(String) };
-    expect(state.run).toMatchObject({ runId: 'full-test-r1', pages: 2, cursor: atPage2.run.cursor, status: 'failed', error });
+    expect(state.run).toMatchObject({ runId: 'full-test-r1', pages: 2, position: atPage2.run.position, status: 'failed', error });
     expect(state).toMatchObject({ lease: null, checkpoint, lastRun: outcome, orderCount: 8 });
     expect(outcome).toMatchObject({ status: 'failed', pages: 2, error, watermark: checkpoint.watermark });
     expect(world.lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'run failed' }));

@@ -5,7 +5,7 @@ import type { PageRequest, SourcePage } from '../../../functions/core/ports';
 import type { RunState } from '../../../functions/core/run-state';
 import { syncPage } from '../../../functions/core/use-cases/sync-page';
 import { syncStep } from '../../../functions/core/use-cases/sync-step';
-import type { SyncPageDeps } from '../../../functions/core/use-cases/sync-page';
+import type { StepDeps } from '../../../functions/core/step';
 import { begunFullRun, STREAM, useCaseWorld } from '../../support/use-case-harness';
 
 const STATS = { requests: 1, throttled: 0, retried: 0 };
@@ -19,11 +19,11 @@ function loopingWorld(next: Record<string, string | null>, firstOrders = 0) {
     nextCursor: next[cursor ?? 'start'] ?? null,
     stats: STATS,
   });
-  const deps: SyncPageDeps = { ...world.deps.syncPage, source: { fetchPage } };
+  const deps: StepDeps = { ...world.deps.syncPage, source: { fetchPage } };
   return { world, deps };
 }
 
-async function walk(deps: SyncPageDeps, begun: RunState, maxSteps: number): Promise<{ state: RunState; steps: number }> {
+async function walk(deps: StepDeps, begun: RunState, maxSteps: number): Promise<{ state: RunState; steps: number }> {
   let state = begun;
   let steps = 0;
   while (!state.done && steps < maxSteps) {
@@ -42,7 +42,7 @@ describe('a next_cursor the walk already followed', () => {
 
     await expect(failure).rejects.toThrow(SourceContractError);
     await expect(failure).rejects.toThrow(/orders page 1 answered a next_cursor the walk already followed at page 1/);
-    expect((await world.state.get(STREAM)).run).toMatchObject({ pages: 1, cursor: 'c1' });
+    expect((await world.state.get(STREAM)).run).toMatchObject({ pages: 1, position: { phase: 'records', cursor: 'c1', step: 1 } });
   });
 
   it('a loop of several pages after a tail is caught within a few times its length, and the run keeps one mark', async () => {
@@ -72,12 +72,12 @@ describe('a next_cursor the walk already followed', () => {
         ? { records: [], rejected: [], nextCursor: 'waiting', stats: STATS, waitSeconds: 5 }
         : { records: [], rejected: [], nextCursor: null, stats: STATS };
     };
-    const deps: SyncPageDeps = { ...world.deps.syncPage, source: { fetchPage } };
+    const deps: StepDeps = { ...world.deps.syncPage, source: { fetchPage } };
 
     const { state } = await walk(deps, await begunFullRun(world), 20);
 
     expect(polls).toBe(4);
-    expect(state.run.cursor).toBeNull();
+    expect(state.run.position.cursor).toBeNull();
   });
 
   it('empty pages each with a new cursor are what the contract allows: the walk goes on to the end', async () => {
@@ -94,7 +94,7 @@ describe('a next_cursor the walk already followed', () => {
   it('the deletion feed repeating its cursor fails the step the same way, and tombstones nothing of that page', async () => {
     const world = useCaseWorld({ orders: 2, pageSize: 4 });
     const [first] = world.shop.orders;
-    const deps: SyncPageDeps = {
+    const deps: StepDeps = {
       ...world.deps.syncPage,
       source: {
         fetchPage: (request) => world.shop.fetchPage(request),

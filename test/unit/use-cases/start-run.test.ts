@@ -16,7 +16,13 @@ const HOLDER = 'full-http-20250201T110000Z-aaaa';
 const HOLDER_LEASE: Lease = { owner: HOLDER, executionName: `${HOLDER}-p1`, mode: 'full', trigger: 'http', expiresAt: T0 + 5 * 60_000 };
 
 function savedRun(part: number): RunProgress {
-  return aRunProgress({ runId: HOLDER, cursor: 'cursor-after-page-9', pages: 9, executionName: `${HOLDER}-p${part}`, part });
+  return aRunProgress({
+    runId: HOLDER,
+    position: { phase: 'records', cursor: 'cursor-after-page-9', step: 9 },
+    pages: 9,
+    executionName: `${HOLDER}-p${part}`,
+    part,
+  });
 }
 
 /** Step Functions as far as the trigger sees it: the executions that exist and their status. */

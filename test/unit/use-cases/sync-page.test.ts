@@ -33,7 +33,7 @@ describe('sync page', () => {
     expect(world.state.writes - writesBefore).toBe(2 * 3);
     expect(state.run).toMatchObject({
       pages: 3,
-      cursor: null,
+      position: { phase: 'done', cursor: null, step: 3 },
       counts: { fetched: 10, inserted: 10, updated: 0, unchanged: 0, stale: 0, quarantined: 0, deleted: 0 },
     });
     expect((await world.state.get(STREAM)).orderCount).toBe(10);
