@@ -241,6 +241,19 @@ export interface DailySalesStore {
   totalsBetween(from: LocalDay, to: LocalDay): Promise<DaySales[]>;
 }
 
+/**
+ * The days whose daily sales a write may have changed, per stream, with a counter each: a write adds its days before
+ * it writes (unconditionally: a zombie's addition costs one more recompute), the recompute removes a day only if its
+ * counter did not move since it read it (a write meanwhile leaves the day for another pass).
+ */
+export interface TouchedDaysStore {
+  touch(stream: string, days: readonly LocalDay[]): Promise<void>;
+  /** The days touched and their counters, read consistently. */
+  touched(stream: string): Promise<Map<LocalDay, number>>;
+  /** Remove the day if its counter is still `counter`; false when it moved (or the day is gone). */
+  settle(stream: string, day: LocalDay, counter: number): Promise<boolean>;
+}
+
 /** An order as the copy holds it, for the daily sales: its version, and what the figures read (null: deleted). */
 export interface StoredSales {
   version: SalesVersion;

@@ -6,12 +6,28 @@
 import { DynamoDailySalesStore } from '../../functions/adapters/dynamodb/daily-sales-store';
 import { DynamoOrderSalesReader } from '../../functions/adapters/dynamodb/order-sales-reader';
 import { DynamoRecordStore } from '../../functions/adapters/dynamodb/record-store';
+import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
+import { DynamoTouchedDaysStore } from '../../functions/adapters/dynamodb/touched-days-store';
 import { ZERO_FIGURES, type DaySales } from '../../functions/core/analytics/daily-sales';
 import { entryReplaces, type SalesEntry, type SalesVersion } from '../../functions/core/analytics/sales-entry';
-import type { DailySalesStore, OrderSalesReader, RecordStore, TombstoneWrite } from '../../functions/core/ports';
+import type {
+  DailySalesStore,
+  OrderSalesReader,
+  RecordStore,
+  SyncStateStore,
+  TombstoneWrite,
+  TouchedDaysStore,
+} from '../../functions/core/ports';
 import type { Order } from '../../functions/core/order';
 import { createTestTables, useDynalite } from '../support/dynalite';
-import { InMemoryDailySalesStore, InMemoryOrderSalesReader, InMemoryRecordStore } from '../support/in-memory-stores';
+import {
+  InMemoryDailySalesStore,
+  InMemoryOrderSalesReader,
+  InMemoryRecordStore,
+  InMemorySyncStateStore,
+  InMemoryTouchedDaysStore,
+} from '../support/in-memory-stores';
+import { aLease } from '../support/run-factory';
 import { order, orderWrite } from '../support/order-factory';
 
 const dynamo = useDynalite();
@@ -220,5 +236,50 @@ describe.each(READERS)("the orders' sales as stored, %s", (_, fresh) => {
         ],
       ]),
     );
+  });
+});
+
+const TOUCHED: Array<[string, () => Promise<{ touched: TouchedDaysStore; state: SyncStateStore }>]> = [
+  [
+    'DynamoDB (dynalite)',
+    async () => {
+      const { syncStateTable } = await createTestTables(dynamo.endpoint);
+      return {
+        touched: new DynamoTouchedDaysStore({ client: dynamo.client, tableName: syncStateTable }),
+        state: new DynamoSyncStateStore({ client: dynamo.client, tableName: syncStateTable }),
+      };
+    },
+  ],
+  ['in memory', async () => ({ touched: new InMemoryTouchedDaysStore(), state: new InMemorySyncStateStore() })],
+];
+
+describe.each(TOUCHED)('the touched days, %s', (_, fresh) => {
+  it("counts each write that touched a day, per stream, and keeps them across the sync state's own writes", async () => {
+    const { touched, state } = await fresh();
+    await touched.touch('orders', ['2026-03-09', '2026-03-08', '2026-03-08']);
+    await state.acquireLease('orders', aLease({ owner: 'run-a' }), 0);
+    await touched.touch('orders', ['2026-03-08']);
+    await touched.touch('products', ['2026-03-01']);
+    await touched.touch('orders', []);
+
+    expect(await touched.touched('orders')).toEqual(
+      new Map([
+        ['2026-03-08', 2],
+        ['2026-03-09', 1],
+      ]),
+    );
+    expect((await state.get('orders')).lease?.owner).toBe('run-a');
+  });
+
+  it('settles a day only at the counter read: a write that touched it meanwhile keeps it', async () => {
+    const { touched } = await fresh();
+    await touched.touch('orders', ['2026-03-08', '2026-03-09']);
+    const read = await touched.touched('orders');
+    await touched.touch('orders', ['2026-03-09']);
+
+    expect(await touched.settle('orders', '2026-03-08', read.get('2026-03-08')!)).toBe(true);
+    expect(await touched.settle('orders', '2026-03-09', read.get('2026-03-09')!)).toBe(false);
+    expect(await touched.settle('orders', '2026-03-10', 1)).toBe(false);
+    expect(await touched.touched('orders')).toEqual(new Map([['2026-03-09', 2]]));
   });
 });

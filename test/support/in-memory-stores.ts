@@ -17,6 +17,7 @@ import type {
   OrderSalesReader,
   SalesEntryKey,
   StoredSales,
+  TouchedDaysStore,
   LeaseAttempt,
   RecordStore,
   RecordWrite,
@@ -441,5 +442,27 @@ export class InMemoryOrderSalesReader implements OrderSalesReader {
       }
     }
     return found;
+  }
+}
+
+/** The touched days as the sync-state item keeps them: a counter per stream and day, removed only at its value. */
+export class InMemoryTouchedDaysStore implements TouchedDaysStore {
+  readonly counters = new Map<string, Map<LocalDay, number>>();
+
+  async touch(stream: string, days: readonly LocalDay[]): Promise<void> {
+    const counters = this.counters.get(stream) ?? new Map<LocalDay, number>();
+    for (const day of new Set(days)) counters.set(day, (counters.get(day) ?? 0) + 1);
+    this.counters.set(stream, counters);
+  }
+
+  async touched(stream: string): Promise<Map<LocalDay, number>> {
+    return new Map([...(this.counters.get(stream) ?? new Map<LocalDay, number>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  async settle(stream: string, day: LocalDay, counter: number): Promise<boolean> {
+    const counters = this.counters.get(stream);
+    if (counters?.get(day) !== counter) return false;
+    counters.delete(day);
+    return true;
   }
 }
