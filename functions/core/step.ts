@@ -124,10 +124,11 @@ async function claimWriteSave(
 }
 
 /** Which phases follow the record pages with these deps: the feed and reconciliation when the source can serve them. */
-export function phasePlan(deps: Pick<StepDeps, 'settings' | 'source'>): PhasePlan {
+export function phasePlan(deps: Pick<StepDeps, 'settings' | 'source' | 'sales'>): PhasePlan {
   return {
     deletionFeed: typeof deps.source.fetchDeleted === 'function',
     reconcile: deps.settings.reconcile === true && typeof deps.source.existing === 'function',
+    dailySales: deps.sales !== undefined,
   };
 }
 

@@ -7,10 +7,11 @@ import { salesEntriesOf, type SalesVersion } from './sales-entry';
 
 /** What the orders stream's steps keep the daily sales with (absent for the other streams). */
 export interface SalesWriteDeps {
-  entries: Pick<DailySalesStore, 'putEntries'>;
+  /** The entries and totals: steps put entries, the recompute step reads them and writes the totals. */
+  entries: DailySalesStore;
   /** The stored orders these writes replace: the days their versions added to lose them. */
   orders: OrderSalesReader;
-  touched: Pick<TouchedDaysStore, 'touch'>;
+  touched: TouchedDaysStore;
   zone: string;
   stream: string;
 }
