@@ -15,9 +15,11 @@ import type { SETTINGS, SettingName } from './settings';
  *   one or tombstone) and reconciliation's bounded Scan of the table;
  * - `batchReadWrite`: the quarantine's look-up, puts and releases of one page (BatchGetItem, BatchWriteItem);
  * - `queryNewest`: the status's count and newest entries (Query on the `newest` index, which holds no payload);
- * - `query`: the entries first seen since the last commit, read consistently (Query on the table itself).
+ * - `query`: the entries first seen since the last commit, read consistently (Query on the table itself);
+ * - `dailySales`: a page's daily sales entries (conditional PutItem), the recompute's reads of a day's entries and a
+ *   day's totals (Query), its corrections (PutItem, DeleteItem) and totals rows (BatchWriteItem).
  */
-export type TableAccess = 'readWrite' | 'batchRead' | 'conditionalPut' | 'batchReadWrite' | 'queryNewest' | 'query';
+export type TableAccess = 'readWrite' | 'batchRead' | 'conditionalPut' | 'batchReadWrite' | 'queryNewest' | 'query' | 'dailySales';
 
 export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; index?: string }> = {
   readWrite: { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }, // every sync-state write is one conditional UpdateItem
@@ -26,6 +28,7 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
   batchReadWrite: { actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
   queryNewest: { actions: ['dynamodb:Query'], index: QUARANTINE_TABLE_KEY.newestIndex.name },
   query: { actions: ['dynamodb:Query'] },
+  dailySales: { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'] },
 };
 
 /**
@@ -82,8 +85,8 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
     source: true,
   },
   'sync-page': {
-    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC'],
-    tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'batchReadWrite' },
+    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC', 'SHOP_TIME_ZONE'],
+    tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'batchReadWrite', DAILY_SALES_TABLE: 'dailySales' },
     copyTables: 'conditionalPut',
     source: true,
   },

@@ -198,9 +198,11 @@ describe('every function', () => {
         'LEASE_SECONDS',
         'OVERLAP_SECONDS',
         'RECONCILE_AFTER_FULL_RESYNC',
+        'SHOP_TIME_ZONE',
         ...copyTables,
         'SYNC_STATE_TABLE',
         'QUARANTINE_TABLE',
+        'DAILY_SALES_TABLE',
         ...source,
       ],
       commit: [...runtime, 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE'],
@@ -262,7 +264,7 @@ describe('least privilege, function by function', () => {
   const syncStateRW = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
   const secretRead = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
 
-  it("sync page: batch read/write of every stream's copy and of the quarantine, the sync-state item, the token; nothing else", () => {
+  it("sync page: batch read/write of every stream's copy and of the quarantine, the sync-state item, the daily sales, the token; nothing else", () => {
     const page = grants('syncPage');
     expect([...page.keys()].sort()).toEqual(
       [
@@ -270,16 +272,21 @@ describe('least privilege, function by function', () => {
         'dynamodb:BatchGetItem',
         'dynamodb:BatchWriteItem',
         'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
         'dynamodb:Scan',
         ...syncStateRW,
         ...secretRead,
       ].sort(),
     );
-    expect(page.get('dynamodb:BatchWriteItem')).toEqual([arnOf(ids.quarantineTable)]);
+    expect(page.get('dynamodb:BatchWriteItem')?.sort()).toEqual([arnOf(ids.quarantineTable), arnOf(ids.dailySalesTable)].sort());
     // Reconciliation's scan of the copy: the copy tables only.
     expect(page.get('dynamodb:Scan')?.sort()).toEqual(copyTableArns);
     expect(page.get('dynamodb:BatchGetItem')?.sort()).toEqual([...copyTableArns, arnOf(ids.quarantineTable)].sort());
-    expect(page.get('dynamodb:PutItem')?.sort()).toEqual(copyTableArns);
+    expect(page.get('dynamodb:PutItem')?.sort()).toEqual([...copyTableArns, arnOf(ids.dailySalesTable)].sort());
+    // The daily sales: a day's entries and totals read, corrections deleted; on that table only.
+    expect(page.get('dynamodb:Query')).toEqual([arnOf(ids.dailySalesTable)]);
+    expect(page.get('dynamodb:DeleteItem')).toEqual([arnOf(ids.dailySalesTable)]);
     expect(page.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
     expect(page.get('secretsmanager:GetSecretValue')).toEqual([ref(ids.secret)]);
     expect(page.get('xray:PutTraceSegments')).toEqual([JSON.stringify('*')]);
