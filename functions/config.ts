@@ -68,6 +68,7 @@ const envSchema = z
     /** The daily sales table (docs/design.md "Daily sales"), and the zone its days are counted in. */
     DAILY_SALES_TABLE: optionalText,
     SHOP_TIME_ZONE: setting(SETTINGS.shopTimeZone),
+    DAILY_SALES: setting(SETTINGS.dailySales),
     STATE_MACHINE_ARN: optionalText,
     /** Local stack only: DynamoDB's API (dynalite) and the local Step Functions endpoint. */
     DYNAMODB_ENDPOINT: url('DYNAMODB_ENDPOINT'),

@@ -49,6 +49,7 @@ export const RUN_SETTINGS = [
   'reconcileAfterFullResync',
   'fullResyncAutoResumes',
   'shopTimeZone',
+  'dailySales',
 ] as const satisfies readonly SettingName[];
 
 /** A run setting by its environment variable. */
@@ -85,7 +86,7 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
     source: true,
   },
   'sync-page': {
-    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC', 'SHOP_TIME_ZONE'],
+    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC', 'SHOP_TIME_ZONE', 'DAILY_SALES'],
     tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'batchReadWrite', DAILY_SALES_TABLE: 'dailySales' },
     copyTables: 'conditionalPut',
     source: true,

@@ -195,6 +195,11 @@ export const SETTINGS = {
     env: 'SOURCE_READ_AHEAD',
     doc: 'the page step fetches the next page while it stores this one (HTTP source only)',
   }),
+  dailySales: boolean(false, {
+    context: 'dailySales',
+    env: 'DAILY_SALES',
+    doc: 'every orders run keeps the daily sales (entries before each write, the touched days recomputed before commit)',
+  }),
   shopTimeZone: timeZone('UTC', {
     context: 'shopTimeZone',
     env: 'SHOP_TIME_ZONE',

@@ -29,6 +29,8 @@ export interface InfraSettings {
   fullResyncAutoResumes: number;
   /** The shop's IANA time zone (SHOP_TIME_ZONE): the days its daily sales are counted in. */
   shopTimeZone: string;
+  /** Every orders run keeps the daily sales (DAILY_SALES). */
+  dailySales: boolean;
   notificationEmail: string | undefined;
   /** Use an existing secret instead of creating one (name or full ARN; at most one of the two). */
   sourceTokenSecretName: string | undefined;
@@ -81,6 +83,7 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
     reconcileAfterFullResync: read.setting('reconcileAfterFullResync'),
     fullResyncAutoResumes: read.setting('fullResyncAutoResumes'),
     shopTimeZone: read.setting('shopTimeZone'),
+    dailySales: read.setting('dailySales'),
     notificationEmail: read.optionalText('notificationEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
     sourceTokenSecretName: read.optionalText('sourceTokenSecretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
     sourceTokenSecretArn: read.optionalText(

@@ -10,6 +10,7 @@ export const PASSED_RUN_SETTINGS = [
   'LEASE_SECONDS',
   'RECONCILE_AFTER_FULL_RESYNC',
   'SHOP_TIME_ZONE',
+  'DAILY_SALES',
 ] as const;
 
 /** Those of PASSED_RUN_SETTINGS the environment sets; a ConfigError naming each wrong one. */

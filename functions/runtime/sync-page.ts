@@ -1,5 +1,5 @@
 // SyncPage's composition, per stream: the sync-state item, the stream's copy table, the quarantine, the stream's
-// source, the run metrics; for the orders stream the daily sales too.
+// source, the run metrics; for the orders stream the daily sales too, when DAILY_SALES is on.
 import { config } from '../config';
 import type { StepDeps } from '../core/step';
 import { log } from '../logger';
@@ -25,6 +25,6 @@ export const syncPageDeps = oncePerStream((stream): StepDeps => {
     clock: Date.now,
     log,
     metrics: new PowertoolsRunMetrics(),
-    ...(stream === 'orders' ? { sales: dailySalesDeps(cfg, client) } : {}),
+    ...(stream === 'orders' && cfg.DAILY_SALES ? { sales: dailySalesDeps(cfg, client) } : {}),
   };
 });

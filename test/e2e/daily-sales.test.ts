@@ -29,7 +29,10 @@ describe('daily sales kept by every run', () => {
   let stack: E2eStack;
 
   beforeAll(async () => {
-    stack = await startE2eStack({ fake: { orders: ORDERS, seed: 2727, historyDays: 300 }, env: { PAGE_SIZE: '100', SHOP_TIME_ZONE: LA } });
+    stack = await startE2eStack({
+      fake: { orders: ORDERS, seed: 2727, historyDays: 300 },
+      env: { PAGE_SIZE: '100', SHOP_TIME_ZONE: LA, DAILY_SALES: 'true' },
+    });
   });
   afterAll(() => stack?.stop());
 

@@ -30,6 +30,7 @@ const SETTINGS: SettingVariable[] = [
   'LEASE_SECONDS',
   'MAX_PAGES_PER_EXECUTION',
   'SHOP_TIME_ZONE',
+  'DAILY_SALES',
 ];
 const STATES_ACTIONS = ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution', 'states:StopExecution'];
 const TABLES: Record<TableVariable, string> = {

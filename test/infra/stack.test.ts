@@ -199,6 +199,7 @@ describe('every function', () => {
         'OVERLAP_SECONDS',
         'RECONCILE_AFTER_FULL_RESYNC',
         'SHOP_TIME_ZONE',
+        'DAILY_SALES',
         ...copyTables,
         'SYNC_STATE_TABLE',
         'QUARANTINE_TABLE',
