@@ -16,7 +16,7 @@ import { startFakeShop } from './start/fake-shop';
 import { forceOnSecondSignal, listening, Started, stopSignal } from './start/lifecycle';
 import { startOptions, USAGE } from './start/options';
 import { executionLine, operationsSink, sayer, settledLine } from './start/printed';
-import { settleStackRun } from './start/settle';
+import { settleStackRun, streamsOf } from './start/settle';
 
 async function main(args: string[]): Promise<number> {
   const options = startOptions(args, process.env);
@@ -122,6 +122,7 @@ async function main(args: string[]): Promise<number> {
         scheduleExpression: spec.expression,
         periodSeconds,
         interrupted: found,
+        streams: streamsOf(running.template),
       }),
     );
     await stopSignal();

@@ -1,5 +1,6 @@
 // Readable console lines for `npm start`: the handlers' Powertools JSON log lines become one short line per run
 // event or page; anything else passes through untouched. `--json-logs` keeps the JSON as Lambda writes it.
+import { isStreamName } from '../../functions/core/stream';
 
 /** What a Powertools log line holds (its own keys, the run keys the handlers append, the call's fields). */
 export type LogRecord = Record<string, unknown> & { level: string; message: string; timestamp?: string };
@@ -58,6 +59,9 @@ function tail(record: LogRecord, said: readonly string[] = []): string {
 export function formatLogRecord(record: LogRecord): string | null {
   const time = clockTime(record.timestamp ? new Date(record.timestamp) : new Date());
   const run = String(record.runId ?? '');
+  // Run ids start with their stream: the records a line counts are that stream's.
+  const prefix = run.split('-')[0]!;
+  const records = isStreamName(prefix) ? prefix : 'records';
   const line = (text: string) => `${time} ${text}`;
   const message = record.message;
 
@@ -68,7 +72,7 @@ export function formatLogRecord(record: LogRecord): string | null {
   }
   if (message.startsWith('run begins: ')) {
     const window = record.window as { from: string | null; to: string } | undefined;
-    const expected = typeof record.expectedTotal === 'number' ? `, ${number(record.expectedTotal)} orders in the window` : '';
+    const expected = typeof record.expectedTotal === 'number' ? `, ${number(record.expectedTotal)} ${records} in the window` : '';
     const span = window ? `; window ${window.from ?? '(everything)'} → ${window.to}` : '';
     return line(`  ${run} begins: ${message.slice('run begins: '.length)}${span}${expected}`);
   }
@@ -76,7 +80,7 @@ export function formatLogRecord(record: LogRecord): string | null {
     const retries = record.retried || record.throttled ? ` (retried ${number(record.retried)}, throttled ${number(record.throttled)})` : '';
     const last = record.last ? ', last page' : '';
     return line(
-      `  ${run} page ${number(Number(record.page) + 1)}: ${number(record.fetched)} orders: ${countsText(record)}${retries}${last}`,
+      `  ${run} page ${number(Number(record.page) + 1)}: ${number(record.fetched)} ${records}: ${countsText(record)}${retries}${last}`,
     );
   }
   if (message === 'page already synced by an earlier attempt') {
@@ -88,8 +92,8 @@ export function formatLogRecord(record: LogRecord): string | null {
   if (message === 'run committed') {
     const counts = (record.counts ?? {}) as Record<string, unknown>;
     return line(
-      `✔ ${record.mode} run ${run} committed: ${number(record.pages)} pages, ${number(counts.fetched)} orders (${countsText(counts)}) ` +
-        `in ${number(record.durationSeconds)} s; watermark ${record.watermark}; ${number(record.orderCount)} orders stored`,
+      `✔ ${record.mode} run ${run} committed: ${number(record.pages)} pages, ${number(counts.fetched)} ${records} (${countsText(counts)}) ` +
+        `in ${number(record.durationSeconds)} s; watermark ${record.watermark}; ${number(record.orderCount)} ${records} stored`,
     );
   }
   if (message === 'run failed') {
@@ -97,7 +101,10 @@ export function formatLogRecord(record: LogRecord): string | null {
   }
   if (message.startsWith('schedule tick skipped')) {
     const running = (record.running ?? {}) as Record<string, unknown>;
-    return line(`⏱ schedule tick skipped: a ${running.mode ?? ''} run holds the lease (${running.executionName ?? running.runId})`);
+    const stream = typeof record.stream === 'string' ? ` for ${record.stream}` : '';
+    return line(
+      `⏱ schedule tick skipped${stream}: a ${running.mode ?? ''} run holds the lease (${running.executionName ?? running.runId})`,
+    );
   }
   if (message === 'skipped: another run holds the lease') {
     return line(`  execution ${record.executionName} skipped: ${record.holder} holds the lease`);

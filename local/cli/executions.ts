@@ -7,6 +7,7 @@ import {
   SFNClient,
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
+import { isStreamName, STREAM_NAMES } from '../../functions/core/stream';
 import { CliError, DEFAULT_SFN_ENDPOINT, LOCAL_REGION, parseFlags, positiveNumber, runCli, UsageError } from './common';
 import { formatExecutions, type ExecutionView } from './views';
 
@@ -15,6 +16,7 @@ const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 const USAGE = `usage: npm run executions [-- options]
   --max N                  how many, newest first (default 20)
   --status STATUS          only ${STATUSES.join(', ')}
+  --stream NAME            only this stream's among them (${STREAM_NAMES.join(', ')})
   --json                   the executions as JSON
   --sfn-endpoint URL       the local Step Functions endpoint (default ${DEFAULT_SFN_ENDPOINT}, or ORDER_SYNC_SFN_ENDPOINT)
   --aws                    AWS Step Functions itself, with the SDK's default credential chain
@@ -28,6 +30,7 @@ async function main(args: string[]): Promise<number> {
     {
       max: { type: 'string' },
       status: { type: 'string' },
+      stream: { type: 'string' },
       json: { type: 'boolean' },
       'sfn-endpoint': { type: 'string' },
       aws: { type: 'boolean' },
@@ -45,6 +48,8 @@ async function main(args: string[]): Promise<number> {
   const max = Math.min(1000, Math.floor(positiveNumber(flags.max, '--max', 20)));
   if (flags.status !== undefined && !STATUSES.includes(flags.status))
     throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+  if (flags.stream !== undefined && !isStreamName(flags.stream))
+    throw new UsageError(`--stream must be one of ${STREAM_NAMES.join(', ')}, got "${flags.stream}"`);
   if (flags.aws && flags['sfn-endpoint']) throw new UsageError('--aws and --sfn-endpoint: pick one');
   const endpoint = flags['sfn-endpoint'] ?? process.env.ORDER_SYNC_SFN_ENDPOINT ?? DEFAULT_SFN_ENDPOINT;
 
@@ -60,9 +65,10 @@ async function main(args: string[]): Promise<number> {
         ...(flags.status ? { statusFilter: flags.status as ExecutionStatus } : {}),
       }),
     );
-    // Describe each for its output (the counts); a handful of calls, one page of the list.
+    // Execution names start with their stream. Describe each for its output (the counts): one page of the list.
+    const ofStream = (listed.executions ?? []).filter((item) => !flags.stream || item.name?.startsWith(`${flags.stream}-`));
     const executions: ExecutionView[] = await Promise.all(
-      (listed.executions ?? []).map(async (item) => {
+      ofStream.map(async (item) => {
         const described = await sfn.send(new DescribeExecutionCommand({ executionArn: item.executionArn }));
         return {
           name: item.name ?? '',

@@ -1,6 +1,6 @@
 // How the CLI shows the status route and the executions to a person: pure functions from the API's answers to text.
 import type { LastRunView, RunningView, StreamStatus, SyncStatus } from '../../functions/core/status';
-import { STREAM_NAMES, type StreamName } from '../../functions/core/stream';
+import { isStreamName, STREAM_NAMES, type StreamName } from '../../functions/core/stream';
 import { bindingOf } from '../../functions/streams';
 import { ago, count, duration, table } from './common';
 
@@ -129,8 +129,10 @@ export function formatExecutions(executions: readonly ExecutionView[], nowMs: nu
     const run = (output?.run ?? output) as { pages?: number; counts?: LastRunView['counts'] } | undefined;
     const counts = run?.counts;
     const pages = run?.pages;
+    const stream = execution.name.split('-')[0]!;
     return [
       execution.name,
+      isStreamName(stream) ? stream : '-',
       execution.status,
       started ? started.toISOString().replace('T', ' ').slice(0, 19) : '-',
       started ? duration((ended - started.getTime()) / 1000) : '-',
@@ -141,7 +143,7 @@ export function formatExecutions(executions: readonly ExecutionView[], nowMs: nu
       note(execution, output),
     ];
   });
-  return table([['NAME', 'STATUS', 'STARTED (UTC)', 'DURATION', 'PAGES', 'ORDERS', 'NEW', 'CHANGED', 'NOTE'], ...rows]);
+  return table([['NAME', 'STREAM', 'STATUS', 'STARTED (UTC)', 'DURATION', 'PAGES', 'RECORDS', 'NEW', 'CHANGED', 'NOTE'], ...rows]);
 }
 
 function parseOutput(output: string | undefined): Record<string, unknown> | undefined {

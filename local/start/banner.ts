@@ -13,12 +13,14 @@ export interface BannerParts {
   sfn: SfnEndpoint;
   stack: LocalStack;
   api: HttpApiServer;
-  /** The orders source's line: the fake shop's, or the real source's. */
+  /** The source's line: the fake shop's, or the real source's. */
   source: string;
   schedule: LocalSchedule | undefined;
   scheduleExpression: string;
   periodSeconds: number | undefined;
   interrupted: SettledRun | null;
+  /** The streams the stack syncs. */
+  streams: readonly string[];
 }
 
 /** The line of a real source (the environment's). */
@@ -43,6 +45,7 @@ export function banner(options: StartOptions, parts: BannerParts): string {
   const commands: Array<[string, string]> = [
     [`npm run sync${npmArgs(`--full${apiFlag}`)}`, 'full resync, followed with a progress bar'],
     [`npm run sync${npmArgs(apiFlag)}`, 'incremental sync'],
+    [`npm run sync${npmArgs(`--stream products${apiFlag}`)}`, "the products stream's incremental sync (--stream: any stream)"],
     [`npm run sync${npmArgs(`--resume${apiFlag}`)}`, 'continue an interrupted full resync'],
     [`npm run status${npmArgs(apiFlag)}`, 'the status route, readable (--json for scripts)'],
     [`npm run executions${npmArgs(sfnFlag)}`, 'latest executions: name, status, duration, counts'],
@@ -57,7 +60,8 @@ export function banner(options: StartOptions, parts: BannerParts): string {
     `  HTTP API            ${api.url}  same routes and handler as API Gateway (no IAM auth of callers locally)`,
     `  Step Functions API  ${sfn.url}  state machine ${stack.definition.name} (the synthesized definition)`,
     `  DynamoDB API        ${stack.dynamodbEndpoint}  dynalite, data in ${dataDir}/dynalite (--reset wipes it)`,
-    `  orders source       ${parts.source}`,
+    `  source              ${parts.source}`,
+    `  streams             ${parts.streams.join(', ')} (--streams), each with its own lease, checkpoint, copy table and runs`,
     `  schedule            ${scheduleText}`,
     '',
     'Try, in another terminal:',
@@ -65,6 +69,7 @@ export function banner(options: StartOptions, parts: BannerParts): string {
     `  curl -X POST ${api.url}/api/sync/orders`,
     `  curl -X POST '${api.url}/api/sync/orders?force_full=true'`,
     `  curl -X POST '${api.url}/api/sync/orders/full?resume=true'`,
+    `  curl -X POST ${api.url}/api/sync/customers/full`,
     `  curl ${api.url}/api/sync/status`,
     `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws stepfunctions list-executions \\`,
     `    --endpoint-url ${sfn.url} --region ${LOCAL_REGION} --state-machine-arn ${stack.machine.arn}`,

@@ -2,6 +2,7 @@
 // seeded shop, which comes back the same after a restart (its seed and history's end are kept in the data dir).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STREAM_NAMES, type StreamName } from '../../functions/core/stream';
 import { FakeOrdersApi } from '../fakes/orders-api';
 import { FakeShopify } from '../fakes/shopify';
 import type { FakeShopOptions, RealSource } from './options';
@@ -21,6 +22,11 @@ export async function startFakeShop(options: FakeShopOptions, dataDir: string, s
     liveRate: options.liveRate,
     historyEndsAtMs: historyEnd(dataDir, options.orders, options.seed, say),
     faults: { latencyMs: options.latencyMs },
+    // Products and customers change too, each at a quarter of the orders' pace, a tenth of their changes deletions.
+    liveByStream: {
+      products: { rate: options.liveRate / 4, deletionShare: 0.1 },
+      customers: { rate: options.liveRate / 4, deletionShare: 0.1 },
+    },
   };
   const pace = `${options.liveRate} changes/s (seed ${options.seed})`;
   if (options.kind === 'shopify') {
@@ -39,9 +45,16 @@ export async function startFakeShop(options: FakeShopOptions, dataDir: string, s
   await fake.start();
   return {
     source: { url: fake.url, token: fake.token, kind: 'http' },
-    describe: () => `${fake.url}  fake shop: ${fake.stats().orders.toLocaleString('en-US')} orders, ${pace}`,
+    describe: () => `${fake.url}  fake shop: ${shopSize(fake.stats().streams)}, ${pace}`,
     stop: () => fake.stop(),
   };
+}
+
+/** `50,000 orders, 100 products, 300 customers`: what each stream holds now. */
+function shopSize(streams: Record<StreamName, { records: number; deleted: number }>): string {
+  return STREAM_NAMES.map((stream) => `${(streams[stream].records - streams[stream].deleted).toLocaleString('en-US')} ${stream}`).join(
+    ', ',
+  );
 }
 
 /**

@@ -156,7 +156,9 @@ describe('the local HTTP API', () => {
     ['POST', '/api/sync/status', 405, 'method_not_allowed', '/api/sync/status accepts GET, not POST'],
     ['DELETE', '/api/sync/status', 405, 'method_not_allowed', '/api/sync/status accepts GET, not DELETE'],
     ['GET', '/api/sync/products', 405, 'method_not_allowed', '/api/sync/products accepts POST, not GET'],
-    ['POST', '/api/sync/invoices', 404, 'unknown_stream', 'no stream "invoices" here: the streams synced are orders, products, customers'],
+    ['POST', '/api/sync/invoices', 404, 'unknown_stream', 'no stream "invoices" here: the streams synced are orders'],
+    // This stack syncs orders only (STREAMS=orders): a stream it does not sync is not found either.
+    ['POST', '/api/sync/products', 404, 'unknown_stream', 'no stream "products" here: the streams synced are orders'],
     [
       'GET',
       '/api/nowhere',
@@ -170,7 +172,7 @@ describe('the local HTTP API', () => {
     const response = await fetch(`${api.url}${path}`, { method });
 
     expect(response.status).toBe(status);
-    const details = code === 'unknown_stream' ? { streams: ['orders', 'products', 'customers'] } : {};
+    const details = code === 'unknown_stream' ? { streams: ['orders'] } : {};
     expect(await response.json()).toEqual({ error: { code, message, ...details } });
     if (status === 405) expect(response.headers.get('allow')).toBe(message.includes('accepts GET') ? 'GET' : 'POST');
     // Refused before anything started: no execution, no lease.

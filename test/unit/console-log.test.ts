@@ -33,21 +33,21 @@ describe('clockTime', () => {
 });
 
 describe('formatLogRecord: a run told in one line per event', () => {
-  const run = { runId: 'full-http-k1', mode: 'full', executionName: 'full-http-k1-p1' };
+  const run = { runId: 'orders-full-http-k1', mode: 'full', executionName: 'orders-full-http-k1-p1' };
 
   it('a run started: its mode, trigger, run and execution; a resume says so', () => {
     expect(formatLogRecord(record('run started', { ...run, trigger: 'http', resume: false }))).toBe(
-      `${TIME} ▶ full sync started by http: run full-http-k1, execution full-http-k1-p1`,
+      `${TIME} ▶ full sync started by http: run orders-full-http-k1, execution orders-full-http-k1-p1`,
     );
     expect(formatLogRecord(record('run started', { ...run, trigger: 'cli', resume: true }))).toBe(
-      `${TIME} ▶ resume started by cli: run full-http-k1, execution full-http-k1-p1`,
+      `${TIME} ▶ resume started by cli: run orders-full-http-k1, execution orders-full-http-k1-p1`,
     );
   });
 
   it('a run begins: the plan, the window (an open start as everything) and the orders expected', () => {
     const window = { from: null, to: '2026-01-15T09:00:00.000000Z' };
     expect(formatLogRecord(record('run begins: full resync', { ...run, window, page: 0, expectedTotal: 312_500 }))).toBe(
-      `${TIME}   full-http-k1 begins: full resync; window (everything) → 2026-01-15T09:00:00.000000Z, 312,500 orders in the window`,
+      `${TIME}   orders-full-http-k1 begins: full resync; window (everything) → 2026-01-15T09:00:00.000000Z, 312,500 orders in the window`,
     );
     const incremental = { from: '2026-01-15T08:55:00.000000Z', to: '2026-01-15T09:00:00.000000Z' };
     expect(
@@ -58,10 +58,14 @@ describe('formatLogRecord: a run told in one line per event', () => {
   it('a page synced: numbered from 1, its counts (stale only when there are), retries and the last page marked', () => {
     const page = { ...run, fetched: 250, inserted: 200, updated: 40, unchanged: 10, stale: 0, requests: 1, throttled: 0, retried: 0 };
     expect(formatLogRecord(record('page synced', { ...page, page: 0, last: false }))).toBe(
-      `${TIME}   full-http-k1 page 1: 250 orders: 200 new, 40 changed, 10 unchanged`,
+      `${TIME}   orders-full-http-k1 page 1: 250 orders: 200 new, 40 changed, 10 unchanged`,
     );
     expect(formatLogRecord(record('page synced', { ...page, page: 1249, stale: 3, retried: 2, throttled: 1, last: true }))).toBe(
-      `${TIME}   full-http-k1 page 1,250: 250 orders: 200 new, 40 changed, 10 unchanged, 3 stale (retried 2, throttled 1), last page`,
+      `${TIME}   orders-full-http-k1 page 1,250: 250 orders: 200 new, 40 changed, 10 unchanged, 3 stale (retried 2, throttled 1), last page`,
+    );
+    // A run's lines count its own stream's records.
+    expect(formatLogRecord(record('page synced', { ...page, runId: 'products-full-http-k2', page: 0, last: false }))).toBe(
+      `${TIME}   products-full-http-k2 page 1: 250 products: 200 new, 40 changed, 10 unchanged`,
     );
   });
 
@@ -85,7 +89,7 @@ describe('formatLogRecord: a run told in one line per event', () => {
         }),
       ),
     ).toBe(
-      `${TIME} ✔ full run full-http-k1 committed: 5 pages, 1,250 orders (1,000 new, 200 changed, 50 unchanged) in 12.5 s; ` +
+      `${TIME} ✔ full run orders-full-http-k1 committed: 5 pages, 1,250 orders (1,000 new, 200 changed, 50 unchanged) in 12.5 s; ` +
         'watermark 2026-01-15T09:00:00.000000Z; 314,200 orders stored',
     );
   });
@@ -105,6 +109,14 @@ describe('formatLogRecord: a run told in one line per event', () => {
         record('schedule tick skipped: a run is in progress', { running: { mode: 'full', runId: 'r', executionName: 'r-p2' } }),
       ),
     ).toBe(`${TIME} ⏱ schedule tick skipped: a full run holds the lease (r-p2)`);
+    expect(
+      formatLogRecord(
+        record('schedule tick skipped for customers: a run is in progress', {
+          stream: 'customers',
+          running: { mode: 'full', runId: 'r', executionName: 'r-p2' },
+        }),
+      ),
+    ).toBe(`${TIME} ⏱ schedule tick skipped for customers: a full run holds the lease (r-p2)`);
     expect(formatLogRecord(record('skipped: another run holds the lease', { executionName: 'inc-2-p1', holder: 'r-p2' }))).toBe(
       `${TIME}   execution inc-2-p1 skipped: r-p2 holds the lease`,
     );

@@ -11,7 +11,13 @@ export interface SendSlots {
   reserve(nowMs: number, spacingMs: number | null): Promise<number>;
 }
 
-/** The spacing that keeps `limit` requests a second within any second, with `marginMs` of slack per second. */
+/**
+ * Slack per second, at least: requests reserved by separate machines reach the source with their own delays, which
+ * one client's pacer never sees. 5% of the budget, for no 429 when the streams share it.
+ */
+export const SHARED_MARGIN_MS_MIN = 50;
+
+/** The spacing that keeps `limit` requests a second within any second, with `marginMs` (at least 50) of slack per second. */
 export function spacingFor(limit: number, marginMs: number): number {
-  return Math.ceil((1000 + marginMs) / limit);
+  return Math.ceil((1000 + Math.max(SHARED_MARGIN_MS_MIN, marginMs)) / limit);
 }
