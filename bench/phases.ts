@@ -11,6 +11,7 @@ import { writeTagFor } from '../functions/core/execution-name';
 import { instantFromEpochMs } from '../functions/core/instant';
 import type { Instant } from '../functions/core/order';
 import type { RecordSource, SourcePage } from '../functions/core/ports';
+import type { StreamName } from '../functions/core/stream';
 import type { RunOutcome } from '../functions/core/run-types';
 import { startRun, type StartDeps } from '../functions/core/use-cases/start-run';
 import type { SyncMode, Trigger, Window } from '../functions/core/run-types';
@@ -18,6 +19,7 @@ import type { Change, FakeApiStats, FakeOrdersApi } from '../local/fakes/orders-
 import type { LocalStack } from '../local/aws/stack';
 import type { StackFunctions } from '../local/aws/functions/stack-functions';
 import type { FunctionMeterSnapshot } from './function-meters';
+import { expressBilledMs, type ExpressUsage } from './cost';
 import { LOCAL_REGION } from '../local/aws/state-machine/definition';
 import { LocalExecutionStarter } from '../local/aws/state-machine/local-execution-starter';
 import type { ExecutionRecord } from '../local/aws/state-machine/local-state-machine';
@@ -58,8 +60,10 @@ export interface FakeControl {
   requests(): Promise<number>;
   /** Of those, the ones it answered 429. */
   throttled(): Promise<number>;
-  mutate(change: Change): Promise<unknown>;
-  oldestIds(count: number): Promise<string[]>;
+  /** Changes records of a stream (default: orders). */
+  mutate(change: Change, stream?: StreamName): Promise<unknown>;
+  /** The ids of a stream's (default: orders) `count` oldest records. */
+  oldestIds(count: number, stream?: StreamName): Promise<string[]>;
 }
 
 /** Another process of the bench whose peak memory is reported per phase. */
@@ -82,7 +86,16 @@ export interface PhaseResult {
   throttledCalls: number;
   pages: number;
   executions: number;
+  /** Every state transition of the phase's executions, Standard and Express. */
   transitions: number;
+  /** Of `transitions`, those of Standard executions: what Step Functions bills per transition (absent: all). */
+  standardTransitions?: number;
+  /** The Express executions of the phase and their billed duration (each rounded up to 100 ms). */
+  express?: ExpressUsage;
+  /** History events of every execution: what the state machines log (level ALL). */
+  logEvents?: number;
+  /** The stream the phase synced (absent: orders). */
+  stream?: string;
   /** Per function: begin, sync-page, commit, scheduled-trigger, api. */
   invocations: Record<string, number>;
   billedMs: Record<string, number>;
@@ -151,7 +164,12 @@ export class PhaseMeter {
     );
   }
 
-  async measure(phase: PhaseName, fake: FakeControl, body: () => Promise<PhaseOutcome>): Promise<PhaseResult> {
+  async measure(
+    phase: PhaseName,
+    fake: FakeControl,
+    body: () => Promise<PhaseOutcome>,
+    options: { stream?: StreamName; recordsInShop?: number } = {},
+  ): Promise<PhaseResult> {
     const others = this.options.others ?? [];
     await Promise.all(others.map((other) => other.peakRss())); // starts each one's window
     const runnerRssAtStart = this.rss.mark();
@@ -170,15 +188,16 @@ export class PhaseMeter {
     const chain = outcome.chain ?? [];
     return {
       phase,
+      ...(options.stream && options.stream !== 'orders' ? { stream: options.stream } : {}),
       orders: outcome.orders,
-      ordersInShop: this.options.ordersInShop,
+      ordersInShop: options.recordsInShop ?? this.options.ordersInShop,
       pageSize: this.options.pageSize,
       wallMs,
       apiCalls: (await fake.requests()) - requestsBefore,
       throttledCalls: (await fake.throttled()) - throttledBefore,
       pages: outcome.pages,
       executions: chain.length,
-      transitions: chain.reduce((sum, execution) => sum + stateTransitions(execution), 0),
+      ...billedUsage(chain),
       invocations: countsSince(invocations.count, invocationsBefore.count),
       billedMs: countsSince(invocations.billedMs, invocationsBefore.billedMs),
       dynamo: tallySince(countedAfter.dynamo, countedBefore.dynamo),
@@ -227,6 +246,30 @@ export const FUNCTION_METERS = require.resolve('./function-meters');
 
 function withoutKeys(values: Record<string, number>, keys: readonly string[]): Record<string, number> {
   return Object.fromEntries(Object.entries(values).filter(([key]) => !keys.includes(key)));
+}
+
+/**
+ * What Step Functions bills a chain of executions for: transitions of the Standard ones, requests and duration of the
+ * Express ones (locally measured, so on dynalite's pace: pessimistic), and the events both log.
+ */
+export function billedUsage(
+  chain: ReadonlyArray<Pick<ExecutionRecord, 'events' | 'type' | 'startDate' | 'stopDate'>>,
+): Pick<PhaseResult, 'transitions' | 'standardTransitions' | 'express' | 'logEvents'> {
+  const express = chain.filter((execution) => execution.type === 'EXPRESS');
+  return {
+    transitions: chain.reduce((sum, execution) => sum + stateTransitions(execution), 0),
+    standardTransitions: chain
+      .filter((execution) => execution.type !== 'EXPRESS')
+      .reduce((sum, execution) => sum + stateTransitions(execution), 0),
+    express: {
+      executions: express.length,
+      billedMs: express.reduce(
+        (sum, execution) => sum + expressBilledMs((execution.stopDate ?? execution.startDate).getTime() - execution.startDate.getTime()),
+        0,
+      ),
+    },
+    logEvents: chain.reduce((sum, execution) => sum + execution.events.length, 0),
+  };
 }
 
 /**
@@ -325,6 +368,11 @@ export interface SyncPhasesOptions {
   changedOrders: number;
   /** Only the full resync (the memory-ratio run). */
   fullOnly?: boolean;
+  /**
+   * The other streams' records in the shop (products, customers): each gets a full resync, an incremental run after
+   * `changedOrders` of its records changed and one after none, measured as the orders' are. Absent: orders only.
+   */
+  otherStreams?: Partial<Record<Exclude<StreamName, 'orders'>, number>>;
 }
 
 /** 3-5. A full resync (continue-as-new included), an incremental run after changes, one after none. */
@@ -339,14 +387,8 @@ export async function syncPhases(
   const results = [await runChain(meter, stack, fake, deps, 'full resync', 'full', 'http')];
   if (options.fullOnly) return results;
 
-  const changed = await fake.oldestIds(options.changedOrders);
-  await fake.mutate({ updates: changed });
-  results.push(
-    await runChain(meter, stack, fake, deps, 'incremental', 'incremental', 'schedule', [`${changed.length} orders changed before the run`]),
-  );
-  results.push(
-    await runChain(meter, stack, fake, deps, 'no-change incremental', 'incremental', 'schedule', ['nothing changed at the source']),
-  );
+  results.push(...(await incrementalRuns(meter, stack, fake, deps, 'orders', options.changedOrders)));
+
   // A full resync of the unchanged shop twice, reconciliation off then on: the difference is what reconciliation adds
   // (every order was written by an earlier run, so each is asked about: the most it can cost).
   await setReconcile(stack, false);
@@ -364,7 +406,44 @@ export async function syncPhases(
       'nothing changed; reconciliation asks the source about every order (GET /orders?ids=, 250 a request)',
     ]),
   );
+
+  // Each other stream on its own copy table and lease: a full resync to fill the copy, then its incremental runs.
+  for (const [stream, records] of Object.entries(options.otherStreams ?? {}) as Array<[StreamName, number]>) {
+    const streamDeps: StartDeps = { ...startDeps(stream), starter: new LocalExecutionStarter(stack.machine) };
+    const own = { stream, recordsInShop: records };
+    results.push(await runChain(meter, stack, fake, streamDeps, 'full resync', 'full', 'http', [], own));
+    results.push(...(await incrementalRuns(meter, stack, fake, streamDeps, stream, options.changedOrders, records)));
+  }
   return results;
+}
+
+/** A stream's incremental run after `changes` of its oldest records changed, then one after nothing changed. */
+async function incrementalRuns(
+  meter: PhaseMeter,
+  stack: LocalStack,
+  fake: FakeControl,
+  deps: StartDeps,
+  stream: StreamName,
+  changes: number,
+  recordsInShop?: number,
+): Promise<PhaseResult[]> {
+  const own = { stream, ...(recordsInShop !== undefined ? { recordsInShop } : {}) };
+  const changed = await fake.oldestIds(changes, stream);
+  await fake.mutate({ updates: changed }, stream);
+  return [
+    await runChain(
+      meter,
+      stack,
+      fake,
+      deps,
+      'incremental',
+      'incremental',
+      'schedule',
+      [`${changed.length} ${stream} changed before the run`],
+      own,
+    ),
+    await runChain(meter, stack, fake, deps, 'no-change incremental', 'incremental', 'schedule', ['nothing changed at the source'], own),
+  ];
 }
 
 /** Reconciliation on or off for the page step's next invocations, as a deploy would change it (its environment). */
@@ -384,20 +463,26 @@ async function runChain(
   mode: SyncMode,
   trigger: Trigger,
   notes: string[] = [],
+  own: { stream?: StreamName; recordsInShop?: number } = {},
 ): Promise<PhaseResult> {
-  return meter.measure(phase, fake, async () => {
-    const triggeredAt = performance.now();
-    const started = await startRun(deps, { mode, trigger, resume: false });
-    const triggerFunction = TRIGGER_FUNCTION[trigger];
-    if (triggerFunction) meter.invocations.record(triggerFunction, performance.now() - triggeredAt);
-    const chain = await stack.machine.waitForChain(started.executionArn);
-    const failed = chain.filter((execution) => execution.status !== 'SUCCEEDED');
-    if (failed.length > 0) {
-      throw new Error(`${phase}: execution ${failed[0]!.name} ${failed[0]!.status}: ${failed[0]!.error}: ${failed[0]!.cause}`);
-    }
-    const summary = chain[chain.length - 1]!.output as RunOutcome;
-    return { orders: summary.counts.fetched, pages: summary.pages, chain, counts: summary.counts, notes };
-  });
+  return meter.measure(
+    phase,
+    fake,
+    async () => {
+      const triggeredAt = performance.now();
+      const started = await startRun(deps, { mode, trigger, resume: false });
+      const triggerFunction = TRIGGER_FUNCTION[trigger];
+      if (triggerFunction) meter.invocations.record(triggerFunction, performance.now() - triggeredAt);
+      const chain = await stack.machine.waitForChain(started.executionArn);
+      const failed = chain.filter((execution) => execution.status !== 'SUCCEEDED');
+      if (failed.length > 0) {
+        throw new Error(`${phase}: execution ${failed[0]!.name} ${failed[0]!.status}: ${failed[0]!.error}: ${failed[0]!.cause}`);
+      }
+      const summary = chain[chain.length - 1]!.output as RunOutcome;
+      return { orders: summary.counts.fetched, pages: summary.pages, chain, counts: summary.counts, notes };
+    },
+    own,
+  );
 }
 
 /** The requests the fake answered 429, every route. */
@@ -412,11 +497,12 @@ export function fakeControlOf(api: FakeOrdersApi): FakeControl {
     token: api.token,
     requests: async () => api.stats().requests,
     throttled: async () => throttledAnswers(api.stats()),
-    mutate: async (change) => api.mutate(change),
-    oldestIds: async (count) =>
+    mutate: async (change, stream = 'orders') => api.stream(stream).mutate(change),
+    oldestIds: async (count, stream = 'orders') =>
       api
+        .stream(stream)
         .truth()
         .slice(0, count)
-        .map((order) => order.id),
+        .map((record) => record.id),
   };
 }

@@ -4,15 +4,20 @@ import {
   describePrices,
   deepLookbackMonthlyCost,
   deepLookbackUsage,
+  MONTHLY_TARGETS,
   projectCost,
   RUNS_PER_MONTH_EVERY_5_MINUTES,
   scaleCost,
+  streamsMonthlyCost,
   US_EAST_1_PRICES,
   type CostBreakdown,
   type RunUsage,
   type FunctionSizing,
   type Prices,
+  type StreamRuns,
+  type StreamsMonth,
 } from './cost';
+import { STREAM_NAMES } from '../functions/core/stream';
 import { LOOKBACK_EVERY_SECONDS_DEFAULT, LOOKBACK_SECONDS_DEFAULT } from '../functions/core/limits';
 import { totalUnits } from './instrument';
 import type { PhaseName, PhaseResult } from './phases';
@@ -78,6 +83,8 @@ export interface BenchReport {
     storeMsPerPage?: number;
   };
   costs: Array<{ what: string; cost: CostBreakdown }>;
+  /** A month of 5-minute incremental runs of each stream and of the streams together, with the targets. */
+  streamsMonth?: StreamsMonth;
   /** What reconciliation adds to a full resync of the unchanged shop: time, AWS cost, source requests. */
   reconciliation?: { addedSeconds: number; addedCost: number; addedApiCalls: number; steps: number };
   prices: Prices;
@@ -85,8 +92,9 @@ export interface BenchReport {
   notes: string[];
 }
 
+/** The orders stream's phase of that name (the other streams' phases carry `stream`). */
 export function phaseOf(phases: readonly PhaseResult[], name: PhaseName): PhaseResult | undefined {
-  return phases.find((phase) => phase.phase === name);
+  return phases.find((phase) => phase.phase === name && phase.stream === undefined);
 }
 
 /** The source calls a run of `fetched` orders needs: one per page, at least one (docs/source-contract.md: null ends the walk). */
@@ -146,13 +154,13 @@ export function buildReport(input: {
     });
   }
 
-  for (const phase of [incremental, noChange]) {
-    if (!phase) continue;
+  // Every stream's incremental runs, the orders' first.
+  for (const phase of phases.filter((one) => one.phase === 'incremental' || one.phase === 'no-change incremental')) {
     // Plus one page of the deletion feed (the bench's shop deletes nothing: one page).
     const expected = expectedSourceCalls(phase.orders, phase.pageSize) + 1;
     const onePage = phase.orders <= phase.pageSize;
     checks.push({
-      name: `${phase.phase}: ${onePage ? 'one source call' : `${expected - 1} source calls`} for ${phase.orders} orders fetched, and one deletion feed page`,
+      name: `${phase.stream ? `${phase.stream}: ` : ''}${phase.phase}: ${onePage ? 'one source call' : `${expected - 1} source calls`} for ${phase.orders} ${phase.stream ?? 'orders'} fetched, and one deletion feed page`,
       pass: phase.apiCalls === expected,
       detail: `${phase.apiCalls} source call(s), ${phase.pages} page(s), ${phase.counts ? `${phase.counts.inserted} inserted, ${phase.counts.updated} updated, ${phase.counts.unchanged} unchanged` : ''}`,
     });
@@ -180,14 +188,6 @@ export function buildReport(input: {
   }
 
   const costs: BenchReport['costs'] = [];
-  const usageOf = (phase: PhaseResult, schedulerInvocations: number) => ({
-    transitions: phase.transitions,
-    invocations: phase.invocations,
-    billedMs: phase.billedMs,
-    readUnits: totalUnits(phase.dynamo.readUnits),
-    writeUnits: totalUnits(phase.dynamo.writeUnits),
-    schedulerInvocations,
-  });
   if (full)
     costs.push({ what: `one full resync of ${full.ordersInShop} orders`, cost: projectCost(usageOf(full, 0), input.sizing, prices) });
   for (const phase of [incremental, noChange]) {
@@ -200,6 +200,21 @@ export function buildReport(input: {
   }
 
   if (incremental && noChange) costs.push(deepLookbackCost(incremental, noChange, usageOf(noChange, 1), input.sizing, prices));
+
+  const streamsMonth = incremental && noChange ? streamsMonthOf(phases, input.sizing, prices) : undefined;
+  if (streamsMonth) {
+    const line = (what: 'noChange' | 'changed', total: number) => ({
+      name: `three streams' 5-minute incremental runs, a month, ${what === 'noChange' ? 'no change' : `${incremental!.orders} changes a run (in ${streamsMonth.changedStream}, the dearest)`} <= $${MONTHLY_TARGETS[what].toFixed(2)}`,
+      pass: total <= MONTHLY_TARGETS[what],
+      detail: `$${total.toFixed(2)} (${streamsMonth.perStream
+        .map((one) => {
+          const cost = what === 'changed' && one.stream === streamsMonth.changedStream ? one.changed : one.noChange;
+          return `${one.stream} $${cost.total.toFixed(2)}`;
+        })
+        .join(' + ')})`,
+    });
+    checks.push(line('noChange', streamsMonth.noChange.total), line('changed', streamsMonth.changed.total));
+  }
 
   const unchangedOff = phaseOf(phases, 'unchanged full resync, no reconciliation');
   const unchanged = phaseOf(phases, 'unchanged full resync');
@@ -229,10 +244,49 @@ export function buildReport(input: {
     checks,
     ...(rateLimit ? { rateLimit } : {}),
     costs,
+    ...(streamsMonth ? { streamsMonth } : {}),
     prices,
     sizing: input.sizing,
     notes: input.notes ?? [],
   };
+}
+
+/** What a phase used, as the cost model takes it. */
+function usageOf(phase: PhaseResult, schedulerInvocations: number): RunUsage {
+  return {
+    transitions: phase.standardTransitions ?? phase.transitions,
+    ...(phase.express ? { express: phase.express } : {}),
+    ...(phase.logEvents !== undefined ? { logEvents: phase.logEvents } : {}),
+    invocations: phase.invocations,
+    billedMs: phase.billedMs,
+    readUnits: totalUnits(phase.dynamo.readUnits),
+    writeUnits: totalUnits(phase.dynamo.writeUnits),
+    schedulerInvocations,
+  };
+}
+
+/**
+ * Each stream's incremental runs, from its own measured phases (`phase.stream`; absent: orders) where the bench ran
+ * them, otherwise assumed like the orders stream's (said in the line); then a month of them, per stream and together.
+ */
+export function streamsMonthOf(
+  phases: readonly PhaseResult[],
+  sizing: Record<string, FunctionSizing>,
+  prices: Prices,
+): StreamsMonth | undefined {
+  const runsOf = (stream: string) => {
+    const ofStream = phases.filter((phase) => (phase.stream ?? 'orders') === stream);
+    const changed = ofStream.find((phase) => phase.phase === 'incremental');
+    const noChange = ofStream.find((phase) => phase.phase === 'no-change incremental');
+    return changed && noChange ? { changed: usageOf(changed, 1), noChange: usageOf(noChange, 1) } : undefined;
+  };
+  const orders = runsOf('orders');
+  if (!orders) return undefined;
+  const streams: StreamRuns[] = STREAM_NAMES.map((stream) => {
+    const own = runsOf(stream);
+    return { stream, ...(own ?? orders), measuredOn: own ? stream : 'orders' };
+  });
+  return streamsMonthlyCost(streams, sizing, prices);
 }
 
 /**
@@ -315,13 +369,14 @@ export function phaseTable(phases: readonly PhaseResult[]): string[] {
     'dynalite',
   ];
   const rows = phases.map((phase) => [
-    phase.phase + (phase.ordersInShop !== phases[0]!.ordersInShop ? ` (${phase.ordersInShop} shop)` : ''),
+    (phase.stream ? `${phase.stream}: ${phase.phase} (${phase.ordersInShop} in shop)` : phase.phase) +
+      (!phase.stream && phase.ordersInShop !== phases[0]!.ordersInShop ? ` (${phase.ordersInShop} shop)` : ''),
     String(phase.orders),
     seconds(phase.wallMs),
     String(Math.round(phase.orders / Math.max(phase.wallMs / 1000, 0.001))),
     String(phase.apiCalls),
     String(phase.pages),
-    String(phase.executions),
+    phase.express?.executions ? `${phase.executions} (${phase.express.executions} Express)` : String(phase.executions),
     String(phase.transitions),
     String(sum(phase.invocations) - (phase.invocations['scheduled-trigger'] ?? 0) - (phase.invocations.api ?? 0)),
     String(Math.round(totalUnits(phase.dynamo.readUnits))),
@@ -365,6 +420,19 @@ export function renderReport(report: BenchReport): string {
   ].join('\n');
 }
 
+/** One cost figure and what it is made of. */
+function costLine(cost: CostBreakdown): string {
+  const stepFunctions =
+    cost.stepFunctionsExpress > 0
+      ? `Step Functions ${usd(cost.stepFunctions + cost.stepFunctionsExpress)} (Standard ${usd(cost.stepFunctions)}, Express ${usd(cost.stepFunctionsExpress)}: ${cost.expressGbSeconds.toFixed(1)} GB-s)`
+      : `Step Functions ${usd(cost.stepFunctions)}`;
+  return (
+    `${usd(cost.total)} = ${stepFunctions} + logs ${usd(cost.logs)} + Lambda ${usd(cost.lambdaRequests + cost.lambdaCompute)} ` +
+    `(${cost.gbSeconds.toFixed(1)} GB-s) + DynamoDB ${usd(cost.dynamoReads + cost.dynamoWrites)} (reads ${usd(cost.dynamoReads)}, writes ${usd(cost.dynamoWrites)})` +
+    (cost.scheduler ? ` + Scheduler ${usd(cost.scheduler)}` : '')
+  );
+}
+
 /** Everything printed under the table: where the time goes, the ratios, the checks, the costs and the notes. */
 export function reportFindings(report: BenchReport): string[] {
   const lines: string[] = [];
@@ -399,12 +467,20 @@ export function reportFindings(report: BenchReport): string[] {
   }
   for (const check of report.checks) lines.push(`${check.pass ? 'PASS' : 'FAIL'}  ${check.name}: ${check.detail}`);
   lines.push('', 'projected AWS cost (Lambda durations as measured here, memory sizes from the synthesized stack):');
-  for (const { what, cost } of report.costs) {
-    lines.push(
-      `  ${what}: ${usd(cost.total)} = Step Functions ${usd(cost.stepFunctions)} + Lambda ${usd(cost.lambdaRequests + cost.lambdaCompute)} ` +
-        `(${cost.gbSeconds.toFixed(1)} GB-s) + DynamoDB ${usd(cost.dynamoReads + cost.dynamoWrites)} (reads ${usd(cost.dynamoReads)}, writes ${usd(cost.dynamoWrites)})` +
-        (cost.scheduler ? ` + Scheduler ${usd(cost.scheduler)}` : ''),
-    );
+  for (const { what, cost } of report.costs) lines.push(`  ${what}: ${costLine(cost)}`);
+  if (report.streamsMonth) {
+    const { perStream, noChange, changedIn, changedStream } = report.streamsMonth;
+    lines.push('  a month of 5-minute incremental runs (8640 each), per stream:');
+    for (const one of perStream) {
+      const source = one.measuredOn === one.stream ? 'measured' : `assumed: the ${one.measuredOn} stream's measured runs`;
+      lines.push(`    ${one.stream} (${source}): no change ${costLine(one.noChange)}`);
+      lines.push(`    ${one.stream}: with changes ${costLine(one.changed)}`);
+    }
+    lines.push(`  the three streams together, no change: ${costLine(noChange)} (target <= $${MONTHLY_TARGETS.noChange.toFixed(2)})`);
+    for (const { stream, cost } of changedIn ?? []) {
+      const target = stream === changedStream ? ` (the dearest: target <= $${MONTHLY_TARGETS.changed.toFixed(2)})` : '';
+      lines.push(`  the three streams together, the changes in ${stream}, the others unchanged: ${costLine(cost)}${target}`);
+    }
   }
   if (report.reconciliation) {
     const { addedSeconds, addedCost, addedApiCalls, steps } = report.reconciliation;

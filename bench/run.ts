@@ -114,6 +114,14 @@ function parseFlags(argv: string[]): Flags | { shopify: ShopifyBenchSettings } {
   };
 }
 
+/**
+ * The shop's products and customers beside its orders: a tenth and a third as many (a shop sells fewer products than
+ * it has orders, and most buyers come back), never fewer than twice the changes a run makes.
+ */
+export function otherStreamsOf(orders: number, changed: number): { products: number; customers: number } {
+  return { products: Math.max(2 * changed, Math.round(orders / 10)), customers: Math.max(2 * changed, Math.round(orders / 3)) };
+}
+
 /** Runs one worker process to its end and returns its figures. */
 function runWorker(request: WorkerRequest, profileArgv: string[], heapArgv: string[]): Promise<WorkerAnswer> {
   const worker = fork(path.join(__dirname, 'worker.ts'), [], {
@@ -167,6 +175,7 @@ async function main(): Promise<void> {
     maxPagesPerExecution: flags.maxPagesPerExecution,
     faults: { latencyMs: flags.latencyMs, rateLimitPerSecond: flags.rateLimitPerSecond, rateWindow: flags.rateWindow ?? 'fixed' },
     changedOrders: flags.changedOrders,
+    otherStreams: otherStreamsOf(orders, flags.changedOrders),
     fullOnly,
     childExecArgv: profileArgv,
   });

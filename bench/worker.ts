@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createDynamoClient } from '../functions/adapters/dynamodb/client';
 import { ensureTables, LOCAL_TABLE_NAMES, type TableNames } from '../functions/adapters/dynamodb/tables';
+import { STREAM_NAMES } from '../functions/core/stream';
 import { metrics } from '../functions/metrics';
 import type { FaultSettings, FakeApiStats } from '../local/fakes/orders-api';
 import { localTemplate, startLocalStack } from '../local/aws/stack';
@@ -35,6 +36,8 @@ export interface WorkerRequest {
   maxPagesPerExecution: number;
   faults: Partial<FaultSettings>;
   changedOrders: number;
+  /** The shop's products and customers: each stream synced and measured after the orders (sync phases, not fullOnly). */
+  otherStreams: { products: number; customers: number };
   fullOnly: boolean;
   /** Node flags for the fake and dynalite processes (e.g. --cpu-prof). */
   childExecArgv: string[];
@@ -71,6 +74,8 @@ async function fileBytes(file: string): Promise<number> {
 async function startFake(request: WorkerRequest): Promise<{ child: ChildService; control: FakeControl }> {
   const options = {
     orders: request.orders,
+    products: request.otherStreams.products,
+    customers: request.otherStreams.customers,
     seed: request.seed,
     faults: request.faults,
     historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS,
@@ -84,8 +89,8 @@ async function startFake(request: WorkerRequest): Promise<{ child: ChildService;
       token,
       requests: async () => (await child.call<FakeApiStats>('stats')).requests,
       throttled: async () => throttledAnswers(await child.call<FakeApiStats>('stats')),
-      mutate: (change) => child.call('mutate', change),
-      oldestIds: (count) => child.call<string[]>('oldestIds', count),
+      mutate: (change, stream = 'orders') => child.call('mutate', { change, stream }),
+      oldestIds: (count, stream = 'orders') => child.call<string[]>('oldestIds', { count, stream }),
     },
   };
 }
@@ -138,6 +143,8 @@ async function run(request: WorkerRequest): Promise<WorkerAnswer> {
       env: {
         PAGE_SIZE: String(request.pageSize),
         MAX_PAGES_PER_EXECUTION: String(request.maxPagesPerExecution),
+        // Every stream: the orders first, then the products' and customers' own runs (syncPhases).
+        STREAMS: STREAM_NAMES.join(','),
       },
       hooks: meter.invocations.hooks,
       functionPreload: FUNCTION_METERS,
@@ -153,6 +160,7 @@ async function run(request: WorkerRequest): Promise<WorkerAnswer> {
         pageSize: request.pageSize,
         changedOrders: request.changedOrders,
         fullOnly: request.fullOnly,
+        otherStreams: request.otherStreams,
       });
       const template = localTemplate();
       const sizing = functionSizing(

@@ -70,6 +70,8 @@ const envSchema = z
     SHOP_TIME_ZONE: setting(SETTINGS.shopTimeZone),
     DAILY_SALES: setting(SETTINGS.dailySales),
     STATE_MACHINE_ARN: optionalText,
+    /** The Express machine incremental runs start on (the triggers); full resyncs start on STATE_MACHINE_ARN. */
+    EXPRESS_STATE_MACHINE_ARN: optionalText,
     /** Local stack only: DynamoDB's API (dynalite) and the local Step Functions endpoint. */
     DYNAMODB_ENDPOINT: url('DYNAMODB_ENDPOINT'),
     SFN_ENDPOINT: url('SFN_ENDPOINT'),

@@ -66,7 +66,7 @@ export interface HandlerNeeds {
   copyTables?: TableAccess;
   /** The source: its settings, the token's secret ARN in the environment, and read access to that secret. */
   source?: true;
-  /** STATE_MACHINE_ARN and these actions. */
+  /** STATE_MACHINE_ARN and these actions; with StartExecution, EXPRESS_STATE_MACHINE_ARN and StartExecution on it. */
   stateMachine?: StateMachineActions;
 }
 

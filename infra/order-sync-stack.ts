@@ -15,15 +15,20 @@ import { SETTINGS } from '../functions/settings';
 import { API_ROUTES } from '../functions/handlers/api-routes';
 import { SYNC_METRICS } from '../functions/metric-names';
 import { SyncFunction } from './constructs/sync-function';
-import { PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './constructs/sync-state-machine';
+import { expressPagesPerPart, PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './constructs/sync-state-machine';
 import { PAGE_STEP_TIMEOUT_SECONDS, readSettings, type InfraSettings } from './settings';
 import { SyncOperations } from './constructs/sync-operations';
 import { DailySalesTable } from './constructs/daily-sales-table';
 import { copyTableId, copyTableOutput } from './stream-ids';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 
-/** Logical id of the state machine resource: the local runner reads its DefinitionString from the template. */
+/** Logical id of the (Standard) state machine resource: the local runner reads its DefinitionString from the template. */
 export const STATE_MACHINE_LOGICAL_ID = 'SyncStateMachine';
+/** Logical id of the Express state machine: incremental runs start there (the same definition, built for Express). */
+export const EXPRESS_STATE_MACHINE_LOGICAL_ID = 'SyncExpressStateMachine';
+
+/** The step functions' Lambda timeouts (seconds): an Express part's page budget is planned from them. */
+const STEP_TIMEOUTS = { begin: 30, page: PAGE_STEP_TIMEOUT_SECONDS, commit: 30 } as const;
 
 /** What the schedule sends its target (the scheduled-trigger function). */
 export const SCHEDULE_INPUT = { mode: 'incremental', trigger: 'schedule' } as const;
@@ -103,7 +108,7 @@ export class OrderSyncStack extends Stack {
       handler: 'begin',
       description: 'Sync step: take the lease and plan the run window',
       memorySize: 256,
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(STEP_TIMEOUTS.begin),
     });
     // Sync page: one page of up to 250 orders (fetch with the connector's own 429/5xx waits, validate, one
     // BatchGet round, a conditional PutItem per new or changed order, 16 in flight). 1024 MB buys the CPU for parsing and validating the page
@@ -112,14 +117,14 @@ export class OrderSyncStack extends Stack {
       handler: 'sync-page',
       description: 'Sync step: fetch one page of orders and upsert it',
       memorySize: 1024,
-      timeout: Duration.seconds(PAGE_STEP_TIMEOUT_SECONDS),
+      timeout: Duration.seconds(STEP_TIMEOUTS.page),
     });
     // Commit and record-failure: one conditional write each on the sync-state item.
     const commit = fn('CommitFunction', {
       handler: 'commit',
       description: 'Sync step: write the checkpoint and release the lease',
       memorySize: 256,
-      timeout: Duration.seconds(30),
+      timeout: Duration.seconds(STEP_TIMEOUTS.commit),
     });
     const recordFailure = fn('RecordFailureFunction', {
       handler: 'record-failure',
@@ -141,6 +146,17 @@ export class OrderSyncStack extends Stack {
     });
     (sync.stateMachine.node.defaultChild as CfnResource).overrideLogicalId(STATE_MACHINE_LOGICAL_ID);
     const stateMachine = sync.stateMachine;
+    // Incremental runs: the same definition as an Express machine (per request and duration, not per transition),
+    // handing a run that outgrows its 5 minutes over to the Standard machine above.
+    const syncExpress = new SyncStateMachine(this, 'SyncExpress', {
+      stateMachineName: `${stateMachineName}-express`,
+      express: { handOverTo: sync.ownArn, pagesPerPart: expressPagesPerPart(STEP_TIMEOUTS) },
+      steps: { begin, syncPage, commit, recordFailure },
+      notifications: this.operations.topic,
+      logRetention,
+    });
+    (syncExpress.stateMachine.node.defaultChild as CfnResource).overrideLogicalId(EXPRESS_STATE_MACHINE_LOGICAL_ID);
+    const expressStateMachine = syncExpress.stateMachine;
     // Both triggers ask whether the run holding the lease still runs (a stopped one's lease is taken over at once).
     const executionsArn = this.formatArn({
       service: 'states',
@@ -149,7 +165,11 @@ export class OrderSyncStack extends Stack {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     const bindMachine = (trigger: SyncFunction) =>
-      trigger.bindStateMachine(stateMachine, HANDLER_NEEDS[trigger.handlerName].stateMachine ?? [], executionsArn);
+      trigger.bindStateMachine(
+        { standard: stateMachine, express: expressStateMachine },
+        HANDLER_NEEDS[trigger.handlerName].stateMachine ?? [],
+        executionsArn,
+      );
 
     // ---------------------------------------------------------------- HTTP API
     // The API answers within API Gateway's 29 s: a lease check, a StartExecution, a status read. 512 MB for a
@@ -189,6 +209,7 @@ export class OrderSyncStack extends Stack {
     // ---------------------------------------------------------------- operations
     this.operations.watch({
       stateMachine,
+      expressStateMachine,
       streams: this.streams,
       watermarkLagAlarmSeconds: settings.watermarkLagAlarmSeconds,
       scheduleEnabled: settings.scheduleEnabled,
@@ -198,7 +219,15 @@ export class OrderSyncStack extends Stack {
 
     // ---------------------------------------------------------------- outputs
     new CfnOutput(this, 'ApiUrl', { value: restApi.url, description: 'Base URL of the sync API (IAM-signed requests)' });
-    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: stateMachine.stateMachineArn,
+      description: 'Full resyncs, and runs handed over by Express',
+    });
+    new CfnOutput(this, 'ExpressStateMachineArn', {
+      value: expressStateMachine.stateMachineArn,
+      description: 'Incremental runs (Express: no execution history; their trail is in the ExpressExecutionsLogGroup)',
+    });
+    new CfnOutput(this, 'ExpressExecutionsLogGroup', { value: syncExpress.logGroup.logGroupName });
     for (const [stream, table] of Object.entries(copyTables) as Array<[StreamName, dynamodb.Table]>) {
       new CfnOutput(this, copyTableOutput(stream), { value: table.tableName, description: `The copy of the shop's ${stream}` });
     }
@@ -211,7 +240,7 @@ export class OrderSyncStack extends Stack {
     });
     new CfnOutput(this, 'ExecutionsConsoleUrl', {
       value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${stateMachine.stateMachineArn}`,
-      description: 'The executions of the sync state machine: one line per run part',
+      description: 'The executions of the Standard state machine: one line per run part (full resyncs, and incremental runs handed over)',
     });
     new CfnOutput(this, 'ScheduleName', { value: schedule.scheduleName });
     new CfnOutput(this, 'NotificationTopicArn', { value: this.operations.topic.topicArn });

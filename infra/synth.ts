@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { OrderSyncStack, STATE_MACHINE_LOGICAL_ID } from './order-sync-stack';
+import { EXPRESS_STATE_MACHINE_LOGICAL_ID, OrderSyncStack, STATE_MACHINE_LOGICAL_ID } from './order-sync-stack';
 
-export { STATE_MACHINE_LOGICAL_ID };
+export { EXPRESS_STATE_MACHINE_LOGICAL_ID, STATE_MACHINE_LOGICAL_ID };
 export { STATE_NAMES } from './constructs/sync-state-machine';
 
 /** The stack's name (and so the prefix of the state machine's name). */
@@ -60,10 +60,12 @@ export const LOCAL_PLACEHOLDERS: DeployPlaceholders = { partition: 'aws', region
 export function resolvedDefinition(
   template: CloudFormationTemplate,
   placeholders: DeployPlaceholders = LOCAL_PLACEHOLDERS,
+  /** Which machine: the Standard one (default) or EXPRESS_STATE_MACHINE_LOGICAL_ID. */
+  logicalId: string = STATE_MACHINE_LOGICAL_ID,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template: untyped JSON
 ): Record<string, any> {
-  const definition = template.Resources?.[STATE_MACHINE_LOGICAL_ID]?.Properties?.DefinitionString;
-  if (definition === undefined) throw new Error(`template has no ${STATE_MACHINE_LOGICAL_ID} DefinitionString`);
+  const definition = template.Resources?.[logicalId]?.Properties?.DefinitionString;
+  if (definition === undefined) throw new Error(`template has no ${logicalId} DefinitionString`);
   const { partition, region, account } = placeholders;
   const topicArns = Object.fromEntries(
     Object.entries<{ Type: string }>(template.Resources ?? {})

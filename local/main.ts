@@ -46,7 +46,6 @@ async function main(args: string[]): Promise<number> {
     const sfn = await listening('Step Functions API', '--sfn-port', options.ports.sfn, () =>
       startSfnEndpoint({
         machine: () => stack!.machine,
-        definition: () => stack!.definition,
         iam: () => stack!.iam,
         port: options.ports.sfn,
         host: LOCAL_HOST,

@@ -39,7 +39,8 @@ export function ownSavedRun(current: SyncState, leaseOwner: string, runId: strin
 
 export interface EndedExecution {
   executionName: string;
-  status: ExecutionStatus;
+  /** As Step Functions said; `EXPRESS_ENDED` for an Express execution, which it cannot describe: ended by its clock. */
+  status: ExecutionStatus | 'EXPRESS_ENDED';
   /** When it ended (epoch ms); null when Step Functions did not say. */
   stoppedAtMs: number | null;
 }
@@ -53,6 +54,25 @@ export function stepsSettledAt(ended: EndedExecution, stepTimeoutMs: number): nu
   return ended.stoppedAtMs === null ? null : ended.stoppedAtMs + stepTimeoutMs;
 }
 
+/** AWS ends an Express execution 5 minutes after its start at the latest (an incremental run's first part). */
+export const EXPRESS_EXECUTION_MAX_MS = 5 * 60_000;
+
+/**
+ * How long after a trigger writes the lease it may start the execution: within its own Lambda timeout (15 s); a
+ * minute leaves room for a clock a little off between two Lambdas.
+ */
+export const TRIGGER_START_SLACK_MS = 60_000;
+
+/**
+ * When an Express part holding `lease` has surely ended: the lease was last written (`expiresAt - leaseMs`) by the
+ * trigger that started it, at most TRIGGER_START_SLACK_MS before its start, or by one of its steps, after it; so it
+ * started by then plus the slack, and ended at most EXPRESS_EXECUTION_MAX_MS after that. A later write (a step that
+ * outlived its execution renews the lease too) only moves the bound later.
+ */
+export function expressEndedBy(lease: Lease, leaseMs: number): number {
+  return lease.expiresAt - leaseMs + TRIGGER_START_SLACK_MS + EXPRESS_EXECUTION_MAX_MS;
+}
+
 /**
  * The last execution of the run holding `lease`, when it has ended and no execution of that run is running; null
  * when one may still run. A run is a chain: the execution that took the lease, then `executionNameFor(owner, part)`
@@ -61,9 +81,12 @@ export function stepsSettledAt(ended: EndedExecution, stepTimeoutMs: number): nu
  * Live (null) when an execution runs, when the first is not found (a trigger between its lease and its start), when
  * the last SUCCEEDED (it handed over: its next part exists, just not visible yet), or when Step Functions cannot be
  * asked: never take a live run's lease; expiry remains the way out.
+ * An incremental run's first part runs on the Express machine, which Step Functions does not describe (the starter
+ * asks the Standard machine, which answers "no such execution"): unless its second part is found there (handed over),
+ * it is taken as ended once expressEndedBy has passed, whatever became of it.
  */
 export async function findEndedExecution(
-  deps: { starter: Pick<ExecutionStarter, 'status'>; log: Log },
+  deps: { starter: Pick<ExecutionStarter, 'status'>; log: Log; clock: () => number; settings: { leaseMs: number } },
   lease: Lease,
   run: RunProgress | null,
 ): Promise<EndedExecution | null> {
@@ -75,6 +98,16 @@ export async function findEndedExecution(
       executionName = run.executionName;
     }
     let state = await deps.starter.status(executionName);
+    if (state === null && part === 1 && lease.mode === 'incremental') {
+      const handedOverTo = executionNameFor(lease.owner, 2);
+      state = await deps.starter.status(handedOverTo);
+      if (state === null) {
+        const endedBy = expressEndedBy(lease, deps.settings.leaseMs);
+        return deps.clock() < endedBy ? null : { executionName, status: 'EXPRESS_ENDED', stoppedAtMs: endedBy };
+      }
+      part = 2;
+      executionName = handedOverTo;
+    }
     if (state === null) return null;
     while (state.status !== 'RUNNING' && state.status !== 'PENDING_REDRIVE') {
       const nextName = executionNameFor(lease.owner, part + 1);

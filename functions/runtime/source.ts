@@ -1,17 +1,15 @@
-// The order source a function reads (Begin and SyncPage): the reference contract's HTTP API or a Shopify shop, with
+// A stream's source, as a function reads it (Begin and SyncPage): the reference contract's HTTP API or a Shopify shop, with
 // the token from the environment (local) or Secrets Manager (AWS, cached, re-read after rotation).
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { cachedSecret } from '../adapters/aws/secret';
 import { DynamoSendSlots } from '../adapters/dynamodb/send-slots-store';
 import { HttpSource } from '../adapters/source/http-source';
 import { ReadAheadSource } from '../adapters/source/read-ahead-source';
-import { ShopifyBulkExport } from '../adapters/source/shopify/bulk-export';
-import { ShopifyDeletions } from '../adapters/source/shopify/shopify-deletions';
-import { ShopifyOrdersSource } from '../adapters/source/shopify/shopify-orders-source';
-import { ShopifySource } from '../adapters/source/shopify/shopify-source';
+import { SHOPIFY_STREAMS, shopifyStreamSource } from '../adapters/source/shopify/streams';
 import { required, type Config } from '../config';
 import { ConfigError } from '../core/errors';
 import type { RecordSource } from '../core/ports';
+import type { SyncRecord } from '../core/record';
 import { log } from '../logger';
 import type { StreamName } from '../core/stream';
 import { bindingOf } from '../streams';
@@ -33,14 +31,18 @@ function sourceToken(cfg: Config): () => Promise<string> {
 /** The stream's source: the reference contract's endpoints for it, or Shopify's operations for it. */
 export function recordSource(cfg: Config, stream: StreamName): RecordSource {
   if (cfg.SOURCE_KIND === 'shopify') {
-    if (stream !== 'orders') throw new ConfigError(`the ${stream} stream is not built for Shopify in this version`);
     const { SHOPIFY_SHOP_DOMAIN } = required(cfg, 'SHOPIFY_SHOP_DOMAIN');
-    const apiVersion = cfg.SHOPIFY_API_VERSION;
-    const paged = new ShopifyOrdersSource({ shopDomain: SHOPIFY_SHOP_DOMAIN, apiVersion, token: sourceToken(cfg), logger: log });
-    // Full resyncs as a bulk operation (not charged against the cost budget); incremental windows page.
-    const bulk = cfg.SHOPIFY_BULK_RESYNC ? new ShopifyBulkExport({ source: paged, apiVersion }) : undefined;
-    const deletions = new ShopifyDeletions(paged);
-    return new ShopifySource({ paged, ...(bulk ? { bulk } : {}), deletions, rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES, logger: log });
+    // Full resyncs as a bulk operation (not charged against the cost budget; the streams take turns for the shop's
+    // one bulk slot), incremental windows page; deletions from the stream's destroy events where Shopify has them.
+    const { source } = shopifyStreamSource<SyncRecord>(SHOPIFY_STREAMS[stream](), {
+      shopDomain: SHOPIFY_SHOP_DOMAIN,
+      apiVersion: cfg.SHOPIFY_API_VERSION,
+      token: sourceToken(cfg),
+      bulkResync: cfg.SHOPIFY_BULK_RESYNC,
+      rangeBytes: cfg.SHOPIFY_BULK_RANGE_BYTES,
+      logger: log,
+    });
+    return source;
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
   // Every stream's steps reserve their send times from one item: the token's budget is one, whatever the streams.

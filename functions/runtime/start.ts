@@ -13,6 +13,7 @@ import { documentClient, syncStateStore } from './stores';
 export const startDeps = oncePerStream((stream): StartDeps => {
   const cfg = config();
   const { STATE_MACHINE_ARN } = required(cfg, 'STATE_MACHINE_ARN');
+  const machines = { standard: STATE_MACHINE_ARN, ...(cfg.EXPRESS_STATE_MACHINE_ARN ? { express: cfg.EXPRESS_STATE_MACHINE_ARN } : {}) };
   const sfn = traced(
     new SFNClient({
       region: cfg.AWS_REGION,
@@ -28,7 +29,7 @@ export const startDeps = oncePerStream((stream): StartDeps => {
       autoResumes: cfg.FULL_RESYNC_AUTO_RESUMES,
     },
     state: syncStateStore(cfg, documentClient(cfg)),
-    starter: new SfnExecutionStarter(sfn, STATE_MACHINE_ARN),
+    starter: new SfnExecutionStarter(sfn, machines),
     clock: Date.now,
     log,
   };

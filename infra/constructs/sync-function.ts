@@ -123,13 +123,25 @@ export class SyncFunction extends nodejs.NodejsFunction {
     return this;
   }
 
-  /** The machine's ARN in STATE_MACHINE_ARN, `actions` on it (DescribeExecution: on its executions, `executionsArn`). */
-  bindStateMachine(machine: sfn.IStateMachine, actions: StateMachineActions, executionsArn: string): this {
-    this.addEnvironment('STATE_MACHINE_ARN', machine.stateMachineArn);
+  /**
+   * The Standard machine's ARN in STATE_MACHINE_ARN and `actions` on it (DescribeExecution: on its executions,
+   * `executionsArn`); the Express machine's in EXPRESS_STATE_MACHINE_ARN and StartExecution on it, the one action
+   * Express executions take (no Describe, no List: AWS answers neither for Express).
+   */
+  bindStateMachine(
+    machines: { standard: sfn.IStateMachine; express: sfn.IStateMachine },
+    actions: StateMachineActions,
+    executionsArn: string,
+  ): this {
+    this.addEnvironment('STATE_MACHINE_ARN', machines.standard.stateMachineArn);
     const onMachine = actions.filter((action) => action !== 'states:DescribeExecution');
-    if (onMachine.length > 0) machine.grant(this, ...onMachine);
+    if (onMachine.length > 0) machines.standard.grant(this, ...onMachine);
     if (actions.includes('states:DescribeExecution')) {
       this.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executionsArn] }));
+    }
+    if (actions.includes('states:StartExecution')) {
+      this.addEnvironment('EXPRESS_STATE_MACHINE_ARN', machines.express.stateMachineArn);
+      machines.express.grantStartExecution(this);
     }
     return this;
   }

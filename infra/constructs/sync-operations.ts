@@ -1,5 +1,6 @@
 // What the people who run order-sync get without looking: one notification topic, a readable message for every
-// failed, timed-out or aborted execution, an alarm on failed executions, and for each enabled stream alarms on its
+// failed, timed-out or aborted execution, an alarm on failed executions (and on the Express machine's failed or timed-out
+// ones, which send no status events), and for each enabled stream alarms on its
 // failed runs, its watermark lag, its quarantined records and its full resync parked with its automatic resumes
 // spent; and a dashboard with a row per stream.
 // (The message naming newly quarantined orders is the state machine's own: infra/constructs/sync-state-machine.ts.)
@@ -35,6 +36,11 @@ export interface SyncOperationsProps {
 /** What the operations watch, once it exists: the state machine, and the functions the dashboard shows. */
 export interface WatchedProps {
   stateMachine: sfn.IStateMachine;
+  /**
+   * The Express machine of incremental runs: it sends no execution status events, so its failed and timed-out
+   * executions alarm through its metrics, and the alarm says where their trail is (its log group).
+   */
+  expressStateMachine?: sfn.IStateMachine;
   /** The enabled streams: each gets its own alarms and its row on the dashboard. */
   streams: readonly StreamName[];
   /** Lag above this (seconds) for three periods in a row alarms. */
@@ -124,6 +130,29 @@ export class SyncOperations extends Construct {
     });
     failedExecutionsAlarm.addAlarmAction(alarmAction);
 
+    if (watched.expressStateMachine) {
+      const express = watched.expressStateMachine;
+      const sum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+      const failedExpressAlarm = new cloudwatch.Alarm(this, 'FailedExpressExecutions', {
+        alarmDescription:
+          "order-sync: an incremental run's Express execution (any stream) failed or timed out in the last 5 minutes (the run id in its log lines starts with its stream). " +
+          "Express executions have no history to describe: their trail (states, errors, causes) is in the Express machine's " +
+          "log group (stack output ExpressExecutionsLogGroup), the run's error in GET /api/sync/status (last run), the steps' lines " +
+          "in the functions' logs under the run id. A run cut at 5 minutes keeps its lease until the next trigger takes it over.",
+        metric: new cloudwatch.MathExpression({
+          expression: 'failed + timedOut',
+          usingMetrics: { failed: express.metricFailed(sum), timedOut: express.metricTimedOut(sum) },
+          period: Duration.minutes(5),
+          label: 'Express executions failed or timed out',
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      failedExpressAlarm.addAlarmAction(alarmAction);
+    }
+
     for (const stream of watched.streams) this.watchStream(stream, watched, alarmAction);
 
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -142,6 +171,13 @@ export class SyncOperations extends Construct {
           executions('failed', watched.stateMachine.metricFailed()),
           executions('timed out', watched.stateMachine.metricTimedOut()),
           executions('aborted', watched.stateMachine.metricAborted()),
+          ...(watched.expressStateMachine
+            ? [
+                executions('incremental (Express) succeeded', watched.expressStateMachine.metricSucceeded()),
+                executions('incremental (Express) failed', watched.expressStateMachine.metricFailed()),
+                executions('incremental (Express) timed out', watched.expressStateMachine.metricTimedOut()),
+              ]
+            : []),
         ],
         right: perStream(SYNC_METRICS.runsFailed, cloudwatch.Stats.SUM).map((metric) =>
           metric.with({ label: `${metric.label} runs failed` }),

@@ -1,6 +1,7 @@
-// The sync state machine, defined once: begin → sync page (looped) → commit → announce the orders newly quarantined,
-// with continue-as-new after a bounded number of pages and every failure recorded. JSONPath only: the local
-// interpreter silently ignores JSONata.
+// The sync state machine, defined once and built twice: begin → sync page (looped) → commit → announce the orders
+// newly quarantined, with continue-as-new after a bounded number of pages and every failure recorded. Standard for full
+// resyncs and long runs; Express for incremental runs, which hand over to the Standard machine when they outgrow
+// Express's 5 minutes. JSONPath only: the local interpreter silently ignores JSONata.
 import { Duration, RemovalPolicy, Stack, ArnFormat } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -155,6 +156,43 @@ function retryProps(plan: RetryPlan): sfn.RetryProps {
   };
 }
 
+/** AWS's limit on an Express execution's duration (seconds): past it the execution ends, wherever it is. */
+export const EXPRESS_MAX_SECONDS = 300;
+
+/**
+ * Kept free of steps in an Express part: the quarantine notification (SNS, three tries), the hand-over's
+ * StartExecution (four tries) and the transitions themselves, with room to spare.
+ */
+export const EXPRESS_MARGIN_SECONDS = 60;
+
+/** The Lambda timeouts (seconds) an Express part's page budget is planned from. */
+export interface StepTimeouts {
+  begin: number;
+  page: number;
+  commit: number;
+}
+
+/**
+ * The most page steps an Express execution runs before it hands its run over to the Standard machine: Begin, that
+ * many page steps and Commit, each at its Lambda timeout (a single attempt's worst case), plus the margin, fit in
+ * Express's 5 minutes. A retried step can still outlast them: then the execution ends at 5 minutes with its lease
+ * held, and the next trigger takes the lease over (core/lease.ts) and replans from the checkpoint, which never moved.
+ */
+export function expressPagesPerPart(
+  timeouts: StepTimeouts,
+  maxSeconds = EXPRESS_MAX_SECONDS,
+  marginSeconds = EXPRESS_MARGIN_SECONDS,
+): number {
+  const pages = Math.floor((maxSeconds - marginSeconds - timeouts.begin - timeouts.commit) / timeouts.page);
+  if (pages < 1) {
+    throw new RangeError(
+      `an Express execution of ${maxSeconds} s cannot hold Begin (${timeouts.begin} s), one page step (${timeouts.page} s), ` +
+        `Commit (${timeouts.commit} s) and the ${marginSeconds} s margin: shorten the step timeouts`,
+    );
+  }
+  return pages;
+}
+
 export interface SyncStepFunctions {
   begin: lambda.IFunction;
   syncPage: lambda.IFunction;
@@ -165,6 +203,11 @@ export interface SyncStepFunctions {
 export interface SyncStateMachineProps {
   /** Explicit, so the machine's own ARN is known before it exists (continue-as-new starts this machine). */
   stateMachineName: string;
+  /**
+   * Standard (the default): a run of any length, continuing as new in this machine. Express: a run of at most
+   * `pagesPerPart` page steps and no wait, handed over (continue-as-new) to `handOverTo`, the Standard machine.
+   */
+  express?: { handOverTo: string; pagesPerPart: number };
   steps: SyncStepFunctions;
   /** The operators' topic: a committed run that quarantined orders publishes their ids to it. */
   notifications: sns.ITopic;
@@ -176,10 +219,13 @@ export class SyncStateMachine extends Construct {
   /** The machine's ARN built from its name: what continue-as-new starts and the grants name. */
   readonly ownArn: string;
   readonly logGroup: logs.LogGroup;
+  readonly type: sfn.StateMachineType;
 
   constructor(scope: Construct, id: string, props: SyncStateMachineProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const express = props.express;
+    this.type = express ? sfn.StateMachineType.EXPRESS : sfn.StateMachineType.STANDARD;
     this.ownArn = stack.formatArn({
       service: 'states',
       resource: 'stateMachine',
@@ -265,10 +311,11 @@ export class SyncStateMachine extends Construct {
       .addCatch(recordFailure, catchIntoRecordFailure)
       .next(anyNewlyQuarantined);
 
-    // ---- continue-as-new: the same run goes on in a fresh execution, so no execution's history nears 25,000 events.
+    // ---- continue-as-new: the same run goes on in a fresh execution, so no execution's history nears 25,000 events
+    // (Standard), or before the 5 minutes are up, in the Standard machine (Express).
     const continueAsNew = new tasks.StepFunctionsStartExecution(this, STATE_NAMES.continueAsNew, {
       stateName: STATE_NAMES.continueAsNew,
-      stateMachine: sfn.StateMachine.fromStateMachineArn(this, 'Self', this.ownArn),
+      stateMachine: sfn.StateMachine.fromStateMachineArn(this, express ? 'HandOverTo' : 'Self', express?.handOverTo ?? this.ownArn),
       integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,
       name: sfn.JsonPath.stringAt('$.nextExecutionName'),
       input: sfn.TaskInput.fromObject({ continueRun: sfn.JsonPath.entirePayload }),
@@ -288,15 +335,29 @@ export class SyncStateMachine extends Construct {
 
     // The source asked for time (a Shopify bulk export still running): the execution waits, not a Lambda. After the
     // page budget, so an export that takes hours still continues as new; the next part's first page comes unwaited.
-    const waitForSource = new sfn.Wait(this, STATE_NAMES.waitForSource, {
-      stateName: STATE_NAMES.waitForSource,
-      time: sfn.WaitTime.secondsPath('$.waitSeconds'),
-    }).next(syncPage);
-    const morePages = new sfn.Choice(this, STATE_NAMES.morePagesChoice, { stateName: STATE_NAMES.morePagesChoice })
-      .when(sfn.Condition.booleanEquals('$.done', true), commit)
-      .when(sfn.Condition.numberGreaterThanEqualsJsonPath('$.pagesInPart', '$.maxPagesPerPart'), continueAsNew)
-      .when(sfn.Condition.and(sfn.Condition.isPresent('$.waitSeconds'), sfn.Condition.numberGreaterThan('$.waitSeconds', 0)), waitForSource)
-      .otherwise(syncPage);
+    // An Express execution never waits: it hands the run over, and the Standard machine's next page asks again.
+    const sourceAskedForTime = sfn.Condition.and(
+      sfn.Condition.isPresent('$.waitSeconds'),
+      sfn.Condition.numberGreaterThan('$.waitSeconds', 0),
+    );
+    const partFull = sfn.Condition.numberGreaterThanEqualsJsonPath('$.pagesInPart', '$.maxPagesPerPart');
+    const morePages = new sfn.Choice(this, STATE_NAMES.morePagesChoice, { stateName: STATE_NAMES.morePagesChoice }).when(
+      sfn.Condition.booleanEquals('$.done', true),
+      commit,
+    );
+    if (express) {
+      morePages.when(
+        sfn.Condition.or(partFull, sfn.Condition.numberGreaterThanEquals('$.pagesInPart', express.pagesPerPart), sourceAskedForTime),
+        continueAsNew,
+      );
+    } else {
+      const waitForSource = new sfn.Wait(this, STATE_NAMES.waitForSource, {
+        stateName: STATE_NAMES.waitForSource,
+        time: sfn.WaitTime.secondsPath('$.waitSeconds'),
+      }).next(syncPage);
+      morePages.when(partFull, continueAsNew).when(sourceAskedForTime, waitForSource);
+    }
+    morePages.otherwise(syncPage);
     syncPage.next(morePages);
 
     // A run that found the lease held ends as a success: a skipped schedule tick is not an incident.
@@ -314,17 +375,19 @@ export class SyncStateMachine extends Construct {
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
+      stateMachineType: this.type,
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
       definitionBody: sfn.DefinitionBody.fromChainable(begin.next(skippedChoice)),
-      // One execution syncs at most maxPagesPerExecution pages (500 by default) of a few seconds each, plus
-      // retries that can wait minutes during a source outage: 12 h bounds a stuck execution without ever
-      // cutting a healthy one short (a long run is a chain of executions, each with its own 12 h).
-      timeout: Duration.hours(12),
+      // Standard: one execution syncs at most maxPagesPerExecution pages (500 by default) of a few seconds each, plus
+      // retries that can wait minutes during a source outage: 12 h bounds a stuck execution without ever cutting a
+      // healthy one short (a long run is a chain of executions, each with its own 12 h). Express: AWS's 5 minutes.
+      timeout: express ? Duration.seconds(EXPRESS_MAX_SECONDS) : Duration.hours(12),
       tracingEnabled: true,
       logs: {
         destination: this.logGroup,
-        // ALL for a readable event trail; never the data: inputs and outputs carry orders' progress, not for logs.
+        // ALL for a readable event trail (for an Express execution the only one: it has no history to describe);
+        // never the data: inputs and outputs carry the run's progress, not for logs, and would multiply the bytes
+        // ingested (docs/design.md "Express executions").
         level: sfn.LogLevel.ALL,
         includeExecutionData: false,
       },

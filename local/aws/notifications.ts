@@ -104,6 +104,8 @@ export function notificationFor(
   placeholders: DeployPlaceholders = LOCAL_PLACEHOLDERS,
 ): string | undefined {
   if (!rule.statuses.includes(record.status)) return undefined;
+  // Express executions send no status-change events to EventBridge (their alarm is on the machine's metrics).
+  if (record.type === 'EXPRESS') return undefined;
   return transformInput(rule, statusChangeOf(record, placeholders));
 }
 

@@ -1,23 +1,23 @@
 // The Step Functions API on loopback (AWS JSON 1.0: POST /, X-Amz-Target: AWSStepFunctions.<Op>) over the local
-// state machine, so the HTTP handler's SFNClient, the CLI and `aws stepfunctions ... --endpoint-url` work unchanged.
+// state machines, so the HTTP handler's SFNClient, the CLI and `aws stepfunctions ... --endpoint-url` work unchanged.
+// An Express machine's executions are started and nothing else, as in AWS: no Describe, History, List or Stop.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback';
 import { AccessDeniedError, type LocalIam } from './iam/local-iam';
 import { credentialOf } from './iam/sigv4';
-import type { LocalDefinition } from './state-machine/definition';
 import {
   StepFunctionsApiError,
   type ExecutionRecord,
   type ExecutionStatus,
   type HistoryEvent,
+  type HostedMachine,
   type LocalStateMachine,
 } from './state-machine/local-state-machine';
 
 export interface SfnEndpointOptions {
   /** A getter, so the endpoint can listen (and its URL go into the functions' env) before the machine exists. */
   machine: () => LocalStateMachine;
-  definition: () => LocalDefinition;
   /** The roles each signed call is checked against (a getter, like the machine). */
   iam: () => LocalIam;
   /** Default 0: any free port. */
@@ -52,8 +52,7 @@ type Operation = (request: Record<string, unknown>, target: EndpointTarget) => u
 
 interface EndpointTarget {
   machine: LocalStateMachine;
-  definition: LocalDefinition;
-  /** When the endpoint started: the local state machine's creationDate. */
+  /** When the endpoint started: the local state machines' creationDate. */
   createdAt: Date;
 }
 
@@ -64,7 +63,7 @@ export function epochSeconds(date: Date): number {
 
 const OPERATIONS: Record<string, Operation> = {
   StartExecution(request, { machine }) {
-    checkMachineArn(request, machine);
+    const target = machineOf(request, machine);
     const input = optionalString(request, 'input') ?? '{}';
     let parsed: unknown;
     try {
@@ -72,12 +71,12 @@ const OPERATIONS: Record<string, Operation> = {
     } catch (error) {
       throw new SfnApiError('InvalidExecutionInput', `Invalid execution input: ${(error as Error).message}`);
     }
-    const record = machine.start(optionalString(request, 'name'), parsed);
+    const record = machine.start(optionalString(request, 'name'), parsed, undefined, target.arn);
     return { executionArn: record.executionArn, startDate: epochSeconds(record.startDate) };
   },
 
   DescribeExecution(request, { machine }) {
-    const record = machine.describe(requiredArn(request, 'executionArn', ':execution:'));
+    const record = machine.describe(standardExecutionArn(request, 'DescribeExecution'));
     return {
       ...executionListItem(record),
       input: JSON.stringify(record.input),
@@ -89,18 +88,24 @@ const OPERATIONS: Record<string, Operation> = {
   },
 
   ListExecutions(request, { machine }) {
-    checkMachineArn(request, machine);
+    const target = machineOf(request, machine);
+    if (target.type === 'EXPRESS') {
+      throw new SfnApiError(
+        'StateMachineTypeNotSupported',
+        `ListExecutions does not support EXPRESS state machines (${target.arn}): their executions are in the machine's CloudWatch Logs only`,
+      );
+    }
     const statusFilter = optionalString(request, 'statusFilter');
     if (statusFilter !== undefined && !STATUSES.includes(statusFilter as ExecutionStatus)) {
       throw new SfnApiError('ValidationException', `statusFilter must be one of ${STATUSES.join(', ')}, got "${statusFilter}"`);
     }
-    const executions = machine.list(statusFilter as ExecutionStatus | undefined);
+    const executions = machine.list(statusFilter as ExecutionStatus | undefined, target.arn);
     const { items, nextToken } = page(executions, request, (record) => record.executionArn);
     return { executions: items.map(executionListItem), ...(nextToken ? { nextToken } : {}) };
   },
 
   GetExecutionHistory(request, { machine }) {
-    const record = machine.describe(requiredArn(request, 'executionArn', ':execution:'));
+    const record = machine.describe(standardExecutionArn(request, 'GetExecutionHistory'));
     const includeData = request.includeExecutionData !== false;
     const events = request.reverseOrder === true ? [...record.events].reverse() : record.events;
     const { items, nextToken } = page(events, request, (event) => String(event.id));
@@ -108,27 +113,27 @@ const OPERATIONS: Record<string, Operation> = {
   },
 
   async StopExecution(request, { machine }) {
-    const arn = requiredArn(request, 'executionArn', ':execution:');
+    const arn = standardExecutionArn(request, 'StopExecution');
     const record = await machine.stop(arn, optionalString(request, 'error'), optionalString(request, 'cause'));
     return { stopDate: epochSeconds(record.stopDate ?? new Date()) };
   },
 
   DescribeStateMachine(request, target) {
-    checkMachineArn(request, target.machine);
+    const hosted = machineOf(request, target.machine);
     return {
-      ...stateMachineListItem(target),
+      ...stateMachineListItem(hosted, target.createdAt),
       status: 'ACTIVE',
-      definition: JSON.stringify(target.definition.definition),
-      roleArn: localRoleArn(target.machine.arn),
-      // The local runner writes no CloudWatch logs; the deployed machine logs at level ALL without data.
+      definition: JSON.stringify(hosted.definition),
+      roleArn: localRoleArn(hosted.arn),
+      // The local runner writes no CloudWatch logs; the deployed machines log at level ALL without data.
       loggingConfiguration: { level: 'OFF', includeExecutionData: false },
       tracingConfiguration: { enabled: false },
     };
   },
 
   ListStateMachines(request, target) {
-    const { items, nextToken } = page([target], request, (one) => one.machine.arn);
-    return { stateMachines: items.map(stateMachineListItem), ...(nextToken ? { nextToken } : {}) };
+    const { items, nextToken } = page(target.machine.hosted(), request, (one) => one.arn);
+    return { stateMachines: items.map((one) => stateMachineListItem(one, target.createdAt)), ...(nextToken ? { nextToken } : {}) };
   },
 };
 
@@ -168,7 +173,7 @@ export async function answerSfnRequest(targetHeader: string | undefined, body: s
 export async function startSfnEndpoint(options: SfnEndpointOptions): Promise<SfnEndpoint> {
   const createdAt = new Date();
   const server = createServer((req, res) => {
-    void serve(req, res, () => ({ machine: options.machine(), definition: options.definition(), createdAt }), options.iam);
+    void serve(req, res, () => ({ machine: options.machine(), createdAt }), options.iam);
   });
   const listening = await listenOnLoopback(server, options);
   return { url: listening.url, stop: listening.close };
@@ -253,13 +258,8 @@ function executionListItem(record: ExecutionRecord) {
   };
 }
 
-function stateMachineListItem(target: EndpointTarget) {
-  return {
-    stateMachineArn: target.machine.arn,
-    name: target.definition.name,
-    type: 'STANDARD',
-    creationDate: epochSeconds(target.createdAt),
-  };
+function stateMachineListItem(machine: HostedMachine, createdAt: Date) {
+  return { stateMachineArn: machine.arn, name: machine.name, type: machine.type, creationDate: epochSeconds(createdAt) };
 }
 
 /** The history event with its type's details member, as GetExecutionHistory returns them. */
@@ -332,11 +332,24 @@ function requiredArn(request: Record<string, unknown>, name: string, kind: strin
   return value;
 }
 
-/** The one local state machine: any other ARN does not exist here. */
-function checkMachineArn(request: Record<string, unknown>, machine: LocalStateMachine): void {
-  const arn = requiredArn(request, 'stateMachineArn', ':stateMachine:');
-  if (arn !== machine.arn)
-    throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}' (the local one is ${machine.arn})`);
+/** The local machine the request's stateMachineArn names: any other ARN does not exist here. */
+function machineOf(request: Record<string, unknown>, machine: LocalStateMachine): HostedMachine {
+  return machine.machine(requiredArn(request, 'stateMachineArn', ':stateMachine:'));
+}
+
+/**
+ * The request's executionArn, an execution of a Standard machine: an Express execution's ARN
+ * (`…:express:<machine>:<name>:<id>`) is refused as AWS refuses it, for Describe, History and Stop alike.
+ */
+function standardExecutionArn(request: Record<string, unknown>, operation: string): string {
+  const value = optionalString(request, 'executionArn');
+  if (value?.startsWith('arn:') && value.split(':')[5] === 'express') {
+    throw new SfnApiError(
+      'InvalidArn',
+      `Invalid Arn: '${value}': ${operation} does not support EXPRESS executions (their trail is in the machine's CloudWatch Logs)`,
+    );
+  }
+  return requiredArn(request, 'executionArn', ':execution:');
 }
 
 /**

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CACHE_ROOT, contentHash } from '../content-hash';
-import { STATE_MACHINE_LOGICAL_ID, type CloudFormationTemplate } from '../../infra/synth';
+import { EXPRESS_STATE_MACHINE_LOGICAL_ID, STATE_MACHINE_LOGICAL_ID, type CloudFormationTemplate } from '../../infra/synth';
 import { assemblyTemplate } from './assembly';
 import { sourceTokenSecrets, stackFunctions, StackFunctions, type CodeSource } from './functions/stack-functions';
 import { startSecretsEndpoint, type SecretsEndpoint } from './secrets-endpoint';
@@ -65,6 +65,8 @@ export interface LocalStackOptions {
   retryIntervalMs?: number;
   /** Wait this long in every Wait state instead of what the page asked (a bulk export's polls). */
   waitMs?: number;
+  /** End Express executions after this many seconds instead of AWS's 300 (a test of what a cut-off run leaves). */
+  expressTimeoutSeconds?: number;
   hooks?: InvokeHooks;
   onExecutionEnd?: (record: ExecutionRecord) => void;
   /** How long stopping waits for steps still running after their execution was aborted (default 30 s). */
@@ -88,8 +90,10 @@ export interface LocalStack {
    */
   operatorEnvironment: Record<string, string>;
   machine: LocalStateMachine;
-  /** The synthesized definition the machine runs, with its ARN and name (DescribeStateMachine answers with it). */
+  /** The synthesized Standard definition the machine runs, with its ARN and name. */
   definition: LocalDefinition;
+  /** The Express one (the same definition built for Express): incremental runs start there. */
+  expressDefinition: LocalDefinition;
   /** The template the stack runs (synthesized, or the assembly's). */
   template: CloudFormationTemplate;
   /** The template's roles and the evaluator every local endpoint asks. */
@@ -179,6 +183,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const { source } = options;
     const localDefinition = definitionFromTemplate(template);
+    const expressDefinition = definitionFromTemplate(template, EXPRESS_STATE_MACHINE_LOGICAL_ID);
     const { definition, stateMachineArn } = localDefinition;
     const operatorEnvironment: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
@@ -192,6 +197,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ORDERS_API_TOKEN: source.token,
       ...(source.kind === 'shopify' ? { SHOPIFY_SHOP_DOMAIN: source.url, SHOPIFY_API_VERSION: source.apiVersion ?? '2025-10' } : {}),
       STATE_MACHINE_ARN: stateMachineArn,
+      EXPRESS_STATE_MACHINE_ARN: expressDefinition.stateMachineArn,
       ...options.env,
     };
 
@@ -220,21 +226,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (options.warm) await Promise.all(functions.all().map((fn) => fn.warm()));
 
     const steps = new StepsInFlight();
-    const stateMachineRole = template.Resources?.[STATE_MACHINE_LOGICAL_ID]?.Properties?.RoleArn?.['Fn::GetAtt']?.[0];
-    if (typeof stateMachineRole !== 'string') throw new Error('the state machine has no role of this template');
-    const machine: LocalStateMachine = new LocalStateMachine({
-      definition,
-      stateMachineArn,
-      tasks: steps.track(
+    // Each machine's Tasks run as its own role in the template.
+    const tasksOf = (machineDefinition: LocalDefinition, logicalId: string) => {
+      const roleId = template.Resources?.[logicalId]?.Properties?.RoleArn?.['Fn::GetAtt']?.[0];
+      if (typeof roleId !== 'string') throw new Error(`the state machine ${logicalId} has no role of this template`);
+      return steps.track(
         syncTaskBindings(
-          definition,
+          machineDefinition.definition,
           () => machine,
           functions,
-          { iam, roleId: stateMachineRole },
+          { iam, roleId },
           options.hooks,
           (published, record) => operations.published(published, record),
         ),
-      ),
+      );
+    };
+    const machine: LocalStateMachine = new LocalStateMachine({
+      definition,
+      stateMachineArn,
+      tasks: tasksOf(localDefinition, STATE_MACHINE_LOGICAL_ID),
+      express: {
+        definition: expressDefinition.definition,
+        stateMachineArn: expressDefinition.stateMachineArn,
+        tasks: tasksOf(expressDefinition, EXPRESS_STATE_MACHINE_LOGICAL_ID),
+        ...(options.expressTimeoutSeconds !== undefined ? { timeoutSeconds: options.expressTimeoutSeconds } : {}),
+      },
       ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
       ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
       onExecutionEnd: (record) => {
@@ -259,6 +275,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       operatorEnvironment,
       machine,
       definition: localDefinition,
+      expressDefinition,
       template,
       iam,
       dynamoFaults,

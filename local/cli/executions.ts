@@ -1,11 +1,13 @@
-// `npm run executions`: the latest executions of the sync state machine, as the console lists them (name, status,
-// duration) plus what each did (pages, orders, counts from its output). Local endpoint by default; `--aws` for AWS.
+// `npm run executions`: the latest executions of the Standard sync state machine, as the console lists them (name,
+// status, duration) plus what each did (pages, orders, counts from its output), and where the Express machine's
+// incremental runs are seen instead (Step Functions lists none of them). Local endpoint by default; `--aws` for AWS.
 import {
   DescribeExecutionCommand,
   ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
   type ExecutionStatus,
+  type StateMachineListItem,
 } from '@aws-sdk/client-sfn';
 import { isStreamName, STREAM_NAMES } from '../../functions/core/stream';
 import { CliError, DEFAULT_SFN_ENDPOINT, LOCAL_REGION, parseFlags, positiveNumber, runCli, UsageError } from './common';
@@ -22,7 +24,11 @@ const USAGE = `usage: npm run executions [-- options]
   --aws                    AWS Step Functions itself, with the SDK's default credential chain
   --profile NAME           (with --aws) the AWS profile to use
   --region REGION          (with --aws) the stack's region
-  --state-machine-arn ARN  when there is more than one state machine (the stack's StateMachineArn output)`;
+  --state-machine-arn ARN  when there is more than one stack's state machine (the stack's StateMachineArn output)
+
+Incremental runs start on the Express machine (<name>-express): Step Functions neither lists nor describes its
+executions. A run that outgrew it is listed here from its second part (-p2) on; the others are in the Express
+machine's log group (stack output ExpressExecutionsLogGroup) and, the last one, in npm run status.`;
 
 async function main(args: string[]): Promise<number> {
   const flags = parseFlags(
@@ -57,7 +63,9 @@ async function main(args: string[]): Promise<number> {
     ? new SFNClient({ ...(flags.region ? { region: flags.region } : {}), ...(flags.profile ? { profile: flags.profile } : {}) })
     : new SFNClient({ region: LOCAL_REGION, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    const stateMachineArn = flags['state-machine-arn'] ?? (await theStateMachine(sfn));
+    const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+    const stateMachineArn = flags['state-machine-arn'] ?? theStateMachine(machines);
+    const express = machines.find((machine) => machine.type === 'EXPRESS' && machine.name?.startsWith(`${nameOf(stateMachineArn)}-`));
     const listed = await sfn.send(
       new ListExecutionsCommand({
         stateMachineArn,
@@ -91,6 +99,7 @@ async function main(args: string[]): Promise<number> {
       );
     } else {
       console.log(formatExecutions(executions, Date.now()));
+      if (express) console.log(`\n${expressNote(express.name!, flags.aws === true)}`);
     }
     return 0;
   } catch (error) {
@@ -103,14 +112,30 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-/** The one state machine the endpoint serves (locally there is exactly one). */
-async function theStateMachine(sfn: SFNClient): Promise<string> {
-  const machines = (await sfn.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
-  const sync = machines.filter((machine) => machines.length === 1 || /OrderSync/i.test(machine.name ?? ''));
+/** The stack's Standard machine: the one whose executions can be listed (locally there is exactly one). */
+function theStateMachine(machines: StateMachineListItem[]): string {
+  const standard = machines.filter((machine) => machine.type !== 'EXPRESS');
+  const sync = standard.filter((machine) => standard.length === 1 || /OrderSync/i.test(machine.name ?? ''));
   if (sync.length === 1 && sync[0]!.stateMachineArn) return sync[0]!.stateMachineArn;
   throw new CliError(
-    `found ${sync.length} candidate state machines (${machines.map((machine) => machine.name).join(', ') || 'none'}): name one with --state-machine-arn`,
+    `found ${sync.length} candidate state machines (${standard.map((machine) => machine.name).join(', ') || 'none'}): name one with --state-machine-arn`,
   );
+}
+
+function nameOf(stateMachineArn: string): string {
+  return stateMachineArn.split(':').pop() ?? stateMachineArn;
+}
+
+/** Where an operator reads the Express machine's runs, since Step Functions lists none of them. */
+function expressNote(expressName: string, aws: boolean): string {
+  return [
+    `Incremental runs start on ${expressName} (EXPRESS): Step Functions lists and describes none of its executions.`,
+    'A run that outgrew it continues on this machine and is listed above from its -p2 part on. For the others:',
+    '  npm run status                          the last run, its counts or its error',
+    aws
+      ? '  aws logs tail <ExpressExecutionsLogGroup> --since 1h   every event of each execution (stack output ExpressExecutionsLogGroup)'
+      : "  npm start's output                     one line as each execution ends (in AWS: the ExpressExecutionsLogGroup log group)",
+  ].join('\n');
 }
 
 runCli(main);

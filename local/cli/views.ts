@@ -53,10 +53,10 @@ function formatStreamStatus(stream: StreamName, section: StreamStatus, nowMs: nu
   const noun = bindingOf(stream).model.noun;
   const meta = section.metadata;
   const lines = [
-    `${stream} stored`.padEnd(16) + count(section.count),
+    `${stream} stored `.padEnd(16) + count(section.count),
     `last synced     ${section.last_synced ? `${section.last_synced} (${ago(section.last_synced, nowMs)}), ${meta.is_full_sync ? 'full' : 'incremental'}, ${count(meta.records_synced)} ${stream} fetched` : 'never'}`,
     `watermark       ${meta.watermark ?? '-'}`,
-    `newest ${noun}`.padEnd(16) + (meta.last_record_time ?? '-'),
+    `newest ${noun} `.padEnd(16) + (meta.last_record_time ?? '-'),
   ];
   if (section.running) {
     const running = section.running;

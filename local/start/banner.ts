@@ -58,7 +58,7 @@ export function banner(options: StartOptions, parts: BannerParts): string {
     `  IAM                 enforced: each function signs as its role; DynamoDB, Step Functions and Secrets Manager check every call`,
     `                      against the template's policies (the state machine's own invokes too), answering AccessDeniedException`,
     `  HTTP API            ${api.url}  same routes and handler as API Gateway (no IAM auth of callers locally)`,
-    `  Step Functions API  ${sfn.url}  state machine ${stack.definition.name} (the synthesized definition)`,
+    `  Step Functions API  ${sfn.url}  state machines ${stack.definition.name} (Standard) and ${stack.expressDefinition.name} (Express: incremental runs)`,
     `  DynamoDB API        ${stack.dynamodbEndpoint}  dynalite, data in ${dataDir}/dynalite (--reset wipes it)`,
     `  source              ${parts.source}`,
     `  streams             ${parts.streams.join(', ')} (--streams), each with its own lease, checkpoint, copy table and runs`,

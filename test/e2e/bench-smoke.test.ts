@@ -26,6 +26,8 @@ const ORDERS = 1_000;
 const PAGE_SIZE = 250;
 const PAGES_PER_EXECUTION = 5;
 const CHANGED = 100;
+/** The other streams' records: each is synced after the orders and its incremental runs measured. */
+const OTHER_STREAMS = { products: 200, customers: 300 };
 const STORE_ONLY_TABLES = {
   ordersTable: 'bench-store-only-orders',
   productsTable: 'bench-store-only-products',
@@ -46,8 +48,8 @@ describe('the bench at smoke size', () => {
     stack = await startE2eStack({
       // The triggers' path (syncPhases' startDeps) runs in this process, as the operator's.
       inProcessHandlers: true,
-      fake: { orders: ORDERS, seed: 11, historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS },
-      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
+      fake: { orders: ORDERS, ...OTHER_STREAMS, seed: 11, historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION), STREAMS: 'orders,products,customers' },
       hooks: meter.invocations.hooks,
       functionPreload: FUNCTION_METERS,
     });
@@ -64,7 +66,7 @@ describe('the bench at smoke size', () => {
         dynamodbEndpoint: stack.dynamodbEndpoint,
         ordersTable: STORE_ONLY_TABLES.ordersTable,
       }),
-      ...(await syncPhases(meter, stack, fake, { pageSize: PAGE_SIZE, changedOrders: CHANGED })),
+      ...(await syncPhases(meter, stack, fake, { pageSize: PAGE_SIZE, changedOrders: CHANGED, otherStreams: OTHER_STREAMS })),
     ];
     const template = localTemplate();
     report = buildReport({
@@ -89,7 +91,7 @@ describe('the bench at smoke size', () => {
       phases,
       sizing: functionSizing(template, definitionFromTemplate(template).definition as never),
     });
-    // Seven phases, three of them full resyncs: minutes on a loaded machine.
+    // Thirteen phases, five of them full resyncs: minutes on a loaded machine.
   }, 400_000);
   afterAll(async () => {
     meter?.close();
@@ -97,7 +99,8 @@ describe('the bench at smoke size', () => {
     await stack?.stop();
   });
 
-  const phase = (name: PhaseResult['phase']) => phases.find((result) => result.phase === name)!;
+  const phase = (name: PhaseResult['phase'], stream?: string) =>
+    phases.find((result) => result.phase === name && result.stream === stream)!;
 
   it('walks every page of the source once, writing nothing', () => {
     expect(phase('source only')).toMatchObject({ orders: ORDERS, pages: ORDERS / PAGE_SIZE, apiCalls: ORDERS / PAGE_SIZE, executions: 0 });
@@ -152,7 +155,7 @@ describe('the bench at smoke size', () => {
     expect(phase('no-change incremental').dynamo.itemsWritten).toBe(0);
 
     const callChecks = report.checks.filter((check) => check.name.includes('source call'));
-    expect(callChecks).toHaveLength(2);
+    expect(callChecks).toHaveLength(6); // two runs of each stream
     expect(callChecks.every((check) => check.pass)).toBe(true);
   });
 
@@ -170,5 +173,32 @@ describe('the bench at smoke size', () => {
     const printed = renderReport(report);
     expect(printed).toContain(`| full resync | ${ORDERS} |`);
     expect(printed).toMatch(/PASS {2}incremental: one source call/);
+  });
+
+  it("measures each other stream's own runs on the Express machine and prints a month per stream and for the three together", () => {
+    for (const [stream, records] of Object.entries(OTHER_STREAMS)) {
+      expect(phase('full resync', stream).counts).toMatchObject({ fetched: records, inserted: records });
+      expect(phase('incremental', stream)).toMatchObject({ orders: CHANGED, apiCalls: 2, executions: 1, express: { executions: 1 } });
+      expect(phase('incremental', stream).counts).toMatchObject({ updated: CHANGED, inserted: 0 });
+      expect(phase('no-change incremental', stream).counts).toMatchObject({ unchanged: CHANGED, updated: 0 });
+      expect(phase('no-change incremental', stream).dynamo.itemsWritten).toBe(0);
+    }
+    const month = report.streamsMonth!;
+    expect(month.perStream.map((one) => [one.stream, one.measuredOn])).toEqual([
+      ['orders', 'orders'],
+      ['products', 'products'],
+      ['customers', 'customers'],
+    ]);
+    expect(month.noChange.total).toBeCloseTo(
+      month.perStream.reduce((sum, one) => sum + one.noChange.total, 0),
+      9,
+    );
+    expect(month.changedIn.map((one) => one.stream)).toEqual(['orders', 'products', 'customers']);
+    expect(month.changed.total).toBe(Math.max(...month.changedIn.map((one) => one.cost.total)));
+    const printed = renderReport(report);
+    expect(printed).toMatch(/ {4}products \(measured\): no change \$/);
+    expect(printed).toMatch(/ {2}the three streams together, the changes in customers, the others unchanged: \$/);
+    expect(printed).toMatch(/(PASS|FAIL) {2}three streams' 5-minute incremental runs, a month, no change <= \$1\.60: \$/);
+    expect(printed).toContain('| products: incremental (200 in shop) | 100 |');
   });
 });

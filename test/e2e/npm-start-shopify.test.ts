@@ -23,7 +23,7 @@ describe('npm start -- --source shopify', () => {
   it('runs the fake Shopify and syncs it: the banner says so, and a full resync stores every order', async () => {
     expect(stack.output()).toMatch(
       new RegExp(
-        `orders source\\s+http://127\\.0\\.0\\.1:\\d+\\s+fake Shopify: ${ORDERS} orders, 0 changes/s \\(seed 1\\), bucket 10000 points \\+1000/s, bulk exports at 5000 orders/s`,
+        `  source\\s+http://127\\.0\\.0\\.1:\\d+\\s+fake Shopify: ${ORDERS} orders, 0 changes/s \\(seed 1\\), bucket 10000 points \\+1000/s, bulk exports at 5000 orders/s`,
       ),
     );
 
@@ -52,7 +52,7 @@ describe('SOURCE_KIND=shopify SHOPIFY_SHOP_DOMAIN=... npm start', () => {
   });
 
   it('syncs the shop at that domain, in that API version', async () => {
-    expect(stack.output()).toMatch(new RegExp(`orders source\\s+${fake.url}\\s+\\(SOURCE_KIND=shopify, Admin API 2026-10\\)`));
+    expect(stack.output()).toMatch(new RegExp(`  source\\s+${fake.url}\\s+\\(SOURCE_KIND=shopify, Admin API 2026-10\\)`));
 
     const summary = await fullResync(stack);
 

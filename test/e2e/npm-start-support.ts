@@ -91,7 +91,7 @@ export async function localStackProcess(
     httpApi: url('HTTP API'),
     sfn: url('Step Functions API'),
     dynamodb: url('DynamoDB API'),
-    fakeOrdersApi: url('orders source'),
+    fakeOrdersApi: url('  source'),
   };
 
   return {

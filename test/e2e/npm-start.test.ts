@@ -81,7 +81,7 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
     });
     expect(executions.code).toBe(0);
     expect(executions.stdout.split('\n')[0]).toMatch(
-      /^NAME\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+PAGES\s+ORDERS\s+NEW\s+CHANGED\s+NOTE$/,
+      /^NAME\s+STREAM\s+STATUS\s+STARTED \(UTC\)\s+DURATION\s+PAGES\s+RECORDS\s+NEW\s+CHANGED\s+NOTE$/,
     );
     const listed = JSON.parse(executionsJson.stdout) as Array<{ name: string; status: string; output: any }>;
     // Three parts, newest first; the last commits with the run's counts.
@@ -98,7 +98,7 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
       counts: { fetched: ORDERS, inserted: ORDERS },
     });
     expect(executions.stdout).toMatch(
-      new RegExp(`-p3\\s+SUCCEEDED\\s+.*\\s+${PAGES}\\s+${COUNT}\\s+${COUNT}\\s+0\\s+committed; watermark`),
+      new RegExp(`-p3\\s+orders\\s+SUCCEEDED\\s+.*\\s+${PAGES}\\s+${COUNT}\\s+${COUNT}\\s+0\\s+committed; watermark`),
     );
   });
 

@@ -88,6 +88,24 @@ describe('alarms', () => {
     });
   });
 
+  it('alarms into the topic on a failed or timed-out Express execution (they send no status-change event), saying where their trail is', () => {
+    const [alarm] = Object.values(resourcesOfType(json, 'AWS::CloudWatch::Alarm')).filter((one) =>
+      JSON.stringify(one.Properties.Metrics ?? []).includes('SyncExpressStateMachine'),
+    );
+    expect(alarm).toBeDefined();
+    const metrics = alarm!.Properties.Metrics as Array<Record<string, any>>;
+    expect(metrics.find((metric) => metric.Expression)?.Expression).toBe('failed + timedOut');
+    expect(metrics.flatMap((metric) => (metric.MetricStat ? [metric.MetricStat.Metric.MetricName] : [])).sort()).toEqual([
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+    ]);
+    for (const metric of metrics.filter((one) => one.MetricStat)) {
+      expect(metric.MetricStat.Metric.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: 'SyncExpressStateMachine' } }]);
+    }
+    expect(alarm!.Properties).toMatchObject({ Threshold: 1, AlarmActions: [{ Ref: topicId }] });
+    expect(alarm!.Properties.AlarmDescription).toContain('ExpressExecutionsLogGroup');
+  });
+
   it("alarms per stream, on that stream's metrics only: failed runs, watermark lag, quarantined records, auto-resumes spent", () => {
     for (const metricName of [
       SYNC_METRICS.runsFailed,

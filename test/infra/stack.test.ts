@@ -26,7 +26,15 @@ const THIS_MACHINES_EXECUTIONS = JSON.stringify({
 let json: CloudFormationTemplate;
 let template: Template;
 let ids: Record<
-  'ordersTable' | 'productsTable' | 'customersTable' | 'syncStateTable' | 'quarantineTable' | 'dailySalesTable' | 'secret' | 'stateMachine',
+  | 'ordersTable'
+  | 'productsTable'
+  | 'customersTable'
+  | 'syncStateTable'
+  | 'quarantineTable'
+  | 'dailySalesTable'
+  | 'secret'
+  | 'stateMachine'
+  | 'expressStateMachine',
   string
 >;
 /** The three streams' copy tables' ARNs, as a role's statement names them (sorted). */
@@ -44,7 +52,8 @@ beforeAll(() => {
     quarantineTable: logicalId(json, 'AWS::DynamoDB::Table', 'QuarantineTable'),
     dailySalesTable: logicalId(json, 'AWS::DynamoDB::Table', 'DailySales'),
     secret: logicalId(json, 'AWS::SecretsManager::Secret'),
-    stateMachine: logicalId(json, 'AWS::StepFunctions::StateMachine'),
+    stateMachine: logicalId(json, 'AWS::StepFunctions::StateMachine', 'SyncStateMachine'),
+    expressStateMachine: logicalId(json, 'AWS::StepFunctions::StateMachine', 'SyncExpressStateMachine'),
   };
   copyTableArns = [ids.ordersTable, ids.productsTable, ids.customersTable].map(arnOf).sort();
   fnIds = Object.fromEntries(
@@ -208,8 +217,17 @@ describe('every function', () => {
       ],
       commit: [...runtime, 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE'],
       recordFailure: [...runtime, 'SYNC_STATE_TABLE'],
-      api: [...runtime, ...lease, 'SHOP_TIME_ZONE', 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE', 'DAILY_SALES_TABLE', 'STATE_MACHINE_ARN'],
-      scheduledTrigger: [...runtime, ...lease, 'SYNC_STATE_TABLE', 'STATE_MACHINE_ARN'],
+      api: [
+        ...runtime,
+        ...lease,
+        'SHOP_TIME_ZONE',
+        'SYNC_STATE_TABLE',
+        'QUARANTINE_TABLE',
+        'DAILY_SALES_TABLE',
+        'STATE_MACHINE_ARN',
+        'EXPRESS_STATE_MACHINE_ARN',
+      ],
+      scheduledTrigger: [...runtime, ...lease, 'SYNC_STATE_TABLE', 'STATE_MACHINE_ARN', 'EXPRESS_STATE_MACHINE_ARN'],
     };
     const values = {
       STREAM: 'orders',
@@ -234,6 +252,7 @@ describe('every function', () => {
       if ('SOURCE_KIND' in variables)
         expect(variables).toMatchObject({ SOURCE_KIND: 'http', ORDERS_API_TOKEN_SECRET_ARN: { Ref: ids.secret } });
       if ('STATE_MACHINE_ARN' in variables) expect(variables.STATE_MACHINE_ARN).toEqual({ Ref: ids.stateMachine });
+      if ('EXPRESS_STATE_MACHINE_ARN' in variables) expect(variables.EXPRESS_STATE_MACHINE_ARN).toEqual({ Ref: ids.expressStateMachine });
     }
   });
 
@@ -312,7 +331,7 @@ describe('least privilege, function by function', () => {
     expect(grants('commit').get('dynamodb:Query')).toEqual([arnOf(ids.quarantineTable)]);
   });
 
-  it('api: starts and lists executions of this state machine only, describes only its executions, the sync-state item', () => {
+  it("api: starts executions of both machines, lists and describes the Standard one's only (AWS does neither for Express), the sync-state item", () => {
     const api = grants('api');
     expect([...api.keys()].sort()).toEqual(
       [...X_RAY, ...syncStateRW, 'dynamodb:Query', 'states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'].sort(),
@@ -325,16 +344,16 @@ describe('least privilege, function by function', () => {
         arnOf(ids.dailySalesTable),
       ].sort(),
     );
-    expect(api.get('states:StartExecution')).toEqual([ref(ids.stateMachine)]);
+    expect(api.get('states:StartExecution')!.sort()).toEqual([ref(ids.stateMachine), ref(ids.expressStateMachine)].sort());
     expect(api.get('states:ListExecutions')).toEqual([ref(ids.stateMachine)]);
     expect(api.get('states:DescribeExecution')).toEqual([THIS_MACHINES_EXECUTIONS]);
     expect(api.get('dynamodb:GetItem')).toEqual([arnOf(ids.syncStateTable)]);
   });
 
-  it('scheduled trigger: takes the lease on the sync-state item, starts this state machine, describes only its executions (is the lease holder still running?); nothing else', () => {
+  it("scheduled trigger: takes the lease on the sync-state item, starts either machine, describes only the Standard one's executions (is the lease holder still running?); nothing else", () => {
     const trigger = grants('scheduledTrigger');
     expect([...trigger.keys()].sort()).toEqual([...X_RAY, ...syncStateRW, 'states:StartExecution', 'states:DescribeExecution'].sort());
-    expect(trigger.get('states:StartExecution')).toEqual([ref(ids.stateMachine)]);
+    expect(trigger.get('states:StartExecution')!.sort()).toEqual([ref(ids.stateMachine), ref(ids.expressStateMachine)].sort());
     expect(trigger.get('states:DescribeExecution')).toEqual([THIS_MACHINES_EXECUTIONS]);
   });
 
@@ -415,6 +434,8 @@ describe('outputs', () => {
       expect.arrayContaining([
         'ApiUrl',
         'StateMachineArn',
+        'ExpressStateMachineArn',
+        'ExpressExecutionsLogGroup',
         'OrdersTableName',
         'ProductsTableName',
         'CustomersTableName',

@@ -1,11 +1,27 @@
 // The sync state machine as synthesized: the flow by state name, its Retry/Catch wiring, continue-as-new limited
 // to this machine, the quarantine notification, logging without data, JSONPath only, and a definition asl-validator
-// accepts.
+// accepts; and its Express twin for incremental runs: the same definition, handing a longer run over to Standard.
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { RETRYABLE_ERROR_NAMES } from '../../functions/core/errors';
-import { LAMBDA_SERVICE_ERRORS, PAGE_STEP_RETRIES, TIMEOUT_ERRORS, worstCaseStepSeconds } from '../../infra/constructs/sync-state-machine';
+import {
+  EXPRESS_MARGIN_SECONDS,
+  EXPRESS_MAX_SECONDS,
+  expressPagesPerPart,
+  LAMBDA_SERVICE_ERRORS,
+  PAGE_STEP_RETRIES,
+  TIMEOUT_ERRORS,
+  worstCaseStepSeconds,
+} from '../../infra/constructs/sync-state-machine';
 import { PAGE_STEP_TIMEOUT_SECONDS } from '../../infra/settings';
-import { STACK_NAME, STATE_MACHINE_LOGICAL_ID, resolvedDefinition, synthTemplate, type CloudFormationTemplate } from '../../infra/synth';
+import {
+  EXPRESS_STATE_MACHINE_LOGICAL_ID,
+  LOCAL_PLACEHOLDERS,
+  STACK_NAME,
+  STATE_MACHINE_LOGICAL_ID,
+  resolvedDefinition,
+  synthTemplate,
+  type CloudFormationTemplate,
+} from '../../infra/synth';
 import { grantsOfRole, logicalId } from './template-helpers';
 
 /** asl-validator ships no types; this is the part of its API used here. */
@@ -318,5 +334,104 @@ describe('the lease outlives a page step with all its retries', () => {
     expect(() => synthTemplate({ leaseSeconds: worstCase - 1 })).toThrow(
       `context leaseSeconds must be at least ${worstCase} (a page step with every retry), got ${worstCase - 1}`,
     );
+  });
+});
+
+describe('the Express machine of incremental runs', () => {
+  let express: Record<string, any>;
+  let expressStates: Record<string, any>;
+  const properties = () => json.Resources[EXPRESS_STATE_MACHINE_LOGICAL_ID].Properties;
+  const timeoutOf = (id: string) => json.Resources[logicalId(json, 'AWS::Lambda::Function', id)].Properties.Timeout as number;
+
+  beforeAll(() => {
+    express = resolvedDefinition(json, LOCAL_PLACEHOLDERS, EXPRESS_STATE_MACHINE_LOGICAL_ID);
+    expressStates = express.States;
+  });
+
+  it("is the same definition: every state but the page loop's exit as in the Standard machine, which it hands over to", () => {
+    expect(Object.keys(expressStates).sort()).toEqual(
+      Object.keys(states)
+        .filter((name) => name !== 'WaitForSource')
+        .sort(),
+    );
+    for (const name of Object.keys(expressStates).filter((name) => name !== 'MorePages?')) {
+      expect([name, expressStates[name]]).toEqual([name, states[name]]);
+    }
+    // The hand-over: continue-as-new starts the next part on the Standard machine, named by the run.
+    expect(expressStates.ContinueAsNew.Parameters.StateMachineArn).toBe(
+      `arn:aws:states:us-east-1:123456789012:stateMachine:${STACK_NAME}-sync`,
+    );
+  });
+
+  it("hands the run over at the part's page budget, after its Express budget of page steps, or when the source asks for time", () => {
+    const pages = expressPagesPerPart({
+      begin: timeoutOf('BeginFunction'),
+      page: timeoutOf('SyncPageFunction'),
+      commit: timeoutOf('CommitFunction'),
+    });
+    expect(pages).toBe(3);
+    expect(expressStates['MorePages?']).toEqual({
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.done', BooleanEquals: true, Next: 'Commit' },
+        {
+          Or: [
+            { Variable: '$.pagesInPart', NumericGreaterThanEqualsPath: '$.maxPagesPerPart' },
+            { Variable: '$.pagesInPart', NumericGreaterThanEquals: pages },
+            {
+              And: [
+                { Variable: '$.waitSeconds', IsPresent: true },
+                { Variable: '$.waitSeconds', NumericGreaterThan: 0 },
+              ],
+            },
+          ],
+          Next: 'ContinueAsNew',
+        },
+      ],
+      Default: 'SyncPage',
+    });
+  });
+
+  it('fits Begin, its page steps and Commit, each at its Lambda timeout, and the margin in 5 minutes; refuses timeouts that cannot fit', () => {
+    const timeouts = { begin: timeoutOf('BeginFunction'), page: timeoutOf('SyncPageFunction'), commit: timeoutOf('CommitFunction') };
+    const pages = expressPagesPerPart(timeouts);
+    const worstCase = timeouts.begin + pages * timeouts.page + timeouts.commit + EXPRESS_MARGIN_SECONDS;
+    expect(worstCase).toBeLessThanOrEqual(EXPRESS_MAX_SECONDS);
+    expect(worstCase + timeouts.page).toBeGreaterThan(EXPRESS_MAX_SECONDS); // one page more would not fit
+    expect(() => expressPagesPerPart({ begin: 100, page: 120, commit: 30 })).toThrow(
+      /cannot hold Begin \(100 s\), one page step \(120 s\)/,
+    );
+  });
+
+  it('is an EXPRESS machine of 5 minutes, logging every event without data to a log group of its own, traced', () => {
+    expect(properties()).toEqual(
+      expect.objectContaining({
+        StateMachineName: `${STACK_NAME}-sync-express`,
+        StateMachineType: 'EXPRESS',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: expect.objectContaining({ Level: 'ALL', IncludeExecutionData: false }),
+      }),
+    );
+    expect(express.TimeoutSeconds).toBe(EXPRESS_MAX_SECONDS);
+    const groupOf = (id: string) =>
+      json.Resources[id].Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
+    expect(json.Resources[groupOf(EXPRESS_STATE_MACHINE_LOGICAL_ID)].Type).toBe('AWS::Logs::LogGroup');
+    expect(groupOf(EXPRESS_STATE_MACHINE_LOGICAL_ID)).not.toBe(groupOf(STATE_MACHINE_LOGICAL_ID));
+    expect(JSON.stringify(json.Outputs.ExpressExecutionsLogGroup.Value)).toContain(groupOf(EXPRESS_STATE_MACHINE_LOGICAL_ID));
+  });
+
+  it('may invoke the four step functions, start executions of the Standard machine only (never itself), publish to the topic', () => {
+    const grants = grantsOfRole(json, properties().RoleArn['Fn::GetAtt'][0]);
+    const started = grants.get('states:StartExecution')!;
+    expect(started).toHaveLength(1);
+    expect(started[0]).toContain(`:stateMachine:${STACK_NAME}-sync"`);
+    expect(grants.get('lambda:InvokeFunction')!.filter((resource) => !resource.includes(':*'))).toHaveLength(4);
+    expect(grants.get('sns:Publish')).toEqual([JSON.stringify({ Ref: logicalId(json, 'AWS::SNS::Topic') })]);
+  });
+
+  it('is a valid Amazon States Language definition', () => {
+    const { isValid, errorsText } = aslValidator(structuredClone(express));
+    expect(errorsText('\n')).toBe('');
+    expect(isValid).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import { UnsupportedPolicyError } from '../../local/aws/iam/policy-evaluator';
 import { templateResources, type TemplateResources } from '../../local/aws/iam/template-resources';
 import { startSfnEndpoint, type SfnEndpoint } from '../../local/aws/sfn-endpoint';
 import { localTemplate } from '../../local/aws/stack';
+import { EXPRESS_STATE_MACHINE_LOGICAL_ID } from '../../infra/synth';
 import { definitionFromTemplate } from '../../local/aws/state-machine/definition';
 import { LocalStateMachine } from '../../local/aws/state-machine/local-state-machine';
 import { functionIdByDescription, resourcesOfType, roleIdOfFunction } from '../infra/template-helpers';
@@ -209,8 +210,14 @@ describe('enforced at the local endpoints', () => {
     proxy = await startDynamoIamProxy({ upstream: dynalite.endpoint, iam });
     await ensureTables(dynamoAs('operator'), TABLES);
     const definition = definitionFromTemplate(template);
-    const machine = new LocalStateMachine({ definition: definition.definition, stateMachineArn: definition.stateMachineArn, tasks: {} });
-    sfnEndpoint = await startSfnEndpoint({ machine: () => machine, definition: () => definition, iam: () => iam });
+    const express = definitionFromTemplate(template, EXPRESS_STATE_MACHINE_LOGICAL_ID);
+    const machine = new LocalStateMachine({
+      definition: definition.definition,
+      stateMachineArn: definition.stateMachineArn,
+      tasks: {},
+      express: { definition: express.definition, stateMachineArn: express.stateMachineArn, tasks: {} },
+    });
+    sfnEndpoint = await startSfnEndpoint({ machine: () => machine, iam: () => iam });
   });
   afterAll(async () => {
     for (const client of clients) client.destroy();
@@ -269,5 +276,20 @@ describe('enforced at the local endpoints', () => {
       message: expect.stringContaining(`is not authorized to perform: states:StartExecution on resource: ${arn}`),
     });
     expect((await sfnAs(sessions.api).send(new ListExecutionsCommand({ stateMachineArn: arn }))).executions).toEqual([]);
+  });
+
+  it('Step Functions: the Express machine too: StartExecution denied to a step role, ListExecutions to the api role (it may only start it)', async () => {
+    const arn = definitionFromTemplate(template, EXPRESS_STATE_MACHINE_LOGICAL_ID).stateMachineArn;
+    const start = (principal: Principal) =>
+      sfnAs(principal).send(new StartExecutionCommand({ stateMachineArn: arn, input: '{"mode":"full","trigger":"test"}' }));
+    await expect(start(sessions.commit)).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(`is not authorized to perform: states:StartExecution on resource: ${arn}`),
+    });
+    // The api role's grants reach the Express machine for StartExecution only: the denial comes before AWS's own refusal.
+    await expect(sfnAs(sessions.api).send(new ListExecutionsCommand({ stateMachineArn: arn }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(`states:ListExecutions on resource: ${arn}`),
+    });
   });
 });

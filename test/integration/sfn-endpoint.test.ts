@@ -1,5 +1,7 @@
 // The local Step Functions endpoint, driven by the real SFNClient over loopback: every operation the project and the
-// AWS CLI use, the errors as AWS shapes them, and a stop that leaves the run resumable. Synthesized machine, dynalite.
+// AWS CLI use, the errors as AWS shapes them, and a stop that leaves the run resumable; the Express machine as AWS
+// runs it (started, never described or listed; names not unique; ended at its time limit; handing long runs over to
+// the Standard machine). Synthesized machines, dynalite.
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
@@ -35,7 +37,7 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
       fake: { orders: ORDERS, seed: 11 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
     });
-    endpoint = await startSfnEndpoint({ machine: () => stack.machine, definition: () => stack.definition, iam: () => stack.iam });
+    endpoint = await startSfnEndpoint({ machine: () => stack.machine, iam: () => stack.iam });
     sfn = new SFNClient({ region: 'us-east-1', endpoint: endpoint.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   });
   afterAll(async () => {
@@ -137,7 +139,16 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
     expect(JSON.parse(described.definition!)).toEqual(stack.definition.definition);
     expect(listed.stateMachines).toEqual([
       { stateMachineArn: stack.machine.arn, name: stack.definition.name, type: 'STANDARD', creationDate: described.creationDate },
+      {
+        stateMachineArn: stack.machine.expressArn,
+        name: stack.expressDefinition.name,
+        type: 'EXPRESS',
+        creationDate: described.creationDate,
+      },
     ]);
+    const express = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: stack.machine.expressArn }));
+    expect(express).toMatchObject({ name: `${stack.definition.name}-express`, type: 'EXPRESS' });
+    expect(JSON.parse(express.definition!)).toEqual(stack.expressDefinition.definition);
   });
 
   it('answers mistakes with the errors AWS names, as 400s the SDK turns into named exceptions', async () => {
@@ -224,6 +235,136 @@ describe('the local Step Functions endpoint, through the real SFNClient', () => 
       counts: { fetched: ORDERS },
     });
     expect(await copyDifferences(stack)).toMatchObject({ missing: [], stale: [], extra: [] });
+  });
+});
+
+describe('the Express machine through the endpoint, as AWS runs it', () => {
+  let stack: E2eStack;
+  let endpoint: SfnEndpoint;
+  let sfn: SFNClient;
+  const incremental = JSON.stringify({ mode: 'incremental', trigger: 'test' });
+
+  beforeAll(async () => {
+    stack = await startE2eStack({
+      fake: { orders: ORDERS, seed: 12 },
+      env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
+    });
+    endpoint = await startSfnEndpoint({ machine: () => stack.machine, iam: () => stack.iam });
+    sfn = new SFNClient({ region: 'us-east-1', endpoint: endpoint.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    // The copy's first full resync, on the Standard machine.
+    const full = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: stack.machine.arn,
+        name: 'seed',
+        input: JSON.stringify({ mode: 'full', trigger: 'test' }),
+      }),
+    );
+    expect((await stack.machine.waitForChain(full.executionArn!)).at(-1)!.status).toBe('SUCCEEDED');
+  });
+  afterAll(async () => {
+    sfn?.destroy();
+    await endpoint?.stop();
+    await stack?.stop();
+  });
+
+  it('runs a short incremental run to its commit, then answers for it nothing but its start: no describe, history, stop or list', async () => {
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'tick', input: incremental }),
+    );
+    const chain = await stack.machine.waitForChain(started.executionArn!);
+
+    expect(started.executionArn).toMatch(/^arn:aws:states:us-east-1:123456789012:express:OrderSync-sync-express:tick:[0-9a-f-]{36}$/);
+    expect(chain.map((execution) => [execution.type, execution.status])).toEqual([['EXPRESS', 'SUCCEEDED']]);
+    expect(chain[0]!.output).toMatchObject({ status: 'succeeded', mode: 'incremental' });
+    const arn = started.executionArn!;
+    for (const refused of [
+      sfn.send(new DescribeExecutionCommand({ executionArn: arn })),
+      sfn.send(new GetExecutionHistoryCommand({ executionArn: arn })),
+      sfn.send(new StopExecutionCommand({ executionArn: arn })),
+    ]) {
+      await expect(refused).rejects.toMatchObject({
+        name: 'InvalidArn',
+        message: expect.stringContaining('EXPRESS'),
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    await expect(sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.machine.expressArn }))).rejects.toMatchObject({
+      name: 'StateMachineTypeNotSupported',
+    });
+    // What the triggers' DescribeExecution asks (the name on the Standard machine) finds nothing.
+    await expect(
+      sfn.send(new DescribeExecutionCommand({ executionArn: `${stack.machine.arn.replace(':stateMachine:', ':execution:')}:tick` })),
+    ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+  });
+
+  it('starts a second execution under a name already used: Express names are not unique, nor its starts idempotent', async () => {
+    const first = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'again', input: incremental }),
+    );
+    const second = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'again', input: incremental }),
+    );
+
+    expect(second.executionArn).not.toBe(first.executionArn);
+    const ended = await Promise.all([stack.machine.waitFor(first.executionArn!), stack.machine.waitFor(second.executionArn!)]);
+    // One of the twins ran the run; the other found the lease held (a skipped tick) or the run already committed.
+    expect(ended.map((execution) => execution.name)).toEqual(['again', 'again']);
+    expect(await copyDifferences(stack)).toMatchObject({ missing: [], stale: [], extra: [] });
+  });
+
+  it('hands an incremental run that outgrows its page steps over to the Standard machine, which takes it to the end', async () => {
+    stack.fake.mutate({
+      updates: stack.fake
+        .truth()
+        .slice(0, 45)
+        .map((order) => order.id),
+    });
+
+    const started = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.machine.expressArn, name: 'busy-tick', input: incremental }),
+    );
+    const chain = await stack.machine.waitForChain(started.executionArn!);
+
+    // 45 changes at 10 a page, then the deletion feed: 6 steps; Express takes 3, the Standard parts the rest.
+    expect(chain.map((execution) => [execution.type, execution.status])).toEqual([
+      ['EXPRESS', 'SUCCEEDED'],
+      ['STANDARD', 'SUCCEEDED'],
+    ]);
+    expect(chain[0]!.output).toMatchObject({ pagesInPart: 3, done: false });
+    expect(chain[1]!.name).toMatch(/-p2$/);
+    expect(chain[1]!.output).toMatchObject({ status: 'succeeded', mode: 'incremental', counts: { updated: 45 } });
+    // The Standard part is an ordinary execution: described, with its parent's hand-over as input.
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: chain[1]!.executionArn }));
+    expect(JSON.parse(described.input!)).toMatchObject({ AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: started.executionArn });
+    expect(await copyDifferences(stack)).toMatchObject({ missing: [], stale: [], extra: [] });
+  });
+});
+
+describe('an Express execution past its time limit (cut to 1 s here; 5 minutes in AWS)', () => {
+  let stack: E2eStack;
+
+  beforeAll(async () => {
+    stack = await startE2eStack({
+      fake: { orders: 20, seed: 13 },
+      expressTimeoutSeconds: 1,
+      // The page step outlasts the execution, as a slow source would make it.
+      hooks: { before: (name) => (name === 'sync-page' ? new Promise((resolve) => setTimeout(resolve, 1_500)) : undefined) },
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('ends TIMED_OUT where it was; the step in flight finishes and saves, the run keeps its lease, the checkpoint stays', async () => {
+    const started = stack.machine.start('cut', { mode: 'incremental', trigger: 'test' }, undefined, stack.machine.expressArn);
+    const ended = await stack.machine.waitFor(started.executionArn);
+    await stack.stopExecutions(); // waits for the step still running
+
+    expect(ended).toMatchObject({ type: 'EXPRESS', status: 'TIMED_OUT', error: 'States.Timeout' });
+    const state = await syncState(stack);
+    expect(state.lease).toMatchObject({ executionName: 'cut' });
+    expect(state.run).toMatchObject({ status: 'running', pages: 1 });
+    expect(state.checkpoint).toBeNull();
   });
 });
 

@@ -61,7 +61,7 @@ async function readAll(
   let offset = from;
   for (let ranges = 1; ; ranges++) {
     const range = await bulk.readRange({ operationId, offset, maxBytes });
-    orders.push(...range.orders);
+    orders.push(...range.records);
     expect(range.nextOffset).toBeGreaterThanOrEqual(offset);
     offset = range.nextOffset;
     if (range.done) return { orders, ranges };
@@ -120,7 +120,7 @@ describe('a bulk export of a window', () => {
     let offset = 0;
     for (let i = 0; i < 3; i++) {
       const range = await first.readRange({ operationId: done.operationId, offset, maxBytes: 20_000 });
-      seen.push(...range.orders);
+      seen.push(...range.records);
       offset = range.nextOffset;
     }
     // The saved offset is an order's first byte: the file has a parent line there.
@@ -156,15 +156,15 @@ describe('a bulk export of a window', () => {
     const bulk = exporter();
     const cut = await bulk.readRange({ operationId: done.operationId, offset: before.start, maxBytes });
 
-    expect(cut.orders.map((order) => order.id)).toEqual([before.id]);
+    expect(cut.records.map((order) => order.id)).toEqual([before.id]);
     expect(cut.nextOffset).toBe(big.start);
     expect(cut.done).toBe(false);
     const next = await bulk.readRange({ operationId: done.operationId, offset: cut.nextOffset, maxBytes: bigEnd - big.start + 10 });
-    expect(next.orders[0]!.id).toBe(big.id);
-    expect(next.orders[0]!.lineItems).toHaveLength((fake.order(big.id)!.lineItems as { nodes: unknown[] }).nodes.length);
+    expect(next.records[0]!.id).toBe(big.id);
+    expect(next.records[0]!.lineItems).toHaveLength((fake.order(big.id)!.lineItems as { nodes: unknown[] }).nodes.length);
     // A range too small for even one order grows until the order fits, rather than never moving.
     const grown = await bulk.readRange({ operationId: done.operationId, offset: big.start, maxBytes: 100 });
-    expect(grown.orders[0]!.id).toBe(big.id);
+    expect(grown.records[0]!.id).toBe(big.id);
     expect(grown.nextOffset).toBeGreaterThanOrEqual(bigEnd);
   });
 
@@ -228,7 +228,7 @@ describe("the result's signed URL", () => {
     const rest = await readAll(bulk, done.operationId, 20_000, first.nextOffset);
 
     expect(urlQueries(before)).toBe(1);
-    expect([...first.orders, ...rest.orders].map((order) => order.id)).toEqual(fake.truth(window).map((order) => order.id));
+    expect([...first.records, ...rest.orders].map((order) => order.id)).toEqual(fake.truth(window).map((order) => order.id));
     expect(fake.bulk.urlsIssued().length).toBeGreaterThanOrEqual(2);
   });
 
@@ -251,7 +251,7 @@ describe("the result's signed URL", () => {
     const second = await bulk.readRange({ operationId: done.operationId, offset: first.nextOffset, maxBytes: 20_000 });
 
     expect(urlQueries(before)).toBe(1);
-    expect(second.orders.length).toBeGreaterThan(0);
+    expect(second.records.length).toBeGreaterThan(0);
     expect(second.stats.requests).toBe(3); // the refused range, the new URL, the range again
   });
 

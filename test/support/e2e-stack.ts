@@ -62,9 +62,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
 
     // The endpoint listens before the stack starts, so its URL is in the functions' environment (SFN_ENDPOINT).
     const late: { stack?: LocalStack } = {};
-    const sfn = withTriggers
-      ? await startSfnEndpoint({ machine: () => late.stack!.machine, definition: () => late.stack!.definition, iam: () => late.stack!.iam })
-      : undefined;
+    const sfn = withTriggers ? await startSfnEndpoint({ machine: () => late.stack!.machine, iam: () => late.stack!.iam }) : undefined;
     if (sfn) stoppers.push(() => sfn.stop());
 
     const warningListeners = new Set<(line: Record<string, unknown>) => void>();

@@ -7,10 +7,10 @@ import { STREAM_NAMES, type StreamName } from '../../functions/core/stream';
 import { DynamoRecordStore } from '../../functions/adapters/dynamodb/record-store';
 import { DynamoSyncStateStore } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { StoredVersion } from '../../functions/core/ports';
+import { bindingOf } from '../../functions/streams';
 import type { SyncState } from '../../functions/core/run-types';
 import type { ExecutionInput } from '../../functions/core/run-state';
 import type { LocalStack } from '../../local/aws/stack';
-import { bindingOf } from '../../functions/streams';
 import type { E2eStack } from './e2e-stack';
 import type { ExecutionRecord } from '../../local/aws/state-machine/local-state-machine';
 
@@ -125,17 +125,35 @@ export async function copyTableIds(stack: LocalStack, stream: StreamName): Promi
   return ids.sort();
 }
 
-/** Every stored record's version of the stream (orders by default): id → updated_at and the tag of the write that stored it. */
-export async function storedVersions(stack: LocalStack, stream: StreamName = 'orders'): Promise<Map<string, StoredVersion>> {
+/** The stream's copy table, through its item mapping. */
+function copyStore(stack: LocalStack, stream: StreamName) {
+  const tableName = copyTableName(stack.tables, stream);
   const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
-  const copy = new DynamoRecordStore({ client, tableName: copyTableName(stack.tables, stream), items: bindingOf(stream).items });
+  return { store: new DynamoRecordStore({ client, tableName, items: bindingOf(stream).items }), close: () => client.destroy() };
+}
+
+/** Every stored record's version (tombstones included) in the stream's copy: id → updated_at and the tag of the write that stored it. */
+export async function storedVersions(stack: LocalStack, stream: StreamName = 'orders'): Promise<Map<string, StoredVersion>> {
+  const { store, close } = copyStore(stack, stream);
   const versions = new Map<string, StoredVersion>();
   try {
-    for await (const version of copy.scanVersions()) versions.set(version.id, version);
+    for await (const version of store.scanVersions()) versions.set(version.id, version);
   } finally {
-    client.destroy();
+    close();
   }
   return versions;
+}
+
+/** Every live record of the stream's copy as its item mapping reads it back (the flat fields, the raw payload). */
+export async function storedRecords<Stored>(stack: LocalStack, stream: StreamName): Promise<Stored[]> {
+  const { store, close } = copyStore(stack, stream);
+  const records: Stored[] = [];
+  try {
+    for await (const record of store.scanAll()) records.push(record as Stored);
+  } finally {
+    close();
+  }
+  return records;
 }
 
 /** What differs between the synced copy and the source: missing ids, stale versions, extra (live, not at the source) ids. */

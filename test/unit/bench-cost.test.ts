@@ -1,8 +1,20 @@
 // The bench's arithmetic: billed state transitions from an execution's history, the source calls a run needs,
 // and the projected cost from counted usage at the printed prices.
-import { deepLookbackMonthlyCost, deepLookbackUsage, projectCost, scaleCost, type Prices } from '../../bench/cost';
+import {
+  deepLookbackMonthlyCost,
+  deepLookbackUsage,
+  expressBilledMs,
+  MONTHLY_TARGETS,
+  projectCost,
+  RUNS_PER_MONTH_EVERY_5_MINUTES,
+  scaleCost,
+  streamsMonthlyCost,
+  US_EAST_1_PRICES,
+  type Prices,
+  type RunUsage,
+} from '../../bench/cost';
 import type { PhaseResult } from '../../bench/phases';
-import { stateTransitions } from '../../bench/phases';
+import { billedUsage, stateTransitions } from '../../bench/phases';
 import { buildReport, expectedSourceCalls, reportFindings, type BenchSettings, type Machine } from '../../bench/report';
 
 const at = new Date(0);
@@ -49,6 +61,11 @@ describe('projected cost', () => {
   const prices: Prices = {
     source: 'test prices',
     stepFunctionsPerTransition: 0.001,
+    expressPerRequest: 0.002,
+    expressPerGbSecond: 0.4,
+    expressMemoryMb: 64,
+    logsPerGbIngested: 1_000,
+    logBytesPerEvent: 500,
     lambdaPerRequest: 0.01,
     lambdaPerGbSecond: { arm64: 1, x86_64: 2 },
     dynamoPerWriteUnit: 0.1,
@@ -85,6 +102,60 @@ describe('projected cost', () => {
     expect(scaleCost(cost, 10).total).toBeCloseTo(cost.total * 10);
   });
 
+  it('prices Express executions per request and per GB-second at its 64 MB, and the events the machines log', () => {
+    const cost = projectCost(
+      {
+        transitions: 0,
+        express: { executions: 2, billedMs: 3_000 },
+        logEvents: 40,
+        invocations: {},
+        billedMs: {},
+        readUnits: 0,
+        writeUnits: 0,
+        schedulerInvocations: 0,
+      },
+      sizing,
+      prices,
+    );
+
+    expect(cost.stepFunctions).toBe(0);
+    expect(cost.expressGbSeconds).toBeCloseTo(3 * (64 / 1024));
+    expect(cost.stepFunctionsExpress).toBeCloseTo(2 * 0.002 + 3 * (64 / 1024) * 0.4);
+    expect(cost.logs).toBeCloseTo(((40 * 500) / 1e9) * 1_000);
+    expect(cost.total).toBeCloseTo(cost.stepFunctionsExpress + cost.logs);
+  });
+
+  it('bills an Express execution by the 100 ms, at least one', () => {
+    expect(expressBilledMs(0)).toBe(100);
+    expect(expressBilledMs(100)).toBe(100);
+    expect(expressBilledMs(101)).toBe(200);
+    expect(expressBilledMs(2_345)).toBe(2_400);
+  });
+
+  it('counts transitions of the Standard executions only, Express ones by their requests and duration, and every event as logged', () => {
+    const events = [
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ].map(event);
+    const startDate = new Date(1_000);
+    const chain = [
+      { type: 'EXPRESS' as const, events, startDate, stopDate: new Date(1_000 + 1_234) },
+      { type: 'STANDARD' as const, events, startDate, stopDate: new Date(1_000 + 60_000) },
+    ];
+
+    expect(billedUsage(chain)).toEqual({
+      transitions: 2,
+      standardTransitions: 1,
+      express: { executions: 1, billedMs: 1_300 },
+      logEvents: 14,
+    });
+  });
+
   it('refuses a function whose memory size it does not know, rather than pricing it at zero', () => {
     expect(() =>
       projectCost(
@@ -100,6 +171,11 @@ describe('the deep lookback’s cost', () => {
   const prices: Prices = {
     source: 'test prices',
     stepFunctionsPerTransition: 0.001,
+    expressPerRequest: 0.002,
+    expressPerGbSecond: 0.4,
+    expressMemoryMb: 64,
+    logsPerGbIngested: 1_000,
+    logBytesPerEvent: 500,
     lambdaPerRequest: 0.01,
     lambdaPerGbSecond: { arm64: 1, x86_64: 1 },
     dynamoPerWriteUnit: 0.1,
@@ -132,12 +208,26 @@ describe('the deep lookback’s cost', () => {
 
     expect(usage).toEqual({
       transitions: 6 + 2 * 3,
+      logEvents: 7 * 3,
       invocations: { begin: 1, 'sync-page': 4, commit: 1 },
       billedMs: { begin: 10, 'sync-page': 20 + 0.2 * 900, commit: 10 },
       readUnits: 203 + 2 * 900,
       writeUnits: 12 + 2 * 2 * 3,
       schedulerInvocations: 1,
     });
+  });
+
+  it('measured on Express, the extra pages run on the Standard machine it hands over to: its own part and its pages billed', () => {
+    const onExpress = {
+      ...measured,
+      usage: { ...measured.usage, transitions: 0, express: { executions: 1, billedMs: 400 }, logEvents: 32 },
+    };
+
+    const usage = deepLookbackUsage(onExpress, { orders: 1_000, pageSize: 250 });
+
+    expect(usage.transitions).toBe(2 * 3 + 5);
+    expect(usage.logEvents).toBe(32 + 7 * 3 + 18);
+    expect(usage.express).toEqual({ executions: 1, billedMs: 400 });
   });
 
   it('costs per month what each deep run adds over the ordinary run it replaces, once per period', () => {
@@ -183,11 +273,135 @@ describe('the deep lookback’s cost', () => {
     });
 
     const lines = reportFindings(report).filter((line) => line.includes('a month of'));
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4); // the orders stream's three, and the streams' month
     expect(lines[2]).toMatch(
       /^ {2}a month of deep lookbacks beyond the ordinary runs they replace, every 60 min reaching back 24 h \(720 runs, each re-reading 28800 unchanged orders in 116 pages: 100 changes per 5 min\): \$[\d,.]+ = Step Functions/,
     );
     const deep = report.costs.find((cost) => cost.what.startsWith('a month of deep lookbacks'))!;
     expect(deep.cost.total).toBeGreaterThan(0);
+  });
+});
+
+describe("a month of the three streams' incremental runs", () => {
+  const sizing = {
+    begin: { logicalId: 'Begin', memoryMb: 1024, architecture: 'arm64' as const },
+    'sync-page': { logicalId: 'SyncPage', memoryMb: 1024, architecture: 'arm64' as const },
+    commit: { logicalId: 'Commit', memoryMb: 1024, architecture: 'arm64' as const },
+  };
+  const run = (writeUnits: number): RunUsage => ({
+    transitions: 0,
+    express: { executions: 1, billedMs: 500 },
+    logEvents: 32,
+    invocations: { begin: 1, 'sync-page': 2, commit: 1 },
+    billedMs: { begin: 20, 'sync-page': 60, commit: 20 },
+    readUnits: 200,
+    writeUnits,
+    schedulerInvocations: 1,
+  });
+  const month = (usage: RunUsage) => projectCost(usage, sizing, US_EAST_1_PRICES).total * RUNS_PER_MONTH_EVERY_5_MINUTES;
+
+  it("adds each stream's month; with changes, each stream's changed runs beside the others' unchanged ones, the dearest checked", () => {
+    const streams = ['orders', 'products', 'customers'].map((stream) => ({
+      stream,
+      noChange: run(16),
+      changed: run(stream === 'products' ? 416 : 216),
+      measuredOn: stream,
+    }));
+
+    const result = streamsMonthlyCost(streams, sizing, US_EAST_1_PRICES);
+
+    expect(result.perStream.map((one) => one.noChange.total)).toEqual(
+      [month(run(16)), month(run(16)), month(run(16))].map((value) => expect.closeTo(value, 9)),
+    );
+    expect(result.noChange.total).toBeCloseTo(3 * month(run(16)), 9);
+    expect(result.changedIn.map((one) => [one.stream, one.cost.total])).toEqual([
+      ['orders', expect.closeTo(month(run(216)) + 2 * month(run(16)), 9)],
+      ['products', expect.closeTo(month(run(416)) + 2 * month(run(16)), 9)],
+      ['customers', expect.closeTo(month(run(216)) + 2 * month(run(16)), 9)],
+    ]);
+    expect(result.changedStream).toBe('products');
+    expect(result.changed.total).toBeCloseTo(month(run(416)) + 2 * month(run(16)), 9);
+    expect(result.changed.dynamoWrites).toBeCloseTo(
+      (416 + 2 * 16) * RUNS_PER_MONTH_EVERY_5_MINUTES * US_EAST_1_PRICES.dynamoPerWriteUnit,
+      9,
+    );
+    expect(() => streamsMonthlyCost([], sizing)).toThrow('no stream runs to cost');
+  });
+
+  const phase = (name: 'incremental' | 'no-change incremental', writeUnits: number, stream?: string) =>
+    ({
+      phase: name,
+      ...(stream ? { stream } : {}),
+      orders: 100,
+      pageSize: 250,
+      pages: 1,
+      apiCalls: 2,
+      wallMs: 500,
+      partsMs: {},
+      counts: { fetched: 100, inserted: 0, updated: name === 'incremental' ? 100 : 0, unchanged: 0, stale: 0, quarantined: 0 },
+      transitions: 9,
+      standardTransitions: 0,
+      express: { executions: 1, billedMs: 500 },
+      logEvents: 32,
+      invocations: { begin: 1, 'sync-page': 2, commit: 1 },
+      billedMs: { begin: 20, 'sync-page': 60, commit: 20 },
+      dynamo: {
+        calls: { UpdateCommand: 3 },
+        readUnits: { orders: 200 },
+        writeUnits: { 'sync-state': writeUnits },
+        itemsWritten: 0,
+        keysRead: 200,
+      },
+    }) as unknown as PhaseResult;
+  const reportOf = (phases: PhaseResult[]) =>
+    buildReport({
+      settings: { orders: 3_000, pageSize: 250 } as BenchSettings,
+      machine: {} as Machine,
+      phases,
+      sizing,
+      prices: US_EAST_1_PRICES,
+    });
+
+  it('takes products and customers as the orders stream measured them until the bench measures their own, and says so', () => {
+    const report = reportOf([phase('incremental', 216), phase('no-change incremental', 16)]);
+    const lines = reportFindings(report);
+
+    expect(report.streamsMonth!.perStream.map((one) => [one.stream, one.measuredOn])).toEqual([
+      ['orders', 'orders'],
+      ['products', 'orders'],
+      ['customers', 'orders'],
+    ]);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}orders \(measured\): no change \$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}products \(assumed: the orders stream's measured runs\): no change \$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}the three streams together, no change: \$[\d.]+ = Step Functions \$[\d.]+ \(Standard \$0\.0+, Express /),
+    );
+    expect(lines).toContainEqual(expect.stringContaining(`(the dearest: target <= $${MONTHLY_TARGETS.changed.toFixed(2)})`));
+  });
+
+  it("uses a stream's own measured runs when the bench ran them", () => {
+    const report = reportOf([
+      phase('incremental', 216),
+      phase('no-change incremental', 16),
+      phase('incremental', 1_000, 'products'),
+      phase('no-change incremental', 500, 'products'),
+    ]);
+
+    const products = report.streamsMonth!.perStream.find((one) => one.stream === 'products')!;
+    const orders = report.streamsMonth!.perStream.find((one) => one.stream === 'orders')!;
+    expect(products.measuredOn).toBe('products');
+    expect(products.noChange.dynamoWrites).toBeCloseTo(orders.noChange.dynamoWrites * (500 / 16), 9);
+  });
+
+  it('passes the targets only at or under $1.60 (no change) and $2.54 (with changes), and fails above', () => {
+    const cheap = reportOf([phase('incremental', 216), phase('no-change incremental', 16)]);
+    // Enough writes a run to cost more than the targets: 1,000 WRU a run is $5.40 a month per stream.
+    const dear = reportOf([phase('incremental', 1_000), phase('no-change incremental', 1_000)]);
+    const verdicts = (report: typeof cheap) =>
+      report.checks.filter((check) => check.name.startsWith("three streams'")).map((check) => check.pass);
+
+    expect(verdicts(cheap)).toEqual([true, true]);
+    expect(verdicts(dear)).toEqual([false, false]);
+    expect(cheap.checks.find((check) => check.name.includes('no change'))!.name).toContain('<= $1.60');
   });
 });

@@ -12,6 +12,7 @@ function ended(overrides: Partial<ExecutionRecord> = {}): ExecutionRecord {
   return {
     executionArn: ARN,
     stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:OrderSync-sync',
+    type: 'STANDARD',
     name: NAME,
     status: 'FAILED',
     input: { continueRun: { runId: 'full-http-20261125T150102Z-7f3a', cursor: 'c_123' } },

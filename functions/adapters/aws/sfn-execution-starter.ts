@@ -1,17 +1,30 @@
-// Starts and describes executions of the sync state machine through the Step Functions API (AWS, or the local endpoint).
+// Starts and describes executions of the sync state machines through the Step Functions API (AWS, or the local
+// endpoint): an incremental run starts on the Express machine, anything else (a full resync, a resume) on the Standard one.
 import { DescribeExecutionCommand, ExecutionDoesNotExist, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionStarter, ExecutionState, StartedExecution } from '../../core/ports';
+
+/** The two machines built from the one definition (infra/constructs/sync-state-machine.ts). */
+export interface SyncStateMachineArns {
+  standard: string;
+  /** Absent: every run starts on the Standard machine. */
+  express?: string;
+}
+
+/** Which machine a run's first execution belongs on: incremental runs are short, so Express. */
+export function machineFor(input: unknown, machines: SyncStateMachineArns): string {
+  const mode = typeof input === 'object' && input !== null && 'mode' in input ? (input as { mode: unknown }).mode : undefined;
+  return mode === 'incremental' && machines.express ? machines.express : machines.standard;
+}
 
 export class SfnExecutionStarter implements ExecutionStarter {
   constructor(
     private readonly client: SFNClient,
-    private readonly stateMachineArn: string,
+    private readonly machines: SyncStateMachineArns,
   ) {}
 
   async start(name: string, input: unknown): Promise<StartedExecution> {
-    const answer = await this.client.send(
-      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
-    );
+    const stateMachineArn = machineFor(input, this.machines);
+    const answer = await this.client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
     return {
       executionArn: answer.executionArn ?? this.executionArnOf(name),
       executionName: name,
@@ -19,6 +32,10 @@ export class SfnExecutionStarter implements ExecutionStarter {
     };
   }
 
+  /**
+   * Asks the Standard machine only: Step Functions describes no Express execution (core/lease.ts bounds those by
+   * their 5 minutes instead), so an Express one's name answers null here.
+   */
   async status(name: string): Promise<ExecutionState | null> {
     try {
       const answer = await this.client.send(new DescribeExecutionCommand({ executionArn: this.executionArnOf(name) }));
@@ -30,8 +47,8 @@ export class SfnExecutionStarter implements ExecutionStarter {
     }
   }
 
-  /** `arn:…:stateMachine:<machine>` → `arn:…:execution:<machine>:<name>`. */
+  /** `arn:…:stateMachine:<machine>` → `arn:…:execution:<machine>:<name>`, on the Standard machine. */
   private executionArnOf(name: string): string {
-    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    return `${this.machines.standard.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 }

@@ -13,7 +13,7 @@ import type { StreamModel } from '../../core/stream';
 import { ORDERS } from '../../core/streams/orders/orders-stream';
 import { header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from './http-client';
 import { RateLimitPacer } from './rate-limit-pacer';
-import type { SendSlots } from './send-slots';
+import { sendAtSlot, type SendSlots } from './send-slots';
 
 export interface HttpSourceOptions<R extends SyncRecord> extends HttpClientSettings {
   /** Where the API lives, e.g. `https://shop.example.com/api/` (the stream's path, `/orders`, is appended). */
@@ -247,13 +247,11 @@ export class HttpSource<R extends SyncRecord = Order> implements RecordSource<R>
   private async getJson(url: URL, stats: SourceCallStats): Promise<unknown> {
     const shownUrl = this.shown(url);
     const shown = `GET ${shownUrl}`;
+    // With send slots the request goes at its slot, and only then: a wait of this source's own on top would send it
+    // into the slot of another stream's request. The pacer still learns the budget from every answer.
     const pace = async (): Promise<void> => {
-      if (this.sendSlots) {
-        const { clock, sleep } = this.client;
-        const slotMs = await this.sendSlots.reserve(clock(), this.pacer.spacingMs());
-        if (slotMs > clock()) await sleep(slotMs - clock());
-      }
-      await this.pacer.take();
+      if (!this.sendSlots) return this.pacer.take();
+      await sendAtSlot(this.sendSlots, this.client, () => this.pacer.spacingMs());
     };
     return this.client.call({ method: 'GET', url, shown, detailUrl: shownUrl, pace }, stats, (exchange) =>
       this.read(exchange, stats, shown),

@@ -112,7 +112,7 @@ function actionPattern(pattern: string): RegExp {
 
 /**
  * Resources match case-sensitively. As AWS documents it, a wildcard stays within its ARN segment (between colons),
- * except a `*` that ends a segment, which may expand past the colon (`...:execution:OrderSync-orders:*`).
+ * except a `*` that ends a segment, which may expand past the colon (`...:execution:OrderSync-sync:*`).
  */
 function resourcePattern(pattern: string): RegExp {
   return new RegExp(`^${globToRegex(pattern, (next) => (next === ':' || next === undefined ? '.*' : '[^:]*'), '[^:]')}$`);

@@ -1,11 +1,16 @@
-// Runs the synthesized state machine definition with aws-local-stepfunctions, Task states bound by state name to
-// local functions (the same handler modules the Lambdas run), and keeps what the Step Functions API reports:
-// executions with status, input, output, error and an AWS-shaped event history.
+// Runs the synthesized state machine definitions (the Standard machine, and the Express one built from the same
+// definition) with aws-local-stepfunctions, Task states bound by state name to local functions (the same handler
+// modules the Lambdas run), and keeps what the Step Functions API reports: executions with status, input, output,
+// error and an AWS-shaped event history. Express as AWS runs it: names not unique, at most 5 minutes.
 import './promise-with-resolvers';
 import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+export type StateMachineType = 'STANDARD' | 'EXPRESS';
+
+/** AWS's limit on an Express execution (seconds); its definition's TimeoutSeconds may only be lower. */
+export const EXPRESS_MAX_SECONDS = 300;
 
 /** One entry of an execution's history, shaped like GetExecutionHistory's events (details kept small). */
 export interface HistoryEvent {
@@ -21,6 +26,8 @@ export interface HistoryEvent {
 export interface ExecutionRecord {
   executionArn: string;
   stateMachineArn: string;
+  /** The machine's type: an EXPRESS execution is one the Step Functions API neither describes nor lists. */
+  type: StateMachineType;
   name: string;
   status: ExecutionStatus;
   input: unknown;
@@ -37,11 +44,20 @@ export interface ExecutionRecord {
 /** A Task's local implementation: receives the Task's resolved Parameters, returns the service's response. */
 export type TaskBinding = (parameters: Record<string, unknown>) => Promise<unknown>;
 
-export interface LocalStateMachineOptions {
+/** One machine the local service runs. */
+export interface LocalMachineSpec {
   definition: StateMachineDefinition;
   stateMachineArn: string;
   /** Keyed by Task state name. */
   tasks: Record<string, TaskBinding>;
+}
+
+export interface LocalStateMachineOptions extends LocalMachineSpec {
+  /**
+   * The Express machine beside the Standard one above; `timeoutSeconds` ends its executions sooner than its
+   * definition's TimeoutSeconds (at most 300, AWS's limit), for a test.
+   */
+  express?: LocalMachineSpec & { timeoutSeconds?: number };
   /** Milliseconds to wait between retries, instead of the definition's IntervalSeconds (tests, demos). */
   retryIntervalMs?: number;
   /** Milliseconds every Wait state waits, instead of the definition's (SecondsPath): tests, so a bulk export's polls take no time. */
@@ -55,7 +71,7 @@ export interface LocalStateMachineOptions {
 /** Thrown with the Step Functions API's error names, so the local endpoint can answer as AWS would. */
 export class StepFunctionsApiError extends Error {
   constructor(
-    readonly code: 'ExecutionAlreadyExists' | 'ExecutionDoesNotExist' | 'InvalidName' | 'InvalidArn',
+    readonly code: 'ExecutionAlreadyExists' | 'ExecutionDoesNotExist' | 'InvalidName' | 'InvalidArn' | 'StateMachineDoesNotExist',
     message: string,
   ) {
     super(message);
@@ -65,28 +81,75 @@ export class StepFunctionsApiError extends Error {
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 
+/** A machine as the local service holds it. */
+export interface HostedMachine {
+  arn: string;
+  name: string;
+  type: StateMachineType;
+  definition: StateMachineDefinition;
+  interpreter: StateMachine;
+  tasks: Record<string, TaskBinding>;
+}
+
 export class LocalStateMachine {
-  private readonly machine: StateMachine;
+  private readonly machines = new Map<string, HostedMachine>();
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
 
   constructor(private readonly options: LocalStateMachineOptions) {
-    this.machine = new StateMachine(options.definition, {
-      validationOptions: { checkArn: false },
-    });
+    this.host(options, 'STANDARD', options.definition);
+    const express = options.express;
+    if (express) {
+      const timeoutSeconds = Math.min(
+        express.timeoutSeconds ?? express.definition.TimeoutSeconds ?? EXPRESS_MAX_SECONDS,
+        EXPRESS_MAX_SECONDS,
+      );
+      this.host(express, 'EXPRESS', { ...express.definition, TimeoutSeconds: timeoutSeconds });
+    }
   }
 
+  /** The Standard machine's ARN. */
   get arn(): string {
     return this.options.stateMachineArn;
   }
 
-  /** StartExecution: returns at once; the execution runs in the background. */
-  start(name: string | undefined, input: unknown, parentExecutionArn?: string): ExecutionRecord {
+  /** The Express machine's ARN, when there is one. */
+  get expressArn(): string | undefined {
+    return this.options.express?.stateMachineArn;
+  }
+
+  /** The machines, Standard first. */
+  hosted(): HostedMachine[] {
+    return [...this.machines.values()];
+  }
+
+  /** The machine of that ARN; StateMachineDoesNotExist otherwise. */
+  machine(stateMachineArn: string): HostedMachine {
+    const machine = this.machines.get(stateMachineArn);
+    if (!machine) {
+      throw new StepFunctionsApiError(
+        'StateMachineDoesNotExist',
+        `State Machine Does Not Exist: '${stateMachineArn}' (here: ${[...this.machines.keys()].join(', ')})`,
+      );
+    }
+    return machine;
+  }
+
+  /**
+   * StartExecution: returns at once; the execution runs in the background. On the Standard machine a name is
+   * unique (the same name and input return the running execution); on the Express machine, as in AWS, it is not:
+   * each start is a new execution, its ARN `…:express:<machine>:<name>:<id>`.
+   */
+  start(name: string | undefined, input: unknown, parentExecutionArn?: string, stateMachineArn: string = this.arn): ExecutionRecord {
+    const machine = this.machine(stateMachineArn);
     const executionName = name ?? randomUUID();
     if (!NAME_PATTERN.test(executionName)) {
       throw new StepFunctionsApiError('InvalidName', `Invalid Name: '${executionName}' (1-80 of A-Z a-z 0-9 - _)`);
     }
-    const executionArn = `${this.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    const executionArn =
+      machine.type === 'EXPRESS'
+        ? `${machine.arn.replace(':stateMachine:', ':express:')}:${executionName}:${randomUUID()}`
+        : `${machine.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
     const existing = this.executions.get(executionArn);
     if (existing) {
       // AWS: the same name with the same input returns the existing execution (idempotent start).
@@ -95,7 +158,8 @@ export class LocalStateMachine {
     }
     const record: ExecutionRecord = {
       executionArn,
-      stateMachineArn: this.arn,
+      stateMachineArn: machine.arn,
+      type: machine.type,
       name: executionName,
       status: 'RUNNING',
       input,
@@ -106,15 +170,15 @@ export class LocalStateMachine {
     this.executions.set(executionArn, record);
     this.forgetOldExecutions();
 
-    const execution = this.machine.run(input as never, {
+    const execution = machine.interpreter.run(input as never, {
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers(record),
-        ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: this.retryOverrides() } : {}),
-        ...(this.options.waitMs !== undefined ? { waitTimeOverrides: this.waitOverrides(this.options.waitMs) } : {}),
+        taskResourceLocalHandlers: this.taskHandlers(machine, record),
+        ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: this.retryOverrides(machine) } : {}),
+        ...(this.options.waitMs !== undefined ? { waitTimeOverrides: this.waitOverrides(machine, this.options.waitMs) } : {}),
       },
       context: {
         Execution: { Id: executionArn, Name: executionName, RoleArn: 'arn:aws:iam::123456789012:role/local' },
-        StateMachine: { Id: this.arn, Name: this.arn.split(':').pop() },
+        StateMachine: { Id: machine.arn, Name: machine.name },
       },
     });
     const done = (async () => {
@@ -140,10 +204,11 @@ export class LocalStateMachine {
     return record;
   }
 
-  /** Newest first, like ListExecutions. */
-  list(statusFilter?: ExecutionStatus): ExecutionRecord[] {
+  /** Newest first, like ListExecutions: of one machine, or (no ARN) of every machine. */
+  list(statusFilter?: ExecutionStatus, stateMachineArn?: string): ExecutionRecord[] {
     return [...this.executions.values()]
       .filter((record) => !statusFilter || record.status === statusFilter)
+      .filter((record) => !stateMachineArn || record.stateMachineArn === stateMachineArn)
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
   }
 
@@ -186,30 +251,36 @@ export class LocalStateMachine {
 
   // ---------------------------------------------------------------- internals
 
-  private taskHandlers(record: ExecutionRecord): Record<string, (input: unknown) => Promise<never>> {
+  private host(spec: LocalMachineSpec, type: StateMachineType, definition: StateMachineDefinition): void {
+    const interpreter = new StateMachine(definition, { validationOptions: { checkArn: false } });
+    const name = spec.stateMachineArn.split(':').pop() ?? spec.stateMachineArn;
+    this.machines.set(spec.stateMachineArn, { arn: spec.stateMachineArn, name, type, definition, interpreter, tasks: spec.tasks });
+  }
+
+  private taskHandlers(machine: HostedMachine, record: ExecutionRecord): Record<string, (input: unknown) => Promise<never>> {
     return Object.fromEntries(
-      Object.entries(this.options.tasks).map(([stateName, binding]) => [
+      Object.entries(machine.tasks).map(([stateName, binding]) => [
         stateName,
         async (parameters: unknown) => {
-          if (record.status === 'ABORTED') throw new Error('execution aborted');
+          if (record.status !== 'RUNNING') throw new Error(`execution ${record.status.toLowerCase()}`);
           return (await binding({ ...(parameters as Record<string, unknown>), __execution: record })) as never;
         },
       ]),
     );
   }
 
-  private retryOverrides(): Record<string, number> {
+  private retryOverrides(machine: HostedMachine): Record<string, number> {
     const interval = this.options.retryIntervalMs ?? 0;
     return Object.fromEntries(
-      Object.entries(this.options.definition.States)
+      Object.entries(machine.definition.States)
         .filter(([, state]) => 'Retry' in state)
         .map(([stateName]) => [stateName, interval]),
     );
   }
 
-  private waitOverrides(waitMs: number): Record<string, number> {
+  private waitOverrides(machine: HostedMachine, waitMs: number): Record<string, number> {
     return Object.fromEntries(
-      Object.entries(this.options.definition.States)
+      Object.entries(machine.definition.States)
         .filter(([, state]) => state.Type === 'Wait')
         .map(([stateName]) => [stateName, waitMs]),
     );
@@ -219,9 +290,10 @@ export class LocalStateMachine {
     if (record.status === 'ABORTED') return;
     const failure = (error as { cause?: unknown }).cause ?? error;
     const { name, message } = failure instanceof Error ? failure : { name: 'Error', message: String(failure) };
-    record.status = name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
-    record.error = name;
-    record.cause = message;
+    const timedOut = name === 'ExecutionTimeoutError';
+    record.status = timedOut ? 'TIMED_OUT' : 'FAILED';
+    record.error = timedOut ? 'States.Timeout' : name;
+    record.cause = timedOut ? `the execution ran past its ${record.type === 'EXPRESS' ? 'Express ' : ''}time limit` : message;
   }
 
   private async recordHistory(record: ExecutionRecord, events: AsyncGenerator<unknown>): Promise<void> {

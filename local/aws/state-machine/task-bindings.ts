@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { StackFunctions } from '../functions/stack-functions';
 import { AccessDeniedError, type LocalIam } from '../iam/local-iam';
-import type { ExecutionRecord, LocalStateMachine, TaskBinding } from './local-state-machine';
+import { StepFunctionsApiError, type ExecutionRecord, type LocalStateMachine, type TaskBinding } from './local-state-machine';
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 const START_EXECUTION = 'arn:aws:states:::states:startExecution';
@@ -77,11 +77,14 @@ function lambdaInvoke(functions: StackFunctions, role: StateMachineRole, hooks: 
   };
 }
 
-/** `arn:aws:states:::states:startExecution` (continue-as-new): the started execution's ARN and start date. */
+/**
+ * `arn:aws:states:::states:startExecution` (continue-as-new, in this machine or, from Express, in the Standard one):
+ * the started execution's ARN and start date.
+ */
 function startExecution(machine: () => LocalStateMachine, role: StateMachineRole): TaskBinding {
   return async (parameters) => {
     const parent = parameters.__execution as ExecutionRecord;
-    const stateMachineArn = String(parameters.StateMachineArn ?? machine().arn);
+    const stateMachineArn = String(parameters.StateMachineArn ?? parent.stateMachineArn);
     await asRole(
       role,
       parent,
@@ -92,7 +95,14 @@ function startExecution(machine: () => LocalStateMachine, role: StateMachineRole
       400,
     );
     const input = typeof parameters.Input === 'string' ? JSON.parse(parameters.Input) : parameters.Input;
-    const started = machine().start(String(parameters.Name), input, parent.executionArn);
+    let started: ExecutionRecord;
+    try {
+      started = machine().start(String(parameters.Name), input, parent.executionArn, stateMachineArn);
+    } catch (error) {
+      // As the Task sees a refused StartExecution: StepFunctions.<exception> (the definition catches ExecutionAlreadyExists).
+      if (error instanceof StepFunctionsApiError) throw new TaskServiceError(`StepFunctions.${error.code}Exception`, error.message);
+      throw error;
+    }
     return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };
   };
 }

@@ -1,4 +1,4 @@
-// The fake Shopify's bulk operations: bulkOperationRunQuery over the orders of a window, RUNNING until the export
+// The fake Shopify's bulk operations: bulkOperationRunQuery over the orders, products or customers of a window, RUNNING until the export
 // rate has covered them, then a JSONL result (children after their parent with `__parentId` when grouped) served
 // with HTTP Range at a signed, expiring URL; the concurrency limit of the API version; and FAILED, CANCELED and
 // EXPIRED on demand for tests. Storage checks each URL as Google Cloud Storage checks a V4 signed one: no signature
@@ -9,7 +9,6 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hasConcurrentBulkQueries } from '../../../functions/adapters/source/shopify/queries';
 import type { Instant } from '../../../functions/core/order';
-import { lineItemNodes, orderChildren, orderFields, orderGid } from './translate';
 
 type Fields = Record<string, unknown>;
 
@@ -26,6 +25,14 @@ export const RESULT_TTL_MS = 7 * 86_400_000;
 /** The signature's query parameters (GCS V4); a URL without them is refused. */
 const SIGNED_PARAMS = ['X-Goog-Date', 'X-Goog-Expires', 'X-Goog-Signature'] as const;
 
+export type ExportStream = 'orders' | 'products' | 'customers';
+
+/** One record of an export: its own line, and its children's (written after it with `__parentId` when grouped). */
+export interface ExportedRecord {
+  fields: Fields;
+  children: Fields[];
+}
+
 export type BulkStatus = 'CREATED' | 'RUNNING' | 'CANCELING' | 'COMPLETED' | 'CANCELED' | 'FAILED' | 'EXPIRED';
 export type BulkErrorCode = 'ACCESS_DENIED' | 'INTERNAL_SERVER_ERROR' | 'TIMEOUT';
 
@@ -33,8 +40,8 @@ interface Operation {
   number: number;
   query: string;
   groupObjects: boolean;
-  /** The orders' window; null for an operation that is not an orders export (another query of the app). */
-  window: { from: Instant | null; to: Instant } | null;
+  /** The stream exported and its window; null for an operation that is none of ours (another query of the app). */
+  export: { stream: ExportStream; window: { from: Instant | null; to: Instant } } | null;
   status: BulkStatus;
   errorCode: BulkErrorCode | null;
   createdAtMs: number;
@@ -72,8 +79,11 @@ export interface FakeBulkOperations {
 
 export interface BulkDeps {
   clock: () => number;
-  /** The orders of a window (filter bounds as Shopify's search would), oldest change first, as fake-orders-API orders. */
-  ordersIn(window: { from: Instant | null; to: Instant }): Fields[];
+  /**
+   * The records of a stream's window (filter bounds as Shopify's search would), oldest change first: each record's own
+   * fields and its children (with their `__typename`), as the export writes them.
+   */
+  recordsIn(stream: ExportStream, window: { from: Instant | null; to: Instant }): ExportedRecord[];
   /** Parses an `updated_at` range filter (throws the fake's GraphqlError otherwise). */
   windowOf(filter: unknown): { from: Instant | null; to: Instant };
   /** The server's origin, for result URLs. */
@@ -89,7 +99,7 @@ export interface BulkDeps {
 
 const RESULT_PATH = /^\/bulk-results\/(\d+)\.jsonl$/;
 const GID = /^gid:\/\/shopify\/BulkOperation\/(\d+)$/;
-const FILTER = /orders\(query: ("(?:[^"\\]|\\.)*")/;
+const FILTER = /\b(orders|products|customers)\(query: ("(?:[^"\\]|\\.)*")/;
 const IN_FLIGHT: readonly BulkStatus[] = ['CREATED', 'RUNNING', 'CANCELING'];
 
 function whole(ms: number): string {
@@ -150,19 +160,13 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
     return match ? operations[Number(match[1]) - 1] : undefined;
   }
 
-  function jsonl(window: { from: Instant | null; to: Instant }, grouped: boolean): { bytes: Buffer; objects: number } {
+  function jsonl({ stream, window }: NonNullable<Operation['export']>, grouped: boolean): { bytes: Buffer; objects: number } {
     const parents: string[] = [];
     const children: string[] = [];
     const lines: string[] = [];
-    for (const order of deps.ordersIn(window)) {
-      const parentId = orderGid(String(order.id));
-      const { discountApplications, shippingLines } = orderChildren(order);
-      const own = [
-        ...lineItemNodes(order).map((item) => ({ __typename: 'LineItem', ...item })),
-        ...discountApplications,
-        ...shippingLines.map((line) => ({ __typename: 'ShippingLine', ...line })),
-      ].map((child) => JSON.stringify({ ...child, __parentId: parentId }));
-      const parent = JSON.stringify(orderFields(order));
+    for (const record of deps.recordsIn(stream, window)) {
+      const own = record.children.map((child) => JSON.stringify({ ...child, __parentId: record.fields.id }));
+      const parent = JSON.stringify(record.fields);
       if (grouped) lines.push(parent, ...own);
       else {
         parents.push(parent);
@@ -178,11 +182,11 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
   function advance(op: Operation): void {
     const now = deps.clock();
     if ((op.status === 'CREATED' || op.status === 'RUNNING') && now >= op.finishesAtMs) {
-      if (op.window === null) {
+      if (op.export === null) {
         op.status = 'COMPLETED';
         op.result = Buffer.alloc(0);
       } else {
-        const { bytes, objects } = jsonl(op.window, op.groupObjects);
+        const { bytes, objects } = jsonl(op.export, op.groupObjects);
         op.status = 'COMPLETED';
         op.result = bytes;
         op.objectCount = objects;
@@ -228,14 +232,14 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
     };
   }
 
-  function create(query: string, window: Operation['window'], groupObjects: boolean, durationMs: number | null): Operation {
+  function create(query: string, exported: Operation['export'], groupObjects: boolean, durationMs: number | null): Operation {
     const now = deps.clock();
-    const rootTotal = window === null ? 0 : deps.ordersIn(window).length;
+    const rootTotal = exported === null ? 0 : deps.recordsIn(exported.stream, exported.window).length;
     const op: Operation = {
       number: operations.length + 1,
       query,
       groupObjects,
-      window,
+      export: exported,
       status: 'CREATED',
       errorCode: null,
       createdAtMs: now,
@@ -291,9 +295,9 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
       op.status = outcome;
       op.completedAtMs = null;
       op.errorCode = outcome === 'FAILED' ? (options.errorCode ?? 'INTERNAL_SERVER_ERROR') : null;
-      if (outcome === 'FAILED' && options.partial && op.window !== null) {
+      if (outcome === 'FAILED' && options.partial && op.export !== null) {
         // What the export had written when it failed: the first half of the orders' lines.
-        const { bytes } = jsonl(op.window, op.groupObjects);
+        const { bytes } = jsonl(op.export, op.groupObjects);
         op.partial = bytes.subarray(0, bytes.indexOf(0x0a, Math.floor(bytes.length / 2)) + 1);
         op.urlExpiresAtMs = now + RESULT_TTL_MS;
       }
@@ -339,12 +343,14 @@ export function createBulkOperations(deps: BulkDeps): FakeBulkOperations & {
         return {
           bulkOperationRunQuery: {
             bulkOperation: null,
-            userErrors: [{ field: ['query'], code: 'INVALID', message: 'the fake exports only `orders(query: "…")`' }],
+            userErrors: [
+              { field: ['query'], code: 'INVALID', message: 'the fake exports only `orders`, `products` or `customers(query: "…")`' },
+            ],
           },
         };
       }
-      const window = deps.windowOf(JSON.parse(filter[1]!) as unknown);
-      const op = create(query, window, groupObjects === true, null);
+      const window = deps.windowOf(JSON.parse(filter[2]!) as unknown);
+      const op = create(query, { stream: filter[1] as ExportStream, window }, groupObjects === true, null);
       const created = view(op);
       // The mutation answers CREATED: the export starts right after.
       return { bulkOperationRunQuery: { bulkOperation: { ...created, status: 'CREATED' }, userErrors: [] } };

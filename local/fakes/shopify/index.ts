@@ -13,9 +13,23 @@ import { listenOnLoopback, type Listening } from '../../loopback';
 import { FakeOrdersApi, type FakeOrdersApiOptions } from '../orders-api';
 import { hash32, SeededRandom } from '../orders-api/random';
 import { CostBucket, type BucketSettings } from './bucket';
-import { createBulkOperations, type BulkEngine, type FakeBulkOperations } from './bulk';
+import { epochMsOf } from '../../../functions/core/instant';
+import { createBulkOperations, type BulkEngine, type ExportedRecord, type ExportStream, type FakeBulkOperations } from './bulk';
+import { Catalogue } from './catalogue';
+import { CatalogueOperations } from './catalogue-operations';
 import { GraphqlError, ShopifyOperations, windowOf, type Fields } from './operations';
-import { LIST_LENGTHS_FIELD, orderGid, orderNode, referenceIdOf, secondCeiling, wholeSecond, type ListLengths } from './translate';
+import {
+  LIST_LENGTHS_FIELD,
+  lineItemNodes,
+  orderChildren,
+  orderFields,
+  orderGid,
+  orderNode,
+  referenceIdOf,
+  secondCeiling,
+  wholeSecond,
+  type ListLengths,
+} from './translate';
 
 export type { BucketSettings } from './bucket';
 export { windowOf } from './operations';
@@ -28,7 +42,7 @@ export interface FakeShopifyOptions {
   shop?: FakeOrdersApiOptions;
   /** Default: derived from the shop's seed, `shpat_…`. */
   token?: string;
-  /** Granted access scopes (default read_orders and read_all_orders). */
+  /** Granted access scopes (default read_orders, read_all_orders, read_products and read_customers). */
   scopes?: readonly string[];
   /** Default 10,000 points restoring 1,000 a second (Shopify Plus's documented rate). */
   bucket?: Partial<BucketSettings>;
@@ -39,6 +53,9 @@ export interface FakeShopifyOptions {
   bulkRate?: number;
   /** How long a bulk result URL works from when it is answered (default: until the result expires, see bulk.ts). */
   bulkUrlTtlMs?: number;
+  /** Products and customers in the shop (default 100 each; the seed is the shop's). */
+  products?: number;
+  customers?: number;
 }
 
 export interface RecordedCall {
@@ -60,6 +77,9 @@ export class FakeShopify {
   readonly token: string;
   /** The seeded shop underneath: mutate(), setLiveRate(), corruptOrder(), ... */
   readonly shop: FakeOrdersApi;
+  /** The shop's products and customers (change(), delete(), setLiveRate(), corrupt(), truth(), ...), on the shop's clock. */
+  readonly products: Catalogue;
+  readonly customers: Catalogue;
   private readonly bulkOperations: BulkEngine;
   private readonly operations: ShopifyOperations;
   private readonly bucket: CostBucket;
@@ -77,15 +97,16 @@ export class FakeShopify {
     this.token = options.token ?? `shpat_${hash32(seed, 0x5409).toString(16)}${hash32(seed, 0x70c3).toString(16)}`;
     this.bucket = new CostBucket(clock, options.bucket);
     this.faultRandom = new SeededRandom(hash32(seed, 0x5f17));
+    const shopClock = (): number => epochMsOf(this.shop.now());
+    // The orders' history end, when the shop's is kept (npm start's data dir), ends the catalogues' too.
+    const history = options.shop?.historyEndsAtMs === undefined ? {} : { historyEndsAtMs: options.shop.historyEndsAtMs };
+    this.products = new Catalogue({ stream: 'products', count: options.products ?? 100, seed, clock: shopClock, ...history });
+    this.customers = new Catalogue({ stream: 'customers', count: options.customers ?? 100, seed, clock: shopClock, ...history });
     this.bulkOperations = createBulkOperations({
       clock,
       rate: options.bulkRate,
       ...(options.bulkUrlTtlMs !== undefined ? { urlTtlMs: options.bulkUrlTtlMs } : {}),
-      ordersIn: (window) =>
-        this.shop
-          .truth(window)
-          .map((version) => this.shop.order(version.id))
-          .filter((order): order is Fields => order !== undefined && this.operations.visible(orderNode(order, { lineItems: 0 }))),
+      recordsIn: (stream, window) => this.exported(stream, window),
       windowOf,
       origin: () => this.url,
       error: (message, code) => new GraphqlError(message, code),
@@ -94,8 +115,9 @@ export class FakeShopify {
       this.shop,
       this.bulkOperations,
       clock,
-      options.scopes ?? ['read_orders', 'read_all_orders'],
+      options.scopes ?? ['read_orders', 'read_all_orders', 'read_products', 'read_customers'],
       this.agent,
+      new CatalogueOperations({ products: this.products, customers: this.customers }, () => this.operations.scopes),
     );
   }
 
@@ -181,6 +203,37 @@ export class FakeShopify {
   };
   /** The last 1000 calls, oldest first. */
   calls = (): readonly RecordedCall[] => [...this.recorded];
+
+  /** What a bulk export of the stream's window writes: each record's own fields, then its children. */
+  private exported(stream: ExportStream, window: { from: Instant | null; to: Instant }): ExportedRecord[] {
+    if (stream === 'orders') {
+      return this.shop
+        .truth(window)
+        .map((version) => this.shop.order(version.id))
+        .filter((order): order is Fields => order !== undefined && this.operations.visible(orderNode(order, { lineItems: 0 })))
+        .map((order) => {
+          const { discountApplications, shippingLines } = orderChildren(order);
+          return {
+            fields: orderFields(order),
+            children: [
+              ...lineItemNodes(order).map((item) => ({ __typename: 'LineItem', ...item })),
+              ...discountApplications,
+              ...shippingLines.map((line) => ({ __typename: 'ShippingLine', ...line })),
+            ],
+          };
+        });
+    }
+    const catalogue = stream === 'products' ? this.products : this.customers;
+    const bounds = { fromMs: window.from === null ? null : epochMsOf(window.from), toMs: epochMsOf(window.to) };
+    return catalogue.walk(bounds).map((entry) => {
+      const { variants, ...fields } = catalogue.render(entry);
+      const children =
+        variants === undefined
+          ? []
+          : ((variants as Fields).nodes as Fields[]).map((variant) => ({ __typename: 'ProductVariant', ...variant }));
+      return { fields, children };
+    });
+  }
 
   // ------------------------------------------------------------------ HTTP
 

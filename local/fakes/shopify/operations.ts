@@ -13,14 +13,15 @@ import {
   type OrderConnection,
   orderNodeCost,
   ORDERS_COUNT_COST,
-  orderDeletionsCost,
-  ordersExistCost,
+  deletionEventsCost,
+  existCheckCost,
   ordersPageCost,
 } from '../../../functions/adapters/source/shopify/queries';
 import type { Instant } from '../../../functions/core/order';
 import { toInstant } from '../../../functions/core/instant';
 import type { FakeOrdersApi } from '../orders-api';
 import type { BulkEngine } from './bulk';
+import type { CatalogueOperations } from './catalogue-operations';
 import {
   lineItemNodes,
   listConnection,
@@ -89,11 +90,13 @@ export class ShopifyOperations {
     private readonly clock: () => number,
     scopes: readonly string[],
     private readonly agent: Agent,
+    private readonly catalogue: CatalogueOperations,
   ) {
     this.scopes = new Set(scopes);
   }
 
   requestedCost(operation: string, variables: Fields): number {
+    if (this.catalogue.serves(operation)) return this.catalogue.requestedCost(operation, variables);
     switch (operation) {
       case 'OrdersPage':
         return ordersPageCost(
@@ -114,15 +117,15 @@ export class ShopifyOperations {
       case 'RunningBulkOperations':
         return RUNNING_BULK_OPERATIONS_COST;
       case 'OrderDeletions':
-        return orderDeletionsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
+        return deletionEventsCost(intIn(variables.first, 'first', 1, MAX_CONNECTION_FIRST));
       case 'OrdersExist':
         if (!Array.isArray(variables.ids) || variables.ids.length > MAX_CONNECTION_FIRST) {
           throw new GraphqlError(`ids must be a list of at most ${MAX_CONNECTION_FIRST} ids`, 'BAD_USER_INPUT');
         }
-        return ordersExistCost(variables.ids.length);
+        return existCheckCost(variables.ids.length);
       default:
         throw new GraphqlError(
-          `the fake serves OrdersPage, OrderConnections, OrdersCount, AccessScopes, OrderDeletions, OrdersExist and the bulk operations, not ${JSON.stringify(operation)}`,
+          `the fake serves the orders, products and customers documents of the connector and the bulk operations, not ${JSON.stringify(operation)}`,
           'undefinedField',
         );
     }
@@ -262,9 +265,10 @@ export class ShopifyOperations {
   }
 
   async execute(operation: string, variables: Fields, apiVersion: string, document: string): Promise<{ data: Fields; actual: number }> {
+    if (this.catalogue.serves(operation)) return this.catalogue.execute(operation, variables);
     switch (operation) {
       case 'RunBulkExport': {
-        this.requireOrdersScope('orders');
+        if (!/\b(products|customers)\(query:/.test(String(variables.query))) this.requireOrdersScope('orders');
         const literal = /groupObjects:\s*(true|false)/.exec(document);
         return {
           data: this.bulk.run({ query: variables.query, groupObjects: literal ? literal[1] === 'true' : undefined }, apiVersion),

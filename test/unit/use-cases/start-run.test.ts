@@ -3,6 +3,7 @@
 // have all ended (stopped by hand, timed out) gives its lease up at once; a running one, or one it cannot tell, keeps it.
 import { NothingToResumeError, RunInProgressError } from '../../../functions/core/errors';
 import type { ExecutionState, ExecutionStatus, StartedExecution } from '../../../functions/core/ports';
+import { EXPRESS_EXECUTION_MAX_MS, TRIGGER_START_SLACK_MS } from '../../../functions/core/lease';
 import type { Lease, RunProgress } from '../../../functions/core/run-types';
 import { startRun, type StartDeps } from '../../../functions/core/use-cases/start-run';
 import { InMemorySyncStateStore } from '../../support/in-memory-stores';
@@ -211,6 +212,76 @@ describe('a trigger that finds the lease held', () => {
     expect((loser.reason as RunInProgressError).running.runId).toBe(winner.runId);
     expect((await leaseNow())?.owner).toBe(winner.runId);
     expect(starter.started).toHaveLength(1);
+  });
+});
+
+describe('a trigger that finds the lease held by an incremental run on the Express machine (Step Functions cannot describe it)', () => {
+  const INCREMENTAL = 'incremental-schedule-20250201T115900Z-cccc';
+  /** Last written a minute ago: by the trigger that started it, or by one of its steps. */
+  const lastWrittenAt = T0 - 60_000;
+  const expressLease: Lease = {
+    owner: INCREMENTAL,
+    executionName: `${INCREMENTAL}-p1`,
+    mode: 'incremental',
+    trigger: 'schedule',
+    expiresAt: lastWrittenAt + LEASE_MS,
+  };
+  const endedBy = lastWrittenAt + TRIGGER_START_SLACK_MS + EXPRESS_EXECUTION_MAX_MS;
+  const incrementalRun = aRunProgress({
+    runId: INCREMENTAL,
+    mode: 'incremental',
+    trigger: 'schedule',
+    executionName: `${INCREMENTAL}-p1`,
+    part: 1,
+  });
+  const full = { mode: 'full', trigger: 'http', resume: false } as const;
+
+  it('is refused until its execution has surely ended (5 minutes after its latest possible start), then taken over', async () => {
+    const { starter, warnings, deps, leaseNow, advance } = setUp({}, incrementalRun, expressLease);
+
+    await expect(startRun(deps, full)).rejects.toThrow(RunInProgressError);
+    advance(endedBy - T0 - 1);
+    await expect(startRun(deps, full)).rejects.toThrow(RunInProgressError);
+    expect(await leaseNow()).toEqual(expressLease);
+    advance(1);
+    const started = await startRun(deps, full);
+
+    expect((await leaseNow())?.owner).toBe(started.runId);
+    expect(starter.started).toEqual([started.executionName]);
+    // Asked the Standard machine for the first part and for a hand-over's second part; neither exists there.
+    expect(starter.asked.slice(-2)).toEqual([`${INCREMENTAL}-p1`, `${INCREMENTAL}-p2`]);
+    expect(warnings.at(-1)).toEqual([
+      `lease taken over from run ${INCREMENTAL}: its execution ${INCREMENTAL}-p1 ended EXPRESS_ENDED`,
+      { deadRunId: INCREMENTAL, execution: `${INCREMENTAL}-p1`, status: 'EXPRESS_ENDED', runId: started.runId },
+    ]);
+  });
+
+  it('with a claimed page unsaved, waits a step timeout more: a step may outlive its Express execution', async () => {
+    const { deps, leaseNow, advance } = setUp({}, incrementalRun, expressLease, ['ord_1']);
+    advance(endedBy - T0 + STEP_TIMEOUT_MS - 1);
+
+    await expect(startRun(deps, full)).rejects.toThrow(RunInProgressError);
+    advance(1);
+    const started = await startRun(deps, full);
+
+    expect((await leaseNow())?.owner).toBe(started.runId);
+  });
+
+  it('follows a run handed over to the Standard machine: its second part running there keeps the lease past the Express bound', async () => {
+    const { deps, leaseNow, advance } = setUp({ [`${INCREMENTAL}-p2`]: 'RUNNING' }, incrementalRun, expressLease);
+    advance(endedBy - T0 + 5 * 60_000); // well past the Express bound, before the lease expires
+
+    await expect(startRun(deps, full)).rejects.toThrow(RunInProgressError);
+    expect(await leaseNow()).toEqual(expressLease);
+  });
+
+  it('frees the lease of a handed-over run whose Standard part was stopped by hand, at once', async () => {
+    const { starter, deps, leaseNow } = setUp({ [`${INCREMENTAL}-p2`]: 'ABORTED' }, incrementalRun, expressLease);
+    starter.stoppedAtMs = T0 - 1_000;
+
+    const started = await startRun(deps, full);
+
+    expect((await leaseNow())?.owner).toBe(started.runId);
   });
 });
 

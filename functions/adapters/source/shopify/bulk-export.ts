@@ -1,7 +1,7 @@
-// A full resync's read side on Shopify: start a bulk operation over the window, poll it, and read its JSONL result one
-// bounded byte range at a time (HTTP Range), each order reassembled with its `__parentId` children and mapped and
-// validated by the same mapShopifyOrder as the paged query. Every call is short: the state machine waits between
-// polls, and a range that stops inside an order hands back the offset of that order's first byte.
+// A full resync's read side on Shopify, for any stream: start a bulk operation over the window, poll it, and read its
+// JSONL result one bounded byte range at a time (HTTP Range), each record reassembled with its `__parentId` children
+// and mapped and validated by the stream's mapping, the same as the paged query's. Every call is short: the state
+// machine waits between polls, and a range that stops inside a record hands back the offset of its first byte.
 //
 // The result's URL is signed: whoever holds it reads every order of the shop, with no credential, until it expires.
 // So it never leaves this object's memory: a run's cursor keeps the operation's id and a byte offset, and readRange
@@ -14,31 +14,30 @@
 import { request } from 'undici';
 import { InvalidPageError, SourceAuthError, SourceRequestError, SourceUnavailableError } from '../../../core/errors';
 import { instantFromEpochMs } from '../../../core/instant';
-import type { Order } from '../../../core/order';
 import type { SourceCallStats } from '../../../core/ports';
 import type { Window } from '../../../core/run-types';
 import { describeNetworkError } from '../http-client';
 import { quoteSource } from '../quote';
 import { screenRecord, type RejectedRecord } from '../../../core/quarantine';
+import type { Order } from '../../../core/order';
+import type { SyncRecord } from '../../../core/record';
 import { assemble } from './bulk-jsonl';
-import { mapShopifyOrder } from './map-order';
 import {
   BULK_OPERATION_COST,
   BULK_OPERATION_QUERY,
   CURRENT_BULK_OPERATION_QUERY,
   hasConcurrentBulkQueries,
-  ordersBulkQuery,
   RUN_BULK_EXPORT_COST,
   RUN_BULK_EXPORT_MUTATION,
   RUNNING_BULK_OPERATIONS_COST,
   RUNNING_BULK_OPERATIONS_QUERY,
 } from './queries';
-import type { ShopifyOrdersSource } from './shopify-orders-source';
+import type { ShopifyPagedSource } from './shopify-paged-source';
 import {
   BulkOperationBusyError,
   BulkOperationFailedError,
   BulkResultExpiredError,
-  type BulkOrderExport,
+  type BulkExport,
   type BulkRange,
   type BulkStart,
   type BulkStatus,
@@ -50,15 +49,15 @@ type Fields = Record<string, unknown>;
 
 // ---------------------------------------------------------------- the export
 
-export interface ShopifyBulkExportOptions {
-  /** The connector whose graphql() and scope check the export sends through (one transport, one cost bucket). */
-  source: Pick<ShopifyOrdersSource, 'graphql' | 'checkScopes' | 'quote'>;
+export interface ShopifyBulkExportOptions<R extends SyncRecord> {
+  /** The stream's paged connector: its stream, and the graphql() and scope check the export sends through (one transport, one cost bucket). */
+  source: Pick<ShopifyPagedSource<R>, 'graphql' | 'checkScopes' | 'quote' | 'stream'>;
   apiVersion: string;
   /** How long start() accepts being blocked by another bulk query of the app (default 30 min). */
   maxBlockedMs?: number;
   /** One range request, answer and body included (default 60 s). */
   timeoutMs?: number;
-  /** A range may grow to this many bytes to hold one whole order with its children (default 64 MiB). */
+  /** A range may grow to this many bytes to hold one whole record with its children (default 64 MiB). */
   maxOrderBytes?: number;
   clock?: () => number;
 }
@@ -107,7 +106,7 @@ export function signedUrlExpiry(url: string): number | null {
   return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) + expires * 1000;
 }
 
-export class ShopifyBulkExport implements BulkOrderExport {
+export class ShopifyBulkExport<R extends SyncRecord = Order> implements BulkExport<R> {
   private readonly maxBlockedMs: number;
   private readonly timeoutMs: number;
   private readonly maxOrderBytes: number;
@@ -115,7 +114,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
   /** Operation id → the result URL Shopify last offered: in this process's memory only, never returned. */
   private readonly resultUrls = new Map<string, string>();
 
-  constructor(private readonly options: ShopifyBulkExportOptions) {
+  constructor(private readonly options: ShopifyBulkExportOptions<R>) {
     this.maxBlockedMs = options.maxBlockedMs ?? 30 * 60_000;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.maxOrderBytes = options.maxOrderBytes ?? 64 * 1024 * 1024;
@@ -127,7 +126,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
     stats = newStats(),
   ): Promise<BulkStart> {
     await this.options.source.checkScopes(stats);
-    const query = ordersBulkQuery(window);
+    const query = this.options.source.stream.bulk.query(window);
     // A start step that died after Shopify created the operation is retried: the operation it left is adopted.
     const inFlight = await this.operationsInFlight(stats);
     const ours = inFlight.find((op) => op.query === query && (IN_FLIGHT.has(String(op.status)) || op.status === 'COMPLETED'));
@@ -175,7 +174,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
     if (status === 'FAILED') {
       if (errorCode === 'ACCESS_DENIED') {
         throw new SourceAuthError(
-          `Shopify's bulk export ${operationId} failed with ACCESS_DENIED: the token lacks a scope the export needs (read_orders, read_all_orders)`,
+          `Shopify's bulk export ${operationId} failed with ACCESS_DENIED: the token lacks a scope the export needs (${this.options.source.stream.scopes})`,
         );
       }
       const hint =
@@ -224,7 +223,7 @@ export class ShopifyBulkExport implements BulkOrderExport {
   async readRange(
     { operationId, offset, maxBytes }: { operationId: string; offset: number; maxBytes: number },
     stats = newStats(),
-  ): Promise<BulkRange> {
+  ): Promise<BulkRange<R>> {
     if (!Number.isSafeInteger(offset) || offset < 0)
       throw new SourceRequestError(`a result offset must be a non-negative integer, got ${offset}`);
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
@@ -269,30 +268,31 @@ export class ShopifyBulkExport implements BulkOrderExport {
     if (this.resultUrls.size > KEPT_URLS) this.resultUrls.delete(this.resultUrls.keys().next().value!);
   }
 
-  private async readFrom(url: string, offset: number, maxBytes: number, stats: SourceCallStats): Promise<BulkRange> {
+  private async readFrom(url: string, offset: number, maxBytes: number, stats: SourceCallStats): Promise<BulkRange<R>> {
     const expiry = signedUrlExpiry(url);
     if (expiry !== null && this.clock() >= expiry) throw this.expired(url, `its signature expired at ${instantFromEpochMs(expiry)}`);
     for (let want = maxBytes; ; want = Math.min(want * 2, this.maxOrderBytes)) {
       const got = await this.fetchRange(url, offset, want, stats);
-      if (got === null) return { orders: [], rejected: [], nextOffset: offset, done: true, fileSize: offset, stats };
+      if (got === null) return { records: [], rejected: [], nextOffset: offset, done: true, fileSize: offset, stats };
       const end = offset + got.bytes.byteLength;
       const atEnd = end >= got.fileSize;
-      const { nodes, consumed } = assemble(got.bytes, atEnd, offset);
+      const { stream } = this.options.source;
+      const { nodes, consumed } = assemble(got.bytes, atEnd, offset, stream);
       if (nodes.length > 0 || atEnd) {
         // The same mapping and validation as the paged query: a node it cannot take is set aside as there.
-        const orders: Order[] = [];
+        const records: R[] = [];
         const rejected: RejectedRecord[] = [];
         for (const node of nodes) {
-          const screened = screenRecord(node, mapShopifyOrder, orders.length);
+          const screened = screenRecord(node, stream.map, records.length);
           if ('rejected' in screened) rejected.push(screened.rejected);
-          else orders.push(screened.record);
+          else records.push(screened.record);
         }
         const nextOffset = offset + consumed;
-        return { orders, rejected, nextOffset, done: atEnd && nextOffset >= got.fileSize, fileSize: got.fileSize, stats };
+        return { records, rejected, nextOffset, done: atEnd && nextOffset >= got.fileSize, fileSize: got.fileSize, stats };
       }
       if (want >= this.maxOrderBytes) {
         throw new InvalidPageError(
-          `one order of the bulk result at byte ${offset} spans more than ${this.maxOrderBytes} bytes with its children: too big to read in one step`,
+          `one ${this.options.source.stream.noun} of the bulk result at byte ${offset} spans more than ${this.maxOrderBytes} bytes with its children: too big to read in one step`,
         );
       }
     }

@@ -1,7 +1,8 @@
-// What a bulk export of orders answers (start, poll, one range of the result) and how it fails: the interface the
+// What a bulk export of a stream answers (start, poll, one range of the result) and how it fails: the interface the
 // Shopify source walks a full resync through, and the errors Step Functions' Catch sees by name.
 import { OrderSyncError, SourceUnavailableError } from '../../../core/errors';
 import type { Instant, Order } from '../../../core/order';
+import type { SyncRecord } from '../../../core/record';
 import type { SourceCallStats } from '../../../core/ports';
 import type { RejectedRecord } from '../../../core/quarantine';
 import type { Window } from '../../../core/run-types';
@@ -35,12 +36,12 @@ export interface BulkStatus {
   fileSize: number | null;
 }
 
-export interface BulkRange {
-  /** The complete orders of the range, mapped and validated, in file order. */
-  orders: Order[];
-  /** The range's orders the mapping could not take (quarantined by the core), with their place in the range. */
+export interface BulkRange<R extends SyncRecord = Order> {
+  /** The complete records of the range, mapped and validated, in file order. */
+  records: R[];
+  /** The range's records the mapping could not take (quarantined by the core), with their place in the range. */
   rejected: RejectedRecord[];
-  /** Where the next range starts: the first byte of the first order not returned (the file's size when done). */
+  /** Where the next range starts: the first byte of the first record not returned (the file's size when done). */
   nextOffset: number;
   /** Nothing is left after nextOffset. */
   done: boolean;
@@ -49,16 +50,19 @@ export interface BulkRange {
   stats: SourceCallStats;
 }
 
-export interface BulkOrderExport {
+export interface BulkExport<R extends SyncRecord = Order> {
   /** `stats`, when given, counts the requests made (for the page's logs and metrics). */
   start(request: { window: Window; blockedSinceMs?: number | null }, stats?: SourceCallStats): Promise<BulkStart>;
   poll(operationId: string, stats?: SourceCallStats): Promise<BulkStatus>;
   /**
-   * One bounded read of a completed operation's result: from `offset` (an order's first byte, 0 at first), about
+   * One bounded read of a completed operation's result: from `offset` (a record's first byte, 0 at first), about
    * `maxBytes` long. The export asks Shopify for the result's URL when it holds none that still works.
    */
-  readRange(request: { operationId: string; offset: number; maxBytes: number }, stats?: SourceCallStats): Promise<BulkRange>;
+  readRange(request: { operationId: string; offset: number; maxBytes: number }, stats?: SourceCallStats): Promise<BulkRange<R>>;
 }
+
+/** The orders stream's bulk export. */
+export type BulkOrderExport = BulkExport<Order>;
 
 // ---------------------------------------------------------------- errors (new: named for Step Functions' Catch)
 

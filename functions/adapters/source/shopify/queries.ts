@@ -204,7 +204,8 @@ const ASSUMED_LIST_LENGTH = 3;
 /** PageInfo is an object; counting it overestimates at worst, which is the safe side. */
 const PAGE_INFO_COST = 1;
 
-function connectionCost(first: number, nodeCost: number): number {
+/** A connection of `first` nodes of `nodeCost` each, with its pageInfo. */
+export function connectionCost(first: number, nodeCost: number): number {
   return 2 + first * nodeCost + PAGE_INFO_COST;
 }
 
@@ -291,20 +292,23 @@ export const ORDERS_EXIST_QUERY = `query OrdersExist($ids: [ID!]!) {
 }`;
 
 /** A connection of `first` events (2 for the connection, 1 a node). */
-export function orderDeletionsCost(first: number): number {
+export function deletionEventsCost(first: number): number {
   return 2 + first;
 }
 
 /** One point a node asked for, one for the query. */
-export function ordersExistCost(ids: number): number {
+export function existCheckCost(ids: number): number {
   return 1 + ids;
 }
 
-/** `subject_type:ORDER AND action:destroy AND created_at:>='from' AND created_at:<'to'`: the run's window on deletions. */
-export function deletionsFilter(window: Window): string {
+/**
+ * `subject_type:ORDER AND action:destroy AND created_at:>='from' AND created_at:<'to'`: the run's window on deletions
+ * (of orders, or of the stream whose EventSubjectType is given).
+ */
+export function deletionsFilter(window: Window, subjectType: 'ORDER' | 'PRODUCT' = 'ORDER'): string {
   const upper = `created_at:<'${shopifyDateTime(window.to)}'`;
   const bounds = window.from === null ? upper : `created_at:>='${shopifyDateTime(window.from)}' AND ${upper}`;
-  return `subject_type:ORDER AND action:destroy AND ${bounds}`;
+  return `subject_type:${subjectType} AND action:destroy AND ${bounds}`;
 }
 
 // ---------------------------------------------------------------- the documents, for the schema test

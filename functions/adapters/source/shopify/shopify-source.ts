@@ -1,16 +1,17 @@
-// The RecordSource a Shopify deployment runs: a full resync walks a bulk operation (start, poll, read the result one
-// byte range a page), incremental windows walk the paged `orders` query. The run's cursor says where the walk
+// The source a Shopify deployment runs for one stream: a full resync walks a bulk operation (start, poll, read the
+// result one byte range a page), incremental windows walk the stream's paged query. The run's cursor says where the walk
 // stands, so a retried, continued or resumed page goes on from the last saved place; no step ever sleeps: a page
 // that finds the export not ready asks the state machine to wait (`waitSeconds`). While the result is read the
 // cursor holds the operation's id and a byte offset, never the result's signed URL: the cursor is saved in the
 // sync-state table (and kept while a stopped run is parked), and that URL opens every order of the shop to whoever
 // holds it; the bulk export asks Shopify for it when a step needs it.
-import type { Order } from '../../../core/order';
 import { SourceRequestError, type OrderSyncError } from '../../../core/errors';
 import { instantFromEpochMs } from '../../../core/instant';
-import type { Log, RecordSource, PageRequest, SourceCallStats, SourcePage } from '../../../core/ports';
+import type { Order } from '../../../core/order';
+import type { Log, PageRequest, RecordSource, SourceCallStats, SourcePage } from '../../../core/ports';
+import type { SyncRecord } from '../../../core/record';
 import type { Window } from '../../../core/run-types';
-import { BulkOperationFailedError, BulkResultExpiredError, type BulkOrderExport } from './bulk-export';
+import { BulkOperationFailedError, BulkResultExpiredError, type BulkExport } from './bulk-export';
 import type { ShopifyDeletions } from './shopify-deletions';
 
 /** Where a bulk walk stands; `restarts`: new exports this run has started after one failed or expired. */
@@ -26,13 +27,13 @@ export type BulkPlace =
       startedAtMs?: number;
     };
 
-export interface ShopifySourceOptions {
+export interface ShopifySourceOptions<R extends SyncRecord = Order> {
   /** The paged connector: incremental windows, counts, and full windows when bulk is off. */
-  paged: RecordSource<Order>;
+  paged: RecordSource<R>;
   /** The bulk export over the same connector; absent: full resyncs page too (SHOPIFY_BULK_RESYNC=false). */
-  bulk?: BulkOrderExport;
-  /** Deleted orders (the `events` feed, `nodes(ids:)`); absent: runs skip the deletion steps. */
-  deletions?: ShopifyDeletions;
+  bulk?: BulkExport<R>;
+  /** Deleted records (the `events` feed where the stream has one, `nodes(ids:)`); absent: runs skip the deletion steps. */
+  deletions?: ShopifyDeletions<R>;
   /** Bytes of the result one page reads (SHOPIFY_BULK_RANGE_BYTES). */
   rangeBytes: number;
   clock?: () => number;
@@ -78,21 +79,22 @@ function noStats(): SourceCallStats {
   return { requests: 0, throttled: 0, retried: 0 };
 }
 
-export class ShopifySource implements RecordSource<Order> {
+export class ShopifySource<R extends SyncRecord = Order> implements RecordSource<R> {
   private readonly clock: () => number;
   readonly fetchDeleted?: RecordSource['fetchDeleted'];
   readonly existing?: RecordSource['existing'];
 
-  constructor(private readonly options: ShopifySourceOptions) {
+  constructor(private readonly options: ShopifySourceOptions<R>) {
     this.clock = options.clock ?? Date.now;
     const { deletions } = options;
     if (deletions) {
-      this.fetchDeleted = (request) => deletions.fetchDeleted(request);
+      // A stream without a deletion feed on Shopify (customers) finds deletions by reconciliation alone.
+      if (deletions.hasFeed) this.fetchDeleted = (request) => deletions.fetchDeleted(request);
       this.existing = (ids) => deletions.existing(ids);
     }
   }
 
-  async fetchPage(request: PageRequest): Promise<SourcePage<Order>> {
+  async fetchPage(request: PageRequest): Promise<SourcePage<R>> {
     const { window, cursor } = request;
     // A run goes on the way it began: a bulk cursor stays bulk, a paged one paged, whatever the setting says now.
     if (cursor?.startsWith(BULK_PREFIX)) return this.bulkPage(window, decodeBulkPlace(cursor));
@@ -105,7 +107,7 @@ export class ShopifySource implements RecordSource<Order> {
     return this.options.paged.count(window);
   }
 
-  private async bulkPage(window: Window, place: BulkPlace): Promise<SourcePage<Order>> {
+  private async bulkPage(window: Window, place: BulkPlace): Promise<SourcePage<R>> {
     const bulk = this.options.bulk;
     if (!bulk) throw new SourceRequestError('this run began as a Shopify bulk export, but the connector was built without one');
     const stats = noStats();
@@ -120,11 +122,11 @@ export class ShopifySource implements RecordSource<Order> {
   }
 
   private async start(
-    bulk: BulkOrderExport,
+    bulk: BulkExport<R>,
     window: Window,
     place: BulkPlace & { phase: 'starting' },
     stats: SourceCallStats,
-  ): Promise<SourcePage<Order>> {
+  ): Promise<SourcePage<R>> {
     const started = await bulk.start({ window, blockedSinceMs: place.blockedSinceMs }, stats);
     if (started.kind === 'blocked') {
       this.options.logger?.info('Shopify bulk export waits: another bulk query of the app holds the slot', {
@@ -141,7 +143,7 @@ export class ShopifySource implements RecordSource<Order> {
     return this.page([], next, stats, FIRST_POLL_SECONDS);
   }
 
-  private async poll(bulk: BulkOrderExport, place: BulkPlace & { phase: 'exporting' }, stats: SourceCallStats): Promise<SourcePage<Order>> {
+  private async poll(bulk: BulkExport<R>, place: BulkPlace & { phase: 'exporting' }, stats: SourceCallStats): Promise<SourcePage<R>> {
     const status = await bulk.poll(place.operationId, stats);
     if (!status.done) {
       const ageSeconds = (this.clock() - place.startedAtMs) / 1000;
@@ -169,21 +171,21 @@ export class ShopifySource implements RecordSource<Order> {
     );
   }
 
-  private async read(bulk: BulkOrderExport, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage<Order>> {
+  private async read(bulk: BulkExport<R>, place: BulkPlace & { phase: 'reading' }, stats: SourceCallStats): Promise<SourcePage<R>> {
     // A result gone for good (EXPIRED, no URL that storage accepts) is BulkResultExpiredError: restarted by bulkPage.
     const range = await bulk.readRange({ operationId: place.operationId, offset: place.offset, maxBytes: this.options.rangeBytes }, stats);
     // The file holds the orders as they were when the export ran, not when a page reads them (perhaps days later, for
     // a parked resync): of two versions with one updated_at, one read since the export started is the newer.
     const readAt = place.startedAtMs === undefined ? {} : { readAt: instantFromEpochMs(place.startedAtMs) };
-    if (range.done) return { records: range.orders, rejected: range.rejected, nextCursor: null, stats, ...readAt };
-    return { ...this.page(range.orders, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
+    if (range.done) return { records: range.records, rejected: range.rejected, nextCursor: null, stats, ...readAt };
+    return { ...this.page(range.records, { ...place, offset: range.nextOffset }, stats, 0, range.rejected), ...readAt };
   }
 
   /**
    * The export failed, was canceled, or its result is gone (a resume past the URL's 7 days): start a new one over the
    * same window from its first byte. Orders already stored come again and count as unchanged, so counts stay exact.
    */
-  private restart(place: BulkPlace, error: OrderSyncError, stats: SourceCallStats): SourcePage<Order> {
+  private restart(place: BulkPlace, error: OrderSyncError, stats: SourceCallStats): SourcePage<R> {
     if (place.restarts >= MAX_EXPORT_RESTARTS) {
       // The same error (its name is what Catch and the run's record show), saying what was tried.
       error.message = `${error.message} (after ${place.restarts} new exports in this run; request a new full resync once Shopify's export works again)`;
@@ -203,12 +205,12 @@ export class ShopifySource implements RecordSource<Order> {
   }
 
   private page(
-    records: SourcePage<Order>['records'],
+    records: R[],
     next: BulkPlace,
     stats: SourceCallStats,
     waitSeconds: number,
-    rejected: SourcePage<Order>['rejected'] = [],
-  ): SourcePage<Order> {
+    rejected: SourcePage<R>['rejected'] = [],
+  ): SourcePage<R> {
     return { records, rejected, nextCursor: encodeBulkPlace(next), stats, ...(waitSeconds > 0 ? { waitSeconds } : {}) };
   }
 }
