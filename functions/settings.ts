@@ -195,7 +195,7 @@ export const SETTINGS = {
     env: 'SOURCE_READ_AHEAD',
     doc: 'the page step fetches the next page while it stores this one (HTTP source only)',
   }),
-  dailySales: boolean(false, {
+  dailySales: boolean(true, {
     context: 'dailySales',
     env: 'DAILY_SALES',
     doc: 'every orders run keeps the daily sales (entries before each write, the touched days recomputed before commit)',
