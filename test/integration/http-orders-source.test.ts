@@ -1,5 +1,6 @@
 // The HTTP orders source against the fake orders API over loopback: the window on the wire, validated
 // pages, every fault knob survived, and every error class raised with a message that says what to fix.
+import { waitUntil } from '../support/reliability';
 import type { Order } from '../../functions/core/order';
 import { request } from 'undici';
 import { HttpSource, type HttpSourceOptions } from '../../functions/adapters/source/http-source';
@@ -150,6 +151,7 @@ describe('the HTTP orders source, through every fault knob', () => {
 
   it('waits out latency below its timeout, and gives up with SourceUnavailableError when answers come too late', async () => {
     api.setFaults({ latencyMs: 150 });
+    const answeredBefore = api.stats().requests;
 
     const patient = await sourceFor({ timeoutMs: 2_000 }).fetchPage({ window: everything, cursor: null, limit: 5 });
     const hasty = sourceFor({ timeoutMs: 30, maxAttempts: 2 }).fetchPage({ window: everything, cursor: null, limit: 5 });
@@ -157,6 +159,9 @@ describe('the HTTP orders source, through every fault knob', () => {
     expect(patient.records).toHaveLength(5);
     await expect(hasty).rejects.toThrow(SourceUnavailableError);
     await expect(hasty).rejects.toThrow(/the orders API failed 2 times in a row \(last: no answer within 30 ms\): GET /);
+    // The fake still answers the requests the hasty source gave up on: once they are in, none of them can take the
+    // next test's scripted outcome (a loaded host may deliver them late).
+    await waitUntil('the fake answered the abandoned requests', () => api.stats().requests >= answeredBefore + 3, 10_000);
   });
 
   it('retries a request that never gets an answer (timeout) and succeeds on the next try', async () => {
