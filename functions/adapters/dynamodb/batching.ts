@@ -1,4 +1,4 @@
-// Chunking, bounded parallelism and the retry of unprocessed items that the batch calls share.
+// Chunking and the retry of unprocessed items that the batch calls share.
 import { backoffDelayMs, type BackoffSettings } from '../backoff';
 
 /** How a chunk is retried: the adapters' one backoff (full jitter, so chunks throttled together do not come back together). */
@@ -14,30 +14,6 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
-}
-
-/**
- * `fn` over every item, at most `limit` at a time; results in input order. When one call fails, no new call
- * starts and the first error is thrown once the calls in flight have ended: nothing keeps writing behind
- * the caller's back after it has been told the batch failed.
- */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !failure) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure) throw failure.error;
-  return results;
 }
 
 /**

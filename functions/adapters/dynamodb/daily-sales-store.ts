@@ -6,7 +6,8 @@ import type { DayFigures, DaySales } from '../../core/analytics/daily-sales';
 import type { LocalDay } from '../../core/analytics/local-day';
 import type { DayPart, SalesEntry, SalesVersion } from '../../core/analytics/sales-entry';
 import type { DailySalesStore, SalesEntryKey } from '../../core/ports';
-import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
+import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, retryUnprocessed, type RetryPolicy } from './batching';
+import { mapWithConcurrency } from '../../core/concurrency';
 
 /** The stream whose sales the table keeps; in the key so another could share the table. */
 const SCOPE = 'orders';

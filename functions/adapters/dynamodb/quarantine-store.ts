@@ -15,7 +15,8 @@ import {
   type QuarantineSummary,
   type QuarantinedOrderView,
 } from '../../core/quarantine';
-import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
+import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, retryUnprocessed, type RetryPolicy } from './batching';
+import { mapWithConcurrency } from '../../core/concurrency';
 import { decodeRawJson, encodeRawJson } from './raw-payload';
 import { QUARANTINE_TABLE_KEY } from './tables';
 

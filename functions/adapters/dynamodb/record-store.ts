@@ -7,7 +7,8 @@ import type { Order } from '../../core/order';
 import type { SyncRecord } from '../../core/record';
 import type { RecordStore, RecordWrite, PutResult, StoredVersion, TombstoneWrite, UnwrittenPage } from '../../core/ports';
 import { itemToStoredTombstone, tombstoneToItem, type StoredTombstone } from './tombstone-item';
-import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
+import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, retryUnprocessed, type RetryPolicy } from './batching';
+import { mapWithConcurrency } from '../../core/concurrency';
 import { itemToStoredVersion, VERSION_ATTRIBUTES, type ItemMapping, type VersionAttributes } from './item-mapping';
 import { ORDER_ITEMS, type StoredOrder } from './order-item';
 

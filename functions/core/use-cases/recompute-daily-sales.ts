@@ -4,6 +4,7 @@
 import { addContribution, salesKey, type DailySales, type DaySales } from '../analytics/daily-sales';
 import type { LocalDay } from '../analytics/local-day';
 import { dayPartOf, samePart, sameVersion, type SalesEntry } from '../analytics/sales-entry';
+import { mapWithConcurrency } from '../concurrency';
 import type { DailySalesStore, Log, OrderSalesReader } from '../ports';
 
 export interface RecomputeDeps {
@@ -15,6 +16,9 @@ export interface RecomputeDeps {
   writeTag: string;
   log?: Log;
 }
+
+/** Days recomputed at once: each is a few round trips of its own (entries, orders, rows), independent of the others. */
+export const DAYS_IN_FLIGHT = 8;
 
 export interface RecomputeResult {
   days: number;
@@ -35,11 +39,11 @@ export interface RecomputeResult {
  *    zombie's late entry) is corrected to it, only while it still holds the version read;
  * 3. sum the day by currency with the core's addContribution;
  * 4. put the day's rows and delete those of currencies the day no longer has.
- * Safe to repeat: a retry reads and writes the same.
+ * Days are independent: DAYS_IN_FLIGHT of them at a time. Safe to repeat: a retry reads and writes the same.
  */
 export async function recomputeDailySales(deps: RecomputeDeps, days: readonly LocalDay[]): Promise<RecomputeResult> {
   const result: RecomputeResult = { days: 0, entriesRead: 0, entriesCorrected: 0, entriesMoved: 0, rowsWritten: 0, rowsDeleted: 0 };
-  for (const day of new Set(days)) {
+  await mapWithConcurrency([...new Set(days)], DAYS_IN_FLIGHT, async (day) => {
     const entries = await deps.sales.entriesOf(day);
     const stored = await deps.orders.salesOf(entries.map((entry) => entry.orderId));
     const totals: DailySales = new Map();
@@ -62,7 +66,7 @@ export async function recomputeDailySales(deps: RecomputeDeps, days: readonly Lo
     result.entriesRead += entries.length;
     result.rowsWritten += rows.length;
     result.rowsDeleted += gone.length;
-  }
+  });
   if (result.entriesCorrected + result.entriesMoved > 0) deps.log?.warn('daily sales entries the copy contradicted', { ...result });
   return result;
 }

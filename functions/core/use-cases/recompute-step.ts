@@ -4,7 +4,8 @@
 import { ZERO_COUNTS } from '../counts';
 import type { RunState } from '../run-state';
 import { runStep, type PhaseRead, type StepDeps } from '../step';
-import { recomputeDailySales } from './recompute-daily-sales';
+import { mapWithConcurrency } from '../concurrency';
+import { DAYS_IN_FLIGHT, recomputeDailySales } from './recompute-daily-sales';
 
 /** Days one invocation recomputes at most: a day's entries are one Query and its orders a few batch reads. */
 export const DAYS_PER_STEP = 31;
@@ -38,8 +39,8 @@ export async function recomputeTouchedDays(deps: StepDeps, state: RunState): Pro
         { sales: sales.entries, orders: sales.orders, zone: sales.zone, writeTag: claim.writeTag, log: deps.log },
         batch.map(([day]) => day),
       );
-      let unsettled = 0;
-      for (const [day, counter] of batch) if (!(await sales.touched.settle(sales.stream, day, counter))) unsettled++;
+      const settled = await mapWithConcurrency(batch, DAYS_IN_FLIGHT, ([day, counter]) => sales.touched.settle(sales.stream, day, counter));
+      const unsettled = settled.filter((done) => !done).length;
       const left = touched.size - batch.length + unsettled;
       read.nextCursor = left > 0 && passes < MAX_SALES_STEPS ? String(passes) : null;
       return {
