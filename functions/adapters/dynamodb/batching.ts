@@ -1,4 +1,5 @@
 // Chunking and the retry of unprocessed items that the batch calls share.
+import { StoreWriteError } from '../../core/errors';
 import { backoffDelayMs, type BackoffSettings } from '../backoff';
 
 /** How a chunk is retried: the adapters' one backoff (full jitter, so chunks throttled together do not come back together). */
@@ -51,4 +52,26 @@ export function isTransientDynamoError(error: unknown): boolean {
     sdkError.$metadata?.httpStatusCode === undefined &&
     /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`)
   );
+}
+
+/** Runs one call on `tableName`; a transient failure becomes StoreWriteError (retryable), anything else passes as is. */
+export async function retryableOnTransient<R>(tableName: string, doing: string, call: () => Promise<R>): Promise<R> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!isTransientDynamoError(error)) throw error;
+    const { name, message } = error as Error;
+    throw new StoreWriteError(`${doing} in ${tableName} failed: ${name}: ${message}`, { cause: error });
+  }
+}
+
+/** One conditional write; false when its condition refused it. */
+export async function refusedAsFalse(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }
