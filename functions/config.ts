@@ -65,6 +65,10 @@ const envSchema = z
     /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
     FULL_RESYNC_AUTO_RESUMES: setting(SETTINGS.fullResyncAutoResumes),
     MAX_PAGES_PER_EXECUTION: setting(SETTINGS.maxPagesPerExecution),
+    /** The daily sales table (docs/design.md "Daily sales"), and the zone its days are counted in. */
+    DAILY_SALES_TABLE: optionalText,
+    SHOP_TIME_ZONE: setting(SETTINGS.shopTimeZone),
+    DAILY_SALES: setting(SETTINGS.dailySales),
     STATE_MACHINE_ARN: optionalText,
     /** The Express machine incremental runs start on (the triggers); full resyncs start on STATE_MACHINE_ARN. */
     EXPRESS_STATE_MACHINE_ARN: optionalText,

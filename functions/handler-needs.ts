@@ -15,9 +15,11 @@ import type { SETTINGS, SettingName } from './settings';
  *   one or tombstone) and reconciliation's bounded Scan of the table;
  * - `batchReadWrite`: the quarantine's look-up, puts and releases of one page (BatchGetItem, BatchWriteItem);
  * - `queryNewest`: the status's count and newest entries (Query on the `newest` index, which holds no payload);
- * - `query`: the entries first seen since the last commit, read consistently (Query on the table itself).
+ * - `query`: the entries first seen since the last commit, read consistently (Query on the table itself);
+ * - `dailySales`: a page's daily sales entries (conditional PutItem), the recompute's reads of a day's entries and a
+ *   day's totals (Query), its corrections (PutItem, DeleteItem) and totals rows (BatchWriteItem).
  */
-export type TableAccess = 'readWrite' | 'batchRead' | 'conditionalPut' | 'batchReadWrite' | 'queryNewest' | 'query';
+export type TableAccess = 'readWrite' | 'batchRead' | 'conditionalPut' | 'batchReadWrite' | 'queryNewest' | 'query' | 'dailySales';
 
 export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; index?: string }> = {
   readWrite: { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] }, // every sync-state write is one conditional UpdateItem
@@ -26,10 +28,14 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
   batchReadWrite: { actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
   queryNewest: { actions: ['dynamodb:Query'], index: QUARANTINE_TABLE_KEY.newestIndex.name },
   query: { actions: ['dynamodb:Query'] },
+  dailySales: { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'] },
 };
 
-/** The variables that name the stack's tables: one copy table per stream, and the sync-state and quarantine tables all streams share. */
-export type TableVariable = CopyTableVariable | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE';
+/**
+ * The variables that name the stack's tables: one copy table per stream, the sync-state and quarantine tables all
+ * streams share, and the daily sales (of the orders stream).
+ */
+export type TableVariable = CopyTableVariable | 'SYNC_STATE_TABLE' | 'QUARANTINE_TABLE' | 'DAILY_SALES_TABLE';
 
 /** The run settings (functions/settings.ts defines them, functions/config.ts parses them): each function gets those its composition reads. */
 export const RUN_SETTINGS = [
@@ -42,6 +48,8 @@ export const RUN_SETTINGS = [
   'maxPagesPerExecution',
   'reconcileAfterFullResync',
   'fullResyncAutoResumes',
+  'shopTimeZone',
+  'dailySales',
 ] as const satisfies readonly SettingName[];
 
 /** A run setting by its environment variable. */
@@ -78,8 +86,8 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
     source: true,
   },
   'sync-page': {
-    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC'],
-    tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'batchReadWrite' },
+    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC', 'SHOP_TIME_ZONE', 'DAILY_SALES'],
+    tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'batchReadWrite', DAILY_SALES_TABLE: 'dailySales' },
     copyTables: 'conditionalPut',
     source: true,
   },
@@ -87,10 +95,11 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   commit: { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'query' } },
   'record-failure': { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite' } },
   // A trigger takes the lease for its run, starts the execution, and asks whether the lease holder's execution still
-  // runs; the API's status reads the item and the quarantine's newest entries.
+  // runs; the API's status reads the item and the quarantine's newest entries; its daily sales one Query of the
+  // totals (in the zone they are counted in) and the orders stream's watermark.
   api: {
-    settings: LEASE,
-    tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'queryNewest' },
+    settings: [...LEASE, 'SHOP_TIME_ZONE'],
+    tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'queryNewest', DAILY_SALES_TABLE: 'query' },
     stateMachine: ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'],
   },
   'scheduled-trigger': {

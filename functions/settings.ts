@@ -3,6 +3,7 @@
 // (functions/config.ts), `npm start`'s flags and a docs test all read this list. Plain TypeScript and zod: no AWS.
 import { z } from 'zod';
 import { STREAM_NAMES, type StreamName } from './core/stream';
+import { parseTimeZone } from './core/analytics/time-zone';
 import {
   FULL_RESYNC_AUTO_RESUMES_DEFAULT,
   FULL_RESYNC_AUTO_RESUMES_MAX,
@@ -105,6 +106,23 @@ function streamList<const N extends Names>(names: N): Spec<StreamName[]> & N {
   };
 }
 
+/** An IANA time zone name, spelt canonically once read (`utc` reads as `UTC`); a UTC offset or unknown name refused. */
+function timeZone<const N extends Names>(fallback: string, names: N): Spec<string> & N {
+  const schema = z.string().transform((name, ctx) => {
+    const parsed = parseTimeZone(name);
+    if (parsed.ok) return parsed.zone;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  });
+  return {
+    ...names,
+    kind: 'text',
+    schema: schema as unknown as z.ZodType<string>,
+    accepts: 'an IANA time zone name such as UTC or America/Los_Angeles',
+    default: fallback,
+  };
+}
+
 export const SETTINGS = {
   streams: streamList({
     context: 'streams',
@@ -176,6 +194,16 @@ export const SETTINGS = {
   sourceReadAhead: boolean(true, {
     env: 'SOURCE_READ_AHEAD',
     doc: 'the page step fetches the next page while it stores this one (HTTP source only)',
+  }),
+  dailySales: boolean(true, {
+    context: 'dailySales',
+    env: 'DAILY_SALES',
+    doc: 'every orders run keeps the daily sales (entries before each write, the touched days recomputed before commit)',
+  }),
+  shopTimeZone: timeZone('UTC', {
+    context: 'shopTimeZone',
+    env: 'SHOP_TIME_ZONE',
+    doc: "the shop's time zone: the days the daily sales are counted in",
   }),
   scheduleEnabled: boolean(true, { context: 'scheduleEnabled', doc: 'the schedule on or off' }),
   logLevel: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR'], 'INFO', { context: 'logLevel', doc: "the functions' log level" }),

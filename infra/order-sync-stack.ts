@@ -18,6 +18,7 @@ import { SyncFunction } from './constructs/sync-function';
 import { expressPagesPerPart, PAGE_STEP_RETRIES, SyncStateMachine, worstCaseStepSeconds } from './constructs/sync-state-machine';
 import { PAGE_STEP_TIMEOUT_SECONDS, readSettings, type InfraSettings } from './settings';
 import { SyncOperations } from './constructs/sync-operations';
+import { DailySalesTable } from './constructs/daily-sales-table';
 import { copyTableId, copyTableOutput } from './stream-ids';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 
@@ -84,6 +85,7 @@ export class OrderSyncStack extends Stack {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...q.newestIndex.projected],
     });
+    const dailySales = new DailySalesTable(this, 'DailySales');
     const sourceToken = this.sourceTokenSecret(settings);
 
     // ---------------------------------------------------------------- functions
@@ -92,7 +94,7 @@ export class OrderSyncStack extends Stack {
     const baseEnvironment = functionEnvironment(settings);
     const bindable = {
       settings: runSettings(settings),
-      tables: { SYNC_STATE_TABLE: syncStateTable, QUARANTINE_TABLE: quarantineTable },
+      tables: { SYNC_STATE_TABLE: syncStateTable, QUARANTINE_TABLE: quarantineTable, DAILY_SALES_TABLE: dailySales.table },
       copyTables,
       source: { environment: sourceEnvironment(settings), tokenSecret: sourceToken },
     };
@@ -231,6 +233,7 @@ export class OrderSyncStack extends Stack {
     }
     new CfnOutput(this, 'SyncStateTableName', { value: syncStateTable.tableName });
     new CfnOutput(this, 'QuarantineTableName', { value: quarantineTable.tableName });
+    new CfnOutput(this, 'DailySalesTableName', { value: dailySales.table.tableName });
     new CfnOutput(this, 'SourceTokenSecretName', {
       value: sourceToken.secretName,
       description: 'Put the orders API token here: aws secretsmanager put-secret-value --secret-id <name> --secret-string <token>',

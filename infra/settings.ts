@@ -27,6 +27,10 @@ export interface InfraSettings {
   reconcileAfterFullResync: boolean;
   /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
   fullResyncAutoResumes: number;
+  /** The shop's IANA time zone (SHOP_TIME_ZONE): the days its daily sales are counted in. */
+  shopTimeZone: string;
+  /** Every orders run keeps the daily sales (DAILY_SALES). */
+  dailySales: boolean;
   notificationEmail: string | undefined;
   /** Use an existing secret instead of creating one (name or full ARN; at most one of the two). */
   sourceTokenSecretName: string | undefined;
@@ -78,6 +82,8 @@ export function readSettings(context: ContextReader, pageStepWorstCaseSeconds: n
     scheduleEnabled: read.setting('scheduleEnabled'),
     reconcileAfterFullResync: read.setting('reconcileAfterFullResync'),
     fullResyncAutoResumes: read.setting('fullResyncAutoResumes'),
+    shopTimeZone: read.setting('shopTimeZone'),
+    dailySales: read.setting('dailySales'),
     notificationEmail: read.optionalText('notificationEmail', /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
     sourceTokenSecretName: read.optionalText('sourceTokenSecretName', /^[A-Za-z0-9/_+=.@-]{1,512}$/, 'a Secrets Manager secret name'),
     sourceTokenSecretArn: read.optionalText(

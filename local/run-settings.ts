@@ -9,6 +9,8 @@ export const PASSED_RUN_SETTINGS = [
   'LOOKBACK_EVERY_SECONDS',
   'LEASE_SECONDS',
   'RECONCILE_AFTER_FULL_RESYNC',
+  'SHOP_TIME_ZONE',
+  'DAILY_SALES',
 ] as const;
 
 /** Those of PASSED_RUN_SETTINGS the environment sets; a ConfigError naming each wrong one. */

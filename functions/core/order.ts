@@ -40,8 +40,10 @@ export interface OrderAddress {
   zip: string | null;
 }
 
+/** Money given back on an order, dated when it was given back (a refund changes the order's `updatedAt`). */
 export interface Refund {
   id: string;
+  /** null only where the source may leave it undated (Shopify's Refund.createdAt is nullable). */
   createdAt: Instant | null;
   /** Exact decimal string, in the order's currency. */
   amount: string;
@@ -115,6 +117,14 @@ export interface Order {
   totalPrice: string;
   subtotalPrice: string;
   totalTax: string;
+  /**
+   * The contract's optional money (docs/source-contract.md "Order"): order and line discounts as placed, and shipping;
+   * null when the source gives none (the field absent or null), which sums as zero.
+   */
+  totalDiscounts: string | null;
+  totalShipping: string | null;
+  /** The order's refunds; empty when the source gives none (the field absent). */
+  refunds: Refund[];
   customer: Customer | null;
   lineItems: LineItem[];
   createdAt: Instant;

@@ -1,5 +1,8 @@
 // The interfaces the sync core owns and the adapters (DynamoDB stores, source connectors) implement.
 import type { Instant } from './order';
+import type { DaySales, SalesOrder } from './analytics/daily-sales';
+import type { LocalDay } from './analytics/local-day';
+import type { SalesEntry, SalesVersion } from './analytics/sales-entry';
 import type { SyncRecord } from './record';
 import type { QuarantineEntry, QuarantineMark, QuarantineSummary, RejectedRecord } from './quarantine';
 import type { Checkpoint, Lease, ParkedRun, RunCounts, RunOutcome, RunProgress, SyncMode, SyncState, Window } from './run-types';
@@ -202,6 +205,65 @@ export interface QuarantineStore {
    * them by first seen, newest first. Read consistently: a page's entries written a moment ago are counted.
    */
   firstSeenBetween(stream: string, span: { after: Instant | null; until: Instant }, limit: number): Promise<QuarantineSummary>;
+}
+
+// ---------------------------------------------------------------- daily sales store
+
+/** An entry's key: one order on one day. */
+export interface SalesEntryKey {
+  day: LocalDay;
+  orderId: string;
+}
+
+/**
+ * The daily sales kept beside the orders: per order and day an entry (what that order version adds to the day), and
+ * per day and currency the totals the route reads (docs/design.md "Daily sales").
+ */
+export interface DailySalesStore {
+  /**
+   * Put these entries, each conditional on the stored one: over nothing or an entry of an older version
+   * (entryReplaces), so a zombie's late entry never replaces a newer one. A refused entry is not an error: its key is
+   * answered. Throws StoreWriteError when a write cannot be made.
+   */
+  putEntries(entries: readonly SalesEntry[]): Promise<{ refused: SalesEntryKey[] }>;
+  /**
+   * Replace (null: delete) the entry at `key` only if it still holds the `expected` version: the recompute's
+   * correction of an entry its order item contradicts. False when the entry moved meanwhile.
+   */
+  correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry | null): Promise<boolean>;
+  /** Every entry of the day, read consistently (one Query of its partition, paged). */
+  entriesOf(day: LocalDay): Promise<SalesEntry[]>;
+  /** Write these days' totals rows (one per day and currency), replacing those of the same key. */
+  putTotals(rows: readonly DaySales[]): Promise<void>;
+  /** Delete the totals rows of these days and currencies (a currency a day no longer has). */
+  deleteTotals(keys: ReadonlyArray<{ day: LocalDay; currency: string }>): Promise<void>;
+  /** The totals rows from `from` to `to`, both included, by day then currency: one Query. */
+  totalsBetween(from: LocalDay, to: LocalDay): Promise<DaySales[]>;
+}
+
+/**
+ * The days whose daily sales a write may have changed, per stream, with a counter each: a write adds its days before
+ * it writes (unconditionally: a zombie's addition costs one more recompute), the recompute removes a day only if its
+ * counter did not move since it read it (a write meanwhile leaves the day for another pass).
+ */
+export interface TouchedDaysStore {
+  touch(stream: string, days: readonly LocalDay[]): Promise<void>;
+  /** The days touched and their counters, read consistently. */
+  touched(stream: string): Promise<Map<LocalDay, number>>;
+  /** Remove the day if its counter is still `counter`; false when it moved (or the day is gone). */
+  settle(stream: string, day: LocalDay, counter: number): Promise<boolean>;
+}
+
+/** An order as the copy holds it, for the daily sales: its version, and what the figures read (null: deleted). */
+export interface StoredSales {
+  version: SalesVersion;
+  order: SalesOrder | null;
+}
+
+/** Reads the daily sales' fields of stored orders (the orders table's items). */
+export interface OrderSalesReader {
+  /** The stored orders of these ids (tombstones included, absent ids left out), read consistently. */
+  salesOf(ids: readonly string[]): Promise<Map<string, StoredSales>>;
 }
 
 // ---------------------------------------------------------------- sync state store

@@ -11,6 +11,8 @@ export const START: RunPosition = Object.freeze({ phase: 'records', cursor: null
 export interface PhasePlan {
   deletionFeed: boolean;
   reconcile: boolean;
+  /** The daily sales' touched days recomputed last (the orders stream, when it keeps them). */
+  dailySales?: boolean;
 }
 
 /** The position once the step at `position` is saved: the phase's next cursor, or the next phase from its start. */
@@ -20,6 +22,7 @@ export function positionAfter(position: RunPosition, nextCursor: string | null, 
   const phases: RunPhase[] = ['records'];
   if (plan.deletionFeed) phases.push('deletions');
   if (plan.reconcile && mode === 'full') phases.push('reconcile');
+  if (plan.dailySales) phases.push('sales');
   return { phase: phases[phases.indexOf(position.phase) + 1] ?? 'done', cursor: null, step };
 }
 

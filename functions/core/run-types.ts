@@ -87,7 +87,7 @@ export interface RunCounts {
  * deletion feed, then (a full run, when reconciliation is on) the copy's unwritten records checked against the source;
  * `done`: every step is taken, commit is next.
  */
-export type RunPhase = 'records' | 'deletions' | 'reconcile' | 'done';
+export type RunPhase = 'records' | 'deletions' | 'reconcile' | 'sales' | 'done';
 
 /** Where the run is: the one thing a step reads to know what to do next, and the one thing its save moves on. */
 export interface RunPosition {

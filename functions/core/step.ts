@@ -6,6 +6,7 @@ import type { CursorMark } from './cursor-walk';
 import { writeTagFor } from './execution-name';
 import { instantFromEpochMs } from './instant';
 import type { Clock, Log, QuarantineStore, RecordSource, RecordStore, RunMetrics, SyncStateStore } from './ports';
+import type { SalesWriteDeps } from './analytics/write-sales-entries';
 import { after, positionAfter, type PhasePlan } from './run-position';
 import type { RunState } from './run-state';
 import type { RunCounts, RunProgress } from './run-types';
@@ -21,6 +22,8 @@ export interface StepDeps {
   clock: Clock;
   log: Log;
   metrics?: RunMetrics;
+  /** The orders stream's daily sales: entries written before each order and tombstone (absent: not kept). */
+  sales?: SalesWriteDeps;
 }
 
 /** What a phase read for its step: the ids it will write, where its cursor goes next, and how it writes. */
@@ -121,10 +124,11 @@ async function claimWriteSave(
 }
 
 /** Which phases follow the record pages with these deps: the feed and reconciliation when the source can serve them. */
-export function phasePlan(deps: Pick<StepDeps, 'settings' | 'source'>): PhasePlan {
+export function phasePlan(deps: Pick<StepDeps, 'settings' | 'source' | 'sales'>): PhasePlan {
   return {
     deletionFeed: typeof deps.source.fetchDeleted === 'function',
     reconcile: deps.settings.reconcile === true && typeof deps.source.existing === 'function',
+    dailySales: deps.sales !== undefined,
   };
 }
 

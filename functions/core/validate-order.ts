@@ -18,7 +18,8 @@ import type {
 } from './order';
 
 // Absent vs null: a nullable field (fulfillment_status, cancelled_at, customer, customer.email,
-// customer.name, line_items[].sku) that is missing altogether reads as null. Absence says nothing that
+// customer.name, line_items[].sku, total_discounts, total_shipping) that is missing altogether reads as null, and
+// missing `refunds` as none (an empty list). Absence says nothing that
 // null does not, `raw` keeps the order exactly as sent, and failing a whole resync over it would lose
 // data rather than protect it. A present value of the wrong type is always an error.
 
@@ -33,6 +34,8 @@ export interface ValidateOptions {
   financialStatusMayBeNull?: boolean;
   /** The source sends `details` (the fields beyond the contract, snake_case) and line items' variant_id, product_id, discounted_total. */
   withDetails?: boolean;
+  /** The source may leave a refund undated (Shopify's Refund.createdAt is nullable): null is kept as null. */
+  refundsMayBeUndated?: boolean;
 }
 
 /** An order's fields: the generic reads, and the order's own nested shapes. */
@@ -53,6 +56,22 @@ class OrderReader extends FieldReader {
       email: this.nullableString(value.email, 'customer.email'),
       name: this.nullableString(value.name, 'customer.name'),
     };
+  }
+
+  /** An order's refunds: absent reads as none; each is dated unless the source may leave it undated. */
+  refunds(value: unknown, field: string, mayBeUndated: boolean): Refund[] {
+    if (value === undefined) return [];
+    return this.array(value, field).map((item, i): Refund => {
+      const path = `${field}[${i}]`;
+      const refund = this.fields(item, path);
+      return {
+        id: this.nonEmptyString(refund.id, `${path}.id`),
+        createdAt: mayBeUndated
+          ? this.nullableInstant(refund.created_at, `${path}.created_at`)
+          : this.instant(refund.created_at, `${path}.created_at`),
+        amount: this.decimal(refund.amount, `${path}.amount`),
+      };
+    });
   }
 
   address(value: unknown, field: string): OrderAddress | null {
@@ -81,11 +100,7 @@ class OrderReader extends FieldReader {
       totalRefunded: this.decimal(d.total_refunded, 'details.total_refunded'),
       totalShipping: this.decimal(d.total_shipping, 'details.total_shipping'),
       currentTotalShipping: this.decimal(d.current_total_shipping, 'details.current_total_shipping'),
-      refunds: each(d.refunds, 'details.refunds', (r, path): Refund => ({
-        id: this.nonEmptyString(r.id, `${path}.id`),
-        createdAt: this.nullableInstant(r.created_at, `${path}.created_at`),
-        amount: this.decimal(r.amount, `${path}.amount`),
-      })),
+      refunds: this.refunds(this.array(d.refunds, 'details.refunds'), 'details.refunds', true),
       discountCodes: this.strings(d.discount_codes, 'details.discount_codes'),
       discountApplications: each(d.discount_applications, 'details.discount_applications', (a, path): DiscountApplication => {
         const amount = this.nullableDecimal(a.amount, `${path}.amount`);
@@ -174,6 +189,9 @@ export function validateSourceOrder(input: unknown, options: ValidateOptions): O
     totalPrice: read.decimal(input.total_price, 'total_price'),
     subtotalPrice: read.decimal(input.subtotal_price, 'subtotal_price'),
     totalTax: read.decimal(input.total_tax, 'total_tax'),
+    totalDiscounts: read.nullableDecimal(input.total_discounts, 'total_discounts'),
+    totalShipping: read.nullableDecimal(input.total_shipping, 'total_shipping'),
+    refunds: read.refunds(input.refunds, 'refunds', options.refundsMayBeUndated === true),
     customer: read.customer(input.customer),
     lineItems: read.lineItems(input.line_items, options.withDetails),
     createdAt: read.instant(input.created_at, 'created_at'),

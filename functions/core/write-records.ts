@@ -5,6 +5,8 @@ import { addCounts, ZERO_COUNTS } from './counts';
 import type { Instant } from './order';
 import type { Log, RecordStore, StoredVersion } from './ports';
 import type { RunCounts } from './run-types';
+import type { SalesOrder } from './analytics/daily-sales';
+import { writeSalesEntries, type SalesWriteDeps } from './analytics/write-sales-entries';
 
 /**
  * Write the classified records. A refused write met a version stored after our read (a zombie step, or the live run
@@ -13,13 +15,22 @@ import type { RunCounts } from './run-types';
  * the page's counts.
  */
 export async function writeRecords(
-  deps: { records: RecordStore; log: Log },
+  deps: { records: RecordStore; log: Log; sales?: SalesWriteDeps },
   writes: ClassifiedPage['writes'],
   { versions, writeTag, syncedAt, readAt }: { versions: Map<string, StoredVersion>; writeTag: string; syncedAt: Instant; readAt: Instant },
 ): Promise<RunCounts> {
   let change: RunCounts = { ...ZERO_COUNTS };
   let pending = writes;
   for (let round = 1; pending.length > 0; round++) {
+    // The daily sales' entries first (the orders stream only: its records are orders), then the orders.
+    if (deps.sales) {
+      const sales = pending.map(({ record }) => ({
+        orderId: record.id,
+        order: record as unknown as SalesOrder,
+        version: { updatedAt: record.updatedAt, deletedAt: null, readAt },
+      }));
+      await writeSalesEntries(deps.sales, sales, writeTag);
+    }
     const { refusedIds } = await deps.records.putRecords(pending.map((write) => ({ ...write, writeTag, syncedAt, readAt })));
     const refusedSet = new Set(refusedIds);
     for (const { record, kind, digest } of pending) {

@@ -1,6 +1,7 @@
 // Turning deleted orders into tombstones: each write conditional on what the store held when it was classified, so a
 // tombstone never lands over a version made after the deletion, and a repeat (a retried step) writes nothing.
 import type { Deletion, Log, RecordStore, StoredVersion, TombstoneWrite } from './ports';
+import { writeSalesEntries, type SalesWriteDeps } from './analytics/write-sales-entries';
 
 /**
  * Write a tombstone for each deletion, classified against `versions` (which must hold every stored version of these
@@ -10,7 +11,7 @@ import type { Deletion, Log, RecordStore, StoredVersion, TombstoneWrite } from '
  * is classified again against what is stored now, and tried once more.
  */
 export async function writeTombstones(
-  deps: { records: Pick<RecordStore, 'getVersions' | 'putTombstones'>; log: Log },
+  deps: { records: Pick<RecordStore, 'getVersions' | 'putTombstones'>; log: Log; sales?: SalesWriteDeps },
   deletions: readonly Deletion[],
   { versions, writeTag, syncedAt }: { versions: Map<string, StoredVersion>; writeTag: string; syncedAt: string },
 ): Promise<void> {
@@ -18,6 +19,14 @@ export async function writeTombstones(
   for (let round = 1; pending.length > 0; round++) {
     const writes = pending.flatMap((deletion) => tombstoneFor(deletion, versions.get(deletion.id), writeTag, syncedAt));
     if (writes.length === 0) return;
+    if (deps.sales) {
+      const sales = writes.map(({ id, deletedAt, inferred }) => ({
+        orderId: id,
+        order: null,
+        version: { updatedAt: deletedAt, deletedAt, readAt: null, ...(inferred ? { inferred } : {}) },
+      }));
+      await writeSalesEntries(deps.sales, sales, writeTag);
+    }
     const { refusedIds } = await deps.records.putTombstones(writes);
     const refused = new Set(refusedIds);
     for (const write of writes) {

@@ -6,6 +6,7 @@ export const API_ROUTES = [
   { method: 'POST', path: '/api/sync/{stream}' },
   { method: 'POST', path: '/api/sync/{stream}/full' },
   { method: 'GET', path: '/api/sync/status' },
+  { method: 'GET', path: '/api/analytics/daily-sales' },
 ] as const;
 
 export type ApiRoute = (typeof API_ROUTES)[number];

@@ -1,18 +1,21 @@
 // The HTTP API (API Gateway, IAM-authorised): trigger an incremental or full sync, resume a failed full resync,
-// read the status. Paths kept from the system this replaces, so its dashboard keeps working.
+// read the status and the daily sales. Paths kept from the system this replaces, so its dashboard keeps working.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { InvalidInputError } from '../core/errors';
 import { isStreamName, type StreamName } from '../core/stream';
 import { readStatus } from '../core/status';
 import { startRun, type StartedRun } from '../core/use-cases/start-run';
+import { readDailySales } from '../core/use-cases/read-daily-sales';
+import { readDailySalesDeps } from '../runtime/daily-sales';
 import { config } from '../config';
 import { startDeps } from '../runtime/start';
 import { statusDeps } from '../runtime/status';
 import { API_ROUTES, apiRouteKey, type ApiRouteKey } from './api-routes';
-import { HttpError, json, jsonErrors, parseQuery, route, type RouteHandler } from './http';
+import { HttpError, json, jsonErrors, parseQuery, parseTextQuery, route, type RouteHandler } from './http';
 import { lambdaHandler } from './lambda-handler';
 
 const STATUS_PATH = '/api/sync/status';
+const DAILY_SALES_PATH = '/api/analytics/daily-sales';
 
 async function triggerSync(event: APIGatewayProxyEvent) {
   const stream = streamOf(event);
@@ -35,6 +38,11 @@ async function status(event: APIGatewayProxyEvent) {
   const streams = config().STREAMS;
   const sections = await Promise.all(streams.map((stream) => readStatus(statusDeps(stream))));
   return json(200, Object.fromEntries(streams.map((stream, index) => [stream, sections[index]])));
+}
+
+async function dailySales(event: APIGatewayProxyEvent) {
+  const query = parseTextQuery(event, ['from', 'to'], `GET ${DAILY_SALES_PATH}`);
+  return json(200, await readDailySales(readDailySalesDeps(), query));
 }
 
 /** The `{stream}` of the path, when this deployment syncs it; else 404 naming the streams it does. */
@@ -75,6 +83,7 @@ const ROUTE_HANDLERS: Record<ApiRouteKey, RouteHandler> = {
   'POST /api/sync/{stream}': triggerSync,
   'POST /api/sync/{stream}/full': triggerFull,
   [`GET ${STATUS_PATH}`]: status,
+  [`GET ${DAILY_SALES_PATH}`]: dailySales,
 };
 
 export const api = route(API_ROUTES.map((known) => ({ ...known, handler: ROUTE_HANDLERS[apiRouteKey(known)] })));

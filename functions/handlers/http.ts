@@ -89,6 +89,26 @@ export function parseQuery<S extends QuerySpec>(event: APIGatewayProxyEvent, spe
   return parsed as { [K in keyof S]: boolean };
 }
 
+/**
+ * The query's text parameters, each given at most once, none outside `accepted` (InvalidInputError naming the one
+ * that is); what each holds is for the route's own parser to check.
+ */
+export function parseTextQuery<const N extends string>(
+  event: APIGatewayProxyEvent,
+  accepted: readonly N[],
+  route: string,
+): { [K in N]: string | undefined } {
+  const query = event.queryStringParameters ?? {};
+  const multi = event.multiValueQueryStringParameters ?? {};
+  for (const name of Object.keys(query)) {
+    if (!(accepted as readonly string[]).includes(name)) {
+      throw new InvalidInputError(`unknown parameter "${name}": ${route} accepts ${accepted.join(', ')}`);
+    }
+    if ((multi[name]?.length ?? 1) > 1) throw new InvalidInputError(`parameter "${name}" given more than once`);
+  }
+  return Object.fromEntries(accepted.map((name) => [name, query[name] ?? undefined])) as { [K in N]: string | undefined };
+}
+
 /** Map errors to JSON answers: `{"error":{"code","message",...}}`. */
 export function jsonErrors(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {

@@ -20,7 +20,7 @@ const runProgressSchema = z
     trigger,
     window: z.object({ from: instant.nullable(), to: instant }),
     position: z
-      .object({ phase: z.enum(['records', 'deletions', 'reconcile', 'done']), cursor: z.string().nullable(), step: count })
+      .object({ phase: z.enum(['records', 'deletions', 'reconcile', 'sales', 'done']), cursor: z.string().nullable(), step: count })
       .optional(),
     pages: count,
     // Where a run handed over by the version before the position was (core/run-position.ts withPosition reads them).

@@ -5,6 +5,10 @@ import { createDocumentClient, createDynamoClient } from '../adapters/dynamodb/c
 import { DynamoRecordStore } from '../adapters/dynamodb/record-store';
 import { DynamoQuarantineStore } from '../adapters/dynamodb/quarantine-store';
 import { DynamoSyncStateStore } from '../adapters/dynamodb/sync-state-store';
+import { DynamoDailySalesStore } from '../adapters/dynamodb/daily-sales-store';
+import { DynamoOrderSalesReader } from '../adapters/dynamodb/order-sales-reader';
+import { DynamoTouchedDaysStore } from '../adapters/dynamodb/touched-days-store';
+import type { SalesWriteDeps } from '../core/analytics/write-sales-entries';
 import { required, type Config } from '../config';
 import type { SyncRecord } from '../core/record';
 import type { StreamName } from '../core/stream';
@@ -25,6 +29,18 @@ export function syncStateStore(cfg: Config, client: DynamoDBDocumentClient): Dyn
 export function recordStore(cfg: Config, client: DynamoDBDocumentClient, stream: StreamName): DynamoRecordStore<SyncRecord, unknown> {
   const variable = copyTableVariable(stream);
   return new DynamoRecordStore({ client, tableName: required(cfg, variable)[variable], items: bindingOf(stream).items });
+}
+
+/** The orders stream's daily sales: entries and totals, the orders they are read from, the days touched. */
+export function dailySalesDeps(cfg: Config, client: DynamoDBDocumentClient): SalesWriteDeps {
+  const tables = required(cfg, 'DAILY_SALES_TABLE', 'SYNC_STATE_TABLE', copyTableVariable('orders'));
+  return {
+    entries: new DynamoDailySalesStore({ client, tableName: tables.DAILY_SALES_TABLE }),
+    orders: new DynamoOrderSalesReader({ client, tableName: tables[copyTableVariable('orders')] }),
+    touched: new DynamoTouchedDaysStore({ client, tableName: tables.SYNC_STATE_TABLE }),
+    zone: cfg.SHOP_TIME_ZONE,
+    stream: 'orders',
+  };
 }
 
 export function quarantineStore(cfg: Config, client: DynamoDBDocumentClient): DynamoQuarantineStore {

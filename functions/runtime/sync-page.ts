@@ -1,12 +1,12 @@
 // SyncPage's composition, per stream: the sync-state item, the stream's copy table, the quarantine, the stream's
-// source, the run metrics.
+// source, the run metrics; for the orders stream the daily sales too, when DAILY_SALES is on.
 import { config } from '../config';
 import type { StepDeps } from '../core/step';
 import { log } from '../logger';
 import { PowertoolsRunMetrics } from '../metrics';
 import { oncePerStream } from './once';
 import { pageStepSource } from './source';
-import { documentClient, quarantineStore, recordStore, syncStateStore } from './stores';
+import { dailySalesDeps, documentClient, quarantineStore, recordStore, syncStateStore } from './stores';
 
 export const syncPageDeps = oncePerStream((stream): StepDeps => {
   const cfg = config();
@@ -25,5 +25,6 @@ export const syncPageDeps = oncePerStream((stream): StepDeps => {
     clock: Date.now,
     log,
     metrics: new PowertoolsRunMetrics(),
+    ...(stream === 'orders' && cfg.DAILY_SALES ? { sales: dailySalesDeps(cfg, client) } : {}),
   };
 });

@@ -190,6 +190,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...Object.fromEntries(STREAM_NAMES.map((stream) => [copyTableVariable(stream), copyTableName(tables, stream)])),
       SYNC_STATE_TABLE: tables.syncStateTable,
       QUARANTINE_TABLE: tables.quarantineTable,
+      ...(tables.dailySalesTable ? { DAILY_SALES_TABLE: tables.dailySalesTable } : {}),
       DYNAMODB_ENDPOINT: proxy.endpoint,
       SOURCE_KIND: source.kind ?? 'http',
       ORDERS_API_URL: source.url,

@@ -19,6 +19,10 @@ import {
   type PhaseResult,
 } from '../../bench/phases';
 import { buildReport, renderReport, type BenchReport } from '../../bench/report';
+import { contributionOf, dailySalesOf } from '../../functions/core/analytics/daily-sales';
+import type { Order } from '../../functions/core/order';
+import { DAYS_PER_STEP } from '../../functions/core/use-cases/recompute-step';
+import { validateOrder } from '../../functions/core/validate-order';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 
 // Four pages: the full resync still hands over once (two executions) and reconciliation still checks page by page.
@@ -36,11 +40,28 @@ const STORE_ONLY_TABLES = {
   quarantineTable: 'bench-store-only-quarantine',
 };
 
+/** The source's orders as served now (the daily sales count in UTC, the default shop zone). */
+function sourceOrders(stack: E2eStack): Order[] {
+  return stack.fake.truth().map((version) => validateOrder(stack.fake.order(version.id)));
+}
+
+/** The days an order version counts in. */
+function salesDaysOf(order: Order): string[] {
+  return contributionOf(order, 'UTC').map(({ day }) => day);
+}
+
+/** The daily sales' recompute phase for these touched days: DAYS_PER_STEP days a step, and one that finds none. */
+function salesSteps(days: ReadonlySet<string>): number {
+  return Math.max(1, Math.ceil(days.size / DAYS_PER_STEP));
+}
+
 describe('the bench at smoke size', () => {
   let stack: E2eStack;
   let meter: PhaseMeter;
   let phases: PhaseResult[];
   let report: BenchReport;
+  /** The source's orders before any run (what the full resync stores). */
+  let initialOrders: Order[];
 
   beforeAll(async () => {
     metrics.divertTo(() => undefined);
@@ -58,6 +79,7 @@ describe('the bench at smoke size', () => {
     await ensureTables(client, STORE_ONLY_TABLES);
     client.destroy();
 
+    initialOrders = sourceOrders(stack);
     const fake = fakeControlOf(stack.fake!);
     phases = [
       await sourceOnly(meter, fake, PAGE_SIZE),
@@ -121,8 +143,12 @@ describe('the bench at smoke size', () => {
   it('runs the full resync as a chain of executions, counting its transitions and Lambda steps', () => {
     const full = phase('full resync');
     const pages = ORDERS / PAGE_SIZE;
-    // After the pages: one page of the (empty) deletion feed, one reconciliation step (every order is this run's).
-    const steps = pages + 2;
+    // After the pages: one page of the (empty) deletion feed, one reconciliation step (every order is this run's), and
+    // the daily sales' recompute of every day the shop's orders count in.
+    const sales = dailySalesOf(initialOrders, 'UTC');
+    const recompute = salesSteps(new Set([...sales.values()].map((row) => row.day)));
+    expect(recompute).toBeGreaterThan(1);
+    const steps = pages + 2 + recompute;
     const executions = Math.ceil(steps / PAGES_PER_EXECUTION);
     expect(full).toMatchObject({ orders: ORDERS, pages, executions, apiCalls: pages + 2 }); // + the count for the ETA, + the feed
     expect(full.counts).toMatchObject({ inserted: ORDERS, updated: 0, deleted: 0 });
@@ -130,7 +156,9 @@ describe('the bench at smoke size', () => {
     // Per step SyncPage + MorePages?; per execution Begin + Skipped?; ContinueAsNew + HandedOver per hand-over; Commit +
     // AnyNewlyQuarantined? + Done.
     expect(full.transitions).toBe(2 * steps + 2 * executions + 2 * (executions - 1) + 3);
-    expect(full.dynamo.itemsWritten).toBe(ORDERS);
+    // Each order, an entry per day it counts in, a row per day and currency.
+    const entries = initialOrders.reduce((sum, order) => sum + salesDaysOf(order).length, 0);
+    expect(full.dynamo.itemsWritten).toBe(ORDERS + entries + sales.size);
   });
 
   it('reports what reconciliation adds to a full resync of the unchanged shop: one existence check per 250 orders', () => {
@@ -148,8 +176,26 @@ describe('the bench at smoke size', () => {
   it('costs one source call for an incremental run of fewer changes than a page, and one when nothing changed', () => {
     // The window holds exactly the changed orders; the next run re-reads them from its overlap, unchanged.
     // Two calls: the page and the deletion feed's page.
-    expect(phase('incremental')).toMatchObject({ orders: CHANGED, apiCalls: 2, pages: 1, executions: 1 });
+    // Then the recompute of the days the changed orders leave or enter: the hundred oldest orders touch days all over
+    // the shop's history, more steps than this smoke's execution budget of five, so the run hands over once.
+    const before = new Map(initialOrders.map((order) => [order.id, order]));
+    const touched = new Set<string>();
+    for (const order of sourceOrders(stack)) {
+      const was = before.get(order.id)!;
+      if (was.updatedAt === order.updatedAt) continue;
+      for (const day of [...salesDaysOf(was), ...salesDaysOf(order)]) touched.add(day);
+    }
+    const incrementalSteps = 2 + salesSteps(touched);
+    expect(phase('incremental').invocations['sync-page']).toBe(incrementalSteps);
+    expect(phase('incremental')).toMatchObject({
+      orders: CHANGED,
+      apiCalls: 2,
+      pages: 1,
+      executions: Math.ceil(incrementalSteps / PAGES_PER_EXECUTION),
+    });
     expect(phase('incremental').counts).toMatchObject({ updated: CHANGED, inserted: 0, unchanged: 0 });
+    // Nothing changed: one recompute step that finds no day, and nothing written.
+    expect(phase('no-change incremental').invocations['sync-page']).toBe(3);
     expect(phase('no-change incremental')).toMatchObject({ orders: CHANGED, apiCalls: 2, pages: 1, executions: 1 });
     expect(phase('no-change incremental').counts).toMatchObject({ updated: 0, inserted: 0, unchanged: CHANGED });
     expect(phase('no-change incremental').dynamo.itemsWritten).toBe(0);

@@ -1,5 +1,10 @@
 // The first sync of a shop runs full as a chain of executions (continue-as-new); the next one fetches only what
-// changed since the watermark. Synthesized definition, real handlers, dynalite, fake orders API over HTTP.
+// changed since the watermark. Synthesized definition, real handlers, dynalite, fake orders API over HTTP. Each run
+// ends with the daily sales' recompute phase: its steps count in the executions' budget as the pages do.
+import { contributionOf } from '../../functions/core/analytics/daily-sales';
+import { DAYS_PER_STEP } from '../../functions/core/use-cases/recompute-step';
+import { validateOrder } from '../../functions/core/validate-order';
+import type { FakeOrdersApi } from '../../local/fakes/orders-api';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
 import {
   copyDifferences,
@@ -17,6 +22,16 @@ const ORDERS = 600;
 const PAGE_SIZE = 50;
 const PAGES_PER_EXECUTION = 5;
 
+/** The days (UTC, the default shop zone) these source orders, as served now, count in the daily sales. */
+function salesDaysOf(fake: FakeOrdersApi, ids: readonly string[]): Set<string> {
+  return new Set(ids.flatMap((id) => contributionOf(validateOrder(fake.order(id)), 'UTC').map(({ day }) => day)));
+}
+
+/** The recompute phase's steps for these touched days: DAYS_PER_STEP days a step, and one that finds none. */
+function salesSteps(days: ReadonlySet<string>): number {
+  return Math.max(1, Math.ceil(days.size / DAYS_PER_STEP));
+}
+
 describe('a full sync, then an incremental one', () => {
   let stack: E2eStack;
 
@@ -32,8 +47,17 @@ describe('a full sync, then an incremental one', () => {
     const chain = await runChain(stack, { mode: 'incremental', trigger: 'test' });
 
     const pages = ORDERS / PAGE_SIZE;
-    // After the pages, one page of the deletion feed and one reconciliation step: steps of the execution's budget too.
-    expect(chain.map((execution) => execution.status)).toEqual(Array(Math.ceil((pages + 2) / PAGES_PER_EXECUTION)).fill('SUCCEEDED'));
+    // After the pages, one page of the deletion feed, one reconciliation step and the recompute of every day the shop's
+    // orders count in: steps of the execution's budget too.
+    const recompute = salesSteps(
+      salesDaysOf(
+        stack.fake,
+        stack.fake.truth().map((order) => order.id),
+      ),
+    );
+    expect(recompute).toBeGreaterThan(1);
+    const steps = pages + 2 + recompute;
+    expect(chain.map((execution) => execution.status)).toEqual(Array(Math.ceil(steps / PAGES_PER_EXECUTION)).fill('SUCCEEDED'));
     expect(chain.slice(1).map((execution) => execution.name)).toEqual(
       chain.slice(1).map((_, index) => expect.stringMatching(new RegExp(`^orders-full-test-\\d{8}T\\d{6}Z-[0-9a-f]{4}-p${index + 2}$`))),
     );
@@ -70,13 +94,19 @@ describe('a full sync, then an incremental one', () => {
       .fake!.truth()
       .slice(0, 100)
       .map((order) => order.id);
+    // The days the recompute phase will take: the changed orders' days before and after, the new orders' days.
+    const touchedDays = salesDaysOf(stack.fake, changedIds);
     const { created } = stack.fake!.mutate({ updates: changedIds, creates: 20 });
+    for (const day of salesDaysOf(stack.fake, [...changedIds, ...created])) touchedDays.add(day);
     const requestsBefore = stack.fake!.stats().requests;
 
     const chain = await runChain(stack, { mode: 'incremental', trigger: 'schedule' });
 
-    expect(chain).toHaveLength(1);
-    const summary = chain[0]!.output as Record<string, any>;
+    // Three pages and the deletion feed's, then the touched days' recompute: 100 changes spread over the shop's
+    // history touch some hundred days, so the run hands over once the execution's five steps are spent.
+    const pagesAndFeed = Math.ceil(120 / PAGE_SIZE) + 1; // the overlap's few re-read orders fit the third page
+    expect(chain).toHaveLength(Math.ceil((pagesAndFeed + salesSteps(touchedDays)) / PAGES_PER_EXECUTION));
+    const summary = lastOf(chain).output as Record<string, any>;
     const window = summary.window as { from: string; to: string };
     const insideOverlap = stack.fake!.truth({ from: window.from, to: window.to }).length - 120;
     expect(window.from < before.checkpoint!.watermark).toBe(true);

@@ -29,6 +29,8 @@ const SETTINGS: SettingVariable[] = [
   'LOOKBACK_EVERY_SECONDS',
   'LEASE_SECONDS',
   'MAX_PAGES_PER_EXECUTION',
+  'SHOP_TIME_ZONE',
+  'DAILY_SALES',
 ];
 const STATES_ACTIONS = ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution', 'states:StopExecution'];
 const TABLES: Record<TableVariable, string> = {
@@ -37,6 +39,7 @@ const TABLES: Record<TableVariable, string> = {
   CUSTOMERS_TABLE: LOCAL_TABLE_NAMES.customersTable,
   SYNC_STATE_TABLE: LOCAL_TABLE_NAMES.syncStateTable,
   QUARANTINE_TABLE: LOCAL_TABLE_NAMES.quarantineTable,
+  DAILY_SALES_TABLE: LOCAL_TABLE_NAMES.dailySalesTable!,
 };
 const COPY_TABLES: readonly TableVariable[] = ['ORDERS_TABLE', 'PRODUCTS_TABLE', 'CUSTOMERS_TABLE'] satisfies CopyTableVariable[];
 /** Where a call can go on each table: the table itself, and its indexes (only the quarantine has one). */
@@ -46,6 +49,7 @@ const INDEXES: Record<TableVariable, string[]> = {
   CUSTOMERS_TABLE: [],
   SYNC_STATE_TABLE: [],
   QUARANTINE_TABLE: [QUARANTINE_TABLE_KEY.newestIndex.name],
+  DAILY_SALES_TABLE: [],
 };
 
 /** What the handler does on the table `variable` names, when that table is in the stack (a copy table: its stream is enabled). */

@@ -31,6 +31,7 @@ let ids: Record<
   | 'customersTable'
   | 'syncStateTable'
   | 'quarantineTable'
+  | 'dailySalesTable'
   | 'secret'
   | 'stateMachine'
   | 'expressStateMachine',
@@ -49,6 +50,7 @@ beforeAll(() => {
     customersTable: logicalId(json, 'AWS::DynamoDB::Table', 'CustomersTable'),
     syncStateTable: logicalId(json, 'AWS::DynamoDB::Table', 'SyncStateTable'),
     quarantineTable: logicalId(json, 'AWS::DynamoDB::Table', 'QuarantineTable'),
+    dailySalesTable: logicalId(json, 'AWS::DynamoDB::Table', 'DailySales'),
     secret: logicalId(json, 'AWS::SecretsManager::Secret'),
     stateMachine: logicalId(json, 'AWS::StepFunctions::StateMachine', 'SyncStateMachine'),
     expressStateMachine: logicalId(json, 'AWS::StepFunctions::StateMachine', 'SyncExpressStateMachine'),
@@ -104,6 +106,21 @@ describe('stateful parts', () => {
       });
       expect(json.Resources[id].DeletionPolicy).toBe('Retain');
     }
+  });
+
+  it("keeps the daily sales keyed by scope and key (a day's entries, a range of totals: one Query each), retained", () => {
+    expect(json.Resources[ids.dailySalesTable]).toMatchObject({
+      Properties: {
+        KeySchema: [
+          { AttributeName: 'scope', KeyType: 'HASH' },
+          { AttributeName: 'key', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    expect(json.Outputs.DailySalesTableName.Value).toEqual({ Ref: ids.dailySalesTable });
   });
 
   it('gives each stream a copy table alike the orders table (which keeps its logical id), each named in an output', () => {
@@ -190,14 +207,26 @@ describe('every function', () => {
         'LEASE_SECONDS',
         'OVERLAP_SECONDS',
         'RECONCILE_AFTER_FULL_RESYNC',
+        'SHOP_TIME_ZONE',
+        'DAILY_SALES',
         ...copyTables,
         'SYNC_STATE_TABLE',
         'QUARANTINE_TABLE',
+        'DAILY_SALES_TABLE',
         ...source,
       ],
       commit: [...runtime, 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE'],
       recordFailure: [...runtime, 'SYNC_STATE_TABLE'],
-      api: [...runtime, ...lease, 'SYNC_STATE_TABLE', 'QUARANTINE_TABLE', 'STATE_MACHINE_ARN', 'EXPRESS_STATE_MACHINE_ARN'],
+      api: [
+        ...runtime,
+        ...lease,
+        'SHOP_TIME_ZONE',
+        'SYNC_STATE_TABLE',
+        'QUARANTINE_TABLE',
+        'DAILY_SALES_TABLE',
+        'STATE_MACHINE_ARN',
+        'EXPRESS_STATE_MACHINE_ARN',
+      ],
       scheduledTrigger: [...runtime, ...lease, 'SYNC_STATE_TABLE', 'STATE_MACHINE_ARN', 'EXPRESS_STATE_MACHINE_ARN'],
     };
     const values = {
@@ -208,6 +237,7 @@ describe('every function', () => {
       LOOKBACK_EVERY_SECONDS: '3600',
       LEASE_SECONDS: '900',
       MAX_PAGES_PER_EXECUTION: '500',
+      SHOP_TIME_ZONE: 'UTC',
     };
     for (const [key, id] of Object.entries(fnIds) as Array<[FunctionKey, string]>) {
       const variables = json.Resources[id].Properties.Environment.Variables;
@@ -254,7 +284,7 @@ describe('least privilege, function by function', () => {
   const syncStateRW = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
   const secretRead = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
 
-  it("sync page: batch read/write of every stream's copy and of the quarantine, the sync-state item, the token; nothing else", () => {
+  it("sync page: batch read/write of every stream's copy and of the quarantine, the sync-state item, the daily sales, the token; nothing else", () => {
     const page = grants('syncPage');
     expect([...page.keys()].sort()).toEqual(
       [
@@ -262,16 +292,21 @@ describe('least privilege, function by function', () => {
         'dynamodb:BatchGetItem',
         'dynamodb:BatchWriteItem',
         'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
         'dynamodb:Scan',
         ...syncStateRW,
         ...secretRead,
       ].sort(),
     );
-    expect(page.get('dynamodb:BatchWriteItem')).toEqual([arnOf(ids.quarantineTable)]);
+    expect(page.get('dynamodb:BatchWriteItem')?.sort()).toEqual([arnOf(ids.quarantineTable), arnOf(ids.dailySalesTable)].sort());
     // Reconciliation's scan of the copy: the copy tables only.
     expect(page.get('dynamodb:Scan')?.sort()).toEqual(copyTableArns);
     expect(page.get('dynamodb:BatchGetItem')?.sort()).toEqual([...copyTableArns, arnOf(ids.quarantineTable)].sort());
-    expect(page.get('dynamodb:PutItem')?.sort()).toEqual(copyTableArns);
+    expect(page.get('dynamodb:PutItem')?.sort()).toEqual([...copyTableArns, arnOf(ids.dailySalesTable)].sort());
+    // The daily sales: a day's entries and totals read, corrections deleted; on that table only.
+    expect(page.get('dynamodb:Query')).toEqual([arnOf(ids.dailySalesTable)]);
+    expect(page.get('dynamodb:DeleteItem')).toEqual([arnOf(ids.dailySalesTable)]);
     expect(page.get('dynamodb:UpdateItem')).toEqual([arnOf(ids.syncStateTable)]);
     expect(page.get('secretsmanager:GetSecretValue')).toEqual([ref(ids.secret)]);
     expect(page.get('xray:PutTraceSegments')).toEqual([JSON.stringify('*')]);
@@ -301,10 +336,14 @@ describe('least privilege, function by function', () => {
     expect([...api.keys()].sort()).toEqual(
       [...X_RAY, ...syncStateRW, 'dynamodb:Query', 'states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'].sort(),
     );
-    // The status counts the quarantine through its index: Query on that index only, never the payloads.
-    expect(api.get('dynamodb:Query')).toEqual([
-      JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.quarantineTable, 'Arn'] }, '/index/newest']] }),
-    ]);
+    // The status counts the quarantine through its index: Query on that index only, never the payloads; the daily
+    // sales route reads its totals with one Query of the table.
+    expect(api.get('dynamodb:Query')?.sort()).toEqual(
+      [
+        JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.quarantineTable, 'Arn'] }, '/index/newest']] }),
+        arnOf(ids.dailySalesTable),
+      ].sort(),
+    );
     expect(api.get('states:StartExecution')!.sort()).toEqual([ref(ids.stateMachine), ref(ids.expressStateMachine)].sort());
     expect(api.get('states:ListExecutions')).toEqual([ref(ids.stateMachine)]);
     expect(api.get('states:DescribeExecution')).toEqual([THIS_MACHINES_EXECUTIONS]);
@@ -328,22 +367,22 @@ describe('least privilege, function by function', () => {
 });
 
 describe('HTTP API', () => {
-  it('serves the three routes of the system it replaces, each IAM-authorised, through the api function', () => {
+  it('serves the three routes of the system it replaces and the daily sales, each IAM-authorised, through the api function', () => {
     const methods = Object.values(resourcesOfType(json, 'AWS::ApiGateway::Method'));
-    expect(methods).toHaveLength(3);
+    expect(methods).toHaveLength(4);
     for (const method of methods) {
       expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
       expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
       expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(fnIds.api);
     }
     const pathParts = Object.values(resourcesOfType(json, 'AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
-    expect(pathParts.sort()).toEqual(['api', 'full', 'status', 'sync', '{stream}']);
-    expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'POST', 'POST']);
+    expect(pathParts.sort()).toEqual(['analytics', 'api', 'daily-sales', 'full', 'status', 'sync', '{stream}']);
+    expect(methods.map((method) => method.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST', 'POST']);
   });
 
   it('lets API Gateway invoke the api function from the deployed stage only (no console test invoke)', () => {
     const permissions = Object.values(resourcesOfType(json, 'AWS::Lambda::Permission'));
-    expect(permissions).toHaveLength(3);
+    expect(permissions).toHaveLength(4);
     for (const permission of permissions) {
       expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
       expect(JSON.stringify(permission.Properties.SourceArn)).not.toContain('test-invoke-stage');

@@ -249,6 +249,7 @@ describe('enforced at the local endpoints', () => {
     expect(stored.Item).toBeUndefined();
     expect((await dynamoAs('operator').send(new ListTablesCommand({}))).TableNames).toEqual([
       'customers',
+      'daily-sales',
       'orders',
       'products',
       'quarantine',

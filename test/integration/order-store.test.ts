@@ -90,6 +90,9 @@ describe('a page written to the orders store', () => {
       total_price: '0.10',
       subtotal_price: '119.95',
       total_tax: '10.00',
+      total_discounts: null,
+      total_shipping: null,
+      refunds: [],
       customer_id: 'cus_42',
       customer_email: 'ana@example.com',
       customer_name: 'Ana Lima',
@@ -107,6 +110,32 @@ describe('a page written to the orders store', () => {
     const stored = await store.readRecord(order.id);
     expect(stored?.raw).toEqual(order.raw);
     expect(stored?.customer).toEqual(order.customer);
+  });
+
+  it('stores the optional discounts, shipping and refunds flat (what the daily sales read), and reads them back', async () => {
+    const { store, tableName } = await freshStore();
+    const order = validateOrder(
+      rawOrder({
+        total_discounts: '5.00',
+        total_shipping: '4.90',
+        refunds: [{ id: 'ref_1', created_at: '2025-01-16T09:00:00Z', amount: '20.00' }],
+      }),
+    );
+
+    await store.putRecords([writeOf(order)]);
+
+    const { Item: item } = await dynamo.client.send(new GetCommand({ TableName: tableName, Key: { id: order.id } }));
+    expect(item).toMatchObject({
+      total_discounts: '5.00',
+      total_shipping: '4.90',
+      refunds: [{ id: 'ref_1', created_at: '2025-01-16T09:00:00.000000Z', amount: '20.00' }],
+    });
+    const stored = await store.readRecord(order.id);
+    expect([stored?.totalDiscounts, stored?.totalShipping, stored?.refunds]).toEqual([
+      order.totalDiscounts,
+      order.totalShipping,
+      order.refunds,
+    ]);
   });
 
   it("stores a Shopify order's details as flat attributes a dashboard reads without parsing raw, and reads them back", async () => {

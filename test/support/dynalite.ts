@@ -37,14 +37,15 @@ export function useDynalite(): TestDynamo {
 }
 
 /** Every table under names no other test uses, created and ACTIVE. */
-export async function createTestTables(endpoint: string): Promise<TableNames> {
+export async function createTestTables(endpoint: string): Promise<Required<TableNames>> {
   const suffix = randomUUID().slice(0, 8);
-  const names: TableNames = {
+  const names: Required<TableNames> = {
     ordersTable: `orders-${suffix}`,
     productsTable: `products-${suffix}`,
     customersTable: `customers-${suffix}`,
     syncStateTable: `sync-state-${suffix}`,
     quarantineTable: `quarantine-${suffix}`,
+    dailySalesTable: `daily-sales-${suffix}`,
   };
   const client = createDynamoClient({ region: TEST_REGION, endpoint });
   try {

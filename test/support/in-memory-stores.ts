@@ -8,8 +8,16 @@ import { unstorableReason } from '../../functions/adapters/dynamodb/order-item';
 import { encodeRawJson } from '../../functions/adapters/dynamodb/raw-payload';
 import { slotsChanged } from '../../functions/adapters/dynamodb/sync-state-store';
 import type { Instant, Order } from '../../functions/core/order';
+import { salesFieldsOf, type DaySales } from '../../functions/core/analytics/daily-sales';
+import type { LocalDay } from '../../functions/core/analytics/local-day';
+import { entryReplaces, sameVersion, type SalesEntry, type SalesVersion } from '../../functions/core/analytics/sales-entry';
 import type {
   BegunRunSave,
+  DailySalesStore,
+  OrderSalesReader,
+  SalesEntryKey,
+  StoredSales,
+  TouchedDaysStore,
   LeaseAttempt,
   RecordStore,
   RecordWrite,
@@ -360,4 +368,101 @@ function viewOf(entry: QuarantineEntry): QuarantinedOrderView {
 /** DynamoDB's ValidationException for a batch that names one key twice. */
 function refuseDuplicates(keys: readonly string[], call: string): void {
   if (new Set(keys).size !== keys.length) throw new Error(`${call}: Provided list of item keys contains duplicates`);
+}
+
+/** The daily sales as the DynamoDB table keeps them: entries by day and order under the version rule, totals by day and currency. */
+export class InMemoryDailySalesStore implements DailySalesStore {
+  /** Entries by `${day}|${orderId}`. */
+  readonly entries = new Map<string, SalesEntry>();
+  /** Totals rows by `${day}#${currency}`. */
+  readonly totals = new Map<string, DaySales>();
+
+  async putEntries(entries: readonly SalesEntry[]): Promise<{ refused: SalesEntryKey[] }> {
+    const refused: SalesEntryKey[] = [];
+    for (const entry of entries) {
+      const stored = this.entries.get(entryKey(entry));
+      if (stored && !entryReplaces(entry.version, stored.version)) refused.push({ day: entry.day, orderId: entry.orderId });
+      else this.entries.set(entryKey(entry), structuredClone(entry));
+    }
+    return { refused };
+  }
+
+  async correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry | null): Promise<boolean> {
+    const stored = this.entries.get(entryKey(key));
+    if (!stored || !sameVersion(stored.version, expected)) return false;
+    if (replacement === null) this.entries.delete(entryKey(key));
+    else this.entries.set(entryKey(key), structuredClone(replacement));
+    return true;
+  }
+
+  async entriesOf(day: LocalDay): Promise<SalesEntry[]> {
+    return [...this.entries.values()]
+      .filter((entry) => entry.day === day)
+      .sort((a, b) => a.orderId.localeCompare(b.orderId))
+      .map((entry) => structuredClone(entry));
+  }
+
+  async putTotals(rows: readonly DaySales[]): Promise<void> {
+    for (const row of rows) this.totals.set(`${row.day}#${row.currency}`, structuredClone(row));
+  }
+
+  async deleteTotals(keys: ReadonlyArray<{ day: LocalDay; currency: string }>): Promise<void> {
+    for (const { day, currency } of keys) this.totals.delete(`${day}#${currency}`);
+  }
+
+  async totalsBetween(from: LocalDay, to: LocalDay): Promise<DaySales[]> {
+    return [...this.totals.entries()]
+      .filter(([, row]) => row.day >= from && row.day <= to)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, row]) => structuredClone(row));
+  }
+}
+
+function entryKey(key: SalesEntryKey): string {
+  return `${key.day}|${key.orderId}`;
+}
+
+/** The daily sales' reading of the in-memory orders: each order's version and its sales fields, tombstones as deleted. */
+export class InMemoryOrderSalesReader implements OrderSalesReader {
+  constructor(private readonly records: InMemoryRecordStore) {}
+
+  async salesOf(ids: readonly string[]): Promise<Map<string, StoredSales>> {
+    const found = new Map<string, StoredSales>();
+    for (const id of ids) {
+      const write = this.records.items.get(id);
+      const tombstone = this.records.tombstones.get(id);
+      if (write)
+        found.set(id, {
+          version: { updatedAt: write.record.updatedAt, deletedAt: null, readAt: write.readAt },
+          order: salesFieldsOf(write.record as Order),
+        });
+      if (tombstone) {
+        const { deletedAt, inferred } = tombstone;
+        found.set(id, { version: { updatedAt: deletedAt, deletedAt, readAt: null, ...(inferred ? { inferred } : {}) }, order: null });
+      }
+    }
+    return found;
+  }
+}
+
+/** The touched days as the sync-state item keeps them: a counter per stream and day, removed only at its value. */
+export class InMemoryTouchedDaysStore implements TouchedDaysStore {
+  readonly counters = new Map<string, Map<LocalDay, number>>();
+
+  async touch(stream: string, days: readonly LocalDay[]): Promise<void> {
+    const counters = this.counters.get(stream) ?? new Map<LocalDay, number>();
+    for (const day of new Set(days)) counters.set(day, (counters.get(day) ?? 0) + 1);
+    this.counters.set(stream, counters);
+  }
+
+  async touched(stream: string): Promise<Map<LocalDay, number>> {
+    return new Map([...(this.counters.get(stream) ?? new Map<LocalDay, number>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  async settle(stream: string, day: LocalDay, counter: number): Promise<boolean> {
+    const counters = this.counters.get(stream);
+    if (counters?.get(day) !== counter) return false;
+    counters.delete(day);
+    return true;
+  }
 }

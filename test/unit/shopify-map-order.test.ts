@@ -215,6 +215,30 @@ describe('mapShopifyOrder', () => {
 
     expect(order.financialStatus).toBeNull();
     expect(order.details!.totalDiscounts).toBeNull();
+    expect(order.totalDiscounts).toBeNull();
+  });
+
+  it("reads the contract's own discounts, shipping and refunds (what the daily sales sum) from the same Shopify fields as details", () => {
+    const order = mapShopifyOrder(node());
+
+    expect(order.totalDiscounts).toBe('5.00');
+    expect(order.totalShipping).toBe('4.90');
+    expect(order.refunds).toEqual([{ id: 'gid://shopify/Refund/7', createdAt: '2025-01-15T11:00:00.000000Z', amount: '20.00' }]);
+    expect([order.totalDiscounts, order.totalShipping, order.refunds]).toEqual([
+      order.details!.totalDiscounts,
+      order.details!.totalShipping,
+      order.details!.refunds,
+    ]);
+  });
+
+  it('keeps an undated refund (Refund.createdAt is nullable) as undated, and names a bad refund amount by its Shopify field', () => {
+    const undated = mapShopifyOrder(
+      node({ refunds: [{ id: 'gid://shopify/Refund/1', createdAt: null, totalRefundedSet: money('1.00') }] }),
+    );
+    const bad = failure(node({ refunds: [{ id: 'gid://shopify/Refund/1', createdAt: null, totalRefundedSet: money('1,00') }] }));
+
+    expect(undated.refunds).toEqual([{ id: 'gid://shopify/Refund/1', createdAt: null, amount: '1.00' }]);
+    expect(bad.field).toBe('refunds[0].totalRefundedSet.shopMoney.amount');
   });
 
   it.each([

@@ -31,6 +31,9 @@ describe('validateOrder on a valid order', () => {
       totalPrice: '129.95',
       subtotalPrice: '119.95',
       totalTax: '10.00',
+      totalDiscounts: null,
+      totalShipping: null,
+      refunds: [],
       customer: { id: 'cus_42', email: 'ana@example.com', name: 'Ana Lima' },
       lineItems: [{ id: 'li_1', sku: 'SKU-1', title: 'Mug', quantity: 2, price: '59.98' }],
       createdAt: '2025-01-15T10:25:00.123000Z',
@@ -92,6 +95,34 @@ describe('validateOrder on a valid order', () => {
       expect(validateOrder(rawOrder({ financial_status: financialStatus })).financialStatus).toBe(financialStatus);
     },
   );
+
+  it('reads the optional money and the refunds, refunds dated as instants, amounts exact', () => {
+    const order = validateOrder(
+      rawOrder({
+        total_discounts: '5.00',
+        total_shipping: '4.9',
+        refunds: [
+          { id: 'ref_1', created_at: '2025-01-16T01:00:00-08:00', amount: '20.005', note: 'kept in raw' },
+          { id: 'ref_2', created_at: '2025-01-17T00:00:00Z', amount: '0.10' },
+        ],
+      }),
+    );
+
+    expect(order.totalDiscounts).toBe('5.00');
+    expect(order.totalShipping).toBe('4.9');
+    expect(order.refunds).toEqual([
+      { id: 'ref_1', createdAt: '2025-01-16T09:00:00.000000Z', amount: '20.005' },
+      { id: 'ref_2', createdAt: '2025-01-17T00:00:00.000000Z', amount: '0.10' },
+    ]);
+  });
+
+  it('reads absent or null optional money as null (none) and absent refunds as none', () => {
+    const absent = validateOrder(rawOrder({ total_discounts: undefined, total_shipping: undefined, refunds: undefined }));
+    const nulls = validateOrder(rawOrder({ total_discounts: null, total_shipping: null, refunds: [] }));
+
+    expect([absent.totalDiscounts, absent.totalShipping, absent.refunds]).toEqual([null, null, []]);
+    expect([nulls.totalDiscounts, nulls.totalShipping, nulls.refunds]).toEqual([null, null, []]);
+  });
 
   it('reads absent nullable fields as null', () => {
     const order = validateOrder(
@@ -203,6 +234,30 @@ describe('validateOrder on bad input', () => {
     ['updated_at on February 30', { updated_at: '2025-02-30T10:31:07Z' }, 'updated_at', 'has day 30'],
     ['updated_at with 7 fractional digits', { updated_at: '2025-01-15T10:31:07.4560001Z' }, 'updated_at', 'RFC 3339'],
     ['cancelled_at as an empty string', { cancelled_at: '' }, 'cancelled_at', 'got string ""'],
+    ['total_discounts as a float', { total_discounts: 5 }, 'total_discounts', 'must be a decimal string, got number 5'],
+    ['total_shipping with a comma', { total_shipping: '4,90' }, 'total_shipping', 'must be a decimal string'],
+    ['refunds as an object', { refunds: { id: 'ref_1' } }, 'refunds', 'must be an array, got an object'],
+    ['refunds null', { refunds: null }, 'refunds', 'must be an array, got null'],
+    ['a refund as a string', { refunds: ['ref_1'] }, 'refunds[0]', 'must be an object'],
+    [
+      'a refund without an id',
+      { refunds: [{ created_at: '2025-01-16T09:00:00Z', amount: '1.00' }] },
+      'refunds[0].id',
+      'must be a non-empty string',
+    ],
+    [
+      'a refund with a float amount',
+      { refunds: [{ id: 'ref_1', created_at: '2025-01-16T09:00:00Z', amount: 1.5 }] },
+      'refunds[0].amount',
+      'must be a decimal string, got number 1.5',
+    ],
+    ['an undated refund', { refunds: [{ id: 'ref_1', created_at: null, amount: '1.00' }] }, 'refunds[0].created_at', 'got null'],
+    [
+      'a refund dated without an offset',
+      { refunds: [{ id: 'r', created_at: '2025-01-16T09:00:00', amount: '1.00' }] },
+      'refunds[0].created_at',
+      'must be an RFC 3339 timestamp',
+    ],
   ])('refuses %s', (_what, overrides, field, problem) => {
     const error = refusal(rawOrder(overrides));
 

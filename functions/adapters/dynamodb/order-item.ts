@@ -1,7 +1,7 @@
 // The orders table's item: what a dashboard reads (snake_case, exact money strings, Instants), and the
 // source's raw order kept whole, gzip-compressed when it is big; flat details trimmed when the whole item would not
 // fit DynamoDB's 400 KB. Pure mapping both ways.
-import type { Order, OrderAddress, OrderDetails } from '../../core/order';
+import type { Order, OrderAddress, OrderDetails, Refund } from '../../core/order';
 import type { RecordWrite, WriteKind } from '../../core/ports';
 import { versionAttributes, type ItemMapping, type VersionAttributes } from './item-mapping';
 import { OrderSyncError } from '../../core/errors';
@@ -19,6 +19,13 @@ export interface OrderItem extends VersionAttributes {
   total_price: string;
   subtotal_price: string;
   total_tax: string;
+  /**
+   * The contract's optional money (null: the source gives none) and refunds, for every source: what the daily sales
+   * read. Never trimmed. Items written before these were kept lack them: read as null and none.
+   */
+  total_discounts?: string | null;
+  total_shipping?: string | null;
+  refunds?: Array<{ id: string; created_at: string | null; amount: string }>;
   customer_id: string | null;
   customer_email: string | null;
   customer_name: string | null;
@@ -31,11 +38,9 @@ export interface OrderItem extends VersionAttributes {
   current_subtotal_price?: string;
   current_total_tax?: string;
   current_total_discounts?: string;
-  total_discounts?: string | null;
+  // total_discounts, total_shipping and refunds are the contract's own fields above (Order.details repeats them).
   total_refunded?: string;
-  total_shipping?: string;
   current_total_shipping?: string;
-  refunds?: Array<{ id: string; created_at: string | null; amount: string }>;
   discount_codes?: string[];
   discount_applications?: Array<{
     kind: string;
@@ -111,18 +116,10 @@ export const MAX_ITEM_BYTES = 400 * 1024;
 
 /**
  * The flat details an item may leave out when it would not fit, largest first: lists a dashboard can also read from
- * the raw order. The totals, the addresses and the version are never trimmed, so the money a dashboard sums is exact.
+ * the raw order. The totals, the refunds, the addresses and the version are never trimmed, so the money a dashboard
+ * sums is exact.
  */
-const TRIMMABLE_DETAILS = [
-  'line_items',
-  'refunds',
-  'discount_applications',
-  'shipping_lines',
-  'tax_lines',
-  'discount_codes',
-  'tags',
-  'note',
-] as const;
+const TRIMMABLE_DETAILS = ['line_items', 'discount_applications', 'shipping_lines', 'tax_lines', 'discount_codes', 'tags', 'note'] as const;
 export type TrimmableDetail = (typeof TRIMMABLE_DETAILS)[number];
 
 /**
@@ -192,6 +189,9 @@ function untrimmedItem(write: RecordWrite<Order>): OrderItem {
     total_price: order.totalPrice,
     subtotal_price: order.subtotalPrice,
     total_tax: order.totalTax,
+    total_discounts: order.totalDiscounts,
+    total_shipping: order.totalShipping,
+    refunds: order.refunds.map((r) => ({ id: r.id, created_at: r.createdAt, amount: r.amount })),
     customer_id: order.customer?.id ?? null,
     customer_email: order.customer?.email ?? null,
     customer_name: order.customer?.name ?? null,
@@ -226,11 +226,8 @@ function detailAttributes(order: Order): Partial<OrderItem> {
     current_subtotal_price: d.currentSubtotalPrice,
     current_total_tax: d.currentTotalTax,
     current_total_discounts: d.currentTotalDiscounts,
-    total_discounts: d.totalDiscounts,
     total_refunded: d.totalRefunded,
-    total_shipping: d.totalShipping,
     current_total_shipping: d.currentTotalShipping,
-    refunds: d.refunds.map((r) => ({ id: r.id, created_at: r.createdAt, amount: r.amount })),
     discount_codes: d.discountCodes,
     discount_applications: d.discountApplications.map((a) => ({
       kind: a.kind,
@@ -280,6 +277,10 @@ function storedAddress(stored: OrderItem, prefix: 'billing' | 'shipping'): Order
   return Object.values(address).every((value) => value === null) ? null : address;
 }
 
+function storedRefunds(stored: OrderItem): Refund[] {
+  return (stored.refunds ?? []).map((r) => ({ id: r.id, createdAt: r.created_at ?? null, amount: r.amount }));
+}
+
 function storedDetails(stored: OrderItem): OrderDetails | undefined {
   if (typeof stored.current_total_price !== 'string') return undefined;
   return {
@@ -291,7 +292,7 @@ function storedDetails(stored: OrderItem): OrderDetails | undefined {
     totalRefunded: stored.total_refunded!,
     totalShipping: stored.total_shipping!,
     currentTotalShipping: stored.current_total_shipping!,
-    refunds: (stored.refunds ?? []).map((r) => ({ id: r.id, createdAt: r.created_at ?? null, amount: r.amount })),
+    refunds: storedRefunds(stored),
     discountCodes: stored.discount_codes ?? [],
     discountApplications: (stored.discount_applications ?? []).map((a) => ({
       kind: a.kind as OrderDetails['discountApplications'][number]['kind'],
@@ -388,6 +389,9 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
     totalPrice: stored.total_price,
     subtotalPrice: stored.subtotal_price,
     totalTax: stored.total_tax,
+    totalDiscounts: stored.total_discounts ?? null,
+    totalShipping: stored.total_shipping ?? null,
+    refunds: storedRefunds(stored),
     customer:
       stored.customer_id == null
         ? null

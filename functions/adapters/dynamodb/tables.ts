@@ -37,12 +37,21 @@ export const QUARANTINE_TABLE_KEY = {
   },
 } as const;
 
+/**
+ * Daily sales (docs/design.md "Daily sales"): per order and day an entry (`scope` `orders#day#<day>`, `key` the order
+ * id) and per day and currency a totals row (`scope` `orders#totals`, `key` `<day>#<currency>`), so a day's entries
+ * and a range of totals are each one Query.
+ */
+export const DAILY_SALES_TABLE_KEY = { partitionKey: 'scope', sortKey: 'key', type: 'S' } as const;
+
 export interface TableNames {
   ordersTable: string;
   productsTable: string;
   customersTable: string;
   syncStateTable: string;
   quarantineTable: string;
+  /** Absent where the daily sales are not kept (a stack or test without them). */
+  dailySalesTable?: string;
 }
 
 /** The names the local stack and the bench give the tables. */
@@ -52,6 +61,7 @@ export const LOCAL_TABLE_NAMES: TableNames = {
   customersTable: 'customers',
   syncStateTable: 'sync-state',
   quarantineTable: 'quarantine',
+  dailySalesTable: 'daily-sales',
 };
 
 /** The stream's copy table among `names` (`ordersTable`, `productsTable`, `customersTable`). */
@@ -60,6 +70,22 @@ export function copyTableName(names: TableNames, stream: StreamName): string {
 }
 
 type TableKey = typeof COPY_TABLE_KEY | typeof SYNC_STATE_TABLE_KEY;
+
+function dailySalesTableInput(tableName: string): CreateTableCommandInput {
+  const key = DAILY_SALES_TABLE_KEY;
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: key.partitionKey, AttributeType: key.type },
+      { AttributeName: key.sortKey, AttributeType: key.type },
+    ],
+    KeySchema: [
+      { AttributeName: key.partitionKey, KeyType: 'HASH' },
+      { AttributeName: key.sortKey, KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
 
 function tableInput(tableName: string, key: TableKey): CreateTableCommandInput {
   return {
@@ -103,6 +129,7 @@ export function createTableInputs(names: TableNames): CreateTableCommandInput[] 
     ...STREAM_NAMES.map((stream) => tableInput(copyTableName(names, stream), COPY_TABLE_KEY)),
     tableInput(names.syncStateTable, SYNC_STATE_TABLE_KEY),
     quarantineTableInput(names.quarantineTable),
+    ...(names.dailySalesTable === undefined ? [] : [dailySalesTableInput(names.dailySalesTable)]),
   ];
 }
 

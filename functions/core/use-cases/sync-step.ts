@@ -4,6 +4,7 @@
 import type { RunState } from '../run-state';
 import type { StepDeps } from '../step';
 import { reconcileCopy } from './reconcile-copy';
+import { recomputeTouchedDays } from './recompute-step';
 import { syncDeletions } from './sync-deletions';
 import { syncPage } from './sync-page';
 
@@ -18,5 +19,7 @@ export async function syncStep(deps: StepDeps, state: RunState): Promise<RunStat
       return syncDeletions(deps, state);
     case 'reconcile':
       return reconcileCopy(deps, state);
+    case 'sales':
+      return recomputeTouchedDays(deps, state);
   }
 }

@@ -35,6 +35,7 @@ export function templateResources(template: CloudFormationTemplate, tables: Loca
     ...STREAM_NAMES.map((stream): [string, string, boolean] => [copyTableOutput(stream), copyTableName(tables, stream), false]),
     ['SyncStateTableName', tables.syncStateTable, true],
     ['QuarantineTableName', tables.quarantineTable, true],
+    ...(tables.dailySalesTable === undefined ? [] : [['DailySalesTableName', tables.dailySalesTable, false] as [string, string, boolean]]),
   ];
   for (const [output, name, required] of outputs) {
     const ref = template.Outputs?.[output]?.Value?.Ref;

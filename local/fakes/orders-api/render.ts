@@ -51,7 +51,20 @@ const FULFILLMENT = [null, null, 'partial', 'fulfilled', 'fulfilled'] as const;
 const TAGS = ['gift', 'vip', 'wholesale', 'pré-venda', 'repeat'];
 
 // Salts: which derived field a hash is for.
-const SALT = { currency: 1, customer: 2, lineCount: 3, lineItem: 4, status: 5, extra: 6, tax: 7, createdOffset: 8, product: 9 } as const;
+const SALT = {
+  currency: 1,
+  customer: 2,
+  lineCount: 3,
+  lineItem: 4,
+  status: 5,
+  extra: 6,
+  tax: 7,
+  createdOffset: 8,
+  product: 9,
+  discount: 10,
+  shipping: 11,
+  refund: 12,
+} as const;
 
 /** Index 0 is `ord_0000001`. */
 export const ORDER_IDS = new RecordIds('ord');
@@ -76,6 +89,55 @@ function lineCountOf(seed: number, index: number): number {
   if (r < 0.002) return 100 + (h % 300);
   if (r < 0.03) return 0;
   return 1 + (h % 5);
+}
+
+/**
+ * The contract's optional money (docs/source-contract.md): `total_discounts` on a third of the orders with lines (null
+ * or absent on the others), `total_shipping` on three in four, and for a refunded or partially refunded version
+ * changed after its creation, one or two `refunds` dated between its `created_at` and its `updated_at` (a refund moves
+ * the order's updated_at), so many fall on later days. Discounts and refunds are pure functions of (seed, order) and
+ * (seed, order, version); total_price stays subtotal + tax, as before.
+ */
+function salesFields(
+  table: RecordTable,
+  seed: number,
+  index: number,
+  money: (minorUnits: number) => string,
+  order: { subtotal: number; tax: number; decimals: number; financialStatus: string },
+): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  const { subtotal, tax, decimals, financialStatus } = order;
+  const discountHash = hash32(seed, index, SALT.discount);
+  if (discountHash % 3 === 0 && subtotal > 0)
+    fields.total_discounts = money(Math.round((subtotal * (5 + ((discountHash >>> 4) % 20))) / 100));
+  else if (discountHash % 3 === 2) fields.total_discounts = null;
+  const shippingHash = hash32(seed, index, SALT.shipping);
+  if (shippingHash % 4 !== 0 && subtotal > 0) {
+    fields.total_shipping = money(decimals === 0 ? 500 + ((shippingHash >>> 4) % 1000) : 299 + ((shippingHash >>> 4) % 1500));
+  }
+
+  const version = table.version[index]!;
+  const createdMicros = table.createdMicros[index]!;
+  const updatedMicros = table.updatedMicros[index]!;
+  const refundHash = hash32(seed, index, SALT.refund, version);
+  const refunded = financialStatus === 'refunded' || financialStatus === 'partially_refunded';
+  if (!refunded || updatedMicros <= createdMicros) {
+    if (refundHash % 2 === 0) fields.refunds = [];
+    return fields;
+  }
+  const count = financialStatus === 'refunded' ? 1 : 1 + (refundHash % 2);
+  const total = financialStatus === 'refunded' ? subtotal + tax : Math.floor((subtotal * (10 + ((refundHash >>> 4) % 40))) / 100);
+  const dated = Array.from({ length: count }, (_, k) => {
+    const share = ((hash32(seed, index, SALT.refund, version, k) % 1000) + 1) / 1000;
+    return Math.min(updatedMicros, createdMicros + Math.ceil(share * (updatedMicros - createdMicros)));
+  }).sort((a, b) => a - b);
+  fields.refunds = dated.map((atMicros, k) => ({
+    id: `ref_${index + 1}_${version}_${k + 1}`,
+    created_at: renderMicros(atMicros, packStyle({ offsetIndex: 0, digits: 6 })),
+    // The first refund takes the remainder, so the amounts add up to the total exactly.
+    amount: money(k === 0 ? total - Math.floor(total / count) * (count - 1) : Math.floor(total / count)),
+  }));
+  return fields;
 }
 
 export function renderOrder(table: RecordTable, seed: number, index: number, references: OrderReferences): Record<string, unknown> {
@@ -159,6 +221,12 @@ export function renderOrder(table: RecordTable, seed: number, index: number, ref
     created_at: renderMicros(table.createdMicros[index]!, createdStyle),
     updated_at: updatedAt,
     cancelled_at: status === 'cancelled' ? updatedAt : null,
+    ...salesFields(table, seed, index, (minorUnits) => money(minorUnits, currency.decimals), {
+      subtotal,
+      tax,
+      decimals: currency.decimals,
+      financialStatus,
+    }),
   };
   // Fields the contract does not name: a connector must keep them and never fail on them.
   const extra = hash32(seed, index, SALT.extra, version);

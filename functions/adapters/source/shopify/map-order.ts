@@ -59,6 +59,10 @@ const SOURCE_FIELDS: ReadonlyArray<[RegExp, string]> = [
   [/^total_price$/, 'totalPriceSet.shopMoney.amount'],
   [/^subtotal_price$/, 'subtotalPriceSet.shopMoney.amount'],
   [/^total_tax$/, 'totalTaxSet.shopMoney.amount'],
+  [/^total_discounts$/, 'totalDiscountsSet.shopMoney.amount'],
+  [/^total_shipping$/, 'totalShippingPriceSet.shopMoney.amount'],
+  [/^refunds\[(\d+)\]\.amount$/, 'refunds[$1].totalRefundedSet.shopMoney.amount'],
+  [/^refunds\[(\d+)\]\.created_at$/, 'refunds[$1].createdAt'],
   [/^customer\.name$/, 'customer.displayName'],
   [/^customer\.email$/, 'email'],
   [/^line_items$/, 'lineItems.nodes'],
@@ -254,6 +258,11 @@ export function toOrdersApiShape(node: unknown): Fields {
     total_price: total.amount,
     subtotal_price: inOrderCurrency(node.subtotalPriceSet, 'subtotalPriceSet.shopMoney.currencyCode'),
     total_tax: inOrderCurrency(node.totalTaxSet, 'totalTaxSet.shopMoney.currencyCode'),
+    // The contract's own optional money, read by the daily sales (docs/source-contract.md "Shopify"): the same values
+    // as in details. An empty refunds list is the contract's "none".
+    total_discounts: details.total_discounts,
+    total_shipping: details.total_shipping,
+    refunds: details.refunds,
     customer: isFields(customer)
       ? { id: customer.id, email: node.email ?? null, name: customer.displayName === '' ? null : (customer.displayName ?? null) }
       : customer,
@@ -289,7 +298,10 @@ export function toOrdersApiShape(node: unknown): Fields {
 export function mapShopifyOrder(node: unknown): Order {
   const shape = toOrdersApiShape(node);
   try {
-    return { ...validateSourceOrder(shape, { financialStatusMayBeNull: true, withDetails: true }), raw: node as Fields };
+    return {
+      ...validateSourceOrder(shape, { financialStatusMayBeNull: true, withDetails: true, refundsMayBeUndated: true }),
+      raw: node as Fields,
+    };
   } catch (error) {
     if (!(error instanceof InvalidOrderError)) throw error;
     const prefix = `order ${error.orderId || '(no id)'}: field "${error.field}" `;

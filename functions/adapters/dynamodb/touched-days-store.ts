@@ -1,0 +1,56 @@
+// TouchedDaysStore on the sync-state table: one attribute per touched day on the stream's item (`sales_touched#<day>`,
+// a counter), since DynamoDB's ADD creates a top-level attribute but not a key of a map that does not exist yet. The
+// sync-state store's writes SET their own attributes only, so these survive them.
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LocalDay } from '../../core/analytics/local-day';
+import type { TouchedDaysStore } from '../../core/ports';
+import { SYNC_ATTRIBUTES } from './sync-state-item';
+
+const PREFIX = 'sales_touched#';
+
+export class DynamoTouchedDaysStore implements TouchedDaysStore {
+  constructor(private readonly options: { client: Pick<DynamoDBDocumentClient, 'send'>; tableName: string }) {}
+
+  async touch(stream: string, days: readonly LocalDay[]): Promise<void> {
+    const unique = [...new Set(days)];
+    if (unique.length === 0) return;
+    await this.options.client.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { [SYNC_ATTRIBUTES.stream]: stream },
+        UpdateExpression: `ADD ${unique.map((_, i) => `#d${i} :one`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(unique.map((day, i) => [`#d${i}`, `${PREFIX}${day}`])),
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  }
+
+  async touched(stream: string): Promise<Map<LocalDay, number>> {
+    const answer = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: { [SYNC_ATTRIBUTES.stream]: stream }, ConsistentRead: true }),
+    );
+    const days = Object.entries(answer.Item ?? {})
+      .filter(([name]) => name.startsWith(PREFIX))
+      .map(([name, counter]): [LocalDay, number] => [name.slice(PREFIX.length), Number(counter)]);
+    return new Map(days.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  async settle(stream: string, day: LocalDay, counter: number): Promise<boolean> {
+    try {
+      await this.options.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [SYNC_ATTRIBUTES.stream]: stream },
+          UpdateExpression: 'REMOVE #day',
+          ConditionExpression: '#day = :counter',
+          ExpressionAttributeNames: { '#day': `${PREFIX}${day}` },
+          ExpressionAttributeValues: { ':counter': counter },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,180 @@
+// The looped step keeping the daily sales, over in-memory ports: each order and tombstone written after its days are
+// touched and its entries put, and the run's last phase recomputing the touched days, so the kept figures equal the
+// copy's own: after a full run, after changes, after a step retried after writing, after a zombie's late older
+// version or a day it touched during the recompute, after deletions.
+import { dailySalesOf } from '../../../functions/core/analytics/daily-sales';
+import type { Order } from '../../../functions/core/order';
+import type { RunState } from '../../../functions/core/run-state';
+import { recomputeDailySales } from '../../../functions/core/use-cases/recompute-daily-sales';
+import { syncPage } from '../../../functions/core/use-cases/sync-page';
+import { syncStep } from '../../../functions/core/use-cases/sync-step';
+import { writeRecords } from '../../../functions/core/write-records';
+import { writeTombstones } from '../../../functions/core/write-tombstones';
+import { InMemoryDailySalesStore, InMemoryOrderSalesReader, InMemoryTouchedDaysStore } from '../../support/in-memory-stores';
+import { orderWrite } from '../../support/order-factory';
+import { random, randomSalesOrder } from '../../support/sales-factory';
+import { begunFullRun, STREAM, useCaseWorld } from '../../support/use-case-harness';
+
+const LA = 'America/Los_Angeles';
+
+/** A world whose page steps keep the daily sales, its shop's orders of random money, refunds and days. */
+function salesWorld(seed: number, orders = 24) {
+  const world = useCaseWorld({ orders, pageSize: 5 });
+  const next = random(seed);
+  world.shop.orders = world.shop.orders.map((order) => ({ ...order, ...randomSalesOrder(next) }));
+  const entries = new InMemoryDailySalesStore();
+  const reader = new InMemoryOrderSalesReader(world.orders);
+  const touched = new InMemoryTouchedDaysStore();
+  world.deps.syncPage.sales = { entries, orders: reader, touched, zone: LA, stream: STREAM };
+  /** Recompute every touched day and settle it, as the run's recompute step will. */
+  const recompute = async () => {
+    const days = await touched.touched(STREAM);
+    const result = await recomputeDailySales({ sales: entries, orders: reader, zone: LA, writeTag: 'recompute#0' }, [...days.keys()]);
+    for (const [day, counter] of days) await touched.settle(STREAM, day, counter);
+    return result;
+  };
+  const copyFigures = () =>
+    new Map(
+      [
+        ...dailySalesOf(
+          [...world.orders.items.values()].map((write) => write.record as Order),
+          LA,
+        ),
+      ].sort(),
+    );
+  const keptFigures = () => new Map([...entries.totals].sort());
+  return { world, next, entries, touched, recompute, copyFigures, keptFigures };
+}
+
+async function runToEnd(world: ReturnType<typeof useCaseWorld>, begun: RunState): Promise<RunState> {
+  let state = begun;
+  while (!state.done) state = await syncStep(world.deps.syncPage, state);
+  return state;
+}
+
+describe('the daily sales kept by the looped step', () => {
+  it('a run ends with its recompute phase: the kept figures equal the copy, no touched day left, at once', async () => {
+    const { world, touched, copyFigures, keptFigures } = salesWorld(11);
+
+    const done = await runToEnd(world, await begunFullRun(world));
+
+    expect(done.run.position.phase).toBe('done');
+    expect(keptFigures()).toEqual(copyFigures());
+    expect(keptFigures().size).toBeGreaterThan(3);
+    expect(await touched.touched(STREAM)).toEqual(new Map());
+  });
+
+  it('a day touched again while the phase recomputes it (a zombie still writing) is recomputed by a later step', async () => {
+    const { world, touched, copyFigures, keptFigures } = salesWorld(12);
+    let state = await begunFullRun(world);
+    while (state.run.position.phase !== 'sales') state = await syncStep(world.deps.syncPage, state);
+    const zombieDay = [...(await touched.touched(STREAM)).keys()][0]!;
+    const settle = touched.settle.bind(touched);
+    touched.settle = async (stream, day, counter) => {
+      touched.settle = settle;
+      await touched.touch(stream, [zombieDay]);
+      return settle(stream, day, counter);
+    };
+
+    const afterFirst = await syncStep(world.deps.syncPage, state);
+    expect(afterFirst.run.position.phase).toBe('sales');
+    const done = await runToEnd(world, afterFirst);
+
+    expect(done.run.position.step).toBe(afterFirst.run.position.step + 1);
+    expect(keptFigures()).toEqual(copyFigures());
+    expect(await touched.touched(STREAM)).toEqual(new Map());
+  });
+
+  it.each([1, 2, 3])('seed %d: after a full run of random orders the kept figures equal the copy', async (seed) => {
+    const { world, touched, copyFigures, keptFigures } = salesWorld(seed);
+
+    await runToEnd(world, await begunFullRun(world));
+
+    expect(world.orders.items.size).toBe(24);
+    expect(keptFigures()).toEqual(copyFigures());
+    expect(await touched.touched(STREAM)).toEqual(new Map());
+  });
+
+  it('after orders change (new money, refunds, cancellations) the touched days alone bring the figures back to the copy', async () => {
+    const { world, next, recompute, copyFigures, keptFigures } = salesWorld(4);
+    await runToEnd(world, await begunFullRun(world));
+    await recompute();
+
+    world.shop.orders = world.shop.orders.map((order, i) =>
+      i % 3 === 0 ? { ...order, ...randomSalesOrder(next), updatedAt: '2026-01-01T11:30:00.000000Z' } : order,
+    );
+    world.advance(60_000);
+    world.state.put(STREAM, { ...(await world.state.get(STREAM)), lease: null, run: null });
+    await runToEnd(world, await begunFullRun(world));
+    const result = await recompute();
+
+    expect(keptFigures()).toEqual(copyFigures());
+    expect(result.entriesCorrected).toBe(0);
+  });
+
+  it('a page step retried after writing (it died before its save) leaves the figures exact', async () => {
+    const { world, recompute, copyFigures, keptFigures } = salesWorld(5);
+    const begun = await begunFullRun(world);
+    const save = world.state.saveProgress.bind(world.state);
+    world.state.saveProgress = async () => {
+      world.state.saveProgress = save;
+      throw new Error('the step died before its save');
+    };
+    await expect(syncPage(world.deps.syncPage, begun)).rejects.toThrow('died before its save');
+
+    await runToEnd(world, begun);
+    await recompute();
+
+    expect(keptFigures()).toEqual(copyFigures());
+    expect(world.orders.items.size).toBe(24);
+  });
+
+  it("a zombie's late older version is refused with its entries: the figures stay those of the version stored", async () => {
+    const { world, next, entries, recompute, copyFigures, keptFigures } = salesWorld(6);
+    await runToEnd(world, await begunFullRun(world));
+    await recompute();
+    const stored = world.orders.items.get('ord_0000003')!.record as Order;
+    const older = { ...stored, ...randomSalesOrder(next), updatedAt: '2026-01-01T10:00:00.000000Z' };
+
+    // The zombie writes as a page step does: entries first (under the version rule), then its order (refused).
+    const write = orderWrite({
+      record: older,
+      kind: 'updated',
+      replaces: '2026-01-01T09:00:00.000000Z',
+      writeTag: 'zombie#0',
+      syncedAt: older.updatedAt,
+    });
+    await writeRecords(world.deps.syncPage, [write], {
+      versions: new Map(),
+      writeTag: 'zombie#0',
+      syncedAt: older.updatedAt,
+      readAt: older.updatedAt,
+    });
+    await recompute();
+
+    expect(world.orders.items.get('ord_0000003')!.record.updatedAt).toBe(stored.updatedAt);
+    expect([...entries.entries.values()].some((entry) => entry.writeTag === 'zombie#0' && entry.part !== null)).toBe(false);
+    expect(keptFigures()).toEqual(copyFigures());
+  });
+
+  it('tombstones write empty entries first: the deleted orders leave every day they counted on', async () => {
+    const { world, recompute, copyFigures, keptFigures } = salesWorld(7);
+    await runToEnd(world, await begunFullRun(world));
+    await recompute();
+    const before = keptFigures();
+    const deletedAt = '2026-01-01T11:45:00.000000Z';
+    const ids = ['ord_0000001', 'ord_0000002', 'ord_0000010'];
+
+    const versions = await world.orders.getVersions(ids);
+    await writeTombstones(
+      world.deps.syncPage,
+      ids.map((id) => ({ id, deletedAt })),
+      { versions, writeTag: 'deletions#9', syncedAt: deletedAt },
+    );
+    await recompute();
+
+    expect(world.orders.tombstones.size).toBe(3);
+    expect(keptFigures()).toEqual(copyFigures());
+    expect(keptFigures()).not.toEqual(before);
+  });
+});
