@@ -91,8 +91,9 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
     copyTables: 'conditionalPut',
     source: true,
   },
-  // The run's state names its stream and lease: no setting. Commit names the records quarantined since the last commit.
-  commit: { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'query' } },
+  // The run's state names its stream and lease. Commit names the records quarantined since the last commit and, with
+  // the daily sales, reads the touched days on the sync-state item.
+  commit: { settings: ['DAILY_SALES'], tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'query' } },
   'record-failure': { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite' } },
   // A trigger takes the lease for its run, starts the execution, and asks whether the lease holder's execution still
   // runs; the API's status reads the item and the quarantine's newest entries; its daily sales one Query of the

@@ -9,7 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { RETRYABLE_ERROR_NAMES } from '../../functions/core/errors';
+import { RETRYABLE_ERROR_NAMES, SalesDaysLeftError } from '../../functions/core/errors';
 
 /** State names: the local runner binds each Task to its handler BY STATE NAME, so these are a contract. */
 export const STATE_NAMES = {
@@ -23,6 +23,7 @@ export const STATE_NAMES = {
   continueAsNew: 'ContinueAsNew',
   handedOver: 'HandedOver',
   commit: 'Commit',
+  backToSales: 'BackToSales',
   anyNewlyQuarantinedChoice: 'AnyNewlyQuarantined?',
   notifyQuarantined: 'NotifyQuarantined',
   done: 'Done',
@@ -305,9 +306,17 @@ export class SyncStateMachine extends Construct {
     })
       .when(sfn.Condition.isPresent('$.newlyQuarantined'), notifyQuarantined)
       .otherwise(done);
+    // Commit found daily sales days touched after the sales phase (a late write) and saved the run back at that phase:
+    // the page loop takes it up there. Only then: the common commit costs no state more.
+    const backToSales = new sfn.Pass(this, STATE_NAMES.backToSales, {
+      stateName: STATE_NAMES.backToSales,
+      result: sfn.Result.fromBoolean(false),
+      resultPath: '$.done',
+    }).next(syncPage);
     const commit = invoke(STATE_NAMES.commit, props.steps.commit, runState)
       .addRetry(retryProps(TRANSIENT_RETRY))
       .addRetry(retryProps(LAMBDA_SERVICE_RETRY))
+      .addCatch(backToSales, { errors: [SalesDaysLeftError.name], resultPath: '$.error' })
       .addCatch(recordFailure, catchIntoRecordFailure)
       .next(anyNewlyQuarantined);
 

@@ -49,6 +49,7 @@ describe('the flow, by the state names the local runner binds', () => {
     expect(Object.keys(states).sort()).toEqual(
       [
         'AnyNewlyQuarantined?',
+        'BackToSales',
         'Begin',
         'BeginFailed',
         'Commit',
@@ -221,10 +222,15 @@ describe('retry and catch wiring', () => {
   });
 
   it('catches everything after the lease was taken into RecordFailure, keeping the run state beside the error', () => {
-    for (const name of ['SyncPage', 'Commit']) {
-      expect(states[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
-    }
+    expect(states.SyncPage.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
+    expect(states.Commit.Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' });
     expect(states.ContinueAsNew.Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' });
+  });
+
+  it('catches a commit that found daily sales days left back into the page loop, not done, before any other catcher', () => {
+    expect(states.Commit.Catch[0]).toEqual({ ErrorEquals: ['SalesDaysLeftError'], ResultPath: '$.error', Next: 'BackToSales' });
+    expect(states.BackToSales).toEqual({ Type: 'Pass', Result: false, ResultPath: '$.done', Next: 'SyncPage' });
+    expect(retriedErrors('Commit')).not.toContain('SalesDaysLeftError');
   });
 
   it('treats an already started next part as handed over, and retries other start failures a few times', () => {
@@ -253,7 +259,10 @@ describe('retry and catch wiring', () => {
       ),
     });
     expect(pageRetriers.asArray()).toHaveLength(PAGE_STEP_RETRIES.length);
-    expect(commitCatch.asArray()).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
+    expect(commitCatch.asArray()).toEqual([
+      { ErrorEquals: ['SalesDaysLeftError'], ResultPath: '$.error', Next: 'BackToSales' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+    ]);
   });
 });
 
