@@ -18,7 +18,12 @@ export const commitDeps = once((): CommitDeps => {
     log,
     metrics: new PowertoolsRunMetrics(),
     ...(cfg.DAILY_SALES
-      ? { sales: { stream: 'orders', touched: new DynamoTouchedDaysStore({ client, tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE }) } }
+      ? {
+          sales: {
+            stream: 'orders',
+            touched: new DynamoTouchedDaysStore({ client, tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE }),
+          },
+        }
       : {}),
   };
 });
