@@ -23,7 +23,6 @@ export const STATE_NAMES = {
   continueAsNew: 'ContinueAsNew',
   handedOver: 'HandedOver',
   commit: 'Commit',
-  backToSales: 'BackToSales',
   anyNewlyQuarantinedChoice: 'AnyNewlyQuarantined?',
   notifyQuarantined: 'NotifyQuarantined',
   done: 'Done',
@@ -306,17 +305,12 @@ export class SyncStateMachine extends Construct {
     })
       .when(sfn.Condition.isPresent('$.newlyQuarantined'), notifyQuarantined)
       .otherwise(done);
-    // Commit found daily sales days touched after the sales phase (a late write) and saved the run back at that phase:
-    // the page loop takes it up there. Only then: the common commit costs no state more.
-    const backToSales = new sfn.Pass(this, STATE_NAMES.backToSales, {
-      stateName: STATE_NAMES.backToSales,
-      result: sfn.Result.fromBoolean(false),
-      resultPath: '$.done',
-    }).next(syncPage);
     const commit = invoke(STATE_NAMES.commit, props.steps.commit, runState)
       .addRetry(retryProps(TRANSIENT_RETRY))
       .addRetry(retryProps(LAMBDA_SERVICE_RETRY))
-      .addCatch(backToSales, { errors: [SalesDaysLeftError.name], resultPath: '$.error' })
+      // Commit found daily sales days touched after the sales phase (a late write) and saved the run back at that
+      // phase: the page loop takes it up there. A catcher, so the common commit costs no state more.
+      .addCatch(syncPage, { errors: [SalesDaysLeftError.name], resultPath: '$.error' })
       .addCatch(recordFailure, catchIntoRecordFailure)
       .next(anyNewlyQuarantined);
 

@@ -11,10 +11,10 @@ import { syncDeletions } from './sync-deletions';
 import { syncPage } from './sync-page';
 
 export async function syncStep(deps: StepDeps, state: RunState): Promise<RunState> {
-  if (state.done) return state;
   switch (state.run.position.phase) {
     case 'done':
-      // Not done, yet at the end: commit sent the run back to a phase (SalesDaysLeftError); take it up where it saved it.
+      // Reached only when commit sent the run back to a phase (SalesDaysLeftError, caught into the page loop), or when
+      // a run begins at its end: the run as saved, so a run sent back is taken up where commit put it.
       return after(state, ownSavedRun(await deps.state.get(state.stream), state.leaseOwner, state.run.runId, deps.clock()));
     case 'records':
       return syncPage(deps, state);

@@ -293,8 +293,8 @@ describe('the figures after commit: a page step retried after writing, and a zom
     expect(after).toMatchObject({ checkpoint: before.checkpoint, lastRun: before.lastRun, lease: before.lease });
     const sentBack = after.run!;
 
-    // The state machine's BackToSales: the same state, not done; the page loop takes the run up where commit saved it.
-    const resumed = await syncStep(world.deps.syncPage, { ...state, done: false });
+    // The state machine catches the error into the page loop with the same state: it takes the run up where commit saved it.
+    const resumed = await syncStep(world.deps.syncPage, state);
     expect(resumed.run.position).toEqual(sentBack.position);
     const outcome = await commitRun(world.deps.commit, await runToEnd(world, resumed));
 
