@@ -9,6 +9,7 @@ import type { RunState } from '../../../functions/core/run-state';
 import { SalesDaysLeftError } from '../../../functions/core/errors';
 import { commitRun } from '../../../functions/core/use-cases/commit-run';
 import { recomputeDailySales } from '../../../functions/core/use-cases/recompute-daily-sales';
+import { MAX_SALES_STEPS } from '../../../functions/core/use-cases/recompute-step';
 import { syncPage } from '../../../functions/core/use-cases/sync-page';
 import { syncStep } from '../../../functions/core/use-cases/sync-step';
 import { writeRecords } from '../../../functions/core/write-records';
@@ -120,6 +121,25 @@ describe('the daily sales kept by the looped step', () => {
     expect(done.run.position.step).toBe(afterFirst.run.position.step + 1);
     expect(keptFigures()).toEqual(copyFigures());
     expect(await touched.touched(STREAM)).toEqual(new Map());
+  });
+
+  it('a run whose days keep being touched while recomputed fails after MAX_SALES_STEPS such steps, its days kept', async () => {
+    const { world, touched } = salesWorld(13);
+    let state = await begunFullRun(world);
+    while (state.run.position.phase !== 'sales') state = await syncStep(world.deps.syncPage, state);
+    const firstStep = state.run.position.step;
+    const settle = touched.settle.bind(touched);
+    touched.settle = async (stream, day, counter) => {
+      await touched.touch(stream, [day]);
+      return settle(stream, day, counter);
+    };
+
+    const failed = await runToEnd(world, state).catch((error: unknown) => error);
+
+    expect(failed).toBeInstanceOf(SalesDaysLeftError);
+    expect((failed as Error).message).toMatch(/kept being touched while recomputed \(400 steps\)/);
+    expect((await world.state.get(STREAM)).run!.position).toMatchObject({ phase: 'sales', step: firstStep + MAX_SALES_STEPS - 1 });
+    expect((await touched.touched(STREAM)).size).toBeGreaterThan(0);
   });
 
   it.each([1, 2, 3])('seed %d: after a full run of random orders the kept figures equal the copy', async (seed) => {
