@@ -17,7 +17,7 @@ import type { SETTINGS, SettingName } from './settings';
  * - `queryNewest`: the status's count and newest entries (Query on the `newest` index, which holds no payload);
  * - `query`: the entries first seen since the last commit, read consistently (Query on the table itself);
  * - `dailySales`: a page's daily sales entries (conditional PutItem), the recompute's reads of a day's entries and a
- *   day's totals (Query), its corrections (PutItem, DeleteItem) and totals rows (BatchWriteItem).
+ *   day's totals (Query), its corrections (PutItem) and totals rows (BatchWriteItem).
  */
 export type TableAccess = 'readWrite' | 'batchRead' | 'conditionalPut' | 'batchReadWrite' | 'queryNewest' | 'query' | 'dailySales';
 
@@ -28,7 +28,7 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
   batchReadWrite: { actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
   queryNewest: { actions: ['dynamodb:Query'], index: QUARANTINE_TABLE_KEY.newestIndex.name },
   query: { actions: ['dynamodb:Query'] },
-  dailySales: { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'] },
+  dailySales: { actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'] },
 };
 
 /**
