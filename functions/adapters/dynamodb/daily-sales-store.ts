@@ -1,6 +1,6 @@
 // DailySalesStore on DynamoDB: entries as conditional PutItem calls under the version rule (entryReplaces, written
 // again here as a condition expression), a day's entries and a range of totals each one Query, totals rows in batches.
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StoreWriteError } from '../../core/errors';
 import type { DayFigures, DaySales } from '../../core/analytics/daily-sales';
 import type { LocalDay } from '../../core/analytics/local-day';
@@ -198,15 +198,10 @@ export class DynamoDailySalesStore implements DailySalesStore {
     return { refused: entries.filter((_, index) => !landed[index]).map(({ day, orderId }) => ({ day, orderId })) };
   }
 
-  async correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry | null): Promise<boolean> {
-    const condition = holdsCondition(expected);
+  async correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry): Promise<boolean> {
     return refusedAsFalse(() =>
       retryableOnTransient(this.tableName, `correcting the sales entry of order ${key.orderId} on ${key.day}`, () =>
-        replacement === null
-          ? this.client.send(
-              new DeleteCommand({ TableName: this.tableName, Key: { scope: dayScope(key.day), key: key.orderId }, ...condition }),
-            )
-          : this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...entryToItem(replacement) }, ...condition })),
+        this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...entryToItem(replacement) }, ...holdsCondition(expected) })),
       ),
     );
   }

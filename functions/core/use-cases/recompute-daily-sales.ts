@@ -23,7 +23,7 @@ export const DAYS_IN_FLIGHT = 8;
 export interface RecomputeResult {
   days: number;
   entriesRead: number;
-  /** Entries the copy contradicted, rewritten from the stored version (or deleted when no order was stored). */
+  /** Entries the copy contradicted, rewritten from the stored version (or emptied when no order is stored). */
   entriesCorrected: number;
   /** Entries that moved between the read and the correction (a late writer, whose days are touched again). */
   entriesMoved: number;
@@ -36,7 +36,8 @@ export interface RecomputeResult {
  * 1. read the day's entries (consistently) and the stored orders they name;
  * 2. take what each stored version adds to the day (nothing when deleted, or when no order is stored: a writer
  *    died between its entries and its order) as the day's truth; an entry that says otherwise (that writer, a
- *    zombie's late entry) is corrected to it, only while it still holds the version read;
+ *    zombie's late entry) is corrected to it, only while it still holds the version read (an entry of an order not
+ *    stored is emptied);
  * 3. sum the day by currency with the core's addContribution;
  * 4. put the day's rows and delete those of currencies the day no longer has.
  * Days are independent: DAYS_IN_FLIGHT of them at a time. Safe to repeat: a retry reads and writes the same.
@@ -51,10 +52,11 @@ export async function recomputeDailySales(deps: RecomputeDeps, days: readonly Lo
       const order = stored.get(entry.orderId);
       const part = dayPartOf(order?.order ?? null, day, deps.zone);
       if (part) addContribution(totals, [{ day, currency: part.currency, figures: part.figures }]);
-      if (order && sameVersion(entry.version, order.version) && samePart(entry.part, part)) continue;
-      const replacement: SalesEntry | null = order
-        ? { day, orderId: entry.orderId, part, version: order.version, writeTag: deps.writeTag }
-        : null;
+      // No order stored: the entry is emptied, not deleted, so the day still names the order should its writer (a
+      // zombie) store it after this read; its touch after that write has the day recomputed.
+      const version = order?.version ?? entry.version;
+      if (sameVersion(entry.version, version) && samePart(entry.part, part)) continue;
+      const replacement: SalesEntry = { day, orderId: entry.orderId, part, version, writeTag: deps.writeTag };
       if (await deps.sales.correctEntry({ day, orderId: entry.orderId }, entry.version, replacement)) result.entriesCorrected++;
       else result.entriesMoved++;
     }

@@ -2,6 +2,7 @@
 // days its steps (and any zombie's) touched recomputed a bounded batch per invocation, through the looped step's one
 // protocol, until none is left (docs/design.md "Daily sales", step 6).
 import { ZERO_COUNTS } from '../counts';
+import { SalesDaysLeftError } from '../errors';
 import type { RunState } from '../run-state';
 import { runStep, type PhaseRead, type StepDeps } from '../step';
 import { mapWithConcurrency } from '../concurrency';
@@ -10,8 +11,9 @@ import { DAYS_IN_FLIGHT, recomputeDailySales } from './recompute-daily-sales';
 /** Days one invocation recomputes at most: a day's entries are one Query and its orders a few batch reads. */
 export const DAYS_PER_STEP = 31;
 /**
- * Steps the phase takes at most: a day touched again while it is recomputed (a zombie still writing) is recomputed
- * in a later step; a run that keeps meeting such writes stops here and leaves them to the next run.
+ * Steps of the phase that may find a day touched again while they recomputed it (a zombie still writing: the day is
+ * recomputed by a later step): past these the run fails (SalesDaysLeftError), its days kept for the next run, rather
+ * than commit figures the copy does not hold. Steps that merely leave days for the next batch do not count.
  */
 export const MAX_SALES_STEPS = 400;
 
@@ -21,12 +23,13 @@ export const MAX_SALES_STEPS = 400;
  * 2. claim the step (no ids: it writes no records) under the lease;
  * 3. recompute the first DAYS_PER_STEP days (recomputeDailySales), then settle each at the counter read: a day
  *    touched meanwhile stays for a later step;
- * 4. save: the phase goes on while days are left, then the run is done.
+ * 4. save: the phase goes on while days are left (its cursor counts the steps that met a day touched meanwhile), then
+ *    the run is done.
  */
 export async function recomputeTouchedDays(deps: StepDeps, state: RunState): Promise<RunState> {
   const sales = deps.sales!;
   const { run } = state;
-  const passes = Number(run.position.cursor ?? '0') + 1;
+  const movedBefore = Number(run.position.cursor ?? '0');
   const touched = await sales.touched.touched(sales.stream);
   const batch = [...touched].slice(0, DAYS_PER_STEP);
   const read: PhaseRead = {
@@ -42,7 +45,13 @@ export async function recomputeTouchedDays(deps: StepDeps, state: RunState): Pro
       const settled = await mapWithConcurrency(batch, DAYS_IN_FLIGHT, ([day, counter]) => sales.touched.settle(sales.stream, day, counter));
       const unsettled = settled.filter((done) => !done).length;
       const left = touched.size - batch.length + unsettled;
-      read.nextCursor = left > 0 && passes < MAX_SALES_STEPS ? String(passes) : null;
+      const moved = movedBefore + (unsettled > 0 ? 1 : 0);
+      if (left > 0 && moved >= MAX_SALES_STEPS) {
+        throw new SalesDaysLeftError(
+          `run ${run.runId}: daily sales days kept being touched while recomputed (${moved} steps); ${left} left for the next run`,
+        );
+      }
+      read.nextCursor = left > 0 ? String(moved) : null;
       return {
         counts: { ...ZERO_COUNTS },
         counterChange: 0,
