@@ -91,6 +91,11 @@ export interface RecordSource<R extends SyncRecord = SyncRecord> {
    * has no deletion feed the connector reads yet (the run skips that step, and says so).
    */
   fetchDeleted?(request: DeletedPageRequest): Promise<DeletedPage>;
+  /**
+   * The shop's own IANA time zone, the days its daily sales count in unless SHOP_TIME_ZONE says otherwise (Shopify's
+   * `shop.ianaTimezone`). Absent: the source has none (UTC).
+   */
+  timeZone?(): Promise<string>;
   /** Which of these ids (1..EXISTING_IDS_MAX) the source still has: a deleted or unknown id is absent. Absent: no reconciliation. */
   existing?(ids: readonly string[]): Promise<{ ids: Set<string>; stats: SourceCallStats }>;
 }
