@@ -35,7 +35,12 @@ const dynamo = useDynalite();
 const STORES: Array<[string, () => Promise<DailySalesStore>]> = [
   [
     'DynamoDB (dynalite)',
-    async () => new DynamoDailySalesStore({ client: dynamo.client, tableName: (await createTestTables(dynamo.endpoint)).dailySalesTable }),
+    async () =>
+      new DynamoDailySalesStore({
+        client: dynamo.client,
+        tableName: (await createTestTables(dynamo.endpoint)).dailySalesTable,
+        zone: 'UTC',
+      }),
   ],
   ['in memory', async () => new InMemoryDailySalesStore()],
 ];

@@ -3,7 +3,7 @@
 // protocol, until none is left (docs/design.md "Daily sales", step 6).
 import { ZERO_COUNTS } from '../counts';
 import type { RunState } from '../run-state';
-import { runStep, type PhaseRead, type StepDeps } from '../step';
+import { runSales, runStep, type PhaseRead, type StepDeps } from '../step';
 import { recomputeDailySales } from './recompute-daily-sales';
 
 /** Days one invocation recomputes at most: a day's entries are one Query and its orders a few batch reads. */
@@ -23,7 +23,7 @@ export const MAX_SALES_STEPS = 400;
  * 4. save: the phase goes on while days are left, then the run is done.
  */
 export async function recomputeTouchedDays(deps: StepDeps, state: RunState): Promise<RunState> {
-  const sales = deps.sales!;
+  const sales = runSales(deps, state.run)!;
   const { run } = state;
   const passes = Number(run.position.cursor ?? '0') + 1;
   const touched = await sales.touched.touched(sales.stream);

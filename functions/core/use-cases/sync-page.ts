@@ -8,9 +8,10 @@ import type { Instant } from '../order';
 import type { RecordStore, SourcePage, StoredVersion } from '../ports';
 import { recordKey, planQuarantine, quarantineKey, shownId, type RejectedRecord } from '../quarantine';
 import type { RunState } from '../run-state';
-import { runStep, type StepDeps, type StepResult } from '../step';
+import { runSales, runStep, type StepDeps, type StepResult } from '../step';
 import { warnOnClockSkewChange } from '../source-clock';
 import { writeRecords } from '../write-records';
+import { writeStoredSalesEntries } from '../analytics/write-sales-entries';
 
 /**
  * Step "sync page", the record phase's step (the protocol is step.ts's: claim, write, save):
@@ -59,7 +60,16 @@ export async function syncPage(deps: StepDeps, state: RunState): Promise<RunStat
       const quarantined = { ...ZERO_COUNTS, fetched: page.rejected.length, quarantined: page.rejected.length };
       const syncedAt = instantFromEpochMs(deps.clock());
       const versions = new Map(stored);
-      const refusals = await writeRecords(deps, classified.writes, { versions, writeTag, syncedAt, readAt });
+      const sales = runSales(deps, run);
+      const refusals = await writeRecords({ ...deps, sales }, classified.writes, { versions, writeTag, syncedAt, readAt });
+      if (sales && run.salesRebuild) {
+        const written = new Set(classified.writes.map(({ record }) => record.id));
+        await writeStoredSalesEntries(
+          sales,
+          [...new Set([...ids, ...rejectedIds])].filter((id) => !written.has(id)),
+          writeTag,
+        );
+      }
       const counts = addCounts(
         addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag)),
         quarantined,

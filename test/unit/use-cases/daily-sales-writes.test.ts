@@ -10,7 +10,8 @@ import { syncPage } from '../../../functions/core/use-cases/sync-page';
 import { syncStep } from '../../../functions/core/use-cases/sync-step';
 import { writeRecords } from '../../../functions/core/write-records';
 import { writeTombstones } from '../../../functions/core/write-tombstones';
-import { InMemoryDailySalesStore, InMemoryOrderSalesReader, InMemoryTouchedDaysStore } from '../../support/in-memory-stores';
+import { salesInZone } from '../../../functions/core/analytics/write-sales-entries';
+import { InMemoryDailySalesTable, InMemoryOrderSalesReader, InMemoryTouchedDaysStore } from '../../support/in-memory-stores';
 import { orderWrite } from '../../support/order-factory';
 import { random, randomSalesOrder } from '../../support/sales-factory';
 import { begunFullRun, STREAM, useCaseWorld } from '../../support/use-case-harness';
@@ -22,10 +23,14 @@ function salesWorld(seed: number, orders = 24) {
   const world = useCaseWorld({ orders, pageSize: 5 });
   const next = random(seed);
   world.shop.orders = world.shop.orders.map((order) => ({ ...order, ...randomSalesOrder(next) }));
-  const entries = new InMemoryDailySalesStore();
+  const table = new InMemoryDailySalesTable();
+  const entries = table.inZone(LA);
   const reader = new InMemoryOrderSalesReader(world.orders);
   const touched = new InMemoryTouchedDaysStore();
-  world.deps.syncPage.sales = { entries, orders: reader, touched, zone: LA, stream: STREAM };
+  world.deps.syncPage.sales = { entriesIn: table.inZone, orders: reader, touched, stream: STREAM };
+  world.deps.begin.dailySales = { configuredZone: LA };
+  /** A writer's deps outside a run (a zombie's), in the zone the runs count in. */
+  const writerDeps = { ...world.deps.syncPage, sales: salesInZone(world.deps.syncPage.sales, LA) };
   /** Recompute every touched day and settle it, as the run's recompute step will. */
   const recompute = async () => {
     const days = await touched.touched(STREAM);
@@ -43,7 +48,7 @@ function salesWorld(seed: number, orders = 24) {
       ].sort(),
     );
   const keptFigures = () => new Map([...entries.totals].sort());
-  return { world, next, entries, touched, recompute, copyFigures, keptFigures };
+  return { world, next, entries, touched, recompute, copyFigures, keptFigures, writerDeps };
 }
 
 async function runToEnd(world: ReturnType<typeof useCaseWorld>, begun: RunState): Promise<RunState> {
@@ -130,7 +135,7 @@ describe('the daily sales kept by the looped step', () => {
   });
 
   it("a zombie's late older version is refused with its entries: the figures stay those of the version stored", async () => {
-    const { world, next, entries, recompute, copyFigures, keptFigures } = salesWorld(6);
+    const { world, next, entries, recompute, copyFigures, keptFigures, writerDeps } = salesWorld(6);
     await runToEnd(world, await begunFullRun(world));
     await recompute();
     const stored = world.orders.items.get('ord_0000003')!.record as Order;
@@ -144,7 +149,7 @@ describe('the daily sales kept by the looped step', () => {
       writeTag: 'zombie#0',
       syncedAt: older.updatedAt,
     });
-    await writeRecords(world.deps.syncPage, [write], {
+    await writeRecords(writerDeps, [write], {
       versions: new Map(),
       writeTag: 'zombie#0',
       syncedAt: older.updatedAt,
@@ -158,7 +163,7 @@ describe('the daily sales kept by the looped step', () => {
   });
 
   it('tombstones write empty entries first: the deleted orders leave every day they counted on', async () => {
-    const { world, recompute, copyFigures, keptFigures } = salesWorld(7);
+    const { recompute, copyFigures, keptFigures, writerDeps, world } = salesWorld(7);
     await runToEnd(world, await begunFullRun(world));
     await recompute();
     const before = keptFigures();
@@ -167,7 +172,7 @@ describe('the daily sales kept by the looped step', () => {
 
     const versions = await world.orders.getVersions(ids);
     await writeTombstones(
-      world.deps.syncPage,
+      writerDeps,
       ids.map((id) => ({ id, deletedAt })),
       { versions, writeTag: 'deletions#9', syncedAt: deletedAt },
     );
