@@ -21,6 +21,8 @@ import { writeStoredSalesEntries } from '../analytics/write-sales-entries';
  * 3. classify the page against the stored versions and write the new and changed records, tagged with the step, each
  *    write conditional on the version it was classified against (so a zombie step never puts an older version over
  *    a newer one); a write refused because another one got there first is classified again, and tried once more;
+ *    a full resync that builds the daily sales in its zone (run.salesRebuild) also puts the entries of the stored
+ *    versions of the page's orders it did not write (unchanged, stale, quarantined), so every order counts there;
  * 4. set the page's rejected records (and those too big to store) aside in the quarantine, and release the held ones
  *    the page holds valid, now stored: one batched read of the page's keys, batched writes;
  * 5. save the position, counts (a deep lookback's finding too), the order counter and the lease in one conditional
