@@ -307,8 +307,11 @@ export interface BegunRunSave {
   /** Inserts of unsaved pages (of a run replaced, parked or discarded) that the counter does not hold yet. */
   orderCountDelta: number;
   leaseExpiresAt: number;
-  /** The zone the daily sales are counted in from now on (a full resync building them records it); absent: unchanged. */
-  salesZone?: string;
+  /**
+   * The zone the daily sales are counted in from now on (a full resync building them records it); null: none (a run
+   * with them off forgets it); absent: unchanged.
+   */
+  salesZone?: string | null;
 }
 
 /**

@@ -96,8 +96,9 @@ export class InMemorySyncStateStore implements SyncStateStore {
         parked: structuredClone(save.parked),
         pendingIds: [...save.pendingIds],
         settledIds: [...save.settledIds],
-        ...(save.salesZone !== undefined ? { salesZone: save.salesZone } : {}),
+        ...(save.salesZone !== undefined ? { salesZone: save.salesZone ?? undefined } : {}),
       });
+      if (save.salesZone === null) delete this.items.get(stream)!.salesZone;
       return true;
     }
     if (item.lease?.owner !== owner) throw leaseLostError(stream, owner, item.lease);

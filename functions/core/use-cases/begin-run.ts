@@ -31,10 +31,11 @@ export interface BeginDeps {
   /** The window's order count (progress and ETA of a full run); the shop's own time zone, when it has one. */
   source: Pick<RecordSource, 'count' | 'timeZone'>;
   /**
-   * The orders stream's daily sales (absent: not kept): the zone SHOP_TIME_ZONE names, if set; unset, the run counts
-   * in the source's own zone (`source.timeZone`, asked once here), or UTC.
+   * The orders stream's daily sales (absent: a stream without them): the zone SHOP_TIME_ZONE names, if set; unset, the
+   * run counts in the source's own zone (`source.timeZone`, asked once here), or UTC. `off` (DAILY_SALES=false): the
+   * run forgets the recorded zone, since the figures miss its changes, so the next full resync with them on rebuilds.
    */
-  dailySales?: { configuredZone: string | undefined };
+  dailySales?: { configuredZone: string | undefined } | 'off';
   clock: Clock;
   log: Log;
   /** Told when a failed full resync is parked with its automatic resumes spent (absent: not told). */
@@ -83,7 +84,9 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
       autoResumes: deps.settings.autoResumes,
       ...(lookback ? { lookback } : {}),
     });
-    sales = deps.dailySales && salesOfRun(current, plan, await resolvedZone(deps, deps.dailySales.configuredZone));
+    if (deps.dailySales !== undefined && deps.dailySales !== 'off') {
+      sales = salesOfRun(current, plan, await resolvedZone(deps, deps.dailySales.configuredZone));
+    }
   } catch (error) {
     // A trigger took the lease for us: give it back, or the stream stays blocked until the lease expires.
     if (input.runId) await deps.state.releaseLease(stream, input.runId);
@@ -145,6 +148,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
       (await deps.state.saveBegunRun(stream, leaseOwner, planned, {
         ...(await beginSave(deps, current, plan, nowMs + leaseMs)),
         ...(sales?.rebuild ? { salesZone: sales.zone } : {}),
+        ...(deps.dailySales === 'off' && current.salesZone !== undefined ? { salesZone: null } : {}),
       }));
     // Only once the park is saved: a begin whose save lost its condition parked nothing.
     if (saved) tellAutoResumesSpent(deps, current, plan);

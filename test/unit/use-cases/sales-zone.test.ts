@@ -172,6 +172,24 @@ describe('the zone of the daily sales', () => {
     expect((await route()).time_zone).toBe(LA);
   });
 
+  it('kept off for a while (DAILY_SALES=false): the recorded zone is forgotten, and the next full resync with them on rebuilds', async () => {
+    const { world, keepSales, copyFigures, keptFigures, run, change } = zoneWorld(8, LA);
+    keepSales();
+    await run('full');
+    delete world.deps.syncPage.sales;
+    world.deps.begin.dailySales = 'off';
+    change(['ord_0000002', 'ord_0000005']);
+
+    await run('incremental');
+
+    expect((await world.state.get(STREAM)).salesZone).toBeUndefined();
+    expect(keptFigures(LA)).not.toEqual(copyFigures(LA));
+    keepSales();
+    const states = await run('full');
+    expect(states[0]!.run.salesRebuild).toBe(true);
+    expect(keptFigures(LA)).toEqual(copyFigures(LA));
+  });
+
   it('a full resync that builds them and fails keeps its zone: resumed in another, refused; a new full resync in the new zone builds them', async () => {
     const { world, shop, keepSales, copyFigures, keptFigures, begin, run } = zoneWorld(7, LA);
     keepSales();
