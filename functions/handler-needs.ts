@@ -80,13 +80,15 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   // The lease, the checkpoint, the count of a full run; a replaced or parked run's unsaved page: its stored versions.
   begin: {
     // The deep lookback is planned here: the triggers plan only to name the run.
-    settings: [...LEASE, 'MAX_PAGES_PER_EXECUTION', 'LOOKBACK_SECONDS', 'LOOKBACK_EVERY_SECONDS'],
+    // The zone the daily sales count in is resolved here, once per run, and checked against the recorded one.
+    settings: [...LEASE, 'MAX_PAGES_PER_EXECUTION', 'LOOKBACK_SECONDS', 'LOOKBACK_EVERY_SECONDS', 'SHOP_TIME_ZONE', 'DAILY_SALES'],
     tables: { SYNC_STATE_TABLE: 'readWrite' },
     copyTables: 'batchRead',
     source: true,
   },
   'sync-page': {
-    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC', 'SHOP_TIME_ZONE', 'DAILY_SALES'],
+    // The zone comes with the run (begin resolved it).
+    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC', 'DAILY_SALES'],
     tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'batchReadWrite', DAILY_SALES_TABLE: 'dailySales' },
     copyTables: 'conditionalPut',
     source: true,
@@ -97,9 +99,9 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
   'record-failure': { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite' } },
   // A trigger takes the lease for its run, starts the execution, and asks whether the lease holder's execution still
   // runs; the API's status reads the item and the quarantine's newest entries; its daily sales one Query of the
-  // totals (in the zone they are counted in) and the orders stream's watermark.
+  // totals and the zone they are counted in (recorded on the orders stream's item) and the watermark.
   api: {
-    settings: [...LEASE, 'SHOP_TIME_ZONE'],
+    settings: LEASE,
     tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'queryNewest', DAILY_SALES_TABLE: 'query' },
     stateMachine: ['states:StartExecution', 'states:ListExecutions', 'states:DescribeExecution'],
   },

@@ -106,8 +106,11 @@ function streamList<const N extends Names>(names: N): Spec<StreamName[]> & N {
   };
 }
 
-/** An IANA time zone name, spelt canonically once read (`utc` reads as `UTC`); a UTC offset or unknown name refused. */
-function timeZone<const N extends Names>(fallback: string, names: N): Spec<string> & N {
+/**
+ * An IANA time zone name, spelt canonically once read (`utc` reads as `UTC`); a UTC offset or unknown name refused.
+ * Unset by default: the source says (Shopify's shop zone, UTC for the reference source).
+ */
+function timeZone<const N extends Names>(names: N): Spec<string | undefined> & N {
   const schema = z.string().transform((name, ctx) => {
     const parsed = parseTimeZone(name);
     if (parsed.ok) return parsed.zone;
@@ -117,9 +120,9 @@ function timeZone<const N extends Names>(fallback: string, names: N): Spec<strin
   return {
     ...names,
     kind: 'text',
-    schema: schema as unknown as z.ZodType<string>,
+    schema: schema as unknown as z.ZodType<string | undefined>,
     accepts: 'an IANA time zone name such as UTC or America/Los_Angeles',
-    default: fallback,
+    default: undefined,
   };
 }
 
@@ -200,10 +203,10 @@ export const SETTINGS = {
     env: 'DAILY_SALES',
     doc: 'every orders run keeps the daily sales (entries before each write, the touched days recomputed before commit)',
   }),
-  shopTimeZone: timeZone('UTC', {
+  shopTimeZone: timeZone({
     context: 'shopTimeZone',
     env: 'SHOP_TIME_ZONE',
-    doc: "the shop's time zone: the days the daily sales are counted in",
+    doc: "the shop's time zone, the days the daily sales are counted in; unset: Shopify's own zone for the shop, UTC for the reference source",
   }),
   scheduleEnabled: boolean(true, { context: 'scheduleEnabled', doc: 'the schedule on or off' }),
   logLevel: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR'], 'INFO', { context: 'logLevel', doc: "the functions' log level" }),

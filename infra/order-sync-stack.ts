@@ -314,7 +314,10 @@ export function functionEnvironment(settings: InfraSettings): Record<string, str
 
 /** The run settings (functions/config.ts parses them): each function gets those its handler reads (HANDLER_NEEDS). */
 export function runSettings(settings: InfraSettings): Record<SettingVariable, string> {
-  return Object.fromEntries(RUN_SETTINGS.map((name) => [SETTINGS[name].env, String(settings[name])])) as Record<SettingVariable, string>;
+  // An unset optional setting (SHOP_TIME_ZONE) is an empty variable, which the functions read as unset.
+  return Object.fromEntries(
+    RUN_SETTINGS.map((name) => [SETTINGS[name].env, settings[name] === undefined ? '' : String(settings[name])]),
+  ) as Record<SettingVariable, string>;
 }
 
 /** The source's settings, for the functions that read the source (the token: only its secret's ARN, bound with it). */

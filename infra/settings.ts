@@ -27,8 +27,8 @@ export interface InfraSettings {
   reconcileAfterFullResync: boolean;
   /** How many times in a row the schedule resumes a full resync that failed on a transient error; then it stays parked. */
   fullResyncAutoResumes: number;
-  /** The shop's IANA time zone (SHOP_TIME_ZONE): the days its daily sales are counted in. */
-  shopTimeZone: string;
+  /** The shop's IANA time zone (SHOP_TIME_ZONE): the days its daily sales are counted in; unset: the source's (Shopify's shop zone, else UTC). */
+  shopTimeZone: string | undefined;
   /** Every orders run keeps the daily sales (DAILY_SALES). */
   dailySales: boolean;
   notificationEmail: string | undefined;

@@ -111,6 +111,14 @@ export class NothingToResumeError extends OrderSyncError {
   readonly retryable = false;
 }
 
+/**
+ * The daily sales are counted in one zone and the run would count in another (SHOP_TIME_ZONE, or the shop's own zone,
+ * changed): an incremental run or a resume would mix days of two zones. A full resync rebuilds them in the new zone.
+ */
+export class SalesZoneChangedError extends OrderSyncError {
+  readonly retryable = false;
+}
+
 /** A request or an execution input that is not what the route or step accepts: says which field and why. */
 export class InvalidInputError extends OrderSyncError {
   readonly retryable = false;

@@ -91,6 +91,11 @@ export interface RecordSource<R extends SyncRecord = SyncRecord> {
    * has no deletion feed the connector reads yet (the run skips that step, and says so).
    */
   fetchDeleted?(request: DeletedPageRequest): Promise<DeletedPage>;
+  /**
+   * The shop's own IANA time zone, the days its daily sales count in unless SHOP_TIME_ZONE says otherwise (Shopify's
+   * `shop.ianaTimezone`). Absent: the source has none (UTC).
+   */
+  timeZone?(): Promise<string>;
   /** Which of these ids (1..EXISTING_IDS_MAX) the source still has: a deleted or unknown id is absent. Absent: no reconciliation. */
   existing?(ids: readonly string[]): Promise<{ ids: Set<string>; stats: SourceCallStats }>;
 }
@@ -302,6 +307,11 @@ export interface BegunRunSave {
   /** Inserts of unsaved pages (of a run replaced, parked or discarded) that the counter does not hold yet. */
   orderCountDelta: number;
   leaseExpiresAt: number;
+  /**
+   * The zone the daily sales are counted in from now on (a full resync building them records it); null: none (a run
+   * with them off forgets it); absent: unchanged.
+   */
+  salesZone?: string | null;
 }
 
 /**

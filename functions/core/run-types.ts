@@ -147,6 +147,13 @@ export interface RunProgress {
   part: number;
   status: 'running' | 'failed';
   error?: RunError;
+  /** The zone this run counts the daily sales in, resolved once by its begin. Absent: it keeps none. */
+  salesZone?: string;
+  /**
+   * A full resync that builds the daily sales in its zone (none recorded yet, or another zone): its pages write the
+   * entries of unchanged orders too. Kept by a parked run, and passed on to the full resync that discards it.
+   */
+  salesRebuild?: boolean;
 }
 
 /**
@@ -205,4 +212,9 @@ export interface SyncState {
   settledIds: string[];
   /** The unfinished full resync parked beside the stream's state, which a resume continues. */
   parked: ParkedRun | null;
+  /**
+   * The orders stream's daily sales: the zone their days are counted in, recorded by the begin of the full resync
+   * that builds them (docs/design.md "Daily sales", the zone). Absent: none built yet.
+   */
+  salesZone?: string;
 }

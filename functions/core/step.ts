@@ -6,7 +6,7 @@ import type { CursorMark } from './cursor-walk';
 import { writeTagFor } from './execution-name';
 import { instantFromEpochMs } from './instant';
 import type { Clock, Log, QuarantineStore, RecordSource, RecordStore, RunMetrics, SyncStateStore } from './ports';
-import type { SalesWriteDeps } from './analytics/write-sales-entries';
+import { salesInZone, type DailySalesDeps, type SalesWriteDeps } from './analytics/write-sales-entries';
 import { after, positionAfter, type PhasePlan } from './run-position';
 import type { RunState } from './run-state';
 import type { RunCounts, RunProgress } from './run-types';
@@ -23,7 +23,15 @@ export interface StepDeps {
   log: Log;
   metrics?: RunMetrics;
   /** The orders stream's daily sales: entries written before each order and tombstone (absent: not kept). */
-  sales?: SalesWriteDeps;
+  sales?: DailySalesDeps;
+}
+
+/**
+ * The daily sales in the run's zone, which its begin resolved (runSales is how every step of the run reaches them, so
+ * no step counts in another); a run begun before runs carried their zone counts in UTC, as it did.
+ */
+export function runSales(deps: Pick<StepDeps, 'sales'>, run: RunProgress): SalesWriteDeps | undefined {
+  return deps.sales && salesInZone(deps.sales, run.salesZone ?? 'UTC');
 }
 
 /** What a phase read for its step: the ids it will write, where its cursor goes next, and how it writes. */

@@ -8,7 +8,7 @@ import { instantFromEpochMs } from './instant';
 import type { Deletion, SourceCallStats, StoredVersion } from './ports';
 import { recordKey } from './quarantine';
 import type { RunState } from './run-state';
-import { runStep, type StepDeps } from './step';
+import { runSales, runStep, type StepDeps } from './step';
 import { deletedBy, writeTombstones } from './write-tombstones';
 
 /** What a tombstone phase's step read: the ids it looks at, and (given their stored versions) which are deletions. */
@@ -35,7 +35,11 @@ export async function runTombstoneStep(deps: StepDeps, state: RunState, read: To
       const allIds = [...new Set([...read.ids, ...earlierAttemptIds])];
       const versions = new Map(await deps.records.getVersions(allIds));
       const { deletions, stats } = await read.deletionsOf(versions);
-      await writeTombstones(deps, deletions, { versions, writeTag, syncedAt: instantFromEpochMs(deps.clock()) });
+      await writeTombstones({ ...deps, sales: runSales(deps, state.run) }, deletions, {
+        versions,
+        writeTag,
+        syncedAt: instantFromEpochMs(deps.clock()),
+      });
       await releaseDeleted(deps, state.stream, deletions, versions);
       const deleted = deletedBy(allIds, versions, writeTag);
       // The counter already lost the ids settled when the run was parked (their tombstones carry this step's tag).

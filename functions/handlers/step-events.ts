@@ -51,6 +51,8 @@ const runProgressSchema = z
     part: z.number().int().min(1),
     status: z.enum(['running', 'failed']),
     error: runError.optional(),
+    salesZone: z.string().min(1).optional(),
+    salesRebuild: z.boolean().optional(),
   })
   // A run has a position, or the cursor that held it before (null before the first page: present all the same).
   .refine((run) => run.position !== undefined || run.cursor !== undefined, { message: 'Required', path: ['position'] })

@@ -26,5 +26,6 @@ export const beginDeps = oncePerStream((stream): BeginDeps => {
     clock: Date.now,
     log,
     metrics: new PowertoolsRunMetrics(),
+    ...(stream === 'orders' ? { dailySales: cfg.DAILY_SALES ? { configuredZone: cfg.SHOP_TIME_ZONE } : ('off' as const) } : {}),
   };
 });

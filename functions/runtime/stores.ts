@@ -8,7 +8,7 @@ import { DynamoSyncStateStore } from '../adapters/dynamodb/sync-state-store';
 import { DynamoDailySalesStore } from '../adapters/dynamodb/daily-sales-store';
 import { DynamoOrderSalesReader } from '../adapters/dynamodb/order-sales-reader';
 import { DynamoTouchedDaysStore } from '../adapters/dynamodb/touched-days-store';
-import type { SalesWriteDeps } from '../core/analytics/write-sales-entries';
+import type { DailySalesDeps } from '../core/analytics/write-sales-entries';
 import { required, type Config } from '../config';
 import type { SyncRecord } from '../core/record';
 import type { StreamName } from '../core/stream';
@@ -31,15 +31,24 @@ export function recordStore(cfg: Config, client: DynamoDBDocumentClient, stream:
   return new DynamoRecordStore({ client, tableName: required(cfg, variable)[variable], items: bindingOf(stream).items });
 }
 
-/** The orders stream's daily sales: entries and totals, the orders they are read from, the days touched. */
-export function dailySalesDeps(cfg: Config, client: DynamoDBDocumentClient): SalesWriteDeps {
+/** The orders stream's daily sales: entries and totals (in the zone a run counts in), the orders they are read from, the days touched. */
+export function dailySalesDeps(cfg: Config, client: DynamoDBDocumentClient): DailySalesDeps {
   const tables = required(cfg, 'DAILY_SALES_TABLE', 'SYNC_STATE_TABLE', copyTableVariable('orders'));
   return {
-    entries: new DynamoDailySalesStore({ client, tableName: tables.DAILY_SALES_TABLE }),
+    entriesIn: dailySalesStores(client, tables.DAILY_SALES_TABLE),
     orders: new DynamoOrderSalesReader({ client, tableName: tables[copyTableVariable('orders')] }),
     touched: new DynamoTouchedDaysStore({ client, tableName: tables.SYNC_STATE_TABLE }),
-    zone: cfg.SHOP_TIME_ZONE,
     stream: 'orders',
+  };
+}
+
+/** The daily sales table's store of each zone, made once per zone a warm function meets. */
+export function dailySalesStores(client: DynamoDBDocumentClient, tableName: string): (zone: string) => DynamoDailySalesStore {
+  const stores = new Map<string, DynamoDailySalesStore>();
+  return (zone) => {
+    let store = stores.get(zone);
+    if (store === undefined) stores.set(zone, (store = new DynamoDailySalesStore({ client, tableName, zone })));
+    return store;
   };
 }
 

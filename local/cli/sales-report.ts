@@ -85,7 +85,7 @@ function netSalesChart(answer: DailySalesResponse, currency: string): string {
 
 /** The whole report: heading, table, and a chart per currency. */
 export function formatDailySales(answer: DailySalesResponse): string {
-  const heading = `Daily sales ${answer.from} to ${answer.to} (${answer.time_zone}), as of ${answer.as_of ?? 'never synced'}`;
+  const heading = `Daily sales ${answer.from} to ${answer.to} (${answer.time_zone ?? 'no zone recorded: no figures built yet'}), as of ${answer.as_of ?? 'never synced'}`;
   if (answer.days.length === 0) return `${heading}\n\nNo orders or refunds in these days.`;
   const currencies = [...new Set(answer.days.map((row) => row.currency))].sort();
   return [heading, salesTable(answer.days), ...currencies.map((currency) => netSalesChart(answer, currency))].join('\n\n');

@@ -197,6 +197,8 @@ describe('every function', () => {
         'MAX_PAGES_PER_EXECUTION',
         'LOOKBACK_SECONDS',
         'LOOKBACK_EVERY_SECONDS',
+        'SHOP_TIME_ZONE',
+        'DAILY_SALES',
         ...copyTables,
         'SYNC_STATE_TABLE',
         ...source,
@@ -207,7 +209,6 @@ describe('every function', () => {
         'LEASE_SECONDS',
         'OVERLAP_SECONDS',
         'RECONCILE_AFTER_FULL_RESYNC',
-        'SHOP_TIME_ZONE',
         'DAILY_SALES',
         ...copyTables,
         'SYNC_STATE_TABLE',
@@ -220,7 +221,6 @@ describe('every function', () => {
       api: [
         ...runtime,
         ...lease,
-        'SHOP_TIME_ZONE',
         'SYNC_STATE_TABLE',
         'QUARANTINE_TABLE',
         'DAILY_SALES_TABLE',
@@ -237,7 +237,8 @@ describe('every function', () => {
       LOOKBACK_EVERY_SECONDS: '3600',
       LEASE_SECONDS: '900',
       MAX_PAGES_PER_EXECUTION: '500',
-      SHOP_TIME_ZONE: 'UTC',
+      // Unset by default: begin asks the source (Shopify's shop zone) or counts in UTC.
+      SHOP_TIME_ZONE: '',
     };
     for (const [key, id] of Object.entries(fnIds) as Array<[FunctionKey, string]>) {
       const variables = json.Resources[id].Properties.Environment.Variables;

@@ -17,6 +17,7 @@ import { aCheckpoint } from '../support/run-factory';
 const dynamo = useDynalite();
 const PATH = '/api/analytics/daily-sales';
 const WATERMARK = '2026-03-10T08:00:00.000000Z';
+const LA = 'America/Los_Angeles';
 
 const row = (day: string, currency: string, figures: Partial<DaySales['figures']>): DaySales => ({
   day,
@@ -36,10 +37,9 @@ describe('GET /api/analytics/daily-sales', () => {
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SYNC_STATE_TABLE: tables.syncStateTable,
       DAILY_SALES_TABLE: tables.dailySalesTable,
-      SHOP_TIME_ZONE: 'america/los_angeles',
     });
     resetRuntime();
-    await new DynamoDailySalesStore({ client: dynamo.client, tableName: tables.dailySalesTable }).putTotals([
+    await new DynamoDailySalesStore({ client: dynamo.client, tableName: tables.dailySalesTable, zone: LA }).putTotals([
       row('2026-03-07', 'USD', { orders: 9 }),
       row('2026-03-08', 'USD', { orders: 2, cancelledOrders: 1, grossSales: '105', discounts: '5', shipping: '4.9', taxes: '8.4' }),
       row('2026-03-08', 'JPY', { orders: 1, grossSales: '1500', taxes: '150' }),
@@ -49,7 +49,7 @@ describe('GET /api/analytics/daily-sales', () => {
     await dynamo.client.send(
       new PutCommand({
         TableName: tables.syncStateTable,
-        Item: { stream: 'orders', checkpoint: checkpointToItem(aCheckpoint({ watermark: WATERMARK })) },
+        Item: { stream: 'orders', checkpoint: checkpointToItem(aCheckpoint({ watermark: WATERMARK })), sales_zone: LA },
       }),
     );
   });

@@ -22,6 +22,7 @@ import type { Order } from '../../functions/core/order';
 import { createTestTables, useDynalite } from '../support/dynalite';
 import {
   InMemoryDailySalesStore,
+  InMemoryDailySalesTable,
   InMemoryOrderSalesReader,
   InMemoryRecordStore,
   InMemorySyncStateStore,
@@ -35,9 +36,26 @@ const dynamo = useDynalite();
 const STORES: Array<[string, () => Promise<DailySalesStore>]> = [
   [
     'DynamoDB (dynalite)',
-    async () => new DynamoDailySalesStore({ client: dynamo.client, tableName: (await createTestTables(dynamo.endpoint)).dailySalesTable }),
+    async () =>
+      new DynamoDailySalesStore({
+        client: dynamo.client,
+        tableName: (await createTestTables(dynamo.endpoint)).dailySalesTable,
+        zone: 'UTC',
+      }),
   ],
   ['in memory', async () => new InMemoryDailySalesStore()],
+];
+
+/** The table's store of each zone: DynamoDB's over one table, the in-memory table's. */
+const ZONED: Array<[string, () => Promise<(zone: string) => DailySalesStore>]> = [
+  [
+    'DynamoDB (dynalite)',
+    async () => {
+      const { dailySalesTable } = await createTestTables(dynamo.endpoint);
+      return (zone) => new DynamoDailySalesStore({ client: dynamo.client, tableName: dailySalesTable, zone });
+    },
+  ],
+  ['in memory', async () => new InMemoryDailySalesTable().inZone],
 ];
 
 const at = (second: number): string => `2026-03-08T12:00:${String(second).padStart(2, '0')}.000000Z`;
@@ -88,6 +106,27 @@ const VERSION_CASES: Array<[string, SalesVersion, SalesVersion, boolean]> = [
 describe('the version rule of sales entries', () => {
   it.each(VERSION_CASES)('%s', (_, stored, incoming, lands) => {
     expect(entryReplaces(incoming, stored)).toBe(lands);
+  });
+});
+
+describe.each(ZONED)('the daily sales of two zones in one table, %s', (_, freshTable) => {
+  it("keeps each zone's entries and totals apart: a day of one zone is never read with the other's", async () => {
+    const inZone = await freshTable();
+    const la = inZone('America/Los_Angeles');
+    const paris = inZone('Europe/Paris');
+    await la.putEntries([entry('ord_1', live(1), '1.00')]);
+    await la.putTotals([totals('2026-03-08', 'USD', 1, '1.00')]);
+
+    // The same order and day in the other zone: a new item, not a version of the first (an older version lands too).
+    expect(await paris.putEntries([entry('ord_1', live(0), '2.00')])).toEqual({ refused: [] });
+    await paris.putTotals([totals('2026-03-08', 'USD', 2, '2.00')]);
+    await paris.deleteTotals([{ day: '2026-03-08', currency: 'USD' }]);
+
+    expect(await la.entriesOf('2026-03-08')).toEqual([entry('ord_1', live(1), '1.00')]);
+    expect(await paris.entriesOf('2026-03-08')).toEqual([entry('ord_1', live(0), '2.00')]);
+    expect(await la.totalsBetween('2026-03-01', '2026-03-31')).toEqual([totals('2026-03-08', 'USD', 1, '1.00')]);
+    expect(await paris.totalsBetween('2026-03-01', '2026-03-31')).toEqual([]);
+    expect(await inZone('UTC').entriesOf('2026-03-08')).toEqual([]);
   });
 });
 

@@ -178,6 +178,27 @@ describe('the Shopify connector, on a healthy shop', () => {
 
     await expect(sourceFor().count(window)).resolves.toBe(fake.truth(window).length);
   });
+
+  it("reads the shop's own time zone in one request of the documented cost, spelt canonically", async () => {
+    fake.setTimeZone('america/los_angeles');
+    try {
+      const since = fake.calls().length;
+      await expect(sourceFor().timeZone()).resolves.toBe('America/Los_Angeles');
+      const calls = fake.calls().slice(since);
+      expect(calls.map((call) => [call.operation, call.requestedQueryCost, call.outcome])).toEqual([['ShopTimeZone', 1, '200']]);
+    } finally {
+      fake.setTimeZone('UTC');
+    }
+  });
+
+  it('refuses a shop zone that is not an IANA name, saying to set SHOP_TIME_ZONE', async () => {
+    fake.setTimeZone('GMT+01:00');
+    try {
+      await expect(sourceFor().timeZone()).rejects.toThrow(/ianaTimezone "GMT\+01:00".*set SHOP_TIME_ZONE/);
+    } finally {
+      fake.setTimeZone('UTC');
+    }
+  });
 });
 
 describe('the Shopify connector, through faults', () => {

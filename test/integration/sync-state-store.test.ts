@@ -311,6 +311,25 @@ describe.each(STORES)('the sync-state store, %s', (_, freshStore) => {
       });
     });
 
+    it('records the zone the daily sales are counted in when told, keeps it through saves that do not say, forgets it when told', async () => {
+      const store = await freshStore();
+      await store.acquireLease(STREAM, leaseFor('run-a'), T0);
+      expect((await store.get(STREAM)).salesZone).toBeUndefined();
+
+      await store.saveBegunRun(STREAM, 'run-a', progressOf('run-a', 0), begun({ expectedRun: null, salesZone: 'Europe/Paris' }));
+      await store.commit(STREAM, 'run-a', CHECKPOINT, resultOf('run-a'));
+      await store.acquireLease(STREAM, leaseFor('run-b'), T0);
+      await store.saveBegunRun(STREAM, 'run-b', progressOf('run-b', 0), begun({ expectedRun: null }));
+
+      expect((await store.get(STREAM)).salesZone).toBe('Europe/Paris');
+
+      // A run with the daily sales off forgets it.
+      await store.commit(STREAM, 'run-b', CHECKPOINT, resultOf('run-b'));
+      await store.acquireLease(STREAM, leaseFor('run-c'), T0);
+      await store.saveBegunRun(STREAM, 'run-c', progressOf('run-c', 0), begun({ expectedRun: null, salesZone: null }));
+      expect((await store.get(STREAM)).salesZone).toBeUndefined();
+    });
+
     it('parks the run it finds beside the new one, with its claimed and settled ids; a resume brings them back', async () => {
       const store = await freshStore();
       await failedWithClaim(store);

@@ -96,7 +96,9 @@ export class InMemorySyncStateStore implements SyncStateStore {
         parked: structuredClone(save.parked),
         pendingIds: [...save.pendingIds],
         settledIds: [...save.settledIds],
+        ...(save.salesZone !== undefined ? { salesZone: save.salesZone ?? undefined } : {}),
       });
+      if (save.salesZone === null) delete this.items.get(stream)!.salesZone;
       return true;
     }
     if (item.lease?.owner !== owner) throw leaseLostError(stream, owner, item.lease);
@@ -415,6 +417,17 @@ export class InMemoryDailySalesStore implements DailySalesStore {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, row]) => structuredClone(row));
   }
+}
+
+/** The daily sales table: each zone's days under their own keys, as the DynamoDB table keeps them. */
+export class InMemoryDailySalesTable {
+  readonly zones = new Map<string, InMemoryDailySalesStore>();
+
+  inZone = (zone: string): InMemoryDailySalesStore => {
+    let store = this.zones.get(zone);
+    if (store === undefined) this.zones.set(zone, (store = new InMemoryDailySalesStore()));
+    return store;
+  };
 }
 
 function entryKey(key: SalesEntryKey): string {

@@ -22,6 +22,8 @@ export class InMemoryShop implements RecordSource<Order> {
   pageRequests = 0;
   /** The shop's clock minus ours, as its pages' Date header would show it; unknown (no header) when undefined. */
   clockSkewMs: number | undefined = undefined;
+  /** The shop's own time zone, when a test gives it one (absent: the source has none). */
+  timeZone?: () => Promise<string>;
   /** Orders the shop serves broken: the connector rejects them with this field and message. */
   readonly broken = new Map<string, { field: string; message: string }>();
 

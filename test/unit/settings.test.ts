@@ -59,7 +59,7 @@ describe('docs/configuration.md', () => {
     const row = docsRow(key);
     expect(row).toBeDefined();
     const [, defaultCell, acceptsCell] = row!;
-    expect(defaultCell!.split(/[ ;(]/)[0]).toBe(String(setting.default));
+    expect(defaultCell!.split(/[ ;(]/)[0]).toBe(setting.default === undefined ? 'unset' : String(setting.default));
     // Every bound or choice of the schema is in the row's range (the stack's row may ask more, as for the lease).
     const bounds = setting.accepts.startsWith('one of ')
       ? setting.accepts.slice('one of '.length).split(', ')

@@ -87,6 +87,7 @@ describe("the fake Shopify's answers", () => {
     const gid = (id: string) => `gid://shopify/Order/${Number(id.slice(4))}`;
     const cases: Array<[string, Record<string, unknown>]> = [
       ['AccessScopes', {}],
+      ['ShopTimeZone', {}],
       ['OrdersCount', { query }],
       ['OrdersPage', ordersVariables],
       ['OrderDeletions', { first: 5, after: null, query: queries.deletionsFilter(window) }],

@@ -16,6 +16,9 @@ const everyField: Required<RunProgress> = {
   lookback: { ordinaryFrom: '2026-01-01T11:50:00.000000Z', found: 3 },
   error: { name: 'SourceUnavailableError', message: '503 on page 4', page: 4, at: '2026-01-01T12:00:00.000000Z' },
   status: 'failed',
+  // The zone begin resolved for the daily sales: the page steps and the recompute count in it.
+  salesZone: 'America/Los_Angeles',
+  salesRebuild: true,
 };
 
 describe('the step events', () => {

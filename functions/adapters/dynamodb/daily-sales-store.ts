@@ -1,5 +1,6 @@
-// DailySalesStore on DynamoDB: entries as conditional PutItem calls under the version rule (entryReplaces, written
-// again here as a condition expression), a day's entries and a range of totals each one Query, totals rows in batches.
+// DailySalesStore on DynamoDB, one zone's days: entries as conditional PutItem calls under the version rule
+// (entryReplaces, written again here as a condition expression), a day's entries and a range of totals each one Query,
+// totals rows in batches.
 import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StoreWriteError } from '../../core/errors';
 import type { DayFigures, DaySales } from '../../core/analytics/daily-sales';
@@ -9,10 +10,11 @@ import type { DailySalesStore, SalesEntryKey } from '../../core/ports';
 import { chunk, DEFAULT_RETRY_POLICY, retryUnprocessed, type RetryPolicy, refusedAsFalse, retryableOnTransient } from './batching';
 import { mapWithConcurrency } from '../../core/concurrency';
 
-/** The stream whose sales the table keeps; in the key so another could share the table. */
-const SCOPE = 'orders';
-const TOTALS_SCOPE = `${SCOPE}#totals`;
-const dayScope = (day: LocalDay): string => `${SCOPE}#day#${day}`;
+/**
+ * The stream whose sales the table keeps and the zone their days are counted in, both in the key: another stream could
+ * share the table, and the days of one zone are never read with another's (a full resync in a new zone starts empty).
+ */
+const scopeOf = (zone: string): string => `orders#${zone}`;
 /** Sorts after every `<day>#<currency>` of the day (currency codes are letters). */
 const AFTER_CURRENCIES = '~';
 const BATCH_WRITE_MAX_ITEMS = 25;
@@ -75,7 +77,7 @@ function figuresOf(item: FigureAttributes): DayFigures {
   };
 }
 
-function entryToItem(entry: SalesEntry): EntryItem {
+function entryToItem(entry: SalesEntry, dayScope: (day: LocalDay) => string): EntryItem {
   const { version } = entry;
   return {
     scope: dayScope(entry.day),
@@ -167,6 +169,8 @@ function holdsCondition(version: SalesVersion): Condition {
 export interface DynamoDailySalesStoreOptions {
   client: Pick<DynamoDBDocumentClient, 'send'>;
   tableName: string;
+  /** The IANA zone whose days this store reads and writes. */
+  zone: string;
   /** PutItem calls in flight at once for one putEntries (default 16). */
   writeConcurrency?: number;
   retry?: Partial<RetryPolicy>;
@@ -177,10 +181,15 @@ export class DynamoDailySalesStore implements DailySalesStore {
   readonly tableName: string;
   private readonly writeConcurrency: number;
   private readonly retry: RetryPolicy;
+  private readonly totalsScope: string;
+  private readonly dayScope: (day: LocalDay) => string;
 
   constructor(options: DynamoDailySalesStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
+    const scope = scopeOf(options.zone);
+    this.totalsScope = `${scope}#totals`;
+    this.dayScope = (day) => `${scope}#day#${day}`;
     this.writeConcurrency = options.writeConcurrency ?? 16;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
@@ -190,7 +199,11 @@ export class DynamoDailySalesStore implements DailySalesStore {
       refusedAsFalse(() =>
         retryableOnTransient(this.tableName, `writing the sales entry of order ${entry.orderId} on ${entry.day}`, () =>
           this.client.send(
-            new PutCommand({ TableName: this.tableName, Item: { ...entryToItem(entry) }, ...replacesCondition(entry.version) }),
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...entryToItem(entry, this.dayScope) },
+              ...replacesCondition(entry.version),
+            }),
           ),
         ),
       ),
@@ -201,7 +214,9 @@ export class DynamoDailySalesStore implements DailySalesStore {
   async correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry): Promise<boolean> {
     return refusedAsFalse(() =>
       retryableOnTransient(this.tableName, `correcting the sales entry of order ${key.orderId} on ${key.day}`, () =>
-        this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...entryToItem(replacement) }, ...holdsCondition(expected) })),
+        this.client.send(
+          new PutCommand({ TableName: this.tableName, Item: { ...entryToItem(replacement, this.dayScope) }, ...holdsCondition(expected) }),
+        ),
       ),
     );
   }
@@ -210,14 +225,14 @@ export class DynamoDailySalesStore implements DailySalesStore {
     const items = await this.query(`reading the sales entries of ${day}`, {
       KeyConditionExpression: '#scope = :scope',
       ExpressionAttributeNames: { '#scope': 'scope' },
-      ExpressionAttributeValues: { ':scope': dayScope(day) },
+      ExpressionAttributeValues: { ':scope': this.dayScope(day) },
     });
     return items.map(itemToEntry);
   }
 
   async putTotals(rows: readonly DaySales[]): Promise<void> {
     const items = rows.map(({ day, currency, figures }): TotalsItem => ({
-      scope: TOTALS_SCOPE,
+      scope: this.totalsScope,
       key: `${day}#${currency}`,
       day,
       ...figureAttributes(currency, figures),
@@ -231,7 +246,7 @@ export class DynamoDailySalesStore implements DailySalesStore {
   async deleteTotals(keys: ReadonlyArray<{ day: LocalDay; currency: string }>): Promise<void> {
     await this.batchWrite(
       'deleting daily sales totals',
-      keys.map(({ day, currency }) => ({ DeleteRequest: { Key: { scope: TOTALS_SCOPE, key: `${day}#${currency}` } } })),
+      keys.map(({ day, currency }) => ({ DeleteRequest: { Key: { scope: this.totalsScope, key: `${day}#${currency}` } } })),
     );
   }
 
@@ -239,7 +254,7 @@ export class DynamoDailySalesStore implements DailySalesStore {
     const items = await this.query(`reading the daily sales from ${from} to ${to}`, {
       KeyConditionExpression: '#scope = :scope AND #key BETWEEN :from AND :to',
       ExpressionAttributeNames: { '#scope': 'scope', '#key': 'key' },
-      ExpressionAttributeValues: { ':scope': TOTALS_SCOPE, ':from': `${from}#`, ':to': `${to}#${AFTER_CURRENCIES}` },
+      ExpressionAttributeValues: { ':scope': this.totalsScope, ':from': `${from}#`, ':to': `${to}#${AFTER_CURRENCIES}` },
     });
     return items.map((item) => {
       const row = item as unknown as TotalsItem;

@@ -17,6 +17,8 @@ export const SYNC_ATTRIBUTES = {
   settledIds: 'settled_ids',
   /** The unfinished full resync parked beside the run slot: `{run, pending_ids, settled_ids}` (lists of ids). */
   parked: 'parked',
+  /** The zone the orders stream's daily sales are counted in (a string; absent: none built yet). */
+  salesZone: 'sales_zone',
 } as const;
 
 /** Stored as snake_case: `expiresAt` → `expires_at`, `maxRecordTime` → `max_record_time`. */
@@ -59,6 +61,7 @@ export function itemToSyncState(stream: string, item: Stored | undefined): SyncS
     pendingIds: idSetOf(item, SYNC_ATTRIBUTES.pendingIds),
     settledIds: idSetOf(item, SYNC_ATTRIBUTES.settledIds),
     parked: parkedOf(attribute<ParkedRun>(SYNC_ATTRIBUTES.parked)),
+    ...(typeof item?.[SYNC_ATTRIBUTES.salesZone] === 'string' ? { salesZone: item[SYNC_ATTRIBUTES.salesZone] as string } : {}),
   };
 }
 

@@ -89,6 +89,7 @@ export class DynamoSyncStateStore implements SyncStateStore {
     // DynamoDB stores no empty set: no ids, no attribute.
     setOrRemove('pending_ids', save.pendingIds.length > 0 ? new Set(save.pendingIds) : null);
     setOrRemove('settled_ids', save.settledIds.length > 0 ? new Set(save.settledIds) : null);
+    if (save.salesZone !== undefined) setOrRemove('sales_zone', save.salesZone);
     const slotHolds = (path: string, placeholder: string, expected: RunAt | null) => {
       if (expected === null) return `attribute_not_exists(${path})`;
       values[`${placeholder}_id`] = expected.runId;

@@ -22,7 +22,8 @@ export interface DailySalesRow {
 }
 
 export interface DailySalesResponse {
-  time_zone: string;
+  /** The zone the figures are counted in, as recorded with them; null before any are built. */
+  time_zone: string | null;
   from: LocalDay;
   to: LocalDay;
   /** The orders stream's watermark: the figures hold every change the source made before it. null: never synced. */
@@ -50,7 +51,7 @@ export function dailySalesRow({ day, currency, figures }: DaySales): DailySalesR
 
 /** The answer for a range from the figures read (days outside the range are left out, whatever the reader gave). */
 export function dailySalesResponse(input: {
-  timeZone: string;
+  timeZone: string | null;
   range: DayRange;
   asOf: Instant | null;
   sales: Iterable<DaySales>;

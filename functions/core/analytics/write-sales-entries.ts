@@ -6,15 +6,25 @@ import type { DailySalesStore, OrderSalesReader, TouchedDaysStore } from '../por
 import { contributionOf, type SalesOrder } from './daily-sales';
 import { salesEntriesOf, type SalesVersion } from './sales-entry';
 
-/** What the orders stream's steps keep the daily sales with (absent for the other streams). */
-export interface SalesWriteDeps {
-  /** The entries and totals: steps put entries, the recompute step reads them and writes the totals. */
-  entries: DailySalesStore;
+/** What the orders stream's steps keep the daily sales with (absent for the other streams), in any zone. */
+export interface DailySalesDeps {
+  /** The entries and totals of one zone's days (each zone its own: the days of two zones never mix). */
+  entriesIn(zone: string): DailySalesStore;
   /** The stored orders these writes replace: the days their versions added to lose them. */
   orders: OrderSalesReader;
   touched: TouchedDaysStore;
-  zone: string;
   stream: string;
+}
+
+/** The daily sales in the zone a run counts them in: steps put entries, the recompute step reads them and writes the totals. */
+export interface SalesWriteDeps extends Omit<DailySalesDeps, 'entriesIn'> {
+  entries: DailySalesStore;
+  zone: string;
+}
+
+export function salesInZone(deps: DailySalesDeps, zone: string): SalesWriteDeps {
+  const { entriesIn, ...rest } = deps;
+  return { ...rest, entries: entriesIn(zone), zone };
 }
 
 /** An order write about to be made: the new version (null: a tombstone) and its place in the version order. */
@@ -51,4 +61,24 @@ export async function writeSalesEntries(deps: SalesWriteDeps, writes: readonly S
  */
 export async function touchAgain(deps: SalesWriteDeps, days: readonly LocalDay[]): Promise<void> {
   await deps.touched.touch(deps.stream, days);
+}
+
+/**
+ * A full resync that builds the daily sales in its zone: the orders of its page it does not write (unchanged, stale,
+ * quarantined) get the entries of the version the copy holds, read from their items, so that every stored order
+ * counts in the new zone once the resync has passed it. Put under the version rule like any entry: a newer version's
+ * entries stand, the same version's are rewritten harmlessly.
+ */
+export async function writeStoredSalesEntries(deps: SalesWriteDeps, orderIds: readonly string[], writeTag: string): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  const stored = await deps.orders.salesOf(orderIds);
+  const entries = [...stored].flatMap(([orderId, { version, order }]) =>
+    order === null ? [] : salesEntriesOf({ orderId, order, version, writeTag }, [], deps.zone),
+  );
+  await deps.touched.touch(
+    deps.stream,
+    entries.map((entry) => entry.day),
+  );
+  await deps.entries.putEntries(entries);
+  return entries.length;
 }

@@ -1,7 +1,7 @@
 // Use case "begin": the state machine's first step. Plans the run under the lease, or picks up the run the previous
 // execution handed over (continue-as-new).
 import type { StreamName } from '../stream';
-import { RunInProgressError } from '../errors';
+import { RunInProgressError, SalesZoneChangedError } from '../errors';
 import { counterChangeBy, idsCountedBy, ZERO_COUNTS } from '../counts';
 import { executionNameFor, newRunId, writeTagFor } from '../execution-name';
 import { instantFromEpochMs } from '../instant';
@@ -28,8 +28,14 @@ export interface BeginDeps {
   state: Pick<SyncStateStore, 'get' | 'acquireLease' | 'releaseLease' | 'saveBegunRun' | 'saveProgress'>;
   /** Read only: the stored versions of the orders a replaced, parked or discarded run's unsaved page wrote. */
   records: Pick<RecordStore, 'getVersions'>;
-  /** Only for the window's order count (progress and ETA of a full run). */
-  source: Pick<RecordSource, 'count'>;
+  /** The window's order count (progress and ETA of a full run); the shop's own time zone, when it has one. */
+  source: Pick<RecordSource, 'count' | 'timeZone'>;
+  /**
+   * The orders stream's daily sales (absent: a stream without them): the zone SHOP_TIME_ZONE names, if set; unset, the
+   * run counts in the source's own zone (`source.timeZone`, asked once here), or UTC. `off` (DAILY_SALES=false): the
+   * run forgets the recorded zone, since the figures miss its changes, so the next full resync with them on rebuilds.
+   */
+  dailySales?: { configuredZone: string | undefined } | 'off';
   clock: Clock;
   log: Log;
   /** Told when a failed full resync is parked with its automatic resumes spent (absent: not told). */
@@ -65,6 +71,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
   // The window is planned on the source's clock (the one that stamps updated_at), as the last run measured it.
   const sourceClockSkewMs = sourceClockOffsetMs(current.checkpoint?.sourceClockSkewMs ?? null);
   let plan: RunPlan;
+  let sales: RunSales | undefined;
   try {
     plan = planRun({
       request: { mode: input.mode, resume: input.resume ?? false },
@@ -77,6 +84,9 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
       autoResumes: deps.settings.autoResumes,
       ...(lookback ? { lookback } : {}),
     });
+    if (deps.dailySales !== undefined && deps.dailySales !== 'off') {
+      sales = salesOfRun(current, plan, await resolvedZone(deps, deps.dailySales.configuredZone));
+    }
   } catch (error) {
     // A trigger took the lease for us: give it back, or the stream stays blocked until the lease expires.
     if (input.runId) await deps.state.releaseLease(stream, input.runId);
@@ -106,6 +116,7 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
             ...plan.run,
             status: 'running',
             error: undefined,
+            ...(sales ? { salesZone: sales.zone } : {}),
             // Counted for the bound on automatic resumes; a resume by hand starts the count again.
             autoResumes: plan.automatic ? (plan.run.autoResumes ?? 0) + 1 : 0,
             executionName: event.executionName,
@@ -129,11 +140,16 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
             executionName: event.executionName,
             part: 1,
             status: 'running',
+            ...(sales ? { salesZone: sales.zone, ...(sales.rebuild ? { salesRebuild: true } : {}) } : {}),
           };
     // A retried begin whose first attempt saved (it died before answering) finds its own run: that save stands.
     const saved =
       current.run?.runId !== leaseOwner &&
-      (await deps.state.saveBegunRun(stream, leaseOwner, planned, await beginSave(deps, current, plan, nowMs + leaseMs)));
+      (await deps.state.saveBegunRun(stream, leaseOwner, planned, {
+        ...(await beginSave(deps, current, plan, nowMs + leaseMs)),
+        ...(sales?.rebuild ? { salesZone: sales.zone } : {}),
+        ...(deps.dailySales === 'off' && current.salesZone !== undefined ? { salesZone: null } : {}),
+      }));
     // Only once the park is saved: a begin whose save lost its condition parked nothing.
     if (saved) tellAutoResumesSpent(deps, current, plan);
     // Not saved: an earlier attempt of this begin (it died after its save) planned the run first. Its window is the
@@ -160,6 +176,53 @@ export async function beginRun(deps: BeginDeps, event: BeginEvent): Promise<RunS
     await deps.state.releaseLease(stream, leaseOwner);
     throw error;
   }
+}
+
+/** The zone a run counts the daily sales in, and whether it (re)builds them. */
+interface RunSales {
+  zone: string;
+  rebuild: boolean;
+}
+
+/** SHOP_TIME_ZONE when set, else the source's own zone (Shopify's shop zone), else UTC. */
+async function resolvedZone(deps: BeginDeps, configured: string | undefined): Promise<string> {
+  if (configured !== undefined) return configured;
+  return deps.source.timeZone ? deps.source.timeZone() : 'UTC';
+}
+
+/**
+ * The daily sales of the run about to begin, in `zone`, against the zone they are recorded in:
+ * - a new full resync builds them when none is recorded, when they are recorded in another zone, or when it replaces
+ *   or discards a full resync that was building them (its begin records `zone`);
+ * - a resumed full resync keeps the zone it began in: another zone now is refused (its earlier pages counted in theirs);
+ * - an incremental run counts in the recorded zone: another is refused. None recorded (a copy stored before the daily
+ *   sales were kept), it writes its changes' entries in `zone`, which the full resync that builds them keeps.
+ */
+function salesOfRun(current: SyncState, plan: RunPlan, zone: string): RunSales {
+  const recorded = current.salesZone;
+  if (plan.kind === 'resume') {
+    const began = plan.run.salesZone ?? zone;
+    if (began !== zone) {
+      throw new SalesZoneChangedError(
+        `the full resync ${plan.run.runId} being resumed counts the daily sales in ${began}, but the shop's time zone is now ${zone} ` +
+          `(SHOP_TIME_ZONE, or the shop's own when unset): its pages done would stay in ${began}. Start a new full resync ` +
+          `(mode full, without resume) to rebuild them in ${zone}, or set SHOP_TIME_ZONE=${began} to resume it`,
+      );
+    }
+    return { zone, rebuild: plan.run.salesRebuild === true };
+  }
+  if (plan.mode === 'incremental') {
+    if (recorded !== undefined && recorded !== zone) {
+      throw new SalesZoneChangedError(
+        `the daily sales are counted in ${recorded}, but the shop's time zone is now ${zone} (SHOP_TIME_ZONE, or the shop's own ` +
+          `when unset): an incremental run would mix days of two zones. Run a full resync to rebuild them in ${zone}, or set ` +
+          `SHOP_TIME_ZONE=${recorded} to keep counting in ${recorded}`,
+      );
+    }
+    return { zone, rebuild: false };
+  }
+  const replacedBuilding = current.run?.salesRebuild === true || current.parked?.run.salesRebuild === true;
+  return { zone, rebuild: recorded !== zone || replacedBuilding };
 }
 
 /** Continue-as-new: the saved run, now in execution `executionName` (part + 1), its lease renewed. */

@@ -4,7 +4,7 @@
 import { ZERO_COUNTS } from '../counts';
 import { SalesDaysLeftError } from '../errors';
 import type { RunState } from '../run-state';
-import { runStep, type PhaseRead, type StepDeps } from '../step';
+import { runSales, runStep, type PhaseRead, type StepDeps } from '../step';
 import { mapWithConcurrency } from '../concurrency';
 import { DAYS_IN_FLIGHT, recomputeDailySales } from './recompute-daily-sales';
 
@@ -27,7 +27,7 @@ export const MAX_SALES_STEPS = 400;
  *    the run is done.
  */
 export async function recomputeTouchedDays(deps: StepDeps, state: RunState): Promise<RunState> {
-  const sales = deps.sales!;
+  const sales = runSales(deps, state.run)!;
   const { run } = state;
   const movedBefore = Number(run.position.cursor ?? '0');
   const touched = await sales.touched.touched(sales.stream);

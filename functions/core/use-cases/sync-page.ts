@@ -8,9 +8,10 @@ import type { Instant } from '../order';
 import type { RecordStore, SourcePage, StoredVersion } from '../ports';
 import { recordKey, planQuarantine, quarantineKey, shownId, type RejectedRecord } from '../quarantine';
 import type { RunState } from '../run-state';
-import { runStep, type StepDeps, type StepResult } from '../step';
+import { runSales, runStep, type StepDeps, type StepResult } from '../step';
 import { warnOnClockSkewChange } from '../source-clock';
 import { writeRecords } from '../write-records';
+import { writeStoredSalesEntries } from '../analytics/write-sales-entries';
 
 /**
  * Step "sync page", the record phase's step (the protocol is step.ts's: claim, write, save):
@@ -20,6 +21,8 @@ import { writeRecords } from '../write-records';
  * 3. classify the page against the stored versions and write the new and changed records, tagged with the step, each
  *    write conditional on the version it was classified against (so a zombie step never puts an older version over
  *    a newer one); a write refused because another one got there first is classified again, and tried once more;
+ *    a full resync that builds the daily sales in its zone (run.salesRebuild) also puts the entries of the stored
+ *    versions of the page's orders it did not write (unchanged, stale, quarantined), so every order counts there;
  * 4. set the page's rejected records (and those too big to store) aside in the quarantine, and release the held ones
  *    the page holds valid, now stored: one batched read of the page's keys, batched writes;
  * 5. save the position, counts (a deep lookback's finding too), the order counter and the lease in one conditional
@@ -59,7 +62,16 @@ export async function syncPage(deps: StepDeps, state: RunState): Promise<RunStat
       const quarantined = { ...ZERO_COUNTS, fetched: page.rejected.length, quarantined: page.rejected.length };
       const syncedAt = instantFromEpochMs(deps.clock());
       const versions = new Map(stored);
-      const refusals = await writeRecords(deps, classified.writes, { versions, writeTag, syncedAt, readAt });
+      const sales = runSales(deps, run);
+      const refusals = await writeRecords({ ...deps, sales }, classified.writes, { versions, writeTag, syncedAt, readAt });
+      if (sales && run.salesRebuild) {
+        const written = new Set(classified.writes.map(({ record }) => record.id));
+        await writeStoredSalesEntries(
+          sales,
+          [...new Set([...ids, ...rejectedIds])].filter((id) => !written.has(id)),
+          writeTag,
+        );
+      }
       const counts = addCounts(
         addCounts(addCounts(classified.counts, refusals), countsOfWrite(leftThePage, stored, writeTag)),
         quarantined,

@@ -53,6 +53,8 @@ export interface FakeShopifyOptions {
   bulkRate?: number;
   /** How long a bulk result URL works from when it is answered (default: until the result expires, see bulk.ts). */
   bulkUrlTtlMs?: number;
+  /** The shop's IANA time zone, as `shop { ianaTimezone }` answers it (default UTC). */
+  timeZone?: string;
   /** Products and customers in the shop (default 100 each; the seed is the shop's). */
   products?: number;
   customers?: number;
@@ -119,6 +121,7 @@ export class FakeShopify {
       this.agent,
       new CatalogueOperations({ products: this.products, customers: this.customers }, () => this.operations.scopes),
     );
+    if (options.timeZone !== undefined) this.operations.timeZone = options.timeZone;
   }
 
   /** Starts the shop underneath, then listens on loopback (the options' port, default any free one). */
@@ -198,6 +201,11 @@ export class FakeShopify {
   setBucket = (change: Partial<BucketSettings> & { currentlyAvailable?: number }): void => this.bucket.set(change);
   /** The bucket's points available now. */
   available = (): number => this.bucket.available();
+  /** The shop's time zone from now on (Shopify lets a merchant change it in the admin). */
+  setTimeZone = (zone: string): void => {
+    this.operations.timeZone = zone;
+  };
+
   setScopes = (granted: readonly string[]): void => {
     this.operations.scopes = new Set(granted);
   };

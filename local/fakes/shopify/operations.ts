@@ -13,6 +13,7 @@ import {
   type OrderConnection,
   orderNodeCost,
   ORDERS_COUNT_COST,
+  SHOP_TIME_ZONE_COST,
   deletionEventsCost,
   existCheckCost,
   ordersPageCost,
@@ -83,6 +84,8 @@ export function windowOf(query: unknown): { from: Instant | null; to: Instant } 
 export class ShopifyOperations {
   /** Granted access scopes. */
   scopes: Set<string>;
+  /** The shop's `ianaTimezone`. */
+  timeZone = 'UTC';
 
   constructor(
     private readonly shop: FakeOrdersApi,
@@ -109,6 +112,8 @@ export class ShopifyOperations {
         return ORDERS_COUNT_COST;
       case 'AccessScopes':
         return ACCESS_SCOPES_COST;
+      case 'ShopTimeZone':
+        return SHOP_TIME_ZONE_COST;
       case 'RunBulkExport':
         return RUN_BULK_EXPORT_COST;
       case 'BulkOperation':
@@ -289,6 +294,8 @@ export class ShopifyOperations {
         return this.orderDeletions(variables);
       case 'OrdersExist':
         return this.ordersExist(variables);
+      case 'ShopTimeZone':
+        return { data: { shop: { ianaTimezone: this.timeZone } }, actual: SHOP_TIME_ZONE_COST };
       case 'OrdersCount': {
         this.requireOrdersScope('ordersCount');
         return { data: { ordersCount: { count: this.shop.truth(windowOf(variables.query)).length, precision: 'EXACT' } }, actual: 1 };

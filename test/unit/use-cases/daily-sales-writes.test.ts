@@ -14,7 +14,8 @@ import { syncPage } from '../../../functions/core/use-cases/sync-page';
 import { syncStep } from '../../../functions/core/use-cases/sync-step';
 import { writeRecords } from '../../../functions/core/write-records';
 import { writeTombstones } from '../../../functions/core/write-tombstones';
-import { InMemoryDailySalesStore, InMemoryOrderSalesReader, InMemoryTouchedDaysStore } from '../../support/in-memory-stores';
+import { salesInZone } from '../../../functions/core/analytics/write-sales-entries';
+import { InMemoryDailySalesTable, InMemoryOrderSalesReader, InMemoryTouchedDaysStore } from '../../support/in-memory-stores';
 import { orderWrite } from '../../support/order-factory';
 import { random, randomSalesOrder } from '../../support/sales-factory';
 import { begunFullRun, STREAM, useCaseWorld } from '../../support/use-case-harness';
@@ -26,10 +27,14 @@ function salesWorld(seed: number, orders = 24) {
   const world = useCaseWorld({ orders, pageSize: 5 });
   const next = random(seed);
   world.shop.orders = world.shop.orders.map((order) => ({ ...order, ...randomSalesOrder(next) }));
-  const entries = new InMemoryDailySalesStore();
+  const table = new InMemoryDailySalesTable();
+  const entries = table.inZone(LA);
   const reader = new InMemoryOrderSalesReader(world.orders);
   const touched = new InMemoryTouchedDaysStore();
-  world.deps.syncPage.sales = { entries, orders: reader, touched, zone: LA, stream: STREAM };
+  world.deps.syncPage.sales = { entriesIn: table.inZone, orders: reader, touched, stream: STREAM };
+  world.deps.begin.dailySales = { configuredZone: LA };
+  /** A writer's deps outside a run (a zombie's), in the zone the runs count in. */
+  const writerDeps = { ...world.deps.syncPage, sales: salesInZone(world.deps.syncPage.sales, LA) };
   world.deps.commit.sales = { stream: STREAM, touched };
   /** Recompute every touched day and settle it, as the run's recompute step will. */
   const recompute = async () => {
@@ -48,11 +53,16 @@ function salesWorld(seed: number, orders = 24) {
       ].sort(),
     );
   const keptFigures = () => new Map([...entries.totals].sort());
-  return { world, next, entries, reader, touched, recompute, copyFigures, keptFigures };
+  return { world, next, entries, reader, touched, recompute, copyFigures, keptFigures, writerDeps };
 }
 
 /** A zombie's write of a newer version of `id` (its own money and days), as an older execution's page step makes it. */
-function zombieWrite(world: ReturnType<typeof useCaseWorld>, next: () => number, id: string) {
+function zombieWrite(
+  world: ReturnType<typeof useCaseWorld>,
+  writerDeps: Parameters<typeof writeRecords>[0],
+  next: () => number,
+  id: string,
+) {
   const stored = world.orders.items.get(id)!.record as Order;
   const newer: Order = {
     ...stored,
@@ -66,7 +76,7 @@ function zombieWrite(world: ReturnType<typeof useCaseWorld>, next: () => number,
   return {
     newer,
     run: () =>
-      writeRecords(world.deps.syncPage, [write], {
+      writeRecords(writerDeps, [write], {
         versions: new Map(),
         writeTag: 'zombie#3',
         syncedAt: newer.updatedAt,
@@ -187,7 +197,7 @@ describe('the daily sales kept by the looped step', () => {
   });
 
   it("a zombie's late older version is refused with its entries: the figures stay those of the version stored", async () => {
-    const { world, next, entries, recompute, copyFigures, keptFigures } = salesWorld(6);
+    const { world, next, entries, recompute, copyFigures, keptFigures, writerDeps } = salesWorld(6);
     await runToEnd(world, await begunFullRun(world));
     await recompute();
     const stored = world.orders.items.get('ord_0000003')!.record as Order;
@@ -201,7 +211,7 @@ describe('the daily sales kept by the looped step', () => {
       writeTag: 'zombie#0',
       syncedAt: older.updatedAt,
     });
-    await writeRecords(world.deps.syncPage, [write], {
+    await writeRecords(writerDeps, [write], {
       versions: new Map(),
       writeTag: 'zombie#0',
       syncedAt: older.updatedAt,
@@ -215,7 +225,7 @@ describe('the daily sales kept by the looped step', () => {
   });
 
   it('tombstones write empty entries first: the deleted orders leave every day they counted on', async () => {
-    const { world, recompute, copyFigures, keptFigures } = salesWorld(7);
+    const { recompute, copyFigures, keptFigures, writerDeps, world } = salesWorld(7);
     await runToEnd(world, await begunFullRun(world));
     await recompute();
     const before = keptFigures();
@@ -224,7 +234,7 @@ describe('the daily sales kept by the looped step', () => {
 
     const versions = await world.orders.getVersions(ids);
     await writeTombstones(
-      world.deps.syncPage,
+      writerDeps,
       ids.map((id) => ({ id, deletedAt })),
       { versions, writeTag: 'deletions#9', syncedAt: deletedAt },
     );
@@ -257,9 +267,9 @@ describe('the figures after commit: a page step retried after writing, and a zom
   });
 
   it("a zombie step's order landing after the recompute read its days (its entries already in) leaves them for a later pass", async () => {
-    const { world, next, reader, touched, copyFigures, keptFigures } = salesWorld(22);
+    const { world, next, reader, touched, copyFigures, keptFigures, writerDeps } = salesWorld(22);
     const atSales = await secondRunAtSales(world);
-    const zombie = zombieWrite(world, next, 'ord_0000003');
+    const zombie = zombieWrite(world, writerDeps, next, 'ord_0000003');
     // The zombie's entries go in (its days touched), then it stalls before its order...
     let orderMayLand!: () => void;
     const stalled = new Promise<void>((resolve) => (orderMayLand = resolve));
@@ -299,10 +309,10 @@ describe('the figures after commit: a page step retried after writing, and a zom
   });
 
   it('a zombie step writing after the sales phase ended: commit sends the run back to that phase, which makes the figures exact', async () => {
-    const { world, next, touched, copyFigures, keptFigures } = salesWorld(23);
+    const { world, next, touched, copyFigures, keptFigures, writerDeps } = salesWorld(23);
     let state = await secondRunAtSales(world);
     state = await runToEnd(world, state);
-    const zombie = zombieWrite(world, next, 'ord_0000007');
+    const zombie = zombieWrite(world, writerDeps, next, 'ord_0000007');
     await zombie.run();
     expect(keptFigures()).not.toEqual(copyFigures());
 

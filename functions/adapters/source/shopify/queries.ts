@@ -119,6 +119,14 @@ export const ACCESS_SCOPES_QUERY = `query AccessScopes {
   currentAppInstallation { accessScopes { handle } }
 }`;
 
+/**
+ * The shop's own time zone, the days its daily sales count in when SHOP_TIME_ZONE is not set: Shop.ianaTimezone
+ * (String!, https://shopify.dev/docs/api/admin-graphql/latest/objects/Shop), no scope needed.
+ */
+export const SHOP_TIME_ZONE_QUERY = `query ShopTimeZone {
+  shop { ianaTimezone }
+}`;
+
 // ---------------------------------------------------------------- bulk export (full resyncs)
 // https://shopify.dev/docs/api/usage/bulk-operations/queries (read Dec 2026): one top-level connection, at most five
 // connections nested two deep, JSONL result whose nested objects carry `__parentId`, URL valid 7 days; one bulk
@@ -247,6 +255,8 @@ export function orderConnectionsCost(firsts: Partial<Record<OrderConnection, num
 
 export const ORDERS_COUNT_COST = 1;
 export const ACCESS_SCOPES_COST = 2;
+/** `shop` is one object (1), `ianaTimezone` a scalar (0). */
+export const SHOP_TIME_ZONE_COST = 1;
 
 /** The most orders one OrdersPage request can ask for while staying under the single-query cost limit. */
 export function maxOrdersPerRequest(lineItemsFirst: number): number {
@@ -322,6 +332,7 @@ export const SHOPIFY_DOCUMENTS: Readonly<Record<string, string>> = {
   OrderConnections: ORDER_CONNECTIONS_QUERY,
   OrdersCount: ORDERS_COUNT_QUERY,
   AccessScopes: ACCESS_SCOPES_QUERY,
+  ShopTimeZone: SHOP_TIME_ZONE_QUERY,
   OrdersBulkExport: ORDERS_BULK_EXPORT_QUERY,
   RunBulkExport: RUN_BULK_EXPORT_MUTATION,
   BulkOperation: BULK_OPERATION_QUERY,

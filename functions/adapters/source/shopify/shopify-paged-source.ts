@@ -19,7 +19,8 @@ import type { SyncRecord } from '../../../core/record';
 import type { Window } from '../../../core/run-types';
 import { DEFAULT_RETRY_AFTER_MS, header, HttpClient, type Exchange, type HttpClientSettings, type Verdict } from '../http-client';
 import { quoteSource } from '../quote';
-import { ACCESS_SCOPES_COST, ACCESS_SCOPES_QUERY, windowFilter } from './queries';
+import { parseTimeZone } from '../../../core/analytics/time-zone';
+import { ACCESS_SCOPES_COST, ACCESS_SCOPES_QUERY, SHOP_TIME_ZONE_COST, SHOP_TIME_ZONE_QUERY, windowFilter } from './queries';
 import { connection, decodeCursor, encodeCursor, graphqlEndpoint, isFields, type Fields, type WalkCursor } from './shopify-graphql';
 import type { ShopifyStream } from './shopify-stream';
 
@@ -147,6 +148,24 @@ export class ShopifyPagedSource<R extends SyncRecord> implements RecordSource<R>
     if (!Number.isSafeInteger(count) || (count as number) < 0)
       throw new InvalidPageError(`Shopify answered a ${root} without a non-negative integer count`);
     return count as number;
+  }
+
+  /** The shop's own IANA time zone (`shop.ianaTimezone`), spelt canonically; asked once per run, by Begin. */
+  async timeZone(): Promise<string> {
+    const data = await this.graphql('ShopTimeZone', SHOP_TIME_ZONE_QUERY, {}, SHOP_TIME_ZONE_COST, {
+      requests: 0,
+      throttled: 0,
+      retried: 0,
+    });
+    const answered = isFields(data) && isFields(data.shop) ? data.shop.ianaTimezone : undefined;
+    if (typeof answered !== 'string') throw new InvalidPageError('Shopify answered shop without an ianaTimezone');
+    const parsed = parseTimeZone(answered);
+    if (!parsed.ok) {
+      throw new InvalidPageError(
+        `Shopify answered the shop's ianaTimezone ${JSON.stringify(answered)}: ${parsed.problem}; set SHOP_TIME_ZONE`,
+      );
+    }
+    return parsed.zone;
   }
 
   /** Closes the keep-alive connections (tests; a Lambda keeps them for its next invocation). */

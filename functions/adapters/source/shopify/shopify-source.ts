@@ -29,7 +29,7 @@ export type BulkPlace =
 
 export interface ShopifySourceOptions<R extends SyncRecord = Order> {
   /** The paged connector: incremental windows, counts, and full windows when bulk is off. */
-  paged: RecordSource<R>;
+  paged: RecordSource<R> & { timeZone(): Promise<string> };
   /** The bulk export over the same connector; absent: full resyncs page too (SHOPIFY_BULK_RESYNC=false). */
   bulk?: BulkExport<R>;
   /** Deleted records (the `events` feed where the stream has one, `nodes(ids:)`); absent: runs skip the deletion steps. */
@@ -105,6 +105,10 @@ export class ShopifySource<R extends SyncRecord = Order> implements RecordSource
 
   count(window: Window): Promise<number> {
     return this.options.paged.count(window);
+  }
+
+  timeZone(): Promise<string> {
+    return this.options.paged.timeZone();
   }
 
   private async bulkPage(window: Window, place: BulkPlace): Promise<SourcePage<R>> {
