@@ -25,10 +25,11 @@ export function syncStateStore(cfg: Config, client: DynamoDBDocumentClient): Dyn
   return new DynamoSyncStateStore({ client, tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE });
 }
 
-/** The stream's copy table, through its item mapping. */
+/** The stream's copy table, through its item mapping (in the zone the daily sales count days in). */
 export function recordStore(cfg: Config, client: DynamoDBDocumentClient, stream: StreamName): DynamoRecordStore<SyncRecord, unknown> {
   const variable = copyTableVariable(stream);
-  return new DynamoRecordStore({ client, tableName: required(cfg, variable)[variable], items: bindingOf(stream).items });
+  const items = bindingOf(stream).items(cfg.SHOP_TIME_ZONE);
+  return new DynamoRecordStore({ client, tableName: required(cfg, variable)[variable], items });
 }
 
 /** The orders stream's daily sales: entries and totals, the orders they are read from, the days touched. */
