@@ -72,5 +72,6 @@ describe('daily sales from a Shopify shop', () => {
     expect(afterIncremental.route).toEqual(afterIncremental.source);
     expect(afterIncremental.route).not.toEqual(afterFull.route);
     expectIndependentFigures(afterIncremental.route, [...after.values()]);
-  });
+    // Two runs of the whole stack, the full one a bulk export, on a machine that may be loaded.
+  }, 300_000);
 });
