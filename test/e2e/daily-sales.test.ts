@@ -66,5 +66,5 @@ describe('daily sales kept by every run', () => {
     expect(afterIncremental.route).toEqual(afterIncremental.source);
     expect(afterIncremental.route).not.toEqual(afterFull.route);
     expectIndependentFigures(afterIncremental.route, sourceOrders(fake));
-  });
+  }, 300_000); // two runs of the whole stack: more than 2 min on a loaded host
 });
