@@ -87,8 +87,9 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
     source: true,
   },
   'sync-page': {
-    // The zone comes with the run (begin resolved it).
-    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC', 'DAILY_SALES'],
+    // The daily sales' zone comes with the run (begin resolved it); SHOP_TIME_ZONE (else UTC) gives the orders' local
+    // created_day when the daily sales are off.
+    settings: ['PAGE_SIZE', 'LEASE_SECONDS', 'OVERLAP_SECONDS', 'RECONCILE_AFTER_FULL_RESYNC', 'DAILY_SALES', 'SHOP_TIME_ZONE'],
     tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'batchReadWrite', DAILY_SALES_TABLE: 'dailySales' },
     copyTables: 'conditionalPut',
     source: true,

@@ -3,7 +3,7 @@
 // runtime/source.ts. A fourth stream adds its entry here (docs/design.md "Streams").
 import { CUSTOMER_ITEMS } from './adapters/dynamodb/items/customer-item';
 import { PRODUCT_ITEMS } from './adapters/dynamodb/items/product-item';
-import { ORDER_ITEMS } from './adapters/dynamodb/order-item';
+import { orderItems } from './adapters/dynamodb/order-item';
 import type { ItemMapping } from './adapters/dynamodb/item-mapping';
 import type { SyncRecord } from './core/record';
 import type { StreamModel, StreamName } from './core/stream';
@@ -16,18 +16,19 @@ export type CopyTableVariable = `${Uppercase<StreamName>}_TABLE`;
 
 export interface StreamBinding<R extends SyncRecord = SyncRecord> {
   model: StreamModel<R>;
-  items: ItemMapping<R>;
+  /** The item mapping in the shop's zone (SHOP_TIME_ZONE): the orders' items carry their local `created_day`. */
+  items: (zone: string) => ItemMapping<R>;
 }
 
 /** A stream's parts, typed for the engine, which handles any stream's records alike. */
-function binding<R extends SyncRecord>(model: StreamModel<R>, items: ItemMapping<R, unknown>): StreamBinding {
+function binding<R extends SyncRecord>(model: StreamModel<R>, items: (zone: string) => ItemMapping<R, unknown>): StreamBinding {
   return { model, items } as unknown as StreamBinding;
 }
 
 const BINDINGS: { [S in StreamName]: StreamBinding } = {
-  orders: binding(ORDERS, ORDER_ITEMS),
-  products: binding(PRODUCTS, PRODUCT_ITEMS),
-  customers: binding(CUSTOMERS, CUSTOMER_ITEMS),
+  orders: binding(ORDERS, orderItems),
+  products: binding(PRODUCTS, () => PRODUCT_ITEMS),
+  customers: binding(CUSTOMERS, () => CUSTOMER_ITEMS),
 };
 
 export function bindingOf(stream: StreamName): StreamBinding {

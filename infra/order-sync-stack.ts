@@ -8,7 +8,12 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { COPY_TABLE_KEY, QUARANTINE_TABLE_KEY, SYNC_STATE_TABLE_KEY } from '../functions/adapters/dynamodb/tables';
+import {
+  COPY_TABLE_KEY,
+  ORDERS_BY_CREATED_DAY_INDEX,
+  QUARANTINE_TABLE_KEY,
+  SYNC_STATE_TABLE_KEY,
+} from '../functions/adapters/dynamodb/tables';
 import type { StreamName } from '../functions/core/stream';
 import { HANDLER_NEEDS, RUN_SETTINGS, type SettingVariable } from '../functions/handler-needs';
 import { SETTINGS } from '../functions/settings';
@@ -61,6 +66,15 @@ export class OrderSyncStack extends Stack {
         removalPolicy: RemovalPolicy.RETAIN,
       });
     }
+    // A dashboard lists one day's orders from this index, not by a scan (docs/design.md "Listing one day's orders").
+    const byDay = ORDERS_BY_CREATED_DAY_INDEX;
+    copyTables.orders?.addGlobalSecondaryIndex({
+      indexName: byDay.name,
+      partitionKey: { name: byDay.partitionKey, type: byDay.type as dynamodb.AttributeType },
+      sortKey: { name: byDay.sortKey, type: byDay.type as dynamodb.AttributeType },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...byDay.projected],
+    });
     const syncStateTable = new dynamodb.Table(this, 'SyncStateTable', {
       partitionKey: { name: SYNC_STATE_TABLE_KEY.partitionKey, type: SYNC_STATE_TABLE_KEY.type as dynamodb.AttributeType },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,

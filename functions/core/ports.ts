@@ -141,6 +141,8 @@ export interface RecordWrite<R extends SyncRecord = SyncRecord> {
   readAt: Instant;
   writeTag: string;
   syncedAt: Instant;
+  /** The zone the run counts local days in (the daily sales' zone, resolved by Begin); absent: the store's own. */
+  localZone?: string;
 }
 
 /**

@@ -34,7 +34,9 @@ export async function writeRecords(
       }));
       salesDays = await writeSalesEntries(deps.sales, sales, writeTag);
     }
-    const { refusedIds } = await deps.records.putRecords(pending.map((write) => ({ ...write, writeTag, syncedAt, readAt })));
+    // The items' local days (the orders' created_day) in the zone the entries count in.
+    const localZone = deps.sales ? { localZone: deps.sales.zone } : {};
+    const { refusedIds } = await deps.records.putRecords(pending.map((write) => ({ ...write, writeTag, syncedAt, readAt, ...localZone })));
     if (deps.sales) await touchAgain(deps.sales, salesDays);
     const refusedSet = new Set(refusedIds);
     for (const { record, kind, digest } of pending) {

@@ -28,7 +28,9 @@ export function syncStateStore(cfg: Config, client: DynamoDBDocumentClient): Dyn
 /** The stream's copy table, through its item mapping. */
 export function recordStore(cfg: Config, client: DynamoDBDocumentClient, stream: StreamName): DynamoRecordStore<SyncRecord, unknown> {
   const variable = copyTableVariable(stream);
-  return new DynamoRecordStore({ client, tableName: required(cfg, variable)[variable], items: bindingOf(stream).items });
+  // A run's writes carry the zone Begin resolved (the daily sales'); without them, the configured zone or UTC.
+  const items = bindingOf(stream).items(cfg.SHOP_TIME_ZONE || 'UTC');
+  return new DynamoRecordStore({ client, tableName: required(cfg, variable)[variable], items });
 }
 
 /** The orders stream's daily sales: entries and totals (in the zone a run counts in), the orders they are read from, the days touched. */

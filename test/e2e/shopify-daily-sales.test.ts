@@ -1,26 +1,25 @@
 // The daily sales end to end from a Shopify shop (the fake GraphQL Admin API: a bulk export for the full resync, the
-// paged query for changes), in America/Los_Angeles: after each run the route equals a recomputation from the shop's
-// own order nodes, mapped as the connector maps them (their refunds, discounts and cancellations included).
-import { dailySalesOf } from '../../functions/core/analytics/daily-sales';
-import { dailySalesResponse, type DailySalesResponse } from '../../functions/core/analytics/daily-sales-response';
+// paged query for changes, the destroy events for deletions), in America/Los_Angeles over both DST changes of 2026:
+// after each run the route equals a recomputation from the shop's own order nodes, mapped as the connector maps them
+// (their refunds, discounts and cancellations included), and the DST days hold the orders their UTC bounds do.
 import { isZeroDecimal } from '../../functions/core/analytics/decimal';
+import type { Order } from '../../functions/core/order';
 import { mapShopifyOrder } from '../../functions/adapters/source/shopify/map-order';
+import type { FakeShopify } from '../../local/fakes/shopify';
+import { orderGid } from '../../local/fakes/shopify/translate';
+import {
+  expectCancellationsAndLaterRefunds,
+  expectIndependentFigures,
+  LA,
+  placeAroundDst,
+  routeAndRecomputed,
+} from '../support/daily-sales-e2e';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack';
-import { runChain, syncState } from '../support/e2e';
-import { invokeApi } from '../support/reliability';
+import { runChain, storedOrder } from '../support/e2e';
 
-const LA = 'America/Los_Angeles';
-
-/** The route's answer over the last 366 days, and the same answer recomputed from the shop's order nodes. */
-async function routeAndShop(stack: E2eStack): Promise<{ route: DailySalesResponse; shop: DailySalesResponse }> {
-  const range = { from: new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10), to: new Date().toISOString().slice(0, 10) };
-  const routed = await invokeApi(stack, 'GET', '/api/analytics/daily-sales', range);
-  expect(routed.statusCode).toBe(200);
-  const fake = stack.fakeShopify!;
-  const orders = fake.truth().map((version) => mapShopifyOrder(fake.order(version.id)));
-  const asOf = (await syncState(stack)).checkpoint?.watermark ?? null;
-  const shop = dailySalesResponse({ timeZone: LA, range, asOf, sales: dailySalesOf(orders, LA).values() });
-  return { route: JSON.parse(routed.body) as DailySalesResponse, shop };
+/** The shop's orders as the connector maps them, by gid. */
+function shopOrders(fake: FakeShopify): Map<string, Order> {
+  return new Map(fake.truth().map(({ id }) => [id, mapShopifyOrder(fake.order(id))]));
 }
 
 describe('daily sales from a Shopify shop', () => {
@@ -34,27 +33,44 @@ describe('daily sales from a Shopify shop', () => {
   });
   afterAll(() => stack?.stop());
 
-  it('after the bulk full resync, then changes and creations and an incremental run, the route equals the shop recomputed', async () => {
+  it('after the bulk full resync, then cancellations, refunds, creations, deletions and an incremental run, the route equals the shop recomputed, across both DST changes', async () => {
+    const fake = stack.fakeShopify!;
+    // The shop underneath speaks reference ids; the connector and the copy, gids.
+    const ids = fake.shop.truth().map((order) => order.id);
+    placeAroundDst(
+      ids,
+      (id, createdAt) => fake.shop.corruptOrder(id, { created_at: createdAt }),
+      (id) => mapShopifyOrder(fake.order(orderGid(id))),
+    );
+
     const full = await runChain(stack, { mode: 'incremental', trigger: 'test' });
     expect(full.at(-1)!.status).toBe('SUCCEEDED');
-    const afterFull = await routeAndShop(stack);
-    expect(afterFull.route).toEqual(afterFull.shop);
+    const afterFull = await routeAndRecomputed(stack, [...shopOrders(fake).values()]);
+    expect(afterFull.route).toEqual(afterFull.source);
+    expect(afterFull.route.days.length).toBeGreaterThan(50);
     expect(afterFull.route.days.some((row) => row.cancelled_orders > 0)).toBe(true);
     expect(afterFull.route.days.some((row) => !isZeroDecimal(row.returns))).toBe(true);
     expect(afterFull.route.days.some((row) => !isZeroDecimal(row.discounts))).toBe(true);
+    expectIndependentFigures(afterFull.route, [...shopOrders(fake).values()]);
 
-    const fake = stack.fakeShopify!;
-    fake.shop.mutate({
-      updates: fake.shop
-        .truth()
-        .slice(0, 40)
-        .map((order) => order.id),
-      creates: 10,
-    });
+    // Changes re-roll statuses and refunds (Shopify dates a refund at the change): some orders get cancelled, some
+    // get refunds on later days than their creation; then creations, and deletions served as destroy events.
+    const before = shopOrders(fake);
+    fake.shop.mutate({ updates: ids.slice(0, 40), creates: 10 });
+    const deleted = ids.slice(100, 110).map((id) => orderGid(id));
+    expect((await Promise.all(deleted.map((gid) => storedOrder(stack, gid)))).every((stored) => stored !== null)).toBe(true);
+    fake.shop.deleteOrders(ids.slice(100, 110));
+    const after = shopOrders(fake);
+    const changed = ids.slice(0, 40).map((id) => ({ was: before.get(orderGid(id))!, is: after.get(orderGid(id))! }));
+    expectCancellationsAndLaterRefunds(changed);
+
     const incremental = await runChain(stack, { mode: 'incremental', trigger: 'test' });
     expect(incremental.at(-1)!.status).toBe('SUCCEEDED');
-    const afterIncremental = await routeAndShop(stack);
-    expect(afterIncremental.route).toEqual(afterIncremental.shop);
+    // The incremental run read the deletions from the feed: no full resync reconciled them.
+    expect(await Promise.all(deleted.map((gid) => storedOrder(stack, gid)))).toEqual(deleted.map(() => null));
+    const afterIncremental = await routeAndRecomputed(stack, [...after.values()]);
+    expect(afterIncremental.route).toEqual(afterIncremental.source);
     expect(afterIncremental.route).not.toEqual(afterFull.route);
-  });
+    expectIndependentFigures(afterIncremental.route, [...after.values()]);
+  }, 300_000); // two runs of the whole stack, the first a bulk export: 2.5 min on a loaded host
 });

@@ -2,6 +2,7 @@
 // environment, least privilege per function, the IAM-only API, the schedule. Synthesized once (bundling skipped).
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { synthTemplate, type CloudFormationTemplate } from '../../infra/synth';
+import { createTableInputs, LOCAL_TABLE_NAMES } from '../../functions/adapters/dynamodb/tables';
 import { arnOf, functionIdByDescription, grantsOfRole, logicalId, ref, resourcesOfType, roleIdOfFunction } from './template-helpers';
 
 const FUNCTIONS = {
@@ -22,6 +23,9 @@ const THIS_MACHINES_EXECUTIONS = JSON.stringify({
     ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:OrderSync-sync:*'],
   ],
 });
+
+const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }): number =>
+  String(a.AttributeName).localeCompare(String(b.AttributeName));
 
 let json: CloudFormationTemplate;
 let template: Template;
@@ -97,7 +101,7 @@ describe('stateful parts', () => {
       template.hasResource('AWS::DynamoDB::Table', {
         Properties: Match.objectLike({
           KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+          AttributeDefinitions: Match.arrayWith([{ AttributeName: key, AttributeType: 'S' }]),
           BillingMode: 'PAY_PER_REQUEST',
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         }),
@@ -106,6 +110,33 @@ describe('stateful parts', () => {
       });
       expect(json.Resources[id].DeletionPolicy).toBe('Retain');
     }
+  });
+
+  it("indexes the orders by their local creation day (a day's orders in one Query), holding what a list shows, no payload", () => {
+    const orders = json.Resources[ids.ordersTable].Properties;
+    expect(orders.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'by_created_day',
+        KeySchema: [
+          { AttributeName: 'created_day', KeyType: 'HASH' },
+          { AttributeName: 'created_at', KeyType: 'RANGE' },
+        ],
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['order_number', 'status', 'financial_status', 'currency', 'total_price', 'customer_name'],
+        },
+      },
+    ]);
+    expect(orders.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'created_day', AttributeType: 'S' },
+        { AttributeName: 'created_at', AttributeType: 'S' },
+      ]),
+    );
+    // The local stack and the tests create the orders table with the same index as the stack does.
+    const local = createTableInputs(LOCAL_TABLE_NAMES).find((input) => input.TableName === LOCAL_TABLE_NAMES.ordersTable)!;
+    expect(local.GlobalSecondaryIndexes).toEqual(orders.GlobalSecondaryIndexes);
+    expect([...local.AttributeDefinitions!].sort(byName)).toEqual([...orders.AttributeDefinitions].sort(byName));
   });
 
   it("keeps the daily sales keyed by scope and key (a day's entries, a range of totals: one Query each), retained", () => {
@@ -126,8 +157,11 @@ describe('stateful parts', () => {
   it('gives each stream a copy table alike the orders table (which keeps its logical id), each named in an output', () => {
     // The orders table's id is what CloudFormation knows it by: a new id would be a new, empty table.
     expect(ids.ordersTable).toBe('OrdersTable315BB997');
-    const orders = json.Resources[ids.ordersTable];
-    expect(orders.Properties.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    const withIndex = json.Resources[ids.ordersTable];
+    expect(withIndex.Properties.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    // Alike but for the orders' own index (above) and the attributes it is keyed by.
+    const { GlobalSecondaryIndexes: _index, AttributeDefinitions: _attributes, ...properties } = withIndex.Properties;
+    const orders = { ...withIndex, Properties: { ...properties, AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }] } };
     for (const [stream, id] of [
       ['Products', ids.productsTable],
       ['Customers', ids.customersTable],
@@ -210,6 +244,7 @@ describe('every function', () => {
         'OVERLAP_SECONDS',
         'RECONCILE_AFTER_FULL_RESYNC',
         'DAILY_SALES',
+        'SHOP_TIME_ZONE',
         ...copyTables,
         'SYNC_STATE_TABLE',
         'QUARANTINE_TABLE',

@@ -98,6 +98,8 @@ describe('a page written to the orders store', () => {
       customer_name: 'Ana Lima',
       line_item_count: 1,
       created_at: '2025-01-15T10:25:00.123000Z',
+      // The store's default mapping counts days in UTC (the page step's, in SHOP_TIME_ZONE).
+      created_day: '2025-01-15',
       updated_at: '2025-01-15T08:31:07.456000Z',
       cancelled_at: null,
       synced_at: SYNCED_AT,

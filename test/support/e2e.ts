@@ -125,11 +125,11 @@ export async function copyTableIds(stack: LocalStack, stream: StreamName): Promi
   return ids.sort();
 }
 
-/** The stream's copy table, through its item mapping. */
+/** The stream's copy table, through its item mapping (read only: the zone of its `created_day` plays no part). */
 function copyStore(stack: LocalStack, stream: StreamName) {
   const tableName = copyTableName(stack.tables, stream);
   const client = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamodbEndpoint });
-  return { store: new DynamoRecordStore({ client, tableName, items: bindingOf(stream).items }), close: () => client.destroy() };
+  return { store: new DynamoRecordStore({ client, tableName, items: bindingOf(stream).items('UTC') }), close: () => client.destroy() };
 }
 
 /** Every stored record's version (tombstones included) in the stream's copy: id → updated_at and the tag of the write that stored it. */

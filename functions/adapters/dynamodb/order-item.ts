@@ -5,6 +5,7 @@ import type { Order, OrderAddress, OrderDetails, Refund } from '../../core/order
 import type { RecordWrite, WriteKind } from '../../core/ports';
 import { versionAttributes, type ItemMapping, type VersionAttributes } from './item-mapping';
 import { OrderSyncError } from '../../core/errors';
+import { localDayOf } from '../../core/analytics/time-zone';
 import { decodeRawJson, encodeRawJson, tooLargeMessage, type EncodedRaw } from './raw-payload';
 
 export { RAW_GZIP_THRESHOLD_BYTES } from './raw-payload';
@@ -31,6 +32,12 @@ export interface OrderItem extends VersionAttributes {
   customer_name: string | null;
   line_item_count: number;
   created_at: string;
+  /**
+   * The local day (YYYY-MM-DD) of created_at in the shop's zone: the partition key of the index `by_created_day`
+   * (docs/design.md "Listing one day's orders"). A tombstone has none, so deleted orders leave the index. Items
+   * written before it was kept lack it until their order changes or a full resync rewrites them.
+   */
+  created_day?: string;
   cancelled_at: string | null;
   // The fields beyond the reference contract (docs/source-contract.md) (Order.details), present only for sources that have them (Shopify), flat so a
   // dashboard reads, filters and projects them without parsing `raw`. Money: exact decimal strings, order currency.
@@ -174,11 +181,11 @@ function fitted(item: OrderItem): OrderItem {
   );
 }
 
-export function orderToItem(write: RecordWrite<Order>): OrderItem {
-  return fitted(untrimmedItem(write));
+export function orderToItem(write: RecordWrite<Order>, zone: string): OrderItem {
+  return fitted(untrimmedItem(write, zone));
 }
 
-function untrimmedItem(write: RecordWrite<Order>): OrderItem {
+function untrimmedItem(write: RecordWrite<Order>, zone: string): OrderItem {
   const { record: order } = write;
   return {
     order_number: order.orderNumber,
@@ -197,6 +204,7 @@ function untrimmedItem(write: RecordWrite<Order>): OrderItem {
     customer_name: order.customer?.name ?? null,
     line_item_count: order.lineItems.length,
     created_at: order.createdAt,
+    created_day: localDayOf(order.createdAt, zone),
     cancelled_at: order.cancelledAt,
     ...versionAttributes(write),
     ...(order.details ? detailAttributes(order) : {}),
@@ -355,7 +363,8 @@ export function unstorableReason(order: Order): string | null {
   const encoded = encodedRaw(order.raw);
   if ('tooLarge' in encoded) return tooLargeMessage(order.id, encoded.tooLarge);
   try {
-    fitted(untrimmedItem({ ...SIZING_WRITE, record: order }));
+    // Every zone's day is ten characters: the size does not depend on the zone.
+    fitted(untrimmedItem({ ...SIZING_WRITE, record: order }, 'UTC'));
     return null;
   } catch (error) {
     if (error instanceof OrderTooLargeError) return error.message;
@@ -409,9 +418,17 @@ export function itemToStoredOrder(item: Record<string, unknown>): StoredOrder {
   };
 }
 
-/** The orders stream's item mapping. */
-export const ORDER_ITEMS: ItemMapping<Order, StoredOrder> = {
-  toItem: orderToItem,
-  unstorable: unstorableReason,
-  fromItem: itemToStoredOrder,
-};
+/**
+ * The orders stream's item mapping, its `created_day` in the zone the write's run counts days in, else in `zone` (the
+ * configured SHOP_TIME_ZONE, or UTC): an IANA name, checked by the settings.
+ */
+export function orderItems(zone: string): ItemMapping<Order, StoredOrder> {
+  return {
+    toItem: (write) => orderToItem(write, write.localZone ?? zone),
+    unstorable: unstorableReason,
+    fromItem: itemToStoredOrder,
+  };
+}
+
+/** The mapping in UTC: the default of stores that only read, and of tests that do not set a zone. */
+export const ORDER_ITEMS = orderItems('UTC');

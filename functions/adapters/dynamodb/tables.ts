@@ -16,6 +16,19 @@ import { STREAM_NAMES, type StreamName } from '../../core/stream';
  */
 export const COPY_TABLE_KEY = { partitionKey: 'id', type: 'S' } as const;
 
+/**
+ * The orders table's index `by_created_day` (docs/design.md "Listing one day's orders"): a day's orders (the local day
+ * of `created_at` in the shop's zone, order-item.ts) by creation time, holding what a list shows and no payload, so
+ * its entries stay small whatever the order. Tombstones have no `created_day`: deleted orders are not in it.
+ */
+export const ORDERS_BY_CREATED_DAY_INDEX = {
+  name: 'by_created_day',
+  partitionKey: 'created_day',
+  sortKey: 'created_at',
+  type: 'S',
+  projected: ['order_number', 'status', 'financial_status', 'currency', 'total_price', 'customer_name'],
+} as const;
+
 /** Sync state: one item per stream (`orders`, later `products`, ...). */
 export const SYNC_STATE_TABLE_KEY = { partitionKey: 'stream', type: 'S' } as const;
 
@@ -96,6 +109,29 @@ function tableInput(tableName: string, key: TableKey): CreateTableCommandInput {
   };
 }
 
+function ordersTableInput(tableName: string): CreateTableCommandInput {
+  const index = ORDERS_BY_CREATED_DAY_INDEX;
+  const input = tableInput(tableName, COPY_TABLE_KEY);
+  return {
+    ...input,
+    AttributeDefinitions: [
+      ...input.AttributeDefinitions!,
+      { AttributeName: index.partitionKey, AttributeType: index.type },
+      { AttributeName: index.sortKey, AttributeType: index.type },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projected] },
+      },
+    ],
+  };
+}
+
 function quarantineTableInput(tableName: string): CreateTableCommandInput {
   const key = QUARANTINE_TABLE_KEY;
   return {
@@ -126,7 +162,9 @@ function quarantineTableInput(tableName: string): CreateTableCommandInput {
 /** CreateTable inputs for every table (on-demand capacity, as the CDK stack declares them). */
 export function createTableInputs(names: TableNames): CreateTableCommandInput[] {
   return [
-    ...STREAM_NAMES.map((stream) => tableInput(copyTableName(names, stream), COPY_TABLE_KEY)),
+    ...STREAM_NAMES.map((stream) =>
+      stream === 'orders' ? ordersTableInput(copyTableName(names, stream)) : tableInput(copyTableName(names, stream), COPY_TABLE_KEY),
+    ),
     tableInput(names.syncStateTable, SYNC_STATE_TABLE_KEY),
     quarantineTableInput(names.quarantineTable),
     ...(names.dailySalesTable === undefined ? [] : [dailySalesTableInput(names.dailySalesTable)]),

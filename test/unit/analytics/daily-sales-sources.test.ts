@@ -74,6 +74,7 @@ describe('daily sales of contract orders', () => {
     for (const source of orders) {
       const item = orderToItem(
         orderWrite({ record: source, kind: 'inserted', replaces: null, writeTag: 'run#0', syncedAt: '2026-03-10T00:00:00.000000Z' }),
+        LA,
       );
       const stored = itemToStoredOrder(item as unknown as Record<string, unknown>);
 
