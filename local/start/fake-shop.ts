@@ -20,7 +20,8 @@ export async function startFakeShop(options: FakeShopOptions, dataDir: string, s
     orders: options.orders,
     seed: options.seed,
     liveRate: options.liveRate,
-    historyEndsAtMs: historyEnd(dataDir, options.orders, options.seed, say),
+    historyDays: options.historyDays,
+    historyEndsAtMs: historyEnd(dataDir, options, say),
     faults: { latencyMs: options.latencyMs },
     // Products and customers change too, each at a quarter of the orders' pace, a tenth of their changes deletions.
     liveByStream: {
@@ -28,7 +29,7 @@ export async function startFakeShop(options: FakeShopOptions, dataDir: string, s
       customers: { rate: options.liveRate / 4, deletionShare: 0.1 },
     },
   };
-  const pace = `${options.liveRate} changes/s (seed ${options.seed})`;
+  const pace = `created over ${options.historyDays} days, ${options.liveRate} changes/s (seed ${options.seed})`;
   if (options.kind === 'shopify') {
     const fake = new FakeShopify({ shop, port: options.port, bulkRate: options.shopify.bulkRate, bucket: options.shopify.bucket });
     await fake.start();
@@ -61,16 +62,22 @@ function shopSize(streams: Record<StreamName, { records: number; deleted: number
  * The fake shop is generated from a seed and the moment its history ends; kept in the data dir, the same shop
  * comes back after a restart, so the stored copy, its checkpoint and a saved cursor still describe it.
  */
-function historyEnd(dataDir: string, orders: number, seed: number, say: (line: string) => void): number {
+function historyEnd(
+  dataDir: string,
+  { orders, seed, historyDays }: Pick<FakeShopOptions, 'orders' | 'seed' | 'historyDays'>,
+  say: (line: string) => void,
+): number {
   const file = join(dataDir, 'fake-shop.json');
   if (existsSync(file)) {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as { orders: number; seed: number; historyEndsAtMs: number };
-    if (saved.orders === orders && saved.seed === seed) return saved.historyEndsAtMs;
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { orders: number; seed: number; historyDays?: number; historyEndsAtMs: number };
+    // A file written before --history-days existed describes the default's 730 days.
+    const savedDays = saved.historyDays ?? 730;
+    if (saved.orders === orders && saved.seed === seed && savedDays === historyDays) return saved.historyEndsAtMs;
     say(
-      `the fake shop changed (${saved.orders} orders, seed ${saved.seed} before): the stored copy describes the old one; --reset starts clean`,
+      `the fake shop changed (${saved.orders} orders over ${savedDays} days, seed ${saved.seed} before): the stored copy describes the old one; --reset starts clean`,
     );
   }
   const historyEndsAtMs = Date.now();
-  writeFileSync(file, JSON.stringify({ orders, seed, historyEndsAtMs }, null, 2));
+  writeFileSync(file, JSON.stringify({ orders, seed, historyDays, historyEndsAtMs }, null, 2));
   return historyEndsAtMs;
 }

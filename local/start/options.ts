@@ -12,6 +12,7 @@ export const USAGE = `usage: npm start [-- options]
   --orders N                 orders in the fake shop (default 50000)
   --live-rate N              changes per second in the fake shop (default 2; 0: none)
   --seed N                   the fake shop's seed (default 1)
+  --history-days N           the days the fake shop's orders were created over, up to now (default 730)
   --latency MS               the fake shop answers each request MS milliseconds late (default 0), as a remote API would
 ${SETTING_FLAGS.map((setting) => `  ${`--${setting.flag} N`.padEnd(27)}${setting.doc}: ${setting.accepts} (default ${String(setting.default)}; ${setting.env})`).join('\n')}
   --schedule-seconds N       run the schedule every N seconds (default: the CDK schedule's rate, 5 minutes)
@@ -46,6 +47,8 @@ export interface FakeShopOptions {
   orders: number;
   liveRate: number;
   seed: number;
+  /** The days the fake shop's orders were created over (--history-days). */
+  historyDays: number;
   latencyMs: number;
   /** What the fake shop speaks (--source). */
   kind: 'http' | 'shopify';
@@ -81,6 +84,7 @@ export function startOptions(args: string[], env: NodeJS.ProcessEnv): StartOptio
       orders: text,
       'live-rate': text,
       seed: text,
+      'history-days': text,
       latency: text,
       ...Object.fromEntries(SETTING_FLAGS.map((setting) => [setting.flag!, text])),
       'schedule-seconds': text,
@@ -160,6 +164,7 @@ export function startOptions(args: string[], env: NodeJS.ProcessEnv): StartOptio
       orders: whole(textOf('orders'), '--orders', 1, 5_000_000) ?? 50_000,
       liveRate,
       seed: whole(textOf('seed'), '--seed', 0, 2 ** 31) ?? 1,
+      historyDays: whole(textOf('history-days'), '--history-days', 1, 36_500) ?? 730,
       latencyMs: whole(textOf('latency'), '--latency', 0, 60_000) ?? 0,
       kind: fakeKind,
       port: port(textOf('fake-port') ?? env.FAKE_ORDERS_API_PORT, '--fake-port', LOCAL_PORTS.fakeOrdersApi),

@@ -8,7 +8,19 @@ const PAGE_SIZE = 20;
 const PAGES = ORDERS / PAGE_SIZE;
 // Each page takes at least 100 ms, as from a remote API: the 29 pages after page 21 take seconds, so the crash lands
 // mid-run even on a quiet machine, with a shop of 50 pages rather than hundreds.
-const SHOP = ['--orders', String(ORDERS), '--page-size', String(PAGE_SIZE), '--live-rate', '0', '--no-schedule', '--latency', '100'];
+const SHOP = [
+  '--orders',
+  String(ORDERS),
+  '--history-days',
+  '60',
+  '--page-size',
+  String(PAGE_SIZE),
+  '--live-rate',
+  '0',
+  '--no-schedule',
+  '--latency',
+  '100',
+];
 
 describe('killed mid-resync, started again, resumed', () => {
   const started: StackProcess[] = [];

@@ -5,7 +5,7 @@ import { startFakeShopify, type FakeShopify } from '../../local/fakes/shopify';
 import { localStackProcess, npmRun, type StackProcess } from './npm-start-support';
 
 const ORDERS = 200;
-const FLAGS = ['--orders', String(ORDERS), '--page-size', '100', '--live-rate', '0', '--no-schedule'];
+const FLAGS = ['--orders', String(ORDERS), '--history-days', '60', '--page-size', '100', '--live-rate', '0', '--no-schedule'];
 
 async function fullResync(stack: StackProcess): Promise<string> {
   const sync = await npmRun(['sync', '--', '--full', '--api-url', stack.urls.httpApi, '--poll', '0.2']);

@@ -21,6 +21,9 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
       [
         '--orders',
         String(ORDERS),
+        // Two months of history: the daily sales' last phase recomputes a few dozen days, not two years of them.
+        '--history-days',
+        '60',
         '--page-size',
         String(PAGE_SIZE),
         '--pages-per-execution',
@@ -49,6 +52,7 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
       ),
     );
     expect(stack.output()).toContain(`fake shop: ${ORDERS.toLocaleString('en-US')} orders`);
+    expect(stack.output()).toContain('created over 60 days, 0 changes/s');
   });
 
   it('runs a full resync triggered by `npm run sync -- --full` to the end, with a summary, readable log lines and exact counts', async () => {
