@@ -3,6 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   setupFiles: ['<rootDir>/test/support/jest-env.ts'],
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   // Each test file runs its own stack (dynalite, the fake shop, the interpreter; each function in a worker thread): two files at a time

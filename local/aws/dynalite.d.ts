@@ -14,3 +14,11 @@ declare module 'dynalite' {
   function dynalite(options?: DynaliteOptions): Server;
   export = dynalite;
 }
+
+// Its condition expression parser (the key conditions and filters too), which the local server makes remember its parses.
+declare module 'dynalite/db/conditionParser' {
+  import type { ExpressionParser } from './dynalite-expressions';
+
+  const parser: ExpressionParser;
+  export = parser;
+}
