@@ -4,21 +4,22 @@
 import type { RunState } from '../run-state';
 import type { StepDeps } from '../step';
 import { reconcileCopy } from './reconcile-copy';
-import { recomputeTouchedDays } from './recompute-step';
+import { recomputeTouchedDays, thenRecompute } from './recompute-step';
 import { syncDeletions } from './sync-deletions';
 import { syncPage } from './sync-page';
 
 export async function syncStep(deps: StepDeps, state: RunState): Promise<RunState> {
   if (state.done) return state;
+  const invokedAtMs = deps.clock();
   switch (state.run.position.phase) {
     case 'done':
       return state;
     case 'records':
-      return syncPage(deps, state);
+      return thenRecompute(deps, await syncPage(deps, state), invokedAtMs);
     case 'deletions':
-      return syncDeletions(deps, state);
+      return thenRecompute(deps, await syncDeletions(deps, state), invokedAtMs);
     case 'reconcile':
-      return reconcileCopy(deps, state);
+      return thenRecompute(deps, await reconcileCopy(deps, state), invokedAtMs);
     case 'sales':
       return recomputeTouchedDays(deps, state);
   }

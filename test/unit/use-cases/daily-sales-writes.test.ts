@@ -66,23 +66,56 @@ describe('the daily sales kept by the looped step', () => {
 
   it('a day touched again while the phase recomputes it (a zombie still writing) is recomputed by a later step', async () => {
     const { world, touched, copyFigures, keptFigures } = salesWorld(12);
-    let state = await begunFullRun(world);
-    while (state.run.position.phase !== 'sales') state = await syncStep(world.deps.syncPage, state);
-    const zombieDay = [...(await touched.touched(STREAM)).keys()][0]!;
-    const settle = touched.settle.bind(touched);
-    touched.settle = async (stream, day, counter) => {
-      touched.settle = settle;
-      await touched.touch(stream, [zombieDay]);
-      return settle(stream, day, counter);
+    const settleDays = touched.settleDays.bind(touched);
+    touched.settleDays = async (stream, counters) => {
+      touched.settleDays = settleDays;
+      await touched.touch(stream, [counters[0]![0]]);
+      return settleDays(stream, counters);
     };
+    // Up to the phase's first step (run in the invocation of the step that reached the phase).
+    let afterFirst = await begunFullRun(world);
+    while (touched.settleDays !== settleDays) afterFirst = await syncStep(world.deps.syncPage, afterFirst);
 
-    const afterFirst = await syncStep(world.deps.syncPage, state);
     expect(afterFirst.run.position.phase).toBe('sales');
     const done = await runToEnd(world, afterFirst);
 
     expect(done.run.position.step).toBe(afterFirst.run.position.step + 1);
     expect(keptFigures()).toEqual(copyFigures());
     expect(await touched.touched(STREAM)).toEqual(new Map());
+  });
+
+  it("runs the phase's first step in the invocation of the step that reached it: one invocation fewer than steps", async () => {
+    const { world, copyFigures, keptFigures } = salesWorld(13);
+    let state = await begunFullRun(world);
+    let invocations = 0;
+    let chained = 0;
+    while (!state.done) {
+      const before = state;
+      state = await syncStep(world.deps.syncPage, state);
+      invocations++;
+      if (before.run.position.phase !== 'sales' && state.run.position.step === before.run.position.step + 2) chained++;
+    }
+
+    expect(chained).toBe(1);
+    expect(invocations).toBe(state.run.position.step - 1);
+    expect(state.pagesInPart).toBe(state.run.position.step);
+    expect(keptFigures()).toEqual(copyFigures());
+  });
+
+  it("leaves the phase's first step to an invocation of its own when the execution's step budget is full", async () => {
+    const { world, copyFigures, keptFigures } = salesWorld(14);
+    let state = await begunFullRun(world);
+    let invocations = 0;
+    const phases = new Set<string>();
+    while (!state.done) {
+      state = await syncStep(world.deps.syncPage, { ...state, maxPagesPerPart: state.pagesInPart + 1 });
+      invocations++;
+      phases.add(state.run.position.phase);
+    }
+
+    expect(phases).toContain('sales');
+    expect(invocations).toBe(state.run.position.step);
+    expect(keptFigures()).toEqual(copyFigures());
   });
 
   it.each([1, 2, 3])('seed %d: after a full run of random orders the kept figures equal the copy', async (seed) => {
