@@ -85,7 +85,7 @@ describe('npm start, then the CLI, then Ctrl-C', () => {
     );
     const listed = JSON.parse(executionsJson.stdout) as Array<{ name: string; status: string; output: any }>;
     // Newest first; the last commits with the run's counts. The 22 page steps take three parts, then the daily
-    // sales' recompute of every day the orders count in (hundreds over the fake's two years, 31 a step) one or two more.
+    // sales' recompute of every day the orders count in (hundreds over the fake's two years, 120 a step) one or two more.
     const parts = listed.map((execution) => [execution.name.replace(/^orders-full-http-\d{8}T\d{6}Z-[0-9a-f]{4}-/, ''), execution.status]);
     expect(parts.length).toBeGreaterThanOrEqual(4);
     expect(parts).toEqual(parts.map((_, index) => [`p${parts.length - index}`, 'SUCCEEDED']));

@@ -15,7 +15,7 @@ export const ENTRIES_PER_STEP = 10_000;
  * The invocation's time after which a step takes no further day, of the page step's 60 s timeout: counted from the
  * invocation's start, so a step chained after another counts that one's time too.
  */
-export const STEP_TIME_BUDGET_MS = 30_000;
+export const STEP_TIME_BUDGET_MS = 40_000;
 /** A step that took longer than this leaves the phase's first step to an invocation of its own. */
 export const CHAIN_WITHIN_MS = 10_000;
 /**
