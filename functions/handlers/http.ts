@@ -56,10 +56,8 @@ export function route(routes: readonly Route[]): (event: APIGatewayProxyEvent, c
   return async (event, context) => {
     // The router would take POST /api/sync/status for a `{stream}`; a literal path with other methods is a 405.
     const bare = bareOf(event.path ?? '');
-    const literal = allowedOn(bare);
-    if (routes.some((known) => known.path === bare) && !literal.includes(event.httpMethod as Method)) {
-      throw notAllowed(event.httpMethod, bare);
-    }
+    const literal = routes.filter((known) => known.path === bare);
+    if (literal.length > 0 && !literal.some((known) => known.method === event.httpMethod)) throw notAllowed(event.httpMethod, bare);
     return router(event, context);
   };
 }

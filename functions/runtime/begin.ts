@@ -22,7 +22,7 @@ export const beginDeps = oncePerStream((stream): BeginDeps => {
     },
     state: syncStateStore(cfg, client),
     records: recordStore(cfg, client, stream),
-    source: recordSource(cfg, stream),
+    source: recordSource(cfg, stream, client),
     clock: Date.now,
     log,
     metrics: new PowertoolsRunMetrics(),

@@ -1,6 +1,7 @@
 // A stream's source, as a function reads it (Begin and SyncPage): the reference contract's HTTP API or a Shopify shop, with
 // the token from the environment (local) or Secrets Manager (AWS, cached, re-read after rotation).
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cachedSecret } from '../adapters/aws/secret';
 import { DynamoSendSlots } from '../adapters/dynamodb/send-slots-store';
 import { HttpSource } from '../adapters/source/http-source';
@@ -14,7 +15,6 @@ import { log } from '../logger';
 import type { StreamName } from '../core/stream';
 import { bindingOf } from '../streams';
 import { traced } from '../tracer';
-import { documentClient } from './stores';
 
 /** The token getter: the environment locally, Secrets Manager (cached, re-read after rotation) in AWS. */
 function sourceToken(cfg: Config): () => Promise<string> {
@@ -28,8 +28,8 @@ function sourceToken(cfg: Config): () => Promise<string> {
   throw new ConfigError('missing configuration: ORDERS_API_TOKEN_SECRET_ARN (AWS) or ORDERS_API_TOKEN (local) must be set');
 }
 
-/** The stream's source: the reference contract's endpoints for it, or Shopify's operations for it. */
-export function recordSource(cfg: Config, stream: StreamName): RecordSource {
+/** The stream's source: the reference contract's endpoints for it (its send slots through the function's DynamoDB client), or Shopify's operations for it. */
+export function recordSource(cfg: Config, stream: StreamName, client: DynamoDBDocumentClient): RecordSource {
   if (cfg.SOURCE_KIND === 'shopify') {
     const { SHOPIFY_SHOP_DOMAIN } = required(cfg, 'SHOPIFY_SHOP_DOMAIN');
     // Full resyncs as a bulk operation (not charged against the cost budget; the streams take turns for the shop's
@@ -46,7 +46,7 @@ export function recordSource(cfg: Config, stream: StreamName): RecordSource {
   }
   const { ORDERS_API_URL } = required(cfg, 'ORDERS_API_URL');
   // Every stream's steps reserve their send times from one item: the token's budget is one, whatever the streams.
-  const sendSlots = new DynamoSendSlots({ client: documentClient(cfg), tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE });
+  const sendSlots = new DynamoSendSlots({ client, tableName: required(cfg, 'SYNC_STATE_TABLE').SYNC_STATE_TABLE });
   return new HttpSource({ baseUrl: ORDERS_API_URL, token: sourceToken(cfg), logger: log, stream: bindingOf(stream).model, sendSlots });
 }
 
@@ -56,8 +56,8 @@ export function recordSource(cfg: Config, stream: StreamName): RecordSource {
  * pages can start or restart an export, and its paged queries spend a points budget that a page read ahead and
  * then dropped would waste.
  */
-export function pageStepSource(cfg: Config, stream: StreamName): RecordSource {
-  const source = recordSource(cfg, stream);
+export function pageStepSource(cfg: Config, stream: StreamName, client: DynamoDBDocumentClient): RecordSource {
+  const source = recordSource(cfg, stream, client);
   if (cfg.SOURCE_KIND !== 'http' || !cfg.SOURCE_READ_AHEAD) return source;
   return new ReadAheadSource(source, { clock: Date.now, log });
 }

@@ -21,7 +21,7 @@ export const syncPageDeps = oncePerStream((stream): StepDeps => {
     state: syncStateStore(cfg, client),
     records: recordStore(cfg, client, stream),
     quarantine: quarantineStore(cfg, client),
-    source: pageStepSource(cfg, stream),
+    source: pageStepSource(cfg, stream, client),
     clock: Date.now,
     log,
     metrics: new PowertoolsRunMetrics(),

@@ -54,8 +54,8 @@ describe('RateLimitPacer', () => {
     await announced.send(10, { limit: 4, remaining: 3 });
 
     expect(silent.pacer.spacingMs()).toBe(0);
-    // 4 a second with the shared slots' 100 ms of slack (more than the pacer's own 10): one every 275 ms.
-    expect(announced.pacer.spacingMs()).toBe(275);
+    // 4 a second with the shared slots' 200 ms of slack (more than the pacer's own 10): one every 300 ms.
+    expect(announced.pacer.spacingMs()).toBe(300);
     // A source that stops announcing its budget has lifted it.
     await announced.send(10, {});
     expect(announced.pacer.spacingMs()).toBe(0);

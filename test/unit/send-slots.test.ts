@@ -56,9 +56,9 @@ describe('sendAtSlot', () => {
     expect(unpaced.clock.now).toBe(0);
   });
 
-  it('spaces a budget with 100 ms of slack a second at least', () => {
-    expect(spacingFor(2, 10)).toBe(550);
-    expect(spacingFor(40, 10)).toBe(28);
-    expect(spacingFor(2, 200)).toBe(600);
+  it('spaces a budget with 200 ms of slack a second at least', () => {
+    expect(spacingFor(2, 10)).toBe(600);
+    expect(spacingFor(40, 10)).toBe(30);
+    expect(spacingFor(2, 400)).toBe(700);
   });
 });

@@ -12,13 +12,13 @@ export interface SendSlots {
 }
 
 /**
- * Slack per second, at least: requests reserved by separate machines reach the source with their own delays (some
- * 50-100 ms apart on a loaded host), which a source counting a sliding second sees. 10% of the budget, for no 429
- * when the streams share it.
+ * Slack per second, at least: requests reserved by separate machines reach the source with their own delays (50 ms
+ * and more apart on a loaded host), which a source counting a sliding second sees. A sixth of the budget at most
+ * (2 requests a second: one every 600 ms), for no 429 when the streams share it.
  */
-export const SHARED_MARGIN_MS_MIN = 100;
+export const SHARED_MARGIN_MS_MIN = 200;
 
-/** The spacing that keeps `limit` requests a second within any second, with `marginMs` (at least 100) of slack per second. */
+/** The spacing that keeps `limit` requests a second within any second, with `marginMs` (at least 200) of slack per second. */
 export function spacingFor(limit: number, marginMs: number): number {
   return Math.ceil((1000 + Math.max(SHARED_MARGIN_MS_MIN, marginMs)) / limit);
 }
