@@ -7,8 +7,14 @@ import type { RunState } from '../run-state';
 import { runStep, type PhaseRead, type StepDeps } from '../step';
 import { recomputeDailySales, type RecomputeResult } from './recompute-daily-sales';
 
-/** Days one step recomputes at most: a day's entries are one Query and its orders a few batch reads. */
-export const DAYS_PER_STEP = 120;
+/**
+ * Days one step recomputes at most: a day's entries are one Query and its orders a few batch reads. A year, so that
+ * an incremental run whose changes touch days all over the shop's history still takes one step (an Express part holds
+ * three: its records, its deletions and this one).
+ */
+export const DAYS_PER_STEP = 366;
+/** Days recomputed at once: each is its own partition, its own reads and writes. */
+export const DAYS_AT_ONCE = 8;
 /** Entries one step reads at most: it takes no further day once its days held this many (a day is never split). */
 export const ENTRIES_PER_STEP = 10_000;
 /**
@@ -28,8 +34,8 @@ export const MAX_SALES_STEPS = 400;
  * Step "recompute touched days":
  * 1. read the touched days and their counters (consistent);
  * 2. claim the step (no ids: it writes no records) under the lease;
- * 3. recompute the days in order (recomputeDailySales), one at a time, while the step is under DAYS_PER_STEP days,
- *    ENTRIES_PER_STEP entries and STEP_TIME_BUDGET_MS since `invokedAtMs` (at least one day); then settle them at the
+ * 3. recompute the days in order (recomputeDailySales), DAYS_AT_ONCE at a time, while the step is under DAYS_PER_STEP
+ *    days, ENTRIES_PER_STEP entries and STEP_TIME_BUDGET_MS since `invokedAtMs` (at least one group); then settle them at the
  *    counters read, in as few writes as the store can: a day touched meanwhile stays for a later step;
  * 4. save: the phase goes on while days are left, then the run is done.
  */
@@ -48,10 +54,12 @@ export async function recomputeTouchedDays(deps: StepDeps, state: RunState, invo
       const recomputeDeps = { sales: sales.entries, orders: sales.orders, zone: sales.zone, writeTag: claim.writeTag, log: deps.log };
       const done: Array<[string, number]> = [];
       let total: RecomputeResult | undefined;
-      for (const [day, counter] of candidates) {
+      for (let start = 0; start < candidates.length; start += DAYS_AT_ONCE) {
         if (total && (total.entriesRead >= ENTRIES_PER_STEP || deps.clock() - invokedAtMs >= STEP_TIME_BUDGET_MS)) break;
-        total = sumResults(total, await recomputeDailySales(recomputeDeps, [day]));
-        done.push([day, counter]);
+        const group = candidates.slice(start, start + DAYS_AT_ONCE);
+        for (const one of await Promise.all(group.map(([day]) => recomputeDailySales(recomputeDeps, [day]))))
+          total = sumResults(total, one);
+        done.push(...group);
       }
       const unsettled = (await sales.touched.settleDays(sales.stream, done)).length;
       const left = touched.size - done.length + unsettled;
