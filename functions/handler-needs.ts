@@ -17,7 +17,7 @@ import type { SETTINGS, SettingName } from './settings';
  * - `queryNewest`: the status's count and newest entries (Query on the `newest` index, which holds no payload);
  * - `query`: the entries first seen since the last commit, read consistently (Query on the table itself);
  * - `dailySales`: a page's daily sales entries (conditional PutItem), the recompute's reads of a day's entries and a
- *   day's totals (Query), its corrections (PutItem, DeleteItem) and totals rows (BatchWriteItem).
+ *   day's totals (Query), its corrections (PutItem) and totals rows (BatchWriteItem).
  */
 export type TableAccess = 'readWrite' | 'batchRead' | 'conditionalPut' | 'batchReadWrite' | 'queryNewest' | 'query' | 'dailySales';
 
@@ -28,7 +28,7 @@ export const TABLE_ACCESS: Record<TableAccess, { actions: readonly string[]; ind
   batchReadWrite: { actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
   queryNewest: { actions: ['dynamodb:Query'], index: QUARANTINE_TABLE_KEY.newestIndex.name },
   query: { actions: ['dynamodb:Query'] },
-  dailySales: { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'] },
+  dailySales: { actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'] },
 };
 
 /**
@@ -91,8 +91,9 @@ export const HANDLER_NEEDS: Record<HandlerName, HandlerNeeds> = {
     copyTables: 'conditionalPut',
     source: true,
   },
-  // The run's state names its stream and lease: no setting. Commit names the records quarantined since the last commit.
-  commit: { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'query' } },
+  // The run's state names its stream and lease. Commit names the records quarantined since the last commit and, with
+  // the daily sales, reads the touched days on the sync-state item.
+  commit: { settings: ['DAILY_SALES'], tables: { SYNC_STATE_TABLE: 'readWrite', QUARANTINE_TABLE: 'query' } },
   'record-failure': { settings: [], tables: { SYNC_STATE_TABLE: 'readWrite' } },
   // A trigger takes the lease for its run, starts the execution, and asks whether the lease holder's execution still
   // runs; the API's status reads the item and the quarantine's newest entries; its daily sales one Query of the

@@ -92,6 +92,15 @@ export class LeaseLostError extends OrderSyncError {
   readonly retryable = false;
 }
 
+/**
+ * Commit found daily sales days touched after the run's sales phase ended (a late write, a zombie's): it sent the run
+ * back to that phase instead of committing figures that are not the copy's. The state machine catches it into the
+ * page loop.
+ */
+export class SalesDaysLeftError extends OrderSyncError {
+  readonly retryable = false;
+}
+
 /** A store write could not be completed (unprocessed items left after every retry). Retry later. */
 export class StoreWriteError extends OrderSyncError {
   readonly retryable = true;

@@ -227,10 +227,10 @@ export interface DailySalesStore {
    */
   putEntries(entries: readonly SalesEntry[]): Promise<{ refused: SalesEntryKey[] }>;
   /**
-   * Replace (null: delete) the entry at `key` only if it still holds the `expected` version: the recompute's
-   * correction of an entry its order item contradicts. False when the entry moved meanwhile.
+   * Replace the entry at `key` only if it still holds the `expected` version: the recompute's correction of an entry
+   * its order item contradicts (never a deletion: the day keeps naming the order). False when the entry moved meanwhile.
    */
-  correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry | null): Promise<boolean>;
+  correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry): Promise<boolean>;
   /** Every entry of the day, read consistently (one Query of its partition, paged). */
   entriesOf(day: LocalDay): Promise<SalesEntry[]>;
   /** Write these days' totals rows (one per day and currency), replacing those of the same key. */

@@ -6,7 +6,8 @@ import type { Instant } from './order';
 import type { Log, RecordStore, StoredVersion } from './ports';
 import type { RunCounts } from './run-types';
 import type { SalesOrder } from './analytics/daily-sales';
-import { writeSalesEntries, type SalesWriteDeps } from './analytics/write-sales-entries';
+import type { LocalDay } from './analytics/local-day';
+import { touchAgain, writeSalesEntries, type SalesWriteDeps } from './analytics/write-sales-entries';
 
 /**
  * Write the classified records. A refused write met a version stored after our read (a zombie step, or the live run
@@ -22,16 +23,19 @@ export async function writeRecords(
   let change: RunCounts = { ...ZERO_COUNTS };
   let pending = writes;
   for (let round = 1; pending.length > 0; round++) {
-    // The daily sales' entries first (the orders stream only: its records are orders), then the orders.
+    // The daily sales' entries first (the orders stream only: its records are orders), then the orders, then their
+    // days touched again.
+    let salesDays: LocalDay[] = [];
     if (deps.sales) {
       const sales = pending.map(({ record }) => ({
         orderId: record.id,
         order: record as unknown as SalesOrder,
         version: { updatedAt: record.updatedAt, deletedAt: null, readAt },
       }));
-      await writeSalesEntries(deps.sales, sales, writeTag);
+      salesDays = await writeSalesEntries(deps.sales, sales, writeTag);
     }
     const { refusedIds } = await deps.records.putRecords(pending.map((write) => ({ ...write, writeTag, syncedAt, readAt })));
+    if (deps.sales) await touchAgain(deps.sales, salesDays);
     const refusedSet = new Set(refusedIds);
     for (const { record, kind, digest } of pending) {
       if (!refusedSet.has(record.id))

@@ -1,7 +1,8 @@
 // Turning deleted orders into tombstones: each write conditional on what the store held when it was classified, so a
 // tombstone never lands over a version made after the deletion, and a repeat (a retried step) writes nothing.
 import type { Deletion, Log, RecordStore, StoredVersion, TombstoneWrite } from './ports';
-import { writeSalesEntries, type SalesWriteDeps } from './analytics/write-sales-entries';
+import type { LocalDay } from './analytics/local-day';
+import { touchAgain, writeSalesEntries, type SalesWriteDeps } from './analytics/write-sales-entries';
 
 /**
  * Write a tombstone for each deletion, classified against `versions` (which must hold every stored version of these
@@ -19,15 +20,17 @@ export async function writeTombstones(
   for (let round = 1; pending.length > 0; round++) {
     const writes = pending.flatMap((deletion) => tombstoneFor(deletion, versions.get(deletion.id), writeTag, syncedAt));
     if (writes.length === 0) return;
+    let salesDays: LocalDay[] = [];
     if (deps.sales) {
       const sales = writes.map(({ id, deletedAt, inferred }) => ({
         orderId: id,
         order: null,
         version: { updatedAt: deletedAt, deletedAt, readAt: null, ...(inferred ? { inferred } : {}) },
       }));
-      await writeSalesEntries(deps.sales, sales, writeTag);
+      salesDays = await writeSalesEntries(deps.sales, sales, writeTag);
     }
     const { refusedIds } = await deps.records.putTombstones(writes);
+    if (deps.sales) await touchAgain(deps.sales, salesDays);
     const refused = new Set(refusedIds);
     for (const write of writes) {
       if (refused.has(write.id)) continue;

@@ -9,7 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { RETRYABLE_ERROR_NAMES } from '../../functions/core/errors';
+import { RETRYABLE_ERROR_NAMES, SalesDaysLeftError } from '../../functions/core/errors';
 
 /** State names: the local runner binds each Task to its handler BY STATE NAME, so these are a contract. */
 export const STATE_NAMES = {
@@ -308,6 +308,9 @@ export class SyncStateMachine extends Construct {
     const commit = invoke(STATE_NAMES.commit, props.steps.commit, runState)
       .addRetry(retryProps(TRANSIENT_RETRY))
       .addRetry(retryProps(LAMBDA_SERVICE_RETRY))
+      // Commit found daily sales days touched after the sales phase (a late write) and saved the run back at that
+      // phase: the page loop takes it up there. A catcher, so the common commit costs no state more.
+      .addCatch(syncPage, { errors: [SalesDaysLeftError.name], resultPath: '$.error' })
       .addCatch(recordFailure, catchIntoRecordFailure)
       .next(anyNewlyQuarantined);
 

@@ -2,7 +2,9 @@
 // to this machine, the quarantine notification, logging without data, JSONPath only, and a definition asl-validator
 // accepts; and its Express twin for incremental runs: the same definition, handing a longer run over to Standard.
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
-import { RETRYABLE_ERROR_NAMES } from '../../functions/core/errors';
+import { RETRYABLE_ERROR_NAMES, SalesDaysLeftError } from '../../functions/core/errors';
+import { definitionFromTemplate } from '../../local/aws/state-machine/definition';
+import { LocalStateMachine, type HistoryEvent } from '../../local/aws/state-machine/local-state-machine';
 import {
   EXPRESS_MARGIN_SECONDS,
   EXPRESS_MAX_SECONDS,
@@ -221,10 +223,57 @@ describe('retry and catch wiring', () => {
   });
 
   it('catches everything after the lease was taken into RecordFailure, keeping the run state beside the error', () => {
-    for (const name of ['SyncPage', 'Commit']) {
-      expect(states[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
-    }
+    expect(states.SyncPage.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
+    expect(states.Commit.Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' });
     expect(states.ContinueAsNew.Catch.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' });
+  });
+
+  it('catches a commit that found daily sales days left back into the page loop, before any other catcher', () => {
+    expect(states.Commit.Catch[0]).toEqual({ ErrorEquals: ['SalesDaysLeftError'], ResultPath: '$.error', Next: 'SyncPage' });
+    expect(retriedErrors('Commit')).not.toContain('SalesDaysLeftError');
+  });
+
+  it('runs a commit that found days left back into SyncPage, then commits (on the local interpreter)', async () => {
+    const { definition: local, stateMachineArn } = definitionFromTemplate(json);
+    const pageInputs: Array<Record<string, unknown>> = [];
+    let commits = 0;
+    const machine = new LocalStateMachine({
+      definition: local,
+      stateMachineArn,
+      tasks: {
+        Begin: async () => ({ Payload: { stream: 'orders', pagesInPart: 0, maxPagesPerPart: 100, done: false } }),
+        SyncPage: async ({ Payload }) => {
+          pageInputs.push(Payload as Record<string, unknown>);
+          const { error: _caught, ...state } = Payload as Record<string, unknown>;
+          return { Payload: { ...state, done: true } };
+        },
+        Commit: async () => {
+          if (++commits === 1) throw new SalesDaysLeftError('2 daily sales day(s) touched after its sales phase');
+          return { Payload: { status: 'succeeded' } };
+        },
+        RecordFailure: async ({ Payload }) => ({ Payload }),
+      },
+    });
+
+    const ended = await machine.waitFor(machine.start('full-test-r1-p1', { mode: 'full', trigger: 'test' }).executionArn);
+
+    expect(ended).toMatchObject({ status: 'SUCCEEDED', output: { status: 'succeeded' } });
+    expect(commits).toBe(2);
+    expect(pageInputs.map((input) => input.done)).toEqual([false, true]);
+    expect(pageInputs[1]!.error).toMatchObject({ Error: 'SalesDaysLeftError' });
+    const entered = ended.events.filter((event: HistoryEvent) => event.type.endsWith('StateEntered')).map((event) => event.stateName);
+    expect(entered).toEqual([
+      'Begin',
+      'Skipped?',
+      'SyncPage',
+      'MorePages?',
+      'Commit',
+      'SyncPage',
+      'MorePages?',
+      'Commit',
+      'AnyNewlyQuarantined?',
+      'Done',
+    ]);
   });
 
   it('treats an already started next part as handed over, and retries other start failures a few times', () => {
@@ -253,7 +302,10 @@ describe('retry and catch wiring', () => {
       ),
     });
     expect(pageRetriers.asArray()).toHaveLength(PAGE_STEP_RETRIES.length);
-    expect(commitCatch.asArray()).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
+    expect(commitCatch.asArray()).toEqual([
+      { ErrorEquals: ['SalesDaysLeftError'], ResultPath: '$.error', Next: 'SyncPage' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+    ]);
   });
 });
 

@@ -113,17 +113,19 @@ describe.each(STORES)('the daily sales store, %s', (_, freshStore) => {
     expect(await store.entriesOf('2026-03-08')).toEqual([lands ? entry('ord_1', incoming, '2.00') : entry('ord_1', stored, '1.00')]);
   });
 
-  it('corrects an entry only while it holds the version read: replaced, then deleted; a moved entry is left alone', async () => {
+  it('corrects an entry only while it holds the version read: replaced, emptied in its own version; a moved entry is left alone', async () => {
     const store = await freshStore();
     await store.putEntries([entry('ord_1', live(2)), entry('ord_2', deletion(3, true))]);
 
     expect(await store.correctEntry({ day: '2026-03-08', orderId: 'ord_1' }, live(1), entry('ord_1', live(1), '1.00'))).toBe(false);
     expect(await store.correctEntry({ day: '2026-03-08', orderId: 'ord_1' }, live(2), entry('ord_1', live(1), '1.00'))).toBe(true);
-    expect(await store.correctEntry({ day: '2026-03-08', orderId: 'ord_2' }, deletion(3), null)).toBe(false);
-    expect(await store.correctEntry({ day: '2026-03-08', orderId: 'ord_2' }, deletion(3, true), null)).toBe(true);
-    expect(await store.correctEntry({ day: '2026-03-08', orderId: 'ord_3' }, live(1), null)).toBe(false);
+    expect(await store.correctEntry({ day: '2026-03-08', orderId: 'ord_2' }, deletion(3), entry('ord_2', deletion(3), null))).toBe(false);
+    expect(
+      await store.correctEntry({ day: '2026-03-08', orderId: 'ord_2' }, deletion(3, true), entry('ord_2', deletion(3, true), null)),
+    ).toBe(true);
+    expect(await store.correctEntry({ day: '2026-03-08', orderId: 'ord_3' }, live(1), entry('ord_3', live(1), null))).toBe(false);
 
-    expect(await store.entriesOf('2026-03-08')).toEqual([entry('ord_1', live(1), '1.00')]);
+    expect(await store.entriesOf('2026-03-08')).toEqual([entry('ord_1', live(1), '1.00'), entry('ord_2', deletion(3, true), null)]);
   });
 
   it('keeps totals per day and currency: replaced by a put, deleted by key, read from one day to another both included', async () => {

@@ -18,7 +18,8 @@ describe('the local HTTP API', () => {
     stack = await startE2eStack({
       withTriggers: true,
       inProcessHandlers: true,
-      fake: { orders: ORDERS, seed: 5 },
+      // Two months of history: the daily sales' last phase recomputes a few dozen days, not two years of them.
+      fake: { orders: ORDERS, seed: 5, historyDays: 60 },
       env: { PAGE_SIZE: String(PAGE_SIZE) },
     });
     api = await startHttpApiServer({ handler });
@@ -164,7 +165,7 @@ describe('the local HTTP API', () => {
       '/api/nowhere',
       404,
       'not_found',
-      'no route GET /api/nowhere; routes: POST /api/sync/{stream}, POST /api/sync/{stream}/full, GET /api/sync/status',
+      'no route GET /api/nowhere; routes: POST /api/sync/{stream}, POST /api/sync/{stream}/full, GET /api/sync/status, GET /api/analytics/daily-sales',
     ],
   ])('refuses %s %s → %i %s, saying what was wrong, starting nothing', async (method, path, status, code, message) => {
     const executionsBefore = stack.machine.list().length;

@@ -7,6 +7,12 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../
 import { startFakeOrdersApi, type FakeOrdersApi, type FakeOrdersApiOptions } from '../../local/fakes/orders-api';
 import { startFakeShopify, type FakeShopify, type FakeShopifyOptions } from '../../local/fakes/shopify';
 
+/**
+ * The fake shop's history unless a test sets its own: a full resync recomputes the daily sales of every day the
+ * history has orders on, a step per 31 days, so two months keep that phase to two steps instead of two years' 24.
+ */
+const E2E_HISTORY_DAYS = 60;
+
 export interface E2eStackOptions extends Omit<LocalStackOptions, 'fake' | 'fakeShopify' | 'source'> {
   /** The fake orders API's shop (the default source). */
   fake?: FakeOrdersApiOptions;
@@ -48,13 +54,13 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     let source: NonNullable<LocalStackOptions['source']>;
     if (shopifyOptions) {
       const { apiVersion, ...shopOptions } = shopifyOptions;
-      const started = await startFakeShopify(shopOptions);
+      const started = await startFakeShopify({ ...shopOptions, shop: { historyDays: E2E_HISTORY_DAYS, ...shopOptions.shop } });
       stoppers.push(() => started.stop());
       fakeShopify = started;
       fake = started.shop;
       source = { url: started.url, token: started.token, kind: 'shopify', apiVersion: apiVersion ?? '2025-10' };
     } else {
-      const started = await startFakeOrdersApi(fakeOptions);
+      const started = await startFakeOrdersApi({ historyDays: E2E_HISTORY_DAYS, ...fakeOptions });
       stoppers.push(() => started.stop());
       fake = started;
       source = { url: started.url, token: started.token };

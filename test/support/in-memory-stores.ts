@@ -387,11 +387,10 @@ export class InMemoryDailySalesStore implements DailySalesStore {
     return { refused };
   }
 
-  async correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry | null): Promise<boolean> {
+  async correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry): Promise<boolean> {
     const stored = this.entries.get(entryKey(key));
     if (!stored || !sameVersion(stored.version, expected)) return false;
-    if (replacement === null) this.entries.delete(entryKey(key));
-    else this.entries.set(entryKey(key), structuredClone(replacement));
+    this.entries.set(entryKey(key), structuredClone(replacement));
     return true;
   }
 

@@ -15,10 +15,10 @@ import {
   chunk,
   DEFAULT_RETRY_POLICY,
   isTransientDynamoError,
-  mapWithConcurrency,
   retryUnprocessed,
   type RetryPolicy,
 } from '../../functions/adapters/dynamodb/batching';
+import { mapWithConcurrency } from '../../functions/core/concurrency';
 import { createTestTables, TEST_REGION, useDynalite } from '../support/dynalite';
 
 /** DynamoDB's per-call limits (BatchWriteItem items, BatchGetItem keys). */

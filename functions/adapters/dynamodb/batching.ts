@@ -1,4 +1,5 @@
-// Chunking, bounded parallelism and the retry of unprocessed items that the batch calls share.
+// Chunking and the retry of unprocessed items that the batch calls share.
+import { StoreWriteError } from '../../core/errors';
 import { backoffDelayMs, type BackoffSettings } from '../backoff';
 
 /** How a chunk is retried: the adapters' one backoff (full jitter, so chunks throttled together do not come back together). */
@@ -14,30 +15,6 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
-}
-
-/**
- * `fn` over every item, at most `limit` at a time; results in input order. When one call fails, no new call
- * starts and the first error is thrown once the calls in flight have ended: nothing keeps writing behind
- * the caller's back after it has been told the batch failed.
- */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !failure) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure) throw failure.error;
-  return results;
 }
 
 /**
@@ -75,4 +52,26 @@ export function isTransientDynamoError(error: unknown): boolean {
     sdkError.$metadata?.httpStatusCode === undefined &&
     /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|socket hang up|TimeoutError/i.test(`${error.name} ${error.message}`)
   );
+}
+
+/** Runs one call on `tableName`; a transient failure becomes StoreWriteError (retryable), anything else passes as is. */
+export async function retryableOnTransient<R>(tableName: string, doing: string, call: () => Promise<R>): Promise<R> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!isTransientDynamoError(error)) throw error;
+    const { name, message } = error as Error;
+    throw new StoreWriteError(`${doing} in ${tableName} failed: ${name}: ${message}`, { cause: error });
+  }
+}
+
+/** One conditional write; false when its condition refused it. */
+export async function refusedAsFalse(call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }

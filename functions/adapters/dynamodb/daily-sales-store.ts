@@ -1,12 +1,13 @@
 // DailySalesStore on DynamoDB: entries as conditional PutItem calls under the version rule (entryReplaces, written
 // again here as a condition expression), a day's entries and a range of totals each one Query, totals rows in batches.
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StoreWriteError } from '../../core/errors';
 import type { DayFigures, DaySales } from '../../core/analytics/daily-sales';
 import type { LocalDay } from '../../core/analytics/local-day';
 import type { DayPart, SalesEntry, SalesVersion } from '../../core/analytics/sales-entry';
 import type { DailySalesStore, SalesEntryKey } from '../../core/ports';
-import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
+import { chunk, DEFAULT_RETRY_POLICY, retryUnprocessed, type RetryPolicy, refusedAsFalse, retryableOnTransient } from './batching';
+import { mapWithConcurrency } from '../../core/concurrency';
 
 /** The stream whose sales the table keeps; in the key so another could share the table. */
 const SCOPE = 'orders';
@@ -186,23 +187,22 @@ export class DynamoDailySalesStore implements DailySalesStore {
 
   async putEntries(entries: readonly SalesEntry[]): Promise<{ refused: SalesEntryKey[] }> {
     const landed = await mapWithConcurrency(entries, this.writeConcurrency, (entry) =>
-      this.conditional(`writing the sales entry of order ${entry.orderId} on ${entry.day}`, () =>
-        this.client.send(
-          new PutCommand({ TableName: this.tableName, Item: { ...entryToItem(entry) }, ...replacesCondition(entry.version) }),
+      refusedAsFalse(() =>
+        retryableOnTransient(this.tableName, `writing the sales entry of order ${entry.orderId} on ${entry.day}`, () =>
+          this.client.send(
+            new PutCommand({ TableName: this.tableName, Item: { ...entryToItem(entry) }, ...replacesCondition(entry.version) }),
+          ),
         ),
       ),
     );
     return { refused: entries.filter((_, index) => !landed[index]).map(({ day, orderId }) => ({ day, orderId })) };
   }
 
-  async correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry | null): Promise<boolean> {
-    const condition = holdsCondition(expected);
-    return this.conditional(`correcting the sales entry of order ${key.orderId} on ${key.day}`, () =>
-      replacement === null
-        ? this.client.send(
-            new DeleteCommand({ TableName: this.tableName, Key: { scope: dayScope(key.day), key: key.orderId }, ...condition }),
-          )
-        : this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...entryToItem(replacement) }, ...condition })),
+  async correctEntry(key: SalesEntryKey, expected: SalesVersion, replacement: SalesEntry): Promise<boolean> {
+    return refusedAsFalse(() =>
+      retryableOnTransient(this.tableName, `correcting the sales entry of order ${key.orderId} on ${key.day}`, () =>
+        this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...entryToItem(replacement) }, ...holdsCondition(expected) })),
+      ),
     );
   }
 
@@ -255,7 +255,7 @@ export class DynamoDailySalesStore implements DailySalesStore {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const answer = await this.transient(doing, () =>
+      const answer = await retryableOnTransient(this.tableName, doing, () =>
         this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey })),
       );
       items.push(...(answer.Items ?? []));
@@ -269,7 +269,7 @@ export class DynamoDailySalesStore implements DailySalesStore {
       retryUnprocessed(
         batch,
         async (pending) => {
-          const answer = await this.transient(doing, () =>
+          const answer = await retryableOnTransient(this.tableName, doing, () =>
             this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } })),
           );
           return (answer.UnprocessedItems?.[this.tableName] ?? []) as Array<Record<string, unknown>>;
@@ -279,27 +279,5 @@ export class DynamoDailySalesStore implements DailySalesStore {
     );
     const leftCount = left.reduce((sum, batch) => sum + batch.length, 0);
     if (leftCount > 0) throw new StoreWriteError(`${doing} in ${this.tableName}: ${leftCount} of ${requests.length} left unprocessed`);
-  }
-
-  /** One conditional write; false when its condition refused it. */
-  private async conditional(doing: string, call: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await this.transient(doing, call);
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
-  }
-
-  /** Runs one call; a transient failure becomes StoreWriteError (retryable), anything else passes as is. */
-  private async transient<T>(doing: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isTransientDynamoError(error)) throw error;
-      const { name, message } = error as Error;
-      throw new StoreWriteError(`${doing} in ${this.tableName} failed: ${name}: ${message}`, { cause: error });
-    }
   }
 }

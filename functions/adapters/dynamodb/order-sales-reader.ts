@@ -5,7 +5,8 @@ import { StoreWriteError } from '../../core/errors';
 import type { SalesOrder } from '../../core/analytics/daily-sales';
 import type { OrderSalesReader, StoredSales } from '../../core/ports';
 import type { OrderItem } from './order-item';
-import { chunk, DEFAULT_RETRY_POLICY, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
+import { chunk, DEFAULT_RETRY_POLICY, retryUnprocessed, type RetryPolicy } from './batching';
+import { mapWithConcurrency } from '../../core/concurrency';
 import { itemToStoredVersion, VERSION_ATTRIBUTES } from './item-mapping';
 import { projection } from './record-store';
 

@@ -15,7 +15,8 @@ import {
   type QuarantineSummary,
   type QuarantinedOrderView,
 } from '../../core/quarantine';
-import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
+import { chunk, DEFAULT_RETRY_POLICY, retryUnprocessed, type RetryPolicy, retryableOnTransient } from './batching';
+import { mapWithConcurrency } from '../../core/concurrency';
 import { decodeRawJson, encodeRawJson } from './raw-payload';
 import { QUARANTINE_TABLE_KEY } from './tables';
 
@@ -195,7 +196,7 @@ export class DynamoQuarantineStore implements QuarantineStore {
         },
       },
     });
-    const answer = await this.transient(`reading ${keys.length} quarantine keys`, () => this.client.send(request));
+    const answer = await retryableOnTransient(this.tableName, `reading ${keys.length} quarantine keys`, () => this.client.send(request));
     for (const item of answer.Responses?.[this.tableName] ?? []) {
       found.set(String(item.key), {
         firstSeenAt: String(item.first_seen_at),
@@ -229,7 +230,9 @@ export class DynamoQuarantineStore implements QuarantineStore {
 
   private async batchWrite(requests: WriteRequest[]): Promise<WriteRequest[]> {
     const request = new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } });
-    const answer = await this.transient(`writing ${requests.length} quarantine entries`, () => this.client.send(request));
+    const answer = await retryableOnTransient(this.tableName, `writing ${requests.length} quarantine entries`, () =>
+      this.client.send(request),
+    );
     return (answer.UnprocessedItems?.[this.tableName] ?? []) as WriteRequest[];
   }
 
@@ -260,7 +263,7 @@ export class DynamoQuarantineStore implements QuarantineStore {
     let count = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
-      const answer = await this.transient(`reading the quarantine markers of ${stream}`, () =>
+      const answer = await retryableOnTransient(this.tableName, `reading the quarantine markers of ${stream}`, () =>
         this.client.send(
           new QueryCommand({
             TableName: this.tableName,
@@ -313,15 +316,5 @@ export class DynamoQuarantineStore implements QuarantineStore {
       yield* ((answer.Items ?? []) as QuarantineItem[]).filter((item) => !('marker_of' in item));
       startKey = answer.LastEvaluatedKey;
     } while (startKey);
-  }
-
-  private async transient<R>(doing: string, call: () => Promise<R>): Promise<R> {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isTransientDynamoError(error)) throw error;
-      const { name, message } = error as Error;
-      throw new StoreWriteError(`${doing} in ${this.tableName} failed: ${name}: ${message}`, { cause: error });
-    }
   }
 }

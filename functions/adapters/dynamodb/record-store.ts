@@ -7,7 +7,8 @@ import type { Order } from '../../core/order';
 import type { SyncRecord } from '../../core/record';
 import type { RecordStore, RecordWrite, PutResult, StoredVersion, TombstoneWrite, UnwrittenPage } from '../../core/ports';
 import { itemToStoredTombstone, tombstoneToItem, type StoredTombstone } from './tombstone-item';
-import { chunk, DEFAULT_RETRY_POLICY, isTransientDynamoError, mapWithConcurrency, retryUnprocessed, type RetryPolicy } from './batching';
+import { chunk, DEFAULT_RETRY_POLICY, retryUnprocessed, type RetryPolicy, refusedAsFalse, retryableOnTransient } from './batching';
+import { mapWithConcurrency } from '../../core/concurrency';
 import { itemToStoredVersion, VERSION_ATTRIBUTES, type ItemMapping, type VersionAttributes } from './item-mapping';
 import { ORDER_ITEMS, type StoredOrder } from './order-item';
 
@@ -89,7 +90,7 @@ export class DynamoRecordStore<R extends SyncRecord = Order, Stored = StoredOrde
         [this.tableName]: { Keys: keys, ConsistentRead: true, ...projection(VERSION_ATTRIBUTES) },
       },
     });
-    const answer = await this.transient(`reading ${keys.length} item versions`, () => this.client.send(request));
+    const answer = await retryableOnTransient(this.tableName, `reading ${keys.length} item versions`, () => this.client.send(request));
     for (const item of answer.Responses?.[this.tableName] ?? []) {
       const version = itemToStoredVersion(item);
       versions.set(version.id, version);
@@ -106,7 +107,7 @@ export class DynamoRecordStore<R extends SyncRecord = Order, Stored = StoredOrde
     // fails whole instead of half-written.
     const puts = newestPerId(writes).map((write) => ({ item: this.items.toItem(write), replaces: write.replaces }));
     const written = await mapWithConcurrency(puts, this.writeConcurrency, ({ item, replaces }) =>
-      this.transient(`writing item ${item.id}`, () => this.conditionalPut(item, replaces)),
+      retryableOnTransient(this.tableName, `writing item ${item.id}`, () => this.conditionalPut(item, replaces)),
     );
     return { refusedIds: puts.filter((_, index) => !written[index]).map(({ item }) => item.id) };
   }
@@ -127,24 +128,26 @@ export class DynamoRecordStore<R extends SyncRecord = Order, Stored = StoredOrde
             ExpressionAttributeValues: { ':updated_at': item.updated_at, ':read_at': item.read_at },
           }),
     });
-    return this.sendConditional(request);
+    return refusedAsFalse(() => this.client.send(request));
   }
 
   async putTombstones(writes: readonly TombstoneWrite[]): Promise<PutResult> {
     const written = await mapWithConcurrency([...writes], this.writeConcurrency, (write) =>
-      this.transient(`writing the tombstone of order ${write.id}`, () =>
-        this.sendConditional(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...tombstoneToItem(write) },
-            ...(write.replaces === null
-              ? { ConditionExpression: TOMBSTONE_OVER_NOTHING, ExpressionAttributeNames: { '#id': 'id' } }
-              : {
-                  ConditionExpression: TOMBSTONE_OVER_LIVE,
-                  ExpressionAttributeNames: { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at' },
-                  ExpressionAttributeValues: { ':deleted_at': write.deletedAt },
-                }),
-          }),
+      retryableOnTransient(this.tableName, `writing the tombstone of order ${write.id}`, () =>
+        refusedAsFalse(() =>
+          this.client.send(
+            new PutCommand({
+              TableName: this.tableName,
+              Item: { ...tombstoneToItem(write) },
+              ...(write.replaces === null
+                ? { ConditionExpression: TOMBSTONE_OVER_NOTHING, ExpressionAttributeNames: { '#id': 'id' } }
+                : {
+                    ConditionExpression: TOMBSTONE_OVER_LIVE,
+                    ExpressionAttributeNames: { '#updated_at': 'updated_at', '#deleted_at': 'deleted_at' },
+                    ExpressionAttributeValues: { ':deleted_at': write.deletedAt },
+                  }),
+            }),
+          ),
         ),
       ),
     );
@@ -157,7 +160,7 @@ export class DynamoRecordStore<R extends SyncRecord = Order, Stored = StoredOrde
     const names = projection(VERSION_ATTRIBUTES);
     // Scan's Limit counts the items read, before the filter: asking for what is left of the page keeps it at `limit`.
     for (let call = 0; call < SCAN_CALLS_PER_STEP && versions.length < request.limit; call++) {
-      const answer = await this.transient('scanning the orders', () =>
+      const answer = await retryableOnTransient(this.tableName, 'scanning the orders', () =>
         this.client.send(
           new ScanCommand({
             TableName: this.tableName,
@@ -177,28 +180,6 @@ export class DynamoRecordStore<R extends SyncRecord = Order, Stored = StoredOrde
       if (!startKey) break;
     }
     return { versions, nextCursor: startKey ? String(startKey.id) : null };
-  }
-
-  /** One conditional write; false when its condition refused it. */
-  private async sendConditional(request: PutCommand): Promise<boolean> {
-    try {
-      await this.client.send(request);
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
-  }
-
-  /** Runs one call; a transient failure becomes StoreWriteError (retryable), anything else passes as is. */
-  private async transient<R>(doing: string, call: () => Promise<R>): Promise<R> {
-    try {
-      return await call();
-    } catch (error) {
-      if (!isTransientDynamoError(error)) throw error;
-      const { name, message } = error as Error;
-      throw new StoreWriteError(`${doing} in ${this.tableName} failed: ${name}: ${message}`, { cause: error });
-    }
   }
 
   /** The stored record, raw included (decompressed when it was stored gzip-compressed); null when absent or deleted (a tombstone). */

@@ -1,25 +1,30 @@
 // Use case "commit": the run's last step when every page is saved. The only place the checkpoint moves.
+import { SalesDaysLeftError } from '../errors';
 import { epochMsOf, instantFromEpochMs, maxInstant } from '../instant';
 import { ownSavedRun } from '../lease';
 import { newlyQuarantinedOf, QUARANTINE_LISTED } from '../quarantine';
 import { outcomeOf } from '../run-outcome';
-import type { Clock, Log, QuarantineStore, RunMetrics, SyncStateStore } from '../ports';
+import type { Clock, Log, QuarantineStore, RunMetrics, SyncStateStore, TouchedDaysStore } from '../ports';
 import type { RunState } from '../run-state';
 import type { Instant } from '../order';
 import type { Checkpoint, RunOutcome, RunProgress } from '../run-types';
 import { watermarkOf } from '../source-clock';
 
 export interface CommitDeps {
-  state: Pick<SyncStateStore, 'get' | 'commit'>;
+  state: Pick<SyncStateStore, 'get' | 'commit' | 'saveProgress'>;
   quarantine: Pick<QuarantineStore, 'firstSeenBetween'>;
   clock: Clock;
   log: Log;
   metrics?: RunMetrics;
+  /** The stream that keeps the daily sales and its touched days (absent: none kept). */
+  sales?: { stream: string; touched: Pick<TouchedDaysStore, 'touched'> };
 }
 
 /**
  * Step "commit":
  * 1. read the run's saved progress, which every page saved (a retry after a commit that landed answers its outcome);
+ *    when the stream keeps the daily sales and a day was touched after its sales phase ended, send the run back to
+ *    that phase (SalesDaysLeftError) rather than commit figures the copy no longer agrees with;
  * 2. the new checkpoint: the watermark moves to the window's upper bound (never the wall clock at commit time, never
  *    past the source's clock at plan time), the seed's metadata from the run's counts;
  * 3. the orders quarantined since the previous commit (first seen after its time, up to this one's): the outcome
@@ -32,6 +37,7 @@ export async function commitRun(deps: CommitDeps, state: RunState): Promise<RunO
   const current = await deps.state.get(state.stream);
   if (current.lastRun?.runId === state.run.runId && current.lease?.owner !== state.leaseOwner) return current.lastRun;
   const progress = ownSavedRun(current, state.leaseOwner, state.run.runId, nowMs);
+  await sendBackWhileDaysLeft(deps, state, progress, current.lease!.expiresAt);
   const previous = current.checkpoint;
   const checkpoint: Checkpoint = {
     watermark: maxInstant(previous?.watermark ?? null, watermarkOf(progress)),
@@ -65,6 +71,29 @@ export async function commitRun(deps: CommitDeps, state: RunState): Promise<RunO
     });
   }
   return outcome;
+}
+
+/**
+ * One consistent read of the touched days (the sales phase left none, so this is nearly always empty). A day left was
+ * touched by a write after the phase's last read of them: the run's position goes back to the sales phase, saved
+ * under the lease like a step's, and the state machine catches the error into the page loop, which takes the run up
+ * at that position. A touch landing after this read is a write after the commit: the next run recomputes its days.
+ */
+async function sendBackWhileDaysLeft(deps: CommitDeps, state: RunState, progress: RunProgress, leaseExpiresAt: number): Promise<void> {
+  if (deps.sales?.stream !== state.stream) return;
+  const left = [...(await deps.sales.touched.touched(state.stream)).keys()];
+  if (left.length === 0) return;
+  const step = progress.position.step;
+  await deps.state.saveProgress(
+    state.stream,
+    state.leaseOwner,
+    { ...progress, position: { phase: 'sales', cursor: null, step: step + 1 } },
+    { expectedStep: step, orderCountDelta: 0, leaseExpiresAt },
+  );
+  throw new SalesDaysLeftError(
+    `run ${progress.runId}: ${left.length} daily sales day(s) touched after its sales phase (${left.slice(0, 3).join(', ')}` +
+      `${left.length > 3 ? ', ...' : ''}): not committed, sent back to the sales phase at step ${step + 1}`,
+  );
 }
 
 /**

@@ -3,9 +3,10 @@
 // protocol, until none is left (docs/design.md "Daily sales", step 6). Its first step runs in the invocation of the
 // step before it when there is room, so a run that touched few days or none takes no invocation of its own.
 import { ZERO_COUNTS } from '../counts';
+import { SalesDaysLeftError } from '../errors';
 import type { RunState } from '../run-state';
 import { runStep, type PhaseRead, type StepDeps } from '../step';
-import { recomputeDailySales, type RecomputeResult } from './recompute-daily-sales';
+import { DAYS_IN_FLIGHT, recomputeDailySales, type RecomputeResult } from './recompute-daily-sales';
 
 /**
  * Days one step recomputes at most: a day's entries are one Query and its orders a few batch reads. A year, so that
@@ -13,8 +14,6 @@ import { recomputeDailySales, type RecomputeResult } from './recompute-daily-sal
  * three: its records, its deletions and this one).
  */
 export const DAYS_PER_STEP = 366;
-/** Days recomputed at once: each is its own partition, its own reads and writes. */
-export const DAYS_AT_ONCE = 8;
 /** Entries one step reads at most: it takes no further day once its days held this many (a day is never split). */
 export const ENTRIES_PER_STEP = 10_000;
 /**
@@ -25,8 +24,9 @@ export const STEP_TIME_BUDGET_MS = 40_000;
 /** A step that took longer than this leaves the phase's first step to an invocation of its own. */
 export const CHAIN_WITHIN_MS = 10_000;
 /**
- * Steps the phase takes at most: a day touched again while it is recomputed (a zombie still writing) is recomputed
- * in a later step; a run that keeps meeting such writes stops here and leaves them to the next run.
+ * Steps of the phase that may find a day touched again while they recomputed it (a zombie still writing: the day is
+ * recomputed by a later step): past these the run fails (SalesDaysLeftError), its days kept for the next run, rather
+ * than commit figures the copy does not hold. Steps that merely leave days for the next batch do not count.
  */
 export const MAX_SALES_STEPS = 400;
 
@@ -34,15 +34,17 @@ export const MAX_SALES_STEPS = 400;
  * Step "recompute touched days":
  * 1. read the touched days and their counters (consistent);
  * 2. claim the step (no ids: it writes no records) under the lease;
- * 3. recompute the days in order (recomputeDailySales), DAYS_AT_ONCE at a time, while the step is under DAYS_PER_STEP
- *    days, ENTRIES_PER_STEP entries and STEP_TIME_BUDGET_MS since `invokedAtMs` (at least one group); then settle them at the
- *    counters read, in as few writes as the store can: a day touched meanwhile stays for a later step;
- * 4. save: the phase goes on while days are left, then the run is done.
+ * 3. recompute the days in order (recomputeDailySales), DAYS_IN_FLIGHT at a time, while the step is under
+ *    DAYS_PER_STEP days, ENTRIES_PER_STEP entries and STEP_TIME_BUDGET_MS since `invokedAtMs` (at least one group);
+ *    then settle them at the counters read, in as few writes as the store can: a day touched meanwhile stays for a
+ *    later step;
+ * 4. save: the phase goes on while days are left (its cursor counts the steps that met a day touched meanwhile), then
+ *    the run is done.
  */
 export async function recomputeTouchedDays(deps: StepDeps, state: RunState, invokedAtMs = deps.clock()): Promise<RunState> {
   const sales = deps.sales!;
   const { run } = state;
-  const passes = Number(run.position.cursor ?? '0') + 1;
+  const movedBefore = Number(run.position.cursor ?? '0');
   const touched = await sales.touched.touched(sales.stream);
   const candidates = [...touched].slice(0, DAYS_PER_STEP);
   const read: PhaseRead = {
@@ -54,16 +56,27 @@ export async function recomputeTouchedDays(deps: StepDeps, state: RunState, invo
       const recomputeDeps = { sales: sales.entries, orders: sales.orders, zone: sales.zone, writeTag: claim.writeTag, log: deps.log };
       const done: Array<[string, number]> = [];
       let total: RecomputeResult | undefined;
-      for (let start = 0; start < candidates.length; start += DAYS_AT_ONCE) {
+      for (let start = 0; start < candidates.length; start += DAYS_IN_FLIGHT) {
         if (total && (total.entriesRead >= ENTRIES_PER_STEP || deps.clock() - invokedAtMs >= STEP_TIME_BUDGET_MS)) break;
-        const group = candidates.slice(start, start + DAYS_AT_ONCE);
-        for (const one of await Promise.all(group.map(([day]) => recomputeDailySales(recomputeDeps, [day]))))
-          total = sumResults(total, one);
+        const group = candidates.slice(start, start + DAYS_IN_FLIGHT);
+        total = sumResults(
+          total,
+          await recomputeDailySales(
+            recomputeDeps,
+            group.map(([day]) => day),
+          ),
+        );
         done.push(...group);
       }
       const unsettled = (await sales.touched.settleDays(sales.stream, done)).length;
       const left = touched.size - done.length + unsettled;
-      read.nextCursor = left > 0 && passes < MAX_SALES_STEPS ? String(passes) : null;
+      const moved = movedBefore + (unsettled > 0 ? 1 : 0);
+      if (left > 0 && moved >= MAX_SALES_STEPS) {
+        throw new SalesDaysLeftError(
+          `run ${run.runId}: daily sales days kept being touched while recomputed (${moved} steps); ${left} left for the next run`,
+        );
+      }
+      read.nextCursor = left > 0 ? String(moved) : null;
       return {
         counts: { ...ZERO_COUNTS },
         counterChange: 0,

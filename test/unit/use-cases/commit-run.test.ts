@@ -1,12 +1,13 @@
 // Use case "commit", over in-memory ports: the checkpoint moves to the window's upper bound with the run's outcome,
 // the lease goes, a retried commit changes nothing, and a run that lost its lease cannot move the checkpoint. Its
 // outcome names the orders quarantined since the previous commit, each once, for the state machine to announce.
-import { LeaseLostError } from '../../../functions/core/errors';
+import { LeaseLostError, SalesDaysLeftError } from '../../../functions/core/errors';
 import type { RunState } from '../../../functions/core/run-state';
 import { beginRun } from '../../../functions/core/use-cases/begin-run';
 import { commitRun } from '../../../functions/core/use-cases/commit-run';
 import { recordFailure } from '../../../functions/core/use-cases/record-failure';
 import { syncPage } from '../../../functions/core/use-cases/sync-page';
+import { InMemoryTouchedDaysStore } from '../../support/in-memory-stores';
 import { aCheckpoint, aLease } from '../../support/run-factory';
 import { STREAM, useCaseWorld } from '../../support/use-case-harness';
 
@@ -82,6 +83,44 @@ describe('commit', () => {
     await expect(commitRun(world.deps.commit, synced)).rejects.toThrow(LeaseLostError);
 
     expect((await world.state.get(STREAM)).checkpoint).toBeNull();
+  });
+});
+
+describe('commit, the daily sales days left', () => {
+  it('reads the touched days of the stream that keeps them, once, and commits when none is left; another stream reads none', async () => {
+    const world = useCaseWorld({ orders: 2 });
+    const touched = new InMemoryTouchedDaysStore();
+    const reads: string[] = [];
+    world.deps.commit.sales = { stream: STREAM, touched: { touched: async (stream) => (reads.push(stream), touched.touched(stream)) } };
+
+    expect((await commitRun(world.deps.commit, await syncedRun(world))).status).toBe('succeeded');
+    expect(reads).toEqual([STREAM]);
+
+    world.deps.commit.sales = {
+      stream: 'customers',
+      touched: { touched: async (stream) => (reads.push(stream), touched.touched(stream)) },
+    };
+    world.advance(60_000);
+    await commitRun(world.deps.commit, await syncedRun(world, 'incremental'));
+    expect(reads).toEqual([STREAM]);
+  });
+
+  it('with a day left: saves the run back at the sales phase under the lease, throws SalesDaysLeftError, commits nothing', async () => {
+    const world = useCaseWorld({ orders: 2 });
+    const touched = new InMemoryTouchedDaysStore();
+    world.deps.commit.sales = { stream: STREAM, touched };
+    const synced = await syncedRun(world);
+    await touched.touch(STREAM, ['2026-03-08', '2026-03-09']);
+    const before = await world.state.get(STREAM);
+
+    await expect(commitRun(world.deps.commit, synced)).rejects.toThrow(
+      /2 daily sales day\(s\) touched after its sales phase \(2026-03-08, 2026-03-09\): not committed, sent back to the sales phase/,
+    );
+
+    const after = await world.state.get(STREAM);
+    expect(after.run!.position).toEqual({ phase: 'sales', cursor: null, step: synced.run.position.step + 1 });
+    expect(after).toMatchObject({ checkpoint: null, lastRun: before.lastRun, lease: before.lease, orderCount: before.orderCount });
+    await expect(commitRun(world.deps.commit, synced)).rejects.toThrow(SalesDaysLeftError);
   });
 });
 

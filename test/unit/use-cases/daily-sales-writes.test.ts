@@ -1,11 +1,15 @@
 // The looped step keeping the daily sales, over in-memory ports: each order and tombstone written after its days are
 // touched and its entries put, and the run's last phase recomputing the touched days, so the kept figures equal the
 // copy's own: after a full run, after changes, after a step retried after writing, after a zombie's late older
-// version or a day it touched during the recompute, after deletions.
+// version or a day it touched during the recompute, after deletions. The issue's two cases (a page step retried after
+// writing, a zombie step) are the describe block "the figures after commit", checked at commit.
 import { dailySalesOf } from '../../../functions/core/analytics/daily-sales';
 import type { Order } from '../../../functions/core/order';
 import type { RunState } from '../../../functions/core/run-state';
+import { SalesDaysLeftError } from '../../../functions/core/errors';
+import { commitRun } from '../../../functions/core/use-cases/commit-run';
 import { recomputeDailySales } from '../../../functions/core/use-cases/recompute-daily-sales';
+import { MAX_SALES_STEPS } from '../../../functions/core/use-cases/recompute-step';
 import { syncPage } from '../../../functions/core/use-cases/sync-page';
 import { syncStep } from '../../../functions/core/use-cases/sync-step';
 import { writeRecords } from '../../../functions/core/write-records';
@@ -26,6 +30,7 @@ function salesWorld(seed: number, orders = 24) {
   const reader = new InMemoryOrderSalesReader(world.orders);
   const touched = new InMemoryTouchedDaysStore();
   world.deps.syncPage.sales = { entries, orders: reader, touched, zone: LA, stream: STREAM };
+  world.deps.commit.sales = { stream: STREAM, touched };
   /** Recompute every touched day and settle it, as the run's recompute step will. */
   const recompute = async () => {
     const days = await touched.touched(STREAM);
@@ -43,7 +48,43 @@ function salesWorld(seed: number, orders = 24) {
       ].sort(),
     );
   const keptFigures = () => new Map([...entries.totals].sort());
-  return { world, next, entries, touched, recompute, copyFigures, keptFigures };
+  return { world, next, entries, reader, touched, recompute, copyFigures, keptFigures };
+}
+
+/** A zombie's write of a newer version of `id` (its own money and days), as an older execution's page step makes it. */
+function zombieWrite(world: ReturnType<typeof useCaseWorld>, next: () => number, id: string) {
+  const stored = world.orders.items.get(id)!.record as Order;
+  const newer: Order = {
+    ...stored,
+    ...randomSalesOrder(next),
+    subtotalPrice: '777.00',
+    status: 'open',
+    cancelledAt: null,
+    updatedAt: '2026-01-01T11:30:00.000000Z',
+  };
+  const write = orderWrite({ record: newer, kind: 'updated', replaces: stored.updatedAt, writeTag: 'zombie#3', syncedAt: newer.updatedAt });
+  return {
+    newer,
+    run: () =>
+      writeRecords(world.deps.syncPage, [write], {
+        versions: new Map(),
+        writeTag: 'zombie#3',
+        syncedAt: newer.updatedAt,
+        readAt: newer.updatedAt,
+      }),
+  };
+}
+
+/** The second run of a world whose first run committed, at the start of its sales phase. */
+async function secondRunAtSales(world: ReturnType<typeof useCaseWorld>): Promise<RunState> {
+  await commitRun(world.deps.commit, await runToEnd(world, await begunFullRun(world)));
+  world.advance(60_000);
+  let state = await begunFullRun(world);
+  const { maxPagesPerPart } = state;
+  // Each step with its execution's budget full, so the step that reaches the phase does not go on with its first step.
+  while (state.run.position.phase !== 'sales')
+    state = await syncStep(world.deps.syncPage, { ...state, maxPagesPerPart: state.pagesInPart + 1 });
+  return { ...state, maxPagesPerPart };
 }
 
 async function runToEnd(world: ReturnType<typeof useCaseWorld>, begun: RunState): Promise<RunState> {
@@ -116,6 +157,23 @@ describe('the daily sales kept by the looped step', () => {
     expect(phases).toContain('sales');
     expect(invocations).toBe(state.run.position.step);
     expect(keptFigures()).toEqual(copyFigures());
+  });
+
+  it('a run whose days keep being touched while recomputed fails after MAX_SALES_STEPS such steps, its days kept', async () => {
+    const { world, touched } = salesWorld(13);
+    const settle = touched.settle.bind(touched);
+    touched.settle = async (stream, day, counter) => {
+      await touched.touch(stream, [day]);
+      return settle(stream, day, counter);
+    };
+
+    const failed = await runToEnd(world, await begunFullRun(world)).catch((error: unknown) => error);
+
+    expect(failed).toBeInstanceOf(SalesDaysLeftError);
+    expect((failed as Error).message).toMatch(/kept being touched while recomputed \(400 steps\)/);
+    // Saved by the last step before the one that failed: 399 steps that each met a day touched meanwhile.
+    expect((await world.state.get(STREAM)).run!.position).toMatchObject({ phase: 'sales', cursor: String(MAX_SALES_STEPS - 1) });
+    expect((await touched.touched(STREAM)).size).toBeGreaterThan(0);
   });
 
   it.each([1, 2, 3])('seed %d: after a full run of random orders the kept figures equal the copy', async (seed) => {
@@ -209,5 +267,93 @@ describe('the daily sales kept by the looped step', () => {
     expect(world.orders.tombstones.size).toBe(3);
     expect(keptFigures()).toEqual(copyFigures());
     expect(keptFigures()).not.toEqual(before);
+  });
+});
+
+describe('the figures after commit: a page step retried after writing, and a zombie step', () => {
+  it('a page step retried after writing (its entries and orders in, it died before its save): commit finds the figures exact', async () => {
+    const { world, touched, copyFigures, keptFigures } = salesWorld(21);
+    const begun = await begunFullRun(world);
+    const save = world.state.saveProgress.bind(world.state);
+    world.state.saveProgress = async () => {
+      world.state.saveProgress = save;
+      throw new Error('the step died before its save');
+    };
+    await expect(syncStep(world.deps.syncPage, begun)).rejects.toThrow('died before its save');
+    expect(world.orders.items.size).toBe(5);
+
+    const outcome = await commitRun(world.deps.commit, await runToEnd(world, begun));
+
+    expect(outcome.status).toBe('succeeded');
+    expect(world.orders.items.size).toBe(24);
+    expect(keptFigures()).toEqual(copyFigures());
+    expect(await touched.touched(STREAM)).toEqual(new Map());
+  });
+
+  it("a zombie step's order landing after the recompute read its days (its entries already in) leaves them for a later pass", async () => {
+    const { world, next, reader, touched, copyFigures, keptFigures } = salesWorld(22);
+    const atSales = await secondRunAtSales(world);
+    const zombie = zombieWrite(world, next, 'ord_0000003');
+    // The zombie's entries go in (its days touched), then it stalls before its order...
+    let orderMayLand!: () => void;
+    const stalled = new Promise<void>((resolve) => (orderMayLand = resolve));
+    let reachedOrder!: () => void;
+    const atOrder = new Promise<void>((resolve) => (reachedOrder = resolve));
+    const putRecords = world.orders.putRecords.bind(world.orders);
+    world.orders.putRecords = async (writes) => {
+      if (writes.some((write) => write.writeTag === 'zombie#3')) {
+        reachedOrder();
+        await stalled;
+      }
+      return putRecords(writes);
+    };
+    const zombieDone = zombie.run();
+    await atOrder;
+    // ...until the recompute has read the day's entries and stored orders: then the order lands, before the day is settled.
+    const salesOf = reader.salesOf.bind(reader);
+    reader.salesOf = async (ids) => {
+      const read = await salesOf(ids);
+      if (ids.includes('ord_0000003')) {
+        reader.salesOf = salesOf;
+        orderMayLand();
+        await zombieDone;
+      }
+      return read;
+    };
+
+    const afterFirst = await syncStep(world.deps.syncPage, atSales);
+    expect(reader.salesOf).toBe(salesOf);
+    expect(afterFirst.run.position.phase).toBe('sales');
+    const outcome = await commitRun(world.deps.commit, await runToEnd(world, afterFirst));
+
+    expect(outcome.status).toBe('succeeded');
+    expect(world.orders.items.get('ord_0000003')!.record).toEqual(zombie.newer);
+    expect(keptFigures()).toEqual(copyFigures());
+    expect(await touched.touched(STREAM)).toEqual(new Map());
+  });
+
+  it('a zombie step writing after the sales phase ended: commit sends the run back to that phase, which makes the figures exact', async () => {
+    const { world, next, touched, copyFigures, keptFigures } = salesWorld(23);
+    let state = await secondRunAtSales(world);
+    state = await runToEnd(world, state);
+    const zombie = zombieWrite(world, next, 'ord_0000007');
+    await zombie.run();
+    expect(keptFigures()).not.toEqual(copyFigures());
+
+    const before = await world.state.get(STREAM);
+    await expect(commitRun(world.deps.commit, state)).rejects.toThrow(SalesDaysLeftError);
+    const after = await world.state.get(STREAM);
+    expect(after.run!.position).toEqual({ phase: 'sales', cursor: null, step: state.run.position.step + 1 });
+    expect(after).toMatchObject({ checkpoint: before.checkpoint, lastRun: before.lastRun, lease: before.lease });
+    const sentBack = after.run!;
+
+    // The state machine catches the error into the page loop with the same state: it takes the run up where commit saved it.
+    const resumed = await syncStep(world.deps.syncPage, state);
+    expect(resumed.run.position).toEqual(sentBack.position);
+    const outcome = await commitRun(world.deps.commit, await runToEnd(world, resumed));
+
+    expect(outcome).toMatchObject({ status: 'succeeded', runId: state.run.runId });
+    expect(keptFigures()).toEqual(copyFigures());
+    expect(await touched.touched(STREAM)).toEqual(new Map());
   });
 });

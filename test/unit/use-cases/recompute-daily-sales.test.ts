@@ -140,15 +140,28 @@ describe('recomputing the daily sales of touched days', () => {
     expect((await copy.sales.entriesOf('2026-03-07')).map((entry) => entry.version.updatedAt)).toEqual([second(1)]);
   });
 
-  it('leaves out and deletes the entries of an order never stored', async () => {
+  it('leaves out and empties (not deletes) the entries of an order not stored, so a late writer storing it is counted', async () => {
     const copy = aCopy();
     await (await prepare(copy, 'ord_1', sales(), 1)).apply({ stopBeforeOrder: true });
 
     const result = await copy.recompute();
 
     expect(copy.rows()).toEqual(new Map());
-    expect(copy.sales.entries.size).toBe(0);
+    expect([...copy.sales.entries.values()].map((entry) => [entry.day, entry.part])).toEqual([
+      ['2026-03-07', null],
+      ['2026-03-09', null],
+    ]);
     expect(result).toMatchObject({ entriesRead: 2, entriesCorrected: 2, rowsWritten: 0 });
+    expect((await copy.recompute()).entriesCorrected).toBe(0);
+
+    // The writer was a zombie, not dead: its order lands after the recompute read the days, then it touches them again.
+    const record: Order = { ...order({ id: 'ord_1' }), ...sales(), updatedAt: second(1) };
+    await copy.records.putRecords([orderWrite({ record, kind: 'inserted', replaces: null, writeTag: 'run-a#1', syncedAt: second(1) })]);
+    copy.touched.add('2026-03-07').add('2026-03-09');
+    await copy.recompute();
+
+    expect(copy.rows()).toEqual(copy.expected());
+    expect(copy.sales.totals.get('2026-03-07#USD')?.figures.grossSales).toBe('100');
   });
 
   it("refuses a zombie's late entries where a newer version's stand, and corrects those that landed where none stood", async () => {
