@@ -146,8 +146,8 @@ describe('the bench at smoke size', () => {
     // After the pages: one page of the (empty) deletion feed, one reconciliation step (every order is this run's), and
     // the daily sales' recompute of every day the shop's orders count in.
     const sales = dailySalesOf(initialOrders, 'UTC');
+    // Some hundreds of days over the fake's two years: one step of DAYS_PER_STEP, or two.
     const recompute = salesSteps(new Set([...sales.values()].map((row) => row.day)));
-    expect(recompute).toBeGreaterThan(1);
     const steps = pages + 2 + recompute;
     const executions = Math.ceil(steps / PAGES_PER_EXECUTION);
     // The recompute's first step runs in the reconciliation step's invocation, unless that one filled its execution.
