@@ -50,7 +50,17 @@ export type PhaseName =
   | 'incremental'
   | 'no-change incremental'
   | 'unchanged full resync, no reconciliation'
-  | 'unchanged full resync';
+  | 'unchanged full resync'
+  | 'full resync, daily sales off'
+  | 'incremental, daily sales off'
+  | 'no-change incremental, daily sales off';
+
+/** An orders run's phase measured again with DAILY_SALES off, beside the one with it on (the default). */
+export const DAILY_SALES_OFF: Partial<Record<PhaseName, PhaseName>> = {
+  'full resync': 'full resync, daily sales off',
+  incremental: 'incremental, daily sales off',
+  'no-change incremental': 'no-change incremental, daily sales off',
+};
 
 /** The fake orders API as the phases need it, wherever it runs. */
 export interface FakeControl {
@@ -96,6 +106,8 @@ export interface PhaseResult {
   logEvents?: number;
   /** The stream the phase synced (absent: orders). */
   stream?: string;
+  /** The daily sales' shop of this many orders a day, all on the day its runs touch (absent: the bench's shop). */
+  dayShop?: number;
   /** Per function: begin, sync-page, commit, scheduled-trigger, api. */
   invocations: Record<string, number>;
   billedMs: Record<string, number>;
@@ -373,6 +385,13 @@ export interface SyncPhasesOptions {
    * `changedOrders` of its records changed and one after none, measured as the orders' are. Absent: orders only.
    */
   otherStreams?: Partial<Record<Exclude<StreamName, 'orders'>, number>>;
+  /**
+   * What the daily sales cost, measured side by side: the orders' full resync and incremental runs once more with
+   * DAILY_SALES off (the full resync first, into a copy then emptied by `resetOrdersCopy`). Absent: on only.
+   */
+  dailySalesOff?: { resetOrdersCopy(): Promise<void> };
+  /** The full resyncs of the unchanged shop, reconciliation off then on (default true). */
+  unchangedFullResyncs?: boolean;
 }
 
 /** 3-5. A full resync (continue-as-new included), an incremental run after changes, one after none. */
@@ -384,11 +403,25 @@ export async function syncPhases(
 ): Promise<PhaseResult[]> {
   // The triggers' own path (lease first, then StartExecution), with the local machine as the starter.
   const deps: StartDeps = { ...startDeps('orders'), starter: new LocalExecutionStarter(stack.machine) };
-  const results = [await runChain(meter, stack, fake, deps, 'full resync', 'full', 'http')];
+  const salesOff = options.fullOnly ? undefined : options.dailySalesOff;
+  const results: PhaseResult[] = [];
+  if (salesOff) {
+    results.push(await withoutDailySales(stack, () => runChain(meter, stack, fake, deps, 'full resync, daily sales off', 'full', 'http')));
+    await salesOff.resetOrdersCopy();
+  }
+  results.push(await runChain(meter, stack, fake, deps, 'full resync', 'full', 'http'));
   if (options.fullOnly) return results;
 
   results.push(...(await incrementalRuns(meter, stack, fake, deps, 'orders', options.changedOrders)));
+  // The same runs without the daily sales (the same orders changed again): the difference is what they add.
+  if (salesOff)
+    results.push(
+      ...(await withoutDailySales(stack, () =>
+        incrementalRuns(meter, stack, fake, deps, 'orders', options.changedOrders, undefined, true),
+      )),
+    );
 
+  if (options.unchangedFullResyncs === false) return results;
   // A full resync of the unchanged shop twice, reconciliation off then on: the difference is what reconciliation adds
   // (every order was written by an earlier run, so each is asked about: the most it can cost).
   await setReconcile(stack, false);
@@ -417,6 +450,9 @@ export async function syncPhases(
   return results;
 }
 
+/** The records the last incremental runs of each stream changed. */
+const lastChanged = new Map<StreamName, string[]>();
+
 /** A stream's incremental run after `changes` of its oldest records changed, then one after nothing changed. */
 async function incrementalRuns(
   meter: PhaseMeter,
@@ -426,9 +462,14 @@ async function incrementalRuns(
   stream: StreamName,
   changes: number,
   recordsInShop?: number,
+  dailySalesOff = false,
 ): Promise<PhaseResult[]> {
   const own = { stream, ...(recordsInShop !== undefined ? { recordsInShop } : {}) };
-  const changed = await fake.oldestIds(changes, stream);
+  const name = (phase: PhaseName): PhaseName => (dailySalesOff ? DAILY_SALES_OFF[phase]! : phase);
+  // The runs with the daily sales off change the same records again: the oldest now would be others, whose window
+  // would also hold the overlap's re-read records, and the two runs would not be alike.
+  const changed = (dailySalesOff && lastChanged.get(stream)) || (await fake.oldestIds(changes, stream));
+  lastChanged.set(stream, changed);
   await fake.mutate({ updates: changed }, stream);
   return [
     await runChain(
@@ -436,14 +477,35 @@ async function incrementalRuns(
       stack,
       fake,
       deps,
-      'incremental',
+      name('incremental'),
       'incremental',
       'schedule',
       [`${changed.length} ${stream} changed before the run`],
       own,
     ),
-    await runChain(meter, stack, fake, deps, 'no-change incremental', 'incremental', 'schedule', ['nothing changed at the source'], own),
+    await runChain(
+      meter,
+      stack,
+      fake,
+      deps,
+      name('no-change incremental'),
+      'incremental',
+      'schedule',
+      ['nothing changed at the source'],
+      own,
+    ),
   ];
+}
+
+/** Runs `body` with the page step's DAILY_SALES off (as a deploy would set it), then on again. */
+async function withoutDailySales<T>(stack: LocalStack, body: () => Promise<T>): Promise<T> {
+  const syncPage = stack.functions.get('sync-page');
+  await syncPage.updateEnvironment({ DAILY_SALES: 'false' });
+  try {
+    return await body();
+  } finally {
+    await syncPage.updateEnvironment({ DAILY_SALES: 'true' });
+  }
 }
 
 /** Reconciliation on or off for the page step's next invocations, as a deploy would change it (its environment). */

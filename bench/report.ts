@@ -20,7 +20,7 @@ import {
 import { STREAM_NAMES } from '../functions/core/stream';
 import { LOOKBACK_EVERY_SECONDS_DEFAULT, LOOKBACK_SECONDS_DEFAULT } from '../functions/core/limits';
 import { totalUnits } from './instrument';
-import type { PhaseName, PhaseResult } from './phases';
+import { DAILY_SALES_OFF, type PhaseName, type PhaseResult } from './phases';
 
 export const ORCHESTRATION_RATIO_GOAL = 1.15;
 export const MEMORY_RATIO_GOAL = 1.2;
@@ -36,6 +36,8 @@ export interface BenchSettings {
   changedOrders: number;
   /** The smaller shop of the memory ratio (0: not run). */
   memorySmallOrders: number;
+  /** The daily sales' shop: orders a day (0 or absent: not run). */
+  dayShopOrders?: number;
 }
 
 export interface Machine {
@@ -85,6 +87,8 @@ export interface BenchReport {
   costs: Array<{ what: string; cost: CostBreakdown }>;
   /** A month of 5-minute incremental runs of each stream and of the streams together, with the targets. */
   streamsMonth?: StreamsMonth;
+  /** What the daily sales (DAILY_SALES, on by default) add, measured on and off side by side. */
+  dailySales?: DailySalesCost;
   /** What reconciliation adds to a full resync of the unchanged shop: time, AWS cost, source requests. */
   reconciliation?: { addedSeconds: number; addedCost: number; addedApiCalls: number; steps: number };
   prices: Prices;
@@ -92,9 +96,29 @@ export interface BenchReport {
   notes: string[];
 }
 
-/** The orders stream's phase of that name (the other streams' phases carry `stream`). */
-export function phaseOf(phases: readonly PhaseResult[], name: PhaseName): PhaseResult | undefined {
-  return phases.find((phase) => phase.phase === name && phase.stream === undefined);
+/** The orders stream's phase of that name in the bench's shop (the other streams' phases carry `stream`, the day shop's `dayShop`). */
+export function phaseOf(phases: readonly PhaseResult[], name: PhaseName, dayShop?: number): PhaseResult | undefined {
+  return phases.find((phase) => phase.phase === name && phase.stream === undefined && phase.dayShop === dayShop);
+}
+
+/** What the daily sales add to one kind of run: the run with DAILY_SALES on minus the same run with it off. */
+export interface DailySalesAdded {
+  what: string;
+  perRun: CostBreakdown;
+  /** The added cost of a month of such runs every 5 minutes (incremental runs). */
+  month?: CostBreakdown;
+  lambdaSteps: number;
+  transitions: number;
+  readUnits: number;
+  writeUnits: number;
+  /** Page-step milliseconds (as measured here: the noisiest figure). */
+  pageStepMs: number;
+}
+
+export interface DailySalesCost {
+  added: DailySalesAdded[];
+  /** A month of 5-minute orders runs for a shop of `ordersPerDay` orders a day, `changes` changed orders a run. */
+  dayShop?: { ordersPerDay: number; changes: number; on: CostBreakdown; off: CostBreakdown; added: DailySalesAdded };
 }
 
 /** The source calls a run of `fetched` orders needs: one per page, at least one (docs/source-contract.md: null ends the walk). */
@@ -232,10 +256,13 @@ export function buildReport(input: {
     };
   }
 
+  const dailySales = dailySalesCost(phases, input.sizing, prices);
+
   return {
     settings,
     machine: input.machine,
     phases,
+    ...(dailySales ? { dailySales } : {}),
     ...(reconciliation ? { reconciliation } : {}),
     ...(small ? { smallFullResync: small } : {}),
     ...(orchestrationRatio !== undefined ? { orchestrationRatio } : {}),
@@ -265,6 +292,71 @@ function usageOf(phase: PhaseResult, schedulerInvocations: number): RunUsage {
   };
 }
 
+/** The run with DAILY_SALES on against the same run off, where the bench measured both. */
+function addedBy(on: PhaseResult, off: PhaseResult, what: string, sizing: Record<string, FunctionSizing>, prices: Prices): DailySalesAdded {
+  const scheduled = on.phase === 'full resync' ? 0 : 1;
+  const onCost = projectCost(usageOf(on, scheduled), sizing, prices);
+  const offCost = projectCost(usageOf(off, scheduled), sizing, prices);
+  const perRun = differenceOf(onCost, offCost);
+  const steps = (phase: PhaseResult) =>
+    sum(phase.invocations) - (phase.invocations['scheduled-trigger'] ?? 0) - (phase.invocations.api ?? 0);
+  return {
+    what,
+    perRun,
+    ...(scheduled ? { month: scaleCost(perRun, RUNS_PER_MONTH_EVERY_5_MINUTES) } : {}),
+    lambdaSteps: steps(on) - steps(off),
+    transitions: on.transitions - off.transitions,
+    readUnits: totalUnits(on.dynamo.readUnits) - totalUnits(off.dynamo.readUnits),
+    writeUnits: totalUnits(on.dynamo.writeUnits) - totalUnits(off.dynamo.writeUnits),
+    pageStepMs: (on.billedMs['sync-page'] ?? 0) - (off.billedMs['sync-page'] ?? 0),
+  };
+}
+
+function differenceOf(a: CostBreakdown, b: CostBreakdown): CostBreakdown {
+  return Object.fromEntries(
+    Object.keys(a).map((key) => [key, a[key as keyof CostBreakdown] - b[key as keyof CostBreakdown]]),
+  ) as unknown as CostBreakdown;
+}
+
+/** The daily sales' cost: what they add to each orders run measured both ways, and the day shop's month. */
+function dailySalesCost(
+  phases: readonly PhaseResult[],
+  sizing: Record<string, FunctionSizing>,
+  prices: Prices,
+): DailySalesCost | undefined {
+  const pairs: Array<[PhaseName, string]> = [
+    ['incremental', 'an incremental run'],
+    ['no-change incremental', 'a no-change incremental run'],
+    ['full resync', 'a full resync'],
+  ];
+  const addedIn = (dayShop?: number) =>
+    pairs.flatMap(([name, what]) => {
+      const on = phaseOf(phases, name, dayShop);
+      const off = phaseOf(phases, DAILY_SALES_OFF[name]!, dayShop);
+      if (!on || !off) return [];
+      const detail =
+        name === 'full resync' ? ` of ${on.ordersInShop} orders` : name === 'incremental' ? `, ${on.orders} orders changed` : '';
+      return [addedBy(on, off, `${what}${detail}`, sizing, prices)];
+    });
+  const added = addedIn();
+  const ordersPerDay = phases.find((phase) => phase.dayShop !== undefined)?.dayShop;
+  let dayShop: DailySalesCost['dayShop'];
+  const dayOn = ordersPerDay ? phaseOf(phases, 'incremental', ordersPerDay) : undefined;
+  const dayOff = ordersPerDay ? phaseOf(phases, 'incremental, daily sales off', ordersPerDay) : undefined;
+  if (ordersPerDay && dayOn && dayOff) {
+    const month = (phase: PhaseResult) => scaleCost(projectCost(usageOf(phase, 1), sizing, prices), RUNS_PER_MONTH_EVERY_5_MINUTES);
+    dayShop = {
+      ordersPerDay,
+      changes: dayOn.orders,
+      on: month(dayOn),
+      off: month(dayOff),
+      added: addedBy(dayOn, dayOff, `an incremental run, ${dayOn.orders} orders changed`, sizing, prices),
+    };
+  }
+  if (added.length === 0 && !dayShop) return undefined;
+  return { added, ...(dayShop ? { dayShop } : {}) };
+}
+
 /**
  * Each stream's incremental runs, from its own measured phases (`phase.stream`; absent: orders) where the bench ran
  * them, otherwise assumed like the orders stream's (said in the line); then a month of them, per stream and together.
@@ -275,7 +367,7 @@ export function streamsMonthOf(
   prices: Prices,
 ): StreamsMonth | undefined {
   const runsOf = (stream: string) => {
-    const ofStream = phases.filter((phase) => (phase.stream ?? 'orders') === stream);
+    const ofStream = phases.filter((phase) => (phase.stream ?? 'orders') === stream && phase.dayShop === undefined);
     const changed = ofStream.find((phase) => phase.phase === 'incremental');
     const noChange = ofStream.find((phase) => phase.phase === 'no-change incremental');
     return changed && noChange ? { changed: usageOf(changed, 1), noChange: usageOf(noChange, 1) } : undefined;
@@ -369,8 +461,10 @@ export function phaseTable(phases: readonly PhaseResult[]): string[] {
     'dynalite',
   ];
   const rows = phases.map((phase) => [
-    (phase.stream ? `${phase.stream}: ${phase.phase} (${phase.ordersInShop} in shop)` : phase.phase) +
-      (!phase.stream && phase.ordersInShop !== phases[0]!.ordersInShop ? ` (${phase.ordersInShop} shop)` : ''),
+    phase.dayShop !== undefined
+      ? `${phase.phase} (a day of ${phase.dayShop} orders)`
+      : (phase.stream ? `${phase.stream}: ${phase.phase} (${phase.ordersInShop} in shop)` : phase.phase) +
+        (!phase.stream && phase.ordersInShop !== phases[0]!.ordersInShop ? ` (${phase.ordersInShop} shop)` : ''),
     String(phase.orders),
     seconds(phase.wallMs),
     String(Math.round(phase.orders / Math.max(phase.wallMs / 1000, 0.001))),
@@ -403,7 +497,7 @@ export function timeBreakdown(phase: PhaseResult): string {
       `runner between steps ${share(Math.max(0, phase.wallMs - functions))}`,
     );
   }
-  return `${phase.phase}: ${shown.join(', ')}`;
+  return `${phase.dayShop !== undefined ? `${phase.phase} (a day of ${phase.dayShop} orders)` : phase.phase}: ${shown.join(', ')}`;
 }
 
 export function renderReport(report: BenchReport): string {
@@ -431,6 +525,36 @@ function costLine(cost: CostBreakdown): string {
     `(${cost.gbSeconds.toFixed(1)} GB-s) + DynamoDB ${usd(cost.dynamoReads + cost.dynamoWrites)} (reads ${usd(cost.dynamoReads)}, writes ${usd(cost.dynamoWrites)})` +
     (cost.scheduler ? ` + Scheduler ${usd(cost.scheduler)}` : '')
   );
+}
+
+function signed(value: number, digits = 0): string {
+  return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
+}
+
+function addedLine(added: DailySalesAdded): string {
+  return (
+    `${added.what}: ${added.perRun.total >= 0 ? '+' : '-'}${usd(Math.abs(added.perRun.total))} a run` +
+    (added.month ? `, a month of 5-minute runs ${added.month.total >= 0 ? '+' : '-'}${usd(Math.abs(added.month.total))}` : '') +
+    ` (${signed(added.lambdaSteps)} Lambda steps, ${signed(added.transitions)} transitions, ${signed(added.readUnits)} RRU, ` +
+    `${signed(added.writeUnits)} WRU, ${signed(added.pageStepMs)} ms of page steps)`
+  );
+}
+
+/** What the daily sales add, and the day shop's month. */
+export function dailySalesLines(cost: DailySalesCost): string[] {
+  const lines = ['  what the daily sales add (DAILY_SALES on minus off, the same runs measured side by side in this run):'];
+  for (const added of cost.added) lines.push(`    ${addedLine(added)}`);
+  if (cost.dayShop) {
+    const { ordersPerDay, changes, on, off, added } = cost.dayShop;
+    lines.push(
+      `  a month of 5-minute orders runs for a shop of ${ordersPerDay} orders a day (${changes} orders changed a run, all of one day that holds ` +
+        `${ordersPerDay}: the most a day's recompute reads; 8640 runs):`,
+      `    with the daily sales ${costLine(on)}`,
+      `    without ${costLine(off)}`,
+      `    the daily sales add ${usd(added.month!.total)} a month (${Math.round((100 * added.month!.total) / off.total)}%): ${addedLine(added)}`,
+    );
+  }
+  return lines;
 }
 
 /** Everything printed under the table: where the time goes, the ratios, the checks, the costs and the notes. */
@@ -482,6 +606,7 @@ export function reportFindings(report: BenchReport): string[] {
       lines.push(`  the three streams together, the changes in ${stream}, the others unchanged: ${costLine(cost)}${target}`);
     }
   }
+  if (report.dailySales) lines.push(...dailySalesLines(report.dailySales));
   if (report.reconciliation) {
     const { addedSeconds, addedCost, addedApiCalls, steps } = report.reconciliation;
     lines.push(

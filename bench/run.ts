@@ -16,7 +16,7 @@ import { SHOPIFY_BENCH_DEFAULTS, type ShopifyBenchSettings } from './shopify';
 import type { WorkerAnswer, WorkerKind, WorkerRequest } from './worker';
 
 const USAGE = `npm run bench -- [--orders N] [--page-size 1..${PAGE_SIZE_MAX}] [--max-pages N] [--latency MS] [--rate REQUESTS_PER_S] [--rate-window fixed|sliding]
-  [--changed N] [--memory-small N (0: skip)] [--phases source,store,sync] [--full-only] [--runner-heap-mb N (0: node's default)]
+  [--changed N] [--memory-small N (0: skip)] [--day-shop ORDERS_A_DAY (0: skip)] [--phases source,store,sync] [--full-only] [--runner-heap-mb N (0: node's default)]
   [--seed S] [--cpu-prof] [--readme]
 npm run bench -- --shopify [--orders N (default 5000)] [--paged-orders N (default 300)] [--bulk-rate ORDERS_PER_S] [--seed S]`;
 
@@ -27,10 +27,16 @@ npm run bench -- --shopify [--orders N (default 5000)] [--paged-orders N (defaul
  */
 const RUNNER_HEAP_MB_DEFAULT = 128;
 
+/** The daily sales' month is asked for a shop of 1,000 orders a day ... */
+const DAY_SHOP_ORDERS = 1_000;
+/** ... whose 5-minute runs each see about 3.5 changed orders (1,000 a day / 288 runs): 4. */
+const DAY_SHOP_CHANGES = 4;
+
 interface Flags extends BenchSettings {
   phases: WorkerKind[];
   /** The sync phase stops after the full resync (no incremental runs, no memory-ratio run): the rate-limit line alone. */
   fullOnly: boolean;
+  dayShopOrders: number;
   seed: number;
   cpuProf: boolean;
   readme: boolean;
@@ -50,6 +56,7 @@ function parseFlags(argv: string[]): Flags | { shopify: ShopifyBenchSettings } {
       'rate-window': { type: 'string' },
       changed: { type: 'string' },
       'memory-small': { type: 'string' },
+      'day-shop': { type: 'string' },
       phases: { type: 'string' },
       'full-only': { type: 'boolean' },
       seed: { type: 'string' },
@@ -105,6 +112,7 @@ function parseFlags(argv: string[]): Flags | { shopify: ShopifyBenchSettings } {
     rateWindow,
     changedOrders: wholeNumber('changed', 100),
     memorySmallOrders: values['full-only'] ? 0 : wholeNumber('memory-small', 30_000),
+    dayShopOrders: values['full-only'] ? 0 : wholeNumber('day-shop', DAY_SHOP_ORDERS),
     phases,
     fullOnly: values['full-only'] ?? false,
     seed: wholeNumber('seed', 1),
@@ -177,6 +185,7 @@ async function main(): Promise<void> {
     changedOrders: flags.changedOrders,
     otherStreams: otherStreamsOf(orders, flags.changedOrders),
     fullOnly,
+    dailySalesOff: kind === 'sync' && !fullOnly,
     childExecArgv: profileArgv,
   });
 
@@ -190,6 +199,20 @@ async function main(): Promise<void> {
   if (flags.phases.includes('sync') && flags.memorySmallOrders > 0 && flags.memorySmallOrders !== flags.orders) {
     console.error(`bench: full resync of ${flags.memorySmallOrders} orders in a fresh process (memory ratio) ...`);
     small = await runWorker(request('sync', flags.memorySmallOrders, true), profileArgv, heapArgv);
+  }
+
+  if (flags.phases.includes('sync') && flags.dayShopOrders > 0) {
+    console.error(`bench: a shop of ${flags.dayShopOrders} orders a day, ${DAY_SHOP_CHANGES} changes a run, daily sales on and off ...`);
+    const dayShop = await runWorker(
+      {
+        ...request('sync', flags.dayShopOrders, false),
+        dayShop: { ordersPerDay: flags.dayShopOrders, changes: DAY_SHOP_CHANGES },
+        changedOrders: DAY_SHOP_CHANGES,
+      },
+      profileArgv,
+      heapArgv,
+    );
+    answers.push(dayShop);
   }
 
   const sizing = answers.find((answer) => answer.sizing)?.sizing ?? small?.sizing ?? {};

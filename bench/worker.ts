@@ -4,7 +4,9 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DeleteItemCommand, DeleteTableCommand, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
 import { createDynamoClient } from '../functions/adapters/dynamodb/client';
+import { SYNC_ATTRIBUTES } from '../functions/adapters/dynamodb/sync-state-item';
 import { ensureTables, LOCAL_TABLE_NAMES, type TableNames } from '../functions/adapters/dynamodb/tables';
 import { STREAM_NAMES } from '../functions/core/stream';
 import { metrics } from '../functions/metrics';
@@ -39,6 +41,13 @@ export interface WorkerRequest {
   /** The shop's products and customers: each stream synced and measured after the orders (sync phases, not fullOnly). */
   otherStreams: { products: number; customers: number };
   fullOnly: boolean;
+  /**
+   * The daily sales' own shop (sync only): `ordersPerDay` orders all created on one UTC day (the last that ended an
+   * hour or more ago), its orders runs measured with DAILY_SALES on and off, `changes` orders changed a run.
+   */
+  dayShop?: { ordersPerDay: number; changes: number };
+  /** Measure the orders runs with DAILY_SALES off too, side by side (sync only). */
+  dailySalesOff: boolean;
   /** Node flags for the fake and dynalite processes (e.g. --cpu-prof). */
   childExecArgv: string[];
 }
@@ -78,7 +87,9 @@ async function startFake(request: WorkerRequest): Promise<{ child: ChildService;
     customers: request.otherStreams.customers,
     seed: request.seed,
     faults: request.faults,
-    historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS,
+    ...(request.dayShop
+      ? { historyEndsAtMs: lastMidnightBefore(Date.now() - HISTORY_ENDS_BEFORE_START_MS), historyDays: 1 }
+      : { historyEndsAtMs: Date.now() - HISTORY_ENDS_BEFORE_START_MS }),
   };
   const child = await forkService(path.join(__dirname, 'fake-process.ts'), [JSON.stringify(options)], request.childExecArgv);
   const { url, token } = await child.call<{ url: string; token: string }>('info');
@@ -93,6 +104,29 @@ async function startFake(request: WorkerRequest): Promise<{ child: ChildService;
       oldestIds: (count, stream = 'orders') => child.call<string[]>('oldestIds', { count, stream }),
     },
   };
+}
+
+/** The last UTC midnight at or before `ms`: a history ending there puts a one-day shop on one day. */
+function lastMidnightBefore(ms: number): number {
+  return Math.floor(ms / 86_400_000) * 86_400_000;
+}
+
+/**
+ * Empties the orders copy for a second full resync: the orders and daily sales tables dropped and made again, the
+ * orders stream's sync-state item deleted (its checkpoint, touched days and last run).
+ */
+async function resetOrdersCopy(endpoint: string): Promise<void> {
+  const client = createDynamoClient({ region: LOCAL_REGION, endpoint });
+  try {
+    for (const table of [TABLES.ordersTable, TABLES.dailySalesTable!]) {
+      await client.send(new DeleteTableCommand({ TableName: table }));
+      await waitUntilTableNotExists({ client, maxWaitTime: 60 }, { TableName: table });
+    }
+    await client.send(new DeleteItemCommand({ TableName: TABLES.syncStateTable, Key: { [SYNC_ATTRIBUTES.stream]: { S: 'orders' } } }));
+    await ensureTables(client, TABLES);
+  } finally {
+    client.destroy();
+  }
 }
 
 async function startDynalite(request: WorkerRequest, dataDir: string): Promise<{ child: ChildService; endpoint: string }> {
@@ -160,14 +194,21 @@ async function run(request: WorkerRequest): Promise<WorkerAnswer> {
         pageSize: request.pageSize,
         changedOrders: request.changedOrders,
         fullOnly: request.fullOnly,
-        otherStreams: request.otherStreams,
+        // The day shop's runs are the orders' alone.
+        otherStreams: request.dayShop ? {} : request.otherStreams,
+        unchangedFullResyncs: !request.dayShop,
+        ...(request.dailySalesOff ? { dailySalesOff: { resetOrdersCopy: () => resetOrdersCopy(dynalite.endpoint) } } : {}),
       });
       const template = localTemplate();
       const sizing = functionSizing(
         template,
         definitionFromTemplate(template).definition as unknown as { States: Record<string, unknown> },
       );
-      return { results, sizing, dynaliteDiskBytes: await folderBytes(dataDir) };
+      return {
+        results: request.dayShop ? results.map((result) => ({ ...result, dayShop: request.dayShop!.ordersPerDay })) : results,
+        sizing,
+        dynaliteDiskBytes: await folderBytes(dataDir),
+      };
     } finally {
       await stack.stop();
     }

@@ -259,6 +259,8 @@ export interface TouchedDaysStore {
   touched(stream: string): Promise<Map<LocalDay, number>>;
   /** Remove the day if its counter is still `counter`; false when it moved (or the day is gone). */
   settle(stream: string, day: LocalDay, counter: number): Promise<boolean>;
+  /** `settle` for each day at its counter, in as few writes as the store can: the days left (their counter moved). */
+  settleDays(stream: string, counters: ReadonlyArray<readonly [LocalDay, number]>): Promise<LocalDay[]>;
 }
 
 /** An order as the copy holds it, for the daily sales: its version, and what the figures read (null: deleted). */

@@ -1,5 +1,6 @@
 // Step "SyncPage": the run's next step (an order page, a deletion feed page, a reconciliation step), its cursor and
-// counts saved. One bounded step per invocation, whatever the shop's size.
+// counts saved. One bounded step per invocation, whatever the shop's size; the daily sales' first recompute step may
+// follow the step that reached that phase in the same invocation (core/use-cases/recompute-step.ts).
 import { syncStep } from '../core/use-cases/sync-step';
 import { enabledStream } from '../runtime/once';
 import { syncPageDeps } from '../runtime/sync-page';

@@ -323,4 +323,15 @@ describe.each(TOUCHED)('the touched days, %s', (_, fresh) => {
     expect(await touched.settle('orders', '2026-03-10', 1)).toBe(false);
     expect(await touched.touched('orders')).toEqual(new Map([['2026-03-09', 2]]));
   });
+
+  it('settles many days in chunks of one write each; a chunk where one day moved settles the others one by one', async () => {
+    const { touched } = await fresh();
+    const days = Array.from({ length: 120 }, (_, i) => new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10));
+    await touched.touch('orders', days);
+    const read = await touched.touched('orders');
+    await touched.touch('orders', [days[70]!]);
+
+    expect(await touched.settleDays('orders', [...read])).toEqual([days[70]]);
+    expect(await touched.touched('orders')).toEqual(new Map([[days[70]!, 2]]));
+  });
 });

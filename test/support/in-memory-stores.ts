@@ -477,4 +477,10 @@ export class InMemoryTouchedDaysStore implements TouchedDaysStore {
     counters.delete(day);
     return true;
   }
+
+  async settleDays(stream: string, counters: ReadonlyArray<readonly [LocalDay, number]>): Promise<LocalDay[]> {
+    const left: LocalDay[] = [];
+    for (const [day, counter] of counters) if (!(await this.settle(stream, day, counter))) left.push(day);
+    return left;
+  }
 }

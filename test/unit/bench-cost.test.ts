@@ -405,3 +405,70 @@ describe("a month of the three streams' incremental runs", () => {
     expect(cheap.checks.find((check) => check.name.includes('no change'))!.name).toContain('<= $1.60');
   });
 });
+
+describe('what the daily sales add', () => {
+  const sizing = {
+    begin: { logicalId: 'Begin', memoryMb: 1024, architecture: 'arm64' as const },
+    'sync-page': { logicalId: 'SyncPage', memoryMb: 1024, architecture: 'arm64' as const },
+    commit: { logicalId: 'Commit', memoryMb: 1024, architecture: 'arm64' as const },
+  };
+  const phase = (name: PhaseResult['phase'], steps: number, units: { read: number; write: number }, dayShop?: number) =>
+    ({
+      phase: name,
+      ...(dayShop ? { dayShop } : {}),
+      orders: 100,
+      ordersInShop: 1000,
+      pageSize: 250,
+      pages: 1,
+      apiCalls: 2,
+      wallMs: 1_000,
+      partsMs: {},
+      transitions: 0,
+      express: { executions: 1, billedMs: 100 * steps },
+      logEvents: 7 * steps,
+      invocations: { begin: 1, 'sync-page': steps, commit: 1 },
+      billedMs: { begin: 10, 'sync-page': 100 * steps, commit: 10 },
+      dynamo: { calls: {}, readUnits: { orders: units.read }, writeUnits: { orders: units.write }, itemsWritten: 0, keysRead: 0 },
+    }) as unknown as PhaseResult;
+
+  it('prices each run with DAILY_SALES on against the same run off, a month of 5-minute runs, and the day shop apart', () => {
+    const report = buildReport({
+      settings: { orders: 1000, pageSize: 250 } as BenchSettings,
+      machine: {} as Machine,
+      phases: [
+        phase('full resync', 6, { read: 5000, write: 4000 }),
+        phase('incremental', 3, { read: 600, write: 700 }),
+        phase('no-change incremental', 2, { read: 200, write: 20 }),
+        phase('full resync, daily sales off', 5, { read: 2000, write: 2000 }),
+        phase('incremental, daily sales off', 2, { read: 400, write: 200 }),
+        phase('no-change incremental, daily sales off', 2, { read: 200, write: 20 }),
+        phase('incremental', 3, { read: 1300, write: 40 }, 1000),
+        phase('incremental, daily sales off', 2, { read: 20, write: 25 }, 1000),
+      ],
+      sizing,
+    });
+
+    const added = report.dailySales!.added;
+    expect(added.map((one) => one.what)).toEqual([
+      'an incremental run, 100 orders changed',
+      'a no-change incremental run',
+      'a full resync of 1000 orders',
+    ]);
+    expect(added[0]).toMatchObject({ lambdaSteps: 1, readUnits: 200, writeUnits: 500, pageStepMs: 100 });
+    expect(added[0]!.month!.total).toBeCloseTo(added[0]!.perRun.total * 8640, 10);
+    expect(added[1]!.perRun.total).toBeCloseTo(0, 10);
+    expect(added[2]!.month).toBeUndefined();
+    // The day shop's runs are its own: neither the bench shop's pairs nor the three streams' month take them.
+    expect(report.dailySales!.dayShop).toMatchObject({ ordersPerDay: 1000, changes: 100, added: { readUnits: 1280, writeUnits: 15 } });
+    expect(report.dailySales!.dayShop!.on.total - report.dailySales!.dayShop!.off.total).toBeCloseTo(
+      report.dailySales!.dayShop!.added.month!.total,
+      10,
+    );
+    const printed = reportFindings(report).join('\n');
+    expect(printed).toContain('what the daily sales add (DAILY_SALES on minus off');
+    expect(printed).toMatch(
+      /an incremental run, 100 orders changed: \+\$[\d.]+ a run, a month of 5-minute runs \+\$[\d.]+ \(\+1 Lambda steps/,
+    );
+    expect(printed).toMatch(/a month of 5-minute orders runs for a shop of 1000 orders a day/);
+  });
+});

@@ -7,6 +7,11 @@ import type { TouchedDaysStore } from '../../core/ports';
 import { SYNC_ATTRIBUTES } from './sync-state-item';
 
 const PREFIX = 'sales_touched#';
+/**
+ * Days one settling write removes: each write rewrites the whole item (its write units grow with the days it holds),
+ * so a day at a time cost a step's days times the item; 50 keep both expressions well under DynamoDB's 4 KB.
+ */
+const DAYS_PER_SETTLE = 50;
 
 export class DynamoTouchedDaysStore implements TouchedDaysStore {
   constructor(private readonly options: { client: Pick<DynamoDBDocumentClient, 'send'>; tableName: string }) {}
@@ -33,6 +38,37 @@ export class DynamoTouchedDaysStore implements TouchedDaysStore {
       .filter(([name]) => name.startsWith(PREFIX))
       .map(([name, counter]): [LocalDay, number] => [name.slice(PREFIX.length), Number(counter)]);
     return new Map(days.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  async settleDays(stream: string, counters: ReadonlyArray<readonly [LocalDay, number]>): Promise<LocalDay[]> {
+    const left: LocalDay[] = [];
+    for (let start = 0; start < counters.length; start += DAYS_PER_SETTLE) {
+      const chunk = counters.slice(start, start + DAYS_PER_SETTLE);
+      if (await this.settleAll(stream, chunk)) continue;
+      // One of them moved (a write touched it meanwhile): the others are settled one by one.
+      for (const [day, counter] of chunk) if (!(await this.settle(stream, day, counter))) left.push(day);
+    }
+    return left;
+  }
+
+  /** Removes every day of `chunk` in one write, on condition none moved. */
+  private async settleAll(stream: string, chunk: ReadonlyArray<readonly [LocalDay, number]>): Promise<boolean> {
+    try {
+      await this.options.client.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [SYNC_ATTRIBUTES.stream]: stream },
+          UpdateExpression: `REMOVE ${chunk.map((_, i) => `#d${i}`).join(', ')}`,
+          ConditionExpression: chunk.map((_, i) => `#d${i} = :c${i}`).join(' AND '),
+          ExpressionAttributeNames: Object.fromEntries(chunk.map(([day], i) => [`#d${i}`, `${PREFIX}${day}`])),
+          ExpressionAttributeValues: Object.fromEntries(chunk.map(([, counter], i) => [`:c${i}`, counter])),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   async settle(stream: string, day: LocalDay, counter: number): Promise<boolean> {

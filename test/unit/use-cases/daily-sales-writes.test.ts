@@ -90,8 +90,11 @@ async function secondRunAtSales(world: ReturnType<typeof useCaseWorld>): Promise
   await commitRun(world.deps.commit, await runToEnd(world, await begunFullRun(world)));
   world.advance(60_000);
   let state = await begunFullRun(world);
-  while (state.run.position.phase !== 'sales') state = await syncStep(world.deps.syncPage, state);
-  return state;
+  const { maxPagesPerPart } = state;
+  // Each step with its execution's budget full, so the step that reaches the phase does not go on with its first step.
+  while (state.run.position.phase !== 'sales')
+    state = await syncStep(world.deps.syncPage, { ...state, maxPagesPerPart: state.pagesInPart + 1 });
+  return { ...state, maxPagesPerPart };
 }
 
 async function runToEnd(world: ReturnType<typeof useCaseWorld>, begun: RunState): Promise<RunState> {
@@ -114,17 +117,16 @@ describe('the daily sales kept by the looped step', () => {
 
   it('a day touched again while the phase recomputes it (a zombie still writing) is recomputed by a later step', async () => {
     const { world, touched, copyFigures, keptFigures } = salesWorld(12);
-    let state = await begunFullRun(world);
-    while (state.run.position.phase !== 'sales') state = await syncStep(world.deps.syncPage, state);
-    const zombieDay = [...(await touched.touched(STREAM)).keys()][0]!;
-    const settle = touched.settle.bind(touched);
-    touched.settle = async (stream, day, counter) => {
-      touched.settle = settle;
-      await touched.touch(stream, [zombieDay]);
-      return settle(stream, day, counter);
+    const settleDays = touched.settleDays.bind(touched);
+    touched.settleDays = async (stream, counters) => {
+      touched.settleDays = settleDays;
+      await touched.touch(stream, [counters[0]![0]]);
+      return settleDays(stream, counters);
     };
+    // Up to the phase's first step (run in the invocation of the step that reached the phase).
+    let afterFirst = await begunFullRun(world);
+    while (touched.settleDays !== settleDays) afterFirst = await syncStep(world.deps.syncPage, afterFirst);
 
-    const afterFirst = await syncStep(world.deps.syncPage, state);
     expect(afterFirst.run.position.phase).toBe('sales');
     const done = await runToEnd(world, afterFirst);
 
@@ -133,22 +135,54 @@ describe('the daily sales kept by the looped step', () => {
     expect(await touched.touched(STREAM)).toEqual(new Map());
   });
 
+  it("runs the phase's first step in the invocation of the step that reached it: one invocation fewer than steps", async () => {
+    const { world, copyFigures, keptFigures } = salesWorld(13);
+    let state = await begunFullRun(world);
+    let invocations = 0;
+    let chained = 0;
+    while (!state.done) {
+      const before = state;
+      state = await syncStep(world.deps.syncPage, state);
+      invocations++;
+      if (before.run.position.phase !== 'sales' && state.run.position.step === before.run.position.step + 2) chained++;
+    }
+
+    expect(chained).toBe(1);
+    expect(invocations).toBe(state.run.position.step - 1);
+    expect(state.pagesInPart).toBe(state.run.position.step);
+    expect(keptFigures()).toEqual(copyFigures());
+  });
+
+  it("leaves the phase's first step to an invocation of its own when the execution's step budget is full", async () => {
+    const { world, copyFigures, keptFigures } = salesWorld(14);
+    let state = await begunFullRun(world);
+    let invocations = 0;
+    const phases = new Set<string>();
+    while (!state.done) {
+      state = await syncStep(world.deps.syncPage, { ...state, maxPagesPerPart: state.pagesInPart + 1 });
+      invocations++;
+      phases.add(state.run.position.phase);
+    }
+
+    expect(phases).toContain('sales');
+    expect(invocations).toBe(state.run.position.step);
+    expect(keptFigures()).toEqual(copyFigures());
+  });
+
   it('a run whose days keep being touched while recomputed fails after MAX_SALES_STEPS such steps, its days kept', async () => {
     const { world, touched } = salesWorld(13);
-    let state = await begunFullRun(world);
-    while (state.run.position.phase !== 'sales') state = await syncStep(world.deps.syncPage, state);
-    const firstStep = state.run.position.step;
     const settle = touched.settle.bind(touched);
     touched.settle = async (stream, day, counter) => {
       await touched.touch(stream, [day]);
       return settle(stream, day, counter);
     };
 
-    const failed = await runToEnd(world, state).catch((error: unknown) => error);
+    const failed = await runToEnd(world, await begunFullRun(world)).catch((error: unknown) => error);
 
     expect(failed).toBeInstanceOf(SalesDaysLeftError);
     expect((failed as Error).message).toMatch(/kept being touched while recomputed \(400 steps\)/);
-    expect((await world.state.get(STREAM)).run!.position).toMatchObject({ phase: 'sales', step: firstStep + MAX_SALES_STEPS - 1 });
+    // Saved by the last step before the one that failed: 399 steps that each met a day touched meanwhile.
+    expect((await world.state.get(STREAM)).run!.position).toMatchObject({ phase: 'sales', cursor: String(MAX_SALES_STEPS - 1) });
     expect((await touched.touched(STREAM)).size).toBeGreaterThan(0);
   });
 
