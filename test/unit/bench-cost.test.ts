@@ -464,7 +464,17 @@ describe('what the daily sales add', () => {
       report.dailySales!.dayShop!.added.month!.total,
       10,
     );
+    // The three streams' targets are checked on the sync alone (the orders runs with the daily sales off); the month
+    // with them on is printed beside.
+    const withSales = report.streamsMonthWithSales!.perStream.find((one) => one.stream === 'orders')!;
+    const alone = report.streamsMonth!.perStream.find((one) => one.stream === 'orders')!;
+    expect(withSales.changed.dynamoWrites / alone.changed.dynamoWrites).toBeCloseTo(700 / 200, 9);
+    expect(report.checks.filter((check) => check.name.startsWith("three streams'")).map((check) => check.name)).toEqual([
+      expect.stringContaining('no change, the sync alone (daily sales off) <= $1.60'),
+      expect.stringContaining('the sync alone (daily sales off) <= $2.54'),
+    ]);
     const printed = reportFindings(report).join('\n');
+    expect(printed).toContain('the three streams together with the daily sales on, the changes in orders: $');
     expect(printed).toContain('what the daily sales add (DAILY_SALES on minus off');
     expect(printed).toMatch(
       /an incremental run, 100 orders changed: \+\$[\d.]+ a run, a month of 5-minute runs \+\$[\d.]+ \(\+1 Lambda steps/,
