@@ -8,7 +8,7 @@ import type { Instant } from './order';
 import type { Clock, QuarantineStore, SyncStateStore } from './ports';
 import type { StreamName } from './stream';
 import { QUARANTINE_LISTED, type QuarantineSummary } from './quarantine';
-import type { DeepLookbackFinding, RunCounts, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
+import type { DeepLookbackFinding, RunCounts, RunPhase, RunProgress, SyncMode, SyncState, Trigger } from './run-types';
 
 /**
  * The status route's answer: a section per enabled stream, each of the seed's `orders` shape. The type names every
@@ -81,6 +81,8 @@ export interface RunningView {
   expected_total: number | null;
   /** Seconds left at the current rate, for a run whose total is known. */
   eta_seconds: number | null;
+  /** What the run is doing: its record pages, the deletion feed, reconciliation, the daily sales' recompute; null while starting. */
+  phase: RunPhase | null;
   lease_expires_at: Instant;
 }
 
@@ -223,6 +225,7 @@ function runningView(state: SyncState, nowMs: number): RunningView {
     orders_per_second: rate === null ? null : Math.round(rate * 10) / 10,
     expected_total: run.expectedTotal,
     eta_seconds: remaining === null || rate === null ? null : Math.round(remaining / rate),
+    phase: run.position.phase,
     lease_expires_at: instantFromEpochMs(lease.expiresAt),
   };
 }
@@ -243,6 +246,7 @@ function startingView(state: SyncState): RunningView {
     orders_per_second: null,
     expected_total: null,
     eta_seconds: null,
+    phase: null,
     lease_expires_at: instantFromEpochMs(lease.expiresAt),
   };
 }

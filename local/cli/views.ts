@@ -6,9 +6,21 @@ import { ago, count, duration, table } from './common';
 
 const BAR_WIDTH = 24;
 
-/** One line of progress: a bar when the run's total is known (full runs), then pages, records, rate and ETA. */
+/** What a run does after its record pages, as the progress line says it. */
+const AFTER_THE_PAGES: Partial<Record<NonNullable<RunningView['phase']>, string>> = {
+  deletions: 'reading the deletions',
+  reconcile: 'reconciling the copy with the source',
+  sales: 'recomputing the daily sales',
+};
+
+/**
+ * One line of progress: a bar when the run's total is known (full runs), then pages, records, rate and ETA; after
+ * the record pages, what the run does now.
+ */
 export function progressLine(running: RunningView, records: string = 'orders'): string {
   if (running.started_at === null) return `starting ${running.mode} run (execution ${running.execution})…`;
+  const now = running.phase === null ? undefined : AFTER_THE_PAGES[running.phase];
+  if (now !== undefined) return `${count(running.orders_fetched)} ${records} in ${count(running.pages)} pages · ${now}…`;
   const parts = [`page ${count(running.pages)}`];
   const total = running.expected_total;
   parts.push(total ? `${count(running.orders_fetched)}/${count(total)} ${records}` : `${count(running.orders_fetched)} ${records}`);

@@ -20,6 +20,7 @@ function running(overrides: Partial<RunningView> = {}): RunningView {
     orders_per_second: 40.4,
     expected_total: 3_600,
     eta_seconds: 60,
+    phase: 'records',
     lease_expires_at: '2026-01-01T12:01:00.000000Z',
     ...overrides,
   };
@@ -78,6 +79,13 @@ describe('progressLine', () => {
     expect(progressLine(running({ orders_fetched: 3_700, eta_seconds: 0 }))).toBe(
       '[████████████████████████] 100%  page 10 · 3,700/3,600 orders · 40 orders/s · ETA 0s',
     );
+  });
+
+  it('after its record pages, what the run does now instead of a bar at 100% that seems stuck', () => {
+    const done = { orders_fetched: 3_600, pages: 30, eta_seconds: 0 };
+    expect(progressLine(running({ ...done, phase: 'sales' }))).toBe('3,600 orders in 30 pages · recomputing the daily sales…');
+    expect(progressLine(running({ ...done, phase: 'deletions' }))).toBe('3,600 orders in 30 pages · reading the deletions…');
+    expect(progressLine(running({ ...done, phase: 'reconcile' }))).toBe('3,600 orders in 30 pages · reconciling the copy with the source…');
   });
 
   it('a run that has not saved its plan yet is starting', () => {
