@@ -23,7 +23,7 @@ describe('npm start -- --source shopify', () => {
   it('runs the fake Shopify and syncs it: the banner says so, and a full resync stores every order', async () => {
     expect(stack.output()).toMatch(
       new RegExp(
-        `  source\\s+http://127\\.0\\.0\\.1:\\d+\\s+fake Shopify: ${ORDERS} orders, 0 changes/s \\(seed 1\\), bucket 10000 points \\+1000/s, bulk exports at 5000 orders/s`,
+        `  source\\s+http://127\\.0\\.0\\.1:\\d+\\s+fake Shopify: ${ORDERS} orders, created over 60 days, 0 changes/s \\(seed 1\\), bucket 10000 points \\+1000/s, bulk exports at 5000 orders/s`,
       ),
     );
 
