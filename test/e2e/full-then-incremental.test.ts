@@ -37,7 +37,8 @@ describe('a full sync, then an incremental one', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack({
-      fake: { orders: ORDERS, seed: 7 },
+      // Two years of history: the recompute of every day the orders count in takes more than one step.
+      fake: { orders: ORDERS, seed: 7, historyDays: 730 },
       env: { PAGE_SIZE: String(PAGE_SIZE), MAX_PAGES_PER_EXECUTION: String(PAGES_PER_EXECUTION) },
     });
   });
