@@ -147,12 +147,16 @@ export function buildReport(input: {
   const noChange = phaseOf(phases, 'no-change incremental');
   const checks: Check[] = [];
 
-  const orchestrationRatio = full && source && store ? full.wallMs / (source.wallMs + store.wallMs) : undefined;
+  // The orchestration's own overhead: the full resync that does what the two alone do (the orders, no daily sales'
+  // entries or recompute) when the bench measured it.
+  const fullSalesOff = phaseOf(phases, 'full resync, daily sales off');
+  const orchestrated = fullSalesOff ?? full;
+  const orchestrationRatio = orchestrated && source && store ? orchestrated.wallMs / (source.wallMs + store.wallMs) : undefined;
   if (orchestrationRatio !== undefined) {
     checks.push({
-      name: `full / (source only + store only) <= ${ORCHESTRATION_RATIO_GOAL}`,
+      name: `full${fullSalesOff ? ' (daily sales off)' : ''} / (source only + store only) <= ${ORCHESTRATION_RATIO_GOAL}`,
       pass: orchestrationRatio <= ORCHESTRATION_RATIO_GOAL,
-      detail: `${(full!.wallMs / 1000).toFixed(1)} s / (${(source!.wallMs / 1000).toFixed(1)} s + ${(store!.wallMs / 1000).toFixed(1)} s) = ${orchestrationRatio.toFixed(2)}`,
+      detail: `${(orchestrated!.wallMs / 1000).toFixed(1)} s / (${(source!.wallMs / 1000).toFixed(1)} s + ${(store!.wallMs / 1000).toFixed(1)} s) = ${orchestrationRatio.toFixed(2)}`,
     });
   }
 
@@ -577,7 +581,7 @@ export function reportFindings(report: BenchReport): string[] {
   lines.push('');
   if (report.orchestrationRatio !== undefined)
     lines.push(
-      `orchestration ratio full / (source only + store only): ${report.orchestrationRatio.toFixed(2)} (goal <= ${ORCHESTRATION_RATIO_GOAL})`,
+      `orchestration ratio full${report.checks.some((check) => check.name.startsWith('full (daily sales off)')) ? ' (daily sales off)' : ''} / (source only + store only): ${report.orchestrationRatio.toFixed(2)} (goal <= ${ORCHESTRATION_RATIO_GOAL})`,
     );
   if (report.inRunOrchestrationRatio !== undefined) {
     lines.push(

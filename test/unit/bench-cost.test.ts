@@ -431,6 +431,27 @@ describe('what the daily sales add', () => {
       dynamo: { calls: {}, readUnits: { orders: units.read }, writeUnits: { orders: units.write }, itemsWritten: 0, keysRead: 0 },
     }) as unknown as PhaseResult;
 
+  it("measures the orchestration's overhead on the full resync with the daily sales off, which does what source and store alone do", () => {
+    const timed = (name: PhaseResult['phase'], wallMs: number) => ({ ...phase(name, 2, { read: 0, write: 0 }), wallMs }) as PhaseResult;
+    const report = buildReport({
+      settings: { orders: 1000, pageSize: 250 } as BenchSettings,
+      machine: {} as Machine,
+      phases: [
+        timed('source only', 1_000),
+        timed('store only', 1_000),
+        timed('full resync', 9_000),
+        timed('full resync, daily sales off', 2_200),
+      ],
+      sizing,
+    });
+
+    expect(report.orchestrationRatio).toBeCloseTo(1.1, 9);
+    expect(report.checks.find((check) => check.name.startsWith('full'))).toMatchObject({
+      name: 'full (daily sales off) / (source only + store only) <= 1.15',
+      pass: true,
+    });
+  });
+
   it('prices each run with DAILY_SALES on against the same run off, a month of 5-minute runs, and the day shop apart', () => {
     const report = buildReport({
       settings: { orders: 1000, pageSize: 250 } as BenchSettings,
