@@ -46,3 +46,19 @@ export function randomSalesOrder(next: () => number): SalesOrder {
     })),
   };
 }
+
+/** An order as the daily sales read it: USD 100 subtotal, 10 tax, created 2026-03-07 at noon in Los Angeles, no refund. */
+export function salesOrder(overrides: Partial<SalesOrder> = {}): SalesOrder {
+  return {
+    currency: 'USD',
+    status: 'open',
+    createdAt: toInstant('2026-03-07T12:00:00-08:00'),
+    cancelledAt: null,
+    subtotalPrice: '100.00',
+    totalTax: '10.00',
+    totalDiscounts: null,
+    totalShipping: null,
+    refunds: [],
+    ...overrides,
+  };
+}

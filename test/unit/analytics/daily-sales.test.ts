@@ -13,25 +13,11 @@ import {
   type SalesOrder,
 } from '../../../functions/core/analytics/daily-sales';
 import { toInstant } from '../../../functions/core/instant';
-import { random, randomSalesOrder } from '../../support/sales-factory';
+import { random, randomSalesOrder, salesOrder } from '../../support/sales-factory';
 
 const LA = 'America/Los_Angeles';
 
-/** An order as the daily sales read it: USD 100 subtotal, 10 tax, created 2026-03-07 at noon in Los Angeles. */
-function order(overrides: Partial<SalesOrder> = {}): SalesOrder {
-  return {
-    currency: 'USD',
-    status: 'open',
-    createdAt: toInstant('2026-03-07T12:00:00-08:00'),
-    cancelledAt: null,
-    subtotalPrice: '100.00',
-    totalTax: '10.00',
-    totalDiscounts: null,
-    totalShipping: null,
-    refunds: [],
-    ...overrides,
-  };
-}
+const order = salesOrder;
 
 const figures = (overrides: Partial<DayFigures>): DayFigures => ({ ...ZERO_FIGURES, ...overrides });
 

@@ -9,7 +9,7 @@ import type { Instant, Order } from '../../../functions/core/order';
 import { recomputeDailySales } from '../../../functions/core/use-cases/recompute-daily-sales';
 import { InMemoryDailySalesStore, InMemoryOrderSalesReader, InMemoryRecordStore } from '../../support/in-memory-stores';
 import { order, orderWrite } from '../../support/order-factory';
-import { random, randomSalesOrder } from '../../support/sales-factory';
+import { random, randomSalesOrder, salesOrder } from '../../support/sales-factory';
 
 const LA = 'America/Los_Angeles';
 
@@ -83,18 +83,7 @@ async function write(copy: Copy, id: string, version: SalesOrder | null, at: num
 
 /** USD 100 subtotal, 10 tax, created 2026-03-07 at noon in Los Angeles; a refund of 20 on 2026-03-09. */
 function sales(overrides: Partial<SalesOrder> = {}): SalesOrder {
-  return {
-    currency: 'USD',
-    status: 'open',
-    createdAt: toInstant('2026-03-07T12:00:00-08:00'),
-    cancelledAt: null,
-    subtotalPrice: '100.00',
-    totalTax: '10.00',
-    totalDiscounts: null,
-    totalShipping: null,
-    refunds: [{ id: 'ref_1', createdAt: toInstant('2026-03-09T12:00:00-07:00'), amount: '20.00' }],
-    ...overrides,
-  };
+  return salesOrder({ refunds: [{ id: 'ref_1', createdAt: toInstant('2026-03-09T12:00:00-07:00'), amount: '20.00' }], ...overrides });
 }
 
 describe('recomputing the daily sales of touched days', () => {
