@@ -160,8 +160,8 @@ export function buildReport(input: {
     });
   }
 
-  const pagesWork = full ? (full.partsMs.source ?? 0) + (full.partsMs['orders store'] ?? 0) : 0;
-  const inRunOrchestrationRatio = full && pagesWork > 0 ? full.wallMs / pagesWork : undefined;
+  const pagesWork = orchestrated ? (orchestrated.partsMs.source ?? 0) + (orchestrated.partsMs['orders store'] ?? 0) : 0;
+  const inRunOrchestrationRatio = orchestrated && pagesWork > 0 ? orchestrated.wallMs / pagesWork : undefined;
 
   let memoryRatio: BenchReport['memoryRatio'];
   const small = input.smallFullResync;
