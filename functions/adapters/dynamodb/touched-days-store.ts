@@ -4,6 +4,7 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalDay } from '../../core/analytics/local-day';
 import type { TouchedDaysStore } from '../../core/ports';
+import { refusedAsFalse } from './batching';
 import { SYNC_ATTRIBUTES } from './sync-state-item';
 
 const PREFIX = 'sales_touched#';
@@ -52,9 +53,9 @@ export class DynamoTouchedDaysStore implements TouchedDaysStore {
   }
 
   /** Removes every day of `chunk` in one write, on condition none moved. */
-  private async settleAll(stream: string, chunk: ReadonlyArray<readonly [LocalDay, number]>): Promise<boolean> {
-    try {
-      await this.options.client.send(
+  private settleAll(stream: string, chunk: ReadonlyArray<readonly [LocalDay, number]>): Promise<boolean> {
+    return refusedAsFalse(() =>
+      this.options.client.send(
         new UpdateCommand({
           TableName: this.options.tableName,
           Key: { [SYNC_ATTRIBUTES.stream]: stream },
@@ -63,30 +64,11 @@ export class DynamoTouchedDaysStore implements TouchedDaysStore {
           ExpressionAttributeNames: Object.fromEntries(chunk.map(([day], i) => [`#d${i}`, `${PREFIX}${day}`])),
           ExpressionAttributeValues: Object.fromEntries(chunk.map(([, counter], i) => [`:c${i}`, counter])),
         }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+      ),
+    );
   }
 
-  async settle(stream: string, day: LocalDay, counter: number): Promise<boolean> {
-    try {
-      await this.options.client.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [SYNC_ATTRIBUTES.stream]: stream },
-          UpdateExpression: 'REMOVE #day',
-          ConditionExpression: '#day = :counter',
-          ExpressionAttributeNames: { '#day': `${PREFIX}${day}` },
-          ExpressionAttributeValues: { ':counter': counter },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+  settle(stream: string, day: LocalDay, counter: number): Promise<boolean> {
+    return this.settleAll(stream, [[day, counter]]);
   }
 }
