@@ -7,6 +7,7 @@
 // - cost: scalar/enum 0, object 1, connection 2 + `first` × node, single query max 1000:
 //   https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
 // - ordersCount (Count {count precision}, capped unless `limit: null`): https://shopify.dev/docs/api/admin-graphql/latest/objects/Count
+import { ConfigError } from '../../../core/errors';
 import type { Instant } from '../../../core/order';
 import type { Window } from '../../../core/run-types';
 
@@ -17,6 +18,14 @@ export const MAX_SINGLE_QUERY_COST = 1000;
  * (PAGE_SIZE_MAX, core/limits.ts), which bounds a page of the RecordSource port however many requests it takes.
  */
 export const MAX_CONNECTION_FIRST = 250;
+
+/** Connection sizes a stream's settings give (`first:` of a query): each an integer in 1..MAX_CONNECTION_FIRST. */
+export function checkConnectionSizes(sizes: Readonly<Record<string, number>>): void {
+  for (const [name, value] of Object.entries(sizes)) {
+    if (!Number.isInteger(value) || value < 1 || value > MAX_CONNECTION_FIRST)
+      throw new ConfigError(`${name} must be an integer in 1..${MAX_CONNECTION_FIRST}, got ${value}`);
+  }
+}
 
 const MONEY = 'shopMoney { amount currencyCode }';
 const ADDRESS = 'countryCodeV2 country provinceCode province city zip';

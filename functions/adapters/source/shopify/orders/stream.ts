@@ -4,7 +4,7 @@ import { ConfigError, SourceAuthError } from '../../../../core/errors';
 import type { Order } from '../../../../core/order';
 import { mapShopifyOrder } from '../map-order';
 import {
-  MAX_CONNECTION_FIRST,
+  checkConnectionSizes,
   maxOrdersPerRequest,
   ORDER_CONNECTIONS,
   ORDER_CONNECTIONS_QUERY,
@@ -59,13 +59,7 @@ function orderChildField(typename: unknown): string | null {
 export function shopifyOrdersStream(settings: ShopifyOrdersSettings = {}): ShopifyStream<Order> {
   const lineItemsPerOrder = settings.lineItemsPerOrder ?? 5;
   const lineItemsPerRequest = settings.lineItemsPerRequest ?? 100;
-  for (const [name, value] of [
-    ['lineItemsPerOrder', lineItemsPerOrder],
-    ['lineItemsPerRequest', lineItemsPerRequest],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > MAX_CONNECTION_FIRST)
-      throw new ConfigError(`${name} must be an integer in 1..${MAX_CONNECTION_FIRST}, got ${value}`);
-  }
+  checkConnectionSizes({ lineItemsPerOrder, lineItemsPerRequest });
   const maxPerRequest = maxOrdersPerRequest(lineItemsPerOrder);
   if (maxPerRequest < 1) throw new ConfigError(`lineItemsPerOrder ${lineItemsPerOrder} makes one order cost more than a query may`);
   return {

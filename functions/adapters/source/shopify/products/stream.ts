@@ -1,8 +1,7 @@
 // The products stream on Shopify: its documents (./queries.ts), a product's variants read to their end, read_products,
 // deletions from the product destroy events, and the mapping (./map-product.ts).
-import { ConfigError } from '../../../../core/errors';
 import type { Product } from '../../../../core/streams/products/product';
-import { MAX_CONNECTION_FIRST } from '../queries';
+import { checkConnectionSizes, MAX_CONNECTION_FIRST } from '../queries';
 import { readScopeCheck, type ShopifyStream } from '../shopify-stream';
 import { mapShopifyProduct } from './map-product';
 import {
@@ -28,13 +27,7 @@ export interface ShopifyProductsSettings {
 export function shopifyProductsStream(settings: ShopifyProductsSettings = {}): ShopifyStream<Product> {
   const variantsPerProduct = settings.variantsPerProduct ?? 10;
   const variantsPerRequest = settings.variantsPerRequest ?? MAX_CONNECTION_FIRST;
-  for (const [name, value] of [
-    ['variantsPerProduct', variantsPerProduct],
-    ['variantsPerRequest', variantsPerRequest],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > MAX_CONNECTION_FIRST)
-      throw new ConfigError(`${name} must be an integer in 1..${MAX_CONNECTION_FIRST}, got ${value}`);
-  }
+  checkConnectionSizes({ variantsPerProduct, variantsPerRequest });
   return {
     name: 'products',
     noun: 'product',
